@@ -1,0 +1,162 @@
+//! `leadrank`: score leads from files, explain a score, manage model files, generate demo data.
+//!
+//! Exit status: 0 when everything was read, 1 when some rows were rejected (they are listed on
+//! stderr and the good rows are still processed), 2 for usage, model or file errors.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "leadrank", version, about = "Decide which B2B leads deserve a salesperson now, and explain why.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score every lead and write one score per lead.
+    Score(ScoreArgs),
+    /// Print one lead's score as a ledger: rules, evidence, caps and what is missing.
+    Explain(ExplainArgs),
+    /// Show, check or describe model files.
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// Write realistic, deterministic synthetic leads, events, accounts and outcomes.
+    Generate(GenerateArgs),
+    /// Generate demo data (if missing), score it and explain the best lead.
+    Demo(DemoArgs),
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Number of leads to generate.
+    #[arg(long, default_value_t = 2000)]
+    leads: usize,
+    /// Directory for the demo files.
+    #[arg(long, default_value = "demo")]
+    dir: PathBuf,
+    /// How many of the best leads to show.
+    #[arg(long, default_value_t = 15)]
+    top: usize,
+}
+
+/// The inputs shared by `score` and `explain`.
+#[derive(Args, Clone)]
+struct Inputs {
+    /// Leads file (.csv or .jsonl).
+    #[arg(long)]
+    leads: PathBuf,
+    /// Events file (.csv or .jsonl).
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// Accounts file (.csv or .jsonl).
+    #[arg(long)]
+    accounts: Option<PathBuf>,
+    /// Model file (TOML); the built-in default model when absent.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Scoring time T, RFC 3339 or YYYY-MM-DD (default: now). Events after T are ignored.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Input format for all files, instead of telling it from the extension.
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// Also write every rejected row to this file (stderr shows the first 50).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputFormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Jsonl,
+    Csv,
+    Table,
+}
+
+#[derive(Args)]
+struct ScoreArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Output format (default: table on a terminal, jsonl otherwise).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Write here instead of stdout.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// With --format table, show only the N best leads.
+    #[arg(long)]
+    top: Option<usize>,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// The lead to explain.
+    lead_id: String,
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Print the score as JSON (with the missing signals) instead of the ledger.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Print a built-in model file (default: the default model).
+    Show {
+        /// default, ecommerce or professional-services.
+        name: Option<String>,
+    },
+    /// List the built-in models.
+    List,
+    /// Validate a model file; errors name the line, column and key.
+    Check {
+        file: PathBuf,
+    },
+    /// Print the JSON Schema of model files, for editors.
+    Schema,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Number of leads.
+    #[arg(long)]
+    leads: usize,
+    /// Output directory (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// Random seed; the same seed gives the same files.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// The "now" of the generated history (default 2026-06-30T12:00:00Z).
+    #[arg(long)]
+    as_of: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Score(a) => commands::score(a),
+        Command::Explain(a) => commands::explain(a),
+        Command::Model(m) => commands::model(m),
+        Command::Generate(a) => commands::generate(a),
+        Command::Demo(a) => commands::demo(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The `leadrank` binary end to end: exit codes, outputs and error messages.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn leadrank(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_leadrank")).args(args).output().expect("runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write(dir: &Path, name: &str, body: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p.display().to_string()
+}
+
+const LEADS: &str = "lead_id,email,first_name,last_name,title,industry,employees,country,budget_owner\n\
+L1,ada@acme.io,Ada,Lovelace,VP Sales,Software,450,US,yes\n\
+L2,bob@gmail.com,Bob,Stone,Student,Retail,12,FR,no\n\
+L3,cy@acme.io,Cy,Young,Engineer,Software,many,US,no\n";
+
+const EVENTS: &str = "event_id,lead_id,type,occurred_at,url,properties\n\
+e1,L1,demo_request,2026-06-20T10:00:00Z,,\n\
+e2,L1,page_view,2026-06-21T10:00:00Z,https://x.io/pricing,\n\
+e2,L1,page_view,2026-06-21T10:00:00Z,https://x.io/pricing,\n\
+e3,L1,trial_started,2026-06-22T10:00:00Z,,\n";
+
+#[test]
+fn score_reports_bad_rows_scores_the_rest_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let events = write(dir.path(), "events.csv", EVENTS);
+    let out = leadrank(&["score", "--leads", &leads, "--events", &events, "--as-of", "2026-06-30T12:00:00Z", "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&format!("rejected {leads}:4:7: employees: 'many' is not an integer")), "{stderr}");
+    assert!(stderr.contains("scored 2 leads (1 quality) with 3 events (1 duplicates ignored), 1 rows rejected"), "{stderr}");
+    let lines: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["lead_id"], "L1");
+    assert_eq!(lines[0]["quality"], true);
+    assert_eq!(lines[0]["dimensions"]["intent"], 40);
+    assert!(lines[0]["reasons"].as_array().unwrap().iter().any(|r| r["rule"] == "demo_request" && r["detail"] == "demo_request on 2026-06-20"));
+    assert_eq!(lines[1]["dimensions"]["penalty"], -25);
+}
+
+#[test]
+fn csv_and_table_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let out_file = dir.path().join("scores.csv");
+    let out = leadrank(&["score", "--leads", &leads, "--as-of", "2026-06-30", "--format", "csv", "--out", out_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let csv = std::fs::read_to_string(&out_file).unwrap();
+    assert!(csv.starts_with("lead_id,total,quality,grade,cell,fit,intent,access,timing,integrity,penalty,reasons\n"), "{csv}");
+    let out = leadrank(&["score", "--leads", &leads, "--as-of", "2026-06-30", "--format", "table", "--top", "1"]);
+    let table = text(&out.stdout);
+    assert!(table.contains("L1") && !table.contains("L2"), "{table}");
+    assert!(table.contains("2 leads, 0 quality (0.0%); model leadrank-default@1.0.0; top 1 shown"), "{table}");
+}
+
+#[test]
+fn explain_prints_the_ledger_and_the_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let out = leadrank(&["explain", "L1", "--leads", &leads, "--as-of", "2026-06-30T12:00:00Z"]);
+    let ledger = text(&out.stdout);
+    assert!(ledger.starts_with("Lead L1  (model leadrank-default@1.0.0, as of 2026-06-30T12:00:00Z)"), "{ledger}");
+    assert!(ledger.contains("more points needed to reach quality"), "{ledger}");
+    assert!(ledger.contains("The fastest way there:"), "{ledger}");
+    let out = leadrank(&["explain", "NOPE", "--leads", &leads]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("lead 'NOPE' is not in"));
+}
+
+#[test]
+fn model_commands() {
+    let out = leadrank(&["model", "show"]);
+    assert!(text(&out.stdout).contains("id = \"demo_request\""));
+    let out = leadrank(&["model", "schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(schema["properties"]["rules"].is_object(), "{schema}");
+    let dir = tempfile::tempdir().unwrap();
+    let default = text(&leadrank(&["model", "show"]).stdout);
+    let good = write(dir.path(), "good.toml", &default);
+    let out = leadrank(&["model", "check", &good]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("ok: model leadrank-default@1.0.0 with 26 rules in 6 dimensions"));
+    let bad = write(dir.path(), "bad.toml", &default.replace("in = \"icp_industries\"", "in = \"icp_industry\""));
+    let out = leadrank(&["model", "check", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains(&format!("{bad}:")) && err.contains("unknown list 'icp_industry'"), "{err}");
+    let out = leadrank(&["score", "--leads", &good, "--model", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn generated_data_scores_cleanly_and_deterministically() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("gen");
+    let out = leadrank(&["generate", "--leads", "400", "--out", d.to_str().unwrap(), "--seed", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let args = |p: &str| -> Vec<String> {
+        ["score", "--leads", &format!("{p}/leads.csv"), "--events", &format!("{p}/events.csv"), "--accounts", &format!("{p}/accounts.csv"), "--as-of", "2026-06-30T12:00:00Z", "--format", "jsonl"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let a = Command::new(env!("CARGO_BIN_EXE_leadrank")).args(args(d.to_str().unwrap())).output().unwrap();
+    assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
+    assert_eq!(text(&a.stdout).lines().count(), 400);
+    let b = Command::new(env!("CARGO_BIN_EXE_leadrank")).args(args(d.to_str().unwrap())).output().unwrap();
+    assert_eq!(a.stdout, b.stdout, "scores are deterministic");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = leadrank(&["score"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = leadrank(&["score", "--leads", "x.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot tell the format"), "{}", text(&out.stderr));
+    let out = leadrank(&["score", "--leads", "x.csv", "--as-of", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,333 @@
+//! A batch of leads, accounts and projected events, and the scoring of all of it at once.
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use xxhash_rust::xxh3::xxh3_128;
+
+use super::eval::LeadContext;
+use super::facts::{account_key, DuplicateKeys, LeadFacts, PopulationFacts};
+use super::project::{ProjectedEvent, Projector};
+use super::{score_lead, Score};
+use crate::model::compile::{TypeMatch, NON_ENGAGEMENT};
+use crate::model::CompiledModel;
+use crate::records::{Account, Event, Lead};
+
+/// Why a record was not added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    #[error("lead_id '{0}' appears twice (lead ids must be unique)")]
+    DuplicateLead(String),
+    #[error("account_id '{0}' appears twice (account ids must be unique)")]
+    DuplicateAccount(String),
+    #[error("lead_id '{0}' is not in the leads input")]
+    UnknownLead(String),
+}
+
+/// What happened to an event handed to [`DatasetBuilder::add_event`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventAdded {
+    Accepted,
+    /// The event id was seen before; the event counts once.
+    Duplicate,
+}
+
+/// Collects leads, then accounts and events, into a [`Dataset`].
+///
+/// Leads must be added before their events (events name their lead). Event ids are kept as
+/// 128-bit hashes only: two different ids collide with negligible probability (about 1e-25
+/// for ten million events), which is how ten million ids fit in memory.
+pub struct DatasetBuilder {
+    leads: Vec<Lead>,
+    lead_index: FxHashMap<String, u32>,
+    accounts: FxHashMap<String, Account>,
+    projector: Projector,
+    events: Vec<ProjectedEvent>,
+    seen: FxHashSet<u128>,
+}
+
+impl DatasetBuilder {
+    /// An empty builder for `model`.
+    pub fn new(model: &CompiledModel) -> Self {
+        DatasetBuilder {
+            leads: Vec::new(),
+            lead_index: FxHashMap::default(),
+            accounts: FxHashMap::default(),
+            projector: Projector::new(model),
+            events: Vec::new(),
+            seen: FxHashSet::default(),
+        }
+    }
+
+    /// Adds a lead; a lead id seen before is an error and the first one is kept.
+    pub fn add_lead(&mut self, lead: Lead) -> Result<(), LoadError> {
+        if self.lead_index.contains_key(&lead.lead_id) {
+            return Err(LoadError::DuplicateLead(lead.lead_id));
+        }
+        let idx = u32::try_from(self.leads.len()).map_err(|_| LoadError::DuplicateLead(lead.lead_id.clone()))?;
+        self.lead_index.insert(lead.lead_id.clone(), idx);
+        self.leads.push(lead);
+        Ok(())
+    }
+
+    /// Adds an account; an account id seen before is an error and the first one is kept.
+    pub fn add_account(&mut self, account: Account) -> Result<(), LoadError> {
+        if self.accounts.contains_key(&account.account_id) {
+            return Err(LoadError::DuplicateAccount(account.account_id));
+        }
+        self.accounts.insert(account.account_id.clone(), account);
+        Ok(())
+    }
+
+    /// Reserves room for `n` more events.
+    pub fn reserve_events(&mut self, n: usize) {
+        self.events.reserve(n);
+        self.seen.reserve(n);
+    }
+
+    /// The index of a lead id, for readers that project events themselves.
+    pub fn lead_index(&self, lead_id: &str) -> Option<u32> {
+        self.lead_index.get(lead_id).copied()
+    }
+
+    /// Adds an event. The first event with a given id counts; later ones are duplicates.
+    pub fn add_event(&mut self, event: &Event) -> Result<EventAdded, LoadError> {
+        self.add_event_parts(
+            &event.event_id,
+            &event.lead_id,
+            &event.event_type,
+            event.occurred_at,
+            event.url.as_deref(),
+            event.properties.as_ref(),
+        )
+    }
+
+    /// [`Self::add_event`] from borrowed parts, so readers need not allocate an [`Event`].
+    pub fn add_event_parts(
+        &mut self,
+        event_id: &str,
+        lead_id: &str,
+        event_type: &str,
+        occurred_at: Timestamp,
+        url: Option<&str>,
+        properties: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<EventAdded, LoadError> {
+        let Some(&lead) = self.lead_index.get(lead_id) else {
+            return Err(LoadError::UnknownLead(lead_id.to_string()));
+        };
+        if !self.seen.insert(event_id_hash(event_id)) {
+            return Ok(EventAdded::Duplicate);
+        }
+        let projected = self.projector.project(lead, event_type, occurred_at, url, properties);
+        self.events.push(projected);
+        Ok(EventAdded::Accepted)
+    }
+
+    /// Adds an event projected elsewhere (by a per-thread [`Projector`] whose ids were
+    /// remapped to [`Self::projector_mut`]'s), with the 128-bit hash of its id.
+    pub fn add_projected(&mut self, id_hash: u128, event: ProjectedEvent) -> EventAdded {
+        if !self.seen.insert(id_hash) {
+            return EventAdded::Duplicate;
+        }
+        self.events.push(event);
+        EventAdded::Accepted
+    }
+
+    /// The builder's own projector, whose string ids the dataset uses.
+    pub fn projector_mut(&mut self) -> &mut Projector {
+        &mut self.projector
+    }
+
+    /// Number of leads added so far.
+    pub fn lead_count(&self) -> usize {
+        self.leads.len()
+    }
+
+    /// Finishes the dataset: groups events by lead and sorts each lead's events by time.
+    pub fn build(self) -> Dataset {
+        let DatasetBuilder { leads, lead_index: _, accounts, projector, mut events, seen, .. } = self;
+        drop(seen);
+        let strings = &projector.strings;
+        // Ties in time are broken by content, so the input order never shows in a score.
+        events.par_sort_unstable_by(|a, b| {
+            (a.lead, a.at).cmp(&(b.lead, b.at)).then_with(|| {
+                (strings.get(a.type_id), strings.get(a.path_id), a.keys.map(|k| strings.get(k)))
+                    .cmp(&(strings.get(b.type_id), strings.get(b.path_id), b.keys.map(|k| strings.get(k))))
+            })
+        });
+        let mut offsets = vec![0usize; leads.len() + 1];
+        for e in &events {
+            offsets[e.lead as usize + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        Dataset { leads, accounts, events, offsets, projector }
+    }
+}
+
+/// Leads, accounts and their projected events, ready to score at any time T.
+pub struct Dataset {
+    pub leads: Vec<Lead>,
+    pub accounts: FxHashMap<String, Account>,
+    events: Vec<ProjectedEvent>,
+    offsets: Vec<usize>,
+    projector: Projector,
+}
+
+impl Dataset {
+    /// The events of lead number `idx`, sorted by time.
+    pub fn events_of(&self, idx: usize) -> &[ProjectedEvent] {
+        match (self.offsets.get(idx), self.offsets.get(idx + 1)) {
+            (Some(&a), Some(&b)) => &self.events[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The type of a projected event of this dataset ("" if unknown).
+    pub fn event_type(&self, event: &ProjectedEvent) -> &str {
+        self.projector.strings.get(event.type_id)
+    }
+
+    /// Total number of (deduplicated) events.
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The index of a lead by id.
+    pub fn find_lead(&self, lead_id: &str) -> Option<usize> {
+        self.leads.iter().position(|l| l.lead_id == lead_id)
+    }
+
+    /// Facts that depend on the whole population (duplicates, account engagement), per lead.
+    pub fn population(&self, model: &CompiledModel, as_of: Timestamp) -> Vec<PopulationFacts> {
+        let t = as_of.as_second();
+        let keys: Vec<(Option<String>, DuplicateKeys, Option<i64>)> = self
+            .leads
+            .par_iter()
+            .enumerate()
+            .map(|(i, lead)| {
+                let facts = LeadFacts::new(lead);
+                let key = account_key(lead, facts.corporate_domain());
+                let dup = DuplicateKeys::of(lead, key.as_deref());
+                let last = self.last_engagement(i, t);
+                (key, dup, last)
+            })
+            .collect();
+        let mut email_count: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut name_count: FxHashMap<(&str, &str), u32> = FxHashMap::default();
+        let mut members: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        for (i, (key, dup, _)) in keys.iter().enumerate() {
+            if let Some(e) = &dup.email {
+                *email_count.entry(e.as_str()).or_default() += 1;
+            }
+            if let Some((k, n)) = &dup.name_in_account {
+                *name_count.entry((k.as_str(), n.as_str())).or_default() += 1;
+            }
+            if let Some(k) = key {
+                members.entry(k.as_str()).or_default().push(i as u32);
+            }
+        }
+        let windows = &model.account_windows;
+        let mut engaged: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        for (k, people) in &members {
+            let counts = windows
+                .iter()
+                .map(|w| people.iter().filter(|&&p| keys[p as usize].2.is_some_and(|last| last >= t - w)).count() as u32)
+                .collect();
+            engaged.insert(k, counts);
+        }
+        keys.iter()
+            .map(|(key, dup, _)| PopulationFacts {
+                duplicate: dup.email.as_deref().is_some_and(|e| email_count.get(e).copied().unwrap_or(0) > 1)
+                    || dup
+                        .name_in_account
+                        .as_ref()
+                        .is_some_and(|(k, n)| name_count.get(&(k.as_str(), n.as_str())).copied().unwrap_or(0) > 1),
+                engaged_people: key.as_deref().and_then(|k| engaged.get(k).cloned()).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// Time of the lead's latest engagement event at or before `t`.
+    fn last_engagement(&self, idx: usize, t: i64) -> Option<i64> {
+        let engagement = TypeMatch::Engagement;
+        self.events_of(idx)
+            .iter()
+            .rev()
+            .filter(|e| e.at <= t)
+            .find(|e| engagement.matches(self.projector.strings.get(e.type_id)))
+            .map(|e| e.at)
+    }
+
+    /// Scores every lead at `as_of`, in input order, in parallel.
+    /// `progress` is called from worker threads with the number of leads just scored.
+    pub fn score_all(
+        &self,
+        model: &CompiledModel,
+        as_of: Timestamp,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Vec<Score> {
+        let mut all = Vec::with_capacity(self.leads.len());
+        self.score_batches(model, as_of, self.leads.len().max(1), &mut |batch| {
+            progress(batch.len() as u64);
+            all.extend(batch);
+        });
+        all
+    }
+
+    /// Scores every lead at `as_of` in batches of `batch` leads (in input order, each batch
+    /// in parallel) and hands each batch to `sink`, so that a million scores with their
+    /// reasons never need to be in memory at once.
+    pub fn score_batches(
+        &self,
+        model: &CompiledModel,
+        as_of: Timestamp,
+        batch: usize,
+        sink: &mut dyn FnMut(Vec<Score>),
+    ) {
+        let population = self.population(model, as_of);
+        let batch = batch.max(1);
+        let mut start = 0;
+        while start < self.leads.len() {
+            let end = (start + batch).min(self.leads.len());
+            let scores: Vec<Score> = (start..end)
+                .into_par_iter()
+                .with_min_len(256)
+                .map(|i| self.score_index(model, i, as_of, &population[i]))
+                .collect();
+            sink(scores);
+            start = end;
+        }
+    }
+
+    /// Scores lead number `idx` given its population facts.
+    pub fn score_index(
+        &self,
+        model: &CompiledModel,
+        idx: usize,
+        as_of: Timestamp,
+        population: &PopulationFacts,
+    ) -> Score {
+        let lead = &self.leads[idx];
+        let ctx = LeadContext {
+            facts: LeadFacts::new(lead),
+            account: lead.account_id.as_ref().and_then(|a| self.accounts.get(a)),
+            events: self.events_of(idx),
+            strings: &self.projector.strings,
+            population,
+            as_of: as_of.as_second(),
+        };
+        score_lead(model, &ctx)
+    }
+}
+
+/// The 128-bit hash that stands for an event id.
+pub fn event_id_hash(event_id: &str) -> u128 {
+    xxh3_128(event_id.as_bytes())
+}
+
+/// True for event types that count as engagement (SPEC section 1).
+pub fn is_engagement(event_type: &str) -> bool {
+    !NON_ENGAGEMENT.contains(&event_type)
+}

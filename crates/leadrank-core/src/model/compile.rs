@@ -1,0 +1,1060 @@
+//! Checking a model file and compiling it into the form the engine evaluates.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use toml::Spanned;
+
+use super::format::{ConditionSpec, ListRef, ModelFile, Scalar};
+use super::{line_col, ModelError, ModelIssue};
+use crate::records::{FieldType, ACCOUNT_FIELDS, LEAD_FIELDS};
+
+/// Seconds in a day; windows are whole days of 86,400 seconds.
+pub const DAY: i64 = 86_400;
+/// The most event conditions one model may hold (each gets one bit per event).
+pub const MAX_EVENT_FILTERS: usize = 64;
+/// The most `distinct = "property.<name>"` keys one model may use.
+pub const MAX_DISTINCT_PROPERTIES: usize = 2;
+
+/// Event types that are not engagement (SPEC section 1).
+pub const NON_ENGAGEMENT: &[&str] = &["email_open", "email_bounce", "intent_surge", "sales_touch"];
+
+/// A checked model, ready to score with.
+#[derive(Debug, Clone)]
+pub struct CompiledModel {
+    pub name: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The TOML text the model was compiled from.
+    pub source: String,
+    pub quality_threshold: i32,
+    /// Grade bands, best first; the last has no minimum.
+    pub grades: Vec<Band>,
+    pub cell: Option<Cell>,
+    pub dimensions: Vec<Dimension>,
+    pub rules: Vec<Rule>,
+    /// Declared custom fields and their types.
+    pub custom_fields: Vec<(String, FieldType)>,
+    pub(crate) event_filters: Vec<EventFilter>,
+    pub(crate) distinct_properties: Vec<String>,
+    /// Windows (in seconds) of the `account_engaged` conditions, deduplicated.
+    pub(crate) account_windows: Vec<i64>,
+}
+
+/// A labelled band with an optional inclusive minimum.
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub label: Arc<str>,
+    pub min: Option<i32>,
+}
+
+/// The fit-by-intent cell: the row dimension's band label followed by the column's.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub rows: usize,
+    pub row_bands: Vec<Band>,
+    pub columns: usize,
+    pub column_bands: Vec<Band>,
+}
+
+/// A dimension of the score.
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub id: Arc<str>,
+    pub label: String,
+    pub cap: Option<i32>,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub label: String,
+    pub description: Option<String>,
+    /// Index into [`CompiledModel::dimensions`].
+    pub dimension: usize,
+    pub points: i32,
+    pub(crate) when: Cond,
+}
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub(crate) enum Cond {
+    Value { subject: Subject, op: Op },
+    Events(EventCond),
+    AccountEngaged { at_least: u32, window: usize, days: u32 },
+    Any(Vec<Cond>),
+    All(Vec<Cond>),
+    Not(Box<Cond>),
+}
+
+/// What a value condition reads.
+#[derive(Debug, Clone)]
+pub(crate) enum Subject {
+    Lead(LeadField),
+    Custom(String, FieldType),
+    Account(&'static str, FieldType),
+    Fact(Fact),
+}
+
+impl Subject {
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Subject::Lead(f) => f.name().to_string(),
+            Subject::Custom(n, _) => n.clone(),
+            Subject::Account(n, _) => format!("account.{n}"),
+            Subject::Fact(f) => f.name().to_string(),
+        }
+    }
+
+    fn field_type(&self) -> FieldType {
+        match self {
+            Subject::Lead(f) => f.field_type(),
+            Subject::Custom(_, t) | Subject::Account(_, t) => *t,
+            Subject::Fact(f) => f.field_type(),
+        }
+    }
+}
+
+macro_rules! lead_fields {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        /// A built-in lead field.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum LeadField { $($variant),* }
+        impl LeadField {
+            pub(crate) fn from_name(name: &str) -> Option<Self> {
+                match name { $($name => Some(LeadField::$variant),)* _ => None }
+            }
+            pub(crate) fn name(self) -> &'static str {
+                match self { $(LeadField::$variant => $name),* }
+            }
+            pub(crate) fn field_type(self) -> FieldType {
+                let name = self.name();
+                LEAD_FIELDS.iter().find(|(n, _)| *n == name).map_or(FieldType::Text, |(_, t)| *t)
+            }
+        }
+    };
+}
+
+lead_fields! {
+    LeadId => "lead_id", Email => "email", FirstName => "first_name", LastName => "last_name",
+    Title => "title", Company => "company", Domain => "domain", AccountId => "account_id",
+    Industry => "industry", Employees => "employees", AnnualRevenue => "annual_revenue",
+    Country => "country", Phone => "phone", PhoneVerified => "phone_verified",
+    Consent => "consent", ConsentAt => "consent_at", Source => "source",
+    Campaign => "campaign", CreatedAt => "created_at", TechStack => "tech_stack",
+    UseCase => "use_case", BudgetOwner => "budget_owner", TimelineDays => "timeline_days",
+    ContractEnd => "contract_end", Honeypot => "honeypot",
+}
+
+/// A fact derived from a lead and its population.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fact {
+    Seniority,
+    EmailKind,
+    EmailDomain,
+    PhoneValid,
+    Duplicate,
+    GibberishName,
+    AccountKey,
+    Region,
+    Segment,
+}
+
+/// Every fact a rule can use, with its type and, for enumerations, the valid values.
+const FACTS: &[(&str, Fact, FieldType, &[&str])] = &[
+    (
+        "seniority",
+        Fact::Seniority,
+        FieldType::Text,
+        &["c_level", "vp", "head", "director", "manager", "senior", "individual", "student", "unknown"],
+    ),
+    ("email_kind", Fact::EmailKind, FieldType::Text, &["corporate", "free_mail", "disposable", "invalid"]),
+    ("email_domain", Fact::EmailDomain, FieldType::Text, &[]),
+    ("phone_valid", Fact::PhoneValid, FieldType::Bool, &[]),
+    ("duplicate", Fact::Duplicate, FieldType::Bool, &[]),
+    ("gibberish_name", Fact::GibberishName, FieldType::Bool, &[]),
+    ("account_key", Fact::AccountKey, FieldType::Text, &[]),
+    ("region", Fact::Region, FieldType::Text, &["AMER", "EMEA", "APAC"]),
+    ("segment", Fact::Segment, FieldType::Text, &["smb", "mid_market", "enterprise"]),
+];
+
+impl Fact {
+    pub(crate) fn name(self) -> &'static str {
+        FACTS.iter().find(|f| f.1 == self).map_or("", |f| f.0)
+    }
+    fn field_type(self) -> FieldType {
+        FACTS.iter().find(|f| f.1 == self).map_or(FieldType::Text, |f| f.2)
+    }
+    fn values(self) -> &'static [&'static str] {
+        FACTS.iter().find(|f| f.1 == self).map_or(&[], |f| f.3)
+    }
+}
+
+/// A compiled operator. Text values are lower-cased at compile time.
+#[derive(Debug, Clone)]
+pub(crate) enum Op {
+    Equals(Scalar),
+    In { values: Arc<[String]>, list: String },
+    DomainIn { domains: Arc<[String]>, list: String },
+    ContainsKeyword { phrases: Arc<[String]>, list: String },
+    Range { min: Option<f64>, max: Option<f64> },
+    Present(bool),
+    Is(bool),
+    WithinNextDays(u32),
+    WithinLastDays(u32),
+}
+
+/// Which event types an event filter accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TypeMatch {
+    Any,
+    Engagement,
+    Types(Vec<String>),
+}
+
+impl TypeMatch {
+    pub(crate) fn matches(&self, event_type: &str) -> bool {
+        match self {
+            TypeMatch::Any => true,
+            TypeMatch::Engagement => !NON_ENGAGEMENT.contains(&event_type),
+            TypeMatch::Types(types) => types.iter().any(|t| t == event_type),
+        }
+    }
+}
+
+/// The per-event part of an event condition: evaluated once per event at projection time,
+/// giving one bit of the event's filter mask.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct EventFilter {
+    pub types: TypeMatch,
+    /// Normalised path prefixes; empty means any path.
+    pub paths: Vec<String>,
+    pub properties: Vec<(String, Scalar)>,
+}
+
+/// What a distinct count counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DistinctKey {
+    Path,
+    Property(usize),
+}
+
+/// A compiled event condition.
+#[derive(Debug, Clone)]
+pub(crate) struct EventCond {
+    pub filter: usize,
+    pub within_days: Option<u32>,
+    pub at_least: u32,
+    pub distinct: Option<DistinctKey>,
+    pub burst: Option<(u32, u32)>,
+    pub followed_by: Option<(usize, u32)>,
+    /// What the condition asks, in words, for explanations.
+    pub text: String,
+}
+
+struct Compiler<'a> {
+    source: &'a str,
+    lists: &'a BTreeMap<String, Vec<String>>,
+    custom: &'a BTreeMap<String, FieldType>,
+    issues: Vec<ModelIssue>,
+    filters: Vec<EventFilter>,
+    distinct_properties: Vec<String>,
+    account_windows: Vec<i64>,
+}
+
+impl<'a> Compiler<'a> {
+    fn issue(&mut self, span: std::ops::Range<usize>, key: &str, message: impl Into<String>) {
+        let (line, column) = line_col(self.source, span.start);
+        self.issues.push(ModelIssue { line, column, key: key.to_string(), message: message.into() });
+    }
+
+    fn resolve_list(
+        &mut self,
+        list: &ListRef,
+        span: std::ops::Range<usize>,
+        key: &str,
+    ) -> Option<(Vec<String>, String)> {
+        match list {
+            ListRef::Inline(values) => {
+                if values.is_empty() {
+                    self.issue(span, key, "the list is empty, so the condition could never hold");
+                    return None;
+                }
+                Some((values.clone(), format!("{values:?}")))
+            }
+            ListRef::Named(name) => match self.lists.get(name) {
+                Some(values) if !values.is_empty() => Some((values.clone(), name.clone())),
+                Some(_) => {
+                    self.issue(span, key, format!("list '{name}' is empty"));
+                    None
+                }
+                None => {
+                    let known: Vec<&str> = self.lists.keys().map(String::as_str).collect();
+                    self.issue(
+                        span,
+                        key,
+                        format!("unknown list '{name}'; lists defined in [lists]: {}", join_or_none(&known)),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn subject(&mut self, spec: &ConditionSpec, span: std::ops::Range<usize>, key: &str) -> Option<Subject> {
+        if let Some(field) = &spec.field {
+            if let Some(f) = LeadField::from_name(field) {
+                return Some(Subject::Lead(f));
+            }
+            if let Some(t) = self.custom.get(field) {
+                return Some(Subject::Custom(field.clone(), *t));
+            }
+            if let Some(name) = field.strip_prefix("account.") {
+                if let Some((n, t)) = ACCOUNT_FIELDS.iter().find(|(n, _)| *n == name) {
+                    return Some(Subject::Account(n, *t));
+                }
+                let known: Vec<&str> = ACCOUNT_FIELDS.iter().map(|(n, _)| *n).collect();
+                self.issue(
+                    span,
+                    &format!("{key}.field"),
+                    format!("unknown account field '{name}'; valid: account.{}", known.join(", account.")),
+                );
+                return None;
+            }
+            let known: Vec<&str> = LEAD_FIELDS.iter().map(|(n, _)| *n).collect();
+            self.issue(
+                span,
+                &format!("{key}.field"),
+                format!(
+                    "unknown field '{field}'; valid: {}, account.<field>, or a custom field declared in [custom_fields]",
+                    known.join(", ")
+                ),
+            );
+            return None;
+        }
+        if let Some(fact) = &spec.fact {
+            if let Some((_, f, _, _)) = FACTS.iter().find(|(n, ..)| n == fact) {
+                return Some(Subject::Fact(*f));
+            }
+            let known: Vec<&str> = FACTS.iter().map(|f| f.0).collect();
+            self.issue(span, &format!("{key}.fact"), format!("unknown fact '{fact}'; valid: {}", known.join(", ")));
+        }
+        None
+    }
+
+    fn condition(&mut self, spanned: &Spanned<ConditionSpec>, key: &str) -> Option<Cond> {
+        let span = spanned.span();
+        let spec = spanned.get_ref();
+        let subjects = [
+            spec.field.is_some(),
+            spec.fact.is_some(),
+            spec.event.is_some(),
+            spec.account_engaged.is_some(),
+            spec.any.is_some(),
+            spec.all.is_some(),
+            spec.not.is_some(),
+        ];
+        let n = subjects.iter().filter(|s| **s).count();
+        if n != 1 {
+            self.issue(
+                span,
+                key,
+                format!(
+                    "a condition needs exactly one of field, fact, event, account_engaged, any, all, not (found {n})"
+                ),
+            );
+            return None;
+        }
+        if let Some(children) = spec.any.as_ref().or(spec.all.as_ref()) {
+            let which = if spec.any.is_some() { "any" } else { "all" };
+            self.no_operators(spec, span.clone(), key, which);
+            if children.is_empty() {
+                self.issue(span, key, format!("'{which}' needs at least one condition"));
+                return None;
+            }
+            let compiled: Vec<Option<Cond>> = children
+                .iter()
+                .enumerate()
+                .map(|(i, c)| self.condition(c, &format!("{key}.{which}[{i}]")))
+                .collect();
+            let compiled: Option<Vec<Cond>> = compiled.into_iter().collect();
+            return compiled.map(|c| if spec.any.is_some() { Cond::Any(c) } else { Cond::All(c) });
+        }
+        if let Some(inner) = &spec.not {
+            self.no_operators(spec, span, key, "not");
+            return self.condition(inner, &format!("{key}.not")).map(|c| Cond::Not(Box::new(c)));
+        }
+        if let Some(acc) = &spec.account_engaged {
+            self.no_operators(spec, span.clone(), key, "account_engaged");
+            if acc.at_least == 0 || acc.within_days == 0 {
+                self.issue(span, &format!("{key}.account_engaged"), "at_least and within_days must be at least 1");
+                return None;
+            }
+            let secs = i64::from(acc.within_days) * DAY;
+            let window = match self.account_windows.iter().position(|w| *w == secs) {
+                Some(i) => i,
+                None => {
+                    self.account_windows.push(secs);
+                    self.account_windows.len() - 1
+                }
+            };
+            return Some(Cond::AccountEngaged { at_least: acc.at_least, window, days: acc.within_days });
+        }
+        if spec.event.is_some() {
+            return self.event_condition(spec, span, key);
+        }
+        let subject = self.subject(spec, span.clone(), key)?;
+        self.value_condition(spec, subject, span, key)
+    }
+
+    /// Rejects field/fact operators and event options on a combinator.
+    fn no_operators(&mut self, spec: &ConditionSpec, span: std::ops::Range<usize>, key: &str, what: &str) {
+        let extra = operator_names(spec).into_iter().chain(event_option_names(spec)).collect::<Vec<_>>();
+        if !extra.is_empty() {
+            self.issue(span, key, format!("'{what}' takes no other keys, found: {}", extra.join(", ")));
+        }
+    }
+
+    fn value_condition(
+        &mut self,
+        spec: &ConditionSpec,
+        subject: Subject,
+        span: std::ops::Range<usize>,
+        key: &str,
+    ) -> Option<Cond> {
+        let stray = event_option_names(spec);
+        if !stray.is_empty() {
+            self.issue(
+                span.clone(),
+                key,
+                format!("{} only apply to event conditions", stray.join(", ")),
+            );
+            return None;
+        }
+        let ops = operator_names(spec);
+        let ty = subject.field_type();
+        let name = subject.name();
+        // `min` and `max` together form one range operator.
+        let range_only = ops.iter().all(|o| *o == "min" || *o == "max") && !ops.is_empty();
+        if ops.len() != 1 && !range_only {
+            self.issue(
+                span,
+                key,
+                format!(
+                    "'{name}' needs exactly one operator (equals, in, domain_in, contains_keyword, between, min/max, present, is, within_next_days, within_last_days); found {}",
+                    if ops.is_empty() { "none".to_string() } else { ops.join(", ") }
+                ),
+            );
+            return None;
+        }
+        let op_key = format!("{key}.{}", ops[0]);
+        let type_error = |c: &mut Self, op: &str, wants: &str| {
+            c.issue(
+                span.clone(),
+                &op_key,
+                format!("'{op}' needs {wants}, but '{name}' is {}", ty.as_str()),
+            );
+            None
+        };
+        let op = if let Some(v) = &spec.equals {
+            match (ty, v) {
+                (FieldType::Text, Scalar::Text(s)) => {
+                    if let Subject::Fact(f) = &subject {
+                        let valid = f.values();
+                        if !valid.is_empty() && !valid.iter().any(|x| x.eq_ignore_ascii_case(s)) {
+                            self.issue(
+                                span.clone(),
+                                &op_key,
+                                format!("'{s}' is never a value of {name}; valid: {}", valid.join(", ")),
+                            );
+                            return None;
+                        }
+                    }
+                    Op::Equals(Scalar::Text(s.to_lowercase()))
+                }
+                (FieldType::Integer | FieldType::Number, Scalar::Integer(_) | Scalar::Number(_)) => {
+                    Op::Equals(v.clone())
+                }
+                (FieldType::Bool, Scalar::Bool(_)) => Op::Equals(v.clone()),
+                _ => return type_error(self, "equals", "a value of the same type"),
+            }
+        } else if let Some(list) = &spec.in_list {
+            if !matches!(ty, FieldType::Text | FieldType::List) {
+                return type_error(self, "in", "a text or list field");
+            }
+            let (values, list_name) = self.resolve_list(list, span.clone(), &op_key)?;
+            if let Subject::Fact(f) = &subject {
+                let valid = f.values();
+                for v in &values {
+                    if !valid.is_empty() && !valid.iter().any(|x| x.eq_ignore_ascii_case(v)) {
+                        self.issue(
+                            span.clone(),
+                            &op_key,
+                            format!("'{v}' is never a value of {name}; valid: {}", valid.join(", ")),
+                        );
+                        return None;
+                    }
+                }
+            }
+            let values = if matches!(subject, Subject::Lead(LeadField::Country)) {
+                values
+                    .iter()
+                    .map(|v| leadrank_facts::country::normalize(v).map_or_else(|| v.to_lowercase(), str::to_lowercase))
+                    .collect()
+            } else {
+                values.iter().map(|v| v.to_lowercase()).collect()
+            };
+            Op::In { values: values_arc(values), list: list_name }
+        } else if let Some(list) = &spec.domain_in {
+            if ty != FieldType::Text {
+                return type_error(self, "domain_in", "a text field holding a domain");
+            }
+            let (values, list_name) = self.resolve_list(list, span.clone(), &op_key)?;
+            let domains = values.iter().map(|v| v.trim().trim_start_matches('@').to_lowercase()).collect();
+            Op::DomainIn { domains: values_arc(domains), list: list_name }
+        } else if let Some(list) = &spec.contains_keyword {
+            if !matches!(ty, FieldType::Text | FieldType::List) {
+                return type_error(self, "contains_keyword", "a text or list field");
+            }
+            let (values, list_name) = self.resolve_list(list, span.clone(), &op_key)?;
+            let phrases = values.iter().map(|v| normalize_phrase(v)).collect::<Vec<_>>();
+            if phrases.iter().any(String::is_empty) {
+                self.issue(span, &op_key, "a keyword is empty or has no letters or digits");
+                return None;
+            }
+            Op::ContainsKeyword { phrases: values_arc(phrases), list: list_name }
+        } else if let Some([lo, hi]) = spec.between {
+            if !matches!(ty, FieldType::Integer | FieldType::Number) {
+                return type_error(self, "between", "a numeric field");
+            }
+            if lo > hi {
+                self.issue(span, &op_key, format!("between [{lo}, {hi}] is empty: the low end is above the high end"));
+                return None;
+            }
+            Op::Range { min: Some(lo), max: Some(hi) }
+        } else if range_only {
+            if !matches!(ty, FieldType::Integer | FieldType::Number) {
+                return type_error(self, "min/max", "a numeric field");
+            }
+            if let (Some(lo), Some(hi)) = (spec.min, spec.max) {
+                if lo > hi {
+                    self.issue(span, &op_key, format!("min {lo} is above max {hi}: the condition could never hold"));
+                    return None;
+                }
+            }
+            Op::Range { min: spec.min, max: spec.max }
+        } else if let Some(p) = spec.present {
+            Op::Present(p)
+        } else if let Some(b) = spec.is {
+            if ty != FieldType::Bool {
+                return type_error(self, "is", "a bool field");
+            }
+            Op::Is(b)
+        } else if let Some(d) = spec.within_next_days {
+            if ty != FieldType::Time {
+                return type_error(self, "within_next_days", "a time or date field");
+            }
+            Op::WithinNextDays(d)
+        } else if let Some(d) = spec.within_last_days {
+            if ty != FieldType::Time {
+                return type_error(self, "within_last_days", "a time or date field");
+            }
+            Op::WithinLastDays(d)
+        } else {
+            return None;
+        };
+        Some(Cond::Value { subject, op })
+    }
+
+    fn event_condition(&mut self, spec: &ConditionSpec, span: std::ops::Range<usize>, key: &str) -> Option<Cond> {
+        let ops = operator_names(spec);
+        if !ops.is_empty() {
+            self.issue(
+                span.clone(),
+                key,
+                format!(
+                    "{} do not apply to events; use within_days, path, property, at_least, distinct, burst or followed_by",
+                    ops.join(", ")
+                ),
+            );
+            return None;
+        }
+        let types = self.event_types(spec.event.as_ref()?, span.clone(), &format!("{key}.event"))?;
+        let paths = match &spec.path {
+            Some(list) => {
+                let (values, _) = self.resolve_list(list, span.clone(), &format!("{key}.path"))?;
+                let mut out = Vec::new();
+                for v in values {
+                    if !v.trim_start().starts_with('/') {
+                        self.issue(span.clone(), &format!("{key}.path"), format!("'{v}' is not a path; paths start with '/'"));
+                        return None;
+                    }
+                    out.push(leadrank_facts::url::normalize_path(&v));
+                }
+                out
+            }
+            None => Vec::new(),
+        };
+        let properties: Vec<(String, Scalar)> = spec
+            .property
+            .as_ref()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        if spec.burst.is_some() && (spec.distinct.is_some() || spec.followed_by.is_some() || spec.at_least.is_some()) {
+            self.issue(span.clone(), key, "burst cannot be combined with at_least, distinct or followed_by");
+            return None;
+        }
+        let distinct = match spec.distinct.as_deref() {
+            None => None,
+            Some("path") => Some(DistinctKey::Path),
+            Some(other) => match other.strip_prefix("property.") {
+                Some(prop) if !prop.is_empty() => {
+                    let slot = match self.distinct_properties.iter().position(|p| p == prop) {
+                        Some(i) => i,
+                        None => {
+                            if self.distinct_properties.len() == MAX_DISTINCT_PROPERTIES {
+                                self.issue(
+                                    span.clone(),
+                                    &format!("{key}.distinct"),
+                                    format!("a model may count distinct values of at most {MAX_DISTINCT_PROPERTIES} properties"),
+                                );
+                                return None;
+                            }
+                            self.distinct_properties.push(prop.to_string());
+                            self.distinct_properties.len() - 1
+                        }
+                    };
+                    Some(DistinctKey::Property(slot))
+                }
+                _ => {
+                    self.issue(
+                        span.clone(),
+                        &format!("{key}.distinct"),
+                        format!("'{other}' cannot be counted; use \"path\" or \"property.<name>\""),
+                    );
+                    return None;
+                }
+            },
+        };
+        let at_least = spec.at_least.unwrap_or(1);
+        if at_least == 0 {
+            self.issue(span.clone(), &format!("{key}.at_least"), "at_least 0 always holds; remove the rule or use at_least >= 1");
+            return None;
+        }
+        let burst = match &spec.burst {
+            Some(b) if b.count < 2 || b.seconds == 0 => {
+                self.issue(span.clone(), &format!("{key}.burst"), "a burst needs count >= 2 and seconds >= 1");
+                return None;
+            }
+            Some(b) => Some((b.count, b.seconds)),
+            None => None,
+        };
+        let filter = self.filter(EventFilter { types, paths, properties }, span.clone(), key)?;
+        let followed_by = match &spec.followed_by {
+            Some(f) => {
+                let types = self.event_types(&f.event, span.clone(), &format!("{key}.followed_by.event"))?;
+                if f.within_days == 0 {
+                    self.issue(span.clone(), &format!("{key}.followed_by.within_days"), "must be at least 1");
+                    return None;
+                }
+                let idx = self.filter(
+                    EventFilter { types, paths: Vec::new(), properties: Vec::new() },
+                    span.clone(),
+                    key,
+                )?;
+                Some((idx, f.within_days))
+            }
+            None => None,
+        };
+        let text = describe_event_spec(spec, at_least);
+        Some(Cond::Events(EventCond { filter, within_days: spec.within_days, at_least, distinct, burst, followed_by, text }))
+    }
+
+    fn event_types(&mut self, list: &ListRef, span: std::ops::Range<usize>, key: &str) -> Option<TypeMatch> {
+        // A bare string is one event type (not a list name); several types go in an array.
+        let values = match list {
+            ListRef::Named(t) => vec![t.clone()],
+            ListRef::Inline(v) if v.is_empty() => {
+                self.issue(span, key, "the list of event types is empty");
+                return None;
+            }
+            ListRef::Inline(v) => v.clone(),
+        };
+        if values.iter().any(|v| v == "any") {
+            return Some(TypeMatch::Any);
+        }
+        if values.iter().any(|v| v == "engagement") {
+            if values.len() > 1 {
+                self.issue(span, key, "'engagement' already covers every engagement type; list it alone");
+                return None;
+            }
+            return Some(TypeMatch::Engagement);
+        }
+        if let Some(bad) = values.iter().find(|v| v.trim().is_empty() || v.chars().any(char::is_whitespace)) {
+            self.issue(span, key, format!("'{bad}' is not an event type name"));
+            return None;
+        }
+        Some(TypeMatch::Types(values))
+    }
+
+    fn filter(&mut self, filter: EventFilter, span: std::ops::Range<usize>, key: &str) -> Option<usize> {
+        if let Some(i) = self.filters.iter().position(|f| *f == filter) {
+            return Some(i);
+        }
+        if self.filters.len() == MAX_EVENT_FILTERS {
+            self.issue(span, key, format!("a model may hold at most {MAX_EVENT_FILTERS} distinct event conditions"));
+            return None;
+        }
+        self.filters.push(filter);
+        Some(self.filters.len() - 1)
+    }
+}
+
+fn list_text(list: &ListRef) -> String {
+    match list {
+        ListRef::Named(n) => n.clone(),
+        ListRef::Inline(v) => v.join(" or "),
+    }
+}
+
+/// "2+ distinct page_view paths under high_intent_pages in the last 7 days" and the like.
+fn describe_event_spec(spec: &ConditionSpec, at_least: u32) -> String {
+    let types = spec.event.as_ref().map_or_else(String::new, |e| match e {
+        ListRef::Named(t) if t == "engagement" => "engagement".to_string(),
+        ListRef::Named(t) if t == "any" => "any event".to_string(),
+        other => list_text(other),
+    });
+    let mut text = match (&spec.burst, spec.distinct.as_deref()) {
+        (Some(b), _) => format!("{} {types} within {} s", b.count, b.seconds),
+        (None, Some("path")) => format!("{at_least}+ distinct {types} paths"),
+        (None, Some(d)) => format!("{at_least}+ distinct {} of {types}", d.trim_start_matches("property.")),
+        (None, None) if at_least > 1 => format!("{at_least}+ {types}"),
+        (None, None) => format!("a {types}"),
+    };
+    if let Some(p) = &spec.path {
+        text.push_str(&format!(" under {}", list_text(p)));
+    }
+    if let Some(props) = &spec.property {
+        let parts: Vec<String> = props.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
+        text.push_str(&format!(" with {}", parts.join(", ")));
+    }
+    if let Some(d) = spec.within_days {
+        text.push_str(&format!(" in the last {d} days"));
+    }
+    if let Some(f) = &spec.followed_by {
+        text.push_str(&format!(", then {} within {} days", list_text(&f.event), f.within_days));
+    }
+    text
+}
+
+fn values_arc(v: Vec<String>) -> Arc<[String]> {
+    v.into()
+}
+
+fn join_or_none(items: &[&str]) -> String {
+    if items.is_empty() { "none".to_string() } else { items.join(", ") }
+}
+
+/// Lower-cases a phrase and reduces it to single-space-separated words of letters and digits.
+pub(crate) fn normalize_phrase(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+fn operator_names(spec: &ConditionSpec) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if spec.equals.is_some() { v.push("equals") }
+    if spec.in_list.is_some() { v.push("in") }
+    if spec.domain_in.is_some() { v.push("domain_in") }
+    if spec.contains_keyword.is_some() { v.push("contains_keyword") }
+    if spec.between.is_some() { v.push("between") }
+    if spec.min.is_some() { v.push("min") }
+    if spec.max.is_some() { v.push("max") }
+    if spec.present.is_some() { v.push("present") }
+    if spec.is.is_some() { v.push("is") }
+    if spec.within_next_days.is_some() { v.push("within_next_days") }
+    if spec.within_last_days.is_some() { v.push("within_last_days") }
+    v
+}
+
+fn event_option_names(spec: &ConditionSpec) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if spec.within_days.is_some() { v.push("within_days") }
+    if spec.path.is_some() { v.push("path") }
+    if spec.property.is_some() { v.push("property") }
+    if spec.at_least.is_some() { v.push("at_least") }
+    if spec.distinct.is_some() { v.push("distinct") }
+    if spec.burst.is_some() { v.push("burst") }
+    if spec.followed_by.is_some() { v.push("followed_by") }
+    v
+}
+
+fn bands(
+    c: &mut Compiler<'_>,
+    raw: impl Iterator<Item = (String, Option<i32>)>,
+    span: std::ops::Range<usize>,
+    key: &str,
+) -> Vec<Band> {
+    let out: Vec<Band> = raw.map(|(label, min)| Band { label: label.into(), min }).collect();
+    let n = out.len();
+    if n == 0 {
+        c.issue(span, key, "needs at least one band");
+        return out;
+    }
+    for (i, b) in out.iter().enumerate() {
+        if i + 1 < n && b.min.is_none() {
+            c.issue(span.clone(), key, format!("'{}' needs a min: only the last band may omit it", b.label));
+        }
+        if i + 1 == n && b.min.is_some() {
+            c.issue(span.clone(), key, format!("the last band '{}' takes everything below; remove its min", b.label));
+        }
+    }
+    for w in out.windows(2) {
+        if let (Some(a), Some(b)) = (w[0].min, w[1].min) {
+            if b >= a {
+                c.issue(span.clone(), key, format!("bands must go from highest to lowest min ({a} then {b})"));
+            }
+        }
+    }
+    out
+}
+
+impl CompiledModel {
+    /// Parses and checks a model file. `origin` names the file in errors.
+    pub fn from_toml(source: &str, origin: &str) -> Result<CompiledModel, ModelError> {
+        let fail = |issues| ModelError { origin: origin.to_string(), issues };
+        let file: ModelFile = toml::from_str(source).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(source, s.start));
+            fail(vec![ModelIssue { line, column, key: String::new(), message: e.message().trim().to_string() }])
+        })?;
+        let mut c = Compiler {
+            source,
+            lists: &file.lists,
+            custom: &file.custom_fields,
+            issues: Vec::new(),
+            filters: Vec::new(),
+            distinct_properties: Vec::new(),
+            account_windows: Vec::new(),
+        };
+        let whole = 0..0;
+        if file.model.name.trim().is_empty() || file.model.version.trim().is_empty() {
+            c.issue(whole.clone(), "model", "name and version must not be empty");
+        }
+        for name in file.custom_fields.keys() {
+            if LeadField::from_name(name).is_some() || name.starts_with("account.") {
+                c.issue(whole.clone(), &format!("custom_fields.{name}"), "is a built-in field; custom fields need other names");
+            }
+        }
+
+        // Dimensions.
+        let mut dimensions: Vec<Dimension> = Vec::new();
+        let mut dim_index: FxHashMap<String, usize> = FxHashMap::default();
+        for d in &file.dimensions {
+            let spec = d.get_ref();
+            if dim_index.insert(spec.id.clone(), dimensions.len()).is_some() {
+                c.issue(d.span(), &format!("dimensions.{}", spec.id), "dimension ids must be unique");
+            }
+            dimensions.push(Dimension {
+                id: spec.id.as_str().into(),
+                label: spec.label.clone().unwrap_or_else(|| spec.id.clone()),
+                cap: spec.cap,
+            });
+        }
+        if dimensions.is_empty() {
+            c.issue(whole.clone(), "dimensions", "a model needs at least one dimension");
+        }
+
+        // Grades and cell.
+        let grades = bands(
+            &mut c,
+            file.scoring.grades.iter().map(|g| (g.grade.clone(), g.min)),
+            whole.clone(),
+            "scoring.grades",
+        );
+        let cell = match &file.cell {
+            None => None,
+            Some(spec) => {
+                let rows = dim_index.get(&spec.rows).copied();
+                let columns = dim_index.get(&spec.columns).copied();
+                if rows.is_none() {
+                    c.issue(whole.clone(), "cell.rows", format!("'{}' is not a dimension", spec.rows));
+                }
+                if columns.is_none() {
+                    c.issue(whole.clone(), "cell.columns", format!("'{}' is not a dimension", spec.columns));
+                }
+                let row_bands = bands(&mut c, spec.row_bands.iter().map(|b| (b.label.clone(), b.min)), whole.clone(), "cell.row_bands");
+                let column_bands =
+                    bands(&mut c, spec.column_bands.iter().map(|b| (b.label.clone(), b.min)), whole.clone(), "cell.column_bands");
+                match (rows, columns) {
+                    (Some(rows), Some(columns)) => Some(Cell { rows, row_bands, columns, column_bands }),
+                    _ => None,
+                }
+            }
+        };
+
+        // Rules.
+        let mut rules = Vec::new();
+        let mut seen_ids: FxHashMap<String, ()> = FxHashMap::default();
+        for (i, r) in file.rules.iter().enumerate() {
+            let spec = r.get_ref();
+            let key = format!("rules[{i}] ({})", spec.id);
+            if spec.id.trim().is_empty() || spec.id.chars().any(char::is_whitespace) {
+                c.issue(r.span(), &key, "a rule id must be a non-empty word such as \"demo_request\"");
+            }
+            if seen_ids.insert(spec.id.clone(), ()).is_some() {
+                c.issue(r.span(), &key, format!("rule id '{}' is used twice", spec.id));
+            }
+            let Some(&dimension) = dim_index.get(&spec.dimension) else {
+                let known: Vec<&str> = file.dimensions.iter().map(|d| d.get_ref().id.as_str()).collect();
+                c.issue(
+                    r.span(),
+                    &format!("{key}.dimension"),
+                    format!("unknown dimension '{}'; valid: {}", spec.dimension, join_or_none(&known)),
+                );
+                continue;
+            };
+            if spec.points == 0 {
+                c.issue(r.span(), &format!("{key}.points"), "0 points: the rule could never change a score");
+            }
+            let Some(when) = c.condition(&spec.when, &format!("{key}.when")) else { continue };
+            rules.push(Rule {
+                id: spec.id.as_str().into(),
+                label: spec.label.clone().unwrap_or_else(|| spec.id.clone()),
+                description: spec.description.clone(),
+                dimension,
+                points: spec.points,
+                when,
+            });
+        }
+        if file.rules.is_empty() {
+            c.issue(whole, "rules", "a model needs at least one rule");
+        }
+
+        if !c.issues.is_empty() {
+            let mut issues = std::mem::take(&mut c.issues);
+            issues.sort_by_key(|i| (i.line, i.column));
+            return Err(fail(issues));
+        }
+        Ok(CompiledModel {
+            name: file.model.name.clone(),
+            version: file.model.version.clone(),
+            description: file.model.description.clone(),
+            source: source.to_string(),
+            quality_threshold: file.scoring.quality_threshold,
+            grades,
+            cell,
+            dimensions,
+            rules,
+            custom_fields: file.custom_fields.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            event_filters: c.filters,
+            distinct_properties: c.distinct_properties,
+            account_windows: c.account_windows,
+        })
+    }
+
+    /// `name@version`, as shown in outputs.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.name, self.version)
+    }
+
+    /// Whether any rule reads event properties (readers may skip parsing them otherwise).
+    pub fn uses_properties(&self) -> bool {
+        !self.distinct_properties.is_empty() || self.event_filters.iter().any(|f| !f.properties.is_empty())
+    }
+
+    /// The type of a declared custom field.
+    pub fn custom_field_type(&self, name: &str) -> Option<FieldType> {
+        self.custom_fields.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(src: &str) -> Result<CompiledModel, String> {
+        CompiledModel::from_toml(src, "m.toml").map_err(|e| e.to_string())
+    }
+
+    const HEAD: &str = r#"
+[model]
+name = "t"
+version = "1"
+[scoring]
+quality_threshold = 10
+grades = [{ grade = "A", min = 10 }, { grade = "B" }]
+[lists]
+pages = ["/pricing"]
+[[dimensions]]
+id = "fit"
+cap = 20
+"#;
+
+    #[test]
+    fn a_valid_small_model_compiles() {
+        let m = check(&format!(
+            "{HEAD}[[rules]]\nid = \"r\"\ndimension = \"fit\"\npoints = 5\nwhen = {{ event = \"page_view\", path = \"pages\", within_days = 30 }}\n"
+        ))
+        .unwrap();
+        assert_eq!(m.rules.len(), 1);
+        assert_eq!(m.event_filters.len(), 1);
+    }
+
+    #[test]
+    fn unknown_field_names_line_and_key() {
+        let err = check(&format!(
+            "{HEAD}[[rules]]\nid = \"r\"\ndimension = \"fit\"\npoints = 5\nwhen = {{ field = \"industy\", in = [\"x\"] }}\n"
+        ))
+        .unwrap_err();
+        assert!(err.starts_with("m.toml:17:"), "{err}");
+        assert!(err.contains("rules[0] (r).when.field: unknown field 'industy'"), "{err}");
+    }
+
+    #[test]
+    fn unknown_list_and_wrong_operator_types_are_errors() {
+        let err = check(&format!(
+            "{HEAD}[[rules]]\nid = \"a\"\ndimension = \"fit\"\npoints = 5\nwhen = {{ field = \"industry\", in = \"icp\" }}\n\
+             [[rules]]\nid = \"b\"\ndimension = \"fit\"\npoints = 5\nwhen = {{ field = \"industry\", between = [1, 2] }}\n\
+             [[rules]]\nid = \"c\"\ndimension = \"nope\"\npoints = 5\nwhen = {{ fact = \"email_kind\", equals = \"corprate\" }}\n\
+             [[rules]]\nid = \"d\"\ndimension = \"fit\"\npoints = 5\nwhen = {{ fact = \"email_kind\", equals = \"corprate\" }}\n"
+        ))
+        .unwrap_err();
+        assert!(err.contains("unknown list 'icp'; lists defined in [lists]: pages"), "{err}");
+        assert!(err.contains("'between' needs a numeric field, but 'industry' is text"), "{err}");
+        assert!(err.contains("unknown dimension 'nope'; valid: fit"), "{err}");
+        assert!(err.contains("'corprate' is never a value of email_kind"), "{err}");
+    }
+
+    #[test]
+    fn toml_syntax_and_unknown_keys_are_located() {
+        let err = check("[model]\nname = \"x\"\nversio = \"1\"\n").unwrap_err();
+        assert!(err.starts_with("m.toml:3:1:"), "{err}");
+        assert!(err.contains("unknown field `versio`"), "{err}");
+        let err = check(&format!(
+            "{HEAD}[[rules]]\nid = \"r\"\ndimension = \"fit\"\npoints = 5\nwhen = {{ event = \"page_view\", within = 3 }}\n"
+        ))
+        .unwrap_err();
+        assert!(err.contains("unknown field `within`"), "{err}");
+    }
+
+    #[test]
+    fn custom_fields_must_be_declared() {
+        let rule = "[[rules]]\nid = \"r\"\ndimension = \"fit\"\npoints = 5\nwhen = { field = \"seats\", min = 10 }\n";
+        assert!(check(&format!("{HEAD}{rule}")).unwrap_err().contains("unknown field 'seats'"));
+        let m = check(&format!("{HEAD}[custom_fields]\nseats = \"integer\"\n{rule}")).unwrap();
+        assert_eq!(m.custom_field_type("seats"), Some(FieldType::Integer));
+    }
+
+    #[test]
+    fn phrases_normalise() {
+        assert_eq!(normalize_phrase("  Lead-Scoring  "), "lead scoring");
+    }
+}

@@ -1,0 +1,233 @@
+//! The model file as written by people: TOML deserialised into these structs, then checked
+//! and compiled by [`super::compile`]. The JSON Schema for editors is derived from them.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// A whole model file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    /// Name, version and description of the model.
+    pub model: ModelMeta,
+    /// Quality threshold and grades.
+    pub scoring: ScoringSpec,
+    /// The fit-by-intent cell (e.g. "A1"); optional.
+    #[serde(default)]
+    pub cell: Option<CellSpec>,
+    /// Named lists that conditions refer to by name (industries, countries, pages, ...).
+    #[serde(default)]
+    pub lists: BTreeMap<String, Vec<String>>,
+    /// Columns beyond SPEC's lead fields that rules may use, with their types.
+    #[serde(default)]
+    pub custom_fields: BTreeMap<String, crate::records::FieldType>,
+    /// Dimensions in display order, each with an optional cap on its points.
+    #[schemars(with = "Vec<DimensionSpec>")]
+    pub dimensions: Vec<Spanned<DimensionSpec>>,
+    /// Scoring rules: each adds its points to its dimension when its condition holds.
+    #[schemars(with = "Vec<RuleSpec>")]
+    pub rules: Vec<Spanned<RuleSpec>>,
+}
+
+/// Identity of a model.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelMeta {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The quality threshold and the grade bands.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringSpec {
+    /// A lead is a quality lead when its total is at least this.
+    pub quality_threshold: i32,
+    /// Grades from best to worst; the last one has no `min` and takes everything below.
+    pub grades: Vec<GradeSpec>,
+}
+
+/// One grade band.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradeSpec {
+    pub grade: String,
+    #[serde(default)]
+    pub min: Option<i32>,
+}
+
+/// The two-letter cell that crosses two dimensions (fit letter, intent digit).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CellSpec {
+    pub rows: String,
+    pub row_bands: Vec<BandSpec>,
+    pub columns: String,
+    pub column_bands: Vec<BandSpec>,
+}
+
+/// One band of a cell axis; the last band has no `min`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BandSpec {
+    pub label: String,
+    #[serde(default)]
+    pub min: Option<i32>,
+}
+
+/// A dimension of the score.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionSpec {
+    pub id: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Upper bound of the dimension's points; absent means uncapped (penalties).
+    #[serde(default)]
+    pub cap: Option<i32>,
+}
+
+/// A scoring rule.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable id used in scores and explanations, e.g. "demo_request".
+    pub id: String,
+    pub dimension: String,
+    /// Points added when the rule fires; negative for penalties.
+    pub points: i32,
+    /// Short human name for explanations.
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[schemars(with = "ConditionSpec")]
+    pub when: Spanned<ConditionSpec>,
+}
+
+/// A list given inline (`["a", "b"]`) or by the name of a list in `[lists]`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ListRef {
+    Named(String),
+    Inline(Vec<String>),
+}
+
+/// A literal value in a condition.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Scalar {
+    Bool(bool),
+    Integer(i64),
+    Number(f64),
+    Text(String),
+}
+
+/// `account_engaged = { at_least = 2, within_days = 30 }`: people of the lead's account
+/// (the lead included) with an engagement event in the window.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountEngagedSpec {
+    pub at_least: u32,
+    pub within_days: u32,
+}
+
+/// `burst = { count = 5, seconds = 60 }`: that many matching events within a sliding window.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BurstSpec {
+    pub count: u32,
+    pub seconds: u32,
+}
+
+/// `followed_by = { event = "engagement", within_days = 7 }`: a later event after the match.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowSpec {
+    pub event: ListRef,
+    pub within_days: u32,
+}
+
+/// A condition. Exactly one subject (`field`, `fact`, `event`, `account_engaged`, `any`,
+/// `all`, `not`) and, for fields and facts, exactly one operator.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSpec {
+    /// A lead field, a custom field or `account.<field>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// A derived fact: seniority, email_kind, email_domain, phone_valid, duplicate,
+    /// gibberish_name, account_key, region, segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    /// Event type(s); "engagement" means any engagement event, "any" every event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<ListRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_engaged: Option<AccountEngagedSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Vec<ConditionSpec>>")]
+    pub any: Option<Vec<Spanned<ConditionSpec>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Vec<ConditionSpec>>")]
+    pub all: Option<Vec<Spanned<ConditionSpec>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Box<ConditionSpec>>")]
+    pub not: Option<Box<Spanned<ConditionSpec>>>,
+
+    // Operators on fields and facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Scalar>,
+    /// Membership (case-insensitive); for a list field, any entry.
+    #[serde(rename = "in", default, skip_serializing_if = "Option::is_none")]
+    pub in_list: Option<ListRef>,
+    /// The domain is one of the list or a subdomain of one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_in: Option<ListRef>,
+    /// Contains one of the phrases as whole words (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains_keyword: Option<ListRef>,
+    /// Inclusive numeric range `[low, high]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub between: Option<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is: Option<bool>,
+    /// A time between T and T + N days (by calendar date, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_next_days: Option<u32>,
+    /// A time between T - N days and T.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_last_days: Option<u32>,
+
+    // Options of event conditions.
+    /// Only events in the last N days before T.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<u32>,
+    /// URL paths under these prefixes (segment-aware, query ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<ListRef>,
+    /// Event properties that must equal these values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property: Option<BTreeMap<String, Scalar>>,
+    /// Minimum number of matching events (default 1), or of distinct values with `distinct`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<u32>,
+    /// Count distinct "path" or "property.<name>" values instead of events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distinct: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst: Option<BurstSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followed_by: Option<FollowSpec>,
+}

@@ -1,0 +1,168 @@
+//! URL paths for page-view rules.
+//!
+//! Rules such as `pricing_page` or `careers_page` match on the *path* of a page view's URL,
+//! segment-aware: `/pricing/enterprise` is under `/pricing`, `/pricingx` is not. Query strings
+//! and fragments are ignored, so `/pricing?utm_source=x` and `/pricing#plans` are one page.
+//!
+//! Normalisation ([`normalize_path`]):
+//! 1. trim; cut at the first `?` or `#`;
+//! 2. strip `scheme://host[:port]` (a scheme is letters, digits, `+`, `-`, `.` before `://`),
+//!    a protocol-relative `//host`, or, without a scheme, a leading host: the text before
+//!    the first `/` when it contains a dot or ends in `:port` (`acme.com/pricing`);
+//! 3. lower-case; collapse runs of `/` into one; drop trailing `/` and white space (the
+//!    root stays `/`);
+//!    make sure the result starts with `/`; empty gives `/`.
+//!
+//! Percent-escapes are kept as they are (lower-cased). Normalisation is idempotent.
+
+/// The normalised path of a URL or of a bare path, e.g. `"https://Acme.com/Pricing/?utm=x"`
+/// gives `"/pricing"`, `"/demo#form"` gives `"/demo"`, `"acme.com/pricing"` gives
+/// `"/pricing"` and `""` gives `"/"`.
+pub fn normalize_path(url: &str) -> String {
+    let s = url.trim();
+    let s = match s.find(['?', '#']) {
+        Some(i) => s[..i].trim_end(),
+        None => s,
+    };
+    let path = strip_origin(s);
+
+    let mut out = String::with_capacity(path.len() + 1);
+    out.push('/');
+    for c in path.chars().flat_map(char::to_lowercase) {
+        if c == '/' && out.ends_with('/') {
+            continue;
+        }
+        out.push(c);
+    }
+    while out.len() > 1 && out.ends_with(|c: char| c == '/' || c.is_whitespace()) {
+        out.pop();
+    }
+    out
+}
+
+/// Removes `scheme://host[:port]`, `//host` or a bare leading host from `s`; returns the rest.
+fn strip_origin(s: &str) -> &str {
+    if let Some(i) = s.find("://") {
+        let scheme = &s[..i];
+        let is_scheme = !scheme.is_empty()
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if is_scheme {
+            return after_host(&s[i + 3..]);
+        }
+    }
+    if let Some(rest) = s.strip_prefix("//") {
+        return after_host(rest);
+    }
+    if s.starts_with('/') {
+        return s;
+    }
+    let first = s.split('/').next().unwrap_or("");
+    if looks_like_host(first) { after_host(s) } else { s }
+}
+
+/// The part of `s` from its first `/` on (empty when there is none).
+fn after_host(s: &str) -> &str {
+    match s.find('/') {
+        Some(i) => &s[i..],
+        None => "",
+    }
+}
+
+/// A scheme-less leading segment is a host when it has a dot (`acme.com`) or a `:port`.
+fn looks_like_host(segment: &str) -> bool {
+    if segment.is_empty() || segment.contains(char::is_whitespace) {
+        return false;
+    }
+    if segment.contains('.') {
+        return true;
+    }
+    match segment.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Whether the normalised `path` is `prefix` or lies below it, segment by segment:
+/// `/pricing` and `/pricing/enterprise` are under `/pricing`, `/pricingx` is not, and
+/// every path is under `/`. A trailing `/` on `prefix` is ignored.
+pub fn path_is_under(path: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    if prefix.is_empty() {
+        return true;
+    }
+    match path.strip_prefix(prefix) {
+        Some(rest) => rest.is_empty() || rest.starts_with('/'),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn normalises_examples() {
+        let cases = [
+            ("https://Acme.com/Pricing/?utm=x", "/pricing"),
+            ("/demo#form", "/demo"),
+            ("acme.com/pricing", "/pricing"),
+            ("", "/"),
+            ("   ", "/"),
+            ("/", "/"),
+            ("https://acme.com", "/"),
+            ("https://acme.com/", "/"),
+            ("https://acme.com?x=1", "/"),
+            ("http://acme.com:8080/Demo/", "/demo"),
+            ("//cdn.acme.com/a/b/", "/a/b"),
+            ("acme.com", "/"),
+            ("www.acme.co.uk/Case-Studies/x/", "/case-studies/x"),
+            ("localhost:3000/pricing", "/pricing"),
+            ("pricing", "/pricing"),
+            ("pricing/enterprise/", "/pricing/enterprise"),
+            ("/pricing//enterprise//", "/pricing/enterprise"),
+            ("https://acme.com//pricing", "/pricing"),
+            ("/PRICING?plan=pro#top", "/pricing"),
+            ("/a#b?c", "/a"),
+            ("https://acme.com/redirect/http://b.com/x", "/redirect/http:/b.com/x"),
+            ("/Prici%C3%A9ng", "/prici%c3%a9ng"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize_path(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn prefix_matching_is_segment_aware() {
+        assert!(path_is_under("/pricing", "/pricing"));
+        assert!(path_is_under("/pricing/enterprise", "/pricing"));
+        assert!(!path_is_under("/pricingx", "/pricing"));
+        assert!(!path_is_under("/", "/pricing"));
+        assert!(!path_is_under("/demo", "/pricing"));
+        assert!(path_is_under("/anything/at/all", "/"));
+        assert!(path_is_under("/", "/"));
+        assert!(path_is_under("/careers/sales", "/careers/"));
+        assert!(path_is_under("/x", ""));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_is_idempotent(s in "\\PC*") {
+            let once = normalize_path(&s);
+            prop_assert!(once.starts_with('/'));
+            prop_assert_eq!(normalize_path(&once), once.clone());
+            prop_assert!(path_is_under(&once, "/"));
+            prop_assert!(path_is_under(&once, &once));
+        }
+
+        #[test]
+        fn idempotent_on_url_like_input(
+            s in "(https?://)?([a-zA-Z]{1,5}\\.){0,2}[a-z]{0,4}(:[0-9]{1,4})?(/[a-zA-Z.:%]{0,4}){0,4}/?(\\?[a-z=&]{0,5})?(#[a-z]{0,3})?"
+        ) {
+            let once = normalize_path(&s);
+            prop_assert_eq!(normalize_path(&once), once);
+        }
+    }
+}

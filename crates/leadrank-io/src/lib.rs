@@ -1,0 +1,12 @@
+//! File adapters for leadrank.
+//!
+//! * [`read`]: CSV and JSON Lines readers. A bad row is never dropped silently: it becomes a
+//!   [`RowError`] naming the file, line, column and reason, and the good rows go on.
+//! * [`write`]: score writers (JSON Lines, CSV, a ranked table for terminals).
+
+mod events_csv;
+pub mod read;
+pub mod write;
+
+pub use read::{InputFormat, LoadReport, ReadError, RowError};
+pub use write::OutputFormat;

@@ -1,0 +1,413 @@
+//! Readers for leads, accounts and events in CSV (with a header row) or JSON Lines.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use leadrank_core::engine::{DatasetBuilder, EventAdded};
+use leadrank_core::records::{
+    self, account_from_pairs, event_from_pairs, lead_from_pairs, FieldError, FieldType,
+};
+use leadrank_core::CompiledModel;
+
+/// The most bytes one JSON line or CSV row may have; longer rows are rejected.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// How an input file is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Csv,
+    JsonLines,
+}
+
+impl InputFormat {
+    /// The format named by a file's extension: .csv, or .jsonl/.ndjson/.json for JSON Lines.
+    pub fn from_path(path: &Path) -> Result<Self, ReadError> {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") => Ok(InputFormat::Csv),
+            Some("jsonl" | "ndjson" | "json") => Ok(InputFormat::JsonLines),
+            _ => Err(ReadError::UnknownFormat(path.to_path_buf())),
+        }
+    }
+}
+
+/// A file that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot open {}: {source}", .path.display())]
+    Open { path: PathBuf, source: std::io::Error },
+    #[error("cannot read {}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}:1: the header has no '{column}' column (found: {found})", .path.display())]
+    MissingColumn { path: PathBuf, column: &'static str, found: String },
+    #[error("{}:1: cannot read the header: {message}", .path.display())]
+    Header { path: PathBuf, message: String },
+    #[error("{}: cannot tell the format from the extension; use .csv or .jsonl, or pass --input-format", .0.display())]
+    UnknownFormat(PathBuf),
+}
+
+/// A rejected row: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub file: String,
+    /// 1-based line where the row starts.
+    pub line: u64,
+    /// 1-based column of the offending field in a CSV file.
+    pub column: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)?;
+        if let Some(c) = self.column {
+            write!(f, ":{c}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// What a load accepted and rejected.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    pub leads: u64,
+    pub accounts: u64,
+    pub events: u64,
+    /// Events whose id was seen before (they count once).
+    pub duplicate_events: u64,
+    pub rejected: Vec<RowError>,
+}
+
+/// One row as (name, value) pairs, with its line and a way to find a column by name.
+pub(crate) struct Row<'a> {
+    names: &'a [String],
+    values: Vec<&'a str>,
+    line: u64,
+    csv: bool,
+}
+
+impl Row<'_> {
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names.iter().map(String::as_str).zip(self.values.iter().copied())
+    }
+
+    pub(crate) fn error(&self, file: &str, field: Option<&str>, message: String) -> RowError {
+        let column = match (self.csv, field) {
+            (true, Some(f)) => self.names.iter().position(|n| n == f).map(|i| i + 1),
+            _ => None,
+        };
+        RowError { file: file.to_string(), line: self.line, column, field: field.map(str::to_string), message }
+    }
+
+    pub(crate) fn field_error(&self, file: &str, e: &FieldError) -> RowError {
+        self.error(file, Some(&e.field), e.error.to_string())
+    }
+}
+
+fn open(path: &Path) -> Result<BufReader<File>, ReadError> {
+    File::open(path)
+        .map(|f| BufReader::with_capacity(1 << 20, f))
+        .map_err(|source| ReadError::Open { path: path.to_path_buf(), source })
+}
+
+/// Calls `each` for every row of a file; rows that cannot be split into fields are reported.
+pub(crate) fn for_each_row(
+    path: &Path,
+    format: InputFormat,
+    required: &[&'static str],
+    report: &mut LoadReport,
+    mut each: impl FnMut(&Row<'_>, &mut LoadReport),
+) -> Result<(), ReadError> {
+    let file = path.display().to_string();
+    match format {
+        InputFormat::Csv => {
+            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open(path)?);
+            let headers = reader
+                .byte_headers()
+                .map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?
+                .clone();
+            let mut names = Vec::with_capacity(headers.len());
+            for h in headers.iter() {
+                let name = std::str::from_utf8(h)
+                    .map_err(|_| ReadError::Header { path: path.to_path_buf(), message: "not UTF-8".into() })?;
+                names.push(name.trim().trim_start_matches('\u{feff}').to_string());
+            }
+            check_columns(path, &names, required)?;
+            let mut record = csv::ByteRecord::new();
+            loop {
+                let line = reader.position().line();
+                match reader.read_byte_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {}
+                    Err(e) => {
+                        if let csv::ErrorKind::Io(source) = e.kind() {
+                            return Err(ReadError::Io {
+                                path: path.to_path_buf(),
+                                source: std::io::Error::new(source.kind(), source.to_string()),
+                            });
+                        }
+                        report.rejected.push(RowError { file: file.clone(), line, column: None, field: None, message: e.to_string() });
+                        continue;
+                    }
+                }
+                let line = record.position().map_or(line, |p| p.line());
+                if record.len() != names.len() {
+                    report.rejected.push(RowError {
+                        file: file.clone(),
+                        line,
+                        column: None,
+                        field: None,
+                        message: format!("has {} fields but the header has {}", record.len(), names.len()),
+                    });
+                    continue;
+                }
+                if record.as_slice().len() > MAX_ROW_BYTES {
+                    report.rejected.push(RowError {
+                        file: file.clone(),
+                        line,
+                        column: None,
+                        field: None,
+                        message: format!("row is larger than {MAX_ROW_BYTES} bytes"),
+                    });
+                    continue;
+                }
+                let mut values = Vec::with_capacity(names.len());
+                let mut bad = None;
+                for (i, v) in record.iter().enumerate() {
+                    match std::str::from_utf8(v) {
+                        Ok(s) => values.push(s),
+                        Err(_) => {
+                            bad = Some(i);
+                            break;
+                        }
+                    }
+                }
+                if let Some(i) = bad {
+                    report.rejected.push(RowError {
+                        file: file.clone(),
+                        line,
+                        column: Some(i + 1),
+                        field: Some(names[i].clone()),
+                        message: "is not valid UTF-8".into(),
+                    });
+                    continue;
+                }
+                each(&Row { names: &names, values, line, csv: true }, report);
+            }
+        }
+        InputFormat::JsonLines => {
+            let mut reader = open(path)?;
+            let mut buf = Vec::new();
+            let mut line = 0u64;
+            loop {
+                buf.clear();
+                let n = (&mut reader)
+                    .take(MAX_ROW_BYTES as u64 + 1)
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
+                if n == 0 {
+                    break;
+                }
+                line += 1;
+                if buf.len() > MAX_ROW_BYTES && !buf.ends_with(b"\n") {
+                    report.rejected.push(RowError {
+                        file: file.clone(),
+                        line,
+                        column: None,
+                        field: None,
+                        message: format!("line is longer than {MAX_ROW_BYTES} bytes"),
+                    });
+                    // Skip the rest of the over-long line.
+                    let mut rest = Vec::new();
+                    reader
+                        .read_until(b'\n', &mut rest)
+                        .map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
+                    continue;
+                }
+                let text = match std::str::from_utf8(&buf) {
+                    Ok(t) => t.trim(),
+                    Err(_) => {
+                        report.rejected.push(RowError {
+                            file: file.clone(),
+                            line,
+                            column: None,
+                            field: None,
+                            message: "is not valid UTF-8".into(),
+                        });
+                        continue;
+                    }
+                };
+                if text.is_empty() {
+                    continue;
+                }
+                let object = match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(serde_json::Value::Object(m)) => m,
+                    Ok(_) => {
+                        report.rejected.push(RowError {
+                            file: file.clone(),
+                            line,
+                            column: None,
+                            field: None,
+                            message: "is not a JSON object".into(),
+                        });
+                        continue;
+                    }
+                    Err(e) => {
+                        report.rejected.push(RowError {
+                            file: file.clone(),
+                            line,
+                            column: None,
+                            field: None,
+                            message: format!("is not valid JSON: {e}"),
+                        });
+                        continue;
+                    }
+                };
+                let mut names = Vec::with_capacity(object.len());
+                let mut owned = Vec::with_capacity(object.len());
+                for (k, v) in object {
+                    names.push(k);
+                    owned.push(json_to_text(v));
+                }
+                let values = owned.iter().map(String::as_str).collect();
+                each(&Row { names: &names, values, line, csv: false }, report);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A JSON value as the text a CSV cell would hold: lists joined with ";", objects as JSON.
+fn json_to_text(v: serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|i| match i {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(";"),
+        other => other.to_string(),
+    }
+}
+
+fn check_columns(path: &Path, names: &[String], required: &[&'static str]) -> Result<(), ReadError> {
+    for column in required {
+        if !names.iter().any(|n| n == column) {
+            return Err(ReadError::MissingColumn { path: path.to_path_buf(), column, found: names.join(",") });
+        }
+    }
+    Ok(())
+}
+
+/// Checks the custom fields a model declares: a value that does not fit its type rejects the row.
+fn check_custom(model: &CompiledModel, lead: &records::Lead) -> Result<(), FieldError> {
+    for (name, value) in &lead.custom {
+        let Some(ty) = model.custom_field_type(name) else { continue };
+        let result = match ty {
+            FieldType::Integer => records::parse_integer(value).map(|_| ()),
+            FieldType::Number => records::parse_number(value).map(|_| ()),
+            FieldType::Bool => records::parse_bool(value).map(|_| ()),
+            FieldType::Time => records::parse_time(value).map(|_| ()),
+            FieldType::Text | FieldType::List => Ok(()),
+        };
+        result.map_err(|error| FieldError { field: name.clone(), error })?;
+    }
+    Ok(())
+}
+
+/// Reads leads into `builder`. Returns an error only when the file cannot be read at all.
+pub fn load_leads(
+    path: &Path,
+    format: InputFormat,
+    builder: &mut DatasetBuilder,
+    model: &CompiledModel,
+    report: &mut LoadReport,
+) -> Result<(), ReadError> {
+    let file = path.display().to_string();
+    for_each_row(path, format, if format == InputFormat::Csv { &["lead_id"] } else { &[] }, report, |row, report| {
+        let lead = match lead_from_pairs(row.pairs()) {
+            Ok(l) => l,
+            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+        };
+        if let Err(e) = check_custom(model, &lead) {
+            return report.rejected.push(row.field_error(&file, &e));
+        }
+        match builder.add_lead(lead) {
+            Ok(()) => report.leads += 1,
+            Err(e) => report.rejected.push(row.error(&file, Some("lead_id"), e.to_string())),
+        }
+    })
+}
+
+/// Reads accounts into `builder`.
+pub fn load_accounts(
+    path: &Path,
+    format: InputFormat,
+    builder: &mut DatasetBuilder,
+    report: &mut LoadReport,
+) -> Result<(), ReadError> {
+    let file = path.display().to_string();
+    for_each_row(path, format, if format == InputFormat::Csv { &["account_id"] } else { &[] }, report, |row, report| {
+        let account = match account_from_pairs(row.pairs()) {
+            Ok(a) => a,
+            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+        };
+        match builder.add_account(account) {
+            Ok(()) => report.accounts += 1,
+            Err(e) => report.rejected.push(row.error(&file, Some("account_id"), e.to_string())),
+        }
+    })
+}
+
+/// Reads events into `builder` (after the leads, since events name their lead).
+/// `progress` is called with the number of rows read since the last call.
+pub fn load_events(
+    path: &Path,
+    format: InputFormat,
+    builder: &mut DatasetBuilder,
+    model: &CompiledModel,
+    report: &mut LoadReport,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), ReadError> {
+    if format == InputFormat::Csv {
+        return crate::events_csv::load_events_csv(path, builder, model, report, progress);
+    }
+    let file = path.display().to_string();
+    let required: &[&'static str] =
+        if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
+    let mut since = 0u64;
+    for_each_row(path, format, required, report, |row, report| {
+        since += 1;
+        if since == 65_536 {
+            progress(since);
+            since = 0;
+        }
+        let event = match event_from_pairs(row.pairs()) {
+            Ok(e) => e,
+            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+        };
+        match builder.add_event(&event) {
+            Ok(EventAdded::Accepted) => report.events += 1,
+            Ok(EventAdded::Duplicate) => report.duplicate_events += 1,
+            Err(e) => report.rejected.push(row.error(&file, Some("lead_id"), e.to_string())),
+        }
+    })?;
+    progress(since);
+    Ok(())
+}
+
+/// The size of a file in bytes, for progress bars.
+pub fn file_len(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.len())
+}

@@ -1,0 +1,224 @@
+//! Score writers: JSON Lines (one object per lead), CSV (one row per lead) and a ranked table.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets::UTF8_BORDERS_ONLY, Cell, CellAlignment, Table};
+use leadrank_core::{CompiledModel, Score};
+use rayon::prelude::*;
+
+/// How scores are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    JsonLines,
+    Csv,
+    Table,
+}
+
+/// Writes scores in `format`. The table is ranked by total (highest first) and limited to
+/// `top` rows when given; the other formats keep input order and every lead.
+pub fn write_scores(
+    out: &mut dyn Write,
+    scores: &[Score],
+    model: &CompiledModel,
+    format: OutputFormat,
+    top: Option<usize>,
+) -> io::Result<()> {
+    let mut w = ScoreWriter::new(model, format, top);
+    w.write_batch(out, scores.to_vec())?;
+    w.finish(out)
+}
+
+/// Writes scores batch by batch, so a large run never holds every score in memory.
+/// JSON Lines and CSV rows are encoded in parallel and written in input order; the table
+/// keeps only the rows it will show.
+pub struct ScoreWriter<'m> {
+    model: &'m CompiledModel,
+    format: OutputFormat,
+    top: Option<usize>,
+    header_written: bool,
+    /// Table rows kept so far (ranked at the end) and the counts for its footer.
+    kept: Vec<Score>,
+    count: usize,
+    quality: usize,
+}
+
+impl<'m> ScoreWriter<'m> {
+    /// A writer for `format`; `top` limits the table to the N best leads.
+    pub fn new(model: &'m CompiledModel, format: OutputFormat, top: Option<usize>) -> Self {
+        ScoreWriter { model, format, top, header_written: false, kept: Vec::new(), count: 0, quality: 0 }
+    }
+
+    /// Writes (or, for the table, keeps) one batch of scores.
+    pub fn write_batch(&mut self, out: &mut dyn Write, scores: Vec<Score>) -> io::Result<()> {
+        self.count += scores.len();
+        self.quality += scores.iter().filter(|s| s.quality).count();
+        match self.format {
+            OutputFormat::JsonLines => {
+                let chunks: Vec<Vec<u8>> = scores
+                    .par_chunks(1024)
+                    .map(|chunk| {
+                        let mut buf = Vec::with_capacity(chunk.len() * 800);
+                        for s in chunk {
+                            // Serialising plain data into memory cannot fail.
+                            let _ = serde_json::to_writer(&mut buf, s);
+                            buf.push(b'\n');
+                        }
+                        buf
+                    })
+                    .collect();
+                for c in chunks {
+                    out.write_all(&c)?;
+                }
+            }
+            OutputFormat::Csv => {
+                if !self.header_written {
+                    let mut header: Vec<&str> = vec!["lead_id", "total", "quality", "grade", "cell"];
+                    header.extend(self.model.dimensions.iter().map(|d| &*d.id));
+                    header.push("reasons");
+                    let mut w = csv::Writer::from_writer(&mut *out);
+                    w.write_record(&header)?;
+                    w.flush()?;
+                    self.header_written = true;
+                }
+                let model = self.model;
+                let chunks: Vec<io::Result<Vec<u8>>> = scores
+                    .par_chunks(1024)
+                    .map(|chunk| {
+                        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+                        for s in chunk {
+                            let mut row = vec![
+                                s.lead_id.clone(),
+                                s.total.to_string(),
+                                s.quality.to_string(),
+                                s.grade.to_string(),
+                                s.cell.clone(),
+                            ];
+                            row.extend(model.dimensions.iter().map(|d| s.dimensions.get(&d.id).to_string()));
+                            row.push(reasons_summary(s));
+                            w.write_record(&row)?;
+                        }
+                        w.into_inner().map_err(|e| io::Error::other(e.to_string()))
+                    })
+                    .collect();
+                for c in chunks {
+                    out.write_all(&c?)?;
+                }
+            }
+            OutputFormat::Table => {
+                self.kept.extend(scores);
+                rank(&mut self.kept);
+                if let Some(n) = self.top {
+                    self.kept.truncate(n);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes the output (the table and its footer are written here).
+    pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.format != OutputFormat::Table {
+            if self.format == OutputFormat::Csv && !self.header_written {
+                self.write_batch(out, Vec::new())?;
+            }
+            return Ok(());
+        }
+        let model = self.model;
+        let mut table = Table::new();
+        table.load_preset(UTF8_BORDERS_ONLY);
+        let mut header = vec!["#".to_string(), "lead".into(), "total".into(), "grade".into(), "cell".into()];
+        header.extend(model.dimensions.iter().map(|d| d.id.to_string()));
+        header.push("top reasons".into());
+        table.set_header(header);
+        for (i, s) in self.kept.iter().enumerate() {
+            let mut row = vec![
+                Cell::new(i + 1).set_alignment(CellAlignment::Right),
+                Cell::new(&s.lead_id),
+                Cell::new(s.total).set_alignment(CellAlignment::Right),
+                Cell::new(if s.quality { format!("{} ✓", s.grade) } else { s.grade.to_string() }),
+                Cell::new(&s.cell),
+            ];
+            for d in &model.dimensions {
+                row.push(Cell::new(s.dimensions.get(&d.id)).set_alignment(CellAlignment::Right));
+            }
+            let mut top_reasons: Vec<_> = s.reasons.iter().filter(|r| &*r.rule != "cap").collect();
+            top_reasons.sort_by_key(|r| -r.points.abs());
+            let text: Vec<String> = top_reasons.iter().take(3).map(|r| format!("{} {:+}", r.rule, r.points)).collect();
+            row.push(Cell::new(text.join(", ")));
+            table.add_row(row);
+        }
+        writeln!(out, "{table}")?;
+        writeln!(
+            out,
+            "{} leads, {} quality ({:.1}%); model {}{}",
+            self.count,
+            self.quality,
+            if self.count == 0 { 0.0 } else { 100.0 * self.quality as f64 / self.count as f64 },
+            model.id(),
+            if self.kept.len() < self.count { format!("; top {} shown", self.kept.len()) } else { String::new() }
+        )
+    }
+}
+
+/// Highest total first; ties by lead id so the ranking is stable.
+fn rank(scores: &mut [Score]) {
+    scores.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.lead_id.cmp(&b.lead_id)));
+}
+
+/// "demo_request +25; personal_email -10; cap -5" for the CSV `reasons` column.
+pub fn reasons_summary(score: &Score) -> String {
+    score
+        .reasons
+        .iter()
+        .map(|r| if &*r.rule == "cap" { format!("cap:{} {:+}", r.dimension, r.points) } else { format!("{} {:+}", r.rule, r.points) })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The CSV header of a leads file: SPEC's lead fields, then the given custom field names.
+pub fn lead_header(custom: &[String]) -> Vec<String> {
+    leadrank_core::records::LEAD_FIELDS.iter().map(|(n, _)| n.to_string()).chain(custom.iter().cloned()).collect()
+}
+
+/// Writes leads as CSV with SPEC's columns plus `custom` columns; reading the file back
+/// gives the same leads (times in RFC 3339, lists joined with ";").
+pub fn write_leads_csv(out: &mut dyn Write, leads: &[leadrank_core::Lead], custom: &[String]) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(lead_header(custom))?;
+    for l in leads {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        let flag = |v: Option<bool>| v.map(|x| x.to_string()).unwrap_or_default();
+        let time = |v: Option<jiff::Timestamp>| v.map(|x| x.to_string()).unwrap_or_default();
+        let mut row = vec![
+            l.lead_id.clone(),
+            opt(&l.email),
+            opt(&l.first_name),
+            opt(&l.last_name),
+            opt(&l.title),
+            opt(&l.company),
+            opt(&l.domain),
+            opt(&l.account_id),
+            opt(&l.industry),
+            num(l.employees),
+            l.annual_revenue.map(|x| x.to_string()).unwrap_or_default(),
+            opt(&l.country),
+            opt(&l.phone),
+            flag(l.phone_verified),
+            flag(l.consent),
+            time(l.consent_at),
+            opt(&l.source),
+            opt(&l.campaign),
+            time(l.created_at),
+            l.tech_stack.join(";"),
+            opt(&l.use_case),
+            flag(l.budget_owner),
+            num(l.timeline_days),
+            time(l.contract_end),
+            opt(&l.honeypot),
+        ];
+        row.extend(custom.iter().map(|c| l.custom_field(c).unwrap_or_default().to_string()));
+        w.write_record(&row)?;
+    }
+    w.flush()
+}

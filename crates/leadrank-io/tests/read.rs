@@ -1,0 +1,192 @@
+//! Readers on realistic and broken files: bad rows are reported with file, line and column,
+//! good rows are kept, and CSV files round-trip.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use leadrank_core::engine::DatasetBuilder;
+use leadrank_core::model::builtin::default_model;
+use leadrank_core::Lead;
+use leadrank_io::read::{load_events, load_leads, InputFormat, LoadReport};
+use leadrank_io::write::write_leads_csv;
+use proptest::prelude::*;
+
+fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::File::create(&p).unwrap().write_all(text.as_bytes()).unwrap();
+    p
+}
+
+#[test]
+fn bad_rows_are_reported_and_good_rows_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = file(
+        &dir,
+        "leads.csv",
+        "lead_id,email,employees,consent,created_at,seats\n\
+         L1,a@acme.io,250,yes,2026-01-02,3\n\
+         ,b@acme.io,10,no,,\n\
+         L3,c@acme.io,many,no,,\n\
+         L4,d@acme.io,5,maybe,,\n\
+         L5,e@acme.io,5,no,02/01/2026,\n\
+         L1,dup@acme.io,5,no,,\n\
+         L6,\"multi\nline@acme.io\",7,1,,\n\
+         L7,short\n",
+    );
+    let events = file(
+        &dir,
+        "events.csv",
+        "event_id,lead_id,type,occurred_at,url,properties\n\
+         e1,L1,page_view,2026-06-01T00:00:00Z,/pricing,\n\
+         e1,L1,page_view,2026-06-01T00:00:00Z,/pricing,\n\
+         e2,NOPE,page_view,2026-06-01T00:00:00Z,/pricing,\n\
+         e3,L1,page_view,yesterday,/pricing,\n\
+         e4,L6,feature_used,2026-06-01T00:00:00Z,,\"{\"\"feature\"\": \"\"api\"\"}\"\n\
+         e5,L6,feature_used,2026-06-01T00:00:00Z,,not json\n\
+         ,L6,page_view,2026-06-01T00:00:00Z,,\n",
+    );
+    let model = default_model();
+    let mut b = DatasetBuilder::new(&model);
+    let mut report = LoadReport::default();
+    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
+    load_events(&events, InputFormat::Csv, &mut b, &model, &mut report, &mut |_| {}).unwrap();
+    let f = leads.display().to_string();
+    let g = events.display().to_string();
+    let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
+    let want = vec![
+        format!("{f}:3:1: lead_id: is required"),
+        format!("{f}:4:3: employees: 'many' is not an integer"),
+        format!("{f}:5:4: consent: 'maybe' is not a boolean (use true/false, yes/no or 1/0)"),
+        format!("{f}:6:5: created_at: '02/01/2026' is not an RFC 3339 time or a YYYY-MM-DD date"),
+        format!("{f}:7:1: lead_id: lead_id 'L1' appears twice (lead ids must be unique)"),
+        format!("{f}:10: has 2 fields but the header has 6"),
+        format!("{g}:4:2: lead_id: lead_id 'NOPE' is not in the leads input"),
+        format!("{g}:5:4: occurred_at: 'yesterday' is not an RFC 3339 time or a YYYY-MM-DD date"),
+        format!("{g}:7:6: properties: is not a JSON object: expected ident at line 1 column 2"),
+        format!("{g}:8:1: event_id: is required"),
+    ];
+    assert_eq!(got, want);
+    assert_eq!((report.leads, report.events, report.duplicate_events), (2, 2, 1));
+    let d = b.build();
+    assert_eq!(d.leads[1].email.as_deref(), Some("multi\nline@acme.io"));
+}
+
+#[test]
+fn json_lines_accept_typed_values_and_report_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = file(
+        &dir,
+        "leads.jsonl",
+        "{\"lead_id\": \"L1\", \"employees\": 300, \"consent\": true, \"tech_stack\": [\"Salesforce\", \"Segment\"]}\n\
+         \n\
+         not json\n\
+         [1, 2]\n\
+         {\"lead_id\": 7, \"employees\": \"x\"}\n",
+    );
+    let model = default_model();
+    let mut b = DatasetBuilder::new(&model);
+    let mut report = LoadReport::default();
+    load_leads(&leads, InputFormat::JsonLines, &mut b, &model, &mut report).unwrap();
+    let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
+    let f = leads.display();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got[0].starts_with(&format!("{f}:3: is not valid JSON")), "{got:?}");
+    assert_eq!(got[1], format!("{f}:4: is not a JSON object"));
+    assert_eq!(got[2], format!("{f}:5: employees: 'x' is not an integer"));
+    let d = b.build();
+    assert_eq!(d.leads[0].tech_stack, vec!["Salesforce", "Segment"]);
+    assert_eq!(d.leads[0].consent, Some(true));
+}
+
+#[test]
+fn a_missing_required_column_is_a_file_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = file(&dir, "events.csv", "id,lead_id,type,occurred_at\n");
+    let model = default_model();
+    let mut b = DatasetBuilder::new(&model);
+    let err = load_events(&events, InputFormat::Csv, &mut b, &model, &mut LoadReport::default(), &mut |_| {}).unwrap_err();
+    assert!(err.to_string().ends_with(":1: the header has no 'event_id' column (found: id,lead_id,type,occurred_at)"), "{err}");
+}
+
+fn text() -> impl Strategy<Value = Option<String>> {
+    // Printable text with commas, quotes, newlines and non-Latin letters; trimmed like the reader.
+    prop::option::of("[a-zA-Z0-9 ,\"'é漢\\n@.+-]{0,12}").prop_map(|o| {
+        o.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    })
+}
+
+fn lead_strategy() -> impl Strategy<Value = Lead> {
+    (
+        "[A-Za-z0-9_-]{1,10}",
+        text(),
+        text(),
+        prop::option::of(0i64..1_000_000),
+        prop::option::of(any::<bool>()),
+        prop::option::of(0i64..4_000_000_000),
+        prop::collection::vec("[A-Za-z][A-Za-z0-9 ]{0,8}[A-Za-z0-9]", 0..3),
+        text(),
+    )
+        .prop_map(|(id, email, title, employees, consent, created, tech, seats)| Lead {
+            lead_id: id,
+            email,
+            title,
+            employees,
+            consent,
+            created_at: created.map(|s| jiff::Timestamp::from_second(s).unwrap()),
+            tech_stack: tech,
+            custom: seats.map(|s| vec![("seats".to_string(), s)]).unwrap_or_default(),
+            ..Lead::default()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn leads_round_trip_through_csv(leads in prop::collection::vec(lead_strategy(), 1..20)) {
+        let mut unique = std::collections::HashSet::new();
+        let leads: Vec<Lead> = leads.into_iter().filter(|l| unique.insert(l.lead_id.clone())).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.csv");
+        let mut buf = Vec::new();
+        write_leads_csv(&mut buf, &leads, &["seats".to_string()]).unwrap();
+        std::fs::write(&path, &buf).unwrap();
+        let model = default_model();
+        let mut b = DatasetBuilder::new(&model);
+        let mut report = LoadReport::default();
+        load_leads(&path, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
+        prop_assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+        prop_assert_eq!(b.build().leads, leads);
+    }
+}
+
+fn csv_like() -> impl Strategy<Value = Vec<u8>> {
+    let header = prop::sample::select(vec![
+        &b"event_id,lead_id,type,occurred_at,url,properties\n"[..],
+        &b"lead_id,email,employees,consent,tech_stack\n"[..],
+        &b""[..],
+    ]);
+    let body = prop::collection::vec(
+        prop::sample::select(b"ab,\"\n\r{}:1Z-T;\xff\xc3 L0e".to_vec()),
+        0..300,
+    );
+    (header, body).prop_map(|(h, b)| [h.to_vec(), b].concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+    /// Any bytes: rows are accepted or reported, never a panic.
+    #[test]
+    fn readers_never_panic(data in prop::strategy::Union::new(vec![csv_like().boxed(), prop::collection::vec(any::<u8>(), 0..400).boxed()])) {
+        let dir = tempfile::tempdir().unwrap();
+        let model = default_model();
+        for (name, format) in [("x.csv", InputFormat::Csv), ("x.jsonl", InputFormat::JsonLines)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &data).unwrap();
+            let mut b = DatasetBuilder::new(&model);
+            let mut report = LoadReport::default();
+            let _ = load_leads(&path, format, &mut b, &model, &mut report);
+            let _ = load_events(&path, format, &mut b, &model, &mut report, &mut |_| {});
+            let _ = b.build();
+        }
+    }
+}
