@@ -70,10 +70,20 @@ fn spinner(message: &str, len: Option<u64>) -> ProgressBar {
 }
 
 /// Reads all inputs into a dataset, reporting rejected rows on stderr.
+/// Prints how long a phase took when `LEADRANK_TIMINGS` is set (for benchmarks).
+pub(crate) fn timing(phase: &str, since: &mut std::time::Instant) {
+    if std::env::var_os("LEADRANK_TIMINGS").is_some() {
+        eprintln!("timing: {phase:<10} {:>8.3} s", since.elapsed().as_secs_f64());
+    }
+    *since = std::time::Instant::now();
+}
+
 pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, LoadReport)> {
+    let mut clock = std::time::Instant::now();
     let mut builder = DatasetBuilder::new(model);
     let mut report = LoadReport::default();
     read::load_leads(&inputs.leads, format_of(&inputs.leads, inputs.input_format)?, &mut builder, model, &mut report)?;
+    timing("leads", &mut clock);
     if let Some(accounts) = &inputs.accounts {
         read::load_accounts(accounts, format_of(accounts, inputs.input_format)?, &mut builder, &mut report)?;
     }
@@ -88,8 +98,11 @@ pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, L
         })?;
         bar.finish_and_clear();
     }
+    timing("events", &mut clock);
     report_rejects(&report, inputs.rejects.as_deref())?;
-    Ok((builder.build(), report))
+    let dataset = builder.build();
+    timing("build", &mut clock);
+    Ok((dataset, report))
 }
 
 pub(crate) fn report_rejects(report: &LoadReport, file: Option<&Path>) -> Result<()> {
@@ -123,6 +136,7 @@ pub fn score(args: ScoreArgs) -> Result<ExitCode> {
     let as_of = parse_as_of(args.inputs.as_of.as_deref())?;
     let model = load_model(args.inputs.model.as_deref())?;
     let (dataset, report) = load(&args.inputs, &model)?;
+    let mut clock = std::time::Instant::now();
     let bar = spinner("scoring", Some(dataset.leads.len() as u64));
     let format = match args.format {
         Some(FormatArg::Jsonl) => OutputFormat::JsonLines,
@@ -155,6 +169,7 @@ pub fn score(args: ScoreArgs) -> Result<ExitCode> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         other => other.with_context(|| "cannot write the scores")?,
     }
+    timing("score+write", &mut clock);
     eprintln!(
         "scored {} leads ({} quality) with {} events ({} duplicates ignored), {} rows rejected; model {}, as of {}",
         scored,

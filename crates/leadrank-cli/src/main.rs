@@ -3,6 +3,8 @@
 //! Exit status: 0 when everything was read, 1 when some rows were rejected (they are listed on
 //! stderr and the good rows are still processed), 2 for usage, model or file errors.
 
+mod cmd_hygiene;
+mod cmd_quality;
 mod commands;
 
 use std::path::PathBuf;
@@ -30,6 +32,16 @@ enum Command {
     Generate(GenerateArgs),
     /// Generate demo data (if missing), score it and explain the best lead.
     Demo(DemoArgs),
+    /// Measure lead quality against revenue (SPEC section 6) and compare with benchmarks.
+    Report(cmd_quality::ReportArgs),
+    /// Check the model against won and lost deals and propose calibrated points.
+    Calibrate(cmd_quality::CalibrateArgs),
+    /// Learn a readable points model from any labelled table.
+    Learn(cmd_quality::LearnArgs),
+    /// Replay history under two models and compare them.
+    Backtest(cmd_quality::BacktestArgs),
+    /// Find fuzzy duplicate people, cluster them and write merged leads and a merge map.
+    Dedupe(cmd_hygiene::DedupeArgs),
 }
 
 #[derive(Args)]
@@ -151,6 +163,11 @@ fn main() -> ExitCode {
         Command::Model(m) => commands::model(m),
         Command::Generate(a) => commands::generate(a),
         Command::Demo(a) => commands::demo(a),
+        Command::Report(a) => cmd_quality::report(a),
+        Command::Calibrate(a) => cmd_quality::calibrate(a),
+        Command::Learn(a) => cmd_quality::learn(a),
+        Command::Backtest(a) => cmd_quality::backtest(a),
+        Command::Dedupe(a) => cmd_hygiene::dedupe(a),
     };
     match result {
         Ok(code) => code,

@@ -127,3 +127,32 @@ fn usage_errors_exit_2() {
     let out = leadrank(&["score", "--leads", "x.csv", "--as-of", "yesterday"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn dedupe_writes_pairs_merged_leads_map_and_moves_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(
+        dir.path(),
+        "leads.csv",
+        "lead_id,email,first_name,last_name,company,phone,country,created_at,street\n\
+         L1,robert.smith@acme.com,Robert,Smith,Acme Inc.,+1 415 555 0132,US,2026-01-01,1 Main St\n\
+         L2,bob.smith@gmail.com,Bob,Smtih,\"ACME, Inc\",(415) 555-0132,United States,2026-03-01,1 Main Street\n\
+         L3,jane@acme.com,Jane,Smith,Acme,,US,2026-02-01,\n\
+         L4,x@y.com,Zoë,Ødegaard,Nordisk A/S,,DK,not-a-date,\n",
+    );
+    let events = write(dir.path(), "events.csv", "event_id,lead_id,type,occurred_at\ne1,L2,page_view,2026-03-02T00:00:00Z\ne2,L3,page_view,2026-03-02T00:00:00Z\n");
+    let out_dir = dir.path().join("out");
+    let out = leadrank(&["dedupe", "--leads", &leads, "--events", &events, "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "a bad row exits 1: {}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(&format!("rejected {leads}:5:8: created_at:")), "{}", text(&out.stderr));
+    let pairs = std::fs::read_to_string(out_dir.join("pairs.csv")).unwrap();
+    assert!(pairs.contains("L1,L2,"), "{pairs}");
+    assert!(!pairs.contains("L3"), "{pairs}");
+    let map = std::fs::read_to_string(out_dir.join("merge_map.csv")).unwrap();
+    assert!(map.contains("L2,L1,1,merged") && map.contains("L1,L1,1,survivor"), "{map}");
+    let merged = std::fs::read_to_string(out_dir.join("leads.csv")).unwrap();
+    assert_eq!(merged.lines().count(), 3, "{merged}");
+    assert!(merged.contains("robert.smith@acme.com") && merged.contains("1 Main Street"), "{merged}");
+    let ev = std::fs::read_to_string(out_dir.join("events.csv")).unwrap();
+    assert!(ev.contains("e1,L1,page_view,2026-03-02T00:00:00Z,L2") && ev.contains("e2,L3,page_view,2026-03-02T00:00:00Z,\n"), "{ev}");
+}

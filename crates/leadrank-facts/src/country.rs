@@ -131,10 +131,11 @@ fn build_index() -> (Index, Vec<(String, &'static str, &'static str)>) {
     let mut names: FxHashMap<String, &'static str> = FxHashMap::default();
     let mut conflicts = Vec::new();
     let mut alpha3 = FxHashMap::default();
-    let entries = COUNTRIES
-        .iter()
-        .map(|(a2, _, name, _)| (*name, *a2))
-        .chain(ALIASES.iter().filter_map(|(name, code)| Some((*name, lookup_alpha2(code)?))));
+    let entries = COUNTRIES.iter().map(|(a2, _, name, _)| (*name, *a2)).chain(
+        ALIASES
+            .iter()
+            .filter_map(|(name, code)| Some((*name, lookup_alpha2(code)?))),
+    );
     for (name, code) in entries {
         let words = words(name);
         for key in [bag_key(&words), words.concat()] {
@@ -187,11 +188,12 @@ fn words(raw: &str) -> Vec<String> {
             continue;
         }
         let single = w.chars().count() == 1;
-        if single && prev_single {
-            if let Some(last) = out.last_mut() {
-                last.push_str(w);
-                continue;
-            }
+        if single
+            && prev_single
+            && let Some(last) = out.last_mut()
+        {
+            last.push_str(w);
+            continue;
         }
         prev_single = single;
         out.push(match w {
@@ -222,11 +224,14 @@ pub fn normalize(raw: &str) -> Option<&'static str> {
         return None;
     }
     // Codes first, ignoring dots and spaces ("U.S.A.", "AND" for Andorra).
-    let compact: String = raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).collect();
-    if compact.len() == 2 || compact.len() == 3 {
-        if let Some(code) = code_lookup(&compact) {
-            return Some(code);
-        }
+    let compact: String = raw
+        .chars()
+        .filter(|c| *c != '.' && !c.is_whitespace())
+        .collect();
+    if (compact.len() == 2 || compact.len() == 3)
+        && let Some(code) = code_lookup(&compact)
+    {
+        return Some(code);
     }
     let words = words(raw);
     let index = &*INDEX;
@@ -276,8 +281,14 @@ mod tests {
         assert_eq!(COUNTRIES.len(), 250, "249 ISO countries + XK");
         assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
         for (a2, a3, name, _) in COUNTRIES {
-            assert!(a2.len() == 2 && a2.bytes().all(|b| b.is_ascii_uppercase()), "{a2}");
-            assert!(a3.len() == 3 && a3.bytes().all(|b| b.is_ascii_uppercase()), "{a3}");
+            assert!(
+                a2.len() == 2 && a2.bytes().all(|b| b.is_ascii_uppercase()),
+                "{a2}"
+            );
+            assert!(
+                a3.len() == 3 && a3.bytes().all(|b| b.is_ascii_uppercase()),
+                "{a3}"
+            );
             assert!(!name.is_empty());
             assert_eq!(normalize(a2), Some(*a2));
             assert_eq!(normalize(&a2.to_lowercase()), Some(*a2));
@@ -290,7 +301,10 @@ mod tests {
     #[test]
     fn aliases_are_valid_and_unambiguous() {
         for (name, code) in ALIASES {
-            assert!(lookup_alpha2(code).is_some(), "alias {name} -> unknown {code}");
+            assert!(
+                lookup_alpha2(code).is_some(),
+                "alias {name} -> unknown {code}"
+            );
             assert_eq!(normalize(name), Some(*code), "alias {name}");
         }
         let (_, conflicts) = build_index();
@@ -300,32 +314,90 @@ mod tests {
     #[test]
     fn common_inputs() {
         let cases = [
-            ("US", "US"), ("us", "US"), ("USA", "US"), ("usa", "US"), ("U.S.", "US"),
-            ("U.S.A.", "US"), ("u. s. a.", "US"), ("United States", "US"),
-            ("united  states  of  america", "US"), ("UnitedStates", "US"), (" US ", "US"),
-            ("UK", "GB"), ("U.K.", "GB"), ("GBR", "GB"), ("Great Britain", "GB"),
-            ("England", "GB"), ("Scotland", "GB"), ("Wales", "GB"), ("Northern Ireland", "GB"),
-            ("United Kingdom", "GB"), ("Germany", "DE"), ("DEU", "DE"), ("Deutschland", "DE"),
-            ("Holland", "NL"), ("The Netherlands", "NL"), ("netherlands", "NL"),
-            ("South Korea", "KR"), ("Korea, Republic of", "KR"), ("Republic of Korea", "KR"),
-            ("Korea (South)", "KR"), ("North Korea", "KP"), ("EL", "GR"), ("Greece", "GR"),
-            ("Côte d'Ivoire", "CI"), ("Cote dIvoire", "CI"), ("Ivory Coast", "CI"),
-            ("Czech Republic", "CZ"), ("Czechia", "CZ"), ("Bosnia & Herzegovina", "BA"),
-            ("Bosnia and Herzegovina", "BA"), ("St. Lucia", "LC"), ("Saint Lucia", "LC"),
-            ("St Kitts & Nevis", "KN"), ("Virgin Islands (British)", "VG"),
-            ("Virgin Islands, U.S.", "VI"), ("Congo", "CG"), ("DRC", "CD"),
-            ("Congo (Kinshasa)", "CD"), ("Democratic Republic of the Congo", "CD"),
-            ("Iran (Islamic Republic of)", "IR"), ("Russian Federation", "RU"),
-            ("Viet Nam", "VN"), ("Türkiye", "TR"), ("Turkey", "TR"), ("UAE", "AE"),
-            ("United Arab Emirates", "AE"), ("KSA", "SA"), ("Hong Kong", "HK"),
-            ("Taiwan", "TW"), ("Macau", "MO"), ("Kosovo", "XK"), ("XK", "XK"),
-            ("España", "ES"), ("Espana", "ES"), ("Schweiz", "CH"), ("Österreich", "AT"),
-            ("Brasil", "BR"), ("Sverige", "SE"), ("Guinea-Bissau", "GW"), ("Guinea", "GN"),
-            ("Equatorial Guinea", "GQ"), ("Niger", "NE"), ("Nigeria", "NG"),
-            ("South Sudan", "SS"), ("Sudan", "SD"), ("Dominica", "DM"),
-            ("Dominican Republic", "DO"), ("Samoa", "WS"), ("American Samoa", "AS"),
-            ("Ireland", "IE"), ("Republic of Ireland", "IE"), ("Åland Islands", "AX"),
-            ("Timor-Leste", "TL"), ("Micronesia, Federated States of", "FM"),
+            ("US", "US"),
+            ("us", "US"),
+            ("USA", "US"),
+            ("usa", "US"),
+            ("U.S.", "US"),
+            ("U.S.A.", "US"),
+            ("u. s. a.", "US"),
+            ("United States", "US"),
+            ("united  states  of  america", "US"),
+            ("UnitedStates", "US"),
+            (" US ", "US"),
+            ("UK", "GB"),
+            ("U.K.", "GB"),
+            ("GBR", "GB"),
+            ("Great Britain", "GB"),
+            ("England", "GB"),
+            ("Scotland", "GB"),
+            ("Wales", "GB"),
+            ("Northern Ireland", "GB"),
+            ("United Kingdom", "GB"),
+            ("Germany", "DE"),
+            ("DEU", "DE"),
+            ("Deutschland", "DE"),
+            ("Holland", "NL"),
+            ("The Netherlands", "NL"),
+            ("netherlands", "NL"),
+            ("South Korea", "KR"),
+            ("Korea, Republic of", "KR"),
+            ("Republic of Korea", "KR"),
+            ("Korea (South)", "KR"),
+            ("North Korea", "KP"),
+            ("EL", "GR"),
+            ("Greece", "GR"),
+            ("Côte d'Ivoire", "CI"),
+            ("Cote dIvoire", "CI"),
+            ("Ivory Coast", "CI"),
+            ("Czech Republic", "CZ"),
+            ("Czechia", "CZ"),
+            ("Bosnia & Herzegovina", "BA"),
+            ("Bosnia and Herzegovina", "BA"),
+            ("St. Lucia", "LC"),
+            ("Saint Lucia", "LC"),
+            ("St Kitts & Nevis", "KN"),
+            ("Virgin Islands (British)", "VG"),
+            ("Virgin Islands, U.S.", "VI"),
+            ("Congo", "CG"),
+            ("DRC", "CD"),
+            ("Congo (Kinshasa)", "CD"),
+            ("Democratic Republic of the Congo", "CD"),
+            ("Iran (Islamic Republic of)", "IR"),
+            ("Russian Federation", "RU"),
+            ("Viet Nam", "VN"),
+            ("Türkiye", "TR"),
+            ("Turkey", "TR"),
+            ("UAE", "AE"),
+            ("United Arab Emirates", "AE"),
+            ("KSA", "SA"),
+            ("Hong Kong", "HK"),
+            ("Taiwan", "TW"),
+            ("Macau", "MO"),
+            ("Kosovo", "XK"),
+            ("XK", "XK"),
+            ("España", "ES"),
+            ("Espana", "ES"),
+            ("Schweiz", "CH"),
+            ("Österreich", "AT"),
+            ("Brasil", "BR"),
+            ("Sverige", "SE"),
+            ("Guinea-Bissau", "GW"),
+            ("Guinea", "GN"),
+            ("Equatorial Guinea", "GQ"),
+            ("Niger", "NE"),
+            ("Nigeria", "NG"),
+            ("South Sudan", "SS"),
+            ("Sudan", "SD"),
+            ("Dominica", "DM"),
+            ("Dominican Republic", "DO"),
+            ("Samoa", "WS"),
+            ("American Samoa", "AS"),
+            ("Ireland", "IE"),
+            ("Republic of Ireland", "IE"),
+            ("Åland Islands", "AX"),
+            ("Timor-Leste", "TL"),
+            ("Micronesia, Federated States of", "FM"),
         ];
         for (input, want) in cases {
             assert_eq!(normalize(input), Some(want), "{input:?}");
@@ -345,15 +417,32 @@ mod tests {
     #[test]
     fn regions() {
         let cases = [
-            ("US", Region::Amer), ("CA", Region::Amer), ("BR", Region::Amer),
-            ("MX", Region::Amer), ("PR", Region::Amer), ("GL", Region::Amer),
-            ("GB", Region::Emea), ("DE", Region::Emea), ("AE", Region::Emea),
-            ("IL", Region::Emea), ("ZA", Region::Emea), ("NG", Region::Emea),
-            ("RU", Region::Emea), ("TR", Region::Emea), ("KZ", Region::Emea),
-            ("IR", Region::Emea), ("XK", Region::Emea), ("EG", Region::Emea),
-            ("JP", Region::Apac), ("CN", Region::Apac), ("IN", Region::Apac),
-            ("AU", Region::Apac), ("NZ", Region::Apac), ("SG", Region::Apac),
-            ("PK", Region::Apac), ("FJ", Region::Apac),
+            ("US", Region::Amer),
+            ("CA", Region::Amer),
+            ("BR", Region::Amer),
+            ("MX", Region::Amer),
+            ("PR", Region::Amer),
+            ("GL", Region::Amer),
+            ("GB", Region::Emea),
+            ("DE", Region::Emea),
+            ("AE", Region::Emea),
+            ("IL", Region::Emea),
+            ("ZA", Region::Emea),
+            ("NG", Region::Emea),
+            ("RU", Region::Emea),
+            ("TR", Region::Emea),
+            ("KZ", Region::Emea),
+            ("IR", Region::Emea),
+            ("XK", Region::Emea),
+            ("EG", Region::Emea),
+            ("JP", Region::Apac),
+            ("CN", Region::Apac),
+            ("IN", Region::Apac),
+            ("AU", Region::Apac),
+            ("NZ", Region::Apac),
+            ("SG", Region::Apac),
+            ("PK", Region::Apac),
+            ("FJ", Region::Apac),
         ];
         for (code, want) in cases {
             assert_eq!(region(code), Some(want), "{code}");

@@ -189,6 +189,7 @@ pub fn normalize_for_dedupe(email: &str) -> Option<String> {
 }
 
 /// Local parts of shared team or system mailboxes, not a person.
+#[rustfmt::skip]
 const ROLE_LOCAL_PARTS: &[&str] = &[
     "abuse", "accounting", "accounts", "admin", "administrator", "all", "billing", "bizdev",
     "careers", "career", "community", "compliance", "contact", "contacts", "contactus",
@@ -226,9 +227,22 @@ mod tests {
     #[test]
     fn well_known_free_mail_domains() {
         for d in [
-            "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com",
-            "gmx.de", "web.de", "mail.ru", "qq.com", "163.com", "yandex.ru", "proton.me",
-            "protonmail.com", "aol.com", "live.com",
+            "gmail.com",
+            "googlemail.com",
+            "yahoo.com",
+            "hotmail.com",
+            "outlook.com",
+            "icloud.com",
+            "gmx.de",
+            "web.de",
+            "mail.ru",
+            "qq.com",
+            "163.com",
+            "yandex.ru",
+            "proton.me",
+            "protonmail.com",
+            "aol.com",
+            "live.com",
         ] {
             assert!(is_free_mail_domain(d), "{d} should be free-mail");
             assert!(!is_disposable_domain(d), "{d} should not be disposable");
@@ -238,9 +252,17 @@ mod tests {
 
     #[test]
     fn well_known_disposable_domains() {
-        for d in ["mailinator.com", "guerrillamail.com", "10minutemail.com", "yopmail.com"] {
+        for d in [
+            "mailinator.com",
+            "guerrillamail.com",
+            "10minutemail.com",
+            "yopmail.com",
+        ] {
             assert!(is_disposable_domain(d), "{d} should be disposable");
-            assert!(!is_free_mail_domain(d), "{d} was removed from the free-mail list");
+            assert!(
+                !is_free_mail_domain(d),
+                "{d} was removed from the free-mail list"
+            );
             assert_eq!(kind(&format!("someone@{d}")), EmailKind::Disposable, "{d}");
         }
     }
@@ -258,7 +280,10 @@ mod tests {
     fn lists_are_clean_lower_case() {
         for d in FREE_MAIL.iter().chain(DISPOSABLE.iter()) {
             assert_eq!(*d, d.to_lowercase());
-            assert!(d.contains('.') && !d.starts_with('.') && !d.ends_with('.'), "{d}");
+            assert!(
+                d.contains('.') && !d.starts_with('.') && !d.ends_with('.'),
+                "{d}"
+            );
         }
     }
 
@@ -298,9 +323,24 @@ mod tests {
     #[test]
     fn invalid_addresses() {
         for e in [
-            "", "   ", "jane", "jane@", "@acme.com", "jane@localhost", "jane@acme", "jane@acme.c",
-            "jane@1.2.3.4", "jane@acme.c1", "jane@[1.2.3.4]", "Jane <jane@acme.com>", "ja ne@acme.com",
-            "jane@acme..com", "jane@.acme.com", "jane@acme.com.", "jane@@acme.com", "jane@-acme.com",
+            "",
+            "   ",
+            "jane",
+            "jane@",
+            "@acme.com",
+            "jane@localhost",
+            "jane@acme",
+            "jane@acme.c",
+            "jane@1.2.3.4",
+            "jane@acme.c1",
+            "jane@[1.2.3.4]",
+            "Jane <jane@acme.com>",
+            "ja ne@acme.com",
+            "jane@acme..com",
+            "jane@.acme.com",
+            "jane@acme.com.",
+            "jane@@acme.com",
+            "jane@-acme.com",
         ] {
             assert_eq!(kind(e), EmailKind::Invalid, "{e:?}");
         }
@@ -323,10 +363,16 @@ mod tests {
     fn dedupe_keys() {
         let n = |e: &str| normalize_for_dedupe(e);
         assert_eq!(n("J.Doe+news@GMail.com").as_deref(), Some("jdoe@gmail.com"));
-        assert_eq!(n("j.d.o.e@googlemail.com").as_deref(), Some("jdoe@gmail.com"));
+        assert_eq!(
+            n("j.d.o.e@googlemail.com").as_deref(),
+            Some("jdoe@gmail.com")
+        );
         assert_eq!(n(" JDoe@gmail.com ").as_deref(), Some("jdoe@gmail.com"));
         assert_eq!(n("J.Doe+x@Acme.com").as_deref(), Some("j.doe+x@acme.com"));
-        assert_eq!(n("a.b@mail.gmail.com").as_deref(), Some("a.b@mail.gmail.com"));
+        assert_eq!(
+            n("a.b@mail.gmail.com").as_deref(),
+            Some("a.b@mail.gmail.com")
+        );
         assert_eq!(n(""), None);
         assert_eq!(n("jdoe"), None);
         assert_eq!(n("jdoe@"), None);
@@ -338,15 +384,35 @@ mod tests {
     #[test]
     fn role_addresses() {
         for e in [
-            "info@acme.com", "SALES@acme.com", "admin@acme.com", "support@acme.com",
-            "contact@acme.com", "hello@acme.com", "office@acme.com", "team@acme.com",
-            "marketing@acme.com", "noreply@acme.com", "no-reply@acme.com", "billing@acme.com",
-            "hr@acme.com", "jobs@acme.com", "careers@acme.com", "webmaster@acme.com",
-            "postmaster@acme.com", "sales+emea@acme.com",
+            "info@acme.com",
+            "SALES@acme.com",
+            "admin@acme.com",
+            "support@acme.com",
+            "contact@acme.com",
+            "hello@acme.com",
+            "office@acme.com",
+            "team@acme.com",
+            "marketing@acme.com",
+            "noreply@acme.com",
+            "no-reply@acme.com",
+            "billing@acme.com",
+            "hr@acme.com",
+            "jobs@acme.com",
+            "careers@acme.com",
+            "webmaster@acme.com",
+            "postmaster@acme.com",
+            "sales+emea@acme.com",
         ] {
             assert!(is_role_address(e), "{e}");
         }
-        for e in ["jane@acme.com", "info.jane@acme.com", "salesman@acme.com", "info", "", "@acme.com"] {
+        for e in [
+            "jane@acme.com",
+            "info.jane@acme.com",
+            "salesman@acme.com",
+            "info",
+            "",
+            "@acme.com",
+        ] {
             assert!(!is_role_address(e), "{e}");
         }
     }

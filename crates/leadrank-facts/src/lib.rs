@@ -11,6 +11,21 @@
 //! - [`seniority`]: seniority level from a job title.
 //! - [`names`]: full-name dedupe key and a high-precision gibberish-name detector.
 //! - [`url`]: URL path normalisation and segment-aware prefix matching.
+//!
+//! ```
+//! use leadrank_facts::{country, email, names, phone, seniority, url};
+//!
+//! assert_eq!(email::classify("Jane@GMail.com").kind, email::EmailKind::FreeMail);
+//! assert_eq!(email::normalize_for_dedupe("J.Doe+x@googlemail.com").as_deref(), Some("jdoe@gmail.com"));
+//! assert_eq!(phone::parse_e164("(415) 555-2671", Some("US")).as_deref(), Some("+14155552671"));
+//! assert_eq!(country::normalize("United Kingdom"), Some("GB"));
+//! assert_eq!(country::region("GB"), Some(country::Region::Emea));
+//! assert_eq!(seniority::from_title("VP of Sales"), seniority::Seniority::Vp);
+//! assert_eq!(seniority::from_title("Executive Assistant to the CEO"), seniority::Seniority::Individual);
+//! assert!(names::is_gibberish(Some("asdf"), Some("qwerty")));
+//! assert!(!names::is_gibberish(Some("Łukasz"), Some("Szczepański")));
+//! assert_eq!(url::normalize_path("https://Acme.com/Pricing/?utm=x"), "/pricing");
+//! ```
 
 pub mod country;
 pub mod email;

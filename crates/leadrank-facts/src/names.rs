@@ -110,8 +110,12 @@ pub fn is_gibberish(first: Option<&str>, last: Option<&str>) -> bool {
 /// A short fixed reason when the name looks machine-made (see the module documentation for
 /// the rules and the exact phrases), `None` for names that may be real.
 pub fn gibberish_reason(first: Option<&str>, last: Option<&str>) -> Option<&'static str> {
-    let parts: Vec<&str> =
-        [first, last].into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     for part in &parts {
         if let Some(reason) = part_reason(part) {
             return Some(reason);
@@ -127,6 +131,7 @@ pub fn gibberish_reason(first: Option<&str>, last: Option<&str>) -> Option<&'sta
     None
 }
 
+#[rustfmt::skip]
 const PLACEHOLDERS: &[&str] = &[
     "test", "testing", "test test", "test user", "testuser", "tester test", "dummy",
     "lorem", "ipsum", "lorem ipsum", "asdf", "qwerty", "foobar", "first name", "last name",
@@ -146,8 +151,9 @@ fn part_reason(part: &str) -> Option<&'static str> {
     if lower.contains("://") || lower.contains("www.") {
         return Some(URL);
     }
-    if part.contains(['_', '#', '$', '%', '^', '*', '=', '<', '>', '{', '}', '|', '\\', '~', '+', '`'])
-    {
+    if part.contains([
+        '_', '#', '$', '%', '^', '*', '=', '<', '>', '{', '}', '|', '\\', '~', '+', '`',
+    ]) {
         return Some(SYMBOLS);
     }
     let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -161,6 +167,7 @@ fn part_reason(part: &str) -> Option<&'static str> {
 }
 
 /// A whole part equal to one of these is a walk (rule 5).
+#[rustfmt::skip]
 const THREE_KEY_WALKS: &[&str] = &[
     "asd", "sdf", "dfg", "fgh", "ghj", "hjk", "jkl", "dsa", "fds", "gfd", "hgf", "jhg",
     "kjh", "lkj", "zxc", "xcv", "cvb", "vbn", "bnm", "cxz", "vcx", "bvc", "nbv", "mnb", "qwe",
@@ -168,12 +175,14 @@ const THREE_KEY_WALKS: &[&str] = &[
 ];
 
 /// Two adjacent QWERTY columns typed top-down or bottom-up (`qazwsx`).
+#[rustfmt::skip]
 const COLUMN_WALKS: &[&str] = &[
     "qazwsx", "wsxedc", "edcrfv", "rfvtgb", "tgbyhn", "yhnujm", "zaqxsw", "xswcde", "cdevfr",
     "vfrbgt", "bgtnhy", "nhymju",
 ];
 
 /// Keyboard rows, forwards and backwards, with how many adjacent keys make a walk.
+#[rustfmt::skip]
 const ROWS: &[(&str, usize)] = &[
     ("qwertyuiop", 5),
     ("poiuytrewq", 5),
@@ -191,12 +200,17 @@ const ROWS: &[(&str, usize)] = &[
 
 /// Rules 4-8 on one word.
 fn word_reason(word: &str) -> Option<&'static str> {
-    let chars: Vec<char> =
-        word.chars().flat_map(char::to_lowercase).filter(|c| !is_combining(*c)).collect();
+    let chars: Vec<char> = word
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !is_combining(*c))
+        .collect();
     if chars.is_empty() || is_roman_numeral(&chars) {
         return None;
     }
-    let latin = chars.iter().all(|c| c.is_ascii_lowercase() || fold_latin(*c).is_some());
+    let latin = chars
+        .iter()
+        .all(|c| c.is_ascii_lowercase() || fold_latin(*c).is_some());
     let repeat_limit = if latin { 3 } else { 4 };
     if longest_repeat(&chars) >= repeat_limit {
         return Some(REPEATED);
@@ -256,7 +270,10 @@ fn is_keyboard_walk(word: &str) -> bool {
         for (row, min) in ROWS {
             let windows = row.len().saturating_sub(*min) + 1;
             for start in 0..windows {
-                if row.get(start..start + min).is_some_and(|walk| word.contains(walk)) {
+                if row
+                    .get(start..start + min)
+                    .is_some_and(|walk| word.contains(walk))
+                {
                     return true;
                 }
             }
@@ -266,21 +283,18 @@ fn is_keyboard_walk(word: &str) -> bool {
         return true;
     }
     // A three-key walk repeated: asdasd, jkljkl.
-    if word.len() >= 6 && word.len() % 3 == 0 {
-        if let Some(unit) = word.get(..3) {
-            let repeated = word.as_bytes().chunks(3).all(|c| c == unit.as_bytes());
-            if repeated && THREE_KEY_WALKS.contains(&unit) {
-                return true;
-            }
-            if repeated {
-                return ROWS.iter().any(|(row, _)| row.contains(unit));
-            }
-        }
+    if word.len() >= 6
+        && word.len().is_multiple_of(3)
+        && let Some(unit) = word.get(..3)
+        && word.as_bytes().chunks(3).all(|c| c == unit.as_bytes())
+    {
+        return THREE_KEY_WALKS.contains(&unit) || ROWS.iter().any(|(row, _)| row.contains(unit));
     }
     false
 }
 
 /// Spellings of one consonant sound, longest first.
+#[rustfmt::skip]
 const CLUSTERS: &[&str] = &[
     "tsch", "sch", "str", "spr", "skr", "scr", "spl", "thr", "chr", "shr", "phr", "tch", "dzh",
     "dzs", "zsh", "ch", "sh", "th", "ph", "gh", "kh", "zh", "wh", "ck", "ng", "sz", "cz", "rz",
@@ -300,15 +314,24 @@ fn sound_units(word: &str) -> Vec<Unit> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if is_vowel(b) {
-            units.push(Unit { letter: Some(b), vowel: true });
+            units.push(Unit {
+                letter: Some(b),
+                vowel: true,
+            });
             i += 1;
             continue;
         }
         let rest = bytes.get(i..).unwrap_or(&[]);
-        let cluster = CLUSTERS.iter().find(|c| rest.starts_with(c.as_bytes())).map(|c| c.len());
+        let cluster = CLUSTERS
+            .iter()
+            .find(|c| rest.starts_with(c.as_bytes()))
+            .map(|c| c.len());
         let doubled = rest.get(1) == Some(&b);
         let len = cluster.unwrap_or(if doubled { 2 } else { 1 });
-        units.push(Unit { letter: (len == 1).then_some(b), vowel: false });
+        units.push(Unit {
+            letter: (len == 1).then_some(b),
+            vowel: false,
+        });
         i += len;
     }
     // w between consonants (or at an edge next to one) is a vowel; so are r and l between
@@ -457,7 +480,11 @@ mod tests {
                 gibberish_reason(Some(f), Some(l)).map(|r| format!("{f} {l}: {r}"))
             })
             .collect();
-        assert!(flagged.is_empty(), "false positives:\n{}", flagged.join("\n"));
+        assert!(
+            flagged.is_empty(),
+            "false positives:\n{}",
+            flagged.join("\n")
+        );
     }
 
     #[test]
@@ -498,12 +525,21 @@ mod tests {
     #[test]
     fn full_name_key() {
         let n = normalize_full_name;
-        assert_eq!(n(Some("  Mary  Ann "), Some(" SMITH ")).as_deref(), Some("mary ann smith"));
-        assert_eq!(n(Some("Jürgen"), Some("Müller")).as_deref(), Some("jürgen müller"));
+        assert_eq!(
+            n(Some("  Mary  Ann "), Some(" SMITH ")).as_deref(),
+            Some("mary ann smith")
+        );
+        assert_eq!(
+            n(Some("Jürgen"), Some("Müller")).as_deref(),
+            Some("jürgen müller")
+        );
         assert_eq!(n(Some("Jane"), None).as_deref(), Some("jane"));
         assert_eq!(n(None, Some("Doe")).as_deref(), Some("doe"));
         assert_eq!(n(Some(""), Some("Doe")).as_deref(), Some("doe"));
-        assert_eq!(n(Some("Jane\t"), Some("\nDoe")).as_deref(), Some("jane doe"));
+        assert_eq!(
+            n(Some("Jane\t"), Some("\nDoe")).as_deref(),
+            Some("jane doe")
+        );
         assert_eq!(n(Some("  "), Some("")), None);
         assert_eq!(n(None, None), None);
     }

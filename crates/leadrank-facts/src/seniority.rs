@@ -117,12 +117,14 @@ impl Seniority {
 // ---------------------------------------------------------------------------------------
 // Word lists (folded to lower-case ASCII where Latin).
 
+#[rustfmt::skip]
 const PLACEHOLDERS: &[&str] = &[
     "n a", "na", "none", "null", "nil", "unknown", "tbd", "tba", "undefined", "not provided",
     "not available", "not applicable", "no title", "other", "x", "xx", "xxx", "unbekannt",
     "keine angabe",
 ];
 
+#[rustfmt::skip]
 const STRONG_STUDENT: &[&str] = &[
     "intern", "interns", "internship", "trainee", "trainees", "apprentice", "werkstudent",
     "werkstudentin", "praktikant", "praktikantin", "azubi", "auszubildende", "auszubildender",
@@ -130,6 +132,7 @@ const STRONG_STUDENT: &[&str] = &[
     "estagiaria", "alternant", "alternante", "стажер", "стажёр", "практикант",
 ];
 
+#[rustfmt::skip]
 const WEAK_STUDENT: &[&str] = &[
     "student", "students", "undergraduate", "undergrad", "postgraduate", "doktorand",
     "doktorandin", "doctorant", "doctorante", "doctorand", "etudiant", "etudiante",
@@ -137,9 +140,12 @@ const WEAK_STUDENT: &[&str] = &[
 ];
 
 /// Followed by one of these, "candidate" means a student (PhD candidate).
-const DEGREES: &[&str] = &["phd", "doctoral", "mba", "msc", "masters", "master", "bsc", "ba", "ma"];
+const DEGREES: &[&str] = &[
+    "phd", "doctoral", "mba", "msc", "masters", "master", "bsc", "ba", "ma",
+];
 
 /// After a student word, these mean a staff member serving students.
+#[rustfmt::skip]
 const STUDENT_STAFF_NOUNS: &[&str] = &[
     "manager", "officer", "coordinator", "advisor", "adviser", "counselor", "counsellor",
     "services", "service", "success", "affairs", "recruitment", "recruiter", "administrator",
@@ -151,12 +157,14 @@ const STUDENT_STAFF_NOUNS: &[&str] = &[
 ];
 
 /// After a trainee word, these mean a staff member running the programme.
+#[rustfmt::skip]
 const TRAINEE_STAFF_NOUNS: &[&str] = &[
     "coordinator", "recruiter", "recruitment", "program", "programs", "programme",
     "programmes", "advisor", "adviser", "services", "relations", "mentor",
 ];
 
 /// Words of people who support someone else ("Assistant to ...", "Office of ...").
+#[rustfmt::skip]
 const SUPPORT_NOUNS: &[&str] = &[
     "assistant", "assistants", "asst", "assistent", "assistentin", "assistenz", "assistante",
     "asistente", "assistente", "secretary", "secretaria", "secretario", "secretaire",
@@ -166,18 +174,21 @@ const SUPPORT_NOUNS: &[&str] = &[
 ];
 
 /// Last words that make the whole title a support role ("CEO Assistant").
+#[rustfmt::skip]
 const SUPPORT_HEAD_NOUNS: &[&str] = &[
     "assistant", "assistants", "asst", "assistent", "assistentin", "assistenz", "assistante",
     "asistente", "assistente", "secretary", "secretaria", "secretario", "secretaire",
     "sekretar", "sekretarin", "aide", "помощник", "ассистент", "секретарь",
 ];
 
+#[rustfmt::skip]
 const PREPOSITIONS_AFTER_SUPPORT: &[&str] = &[
     "of", "for", "der", "des", "de", "du", "del", "della", "di", "da", "do", "dla", "van",
     "при",
 ];
 
 /// Words that name a role someone might assist (only used for step 3).
+#[rustfmt::skip]
 const ROLE_WORDS: &[&str] = &[
     "chief", "president", "presidente", "president", "vp", "svp", "evp", "vice", "director",
     "directors", "dir", "directeur", "directrice", "direktor", "direktorin", "directora",
@@ -189,6 +200,7 @@ const ROLE_WORDS: &[&str] = &[
     "директор", "руководителя", "руководства",
 ];
 
+#[rustfmt::skip]
 const C_LEVEL_WORDS: &[&str] = &[
     "ceo", "cto", "cfo", "coo", "cmo", "cio", "cro", "cso", "cpo", "cdo", "cco", "chro",
     "cxo", "ciso", "cao", "clo", "cno", "cbo", "cgo", "cdao", "ceos", "pdg", "founder",
@@ -207,6 +219,7 @@ const C_LEVEL_WORDS: &[&str] = &[
 const OWNER_WORDS: &[&str] = &["owner", "owners", "coowner"];
 
 /// "X owner" titles that are not owners of the business.
+#[rustfmt::skip]
 const OWNER_EXCLUDE_PREV: &[&str] = &[
     "product", "process", "service", "data", "account", "system", "content", "risk",
     "control", "application", "platform", "feature", "technical", "asset", "budget", "case",
@@ -214,30 +227,42 @@ const OWNER_EXCLUDE_PREV: &[&str] = &[
     "channel", "relationship", "area",
 ];
 
+#[rustfmt::skip]
 const PRESIDENT_WORDS: &[&str] = &[
     "president", "presidente", "presidenta", "prasident", "prasidentin", "praesident",
     "praesidentin", "presidentin", "pres",
 ];
 
+#[rustfmt::skip]
 const VP_WORDS: &[&str] = &[
     "vp", "vps", "svp", "evp", "avp", "rvp", "gvp", "cvp", "vicepresident", "vicepresidente",
     "vicepresidenta", "vizeprasident", "vizeprasidentin", "vizepraesident",
     "vizepraesidentin", "вицепрезидент",
 ];
 
+#[rustfmt::skip]
 const DIRECTOR_WORDS: &[&str] = &[
     "director", "directors", "dir", "directeur", "directrice", "direktor", "direktorin",
     "direttore", "direttrice", "directora", "diretor", "diretora", "directeurs",
     "директор", "директора",
 ];
 
-const GENERAL_WORDS: &[&str] = &["general", "generale", "generala", "generaldirektor", "generalny", "генеральный"];
+const GENERAL_WORDS: &[&str] = &[
+    "general",
+    "generale",
+    "generala",
+    "generaldirektor",
+    "generalny",
+    "генеральный",
+];
 
+#[rustfmt::skip]
 const HEAD_WORDS: &[&str] = &[
     "head", "heads", "headmaster", "headmistress", "headteacher", "jefe", "jefa", "dean",
     "leiter", "leiterin", "leitung", "gm", "руководитель", "начальник",
 ];
 
+#[rustfmt::skip]
 const MANAGER_WORDS: &[&str] = &[
     "manager", "managers", "mgr", "mngr", "managerin", "gerente", "gerant", "gerante",
     "supervisor", "supervisora", "superintendent", "foreman", "responsable", "responsabile",
@@ -250,28 +275,33 @@ const LEITER_MANAGER_PREFIXES: &[&str] = &["team", "gruppen", "gruppe", "projekt
 const LEAD_MANAGER_PREV: &[&str] = &["team", "group", "squad", "shift", "crew", "pod"];
 
 /// "Lead" as the object of marketing work ("Lead Generation Specialist"), not a rank.
+#[rustfmt::skip]
 const LEAD_TOPICS: &[&str] = &[
     "generation", "gen", "qualification", "nurturing", "nurture", "development", "routing",
     "scoring", "management", "conversion", "acquisition",
 ];
 
+#[rustfmt::skip]
 const SENIOR_WORDS: &[&str] = &[
     "senior", "sr", "snr", "principal", "distinguished", "expert", "lead", "seniorin",
     "ведущий", "старший",
 ];
 
 /// After "staff", these make it the senior IC grade (Staff Engineer), not junior staff.
+#[rustfmt::skip]
 const STAFF_SENIOR_NEXT: &[&str] = &[
     "engineer", "software", "scientist", "designer", "data", "product", "ml", "developer",
     "architect", "researcher", "security", "research", "machine", "backend", "frontend",
     "infrastructure", "site", "platform", "ux", "analyst",
 ];
 
+#[rustfmt::skip]
 const PARTNER_CLEVEL_PREV: &[&str] =
     &["managing", "founding", "general", "senior", "equity", "name", "executive"];
 
 /// Chinese, Japanese and Korean terms, most specific first; each match is removed before
 /// shorter terms are looked for (副总裁 is a VP, not a 总裁).
+#[rustfmt::skip]
 const CJK_TERMS: &[(&str, Seniority)] = &[
     ("首席执行官", Seniority::CLevel), ("代表取締役", Seniority::CLevel),
     ("副总裁", Seniority::Vp), ("副社長", Seniority::Vp), ("执行役员", Seniority::Vp),
@@ -289,7 +319,16 @@ const CJK_TERMS: &[(&str, Seniority)] = &[
     ("ディレクター", Seniority::Director),
 ];
 
-const CJK_STUDENT: &[&str] = &["实习生", "實習生", "インターン", "인턴", "学生", "學生", "학생", "研修生"];
+const CJK_STUDENT: &[&str] = &[
+    "实习生",
+    "實習生",
+    "インターン",
+    "인턴",
+    "学生",
+    "學生",
+    "학생",
+    "研修生",
+];
 
 const CJK_SUPPORT_SUFFIXES: &[&str] = &["助理", "秘书", "秘書", "アシスタント", "비서"];
 
@@ -316,7 +355,11 @@ pub fn from_title(title: &str) -> Seniority {
     if kept.last().is_some_and(|t| SUPPORT_HEAD_NOUNS.contains(t))
         || CJK_SUPPORT_SUFFIXES.iter().any(|s| title.ends_with(s))
     {
-        return if weak_student { Seniority::Student } else { Seniority::Individual };
+        return if weak_student {
+            Seniority::Student
+        } else {
+            Seniority::Individual
+        };
     }
 
     let mut best = cjk_level(title);
@@ -373,7 +416,8 @@ fn is_role_word(t: &str) -> bool {
 fn truncate_support<'a>(w: &'a [&'a str]) -> &'a [&'a str] {
     for (i, t) in w.iter().enumerate() {
         let after_support = i > 0 && w.get(i - 1).is_some_and(|p| SUPPORT_NOUNS.contains(p));
-        let cut = *t == "to" || *t == "zu" || (after_support && PREPOSITIONS_AFTER_SUPPORT.contains(t));
+        let cut =
+            *t == "to" || *t == "zu" || (after_support && PREPOSITIONS_AFTER_SUPPORT.contains(t));
         if cut && w.iter().skip(i + 1).take(3).any(|n| is_role_word(n)) {
             return w.get(..i).unwrap_or(w);
         }
@@ -392,7 +436,11 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
         return (!is(prev, OWNER_EXCLUDE_PREV)).then_some(Seniority::CLevel);
     }
     if PRESIDENT_WORDS.contains(&t) {
-        return Some(if is(prev, &["vice", "vize"]) { Seniority::Vp } else { Seniority::CLevel });
+        return Some(if is(prev, &["vice", "vize"]) {
+            Seniority::Vp
+        } else {
+            Seniority::CLevel
+        });
     }
     if matches!(t, "chairman" | "chairwoman" | "chairperson" | "chair") && prev == Some("vice") {
         return Some(Seniority::Vp);
@@ -415,11 +463,13 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
             return Some(Seniority::Director);
         }
         "managing" => {
-            return Some(if is(next, &["director", "directors", "partner", "partners"]) {
-                Seniority::CLevel
-            } else {
-                Seniority::Manager
-            });
+            return Some(
+                if is(next, &["director", "directors", "partner", "partners"]) {
+                    Seniority::CLevel
+                } else {
+                    Seniority::Manager
+                },
+            );
         }
         "partner" | "partners" => {
             let alone = w.len() == 1 || (w.len() == 2 && is(prev, &["a", "the"]));
@@ -427,12 +477,19 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
         }
         "board" => {
             let member = w.iter().any(|x| {
-                matches!(*x, "member" | "members" | "director" | "directors" | "chair" | "mitglied")
+                matches!(
+                    *x,
+                    "member" | "members" | "director" | "directors" | "chair" | "mitglied"
+                )
             });
             return member.then_some(Seniority::CLevel);
         }
         "chair" => {
-            return Some(if w.contains(&"board") { Seniority::CLevel } else { Seniority::Head });
+            return Some(if w.contains(&"board") {
+                Seniority::CLevel
+            } else {
+                Seniority::Head
+            });
         }
         "secretary" if is(prev, &["general"]) || is(next, &["general"]) => {
             return Some(Seniority::CLevel);
@@ -460,14 +517,17 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
     if MANAGER_WORDS.contains(&t) {
         return Some(Seniority::Manager);
     }
-    if let Some(prefix) = t.strip_suffix("leiterin").or_else(|| t.strip_suffix("leiter")) {
-        if prefix.len() >= 3 && !prefix.ends_with("beg") {
-            return Some(if LEITER_MANAGER_PREFIXES.contains(&prefix) {
-                Seniority::Manager
-            } else {
-                Seniority::Head
-            });
-        }
+    if let Some(prefix) = t
+        .strip_suffix("leiterin")
+        .or_else(|| t.strip_suffix("leiter"))
+        && prefix.len() >= 3
+        && !prefix.ends_with("beg")
+    {
+        return Some(if LEITER_MANAGER_PREFIXES.contains(&prefix) {
+            Seniority::Manager
+        } else {
+            Seniority::Head
+        });
     }
     if t.len() > 7 && t.ends_with("leitung") && !t.starts_with("ver") {
         return Some(Seniority::Head);
@@ -483,7 +543,11 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
 fn is_strong_student(w: &[&str]) -> bool {
     w.iter().enumerate().any(|(i, t)| {
         STRONG_STUDENT.contains(t)
-            && !w.get(i + 1..).unwrap_or(&[]).iter().any(|x| TRAINEE_STAFF_NOUNS.contains(x))
+            && !w
+                .get(i + 1..)
+                .unwrap_or(&[])
+                .iter()
+                .any(|x| TRAINEE_STAFF_NOUNS.contains(x))
     })
 }
 
@@ -517,8 +581,8 @@ fn cjk_level(title: &str) -> Option<Seniority> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
     use Seniority::*;
+    use proptest::prelude::*;
 
     #[rustfmt::skip]
     const TITLES: &[(&str, Seniority)] = &[
@@ -618,7 +682,12 @@ mod tests {
                 failures.push(format!("{title:?}: got {got:?}, want {want:?}"));
             }
         }
-        assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 
     #[test]

@@ -45,7 +45,9 @@ fn strip_origin(s: &str) -> &str {
     if let Some(i) = s.find("://") {
         let scheme = &s[..i];
         let is_scheme = !scheme.is_empty()
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
         if is_scheme {
             return after_host(&s[i + 3..]);
         }
@@ -57,7 +59,11 @@ fn strip_origin(s: &str) -> &str {
         return s;
     }
     let first = s.split('/').next().unwrap_or("");
-    if looks_like_host(first) { after_host(s) } else { s }
+    if looks_like_host(first) {
+        after_host(s)
+    } else {
+        s
+    }
 }
 
 /// The part of `s` from its first `/` on (empty when there is none).
@@ -126,7 +132,10 @@ mod tests {
             ("https://acme.com//pricing", "/pricing"),
             ("/PRICING?plan=pro#top", "/pricing"),
             ("/a#b?c", "/a"),
-            ("https://acme.com/redirect/http://b.com/x", "/redirect/http:/b.com/x"),
+            (
+                "https://acme.com/redirect/http://b.com/x",
+                "/redirect/http:/b.com/x",
+            ),
             ("/Prici%C3%A9ng", "/prici%c3%a9ng"),
         ];
         for (input, want) in cases {

@@ -5,7 +5,9 @@
 //! * [`write`]: score writers (JSON Lines, CSV, a ranked table for terminals).
 
 mod events_csv;
+pub mod hygiene;
 pub mod read;
+pub mod read_outcomes;
 pub mod write;
 
 pub use read::{InputFormat, LoadReport, ReadError, RowError};

@@ -1,0 +1,895 @@
+//! `report`, `calibrate`, `learn` and `backtest`: lead quality against revenue.
+//!
+//! Thin glue: files are read by `leadrank-io`, scores come from `leadrank-core`, and every
+//! figure is computed by the pure `leadrank-metrics` crate.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use leadrank_core::engine::Dataset;
+use leadrank_core::{CompiledModel, Lead, Score};
+use leadrank_io::read::{LoadReport, RowError};
+use leadrank_io::read_outcomes::{read_maven_crm, read_outcomes, read_stages, read_table_with_columns};
+use leadrank_metrics::classify::{self, brier, confusion_at, decile_table, reliability, roc_auc, sigmoid};
+use leadrank_metrics::logistic::{fit, holdout_split, kfold, take_rows, FitOptions};
+use leadrank_metrics::proposal::{edit_model, propose, totals, RuleWeight};
+use leadrank_metrics::report::{self, LeadObs, OppStatus, Opportunity, Report};
+use leadrank_metrics::table::{learn as learn_table, LearnOptions};
+
+use crate::commands::{exit_code, format_of, load, load_model, parse_as_of, report_rejects};
+use crate::{InputFormatArg, Inputs};
+
+const DAY: i64 = 86_400;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Table,
+    Json,
+}
+
+/// Inputs with optional leads (so an adapter can stand in for them).
+#[derive(Args, Clone)]
+pub struct HistoryInputs {
+    /// Leads file (.csv or .jsonl).
+    #[arg(long)]
+    leads: Option<PathBuf>,
+    /// Events file (.csv or .jsonl).
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// Accounts file (.csv or .jsonl).
+    #[arg(long)]
+    accounts: Option<PathBuf>,
+    /// Outcomes (opportunities) file: opportunity_id, lead_id/account_id, created_at, closed_at, status, amount, loss_reason.
+    #[arg(long)]
+    outcomes: Option<PathBuf>,
+    /// Scoring time T, RFC 3339 or YYYY-MM-DD (default: now). Events after T are ignored.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Input format for all files, instead of telling it from the extension.
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+}
+
+impl HistoryInputs {
+    fn inputs(&self, model: Option<PathBuf>) -> Result<Inputs> {
+        let Some(leads) = self.leads.clone() else { bail!("--leads is required") };
+        Ok(Inputs {
+            leads,
+            events: self.events.clone(),
+            accounts: self.accounts.clone(),
+            model,
+            as_of: self.as_of.clone(),
+            input_format: self.input_format,
+            rejects: None,
+        })
+    }
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    history: HistoryInputs,
+    /// Stage history file: lead_id, stage, at, by, reason.
+    #[arg(long)]
+    stages: Option<PathBuf>,
+    /// Model file (TOML); the built-in default model when absent.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Read the Maven Analytics CRM pipeline from this directory instead of leads/outcomes.
+    #[arg(long, conflicts_with_all = ["leads", "outcomes"])]
+    maven_crm: Option<PathBuf>,
+    /// Breakdown: source, segment, decile, campaign, month, quarter, industry, country or any custom field.
+    #[arg(long)]
+    by: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: ReportFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Method {
+    Logistic,
+    Gbm,
+}
+
+#[derive(Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    history: HistoryInputs,
+    /// Model file (TOML); the built-in default model when absent.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Share of leads held out at random.
+    #[arg(long, default_value_t = 0.3)]
+    holdout: f64,
+    /// Hold out the latest 30% of leads by created_at instead of a random share.
+    #[arg(long)]
+    split_by_time: bool,
+    #[arg(long, value_enum, default_value = "logistic")]
+    method: Method,
+    /// Write the proposed model file here.
+    #[arg(long)]
+    write_model: Option<PathBuf>,
+    /// Seed of the split and the folds.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct LearnArgs {
+    /// Labelled table (.csv or .jsonl).
+    #[arg(long)]
+    data: PathBuf,
+    /// The 0/1 (true/false, yes/no, won/lost) outcome column.
+    #[arg(long)]
+    target: String,
+    /// Columns to leave out (comma-separated), e.g. those filled after sales contact.
+    #[arg(long, value_delimiter = ',')]
+    exclude: Vec<String>,
+    /// Hold out the latest rows by this column (a time or a number) instead of a random share.
+    #[arg(long)]
+    time_column: Option<String>,
+    /// Share of rows held out.
+    #[arg(long, default_value_t = 0.3)]
+    holdout: f64,
+    /// Extra cell values read as missing (comma-separated); "", NA, N/A, null, NaN, None and Select always are.
+    #[arg(long, value_delimiter = ',')]
+    missing: Vec<String>,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Write each row's split (row number, train/test/skipped) to this CSV file.
+    #[arg(long)]
+    write_split: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    history: HistoryInputs,
+    /// The current model file ("default" for the built-in one).
+    #[arg(long)]
+    model_a: String,
+    /// The candidate model file ("default" for the built-in one).
+    #[arg(long)]
+    model_b: String,
+    /// How many leads that change side to list.
+    #[arg(long, default_value_t = 20)]
+    show: usize,
+}
+
+fn model_arg(raw: &str) -> Option<PathBuf> {
+    (raw != "default").then(|| PathBuf::from(raw))
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{:.2}%", v * 100.0))
+}
+
+fn num(v: Option<f64>, digits: usize) -> String {
+    v.map_or("n/a".into(), |v| format!("{v:.digits$}"))
+}
+
+fn money(v: f64) -> String {
+    let s = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 { format!("-{out}") } else { out }
+}
+
+fn print_rejects(rejected: &[RowError]) {
+    for r in rejected.iter().take(50) {
+        eprintln!("rejected {r}");
+    }
+    if rejected.len() > 50 {
+        eprintln!("... and {} more rejected rows", rejected.len() - 50);
+    }
+}
+
+/// Reads the outcomes file, reporting rejected rows.
+fn outcomes(h: &HistoryInputs, rejected: &mut Vec<RowError>) -> Result<Vec<Opportunity>> {
+    let Some(path) = &h.outcomes else { bail!("--outcomes is required") };
+    let l = read_outcomes(path, format_of(path, h.input_format)?)?;
+    rejected.extend(l.rejected);
+    Ok(l.rows)
+}
+
+fn month(ts: i64) -> String {
+    jiff::Timestamp::from_second(ts).map(|t| t.strftime("%Y-%m").to_string()).unwrap_or_default()
+}
+
+fn quarter(ts: i64) -> String {
+    jiff::Timestamp::from_second(ts)
+        .map(|t| {
+            let z = t.to_zoned(jiff::tz::TimeZone::UTC);
+            format!("{}-Q{}", z.year(), (z.month() - 1) / 3 + 1)
+        })
+        .unwrap_or_default()
+}
+
+/// The group of a lead for `--by`.
+fn group_of(lead: &Lead, by: &str, decile: Option<u8>) -> Option<String> {
+    match by {
+        "source" => lead.source.clone(),
+        "campaign" => lead.campaign.clone(),
+        "industry" => lead.industry.clone(),
+        "country" => lead.country.clone(),
+        "segment" => lead.employees.map(|e| leadrank_core::engine::facts::segment(e).to_string()),
+        "decile" => decile.map(|d| format!("D{d:02}")),
+        "month" => lead.created_at.map(|t| month(t.as_second())),
+        "quarter" => lead.created_at.map(|t| quarter(t.as_second())),
+        other => lead.custom_field(other).map(str::to_string),
+    }
+}
+
+/// Lead observations for the report from leads and (optionally) their scores and events.
+fn observations(leads: &[Lead], scores: Option<&[Score]>, dataset: Option<&Dataset>, by: Option<&str>, as_of: i64) -> Vec<LeadObs> {
+    let deciles = scores.map(|s| classify::deciles(&s.iter().map(|s| f64::from(s.total)).collect::<Vec<_>>()));
+    leads
+        .iter()
+        .enumerate()
+        .map(|(i, lead)| {
+            let created = lead.created_at.map(|t| t.as_second());
+            let (mut first_touch, mut bounced) = (None, false);
+            if let Some(d) = dataset {
+                for e in d.events_of(i).iter().filter(|e| e.at <= as_of) {
+                    match d.event_type(e) {
+                        "email_bounce" => bounced = true,
+                        "sales_touch" if first_touch.is_none() => {
+                            if let Some(c) = created.filter(|&c| e.at >= c) {
+                                first_touch = Some(e.at - c);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let kind = leadrank_core::engine::LeadFacts::new(lead).email_kind();
+            LeadObs {
+                lead_id: lead.lead_id.clone(),
+                account_id: lead.account_id.clone(),
+                group: by.and_then(|b| group_of(lead, b, deciles.as_ref().map(|d| d[i]))),
+                created_at: created,
+                score: scores.map(|s| f64::from(s[i].total)),
+                quality: scores.map(|s| s[i].quality),
+                first_touch_secs: first_touch,
+                has_email: lead.email.is_some(),
+                email_invalid: lead.email.is_some() && kind.map(|k| k.as_str()) == Some("invalid"),
+                email_bounced: bounced,
+            }
+        })
+        .collect()
+}
+
+pub fn report(args: ReportArgs) -> Result<ExitCode> {
+    let by = args.by.as_deref();
+    let mut rejected = Vec::new();
+    let mut load_rejects = 0;
+    let (rep, title) = if let Some(dir) = &args.maven_crm {
+        let m = read_maven_crm(dir)?;
+        rejected.extend(m.rejected);
+        let obs = observations(&m.leads, None, None, by, i64::MAX);
+        (report::compute(&obs, &m.opportunities, None, by), format!("Maven CRM pipeline in {} (one lead per opportunity; not scored)", dir.display()))
+    } else {
+        let as_of = parse_as_of(args.history.as_of.as_deref())?;
+        let model = load_model(args.model.as_deref())?;
+        let inputs = args.history.inputs(args.model.clone())?;
+        let (dataset, load_report) = load(&inputs, &model)?;
+        load_rejects = load_report.rejected.len();
+        let scores = dataset.score_all(&model, as_of, &|_| {});
+        let opps = outcomes(&args.history, &mut rejected)?;
+        let stages = match &args.stages {
+            Some(p) => {
+                let l = read_stages(p, format_of(p, args.history.input_format)?)?;
+                rejected.extend(l.rejected);
+                Some(l.rows)
+            }
+            None => None,
+        };
+        let obs = observations(&dataset.leads, Some(&scores), Some(&dataset), by, as_of.as_second());
+        (report::compute(&obs, &opps, stages.as_deref(), by), format!("{} leads scored with {} as of {as_of}", dataset.leads.len(), model.id()))
+    };
+    print_rejects(&rejected);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rep)?)?,
+        ReportFormat::Table => write!(out, "{}", render_report(&rep, &title))?,
+    }
+    Ok(if rejected.is_empty() && load_rejects == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The report as text for a terminal.
+pub fn render_report(r: &Report, title: &str) -> String {
+    let mut s = String::new();
+    let m = &r.overall;
+    let _ = writeln!(s, "Lead quality report: {title}\n");
+    let _ = writeln!(s, "Funnel and revenue");
+    let rows: Vec<(&str, String)> = vec![
+        ("leads", m.leads.to_string()),
+        ("quality leads (QLR)", format!("{} ({})", m.quality_leads.map_or("n/a".into(), |q| q.to_string()), pct(m.qlr))),
+        ("lead-to-opportunity (L2O)", format!("{} ({})", m.leads_with_opportunity, pct(m.l2o))),
+        ("lead-to-deal", format!("{} ({})", m.leads_won, pct(m.lead_to_deal))),
+        ("opportunities (open / won / lost)", format!("{} ({} / {} / {})", m.opportunities, m.open, m.won, m.lost)),
+        ("win rate (closed deals)", pct(m.win_rate)),
+        ("pipeline / won amount", format!("{} / {}", money(m.pipeline), money(m.won_amount))),
+        ("pipeline per lead / revenue per lead", format!("{} / {}", num(m.ppl, 2), num(m.rpl, 2))),
+        ("average won amount", num(m.avg_won_amount, 2)),
+        ("sales cycle median / mean (days)", format!("{} / {}", num(m.cycle_median_days, 1), num(m.cycle_mean_days, 1))),
+        ("pipeline velocity (per day)", num(m.velocity_per_day, 2)),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(s, "  {k:<40}{v}");
+    }
+    if r.unattributed_opportunities > 0 {
+        let _ = writeln!(s, "  ({} opportunities name no known lead or account: counted in opportunity figures only)", r.unattributed_opportunities);
+    }
+    let st = &r.stages;
+    let _ = writeln!(s, "\nStage conversion ({})", if st.basis == "derived" { "derived: MQL = quality lead, SQL = has an opportunity" } else { "from the stage history" });
+    let _ = writeln!(s, "  inquiry -> MQL {}   MQL -> SQL {}   SQL -> won {}", pct(st.inquiry_to_mql), pct(st.mql_to_sql), pct(st.sql_to_won));
+    if st.basis == "stages" {
+        let _ = writeln!(s, "  rejected {} ({} of MQLs)", st.rejected, pct(st.rejection_rate));
+        for (k, v) in &st.rejections_by_reason {
+            let _ = writeln!(s, "    {k:<30}{v}");
+        }
+    }
+    if !r.lost_by_reason.is_empty() {
+        let _ = writeln!(s, "  lost deals by reason: {}", r.lost_by_reason.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
+    }
+    if let Some(sp) = &r.speed_to_lead {
+        let _ = writeln!(
+            s,
+            "\nSpeed to lead: {} of {} quality leads touched; median {} minutes; {} within 5 minutes",
+            sp.touched,
+            sp.quality_leads,
+            num(sp.median_minutes, 1),
+            pct(sp.within_5_minutes)
+        );
+    }
+    let dq = &r.data_quality;
+    let _ = writeln!(s, "Data: {} leads with an email; bounce rate {}, invalid addresses {}", dq.leads_with_email, pct(dq.bounce_rate), pct(dq.invalid_email_rate));
+    if let Some(sq) = &r.score_quality {
+        let _ = writeln!(s, "\nScore quality: ROC AUC against won {}, against opportunity {}", num(sq.auc_won, 3), num(sq.auc_opportunity, 3));
+        let _ = writeln!(s, "  {:<8}{:>8}{:>8}{:>10}{:>8}{:>14}{:>10}", "decile", "leads", "won", "rate", "lift", "won revenue", "capture");
+        for d in &sq.deciles {
+            let _ = writeln!(
+                s,
+                "  {:<8}{:>8}{:>8}{:>10}{:>8}{:>14}{:>10}",
+                d.decile,
+                d.leads,
+                d.positives,
+                pct(d.rate),
+                num(d.lift, 2),
+                money(d.value),
+                pct(d.cumulative_capture)
+            );
+        }
+    }
+    if let Some(by) = &r.by {
+        let _ = writeln!(s, "\nBy {by}");
+        let _ = writeln!(s, "  {:<24}{:>8}{:>9}{:>9}{:>9}{:>9}{:>14}{:>10}", by, "leads", "QLR", "L2O", "to deal", "win", "revenue", "RPL");
+        for g in &r.groups {
+            let gm = &g.metrics;
+            let _ = writeln!(
+                s,
+                "  {:<24}{:>8}{:>9}{:>9}{:>9}{:>9}{:>14}{:>10}",
+                g.group.chars().take(23).collect::<String>(),
+                gm.leads,
+                pct(gm.qlr),
+                pct(gm.l2o),
+                pct(gm.lead_to_deal),
+                pct(gm.win_rate),
+                money(gm.won_amount),
+                num(gm.rpl, 0)
+            );
+        }
+    }
+    let _ = writeln!(s, "\nAgainst the seeds' benchmarks");
+    for b in &r.benchmarks {
+        let v = match b.value {
+            Some(v) => format!("{:.2}%", v * 100.0),
+            None => "n/a".into(),
+        };
+        let _ = writeln!(s, "  {:<24}{:>10}  {:<7} benchmark {}", b.metric, v, b.status, b.benchmark);
+    }
+    if r.symptoms.is_empty() {
+        let _ = writeln!(s, "\nNo symptom of poor lead quality (seed 001) found.");
+    } else {
+        let _ = writeln!(s, "\nSymptoms of poor lead quality (seed 001)");
+        for sy in &r.symptoms {
+            let _ = writeln!(s, "  * {}: {}\n    likely causes: {}", sy.symptom, sy.evidence, sy.likely_causes);
+        }
+    }
+    s
+}
+
+/// Per lead: won (a won opportunity names it, or only its account).
+fn won_labels(leads: &[Lead], opps: &[Opportunity]) -> Vec<bool> {
+    let index: HashMap<&str, usize> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.as_str(), i)).collect();
+    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, l) in leads.iter().enumerate() {
+        if let Some(a) = &l.account_id {
+            by_account.entry(a).or_default().push(i);
+        }
+    }
+    let mut won = vec![false; leads.len()];
+    for o in opps.iter().filter(|o| o.status == OppStatus::Won) {
+        match o.lead_id.as_deref().and_then(|l| index.get(l)) {
+            Some(&i) => won[i] = true,
+            None => {
+                for &i in o.account_id.as_deref().and_then(|a| by_account.get(a)).map_or(&[][..], |v| v.as_slice()) {
+                    won[i] = true;
+                }
+            }
+        }
+    }
+    won
+}
+
+/// Features of calibration: one 0/1 per rule, per frequent source, per segment and per
+/// event type seen in the last 90 days that no rule uses alone.
+struct Features {
+    names: Vec<String>,
+    x: Vec<f64>,
+    rules: usize,
+}
+
+fn features(model: &CompiledModel, dataset: &Dataset, scores: &[Score], as_of: i64) -> Features {
+    let n = scores.len();
+    let mut names: Vec<String> = model.rules.iter().map(|r| format!("rule:{}", r.id)).collect();
+    let rules = names.len();
+    let mut sources: BTreeMap<String, usize> = BTreeMap::new();
+    for l in &dataset.leads {
+        if let Some(s) = &l.source {
+            *sources.entry(s.to_ascii_lowercase()).or_default() += 1;
+        }
+    }
+    let sources: Vec<String> = sources.into_iter().filter(|&(_, c)| c * 100 >= n).map(|(s, _)| s).collect();
+    names.extend(sources.iter().map(|s| format!("source:{s}")));
+    let segments = ["smb", "mid_market", "enterprise"];
+    names.extend(segments.iter().map(|s| format!("segment:{s}")));
+    let mut types: BTreeMap<String, usize> = BTreeMap::new();
+    let per_lead_types: Vec<Vec<String>> = (0..n)
+        .map(|i| {
+            let mut t: Vec<String> = dataset
+                .events_of(i)
+                .iter()
+                .filter(|e| e.at <= as_of && e.at >= as_of - 90 * DAY)
+                .map(|e| dataset.event_type(e).to_string())
+                .collect();
+            t.sort();
+            t.dedup();
+            for k in &t {
+                *types.entry(k.clone()).or_default() += 1;
+            }
+            t
+        })
+        .collect();
+    let types: Vec<String> = types.into_iter().filter(|&(_, c)| c * 100 >= n).map(|(t, _)| t).collect();
+    names.extend(types.iter().map(|t| format!("event:{t}")));
+    let p = names.len();
+    let mut x = vec![0.0; n * p];
+    for (i, s) in scores.iter().enumerate() {
+        let row = &mut x[i * p..(i + 1) * p];
+        for r in &s.reasons {
+            if let Some(k) = model.rules.iter().position(|m| m.id == r.rule) {
+                row[k] = 1.0;
+            }
+        }
+        let lead = &dataset.leads[i];
+        if let Some(src) = &lead.source {
+            if let Some(k) = sources.iter().position(|s| s.eq_ignore_ascii_case(src)) {
+                row[rules + k] = 1.0;
+            }
+        }
+        if let Some(e) = lead.employees {
+            let seg = leadrank_core::engine::facts::segment(e);
+            if let Some(k) = segments.iter().position(|s| *s == seg) {
+                row[rules + sources.len() + k] = 1.0;
+            }
+        }
+        for t in &per_lead_types[i] {
+            if let Some(k) = types.iter().position(|s| s == t) {
+                row[rules + sources.len() + segments.len() + k] = 1.0;
+            }
+        }
+    }
+    Features { names, x, rules }
+}
+
+pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
+    if args.method == Method::Gbm {
+        bail!("--method gbm is not implemented yet; use --method logistic");
+    }
+    let as_of = parse_as_of(args.history.as_of.as_deref())?;
+    let model = load_model(args.model.as_deref())?;
+    let inputs = args.history.inputs(args.model.clone())?;
+    let (dataset, load_report) = load(&inputs, &model)?;
+    let mut rejected = Vec::new();
+    let opps = outcomes(&args.history, &mut rejected)?;
+    print_rejects(&rejected);
+    let scores = dataset.score_all(&model, as_of, &|_| {});
+    let y = won_labels(&dataset.leads, &opps);
+    let n = y.len();
+    let won = y.iter().filter(|&&v| v).count();
+    let f = features(&model, &dataset, &scores, as_of.as_second());
+    let p = f.names.len();
+    // Split.
+    let (train, test) = if args.split_by_time {
+        let mut idx: Vec<usize> = (0..n).collect();
+        idx.sort_by_key(|&i| (dataset.leads[i].created_at.map(|t| t.as_second()).unwrap_or(i64::MIN), i));
+        let cut = ((n as f64) * 0.7).round() as usize;
+        let (mut tr, mut te) = (idx[..cut].to_vec(), idx[cut..].to_vec());
+        tr.sort_unstable();
+        te.sort_unstable();
+        (tr, te)
+    } else {
+        holdout_split(n, args.holdout, args.seed)
+    };
+    let sub = |idx: &[usize]| -> (Vec<f64>, Vec<bool>) { (take_rows(&f.x, p, idx), idx.iter().map(|&i| y[i]).collect()) };
+    let (x_tr, y_tr) = sub(&train);
+    let (x_te, y_te) = sub(&test);
+    let total: Vec<f64> = scores.iter().map(|s| f64::from(s.total)).collect();
+    let t_te: Vec<f64> = test.iter().map(|&i| total[i]).collect();
+    let t_tr: Vec<f64> = train.iter().map(|&i| total[i]).collect();
+    // The current model, calibrated to probabilities by a one-variable fit on the training rows.
+    let platt = fit(&t_tr, 1, &y_tr, &FitOptions { l2: 1e-6, ..FitOptions::default() })?;
+    let cur_probs: Vec<f64> = t_te.iter().map(|&t| sigmoid(platt.intercept + platt.coef[0] * t)).collect();
+    // Cross-validated penalty, then the fit on all training rows.
+    let grid = [0.1, 1.0, 10.0, 100.0];
+    let folds = kfold(train.len(), 5, args.seed ^ 0x5eed);
+    let mut cv = Vec::new();
+    let (mut best, mut l2) = (f64::NEG_INFINITY, 1.0);
+    for &lambda in &grid {
+        let mut aucs = Vec::new();
+        for k in 0..5 {
+            let (va, tr): (Vec<usize>, Vec<usize>) = (0..train.len()).partition(|&i| folds[i] == k);
+            let yt: Vec<bool> = tr.iter().map(|&i| y_tr[i]).collect();
+            let Ok(m) = fit(&take_rows(&x_tr, p, &tr), p, &yt, &FitOptions { l2: lambda, ..FitOptions::default() }) else { continue };
+            let yv: Vec<bool> = va.iter().map(|&i| y_tr[i]).collect();
+            if let Some(a) = roc_auc(&m.logits(&take_rows(&x_tr, p, &va)), &yv) {
+                aucs.push(a);
+            }
+        }
+        let mean = leadrank_metrics::stats::mean(&aucs);
+        if let Some(m) = mean.filter(|&m| m > best + 1e-9) {
+            best = m;
+            l2 = lambda;
+        }
+        cv.push((lambda, mean));
+    }
+    let fitted = fit(&x_tr, p, &y_tr, &FitOptions { l2, ..FitOptions::default() })?;
+    let new_logits = fitted.logits(&x_te);
+    let new_probs: Vec<f64> = new_logits.iter().map(|&z| sigmoid(z)).collect();
+    // Proposal: integer points for the model's rules, keeping the share of quality leads.
+    let weights: Vec<RuleWeight> = model
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(k, r)| RuleWeight { id: r.id.to_string(), dimension: r.dimension, current: r.points, coef: fitted.coef[k] })
+        .collect();
+    let caps: Vec<Option<i32>> = model.dimensions.iter().map(|d| d.cap).collect();
+    let fired: Vec<Vec<usize>> = (0..n).map(|i| (0..f.rules).filter(|&k| f.x[i * p + k] != 0.0).collect()).collect();
+    let proposal = propose(&weights, &caps, &fired, model.quality_threshold);
+    let new_points: Vec<i32> = proposal.rules.iter().map(|r| r.proposed.unwrap_or(0)).collect();
+    let dims: Vec<usize> = model.rules.iter().map(|r| r.dimension).collect();
+    let fired_te: Vec<Vec<usize>> = test.iter().map(|&i| fired[i].clone()).collect();
+    let prop_te: Vec<f64> = totals(&new_points, &dims, &caps, &fired_te).into_iter().map(f64::from).collect();
+    // Warnings.
+    let mut warnings = Vec::new();
+    if won < 100 {
+        warnings.push(format!("only {won} won leads: under 100 outcomes, points are noisy; collect more history before trusting them"));
+    }
+    if won * 20 < n {
+        warnings.push(format!("class imbalance: {:.1}% of leads won; AUC and lift are the figures to read, accuracy is meaningless", 100.0 * won as f64 / n.max(1) as f64));
+    }
+    for (k, name) in f.names.iter().enumerate() {
+        let col: Vec<f64> = (0..n).map(|i| f.x[i * p + k]).collect();
+        let present = col.iter().filter(|&&v| v != 0.0).count();
+        if present == 0 {
+            continue;
+        }
+        let auc = roc_auc(&col, &y).unwrap_or(0.5);
+        let hit = (0..n).filter(|&i| col[i] != 0.0 && y[i]).count();
+        if auc >= 0.9 || (present * 50 >= n && hit * 50 >= present * 49) {
+            warnings.push(format!("possible leakage: {name} alone separates won leads almost perfectly (AUC {auc:.3}); is it filled after sales contact?"));
+        }
+    }
+    {
+        // Drift between the earlier and the later half of the leads by creation time.
+        let mut idx: Vec<usize> = (0..n).collect();
+        idx.sort_by_key(|&i| (dataset.leads[i].created_at.map(|t| t.as_second()).unwrap_or(i64::MIN), i));
+        let (a, b) = idx.split_at(n / 2);
+        let rate = |s: &[usize]| s.iter().filter(|&&i| y[i]).count() as f64 / s.len().max(1) as f64;
+        let q = |s: &[usize]| s.iter().filter(|&&i| scores[i].quality).count() as f64 / s.len().max(1) as f64;
+        let (ra, rb, qa, qb) = (rate(a), rate(b), q(a), q(b));
+        if (ra - rb).abs() > 0.5 * ra.max(rb) || (qa - qb).abs() > 0.5 * qa.max(qb) {
+            warnings.push(format!(
+                "drift between periods: won rate {:.2}% then {:.2}%, quality share {:.2}% then {:.2}% (recent leads have had less time to close; prefer --split-by-time)",
+                ra * 100.0,
+                rb * 100.0,
+                qa * 100.0,
+                qb * 100.0
+            ));
+        }
+    }
+    let strong_new: Vec<(String, f64)> = f.names[f.rules..]
+        .iter()
+        .zip(&fitted.coef[f.rules..])
+        .filter(|(_, c)| c.abs() * proposal.scale >= 5.0)
+        .map(|(nm, c)| (nm.clone(), *c))
+        .collect();
+    let eval = |scores: &[f64]| -> serde_json::Value {
+        serde_json::json!({
+            "auc": roc_auc(scores, &y_te),
+            "deciles": decile_table(scores, &y_te, &[]),
+        })
+    };
+    let thr = f64::from(model.quality_threshold);
+    let result = serde_json::json!({
+        "leads": n, "won": won, "train": train.len(), "test": test.len(),
+        "split": if args.split_by_time { "by time (latest 30% held out)" } else { "random" },
+        "current": {
+            "auc_all": roc_auc(&total, &y),
+            "held_out": eval(&t_te),
+            "threshold": confusion_at(&t_te, &y_te, thr),
+            "brier": brier(&cur_probs, &y_te),
+            "reliability": reliability(&cur_probs, &y_te, 10),
+        },
+        "logistic": {
+            "l2": l2, "cv_auc": cv, "iterations": fitted.iterations,
+            "held_out": eval(&new_logits),
+            "brier": brier(&new_probs, &y_te),
+            "reliability": reliability(&new_probs, &y_te, 10),
+            "coefficients": f.names.iter().zip(&fitted.coef).map(|(a, b)| (a.clone(), *b)).collect::<Vec<_>>(),
+        },
+        "proposed": {
+            "held_out": eval(&prop_te),
+            "threshold": confusion_at(&prop_te, &y_te, thr),
+            "proposal": proposal,
+            "new_signals": strong_new,
+        },
+        "warnings": warnings,
+    });
+    if let Some(path) = &args.write_model {
+        let source = match &args.model {
+            Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+            None => model.source.clone(),
+        };
+        let points: Vec<(String, Option<i32>)> = proposal.rules.iter().map(|r| (r.id.clone(), r.proposed)).collect();
+        let version = format!("{}-calibrated", model.version);
+        let text = edit_model(&source, &points, Some(&version))?;
+        CompiledModel::from_toml(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("the proposed model does not compile: {e}"))?;
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote the proposed model to {}", path.display());
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&result)?)?;
+    } else {
+        write!(out, "{}", render_calibration(&result))?;
+    }
+    let mut all = load_report;
+    all.rejected.extend(rejected);
+    Ok(exit_code(&all))
+}
+
+fn render_calibration(r: &serde_json::Value) -> String {
+    let mut s = String::new();
+    let g = |v: &serde_json::Value| v.as_f64();
+    let _ = writeln!(s, "Calibration on {} leads ({} won); {} training, {} held out ({})\n", r["leads"], r["won"], r["train"], r["test"], r["split"].as_str().unwrap_or(""));
+    let _ = writeln!(s, "{:<34}{:>12}{:>12}{:>12}", "held-out figure", "current", "logistic", "proposed");
+    let row = |s: &mut String, name: &str, a: Option<f64>, b: Option<f64>, c: Option<f64>, d: usize| {
+        let _ = writeln!(s, "{:<34}{:>12}{:>12}{:>12}", name, num(a, d), num(b, d), num(c, d));
+    };
+    row(&mut s, "ROC AUC against won", g(&r["current"]["held_out"]["auc"]), g(&r["logistic"]["held_out"]["auc"]), g(&r["proposed"]["held_out"]["auc"]), 3);
+    for k in 0..3 {
+        row(
+            &mut s,
+            &format!("lift in decile {}", k + 1),
+            g(&r["current"]["held_out"]["deciles"][k]["lift"]),
+            g(&r["logistic"]["held_out"]["deciles"][k]["lift"]),
+            g(&r["proposed"]["held_out"]["deciles"][k]["lift"]),
+            2,
+        );
+    }
+    row(&mut s, "Brier score", g(&r["current"]["brier"]), g(&r["logistic"]["brier"]), None, 4);
+    row(&mut s, "threshold precision", g(&r["current"]["threshold"]["precision"]), None, g(&r["proposed"]["threshold"]["precision"]), 3);
+    row(&mut s, "threshold recall", g(&r["current"]["threshold"]["recall"]), None, g(&r["proposed"]["threshold"]["recall"]), 3);
+    row(&mut s, "share of leads that qualify", g(&r["current"]["threshold"]["flagged_share"]), None, g(&r["proposed"]["threshold"]["flagged_share"]), 3);
+    let _ = writeln!(s, "\nCross-validated penalty (5 folds): l2 = {} ({})", r["logistic"]["l2"], r["logistic"]["cv_auc"]);
+    let _ = writeln!(s, "\nReliability of the current score (held out, calibrated on training rows)");
+    for b in r["current"]["reliability"].as_array().into_iter().flatten() {
+        if b["count"].as_u64().unwrap_or(0) > 0 {
+            let _ = writeln!(s, "  predicted {:>5.1}-{:<5.1}% n={:<6} mean {:>6.2}%  observed {:>6.2}%", g(&b["lo"]).unwrap_or(0.0) * 100.0, g(&b["hi"]).unwrap_or(0.0) * 100.0, b["count"], g(&b["mean_predicted"]).unwrap_or(0.0) * 100.0, g(&b["observed"]).unwrap_or(0.0) * 100.0);
+        }
+    }
+    let pr = &r["proposed"]["proposal"];
+    let _ = writeln!(s, "\nProposed points ({:.2} points per unit of log-odds; threshold kept; {:.2}% of leads qualify today, {:.2}% with the proposal)", g(&pr["scale"]).unwrap_or(0.0), g(&pr["share_current"]).unwrap_or(0.0) * 100.0, g(&pr["share_proposed"]).unwrap_or(0.0) * 100.0);
+    let _ = writeln!(s, "  {:<22}{:>9}{:>10}{:>10}  change", "rule", "current", "proposed", "log-odds");
+    for rule in pr["rules"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            s,
+            "  {:<22}{:>9}{:>10}{:>10.3}  {}",
+            rule["id"].as_str().unwrap_or(""),
+            rule["current"],
+            rule["proposed"].as_i64().map_or("-".into(), |v| v.to_string()),
+            g(&rule["coef"]).unwrap_or(0.0),
+            rule["change"].as_str().unwrap_or("")
+        );
+    }
+    let new = r["proposed"]["new_signals"].as_array().cloned().unwrap_or_default();
+    if !new.is_empty() {
+        let _ = writeln!(s, "\nStrong signals the model lacks (consider new rules):");
+        for v in new {
+            let name = v[0].as_str().unwrap_or("");
+            let coef = g(&v[1]).unwrap_or(0.0);
+            let pts = (coef * g(&pr["scale"]).unwrap_or(0.0)).round();
+            let when = if let Some(t) = name.strip_prefix("event:") {
+                format!("{{ event = \"{t}\", within_days = 90 }}")
+            } else if let Some(src) = name.strip_prefix("source:") {
+                format!("{{ field = \"source\", equals = \"{src}\" }}")
+            } else if let Some(seg) = name.strip_prefix("segment:") {
+                format!("{{ fact = \"segment\", equals = \"{seg}\" }}")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(s, "  {name:<28} log-odds {coef:>7.3}  ~{pts:>4} points  when = {when}");
+        }
+    }
+    let warnings = r["warnings"].as_array().cloned().unwrap_or_default();
+    if !warnings.is_empty() {
+        let _ = writeln!(s, "\nWarnings");
+        for w in warnings {
+            let _ = writeln!(s, "  ! {}", w.as_str().unwrap_or(""));
+        }
+    }
+    s
+}
+
+pub fn learn(args: LearnArgs) -> Result<ExitCode> {
+    let format = format_of(&args.data, None)?;
+    let (table, rejected) = read_table_with_columns(&args.data, format)?;
+    print_rejects(&rejected);
+    let mut opts = LearnOptions { target: args.target.clone(), exclude: args.exclude.clone(), holdout: args.holdout, seed: args.seed, ..LearnOptions::default() };
+    for unknown in args.exclude.iter().filter(|e| !table.columns.contains(e)) {
+        bail!("--exclude names '{unknown}', which is not a column of {}", args.data.display());
+    }
+    opts.missing.extend(args.missing.iter().map(|m| m.trim().to_string()));
+    if let Some(tc) = &args.time_column {
+        let Some(c) = table.columns.iter().position(|x| x == tc) else { bail!("no column '{tc}' in {}", args.data.display()) };
+        let key = |v: &str| -> Option<f64> {
+            v.parse::<f64>().ok().or_else(|| leadrank_core::records::parse_time(v).ok().flatten().map(|t| t.as_second() as f64))
+        };
+        let mut idx: Vec<(f64, usize)> = table.rows.iter().enumerate().map(|(i, r)| (key(&r[c]).unwrap_or(f64::NEG_INFINITY), i)).collect();
+        idx.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let cut = ((idx.len() as f64) * (1.0 - args.holdout)).round() as usize;
+        let mut flags = vec![false; table.rows.len()];
+        for &(_, i) in &idx[cut..] {
+            flags[i] = true;
+        }
+        opts.test_rows = Some(flags);
+    }
+    let learned = learn_table(&table.columns, &table.rows, &opts)?;
+    if let Some(path) = &args.write_split {
+        let mut w = String::from("row,split\n");
+        for (i, s) in learned.split.iter().enumerate() {
+            let _ = writeln!(w, "{},{}", i, match s {
+                Some(true) => "test",
+                Some(false) => "train",
+                None => "skipped",
+            });
+        }
+        std::fs::write(path, w).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&learned)?)?;
+    } else {
+        let mut s = String::new();
+        let h = &learned.holdout;
+        let _ = writeln!(s, "Learned a points model for '{}' from {} training rows; {} held out ({} positive); {} rows without a target skipped", learned.target, learned.train_rows, h.rows, h.positives, learned.skipped_rows);
+        let _ = writeln!(s, "Held-out ROC AUC: points model {}, logistic regression {}; Brier {} (l2 = {}, chosen by 5-fold cross-validation: {:?})\n", num(h.auc_points, 4), num(h.auc_logistic, 4), num(h.brier, 4), learned.l2, learned.cv);
+        let _ = writeln!(s, "Columns");
+        for c in &learned.columns {
+            let _ = writeln!(s, "  {:<46}{:<12} alone AUC {:>6}{}", c.name, c.kind, num(c.alone_auc, 3), if c.leak { format!("  LEAKS? {}", c.purest_value.clone().unwrap_or_else(|| "nearly perfect alone".into())) } else { String::new() });
+        }
+        let _ = writeln!(s, "\nPoints (20 points double the odds; the most common value of each column scores 0)");
+        for r in &learned.rules {
+            let _ = writeln!(s, "  {:>+5}  {} {}   ({} rows)", r.points, r.column, r.condition, r.rows);
+        }
+        let _ = writeln!(s, "\nProbability = 1 / (1 + exp(-({:.4} + {:.5} x points)))", learned.platt_a, learned.platt_b);
+        write!(out, "{s}")?;
+    }
+    Ok(if rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub fn backtest(args: BacktestArgs) -> Result<ExitCode> {
+    let as_of = parse_as_of(args.history.as_of.as_deref())?;
+    let mut rejected = Vec::new();
+    let opps = outcomes(&args.history, &mut rejected)?;
+    print_rejects(&rejected);
+    let mut runs = Vec::new();
+    let mut report = LoadReport::default();
+    for raw in [&args.model_a, &args.model_b] {
+        let path = model_arg(raw);
+        let model = load_model(path.as_deref())?;
+        let inputs = args.history.inputs(path)?;
+        let (dataset, r) = load(&inputs, &model)?;
+        let scores = dataset.score_all(&model, as_of, &|_| {});
+        report.rejected.extend(r.rejected);
+        runs.push((model, dataset, scores));
+    }
+    let leads = &runs[0].1.leads;
+    let won = won_labels(leads, &opps);
+    let index: HashMap<&str, usize> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.as_str(), i)).collect();
+    let mut revenue = vec![0.0; leads.len()];
+    let mut has_opp = vec![false; leads.len()];
+    for o in &opps {
+        if let Some(&i) = o.lead_id.as_deref().and_then(|l| index.get(l)) {
+            has_opp[i] = true;
+            if o.status == OppStatus::Won {
+                revenue[i] += o.amount.unwrap_or(0.0);
+            }
+        }
+    }
+    let total_rev: f64 = revenue.iter().sum();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Backtest of {} leads as of {as_of}: {} won\n", leads.len(), won.iter().filter(|&&w| w).count())?;
+    writeln!(out, "{:<40}{:>14}{:>12}{:>10}{:>10}{:>14}{:>10}", "model", "quality leads", "precision", "recall", "AUC", "top-10% rev", "share")?;
+    for (model, _, scores) in &runs {
+        let t: Vec<f64> = scores.iter().map(|s| f64::from(s.total)).collect();
+        let c = confusion_at(&t, &won, f64::from(model.quality_threshold));
+        let d = decile_table(&t, &won, &revenue);
+        writeln!(
+            out,
+            "{:<40}{:>14}{:>12}{:>10}{:>10}{:>14}{:>10}",
+            model.id(),
+            c.true_pos + c.false_pos,
+            num(c.precision, 3),
+            num(c.recall, 3),
+            num(roc_auc(&t, &won), 3),
+            money(d[0].value),
+            pct((total_rev > 0.0).then(|| d[0].value / total_rev))
+        )?;
+        writeln!(out, "{:<40}top decile: {} leads, opportunity rate {}, won rate {}", "", d[0].leads, pct(top_rate(&t, &has_opp)), pct(d[0].rate))?;
+    }
+    let (a, b) = (&runs[0].2, &runs[1].2);
+    let mut up = Vec::new();
+    let mut down = Vec::new();
+    for i in 0..leads.len() {
+        match (a[i].quality, b[i].quality) {
+            (false, true) => up.push(i),
+            (true, false) => down.push(i),
+            _ => {}
+        }
+    }
+    let won_in = |v: &[usize]| v.iter().filter(|&&i| won[i]).count();
+    writeln!(out, "\n{} leads become quality under B ({} of them won); {} stop being quality ({} won)", up.len(), won_in(&up), down.len(), won_in(&down))?;
+    for (label, list) in [("now quality", &up), ("no longer quality", &down)] {
+        for &i in list.iter().take(args.show) {
+            writeln!(out, "  {:<18} {:<12} {:>5} -> {:<5} {}", label, leads[i].lead_id, a[i].total, b[i].total, if won[i] { "won" } else { "" })?;
+        }
+    }
+    report_rejects(&report, None)?;
+    report.rejected.extend(rejected);
+    Ok(exit_code(&report))
+}
+
+/// The positive rate of `labels` in the top decile of `scores`.
+fn top_rate(scores: &[f64], labels: &[bool]) -> Option<f64> {
+    decile_table(scores, labels, &[]).first().and_then(|d| d.rate)
+}

@@ -1,0 +1,435 @@
+//! Fuzzy duplicate detection: normalise each record once, compare only the pairs that share
+//! a blocking key, score each pair field by field with evidence, and cluster the matches.
+//!
+//! The matcher works on any people data: a record is a list of (field, value) texts, so
+//! custom columns are compared like built-in ones ([`Record`]). Work is far below quadratic:
+//! it is the sum over blocks of the block size squared, and blocks larger than
+//! `max_block` are skipped (a key shared by that many records is not evidence).
+
+use rayon::prelude::*;
+use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::config::{Comparator, DedupeConfig, Transform};
+use crate::text;
+use leadrank_core::engine::LeadFacts;
+use leadrank_core::Lead;
+
+/// One record to deduplicate: its values for the configured fields, in config order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub values: Vec<Option<String>>,
+}
+
+/// Reads the configured fields of a lead. `domain` is the company domain (the `domain`
+/// field normalised, else the corporate email domain); other names are lead fields or
+/// custom columns.
+pub fn record_of(lead: &Lead, config: &DedupeConfig) -> Record {
+    let facts = LeadFacts::new(lead);
+    let values = config
+        .fields
+        .iter()
+        .map(|f| {
+            let v: Option<String> = match f.field.as_str() {
+                "domain" => facts.company_domain(),
+                name => lead_field_text(lead, name),
+            };
+            v
+        })
+        .collect();
+    Record { values }
+}
+
+/// [`record_of`] for every lead, in parallel.
+pub fn records_of(leads: &[Lead], config: &DedupeConfig) -> Vec<Record> {
+    leads.par_iter().map(|l| record_of(l, config)).collect()
+}
+
+/// The text of a lead field or custom column, if present.
+pub fn lead_field_text(lead: &Lead, name: &str) -> Option<String> {
+    let s = |v: &Option<String>| v.clone();
+    match name {
+        "lead_id" => Some(lead.lead_id.clone()),
+        "email" => s(&lead.email),
+        "first_name" => s(&lead.first_name),
+        "last_name" => s(&lead.last_name),
+        "title" => s(&lead.title),
+        "company" => s(&lead.company),
+        "domain" => s(&lead.domain),
+        "account_id" => s(&lead.account_id),
+        "industry" => s(&lead.industry),
+        "employees" => lead.employees.map(|v| v.to_string()),
+        "annual_revenue" => lead.annual_revenue.map(|v| v.to_string()),
+        "phone" => s(&lead.phone),
+        "source" => s(&lead.source),
+        "campaign" => s(&lead.campaign),
+        "use_case" => s(&lead.use_case),
+        "created_at" => lead.created_at.map(|t| t.to_string()),
+        other => lead.custom_field(other).map(str::to_string),
+    }
+}
+
+/// A value normalised for its comparator.
+#[derive(Debug, Clone, PartialEq)]
+enum Norm {
+    Absent,
+    Text(Box<str>),
+    Number(f64),
+}
+
+/// A record after normalisation.
+#[derive(Debug, Clone)]
+struct Prepared {
+    values: Vec<Norm>,
+}
+
+fn normalize(comparator: Comparator, raw: &str) -> Norm {
+    let t = match comparator {
+        Comparator::Exact | Comparator::Text | Comparator::FirstName | Comparator::LastName => text::fold(raw),
+        Comparator::Email => match leadrank_facts::email::normalize_for_dedupe(raw) {
+            Some(e) => e,
+            None => raw.trim().to_lowercase(),
+        },
+        Comparator::Phone => phone_key(raw),
+        Comparator::Company => text::normalize_company(raw),
+        Comparator::Domain => text::registrable_domain(&leadrank_core::engine::facts::normalize_domain(raw).unwrap_or_default()),
+        Comparator::Country => match leadrank_facts::country::normalize(raw) {
+            Some(c) => c.to_string(),
+            None => text::fold(raw),
+        },
+        Comparator::Numeric => {
+            return raw.trim().parse::<f64>().ok().filter(|v| v.is_finite()).map_or(Norm::Absent, Norm::Number);
+        }
+    };
+    if t.is_empty() { Norm::Absent } else { Norm::Text(t.into_boxed_str()) }
+}
+
+/// The comparable part of a phone number: its last 9 digits (the national significant
+/// number without trunk or country prefix for almost every plan), so "+44 20 7946 0958" and
+/// "020 7946 0958" agree. Fewer than 7 digits is not a phone.
+pub fn phone_key(raw: &str) -> String {
+    let d = text::phone_digits(raw);
+    if d.len() < 7 {
+        return String::new();
+    }
+    d[d.len().saturating_sub(9)..].to_string()
+}
+
+/// Similarity in [0, 1] of two present, normalised values.
+fn similarity(comparator: Comparator, a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    match comparator {
+        Comparator::Exact | Comparator::Phone | Comparator::Domain | Comparator::Numeric | Comparator::Country => 0.0,
+        Comparator::Text | Comparator::Company => text::token_similarity(a, b),
+        Comparator::Email => {
+            let (Some((la, da)), Some((lb, db))) = (a.rsplit_once('@'), b.rsplit_once('@')) else { return 0.0 };
+            if da == db && la.len() >= 5 && strsim::damerau_levenshtein(la, lb) <= 1 { 0.9 } else { 0.0 }
+        }
+        Comparator::FirstName => {
+            let (ca, cb) = (a.trim_end_matches('.'), b.trim_end_matches('.'));
+            let first = |s: &str| s.split(' ').next().unwrap_or("").to_string();
+            let (fa, fb) = (first(ca), first(cb));
+            if fa == fb || text::nickname_match(&fa, &fb) {
+                return 1.0;
+            }
+            if (fa.len() == 1 || fb.len() == 1) && fa.chars().next() == fb.chars().next() {
+                return 0.9;
+            }
+            text::jaro_winkler(ca, cb)
+        }
+        Comparator::LastName => {
+            let ta: Vec<&str> = a.split(' ').collect();
+            let tb: Vec<&str> = b.split(' ').collect();
+            let (short, long) = if ta.len() <= tb.len() { (&ta, &tb) } else { (&tb, &ta) };
+            if short.iter().all(|t| long.contains(t)) {
+                return 0.95;
+            }
+            text::jaro_winkler(a, b).max(text::jaro_winkler(&a.replace(' ', ""), &b.replace(' ', "")))
+        }
+    }
+}
+
+fn number_similarity(a: f64, b: f64) -> f64 {
+    let m = a.abs().max(b.abs());
+    if m == 0.0 { 1.0 } else { (1.0 - (a - b).abs() / m).max(0.0) }
+}
+
+/// What one field contributed to a pair's score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub field: String,
+    pub similarity: f64,
+    pub points: f64,
+}
+
+/// A matched pair (indexes into the input, `a < b`) with its score and evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchPair {
+    pub a: u32,
+    pub b: u32,
+    pub score: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Counts of the work done, for reports and benchmarks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DedupeStats {
+    pub records: usize,
+    pub candidate_pairs: usize,
+    pub matched_pairs: usize,
+    pub clusters: usize,
+    pub records_in_clusters: usize,
+    /// Blocks skipped because they had more than `max_block` records.
+    pub skipped_blocks: usize,
+}
+
+/// The result of deduplication.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DedupeResult {
+    pub pairs: Vec<MatchPair>,
+    /// Clusters of two or more records (indexes, ascending), ordered by their first record.
+    pub clusters: Vec<Vec<u32>>,
+    pub stats: DedupeStats,
+}
+
+/// A prepared matcher for one configuration.
+pub struct Matcher<'c> {
+    config: &'c DedupeConfig,
+    plan: Vec<Vec<(usize, Transform)>>,
+}
+
+impl<'c> Matcher<'c> {
+    /// A matcher for a checked configuration.
+    pub fn new(config: &'c DedupeConfig) -> Self {
+        let plan = config.blocking_plan().unwrap_or_default();
+        Matcher { config, plan }
+    }
+
+    fn prepare(&self, r: &Record) -> Prepared {
+        let values = self
+            .config
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match r.values.get(i).and_then(|v| v.as_deref()) {
+                Some(v) if !v.trim().is_empty() => normalize(f.comparator, v),
+                _ => Norm::Absent,
+            })
+            .collect();
+        Prepared { values }
+    }
+
+    /// Scores one pair of records: the sum of the fields' points, with the evidence.
+    pub fn score(&self, a: &Record, b: &Record) -> (f64, Vec<Evidence>) {
+        self.score_prepared(&self.prepare(a), &self.prepare(b), true)
+    }
+
+    fn score_prepared(&self, a: &Prepared, b: &Prepared, with_evidence: bool) -> (f64, Vec<Evidence>) {
+        let mut total = 0.0;
+        let mut evidence = Vec::new();
+        for (i, f) in self.config.fields.iter().enumerate() {
+            let sim = match (&a.values[i], &b.values[i]) {
+                (Norm::Text(x), Norm::Text(y)) => similarity(f.comparator, x, y),
+                (Norm::Number(x), Norm::Number(y)) => number_similarity(*x, *y),
+                _ => continue,
+            };
+            let points = if sim >= 0.9999 {
+                f.agree
+            } else if sim >= f.min_similarity {
+                f.agree * (sim - f.min_similarity) / (1.0 - f.min_similarity)
+            } else {
+                -f.disagree
+            };
+            total += points;
+            if with_evidence {
+                evidence.push(Evidence { field: f.field.clone(), similarity: (sim * 1000.0).round() / 1000.0, points: (points * 100.0).round() / 100.0 });
+            }
+        }
+        (total, evidence)
+    }
+
+    fn block_key(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
+        buf.clear();
+        buf.push_str(&key_no.to_string());
+        for &(field, t) in parts {
+            let Norm::Text(v) = &p.values[field] else { return None };
+            buf.push('\u{1f}');
+            match t {
+                Transform::Value => buf.push_str(v),
+                Transform::Initial => buf.push(v.chars().next()?),
+                Transform::Phonetic => {
+                    let k = text::phonetic(v.split(' ').next_back().unwrap_or(v));
+                    if k.is_empty() {
+                        return None;
+                    }
+                    buf.push_str(&k);
+                }
+                Transform::Prefix(n) => buf.extend(v.chars().take(n)),
+                Transform::Canonical => {
+                    let first = v.split(' ').next().unwrap_or(v);
+                    if first.trim_end_matches('.').len() <= 1 {
+                        return None;
+                    }
+                    buf.push_str(text::canonical_first_name(first));
+                }
+                Transform::FirstToken => buf.push_str(v.split(' ').next().unwrap_or(v)),
+                Transform::LastToken => buf.push_str(v.split(' ').next_back().unwrap_or(v)),
+            }
+        }
+        Some(xxh3_64(buf.as_bytes()))
+    }
+
+    /// Finds the duplicate pairs and clusters among `records`.
+    pub fn run(&self, records: &[Record]) -> DedupeResult {
+        let prepared: Vec<Prepared> = records.par_iter().map(|r| self.prepare(r)).collect();
+        // Blocking: (key hash, record) for every key of every record.
+        let mut keys: Vec<(u64, u32)> = prepared
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, p)| {
+                let mut buf = String::new();
+                self.plan
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, parts)| self.block_key(p, k, parts, &mut buf))
+                    .map(|h| (h, i as u32))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut skipped = 0usize;
+        let max = self.config.max_block.max(2);
+        let mut start = 0;
+        while start < keys.len() {
+            let mut end = start + 1;
+            while end < keys.len() && keys[end].0 == keys[start].0 {
+                end += 1;
+            }
+            let n = end - start;
+            if n > max {
+                skipped += 1;
+            } else {
+                for x in start..end {
+                    for y in x + 1..end {
+                        pairs.push((keys[x].1, keys[y].1));
+                    }
+                }
+            }
+            start = end;
+        }
+        drop(keys);
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let candidates = pairs.len();
+        let threshold = self.config.threshold;
+        let matched: Vec<MatchPair> = pairs
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
+                let (s, _) = self.score_prepared(pa, pb, false);
+                (s >= threshold).then(|| {
+                    let (score, evidence) = self.score_prepared(pa, pb, true);
+                    MatchPair { a, b, score: (score * 100.0).round() / 100.0, evidence }
+                })
+            })
+            .collect();
+        let clusters = clusters(records.len(), matched.iter().map(|p| (p.a, p.b)));
+        let stats = DedupeStats {
+            records: records.len(),
+            candidate_pairs: candidates,
+            matched_pairs: matched.len(),
+            clusters: clusters.len(),
+            records_in_clusters: clusters.iter().map(Vec::len).sum(),
+            skipped_blocks: skipped,
+        };
+        DedupeResult { pairs: matched, clusters, stats }
+    }
+}
+
+/// Connected components of the match graph with two or more members, each ascending,
+/// ordered by their smallest member.
+pub fn clusters(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Vec<Vec<u32>> {
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let p = parent[parent[x as usize] as usize];
+            parent[x as usize] = p;
+            x = p;
+        }
+        x
+    }
+    for (a, b) in edges {
+        if (a as usize) >= n || (b as usize) >= n {
+            continue;
+        }
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent[hi as usize] = lo;
+        }
+    }
+    let mut groups: rustc_hash::FxHashMap<u32, Vec<u32>> = rustc_hash::FxHashMap::default();
+    for i in 0..n as u32 {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out: Vec<Vec<u32>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    out.sort_unstable_by_key(|g| g[0]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(v: &[&str]) -> Record {
+        Record { values: v.iter().map(|s| (!s.is_empty()).then(|| s.to_string())).collect() }
+    }
+
+    // email, phone, first, last, company, domain, country
+    #[test]
+    fn fuzzy_duplicates_match_and_colleagues_do_not() {
+        let cfg = DedupeConfig::default_config();
+        let m = Matcher::new(&cfg);
+        let base = rec(&["robert.smith@acme.com", "+1 415 555 0132", "Robert", "Smith", "Acme Inc.", "acme.com", "US"]);
+        let nick = rec(&["", "(415) 555-0132", "Bob", "Smith", "ACME, Inc", "", "US"]);
+        let typo = rec(&["bob.smith@gmail.com", "+14155550132", "Robert", "Smtih", "Acme", "", "United States"]);
+        let colleague = rec(&["jane.smith@acme.com", "", "Jane", "Smith", "Acme Inc.", "acme.com", "US"]);
+        assert!(m.score(&base, &nick).0 >= cfg.threshold, "{:?}", m.score(&base, &nick));
+        assert!(m.score(&base, &typo).0 >= cfg.threshold, "{:?}", m.score(&base, &typo));
+        assert!(m.score(&base, &colleague).0 < cfg.threshold, "{:?}", m.score(&base, &colleague));
+        let r = m.run(&[base, colleague, nick, typo]);
+        assert_eq!(r.clusters, vec![vec![0, 2, 3]]);
+        assert!(r.pairs.iter().all(|p| p.a < p.b && !p.evidence.is_empty()));
+    }
+
+    #[test]
+    fn international_names_match_across_accents_and_scripts() {
+        let cfg = DedupeConfig::default_config();
+        let m = Matcher::new(&cfg);
+        let a = rec(&["", "", "José", "García Márquez", "Telefónica S.A.", "telefonica.es", "ES"]);
+        let b = rec(&["", "", "Jose", "Garcia", "Telefonica", "www.telefonica.es", "Spain"]);
+        assert!(m.score(&a, &b).0 >= cfg.threshold, "{:?}", m.score(&a, &b));
+        let a = rec(&["", "", "Иван", "Петров", "Яндекс", "yandex.ru", "RU"]);
+        let b = rec(&["", "", "Ivan", "Petrov", "Yandex LLC", "yandex.ru", "RU"]);
+        assert!(m.score(&a, &b).0 >= cfg.threshold, "{:?}", m.score(&a, &b));
+        let a = rec(&["", "", "Søren", "Ødegaard", "Nordisk A/S", "eu.nordisk.co.uk", "DK"]);
+        let b = rec(&["", "", "Soren", "Odegaard", "Nordisk", "nordisk.co.uk", "DK"]);
+        assert!(m.score(&a, &b).0 >= cfg.threshold, "{:?}", m.score(&a, &b));
+    }
+
+    #[test]
+    fn phone_keys_ignore_format_and_prefix() {
+        assert_eq!(phone_key("+44 20 7946 0958"), phone_key("020 7946 0958"));
+        assert_eq!(phone_key("12345"), "");
+    }
+
+    #[test]
+    fn clusters_are_components() {
+        assert_eq!(clusters(6, [(4, 5), (0, 3), (3, 1), (9, 1)]), vec![vec![0, 1, 3], vec![4, 5]]);
+    }
+}

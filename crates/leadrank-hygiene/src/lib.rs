@@ -1,0 +1,22 @@
+//! Data integrity for leadrank, pure (no I/O): fuzzy duplicate detection with blocking and
+//! evidence, survivorship and merge maps, and the labelled set that measures them.
+//!
+//! * [`config`]: the dedupe configuration (fields, comparators, weights, blocking keys).
+//! * [`dedupe`]: normalisation, blocking, pair scoring with evidence, clusters.
+//! * [`merge`]: survivorship rules and the merge map.
+//! * [`labelled`]: a generated, labelled duplicate set and pair precision/recall/F1.
+//! * [`text`]: folding accents and scripts, nicknames, company legal forms, domains.
+//!
+//! Derived facts (email kind and normalisation, phone validity, country, gibberish names,
+//! account keys) come from `leadrank-facts` and `leadrank-core`, never a second version.
+
+pub mod config;
+pub mod dedupe;
+pub mod labelled;
+pub mod merge;
+pub mod report;
+pub mod risk;
+pub mod text;
+
+pub use config::{Comparator, ConfigError, DedupeConfig};
+pub use dedupe::{DedupeResult, MatchPair, Matcher, Record};

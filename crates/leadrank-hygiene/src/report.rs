@@ -1,0 +1,426 @@
+//! The data-quality report: per field, values missing, invalid or suspicious with example
+//! lead ids; decayed records; consent coverage; duplicates; bot risk; and what it costs in
+//! the Integrity dimension of the model.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use leadrank_core::engine::LeadFacts;
+use leadrank_core::{Lead, Score};
+use leadrank_facts::email::{self, EmailKind};
+
+use crate::risk::{self, EventSignals, Risk};
+
+/// How many example lead ids a check keeps.
+pub const EXAMPLES: usize = 5;
+
+/// A row the reader rejected, for the report (`location` is `file:line[:column]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    pub field: Option<String>,
+    pub location: String,
+    pub message: String,
+}
+
+/// One check over one field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub field: String,
+    pub check: String,
+    /// `missing`, `invalid` or `suspicious`.
+    pub kind: &'static str,
+    pub count: u64,
+    /// Share of the leads (rejected rows included in the denominator).
+    pub share: f64,
+    /// Up to five lead ids (or `file:line` for rejected rows).
+    pub examples: Vec<String>,
+}
+
+/// Records that look decayed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Decay {
+    pub bounced_email: u64,
+    pub invalid_phone: u64,
+    /// Leads with either.
+    pub decayed: u64,
+    pub share: f64,
+    pub examples: Vec<String>,
+}
+
+/// Consent coverage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Consent {
+    pub granted: u64,
+    pub denied: u64,
+    pub unknown: u64,
+    /// Share of leads with consent granted.
+    pub coverage: f64,
+    /// Consent true without a `consent_at` (cannot be proven).
+    pub granted_without_time: u64,
+}
+
+/// Duplicate clusters found by the fuzzy matcher.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Duplicates {
+    pub clusters: u64,
+    pub records_in_clusters: u64,
+    /// Records that a merge would remove.
+    pub redundant_records: u64,
+    pub share: f64,
+    /// Example clusters as lead ids.
+    pub examples: Vec<Vec<String>>,
+}
+
+/// Bot and spam risk.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RiskSummary {
+    pub high: u64,
+    /// 25..49.
+    pub medium: u64,
+    /// Per reason: (reason, leads, examples).
+    pub reasons: Vec<(String, u64, Vec<String>)>,
+}
+
+/// What the data costs in the model's Integrity dimension and integrity penalties.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IntegrityCost {
+    /// Points the dimension could give at its cap, over all leads.
+    pub possible: i64,
+    pub earned: i64,
+    pub lost: i64,
+    /// Per integrity rule: leads that did not earn it.
+    pub rules_missed: Vec<(String, u64)>,
+    /// Per data penalty rule (personal_email, bounced_email, spam): (rule, leads, points).
+    pub penalties: Vec<(String, u64, i64)>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HygieneReport {
+    pub leads: u64,
+    pub rejected_rows: u64,
+    pub checks: Vec<Check>,
+    pub decay: Decay,
+    pub consent: Consent,
+    pub duplicates: Duplicates,
+    pub risk: RiskSummary,
+    pub integrity: Option<IntegrityCost>,
+}
+
+/// What the report is computed from.
+pub struct Input<'a> {
+    pub leads: &'a [Lead],
+    pub rejected: &'a [RejectedRow],
+    /// Per lead (same order), when events were given.
+    pub signals: Option<&'a [EventSignals]>,
+    /// Per lead: any `email_bounce`, when events were given.
+    pub bounced: Option<&'a [bool]>,
+    /// Duplicate clusters (indexes into `leads`).
+    pub clusters: &'a [Vec<u32>],
+    /// Scores with the model, for the Integrity cost.
+    pub scores: Option<&'a [Score]>,
+    /// The report time, Unix seconds (dates after it are "future").
+    pub as_of: i64,
+}
+
+#[derive(Default)]
+struct Acc {
+    count: u64,
+    examples: Vec<String>,
+}
+
+impl Acc {
+    fn add(&mut self, id: &str) {
+        self.count += 1;
+        if self.examples.len() < EXAMPLES {
+            self.examples.push(id.to_string());
+        }
+    }
+}
+
+/// The checks, in report order: (field, check, kind).
+const CHECKS: &[(&str, &str, &str)] = &[
+    ("email", "missing", "missing"),
+    ("email", "invalid syntax", "invalid"),
+    ("email", "disposable domain", "invalid"),
+    ("email", "free-mail domain", "suspicious"),
+    ("email", "role address (info@, sales@, ...)", "suspicious"),
+    ("phone", "missing", "missing"),
+    ("phone", "not valid for the country", "invalid"),
+    ("phone", "prefix of another country", "suspicious"),
+    ("country", "missing", "missing"),
+    ("country", "not recognised", "invalid"),
+    ("first_name", "missing", "missing"),
+    ("last_name", "missing", "missing"),
+    ("name", "gibberish or keyboard walk", "suspicious"),
+    ("company", "missing", "missing"),
+    ("employees", "missing", "missing"),
+    ("created_at", "missing", "missing"),
+    ("created_at", "in the future", "invalid"),
+    ("consent_at", "in the future", "invalid"),
+    ("honeypot", "filled", "suspicious"),
+];
+
+fn lead_checks(lead: &Lead, as_of: i64) -> Vec<usize> {
+    let f = LeadFacts::new(lead);
+    let mut hits = Vec::new();
+    let mut hit = |i: usize| hits.push(i);
+    match lead.email.as_deref() {
+        None => hit(0),
+        Some(e) => {
+            match f.email_kind() {
+                Some(EmailKind::Invalid) => hit(1),
+                Some(EmailKind::Disposable) => hit(2),
+                Some(EmailKind::FreeMail) => hit(3),
+                _ => {}
+            }
+            if email::is_role_address(e) {
+                hit(4);
+            }
+        }
+    }
+    match lead.phone.as_deref() {
+        None => hit(5),
+        Some(p) => {
+            if !f.phone_valid() {
+                hit(6);
+            } else if let Some(c) = f.country_code() {
+                if risk::country_phone_mismatch(p, c).is_some() {
+                    hit(7);
+                }
+            }
+        }
+    }
+    match lead.country.as_deref() {
+        None => hit(8),
+        Some(_) if f.country_code().is_none() => hit(9),
+        _ => {}
+    }
+    if lead.first_name.is_none() {
+        hit(10);
+    }
+    if lead.last_name.is_none() {
+        hit(11);
+    }
+    if f.gibberish().is_some() {
+        hit(12);
+    }
+    if lead.company.is_none() {
+        hit(13);
+    }
+    if lead.employees.is_none() {
+        hit(14);
+    }
+    match lead.created_at {
+        None => hit(15),
+        Some(t) if t.as_second() > as_of => hit(16),
+        _ => {}
+    }
+    if lead.consent_at.is_some_and(|t| t.as_second() > as_of) {
+        hit(17);
+    }
+    if lead.honeypot.is_some() {
+        hit(18);
+    }
+    hits
+}
+
+/// Computes the report.
+pub fn report(input: &Input<'_>) -> HygieneReport {
+    let n = input.leads.len() as u64;
+    let total = n + input.rejected.len() as u64;
+    let share = |c: u64| if total == 0 { 0.0 } else { c as f64 / total as f64 };
+    let per_lead: Vec<Vec<usize>> = input.leads.par_iter().map(|l| lead_checks(l, input.as_of)).collect();
+    let mut accs: Vec<Acc> = CHECKS.iter().map(|_| Acc::default()).collect();
+    for (lead, hits) in input.leads.iter().zip(&per_lead) {
+        for &h in hits {
+            accs[h].add(&lead.lead_id);
+        }
+    }
+    let mut checks: Vec<Check> = CHECKS
+        .iter()
+        .zip(accs)
+        .map(|((field, check, kind), a)| Check {
+            field: field.to_string(),
+            check: check.to_string(),
+            kind,
+            count: a.count,
+            share: share(a.count),
+            examples: a.examples,
+        })
+        .collect();
+    // Rejected rows: values the reader could not read (employees "many", a bad date, ...).
+    let mut rejected: Vec<(String, Acc)> = Vec::new();
+    for r in input.rejected {
+        let field = r.field.clone().unwrap_or_else(|| "(row)".into());
+        let i = match rejected.iter().position(|(f, _)| *f == field) {
+            Some(i) => i,
+            None => {
+                rejected.push((field, Acc::default()));
+                rejected.len() - 1
+            }
+        };
+        rejected[i].1.add(&r.location);
+    }
+    for (field, a) in rejected {
+        let check = if field == "employees" { "not a number (row rejected)" } else { "unreadable (row rejected)" };
+        checks.push(Check { field, check: check.into(), kind: "invalid", count: a.count, share: share(a.count), examples: a.examples });
+    }
+
+    let mut decay = Decay::default();
+    let mut decayed_acc = Acc::default();
+    for (i, (lead, hits)) in input.leads.iter().zip(&per_lead).enumerate() {
+        let bounced = input.bounced.and_then(|b| b.get(i)).copied().unwrap_or(false);
+        let bad_phone = hits.contains(&6);
+        decay.bounced_email += u64::from(bounced);
+        decay.invalid_phone += u64::from(bad_phone);
+        if bounced || bad_phone {
+            decayed_acc.add(&lead.lead_id);
+        }
+    }
+    decay.decayed = decayed_acc.count;
+    decay.share = if n == 0 { 0.0 } else { decay.decayed as f64 / n as f64 };
+    decay.examples = decayed_acc.examples;
+
+    let mut consent = Consent::default();
+    for l in input.leads {
+        match l.consent {
+            Some(true) => {
+                consent.granted += 1;
+                consent.granted_without_time += u64::from(l.consent_at.is_none());
+            }
+            Some(false) => consent.denied += 1,
+            None => consent.unknown += 1,
+        }
+    }
+    consent.coverage = if n == 0 { 0.0 } else { consent.granted as f64 / n as f64 };
+
+    let in_clusters: u64 = input.clusters.iter().map(|c| c.len() as u64).sum();
+    let duplicates = Duplicates {
+        clusters: input.clusters.len() as u64,
+        records_in_clusters: in_clusters,
+        redundant_records: in_clusters - input.clusters.len() as u64,
+        share: if n == 0 { 0.0 } else { in_clusters as f64 / n as f64 },
+        examples: input
+            .clusters
+            .iter()
+            .take(EXAMPLES)
+            .map(|c| c.iter().filter_map(|&i| input.leads.get(i as usize)).map(|l| l.lead_id.clone()).collect())
+            .collect(),
+    };
+
+    let empty = EventSignals::default();
+    let signals_of = |i: usize| input.signals.and_then(|s| s.get(i)).unwrap_or(&empty);
+    let bursts = input.signals.map(|s| risk::ip_bursts(s, 3, 600)).unwrap_or_default();
+    let risks: Vec<Risk> = input
+        .leads
+        .par_iter()
+        .enumerate()
+        .map(|(i, l)| risk::assess(l, signals_of(i), bursts.get(&(i as u32)).map(String::as_str)))
+        .collect();
+    let mut summary = RiskSummary::default();
+    let mut by_reason: Vec<Acc> = risk::REASONS.iter().map(|_| Acc::default()).collect();
+    for (l, r) in input.leads.iter().zip(&risks) {
+        if r.is_high() {
+            summary.high += 1;
+        } else if r.score >= 25 {
+            summary.medium += 1;
+        }
+        for (reason, _) in &r.reasons {
+            if let Some(i) = risk::REASONS.iter().position(|(n, _)| n == reason) {
+                by_reason[i].add(&l.lead_id);
+            }
+        }
+    }
+    summary.reasons =
+        risk::REASONS.iter().zip(by_reason).map(|((name, _), a)| (name.to_string(), a.count, a.examples)).collect();
+
+    HygieneReport {
+        leads: n,
+        rejected_rows: input.rejected.len() as u64,
+        checks,
+        decay,
+        consent,
+        duplicates,
+        risk: summary,
+        integrity: input.scores.map(integrity_cost),
+    }
+}
+
+/// Integrity rules of the default model and the penalties caused by bad data.
+const INTEGRITY_RULES: &[&str] = &["corporate_email", "phone_verified", "consent", "unique_record"];
+const DATA_PENALTIES: &[&str] = &["personal_email", "bounced_email", "spam"];
+
+/// The Integrity cost of scored leads: the dimension's points lost to its cap of 15 (SPEC
+/// section 2) and the data penalties.
+pub fn integrity_cost(scores: &[Score]) -> IntegrityCost {
+    const CAP: i64 = 15;
+    let mut c = IntegrityCost { possible: CAP * scores.len() as i64, ..IntegrityCost::default() };
+    c.earned = scores.iter().map(|s| i64::from(s.dimensions.get("integrity"))).sum();
+    c.lost = c.possible - c.earned;
+    c.rules_missed = INTEGRITY_RULES
+        .iter()
+        .map(|r| (r.to_string(), scores.iter().filter(|s| !s.reasons.iter().any(|x| &*x.rule == *r)).count() as u64))
+        .collect();
+    c.penalties = DATA_PENALTIES
+        .iter()
+        .map(|r| {
+            let hit: Vec<i64> =
+                scores.iter().filter_map(|s| s.reasons.iter().find(|x| &*x.rule == *r).map(|x| i64::from(x.points))).collect();
+            (r.to_string(), hit.len() as u64, hit.iter().sum())
+        })
+        .collect();
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leadrank_core::records::parse_time;
+
+    #[test]
+    fn checks_count_and_keep_examples() {
+        let lead = |id: &str, email: Option<&str>, phone: Option<&str>, country: Option<&str>| Lead {
+            lead_id: id.into(),
+            email: email.map(Into::into),
+            phone: phone.map(Into::into),
+            country: country.map(Into::into),
+            first_name: Some("Ana".into()),
+            last_name: Some("Silva".into()),
+            ..Lead::default()
+        };
+        let mut future = lead("L5", Some("ana@bücher.de"), None, Some("Deutschland"));
+        future.created_at = parse_time("2030-01-01").unwrap();
+        let leads = vec![
+            lead("L1", Some("info@acme.photography"), Some("+44 20 7946 0958"), Some("GB")),
+            lead("L2", Some("jane at acme.com"), Some("12345"), Some("Narnia")),
+            lead("L3", Some("x@mailinator.com"), None, None),
+            lead("L4", Some("bob@gmail.com"), Some("+44 20 7946 0958"), Some("US")),
+            future,
+        ];
+        let rejected = vec![RejectedRow { field: Some("employees".into()), location: "leads.csv:7:9".into(), message: "'many' is not an integer".into() }];
+        let r = report(&Input {
+            leads: &leads,
+            rejected: &rejected,
+            signals: None,
+            bounced: Some(&[false, false, true, false, false]),
+            clusters: &[vec![0, 3]],
+            scores: None,
+            as_of: parse_time("2026-06-30").unwrap().unwrap().as_second(),
+        });
+        let get = |field: &str, check: &str| r.checks.iter().find(|c| c.field == field && c.check.starts_with(check)).unwrap().clone();
+        assert_eq!(get("email", "role").examples, vec!["L1"]);
+        assert_eq!(get("email", "invalid").examples, vec!["L2"]);
+        assert_eq!(get("email", "disposable").examples, vec!["L3"]);
+        assert_eq!(get("email", "free-mail").examples, vec!["L4"]);
+        assert_eq!(get("phone", "not valid").examples, vec!["L2"]);
+        assert_eq!(get("phone", "prefix").examples, vec!["L4"]);
+        assert_eq!(get("country", "not recognised").examples, vec!["L2"]);
+        assert_eq!(get("created_at", "in the future").examples, vec!["L5"]);
+        assert_eq!(get("employees", "not a number").examples, vec!["leads.csv:7:9"]);
+        assert_eq!(r.decay.decayed, 2);
+        assert_eq!(r.duplicates.redundant_records, 1);
+        assert_eq!(r.consent.unknown, 5);
+        assert!(r.risk.reasons.iter().any(|(n, c, _)| n == "disposable_domain" && *c == 1));
+    }
+}

@@ -1,0 +1,210 @@
+//! Bot and fraud risk per lead, with reasons.
+//!
+//! Reasons and their weights (risk = sum, at most 100; high at 50 or more):
+//!
+//! | reason | weight | when |
+//! |---|---|---|
+//! | `honeypot` | 60 | the hidden form field is filled |
+//! | `bot_user_agent` | 50 | an event's `user_agent` property names a bot, crawler, headless browser or HTTP library |
+//! | `form_burst` | 40 | 5 or more `form_submit` within 60 seconds |
+//! | `disposable_domain` | 30 | the email domain is a throwaway provider |
+//! | `gibberish_name` | 30 | the name looks machine-made (keyboard walks, no vowels, test names) |
+//! | `ip_burst` | 30 | 3 or more distinct leads signed up from the lead's `ip` within 10 minutes |
+//! | `country_phone_mismatch` | 15 | the phone's international prefix belongs to another country |
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use leadrank_core::engine::LeadFacts;
+use leadrank_core::Lead;
+use leadrank_facts::email::EmailKind;
+
+/// Every reason, in report order, with its weight.
+pub const REASONS: &[(&str, u32)] = &[
+    ("honeypot", 60),
+    ("bot_user_agent", 50),
+    ("form_burst", 40),
+    ("disposable_domain", 30),
+    ("gibberish_name", 30),
+    ("ip_burst", 30),
+    ("country_phone_mismatch", 15),
+];
+
+/// Risk at or above which a lead is high risk.
+pub const HIGH_RISK: u32 = 50;
+
+/// What the risk checks need from a lead's events.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventSignals {
+    /// Unix seconds of each `form_submit`.
+    pub form_submits: Vec<i64>,
+    /// `user_agent` property values seen.
+    pub user_agents: Vec<String>,
+    /// (`ip` property, Unix seconds) of sign-up events (form_submit, demo_request, trial_started).
+    pub signups: Vec<(String, i64)>,
+}
+
+/// The risk of one lead.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Risk {
+    /// 0..=100.
+    pub score: u32,
+    /// (reason, evidence), in [`REASONS`] order.
+    pub reasons: Vec<(&'static str, String)>,
+}
+
+impl Risk {
+    /// Whether the risk is high.
+    pub fn is_high(&self) -> bool {
+        self.score >= HIGH_RISK
+    }
+}
+
+const BOT_AGENTS: &[&str] = &[
+    "bot", "crawler", "spider", "crawl", "slurp", "headless", "phantomjs", "selenium", "puppeteer", "playwright",
+    "python-requests", "python-urllib", "curl/", "wget", "go-http-client", "scrapy", "httpclient", "okhttp",
+    "libwww", "java/", "node-fetch", "axios/", "aiohttp", "facebookexternalhit", "lighthouse",
+];
+
+/// Whether a user agent names a bot, crawler, headless browser or HTTP library.
+pub fn is_bot_user_agent(ua: &str) -> Option<&'static str> {
+    let l = ua.to_ascii_lowercase();
+    if l.trim().is_empty() {
+        return None;
+    }
+    BOT_AGENTS.iter().copied().find(|p| l.contains(p))
+}
+
+/// The mismatch between a phone written with an international prefix (`+` or `00`) and the
+/// lead's country (ISO alpha-2), if any: `Some("+44 20 ... is GB, not US")`. The number's
+/// country comes from the numbering plans (`leadrank_facts::phone::country_of`); national
+/// numbers, invalid numbers and non-geographic ones never mismatch.
+pub fn country_phone_mismatch(phone: &str, country: &str) -> Option<String> {
+    let t = phone.trim();
+    if !(t.starts_with('+') || t.starts_with("00")) {
+        return None;
+    }
+    let of = leadrank_facts::phone::country_of(t, Some(country))?;
+    (of != country).then(|| format!("{t} is {of}, not {country}"))
+}
+
+/// Leads (indexes) whose sign-ups share an IP with sign-ups of at least `min_leads`
+/// distinct leads within `window` seconds, with the IP.
+pub fn ip_bursts(signals: &[EventSignals], min_leads: usize, window: i64) -> FxHashMap<u32, String> {
+    let mut by_ip: FxHashMap<&str, Vec<(i64, u32)>> = FxHashMap::default();
+    for (i, s) in signals.iter().enumerate() {
+        for (ip, at) in &s.signups {
+            if !ip.trim().is_empty() {
+                by_ip.entry(ip.trim()).or_default().push((*at, i as u32));
+            }
+        }
+    }
+    let mut out = FxHashMap::default();
+    for (ip, mut v) in by_ip {
+        v.sort_unstable();
+        let mut start = 0;
+        for end in 0..v.len() {
+            while v[end].0 - v[start].0 > window {
+                start += 1;
+            }
+            let mut leads: Vec<u32> = v[start..=end].iter().map(|x| x.1).collect();
+            leads.sort_unstable();
+            leads.dedup();
+            if leads.len() >= min_leads {
+                for l in leads {
+                    out.entry(l).or_insert_with(|| ip.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The risk of a lead given its event signals and whether it is in an IP burst.
+pub fn assess(lead: &Lead, signals: &EventSignals, ip_burst: Option<&str>) -> Risk {
+    let facts = LeadFacts::new(lead);
+    let mut reasons: Vec<(&'static str, String)> = Vec::new();
+    if let Some(h) = lead.honeypot.as_deref() {
+        reasons.push(("honeypot", format!("honeypot field filled ('{}')", h.chars().take(20).collect::<String>())));
+    }
+    if let Some(ua) = signals.user_agents.iter().find(|u| is_bot_user_agent(u).is_some()) {
+        reasons.push(("bot_user_agent", format!("user agent '{}'", ua.chars().take(60).collect::<String>())));
+    }
+    let mut subs = signals.form_submits.clone();
+    subs.sort_unstable();
+    if let Some(w) = subs.windows(5).find(|w| w[4] - w[0] <= 60) {
+        reasons.push(("form_burst", format!("5 form_submit within {} s", w[4] - w[0])));
+    }
+    if facts.email_kind() == Some(EmailKind::Disposable) {
+        let d = facts.email().and_then(|e| e.domain.clone()).unwrap_or_default();
+        reasons.push(("disposable_domain", format!("disposable email domain {d}")));
+    }
+    if let Some(why) = facts.gibberish() {
+        reasons.push(("gibberish_name", format!("name looks machine-made: {why}")));
+    }
+    if let Some(ip) = ip_burst {
+        reasons.push(("ip_burst", format!("sign-ups of 3+ leads from {ip} within 10 minutes")));
+    }
+    if let (Some(p), Some(c)) = (lead.phone.as_deref(), facts.country_code()) {
+        if let Some(m) = country_phone_mismatch(p, c) {
+            reasons.push(("country_phone_mismatch", format!("phone prefix {m}")));
+        }
+    }
+    let score = reasons
+        .iter()
+        .map(|(r, _)| REASONS.iter().find(|(n, _)| n == r).map_or(0, |(_, w)| *w))
+        .sum::<u32>()
+        .min(100);
+    Risk { score, reasons }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bot_user_agents() {
+        assert!(is_bot_user_agent("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)").is_some());
+        assert!(is_bot_user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 HeadlessChrome/120.0").is_some());
+        assert!(is_bot_user_agent("python-requests/2.31").is_some());
+        assert!(is_bot_user_agent("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 Safari/605.1.15").is_none());
+    }
+
+    #[test]
+    fn phone_prefix_mismatches() {
+        assert_eq!(country_phone_mismatch("+44 20 7946 0958", "US").as_deref(), Some("+44 20 7946 0958 is GB, not US"));
+        assert_eq!(country_phone_mismatch("+49 30 901820", "DE"), None);
+        assert_eq!(country_phone_mismatch("030 901820", "FR"), None, "national numbers never mismatch");
+        assert_eq!(country_phone_mismatch("+1 junk", "GB"), None, "invalid numbers never mismatch");
+    }
+
+    #[test]
+    fn ip_bursts_need_three_leads_close_in_time() {
+        let s = |ip: &str, at: i64| EventSignals { signups: vec![(ip.into(), at)], ..EventSignals::default() };
+        let signals = vec![s("1.2.3.4", 0), s("1.2.3.4", 100), s("1.2.3.4", 500), s("1.2.3.4", 5000), s("5.6.7.8", 10)];
+        let b = ip_bursts(&signals, 3, 600);
+        let mut hit: Vec<u32> = b.keys().copied().collect();
+        hit.sort_unstable();
+        assert_eq!(hit, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_bot_lead_has_reasons() {
+        let lead = Lead {
+            lead_id: "L1".into(),
+            honeypot: Some("http://spam".into()),
+            email: Some("x@mailinator.com".into()),
+            country: Some("US".into()),
+            phone: Some("+44 20 7946 0958".into()),
+            ..Lead::default()
+        };
+        let signals = EventSignals { form_submits: vec![0, 5, 9, 20, 30], user_agents: vec!["curl/8.0".into()], signups: vec![] };
+        let r = assess(&lead, &signals, Some("9.9.9.9"));
+        let names: Vec<&str> = r.reasons.iter().map(|r| r.0).collect();
+        assert_eq!(names, vec!["honeypot", "bot_user_agent", "form_burst", "disposable_domain", "ip_burst", "country_phone_mismatch"]);
+        assert_eq!(r.score, 100);
+        assert!(r.is_high());
+        let clean = Lead { lead_id: "L2".into(), email: Some("ana@acme.com".into()), ..Lead::default() };
+        assert_eq!(assess(&clean, &EventSignals::default(), None).score, 0);
+    }
+}

@@ -1,0 +1,266 @@
+//! Text normalisation for matching: folding accents and scripts to ASCII, nicknames, company
+//! legal forms, phonetic keys and similarity.
+
+/// Folds text for comparison: any script to ASCII (`"Ødegaard"` -> `"odegaard"`,
+/// `"Иван"` -> `"ivan"`, `"张伟"` -> `"zhang wei"`), lower case, punctuation to spaces,
+/// spaces collapsed.
+pub fn fold(raw: &str) -> String {
+    let ascii;
+    let s: &str = if raw.is_ascii() {
+        raw
+    } else {
+        ascii = deunicode::deunicode(raw);
+        &ascii
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut space = true;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            space = false;
+        } else if c == '\'' || c == '\u{2019}' {
+            // O'Brien = OBrien
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Nickname and short-form groups: every name of a group stands for the first.
+const NICKNAMES: &[&[&str]] = &[
+    &["robert", "bob", "rob", "bobby", "robbie", "bert"],
+    &["william", "bill", "will", "billy", "willy", "liam"],
+    &["elizabeth", "liz", "beth", "betty", "lizzie", "eliza", "elisabeth", "elisa"],
+    &["katherine", "kate", "katie", "kathy", "catherine", "kathryn", "cathy", "kat", "katharina", "kasia"],
+    &["michael", "mike", "mick", "mikey", "micha", "michal"],
+    &["james", "jim", "jimmy", "jamie"],
+    &["richard", "rick", "dick", "rich", "ricky", "ricardo"],
+    &["thomas", "tom", "tommy", "tomas"],
+    &["jennifer", "jen", "jenny", "jenn"],
+    &["margaret", "maggie", "meg", "peggy", "marge", "greta"],
+    &["alexander", "alex", "sasha", "alexandre", "alejandro", "aleksandr", "alessandro", "sandro"],
+    &["alexandra", "alexa", "sandra", "alessandra", "aleksandra"],
+    &["christopher", "chris", "kit", "christoph", "cristobal"],
+    &["christine", "christina", "tina", "kristina", "chrissy"],
+    &["daniel", "dan", "danny"],
+    &["joseph", "joe", "joey", "jose", "pepe", "giuseppe", "beppe"],
+    &["anthony", "tony", "antonio", "toni", "anton"],
+    &["edward", "ed", "eddie", "ted", "teddy", "eduardo"],
+    &["patricia", "pat", "patty", "trish", "tricia"],
+    &["patrick", "paddy", "patricio"],
+    &["susan", "sue", "susie", "suzanne"],
+    &["deborah", "deb", "debbie", "debra"],
+    &["nicholas", "nick", "nicky", "nicolas", "nikolaus", "klaus", "nikolai", "niccolo"],
+    &["benjamin", "ben", "benny", "benji"],
+    &["samuel", "sam", "sammy"],
+    &["samantha", "sam", "sammie"],
+    &["jonathan", "jon", "johnny"],
+    &["john", "jack", "johnny", "johannes", "hans", "jan", "juan", "giovanni", "ivan", "sean", "jean"],
+    &["matthew", "matt", "matthias", "mathieu", "mateo", "matteo"],
+    &["andrew", "andy", "drew", "andreas", "andre", "andres", "andrea", "andrzej"],
+    &["steven", "steve", "stephen", "stefan", "stephan", "esteban", "stevie"],
+    &["timothy", "tim", "timmy"],
+    &["rebecca", "becky", "becca"],
+    &["victoria", "vicky", "tori", "viktoria"],
+    &["francisco", "paco", "pancho", "frank", "francis", "franz", "francesco", "franco"],
+    &["guillermo", "memo", "wilhelm", "willem", "guillaume"],
+    &["gregory", "greg"],
+    &["jeffrey", "jeff", "geoffrey", "geoff"],
+    &["kenneth", "ken", "kenny"],
+    &["lawrence", "larry", "laurence", "lorenzo"],
+    &["leonard", "leo", "leon", "len", "lenny"],
+    &["peter", "pete", "pieter", "pierre", "pedro", "pietro", "piotr", "pyotr", "petr"],
+    &["philip", "phil", "phillip", "felipe", "philipp", "philippe"],
+    &["raymond", "ray"],
+    &["ronald", "ron", "ronnie"],
+    &["donald", "don", "donnie"],
+    &["douglas", "doug"],
+    &["frederick", "fred", "freddie", "friedrich", "fritz", "federico"],
+    &["gerald", "gerry", "jerry"],
+    &["harold", "harry", "hal"],
+    &["henry", "hank", "heinrich", "enrique", "henri", "enrico"],
+    &["charles", "charlie", "chuck", "carlos", "karl", "carl", "carlo"],
+    &["david", "dave", "davey"],
+    &["dorothy", "dot", "dottie"],
+    &["eleanor", "ellie", "nora", "elle"],
+    &["abigail", "abby", "abbie"],
+    &["barbara", "barb", "babs"],
+    &["frances", "fran", "frannie"],
+    &["jacqueline", "jackie"],
+    &["judith", "judy"],
+    &["kimberly", "kim"],
+    &["pamela", "pam"],
+    &["sarah", "sara", "sally"],
+    &["teresa", "theresa", "terry", "tess", "tessa"],
+    &["valerie", "val"],
+    &["mohammed", "muhammad", "mohamed", "mohammad", "mehmet"],
+    &["maria", "marie", "mary", "mia", "maja", "mariya"],
+    &["vladimir", "vlad", "volodya"],
+    &["dmitry", "dima", "dmitri"],
+    &["ekaterina", "katya", "yekaterina"],
+    &["wolfgang", "wolf"],
+    &["sebastian", "seb", "basti"],
+    &["zachary", "zach", "zack"],
+    &["nathaniel", "nate", "nathan", "nat"],
+    &["jessica", "jess", "jessie"],
+    &["joshua", "josh"],
+    &["olivia", "liv", "livvy"],
+    &["isabella", "bella", "izzy", "isabel", "isabelle"],
+];
+
+/// The canonical form of a folded first name: the head of its nickname group ("bob" ->
+/// "robert"), else the name itself. A name in several groups maps to the first group.
+pub fn canonical_first_name(folded: &str) -> &str {
+    for group in NICKNAMES {
+        if group.contains(&folded) {
+            return group[0];
+        }
+    }
+    folded
+}
+
+/// Whether two folded first names share a nickname group ("sam" is both Samuel and Samantha).
+pub fn nickname_match(a: &str, b: &str) -> bool {
+    NICKNAMES.iter().any(|g| g.contains(&a) && g.contains(&b))
+}
+
+/// Legal forms and filler words dropped from company names ("Acme Inc." = "ACME, Inc").
+const COMPANY_STOP: &[&str] = &[
+    "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "corp", "corporation", "co", "company",
+    "plc", "gmbh", "ag", "kg", "ug", "mbh", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ab", "as",
+    "asa", "oy", "oyj", "aps", "pty", "pvt", "pte", "kk", "kabushiki", "kaisha", "sl", "sp", "zoo", "z",
+    "o", "the", "and", "group", "holding", "holdings", "ltda", "cv", "de", "se", "a", "s", "l", "r",
+];
+
+/// A company name without legal form, punctuation and case: "ACME, Inc." -> "acme",
+/// "Müller Bau GmbH & Co. KG" -> "muller bau".
+pub fn normalize_company(raw: &str) -> String {
+    let folded = fold(&raw.replace('&', " and "));
+    let kept: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty() && !COMPANY_STOP.contains(t)).collect();
+    if kept.is_empty() { folded } else { kept.join(" ") }
+}
+
+/// A short phonetic key of a folded word (a simplified Soundex kept to 4 codes): names that
+/// sound alike and most single-letter typos after the first letter share it.
+pub fn phonetic(folded: &str) -> String {
+    let mut out = String::with_capacity(4);
+    let mut last = 0u8;
+    for (i, b) in folded.bytes().filter(u8::is_ascii_alphabetic).enumerate() {
+        let code = match b {
+            b'b' | b'f' | b'p' | b'v' => b'1',
+            b'c' | b'g' | b'j' | b'k' | b'q' | b's' | b'x' | b'z' => b'2',
+            b'd' | b't' => b'3',
+            b'l' => b'4',
+            b'm' | b'n' => b'5',
+            b'r' => b'6',
+            b'h' | b'w' => continue,
+            _ => b'0',
+        };
+        if i == 0 {
+            out.push(b.to_ascii_uppercase() as char);
+        } else if code != last && code != b'0' {
+            out.push(code as char);
+        }
+        last = code;
+        if out.len() == 4 {
+            break;
+        }
+    }
+    out
+}
+
+/// Jaro-Winkler similarity of two strings in [0, 1].
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    strsim::jaro_winkler(a, b)
+}
+
+/// Similarity of two multi-word values, insensitive to word order: the better of the whole
+/// strings' similarity and the sorted words' similarity.
+pub fn token_similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let whole = jaro_winkler(a, b);
+    let sort = |s: &str| {
+        let mut t: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
+        t.sort_unstable();
+        t.join(" ")
+    };
+    let (sa, sb) = (sort(a), sort(b));
+    if sa == sb {
+        return 1.0;
+    }
+    whole.max(jaro_winkler(&sa, &sb))
+}
+
+/// The digits of a phone number.
+pub fn phone_digits(raw: &str) -> String {
+    raw.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The registrable domain (public suffix plus one label): "eu.acme.co.uk" -> "acme.co.uk",
+/// "mail.münchen.de" -> "xn--mnchen-3ya.de" is not attempted: IDNs are compared as typed,
+/// lower case. Returns the input when the suffix is unknown.
+pub fn registrable_domain(domain: &str) -> String {
+    let d = domain.trim().trim_end_matches('.').to_lowercase();
+    match psl::domain(d.as_bytes()) {
+        Some(reg) => String::from_utf8_lossy(reg.as_bytes()).into_owned(),
+        None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_and_scripts() {
+        assert_eq!(fold("  José  García-Márquez "), "jose garcia marquez");
+        assert_eq!(fold("Ødegaard"), "odegaard");
+        assert_eq!(fold("O'Brien"), "obrien");
+        assert_eq!(fold("Łukasz Wiśniewski"), "lukasz wisniewski");
+        assert_eq!(fold("Иван Петров"), "ivan petrov");
+        assert_eq!(fold("张伟"), "zhang wei");
+        assert_eq!(fold("Nguyễn Đặng"), "nguyen dang");
+    }
+
+    #[test]
+    fn companies_lose_legal_forms() {
+        assert_eq!(normalize_company("Acme Inc."), "acme");
+        assert_eq!(normalize_company("ACME, Inc"), "acme");
+        assert_eq!(normalize_company("Müller Bau GmbH & Co. KG"), "muller bau");
+        assert_eq!(normalize_company("Société Générale S.A."), "societe generale");
+        assert_eq!(normalize_company("Inc"), "inc");
+    }
+
+    #[test]
+    fn nicknames() {
+        assert_eq!(canonical_first_name("bob"), "robert");
+        assert!(nickname_match("liz", "elizabeth"));
+        assert!(nickname_match("sam", "samantha"));
+        assert!(!nickname_match("bob", "bill"));
+    }
+
+    #[test]
+    fn phonetic_keys() {
+        assert_eq!(phonetic("robert"), phonetic("rupert"));
+        assert_eq!(phonetic("smith"), phonetic("smyth"));
+        assert_eq!(phonetic(""), "");
+    }
+
+    #[test]
+    fn registrable_domains_follow_the_public_suffix_list() {
+        assert_eq!(registrable_domain("eu.acme.co.uk"), "acme.co.uk");
+        assert_eq!(registrable_domain("shop.example.com.au"), "example.com.au");
+        assert_eq!(registrable_domain("a.b.example.photography"), "example.photography");
+        assert_eq!(registrable_domain("acme.com"), "acme.com");
+    }
+}

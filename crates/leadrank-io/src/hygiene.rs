@@ -1,0 +1,187 @@
+//! Files of the data-integrity commands: leads read on their own, plain CSV tables (pairs,
+//! clusters, merge maps, reports) and events rewritten to their surviving leads.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use leadrank_core::engine::DatasetBuilder;
+use leadrank_core::model::builtin;
+use leadrank_core::{Account, Lead};
+
+use crate::read::{self, InputFormat, LoadReport, ReadError};
+
+/// Reads a leads file on its own (no model needed). Rejected rows are in the report with
+/// file, line, column and reason, as for `score`.
+pub fn read_leads(path: &Path, format: InputFormat) -> Result<(Vec<Lead>, LoadReport), ReadError> {
+    let model = builtin::default_model();
+    let mut builder = DatasetBuilder::new(&model);
+    let mut report = LoadReport::default();
+    read::load_leads(path, format, &mut builder, &model, &mut report)?;
+    Ok((builder.build().leads, report))
+}
+
+/// Reads an accounts file on its own, sorted by account id.
+pub fn read_accounts(path: &Path, format: InputFormat, report: &mut LoadReport) -> Result<Vec<Account>, ReadError> {
+    let model = builtin::default_model();
+    let mut builder = DatasetBuilder::new(&model);
+    read::load_accounts(path, format, &mut builder, report)?;
+    let mut accounts: Vec<Account> = builder.build().accounts.into_values().collect();
+    accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Ok(accounts)
+}
+
+/// Writes a CSV table: a header and rows of text.
+pub fn write_csv_table<I, R>(out: &mut dyn Write, header: &[&str], rows: I) -> io::Result<()>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(r)?;
+    }
+    w.flush()
+}
+
+/// Creates a file for writing, buffered.
+pub fn create(path: &Path) -> io::Result<BufWriter<File>> {
+    File::create(path).map(|f| BufWriter::with_capacity(1 << 20, f))
+}
+
+/// What [`remap_events`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RemapReport {
+    /// Rows written (every input row).
+    pub rows: u64,
+    /// Rows whose lead now is a survivor other than the original.
+    pub moved: u64,
+    /// Rows copied unchanged because they could not be read (they are still written).
+    pub unreadable: u64,
+}
+
+/// Copies an events file to `out`, moving each event of a merged lead to its survivor
+/// (`map`: old lead id -> survivor id). Every row is kept; a `merged_from` column (CSV) or
+/// key (JSON Lines) records the original lead id of moved events.
+pub fn remap_events(
+    path: &Path,
+    format: InputFormat,
+    out: &mut dyn Write,
+    map: &HashMap<String, String>,
+) -> Result<RemapReport, ReadError> {
+    let open = || {
+        File::open(path)
+            .map(|f| BufReader::with_capacity(1 << 20, f))
+            .map_err(|source| ReadError::Open { path: path.to_path_buf(), source })
+    };
+    let io_err = |source: io::Error| ReadError::Io { path: path.to_path_buf(), source };
+    let mut report = RemapReport::default();
+    match format {
+        InputFormat::Csv => {
+            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open()?);
+            let headers = reader
+                .byte_headers()
+                .map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?
+                .clone();
+            let lead_col = headers.iter().position(|h| h == b"lead_id").ok_or_else(|| ReadError::MissingColumn {
+                path: path.to_path_buf(),
+                column: "lead_id",
+                found: String::from_utf8_lossy(headers.as_slice()).into_owned(),
+            })?;
+            // Flexible: a short row is copied as it is, never dropped.
+            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+            let mut header = headers.clone();
+            header.push_field(b"merged_from");
+            w.write_byte_record(&header).map_err(|e| io_err(e.into()))?;
+            let mut record = csv::ByteRecord::new();
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {}
+                    Err(e) => {
+                        if let csv::ErrorKind::Io(_) = e.kind() {
+                            return Err(io_err(e.into()));
+                        }
+                        report.unreadable += 1;
+                        continue;
+                    }
+                }
+                report.rows += 1;
+                let old = record.get(lead_col).and_then(|v| std::str::from_utf8(v).ok()).map(str::trim);
+                let target = old.and_then(|o| map.get(o).filter(|s| s.as_str() != o));
+                let mut row = csv::ByteRecord::new();
+                for (i, v) in record.iter().enumerate() {
+                    match (i == lead_col, target) {
+                        (true, Some(t)) => row.push_field(t.as_bytes()),
+                        _ => row.push_field(v),
+                    }
+                }
+                match (target, old) {
+                    (Some(_), Some(o)) => {
+                        report.moved += 1;
+                        row.push_field(o.as_bytes());
+                    }
+                    _ => row.push_field(b""),
+                }
+                w.write_byte_record(&row).map_err(|e| io_err(e.into()))?;
+            }
+            w.flush().map_err(io_err)?;
+        }
+        InputFormat::JsonLines => {
+            let reader = open()?;
+            for line in reader.split(b'\n') {
+                let line = line.map_err(io_err)?;
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                report.rows += 1;
+                let parsed = serde_json::from_slice::<serde_json::Value>(&line).ok();
+                match parsed {
+                    Some(serde_json::Value::Object(mut m)) => {
+                        let old = m.get("lead_id").and_then(|v| v.as_str()).map(|s| s.trim().to_string());
+                        if let Some(t) = old.as_deref().and_then(|o| map.get(o).filter(|s| s.as_str() != o)) {
+                            report.moved += 1;
+                            m.insert("lead_id".into(), t.clone().into());
+                            m.insert("merged_from".into(), old.unwrap_or_default().into());
+                        }
+                        serde_json::to_writer(&mut *out, &m).map_err(|e| io_err(e.into()))?;
+                    }
+                    _ => {
+                        report.unreadable += 1;
+                        out.write_all(&line).map_err(io_err)?;
+                    }
+                }
+                out.write_all(b"\n").map_err(io_err)?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_move_to_survivors_and_nothing_is_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("events.csv");
+        std::fs::write(&p, "event_id,lead_id,type,occurred_at\ne1,L2,page_view,2026-01-01\ne2,L1,page_view,2026-01-02\n\"bad\n").unwrap();
+        let map: HashMap<String, String> = [("L2".to_string(), "L1".to_string()), ("L1".into(), "L1".into())].into();
+        let mut out = Vec::new();
+        let r = remap_events(&p, InputFormat::Csv, &mut out, &map).unwrap();
+        assert_eq!(r.moved, 1);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("event_id,lead_id,type,occurred_at,merged_from\ne1,L1,page_view,2026-01-01,L2\ne2,L1,page_view,2026-01-02,\n"), "{text}");
+        let j = dir.path().join("events.jsonl");
+        std::fs::write(&j, "{\"event_id\":\"e1\",\"lead_id\":\"L2\"}\nnot json\n").unwrap();
+        let mut out = Vec::new();
+        let r = remap_events(&j, InputFormat::JsonLines, &mut out, &map).unwrap();
+        assert_eq!((r.rows, r.moved, r.unreadable), (2, 1, 1));
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\"lead_id\":\"L1\"") && text.contains("\"merged_from\":\"L2\"") && text.contains("not json"), "{text}");
+    }
+}
