@@ -8,9 +8,11 @@ libphonenumber) uses. Rather than copying them by hand, this script reads them:
 * crates/leadrank-facts/src/country/table.rs and country.rs: ISO countries and aliases;
 * crates/leadrank-facts/src/seniority.rs: the seniority word lists;
 * crates/leadrank-facts/src/names.rs and text.rs: gibberish-name lists and the Latin fold table;
-* PhoneNumberMetadata.xml of the `phonenumber` crate (found in ~/.cargo/registry, or given
-  with --phone-xml): country calling codes, national prefixes and the per-type number patterns
-  of the regions listed in PHONE_REGIONS.
+* PhoneNumberMetadata.xml of the `phonenumber` crate (found in ~/.cargo/registry for the
+  version in Cargo.lock, or given with --phone-xml): country calling codes, international and
+  national prefixes and the per-type number patterns of every region (or, with
+  --phone-regions "US CA ...", of some regions only: a smaller SQL file, and numbers of the
+  other regions count as invalid).
 
 Run it after any of those change:  python3 bench/gen_sql.py
 Standard library only.
@@ -32,10 +34,9 @@ ROOT = BENCH.parent
 FACTS = ROOT / "crates/leadrank-facts/src"
 SQL = BENCH / "default_model.sql"
 
-# Regions whose numbering plans are embedded: the 22 countries `leadrank generate` writes
-# phone numbers for (crates/leadrank-synth/src/phone.rs). Numbers of other regions count as
-# invalid in SQL (see bench/README.md).
-PHONE_REGIONS = "US CA GB IE DE FR NL SE AU IN BR JP ES IT SG ZA PL MX NG CH VN CN".split()
+# The 22 countries `leadrank generate` writes phone numbers for (crates/leadrank-synth/src/phone.rs),
+# for --phone-regions when a small SQL file is wanted.
+GENERATOR_REGIONS = "US CA GB IE DE FR NL SE AU IN BR JP ES IT SG ZA PL MX NG CH VN CN"
 PHONE_TYPES = ["premiumRate", "tollFree", "sharedCost", "voip", "personalNumber", "pager", "uan",
                "voicemail", "fixedLine", "mobile"]
 
@@ -154,8 +155,6 @@ def names_section() -> str:
             if row[s:s + 3] not in units:
                 units.append(row[s:s + 3])
     consonants = [c for c in "bcdfghjklmnpqrstvwxz"]
-    fold_letters = [ch for ch, _ in re.findall(r"\('(.)',\s*\"([a-z]+)\"\)", rust_const(text, "FOLD"))]
-    repeat = "|".join(f"{c}{{3}}" for c in list("abcdefghijklmnopqrstuvwxyz") + fold_letters)
     out = ["-- Lists of crates/leadrank-facts/src/names.rs (gibberish names).",
            f"CREATE OR REPLACE TEMP MACRO lr_gib_placeholders() AS {sql_list(placeholders)};",
            f"CREATE OR REPLACE TEMP MACRO lr_gib_three_key_walks() AS {sql_list(walks3)};",
@@ -165,8 +164,6 @@ def names_section() -> str:
            "-- A three-key walk (or three keys of a row) repeated: asdasd, jkljkl.",
            "CREATE OR REPLACE TEMP MACRO lr_gib_repeat_walk_re() AS "
            + q("(?:" + "|".join(f"(?:{u}){{2,}}" for u in units) + ")") + ";",
-           "-- One letter three times in a row (Latin letters).",
-           f"CREATE OR REPLACE TEMP MACRO lr_gib_repeat_re() AS {q('(?:' + repeat + ')')};",
            "-- Consonant sounds of more than one letter: CLUSTERS, then doubled consonants.",
            "CREATE OR REPLACE TEMP MACRO lr_gib_units_re() AS "
            + q("(?:" + "|".join(clusters + [c + c for c in consonants]) + ")") + ";"]
@@ -210,18 +207,20 @@ def lengths(spec: str | None) -> list[int]:
     return out
 
 
-def phone_section(xml_path: Path) -> str:
+def phone_section(xml_path: Path, regions: list[str]) -> str:
     root = ET.parse(xml_path).getroot()
     terr = {}
-    order = []  # (code, region) in file order
+    order = []  # (code, region, element) in file order; "001" is a non-geographic code
     for t in root.iter("territory"):
-        terr[t.get("id")] = t
-        order.append((t.get("countryCode"), t.get("id")))
-    codes = sorted({c for c, _ in order}, key=lambda c: (len(c), c))
+        if t.get("id") != "001":
+            terr[t.get("id")] = t
+        order.append((t.get("countryCode"), t.get("id"), t))
+    embedded = [(c, r, t) for c, r, t in order if r in regions or (r == "001" and len(regions) > 200)]
+    codes = sorted({c for c, _, _ in order}, key=lambda c: (len(c), c))
     # region -> calling code, for every region (the lead's country gives the default region)
-    region_cc = [(r, c) for c, r in order if r != "001"]
+    region_cc = [(r, c) for c, r, _ in order if r != "001"]
     out = [f"-- Numbering plans from {xml_path.parent.parent.name}/assets/PhoneNumberMetadata.xml",
-           "-- (libphonenumber metadata, Apache-2.0), for the regions " + " ".join(PHONE_REGIONS) + ".",
+           "-- (libphonenumber metadata, Apache-2.0), for the regions " + " ".join(regions) + ".",
            "-- Every country calling code, shortest first (codes are prefix-free).",
            "CREATE OR REPLACE TEMP MACRO lr_phone_cc_re() AS " + q("^(" + "|".join(codes) + ")") + ";",
            "-- The calling code of a region.",
@@ -230,25 +229,31 @@ def phone_section(xml_path: Path) -> str:
         out.append(f"    WHEN {q(r)} THEN {q(c)}")
     out[-1] += " END;"
 
-    # the main region of a calling code (for numbers of leads without a known country)
-    main = {}
-    for c, r in order:
-        t = terr[r]
-        if c not in main or t.get("mainCountryForCode") == "true":
-            main[c] = r
-    out.append("-- The main region of a calling code (embedded regions only).")
+    # the region whose metadata parse() uses for a number when the lead's country is unknown
+    # (parser::parse with validator::source_for): the code's only region, or, for a code shared
+    # by several regions, its main region when the number (leading zeros dropped) is valid there.
+    regions_of: dict[str, list[str]] = {}
+    for c, r, _ in order:
+        if r != "001":
+            regions_of.setdefault(c, []).append(r)
+    out.append("-- The region parse() takes a number's national prefix from when the lead has no known")
+    out.append("-- country (validator::source_for): the calling code's only region; for a code shared by")
+    out.append("-- several regions, the main one (used when the number is valid for the code).")
     out.append("CREATE OR REPLACE TEMP MACRO lr_phone_cc_region(cc) AS CASE cc")
-    for c, r in sorted(main.items()):
-        if r in PHONE_REGIONS:
-            out.append(f"    WHEN {q(c)} THEN {q(r)}")
+    for c, rs in sorted(regions_of.items()):
+        main = next((r for r in rs if terr[r].get("mainCountryForCode") == "true"), rs[0])
+        if main in regions:
+            out.append(f"    WHEN {q(c)} THEN {q(main)}")
     out[-1] += " END;"
+    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_cc_shared(cc) AS cc IN ("
+               + ", ".join(q(c) for c, rs in sorted(regions_of.items()) if len(rs) > 1) + ");")
 
     # international (IDD) prefix: the digits after it, when it starts the number and the
     # next digit is not 0; else NULL.
     out.append("-- The digits after the region's international (IDD) prefix, when the number starts with")
     out.append("-- it and the next digit is not 0 (helper::international_prefix); else NULL.")
     out.append("CREATE OR REPLACE TEMP MACRO lr_phone_after_idd(region, d) AS CASE region")
-    for r in PHONE_REGIONS:
+    for r in regions:
         idd = clean(terr[r].get("internationalPrefix"))
         if idd:
             out.append(f"    WHEN {q(r)} THEN nullif(regexp_extract(d, {q('^(?:' + idd + ')([1-9][0-9]*)$')}, 1), '')")
@@ -259,7 +264,7 @@ def phone_section(xml_path: Path) -> str:
     out.append("-- does it: national_prefix_for_parsing (with its transform rule), or else the national")
     out.append("-- prefix; then the national prefix once more when the result still starts with it.")
     out.append("CREATE OR REPLACE TEMP MACRO lr_phone_strip_np1(region, n) AS CASE region")
-    for r in PHONE_REGIONS:
+    for r in regions:
         t = terr[r]
         np_ = t.get("nationalPrefix")
         npp = clean(t.get("nationalPrefixForParsing"))
@@ -285,7 +290,7 @@ def phone_section(xml_path: Path) -> str:
                 f"        ELSE regexp_replace(n, {q(anchored)}, {q(rule)}) END")
     out[-1] += "\n    ELSE n END;"
     out.append("CREATE OR REPLACE TEMP MACRO lr_phone_np(region) AS CASE region")
-    for r in PHONE_REGIONS:
+    for r in regions:
         if terr[r].get("nationalPrefix"):
             out.append(f"    WHEN {q(r)} THEN {q(terr[r].get('nationalPrefix'))}")
     out[-1] += " END;"
@@ -304,22 +309,20 @@ def phone_section(xml_path: Path) -> str:
             return f"(length(n) IN ({', '.join(map(str, lens))}) AND {m})"
         return m
 
-    by_cc: dict[str, list[str]] = {}
-    for c, r in order:
-        if r in PHONE_REGIONS:
-            by_cc.setdefault(c, []).append(r)
+    by_cc: dict[str, list[tuple[str, ET.Element]]] = {}
+    for c, r, t in embedded:
+        by_cc.setdefault(c, []).append((r, t))
     out.append("-- validator::is_valid: the national number matches the region's general pattern and one")
     out.append("-- of its number types (pattern matched from the first digit, length among the type's")
     out.append("-- possible lengths). A code shared by several regions accepts a number valid in any.")
     out.append("CREATE OR REPLACE TEMP MACRO lr_phone_nsn_valid(cc, n) AS CASE cc")
-    for c, regions in by_cc.items():
+    for c, regs in by_cc.items():
         alts = []
-        for r in regions:
-            t = terr[r]
+        for r, t in regs:
             general = desc_expr(t.find("generalDesc"))
             types = [e for e in (desc_expr(t.find(k)) for k in PHONE_TYPES) if e]
             alts.append(f"({general}\n            AND ({' OR '.join(types)}))")
-        out.append(f"    WHEN {q(c)} THEN -- {' '.join(regions)}\n        " + "\n        OR ".join(alts))
+        out.append(f"    WHEN {q(c)} THEN -- {' '.join(r for r, _ in regs)}\n        " + "\n        OR ".join(alts))
     out.append("    ELSE false END;")
     return "\n".join(out)
 
@@ -338,6 +341,8 @@ def replace_section(sql: str, name: str, body: str) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--phone-xml", help="PhoneNumberMetadata.xml of the phonenumber crate leadrank uses")
+    ap.add_argument("--phone-regions", default="all",
+                    help=f"regions whose numbering plans to embed (default: all; e.g. \"{GENERATOR_REGIONS}\")")
     args = ap.parse_args()
     sql = SQL.read_text(encoding="utf-8")
     sql = replace_section(sql, "fold", fold_section())
@@ -345,7 +350,10 @@ def main() -> int:
     sql = replace_section(sql, "seniority", seniority_section())
     sql = replace_section(sql, "names", names_section())
     xml_path = find_phone_xml(args.phone_xml)
-    sql = replace_section(sql, "phone", phone_section(xml_path))
+    regions = args.phone_regions.split()
+    if regions == ["all"]:
+        regions = [t.get("id") for t in ET.parse(xml_path).getroot().iter("territory") if t.get("id") != "001"]
+    sql = replace_section(sql, "phone", phone_section(xml_path, regions))
     SQL.write_text(sql, encoding="utf-8")
     print(f"updated {SQL} (phone plans from {xml_path})")
     return 0

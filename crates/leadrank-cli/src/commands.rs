@@ -73,7 +73,17 @@ fn spinner(message: &str, len: Option<u64>) -> ProgressBar {
 /// Prints how long a phase took when `LEADRANK_TIMINGS` is set (for benchmarks).
 pub(crate) fn timing(phase: &str, since: &mut std::time::Instant) {
     if std::env::var_os("LEADRANK_TIMINGS").is_some() {
-        eprintln!("timing: {phase:<10} {:>8.3} s", since.elapsed().as_secs_f64());
+        // Resident and peak memory from /proc (Linux); blank elsewhere.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| {
+            status.lines().find(|l| l.starts_with(name)).map_or(String::new(), |l| l[name.len()..].trim().to_string())
+        };
+        eprintln!(
+            "timing: {phase:<12} {:>8.3} s   rss {:>12}   peak {:>12}",
+            since.elapsed().as_secs_f64(),
+            field("VmRSS:"),
+            field("VmHWM:")
+        );
     }
     *since = std::time::Instant::now();
 }
@@ -155,7 +165,7 @@ pub fn score(args: ScoreArgs) -> Result<ExitCode> {
     let mut writer = ScoreWriter::new(&model, format, args.top);
     let (mut scored, mut quality) = (0usize, 0usize);
     let mut result = Ok(());
-    dataset.score_batches(&model, as_of, 65_536, &mut |batch| {
+    dataset.score_batches(&model, as_of, 16_384, &mut |batch| {
         scored += batch.len();
         quality += batch.iter().filter(|s| s.quality).count();
         bar.inc(batch.len() as u64);

@@ -102,7 +102,9 @@ impl<'a> LeadContext<'a> {
                 Fact::EmailDomain => {
                     self.facts.email().and_then(|e| e.domain.clone()).map(|d| Val::Text(d.into()))
                 }
-                Fact::PhoneValid => Some(Val::Bool(self.facts.phone_valid())),
+                Fact::PhoneValid => {
+                    Some(Val::Bool(self.population.phone_valid.unwrap_or_else(|| self.facts.phone_valid())))
+                }
                 Fact::Duplicate => Some(Val::Bool(self.population.duplicate)),
                 Fact::GibberishName => Some(Val::Bool(self.facts.gibberish().is_some())),
                 Fact::AccountKey => self.facts.account_key().map(|k| Val::Text(k.into())),

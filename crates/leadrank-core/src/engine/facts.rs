@@ -125,6 +125,9 @@ pub struct PopulationFacts {
     /// For each of the model's account windows, the number of people of the lead's account
     /// (the lead included) that engaged in it. Empty when the lead has no account key.
     pub engaged_people: Vec<u32>,
+    /// Phone validity computed ahead for the whole batch (see [`super::Dataset::population`]);
+    /// `None` means "work it out from the lead when needed".
+    pub phone_valid: Option<bool>,
 }
 
 /// The keys that decide duplicates (SPEC section 2).
