@@ -68,6 +68,23 @@ def str_list(src: str, name: str) -> list[str]:
     return rust_strings(rust_const(src, name))
 
 
+def case_on(key: str, branches: list[tuple[str, str]], default: str | None = None, indent: str = "    ") -> str:
+    """CASE key WHEN ... THEN ... END, nested by the key's first character when there are many
+    branches (DuckDB compares the WHENs one by one; two levels make a 250-way CASE cheap)."""
+    tail = f" ELSE {default}" if default is not None else ""
+    if len(branches) <= 16:
+        inner = "".join(f"\n{indent}WHEN {q(k)} THEN {v}" for k, v in branches)
+        return f"CASE {key}{inner}{tail} END"
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for k, v in branches:
+        groups.setdefault(k[0], []).append((k, v))
+    out = f"CASE left({key}, 1)"
+    for first, bs in groups.items():
+        inner = "".join(f"\n{indent}    WHEN {q(k)} THEN {v}" for k, v in bs)
+        out += f"\n{indent}WHEN {q(first)} THEN CASE {key}{inner}{tail} END"
+    return out + tail + " END"
+
+
 # ---------------------------------------------------------------------------------------
 
 def countries_section() -> str:
@@ -217,17 +234,13 @@ def phone_section(xml_path: Path, regions: list[str]) -> str:
         order.append((t.get("countryCode"), t.get("id"), t))
     embedded = [(c, r, t) for c, r, t in order if r in regions or (r == "001" and len(regions) > 200)]
     codes = sorted({c for c, _, _ in order}, key=lambda c: (len(c), c))
-    # region -> calling code, for every region (the lead's country gives the default region)
-    region_cc = [(r, c) for c, r, _ in order if r != "001"]
     out = [f"-- Numbering plans from {xml_path.parent.parent.name}/assets/PhoneNumberMetadata.xml",
            "-- (libphonenumber metadata, Apache-2.0), for the regions " + " ".join(regions) + ".",
            "-- Every country calling code, shortest first (codes are prefix-free).",
            "CREATE OR REPLACE TEMP MACRO lr_phone_cc_re() AS " + q("^(" + "|".join(codes) + ")") + ";",
            "-- The calling code of a region.",
-           "CREATE OR REPLACE TEMP MACRO lr_phone_region_cc(region) AS CASE region"]
-    for r, c in region_cc:
-        out.append(f"    WHEN {q(r)} THEN {q(c)}")
-    out[-1] += " END;"
+           "CREATE OR REPLACE TEMP MACRO lr_phone_region_cc(region) AS "
+           + case_on("region", [(r, q(c)) for c, r, _ in order if r != "001"]) + ";"]
 
     # the region whose metadata parse() uses for a number when the lead's country is unknown
     # (parser::parse with validator::source_for): the code's only region, or, for a code shared
@@ -236,34 +249,31 @@ def phone_section(xml_path: Path, regions: list[str]) -> str:
     for c, r, _ in order:
         if r != "001":
             regions_of.setdefault(c, []).append(r)
-    out.append("-- The region parse() takes a number's national prefix from when the lead has no known")
-    out.append("-- country (validator::source_for): the calling code's only region; for a code shared by")
-    out.append("-- several regions, the main one (used when the number is valid for the code).")
-    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_cc_region(cc) AS CASE cc")
+    mains = []
     for c, rs in sorted(regions_of.items()):
         main = next((r for r in rs if terr[r].get("mainCountryForCode") == "true"), rs[0])
         if main in regions:
-            out.append(f"    WHEN {q(c)} THEN {q(main)}")
-    out[-1] += " END;"
+            mains.append((c, q(main)))
+    out.append("-- The region parse() takes a number's national prefix from when the lead has no known")
+    out.append("-- country (validator::source_for): the calling code's only region; for a code shared by")
+    out.append("-- several regions, the main one (used when the number is valid for the code).")
+    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_cc_region(cc) AS " + case_on("cc", mains) + ";")
     out.append("CREATE OR REPLACE TEMP MACRO lr_phone_cc_shared(cc) AS cc IN ("
                + ", ".join(q(c) for c, rs in sorted(regions_of.items()) if len(rs) > 1) + ");")
 
     # international (IDD) prefix: the digits after it, when it starts the number and the
     # next digit is not 0; else NULL.
-    out.append("-- The digits after the region's international (IDD) prefix, when the number starts with")
-    out.append("-- it and the next digit is not 0 (helper::international_prefix); else NULL.")
-    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_after_idd(region, d) AS CASE region")
+    idds = []
     for r in regions:
         idd = clean(terr[r].get("internationalPrefix"))
         if idd:
-            out.append(f"    WHEN {q(r)} THEN nullif(regexp_extract(d, {q('^(?:' + idd + ')([1-9][0-9]*)$')}, 1), '')")
-    out[-1] += " END;"
+            idds.append((r, f"nullif(regexp_extract(d, {q('^(?:' + idd + ')([1-9][0-9]*)$')}, 1), '')"))
+    out.append("-- The digits after the region's international (IDD) prefix, when the number starts with")
+    out.append("-- it and the next digit is not 0 (helper::international_prefix); else NULL.")
+    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_after_idd(region, d) AS " + case_on("region", idds) + ";")
 
-    # national prefix stripping (helper::national_number, then parse() strips the prefix once more)
-    out.append("-- The national number with the national prefix removed the way the phonenumber crate")
-    out.append("-- does it: national_prefix_for_parsing (with its transform rule), or else the national")
-    out.append("-- prefix; then the national prefix once more when the result still starts with it.")
-    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_strip_np1(region, n) AS CASE region")
+    # national prefix stripping (helper::national_number)
+    strips = []
     for r in regions:
         t = terr[r]
         np_ = t.get("nationalPrefix")
@@ -272,28 +282,26 @@ def phone_section(xml_path: Path, regions: list[str]) -> str:
         general = clean(t.find("generalDesc").findtext("nationalNumberPattern"))
         if not npp:
             if np_:
-                out.append(f"    WHEN {q(r)} THEN CASE WHEN starts_with(n, {q(np_)}) THEN substr(n, {len(np_) + 1}) ELSE n END")
+                strips.append((r, f"CASE WHEN starts_with(n, {q(np_)}) THEN substr(n, {len(np_) + 1}) ELSE n END"))
             continue
         anchored = "^(?:" + npp + ")"
         ngroups = len(re.findall(r"\((?!\?)", npp))
         if not tr or ngroups == 0:
-            out.append(f"    WHEN {q(r)} THEN regexp_replace(n, {q(anchored)}, '')")
+            strips.append((r, f"regexp_replace(n, {q(anchored)}, '')"))
         else:
             rule = re.sub(r"\$(\d)", r"\\\1", tr)
-            last = ngroups
-            out.append(
-                f"    WHEN {q(r)} THEN CASE\n"
-                f"        WHEN NOT regexp_matches(n, {q(anchored)}) THEN n\n"
-                f"        WHEN regexp_extract(n, {q(anchored)}, {last}) = '' THEN regexp_replace(n, {q(anchored)}, '')\n"
-                f"        WHEN regexp_matches(n, {q('^(?:' + general + ')')})\n"
-                f"             AND NOT regexp_matches(regexp_replace(n, {q(anchored)}, {q(rule)}), {q('^(?:' + general + ')')}) THEN n\n"
-                f"        ELSE regexp_replace(n, {q(anchored)}, {q(rule)}) END")
-    out[-1] += "\n    ELSE n END;"
-    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_np(region) AS CASE region")
-    for r in regions:
-        if terr[r].get("nationalPrefix"):
-            out.append(f"    WHEN {q(r)} THEN {q(terr[r].get('nationalPrefix'))}")
-    out[-1] += " END;"
+            strips.append((r,
+                f"CASE WHEN NOT regexp_matches(n, {q(anchored)}) THEN n"
+                f" WHEN regexp_extract(n, {q(anchored)}, {ngroups}) = '' THEN regexp_replace(n, {q(anchored)}, '')"
+                f" WHEN regexp_matches(n, {q('^(?:' + general + ')')})"
+                f" AND NOT regexp_matches(regexp_replace(n, {q(anchored)}, {q(rule)}), {q('^(?:' + general + ')')}) THEN n"
+                f" ELSE regexp_replace(n, {q(anchored)}, {q(rule)}) END"))
+    out.append("-- The national number with the national prefix removed the way the phonenumber crate")
+    out.append("-- does it (helper::national_number): national_prefix_for_parsing with its transform rule,")
+    out.append("-- or else the national prefix. (parser::parse then removes the national prefix once more.)")
+    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_strip_np1(region, n) AS " + case_on("region", strips, "n") + ";")
+    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_np(region) AS "
+               + case_on("region", [(r, q(terr[r].get("nationalPrefix"))) for r in regions if terr[r].get("nationalPrefix")]) + ";")
 
     # validity of a national significant number for a calling code
     def desc_expr(d) -> str | None:
@@ -312,18 +320,18 @@ def phone_section(xml_path: Path, regions: list[str]) -> str:
     by_cc: dict[str, list[tuple[str, ET.Element]]] = {}
     for c, r, t in embedded:
         by_cc.setdefault(c, []).append((r, t))
-    out.append("-- validator::is_valid: the national number matches the region's general pattern and one")
-    out.append("-- of its number types (pattern matched from the first digit, length among the type's")
-    out.append("-- possible lengths). A code shared by several regions accepts a number valid in any.")
-    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_nsn_valid(cc, n) AS CASE cc")
+    valid = []
     for c, regs in by_cc.items():
         alts = []
         for r, t in regs:
             general = desc_expr(t.find("generalDesc"))
             types = [e for e in (desc_expr(t.find(k)) for k in PHONE_TYPES) if e]
-            alts.append(f"({general}\n            AND ({' OR '.join(types)}))")
-        out.append(f"    WHEN {q(c)} THEN -- {' '.join(r for r, _ in regs)}\n        " + "\n        OR ".join(alts))
-    out.append("    ELSE false END;")
+            alts.append(f"/* {r} */ ({general} AND ({' OR '.join(types)}))")
+        valid.append((c, " OR ".join(alts)))
+    out.append("-- validator::is_valid: the national number matches the region's general pattern and one")
+    out.append("-- of its number types (pattern matched from the first digit, length among the type's")
+    out.append("-- possible lengths). A code shared by several regions accepts a number valid in any.")
+    out.append("CREATE OR REPLACE TEMP MACRO lr_phone_nsn_valid(cc, n) AS " + case_on("cc", valid, "false") + ";")
     return "\n".join(out)
 
 

@@ -181,16 +181,20 @@ impl Plan {
     }
 }
 
-/// Compiles a metadata pattern the way `phonenumber` does (verbose mode).
+/// Compiles a metadata pattern the way `phonenumber` does (verbose mode), anchored at the
+/// start: `phonenumber` asks whether the leftmost match starts at 0, which is the same as
+/// whether an anchored match exists, and an anchored `is_match` is several times cheaper
+/// than an unanchored `find`. The newlines keep a verbose-mode comment from swallowing the
+/// closing parenthesis.
 fn compile(source: &str) -> Option<Regex> {
-    RegexBuilder::new(source)
+    RegexBuilder::new(&format!("^(?:\n{source}\n)"))
         .ignore_whitespace(true)
         .build()
         .ok()
 }
 
 fn matches_at_start(re: &Regex, text: &str) -> bool {
-    re.find(text).is_some_and(|m| m.start() == 0)
+    re.is_match(text)
 }
 
 struct Plans {
