@@ -1,5 +1,5 @@
-//! The data-integrity subcommands: `dedupe` (and, as they land, `hygiene` and
-//! `match-accounts`). Thin glue: files through `leadrank-io`, logic in `leadrank-hygiene`.
+//! The data-integrity subcommands: `dedupe`, `hygiene` and `match-accounts`.
+//! Thin glue: files through `leadrank-io`, logic in `leadrank-hygiene`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -153,4 +153,360 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         if report.rejected.is_empty() { String::new() } else { format!("; {} rows rejected", report.rejected.len()) },
     );
     Ok(if report.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Output format of the hygiene and match-accounts reports.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A human table (the default on a terminal).
+    Table,
+    /// JSON for machines (the default otherwise).
+    Json,
+    /// CSV: one row per field and check (hygiene) or per lead (match-accounts).
+    Csv,
+}
+
+fn pick_format(format: Option<ReportFormat>, to_file: bool, otherwise: ReportFormat) -> ReportFormat {
+    use std::io::IsTerminal;
+    match format {
+        Some(f) => f,
+        None if !to_file && std::io::stdout().is_terminal() => ReportFormat::Table,
+        None => otherwise,
+    }
+}
+
+/// `leadrank hygiene`: the data-quality report.
+#[derive(Args)]
+pub struct HygieneArgs {
+    /// Leads file (.csv or .jsonl).
+    #[arg(long)]
+    leads: PathBuf,
+    /// Events file (.csv or .jsonl): bounces, form bursts, `user_agent` and `ip` properties.
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// Accounts file (.csv or .jsonl): leads naming an unknown account are counted.
+    #[arg(long)]
+    accounts: Option<PathBuf>,
+    /// Output format (default: table on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    format: Option<ReportFormat>,
+    /// Report time T, RFC 3339 or YYYY-MM-DD (default: now): later dates are "in the future",
+    /// later events are ignored, and the Integrity cost is scored at T.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Also write every rejected row to this file (stderr shows the first 50).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+}
+
+pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
+    use leadrank_hygiene::report::{self as hreport, Check, Input, RejectedRow};
+    use leadrank_hygiene::risk::{signals_of, EventView};
+
+    let started = std::time::Instant::now();
+    let as_of = crate::commands::parse_as_of(args.as_of.as_deref())?;
+    let as_of_s = as_of.as_second();
+    let model = leadrank_core::model::builtin::default_model();
+    let inputs = crate::Inputs {
+        leads: args.leads.clone(),
+        events: args.events.clone(),
+        accounts: args.accounts.clone(),
+        model: None,
+        as_of: args.as_of.clone(),
+        input_format: None,
+        rejects: args.rejects.clone(),
+    };
+    let (dataset, load) = crate::commands::load(&inputs, &model)?;
+    let leads = &dataset.leads;
+    let leads_file = args.leads.display().to_string();
+    let rejected: Vec<RejectedRow> = load
+        .rejected
+        .iter()
+        .filter(|r| r.file == leads_file)
+        .map(|r| RejectedRow {
+            field: r.field.clone(),
+            location: match r.column {
+                Some(c) => format!("{}:{}:{c}", r.file, r.line),
+                None => format!("{}:{}", r.file, r.line),
+            },
+            message: r.message.clone(),
+        })
+        .collect();
+
+    let (signals, bounced) = match &args.events {
+        None => (None, None),
+        Some(path) => {
+            let index: HashMap<String, u32> =
+                leads.iter().enumerate().map(|(i, l)| (l.lead_id.clone(), i as u32)).collect();
+            // Rejected event rows were reported by the first read.
+            let mut again = LoadReport::default();
+            let traces = files::read_event_traces(path, format_of(path)?, &index, &mut again)?;
+            let (s, b): (Vec<_>, Vec<_>) = traces
+                .iter()
+                .map(|t| {
+                    signals_of(
+                        t.iter().map(|e| EventView {
+                            event_type: &e.event_type,
+                            at: e.at,
+                            user_agent: e.user_agent.as_deref(),
+                            ip: e.ip.as_deref(),
+                        }),
+                        as_of_s,
+                    )
+                })
+                .unzip();
+            (Some(s), Some(b))
+        }
+    };
+    let clusters = hreport::duplicate_clusters(leads);
+    let scores = dataset.score_all(&model, as_of, &|_| {});
+    let mut report = hreport::report(&Input {
+        leads,
+        rejected: &rejected,
+        signals: signals.as_deref(),
+        bounced: bounced.as_deref(),
+        clusters: &clusters,
+        scores: Some(&scores),
+        as_of: as_of_s,
+    });
+    if args.accounts.is_some() {
+        let total = report.leads + report.rejected_rows;
+        let mut unknown = Check {
+            field: "account_id".into(),
+            check: "not in the accounts file".into(),
+            kind: "invalid",
+            count: 0,
+            share: 0.0,
+            examples: Vec::new(),
+        };
+        for l in leads.iter().filter(|l| l.account_id.as_ref().is_some_and(|a| !dataset.accounts.contains_key(a))) {
+            unknown.count += 1;
+            if unknown.examples.len() < hreport::EXAMPLES {
+                unknown.examples.push(l.lead_id.clone());
+            }
+        }
+        unknown.share = if total == 0 { 0.0 } else { unknown.count as f64 / total as f64 };
+        report.checks.push(unknown);
+    }
+
+    let format = pick_format(args.format, false, ReportFormat::Json);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        ReportFormat::Json => {
+            let mut v = serde_json::to_value(&report)?;
+            if let serde_json::Value::Object(m) = &mut v {
+                m.insert("as_of".into(), as_of.to_string().into());
+                m.insert("model".into(), model.id().to_string().into());
+                m.insert("events".into(), args.events.is_some().into());
+            }
+            serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::from).and_then(|()| writeln!(out))
+        }
+        ReportFormat::Csv => write_hygiene_csv(&mut out, &report),
+        ReportFormat::Table => write!(out, "{}", hygiene_table(&report, &as_of.to_string(), args.events.is_some())),
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.context("cannot write the report")?,
+    }
+    eprintln!(
+        "hygiene: {} leads, {} rows rejected, {} events, {} duplicate clusters, {} high-risk leads, as of {} ({:.2} s)",
+        report.leads,
+        load.rejected.len(),
+        load.events,
+        report.duplicates.clusters,
+        report.risk.high,
+        as_of,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if load.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn pct(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// The CSV form: one row per field and check, then decay, consent, duplicates, risk and
+/// integrity rows in the same columns.
+fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneReport) -> std::io::Result<()> {
+    let n = r.leads;
+    let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
+    let row = |section: &str, field: &str, check: &str, kind: &str, count: u64, share: f64, examples: &[String]| {
+        [section.to_string(), field.to_string(), check.to_string(), kind.to_string(), count.to_string(), format!("{share:.4}"), examples.join(";")]
+    };
+    let mut rows: Vec<[String; 7]> = Vec::new();
+    for c in &r.checks {
+        rows.push(row("field", &c.field, &c.check, c.kind, c.count, c.share, &c.examples));
+    }
+    let d = &r.decay;
+    rows.push(row("decay", "email", "bounced (email_bounce event)", "decayed", d.bounced_email, share(d.bounced_email), &[]));
+    rows.push(row("decay", "phone", "not valid for the country", "decayed", d.invalid_phone, share(d.invalid_phone), &[]));
+    rows.push(row("decay", "record", "bounced email or invalid phone", "decayed", d.decayed, d.share, &d.examples));
+    let c = &r.consent;
+    rows.push(row("consent", "consent", "granted", "coverage", c.granted, c.coverage, &[]));
+    rows.push(row("consent", "consent", "denied", "coverage", c.denied, share(c.denied), &[]));
+    rows.push(row("consent", "consent", "unknown", "missing", c.unknown, share(c.unknown), &[]));
+    rows.push(row("consent", "consent_at", "granted without consent_at", "suspicious", c.granted_without_time, share(c.granted_without_time), &[]));
+    let u = &r.duplicates;
+    let ex: Vec<String> = u.examples.iter().map(|c| c.join("+")).collect();
+    rows.push(row("duplicates", "record", "clusters (SPEC duplicate keys)", "duplicate", u.clusters, share(u.clusters), &ex));
+    rows.push(row("duplicates", "record", "records in clusters", "duplicate", u.records_in_clusters, u.share, &[]));
+    rows.push(row("duplicates", "record", "redundant records", "duplicate", u.redundant_records, share(u.redundant_records), &[]));
+    rows.push(row("risk", "lead", "high risk (>= 50)", "risk", r.risk.high, share(r.risk.high), &[]));
+    rows.push(row("risk", "lead", "medium risk (25-49)", "risk", r.risk.medium, share(r.risk.medium), &[]));
+    for (reason, count, examples) in &r.risk.reasons {
+        rows.push(row("risk", "lead", reason, "risk", *count, share(*count), examples));
+    }
+    if let Some(i) = &r.integrity {
+        let lost_share = if i.possible == 0 { 0.0 } else { i.lost as f64 / i.possible as f64 };
+        rows.push(row("integrity", "points", "lost of possible (cap 15 per lead)", "points", i.lost.max(0) as u64, lost_share, &[]));
+        for (rule, missed) in &i.rules_missed {
+            rows.push(row("integrity", rule, "rule not earned", "missed", *missed, share(*missed), &[]));
+        }
+        for (rule, leads, points) in &i.penalties {
+            rows.push(row("integrity", rule, &format!("penalty ({points} points in total)"), "penalty", *leads, share(*leads), &[]));
+        }
+    }
+    files::write_csv_table(out, &["section", "field", "check", "kind", "count", "share", "examples"], rows)
+}
+
+/// The human table.
+fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, events: bool) -> String {
+    use comfy_table::{presets::UTF8_BORDERS_ONLY, Cell, CellAlignment, Table};
+    let n = r.leads;
+    let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
+    let right = |v: String| Cell::new(v).set_alignment(CellAlignment::Right);
+    let mut s = format!("Data quality of {} leads ({} rows rejected), as of {as_of}\n\n", r.leads, r.rejected_rows);
+    let mut t = Table::new();
+    t.load_preset(UTF8_BORDERS_ONLY);
+    t.set_header(vec!["field", "check", "kind", "count", "share", "examples"]);
+    for c in r.checks.iter().filter(|c| c.count > 0) {
+        t.add_row(vec![
+            Cell::new(&c.field),
+            Cell::new(&c.check),
+            Cell::new(c.kind),
+            right(c.count.to_string()),
+            right(pct(c.share)),
+            Cell::new(c.examples.join(", ")),
+        ]);
+    }
+    s.push_str(&format!("{t}\n(checks with no findings are left out; --format csv lists them all)\n\n"));
+
+    let mut t = Table::new();
+    t.load_preset(UTF8_BORDERS_ONLY);
+    t.set_header(vec!["", "count", "share", "examples"]);
+    let d = &r.decay;
+    let bounced = if events { d.bounced_email.to_string() } else { "n/a (no --events)".into() };
+    t.add_row(vec![Cell::new("decayed: bounced email"), right(bounced), right(pct(share(d.bounced_email))), Cell::new("")]);
+    t.add_row(vec![Cell::new("decayed: invalid phone"), right(d.invalid_phone.to_string()), right(pct(share(d.invalid_phone))), Cell::new("")]);
+    t.add_row(vec![Cell::new("decayed: either"), right(d.decayed.to_string()), right(pct(d.share)), Cell::new(d.examples.join(", "))]);
+    let c = &r.consent;
+    t.add_row(vec![Cell::new("consent granted"), right(c.granted.to_string()), right(pct(c.coverage)), Cell::new("")]);
+    t.add_row(vec![Cell::new("consent denied"), right(c.denied.to_string()), right(pct(share(c.denied))), Cell::new("")]);
+    t.add_row(vec![Cell::new("consent unknown"), right(c.unknown.to_string()), right(pct(share(c.unknown))), Cell::new("")]);
+    t.add_row(vec![Cell::new("granted without consent_at"), right(c.granted_without_time.to_string()), right(pct(share(c.granted_without_time))), Cell::new("")]);
+    let u = &r.duplicates;
+    let ex: Vec<String> = u.examples.iter().take(3).map(|c| c.join("+")).collect();
+    t.add_row(vec![Cell::new("duplicate clusters"), right(u.clusters.to_string()), right(String::new()), Cell::new(ex.join(", "))]);
+    t.add_row(vec![Cell::new("records in clusters"), right(u.records_in_clusters.to_string()), right(pct(u.share)), Cell::new("")]);
+    t.add_row(vec![Cell::new("redundant records"), right(u.redundant_records.to_string()), right(pct(share(u.redundant_records))), Cell::new("")]);
+    t.add_row(vec![Cell::new("bot/spam risk high (>= 50)"), right(r.risk.high.to_string()), right(pct(share(r.risk.high))), Cell::new("")]);
+    t.add_row(vec![Cell::new("bot/spam risk medium (25-49)"), right(r.risk.medium.to_string()), right(pct(share(r.risk.medium))), Cell::new("")]);
+    for (reason, count, examples) in r.risk.reasons.iter().filter(|x| x.1 > 0) {
+        t.add_row(vec![Cell::new(format!("  risk: {reason}")), right(count.to_string()), right(pct(share(*count))), Cell::new(examples.join(", "))]);
+    }
+    s.push_str(&format!("{t}\n"));
+    if let Some(i) = &r.integrity {
+        let mut t = Table::new();
+        t.load_preset(UTF8_BORDERS_ONLY);
+        t.set_header(vec!["Integrity (default model)", "leads", "points"]);
+        t.add_row(vec![Cell::new("earned of possible"), right(String::new()), right(format!("{} / {}", i.earned, i.possible))]);
+        t.add_row(vec![Cell::new("lost to data quality"), right(String::new()), right(i.lost.to_string())]);
+        for (rule, missed) in &i.rules_missed {
+            t.add_row(vec![Cell::new(format!("missed {rule}")), right(missed.to_string()), right(String::new())]);
+        }
+        for (rule, leads, points) in &i.penalties {
+            t.add_row(vec![Cell::new(format!("penalty {rule}")), right(leads.to_string()), right(points.to_string())]);
+        }
+        s.push_str(&format!("\n{t}\n"));
+    }
+    s
+}
+
+/// `leadrank match-accounts`: link leads without an account_id to accounts.
+#[derive(Args)]
+pub struct MatchAccountsArgs {
+    /// Leads file (.csv or .jsonl); leads that already have an account_id are left out.
+    #[arg(long)]
+    leads: PathBuf,
+    /// Accounts file (.csv or .jsonl).
+    #[arg(long)]
+    accounts: PathBuf,
+    /// Write here instead of stdout.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Output format (default: table on a terminal, csv otherwise).
+    #[arg(long, value_enum)]
+    format: Option<ReportFormat>,
+    /// Also write every rejected row to this file (stderr shows the first 50).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+}
+
+pub fn match_accounts(args: MatchAccountsArgs) -> Result<ExitCode> {
+    use leadrank_hygiene::account_match::{match_leads, Method};
+    let started = std::time::Instant::now();
+    let (leads, mut load) = files::read_leads(&args.leads, format_of(&args.leads)?)?;
+    let accounts = files::read_accounts(&args.accounts, format_of(&args.accounts)?, &mut load)?;
+    report_rejects(&load, args.rejects.as_deref())?;
+    let matches = match_leads(&leads, &accounts);
+    let format = pick_format(args.format, args.out.is_some(), ReportFormat::Csv);
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(p) => Box::new(files::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let header = ["lead_id", "account_id", "method", "score", "candidates"];
+    let rows = matches.iter().map(|m| {
+        [
+            m.lead_id.clone(),
+            m.account_id.clone().unwrap_or_default(),
+            m.method.as_str().to_string(),
+            format!("{:.3}", m.score),
+            m.candidates.join(";"),
+        ]
+    });
+    let written = match format {
+        ReportFormat::Csv => files::write_csv_table(&mut out, &header, rows),
+        ReportFormat::Json => serde_json::to_writer_pretty(&mut out, &matches)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        ReportFormat::Table => {
+            use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
+            let mut t = Table::new();
+            t.load_preset(UTF8_BORDERS_ONLY);
+            t.set_header(header.to_vec());
+            for r in rows {
+                t.add_row(r.to_vec());
+            }
+            writeln!(out, "{t}")
+        }
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.context("cannot write the matches")?,
+    }
+    let count = |m: Method| matches.iter().filter(|x| x.method == m).count();
+    eprintln!(
+        "{} leads without an account_id ({} already had one), {} accounts: {} by email domain, {} by website, {} by company name, {} ambiguous, {} unmatched{} ({:.2} s)",
+        matches.len(),
+        leads.len() - matches.len(),
+        accounts.len(),
+        count(Method::EmailDomain),
+        count(Method::Website),
+        count(Method::CompanyName),
+        count(Method::Ambiguous),
+        count(Method::None),
+        if load.rejected.is_empty() { String::new() } else { format!("; {} rows rejected", load.rejected.len()) },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if load.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -42,6 +42,11 @@ enum Command {
     Backtest(cmd_quality::BacktestArgs),
     /// Find fuzzy duplicate people, cluster them and write merged leads and a merge map.
     Dedupe(cmd_hygiene::DedupeArgs),
+    /// Data-quality report: missing, invalid and suspicious values, decay, consent,
+    /// duplicates, bot risk and what it costs in the Integrity dimension.
+    Hygiene(cmd_hygiene::HygieneArgs),
+    /// Link leads without an account_id to accounts by email domain, website or company name.
+    MatchAccounts(cmd_hygiene::MatchAccountsArgs),
 }
 
 #[derive(Args)]
@@ -168,6 +173,8 @@ fn main() -> ExitCode {
         Command::Learn(a) => cmd_quality::learn(a),
         Command::Backtest(a) => cmd_quality::backtest(a),
         Command::Dedupe(a) => cmd_hygiene::dedupe(a),
+        Command::Hygiene(a) => cmd_hygiene::hygiene(a),
+        Command::MatchAccounts(a) => cmd_hygiene::match_accounts(a),
     };
     match result {
         Ok(code) => code,

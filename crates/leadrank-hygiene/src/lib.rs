@@ -5,11 +5,14 @@
 //! * [`dedupe`]: normalisation, blocking, pair scoring with evidence, clusters.
 //! * [`merge`]: survivorship rules and the merge map.
 //! * [`labelled`]: a generated, labelled duplicate set and pair precision/recall/F1.
+//! * [`report`] and [`risk`]: the data-quality report and bot/spam risk.
+//! * [`account_match`]: linking leads to accounts by email domain, website and company name.
 //! * [`text`]: folding accents and scripts, nicknames, company legal forms, domains.
 //!
 //! Derived facts (email kind and normalisation, phone validity, country, gibberish names,
 //! account keys) come from `leadrank-facts` and `leadrank-core`, never a second version.
 
+pub mod account_match;
 pub mod config;
 pub mod dedupe;
 pub mod labelled;

@@ -347,6 +347,57 @@ pub fn report(input: &Input<'_>) -> HygieneReport {
     }
 }
 
+/// Duplicate clusters by the SPEC duplicate keys (`leadrank_core` `DuplicateKeys`: the
+/// normalised valid email, or the normalised full name within the same account key), as
+/// indexes into `leads`. Each cluster is sorted and has at least two records; clusters are
+/// ordered by their first record.
+pub fn duplicate_clusters(leads: &[Lead]) -> Vec<Vec<u32>> {
+    use leadrank_core::engine::facts::DuplicateKeys;
+    use std::collections::HashMap;
+    let keys: Vec<DuplicateKeys> = leads
+        .par_iter()
+        .map(|l| {
+            let f = LeadFacts::new(l);
+            DuplicateKeys::of(l, f.account_key().as_deref())
+        })
+        .collect();
+    let mut parent: Vec<u32> = (0..leads.len() as u32).collect();
+    fn root(parent: &mut [u32], mut i: u32) -> u32 {
+        while parent[i as usize] != i {
+            let up = parent[parent[i as usize] as usize];
+            parent[i as usize] = up;
+            i = up;
+        }
+        i
+    }
+    let mut by_email: HashMap<&str, u32> = HashMap::new();
+    let mut by_name: HashMap<(&str, &str), u32> = HashMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        let i = i as u32;
+        let mut firsts = Vec::new();
+        if let Some(e) = k.email.as_deref() {
+            firsts.push(*by_email.entry(e).or_insert(i));
+        }
+        if let Some((a, n)) = &k.name_in_account {
+            firsts.push(*by_name.entry((a.as_str(), n.as_str())).or_insert(i));
+        }
+        for f in firsts {
+            let (ra, rb) = (root(&mut parent, f), root(&mut parent, i));
+            if ra != rb {
+                parent[ra.max(rb) as usize] = ra.min(rb);
+            }
+        }
+    }
+    let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
+    for i in 0..leads.len() as u32 {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut clusters: Vec<Vec<u32>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    clusters.sort_unstable();
+    clusters
+}
+
 /// Integrity rules of the default model and the penalties caused by bad data.
 const INTEGRITY_RULES: &[&str] = &["corporate_email", "phone_verified", "consent", "unique_record"];
 const DATA_PENALTIES: &[&str] = &["personal_email", "bounced_email", "spam"];
@@ -377,6 +428,28 @@ pub fn integrity_cost(scores: &[Score]) -> IntegrityCost {
 mod tests {
     use super::*;
     use leadrank_core::records::parse_time;
+
+    #[test]
+    fn duplicate_clusters_follow_the_spec_keys() {
+        let lead = |id: &str, email: &str, first: &str, last: &str, account: Option<&str>| Lead {
+            lead_id: id.into(),
+            email: Some(email.into()),
+            first_name: Some(first.into()),
+            last_name: Some(last.into()),
+            account_id: account.map(Into::into),
+            ..Lead::default()
+        };
+        let leads = vec![
+            lead("L1", "Jane.Doe@acme.com", "Jane", "Doe", Some("A1")),
+            lead("L2", "bob@globex.com", "Bob", "Stone", None),
+            lead("L3", "jane.doe@ACME.com", "J", "Doe", None),
+            lead("L4", "jd@acme.com", "Jane", "Doe", Some("A1")),
+            lead("L5", "x@y", "Ann", "Lee", None),
+            lead("L6", "x@y", "Tom", "Kay", None),
+        ];
+        // L1 = L3 by email, L1 = L4 by name in account A1; invalid emails never match.
+        assert_eq!(duplicate_clusters(&leads), vec![vec![0, 2, 3]]);
+    }
 
     #[test]
     fn checks_count_and_keep_examples() {

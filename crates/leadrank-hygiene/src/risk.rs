@@ -44,6 +44,44 @@ pub struct EventSignals {
     pub signups: Vec<(String, i64)>,
 }
 
+/// What one event contributes to the risk checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventView<'a> {
+    pub event_type: &'a str,
+    /// Unix seconds.
+    pub at: i64,
+    pub user_agent: Option<&'a str>,
+    pub ip: Option<&'a str>,
+}
+
+/// The event signals of one lead and whether it has an `email_bounce`, from its events;
+/// events after `as_of` (Unix seconds) are ignored.
+pub fn signals_of<'a>(events: impl IntoIterator<Item = EventView<'a>>, as_of: i64) -> (EventSignals, bool) {
+    let mut s = EventSignals::default();
+    let mut bounced = false;
+    for e in events.into_iter().filter(|e| e.at <= as_of) {
+        match e.event_type {
+            "form_submit" => s.form_submits.push(e.at),
+            "email_bounce" => bounced = true,
+            _ => {}
+        }
+        if let Some(ua) = e.user_agent.map(str::trim).filter(|u| !u.is_empty()) {
+            if !s.user_agents.iter().any(|u| u == ua) {
+                s.user_agents.push(ua.to_string());
+            }
+        }
+        if let Some(ip) = e.ip.map(str::trim).filter(|i| !i.is_empty()) {
+            if matches!(e.event_type, "form_submit" | "demo_request" | "trial_started") {
+                s.signups.push((ip.to_string(), e.at));
+            }
+        }
+    }
+    s.form_submits.sort_unstable();
+    s.user_agents.sort_unstable();
+    s.signups.sort_unstable();
+    (s, bounced)
+}
+
 /// The risk of one lead.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Risk {
@@ -161,6 +199,24 @@ pub fn assess(lead: &Lead, signals: &EventSignals, ip_burst: Option<&str>) -> Ri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signals_come_from_events_up_to_as_of() {
+        let e = |t: &'static str, at: i64, ua: Option<&'static str>, ip: Option<&'static str>| EventView { event_type: t, at, user_agent: ua, ip };
+        let (s, bounced) = signals_of(
+            [
+                e("form_submit", 10, Some("curl/8.0"), Some("1.2.3.4")),
+                e("page_view", 5, Some("curl/8.0"), Some("9.9.9.9")),
+                e("email_bounce", 200, None, None),
+                e("form_submit", 3, None, None),
+            ],
+            100,
+        );
+        assert_eq!(s.form_submits, vec![3, 10]);
+        assert_eq!(s.user_agents, vec!["curl/8.0"]);
+        assert_eq!(s.signups, vec![("1.2.3.4".to_string(), 10)]);
+        assert!(!bounced, "the bounce is after as_of");
+    }
 
     #[test]
     fn bot_user_agents() {

@@ -6,7 +6,11 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
-use leadrank_core::engine::DatasetBuilder;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use leadrank_core::engine::{event_id_hash, DatasetBuilder};
+use leadrank_core::records::event_from_pairs;
 use leadrank_core::model::builtin;
 use leadrank_core::{Account, Lead};
 
@@ -30,6 +34,71 @@ pub fn read_accounts(path: &Path, format: InputFormat, report: &mut LoadReport) 
     let mut accounts: Vec<Account> = builder.build().accounts.into_values().collect();
     accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     Ok(accounts)
+}
+
+/// One event as the hygiene report keeps it: what the engine's projection drops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventTrace {
+    /// The event type (interned: one allocation per distinct type).
+    pub event_type: Arc<str>,
+    /// Unix seconds.
+    pub at: i64,
+    /// The `user_agent` property, when present.
+    pub user_agent: Option<String>,
+    /// The `ip` property, when present.
+    pub ip: Option<String>,
+}
+
+/// Reads an events file keeping, per lead (indexes from `lead_index`), each event's type,
+/// time and `user_agent` / `ip` properties. As for `score`, the first event with an id counts
+/// and later ones with the same id are skipped; rows that cannot be read or name an unknown
+/// lead are added to `report.rejected`.
+pub fn read_event_traces(
+    path: &Path,
+    format: InputFormat,
+    lead_index: &HashMap<String, u32>,
+    report: &mut LoadReport,
+) -> Result<Vec<Vec<EventTrace>>, ReadError> {
+    let file = path.display().to_string();
+    let mut out: Vec<Vec<EventTrace>> = vec![Vec::new(); lead_index.len()];
+    let mut types: HashMap<String, Arc<str>> = HashMap::new();
+    let mut seen: HashSet<u128> = HashSet::new();
+    let required: &[&'static str] =
+        if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
+    read::for_each_row(path, format, required, report, |row, report| {
+        let event = match event_from_pairs(row.pairs()) {
+            Ok(e) => e,
+            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+        };
+        let Some(&lead) = lead_index.get(&event.lead_id) else {
+            return report.rejected.push(row.error(&file, Some("lead_id"), format!("unknown lead '{}'", event.lead_id)));
+        };
+        if !seen.insert(event_id_hash(&event.event_id)) {
+            report.duplicate_events += 1;
+            return;
+        }
+        report.events += 1;
+        let prop = |name: &str| {
+            event.properties.as_ref().and_then(|p| p.get(name)).and_then(|v| match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Null => None,
+                other => Some(other.to_string()),
+            })
+        };
+        let event_type = match types.get(&event.event_type) {
+            Some(t) => t.clone(),
+            None => {
+                let t: Arc<str> = Arc::from(event.event_type.as_str());
+                types.insert(event.event_type.clone(), t.clone());
+                t
+            }
+        };
+        let trace = EventTrace { event_type, at: event.occurred_at.as_second(), user_agent: prop("user_agent"), ip: prop("ip") };
+        if let Some(v) = out.get_mut(lead as usize) {
+            v.push(trace);
+        }
+    })?;
+    Ok(out)
 }
 
 /// Writes a CSV table: a header and rows of text.
@@ -164,6 +233,31 @@ pub fn remap_events(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_traces_keep_user_agent_and_ip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("events.csv");
+        std::fs::write(
+            &p,
+            "event_id,lead_id,type,occurred_at,properties\n\
+             e1,L1,form_submit,2026-01-01T00:00:00Z,\"{\"\"user_agent\"\":\"\"curl/8.0\"\",\"\"ip\"\":\"\"1.2.3.4\"\"}\"\n\
+             e1,L1,form_submit,2026-01-02T00:00:00Z,\n\
+             e2,L9,page_view,2026-01-01T00:00:00Z,\n\
+             e3,L2,email_bounce,2026-01-03T00:00:00Z,\n\
+             e4,L2,page_view,never,\n",
+        )
+        .unwrap();
+        let index: HashMap<String, u32> = [("L1".to_string(), 0), ("L2".to_string(), 1)].into();
+        let mut report = LoadReport::default();
+        let t = read_event_traces(&p, InputFormat::Csv, &index, &mut report).unwrap();
+        assert_eq!(t[0].len(), 1);
+        assert_eq!((&*t[0][0].event_type, t[0][0].user_agent.as_deref(), t[0][0].ip.as_deref()), ("form_submit", Some("curl/8.0"), Some("1.2.3.4")));
+        assert_eq!(&*t[1][0].event_type, "email_bounce");
+        assert_eq!((report.events, report.duplicate_events, report.rejected.len()), (2, 1, 2));
+        assert_eq!(report.rejected[0].field.as_deref(), Some("lead_id"));
+        assert_eq!(report.rejected[1].field.as_deref(), Some("occurred_at"));
+    }
 
     #[test]
     fn events_move_to_survivors_and_nothing_is_lost() {
