@@ -9,9 +9,10 @@
 //!    that registrable domain (the parent) over its subsidiaries (score 0.9).
 //! 2. `website`: the lead's `domain` field (`https://www.acme.com/x` = `acme.com`), the same way.
 //! 3. `company_name`: the company name without legal form, punctuation, case or accents
-//!    ([`crate::text::normalize_company`]: "Acme Inc." = "ACME, Inc"), compared with
-//!    [`crate::text::token_similarity`]; the best account at or above
-//!    [`COMPANY_THRESHOLD`] matches.
+//!    ([`crate::text::normalize_company`]: "Acme Inc." = "ACME, Inc"), compared word by word
+//!    ([`name_similarity`]: at most one typo per word); the best account matches, so a
+//!    typo matches ("Globexx" = "Globex") but a sister company does not ("Osprey Consulting"
+//!    is not "Osprey Construction").
 //!
 //! Domains are compared in their ASCII form (`bücher.de` = `xn--bcher-kva.de`). When several
 //! accounts are equally good the lead is `ambiguous` with the candidates listed, never guessed.
@@ -24,10 +25,45 @@ use leadrank_core::engine::facts::normalize_domain;
 use leadrank_core::{Account, Lead};
 use leadrank_facts::email::{self, EmailKind};
 
-use crate::text::{normalize_company, registrable_domain, to_ascii_domain, token_similarity};
+use crate::text::{normalize_company, registrable_domain, to_ascii_domain};
 
-/// Company-name similarity at or above which a name matches.
-pub const COMPANY_THRESHOLD: f64 = 0.92;
+/// Company-name similarity above which a name matches (see [`name_similarity`]).
+pub const COMPANY_THRESHOLD: f64 = 0.0;
+
+/// The shortest word in which [`name_similarity`] allows one typo.
+pub const TYPO_MIN_LEN: usize = 5;
+
+/// Similarity of two normalised company names in [0, 1], or 0 when they are not the same
+/// name. Same number of words (in order, or sorted), each pair equal or, for words of
+/// [`TYPO_MIN_LEN`] letters or more, one typo apart (insertion, deletion, substitution or
+/// transposition); the score is 1 - typos / letters. Names that differ only by spaces
+/// ("pay pal" = "paypal") score 0.95.
+pub fn name_similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let (ta, tb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    if ta.len() != tb.len() {
+        return if a.replace(' ', "") == b.replace(' ', "") { 0.95 } else { 0.0 };
+    }
+    let score = |x: &[&str], y: &[&str]| {
+        let (mut typos, mut letters) = (0usize, 0usize);
+        for (p, q) in x.iter().zip(y) {
+            let d = strsim::osa_distance(p, q);
+            let len = p.chars().count().max(q.chars().count());
+            if d > 1 || (d == 1 && len < TYPO_MIN_LEN) {
+                return 0.0;
+            }
+            typos += d;
+            letters += len;
+        }
+        if letters == 0 { 0.0 } else { 1.0 - typos as f64 / letters as f64 }
+    };
+    let (mut sa, mut sb) = (ta.clone(), tb.clone());
+    sa.sort_unstable();
+    sb.sort_unstable();
+    score(&ta, &tb).max(score(&sa, &sb))
+}
 
 /// How a lead was linked to an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -141,8 +177,8 @@ impl AccountMatcher {
         let c = n.chars().next()?;
         let mut best: Option<(f64, Vec<u32>)> = None;
         for name in self.names_by_initial.get(&c).into_iter().flatten() {
-            let s = token_similarity(&n, name);
-            if s < COMPANY_THRESHOLD {
+            let s = name_similarity(&n, name);
+            if s <= COMPANY_THRESHOLD {
                 continue;
             }
             let ids = self.by_name.get(name).cloned().unwrap_or_default();
@@ -292,6 +328,16 @@ mod tests {
         check(lead("", "", "Globexx"), Method::CompanyName, Some("A7"));
         check(lead("", "", "Bucher & Co"), Method::CompanyName, Some("A4"));
         check(lead("", "", "Umbrella"), Method::None, None);
+        // A sister company sharing the first word is not the same company.
+        let accts = vec![account("O1", "Osprey Construction", "osprey.com.br")];
+        let r = AccountMatcher::new(&accts).match_lead(&lead("a@gmail.com", "", "Osprey Consulting"));
+        assert_eq!(r.method, Method::None, "{r:?}");
+        assert_eq!(name_similarity("pay pal", "paypal"), 0.95);
+        assert_eq!(name_similarity("northwind traders", "traders northwind"), 1.0);
+        for (a, b) in [("pinnacle medical", "pinnacle media"), ("hawkspire", "hawkside"), ("silverstone", "silvershore"), ("acme", "acne")] {
+            assert_eq!(name_similarity(a, b), 0.0, "{a} / {b}");
+        }
+        assert!((name_similarity("alpine studio", "alpine studios") - (1.0 - 1.0 / 13.0)).abs() < 1e-9);
     }
 
     #[test]

@@ -218,7 +218,7 @@ impl Dataset {
             .map(|(i, lead)| {
                 let facts = LeadFacts::new(lead);
                 let key = account_key(lead, facts.corporate_domain());
-                let dup = DuplicateKeys::of(lead, key.as_deref());
+                let dup = DuplicateKeys::from_facts(&facts, key.as_deref());
                 Keys {
                     account: key.as_deref().map(|k| xxh3_128(k.as_bytes())),
                     email: dup.email.as_deref().map(|e| xxh3_128(e.as_bytes())),

@@ -347,7 +347,12 @@ fn eq_ci(got: &str, want: &str) -> bool {
 /// The first phrase found in `text` as whole words, with the evidence.
 fn contains_phrase(text: &str, phrases: &[String]) -> Option<String> {
     let words = format!(" {} ", normalize_phrase(text));
-    phrases.iter().find(|p| words.contains(&format!(" {p} "))).map(|p| format!("mentions \"{p}\""))
+    let bytes = words.as_bytes();
+    // A phrase counts only between spaces (whole words): "pipelines" is not "pipeline".
+    let whole = |p: &str| {
+        words.match_indices(p).any(|(i, _)| bytes[i - 1] == b' ' && bytes.get(i + p.len()) == Some(&b' '))
+    };
+    phrases.iter().find(|p| !p.is_empty() && whole(p)).map(|p| format!("mentions \"{p}\""))
 }
 
 /// Days since the Unix epoch of a UTC time (floor).

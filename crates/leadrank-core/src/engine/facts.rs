@@ -142,16 +142,22 @@ pub struct DuplicateKeys {
 impl DuplicateKeys {
     /// The duplicate keys of a lead.
     pub fn of(lead: &Lead, account_key: Option<&str>) -> Self {
+        Self::from_facts(&LeadFacts::new(lead), account_key)
+    }
+
+    /// The duplicate keys from a lead's facts (reusing its email classification).
+    pub fn from_facts(facts: &LeadFacts<'_>, account_key: Option<&str>) -> Self {
+        let lead = facts.lead();
         // An invalid address ("x@y", "n/a") says nothing about who the person is.
-        let email = lead
-            .email
-            .as_deref()
-            .filter(|e| email::classify(e).kind != EmailKind::Invalid)
-            .and_then(email::normalize_for_dedupe);
-        let name_in_account = match (account_key, names::normalize_full_name(lead.first_name.as_deref(), lead.last_name.as_deref())) {
-            (Some(k), Some(n)) => Some((k.to_string(), n)),
+        let email = match (facts.email_kind(), lead.email.as_deref()) {
+            (Some(kind), Some(e)) if kind != EmailKind::Invalid => email::normalize_for_dedupe(e),
             _ => None,
         };
+        let name_in_account =
+            match (account_key, names::normalize_full_name(lead.first_name.as_deref(), lead.last_name.as_deref())) {
+                (Some(k), Some(n)) => Some((k.to_string(), n)),
+                _ => None,
+            };
         DuplicateKeys { email, name_in_account }
     }
 }
