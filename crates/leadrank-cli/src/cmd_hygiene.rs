@@ -194,11 +194,16 @@ pub struct HygieneArgs {
     /// later events are ignored, and the Integrity cost is scored at T.
     #[arg(long)]
     as_of: Option<String>,
+    /// Count duplicate clusters with the fuzzy matcher of `dedupe` (built-in configuration)
+    /// instead of the SPEC duplicate keys (same valid email, or same name in one account).
+    #[arg(long)]
+    fuzzy: bool,
     /// Also write every rejected row to this file (stderr shows the first 50).
     #[arg(long)]
     rejects: Option<PathBuf>,
 }
 
+/// Runs `leadrank hygiene`: exit 0, or 1 when rows were rejected.
 pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     use leadrank_hygiene::report::{self as hreport, Check, Input, RejectedRow};
     use leadrank_hygiene::risk::{signals_of, EventView};
@@ -258,7 +263,12 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
             (Some(s), Some(b))
         }
     };
-    let clusters = hreport::duplicate_clusters(leads);
+    let clusters = if args.fuzzy {
+        let config = DedupeConfig::default_config();
+        Matcher::new(&config).run(&records_of(leads, &config)).clusters
+    } else {
+        hreport::duplicate_clusters(leads)
+    };
     let scores = dataset.score_all(&model, as_of, &|_| {});
     let mut report = hreport::report(&Input {
         leads,
@@ -293,16 +303,21 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
         ReportFormat::Json => {
-            let mut v = serde_json::to_value(&report)?;
-            if let serde_json::Value::Object(m) = &mut v {
-                m.insert("as_of".into(), as_of.to_string().into());
-                m.insert("model".into(), model.id().to_string().into());
-                m.insert("events".into(), args.events.is_some().into());
+            #[derive(serde::Serialize)]
+            struct Json<'a> {
+                as_of: String,
+                model: String,
+                events: bool,
+                /// `spec_keys` or `fuzzy`.
+                duplicates_by: &'static str,
+                #[serde(flatten)]
+                report: &'a leadrank_hygiene::report::HygieneReport,
             }
-            serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::from).and_then(|()| writeln!(out))
+            let doc = Json { as_of: as_of.to_string(), model: model.id().to_string(), events: args.events.is_some(), duplicates_by: if args.fuzzy { "fuzzy" } else { "spec_keys" }, report: &report };
+            serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::from).and_then(|()| writeln!(out))
         }
-        ReportFormat::Csv => write_hygiene_csv(&mut out, &report),
-        ReportFormat::Table => write!(out, "{}", hygiene_table(&report, &as_of.to_string(), args.events.is_some())),
+        ReportFormat::Csv => write_hygiene_csv(&mut out, &report, args.fuzzy),
+        ReportFormat::Table => write!(out, "{}", hygiene_table(&report, &as_of.to_string(), args.events.is_some(), args.fuzzy)),
     };
     match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -327,7 +342,7 @@ fn pct(share: f64) -> String {
 
 /// The CSV form: one row per field and check, then decay, consent, duplicates, risk and
 /// integrity rows in the same columns.
-fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneReport) -> std::io::Result<()> {
+fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneReport, fuzzy: bool) -> std::io::Result<()> {
     let n = r.leads;
     let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
     let row = |section: &str, field: &str, check: &str, kind: &str, count: u64, share: f64, examples: &[String]| {
@@ -348,7 +363,8 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
     rows.push(row("consent", "consent_at", "granted without consent_at", "suspicious", c.granted_without_time, share(c.granted_without_time), &[]));
     let u = &r.duplicates;
     let ex: Vec<String> = u.examples.iter().map(|c| c.join("+")).collect();
-    rows.push(row("duplicates", "record", "clusters (SPEC duplicate keys)", "duplicate", u.clusters, share(u.clusters), &ex));
+    let label = if fuzzy { "clusters (fuzzy matcher)" } else { "clusters (SPEC duplicate keys)" };
+    rows.push(row("duplicates", "record", label, "duplicate", u.clusters, share(u.clusters), &ex));
     rows.push(row("duplicates", "record", "records in clusters", "duplicate", u.records_in_clusters, u.share, &[]));
     rows.push(row("duplicates", "record", "redundant records", "duplicate", u.redundant_records, share(u.redundant_records), &[]));
     rows.push(row("risk", "lead", "high risk (>= 50)", "risk", r.risk.high, share(r.risk.high), &[]));
@@ -370,7 +386,7 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
 }
 
 /// The human table.
-fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, events: bool) -> String {
+fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, events: bool, fuzzy: bool) -> String {
     use comfy_table::{presets::UTF8_BORDERS_ONLY, Cell, CellAlignment, Table};
     let n = r.leads;
     let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
@@ -406,7 +422,8 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, event
     t.add_row(vec![Cell::new("granted without consent_at"), right(c.granted_without_time.to_string()), right(pct(share(c.granted_without_time))), Cell::new("")]);
     let u = &r.duplicates;
     let ex: Vec<String> = u.examples.iter().take(3).map(|c| c.join("+")).collect();
-    t.add_row(vec![Cell::new("duplicate clusters"), right(u.clusters.to_string()), right(String::new()), Cell::new(ex.join(", "))]);
+    let label = if fuzzy { "duplicate clusters (fuzzy)" } else { "duplicate clusters (SPEC keys)" };
+    t.add_row(vec![Cell::new(label), right(u.clusters.to_string()), right(String::new()), Cell::new(ex.join(", "))]);
     t.add_row(vec![Cell::new("records in clusters"), right(u.records_in_clusters.to_string()), right(pct(u.share)), Cell::new("")]);
     t.add_row(vec![Cell::new("redundant records"), right(u.redundant_records.to_string()), right(pct(share(u.redundant_records))), Cell::new("")]);
     t.add_row(vec![Cell::new("bot/spam risk high (>= 50)"), right(r.risk.high.to_string()), right(pct(share(r.risk.high))), Cell::new("")]);
@@ -452,6 +469,7 @@ pub struct MatchAccountsArgs {
     rejects: Option<PathBuf>,
 }
 
+/// Runs `leadrank match-accounts`: exit 0, or 1 when rows were rejected.
 pub fn match_accounts(args: MatchAccountsArgs) -> Result<ExitCode> {
     use leadrank_hygiene::account_match::{match_leads, Method};
     let started = std::time::Instant::now();

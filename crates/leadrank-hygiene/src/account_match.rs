@@ -106,6 +106,9 @@ pub struct AccountMatch {
     pub ambiguous_by: Option<Method>,
 }
 
+/// Candidate accounts (indexes) and their score, when a method found any.
+type Found = Option<(Vec<u32>, f64)>;
+
 /// Accounts indexed for matching.
 #[derive(Debug, Clone, Default)]
 pub struct AccountMatcher {
@@ -159,7 +162,7 @@ impl AccountMatcher {
 
     /// Candidates for a host: exact host first, else the registrable domain's parent account,
     /// else all accounts under that registrable domain.
-    fn by_domain(&self, host: &str) -> Option<(Vec<u32>, f64)> {
+    fn by_domain(&self, host: &str) -> Found {
         if let Some(v) = self.by_host.get(host) {
             return Some((v.clone(), 1.0));
         }
@@ -169,7 +172,7 @@ impl AccountMatcher {
         if parents.is_empty() { Some((v.iter().map(|(i, _)| *i).collect(), 0.9)) } else { Some((parents, 0.9)) }
     }
 
-    fn by_company(&self, company: &str) -> Option<(Vec<u32>, f64)> {
+    fn by_company(&self, company: &str) -> Found {
         let n = normalize_company(company);
         if let Some(v) = self.by_name.get(&n) {
             return Some((v.clone(), 1.0));
@@ -201,7 +204,7 @@ impl AccountMatcher {
             .and_then(|e| e.domain)
             .and_then(|d| comparable_domain(&d));
         let website = lead.domain.as_deref().and_then(comparable_domain);
-        let tries: [(Method, Option<(Vec<u32>, f64)>); 3] = [
+        let tries: [(Method, Found); 3] = [
             (Method::EmailDomain, email_host.and_then(|h| self.by_domain(&h))),
             (Method::Website, website.and_then(|h| self.by_domain(&h))),
             (Method::CompanyName, lead.company.as_deref().and_then(|c| self.by_company(c))),

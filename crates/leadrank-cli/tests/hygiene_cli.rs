@@ -1,0 +1,245 @@
+//! `leadrank hygiene` and `leadrank match-accounts` end to end, on small realistic files
+//! whose every figure is worked out by hand.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn leadrank(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_leadrank")).args(args).output().expect("runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write(dir: &Path, name: &str, body: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p.display().to_string()
+}
+
+// L1 clean; L2 free-mail, no phone or company, consent denied; L3 role address, invalid
+// phone, bounced; L4 a bot (disposable, gibberish, honeypot, unknown country, burst, curl-like
+// agent); L5 duplicate of L1 created in the future, consent without a time; L6 rejected
+// (employees "many"); L7 invalid email and an account missing from accounts.csv; L8 a GB
+// lead with a US number. L2, L7 and L8 sign up from one IP within 9 minutes.
+const LEADS: &str = "\
+lead_id,email,first_name,last_name,company,domain,account_id,employees,country,phone,phone_verified,consent,consent_at,created_at,honeypot
+L1,ada@acme.io,Ada,Lovelace,Acme,acme.io,A1,450,US,+1 650 253 0000,true,true,2026-01-01,2026-01-01,
+L2,bob@gmail.com,Bob,Stone,,,,12,FR,,false,false,,2026-02-01,
+L3,info@acme.io,Info,Desk,Acme,,A1,450,US,12345,,,,2026-02-01,
+L4,x@mailinator.com,Qwerty,Asdf,Zzz,,,5,Narnia,,,,,2026-03-01,http://spam
+L5,ada@acme.io,Ada,Lovelace,Acme,,A1,450,US,,,true,,2031-01-01,
+L6,cy@acme.io,Cy,Young,Acme,,A1,many,US,,,,,2026-02-01,
+L7,jane at acme.com,Jane,Doe,Globex,,A9,100,DE,+49 30 901820,,true,2026-03-01,2026-03-01,
+L8,raj@globex.com,Raj,Patel,Globex,,,300,GB,+1 650 253 0000,,true,2026-03-01,2026-03-01,
+";
+
+// e7 (a bounce of L1) is after the report time and is ignored; e11 shares the burst IP but
+// a page view is not a sign-up.
+const EVENTS: &str = r#"event_id,lead_id,type,occurred_at,url,properties
+e1,L4,form_submit,2026-06-01T10:00:00Z,,"{""user_agent"":""python-requests/2.31""}"
+e2,L4,form_submit,2026-06-01T10:00:10Z,,
+e3,L4,form_submit,2026-06-01T10:00:20Z,,
+e4,L4,form_submit,2026-06-01T10:00:30Z,,
+e5,L4,form_submit,2026-06-01T10:00:40Z,,
+e6,L3,email_bounce,2026-05-01T10:00:00Z,,
+e7,L1,email_bounce,2026-07-01T10:00:00Z,,
+e8,L2,form_submit,2026-06-10T10:00:00Z,,"{""ip"":""203.0.113.9""}"
+e9,L7,demo_request,2026-06-10T10:04:00Z,,"{""ip"":""203.0.113.9""}"
+e10,L8,trial_started,2026-06-10T10:09:00Z,,"{""ip"":""203.0.113.9""}"
+e11,L1,page_view,2026-06-10T10:00:00Z,https://acme.io/pricing,"{""ip"":""203.0.113.9"",""user_agent"":""Mozilla/5.0 (Macintosh) Safari/605.1.15""}"
+"#;
+
+const ACCOUNTS: &str = "account_id,name,domain\nA1,Acme Inc.,acme.io\nA2,Globex Corporation,globex.com\n";
+
+const AS_OF: &str = "2026-06-30T12:00:00Z";
+
+fn check<'a>(report: &'a Value, field: &str, check: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == field && c["check"].as_str().unwrap().starts_with(check))
+        .unwrap_or_else(|| panic!("no check {field} / {check}"))
+}
+
+fn count_and_examples(c: &Value) -> (u64, Vec<String>) {
+    (c["count"].as_u64().unwrap(), c["examples"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()).collect())
+}
+
+#[test]
+fn hygiene_json_counts_every_problem_with_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let events = write(dir.path(), "events.csv", EVENTS);
+    let accounts = write(dir.path(), "accounts.csv", ACCOUNTS);
+    let out = leadrank(&["hygiene", "--leads", &leads, "--events", &events, "--accounts", &accounts, "--as-of", AS_OF, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "a rejected row exits 1: {}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&format!("rejected {leads}:7:8: employees: 'many' is not an integer")), "{stderr}");
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((r["leads"].as_u64(), r["rejected_rows"].as_u64(), r["as_of"].as_str()), (Some(7), Some(1), Some(AS_OF)));
+
+    let expect = |field: &str, name: &str, count: u64, examples: &[&str]| {
+        let (c, e) = count_and_examples(check(&r, field, name));
+        assert_eq!((c, e.iter().map(String::as_str).collect::<Vec<_>>()), (count, examples.to_vec()), "{field} / {name}");
+    };
+    expect("email", "missing", 0, &[]);
+    expect("email", "invalid syntax", 1, &["L7"]);
+    expect("email", "disposable", 1, &["L4"]);
+    expect("email", "free-mail", 1, &["L2"]);
+    expect("email", "role address", 1, &["L3"]);
+    expect("phone", "missing", 3, &["L2", "L4", "L5"]);
+    expect("phone", "not valid for the country", 1, &["L3"]);
+    expect("phone", "prefix of another country", 1, &["L8"]);
+    expect("country", "not recognised", 1, &["L4"]);
+    expect("name", "gibberish", 1, &["L4"]);
+    expect("company", "missing", 1, &["L2"]);
+    expect("created_at", "in the future", 1, &["L5"]);
+    expect("honeypot", "filled", 1, &["L4"]);
+    expect("account_id", "not in the accounts file", 1, &["L7"]);
+    let (n, ex) = count_and_examples(check(&r, "employees", "not a number"));
+    assert_eq!(n, 1);
+    assert_eq!(ex, vec![format!("{leads}:7:8")]);
+    // Shares count the rejected row: 1 of 8.
+    assert_eq!(check(&r, "email", "invalid syntax")["share"].as_f64(), Some(0.125));
+
+    assert_eq!(r["decay"]["bounced_email"], 1, "L1's bounce is after --as-of");
+    assert_eq!(r["decay"]["invalid_phone"], 1);
+    assert_eq!(r["decay"]["decayed"], 1);
+    assert_eq!(r["decay"]["examples"], serde_json::json!(["L3"]));
+    assert_eq!(
+        (&r["consent"]["granted"], &r["consent"]["denied"], &r["consent"]["unknown"], &r["consent"]["granted_without_time"]),
+        (&Value::from(4), &Value::from(1), &Value::from(2), &Value::from(1))
+    );
+    assert_eq!(r["duplicates"]["clusters"], 1);
+    assert_eq!(r["duplicates"]["redundant_records"], 1);
+    assert_eq!(r["duplicates"]["examples"], serde_json::json!([["L1", "L5"]]));
+
+    assert_eq!((r["risk"]["high"].as_u64(), r["risk"]["medium"].as_u64()), (Some(1), Some(3)));
+    let reasons: Vec<(String, u64, Value)> = r["risk"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x[0].as_str().unwrap().to_string(), x[1].as_u64().unwrap(), x[2].clone()))
+        .collect();
+    let reason = |name: &str| reasons.iter().find(|x| x.0 == name).map(|x| (x.1, x.2.clone())).unwrap();
+    for bot in ["honeypot", "bot_user_agent", "form_burst", "disposable_domain", "gibberish_name"] {
+        assert_eq!(reason(bot), (1, serde_json::json!(["L4"])), "{bot}");
+    }
+    assert_eq!(reason("ip_burst"), (3, serde_json::json!(["L2", "L7", "L8"])));
+    assert_eq!(reason("country_phone_mismatch"), (1, serde_json::json!(["L8"])));
+
+    // Integrity: 7 leads x cap 15 = 105 possible; the rules missed are the checks above
+    // (3 without a corporate email, 4 without a valid phone, 3 without consent, 2 duplicates).
+    let i = &r["integrity"];
+    assert_eq!((i["possible"].as_i64(), i["earned"].as_i64(), i["lost"].as_i64()), (Some(105), Some(75), Some(30)));
+    assert_eq!(
+        i["rules_missed"],
+        serde_json::json!([["corporate_email", 3], ["phone_verified", 4], ["consent", 3], ["unique_record", 2]])
+    );
+    assert_eq!(i["penalties"], serde_json::json!([["personal_email", 1, -10], ["bounced_email", 1, -20], ["spam", 1, -30]]));
+}
+
+#[test]
+fn hygiene_csv_and_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let events = write(dir.path(), "events.csv", EVENTS);
+    let out = leadrank(&["hygiene", "--leads", &leads, "--events", &events, "--as-of", AS_OF, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let csv = text(&out.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "section,field,check,kind,count,share,examples");
+    assert!(lines.contains(&"field,phone,missing,missing,3,0.3750,L2;L4;L5"), "{csv}");
+    assert!(lines.contains(&"decay,record,bounced email or invalid phone,decayed,1,0.1429,L3"), "{csv}");
+    assert!(lines.contains(&"duplicates,record,clusters (SPEC duplicate keys),duplicate,1,0.1429,L1+L5"), "{csv}");
+    assert!(lines.contains(&"risk,lead,ip_burst,risk,3,0.4286,L2;L7;L8"), "{csv}");
+    assert!(lines.contains(&"integrity,points,lost of possible (cap 15 per lead),points,30,0.2857,"), "{csv}");
+    assert!(!csv.contains("account_id,not in the accounts file"), "no accounts file, no account check");
+
+    // The fuzzy matcher also finds L1 = L5 (same email and name).
+    let out = leadrank(&["hygiene", "--leads", &leads, "--as-of", AS_OF, "--format", "csv", "--fuzzy"]);
+    assert!(text(&out.stdout).contains("duplicates,record,clusters (fuzzy matcher),duplicate,1,0.1429,L1+L5"), "{}", text(&out.stdout));
+
+    let out = leadrank(&["hygiene", "--leads", &leads, "--as-of", AS_OF, "--format", "table"]);
+    let table = text(&out.stdout);
+    assert!(table.starts_with(&format!("Data quality of 7 leads (1 rows rejected), as of {AS_OF}")), "{table}");
+    assert!(table.contains("n/a (no --events)"), "{table}");
+    assert!(table.contains("penalty personal_email"), "{table}");
+}
+
+#[test]
+fn hygiene_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = write(dir.path(), "clean.csv", "lead_id,email\nL1,ada@acme.io\n");
+    let out = leadrank(&["hygiene", "--leads", &clean, "--as-of", AS_OF, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = leadrank(&["hygiene", "--leads", &clean, "--format", "xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = leadrank(&["hygiene", "--leads", &clean, "--as-of", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--as-of 'yesterday'"), "{}", text(&out.stderr));
+}
+
+const MATCH_LEADS: &str = "\
+lead_id,email,company,domain,account_id
+M1,jane@eu.acme.co.uk,,,
+M2,anna@xn--bcher-kva.de,,,
+M3,bob@gmail.com,\"ACME, Inc\",,
+M4,tom@gmail.com,Initech,,
+M5,sue@hotmail.com,,https://www.kangaroo.com.au/about,
+M6,li@lumen.photography,,,
+M7,kim@mailinator.com,Umbrella,,
+M8,hans@de.acme.com,,,
+M9,ada@acme.com,,,A1
+";
+
+const MATCH_ACCOUNTS: &str = "\
+account_id,name,domain
+A1,Acme Inc.,acme.com
+A2,Acme UK Ltd,acme.co.uk
+A3,Acme Deutschland GmbH,de.acme.com
+A4,Bücher & Co. KG,bücher.de
+A5,Kangaroo Logistics Pty Ltd,kangaroo.com.au
+A6,Lumen Studio,lumen.photography
+A7,Initech,
+A8,Initech LLC,initech.io
+";
+
+#[test]
+fn match_accounts_links_by_domain_website_and_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", MATCH_LEADS);
+    let accounts = write(dir.path(), "accounts.csv", MATCH_ACCOUNTS);
+    let out_path = dir.path().join("matches.csv");
+    let out = leadrank(&["match-accounts", "--leads", &leads, "--accounts", &accounts, "--out", &out_path.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&out_path).unwrap(),
+        "lead_id,account_id,method,score,candidates\n\
+         M1,A2,email_domain,0.900,A2\n\
+         M2,A4,email_domain,1.000,A4\n\
+         M3,A1,company_name,1.000,A1\n\
+         M4,,ambiguous,1.000,A7;A8\n\
+         M5,A5,website,1.000,A5\n\
+         M6,A6,email_domain,1.000,A6\n\
+         M7,,none,0.000,\n\
+         M8,A3,email_domain,1.000,A3\n"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("8 leads without an account_id (1 already had one), 8 accounts: 4 by email domain, 1 by website, 1 by company name, 1 ambiguous, 1 unmatched"),
+        "{stderr}"
+    );
+    let out = leadrank(&["match-accounts", "--leads", &leads, "--accounts", &accounts, "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[3]["method"], "ambiguous");
+    assert_eq!(v[3]["ambiguous_by"], "company_name");
+    assert_eq!(v[3]["candidates"], serde_json::json!(["A7", "A8"]));
+    let out = leadrank(&["match-accounts", "--leads", &leads]);
+    assert_eq!(out.status.code(), Some(2), "--accounts is required");
+}
