@@ -187,6 +187,10 @@ pub struct HygieneArgs {
     /// Accounts file (.csv or .jsonl): leads naming an unknown account are counted.
     #[arg(long)]
     accounts: Option<PathBuf>,
+    /// Consent records file (.csv or .jsonl): the latest `marketing` record sets a lead's
+    /// consent before coverage is counted.
+    #[arg(long)]
+    consents: Option<PathBuf>,
     /// Output format (default: table on a terminal, json otherwise).
     #[arg(long, value_enum)]
     format: Option<ReportFormat>,
@@ -216,6 +220,7 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
         leads: args.leads.clone(),
         events: args.events.clone(),
         accounts: args.accounts.clone(),
+        consents: args.consents.clone(),
         model: None,
         as_of: args.as_of.clone(),
         input_format: None,

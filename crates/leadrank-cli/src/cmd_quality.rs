@@ -15,6 +15,7 @@ use leadrank_core::engine::Dataset;
 use leadrank_core::{CompiledModel, Lead, Score};
 use leadrank_io::read::{LoadReport, RowError};
 use leadrank_io::read_outcomes::{read_maven_crm, read_outcomes, read_stages, read_table_with_columns};
+use leadrank_metrics::html;
 use leadrank_metrics::classify::{self, brier, confusion_at, decile_table, reliability, roc_auc, sigmoid};
 use leadrank_metrics::logistic::{fit, holdout_split, kfold, take_rows, FitOptions};
 use leadrank_metrics::proposal::{edit_model, propose, totals, RuleWeight};
@@ -30,6 +31,8 @@ const DAY: i64 = 86_400;
 pub enum ReportFormat {
     Table,
     Json,
+    /// One self-contained HTML page (inline CSS and SVG charts).
+    Html,
 }
 
 /// Inputs with optional leads (so an adapter can stand in for them).
@@ -44,6 +47,9 @@ pub struct HistoryInputs {
     /// Accounts file (.csv or .jsonl).
     #[arg(long)]
     accounts: Option<PathBuf>,
+    /// Consent records file (.csv or .jsonl); the latest `marketing` record sets a lead's consent.
+    #[arg(long)]
+    consents: Option<PathBuf>,
     /// Outcomes (opportunities) file: opportunity_id, lead_id/account_id, created_at, closed_at, status, amount, loss_reason.
     #[arg(long)]
     outcomes: Option<PathBuf>,
@@ -62,6 +68,7 @@ impl HistoryInputs {
             leads,
             events: self.events.clone(),
             accounts: self.accounts.clone(),
+            consents: self.consents.clone(),
             model,
             as_of: self.as_of.clone(),
             input_format: self.input_format,
@@ -86,6 +93,8 @@ pub struct ReportArgs {
     /// Breakdown: source, segment, decile, campaign, month, quarter, industry, country or any custom field.
     #[arg(long)]
     by: Option<String>,
+    /// table, json, or html (one self-contained page with charts; its volume and quality chart
+    /// compares the `--by` groups, or sources without `--by`).
     #[arg(long, value_enum, default_value = "table")]
     format: ReportFormat,
 }
@@ -279,11 +288,16 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let by = args.by.as_deref();
     let mut rejected = Vec::new();
     let mut load_rejects = 0;
-    let (rep, title) = if let Some(dir) = &args.maven_crm {
+    let (rep, chart, title) = if let Some(dir) = &args.maven_crm {
         let m = read_maven_crm(dir)?;
         rejected.extend(m.rejected);
         let obs = observations(&m.leads, None, None, by, i64::MAX);
-        (report::compute(&obs, &m.opportunities, None, by), format!("Maven CRM pipeline in {} (one lead per opportunity; not scored)", dir.display()))
+        let rep = report::compute(&obs, &m.opportunities, None, by);
+        let chart = chart_groups(&rep, args.format, by, || {
+            let obs = observations(&m.leads, None, None, Some("source"), i64::MAX);
+            report::compute(&obs, &m.opportunities, None, Some("source")).groups
+        });
+        (rep, chart, format!("Maven CRM pipeline in {} (one lead per opportunity; not scored)", dir.display()))
     } else {
         let as_of = parse_as_of(args.history.as_of.as_deref())?;
         let model = load_model(args.model.as_deref())?;
@@ -301,15 +315,36 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             None => None,
         };
         let obs = observations(&dataset.leads, Some(&scores), Some(&dataset), by, as_of.as_second());
-        (report::compute(&obs, &opps, stages.as_deref(), by), format!("{} leads scored with {} as of {as_of}", dataset.leads.len(), model.id()))
+        let rep = report::compute(&obs, &opps, stages.as_deref(), by);
+        let chart = chart_groups(&rep, args.format, by, || {
+            let obs = observations(&dataset.leads, Some(&scores), Some(&dataset), Some("source"), as_of.as_second());
+            report::compute(&obs, &opps, stages.as_deref(), Some("source")).groups
+        });
+        (rep, chart, format!("{} leads scored with {} as of {as_of}", dataset.leads.len(), model.id()))
     };
     print_rejects(&rejected);
     let mut out = std::io::stdout().lock();
     match args.format {
         ReportFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rep)?)?,
         ReportFormat::Table => write!(out, "{}", render_report(&rep, &title))?,
+        ReportFormat::Html => {
+            let (name, rows) = chart.unwrap_or_else(|| ("source".into(), Vec::new()));
+            write!(out, "{}", html::render(&rep, &title, Some((&name, &rows))))?
+        }
     }
     Ok(if rejected.is_empty() && load_rejects == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The groups the html page's volume and quality chart compares: the `--by` breakdown, or
+/// else the sources (computed by `by_source` only when html is asked for).
+fn chart_groups(rep: &Report, format: ReportFormat, by: Option<&str>, by_source: impl FnOnce() -> Vec<report::GroupRow>) -> Option<(String, Vec<report::GroupRow>)> {
+    if format != ReportFormat::Html {
+        return None;
+    }
+    Some(match by {
+        Some(b) => (b.to_string(), rep.groups.clone()),
+        None => ("source".to_string(), by_source()),
+    })
 }
 
 /// The report as text for a terminal.
@@ -765,7 +800,7 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
     let (table, rejected) = read_table_with_columns(&args.data, format)?;
     print_rejects(&rejected);
     let mut opts = LearnOptions { target: args.target.clone(), exclude: args.exclude.clone(), holdout: args.holdout, seed: args.seed, ..LearnOptions::default() };
-    for unknown in args.exclude.iter().filter(|e| !table.columns.contains(e)) {
+    if let Some(unknown) = args.exclude.iter().find(|e| !table.columns.contains(e)) {
         bail!("--exclude names '{unknown}', which is not a column of {}", args.data.display());
     }
     opts.missing.extend(args.missing.iter().map(|m| m.trim().to_string()));

@@ -97,6 +97,9 @@ pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, L
     if let Some(accounts) = &inputs.accounts {
         read::load_accounts(accounts, format_of(accounts, inputs.input_format)?, &mut builder, &mut report)?;
     }
+    if let Some(consents) = &inputs.consents {
+        read::load_consents(consents, format_of(consents, inputs.input_format)?, &mut builder, &mut report)?;
+    }
     if let Some(events) = &inputs.events {
         let bar = spinner("events", None);
         if let Some(len) = read::file_len(events) {
@@ -278,6 +281,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         leads,
         events: Some(args.dir.join("events.csv")),
         accounts: Some(args.dir.join("accounts.csv")),
+        consents: None,
         model: None,
         as_of: Some(as_of.to_string()),
         input_format: None,

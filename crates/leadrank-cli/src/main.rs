@@ -74,6 +74,10 @@ struct Inputs {
     /// Accounts file (.csv or .jsonl).
     #[arg(long)]
     accounts: Option<PathBuf>,
+    /// Consent records file (.csv or .jsonl): lead_id, purpose, status, source, at. The latest
+    /// `marketing` record of a lead replaces its `consent` and `consent_at`.
+    #[arg(long)]
+    consents: Option<PathBuf>,
     /// Model file (TOML); the built-in default model when absent.
     #[arg(long)]
     model: Option<PathBuf>,

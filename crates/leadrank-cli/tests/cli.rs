@@ -156,3 +156,40 @@ fn dedupe_writes_pairs_merged_leads_map_and_moves_events() {
     let ev = std::fs::read_to_string(out_dir.join("events.csv")).unwrap();
     assert!(ev.contains("e1,L1,page_view,2026-03-02T00:00:00Z,L2") && ev.contains("e2,L3,page_view,2026-03-02T00:00:00Z,\n"), "{ev}");
 }
+
+#[test]
+fn consents_file_sets_marketing_consent_from_the_latest_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let consents = write(
+        dir.path(),
+        "consents.csv",
+        "lead_id,purpose,status,source,at\n\
+         L1,marketing,granted,form,2026-01-10\n\
+         L2,marketing,granted,form,2026-01-10\n\
+         L2,marketing,withdrawn,email_link,2026-05-01T08:00:00Z\n\
+         L1,analytics,withdrawn,crm,2026-06-01\n\
+         L2,marketing,maybe,crm,2026-06-01\n\
+         L3,marketing,granted,form,2026-01-10\n",
+    );
+    let consent_fired = |args: &[&str]| -> Vec<bool> {
+        let out = leadrank(args);
+        text(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|s| s["reasons"].as_array().unwrap().iter().any(|r| r["rule"] == "consent"))
+            .collect()
+    };
+    let base = ["score", "--leads", &leads, "--as-of", "2026-06-30T12:00:00Z", "--format", "jsonl"];
+    assert_eq!(consent_fired(&base), vec![false, false], "no consent column and no records");
+    let with: Vec<&str> = base.iter().copied().chain(["--consents", &consents]).collect();
+    assert_eq!(consent_fired(&with), vec![true, false], "L1 granted; L2 granted then withdrawn");
+    let out = leadrank(&with);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&format!("rejected {consents}:6:3: status: 'maybe' is not a consent status (granted, withdrawn, denied)")), "{stderr}");
+    // L3 was rejected from the leads, so its consent record names an unknown lead.
+    assert!(stderr.contains(&format!("rejected {consents}:7:1: lead_id: lead_id 'L3' is not in the leads input")), "{stderr}");
+    let out = leadrank(&["explain", "L1", "--leads", &leads, "--consents", &consents, "--as-of", "2026-06-30T12:00:00Z"]);
+    assert!(text(&out.stdout).contains("Marketing consent"), "{}", text(&out.stdout));
+}

@@ -100,3 +100,39 @@ fn generated_history_reports_calibrates_and_backtests() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("become quality under B"), "{}", text(&out.stdout));
 }
+
+/// `report --format html` writes one self-contained page with three inline SVG charts, on
+/// generated history and on the Maven pipeline.
+#[test]
+fn report_html_is_one_page_with_three_charts() {
+    let check = |html: &str| {
+        assert!(html.starts_with("<!doctype html>"), "{}", &html[..html.len().min(200)]);
+        assert_eq!(html.matches("<svg").count(), 3, "three charts");
+        assert!(!html.contains("<script"), "no scripts");
+        assert!(!html.contains("<link") && !html.contains("src=\""), "no external resources");
+        assert!(html.trim_end().ends_with("</html>"));
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = leadrank(&["generate", "--leads", "1500", "--out", d, "--seed", "5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let f = |n: &str| format!("{d}/{n}");
+    let out = leadrank(&[
+        "report", "--format", "html", "--leads", &f("leads.csv"), "--events", &f("events.csv"), "--accounts", &f("accounts.csv"),
+        "--outcomes", &f("outcomes.csv"), "--as-of", "2026-06-30T12:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = text(&out.stdout);
+    check(&html);
+    assert!(html.contains("1500 leads scored"), "title");
+    assert!(html.contains("ROC AUC against won") && html.contains("overall "), "decile chart");
+    assert!(html.contains("Volume and quality by source") && html.contains("organic"), "source chart");
+
+    let Some(dir) = shared("maven_crm") else { return };
+    let out = leadrank(&["report", "--maven-crm", dir.to_str().unwrap(), "--by", "regional_office", "--format", "html"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = text(&out.stdout);
+    check(&html);
+    assert!(html.contains("63.15%"), "Maven win rate");
+    assert!(html.contains("Central") && html.contains("45.0 / "), "regions and median cycle");
+}

@@ -72,6 +72,45 @@ pub struct Account {
     pub tier: Option<String>,
 }
 
+/// The purpose whose latest consent record sets a lead's `consent` flag.
+pub const MARKETING_PURPOSE: &str = "marketing";
+
+/// The state a consent record puts a purpose in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentStatus {
+    Granted,
+    Withdrawn,
+    Denied,
+}
+
+impl ConsentStatus {
+    /// The name used in input files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentStatus::Granted => "granted",
+            ConsentStatus::Withdrawn => "withdrawn",
+            ConsentStatus::Denied => "denied",
+        }
+    }
+}
+
+/// One consent event for a lead and a purpose (consents input): consent is a history of
+/// records, not a flag. The latest `marketing` record decides the lead's `consent`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub lead_id: String,
+    /// Lower-cased: "marketing", "sales_contact", "analytics", ...
+    pub purpose: String,
+    pub status: ConsentStatus,
+    /// Where the record came from: form, import, crm, email_link, ...
+    pub source: Option<String>,
+    pub at: Timestamp,
+}
+
+/// The consent fields (consents input).
+pub const CONSENT_FIELDS: &[&str] = &["lead_id", "purpose", "status", "source", "at"];
+
 /// The type of a lead field, used to check model conditions and to parse custom fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -158,6 +197,8 @@ pub enum ValueError {
     NotJsonObject(String),
     #[error("'{0}' must be {1}")]
     OutOfRange(String, &'static str),
+    #[error("'{0}' is not a consent status (granted, withdrawn, denied)")]
+    NotConsentStatus(String),
 }
 
 /// Trims a value; `None` when it is empty.
@@ -237,6 +278,16 @@ fn utc_seconds_fast(b: &[u8]) -> Option<i64> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// Parses a consent status (granted, withdrawn, denied; any case); an empty value is absent.
+pub fn parse_consent_status(raw: &str) -> Result<Option<ConsentStatus>, ValueError> {
+    let Some(t) = non_empty(raw) else { return Ok(None) };
+    [ConsentStatus::Granted, ConsentStatus::Withdrawn, ConsentStatus::Denied]
+        .into_iter()
+        .find(|s| t.eq_ignore_ascii_case(s.as_str()))
+        .map(Some)
+        .ok_or_else(|| ValueError::NotConsentStatus(t.to_string()))
 }
 
 /// Splits a list value on ";" (CSV form), trimming entries and dropping empty ones.
@@ -387,6 +438,33 @@ pub fn event_from_pairs<'a>(
     })
 }
 
+/// Builds a consent record from named text values. Unknown names are ignored; the purpose
+/// is lower-cased.
+pub fn consent_from_pairs<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<ConsentRecord, FieldError> {
+    let (mut lead, mut purpose, mut status, mut source, mut at) = (None, None, None, None, None);
+    for (name, value) in pairs {
+        let wrap = |e| FieldError::new(name, e);
+        match name {
+            "lead_id" => lead = text(value),
+            "purpose" => purpose = non_empty(value).map(str::to_ascii_lowercase),
+            "status" => status = parse_consent_status(value).map_err(wrap)?,
+            "source" => source = text(value),
+            "at" => at = parse_time(value).map_err(wrap)?,
+            _ => {}
+        }
+    }
+    let missing = |f: &str| FieldError::new(f, ValueError::Missing);
+    Ok(ConsentRecord {
+        lead_id: lead.ok_or_else(|| missing("lead_id"))?,
+        purpose: purpose.ok_or_else(|| missing("purpose"))?,
+        status: status.ok_or_else(|| missing("status"))?,
+        source,
+        at: at.ok_or_else(|| missing("at"))?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,5 +513,37 @@ mod tests {
         assert_eq!(err.to_string(), "occurred_at: is required");
         let err = event_from_pairs([("properties", "[1]")]).unwrap_err();
         assert!(err.to_string().starts_with("properties: is not a JSON object"));
+    }
+
+    #[test]
+    fn consent_records_parse_and_report_bad_fields() {
+        let c = consent_from_pairs([
+            ("lead_id", " L1 "),
+            ("purpose", "Marketing"),
+            ("status", "WITHDRAWN"),
+            ("source", "email_link"),
+            ("at", "2026-03-02"),
+            ("note", "ignored"),
+        ])
+        .unwrap();
+        assert_eq!(c.lead_id, "L1");
+        assert_eq!(c.purpose, MARKETING_PURPOSE);
+        assert_eq!(c.status, ConsentStatus::Withdrawn);
+        assert_eq!(c.source.as_deref(), Some("email_link"));
+        assert_eq!(c.at.to_string(), "2026-03-02T00:00:00Z");
+        let c = consent_from_pairs([("lead_id", "L1"), ("purpose", "analytics"), ("status", "granted"), ("source", ""), ("at", "2026-03-02T10:00:00+02:00")]).unwrap();
+        assert_eq!((c.status, c.source, c.at.to_string()), (ConsentStatus::Granted, None, "2026-03-02T08:00:00Z".to_string()));
+        let err = consent_from_pairs([("lead_id", "L1"), ("purpose", "marketing"), ("status", "maybe"), ("at", "2026-03-02")]).unwrap_err();
+        assert_eq!(err.to_string(), "status: 'maybe' is not a consent status (granted, withdrawn, denied)");
+        let err = consent_from_pairs([("lead_id", "L1"), ("purpose", "marketing"), ("status", "denied"), ("at", "")]).unwrap_err();
+        assert_eq!(err.to_string(), "at: is required");
+        let err = consent_from_pairs([("lead_id", "L1"), ("purpose", "marketing"), ("status", "denied"), ("at", "soon")]).unwrap_err();
+        assert_eq!(err.to_string(), "at: 'soon' is not an RFC 3339 time or a YYYY-MM-DD date");
+        let err = consent_from_pairs([("lead_id", "L1"), ("status", "granted"), ("at", "2026-03-02")]).unwrap_err();
+        assert_eq!(err.to_string(), "purpose: is required");
+        let err = consent_from_pairs([("purpose", "marketing"), ("status", "granted"), ("at", "2026-03-02")]).unwrap_err();
+        assert_eq!(err.to_string(), "lead_id: is required");
+        let err = consent_from_pairs([("lead_id", "L1"), ("purpose", "marketing"), ("at", "2026-03-02")]).unwrap_err();
+        assert_eq!(err.to_string(), "status: is required");
     }
 }

@@ -290,3 +290,60 @@ fn grades_and_cells_follow_the_bands() {
     assert_eq!(gap.suggestions[0].gain, 15, "intent has 15 points of room under its cap");
     assert_eq!(gap.path, 1);
 }
+
+#[test]
+fn consent_rule_reads_the_latest_marketing_record() {
+    use leadrank_core::records::{consent_from_pairs, ConsentRecord};
+    let rec = |lead: &str, purpose: &str, status: &str, at: &str| -> ConsentRecord {
+        consent_from_pairs([("lead_id", lead), ("purpose", purpose), ("status", status), ("source", "form"), ("at", at)]).unwrap()
+    };
+    let model = default_model();
+    let leads = vec![
+        lead(&[("lead_id", "withdrawn"), ("consent", "yes")]),
+        lead(&[("lead_id", "regranted"), ("consent", "no")]),
+        lead(&[("lead_id", "analytics_only"), ("consent", "yes")]),
+        lead(&[("lead_id", "no_records"), ("consent", "yes")]),
+        lead(&[("lead_id", "tie"), ("consent", "no")]),
+    ];
+    let records = vec![
+        // Out of time order on purpose: the latest time wins, not the last row.
+        rec("withdrawn", "marketing", "withdrawn", "2026-05-01T00:00:00Z"),
+        rec("withdrawn", "marketing", "granted", "2026-01-01T00:00:00Z"),
+        rec("regranted", "marketing", "withdrawn", "2026-01-01"),
+        rec("regranted", "Marketing", "granted", "2026-04-01"),
+        rec("analytics_only", "analytics", "withdrawn", "2026-05-01"),
+        rec("analytics_only", "sales_contact", "denied", "2026-05-02"),
+        // Same time: the later row wins.
+        rec("tie", "marketing", "denied", "2026-03-01"),
+        rec("tie", "marketing", "granted", "2026-03-01"),
+    ];
+    let mut b = DatasetBuilder::new(&model);
+    for l in leads {
+        b.add_lead(l).unwrap();
+    }
+    for r in records {
+        b.add_consent(r).unwrap();
+    }
+    let err = b.add_consent(rec("NOPE", "marketing", "granted", "2026-03-01")).unwrap_err();
+    assert_eq!(err.to_string(), "lead_id 'NOPE' is not in the leads input");
+    let d = b.build();
+    assert_eq!(d.consents.len(), 8, "every record is kept, whatever its purpose");
+    let scores = d.score_all(&model, t(), &|_| {});
+    let fires = |i: usize| fired(&scores[i]).contains(&"consent");
+    assert!(!fires(0), "granted then withdrawn");
+    let at = |i: usize| d.consent_at(i, t()).map(|(granted, at)| (granted, at.to_string()));
+    assert_eq!(at(0), Some((false, "2026-05-01T00:00:00Z".into())));
+    assert!(fires(1), "withdrawn then granted");
+    assert_eq!(at(1), Some((true, "2026-04-01T00:00:00Z".into())));
+    assert!(fires(2), "records for other purposes change nothing");
+    assert_eq!((at(2), d.leads[2].consent), (None, Some(true)));
+    assert!(fires(3), "no records: the leads input's flag is used");
+    assert!(fires(4), "a tie in time goes to the later row");
+    // Scored before the withdrawal, the lead still had consent: records after T are unknown.
+    let before: Timestamp = "2026-04-15T00:00:00Z".parse().unwrap();
+    let early = d.score_all(&model, before, &|_| {});
+    assert!(fired(&early[0]).contains(&"consent"), "granted in January, withdrawn in May");
+    assert!(fired(&early[1]).contains(&"consent"), "regranted in April");
+    let earliest: Timestamp = "2025-12-01T00:00:00Z".parse().unwrap();
+    assert!(!fired(&d.score_all(&model, earliest, &|_| {})[1]).contains(&"consent"), "no record yet: the leads input's 'no'");
+}

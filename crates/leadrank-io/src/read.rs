@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use leadrank_core::engine::{DatasetBuilder, EventAdded};
 use leadrank_core::records::{
-    self, account_from_pairs, event_from_pairs, lead_from_pairs, FieldError, FieldType,
+    self, account_from_pairs, consent_from_pairs, event_from_pairs, lead_from_pairs, FieldError, FieldType,
 };
 use leadrank_core::CompiledModel;
 
@@ -82,6 +82,8 @@ pub struct LoadReport {
     pub events: u64,
     /// Events whose id was seen before (they count once).
     pub duplicate_events: u64,
+    /// Consent records accepted (all purposes).
+    pub consents: u64,
     pub rejected: Vec<RowError>,
 }
 
@@ -366,6 +368,29 @@ pub fn load_accounts(
         match builder.add_account(account) {
             Ok(()) => report.accounts += 1,
             Err(e) => report.rejected.push(row.error(&file, Some("account_id"), e.to_string())),
+        }
+    })
+}
+
+/// Reads consent records (lead_id, purpose, status, source, at) into `builder`, after the
+/// leads since each record names its lead.
+pub fn load_consents(
+    path: &Path,
+    format: InputFormat,
+    builder: &mut DatasetBuilder,
+    report: &mut LoadReport,
+) -> Result<(), ReadError> {
+    let file = path.display().to_string();
+    let required: &[&'static str] =
+        if format == InputFormat::Csv { &["lead_id", "purpose", "status", "at"] } else { &[] };
+    for_each_row(path, format, required, report, |row, report| {
+        let record = match consent_from_pairs(row.pairs()) {
+            Ok(c) => c,
+            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+        };
+        match builder.add_consent(record) {
+            Ok(()) => report.consents += 1,
+            Err(e) => report.rejected.push(row.error(&file, Some("lead_id"), e.to_string())),
         }
     })
 }

@@ -190,3 +190,60 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn consent_records_are_read_and_bad_rows_reported() {
+    use leadrank_io::read::load_consents;
+    let dir = tempfile::tempdir().unwrap();
+    let leads = file(&dir, "leads.csv", "lead_id,consent\nL1,yes\nL2,no\n");
+    let consents = file(
+        &dir,
+        "consents.csv",
+        "lead_id,purpose,status,source,at\n\
+         L1,marketing,granted,form,2026-01-01\n\
+         L1,marketing,maybe,form,2026-02-01\n\
+         NOPE,marketing,granted,crm,2026-02-01\n\
+         L1,marketing,withdrawn,email_link,2026-03-01T09:30:00Z\n\
+         L2,analytics,granted,,2026-03-01\n\
+         L2,marketing,granted,import,\n",
+    );
+    let model = default_model();
+    let mut b = DatasetBuilder::new(&model);
+    let mut report = LoadReport::default();
+    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
+    load_consents(&consents, InputFormat::Csv, &mut b, &mut report).unwrap();
+    let f = consents.display().to_string();
+    let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
+    assert_eq!(
+        got,
+        vec![
+            format!("{f}:3:3: status: 'maybe' is not a consent status (granted, withdrawn, denied)"),
+            format!("{f}:4:1: lead_id: lead_id 'NOPE' is not in the leads input"),
+            format!("{f}:7:5: at: is required"),
+        ]
+    );
+    assert_eq!(report.consents, 3);
+    let d = b.build();
+    let t: jiff::Timestamp = "2026-06-30T12:00:00Z".parse().unwrap();
+    let (granted, at) = d.consent_at(0, t).unwrap();
+    assert!(!granted, "withdrawn after granted");
+    assert_eq!(at.to_string(), "2026-03-01T09:30:00Z");
+    assert_eq!((d.consent_at(1, t), d.leads[1].consent), (None, Some(false)), "an analytics record leaves the flag alone");
+    assert_eq!(d.consents[2].source, None);
+
+    // JSON Lines: line numbers, no columns.
+    let jsonl = file(
+        &dir,
+        "consents.jsonl",
+        "{\"lead_id\": \"L2\", \"purpose\": \"marketing\", \"status\": \"granted\", \"at\": \"2026-04-01\"}\n\
+         {\"lead_id\": \"L2\", \"purpose\": \"marketing\", \"status\": \"perhaps\", \"at\": \"2026-04-02\"}\n",
+    );
+    let mut b = DatasetBuilder::new(&model);
+    let mut report = LoadReport::default();
+    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
+    load_consents(&jsonl, InputFormat::JsonLines, &mut b, &mut report).unwrap();
+    let g = jsonl.display().to_string();
+    let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
+    assert_eq!(got, vec![format!("{g}:2: status: 'perhaps' is not a consent status (granted, withdrawn, denied)")]);
+    assert_eq!(b.build().consent_at(1, "2026-06-30T12:00:00Z".parse().unwrap()).map(|c| c.0), Some(true));
+}

@@ -8,6 +8,7 @@
 //! * [`stats`]: medians and means.
 //! * [`logistic`]: L2-regularised logistic regression (Newton's method with an exact or
 //!   subsampled Hessian, parallel and deterministic), and k-fold / holdout splits.
+//! * [`html`]: the report as one self-contained HTML page (inline CSS and SVG charts).
 //! * [`report`]: the funnel and revenue metrics of SPEC section 6, the seeds' benchmarks and
 //!   the symptoms of poor lead quality of seed 001.
 //! * [`table`]: learning a readable points model (one rule per category or numeric band)
@@ -16,6 +17,7 @@
 //!   meaning, and the edit of a model file's TOML text that keeps its comments.
 
 pub mod classify;
+pub mod html;
 pub mod logistic;
 pub mod proposal;
 pub mod report;

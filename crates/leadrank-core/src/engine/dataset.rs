@@ -11,7 +11,7 @@ use super::project::{ProjectedEvent, Projector};
 use super::{score_lead, Score};
 use crate::model::compile::{TypeMatch, NON_ENGAGEMENT};
 use crate::model::CompiledModel;
-use crate::records::{Account, Event, Lead};
+use crate::records::{Account, ConsentRecord, ConsentStatus, Event, Lead, MARKETING_PURPOSE};
 
 /// Why a record was not added.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +44,7 @@ pub struct DatasetBuilder {
     projector: Projector,
     events: Vec<ProjectedEvent>,
     seen: FxHashSet<u128>,
+    consents: Vec<ConsentRecord>,
 }
 
 impl DatasetBuilder {
@@ -56,6 +57,7 @@ impl DatasetBuilder {
             projector: Projector::new(model),
             events: Vec::new(),
             seen: FxHashSet::default(),
+            consents: Vec::new(),
         }
     }
 
@@ -76,6 +78,18 @@ impl DatasetBuilder {
             return Err(LoadError::DuplicateAccount(account.account_id));
         }
         self.accounts.insert(account.account_id.clone(), account);
+        Ok(())
+    }
+
+    /// Adds a consent record (after the leads, since it names its lead); an unknown lead is
+    /// an error. When scoring at T, a lead's `consent` and `consent_at` come from its latest
+    /// `marketing` record at or before T (see [`Dataset::consent_at`]); records for other
+    /// purposes are kept in [`Dataset::consents`] without changing the score.
+    pub fn add_consent(&mut self, record: ConsentRecord) -> Result<(), LoadError> {
+        if !self.lead_index.contains_key(&record.lead_id) {
+            return Err(LoadError::UnknownLead(record.lead_id));
+        }
+        self.consents.push(record);
         Ok(())
     }
 
@@ -143,10 +157,13 @@ impl DatasetBuilder {
         self.leads.len()
     }
 
-    /// Finishes the dataset: groups events by lead and sorts each lead's events by time.
+    /// Finishes the dataset: applies the consent records (see [`Self::add_consent`]), groups
+    /// events by lead and sorts each lead's events by time.
     pub fn build(self) -> Dataset {
-        let DatasetBuilder { leads, lead_index: _, accounts, projector, mut events, seen, .. } = self;
+        let DatasetBuilder { leads, lead_index, accounts, projector, mut events, seen, consents } = self;
         drop(seen);
+        let marketing = marketing_consents(&lead_index, &consents);
+        drop(lead_index);
         let strings = &projector.strings;
         // Ties in time are broken by content, so the input order never shows in a score.
         events.par_sort_unstable_by(|a, b| {
@@ -162,8 +179,23 @@ impl DatasetBuilder {
         for i in 1..offsets.len() {
             offsets[i] += offsets[i - 1];
         }
-        Dataset { leads, accounts, events, offsets, projector }
+        Dataset { leads, accounts, events, offsets, projector, consents, marketing }
     }
+}
+
+/// Each lead's `marketing` consent records as (time, granted), sorted by time; records with
+/// the same time keep their input order, so the later row wins a tie.
+fn marketing_consents(index: &FxHashMap<String, u32>, consents: &[ConsentRecord]) -> FxHashMap<u32, Vec<(Timestamp, bool)>> {
+    let mut out: FxHashMap<u32, Vec<(Timestamp, bool)>> = FxHashMap::default();
+    for record in consents.iter().filter(|r| r.purpose == MARKETING_PURPOSE) {
+        if let Some(&idx) = index.get(&record.lead_id) {
+            out.entry(idx).or_default().push((record.at, record.status == ConsentStatus::Granted));
+        }
+    }
+    for records in out.values_mut() {
+        records.sort_by_key(|(at, _)| *at);
+    }
+    out
 }
 
 /// Leads, accounts and their projected events, ready to score at any time T.
@@ -173,6 +205,10 @@ pub struct Dataset {
     events: Vec<ProjectedEvent>,
     offsets: Vec<usize>,
     projector: Projector,
+    /// Every consent record added, in input order (all purposes).
+    pub consents: Vec<ConsentRecord>,
+    /// Marketing consent records per lead, by time (see [`Dataset::consent_at`]).
+    marketing: FxHashMap<u32, Vec<(Timestamp, bool)>>,
 }
 
 impl Dataset {
@@ -187,6 +223,16 @@ impl Dataset {
     /// The type of a projected event of this dataset ("" if unknown).
     pub fn event_type(&self, event: &ProjectedEvent) -> &str {
         self.projector.strings.get(event.type_id)
+    }
+
+    /// Lead number `idx`'s marketing consent as known at `as_of`: (granted, time) of its
+    /// latest `marketing` record at or before `as_of` (a later withdrawal turns consent off;
+    /// a tie in time goes to the later row). `None` when it has no such record: the leads
+    /// input's `consent` and `consent_at` then stand.
+    pub fn consent_at(&self, idx: usize, as_of: Timestamp) -> Option<(bool, Timestamp)> {
+        let records = self.marketing.get(&(idx as u32))?;
+        let known = records.partition_point(|(at, _)| *at <= as_of);
+        known.checked_sub(1).map(|i| (records[i].1, records[i].0))
     }
 
     /// Total number of (deduplicated) events.
@@ -263,6 +309,7 @@ impl Dataset {
         keys.iter()
             .enumerate()
             .map(|(i, k)| PopulationFacts {
+                consent: self.consent_at(i, as_of),
                 phone_valid: phone_valid.get(i).copied().flatten(),
                 duplicate: count(&email_count, k.email) > 1 || count(&name_count, k.name_in_account) > 1,
                 engaged_people: k.account.and_then(|a| engaged.get(&a).cloned()).unwrap_or_default(),

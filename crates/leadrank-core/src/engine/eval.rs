@@ -57,8 +57,14 @@ impl<'a> LeadContext<'a> {
                 },
                 LeadField::Phone => text(&lead.phone),
                 LeadField::PhoneVerified => lead.phone_verified.map(Val::Bool),
-                LeadField::Consent => lead.consent.map(Val::Bool),
-                LeadField::ConsentAt => lead.consent_at.map(Val::Time),
+                LeadField::Consent => match self.population.consent {
+                    Some((granted, _)) => Some(Val::Bool(granted)),
+                    None => lead.consent.map(Val::Bool),
+                },
+                LeadField::ConsentAt => match self.population.consent {
+                    Some((_, at)) => Some(Val::Time(at)),
+                    None => lead.consent_at.map(Val::Time),
+                },
                 LeadField::Source => text(&lead.source),
                 LeadField::Campaign => text(&lead.campaign),
                 LeadField::CreatedAt => lead.created_at.map(Val::Time),

@@ -128,6 +128,9 @@ pub struct PopulationFacts {
     /// Phone validity computed ahead for the whole batch (see [`super::Dataset::population`]);
     /// `None` means "work it out from the lead when needed".
     pub phone_valid: Option<bool>,
+    /// Marketing consent (granted, time) from the consent records known at T, which then
+    /// replaces the lead's `consent` and `consent_at`; `None` when there is no such record.
+    pub consent: Option<(bool, jiff::Timestamp)>,
 }
 
 /// The keys that decide duplicates (SPEC section 2).
