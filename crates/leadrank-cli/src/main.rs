@@ -12,6 +12,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// mimalloc: smaller per-allocation overhead than the system allocator for the millions of
+/// short strings a large leads file holds, and faster from many threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "leadrank", version, about = "Decide which B2B leads deserve a salesperson now, and explain why.")]
 struct Cli {
