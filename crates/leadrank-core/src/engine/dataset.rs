@@ -39,7 +39,7 @@ pub enum EventAdded {
 /// for ten million events), which is how ten million ids fit in memory.
 pub struct DatasetBuilder {
     leads: Vec<Lead>,
-    lead_index: FxHashMap<String, u32>,
+    lead_index: LeadIndex,
     accounts: FxHashMap<String, Account>,
     projector: Projector,
     events: Vec<ProjectedEvent>,
@@ -52,7 +52,7 @@ impl DatasetBuilder {
     pub fn new(model: &CompiledModel) -> Self {
         DatasetBuilder {
             leads: Vec::new(),
-            lead_index: FxHashMap::default(),
+            lead_index: LeadIndex::default(),
             accounts: FxHashMap::default(),
             projector: Projector::new(model),
             events: Vec::new(),
@@ -63,12 +63,12 @@ impl DatasetBuilder {
 
     /// Adds a lead; a lead id seen before is an error and the first one is kept.
     pub fn add_lead(&mut self, lead: Lead) -> Result<(), LoadError> {
-        if self.lead_index.contains_key(&lead.lead_id) {
+        if self.lead_index.get(&self.leads, &lead.lead_id).is_some() {
             return Err(LoadError::DuplicateLead(lead.lead_id));
         }
         let idx = u32::try_from(self.leads.len()).map_err(|_| LoadError::DuplicateLead(lead.lead_id.clone()))?;
-        self.lead_index.insert(lead.lead_id.clone(), idx);
         self.leads.push(lead);
+        self.lead_index.insert(&self.leads, idx);
         Ok(())
     }
 
@@ -86,7 +86,7 @@ impl DatasetBuilder {
     /// `marketing` record at or before T (see [`Dataset::consent_at`]); records for other
     /// purposes are kept in [`Dataset::consents`] without changing the score.
     pub fn add_consent(&mut self, record: ConsentRecord) -> Result<(), LoadError> {
-        if !self.lead_index.contains_key(&record.lead_id) {
+        if self.lead_index.get(&self.leads, &record.lead_id).is_none() {
             return Err(LoadError::UnknownLead(record.lead_id));
         }
         self.consents.push(record);
@@ -101,7 +101,7 @@ impl DatasetBuilder {
 
     /// The index of a lead id, for readers that project events themselves.
     pub fn lead_index(&self, lead_id: &str) -> Option<u32> {
-        self.lead_index.get(lead_id).copied()
+        self.lead_index.get(&self.leads, lead_id)
     }
 
     /// Adds an event. The first event with a given id counts; later ones are duplicates.
@@ -126,7 +126,7 @@ impl DatasetBuilder {
         url: Option<&str>,
         properties: Option<&serde_json::Map<String, serde_json::Value>>,
     ) -> Result<EventAdded, LoadError> {
-        let Some(&lead) = self.lead_index.get(lead_id) else {
+        let Some(lead) = self.lead_index.get(&self.leads, lead_id) else {
             return Err(LoadError::UnknownLead(lead_id.to_string()));
         };
         if !self.seen.insert(event_id_hash(event_id)) {
@@ -162,7 +162,7 @@ impl DatasetBuilder {
     pub fn build(self) -> Dataset {
         let DatasetBuilder { leads, lead_index, accounts, projector, mut events, seen, consents } = self;
         drop(seen);
-        let marketing = marketing_consents(&lead_index, &consents);
+        let marketing = marketing_consents(&leads, &lead_index, &consents);
         drop(lead_index);
         let strings = &projector.strings;
         // Ties in time are broken by content, so the input order never shows in a score.
@@ -183,12 +183,67 @@ impl DatasetBuilder {
     }
 }
 
+/// The population facts of a dataset at one time T, compactly (see [`Dataset::population`]).
+struct PopulationIndex {
+    duplicate: Vec<bool>,
+    account: Vec<Option<u128>>,
+    /// People engaged per account key hash, one count per model account window.
+    engaged: FxHashMap<u128, Vec<u32>>,
+    phone_valid: Vec<Option<bool>>,
+    as_of: Timestamp,
+}
+
+impl PopulationIndex {
+    /// The population facts of lead number `i`.
+    fn facts(&self, dataset: &Dataset, i: usize) -> PopulationFacts {
+        PopulationFacts {
+            duplicate: self.duplicate.get(i).copied().unwrap_or(false),
+            engaged_people: self
+                .account
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|a| self.engaged.get(&a).cloned())
+                .unwrap_or_default(),
+            phone_valid: self.phone_valid.get(i).copied().flatten(),
+            consent: dataset.consent_at(i, self.as_of),
+        }
+    }
+}
+
+/// Lead id -> lead number, holding only the numbers: the ids stay in the leads themselves,
+/// so a million leads need no second copy of their ids.
+#[derive(Default)]
+struct LeadIndex {
+    table: hashbrown::HashTable<u32>,
+}
+
+impl LeadIndex {
+    fn hash(id: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+    }
+
+    fn get(&self, leads: &[Lead], id: &str) -> Option<u32> {
+        self.table.find(Self::hash(id), |&i| leads[i as usize].lead_id == id).copied()
+    }
+
+    /// Adds lead number `idx` (already in `leads`) under its id.
+    fn insert(&mut self, leads: &[Lead], idx: u32) {
+        let hash = Self::hash(&leads[idx as usize].lead_id);
+        self.table.insert_unique(hash, idx, |&i| Self::hash(&leads[i as usize].lead_id));
+    }
+}
+
 /// Each lead's `marketing` consent records as (time, granted), sorted by time; records with
 /// the same time keep their input order, so the later row wins a tie.
-fn marketing_consents(index: &FxHashMap<String, u32>, consents: &[ConsentRecord]) -> FxHashMap<u32, Vec<(Timestamp, bool)>> {
+fn marketing_consents(
+    leads: &[Lead],
+    index: &LeadIndex,
+    consents: &[ConsentRecord],
+) -> FxHashMap<u32, Vec<(Timestamp, bool)>> {
     let mut out: FxHashMap<u32, Vec<(Timestamp, bool)>> = FxHashMap::default();
     for record in consents.iter().filter(|r| r.purpose == MARKETING_PURPOSE) {
-        if let Some(&idx) = index.get(&record.lead_id) {
+        if let Some(idx) = index.get(leads, &record.lead_id) {
             out.entry(idx).or_default().push((record.at, record.status == ConsentStatus::Granted));
         }
     }
@@ -250,6 +305,13 @@ impl Dataset {
     /// Keys are compared by 128-bit hashes (as event ids are), so a million leads need no
     /// second copy of their emails and names.
     pub fn population(&self, model: &CompiledModel, as_of: Timestamp) -> Vec<PopulationFacts> {
+        let index = self.population_index(model, as_of);
+        (0..self.leads.len()).map(|i| index.facts(self, i)).collect()
+    }
+
+    /// What [`Self::population`] needs, in compact form: per-lead facts are then made batch by
+    /// batch, so a million of them are never held at once.
+    fn population_index(&self, model: &CompiledModel, as_of: Timestamp) -> PopulationIndex {
         struct Keys {
             account: Option<u128>,
             email: Option<u128>,
@@ -304,17 +366,17 @@ impl Dataset {
                 (account, counts)
             })
             .collect();
-        let phone_valid = if model.uses_phone_validity() { self.phone_validity() } else { Vec::new() };
         let count = |map: &FxHashMap<u128, u32>, k: Option<u128>| k.and_then(|k| map.get(&k).copied()).unwrap_or(0);
-        keys.iter()
-            .enumerate()
-            .map(|(i, k)| PopulationFacts {
-                consent: self.consent_at(i, as_of),
-                phone_valid: phone_valid.get(i).copied().flatten(),
-                duplicate: count(&email_count, k.email) > 1 || count(&name_count, k.name_in_account) > 1,
-                engaged_people: k.account.and_then(|a| engaged.get(&a).cloned()).unwrap_or_default(),
-            })
-            .collect()
+        PopulationIndex {
+            duplicate: keys
+                .iter()
+                .map(|k| count(&email_count, k.email) > 1 || count(&name_count, k.name_in_account) > 1)
+                .collect(),
+            account: keys.iter().map(|k| k.account).collect(),
+            engaged,
+            phone_valid: if model.uses_phone_validity() { self.phone_validity() } else { Vec::new() },
+            as_of,
+        }
     }
 
     /// Phone validity of every lead with a phone. Numbers are checked grouped by country:
@@ -382,7 +444,7 @@ impl Dataset {
         batch: usize,
         sink: &mut dyn FnMut(Vec<Score>),
     ) {
-        let population = self.population(model, as_of);
+        let population = self.population_index(model, as_of);
         let batch = batch.max(1);
         let mut start = 0;
         while start < self.leads.len() {
@@ -390,7 +452,7 @@ impl Dataset {
             let scores: Vec<Score> = (start..end)
                 .into_par_iter()
                 .with_min_len(256)
-                .map(|i| self.score_index(model, i, as_of, &population[i]))
+                .map(|i| self.score_index(model, i, as_of, &population.facts(self, i)))
                 .collect();
             sink(scores);
             start = end;
