@@ -294,7 +294,7 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
             share: 0.0,
             examples: Vec::new(),
         };
-        for l in leads.iter().filter(|l| l.account_id.as_ref().is_some_and(|a| !dataset.accounts.contains_key(a))) {
+        for l in leads.iter().filter(|l| l.account_id.as_deref().is_some_and(|a| !dataset.accounts.contains_key(a))) {
             unknown.count += 1;
             if unknown.examples.len() < hreport::EXAMPLES {
                 unknown.examples.push(l.lead_id.clone());

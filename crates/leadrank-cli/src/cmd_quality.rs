@@ -233,10 +233,10 @@ fn quarter(ts: i64) -> String {
 /// The group of a lead for `--by`.
 fn group_of(lead: &Lead, by: &str, decile: Option<u8>) -> Option<String> {
     match by {
-        "source" => lead.source.clone(),
-        "campaign" => lead.campaign.clone(),
-        "industry" => lead.industry.clone(),
-        "country" => lead.country.clone(),
+        "source" => lead.source.as_deref().map(str::to_string),
+        "campaign" => lead.campaign.as_deref().map(str::to_string),
+        "industry" => lead.industry.as_deref().map(str::to_string),
+        "country" => lead.country.as_deref().map(str::to_string),
         "segment" => lead.employees.map(|e| leadrank_core::engine::facts::segment(e).to_string()),
         "decile" => decile.map(|d| format!("D{d:02}")),
         "month" => lead.created_at.map(|t| month(t.as_second())),
@@ -270,7 +270,7 @@ fn observations(leads: &[Lead], scores: Option<&[Score]>, dataset: Option<&Datas
             let kind = leadrank_core::engine::LeadFacts::new(lead).email_kind();
             LeadObs {
                 lead_id: lead.lead_id.clone(),
-                account_id: lead.account_id.clone(),
+                account_id: lead.account_id.as_deref().map(str::to_string),
                 group: by.and_then(|b| group_of(lead, b, deciles.as_ref().map(|d| d[i]))),
                 created_at: created,
                 score: scores.map(|s| f64::from(s[i].total)),

@@ -11,30 +11,30 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Lead {
     pub lead_id: String,
-    pub email: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    pub domain: Option<String>,
-    pub account_id: Option<String>,
-    pub industry: Option<String>,
+    pub email: Option<Box<str>>,
+    pub first_name: Option<Box<str>>,
+    pub last_name: Option<Box<str>>,
+    pub title: Option<Box<str>>,
+    pub company: Option<Box<str>>,
+    pub domain: Option<Box<str>>,
+    pub account_id: Option<Box<str>>,
+    pub industry: Option<Box<str>>,
     pub employees: Option<i64>,
     pub annual_revenue: Option<f64>,
-    pub country: Option<String>,
-    pub phone: Option<String>,
+    pub country: Option<Box<str>>,
+    pub phone: Option<Box<str>>,
     pub phone_verified: Option<bool>,
     pub consent: Option<bool>,
     pub consent_at: Option<Timestamp>,
-    pub source: Option<String>,
-    pub campaign: Option<String>,
+    pub source: Option<Box<str>>,
+    pub campaign: Option<Box<str>>,
     pub created_at: Option<Timestamp>,
     pub tech_stack: Vec<String>,
-    pub use_case: Option<String>,
+    pub use_case: Option<Box<str>>,
     pub budget_owner: Option<bool>,
     pub timeline_days: Option<i64>,
     pub contract_end: Option<Timestamp>,
-    pub honeypot: Option<String>,
+    pub honeypot: Option<Box<str>>,
     /// Columns the schema does not know, kept as text in input order (name, value).
     pub custom: Vec<(String, String)>,
 }
@@ -321,8 +321,8 @@ impl FieldError {
     }
 }
 
-fn text(v: &str) -> Option<String> {
-    non_empty(v).map(str::to_string)
+fn text<T: for<'a> From<&'a str>>(v: &str) -> Option<T> {
+    non_empty(v).map(T::from)
 }
 
 /// Builds a lead from named text values (a CSV row or a flattened JSON object).

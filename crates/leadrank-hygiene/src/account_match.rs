@@ -266,7 +266,7 @@ mod tests {
     }
 
     fn lead(email: &str, domain: &str, company: &str) -> Lead {
-        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+        let opt = |s: &str| (!s.is_empty()).then(|| Box::<str>::from(s));
         Lead { lead_id: "L1".into(), email: opt(email), domain: opt(domain), company: opt(company), ..Lead::default() }
     }
 

@@ -47,7 +47,7 @@ pub fn records_of(leads: &[Lead], config: &DedupeConfig) -> Vec<Record> {
 
 /// The text of a lead field or custom column, if present.
 pub fn lead_field_text(lead: &Lead, name: &str) -> Option<String> {
-    let s = |v: &Option<String>| v.clone();
+    let s = |v: &Option<Box<str>>| v.as_deref().map(str::to_string);
     match name {
         "lead_id" => Some(lead.lead_id.clone()),
         "email" => s(&lead.email),

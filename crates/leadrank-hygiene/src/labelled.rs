@@ -536,7 +536,7 @@ fn render(p: &Person, companies: &[(usize, Company)], rng: &mut Rng, corrupt: bo
             postcode = None;
         }
     }
-    let opt = |s: String| (!s.trim().is_empty()).then_some(s);
+    let opt = |s: String| (!s.trim().is_empty()).then(|| s.into_boxed_str());
     let mut custom = Vec::new();
     for (k, v) in [("street", street), ("city", city), ("postcode", postcode)] {
         if let Some(v) = v {
@@ -545,13 +545,13 @@ fn render(p: &Person, companies: &[(usize, Company)], rng: &mut Rng, corrupt: bo
     }
     Lead {
         lead_id: String::new(),
-        email,
+        email: email.map(Into::into),
         first_name: opt(first),
         last_name: opt(last),
-        company,
-        domain,
-        country,
-        phone,
+        company: company.map(Into::into),
+        domain: domain.map(Into::into),
+        country: country.map(Into::into),
+        phone: phone.map(Into::into),
         custom,
         ..Lead::default()
     }

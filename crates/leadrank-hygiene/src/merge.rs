@@ -65,7 +65,7 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     let mut recent = members.clone();
     recent.sort_by(|&a, &b| (get(b).created_at, b).cmp(&(get(a).created_at, a)));
     let by_recency = || recent.iter().map(|&i| get(i));
-    let first_text = |f: fn(&Lead) -> &Option<String>| by_recency().find_map(|l| f(l).clone());
+    let first_text = |f: fn(&Lead) -> &Option<Box<str>>| by_recency().find_map(|l| f(l).clone());
     let mut out = get(survivor).clone();
     // The first of the best kind in recency order wins.
     let best_email = recent

@@ -297,13 +297,13 @@ pub fn read_maven_crm(dir: &Path) -> Result<MavenCrm, ReadError> {
         let amount = if status == OppStatus::Won { value } else { list_price };
         let account_id = non_empty(&r[c_account]).map(str::to_string);
         let account = account_id.as_ref().and_then(|a| account_of.get(a)).map(|&k| &accounts.rows[k]);
-        let mut lead = Lead { lead_id: r[c_id].clone(), account_id: account_id.clone(), company: account_id.clone(), ..Lead::default() };
+        let mut lead = Lead { lead_id: r[c_id].clone(), account_id: account_id.clone().map(Into::into), company: account_id.clone().map(Into::into), ..Lead::default() };
         lead.created_at = created.and_then(|s| jiff::Timestamp::from_second(s).ok());
         if let Some(a) = account {
-            lead.industry = non_empty(&a[a_sector]).map(|s| if s == "technolgy" { "technology".to_string() } else { s.to_string() });
+            lead.industry = non_empty(&a[a_sector]).map(|s| if s == "technolgy" { "technology".into() } else { s.into() });
             lead.employees = parse_integer(&a[a_emp]).ok().flatten();
             lead.annual_revenue = parse_number(&a[a_rev]).ok().flatten().map(|m| m * 1e6);
-            lead.country = non_empty(&a[a_loc]).map(str::to_string);
+            lead.country = non_empty(&a[a_loc]).map(Into::into);
         }
         let mut custom = vec![("product".to_string(), product_name.clone())];
         if let Some(p) = product {

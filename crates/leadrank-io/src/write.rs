@@ -186,7 +186,7 @@ pub fn write_leads_csv(out: &mut dyn Write, leads: &[leadrank_core::Lead], custo
     let mut w = csv::Writer::from_writer(out);
     w.write_record(lead_header(custom))?;
     for l in leads {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let opt = |v: &Option<Box<str>>| v.as_deref().unwrap_or_default().to_string();
         let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
         let flag = |v: Option<bool>| v.map(|x| x.to_string()).unwrap_or_default();
         let time = |v: Option<jiff::Timestamp>| v.map(|x| x.to_string()).unwrap_or_default();

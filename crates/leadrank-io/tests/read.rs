@@ -128,8 +128,8 @@ fn lead_strategy() -> impl Strategy<Value = Lead> {
     )
         .prop_map(|(id, email, title, employees, consent, created, tech, seats)| Lead {
             lead_id: id,
-            email,
-            title,
+            email: email.map(Into::into),
+            title: title.map(Into::into),
             employees,
             consent,
             created_at: created.map(|s| jiff::Timestamp::from_second(s).unwrap()),

@@ -470,7 +470,7 @@ impl Dataset {
         let lead = &self.leads[idx];
         let ctx = LeadContext {
             facts: LeadFacts::new(lead),
-            account: lead.account_id.as_ref().and_then(|a| self.accounts.get(a)),
+            account: lead.account_id.as_deref().and_then(|a| self.accounts.get(a)),
             events: self.events_of(idx),
             strings: &self.projector.strings,
             population,

@@ -31,7 +31,7 @@ enum Val<'a> {
     List(&'a [String]),
 }
 
-fn text<'a>(s: &'a Option<String>) -> Option<Val<'a>> {
+fn text<'a, S: std::ops::Deref<Target = str>>(s: &'a Option<S>) -> Option<Val<'a>> {
     s.as_deref().map(|s| Val::Text(s.into()))
 }
 
