@@ -186,7 +186,8 @@ impl DatasetBuilder {
 /// The population facts of a dataset at one time T, compactly (see [`Dataset::population`]).
 struct PopulationIndex {
     duplicate: Vec<bool>,
-    account: Vec<Option<u128>>,
+    /// Account key hash per lead, 0 without one.
+    account: Vec<u128>,
     /// People engaged per account key hash, one count per model account window.
     engaged: FxHashMap<u128, Vec<u32>>,
     phone_valid: Vec<Option<bool>>,
@@ -201,9 +202,8 @@ impl PopulationIndex {
             engaged_people: self
                 .account
                 .get(i)
-                .copied()
-                .flatten()
-                .and_then(|a| self.engaged.get(&a).cloned())
+                .filter(|a| **a != 0)
+                .and_then(|a| self.engaged.get(a).cloned())
                 .unwrap_or_default(),
             phone_valid: self.phone_valid.get(i).copied().flatten(),
             consent: dataset.consent_at(i, self.as_of),
@@ -312,12 +312,14 @@ impl Dataset {
     /// What [`Self::population`] needs, in compact form: per-lead facts are then made batch by
     /// batch, so a million of them are never held at once.
     fn population_index(&self, model: &CompiledModel, as_of: Timestamp) -> PopulationIndex {
+        /// 128-bit key hashes, 0 for "no key" (xxh3 gives 0 with probability 2^-128).
         struct Keys {
-            account: Option<u128>,
-            email: Option<u128>,
-            name_in_account: Option<u128>,
+            account: u128,
+            email: u128,
+            name_in_account: u128,
             last_engagement: Option<i64>,
         }
+        let hash = |s: &str| xxh3_128(s.as_bytes()).max(1);
         let t = as_of.as_second();
         let keys: Vec<Keys> = self
             .leads
@@ -328,28 +330,27 @@ impl Dataset {
                 let key = account_key(lead, facts.corporate_domain());
                 let dup = DuplicateKeys::from_facts(&facts, key.as_deref());
                 Keys {
-                    account: key.as_deref().map(|k| xxh3_128(k.as_bytes())),
-                    email: dup.email.as_deref().map(|e| xxh3_128(e.as_bytes())),
-                    name_in_account: dup
-                        .name_in_account
-                        .as_ref()
-                        .map(|(k, n)| xxh3_128(format!("{k}\u{0}{n}").as_bytes())),
+                    account: key.as_deref().map_or(0, hash),
+                    email: dup.email.as_deref().map_or(0, hash),
+                    name_in_account: dup.name_in_account.as_ref().map_or(0, |(k, n)| hash(&format!("{k}\u{0}{n}"))),
                     last_engagement: self.last_engagement(i, t),
                 }
             })
             .collect();
-        let mut email_count: FxHashMap<u128, u32> = FxHashMap::default();
-        let mut name_count: FxHashMap<u128, u32> = FxHashMap::default();
+        // Duplicates: a key held by two leads or more, found by sorting (no hash maps).
+        let repeated = |pick: fn(&Keys) -> u128| -> Vec<u128> {
+            let mut all: Vec<u128> = keys.iter().map(pick).filter(|k| *k != 0).collect();
+            all.par_sort_unstable();
+            let mut out: Vec<u128> = all.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+            out.dedup();
+            out
+        };
+        let emails = repeated(|k| k.email);
+        let names = repeated(|k| k.name_in_account);
         let mut members: FxHashMap<u128, Vec<u32>> = FxHashMap::default();
         for (i, k) in keys.iter().enumerate() {
-            if let Some(e) = k.email {
-                *email_count.entry(e).or_default() += 1;
-            }
-            if let Some(n) = k.name_in_account {
-                *name_count.entry(n).or_default() += 1;
-            }
-            if let Some(a) = k.account {
-                members.entry(a).or_default().push(i as u32);
+            if k.account != 0 {
+                members.entry(k.account).or_default().push(i as u32);
             }
         }
         let windows = &model.account_windows;
@@ -366,13 +367,18 @@ impl Dataset {
                 (account, counts)
             })
             .collect();
-        let count = |map: &FxHashMap<u128, u32>, k: Option<u128>| k.and_then(|k| map.get(&k).copied()).unwrap_or(0);
+        let duplicate = keys
+            .iter()
+            .map(|k| {
+                (k.email != 0 && emails.binary_search(&k.email).is_ok())
+                    || (k.name_in_account != 0 && names.binary_search(&k.name_in_account).is_ok())
+            })
+            .collect();
+        let account = keys.iter().map(|k| k.account).collect();
+        drop(keys);
         PopulationIndex {
-            duplicate: keys
-                .iter()
-                .map(|k| count(&email_count, k.email) > 1 || count(&name_count, k.name_in_account) > 1)
-                .collect(),
-            account: keys.iter().map(|k| k.account).collect(),
+            duplicate,
+            account,
             engaged,
             phone_valid: if model.uses_phone_validity() { self.phone_validity() } else { Vec::new() },
             as_of,
