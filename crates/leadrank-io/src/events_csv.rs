@@ -45,15 +45,51 @@ pub fn load_events_csv(
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), ReadError> {
     let file_name = path.display().to_string();
-    let io_err = |source| ReadError::Io { path: path.to_path_buf(), source };
-    let mut file = File::open(path).map_err(|source| ReadError::Open { path: path.to_path_buf(), source })?;
     let threads = rayon::current_num_threads().max(1);
     let mut projectors: Vec<Projector> = (0..threads).map(|_| Projector::new(model)).collect();
     let mut remaps: Vec<Vec<u32>> = vec![Vec::new(); threads];
     let parse_properties_fully = model.uses_properties();
+    read_blocks(path, threads, report, |line| header(path, line), |cols, bytes, pieces, starts, report| {
+        let lead_of = |id: &str| builder.lead_index(id);
+        let outs: Vec<PieceOut> = pieces
+            .par_iter()
+            .zip(projectors.par_iter_mut())
+            .zip(starts.par_iter())
+            .map(|((range, projector), &first_line)| {
+                parse_piece(&bytes[range.clone()], first_line, cols, &file_name, projector, &lead_of, parse_properties_fully)
+            })
+            .collect();
+        for (i, out) in outs.into_iter().enumerate() {
+            builder.projector_mut().sync_ids(&projectors[i], &mut remaps[i]);
+            for (hash, mut event) in out.events {
+                remap_event(&mut event, &remaps[i]);
+                match builder.add_projected(hash, event) {
+                    EventAdded::Accepted => report.events += 1,
+                    EventAdded::Duplicate => report.duplicate_events += 1,
+                }
+            }
+            report.rejected.extend(out.errors);
+            progress(out.rows);
+        }
+    })
+}
 
+/// Reads a CSV file block by block. `parse_header` reads the header line; then `on_block`
+/// gets, for each block of whole records, its bytes, up to `threads` pieces of whole records
+/// and the line number each piece starts at. A record that never ends (an unclosed quote)
+/// is reported once and ends the read.
+pub(crate) fn read_blocks<H>(
+    path: &Path,
+    threads: usize,
+    report: &mut LoadReport,
+    parse_header: impl FnOnce(&[u8]) -> Result<H, ReadError>,
+    mut on_block: impl FnMut(&H, &[u8], &[std::ops::Range<usize>], &[u64], &mut LoadReport),
+) -> Result<(), ReadError> {
+    let io_err = |source| ReadError::Io { path: path.to_path_buf(), source };
+    let mut file = File::open(path).map_err(|source| ReadError::Open { path: path.to_path_buf(), source })?;
+    let mut parse_header = Some(parse_header);
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK * 2);
-    let mut columns: Option<Columns> = None;
+    let mut header: Option<H> = None;
     let mut next_line: u64 = 1;
     let mut eof = false;
     while !eof {
@@ -73,24 +109,26 @@ pub fn load_events_csv(
             break;
         }
         // The header comes first.
-        if columns.is_none() {
+        if header.is_none() {
             let Some(end) = record_end(&buf, 0) else {
                 if eof {
                     return Err(ReadError::Header { path: path.to_path_buf(), message: "the file has no complete header line".into() });
                 }
                 continue;
             };
-            columns = Some(header(path, &buf[..end])?);
+            if let Some(parse) = parse_header.take() {
+                header = Some(parse(&buf[..end])?);
+            }
             next_line += count_lines(&buf[..end]);
             buf.drain(..end);
         }
-        let Some(cols) = columns.as_ref() else { continue };
+        let Some(h) = header.as_ref() else { continue };
         // Everything up to the last record boundary is parsed now; the rest waits for more.
         let complete = if eof { buf.len() } else { last_record_end(&buf).unwrap_or(0) };
         if complete == 0 {
             if buf.len() > MAX_ROW_BYTES * 2 {
                 report.rejected.push(RowError {
-                    file: file_name.clone(),
+                    file: path.display().to_string(),
                     line: next_line,
                     column: None,
                     field: None,
@@ -108,27 +146,7 @@ pub fn load_events_csv(
             line += count_lines(&buf[p.clone()]);
         }
         next_line = line;
-        let lead_of = |id: &str| builder.lead_index(id);
-        let outs: Vec<PieceOut> = pieces
-            .par_iter()
-            .zip(projectors.par_iter_mut())
-            .zip(starts.par_iter())
-            .map(|((range, projector), &first_line)| {
-                parse_piece(&buf[range.clone()], first_line, cols, &file_name, projector, &lead_of, parse_properties_fully)
-            })
-            .collect();
-        for (i, out) in outs.into_iter().enumerate() {
-            builder.projector_mut().sync_ids(&projectors[i], &mut remaps[i]);
-            for (hash, mut event) in out.events {
-                remap_event(&mut event, &remaps[i]);
-                match builder.add_projected(hash, event) {
-                    EventAdded::Accepted => report.events += 1,
-                    EventAdded::Duplicate => report.duplicate_events += 1,
-                }
-            }
-            report.rejected.extend(out.errors);
-            progress(out.rows);
-        }
+        on_block(h, &buf[..complete], &pieces, &starts, report);
         buf.drain(..complete);
     }
     Ok(())
@@ -267,7 +285,7 @@ fn check_json_object(text: &str) -> Result<(), ValueError> {
     serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|e| ValueError::NotJsonObject(e.to_string()))
 }
 
-fn count_lines(bytes: &[u8]) -> u64 {
+pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
