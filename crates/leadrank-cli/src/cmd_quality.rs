@@ -24,6 +24,7 @@ use leadrank_metrics::table::{learn as learn_table, LearnOptions};
 
 use crate::commands::{exit_code, format_of, load, load_model, parse_as_of, report_rejects};
 use crate::{InputFormatArg, Inputs};
+use leadrank_metrics::fmt::{money, num, pct};
 
 const DAY: i64 = 86_400;
 
@@ -180,25 +181,6 @@ fn model_arg(raw: &str) -> Option<PathBuf> {
     (raw != "default").then(|| PathBuf::from(raw))
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map_or("n/a".into(), |v| format!("{:.2}%", v * 100.0))
-}
-
-fn num(v: Option<f64>, digits: usize) -> String {
-    v.map_or("n/a".into(), |v| format!("{v:.digits$}"))
-}
-
-fn money(v: f64) -> String {
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 { format!("-{out}") } else { out }
-}
 
 fn print_rejects(rejected: &[RowError]) {
     for r in rejected.iter().take(50) {

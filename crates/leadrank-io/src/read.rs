@@ -160,48 +160,11 @@ pub(crate) fn for_each_row(
                     }
                 }
                 let line = record.position().map_or(line, |p| p.line());
-                if record.len() != names.len() {
-                    report.rejected.push(RowError {
-                        file: file.clone(),
-                        line,
-                        column: None,
-                        field: None,
-                        message: format!("has {} fields but the header has {}", record.len(), names.len()),
-                    });
-                    continue;
+                match csv_row(&record, &names, line, &file) {
+                    Ok(Some(row)) => each(&row, report),
+                    Ok(None) => {}
+                    Err(e) => report.rejected.push(e),
                 }
-                if record.as_slice().len() > MAX_ROW_BYTES {
-                    report.rejected.push(RowError {
-                        file: file.clone(),
-                        line,
-                        column: None,
-                        field: None,
-                        message: format!("row is larger than {MAX_ROW_BYTES} bytes"),
-                    });
-                    continue;
-                }
-                let mut values = Vec::with_capacity(names.len());
-                let mut bad = None;
-                for (i, v) in record.iter().enumerate() {
-                    match std::str::from_utf8(v) {
-                        Ok(s) => values.push(s),
-                        Err(_) => {
-                            bad = Some(i);
-                            break;
-                        }
-                    }
-                }
-                if let Some(i) = bad {
-                    report.rejected.push(RowError {
-                        file: file.clone(),
-                        line,
-                        column: Some(i + 1),
-                        field: Some(names[i].clone()),
-                        message: "is not valid UTF-8".into(),
-                    });
-                    continue;
-                }
-                each(&Row { names: &names, values, line, csv: true }, report);
             }
         }
         InputFormat::JsonLines => {
@@ -355,6 +318,43 @@ pub fn load_leads(
     })
 }
 
+/// Checks one CSV record against the header and reads its fields as text: `Ok(None)` for a
+/// blank line, an error naming the line (and column) for a wrong field count, an over-long
+/// row or a field that is not UTF-8.
+fn csv_row<'a>(
+    record: &'a csv::ByteRecord,
+    names: &'a [String],
+    line: u64,
+    file: &str,
+) -> Result<Option<Row<'a>>, RowError> {
+    let plain = |message: String| RowError { file: file.to_string(), line, column: None, field: None, message };
+    if record.len() != names.len() {
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            return Ok(None);
+        }
+        return Err(plain(format!("has {} fields but the header has {}", record.len(), names.len())));
+    }
+    if record.as_slice().len() > MAX_ROW_BYTES {
+        return Err(plain(format!("row is larger than {MAX_ROW_BYTES} bytes")));
+    }
+    let mut values = Vec::with_capacity(names.len());
+    for (i, v) in record.iter().enumerate() {
+        match std::str::from_utf8(v) {
+            Ok(s) => values.push(s),
+            Err(_) => {
+                return Err(RowError {
+                    file: file.to_string(),
+                    line,
+                    column: Some(i + 1),
+                    field: Some(names[i].clone()),
+                    message: "is not valid UTF-8".into(),
+                });
+            }
+        }
+    }
+    Ok(Some(Row { names, values, line, csv: true }))
+}
+
 /// The CSV leads reader: blocks of rows parsed into leads on all cores, then added in file
 /// order (so "the first lead with an id wins" and line numbers are exactly those of a
 /// sequential read).
@@ -423,34 +423,14 @@ fn parse_lead_piece(
                 continue;
             }
         }
-        if record.len() != names.len() {
-            if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        let row = match csv_row(&record, names, line, file) {
+            Ok(Some(row)) => row,
+            Ok(None) => continue,
+            Err(e) => {
+                out.push((line, Err(e)));
                 continue;
             }
-            out.push((line, Err(plain(format!("has {} fields but the header has {}", record.len(), names.len())))));
-            continue;
-        }
-        if record.as_slice().len() > MAX_ROW_BYTES {
-            out.push((line, Err(plain(format!("row is larger than {MAX_ROW_BYTES} bytes")))));
-            continue;
-        }
-        let mut values = Vec::with_capacity(names.len());
-        let mut bad = None;
-        for (i, v) in record.iter().enumerate() {
-            match std::str::from_utf8(v) {
-                Ok(s) => values.push(s),
-                Err(_) => {
-                    bad = Some(i);
-                    break;
-                }
-            }
-        }
-        if let Some(i) = bad {
-            let row = Row { names, values: Vec::new(), line, csv: true };
-            out.push((line, Err(row.error(file, Some(&names[i]), "is not valid UTF-8".into()))));
-            continue;
-        }
-        let row = Row { names, values, line, csv: true };
+        };
         let result = lead_from_pairs(row.pairs())
             .and_then(|lead| check_custom(model, &lead).map(|()| lead))
             .map_err(|e| row.field_error(file, &e));

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::report::{BenchmarkCheck, GroupRow, Report};
+use crate::fmt::{money, num, pct};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -25,25 +26,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map_or("n/a".into(), |v| format!("{:.2}%", v * 100.0))
-}
-
-fn num(v: Option<f64>, digits: usize) -> String {
-    v.map_or("n/a".into(), |v| format!("{v:.digits$}"))
-}
-
-fn money(v: f64) -> String {
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 { format!("-{out}") } else { out }
-}
 
 /// Metrics where a value above the benchmark range is bad rather than good.
 const HIGHER_IS_WORSE: &[&str] = &["rejection_rate", "bounce_rate"];

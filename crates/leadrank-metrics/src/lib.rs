@@ -17,6 +17,7 @@
 //!   meaning, and the edit of a model file's TOML text that keeps its comments.
 
 pub mod classify;
+pub mod fmt;
 pub mod html;
 pub mod logistic;
 pub mod proposal;
