@@ -5,6 +5,7 @@
 
 mod cmd_hygiene;
 mod cmd_quality;
+mod cmd_serve;
 mod commands;
 
 use std::path::PathBuf;
@@ -52,6 +53,11 @@ enum Command {
     Hygiene(cmd_hygiene::HygieneArgs),
     /// Link leads without an account_id to accounts by email domain, website or company name.
     MatchAccounts(cmd_hygiene::MatchAccountsArgs),
+    /// Run the HTTP service: real-time scores, webhooks, API keys (SQLite or PostgreSQL).
+    Serve(cmd_serve::ServeArgs),
+    /// Create, list and revoke API keys of the service.
+    #[command(subcommand)]
+    Keys(cmd_serve::KeysCommand),
 }
 
 #[derive(Args)]
@@ -184,6 +190,8 @@ fn main() -> ExitCode {
         Command::Dedupe(a) => cmd_hygiene::dedupe(a),
         Command::Hygiene(a) => cmd_hygiene::hygiene(a),
         Command::MatchAccounts(a) => cmd_hygiene::match_accounts(a),
+        Command::Serve(a) => cmd_serve::serve(&a).map(|()| ExitCode::SUCCESS),
+        Command::Keys(k) => cmd_serve::keys_command(&k).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::eval::LeadContext;
 use super::facts::{account_key, DuplicateKeys, LeadFacts, PopulationFacts};
-use super::project::{ProjectedEvent, Projector};
+use super::project::{Interner, ProjectedEvent, Projector};
 use super::{score_lead, Score};
 use crate::model::compile::{TypeMatch, NON_ENGAGEMENT};
 use crate::model::CompiledModel;
@@ -166,12 +166,7 @@ impl DatasetBuilder {
         drop(lead_index);
         let strings = &projector.strings;
         // Ties in time are broken by content, so the input order never shows in a score.
-        events.par_sort_unstable_by(|a, b| {
-            (a.lead, a.at).cmp(&(b.lead, b.at)).then_with(|| {
-                (strings.get(a.type_id), strings.get(a.path_id), a.keys.map(|k| strings.get(k)))
-                    .cmp(&(strings.get(b.type_id), strings.get(b.path_id), b.keys.map(|k| strings.get(k))))
-            })
-        });
+        events.par_sort_unstable_by(|a, b| a.lead.cmp(&b.lead).then_with(|| event_order(strings, a, b)));
         let mut offsets = vec![0usize; leads.len() + 1];
         for e in &events {
             offsets[e.lead as usize + 1] += 1;
@@ -484,6 +479,15 @@ impl Dataset {
         };
         score_lead(model, &ctx)
     }
+}
+
+/// The order of one lead's events: by time, ties broken by content (type, path, counted
+/// property values), so that the input order never shows in a score.
+pub(crate) fn event_order(strings: &Interner, a: &ProjectedEvent, b: &ProjectedEvent) -> std::cmp::Ordering {
+    a.at.cmp(&b.at).then_with(|| {
+        (strings.get(a.type_id), strings.get(a.path_id), a.keys.map(|k| strings.get(k)))
+            .cmp(&(strings.get(b.type_id), strings.get(b.path_id), b.keys.map(|k| strings.get(k))))
+    })
 }
 
 /// The 128-bit hash that stands for an event id.

@@ -9,6 +9,7 @@
 pub mod dataset;
 pub(crate) mod eval;
 pub mod facts;
+pub mod live;
 pub mod project;
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use serde::{Serialize, Serializer};
 pub use dataset::{event_id_hash, Dataset, DatasetBuilder, EventAdded, LoadError};
 pub use eval::LeadContext;
 pub use facts::{LeadFacts, PopulationFacts};
+pub use live::LiveBook;
 pub use project::{remap_event, Interner, ProjectedEvent, Projector};
 
 use crate::model::CompiledModel;

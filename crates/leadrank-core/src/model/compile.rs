@@ -979,6 +979,31 @@ impl CompiledModel {
         self.rules.iter().any(|r| walk(&r.when))
     }
 
+    /// Every day count the model's conditions use (event windows, follow-ups, account
+    /// windows, `within_next_days`, `within_last_days`), in seconds, sorted and deduplicated.
+    /// A score can change with the passage of time only at an event or field time plus or
+    /// minus one of these (see [`crate::engine::live::LiveBook::next_change_after`]).
+    pub fn day_windows(&self) -> Vec<i64> {
+        fn walk(c: &Cond, out: &mut Vec<i64>) {
+            match c {
+                Cond::Value { op: Op::WithinNextDays(d) | Op::WithinLastDays(d), .. } => out.push(i64::from(*d) * DAY),
+                Cond::Value { .. } => {}
+                Cond::Events(e) => {
+                    out.extend(e.within_days.map(|d| i64::from(d) * DAY));
+                    out.extend(e.followed_by.map(|(_, d)| i64::from(d) * DAY));
+                }
+                Cond::AccountEngaged { days, .. } => out.push(i64::from(*days) * DAY),
+                Cond::Any(v) | Cond::All(v) => v.iter().for_each(|c| walk(c, out)),
+                Cond::Not(inner) => walk(inner, out),
+            }
+        }
+        let mut out = vec![0];
+        self.rules.iter().for_each(|r| walk(&r.when, &mut out));
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Whether any rule reads event properties (readers may skip parsing them otherwise).
     pub fn uses_properties(&self) -> bool {
         !self.distinct_properties.is_empty() || self.event_filters.iter().any(|f| !f.properties.is_empty())

@@ -1,0 +1,185 @@
+//! `leadrank serve` and `leadrank keys`: the service and its API keys.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use leadrank_server::{keys, Limits, ServeOptions};
+use leadrank_store::Store;
+use tokio_util::sync::CancellationToken;
+
+/// Database option shared by `serve` and `keys`.
+#[derive(Args, Clone)]
+pub struct DbArg {
+    /// SQLite file, or a postgres:// URL.
+    #[arg(long, default_value = "./leadrank.db")]
+    db: String,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Load generated demo data into an empty database and print an admin key.
+    #[arg(long)]
+    demo: bool,
+    /// Number of demo leads.
+    #[arg(long, default_value_t = 2000)]
+    demo_leads: usize,
+    /// Requests handled at once before new ones get 429.
+    #[arg(long, default_value_t = 512)]
+    max_concurrency: usize,
+    /// Longest a request may take, in seconds.
+    #[arg(long, default_value_t = 30)]
+    request_timeout: u64,
+}
+
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Create an API key; it is shown once and stored hashed.
+    Create {
+        #[command(flatten)]
+        db: DbArg,
+        /// A name to recognise the key by.
+        #[arg(long)]
+        name: String,
+        /// Comma-separated scopes: ingest, read, admin (admin includes the others).
+        #[arg(long)]
+        scopes: String,
+    },
+    /// List keys (never their secrets).
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Revoke a key by id.
+    Revoke {
+        #[command(flatten)]
+        db: DbArg,
+        id: String,
+    },
+}
+
+/// Opens the store named by `--db` and migrates it.
+async fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        Arc::new(leadrank_store_postgres::PostgresStore::connect(db).await.context("connecting to PostgreSQL")?)
+    } else {
+        Arc::new(
+            leadrank_store_sqlite::SqliteStore::open(Path::new(db))
+                .await
+                .with_context(|| format!("opening SQLite database {db}"))?,
+        )
+    };
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    runtime()?.block_on(async {
+        let store = open_store(&args.db.db).await?;
+        let shutdown = CancellationToken::new();
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            stop.cancel();
+        });
+        let options = ServeOptions {
+            addr: args.addr,
+            limits: Limits {
+                concurrency: args.max_concurrency,
+                timeout: std::time::Duration::from_secs(args.request_timeout),
+            },
+            webhooks: true,
+            demo_leads: args.demo.then_some(args.demo_leads),
+        };
+        leadrank_server::serve(store, options, shutdown, |ready| {
+            println!("leadrank listening on http://{} with {} leads", ready.addr, ready.leads);
+            if let Some(key) = &ready.demo_key {
+                println!("demo admin key (shown once): {key}");
+                println!("try: curl -H 'Authorization: Bearer {key}' 'http://{}/v1/leads?quality=true&limit=10'", ready.addr);
+            }
+        })
+        .await
+    })
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// `leadrank keys ...`.
+pub fn keys_command(cmd: &KeysCommand) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        match cmd {
+            KeysCommand::Create { db, name, scopes } => {
+                let scopes = keys::parse_scopes(scopes).map_err(|e| anyhow::anyhow!("--scopes: {e}"))?;
+                if name.trim().is_empty() {
+                    bail!("--name: give the key a name");
+                }
+                let store = open_store(&db.db).await?;
+                let now = jiff::Timestamp::now();
+                let (key, secret) = keys::create(store.as_ref(), name.trim(), &scopes, now).await?;
+                let list: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
+                store
+                    .audit(&leadrank_store::AuditEntry {
+                        at: now,
+                        actor: "cli".into(),
+                        action: "key.create".into(),
+                        detail: format!("{} ({})", key.id, list.join(",")),
+                    })
+                    .await?;
+                println!("{secret}");
+                eprintln!("key {} ({}) created; it is shown once, store it now", key.id, list.join(","));
+            }
+            KeysCommand::List { db } => {
+                let store = open_store(&db.db).await?;
+                for k in store.keys().await? {
+                    let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();
+                    let revoked = k.revoked_at.map_or(String::new(), |t| format!(" revoked {t}"));
+                    println!("{}\t{}\t{}\t{}{revoked}", k.id, k.name, scopes.join(","), k.created_at);
+                }
+            }
+            KeysCommand::Revoke { db, id } => {
+                let store = open_store(&db.db).await?;
+                let now = jiff::Timestamp::now();
+                store.revoke_key(id, now).await.with_context(|| format!("revoking key {id}"))?;
+                store
+                    .audit(&leadrank_store::AuditEntry { at: now, actor: "cli".into(), action: "key.revoke".into(), detail: id.clone() })
+                    .await?;
+                eprintln!("key {id} revoked");
+            }
+        }
+        Ok(())
+    })
+}

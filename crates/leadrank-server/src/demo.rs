@@ -1,0 +1,48 @@
+//! Demo data for `leadrank serve --demo`: generated leads, accounts and events (as of now),
+//! loaded through the same service operations the API uses.
+
+use std::path::Path;
+
+use anyhow::Context;
+use leadrank_core::records::{account_from_pairs, event_from_pairs, lead_from_pairs};
+
+use crate::service::Service;
+
+fn read_rows(path: &Path, mut each: impl FnMut(&[(&str, &str)]) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let headers = reader.headers()?.clone();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.with_context(|| format!("{}: row {}", path.display(), i + 2))?;
+        let pairs: Vec<(&str, &str)> = headers.iter().zip(row.iter()).collect();
+        each(&pairs).with_context(|| format!("{}: line {}", path.display(), i + 2))?;
+    }
+    Ok(())
+}
+
+/// Generates `leads` demo leads (with accounts and events up to now) and loads them, unless
+/// the database already has leads. Returns the number of leads loaded.
+pub async fn load(service: &Service, leads: usize, seed: u64) -> anyhow::Result<usize> {
+    if service.live_read().book.lead_count() > 0 {
+        return Ok(0);
+    }
+    let dir = tempfile::tempdir()?;
+    let opts = leadrank_synth::GenerateOptions { leads, seed, as_of: service.clock.now() };
+    leadrank_synth::generate(&opts, dir.path(), &mut |_| {})?;
+    let mut accounts = Vec::new();
+    read_rows(&dir.path().join("accounts.csv"), |p| Ok(accounts.push(account_from_pairs(p.iter().copied())?)))?;
+    for chunk in accounts.chunks(500) {
+        service.upsert_accounts(chunk.to_vec()).await?;
+    }
+    let mut all = Vec::new();
+    read_rows(&dir.path().join("leads.csv"), |p| Ok(all.push(lead_from_pairs(p.iter().copied())?)))?;
+    let count = all.len();
+    for chunk in all.chunks(500) {
+        service.upsert_leads(chunk.to_vec()).await?;
+    }
+    let mut events = Vec::new();
+    read_rows(&dir.path().join("events.csv"), |p| Ok(events.push(event_from_pairs(p.iter().copied())?)))?;
+    for chunk in events.chunks(500) {
+        service.ingest_events(chunk.to_vec()).await?;
+    }
+    Ok(count)
+}

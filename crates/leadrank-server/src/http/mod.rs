@@ -1,0 +1,170 @@
+//! The HTTP API (JSON under `/v1`, documented at `/openapi.json`).
+
+mod admin;
+pub mod body;
+mod ingest;
+pub mod problem;
+mod read;
+pub mod records;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{BoxError, Router};
+use leadrank_store::{ApiKey, Scope};
+use tower::ServiceBuilder;
+
+use crate::service::Service;
+use problem::{Problem, REQUEST_ID};
+
+/// Limits that protect the service.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Requests handled at once before new ones get 429.
+    pub concurrency: usize,
+    /// Longest a request may take.
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { concurrency: 512, timeout: Duration::from_secs(30) }
+    }
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    pub service: Arc<Service>,
+    /// Dispatcher statistics for /metrics and the webhooks list.
+    pub webhook_stats: Option<Arc<leadrank_webhooks::Stats>>,
+}
+
+/// Largest batch of records per request.
+pub const MAX_BATCH: usize = 500;
+const KB: usize = 1024;
+
+/// The router with every route, limit and middleware.
+pub fn router(state: AppState, limits: &Limits) -> Router {
+    let v1 = Router::new()
+        .route("/leads", post(ingest::leads).layer(DefaultBodyLimit::max(2048 * KB)).get(read::list_leads))
+        .route("/leads/{lead_id}", get(read::lead))
+        .route("/leads/{lead_id}/score", get(read::score))
+        .route("/leads/{lead_id}/history", get(read::history))
+        .route("/accounts", post(ingest::accounts).layer(DefaultBodyLimit::max(1024 * KB)))
+        .route("/accounts/{account_id}", get(read::account))
+        .route("/events", post(ingest::events).layer(DefaultBodyLimit::max(512 * KB)))
+        .route("/consents", post(ingest::consents).layer(DefaultBodyLimit::max(512 * KB)))
+        .route("/models", post(admin::upload_model).layer(DefaultBodyLimit::max(256 * KB)).get(admin::list_models))
+        .route("/models/activation", get(admin::activation))
+        .route("/models/diff", get(admin::diff_models))
+        .route("/models/{id}", get(admin::get_model))
+        .route("/models/{id}/activate", post(admin::activate_model))
+        .route("/webhooks", post(admin::add_webhook).get(admin::list_webhooks))
+        .route("/webhooks/{id}", delete(admin::delete_webhook))
+        .route("/webhooks/{id}/deliveries", get(admin::webhook_deliveries))
+        .route("/privacy/export", post(admin::export))
+        .route("/privacy/erase", post(admin::erase))
+        .route("/audit", get(admin::audit_log))
+        .route("/keys", post(admin::create_key).get(admin::list_keys))
+        .route("/keys/{id}", delete(admin::revoke_key))
+        .layer(DefaultBodyLimit::max(64 * KB));
+    let overload = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|e: BoxError| async move {
+            if e.is::<tower::timeout::error::Elapsed>() {
+                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took too long")
+            } else if e.is::<tower::load_shed::error::Overloaded>() {
+                Problem { retry_after: Some(1), ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "overloaded", "too many requests at once; retry later") }
+            } else {
+                Problem::internal(&e)
+            }
+        }))
+        .load_shed()
+        .concurrency_limit(limits.concurrency)
+        .timeout(limits.timeout);
+    Router::new()
+        .nest("/v1", v1)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(read::ready))
+        .route("/metrics", get(read::metrics))
+        .route("/openapi.json", get(read::openapi))
+        .fallback(|| async { Problem::not_found("route") })
+        .layer(overload)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Gives each request an id (kept from `x-request-id` when sane), records metrics and a
+/// log line without personal data (route template, status, latency).
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .map_or_else(|| hex::encode(rand::random::<[u8; 8]>()), str::to_string);
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let method = req.method().to_string();
+    let started = Instant::now();
+    let mut resp = REQUEST_ID.scope(id.clone(), next.run(req)).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let status = resp.status().as_u16();
+    state.service.metrics.request(&method, &route, status, seconds);
+    tracing::info!(request_id = %id, %method, %route, status, ms = seconds * 1000.0, "request");
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    resp
+}
+
+/// The API key of the request, checked.
+pub struct Caller(pub ApiKey);
+
+impl Caller {
+    /// 403 unless the key has `scope`.
+    pub fn require(&self, scope: Scope) -> Result<(), Problem> {
+        if crate::keys::grants(&self.0, scope) {
+            Ok(())
+        } else {
+            Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", format!("this API key lacks the '{}' scope", scope.as_str())))
+        }
+    }
+
+    /// The key id, for the audit log.
+    pub fn actor(&self) -> String {
+        format!("key:{}", self.0.id)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let unauthorized = |detail: &str| {
+            let mut p = Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail);
+            p.pointer = Some("/headers/authorization".into());
+            p
+        };
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Err(unauthorized("an API key is required: Authorization: Bearer lr_..."));
+        };
+        let presented = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).unwrap_or("");
+        match crate::keys::verify(state.service.store.as_ref(), presented).await {
+            Ok(Some(key)) => Ok(Caller(key)),
+            Ok(None) => Err(unauthorized("the API key is unknown, malformed or revoked")),
+            Err(e) => Err(Problem::internal(&e)),
+        }
+    }
+}
+
+/// A 200 JSON response.
+pub(crate) fn json(value: serde_json::Value) -> Response {
+    (StatusCode::OK, axum::Json(value)).into_response()
+}

@@ -1,0 +1,104 @@
+//! Errors as `application/problem+json` (RFC 9457) with the request id and, where a field
+//! is at fault, its JSON pointer.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+tokio::task_local! {
+    /// The id of the request being handled (set by the request-id middleware).
+    pub static REQUEST_ID: String;
+}
+
+/// The current request id, or "-" outside a request.
+pub fn request_id() -> String {
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".into())
+}
+
+/// A problem response.
+#[derive(Debug)]
+pub struct Problem {
+    pub status: StatusCode,
+    /// Short machine code, e.g. "unknown_field"; the problem type is `about:blank#<code>`.
+    pub code: &'static str,
+    pub detail: String,
+    /// JSON pointer of the offending field in the request body or query.
+    pub pointer: Option<String>,
+    /// Extra members (e.g. model file errors).
+    pub extra: Option<serde_json::Value>,
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    /// A problem with a status, a code and a detail.
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Problem { status, code, detail: detail.into(), pointer: None, extra: None, retry_after: None }
+    }
+
+    /// 400 about one field.
+    pub fn field(code: &'static str, pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        Problem { pointer: Some(pointer.into()), ..Problem::new(StatusCode::BAD_REQUEST, code, detail) }
+    }
+
+    /// 404.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Problem::new(StatusCode::NOT_FOUND, "not_found", format!("{} not found", what.into()))
+    }
+
+    /// 500 without details (they go to the log, without personal data).
+    pub fn internal(error: &dyn std::fmt::Display) -> Self {
+        tracing::error!(request_id = %request_id(), error = %error, "internal error");
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log for this request id")
+    }
+}
+
+impl From<crate::service::ServiceError> for Problem {
+    fn from(e: crate::service::ServiceError) -> Self {
+        use crate::service::ServiceError as E;
+        match e {
+            E::NotFound(what) => Problem::not_found(what),
+            E::Conflict(msg) => Problem::new(StatusCode::CONFLICT, "conflict", msg),
+            E::Model(msg) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_model", msg),
+            E::Store(leadrank_store::StoreError::NotFound(what)) => Problem::not_found(what),
+            E::Store(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<leadrank_store::StoreError> for Problem {
+    fn from(e: leadrank_store::StoreError) -> Self {
+        Problem::from(crate::service::ServiceError::Store(e))
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let title = self.status.canonical_reason().unwrap_or("Error");
+        let mut body = json!({
+            "type": format!("about:blank#{}", self.code),
+            "title": title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+            "request_id": request_id(),
+        });
+        if let Some(p) = self.pointer {
+            body["pointer"] = json!(p);
+        }
+        if let Some(serde_json::Value::Object(extra)) = self.extra {
+            for (k, v) in extra {
+                body[k] = v;
+            }
+        }
+        let mut resp = (self.status, body.to_string()).into_response();
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp
+    }
+}
+
+/// JSON pointer escaping of one path segment.
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,194 @@
+//! Reads: leads ranked by score, one lead, its score with the full explanation, its score
+//! history, accounts; and the unauthenticated operations routes.
+
+use std::cmp::Reverse;
+use std::ops::Bound;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use leadrank_store::Scope;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::problem::Problem;
+use super::{json, AppState, Caller};
+
+/// Query of `GET /v1/leads`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    quality: Option<bool>,
+    grade: Option<String>,
+    cell: Option<String>,
+    /// The owner of the lead's account.
+    owner: Option<String>,
+    source: Option<String>,
+    updated_since: Option<String>,
+    limit: Option<usize>,
+    cursor: Option<String>,
+}
+
+/// Maps a query-string error to a problem naming the parameter.
+pub fn query_problem(e: QueryRejection) -> Problem {
+    let text = e.body_text();
+    let code = if text.contains("unknown field") { "unknown_parameter" } else { "invalid_parameter" };
+    Problem::field(code, "/query", text)
+}
+
+fn cursor_encode(total: i32, lead_id: &str) -> String {
+    hex::encode(format!("{total}\t{lead_id}"))
+}
+
+fn cursor_decode(c: &str) -> Option<(i32, String)> {
+    let text = String::from_utf8(hex::decode(c).ok()?).ok()?;
+    let (t, id) = text.split_once('\t')?;
+    Some((t.parse().ok()?, id.to_string()))
+}
+
+/// `GET /v1/leads`: leads ranked by score (highest first), filtered, cursor-paginated.
+pub async fn list_leads(State(state): State<AppState>, caller: Caller, q: Result<Query<ListQuery>, QueryRejection>) -> Result<Response, Problem> {
+    caller.require(Scope::Read)?;
+    let Query(q) = q.map_err(query_problem)?;
+    let limit = q.limit.unwrap_or(50);
+    if limit == 0 || limit > 500 {
+        return Err(Problem::field("invalid_parameter", "/query/limit", "limit must be 1 to 500"));
+    }
+    let since: Option<Timestamp> = match &q.updated_since {
+        Some(s) => Some(leadrank_core::records::parse_time(s).ok().flatten().ok_or_else(|| {
+            Problem::field("invalid_parameter", "/query/updated_since", "expected an RFC 3339 time or a date")
+        })?),
+        None => None,
+    };
+    let after = match &q.cursor {
+        Some(c) => Some(cursor_decode(c).ok_or_else(|| Problem::field("invalid_parameter", "/query/cursor", "not a cursor this API gave"))?),
+        None => None,
+    };
+    let live = state.service.live_read();
+    let start = match &after {
+        Some((total, id)) => Bound::Excluded((Reverse(*total), id.clone())),
+        None => Bound::Unbounded,
+    };
+    let mut items = Vec::with_capacity(limit);
+    let mut last: Option<(i32, String)> = None;
+    let mut more = false;
+    for (Reverse(total), id) in live.ranking.range((start, Bound::Unbounded)) {
+        let (Some(cur), Some(lead)) = (live.current.get(id), live.book.lead(id)) else { continue };
+        let owner = lead.account_id.as_deref().and_then(|a| live.book.account(a)).and_then(|a| a.owner.as_deref());
+        let s = &cur.score;
+        let keep = q.quality.is_none_or(|want| s.quality == want)
+            && q.grade.as_deref().is_none_or(|g| &*s.grade == g)
+            && q.cell.as_deref().is_none_or(|c| s.cell == c)
+            && q.owner.as_deref().is_none_or(|o| owner == Some(o))
+            && q.source.as_deref().is_none_or(|src| lead.source.as_deref() == Some(src))
+            && since.is_none_or(|t| cur.updated_at >= t);
+        if !keep {
+            continue;
+        }
+        if items.len() == limit {
+            more = true;
+            break;
+        }
+        items.push(json!({
+            "lead_id": id, "total": total, "quality": s.quality, "grade": &*s.grade, "cell": s.cell,
+            "source": lead.source.as_deref(), "owner": owner,
+            "updated_at": cur.updated_at.to_string(), "as_of": cur.as_of.to_string(),
+        }));
+        last = Some((*total, id.clone()));
+    }
+    let next = if more { last.map(|(t, id)| cursor_encode(t, &id)) } else { None };
+    Ok(json(json!({ "items": items, "next_cursor": next })))
+}
+
+/// `GET /v1/leads/{lead_id}`: the lead record and its current score summary.
+pub async fn lead(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>) -> Result<Response, Problem> {
+    caller.require(Scope::Read)?;
+    let live = state.service.live_read();
+    let lead = live.book.lead(&lead_id).ok_or_else(|| Problem::not_found(format!("lead '{lead_id}'")))?;
+    let cur = live.current.get(&lead_id);
+    Ok(json(json!({
+        "lead": lead,
+        "score": cur.map(|c| json!({"total": c.score.total, "quality": c.score.quality, "grade": &*c.score.grade, "cell": c.score.cell, "as_of": c.as_of.to_string()})),
+    })))
+}
+
+/// `GET /v1/leads/{lead_id}/score`: the score now, with every reason, the ledger and the gap
+/// to the quality threshold; equal to `leadrank score --as-of <as_of>` on the same data.
+pub async fn score(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>) -> Result<Response, Problem> {
+    caller.require(Scope::Read)?;
+    let (score, as_of) = state.service.score_now(&lead_id).ok_or_else(|| Problem::not_found(format!("lead '{lead_id}'")))?;
+    let (model_id, model) = state.service.model();
+    let at = as_of.to_string();
+    let ledger = leadrank_core::explain::ledger(&model, &score, &at);
+    let gap = leadrank_core::explain::gap(&model, &score);
+    Ok(json(json!({
+        "as_of": at,
+        "model": {"id": model_id, "name": model.name, "version": model.version},
+        "score": score,
+        "gap": gap,
+        "explanation": ledger,
+    })))
+}
+
+/// `GET /v1/leads/{lead_id}/history`: each change of the score, when and why.
+pub async fn history(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>) -> Result<Response, Problem> {
+    caller.require(Scope::Read)?;
+    if state.service.live_read().book.lead(&lead_id).is_none() {
+        return Err(Problem::not_found(format!("lead '{lead_id}'")));
+    }
+    state.service.flush().await;
+    let items: Vec<Value> = state
+        .service
+        .store
+        .score_history(&lead_id)
+        .await?
+        .into_iter()
+        .map(|h| json!({"at": h.as_of.to_string(), "total": h.total, "quality": h.quality, "grade": h.grade, "cell": h.cell, "cause": h.cause, "model_id": h.model_id}))
+        .collect();
+    Ok(json(json!({ "lead_id": lead_id, "items": items })))
+}
+
+/// `GET /v1/accounts/{account_id}`: the account and its people with their scores.
+pub async fn account(State(state): State<AppState>, caller: Caller, Path(account_id): Path<String>) -> Result<Response, Problem> {
+    caller.require(Scope::Read)?;
+    let live = state.service.live_read();
+    let account = live.book.account(&account_id).ok_or_else(|| Problem::not_found(format!("account '{account_id}'")))?;
+    let mut people: Vec<Value> = live
+        .book
+        .leads()
+        .filter(|l| l.account_id.as_deref() == Some(account_id.as_str()))
+        .map(|l| {
+            let s = live.current.get(&l.lead_id);
+            json!({"lead_id": l.lead_id, "total": s.map(|c| c.score.total), "quality": s.map(|c| c.score.quality)})
+        })
+        .collect();
+    people.sort_by_key(|p| (Reverse(p["total"].as_i64().unwrap_or(i64::MIN)), p["lead_id"].as_str().unwrap_or("").to_string()));
+    Ok(json(json!({ "account": account, "people": people })))
+}
+
+/// `GET /readyz`: ready when the database answers.
+pub async fn ready(State(state): State<AppState>) -> Response {
+    match state.service.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", format!("database: {e}")).into_response(),
+    }
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    if let Some(stats) = &state.webhook_stats {
+        let s = stats.snapshot();
+        state.service.metrics.webhook_totals(s.delivered, s.failed_attempts);
+    }
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], state.service.metrics.render()).into_response()
+}
+
+/// The OpenAPI document.
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+/// `GET /openapi.json`.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}

@@ -1,0 +1,705 @@
+//! The service's state and operations, independent of HTTP: ingestion, rescoring, window
+//! expiry, model activation and erasure.
+//!
+//! Write path: validate -> take the ingest lock -> commit to the [`Store`] -> apply to the
+//! in-memory [`LiveBook`] -> rescore the affected leads -> hand score changes and webhook
+//! deliveries to the [`writer`](crate::writer) task. A request is answered after the commit
+//! and the in-memory rescoring, so its effect on scores is readable when the client gets 2xx.
+//! Persisted scores are a cache of derived data: after a crash the start-up rescoring
+//! recomputes every score from the stored records and records what changed.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use jiff::Timestamp;
+use leadrank_core::engine::LiveBook;
+use leadrank_core::model::builtin;
+use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
+use leadrank_core::{CompiledModel, Score};
+use leadrank_store::{AuditEntry, Delivery, Erased, Store, StoreError, StoredScore, Subscription};
+use rustc_hash::FxHashMap;
+use tokio::sync::Mutex;
+
+use crate::clock::Clock;
+use crate::metrics::Metrics;
+use crate::privacy::MarkerKey;
+use crate::writer::{WriteBatch, Writer};
+
+/// A failure of a service operation.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Model(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// What the service knows about one lead's current score.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub score: Score,
+    /// When it was computed.
+    pub as_of: Timestamp,
+    /// Last change of the lead record or its score.
+    pub updated_at: Timestamp,
+    next_change: Option<i64>,
+}
+
+/// The in-memory state, rebuilt from the store on start and on model activation.
+pub struct Live {
+    pub book: LiveBook,
+    pub model_id: i64,
+    pub current: FxHashMap<String, Current>,
+    /// (score descending, lead id): the order of lists.
+    pub ranking: BTreeSet<(Reverse<i32>, String)>,
+    /// (time, lead id) of the next possible change by the passage of time.
+    timers: BTreeSet<(i64, String)>,
+}
+
+impl Live {
+    fn new(model: Arc<CompiledModel>, model_id: i64) -> Self {
+        Live {
+            book: LiveBook::new(model),
+            model_id,
+            current: FxHashMap::default(),
+            ranking: BTreeSet::new(),
+            timers: BTreeSet::new(),
+        }
+    }
+
+    /// Rescores `ids` at `now`; returns the persisted form of the scores that changed, with
+    /// the webhook events they raise.
+    fn rescore(&mut self, ids: &[String], now: Timestamp, cause: &dyn Fn(&str) -> String) -> Changes {
+        let mut changes = Changes::default();
+        for id in ids {
+            let Some(score) = self.book.score(id, now) else { continue };
+            let next_change = self.book.next_change_after(id, now).map(|t| t.as_second());
+            let old = self.current.remove(id);
+            if let Some(old) = &old {
+                self.ranking.remove(&(Reverse(old.score.total), id.clone()));
+                if let Some(t) = old.next_change {
+                    self.timers.remove(&(t, id.clone()));
+                }
+            }
+            self.ranking.insert((Reverse(score.total), id.clone()));
+            if let Some(t) = next_change {
+                self.timers.insert((t, id.clone()));
+            }
+            let moved = old.as_ref().is_none_or(|o| headline(&o.score) != headline(&score));
+            let updated_at = match (&old, moved) {
+                (Some(o), false) => o.updated_at,
+                _ => now,
+            };
+            if moved {
+                changes.push(old.as_ref().map(|o| &o.score), &score, now, self.model_id, cause(id));
+            }
+            self.current.insert(id.clone(), Current { score, as_of: now, updated_at, next_change });
+        }
+        changes
+    }
+
+    fn forget(&mut self, id: &str) {
+        if let Some(old) = self.current.remove(id) {
+            self.ranking.remove(&(Reverse(old.score.total), id.to_string()));
+            if let Some(t) = old.next_change {
+                self.timers.remove(&(t, id.to_string()));
+            }
+        }
+    }
+
+    fn touch(&mut self, id: &str, now: Timestamp) {
+        if let Some(c) = self.current.get_mut(id) {
+            c.updated_at = now;
+        }
+    }
+}
+
+/// The parts of a score whose change is a "score change": total, quality, grade and cell.
+fn headline(s: &Score) -> (i32, bool, &str, &str) {
+    (s.total, s.quality, &s.grade, &s.cell)
+}
+
+/// Score changes and the webhook events they raise.
+#[derive(Default)]
+pub(crate) struct Changes {
+    pub scores: Vec<StoredScore>,
+    /// (event type, lead id, payload).
+    pub events: Vec<(&'static str, String, serde_json::Value)>,
+}
+
+impl Changes {
+    fn push(&mut self, old: Option<&Score>, new: &Score, now: Timestamp, model_id: i64, cause: String) {
+        let body = serde_json::to_string(new).unwrap_or_default();
+        let payload = serde_json::json!({
+            "lead_id": new.lead_id,
+            "previous": old.map(|o| serde_json::json!({"total": o.total, "quality": o.quality, "grade": &*o.grade, "cell": o.cell})),
+            "score": new,
+            "as_of": now.to_string(),
+            "cause": cause,
+        });
+        if old.is_none_or(|o| o.total != new.total) {
+            self.events.push(("lead.score_changed", new.lead_id.clone(), payload.clone()));
+        }
+        if new.quality && old.is_none_or(|o| !o.quality) {
+            self.events.push(("lead.quality", new.lead_id.clone(), payload));
+        }
+        self.scores.push(StoredScore {
+            lead_id: new.lead_id.clone(),
+            as_of: now,
+            model_id,
+            total: new.total,
+            quality: new.quality,
+            grade: new.grade.to_string(),
+            cell: new.cell.clone(),
+            body,
+            cause,
+        });
+    }
+
+    fn extend(&mut self, other: Changes) {
+        self.scores.extend(other.scores);
+        self.events.extend(other.events);
+    }
+}
+
+/// Progress of a model activation (all scores recomputed in the background).
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Activation {
+    pub model_id: Option<i64>,
+    pub state: &'static str,
+    pub done: u64,
+    pub total: u64,
+    pub error: Option<String>,
+}
+
+/// Outcome of one record of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Created,
+    Updated,
+    Accepted,
+    Duplicate,
+    /// The person was erased: nothing was stored.
+    Suppressed,
+    Rejected,
+}
+
+/// The service: the store, the in-memory book and the background writers.
+pub struct Service {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: Arc<Metrics>,
+    /// Serialises writers (store commit and book update happen in one order).
+    ingest: Mutex<()>,
+    live: RwLock<Live>,
+    writer: Writer,
+    subscriptions: RwLock<Vec<Subscription>>,
+    markers: RwLock<HashSet<String>>,
+    marker_key: MarkerKey,
+    activation: std::sync::Mutex<Activation>,
+    activation_done: AtomicU64,
+    /// Poked when deliveries are queued.
+    pub webhook_wakeup: Arc<tokio::sync::Notify>,
+}
+
+impl Service {
+    /// Opens the service on a migrated store: loads the active model (storing the built-in
+    /// default as version 1 on a fresh database), every record, and rescores everything at
+    /// the clock's now, recording what changed since the last run.
+    pub async fn start(store: Arc<dyn Store>, clock: Arc<dyn Clock>, metrics: Arc<Metrics>) -> Result<Arc<Self>, ServiceError> {
+        store.migrate().await?;
+        let mut models = store.models().await?;
+        if models.is_empty() {
+            let m = builtin::default_model();
+            let id = store.add_model(&m.name, &m.version, &m.source, clock.now()).await?;
+            store.activate_model(id).await?;
+            models = store.models().await?;
+        }
+        let active = models
+            .iter()
+            .rev()
+            .find(|m| m.active)
+            .or(models.last())
+            .ok_or_else(|| ServiceError::Model("no model stored".into()))?;
+        let compiled = CompiledModel::from_toml(&active.source, &format!("model {}", active.id))
+            .map_err(|e| ServiceError::Model(e.to_string()))?;
+        let key = store.setting_or_insert("marker_key", &MarkerKey::generate_hex()).await?;
+        let marker_key = MarkerKey::from_hex(&key).map_err(|e| ServiceError::Model(format!("stored marker key: {e}")))?;
+        let webhook_wakeup = Arc::new(tokio::sync::Notify::new());
+        let writer = Writer::spawn(store.clone(), webhook_wakeup.clone(), metrics.clone());
+        let service = Arc::new(Service {
+            subscriptions: RwLock::new(store.subscriptions().await?),
+            markers: RwLock::new(store.suppressions().await?.into_iter().collect()),
+            live: RwLock::new(Live::new(Arc::new(compiled), active.id)),
+            store,
+            clock,
+            metrics,
+            ingest: Mutex::new(()),
+            writer,
+            marker_key,
+            activation: std::sync::Mutex::new(Activation { state: "idle", ..Activation::default() }),
+            activation_done: AtomicU64::new(0),
+            webhook_wakeup,
+        });
+        let _guard = service.ingest.lock().await;
+        let model = service.live_read().book.model().clone();
+        let live = service.build_live(active.id, model, "start").await?;
+        *service.live_write() = live;
+        Ok(service.clone())
+    }
+
+    /// Loads every record into a new [`Live`] for `model`, scores everything at now and
+    /// queues the scores that differ from the stored ones.
+    async fn build_live(&self, model_id: i64, model: Arc<CompiledModel>, cause: &str) -> Result<Live, ServiceError> {
+        let store = &self.store;
+        let (leads, accounts, events, consents, stored) = (
+            store.all_leads().await?,
+            store.all_accounts().await?,
+            store.all_events().await?,
+            store.all_consents().await?,
+            store.current_scores().await?,
+        );
+        self.activation_done.store(0, Ordering::Relaxed);
+        if let Ok(mut a) = self.activation.lock() {
+            a.total = (leads.len() + events.len()) as u64;
+        }
+        let mut live = Live::new(model, model_id);
+        for lead in leads {
+            live.book.upsert_lead(lead);
+            self.activation_done.fetch_add(1, Ordering::Relaxed);
+        }
+        for account in accounts {
+            live.book.upsert_account(account);
+        }
+        for event in &events {
+            // Events were checked on the way in; one of an erased lead cannot be here.
+            let _ = live.book.add_event(event);
+            self.activation_done.fetch_add(1, Ordering::Relaxed);
+        }
+        for record in &consents {
+            let _ = live.book.add_consent(record);
+        }
+        let now = self.clock.now();
+        let previous: FxHashMap<String, Score> = stored
+            .into_iter()
+            .filter_map(|s| serde_json::from_str::<Score>(&s.body).ok().map(|b| (s.lead_id, b)))
+            .collect();
+        let ids: Vec<String> = live.book.leads().map(|l| l.lead_id.clone()).collect();
+        // Seed `current` with the stored scores so that only real changes are recorded.
+        for id in &ids {
+            if let Some(p) = previous.get(id) {
+                live.current.insert(id.clone(), Current { score: p.clone(), as_of: now, updated_at: now, next_change: None });
+                live.ranking.insert((Reverse(p.total), id.clone()));
+            }
+        }
+        let changes = live.rescore(&ids, now, &|_| cause.to_string());
+        self.submit(changes);
+        Ok(live)
+    }
+
+    /// The in-memory state, for reading.
+    pub fn live_read(&self) -> RwLockReadGuard<'_, Live> {
+        self.live.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn live_write(&self) -> RwLockWriteGuard<'_, Live> {
+        self.live.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands score changes and their webhook deliveries to the writer.
+    fn submit(&self, changes: Changes) {
+        if changes.scores.is_empty() {
+            return;
+        }
+        let now = self.clock.now();
+        let subs = self.subscriptions.read().unwrap_or_else(|e| e.into_inner());
+        let mut deliveries: Vec<Delivery> = Vec::new();
+        for (kind, lead_id, payload) in changes.events {
+            for sub in subs.iter().filter(|s| s.events.iter().any(|e| e == kind)) {
+                deliveries.push(leadrank_webhooks::new_delivery(sub, kind, Some(&lead_id), payload.clone(), now));
+            }
+        }
+        self.writer.send(WriteBatch { scores: changes.scores, deliveries });
+    }
+
+    /// Waits until everything handed to the writer is committed.
+    pub async fn flush(&self) {
+        self.writer.flush().await;
+    }
+
+    /// Whether the person behind this lead id or email was erased.
+    pub fn suppressed(&self, lead: &Lead) -> bool {
+        let markers = self.markers.read().unwrap_or_else(|e| e.into_inner());
+        self.marker_key.markers(&lead.lead_id, lead.email.as_deref()).iter().any(|m| markers.contains(m))
+    }
+
+    fn lead_id_suppressed(&self, lead_id: &str) -> bool {
+        let markers = self.markers.read().unwrap_or_else(|e| e.into_inner());
+        markers.contains(&self.marker_key.lead_marker(lead_id))
+    }
+
+    /// Upserts leads (already validated); one outcome per lead, in order.
+    pub async fn upsert_leads(&self, leads: Vec<Lead>) -> Result<Vec<Outcome>, ServiceError> {
+        let _guard = self.ingest.lock().await;
+        let now = self.clock.now();
+        let mut outcomes = Vec::with_capacity(leads.len());
+        let mut keep = Vec::with_capacity(leads.len());
+        {
+            let live = self.live_read();
+            let mut seen: HashSet<&str> = HashSet::new();
+            for lead in &leads {
+                if self.suppressed(lead) {
+                    outcomes.push(Outcome::Suppressed);
+                } else if live.book.lead(&lead.lead_id).is_some() || !seen.insert(&lead.lead_id) {
+                    outcomes.push(Outcome::Updated);
+                    keep.push(lead.clone());
+                } else {
+                    outcomes.push(Outcome::Created);
+                    keep.push(lead.clone());
+                }
+            }
+        }
+        if keep.is_empty() {
+            return Ok(outcomes);
+        }
+        self.store.upsert_leads(&keep, now).await?;
+        let changes = {
+            let mut live = self.live_write();
+            let mut affected: Vec<String> = Vec::new();
+            for lead in keep {
+                let id = lead.lead_id.clone();
+                let (_, a) = live.book.upsert_lead(lead);
+                live.touch(&id, now);
+                affected.extend(a);
+            }
+            affected.sort_unstable();
+            affected.dedup();
+            live.rescore(&affected, now, &|_| "lead updated".to_string())
+        };
+        self.submit(changes);
+        Ok(outcomes)
+    }
+
+    /// Upserts accounts (already validated).
+    pub async fn upsert_accounts(&self, accounts: Vec<Account>) -> Result<Vec<Outcome>, ServiceError> {
+        let _guard = self.ingest.lock().await;
+        let now = self.clock.now();
+        let outcomes: Vec<Outcome> = {
+            let live = self.live_read();
+            let mut seen = HashSet::new();
+            accounts
+                .iter()
+                .map(|a| {
+                    if live.book.account(&a.account_id).is_some() || !seen.insert(a.account_id.clone()) {
+                        Outcome::Updated
+                    } else {
+                        Outcome::Created
+                    }
+                })
+                .collect()
+        };
+        if accounts.is_empty() {
+            return Ok(outcomes);
+        }
+        self.store.upsert_accounts(&accounts, now).await?;
+        let changes = {
+            let mut live = self.live_write();
+            let mut affected = Vec::new();
+            for a in accounts {
+                affected.extend(live.book.upsert_account(a));
+            }
+            affected.sort_unstable();
+            affected.dedup();
+            live.rescore(&affected, now, &|_| "account updated".to_string())
+        };
+        self.submit(changes);
+        Ok(outcomes)
+    }
+
+    /// Ingests events (already validated). Events of unknown or erased leads are rejected
+    /// with a reason; an event id seen before (ever) is a duplicate and counts once.
+    pub async fn ingest_events(&self, events: Vec<Event>) -> Result<Vec<(Outcome, Option<String>)>, ServiceError> {
+        let _guard = self.ingest.lock().await;
+        let now = self.clock.now();
+        let mut out: Vec<(Outcome, Option<String>)> = Vec::with_capacity(events.len());
+        let mut keep: Vec<Event> = Vec::with_capacity(events.len());
+        let mut slots: Vec<usize> = Vec::with_capacity(events.len());
+        {
+            let live = self.live_read();
+            for event in events {
+                if live.book.lead(&event.lead_id).is_none() {
+                    if self.lead_id_suppressed(&event.lead_id) {
+                        out.push((Outcome::Suppressed, None));
+                    } else {
+                        out.push((Outcome::Rejected, Some("lead_id: no such lead (send the lead first)".into())));
+                    }
+                    continue;
+                }
+                slots.push(out.len());
+                out.push((Outcome::Accepted, None));
+                keep.push(event);
+            }
+        }
+        if keep.is_empty() {
+            return Ok(out);
+        }
+        let stored = self.store.insert_events(&keep).await?;
+        let changes = {
+            let mut live = self.live_write();
+            let mut affected: Vec<String> = Vec::new();
+            let mut cause: FxHashMap<String, String> = FxHashMap::default();
+            for ((event, fresh), slot) in keep.iter().zip(&stored).zip(&slots) {
+                if !fresh {
+                    out[*slot].0 = Outcome::Duplicate;
+                    continue;
+                }
+                match live.book.add_event(event) {
+                    Ok((leadrank_core::engine::EventAdded::Accepted, a)) => {
+                        cause.insert(event.lead_id.clone(), format!("event {}", event.event_id));
+                        for id in &a {
+                            cause.entry(id.clone()).or_insert_with(|| format!("account engagement (event {})", event.event_id));
+                        }
+                        affected.extend(a);
+                    }
+                    Ok((leadrank_core::engine::EventAdded::Duplicate, _)) => out[*slot].0 = Outcome::Duplicate,
+                    Err(e) => out[*slot] = (Outcome::Rejected, Some(e.to_string())),
+                }
+            }
+            affected.sort_unstable();
+            affected.dedup();
+            live.rescore(&affected, now, &|id| cause.get(id).cloned().unwrap_or_else(|| "event".into()))
+        };
+        let accepted = out.iter().filter(|o| o.0 == Outcome::Accepted).count() as u64;
+        let duplicates = out.iter().filter(|o| o.0 == Outcome::Duplicate).count() as u64;
+        self.metrics.events(accepted, duplicates, (out.len() as u64).saturating_sub(accepted + duplicates));
+        self.submit(changes);
+        Ok(out)
+    }
+
+    /// Appends consent records (already validated).
+    pub async fn add_consents(&self, records: Vec<ConsentRecord>) -> Result<Vec<(Outcome, Option<String>)>, ServiceError> {
+        let _guard = self.ingest.lock().await;
+        let now = self.clock.now();
+        let mut out = Vec::with_capacity(records.len());
+        let mut keep = Vec::new();
+        {
+            let live = self.live_read();
+            for r in records {
+                if live.book.lead(&r.lead_id).is_none() {
+                    out.push((Outcome::Rejected, Some("lead_id: no such lead".to_string())));
+                } else {
+                    out.push((Outcome::Accepted, None));
+                    keep.push(r);
+                }
+            }
+        }
+        if keep.is_empty() {
+            return Ok(out);
+        }
+        self.store.insert_consents(&keep).await?;
+        let changes = {
+            let mut live = self.live_write();
+            let mut affected = Vec::new();
+            for r in &keep {
+                affected.extend(live.book.add_consent(r).unwrap_or_default());
+            }
+            affected.sort_unstable();
+            affected.dedup();
+            live.rescore(&affected, now, &|_| "consent record".into())
+        };
+        self.submit(changes);
+        Ok(out)
+    }
+
+    /// A lead's score computed now, exactly as `leadrank score --as-of now` would give it.
+    pub fn score_now(&self, lead_id: &str) -> Option<(Score, Timestamp)> {
+        let now = self.clock.now();
+        let live = self.live_read();
+        live.book.score(lead_id, now).map(|s| (s, now))
+    }
+
+    /// Rescores the leads whose windows have moved by `now`; returns how many were
+    /// rescored and how late the earliest was (the rescoring lag).
+    pub fn sweep(&self, now: Timestamp) -> (usize, f64) {
+        let t = now.as_second();
+        let changes;
+        let (count, lag) = {
+            let mut live = self.live_write();
+            let due: Vec<String> = live.timers.iter().take_while(|(at, _)| *at <= t).map(|(_, id)| id.clone()).collect();
+            let lag = live.timers.first().filter(|(at, _)| *at <= t).map_or(0.0, |(at, _)| (t - at) as f64);
+            changes = live.rescore(&due, now, &|_| "window".into());
+            (due.len(), lag)
+        };
+        self.metrics.rescoring_lag(lag);
+        self.submit(changes);
+        (count, lag)
+    }
+
+    /// When the next window moves, if ever.
+    pub fn next_timer(&self) -> Option<Timestamp> {
+        let live = self.live_read();
+        live.timers.first().and_then(|(t, _)| Timestamp::from_second(*t).ok())
+    }
+
+    /// The active model and its id.
+    pub fn model(&self) -> (i64, Arc<CompiledModel>) {
+        let live = self.live_read();
+        (live.model_id, live.book.model().clone())
+    }
+
+    /// Activation progress.
+    pub fn activation(&self) -> Activation {
+        let a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
+        Activation {
+            model_id: a.model_id,
+            state: a.state,
+            done: self.activation_done.load(Ordering::Relaxed).min(a.total),
+            total: a.total,
+            error: a.error.clone(),
+        }
+    }
+
+    /// Activates a stored model: recomputes every score with it (ingestion waits), then
+    /// switches. Runs to completion; call it from a background task.
+    pub async fn activate(self: &Arc<Self>, model_id: i64, actor: &str) -> Result<(), ServiceError> {
+        let stored = self.store.model(model_id).await?.ok_or_else(|| ServiceError::NotFound(format!("model {model_id}")))?;
+        let compiled = CompiledModel::from_toml(&stored.source, &format!("model {model_id}"))
+            .map_err(|e| ServiceError::Model(e.to_string()))?;
+        {
+            let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
+            *a = Activation { model_id: Some(model_id), state: "running", ..Activation::default() };
+        }
+        let _guard = self.ingest.lock().await;
+        let result = self.build_live(model_id, Arc::new(compiled), &format!("model {model_id} activated")).await;
+        let result = match result {
+            Ok(live) => match self.store.activate_model(model_id).await {
+                Ok(()) => {
+                    *self.live_write() = live;
+                    Ok(())
+                }
+                Err(e) => Err(ServiceError::from(e)),
+            },
+            Err(e) => Err(e),
+        };
+        {
+            let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
+            match &result {
+                Ok(()) => a.state = "done",
+                Err(e) => {
+                    a.state = "failed";
+                    a.error = Some(e.to_string());
+                }
+            }
+        }
+        result?;
+        self.audit(actor, "model.activate", &format!("model {model_id} ({} {})", stored.name, stored.version)).await
+    }
+
+    /// Marks activation as started (so that a poll right after the request sees it).
+    pub fn activation_queued(&self, model_id: i64) {
+        let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
+        *a = Activation { model_id: Some(model_id), state: "queued", ..Activation::default() };
+    }
+
+    /// Lead ids of the leads with this email (normalised as for duplicates) or this id.
+    pub fn find_person(&self, lead_id: Option<&str>, email: Option<&str>) -> Vec<String> {
+        let live = self.live_read();
+        let mut out: Vec<String> = Vec::new();
+        if let Some(id) = lead_id {
+            if live.book.lead(id).is_some() {
+                out.push(id.to_string());
+            }
+        }
+        if let Some(email) = email {
+            let want = leadrank_facts::email::normalize_for_dedupe(email);
+            for lead in live.book.leads() {
+                let have = lead.email.as_deref().and_then(leadrank_facts::email::normalize_for_dedupe);
+                if want.is_some() && have == want && !out.contains(&lead.lead_id) {
+                    out.push(lead.lead_id.clone());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Erases people everywhere, keeping only keyed-hash markers so that re-ingesting them
+    /// stores nothing. Returns what was removed.
+    pub async fn erase(&self, lead_id: Option<&str>, email: Option<&str>, actor: &str) -> Result<(usize, Erased), ServiceError> {
+        let _guard = self.ingest.lock().await;
+        // Scores queued for these leads must not land after the erasure.
+        self.flush().await;
+        let ids = self.find_person(lead_id, email);
+        let mut total = Erased::default();
+        let now = self.clock.now();
+        let mut changes = Changes::default();
+        for id in &ids {
+            let lead_email = self.live_read().book.lead(id).and_then(|l| l.email.as_deref().map(str::to_string));
+            let mut markers = self.marker_key.markers(id, lead_email.as_deref());
+            if let Some(e) = email {
+                markers.extend(self.marker_key.markers(id, Some(e)));
+            }
+            markers.sort();
+            markers.dedup();
+            let erased = self.store.erase_lead(id, &markers).await?;
+            total.leads += erased.leads;
+            total.events += erased.events;
+            total.consents += erased.consents;
+            total.scores += erased.scores;
+            total.history += erased.history;
+            total.deliveries += erased.deliveries;
+            self.markers.write().unwrap_or_else(|e| e.into_inner()).extend(markers);
+            let mut live = self.live_write();
+            live.forget(id);
+            let affected = live.book.remove_lead(id).unwrap_or_default();
+            changes.extend(live.rescore(&affected, now, &|_| "a related lead was erased".into()));
+        }
+        if lead_id.is_none() && email.is_some() && ids.is_empty() {
+            // Nobody held now: still suppress the address for the future.
+            let markers: Vec<String> = email.and_then(|e| self.marker_key.email_marker(e)).into_iter().collect();
+            self.store.erase_lead("", &markers).await?;
+            self.markers.write().unwrap_or_else(|e| e.into_inner()).extend(markers);
+        }
+        self.submit(changes);
+        self.audit(
+            actor,
+            "erase",
+            &format!(
+                "{} lead(s): {} event(s), {} consent record(s), {} score(s), {} history entries, {} queued deliveries",
+                ids.len(),
+                total.events,
+                total.consents,
+                total.scores,
+                total.history,
+                total.deliveries
+            ),
+        )
+        .await?;
+        Ok((ids.len(), total))
+    }
+
+    /// Appends to the audit log.
+    pub async fn audit(&self, actor: &str, action: &str, detail: &str) -> Result<(), ServiceError> {
+        let entry = AuditEntry { at: self.clock.now(), actor: actor.into(), action: action.into(), detail: detail.into() };
+        Ok(self.store.audit(&entry).await?)
+    }
+
+    /// Reloads the webhook subscriptions after a change.
+    pub async fn reload_subscriptions(&self) -> Result<(), ServiceError> {
+        let subs = self.store.subscriptions().await?;
+        *self.subscriptions.write().unwrap_or_else(|e| e.into_inner()) = subs;
+        Ok(())
+    }
+
+    /// Stops the background writer after committing everything queued.
+    pub async fn shutdown(&self) {
+        self.writer.flush().await;
+    }
+}

@@ -1,0 +1,99 @@
+//! The background writer of derived data: score changes (current score and history) and
+//! webhook deliveries. Requests do not wait for it; it commits in order, coalescing what
+//! piles up, and retries on database errors rather than dropping anything.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leadrank_store::{Delivery, Store, StoredScore};
+use tokio::sync::{mpsc, oneshot, Notify};
+
+use crate::metrics::Metrics;
+
+/// Score changes and deliveries to commit together.
+#[derive(Default)]
+pub(crate) struct WriteBatch {
+    pub scores: Vec<StoredScore>,
+    pub deliveries: Vec<Delivery>,
+}
+
+enum Msg {
+    Write(WriteBatch),
+    Flush(oneshot::Sender<()>),
+}
+
+/// Handle to the writer task.
+pub(crate) struct Writer {
+    tx: mpsc::UnboundedSender<Msg>,
+}
+
+impl Writer {
+    /// Starts the writer task.
+    pub(crate) fn spawn(store: Arc<dyn Store>, wakeup: Arc<Notify>, metrics: Arc<Metrics>) -> Writer {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(store, rx, wakeup, metrics));
+        Writer { tx }
+    }
+
+    /// Queues a batch.
+    pub(crate) fn send(&self, batch: WriteBatch) {
+        let _ = self.tx.send(Msg::Write(batch));
+    }
+
+    /// Waits until everything queued before this call is committed.
+    pub(crate) async fn flush(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::Flush(tx)).is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+async fn run(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Msg>, wakeup: Arc<Notify>, metrics: Arc<Metrics>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = WriteBatch::default();
+        let mut flushes = Vec::new();
+        let mut take = |msg: Msg, batch: &mut WriteBatch| match msg {
+            Msg::Write(b) => {
+                batch.scores.extend(b.scores);
+                batch.deliveries.extend(b.deliveries);
+            }
+            Msg::Flush(done) => flushes.push(done),
+        };
+        take(first, &mut batch);
+        while batch.scores.len() < 20_000 {
+            match rx.try_recv() {
+                Ok(msg) => take(msg, &mut batch),
+                Err(_) => break,
+            }
+        }
+        let mut delay = Duration::from_millis(50);
+        loop {
+            let result = async {
+                if !batch.scores.is_empty() {
+                    store.save_scores(&batch.scores).await?;
+                }
+                if !batch.deliveries.is_empty() {
+                    store.enqueue_deliveries(&batch.deliveries).await?;
+                }
+                Ok::<(), leadrank_store::StoreError>(())
+            }
+            .await;
+            match result {
+                Ok(()) => break,
+                Err(e) => {
+                    metrics.store_error();
+                    tracing::error!(error = %e, "writing scores failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+        if !batch.deliveries.is_empty() {
+            wakeup.notify_one();
+        }
+        for done in flushes {
+            let _ = done.send(());
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The service without HTTP, on an in-memory SQLite store and a manual clock: live scores
+//! equal batch scores, windows expire on time, history records why, erasure erases.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use leadrank_core::engine::DatasetBuilder;
+use leadrank_core::model::builtin::default_model;
+use leadrank_core::records::{Event, Lead};
+use leadrank_server::clock::ManualClock;
+use leadrank_server::metrics::Metrics;
+use leadrank_server::service::{Outcome, Service};
+use leadrank_store::Store;
+use leadrank_store_sqlite::SqliteStore;
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn lead(id: &str, email: &str) -> Lead {
+    Lead {
+        lead_id: id.into(),
+        email: Some(email.into()),
+        first_name: Some("Grace".into()),
+        last_name: Some("Hopper".into()),
+        title: Some("Head of Operations".into()),
+        company: Some("Acme".into()),
+        industry: Some("software".into()),
+        employees: Some(400),
+        country: Some("DE".into()),
+        ..Lead::default()
+    }
+}
+
+fn event(id: &str, lead: &str, kind: &str, at: &str, url: Option<&str>) -> Event {
+    Event { event_id: id.into(), lead_id: lead.into(), event_type: kind.into(), occurred_at: ts(at), url: url.map(Into::into), properties: None }
+}
+
+async fn start(clock: Arc<ManualClock>) -> (Arc<Service>, Arc<dyn Store>) {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().await.unwrap());
+    let service = Service::start(store.clone(), clock, Arc::new(Metrics::new())).await.unwrap();
+    (service, store)
+}
+
+fn batch_score(leads: &[Lead], events: &[Event], at: Timestamp, id: &str) -> leadrank_core::Score {
+    let model = default_model();
+    let mut b = DatasetBuilder::new(&model);
+    leads.iter().for_each(|l| b.add_lead(l.clone()).unwrap());
+    events.iter().for_each(|e| {
+        b.add_event(e).unwrap();
+    });
+    let d = b.build();
+    d.score_all(&model, at, &|_| {}).into_iter().find(|s| s.lead_id == id).unwrap()
+}
+
+#[tokio::test]
+async fn scores_follow_events_and_windows_and_equal_the_batch() {
+    let clock = Arc::new(ManualClock::new(ts("2026-06-01T09:00:00Z")));
+    let (svc, store) = start(clock.clone()).await;
+    let leads = vec![lead("L1", "grace@acme.io"), lead("L2", "alan@acme.io")];
+    assert_eq!(svc.upsert_leads(leads.clone()).await.unwrap(), vec![Outcome::Created, Outcome::Created]);
+    let events = vec![
+        event("e1", "L1", "demo_request", "2026-06-01T08:00:00Z", None),
+        event("e2", "L1", "page_view", "2026-06-01T08:10:00Z", Some("https://acme.io/pricing")),
+        event("e3", "L2", "webinar", "2026-05-30T08:00:00Z", None),
+    ];
+    let out = svc.ingest_events(events.clone()).await.unwrap();
+    assert!(out.iter().all(|o| o.0 == Outcome::Accepted), "{out:?}");
+    // A resent batch counts once.
+    let again = svc.ingest_events(events.clone()).await.unwrap();
+    assert!(again.iter().all(|o| o.0 == Outcome::Duplicate), "{again:?}");
+    let unknown = svc.ingest_events(vec![event("e9", "nobody", "page_view", "2026-06-01T08:00:00Z", None)]).await.unwrap();
+    assert_eq!(unknown[0].0, Outcome::Rejected);
+
+    let (now_score, at) = svc.score_now("L1").unwrap();
+    assert_eq!(now_score, batch_score(&leads, &events, at, "L1"));
+    assert!(now_score.reasons.iter().any(|r| &*r.rule == "demo_request"), "{now_score:?}");
+
+    // 40 days later the demo request has left its window: the sweep rescores on time.
+    let later = ts("2026-07-11T09:00:00Z");
+    clock.set(later);
+    let (swept, _) = svc.sweep(later);
+    assert!(swept >= 1);
+    let live = svc.live_read().current.get("L1").unwrap().score.clone();
+    assert_eq!(live, batch_score(&leads, &events, later, "L1"));
+    assert!(live.total < now_score.total, "the window expired: {} -> {}", now_score.total, live.total);
+    svc.flush().await;
+    let history = store.score_history("L1").await.unwrap();
+    let causes: Vec<&str> = history.iter().map(|h| h.cause.as_str()).collect();
+    assert!(causes.contains(&"lead updated"), "{causes:?}");
+    assert!(causes.iter().any(|c| c.starts_with("event ")), "{causes:?}");
+    assert!(causes.contains(&"window"), "{causes:?}");
+}
+
+#[tokio::test]
+async fn restart_recomputes_from_stored_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let clock = Arc::new(ManualClock::new(ts("2026-06-01T09:00:00Z")));
+    {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
+        let svc = Service::start(store, clock.clone(), Arc::new(Metrics::new())).await.unwrap();
+        svc.upsert_leads(vec![lead("L1", "grace@acme.io")]).await.unwrap();
+        svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-01T08:00:00Z", None)]).await.unwrap();
+        svc.shutdown().await;
+    }
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let svc = Service::start(store, clock, Arc::new(Metrics::new())).await.unwrap();
+    let (score, _) = svc.score_now("L1").unwrap();
+    assert!(score.reasons.iter().any(|r| &*r.rule == "demo_request"));
+    let again = svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-01T08:00:00Z", None)]).await.unwrap();
+    assert_eq!(again[0].0, Outcome::Duplicate, "event ids are idempotency keys across restarts");
+}
+
+#[tokio::test]
+async fn erasure_removes_everything_and_suppresses_reingestion() {
+    let clock = Arc::new(ManualClock::new(ts("2026-06-01T09:00:00Z")));
+    let (svc, store) = start(clock).await;
+    svc.upsert_leads(vec![lead("L1", "Grace.Hopper@acme.io"), lead("L2", "alan@acme.io")]).await.unwrap();
+    svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-01T08:00:00Z", None)]).await.unwrap();
+    let (n, erased) = svc.erase(None, Some("grace.hopper@ACME.io"), "test").await.unwrap();
+    assert_eq!(n, 1);
+    assert_eq!((erased.leads, erased.events), (1, 1));
+    assert!(store.lead("L1").await.unwrap().is_none());
+    assert!(store.lead_events("L1").await.unwrap().is_empty());
+    assert!(store.score_history("L1").await.unwrap().is_empty());
+    assert!(svc.score_now("L1").is_none());
+    // Re-ingesting the person (same email, new id) stores nothing.
+    let out = svc.upsert_leads(vec![lead("L9", "grace.hopper@acme.io")]).await.unwrap();
+    assert_eq!(out, vec![Outcome::Suppressed]);
+    assert!(store.lead("L9").await.unwrap().is_none());
+    let audit = store.audit_log(10).await.unwrap();
+    assert_eq!(audit[0].action, "erase");
+    assert!(!audit[0].detail.contains("grace"), "no personal data in the audit log");
+    assert!(svc.score_now("L2").is_some(), "others are untouched");
+}

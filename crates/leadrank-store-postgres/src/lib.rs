@@ -1,0 +1,806 @@
+//! The PostgreSQL back end of the leadrank [`Store`].
+//!
+//! A pool of connections; every write is one transaction, committed durably (PostgreSQL's
+//! default `synchronous_commit = on`) before the method returns. Queries are built at run
+//! time; sqlx prepares and caches them per connection.
+//!
+//! Timestamps are stored as microseconds since the Unix epoch (`BIGINT`); leads, accounts,
+//! events and consent records are stored as the JSON text of the record (exactly as
+//! serialised, full precision).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
+use leadrank_store::{
+    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, Erased, Scope, Store, StoreError,
+    StoreResult, StoredModel, StoredScore, Subscription,
+};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Postgres, QueryBuilder, Row};
+
+/// The schema version `migrate` writes to the `schema_version` setting.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// Rows per multi-row `INSERT` (far below PostgreSQL's 65,535 parameters).
+const CHUNK: usize = 500;
+
+/// Serialises concurrent `migrate` calls (`pg_advisory_xact_lock` key).
+const MIGRATE_LOCK: i64 = 0x6c65_6164_7261_6e6b;
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS leads (lead_id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS accounts (account_id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS events (seq BIGSERIAL PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, lead_id TEXT NOT NULL, occurred_at BIGINT NOT NULL, data TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_lead ON events (lead_id)",
+    "CREATE TABLE IF NOT EXISTS consents (seq BIGSERIAL PRIMARY KEY, lead_id TEXT NOT NULL, data TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS consents_lead ON consents (lead_id)",
+    "CREATE TABLE IF NOT EXISTS scores (lead_id TEXT PRIMARY KEY, as_of BIGINT NOT NULL, model_id BIGINT NOT NULL, total INTEGER NOT NULL, quality BOOLEAN NOT NULL, grade TEXT NOT NULL, cell TEXT NOT NULL, body TEXT NOT NULL, cause TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS score_history (seq BIGSERIAL PRIMARY KEY, lead_id TEXT NOT NULL, as_of BIGINT NOT NULL, model_id BIGINT NOT NULL, total INTEGER NOT NULL, quality BOOLEAN NOT NULL, grade TEXT NOT NULL, cell TEXT NOT NULL, body TEXT NOT NULL, cause TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS score_history_lead ON score_history (lead_id)",
+    "CREATE TABLE IF NOT EXISTS models (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, source TEXT NOT NULL, created_at BIGINT NOT NULL, active BOOLEAN NOT NULL DEFAULT FALSE)",
+    "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL, scopes TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)",
+    "CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, events TEXT NOT NULL, created_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS deliveries (seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, subscription_id TEXT NOT NULL, event_type TEXT NOT NULL, lead_id TEXT, body TEXT NOT NULL, created_at BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL, attempts BIGINT NOT NULL, state TEXT NOT NULL, last_attempt_at BIGINT, last_status BIGINT, last_error TEXT)",
+    "CREATE INDEX IF NOT EXISTS deliveries_subscription ON deliveries (subscription_id)",
+    "CREATE INDEX IF NOT EXISTS deliveries_lead ON deliveries (lead_id)",
+    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at)",
+    "CREATE TABLE IF NOT EXISTS suppressions (marker TEXT PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS audit (seq BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)",
+];
+
+/// The leadrank store in a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+fn db(e: sqlx::Error) -> StoreError {
+    // sqlx messages name the failing statement or constraint, never the bound values.
+    StoreError::Database(e.to_string())
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user@host:5432/db`). Call [`Store::migrate`] before
+    /// use.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url).map_err(db)?;
+        Self::connect_with(options, 8).await
+    }
+
+    /// Connects with explicit options (e.g. `.options([("search_path", "tenant_a")])` to
+    /// keep the tables in one schema) and at most `max_connections` connections.
+    pub async fn connect_with(
+        options: PgConnectOptions,
+        max_connections: u32,
+    ) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.application_name("leadrank"))
+            .await
+            .map_err(db)?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+// ---- conversions -------------------------------------------------------------------------
+
+fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+fn ts(table: &'static str, v: i64) -> StoreResult<Timestamp> {
+    Timestamp::from_microsecond(v).map_err(|e| StoreError::Corrupt {
+        table,
+        detail: format!("timestamp out of range: {e}"),
+    })
+}
+
+fn opt_ts(table: &'static str, v: Option<i64>) -> StoreResult<Option<Timestamp>> {
+    v.map(|v| ts(table, v)).transpose()
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("records serialise to JSON")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(table: &'static str, s: &str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
+        table,
+        detail: format!("bad JSON at line {} column {}", e.line(), e.column()),
+    })
+}
+
+fn get<'r, T>(row: &'r PgRow, table: &'static str, col: &str) -> StoreResult<T>
+where
+    T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+{
+    row.try_get(col).map_err(|e| StoreError::Corrupt {
+        table,
+        detail: format!("column {col}: {e}"),
+    })
+}
+
+fn json_rows<T: serde::de::DeserializeOwned>(
+    rows: &[PgRow],
+    table: &'static str,
+) -> StoreResult<Vec<T>> {
+    rows.iter()
+        .map(|r| from_json(table, &get::<String>(r, table, "data")?))
+        .collect()
+}
+
+const SCORE_COLS: &str = "lead_id, as_of, model_id, total, quality, grade, cell, body, cause";
+
+fn score_row(row: &PgRow, table: &'static str) -> StoreResult<StoredScore> {
+    Ok(StoredScore {
+        lead_id: get(row, table, "lead_id")?,
+        as_of: ts(table, get(row, table, "as_of")?)?,
+        model_id: get(row, table, "model_id")?,
+        total: get(row, table, "total")?,
+        quality: get(row, table, "quality")?,
+        grade: get(row, table, "grade")?,
+        cell: get(row, table, "cell")?,
+        body: get(row, table, "body")?,
+        cause: get(row, table, "cause")?,
+    })
+}
+
+fn model_row(row: &PgRow) -> StoreResult<StoredModel> {
+    const T: &str = "models";
+    Ok(StoredModel {
+        id: get(row, T, "id")?,
+        name: get(row, T, "name")?,
+        version: get(row, T, "version")?,
+        source: get(row, T, "source")?,
+        created_at: ts(T, get(row, T, "created_at")?)?,
+        active: get(row, T, "active")?,
+    })
+}
+
+fn scopes_text(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn key_row(row: &PgRow) -> StoreResult<ApiKey> {
+    const T: &str = "api_keys";
+    let scopes: String = get(row, T, "scopes")?;
+    let scopes = scopes
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Scope::parse(s).ok_or_else(|| StoreError::Corrupt {
+                table: T,
+                detail: format!("unknown scope {s:?}"),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(ApiKey {
+        id: get(row, T, "id")?,
+        secret_hash: get(row, T, "secret_hash")?,
+        name: get(row, T, "name")?,
+        scopes,
+        created_at: ts(T, get(row, T, "created_at")?)?,
+        revoked_at: opt_ts(T, get(row, T, "revoked_at")?)?,
+    })
+}
+
+fn subscription_row(row: &PgRow) -> StoreResult<Subscription> {
+    const T: &str = "subscriptions";
+    let events: String = get(row, T, "events")?;
+    Ok(Subscription {
+        id: get(row, T, "id")?,
+        url: get(row, T, "url")?,
+        secret: get(row, T, "secret")?,
+        events: from_json(T, &events)?,
+        created_at: ts(T, get(row, T, "created_at")?)?,
+    })
+}
+
+const DELIVERY_COLS: &str = "id, subscription_id, event_type, lead_id, body, created_at, next_attempt_at, attempts, state, last_attempt_at, last_status, last_error";
+
+fn delivery_row(row: &PgRow) -> StoreResult<Delivery> {
+    const T: &str = "deliveries";
+    let state: String = get(row, T, "state")?;
+    let attempts: i64 = get(row, T, "attempts")?;
+    let last_status: Option<i64> = get(row, T, "last_status")?;
+    let corrupt = |detail: String| StoreError::Corrupt { table: T, detail };
+    Ok(Delivery {
+        id: get(row, T, "id")?,
+        subscription_id: get(row, T, "subscription_id")?,
+        event_type: get(row, T, "event_type")?,
+        lead_id: get(row, T, "lead_id")?,
+        body: get(row, T, "body")?,
+        created_at: ts(T, get(row, T, "created_at")?)?,
+        next_attempt_at: ts(T, get(row, T, "next_attempt_at")?)?,
+        attempts: u32::try_from(attempts).map_err(|_| corrupt(format!("attempts {attempts}")))?,
+        state: DeliveryState::parse(&state)
+            .ok_or_else(|| corrupt(format!("unknown state {state:?}")))?,
+        last_attempt_at: opt_ts(T, get(row, T, "last_attempt_at")?)?,
+        last_status: last_status
+            .map(|s| u16::try_from(s).map_err(|_| corrupt(format!("status {s}"))))
+            .transpose()?,
+        last_error: get(row, T, "last_error")?,
+    })
+}
+
+fn audit_row(row: &PgRow) -> StoreResult<AuditEntry> {
+    const T: &str = "audit";
+    Ok(AuditEntry {
+        at: ts(T, get(row, T, "at")?)?,
+        actor: get(row, T, "actor")?,
+        action: get(row, T, "action")?,
+        detail: get(row, T, "detail")?,
+    })
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(MIGRATE_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for stmt in SCHEMA {
+            sqlx::query(*stmt).execute(&mut *tx).await.map_err(db)?;
+        }
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('schema_version', $1) \
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(SCHEMA_VERSION)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+    async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT(key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let v: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(v)
+    }
+
+    async fn upsert_leads(&self, leads: &[Lead], at: Timestamp) -> StoreResult<()> {
+        if leads.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for chunk in leads.chunks(CHUNK) {
+            let mut qb =
+                QueryBuilder::<Postgres>::new("INSERT INTO leads (lead_id, data, updated_at) ");
+            qb.push_values(chunk, |mut b, l| {
+                b.push_bind(l.lead_id.clone())
+                    .push_bind(to_json(l))
+                    .push_bind(micros(at));
+            });
+            qb.push(" ON CONFLICT(lead_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at");
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn upsert_accounts(&self, accounts: &[Account], at: Timestamp) -> StoreResult<()> {
+        if accounts.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for chunk in accounts.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new(
+                "INSERT INTO accounts (account_id, data, updated_at) ",
+            );
+            qb.push_values(chunk, |mut b, a| {
+                b.push_bind(a.account_id.clone())
+                    .push_bind(to_json(a))
+                    .push_bind(micros(at));
+            });
+            qb.push(" ON CONFLICT(account_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at");
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn insert_events(&self, events: &[Event]) -> StoreResult<Vec<bool>> {
+        let mut stored = vec![false; events.len()];
+        if events.is_empty() {
+            return Ok(stored);
+        }
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for (c, chunk) in events.chunks(CHUNK).enumerate() {
+            let base = c * CHUNK;
+            let mut qb = QueryBuilder::<Postgres>::new(
+                "INSERT INTO events (event_id, lead_id, occurred_at, data) ",
+            );
+            qb.push_values(chunk, |mut b, e| {
+                b.push_bind(e.event_id.clone())
+                    .push_bind(e.lead_id.clone())
+                    .push_bind(micros(e.occurred_at))
+                    .push_bind(to_json(e));
+            });
+            qb.push(" ON CONFLICT(event_id) DO NOTHING RETURNING event_id");
+            let ids: Vec<String> = qb
+                .build_query_scalar()
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db)?;
+            mark_stored(&mut stored[base..base + chunk.len()], chunk, ids);
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(stored)
+    }
+
+    async fn insert_consents(&self, records: &[ConsentRecord]) -> StoreResult<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for chunk in records.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO consents (lead_id, data) ");
+            qb.push_values(chunk, |mut b, r| {
+                b.push_bind(r.lead_id.clone()).push_bind(to_json(r));
+            });
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn lead(&self, lead_id: &str) -> StoreResult<Option<Lead>> {
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM leads WHERE lead_id = $1")
+            .bind(lead_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        data.map(|d| from_json("leads", &d)).transpose()
+    }
+
+    async fn all_leads(&self) -> StoreResult<Vec<Lead>> {
+        let rows = sqlx::query("SELECT data FROM leads ORDER BY lead_id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        json_rows(&rows, "leads")
+    }
+
+    async fn all_accounts(&self) -> StoreResult<Vec<Account>> {
+        let rows = sqlx::query("SELECT data FROM accounts ORDER BY account_id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        json_rows(&rows, "accounts")
+    }
+
+    async fn all_events(&self) -> StoreResult<Vec<Event>> {
+        let rows = sqlx::query("SELECT data FROM events ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        json_rows(&rows, "events")
+    }
+
+    async fn all_consents(&self) -> StoreResult<Vec<ConsentRecord>> {
+        let rows = sqlx::query("SELECT data FROM consents ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        json_rows(&rows, "consents")
+    }
+
+    async fn lead_events(&self, lead_id: &str) -> StoreResult<Vec<Event>> {
+        let rows = sqlx::query("SELECT data FROM events WHERE lead_id = $1 ORDER BY seq")
+            .bind(lead_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        json_rows(&rows, "events")
+    }
+
+    async fn lead_consents(&self, lead_id: &str) -> StoreResult<Vec<ConsentRecord>> {
+        let rows = sqlx::query("SELECT data FROM consents WHERE lead_id = $1 ORDER BY seq")
+            .bind(lead_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        json_rows(&rows, "consents")
+    }
+
+    async fn save_scores(&self, scores: &[StoredScore]) -> StoreResult<()> {
+        if scores.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for table in ["scores", "score_history"] {
+            for chunk in scores.chunks(CHUNK) {
+                let mut qb =
+                    QueryBuilder::<Postgres>::new(format!("INSERT INTO {table} ({SCORE_COLS}) "));
+                qb.push_values(chunk, |mut b, s| {
+                    b.push_bind(s.lead_id.clone())
+                        .push_bind(micros(s.as_of))
+                        .push_bind(s.model_id)
+                        .push_bind(s.total)
+                        .push_bind(s.quality)
+                        .push_bind(s.grade.clone())
+                        .push_bind(s.cell.clone())
+                        .push_bind(s.body.clone())
+                        .push_bind(s.cause.clone());
+                });
+                if table == "scores" {
+                    qb.push(
+                        " ON CONFLICT(lead_id) DO UPDATE SET as_of = excluded.as_of, \
+                         model_id = excluded.model_id, total = excluded.total, \
+                         quality = excluded.quality, grade = excluded.grade, cell = excluded.cell, \
+                         body = excluded.body, cause = excluded.cause",
+                    );
+                }
+                qb.build().execute(&mut *tx).await.map_err(db)?;
+            }
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn current_scores(&self) -> StoreResult<Vec<StoredScore>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SCORE_COLS} FROM scores ORDER BY lead_id"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| score_row(r, "scores")).collect()
+    }
+
+    async fn score_history(&self, lead_id: &str) -> StoreResult<Vec<StoredScore>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SCORE_COLS} FROM score_history WHERE lead_id = $1 ORDER BY seq"
+        )))
+        .bind(lead_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(|r| score_row(r, "score_history")).collect()
+    }
+
+    async fn add_model(
+        &self,
+        name: &str,
+        version: &str,
+        source: &str,
+        at: Timestamp,
+    ) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO models (name, version, source, created_at, active) \
+             VALUES ($1, $2, $3, $4, FALSE) RETURNING id",
+        )
+        .bind(name)
+        .bind(version)
+        .bind(source)
+        .bind(micros(at))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)
+    }
+
+    async fn models(&self) -> StoreResult<Vec<StoredModel>> {
+        let rows = sqlx::query(
+            "SELECT id, name, version, source, created_at, active FROM models ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(model_row).collect()
+    }
+
+    async fn model(&self, id: i64) -> StoreResult<Option<StoredModel>> {
+        let row = sqlx::query(
+            "SELECT id, name, version, source, created_at, active FROM models WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.as_ref().map(model_row).transpose()
+    }
+
+    async fn activate_model(&self, id: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM models WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("model {id}")));
+        }
+        sqlx::query("UPDATE models SET active = (id = $1) WHERE active <> (id = $1)")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn add_key(&self, key: &ApiKey) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO api_keys (id, secret_hash, name, scopes, created_at, revoked_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&key.id)
+        .bind(&key.secret_hash)
+        .bind(&key.name)
+        .bind(scopes_text(&key.scopes))
+        .bind(micros(key.created_at))
+        .bind(key.revoked_at.map(micros))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn key(&self, id: &str) -> StoreResult<Option<ApiKey>> {
+        let row = sqlx::query(
+            "SELECT id, secret_hash, name, scopes, created_at, revoked_at FROM api_keys WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.as_ref().map(key_row).transpose()
+    }
+
+    async fn keys(&self) -> StoreResult<Vec<ApiKey>> {
+        let rows = sqlx::query(
+            "SELECT id, secret_hash, name, scopes, created_at, revoked_at FROM api_keys \
+             ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(key_row).collect()
+    }
+
+    async fn revoke_key(&self, id: &str, at: Timestamp) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(micros(at))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("key {id}")));
+        }
+        Ok(())
+    }
+
+    async fn add_subscription(&self, sub: &Subscription) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO subscriptions (id, url, secret, events, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&sub.id)
+        .bind(&sub.url)
+        .bind(&sub.secret)
+        .bind(to_json(&sub.events))
+        .bind(micros(sub.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn subscriptions(&self) -> StoreResult<Vec<Subscription>> {
+        let rows = sqlx::query(
+            "SELECT id, url, secret, events, created_at FROM subscriptions ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(subscription_row).collect()
+    }
+
+    async fn delete_subscription(&self, id: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let done = sqlx::query("DELETE FROM subscriptions WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("subscription {id}")));
+        }
+        sqlx::query("DELETE FROM deliveries WHERE subscription_id = $1 AND state = 'pending'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn enqueue_deliveries(&self, deliveries: &[Delivery]) -> StoreResult<()> {
+        if deliveries.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for chunk in deliveries.chunks(CHUNK) {
+            let mut qb =
+                QueryBuilder::<Postgres>::new(format!("INSERT INTO deliveries ({DELIVERY_COLS}) "));
+            qb.push_values(chunk, |mut b, d| {
+                b.push_bind(d.id.clone())
+                    .push_bind(d.subscription_id.clone())
+                    .push_bind(d.event_type.clone())
+                    .push_bind(d.lead_id.clone())
+                    .push_bind(d.body.clone())
+                    .push_bind(micros(d.created_at))
+                    .push_bind(micros(d.next_attempt_at))
+                    .push_bind(i64::from(d.attempts))
+                    .push_bind(d.state.as_str())
+                    .push_bind(d.last_attempt_at.map(micros))
+                    .push_bind(d.last_status.map(i64::from))
+                    .push_bind(d.last_error.clone());
+            });
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn due_deliveries(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Delivery>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DELIVERY_COLS} FROM deliveries \
+             WHERE state = 'pending' AND next_attempt_at <= $1 \
+             ORDER BY next_attempt_at, seq LIMIT $2"
+        )))
+        .bind(micros(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(delivery_row).collect()
+    }
+
+    async fn record_attempt(&self, delivery_id: &str, attempt: &Attempt) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = $2, \
+             last_status = $3, last_error = $4, state = $5, next_attempt_at = $6 WHERE id = $1",
+        )
+        .bind(delivery_id)
+        .bind(micros(attempt.at))
+        .bind(attempt.status.map(i64::from))
+        .bind(attempt.error.clone())
+        .bind(attempt.state.as_str())
+        .bind(micros(attempt.next_attempt_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("delivery {delivery_id}")));
+        }
+        Ok(())
+    }
+
+    async fn deliveries(&self, subscription_id: &str, limit: u32) -> StoreResult<Vec<Delivery>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DELIVERY_COLS} FROM deliveries WHERE subscription_id = $1 \
+             ORDER BY created_at DESC, seq DESC LIMIT $2"
+        )))
+        .bind(subscription_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(delivery_row).collect()
+    }
+
+    async fn erase_lead(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut count = async |sql: &'static str| -> StoreResult<u64> {
+            Ok(sqlx::query(sql)
+                .bind(lead_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected())
+        };
+        let erased = Erased {
+            leads: count("DELETE FROM leads WHERE lead_id = $1").await?,
+            events: count("DELETE FROM events WHERE lead_id = $1").await?,
+            consents: count("DELETE FROM consents WHERE lead_id = $1").await?,
+            scores: count("DELETE FROM scores WHERE lead_id = $1").await?,
+            history: count("DELETE FROM score_history WHERE lead_id = $1").await?,
+            deliveries: count("DELETE FROM deliveries WHERE lead_id = $1").await?,
+        };
+        for chunk in markers.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO suppressions (marker) ");
+            qb.push_values(chunk, |mut b, m| {
+                b.push_bind(m.clone());
+            });
+            qb.push(" ON CONFLICT(marker) DO NOTHING");
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(erased)
+    }
+
+    async fn suppressions(&self) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar("SELECT marker FROM suppressions ORDER BY marker")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        sqlx::query("INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)")
+            .bind(micros(entry.at))
+            .bind(&entry.actor)
+            .bind(&entry.action)
+            .bind(&entry.detail)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        let rows =
+            sqlx::query("SELECT at, actor, action, detail FROM audit ORDER BY seq DESC LIMIT $1")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+        rows.iter().map(audit_row).collect()
+    }
+}
+
+/// Marks as stored the events whose id came back from `RETURNING`: the first occurrence of
+/// each returned id in the chunk (later repeats inside the chunk were conflicts).
+fn mark_stored(stored: &mut [bool], chunk: &[Event], ids: Vec<String>) {
+    if ids.is_empty() {
+        return;
+    }
+    let mut returned: std::collections::HashSet<String> = ids.into_iter().collect();
+    for (flag, e) in stored.iter_mut().zip(chunk) {
+        if returned.remove(&e.event_id) {
+            *flag = true;
+        }
+    }
+}
