@@ -114,3 +114,67 @@ proptest! {
         }
     }
 }
+
+/// The live book (one lead at a time, records arriving in any order, leads edited and
+/// erased) gives the batch engine's scores at every time, and its next-change time never
+/// skips a change.
+mod live_book {
+    use super::*;
+    use leadrank_core::engine::LiveBook;
+    use std::sync::Arc;
+
+    fn batch_at(leads: &[Lead], events: &[Event], at: i64) -> Vec<Score> {
+        let model = default_model();
+        let mut b = DatasetBuilder::new(&model);
+        for l in leads {
+            b.add_lead(l.clone()).unwrap();
+        }
+        for e in events.iter().filter(|e| leads.iter().any(|l| l.lead_id == e.lead_id)) {
+            b.add_event(e).unwrap();
+        }
+        b.build().score_all(&model, Timestamp::from_second(at).unwrap(), &|_| {})
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn live_equals_batch(events in proptest::collection::vec(event_strategy(), 0..40), erase_b in any::<bool>(), probe in 0i64..86_400 * 40) {
+            let model = Arc::new(default_model());
+            let mut book = LiveBook::new(model);
+            let mut all = leads();
+            // Leads arrive in reverse, one is edited after its events, one may be erased.
+            for l in all.iter().rev() {
+                book.upsert_lead(l.clone());
+            }
+            for e in &events {
+                book.add_event(e).unwrap();
+            }
+            all[1].email = Some("ann@acme.io".into());
+            book.upsert_lead(all[1].clone());
+            if erase_b {
+                book.remove_lead("b");
+                all.remove(1);
+            }
+            let events = unique(events);
+            for at in [AS_OF, AS_OF + probe] {
+                for want in batch_at(&all, &events, at) {
+                    let got = book.score(&want.lead_id, Timestamp::from_second(at).unwrap()).unwrap();
+                    prop_assert_eq!(got, want);
+                }
+            }
+            // No change happens strictly between now and the next change time.
+            for l in &all {
+                let now = Timestamp::from_second(AS_OF).unwrap();
+                if let Some(next) = book.next_change_after(&l.lead_id, now) {
+                    let before = next.as_second() - 1;
+                    if before > AS_OF {
+                        let a = book.score(&l.lead_id, now).unwrap();
+                        let b = book.score(&l.lead_id, Timestamp::from_second(before).unwrap()).unwrap();
+                        prop_assert_eq!(a.total, b.total, "changed before the announced time {}", next);
+                    }
+                }
+            }
+        }
+    }
+}
