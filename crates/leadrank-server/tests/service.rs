@@ -1,5 +1,8 @@
-//! The service without HTTP, on an in-memory SQLite store and a manual clock: live scores
-//! equal batch scores, windows expire on time, history records why, erasure erases.
+//! The service without HTTP, on a manual clock, against both back ends (SQLite, and the
+//! PostgreSQL of `LEADRANK_TEST_POSTGRES`, default `postgres://postgres@127.0.0.1:5432/test`,
+//! in a fresh schema; unreachable fails under `CI`, else is skipped with a notice): live
+//! scores equal batch scores, windows expire on time, history records why, a restart keeps
+//! everything, erasure erases.
 
 use std::sync::Arc;
 
@@ -12,6 +15,55 @@ use leadrank_server::metrics::Metrics;
 use leadrank_server::service::{Outcome, Service};
 use leadrank_store::Store;
 use leadrank_store_sqlite::SqliteStore;
+
+/// A database for one test that can be opened again (a restart).
+enum Backend {
+    Sqlite(tempfile::TempDir),
+    Postgres(String),
+}
+
+const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+fn pg_url() -> String {
+    std::env::var("LEADRANK_TEST_POSTGRES").unwrap_or_else(|_| PG_URL.to_string())
+}
+
+impl Backend {
+    /// SQLite always; PostgreSQL in a fresh schema when the server is reachable.
+    async fn all(tag: &str) -> Vec<Backend> {
+        use sqlx::Connection;
+        let mut out = vec![Backend::Sqlite(tempfile::tempdir().unwrap())];
+        match sqlx::PgConnection::connect(&pg_url()).await {
+            Ok(mut conn) => {
+                let schema = format!("leadrank_test_svc_{tag}_{}_{}", std::process::id(), Timestamp::now().as_nanosecond().rem_euclid(1_000_000_000));
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut conn).await.unwrap();
+                out.push(Backend::Postgres(schema));
+            }
+            Err(e) if std::env::var_os("CI").is_some() => panic!("PostgreSQL unreachable under CI: {e}"),
+            Err(e) => eprintln!("NOTICE: PostgreSQL unreachable, testing SQLite only: {e}"),
+        }
+        out
+    }
+
+    async fn open(&self) -> Arc<dyn Store> {
+        match self {
+            Backend::Sqlite(dir) => Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap()),
+            Backend::Postgres(schema) => {
+                let options: sqlx::postgres::PgConnectOptions = pg_url().parse().unwrap();
+                let options = options.options([("search_path", schema.as_str())]);
+                Arc::new(leadrank_store_postgres::PostgresStore::connect_with(options, 4).await.unwrap())
+            }
+        }
+    }
+
+    async fn drop_schema(&self) {
+        use sqlx::Connection;
+        if let Backend::Postgres(schema) = self {
+            let mut conn = sqlx::PgConnection::connect(&pg_url()).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&mut conn).await.unwrap();
+        }
+    }
+}
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -36,8 +88,8 @@ fn event(id: &str, lead: &str, kind: &str, at: &str, url: Option<&str>) -> Event
     Event { event_id: id.into(), lead_id: lead.into(), event_type: kind.into(), occurred_at: ts(at), url: url.map(Into::into), properties: None }
 }
 
-async fn start(clock: Arc<ManualClock>) -> (Arc<Service>, Arc<dyn Store>) {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().await.unwrap());
+async fn start(backend: &Backend, clock: Arc<ManualClock>) -> (Arc<Service>, Arc<dyn Store>) {
+    let store = backend.open().await;
     let service = Service::start(store.clone(), clock, Arc::new(Metrics::new())).await.unwrap();
     (service, store)
 }
@@ -53,10 +105,17 @@ fn batch_score(leads: &[Lead], events: &[Event], at: Timestamp, id: &str) -> lea
     d.score_all(&model, at, &|_| {}).into_iter().find(|s| s.lead_id == id).unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scores_follow_events_and_windows_and_equal_the_batch() {
+    for backend in Backend::all("windows").await {
+        scores_follow_events_and_windows(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+async fn scores_follow_events_and_windows(backend: &Backend) {
     let clock = Arc::new(ManualClock::new(ts("2026-06-01T09:00:00Z")));
-    let (svc, store) = start(clock.clone()).await;
+    let (svc, store) = start(backend, clock.clone()).await;
     let leads = vec![lead("L1", "grace@acme.io"), lead("L2", "alan@acme.io")];
     assert_eq!(svc.upsert_leads(leads.clone()).await.unwrap(), vec![Outcome::Created, Outcome::Created]);
     let events = vec![
@@ -92,19 +151,24 @@ async fn scores_follow_events_and_windows_and_equal_the_batch() {
     assert!(causes.contains(&"window"), "{causes:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_recomputes_from_stored_records() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
+    for backend in Backend::all("restart").await {
+        restart_recomputes(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+async fn restart_recomputes(backend: &Backend) {
     let clock = Arc::new(ManualClock::new(ts("2026-06-01T09:00:00Z")));
     {
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
+        let store = backend.open().await;
         let svc = Service::start(store, clock.clone(), Arc::new(Metrics::new())).await.unwrap();
         svc.upsert_leads(vec![lead("L1", "grace@acme.io")]).await.unwrap();
         svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-01T08:00:00Z", None)]).await.unwrap();
         svc.shutdown().await;
     }
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).await.unwrap());
+    let store = backend.open().await;
     let svc = Service::start(store, clock, Arc::new(Metrics::new())).await.unwrap();
     let (score, _) = svc.score_now("L1").unwrap();
     assert!(score.reasons.iter().any(|r| &*r.rule == "demo_request"));
@@ -112,10 +176,17 @@ async fn restart_recomputes_from_stored_records() {
     assert_eq!(again[0].0, Outcome::Duplicate, "event ids are idempotency keys across restarts");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn erasure_removes_everything_and_suppresses_reingestion() {
+    for backend in Backend::all("erase").await {
+        erasure(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+async fn erasure(backend: &Backend) {
     let clock = Arc::new(ManualClock::new(ts("2026-06-01T09:00:00Z")));
-    let (svc, store) = start(clock).await;
+    let (svc, store) = start(backend, clock).await;
     svc.upsert_leads(vec![lead("L1", "Grace.Hopper@acme.io"), lead("L2", "alan@acme.io")]).await.unwrap();
     svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-01T08:00:00Z", None)]).await.unwrap();
     let (n, erased) = svc.erase(None, Some("grace.hopper@ACME.io"), "test").await.unwrap();
