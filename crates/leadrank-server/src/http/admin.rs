@@ -1,7 +1,7 @@
 //! Admin routes: model versions, webhooks, privacy (export, erase), the audit log and keys.
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -40,6 +40,11 @@ pub async fn upload_model(State(state): State<AppState>, caller: Caller, body: B
     Ok(created(json!({"id": id, "name": model.name, "version": model.version, "rules": model.rules.len(), "active": false})))
 }
 
+/// A model id from the path, or a problem naming it.
+fn model_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, Problem> {
+    id.map(|Path(id)| id).map_err(|_| Problem::field("invalid_parameter", "/path/id", "a model id is a whole number (see GET /v1/models)"))
+}
+
 /// `GET /v1/models`: every version.
 pub async fn list_models(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
     caller.require(Scope::Read)?;
@@ -55,16 +60,18 @@ pub async fn list_models(State(state): State<AppState>, caller: Caller) -> Resul
 }
 
 /// `GET /v1/models/{id}`: one version with its source.
-pub async fn get_model(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Response, Problem> {
+pub async fn get_model(State(state): State<AppState>, caller: Caller, id: Result<Path<i64>, PathRejection>) -> Result<Response, Problem> {
     caller.require(Scope::Read)?;
+    let id = model_id(id)?;
     let m = state.service.store.model(id).await?.ok_or_else(|| Problem::not_found(format!("model {id}")))?;
     Ok(json(json!({"id": m.id, "name": m.name, "version": m.version, "created_at": m.created_at.to_string(), "active": m.active, "source": m.source})))
 }
 
 /// `POST /v1/models/{id}/activate`: recomputes every score with the version in the
 /// background (202); progress at `GET /v1/models/activation`.
-pub async fn activate_model(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Response, Problem> {
+pub async fn activate_model(State(state): State<AppState>, caller: Caller, id: Result<Path<i64>, PathRejection>) -> Result<Response, Problem> {
     caller.require(Scope::Admin)?;
+    let id = model_id(id)?;
     if state.service.store.model(id).await?.is_none() {
         return Err(Problem::not_found(format!("model {id}")));
     }

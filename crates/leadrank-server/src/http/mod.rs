@@ -96,6 +96,9 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .route("/metrics", get(read::metrics))
         .route("/openapi.json", get(read::openapi))
         .fallback(|| async { Problem::not_found("route") })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method (see /openapi.json)")
+        })
         .layer(overload)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
@@ -155,7 +158,13 @@ impl FromRequestParts<AppState> for Caller {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Err(unauthorized("an API key is required: Authorization: Bearer lr_..."));
         };
-        let presented = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).unwrap_or("");
+        // The scheme name is case-insensitive (RFC 9110).
+        let presented = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map_or("", |(_, key)| key.trim());
         match crate::keys::verify(state.service.store.as_ref(), presented).await {
             Ok(Some(key)) => Ok(Caller(key)),
             Ok(None) => Err(unauthorized("the API key is unknown, malformed or revoked")),
