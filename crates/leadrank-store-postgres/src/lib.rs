@@ -247,6 +247,17 @@ fn audit_row(row: &PgRow) -> StoreResult<AuditEntry> {
     })
 }
 
+/// The last record per key, in the order of those last occurrences: PostgreSQL refuses an
+/// `INSERT ... ON CONFLICT DO UPDATE` that touches one row twice, and within one batch the
+/// later record is the newer.
+fn last_per_key<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str) -> Vec<&'a T> {
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        last.insert(key(item), i);
+    }
+    items.iter().enumerate().filter(|(i, item)| last.get(key(item)) == Some(i)).map(|(_, item)| item).collect()
+}
+
 #[async_trait]
 impl Store for PostgresStore {
     async fn migrate(&self) -> StoreResult<()> {
@@ -309,6 +320,7 @@ impl Store for PostgresStore {
         if leads.is_empty() {
             return Ok(());
         }
+        let leads = last_per_key(leads, |l| l.lead_id.as_str());
         let mut tx = self.pool.begin().await.map_err(db)?;
         for chunk in leads.chunks(CHUNK) {
             let mut qb =
@@ -328,6 +340,7 @@ impl Store for PostgresStore {
         if accounts.is_empty() {
             return Ok(());
         }
+        let accounts = last_per_key(accounts, |a| a.account_id.as_str());
         let mut tx = self.pool.begin().await.map_err(db)?;
         for chunk in accounts.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new(
@@ -451,9 +464,11 @@ impl Store for PostgresStore {
         if scores.is_empty() {
             return Ok(());
         }
+        let latest = last_per_key(scores, |s| s.lead_id.as_str());
+        let all: Vec<&StoredScore> = scores.iter().collect();
         let mut tx = self.pool.begin().await.map_err(db)?;
-        for table in ["scores", "score_history"] {
-            for chunk in scores.chunks(CHUNK) {
+        for (table, rows) in [("scores", &latest), ("score_history", &all)] {
+            for chunk in rows.chunks(CHUNK) {
                 let mut qb =
                     QueryBuilder::<Postgres>::new(format!("INSERT INTO {table} ({SCORE_COLS}) "));
                 qb.push_values(chunk, |mut b, s| {

@@ -31,6 +31,7 @@ pub async fn run_all<S: Store>(store: &S) {
     events_round_trip(store).await;
     consents(store).await;
     scores_and_history(store).await;
+    repeated_keys_in_one_batch(store).await;
     models(store).await;
     keys(store).await;
     subscriptions_and_deliveries(store).await;
@@ -530,6 +531,26 @@ pub async fn scores_and_history<S: Store>(store: &S) {
     );
     assert_eq!(store.score_history("sc-lead-b").await.unwrap(), vec![b1]);
     assert_eq!(store.score_history("sc-nobody").await.unwrap(), vec![]);
+}
+
+/// One batch naming the same lead, account or scored lead twice: the later record wins, and
+/// the history keeps both scores.
+pub async fn repeated_keys_in_one_batch<S: Store>(store: &S) {
+    let at = t("2025-04-01T00:00:00Z");
+    let first = Lead { lead_id: "rk-lead".into(), email: text("a@rk.example"), ..Lead::default() };
+    let second = Lead { lead_id: "rk-lead".into(), email: text("b@rk.example"), ..Lead::default() };
+    store.upsert_leads(&[first, second.clone()], at).await.expect("a batch may repeat a lead id");
+    assert_eq!(store.lead("rk-lead").await.unwrap(), Some(second));
+    let acc = |name: &str| Account { account_id: "rk-acc".into(), name: Some(name.to_string()), ..Account::default() };
+    store.upsert_accounts(&[acc("One"), acc("Two")], at).await.expect("a batch may repeat an account id");
+    let stored: Vec<Account> = store.all_accounts().await.unwrap().into_iter().filter(|a| a.account_id == "rk-acc").collect();
+    assert_eq!(stored, vec![acc("Two")]);
+    let s1 = score("rk-lead", "2025-04-01T00:00:00Z", 1, 10, "C", "lead updated");
+    let s2 = score("rk-lead", "2025-04-01T00:00:01Z", 1, 40, "B", "event e9");
+    store.save_scores(&[s1.clone(), s2.clone()]).await.expect("a batch may repeat a scored lead");
+    let current: Vec<StoredScore> = store.current_scores().await.unwrap().into_iter().filter(|s| s.lead_id == "rk-lead").collect();
+    assert_eq!(current, vec![s2.clone()]);
+    assert_eq!(store.score_history("rk-lead").await.unwrap(), vec![s1, s2]);
 }
 
 /// Model versions: added inactive, listed oldest first, exactly one active.
