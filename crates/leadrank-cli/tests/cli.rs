@@ -59,7 +59,7 @@ fn csv_and_table_outputs() {
     let out = leadrank(&["score", "--leads", &leads, "--as-of", "2026-06-30", "--format", "table", "--top", "1"]);
     let table = text(&out.stdout);
     assert!(table.contains("L1") && !table.contains("L2"), "{table}");
-    assert!(table.contains("2 leads, 0 quality (0.0%); model leadrank-default@1.0.0; top 1 shown"), "{table}");
+    assert!(table.contains("2 leads, 0 quality (0.0%); model leadrank-default@1.1.0; top 1 shown"), "{table}");
 }
 
 #[test]
@@ -68,7 +68,7 @@ fn explain_prints_the_ledger_and_the_gap() {
     let leads = write(dir.path(), "leads.csv", LEADS);
     let out = leadrank(&["explain", "L1", "--leads", &leads, "--as-of", "2026-06-30T12:00:00Z"]);
     let ledger = text(&out.stdout);
-    assert!(ledger.starts_with("Lead L1  (model leadrank-default@1.0.0, as of 2026-06-30T12:00:00Z)"), "{ledger}");
+    assert!(ledger.starts_with("Lead L1  (model leadrank-default@1.1.0, as of 2026-06-30T12:00:00Z)"), "{ledger}");
     assert!(ledger.contains("more points needed to reach quality"), "{ledger}");
     assert!(ledger.contains("The fastest way there:"), "{ledger}");
     let out = leadrank(&["explain", "NOPE", "--leads", &leads]);
@@ -88,7 +88,7 @@ fn model_commands() {
     let good = write(dir.path(), "good.toml", &default);
     let out = leadrank(&["model", "check", &good]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stdout).contains("ok: model leadrank-default@1.0.0 with 26 rules in 6 dimensions"));
+    assert!(text(&out.stdout).contains("ok: model leadrank-default@1.1.0 with 26 rules in 6 dimensions"));
     let bad = write(dir.path(), "bad.toml", &default.replace("in = \"icp_industries\"", "in = \"icp_industry\""));
     let out = leadrank(&["model", "check", &bad]);
     assert_eq!(out.status.code(), Some(2));

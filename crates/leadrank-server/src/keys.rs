@@ -50,7 +50,7 @@ pub fn parse_scopes(list: &str) -> Result<Vec<Scope>, String> {
     let scopes: Result<Vec<Scope>, String> = list
         .split(',')
         .filter(|s| !s.trim().is_empty())
-        .map(|s| Scope::parse(s).ok_or_else(|| format!("unknown scope '{}' (use ingest, read or admin)", s.trim())))
+        .map(|s| Scope::parse(s).ok_or_else(|| format!("unknown scope '{}' (use ingest, read, admin or sales)", s.trim())))
         .collect();
     let scopes = scopes?;
     if scopes.is_empty() {

@@ -2,6 +2,8 @@
 //!
 //! * [`service`]: the state and operations (ingest, rescoring, windows, models, erasure),
 //!   independent of HTTP;
+//! * [`ops`], [`ops_admin`]: lifecycle stages, sales acceptance, checklists, routing and SLA
+//!   clocks, the sales directory and the operating reports; [`accounts`]: account scores;
 //! * [`http`]: the API under `/v1` (JSON, problem+json errors, API keys with scopes);
 //! * [`writer`]: the background writer of score history and webhook deliveries;
 //! * [`keys`], [`privacy`], [`metrics`], [`clock`]: API keys, erasure markers, Prometheus
@@ -11,11 +13,14 @@
 //! Storage is a [`leadrank_store::Store`] (SQLite or PostgreSQL), webhook delivery is
 //! [`leadrank_webhooks`].
 
+pub mod accounts;
 pub mod clock;
 pub mod demo;
 pub mod http;
 pub mod keys;
 pub mod metrics;
+pub mod ops;
+pub mod ops_admin;
 pub mod privacy;
 pub mod service;
 mod writer;
@@ -101,6 +106,7 @@ pub async fn serve_on(
         tasks.push(tokio::spawn(dispatcher.run(shutdown.clone())));
     }
     tasks.push(tokio::spawn(sweep_windows(service.clone(), shutdown.clone())));
+    tasks.push(tokio::spawn(watch_slas(service.clone(), shutdown.clone())));
     let state = AppState { service: service.clone(), webhook_stats };
     let app = router(state, &options.limits);
     tracing::info!(addr = %ready.addr, leads = ready.leads, "leadrank serving");
@@ -127,6 +133,24 @@ async fn sweep_windows(service: Arc<Service>, shutdown: CancellationToken) {
             .map_or(Duration::from_secs(5), |t| Duration::from_secs_f64((t.as_second() - now.as_second()).clamp(1, 5) as f64));
         tokio::select! {
             () = shutdown.cancelled() => break,
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// Detects SLA breaches on time: sleeps until the next deadline (or until a clock changes)
+/// and checks the clocks due.
+async fn watch_slas(service: Arc<Service>, shutdown: CancellationToken) {
+    loop {
+        let now = service.clock.now();
+        service.sla_sweep(now);
+        let wait = service.next_sla_due().map_or(Duration::from_secs(60), |t| {
+            let ms = t.as_millisecond() - service.clock.now().as_millisecond();
+            Duration::from_millis(ms.clamp(0, 60_000) as u64)
+        });
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = service.ops_wakeup.notified() => {}
             () = tokio::time::sleep(wait) => {}
         }
     }

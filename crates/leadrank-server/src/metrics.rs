@@ -36,6 +36,8 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram>,
     events: Family<ResultLabels, Counter>,
     lag: Gauge<f64, AtomicU64>,
+    sla_lag: Gauge<f64, AtomicU64>,
+    sla_breaches: Counter,
     webhooks: Family<ResultLabels, Counter>,
     store_errors: Counter,
     /// Last seen webhook totals, to turn the dispatcher's running totals into increments.
@@ -60,11 +62,15 @@ impl Metrics {
         registry.register("events_ingested", "Events received by result (accepted, duplicate, rejected)", events.clone());
         let lag = Gauge::<f64, AtomicU64>::default();
         registry.register("rescoring_lag_seconds", "How late the latest window-expiry rescoring ran", lag.clone());
+        let sla_lag = Gauge::<f64, AtomicU64>::default();
+        registry.register("sla_detection_lag_seconds", "How late the latest SLA deadline check ran after the deadline", sla_lag.clone());
+        let sla_breaches = Counter::default();
+        registry.register("sla_breaches", "SLA milestones breached", sla_breaches.clone());
         let webhooks = Family::<ResultLabels, Counter>::default();
         registry.register("webhook_deliveries", "Webhook delivery attempts by result (delivered, failed)", webhooks.clone());
         let store_errors = Counter::default();
         registry.register("store_errors", "Database errors of the background writer", store_errors.clone());
-        Metrics { registry, requests, latency, events, lag, webhooks, store_errors, webhook_seen: Mutex::new((0, 0)) }
+        Metrics { registry, requests, latency, events, lag, sla_lag, sla_breaches, webhooks, store_errors, webhook_seen: Mutex::new((0, 0)) }
     }
 
     /// Records one HTTP request.
@@ -83,6 +89,12 @@ impl Metrics {
     /// Records the rescoring lag of the latest sweep.
     pub fn rescoring_lag(&self, seconds: f64) {
         self.lag.set(seconds);
+    }
+
+    /// Records an SLA check: breaches found and how late it ran.
+    pub fn sla_breaches(&self, breaches: u64, lag_seconds: f64) {
+        self.sla_breaches.inc_by(breaches);
+        self.sla_lag.set(lag_seconds);
     }
 
     /// Records a background database error.

@@ -24,6 +24,7 @@ use tokio::sync::Mutex;
 
 use crate::clock::Clock;
 use crate::metrics::Metrics;
+use crate::ops::{Ops, OpsOut};
 use crate::privacy::MarkerKey;
 use crate::writer::{WriteBatch, Writer};
 
@@ -38,6 +39,9 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A lifecycle move the rules do not allow.
+    #[error(transparent)]
+    Lifecycle(#[from] leadrank_lifecycle::LifecycleError),
 }
 
 /// What the service knows about one lead's current score.
@@ -131,6 +135,8 @@ pub(crate) struct Changes {
     pub scores: Vec<StoredScore>,
     /// (event type, lead id, payload).
     pub events: Vec<(&'static str, String, serde_json::Value)>,
+    /// Operating state and log entries (stages, assignments, SLA breaches).
+    pub ops: OpsOut,
 }
 
 impl Changes {
@@ -165,6 +171,9 @@ impl Changes {
     fn extend(&mut self, other: Changes) {
         self.scores.extend(other.scores);
         self.events.extend(other.events);
+        self.ops.ops.extend(other.ops.ops);
+        self.ops.log.extend(other.ops.log);
+        self.ops.events.extend(other.ops.events);
     }
 }
 
@@ -207,6 +216,10 @@ pub struct Service {
     activation_done: AtomicU64,
     /// Poked when deliveries are queued.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
+    /// Lifecycle, routing and SLA state (lock after `live`).
+    ops: std::sync::Mutex<Ops>,
+    /// Poked when SLA clocks may have changed (the SLA timer re-arms).
+    pub ops_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl Service {
@@ -233,6 +246,7 @@ impl Service {
         let key = store.setting_or_insert("marker_key", &MarkerKey::generate_hex()).await?;
         let marker_key = MarkerKey::from_hex(&key).map_err(|e| ServiceError::Model(format!("stored marker key: {e}")))?;
         let webhook_wakeup = Arc::new(tokio::sync::Notify::new());
+        let ops = crate::ops_admin::load_ops(store.as_ref(), &compiled).await?;
         let writer = Writer::spawn(store.clone(), webhook_wakeup.clone(), metrics.clone());
         let service = Arc::new(Service {
             subscriptions: RwLock::new(store.subscriptions().await?),
@@ -247,6 +261,8 @@ impl Service {
             activation: std::sync::Mutex::new(Activation { state: "idle", ..Activation::default() }),
             activation_done: AtomicU64::new(0),
             webhook_wakeup,
+            ops: std::sync::Mutex::new(ops),
+            ops_wakeup: Arc::new(tokio::sync::Notify::new()),
         });
         let _guard = service.ingest.lock().await;
         let model = service.live_read().book.model().clone();
@@ -299,9 +315,68 @@ impl Service {
                 live.ranking.insert((Reverse(p.total), id.clone()));
             }
         }
-        let changes = live.rescore(&ids, now, &|_| cause.to_string());
+        let mut changes = live.rescore(&ids, now, &|_| cause.to_string());
+        {
+            let mut ops = self.ops_lock();
+            ops.policy = leadrank_lifecycle::Policy::from_spec(&live.book.model().lifecycle);
+        }
+        self.observe(&live, &ids, now, &mut changes);
         self.submit(changes);
         Ok(live)
+    }
+
+    /// The operating state (lifecycle, routing, SLAs). Take `live` first when both are needed.
+    pub fn ops_lock(&self) -> std::sync::MutexGuard<'_, Ops> {
+        self.ops.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies the lifecycle rules to rescored leads and collects what they produce.
+    fn observe(&self, live: &Live, ids: &[String], now: Timestamp, changes: &mut Changes) {
+        let mut ops = self.ops_lock();
+        ops.observe(live, ids, now, &mut changes.ops);
+        ops.finish(&mut changes.ops, now);
+    }
+
+    /// Runs an operation on the operating state with the live book at hand, hands what it
+    /// produced to the writer and waits for the commit (so a 2xx means it is stored).
+    pub(crate) async fn with_ops<R>(&self, f: impl FnOnce(&Live, &mut Ops, Timestamp, &mut OpsOut) -> R) -> R {
+        let _guard = self.ingest.lock().await;
+        let now = self.clock.now();
+        let mut changes = Changes::default();
+        let result = {
+            let live = self.live_read();
+            let mut ops = self.ops_lock();
+            let r = f(&live, &mut ops, now, &mut changes.ops);
+            ops.finish(&mut changes.ops, now);
+            r
+        };
+        self.submit(changes);
+        self.flush().await;
+        result
+    }
+
+    /// Checks the SLA clocks due by `now`; returns the breaches found and the worst
+    /// detection lag in seconds.
+    pub fn sla_sweep(&self, now: Timestamp) -> (usize, f64) {
+        let mut changes = Changes::default();
+        let found = {
+            let live = self.live_read();
+            let mut ops = self.ops_lock();
+            if ops.next_due().is_none_or(|t| t > now) {
+                return (0, 0.0);
+            }
+            let r = ops.sweep(&live, now, &mut changes.ops);
+            ops.finish(&mut changes.ops, now);
+            r
+        };
+        self.metrics.sla_breaches(found.0 as u64, found.1);
+        self.submit(changes);
+        found
+    }
+
+    /// The next SLA deadline, if any clock runs.
+    pub fn next_sla_due(&self) -> Option<Timestamp> {
+        self.ops_lock().next_due()
     }
 
     /// The in-memory state, for reading.
@@ -315,18 +390,22 @@ impl Service {
 
     /// Hands score changes and their webhook deliveries to the writer.
     fn submit(&self, changes: Changes) {
-        if changes.scores.is_empty() {
+        if changes.scores.is_empty() && changes.ops.is_empty() {
             return;
         }
         let now = self.clock.now();
         let subs = self.subscriptions.read().unwrap_or_else(|e| e.into_inner());
         let mut deliveries: Vec<Delivery> = Vec::new();
-        for (kind, lead_id, payload) in changes.events {
+        let OpsOut { ops, log, events: ops_events, .. } = changes.ops;
+        for (kind, lead_id, payload) in changes.events.into_iter().chain(ops_events) {
             for sub in subs.iter().filter(|s| s.events.iter().any(|e| e == kind)) {
                 deliveries.push(leadrank_webhooks::new_delivery(sub, kind, Some(&lead_id), payload.clone(), now));
             }
         }
-        self.writer.send(WriteBatch { scores: changes.scores, deliveries });
+        if !log.is_empty() || !ops.is_empty() {
+            self.ops_wakeup.notify_one();
+        }
+        self.writer.send(WriteBatch { scores: changes.scores, deliveries, ops, log });
     }
 
     /// Waits until everything handed to the writer is committed.
@@ -381,7 +460,9 @@ impl Service {
             }
             affected.sort_unstable();
             affected.dedup();
-            live.rescore(&affected, now, &|_| "lead updated".to_string())
+            let mut changes = live.rescore(&affected, now, &|_| "lead updated".to_string());
+            self.observe(&live, &affected, now, &mut changes);
+            changes
         };
         self.submit(changes);
         Ok(outcomes)
@@ -417,7 +498,9 @@ impl Service {
             }
             affected.sort_unstable();
             affected.dedup();
-            live.rescore(&affected, now, &|_| "account updated".to_string())
+            let mut changes = live.rescore(&affected, now, &|_| "account updated".to_string());
+            self.observe(&live, &affected, now, &mut changes);
+            changes
         };
         self.submit(changes);
         Ok(outcomes)
@@ -455,6 +538,7 @@ impl Service {
             let mut live = self.live_write();
             let mut affected: Vec<String> = Vec::new();
             let mut cause: FxHashMap<String, String> = FxHashMap::default();
+            let mut touches: Vec<(String, Timestamp)> = Vec::new();
             for ((event, fresh), slot) in keep.iter().zip(&stored).zip(&slots) {
                 if !fresh {
                     out[*slot].0 = Outcome::Duplicate;
@@ -462,6 +546,9 @@ impl Service {
                 }
                 match live.book.add_event(event) {
                     Ok((leadrank_core::engine::EventAdded::Accepted, a)) => {
+                        if event.event_type == "sales_touch" {
+                            touches.push((event.lead_id.clone(), event.occurred_at));
+                        }
                         cause.insert(event.lead_id.clone(), format!("event {}", event.event_id));
                         for id in &a {
                             cause.entry(id.clone()).or_insert_with(|| format!("account engagement (event {})", event.event_id));
@@ -474,7 +561,16 @@ impl Service {
             }
             affected.sort_unstable();
             affected.dedup();
-            live.rescore(&affected, now, &|id| cause.get(id).cloned().unwrap_or_else(|| "event".into()))
+            let mut changes = live.rescore(&affected, now, &|id| cause.get(id).cloned().unwrap_or_else(|| "event".into()));
+            self.observe(&live, &affected, now, &mut changes);
+            if !touches.is_empty() {
+                let mut ops = self.ops_lock();
+                for (lead_id, at) in &touches {
+                    ops.touch(lead_id, *at, now, &mut changes.ops);
+                }
+                ops.finish(&mut changes.ops, now);
+            }
+            changes
         };
         let accepted = out.iter().filter(|o| o.0 == Outcome::Accepted).count() as u64;
         let duplicates = out.iter().filter(|o| o.0 == Outcome::Duplicate).count() as u64;
@@ -512,7 +608,9 @@ impl Service {
             }
             affected.sort_unstable();
             affected.dedup();
-            live.rescore(&affected, now, &|_| "consent record".into())
+            let mut changes = live.rescore(&affected, now, &|_| "consent record".into());
+            self.observe(&live, &affected, now, &mut changes);
+            changes
         };
         self.submit(changes);
         Ok(out)
@@ -534,7 +632,9 @@ impl Service {
             let mut live = self.live_write();
             let due: Vec<String> = live.timers.iter().take_while(|(at, _)| *at <= t).map(|(_, id)| id.clone()).collect();
             let lag = live.timers.first().filter(|(at, _)| *at <= t).map_or(0.0, |(at, _)| (t - at) as f64);
-            changes = live.rescore(&due, now, &|_| "window".into());
+            let mut c = live.rescore(&due, now, &|_| "window".into());
+            self.observe(&live, &due, now, &mut c);
+            changes = c;
             (due.len(), lag)
         };
         self.metrics.rescoring_lag(lag);
@@ -656,10 +756,14 @@ impl Service {
             total.history += erased.history;
             total.deliveries += erased.deliveries;
             self.markers.write().unwrap_or_else(|e| e.into_inner()).extend(markers);
+            total.ops += erased.ops;
             let mut live = self.live_write();
             live.forget(id);
+            self.ops_lock().forget(id);
             let affected = live.book.remove_lead(id).unwrap_or_default();
-            changes.extend(live.rescore(&affected, now, &|_| "a related lead was erased".into()));
+            let mut c = live.rescore(&affected, now, &|_| "a related lead was erased".into());
+            self.observe(&live, &affected, now, &mut c);
+            changes.extend(c);
         }
         if lead_id.is_none() && email.is_some() && ids.is_empty() {
             // Nobody held now: still suppress the address for the future.

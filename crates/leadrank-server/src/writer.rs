@@ -1,11 +1,11 @@
-//! The background writer of derived data: score changes (current score and history) and
-//! webhook deliveries. Requests do not wait for it; it commits in order, coalescing what
+//! The background writer of derived data: score changes (current score and history),
+//! operating state and log (stages, assignments, breaches) and webhook deliveries. Requests do not wait for it; it commits in order, coalescing what
 //! piles up, and retries on database errors rather than dropping anything.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use leadrank_store::{Delivery, Store, StoredScore};
+use leadrank_store::{Delivery, LeadOps, OpsLogEntry, Store, StoredScore};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 use crate::metrics::Metrics;
@@ -15,6 +15,8 @@ use crate::metrics::Metrics;
 pub(crate) struct WriteBatch {
     pub scores: Vec<StoredScore>,
     pub deliveries: Vec<Delivery>,
+    pub ops: Vec<LeadOps>,
+    pub log: Vec<OpsLogEntry>,
 }
 
 enum Msg {
@@ -57,6 +59,8 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Msg>, wakeup
             Msg::Write(b) => {
                 batch.scores.extend(b.scores);
                 batch.deliveries.extend(b.deliveries);
+                batch.ops.extend(b.ops);
+                batch.log.extend(b.log);
             }
             Msg::Flush(done) => flushes.push(done),
         };
@@ -72,6 +76,9 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Msg>, wakeup
             let result = async {
                 if !batch.scores.is_empty() {
                     store.save_scores(&batch.scores).await?;
+                }
+                if !batch.ops.is_empty() || !batch.log.is_empty() {
+                    store.save_ops(&batch.ops, &batch.log).await?;
                 }
                 if !batch.deliveries.is_empty() {
                     store.enqueue_deliveries(&batch.deliveries).await?;

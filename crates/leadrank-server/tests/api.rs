@@ -113,7 +113,10 @@ async fn keys_scopes_and_problems() {
     let (s, _, v) = srv.call("POST", "/v1/events", Some(&ingest), Some(huge)).await;
     assert_eq!(s, 413, "{v}");
     let (s, _, v) = srv.call("GET", "/v1/leads?stage=mql", Some(&reader), None).await;
-    assert_eq!(s, 400, "{v}");
+    assert_eq!(s, 200, "{v}");
+    let (s, _, v) = srv.call("GET", "/v1/leads?stage=hot", Some(&reader), None).await;
+    assert_eq!((s, v["pointer"].as_str()), (400, Some("/query/stage")), "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("mql"), "the error lists valid stages: {v}");
     // Revoked keys stop working.
     let id = reader.split('_').nth(1).unwrap().to_string();
     let (s, _, _) = srv.call("DELETE", &format!("/v1/keys/{id}"), Some(&srv.admin), None).await;

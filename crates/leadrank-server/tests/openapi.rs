@@ -240,7 +240,7 @@ fn operations_are_complete() {
                 .as_str()
                 .unwrap_or_else(|| panic!("{what} has no x-scope"));
             assert!(
-                ["ingest", "read", "admin"].contains(&scope),
+                ["ingest", "read", "admin", "sales"].contains(&scope),
                 "{what}: {scope}"
             );
             assert!(

@@ -15,14 +15,14 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_store::{
-    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, Erased, Scope, Store, StoreError,
-    StoreResult, StoredModel, StoredScore, Subscription,
+    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, DirectoryEntry, Erased, LeadOps,
+    OpsLogEntry, Scope, Store, StoreError, StoreResult, StoredModel, StoredScore, Subscription,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row};
 
 /// The schema version `migrate` writes to the `schema_version` setting.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// Rows per multi-row `INSERT` (far below PostgreSQL's 65,535 parameters).
 const CHUNK: usize = 500;
@@ -50,6 +50,11 @@ const SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at)",
     "CREATE TABLE IF NOT EXISTS suppressions (marker TEXT PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS audit (seq BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS lead_ops (lead_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS ops_log (id BIGSERIAL PRIMARY KEY, lead_id TEXT NOT NULL, kind TEXT NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ops_log_lead ON ops_log (lead_id)",
+    "CREATE INDEX IF NOT EXISTS ops_log_kind ON ops_log (kind)",
+    "CREATE TABLE IF NOT EXISTS directory (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (kind, id))",
 ];
 
 /// The leadrank store in a PostgreSQL database.
@@ -244,6 +249,38 @@ fn audit_row(row: &PgRow) -> StoreResult<AuditEntry> {
         actor: get(row, T, "actor")?,
         action: get(row, T, "action")?,
         detail: get(row, T, "detail")?,
+    })
+}
+
+fn ops_row(row: &PgRow) -> StoreResult<LeadOps> {
+    const T: &str = "lead_ops";
+    Ok(LeadOps {
+        lead_id: get(row, T, "lead_id")?,
+        body: get(row, T, "body")?,
+        updated_at: ts(T, get(row, T, "updated_at")?)?,
+    })
+}
+
+const OPS_LOG_COLS: &str = "id, lead_id, kind, at, body";
+
+fn ops_log_row(row: &PgRow) -> StoreResult<OpsLogEntry> {
+    const T: &str = "ops_log";
+    Ok(OpsLogEntry {
+        id: get(row, T, "id")?,
+        lead_id: get(row, T, "lead_id")?,
+        kind: get(row, T, "kind")?,
+        at: ts(T, get(row, T, "at")?)?,
+        body: get(row, T, "body")?,
+    })
+}
+
+fn directory_row(row: &PgRow) -> StoreResult<DirectoryEntry> {
+    const T: &str = "directory";
+    Ok(DirectoryEntry {
+        kind: get(row, T, "kind")?,
+        id: get(row, T, "id")?,
+        body: get(row, T, "body")?,
+        updated_at: ts(T, get(row, T, "updated_at")?)?,
     })
 }
 
@@ -763,6 +800,8 @@ impl Store for PostgresStore {
             scores: count("DELETE FROM scores WHERE lead_id = $1").await?,
             history: count("DELETE FROM score_history WHERE lead_id = $1").await?,
             deliveries: count("DELETE FROM deliveries WHERE lead_id = $1").await?,
+            ops: count("DELETE FROM lead_ops WHERE lead_id = $1").await?
+                + count("DELETE FROM ops_log WHERE lead_id = $1").await?,
         };
         for chunk in markers.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO suppressions (marker) ");
@@ -781,6 +820,108 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)
+    }
+
+    async fn save_ops(&self, ops: &[LeadOps], log: &[OpsLogEntry]) -> StoreResult<()> {
+        if ops.is_empty() && log.is_empty() {
+            return Ok(());
+        }
+        let ops = last_per_key(ops, |o| o.lead_id.as_str());
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for chunk in ops.chunks(CHUNK) {
+            let mut qb =
+                QueryBuilder::<Postgres>::new("INSERT INTO lead_ops (lead_id, body, updated_at) ");
+            qb.push_values(chunk, |mut b, o| {
+                b.push_bind(o.lead_id.clone())
+                    .push_bind(o.body.clone())
+                    .push_bind(micros(o.updated_at));
+            });
+            qb.push(" ON CONFLICT(lead_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at");
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        // `id` is assigned here (BIGSERIAL: increasing), in batch order.
+        for chunk in log.chunks(CHUNK) {
+            let mut qb =
+                QueryBuilder::<Postgres>::new("INSERT INTO ops_log (lead_id, kind, at, body) ");
+            qb.push_values(chunk, |mut b, e| {
+                b.push_bind(e.lead_id.clone())
+                    .push_bind(e.kind.clone())
+                    .push_bind(micros(e.at))
+                    .push_bind(e.body.clone());
+            });
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn all_ops(&self) -> StoreResult<Vec<LeadOps>> {
+        let rows = sqlx::query("SELECT lead_id, body, updated_at FROM lead_ops ORDER BY lead_id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(ops_row).collect()
+    }
+
+    async fn ops_log(&self, lead_id: &str) -> StoreResult<Vec<OpsLogEntry>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {OPS_LOG_COLS} FROM ops_log WHERE lead_id = $1 ORDER BY id"
+        )))
+        .bind(lead_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(ops_log_row).collect()
+    }
+
+    async fn all_ops_log(&self, kind: Option<&str>) -> StoreResult<Vec<OpsLogEntry>> {
+        let mut qb = QueryBuilder::<Postgres>::new(format!("SELECT {OPS_LOG_COLS} FROM ops_log"));
+        if let Some(kind) = kind {
+            qb.push(" WHERE kind = ").push_bind(kind.to_string());
+        }
+        qb.push(" ORDER BY id");
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(ops_log_row).collect()
+    }
+
+    async fn put_directory(&self, entry: &DirectoryEntry) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO directory (kind, id, body, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT(kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+        )
+        .bind(&entry.kind)
+        .bind(&entry.id)
+        .bind(&entry.body)
+        .bind(micros(entry.updated_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn delete_directory(&self, kind: &str, id: &str) -> StoreResult<()> {
+        let done = sqlx::query("DELETE FROM directory WHERE kind = $1 AND id = $2")
+            .bind(kind)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("{kind} {id}")));
+        }
+        Ok(())
+    }
+
+    async fn directory(&self, kind: &str) -> StoreResult<Vec<DirectoryEntry>> {
+        // Byte order whatever the database's collation, as on SQLite.
+        let rows = sqlx::query(
+            "SELECT kind, id, body, updated_at FROM directory WHERE kind = $1 \
+             ORDER BY id COLLATE \"C\"",
+        )
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(directory_row).collect()
     }
 
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {

@@ -13,8 +13,8 @@ use leadrank_core::records::{Account, ConsentRecord, ConsentStatus, Event, Lead}
 use serde_json::json;
 
 use crate::{
-    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, Erased, Scope, Store, StoreError,
-    StoredScore, Subscription,
+    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, DirectoryEntry, Erased, LeadOps,
+    OpsLogEntry, Scope, Store, StoreError, StoredScore, Subscription,
 };
 
 /// Runs every scenario, in order, against `store` (a fresh, empty database).
@@ -36,6 +36,10 @@ pub async fn run_all<S: Store>(store: &S) {
     keys(store).await;
     subscriptions_and_deliveries(store).await;
     erase_lead(store).await;
+    ops_upsert_and_log(store).await;
+    ops_repeated_lead_in_one_batch(store).await;
+    directory(store).await;
+    erase_lead_ops(store).await;
     audit_log(store).await;
     concurrent_writes(store).await;
 }
@@ -1021,6 +1025,7 @@ pub async fn erase_lead<S: Store>(store: &S) {
             scores: 1,
             history: 2,
             deliveries: 2,
+            ops: 0,
         }
     );
     assert_eq!(store.lead("er-gone").await.unwrap(), None);
@@ -1083,6 +1088,439 @@ pub async fn erase_lead<S: Store>(store: &S) {
         vec![true]
     );
     store.erase_lead("er-gone", &[]).await.unwrap();
+}
+
+fn lead_ops(lead: &str, at: &str, body: serde_json::Value) -> LeadOps {
+    LeadOps {
+        lead_id: lead.into(),
+        body: body.to_string(),
+        updated_at: t(at),
+    }
+}
+
+/// A log entry as given to `save_ops` (`id` is ignored on input: deliberately not 0).
+fn ops_entry(lead: &str, kind: &str, at: &str, body: serde_json::Value) -> OpsLogEntry {
+    OpsLogEntry {
+        id: -7,
+        lead_id: lead.into(),
+        kind: kind.into(),
+        at: t(at),
+        body: body.to_string(),
+    }
+}
+
+/// The entries of the leads whose id starts with `prefix`, with the id the store gave them.
+fn log_of(log: Vec<OpsLogEntry>, prefix: &str) -> Vec<OpsLogEntry> {
+    log.into_iter()
+        .filter(|e| e.lead_id.starts_with(prefix))
+        .collect()
+}
+
+/// Log entries without their ids, to compare with what was saved.
+fn unnumbered(log: &[OpsLogEntry]) -> Vec<OpsLogEntry> {
+    log.iter()
+        .map(|e| OpsLogEntry {
+            id: -7,
+            ..e.clone()
+        })
+        .collect()
+}
+
+fn assert_increasing_ids(log: &[OpsLogEntry], what: &str) {
+    assert!(
+        log.windows(2).all(|w| w[0].id < w[1].id),
+        "{what}: ids increase, oldest first: {:?}",
+        log.iter().map(|e| e.id).collect::<Vec<_>>()
+    );
+}
+
+/// `save_ops` upserts operating states (the body is replaced) and appends log entries with
+/// increasing ids; `ops_log` and `all_ops_log` list them by id, `all_ops_log` by kind.
+pub async fn ops_upsert_and_log<S: Store>(store: &S) {
+    store.save_ops(&[], &[]).await.expect("empty save_ops");
+    let a1 = lead_ops(
+        "op-lead-a",
+        "2025-05-01T09:00:00.000001Z",
+        json!({"stage": "new", "checklist": {"called": false}, "owner": null}),
+    );
+    let b1 = lead_ops(
+        "op-lead-b",
+        "2025-05-01T09:00:00Z",
+        json!({"stage": "working", "owner": "rep-Zoë", "note": "« rappeler » ✓"}),
+    );
+    // Saved out of time order: the log is ordered by id (order of saving), not by `at`.
+    let first = vec![
+        ops_entry(
+            "op-lead-a",
+            "transition",
+            "2025-05-01T09:00:00.000001Z",
+            json!({"from": null, "to": "new"}),
+        ),
+        ops_entry(
+            "op-lead-b",
+            "assignment",
+            "2025-05-01T08:00:00Z",
+            json!({"rep": "rep-Zoë", "rule": "emea"}),
+        ),
+        ops_entry(
+            "op-lead-b",
+            "transition",
+            "2025-05-01T07:00:00Z",
+            json!({"from": "new", "to": "working"}),
+        ),
+    ];
+    store
+        .save_ops(&[a1.clone(), b1.clone()], &first)
+        .await
+        .expect("save_ops");
+    let mine = |all: Vec<LeadOps>| -> Vec<LeadOps> {
+        all.into_iter()
+            .filter(|o| o.lead_id.starts_with("op-lead-"))
+            .collect()
+    };
+    assert_eq!(
+        mine(store.all_ops().await.unwrap()),
+        vec![a1.clone(), b1.clone()]
+    );
+
+    // Replace a's state (body and time) with state only; append a log entry with no state.
+    let a2 = lead_ops(
+        "op-lead-a",
+        "2025-05-02T10:30:00.25Z",
+        json!({"stage": "qualified", "checklist": {"called": true}}),
+    );
+    store
+        .save_ops(std::slice::from_ref(&a2), &[])
+        .await
+        .expect("save_ops without log");
+    let second = vec![ops_entry(
+        "op-lead-a",
+        "breach",
+        "2025-05-02T10:00:00Z",
+        json!({"sla": "first_touch", "late_by_s": 3600}),
+    )];
+    store
+        .save_ops(&[], &second)
+        .await
+        .expect("save_ops without ops");
+    let ops = mine(store.all_ops().await.unwrap());
+    assert_eq!(
+        ops,
+        vec![a2.clone(), b1.clone()],
+        "save_ops replaces the body"
+    );
+
+    let all = log_of(store.all_ops_log(None).await.unwrap(), "op-lead-");
+    assert_increasing_ids(&all, "all_ops_log");
+    let mut expected = first.clone();
+    expected.extend(second.iter().cloned());
+    assert_eq!(unnumbered(&all), expected, "all_ops_log in order of saving");
+    assert!(all.iter().all(|e| e.id != -7), "the store assigns ids");
+
+    let a_log = store.ops_log("op-lead-a").await.unwrap();
+    assert_eq!(a_log, vec![all[0].clone(), all[3].clone()]);
+    let b_log = store.ops_log("op-lead-b").await.unwrap();
+    assert_eq!(b_log, vec![all[1].clone(), all[2].clone()]);
+    assert_eq!(store.ops_log("op-nobody").await.unwrap(), vec![]);
+
+    let transitions = store.all_ops_log(Some("transition")).await.unwrap();
+    assert!(transitions.iter().all(|e| e.kind == "transition"));
+    assert_increasing_ids(&transitions, "all_ops_log(transition)");
+    assert_eq!(
+        log_of(transitions, "op-lead-"),
+        vec![all[0].clone(), all[2].clone()]
+    );
+    assert_eq!(
+        log_of(store.all_ops_log(Some("breach")).await.unwrap(), "op-lead-"),
+        vec![all[3].clone()]
+    );
+    assert_eq!(
+        store.all_ops_log(Some("op-no-such-kind")).await.unwrap(),
+        vec![]
+    );
+
+    // A later save gets later ids.
+    let third = vec![ops_entry(
+        "op-lead-b",
+        "checklist",
+        "2025-05-01T00:00:00Z",
+        json!({"item": "called", "done": true}),
+    )];
+    store.save_ops(&[], &third).await.unwrap();
+    let b_log = store.ops_log("op-lead-b").await.unwrap();
+    assert_eq!(b_log.len(), 3);
+    assert!(b_log[2].id > all[3].id, "ids increase across saves");
+    assert_eq!(unnumbered(&b_log[2..]), third);
+}
+
+/// One `save_ops` batch naming the same lead twice: the later state wins, and the log keeps
+/// every entry.
+pub async fn ops_repeated_lead_in_one_batch<S: Store>(store: &S) {
+    let s1 = lead_ops(
+        "rk-ops-lead",
+        "2025-05-03T00:00:00Z",
+        json!({"stage": "new"}),
+    );
+    let s2 = lead_ops(
+        "rk-ops-lead",
+        "2025-05-03T00:00:01Z",
+        json!({"stage": "working"}),
+    );
+    let log = vec![
+        ops_entry(
+            "rk-ops-lead",
+            "transition",
+            "2025-05-03T00:00:00Z",
+            json!({"to": "new"}),
+        ),
+        ops_entry(
+            "rk-ops-lead",
+            "transition",
+            "2025-05-03T00:00:01Z",
+            json!({"from": "new", "to": "working"}),
+        ),
+    ];
+    store
+        .save_ops(&[s1, s2.clone()], &log)
+        .await
+        .expect("a batch may repeat a lead");
+    let stored: Vec<LeadOps> = store
+        .all_ops()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.lead_id == "rk-ops-lead")
+        .collect();
+    assert_eq!(stored, vec![s2]);
+    let stored_log = store.ops_log("rk-ops-lead").await.unwrap();
+    assert_increasing_ids(&stored_log, "ops_log");
+    assert_eq!(unnumbered(&stored_log), log);
+}
+
+fn dir_entry(kind: &str, id: &str, at: &str, body: &str) -> DirectoryEntry {
+    DirectoryEntry {
+        kind: kind.into(),
+        id: id.into(),
+        body: body.into(),
+        updated_at: t(at),
+    }
+}
+
+/// Directory records: put, replace, list one kind by id, delete, `NotFound`.
+pub async fn directory<S: Store>(store: &S) {
+    let mine = |all: Vec<DirectoryEntry>| -> Vec<DirectoryEntry> {
+        all.into_iter()
+            .filter(|d| d.id.starts_with("dir-"))
+            .collect()
+    };
+    // Put out of order; ids differ in case, so the order is the same in every collation
+    // only if it is byte order ("dir-rep-B" < "dir-rep-a").
+    let rep_a = dir_entry(
+        "rep",
+        "dir-rep-a",
+        "2025-05-01T00:00:00Z",
+        r#"{"name":"Zoë Ångström","teams":["dir-team-1"],"capacity":20}"#,
+    );
+    let rep_b_upper = dir_entry(
+        "rep",
+        "dir-rep-B",
+        "2025-05-01T00:00:00.000001Z",
+        r#"{"name":"Bob","teams":[],"capacity":5}"#,
+    );
+    let rep_c = dir_entry(
+        "rep",
+        "dir-rep-c",
+        "2025-05-01T00:00:00Z",
+        r#"{"name":"山田 太郎","capacity":0}"#,
+    );
+    let team = dir_entry(
+        "team",
+        "dir-team-1",
+        "2025-05-01T00:00:00Z",
+        r#"{"name":"EMEA","reps":["dir-rep-a"]}"#,
+    );
+    // The same id under another kind is another record.
+    let team_same_id = dir_entry(
+        "team",
+        "dir-rep-a",
+        "2025-05-01T00:00:00Z",
+        r#"{"name":"A"}"#,
+    );
+    let routing = dir_entry(
+        "routing",
+        "dir-active",
+        "2025-05-01T00:00:00Z",
+        "[[rule]]\nname = \"emea\"\nwhen = \"country in ['DE', 'FR']\"\nteam = \"dir-team-1\"\n",
+    );
+    for e in [&rep_c, &rep_a, &team, &routing, &rep_b_upper, &team_same_id] {
+        store.put_directory(e).await.expect("put_directory");
+    }
+    let reps = store.directory("rep").await.unwrap();
+    assert!(
+        reps.windows(2).all(|w| w[0].id < w[1].id),
+        "directory lists by id"
+    );
+    assert_eq!(
+        mine(reps),
+        vec![rep_b_upper.clone(), rep_a.clone(), rep_c.clone()]
+    );
+    assert_eq!(
+        mine(store.directory("team").await.unwrap()),
+        vec![team_same_id.clone(), team.clone()]
+    );
+    assert_eq!(
+        mine(store.directory("routing").await.unwrap()),
+        vec![routing.clone()]
+    );
+    assert_eq!(store.directory("dir-no-such-kind").await.unwrap(), vec![]);
+
+    // Replace: body and time change, nothing else.
+    let rep_a2 = dir_entry(
+        "rep",
+        "dir-rep-a",
+        "2025-05-02T12:00:00.5Z",
+        r#"{"name":"Zoë Ångström","teams":[],"capacity":0,"away":true}"#,
+    );
+    store.put_directory(&rep_a2).await.expect("replace");
+    assert_eq!(
+        mine(store.directory("rep").await.unwrap()),
+        vec![rep_b_upper.clone(), rep_a2.clone(), rep_c.clone()]
+    );
+    assert_eq!(
+        mine(store.directory("team").await.unwrap()),
+        vec![team_same_id.clone(), team.clone()],
+        "the same id under another kind is untouched"
+    );
+
+    // Delete.
+    store
+        .delete_directory("rep", "dir-rep-B")
+        .await
+        .expect("delete");
+    assert_eq!(
+        mine(store.directory("rep").await.unwrap()),
+        vec![rep_a2.clone(), rep_c.clone()]
+    );
+    assert!(
+        matches!(
+            store.delete_directory("rep", "dir-rep-B").await,
+            Err(StoreError::NotFound(_))
+        ),
+        "deleting twice is NotFound"
+    );
+    assert!(
+        matches!(
+            store.delete_directory("rep", "dir-rep-b").await,
+            Err(StoreError::NotFound(_))
+        ),
+        "ids are case-sensitive"
+    );
+    assert!(
+        matches!(
+            store.delete_directory("routing", "dir-team-1").await,
+            Err(StoreError::NotFound(_))
+        ),
+        "the kind is part of the key"
+    );
+    store
+        .delete_directory("team", "dir-rep-a")
+        .await
+        .expect("delete by kind and id");
+    assert_eq!(
+        mine(store.directory("rep").await.unwrap()),
+        vec![rep_a2, rep_c],
+        "deleting a team leaves the rep with the same id"
+    );
+    assert_eq!(mine(store.directory("team").await.unwrap()), vec![team]);
+}
+
+/// Erasure removes the operating state and log of one lead, counts them in `Erased::ops`,
+/// and leaves every other lead's.
+pub async fn erase_lead_ops<S: Store>(store: &S) {
+    let at = t("2025-05-04T00:00:00Z");
+    let lead = |id: &str| Lead {
+        lead_id: id.into(),
+        email: text(&format!("{id}@ops.example")),
+        ..Lead::default()
+    };
+    store
+        .upsert_leads(&[lead("eo-gone"), lead("eo-kept")], at)
+        .await
+        .unwrap();
+    let gone = lead_ops(
+        "eo-gone",
+        "2025-05-04T00:00:00Z",
+        json!({"stage": "working"}),
+    );
+    let kept = lead_ops("eo-kept", "2025-05-04T00:00:00Z", json!({"stage": "new"}));
+    let log = vec![
+        ops_entry(
+            "eo-gone",
+            "transition",
+            "2025-05-04T00:00:00Z",
+            json!({"to": "new"}),
+        ),
+        ops_entry(
+            "eo-kept",
+            "transition",
+            "2025-05-04T00:00:00Z",
+            json!({"to": "new"}),
+        ),
+        ops_entry(
+            "eo-gone",
+            "assignment",
+            "2025-05-04T00:00:01Z",
+            json!({"rep": "dir-rep-a"}),
+        ),
+        ops_entry(
+            "eo-gone",
+            "transition",
+            "2025-05-04T00:00:02Z",
+            json!({"from": "new", "to": "working"}),
+        ),
+    ];
+    store.save_ops(&[gone, kept.clone()], &log).await.unwrap();
+    let kept_log = store.ops_log("eo-kept").await.unwrap();
+    assert_eq!(unnumbered(&kept_log), vec![log[1].clone()]);
+
+    let erased = store.erase_lead("eo-gone", &[]).await.unwrap();
+    assert_eq!(
+        erased,
+        Erased {
+            leads: 1,
+            ops: 4,
+            ..Erased::default()
+        },
+        "one state and three log entries"
+    );
+    assert_eq!(store.ops_log("eo-gone").await.unwrap(), vec![]);
+    let ops = store.all_ops().await.unwrap();
+    assert!(!ops.iter().any(|o| o.lead_id == "eo-gone"));
+    assert!(ops.contains(&kept));
+    assert!(
+        !store
+            .all_ops_log(None)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.lead_id == "eo-gone")
+    );
+    assert!(
+        !store
+            .all_ops_log(Some("transition"))
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.lead_id == "eo-gone")
+    );
+    assert_eq!(store.ops_log("eo-kept").await.unwrap(), kept_log);
+
+    // Again: nothing left to erase.
+    assert_eq!(
+        store.erase_lead("eo-gone", &[]).await.unwrap(),
+        Erased::default()
+    );
+    store.erase_lead("eo-kept", &[]).await.unwrap();
 }
 
 /// The audit log: appended, listed newest first.

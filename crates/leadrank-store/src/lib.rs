@@ -3,8 +3,9 @@
 //!
 //! The database is the durable record: leads, accounts, events (the event id is the
 //! idempotency key, forever), consent records, model versions, current scores and their
-//! history, API keys (hashed), webhook subscriptions and deliveries, erasure markers and the
-//! audit log. The service keeps a [`leadrank_core::engine::LiveBook`] in memory, rebuilt from
+//! history, API keys (hashed), webhook subscriptions and deliveries, erasure markers, the
+//! audit log, and the operating layer: each lead's operating state (stage, checklist,
+//! assignment, SLA clock) and log, and the sales directory (teams, reps, routing file). The service keeps a [`leadrank_core::engine::LiveBook`] in memory, rebuilt from
 //! here on start, and writes through this trait before it acknowledges anything.
 //!
 //! Every back end passes the same scenario suite ([`conformance`], feature `conformance`).
@@ -73,8 +74,10 @@ pub enum Scope {
     Ingest,
     /// Read leads, scores and models.
     Read,
-    /// Models, webhooks, keys, privacy and audit.
+    /// Models, webhooks, keys, privacy and audit; teams, reps and the routing file.
     Admin,
+    /// Work leads: accept, reject, move stages, fill checklists, re-route.
+    Sales,
 }
 
 impl Scope {
@@ -84,15 +87,17 @@ impl Scope {
             Scope::Ingest => "ingest",
             Scope::Read => "read",
             Scope::Admin => "admin",
+            Scope::Sales => "sales",
         }
     }
 
-    /// Parses "ingest", "read" or "admin".
+    /// Parses "ingest", "read", "admin" or "sales".
     pub fn parse(s: &str) -> Option<Scope> {
         match s.trim().to_ascii_lowercase().as_str() {
             "ingest" => Some(Scope::Ingest),
             "read" => Some(Scope::Read),
             "admin" => Some(Scope::Admin),
+            "sales" => Some(Scope::Sales),
             _ => None,
         }
     }
@@ -206,6 +211,43 @@ pub struct Erased {
     pub scores: u64,
     pub history: u64,
     pub deliveries: u64,
+    /// Operating state and operating-log entries (stages, checklist, assignments, breaches).
+    #[serde(default)]
+    pub ops: u64,
+}
+
+/// The operating state of one lead (lifecycle stage, checklist, assignment, SLA clock) as
+/// JSON owned by the service; the store keeps it opaque.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadOps {
+    pub lead_id: String,
+    pub body: String,
+    pub updated_at: Timestamp,
+}
+
+/// One entry of a lead's operating history: a stage transition, an assignment, an SLA
+/// breach, a checklist change. Append-only (erasure deletes a lead's entries).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpsLogEntry {
+    /// Assigned by the store on insert, increasing; ignored on input.
+    pub id: i64,
+    pub lead_id: String,
+    /// "transition", "assignment", "breach", "checklist", ...
+    pub kind: String,
+    pub at: Timestamp,
+    /// The entry as JSON owned by the service.
+    pub body: String,
+}
+
+/// A record of the sales directory: a rep, a team, or the active routing file, as JSON (or
+/// TOML for the routing file) owned by the service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    /// "rep", "team" or "routing".
+    pub kind: String,
+    pub id: String,
+    pub body: String,
+    pub updated_at: Timestamp,
 }
 
 /// The durable record of the service. Every write is committed (durably, per the back
@@ -288,10 +330,25 @@ pub trait Store: Send + Sync + 'static {
     async fn deliveries(&self, subscription_id: &str, limit: u32) -> StoreResult<Vec<Delivery>>;
 
     /// Erases a lead everywhere (lead, events, consent records, scores, history, queued
-    /// deliveries) and stores the suppression markers, in one transaction.
+    /// deliveries, operating state and log) and stores the suppression markers, in one transaction.
     async fn erase_lead(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased>;
     /// Every suppression marker.
     async fn suppressions(&self) -> StoreResult<Vec<String>>;
+
+    /// Upserts lead operating states and appends operating-log entries, in one transaction.
+    async fn save_ops(&self, ops: &[LeadOps], log: &[OpsLogEntry]) -> StoreResult<()>;
+    /// Every lead operating state.
+    async fn all_ops(&self) -> StoreResult<Vec<LeadOps>>;
+    /// One lead's operating log, oldest first (by id).
+    async fn ops_log(&self, lead_id: &str) -> StoreResult<Vec<OpsLogEntry>>;
+    /// The whole operating log, or the entries of one kind, oldest first (by id).
+    async fn all_ops_log(&self, kind: Option<&str>) -> StoreResult<Vec<OpsLogEntry>>;
+    /// Inserts or replaces a directory record (kind, id).
+    async fn put_directory(&self, entry: &DirectoryEntry) -> StoreResult<()>;
+    /// Deletes a directory record; `NotFound` if it does not exist.
+    async fn delete_directory(&self, kind: &str, id: &str) -> StoreResult<()>;
+    /// The directory records of one kind, by id.
+    async fn directory(&self, kind: &str) -> StoreResult<Vec<DirectoryEntry>>;
 
     /// Appends to the audit log.
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;

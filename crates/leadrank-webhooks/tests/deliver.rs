@@ -15,7 +15,7 @@ use axum::routing::post;
 use jiff::{SignedDuration, Timestamp};
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_store::{
-    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, Erased, Store, StoreError, StoreResult,
+    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Store, StoreError, StoreResult,
     StoredModel, StoredScore, Subscription,
 };
 use leadrank_webhooks::{
@@ -220,6 +220,27 @@ impl Store for FakeStore {
         unused()
     }
     async fn audit_log(&self, _limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        unused()
+    }
+    async fn save_ops(&self, _ops: &[LeadOps], _log: &[OpsLogEntry]) -> StoreResult<()> {
+        unused()
+    }
+    async fn all_ops(&self) -> StoreResult<Vec<LeadOps>> {
+        unused()
+    }
+    async fn ops_log(&self, _lead_id: &str) -> StoreResult<Vec<OpsLogEntry>> {
+        unused()
+    }
+    async fn all_ops_log(&self, _kind: Option<&str>) -> StoreResult<Vec<OpsLogEntry>> {
+        unused()
+    }
+    async fn put_directory(&self, _entry: &DirectoryEntry) -> StoreResult<()> {
+        unused()
+    }
+    async fn delete_directory(&self, _kind: &str, _id: &str) -> StoreResult<()> {
+        unused()
+    }
+    async fn directory(&self, _kind: &str) -> StoreResult<Vec<DirectoryEntry>> {
         unused()
     }
 }

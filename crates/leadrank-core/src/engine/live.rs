@@ -16,7 +16,7 @@ use super::dataset::{event_id_hash, event_order, LoadError};
 use super::eval::LeadContext;
 use super::facts::{account_key, DuplicateKeys, LeadFacts, PopulationFacts};
 use super::project::{ProjectedEvent, Projector};
-use super::{score_lead, EventAdded, Score};
+use super::{eval_signals, score_lead, EventAdded, Score};
 use crate::model::compile::{TypeMatch, DAY};
 use crate::model::CompiledModel;
 use crate::records::{Account, ConsentRecord, ConsentStatus, Event, Lead, MARKETING_PURPOSE};
@@ -229,8 +229,8 @@ impl LiveBook {
         Some(self.ids(touched))
     }
 
-    /// The score of a lead at `as_of`.
-    pub fn score(&self, lead_id: &str, as_of: Timestamp) -> Option<Score> {
+    /// Runs `f` on the lead's evaluation context at `as_of`.
+    fn with_context<R>(&self, lead_id: &str, as_of: Timestamp, f: impl FnOnce(&LeadContext<'_>) -> R) -> Option<R> {
         let idx = *self.index.get(lead_id)?;
         let slot = self.slots[idx as usize].as_ref()?;
         let t = as_of.as_second();
@@ -261,7 +261,17 @@ impl LiveBook {
             population: &population,
             as_of: t,
         };
-        Some(score_lead(&self.model, &ctx))
+        Some(f(&ctx))
+    }
+
+    /// The lead's score at `as_of`, as the batch engine computes it.
+    pub fn score(&self, lead_id: &str, as_of: Timestamp) -> Option<Score> {
+        self.with_context(lead_id, as_of, |ctx| score_lead(&self.model, ctx))
+    }
+
+    /// The ids of the model's signals that hold for the lead at `as_of`.
+    pub fn signals(&self, lead_id: &str, as_of: Timestamp) -> Option<Vec<Arc<str>>> {
+        self.with_context(lead_id, as_of, |ctx| eval_signals(&self.model, ctx))
     }
 
     /// The earliest time after `after` at which the lead's score may change with no new data
@@ -324,6 +334,26 @@ impl LiveBook {
     }
 
     /// Time of lead number `idx`'s latest engagement event at or before `t`.
+    /// The lead's last engagement event (SPEC section 1) at or before `as_of`, and how many
+    /// engagement events it had in the `within_days` before `as_of`.
+    pub fn engagement(&self, lead_id: &str, as_of: Timestamp, within_days: u32) -> Option<(Option<Timestamp>, u32)> {
+        let idx = *self.index.get(lead_id)?;
+        let slot = self.slots[idx as usize].as_ref()?;
+        let t = as_of.as_second();
+        let from = t - i64::from(within_days) * DAY;
+        let mut last = None;
+        let mut count = 0u32;
+        for e in slot.events.iter().filter(|e| e.at <= t) {
+            if TypeMatch::Engagement.matches(self.projector.strings.get(e.type_id)) {
+                last = Some(last.map_or(e.at, |l: i64| l.max(e.at)));
+                if e.at >= from {
+                    count += 1;
+                }
+            }
+        }
+        Some((last.and_then(|s| Timestamp::from_second(s).ok()), count))
+    }
+
     fn last_engagement(&self, idx: u32, t: i64) -> Option<i64> {
         let slot = self.slots.get(idx as usize)?.as_ref()?;
         slot.events

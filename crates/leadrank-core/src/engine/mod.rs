@@ -106,6 +106,11 @@ pub struct Score {
     pub reasons: Vec<Reason>,
 }
 
+/// The ids of the model's signals (`[[signals]]`) that hold for one lead, in model order.
+pub fn eval_signals(model: &CompiledModel, ctx: &LeadContext<'_>) -> Vec<Arc<str>> {
+    model.signals.iter().filter(|s| ctx.eval(&s.when).is_some()).map(|s| s.id.clone()).collect()
+}
+
 /// Scores one lead. `ctx` carries the lead, its events and its population facts.
 pub fn score_lead(model: &CompiledModel, ctx: &LeadContext<'_>) -> Score {
     let mut raw = vec![0i32; model.dimensions.len()];

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use toml::Spanned;
 
-use super::format::{ConditionSpec, ListRef, ModelFile, Scalar};
+use super::format::{ConditionSpec, LifecycleSpec, ListRef, ModelFile, Scalar, CHECKLISTS};
 use super::{line_col, ModelError, ModelIssue};
 use crate::records::{FieldType, ACCOUNT_FIELDS, LEAD_FIELDS};
 
@@ -40,6 +40,18 @@ pub struct CompiledModel {
     pub(crate) distinct_properties: Vec<String>,
     /// Windows (in seconds) of the `account_engaged` conditions, deduplicated.
     pub(crate) account_windows: Vec<i64>,
+    /// Named conditions that drive the lifecycle (no points).
+    pub signals: Vec<Signal>,
+    /// Lifecycle settings, checked.
+    pub lifecycle: LifecycleSpec,
+}
+
+/// A compiled signal: a named condition evaluated with every score.
+#[derive(Debug, Clone)]
+pub struct Signal {
+    pub id: Arc<str>,
+    pub label: String,
+    pub(crate) when: Cond,
 }
 
 /// A labelled band with an optional inclusive minimum.
@@ -935,7 +947,56 @@ impl CompiledModel {
             });
         }
         if file.rules.is_empty() {
-            c.issue(whole, "rules", "a model needs at least one rule");
+            c.issue(whole.clone(), "rules", "a model needs at least one rule");
+        }
+
+        // Signals and lifecycle.
+        let mut signals: Vec<Signal> = Vec::new();
+        for (i, s) in file.signals.iter().enumerate() {
+            let spec = s.get_ref();
+            let key = format!("signals[{i}] ({})", spec.id);
+            if spec.id.trim().is_empty() || spec.id.chars().any(char::is_whitespace) {
+                c.issue(s.span(), &key, "a signal id must be a non-empty word such as \"pql\"");
+            }
+            if signals.iter().any(|x| *x.id == *spec.id) {
+                c.issue(s.span(), &key, format!("signal id '{}' is used twice", spec.id));
+            }
+            let Some(when) = c.condition(&spec.when, &format!("{key}.when")) else { continue };
+            signals.push(Signal {
+                id: spec.id.as_str().into(),
+                label: spec.label.clone().unwrap_or_else(|| spec.id.clone()),
+                when,
+            });
+        }
+        let lc = &file.lifecycle;
+        if let Some(pql) = &lc.pql_signal {
+            if !file.signals.iter().any(|s| s.get_ref().id == *pql) {
+                let known: Vec<&str> = file.signals.iter().map(|s| s.get_ref().id.as_str()).collect();
+                c.issue(whole.clone(), "lifecycle.pql_signal", format!("unknown signal '{pql}'; valid: {}", join_or_none(&known)));
+            }
+        }
+        if !CHECKLISTS.contains(&lc.checklist.as_str()) {
+            c.issue(whole.clone(), "lifecycle.checklist", format!("unknown checklist '{}'; valid: {}", lc.checklist, CHECKLISTS.join(", ")));
+        }
+        if lc.rejection_reasons.is_empty() {
+            c.issue(whole.clone(), "lifecycle.rejection_reasons", "at least one reason code is needed");
+        }
+        for (i, r) in lc.rejection_reasons.iter().enumerate() {
+            if r.trim().is_empty() || r.chars().any(char::is_whitespace) {
+                c.issue(whole.clone(), &format!("lifecycle.rejection_reasons[{i}]"), "a reason code must be a non-empty word");
+            }
+            if lc.rejection_reasons[..i].contains(r) {
+                c.issue(whole.clone(), &format!("lifecycle.rejection_reasons[{i}]"), format!("'{r}' is listed twice"));
+            }
+        }
+        for (i, r) in lc.disqualifying_reasons.iter().enumerate() {
+            if !lc.rejection_reasons.contains(r) {
+                c.issue(
+                    whole.clone(),
+                    &format!("lifecycle.disqualifying_reasons[{i}]"),
+                    format!("'{r}' is not one of lifecycle.rejection_reasons"),
+                );
+            }
         }
 
         if !c.issues.is_empty() {
@@ -957,6 +1018,8 @@ impl CompiledModel {
             event_filters: c.filters,
             distinct_properties: c.distinct_properties,
             account_windows: c.account_windows,
+            signals,
+            lifecycle: file.lifecycle.clone(),
         })
     }
 
@@ -976,7 +1039,7 @@ impl CompiledModel {
                 _ => false,
             }
         }
-        self.rules.iter().any(|r| walk(&r.when))
+        self.rules.iter().any(|r| walk(&r.when)) || self.signals.iter().any(|s| walk(&s.when))
     }
 
     /// Every day count the model's conditions use (event windows, follow-ups, account
@@ -999,6 +1062,7 @@ impl CompiledModel {
         }
         let mut out = vec![0];
         self.rules.iter().for_each(|r| walk(&r.when, &mut out));
+        self.signals.iter().for_each(|s| walk(&s.when, &mut out));
         out.sort_unstable();
         out.dedup();
         out

@@ -30,6 +30,90 @@ pub struct ModelFile {
     /// Scoring rules: each adds its points to its dimension when its condition holds.
     #[schemars(with = "Vec<RuleSpec>")]
     pub rules: Vec<Spanned<RuleSpec>>,
+    /// Named conditions that add no points but drive the lifecycle, e.g. the product-
+    /// qualified-lead signal `pql` (teammates invited, features used).
+    #[serde(default)]
+    #[schemars(with = "Vec<SignalSpec>")]
+    pub signals: Vec<Spanned<SignalSpec>>,
+    /// Lifecycle stage rules and sales acceptance settings (SPEC section 4).
+    #[serde(default)]
+    pub lifecycle: LifecycleSpec,
+}
+
+/// A named condition evaluated with every score; it adds no points.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignalSpec {
+    /// Stable id, e.g. "pql".
+    pub id: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[schemars(with = "ConditionSpec")]
+    pub when: Spanned<ConditionSpec>,
+}
+
+/// The qualification checklists leadrank knows.
+pub const CHECKLISTS: &[&str] = &["bant", "champ", "meddicc"];
+
+/// SPEC section 4's rejection reason codes, the default list.
+pub const DEFAULT_REJECTION_REASONS: &[&str] = &[
+    "no_company_fit",
+    "no_role_fit",
+    "no_active_project",
+    "weak_use_case",
+    "no_budget_path",
+    "bad_data",
+    "duplicate",
+    "competitor",
+    "student_or_job_seeker",
+    "spam",
+    "unreachable",
+    "existing_customer",
+    "other",
+];
+
+/// Rejection reasons that disqualify a lead for good by default (the others send it to
+/// nurture, from where it can be recycled).
+pub const DEFAULT_DISQUALIFYING_REASONS: &[&str] =
+    &["bad_data", "duplicate", "competitor", "student_or_job_seeker", "spam", "existing_customer"];
+
+/// `[lifecycle]`: how leads move through stages. Every key has a default, so a model without
+/// the section gets SPEC section 4's behaviour.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct LifecycleSpec {
+    /// A lead enters `mql` when it is a quality lead (total >= quality_threshold).
+    pub mql_on_quality: bool,
+    /// The signal (see `[[signals]]`) whose holding moves a lead into `pql`; none by default.
+    pub pql_signal: Option<String>,
+    /// The qualification checklist of the model: "bant", "champ" or "meddicc".
+    pub checklist: String,
+    /// Entering `sql` requires every item of the checklist confirmed; a lead in `sal` whose
+    /// checklist becomes complete enters `sql` by itself. With `false`, a rep may move a lead
+    /// to `sql` with a partial checklist.
+    pub sql_requires_checklist: bool,
+    /// Days after a rejection before a lead whose score rises again can be recycled.
+    pub recycle_after_days: u32,
+    /// The reason codes a rep picks from when rejecting a lead.
+    pub rejection_reasons: Vec<String>,
+    /// The reasons that disqualify a lead for good; the others send it to nurture.
+    pub disqualifying_reasons: Vec<String>,
+}
+
+impl Default for LifecycleSpec {
+    fn default() -> Self {
+        LifecycleSpec {
+            mql_on_quality: true,
+            pql_signal: None,
+            checklist: "bant".into(),
+            sql_requires_checklist: true,
+            recycle_after_days: 30,
+            rejection_reasons: DEFAULT_REJECTION_REASONS.iter().map(|s| s.to_string()).collect(),
+            disqualifying_reasons: DEFAULT_DISQUALIFYING_REASONS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
 }
 
 /// Identity of a model.

@@ -11,7 +11,8 @@ pub mod format;
 
 use std::fmt;
 
-pub use compile::{Band, Cell, CompiledModel, Dimension, Rule};
+pub use compile::{Band, Cell, CompiledModel, Dimension, Rule, Signal};
+pub use format::{LifecycleSpec, CHECKLISTS, DEFAULT_DISQUALIFYING_REASONS, DEFAULT_REJECTION_REASONS};
 
 /// One problem in a model file, located by line and column (1-based) and key.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -142,7 +142,7 @@ pub async fn diff_models(State(state): State<AppState>, caller: Caller, q: Resul
 }
 
 /// Webhook event types a subscription may ask for.
-pub const WEBHOOK_EVENTS: &[&str] = &["lead.quality", "lead.score_changed", "lead.stage_changed"];
+pub const WEBHOOK_EVENTS: &[&str] = &["lead.quality", "lead.score_changed", "lead.stage_changed", "lead.assigned", "sla.breached"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

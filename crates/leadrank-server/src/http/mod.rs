@@ -3,6 +3,7 @@
 mod admin;
 pub mod body;
 mod ingest;
+mod ops;
 pub mod problem;
 mod read;
 pub mod records;
@@ -16,7 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{BoxError, Router};
 use leadrank_store::{ApiKey, Scope};
 use tower::ServiceBuilder;
@@ -58,7 +59,21 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .route("/leads/{lead_id}", get(read::lead))
         .route("/leads/{lead_id}/score", get(read::score))
         .route("/leads/{lead_id}/history", get(read::history))
-        .route("/accounts", post(ingest::accounts).layer(DefaultBodyLimit::max(1024 * KB)))
+        .route("/leads/{lead_id}/lifecycle", get(ops::lifecycle))
+        .route("/leads/{lead_id}/accept", post(ops::accept))
+        .route("/leads/{lead_id}/reject", post(ops::reject))
+        .route("/leads/{lead_id}/stage", post(ops::move_stage))
+        .route("/leads/{lead_id}/route", post(ops::reroute))
+        .route("/leads/{lead_id}/checklist/{framework}/{item}", put(ops::set_item))
+        .route("/teams", get(ops::list_teams))
+        .route("/teams/{id}", put(ops::put_team).delete(ops::delete_team).layer(DefaultBodyLimit::max(64 * KB)))
+        .route("/reps", get(ops::list_reps))
+        .route("/reps/{id}", put(ops::put_rep).delete(ops::delete_rep).layer(DefaultBodyLimit::max(16 * KB)))
+        .route("/routing", get(ops::get_routing).put(ops::put_routing).layer(DefaultBodyLimit::max(256 * KB)))
+        .route("/reports/funnel", get(ops::funnel))
+        .route("/reports/routing", get(ops::routing_report))
+        .route("/reports/sla", get(ops::sla_report))
+        .route("/accounts", post(ingest::accounts).layer(DefaultBodyLimit::max(1024 * KB)).get(ops::list_accounts))
         .route("/accounts/{account_id}", get(read::account))
         .route("/events", post(ingest::events).layer(DefaultBodyLimit::max(512 * KB)))
         .route("/consents", post(ingest::consents).layer(DefaultBodyLimit::max(512 * KB)))

@@ -58,6 +58,7 @@ impl From<crate::service::ServiceError> for Problem {
         match e {
             E::NotFound(what) => Problem::not_found(what),
             E::Conflict(msg) => Problem::new(StatusCode::CONFLICT, "conflict", msg),
+            E::Lifecycle(e) => Problem::new(StatusCode::CONFLICT, "invalid_transition", e.to_string()),
             E::Model(msg) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_model", msg),
             E::Store(leadrank_store::StoreError::NotFound(what)) => Problem::not_found(what),
             E::Store(e) => Problem::internal(&e),

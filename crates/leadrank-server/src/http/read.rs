@@ -26,6 +26,10 @@ pub struct ListQuery {
     /// The owner of the lead's account.
     owner: Option<String>,
     source: Option<String>,
+    /// The lifecycle stage (mql, sal, ...).
+    stage: Option<String>,
+    /// The rep the lead is assigned to.
+    rep: Option<String>,
     updated_since: Option<String>,
     limit: Option<usize>,
     cursor: Option<String>,
@@ -66,7 +70,12 @@ pub async fn list_leads(State(state): State<AppState>, caller: Caller, q: Result
         Some(c) => Some(cursor_decode(c).ok_or_else(|| Problem::field("invalid_parameter", "/query/cursor", "not a cursor this API gave"))?),
         None => None,
     };
+    let stage = match q.stage.as_deref() {
+        Some(s) => Some(s.parse::<leadrank_lifecycle::Stage>().map_err(|e| Problem::field("invalid_parameter", "/query/stage", e.to_string()))?),
+        None => None,
+    };
     let live = state.service.live_read();
+    let ops = state.service.ops_lock();
     let start = match &after {
         Some((total, id)) => Bound::Excluded((Reverse(*total), id.clone())),
         None => Bound::Unbounded,
@@ -78,7 +87,12 @@ pub async fn list_leads(State(state): State<AppState>, caller: Caller, q: Result
         let (Some(cur), Some(lead)) = (live.current.get(id), live.book.lead(id)) else { continue };
         let owner = lead.account_id.as_deref().and_then(|a| live.book.account(a)).and_then(|a| a.owner.as_deref());
         let s = &cur.score;
-        let keep = q.quality.is_none_or(|want| s.quality == want)
+        let st = ops.leads.get(id);
+        let lead_stage = st.map(|x| x.lifecycle.stage);
+        let lead_rep = st.and_then(|x| x.assignment.as_ref()).filter(|a| !a.released).and_then(|a| a.rep.as_deref());
+        let keep = stage.is_none_or(|want| lead_stage == Some(want))
+            && q.rep.as_deref().is_none_or(|r| lead_rep == Some(r))
+            && q.quality.is_none_or(|want| s.quality == want)
             && q.grade.as_deref().is_none_or(|g| &*s.grade == g)
             && q.cell.as_deref().is_none_or(|c| s.cell == c)
             && q.owner.as_deref().is_none_or(|o| owner == Some(o))
@@ -94,6 +108,7 @@ pub async fn list_leads(State(state): State<AppState>, caller: Caller, q: Result
         items.push(json!({
             "lead_id": id, "total": total, "quality": s.quality, "grade": &*s.grade, "cell": s.cell,
             "source": lead.source.as_deref(), "owner": owner,
+            "stage": lead_stage.map(|x| x.as_str()), "rep": lead_rep,
             "updated_at": cur.updated_at.to_string(), "as_of": cur.as_of.to_string(),
         }));
         last = Some((*total, id.clone()));
@@ -165,7 +180,11 @@ pub async fn account(State(state): State<AppState>, caller: Caller, Path(account
         })
         .collect();
     people.sort_by_key(|p| (Reverse(p["total"].as_i64().unwrap_or(i64::MIN)), p["lead_id"].as_str().unwrap_or("").to_string()));
-    Ok(json(json!({ "account": account, "people": people })))
+    let account = account.clone();
+    drop(live);
+    let score = crate::accounts::score_one(&state.service, &account_id);
+    let explanation = score.as_ref().map(leadrank_accounts::explain_account);
+    Ok(json(json!({ "account": account, "people": people, "score": score, "explanation": explanation })))
 }
 
 /// `GET /readyz`: ready when the database answers.

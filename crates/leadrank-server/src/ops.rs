@@ -1,0 +1,511 @@
+//! The operating layer of the service (SPEC sections 4 and 5): lifecycle stages, sales
+//! acceptance and rejection, qualification checklists, routing to reps and SLA clocks.
+//!
+//! The rules are pure ([`leadrank_lifecycle`], [`leadrank_routing`]); this module keeps the
+//! per-lead operating state in memory, applies those rules when a lead is rescored, when a
+//! `sales_touch` arrives, when an SLA deadline passes and when a rep acts, and turns what
+//! happened into store writes ([`LeadOps`], [`OpsLogEntry`]) and webhook events
+//! (`lead.stage_changed`, `lead.assigned`, `sla.breached`).
+//!
+//! Lock order: the service's `live` lock before the `ops` lock, always.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use leadrank_lifecycle::{LeadLifecycle, Policy, ScoreView, Stage, Transition};
+use leadrank_routing::{
+    Assignment, BusinessCalendar, Calendar, Rep, RouteInput, RoutingModel, RoutingState, SlaClock, Team,
+};
+use leadrank_store::{LeadOps, OpsLogEntry};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::service::Live;
+
+/// The current assignment of a lead.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CurrentAssignment {
+    /// The routing rule that chose.
+    pub rule: String,
+    pub team: Option<String>,
+    pub rep: Option<String>,
+    pub queue: Option<String>,
+    pub at: Timestamp,
+    pub detail: String,
+    /// Whether the lead was a quality lead when assigned (for fairness).
+    pub quality: bool,
+    /// Released from the rep's open load (the lead left the sales stages).
+    #[serde(default)]
+    pub released: bool,
+}
+
+/// A running SLA clock.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SlaRun {
+    /// The SLA policy id.
+    pub policy: String,
+    pub team: Option<String>,
+    pub rep: Option<String>,
+    pub clock: SlaClock,
+    /// Milestones already breached (each is counted once).
+    #[serde(default)]
+    pub breached: Vec<String>,
+    /// The deadline the timer is armed for.
+    #[serde(default)]
+    pub armed: Option<Timestamp>,
+}
+
+impl SlaRun {
+    /// The earliest deadline of a milestone neither met (given `touches`) nor breached.
+    fn next_deadline(&self, touches: &[Timestamp]) -> Option<Timestamp> {
+        // At the end of time every touch that will ever count has happened.
+        let status = self.clock.evaluate(touches, Timestamp::MAX);
+        self.clock
+            .milestones
+            .iter()
+            .filter(|m| !status.met.contains(&m.id) && !self.breached.contains(&m.id))
+            .map(|m| m.due)
+            .min()
+    }
+}
+
+/// Everything the service keeps about how one lead is being worked, stored as JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeadOpsState {
+    pub lifecycle: LeadLifecycle,
+    #[serde(default)]
+    pub assignment: Option<CurrentAssignment>,
+    #[serde(default)]
+    pub sla: Option<SlaRun>,
+    /// Times of the lead's `sales_touch` events, sorted.
+    #[serde(default)]
+    pub touches: Vec<Timestamp>,
+    #[serde(default)]
+    pub breaches: u32,
+}
+
+/// What an operation produced: states to store, log entries to append, webhook events.
+#[derive(Default)]
+pub(crate) struct OpsOut {
+    pub ops: Vec<LeadOps>,
+    pub log: Vec<OpsLogEntry>,
+    /// (event type, lead id, payload).
+    pub events: Vec<(&'static str, String, serde_json::Value)>,
+    dirty: BTreeSet<String>,
+}
+
+impl OpsOut {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ops.is_empty() && self.log.is_empty() && self.events.is_empty() && self.dirty.is_empty()
+    }
+
+    fn log(&mut self, lead_id: &str, kind: &str, at: Timestamp, body: serde_json::Value) {
+        self.log.push(OpsLogEntry { id: 0, lead_id: lead_id.to_string(), kind: kind.to_string(), at, body: body.to_string() });
+    }
+}
+
+/// Breaches counted per rep and per team (from the log on start, then live).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct BreachCounts {
+    pub by_rep: BTreeMap<String, u64>,
+    pub by_team: BTreeMap<String, u64>,
+    pub by_milestone: BTreeMap<String, u64>,
+    pub total: u64,
+}
+
+/// The in-memory operating state.
+pub struct Ops {
+    pub policy: Policy,
+    pub routing: Arc<RoutingModel>,
+    /// The routing file's text (the built-in one until a file is uploaded).
+    pub routing_source: String,
+    pub teams: BTreeMap<String, Team>,
+    pub reps: BTreeMap<String, Rep>,
+    calendars: FxHashMap<String, BusinessCalendar>,
+    default_calendar: BusinessCalendar,
+    pub load: RoutingState,
+    pub leads: FxHashMap<String, LeadOpsState>,
+    /// (next SLA deadline, lead id).
+    timers: BTreeSet<(Timestamp, String)>,
+    pub breaches: BreachCounts,
+}
+
+/// Transitions entering these stages route the lead (when it has no active assignment).
+fn routes_on_entry(stage: Stage) -> bool {
+    stage.awaiting_sales()
+}
+
+/// Stages in which an assignment holds a place in the rep's open load.
+fn holds_load(stage: Stage) -> bool {
+    matches!(stage, Stage::Mql | Stage::Pql | Stage::Recycled | Stage::Sal | Stage::Sql | Stage::Opportunity)
+}
+
+impl Ops {
+    /// A fresh operating state with the built-in routing file and no teams or reps.
+    pub fn new(policy: Policy, routing: RoutingModel, routing_source: String) -> Result<Ops, String> {
+        let default_calendar =
+            BusinessCalendar::new(&Calendar::default(), "UTC").map_err(|e| format!("default calendar: {e}"))?;
+        Ok(Ops {
+            policy,
+            routing: Arc::new(routing),
+            routing_source,
+            teams: BTreeMap::new(),
+            reps: BTreeMap::new(),
+            calendars: FxHashMap::default(),
+            default_calendar,
+            load: RoutingState::default(),
+            leads: FxHashMap::default(),
+            timers: BTreeSet::new(),
+            breaches: BreachCounts::default(),
+        })
+    }
+
+    /// Installs a team (validated by the caller) and its calendar.
+    pub fn put_team(&mut self, team: Team) -> Result<(), String> {
+        let cal = BusinessCalendar::new(&team.calendar, &team.timezone).map_err(|e| e.to_string())?;
+        self.calendars.insert(team.id.clone(), cal);
+        self.teams.insert(team.id.clone(), team);
+        Ok(())
+    }
+
+    /// Removes a team.
+    pub fn remove_team(&mut self, id: &str) -> bool {
+        self.calendars.remove(id);
+        self.teams.remove(id).is_some()
+    }
+
+    fn calendar(&self, team: Option<&str>) -> &BusinessCalendar {
+        team.and_then(|t| self.calendars.get(t)).unwrap_or(&self.default_calendar)
+    }
+
+    /// Loads stored states; rebuilds the reps' load counters and the SLA timers.
+    pub fn load_states(&mut self, states: Vec<(String, LeadOpsState)>) {
+        self.leads.clear();
+        self.timers.clear();
+        self.load = RoutingState::default();
+        for (id, st) in states {
+            self.index(&id, &st);
+            self.leads.insert(id, st);
+        }
+    }
+
+    /// Counts a lead's assignment into the load and arms its SLA timer.
+    fn index(&mut self, id: &str, st: &LeadOpsState) {
+        if let Some(a) = &st.assignment {
+            self.load.record(&to_assignment(id, a), a.quality);
+            if a.released || !holds_load(st.lifecycle.stage) {
+                if let Some(rep) = &a.rep {
+                    self.load.release(rep);
+                }
+            }
+        }
+        if let Some(due) = st.sla.as_ref().and_then(|s| s.armed) {
+            self.timers.insert((due, id.to_string()));
+        }
+    }
+
+    /// The earliest SLA deadline still running.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        self.timers.first().map(|(t, _)| *t)
+    }
+
+    /// How many SLA clocks are running.
+    pub fn running_clocks(&self) -> usize {
+        self.timers.len()
+    }
+
+    fn store_state(&self, id: &str, now: Timestamp, out: &mut OpsOut) {
+        let _ = now;
+        out.dirty.insert(id.to_string());
+    }
+
+    /// Marks a lead's state as changed (to be stored).
+    pub(crate) fn mark(&self, id: &str, out: &mut OpsOut) {
+        out.dirty.insert(id.to_string());
+    }
+
+    /// Turns the set of changed leads into stored states.
+    pub(crate) fn finish(&self, out: &mut OpsOut, now: Timestamp) {
+        for id in std::mem::take(&mut out.dirty) {
+            if let Some(st) = self.leads.get(&id) {
+                if let Ok(body) = serde_json::to_string(st) {
+                    out.ops.push(LeadOps { lead_id: id, body, updated_at: now });
+                }
+            }
+        }
+    }
+
+    /// Forgets an erased lead.
+    pub fn forget(&mut self, id: &str) {
+        if let Some(st) = self.leads.remove(id) {
+            self.stop_sla(id, &st);
+            if let Some(rep) = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone()) {
+                self.load.release(&rep);
+            }
+        }
+    }
+
+    fn stop_sla(&mut self, id: &str, st: &LeadOpsState) {
+        if let Some(due) = st.sla.as_ref().and_then(|s| s.armed) {
+            self.timers.remove(&(due, id.to_string()));
+        }
+    }
+
+    /// Arms the lead's SLA timer at its next open deadline (disarming the old one).
+    fn rearm(&mut self, id: &str) {
+        let Some(st) = self.leads.get_mut(id) else { return };
+        let touches = &st.touches;
+        let Some(run) = st.sla.as_mut() else { return };
+        if let Some(old) = run.armed.take() {
+            self.timers.remove(&(old, id.to_string()));
+        }
+        run.armed = run.next_deadline(touches);
+        if let Some(due) = run.armed {
+            self.timers.insert((due, id.to_string()));
+        }
+    }
+
+    /// Applies the automatic lifecycle rules to leads just rescored at `now`.
+    pub(crate) fn observe(&mut self, live: &Live, ids: &[String], now: Timestamp, out: &mut OpsOut) {
+        for id in ids {
+            let Some(current) = live.current.get(id) else { continue };
+            let signals = if live.book.model().signals.is_empty() {
+                Vec::new()
+            } else {
+                live.book.signals(id, now).unwrap_or_default()
+            };
+            let view = ScoreView { quality: current.score.quality, total: current.score.total, signals: &signals };
+            if !self.leads.contains_key(id) {
+                let created = live.book.lead(id).and_then(|l| l.created_at).filter(|t| *t <= now).unwrap_or(now);
+                let (lifecycle, t) = LeadLifecycle::new(created);
+                self.leads.insert(id.clone(), LeadOpsState { lifecycle, assignment: None, sla: None, touches: Vec::new(), breaches: 0 });
+                self.record_transition(id, &t, out);
+                self.store_state(id, now, out);
+            }
+            let Some(st) = self.leads.get_mut(id) else { continue };
+            if let Some(t) = self.policy.on_score(&mut st.lifecycle, view, now) {
+                self.after_transition(live, id, t, now, out);
+            }
+        }
+    }
+
+    fn record_transition(&self, id: &str, t: &Transition, out: &mut OpsOut) {
+        let body = json!({
+            "lead_id": id,
+            "from": t.from.map(|s| s.as_str()),
+            "to": t.to.as_str(),
+            "at": t.at.to_string(),
+            "actor": t.actor,
+            "reason": t.reason,
+            "rejection": t.rejection,
+            "note": t.note,
+        });
+        out.log(id, "transition", t.at, serde_json::to_value(t).unwrap_or(body.clone()));
+        if t.from.is_some() {
+            out.events.push(("lead.stage_changed", id.to_string(), body));
+        }
+    }
+
+    /// Records a transition already applied to the lead's lifecycle, then routes or stops
+    /// clocks as the new stage asks.
+    pub(crate) fn after_transition(&mut self, live: &Live, id: &str, t: Transition, now: Timestamp, out: &mut OpsOut) {
+        self.record_transition(id, &t, out);
+        self.store_state(id, now, out);
+        let Some(st) = self.leads.get(id).cloned() else { return };
+        // The stage's SLA clock (if any) replaces the previous one.
+        self.stop_sla(id, &st);
+        if let Some(st) = self.leads.get_mut(id) {
+            st.sla = None;
+        }
+        let stage = t.to;
+        let active = st.assignment.as_ref().is_some_and(|a| !a.released);
+        if !holds_load(stage) && active {
+            if let Some(rep) = st.assignment.as_ref().and_then(|a| a.rep.clone()) {
+                self.load.release(&rep);
+            }
+            if let Some(a) = self.leads.get_mut(id).and_then(|s| s.assignment.as_mut()) {
+                a.released = true;
+            }
+        }
+        if routes_on_entry(stage) && !active {
+            self.route(live, id, &[], now, "stage", out);
+        } else {
+            self.start_sla(live, id, now, out);
+        }
+    }
+
+    /// Routes a lead (excluding `exclude` reps), records the assignment and starts the
+    /// stage's SLA clock.
+    pub(crate) fn route(&mut self, live: &Live, id: &str, exclude: &[&str], now: Timestamp, why: &str, out: &mut OpsOut) -> Option<Assignment> {
+        let st = self.leads.get(id)?;
+        let input = route_input(live, id, st.lifecycle.stage)?;
+        let reps: Vec<Rep> = self.reps.values().cloned().collect();
+        let teams: Vec<Team> = self.teams.values().cloned().collect();
+        let assignment = self.routing.route(&input, &teams, &reps, &self.load, now, exclude);
+        // Release the previous rep's place.
+        if let Some(prev) = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone()) {
+            self.load.release(&prev);
+        }
+        self.load.record(&assignment, input.quality);
+        let current = CurrentAssignment {
+            rule: assignment.rule.clone(),
+            team: assignment.team.clone(),
+            rep: assignment.rep.clone(),
+            queue: assignment.queue.clone(),
+            at: now,
+            detail: assignment.detail.clone(),
+            quality: input.quality,
+            released: false,
+        };
+        let body = json!({
+            "lead_id": id,
+            "rule": assignment.rule,
+            "team": assignment.team,
+            "rep": assignment.rep,
+            "queue": assignment.queue,
+            "detail": assignment.detail,
+            "skipped": assignment.skipped,
+            "why": why,
+            "at": now.to_string(),
+        });
+        out.log(id, "assignment", now, body.clone());
+        out.events.push(("lead.assigned", id.to_string(), body));
+        if let Some(st) = self.leads.get_mut(id) {
+            st.assignment = Some(current);
+        }
+        self.store_state(id, now, out);
+        self.start_sla(live, id, now, out);
+        Some(assignment)
+    }
+
+    /// Starts the SLA clock of the lead's stage and grade, if the routing file has one.
+    fn start_sla(&mut self, live: &Live, id: &str, now: Timestamp, out: &mut OpsOut) {
+        let Some(st) = self.leads.get(id) else { return };
+        let stage = st.lifecycle.stage;
+        let grade = live.current.get(id).map(|c| c.score.grade.to_string()).unwrap_or_default();
+        let Some(policy) = self.routing.sla_for(stage.as_str(), &grade).cloned() else { return };
+        let team = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.team.clone());
+        let rep = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone());
+        let clock = SlaClock::start(&policy, self.calendar(team.as_deref()), now);
+        let run = SlaRun { policy: policy.id.clone(), team, rep, clock, breached: Vec::new(), armed: None };
+        if let Some(st) = self.leads.get_mut(id) {
+            st.sla = Some(run);
+        }
+        self.rearm(id);
+        self.store_state(id, now, out);
+    }
+
+    /// Records a `sales_touch` of the lead at `at`.
+    pub(crate) fn touch(&mut self, id: &str, at: Timestamp, now: Timestamp, out: &mut OpsOut) {
+        let Some(st) = self.leads.get_mut(id) else { return };
+        let pos = st.touches.partition_point(|t| *t <= at);
+        st.touches.insert(pos, at);
+        self.rearm(id);
+        self.store_state(id, now, out);
+    }
+
+    /// Checks the SLA clocks due by `now`: records breaches (once per milestone), fires
+    /// `sla.breached`, and re-routes where the milestone says so. Returns the breaches found
+    /// and the worst detection lag in seconds.
+    pub(crate) fn sweep(&mut self, live: &Live, now: Timestamp, out: &mut OpsOut) -> (usize, f64) {
+        let mut found = 0;
+        let mut lag: f64 = 0.0;
+        let due: Vec<(Timestamp, String)> = self.timers.iter().take_while(|(t, _)| *t <= now).cloned().collect();
+        for (t, id) in due {
+            self.timers.remove(&(t, id.clone()));
+            if let Some(run) = self.leads.get_mut(&id).and_then(|s| s.sla.as_mut()) {
+                run.armed = None;
+            }
+            lag = lag.max(now.duration_since(t).as_secs_f64());
+            let Some(st) = self.leads.get(&id).cloned() else { continue };
+            let Some(run) = st.sla.clone() else { continue };
+            let status = run.clock.evaluate(&st.touches, now);
+            let mut reroute_from: Option<String> = None;
+            for b in &status.breached {
+                if run.breached.contains(&b.milestone) {
+                    continue;
+                }
+                found += 1;
+                let milestone = run.clock.milestones.iter().find(|m| m.id == b.milestone);
+                let reroute = milestone.is_some_and(|m| m.reroute);
+                let body = json!({
+                    "lead_id": id,
+                    "policy": run.policy,
+                    "milestone": b.milestone,
+                    "due": b.due.to_string(),
+                    "touches": b.touches_by_due,
+                    "required": b.required,
+                    "rep": run.rep,
+                    "team": run.team,
+                    "detected_at": now.to_string(),
+                    "rerouted": reroute && run.rep.is_some(),
+                });
+                out.log(&id, "breach", now, body.clone());
+                out.events.push(("sla.breached", id.clone(), body));
+                self.breaches.total += 1;
+                *self.breaches.by_milestone.entry(b.milestone.clone()).or_default() += 1;
+                if let Some(rep) = &run.rep {
+                    *self.breaches.by_rep.entry(rep.clone()).or_default() += 1;
+                }
+                if let Some(team) = &run.team {
+                    *self.breaches.by_team.entry(team.clone()).or_default() += 1;
+                }
+                if reroute && run.rep.is_some() {
+                    reroute_from = run.rep.clone();
+                }
+                if let Some(s) = self.leads.get_mut(&id) {
+                    s.breaches += 1;
+                    if let Some(r) = s.sla.as_mut() {
+                        r.breached.push(b.milestone.clone());
+                    }
+                }
+            }
+            self.store_state(&id, now, out);
+            if let Some(rep) = reroute_from {
+                self.route(live, &id, &[rep.as_str()], now, "sla breach", out);
+            } else {
+                self.rearm(&id);
+            }
+        }
+        (found, lag)
+    }
+}
+
+fn to_assignment(id: &str, a: &CurrentAssignment) -> Assignment {
+    Assignment {
+        lead_id: id.to_string(),
+        rule: a.rule.clone(),
+        team: a.team.clone(),
+        rep: a.rep.clone(),
+        queue: a.queue.clone(),
+        detail: a.detail.clone(),
+        skipped: Vec::new(),
+    }
+}
+
+/// What routing needs to know of a lead: its firmographics, its account and its score.
+pub(crate) fn route_input(live: &Live, id: &str, stage: Stage) -> Option<RouteInput> {
+    let lead = live.book.lead(id)?;
+    let account = lead.account_id.as_deref().and_then(|a| live.book.account(a));
+    let score = live.current.get(id).map(|c| &c.score);
+    let country = lead
+        .country
+        .as_deref()
+        .or(account.and_then(|a| a.country.as_deref()))
+        .and_then(leadrank_facts::country::normalize)
+        .map(str::to_string);
+    Some(RouteInput {
+        lead_id: id.to_string(),
+        country,
+        employees: lead.employees.or(account.and_then(|a| a.employees)),
+        industry: lead.industry.as_deref().map(str::to_string).or(account.and_then(|a| a.industry.clone())),
+        grade: score.map(|s| s.grade.to_string()),
+        stage: Some(stage.as_str().to_string()),
+        account_id: lead.account_id.as_deref().map(str::to_string),
+        account_owner: account.and_then(|a| a.owner.clone()),
+        account_tier: account.and_then(|a| a.tier.clone()),
+        quality: score.is_some_and(|s| s.quality),
+    })
+}

@@ -1,0 +1,249 @@
+//! Loading the operating state from the store, managing the sales directory (teams, reps,
+//! the routing file) and the operating reports (funnel, fairness, SLAs).
+
+use jiff::Timestamp;
+use leadrank_core::CompiledModel;
+use leadrank_lifecycle::{FunnelReport, Policy, Transition};
+use leadrank_routing::{builtin_routing, fairness, speed_to_lead, Rep, RepLoad, RoutingModel, Team};
+use leadrank_store::{DirectoryEntry, Store, StoreError};
+use serde::Serialize;
+
+use crate::ops::{LeadOpsState, Ops};
+use crate::service::{Service, ServiceError};
+
+/// Directory kinds.
+pub const TEAM: &str = "team";
+pub const REP: &str = "rep";
+pub const ROUTING: &str = "routing";
+/// The id under which the active routing file is stored.
+pub const ACTIVE: &str = "active";
+
+fn corrupt(table: &'static str, detail: impl ToString) -> ServiceError {
+    ServiceError::Store(StoreError::Corrupt { table, detail: detail.to_string() })
+}
+
+/// Builds the operating state from the store: routing file, teams, reps, lead states and the
+/// breach counters.
+pub(crate) async fn load_ops(store: &dyn Store, model: &CompiledModel) -> Result<Ops, ServiceError> {
+    let (routing, source) = match store.directory(ROUTING).await?.into_iter().find(|e| e.id == ACTIVE) {
+        Some(e) => (RoutingModel::from_toml(&e.body, "stored routing file").map_err(|e| corrupt("directory", e))?, e.body),
+        None => (builtin_routing(), leadrank_routing::BUILTIN_ROUTING.to_string()),
+    };
+    let mut ops = Ops::new(Policy::from_spec(&model.lifecycle), routing, source).map_err(ServiceError::Model)?;
+    for e in store.directory(TEAM).await? {
+        let team: Team = serde_json::from_str(&e.body).map_err(|x| corrupt("directory", format!("team {}: {x}", e.id)))?;
+        ops.put_team(team).map_err(|x| corrupt("directory", format!("team {}: {x}", e.id)))?;
+    }
+    for e in store.directory(REP).await? {
+        let rep: Rep = serde_json::from_str(&e.body).map_err(|x| corrupt("directory", format!("rep {}: {x}", e.id)))?;
+        ops.reps.insert(rep.id.clone(), rep);
+    }
+    let mut states = Vec::new();
+    for row in store.all_ops().await? {
+        let st: LeadOpsState =
+            serde_json::from_str(&row.body).map_err(|x| corrupt("lead_ops", format!("lead state: {x}")))?;
+        states.push((row.lead_id, st));
+    }
+    ops.load_states(states);
+    for entry in store.all_ops_log(Some("breach")).await? {
+        let v: serde_json::Value = serde_json::from_str(&entry.body).unwrap_or_default();
+        ops.breaches.total += 1;
+        if let Some(m) = v["milestone"].as_str() {
+            *ops.breaches.by_milestone.entry(m.to_string()).or_default() += 1;
+        }
+        if let Some(r) = v["rep"].as_str() {
+            *ops.breaches.by_rep.entry(r.to_string()).or_default() += 1;
+        }
+        if let Some(t) = v["team"].as_str() {
+            *ops.breaches.by_team.entry(t.to_string()).or_default() += 1;
+        }
+    }
+    Ok(ops)
+}
+
+impl Service {
+    /// Creates or replaces a team (validated).
+    pub async fn put_team(&self, team: Team) -> Result<(), ServiceError> {
+        team.validate().map_err(|e| ServiceError::Conflict(e.to_string()))?;
+        let body = serde_json::to_string(&team).map_err(|e| ServiceError::Model(e.to_string()))?;
+        {
+            // Check the calendar compiles before storing.
+            let mut probe = Ops::new(Policy::from_spec(&Default::default()), builtin_routing(), String::new())
+                .map_err(ServiceError::Model)?;
+            probe.put_team(team.clone()).map_err(ServiceError::Conflict)?;
+        }
+        let entry = DirectoryEntry { kind: TEAM.into(), id: team.id.clone(), body, updated_at: self.clock.now() };
+        self.store.put_directory(&entry).await?;
+        self.ops_lock().put_team(team).map_err(ServiceError::Conflict)
+    }
+
+    /// Deletes a team; its reps stay and route nowhere until moved.
+    pub async fn delete_team(&self, id: &str) -> Result<(), ServiceError> {
+        self.store.delete_directory(TEAM, id).await.map_err(|e| match e {
+            StoreError::NotFound(_) => ServiceError::NotFound(format!("team {id}")),
+            e => e.into(),
+        })?;
+        self.ops_lock().remove_team(id);
+        Ok(())
+    }
+
+    /// Creates or replaces a rep (validated; its team must exist).
+    pub async fn put_rep(&self, rep: Rep) -> Result<(), ServiceError> {
+        rep.validate().map_err(|e| ServiceError::Conflict(e.to_string()))?;
+        if !self.ops_lock().teams.contains_key(&rep.team) {
+            return Err(ServiceError::Conflict(format!("team: no team '{}' (create it first with PUT /v1/teams/{{id}})", rep.team)));
+        }
+        let body = serde_json::to_string(&rep).map_err(|e| ServiceError::Model(e.to_string()))?;
+        let entry = DirectoryEntry { kind: REP.into(), id: rep.id.clone(), body, updated_at: self.clock.now() };
+        self.store.put_directory(&entry).await?;
+        self.ops_lock().reps.insert(rep.id.clone(), rep);
+        Ok(())
+    }
+
+    /// Deletes a rep; leads assigned to them keep the assignment (re-route them if needed).
+    pub async fn delete_rep(&self, id: &str) -> Result<(), ServiceError> {
+        self.store.delete_directory(REP, id).await.map_err(|e| match e {
+            StoreError::NotFound(_) => ServiceError::NotFound(format!("rep {id}")),
+            e => e.into(),
+        })?;
+        self.ops_lock().reps.remove(id);
+        Ok(())
+    }
+
+    /// Replaces the routing file (already compiled by the caller from `source`).
+    pub async fn put_routing(&self, routing: RoutingModel, source: String) -> Result<(), ServiceError> {
+        let entry = DirectoryEntry { kind: ROUTING.into(), id: ACTIVE.into(), body: source.clone(), updated_at: self.clock.now() };
+        self.store.put_directory(&entry).await?;
+        let mut ops = self.ops_lock();
+        ops.routing = std::sync::Arc::new(routing);
+        ops.routing_source = source;
+        Ok(())
+    }
+
+    /// Runs a lifecycle action (accept, reject, a manual move, a checklist item) on one lead:
+    /// `f` gets the model's policy, the lead's lifecycle, its total now and the time. The
+    /// transition it returns is recorded, routed and timed like an automatic one, and
+    /// everything is committed before this returns.
+    pub async fn lifecycle_action(
+        &self,
+        lead_id: &str,
+        f: impl FnOnce(&Policy, &mut leadrank_lifecycle::LeadLifecycle, i32, Timestamp) -> Result<Option<Transition>, leadrank_lifecycle::LifecycleError>,
+    ) -> Result<Option<Transition>, ServiceError> {
+        self.with_ops(|live, ops, now, out| {
+            let total = live.current.get(lead_id).map_or(0, |c| c.score.total);
+            let policy = ops.policy.clone();
+            let st = ops.leads.get_mut(lead_id).ok_or_else(|| ServiceError::NotFound(format!("lead '{lead_id}'")))?;
+            let t = f(&policy, &mut st.lifecycle, total, now)?;
+            match &t {
+                Some(t) => ops.after_transition(live, lead_id, t.clone(), now, out),
+                None => ops.mark(lead_id, out),
+            }
+            Ok(t)
+        })
+        .await
+    }
+
+    /// The lifecycle funnel: stage counts, conversions, rejections by reason.
+    pub async fn funnel_report(&self) -> Result<FunnelReport, ServiceError> {
+        self.flush().await;
+        let log = self.store.all_ops_log(Some("transition")).await?;
+        let transitions: Vec<(String, Transition)> =
+            log.into_iter().filter_map(|e| serde_json::from_str(&e.body).ok().map(|t| (e.lead_id, t))).collect();
+        let ops = self.ops_lock();
+        Ok(FunnelReport::build(
+            ops.leads.values().map(|s| &s.lifecycle),
+            transitions.iter().map(|(id, t)| (id.as_str(), t)),
+        ))
+    }
+
+    /// Leads and quality leads per rep against their weight; open load per rep.
+    pub fn routing_report(&self) -> RoutingReport {
+        let ops = self.ops_lock();
+        let mut rows = Vec::new();
+        for rep in ops.reps.values() {
+            let c = ops.load.reps.get(&rep.id);
+            rows.push(RepLoad {
+                rep: rep.id.clone(),
+                team: rep.team.clone(),
+                weight: rep.weight.unwrap_or(rep.capacity),
+                leads: c.map_or(0, |c| c.assigned),
+                quality_leads: c.map_or(0, |c| c.quality_assigned),
+            });
+        }
+        let open: Vec<RepOpen> = ops
+            .reps
+            .values()
+            .map(|r| RepOpen {
+                rep: r.id.clone(),
+                team: r.team.clone(),
+                open: ops.load.reps.get(&r.id).map_or(0, |c| c.open),
+                capacity: r.capacity,
+                away: r.away,
+            })
+            .collect();
+        let mut queues: std::collections::BTreeMap<String, u64> = Default::default();
+        for st in ops.leads.values() {
+            if let Some(q) = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.queue.clone()) {
+                *queues.entry(q).or_default() += 1;
+            }
+        }
+        RoutingReport { fairness: fairness(&rows), open, queues }
+    }
+
+    /// Breaches per rep, team and milestone; speed to lead; running clocks.
+    pub fn sla_report(&self) -> SlaReport {
+        let ops = self.ops_lock();
+        let pairs = ops.leads.values().filter_map(|s| {
+            s.lifecycle.quality_at.map(|q| (q, s.touches.iter().find(|t| **t >= q).copied()))
+        });
+        SlaReport { breaches: ops.breaches.clone(), speed_to_lead: speed_to_lead(pairs), running_clocks: ops.running_clocks() }
+    }
+
+    /// A lead's operating state and log.
+    pub async fn lead_ops(&self, lead_id: &str) -> Result<(LeadOpsState, Vec<serde_json::Value>), ServiceError> {
+        let st = self.ops_lock().leads.get(lead_id).cloned().ok_or_else(|| ServiceError::NotFound(format!("lead {lead_id}")))?;
+        let log = self
+            .store
+            .ops_log(lead_id)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let body: serde_json::Value = serde_json::from_str(&e.body).unwrap_or_default();
+                serde_json::json!({"kind": e.kind, "at": e.at.to_string(), "entry": body})
+            })
+            .collect();
+        Ok((st, log))
+    }
+
+    /// The time now (for handlers).
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}
+
+/// Open load of one rep.
+#[derive(Debug, Serialize)]
+pub struct RepOpen {
+    pub rep: String,
+    pub team: String,
+    pub open: u32,
+    pub capacity: u32,
+    pub away: bool,
+}
+
+/// The routing report.
+#[derive(Debug, Serialize)]
+pub struct RoutingReport {
+    pub fairness: leadrank_routing::FairnessReport,
+    pub open: Vec<RepOpen>,
+    /// Leads waiting in queues (no rep available).
+    pub queues: std::collections::BTreeMap<String, u64>,
+}
+
+/// The SLA report.
+#[derive(Debug, Serialize)]
+pub struct SlaReport {
+    pub breaches: crate::ops::BreachCounts,
+    pub speed_to_lead: leadrank_routing::SpeedToLead,
+    pub running_clocks: usize,
+}

@@ -1,0 +1,293 @@
+//! The operating layer through the service, on a manual clock: stage rules, sales
+//! acceptance and rejection, checklists, routing rules and SLA breaches in business hours,
+//! and a restart keeping all of it (SQLite always, PostgreSQL when reachable).
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use leadrank_core::records::{Account, Event, Lead};
+use leadrank_lifecycle::{ItemStatus, Stage};
+use leadrank_routing::{Rep, Team};
+use leadrank_server::clock::{Clock, ManualClock};
+use leadrank_server::metrics::Metrics;
+use leadrank_server::service::Service;
+use leadrank_store::Store;
+use leadrank_store_sqlite::SqliteStore;
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+/// 65 points without events (fit 30, access 20, integrity 15); a demo request (+25) makes
+/// it a quality lead (threshold 80).
+fn lead(id: &str, country: &str, employees: i64) -> Lead {
+    Lead {
+        lead_id: id.into(),
+        email: Some(format!("{}@acme-{}.io", id.to_lowercase(), id.to_lowercase()).into()),
+        first_name: Some("Grace".into()),
+        last_name: Some("Hopper".into()),
+        title: Some("VP of Sales".into()),
+        company: Some(format!("Acme {id}").into()),
+        industry: Some("Software".into()),
+        employees: Some(employees),
+        country: Some(country.into()),
+        budget_owner: Some(true),
+        consent: Some(true),
+        ..Lead::default()
+    }
+}
+
+fn event(id: &str, lead: &str, kind: &str, at: &str) -> Event {
+    Event { event_id: id.into(), lead_id: lead.into(), event_type: kind.into(), occurred_at: ts(at), url: None, properties: None }
+}
+
+fn team(id: &str, tz: &str) -> Team {
+    serde_json::from_value(serde_json::json!({"id": id, "name": id, "timezone": tz})).unwrap()
+}
+
+fn rep(id: &str, team: &str, capacity: u32) -> Rep {
+    serde_json::from_value(serde_json::json!({"id": id, "name": id, "team": team, "capacity": capacity})).unwrap()
+}
+
+async fn start_at(store: Arc<dyn Store>, at: &str) -> (Arc<Service>, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(ts(at)));
+    let svc = Service::start(store, clock.clone(), Arc::new(Metrics::new())).await.unwrap();
+    (svc, clock)
+}
+
+async fn sqlite() -> (tempfile::TempDir, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("ops.db")).await.unwrap());
+    (dir, store)
+}
+
+fn stage(svc: &Service, id: &str) -> Stage {
+    svc.ops_lock().leads.get(id).map(|s| s.lifecycle.stage).unwrap()
+}
+
+fn rep_of(svc: &Service, id: &str) -> Option<String> {
+    svc.ops_lock().leads.get(id).and_then(|s| s.assignment.as_ref()).filter(|a| !a.released).and_then(|a| a.rep.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quality_lead_is_routed_and_a_missed_first_touch_breaches_on_time_and_reroutes() {
+    let (_dir, store) = sqlite().await;
+    // Tuesday 10:00 in New York (EDT, UTC-4).
+    let (svc, clock) = start_at(store.clone(), "2026-06-02T14:00:00Z").await;
+    svc.put_team(team("amer-mid-market", "America/New_York")).await.unwrap();
+    svc.put_rep(rep("r1", "amer-mid-market", 5)).await.unwrap();
+    svc.put_rep(rep("r2", "amer-mid-market", 5)).await.unwrap();
+
+    svc.upsert_leads(vec![lead("L1", "US", 500)]).await.unwrap();
+    assert_eq!(stage(&svc, "L1"), Stage::Inquiry);
+    assert_eq!(rep_of(&svc, "L1"), None, "an inquiry is not routed");
+
+    let out = svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-02T13:59:00Z")]).await.unwrap();
+    assert_eq!(out[0].0, leadrank_server::service::Outcome::Accepted);
+    assert_eq!(stage(&svc, "L1"), Stage::Mql);
+    assert_eq!(rep_of(&svc, "L1").as_deref(), Some("r1"), "round-robin starts with the lowest id on a tie");
+    {
+        let ops = svc.ops_lock();
+        let a = ops.leads["L1"].assignment.clone().unwrap();
+        assert_eq!(a.team.as_deref(), Some("amer-mid-market"));
+        assert_eq!(a.rule, "territory", "{a:?}");
+    }
+    assert_eq!(svc.next_sla_due(), Some(ts("2026-06-02T14:05:00Z")), "first touch within 5 business minutes");
+
+    // Not yet due: nothing happens.
+    assert_eq!(svc.sla_sweep(ts("2026-06-02T14:04:59Z")).0, 0);
+    // Due and untouched: one breach, re-routed to the other rep with a fresh clock.
+    clock.set(ts("2026-06-02T14:05:01Z"));
+    let (found, lag) = svc.sla_sweep(ts("2026-06-02T14:05:01Z"));
+    assert_eq!(found, 1);
+    assert!((lag - 1.0).abs() < 1e-9, "{lag}");
+    assert_eq!(rep_of(&svc, "L1").as_deref(), Some("r2"));
+    assert_eq!(svc.sla_report().breaches.by_rep.get("r1"), Some(&1));
+    assert_eq!(svc.next_sla_due(), Some(ts("2026-06-02T14:10:01Z")));
+
+    // r2 calls within the new five minutes: the first touch is met.
+    clock.set(ts("2026-06-02T14:07:00Z"));
+    svc.ingest_events(vec![event("t1", "L1", "sales_touch", "2026-06-02T14:06:00Z")]).await.unwrap();
+    assert_eq!(svc.sla_sweep(ts("2026-06-02T14:11:00Z")).0, 0);
+    // Two touches within the first hour: only one came, so that milestone breaches (no re-route).
+    assert_eq!(svc.next_sla_due(), Some(ts("2026-06-02T15:05:01Z")));
+    assert_eq!(svc.sla_sweep(ts("2026-06-02T15:05:02Z")).0, 1);
+    assert_eq!(rep_of(&svc, "L1").as_deref(), Some("r2"));
+    let report = svc.sla_report();
+    assert_eq!(report.breaches.total, 2);
+    assert_eq!(report.breaches.by_team.get("amer-mid-market"), Some(&2));
+    assert_eq!(report.speed_to_lead.touched, 1);
+
+    // Everything is in the operating log.
+    svc.flush().await;
+    let kinds: Vec<String> = store.ops_log("L1").await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "breach").count(), 2, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| *k == "assignment").count(), 2, "{kinds:?}");
+    assert!(kinds.iter().filter(|k| *k == "transition").count() >= 2, "{kinds:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sla_deadlines_follow_each_teams_business_hours_and_time_zone() {
+    let (_dir, store) = sqlite().await;
+    // Friday 17:00 in New York = 23:00 in Berlin (both closed).
+    let (svc, _clock) = start_at(store, "2026-06-05T21:00:00Z").await;
+    svc.put_team(team("amer-mid-market", "America/New_York")).await.unwrap();
+    svc.put_team(team("emea-mid-market", "Europe/Berlin")).await.unwrap();
+    svc.put_rep(rep("ny", "amer-mid-market", 5)).await.unwrap();
+    svc.put_rep(rep("be", "emea-mid-market", 5)).await.unwrap();
+    svc.upsert_leads(vec![lead("US1", "US", 500), lead("DE1", "DE", 500)]).await.unwrap();
+    svc.ingest_events(vec![
+        event("e1", "US1", "demo_request", "2026-06-05T20:00:00Z"),
+        event("e2", "DE1", "demo_request", "2026-06-05T20:00:00Z"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(rep_of(&svc, "US1").as_deref(), Some("ny"));
+    assert_eq!(rep_of(&svc, "DE1").as_deref(), Some("be"));
+    let due = |id: &str| svc.ops_lock().leads[id].sla.as_ref().unwrap().clock.milestones[0].due;
+    // Monday 09:05 local: 13:05 UTC in New York (EDT), 07:05 UTC in Berlin (CEST).
+    assert_eq!(due("US1"), ts("2026-06-08T13:05:00Z"));
+    assert_eq!(due("DE1"), ts("2026-06-08T07:05:00Z"));
+    assert_eq!(svc.next_sla_due(), Some(ts("2026-06-08T07:05:00Z")));
+    // Nothing breaches over the weekend.
+    assert_eq!(svc.sla_sweep(ts("2026-06-07T12:00:00Z")).0, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routing_rules_first_match_wins() {
+    let (_dir, store) = sqlite().await;
+    let (svc, _clock) = start_at(store, "2026-06-02T14:00:00Z").await;
+    for (t, tz) in [("abm", "America/New_York"), ("emea-enterprise", "Europe/London"), ("amer-smb", "America/Chicago")] {
+        svc.put_team(team(t, tz)).await.unwrap();
+    }
+    svc.put_rep(rep("owner1", "emea-enterprise", 50)).await.unwrap();
+    svc.put_rep(rep("abm1", "abm", 50)).await.unwrap();
+    svc.put_rep(rep("ent1", "emea-enterprise", 1)).await.unwrap();
+    svc.put_rep(rep("ent2", "emea-enterprise", 1)).await.unwrap();
+    let mut away = rep("smb1", "amer-smb", 5);
+    away.away = true;
+    svc.put_rep(away).await.unwrap();
+    svc.upsert_accounts(vec![
+        Account { account_id: "A1".into(), name: Some("Owned".into()), owner: Some("owner1".into()), ..Account::default() },
+        Account { account_id: "A2".into(), name: Some("Target".into()), tier: Some("abm".into()), ..Account::default() },
+    ])
+    .await
+    .unwrap();
+    let mut owned = lead("OWN", "US", 500);
+    owned.account_id = Some("A1".into());
+    let mut target = lead("ABM", "US", 500);
+    target.account_id = Some("A2".into());
+    let leads = vec![owned, target, lead("ENT1", "GB", 5000), lead("ENT2", "GB", 5000), lead("ENT3", "GB", 5000), lead("SMB", "US", 50), lead("NOWHERE", "ZZ", 500)];
+    let ids: Vec<String> = leads.iter().map(|l| l.lead_id.clone()).collect();
+    svc.upsert_leads(leads).await.unwrap();
+    let events: Vec<Event> = ids.iter().map(|id| event(&format!("d-{id}"), id, "demo_request", "2026-06-02T13:00:00Z")).collect();
+    svc.ingest_events(events).await.unwrap();
+
+    let ops = svc.ops_lock();
+    let a = |id: &str| ops.leads[id].assignment.clone().unwrap();
+    assert_eq!((a("OWN").rule.as_str(), a("OWN").rep.as_deref()), ("account_owner", Some("owner1")));
+    assert_eq!((a("ABM").rule.as_str(), a("ABM").rep.as_deref()), ("abm", Some("abm1")));
+    // Enterprise GB: capacity 1 each, so the third goes to the owner1 rep of the same team.
+    let mut ent: Vec<String> = ["ENT1", "ENT2", "ENT3"].iter().filter_map(|id| a(id).rep).collect();
+    ent.sort();
+    assert_eq!(ent, vec!["ent1", "ent2", "owner1"]);
+    // The only SMB rep is away and the unknown country has no territory: the fallback queue.
+    assert_eq!(a("SMB").queue.as_deref(), Some("unassigned"), "{:?}", a("SMB"));
+    assert_eq!(a("NOWHERE").queue.as_deref(), Some("unassigned"));
+    drop(ops);
+    let report = svc.routing_report();
+    assert_eq!(report.queues.get("unassigned"), Some(&2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acceptance_checklist_rejection_recycling_pql_and_falling_below_the_bar() {
+    let (_dir, store) = sqlite().await;
+    let (svc, clock) = start_at(store.clone(), "2026-06-02T14:00:00Z").await;
+    svc.upsert_leads(vec![lead("WIN", "US", 500), lead("REJ", "US", 500), lead("SPAM", "US", 500), lead("PQL", "US", 50), lead("FADE", "US", 500)])
+        .await
+        .unwrap();
+    svc.ingest_events(vec![
+        event("w1", "WIN", "demo_request", "2026-06-02T13:00:00Z"),
+        event("r1", "REJ", "demo_request", "2026-06-02T13:00:00Z"),
+        event("s1", "SPAM", "demo_request", "2026-06-02T13:00:00Z"),
+        event("p1", "PQL", "teammate_invited", "2026-06-02T13:00:00Z"),
+        event("f1", "FADE", "demo_request", "2026-03-10T13:00:00Z"),
+    ])
+    .await
+    .unwrap();
+    for id in ["WIN", "REJ", "SPAM", "FADE"] {
+        assert_eq!(stage(&svc, id), Stage::Mql, "{id}");
+    }
+    assert_eq!(stage(&svc, "PQL"), Stage::Pql, "a teammate invitation makes a product-qualified lead");
+
+    // Accept, fill BANT: the last confirmed item moves the lead to sql by itself.
+    let t = svc.lifecycle_action("WIN", |p, st, _, now| p.accept(st, "r1", None, now).map(Some)).await.unwrap();
+    assert_eq!(t.map(|t| t.to), Some(Stage::Sal));
+    for item in ["budget", "authority", "need"] {
+        let t = svc
+            .lifecycle_action("WIN", |p, st, _, now| p.set_item(st, "bant", item, ItemStatus::Confirmed, None, "r1", now))
+            .await
+            .unwrap();
+        assert!(t.is_none());
+    }
+    assert_eq!(stage(&svc, "WIN"), Stage::Sal, "a partial checklist is allowed and does not move the lead");
+    let t = svc
+        .lifecycle_action("WIN", |p, st, _, now| p.set_item(st, "bant", "timeline", ItemStatus::Confirmed, Some("Q3"), "r1", now))
+        .await
+        .unwrap();
+    assert_eq!(t.map(|t| t.to), Some(Stage::Sql));
+    // A soft rejection sends REJ to nurture; an unknown code is refused; spam disqualifies.
+    let bad = svc.lifecycle_action("REJ", |p, st, total, now| p.reject(st, "r1", "no_such_code", None, total, now).map(Some)).await;
+    assert!(bad.is_err_and(|e| e.to_string().contains("no_such_code")));
+    svc.lifecycle_action("REJ", |p, st, total, now| p.reject(st, "r1", "no_active_project", Some("next year"), total, now).map(Some))
+        .await
+        .unwrap();
+    assert_eq!(stage(&svc, "REJ"), Stage::Nurture);
+    svc.lifecycle_action("SPAM", |p, st, total, now| p.reject(st, "r1", "spam", None, total, now).map(Some)).await.unwrap();
+    assert_eq!(stage(&svc, "SPAM"), Stage::Disqualified);
+
+    // FADE's demo request leaves its 90-day window on 2026-06-08: back to nurture.
+    let later = ts("2026-06-09T14:00:00Z");
+    clock.set(later);
+    svc.sweep(later);
+    assert_eq!(stage(&svc, "FADE"), Stage::Nurture);
+    assert_eq!(stage(&svc, "WIN"), Stage::Sql, "accepted leads do not move with the score");
+
+    // 35 days after its rejection REJ's score rises above what it was: recycled and routed.
+    let much_later = ts("2026-07-07T14:00:00Z");
+    clock.set(much_later);
+    svc.ingest_events(vec![
+        event("r2", "REJ", "demo_request", "2026-07-07T13:00:00Z"),
+        event("r3", "REJ", "page_view", "2026-07-07T13:10:00Z"),
+    ])
+    .await
+    .unwrap();
+    let mut pricing = event("r4", "REJ", "page_view", "2026-07-07T13:20:00Z");
+    pricing.url = Some("https://acme.io/pricing".into());
+    svc.ingest_events(vec![pricing]).await.unwrap();
+    assert_eq!(stage(&svc, "REJ"), Stage::Recycled);
+    let funnel = svc.funnel_report().await.unwrap();
+    let json = serde_json::to_value(&funnel).unwrap();
+    assert!(json.to_string().contains("no_active_project"), "{json}");
+    assert!(json.to_string().contains("spam"), "{json}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_keeps_stages_assignments_and_running_clocks() {
+    let (_dir, store) = sqlite().await;
+    let (svc, _clock) = start_at(store.clone(), "2026-06-02T14:00:00Z").await;
+    svc.put_team(team("amer-mid-market", "America/New_York")).await.unwrap();
+    svc.put_rep(rep("r1", "amer-mid-market", 5)).await.unwrap();
+    svc.upsert_leads(vec![lead("L1", "US", 500)]).await.unwrap();
+    svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-02T13:59:00Z")]).await.unwrap();
+    let due = svc.next_sla_due();
+    assert!(due.is_some());
+    svc.shutdown().await;
+    drop(svc);
+
+    let (again, _clock) = start_at(store, "2026-06-02T14:01:00Z").await;
+    assert_eq!(stage(&again, "L1"), Stage::Mql);
+    assert_eq!(rep_of(&again, "L1").as_deref(), Some("r1"));
+    assert_eq!(again.next_sla_due(), due);
+    assert_eq!(again.routing_report().open.iter().find(|r| r.rep == "r1").map(|r| r.open), Some(1));
+}
