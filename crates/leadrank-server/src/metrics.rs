@@ -36,7 +36,8 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram>,
     events: Family<ResultLabels, Counter>,
     lag: Gauge<f64, AtomicU64>,
-    sla_lag: Gauge<f64, AtomicU64>,
+    sla_lag: Histogram,
+    routing: Counter,
     sla_breaches: Counter,
     webhooks: Family<ResultLabels, Counter>,
     store_errors: Counter,
@@ -62,15 +63,17 @@ impl Metrics {
         registry.register("events_ingested", "Events received by result (accepted, duplicate, rejected)", events.clone());
         let lag = Gauge::<f64, AtomicU64>::default();
         registry.register("rescoring_lag_seconds", "How late the latest window-expiry rescoring ran", lag.clone());
-        let sla_lag = Gauge::<f64, AtomicU64>::default();
-        registry.register("sla_detection_lag_seconds", "How late the latest SLA deadline check ran after the deadline", sla_lag.clone());
+        let sla_lag = Histogram::new(exponential_buckets(0.0005, 2.0, 16));
+        registry.register("sla_detection_lag_seconds", "How long after its deadline each SLA breach was detected", sla_lag.clone());
+        let routing = Counter::default();
+        registry.register("routing_decisions", "Leads routed (each assignment)", routing.clone());
         let sla_breaches = Counter::default();
         registry.register("sla_breaches", "SLA milestones breached", sla_breaches.clone());
         let webhooks = Family::<ResultLabels, Counter>::default();
         registry.register("webhook_deliveries", "Webhook delivery attempts by result (delivered, failed)", webhooks.clone());
         let store_errors = Counter::default();
         registry.register("store_errors", "Database errors of the background writer", store_errors.clone());
-        Metrics { registry, requests, latency, events, lag, sla_lag, sla_breaches, webhooks, store_errors, webhook_seen: Mutex::new((0, 0)) }
+        Metrics { registry, requests, latency, events, lag, sla_lag, routing, sla_breaches, webhooks, store_errors, webhook_seen: Mutex::new((0, 0)) }
     }
 
     /// Records one HTTP request.
@@ -91,10 +94,17 @@ impl Metrics {
         self.lag.set(seconds);
     }
 
-    /// Records an SLA check: breaches found and how late it ran.
-    pub fn sla_breaches(&self, breaches: u64, lag_seconds: f64) {
-        self.sla_breaches.inc_by(breaches);
-        self.sla_lag.set(lag_seconds);
+    /// Records the SLA breaches of one check, each with how late it was detected.
+    pub fn sla_breaches(&self, lags_seconds: &[f64]) {
+        self.sla_breaches.inc_by(lags_seconds.len() as u64);
+        for lag in lags_seconds {
+            self.sla_lag.observe(*lag);
+        }
+    }
+
+    /// Counts routing decisions.
+    pub fn routed(&self, n: u64) {
+        self.routing.inc_by(n);
     }
 
     /// Records a background database error.

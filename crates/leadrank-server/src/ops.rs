@@ -123,6 +123,11 @@ pub struct Ops {
     pub routing_source: String,
     pub teams: BTreeMap<String, Team>,
     pub reps: BTreeMap<String, Rep>,
+    /// `teams` and `reps` as slices for the router, rebuilt on change.
+    team_list: Vec<Team>,
+    rep_list: Vec<Rep>,
+    /// Routing decisions made (for metrics).
+    pub routed: u64,
     calendars: FxHashMap<String, BusinessCalendar>,
     default_calendar: BusinessCalendar,
     pub load: RoutingState,
@@ -153,6 +158,9 @@ impl Ops {
             routing_source,
             teams: BTreeMap::new(),
             reps: BTreeMap::new(),
+            team_list: Vec::new(),
+            rep_list: Vec::new(),
+            routed: 0,
             calendars: FxHashMap::default(),
             default_calendar,
             load: RoutingState::default(),
@@ -167,13 +175,29 @@ impl Ops {
         let cal = BusinessCalendar::new(&team.calendar, &team.timezone).map_err(|e| e.to_string())?;
         self.calendars.insert(team.id.clone(), cal);
         self.teams.insert(team.id.clone(), team);
+        self.team_list = self.teams.values().cloned().collect();
         Ok(())
     }
 
     /// Removes a team.
     pub fn remove_team(&mut self, id: &str) -> bool {
         self.calendars.remove(id);
-        self.teams.remove(id).is_some()
+        let had = self.teams.remove(id).is_some();
+        self.team_list = self.teams.values().cloned().collect();
+        had
+    }
+
+    /// Installs or replaces a rep (validated by the caller).
+    pub fn put_rep(&mut self, rep: Rep) {
+        self.reps.insert(rep.id.clone(), rep);
+        self.rep_list = self.reps.values().cloned().collect();
+    }
+
+    /// Removes a rep.
+    pub fn remove_rep(&mut self, id: &str) -> bool {
+        let had = self.reps.remove(id).is_some();
+        self.rep_list = self.reps.values().cloned().collect();
+        had
     }
 
     fn calendar(&self, team: Option<&str>) -> &BusinessCalendar {
@@ -341,9 +365,8 @@ impl Ops {
     pub(crate) fn route(&mut self, live: &Live, id: &str, exclude: &[&str], now: Timestamp, why: &str, out: &mut OpsOut) -> Option<Assignment> {
         let st = self.leads.get(id)?;
         let input = route_input(live, id, st.lifecycle.stage)?;
-        let reps: Vec<Rep> = self.reps.values().cloned().collect();
-        let teams: Vec<Team> = self.teams.values().cloned().collect();
-        let assignment = self.routing.route(&input, &teams, &reps, &self.load, now, exclude);
+        let assignment = self.routing.route(&input, &self.team_list, &self.rep_list, &self.load, now, exclude);
+        self.routed += 1;
         // Release the previous rep's place.
         if let Some(prev) = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone()) {
             self.load.release(&prev);
@@ -407,18 +430,16 @@ impl Ops {
     }
 
     /// Checks the SLA clocks due by `now`: records breaches (once per milestone), fires
-    /// `sla.breached`, and re-routes where the milestone says so. Returns the breaches found
-    /// and the worst detection lag in seconds.
-    pub(crate) fn sweep(&mut self, live: &Live, now: Timestamp, out: &mut OpsOut) -> (usize, f64) {
-        let mut found = 0;
-        let mut lag: f64 = 0.0;
+    /// `sla.breached`, and re-routes where the milestone says so. Returns each breach's
+    /// detection lag (now - deadline) in seconds.
+    pub(crate) fn sweep(&mut self, live: &Live, now: Timestamp, out: &mut OpsOut) -> Vec<f64> {
+        let mut lags = Vec::new();
         let due: Vec<(Timestamp, String)> = self.timers.iter().take_while(|(t, _)| *t <= now).cloned().collect();
         for (t, id) in due {
             self.timers.remove(&(t, id.clone()));
             if let Some(run) = self.leads.get_mut(&id).and_then(|s| s.sla.as_mut()) {
                 run.armed = None;
             }
-            lag = lag.max(now.duration_since(t).as_secs_f64());
             let Some(st) = self.leads.get(&id).cloned() else { continue };
             let Some(run) = st.sla.clone() else { continue };
             let status = run.clock.evaluate(&st.touches, now);
@@ -427,7 +448,7 @@ impl Ops {
                 if run.breached.contains(&b.milestone) {
                     continue;
                 }
-                found += 1;
+                lags.push(now.duration_since(b.due).as_secs_f64());
                 let milestone = run.clock.milestones.iter().find(|m| m.id == b.milestone);
                 let reroute = milestone.is_some_and(|m| m.reroute);
                 let body = json!({
@@ -469,7 +490,7 @@ impl Ops {
                 self.rearm(&id);
             }
         }
-        (found, lag)
+        lags
     }
 }
 

@@ -36,7 +36,7 @@ pub(crate) async fn load_ops(store: &dyn Store, model: &CompiledModel) -> Result
     }
     for e in store.directory(REP).await? {
         let rep: Rep = serde_json::from_str(&e.body).map_err(|x| corrupt("directory", format!("rep {}: {x}", e.id)))?;
-        ops.reps.insert(rep.id.clone(), rep);
+        ops.put_rep(rep);
     }
     let mut states = Vec::new();
     for row in store.all_ops().await? {
@@ -96,7 +96,7 @@ impl Service {
         let body = serde_json::to_string(&rep).map_err(|e| ServiceError::Model(e.to_string()))?;
         let entry = DirectoryEntry { kind: REP.into(), id: rep.id.clone(), body, updated_at: self.clock.now() };
         self.store.put_directory(&entry).await?;
-        self.ops_lock().reps.insert(rep.id.clone(), rep);
+        self.ops_lock().put_rep(rep);
         Ok(())
     }
 
@@ -106,7 +106,7 @@ impl Service {
             StoreError::NotFound(_) => ServiceError::NotFound(format!("rep {id}")),
             e => e.into(),
         })?;
-        self.ops_lock().reps.remove(id);
+        self.ops_lock().remove_rep(id);
         Ok(())
     }
 

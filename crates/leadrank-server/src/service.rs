@@ -333,8 +333,10 @@ impl Service {
     /// Applies the lifecycle rules to rescored leads and collects what they produce.
     fn observe(&self, live: &Live, ids: &[String], now: Timestamp, changes: &mut Changes) {
         let mut ops = self.ops_lock();
+        let before = ops.routed;
         ops.observe(live, ids, now, &mut changes.ops);
         ops.finish(&mut changes.ops, now);
+        self.metrics.routed(ops.routed - before);
     }
 
     /// Runs an operation on the operating state with the live book at hand, hands what it
@@ -356,10 +358,10 @@ impl Service {
     }
 
     /// Checks the SLA clocks due by `now`; returns the breaches found and the worst
-    /// detection lag in seconds.
+    /// detection lag (now - deadline) in seconds.
     pub fn sla_sweep(&self, now: Timestamp) -> (usize, f64) {
         let mut changes = Changes::default();
-        let found = {
+        let lags = {
             let live = self.live_read();
             let mut ops = self.ops_lock();
             if ops.next_due().is_none_or(|t| t > now) {
@@ -369,9 +371,9 @@ impl Service {
             ops.finish(&mut changes.ops, now);
             r
         };
-        self.metrics.sla_breaches(found.0 as u64, found.1);
+        self.metrics.sla_breaches(&lags);
         self.submit(changes);
-        found
+        (lags.len(), lags.iter().copied().fold(0.0, f64::max))
     }
 
     /// The next SLA deadline, if any clock runs.

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use leadrank_core::records::{Account, Event, Lead};
 use leadrank_lifecycle::{ItemStatus, Stage};
 use leadrank_routing::{Rep, Team};
-use leadrank_server::clock::{Clock, ManualClock};
+use leadrank_server::clock::ManualClock;
 use leadrank_server::metrics::Metrics;
 use leadrank_server::service::Service;
 use leadrank_store::Store;
