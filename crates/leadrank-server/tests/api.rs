@@ -8,70 +8,14 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use jiff::Timestamp;
-use leadrank_server::{keys, Limits, ServeOptions};
-use leadrank_store::{Scope, Store};
-use leadrank_store_sqlite::SqliteStore;
+
+
+
 use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
 
-struct Server {
-    base: String,
-    client: reqwest::Client,
-    admin: String,
-    stop: CancellationToken,
-    store: Arc<dyn Store>,
-    _dir: tempfile::TempDir,
-}
 
-impl Server {
-    async fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("api.db")).await.unwrap());
-        store.migrate().await.unwrap();
-        let (_, admin) = keys::create(store.as_ref(), "admin", &[Scope::Admin], Timestamp::now()).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let stop = CancellationToken::new();
-        let options = ServeOptions { addr: listener.local_addr().unwrap(), limits: Limits::default(), webhooks: true, demo_leads: None };
-        let (s, st) = (store.clone(), stop.clone());
-        tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });
-        let client = reqwest::Client::new();
-        for _ in 0..100 {
-            if client.get(format!("{base}/healthz")).send().await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        Server { base, client, admin, stop, store, _dir: dir }
-    }
-
-    async fn call(&self, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (u16, HeaderMap, Value) {
-        let url = format!("{}{path}", self.base);
-        let mut req = match method {
-            "GET" => self.client.get(url),
-            "POST" => self.client.post(url),
-            "DELETE" => self.client.delete(url),
-            _ => unreachable!(),
-        };
-        if let Some(k) = key {
-            req = req.header("authorization", format!("Bearer {k}"));
-        }
-        if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(serde_json::to_vec(&b).unwrap());
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.unwrap();
-        (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    async fn key(&self, scopes: &[&str]) -> String {
-        let (s, _, v) = self.call("POST", "/v1/keys", Some(&self.admin), Some(json!({"name": "t", "scopes": scopes}))).await;
-        assert_eq!(s, 201, "{v}");
-        v["key"].as_str().unwrap().to_string()
-    }
-}
+mod common;
+use common::Server;
 
 const FIRST: [&str; 11] = ["Ana", "Bo", "Chen", "Darío", "Eva", "Femi", "Gita", "Hugo", "Inès", "Jon", "Kai"];
 const LAST: [&str; 13] = ["Núñez", "Okafor", "Schmidt", "Tanaka", "Kowalski", "Haddad", "Silva", "Ødegaard", "Müller", "Rossi", "Nakamura", "O'Brien", "Ivanova"];

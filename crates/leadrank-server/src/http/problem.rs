@@ -58,7 +58,17 @@ impl From<crate::service::ServiceError> for Problem {
         match e {
             E::NotFound(what) => Problem::not_found(what),
             E::Conflict(msg) => Problem::new(StatusCode::CONFLICT, "conflict", msg),
-            E::Lifecycle(e) => Problem::new(StatusCode::CONFLICT, "invalid_transition", e.to_string()),
+            E::Lifecycle(e) => {
+                use leadrank_lifecycle::LifecycleError as L;
+                match &e {
+                    L::UnknownReason { .. } => Problem::field("invalid_field", "/reason", e.to_string()),
+                    L::NoteRequired { .. } => Problem::field("invalid_field", "/note", e.to_string()),
+                    L::ReasonRequired { .. } => Problem::field("invalid_field", "/reason", e.to_string()),
+                    L::ActorRequired { .. } => Problem::field("invalid_field", "/by", e.to_string()),
+                    L::UnknownFramework { .. } | L::UnknownItem { .. } => Problem::field("invalid_parameter", "/path", e.to_string()),
+                    _ => Problem::new(StatusCode::CONFLICT, "invalid_transition", e.to_string()),
+                }
+            }
             E::Model(msg) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_model", msg),
             E::Store(leadrank_store::StoreError::NotFound(what)) => Problem::not_found(what),
             E::Store(e) => Problem::internal(&e),

@@ -89,7 +89,8 @@ pub async fn list_leads(State(state): State<AppState>, caller: Caller, q: Result
         let s = &cur.score;
         let st = ops.leads.get(id);
         let lead_stage = st.map(|x| x.lifecycle.stage);
-        let lead_rep = st.and_then(|x| x.assignment.as_ref()).filter(|a| !a.released).and_then(|a| a.rep.as_deref());
+        // The rep who worked the lead last, also after it left the sales stages.
+        let lead_rep = st.and_then(|x| x.assignment.as_ref()).and_then(|a| a.rep.as_deref());
         let keep = stage.is_none_or(|want| lead_stage == Some(want))
             && q.rep.as_deref().is_none_or(|r| lead_rep == Some(r))
             && q.quality.is_none_or(|want| s.quality == want)
