@@ -4,6 +4,7 @@
 //! stderr and the good rows are still processed), 2 for usage, model or file errors.
 
 mod cmd_hygiene;
+mod cmd_ops;
 mod cmd_quality;
 mod cmd_serve;
 mod commands;
@@ -53,6 +54,11 @@ enum Command {
     Hygiene(cmd_hygiene::HygieneArgs),
     /// Link leads without an account_id to accounts by email domain, website or company name.
     MatchAccounts(cmd_hygiene::MatchAccountsArgs),
+    /// Account scores and buying-committee coverage: people roll up by account_id.
+    Accounts(cmd_ops::AccountsArgs),
+    /// Show or check routing files (who gets a lead, SLAs).
+    #[command(subcommand)]
+    Routing(cmd_ops::RoutingCommand),
     /// Run the HTTP service: real-time scores, webhooks, API keys (SQLite or PostgreSQL).
     Serve(cmd_serve::ServeArgs),
     /// Create, list and revoke API keys of the service.
@@ -190,6 +196,8 @@ fn main() -> ExitCode {
         Command::Dedupe(a) => cmd_hygiene::dedupe(a),
         Command::Hygiene(a) => cmd_hygiene::hygiene(a),
         Command::MatchAccounts(a) => cmd_hygiene::match_accounts(a),
+        Command::Accounts(a) => cmd_ops::accounts(a),
+        Command::Routing(r) => cmd_ops::routing(r),
         Command::Serve(a) => cmd_serve::serve(&a).map(|()| ExitCode::SUCCESS),
         Command::Keys(k) => cmd_serve::keys_command(&k).map(|()| ExitCode::SUCCESS),
     };

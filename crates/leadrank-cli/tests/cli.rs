@@ -193,3 +193,59 @@ fn consents_file_sets_marketing_consent_from_the_latest_record() {
     let out = leadrank(&["explain", "L1", "--leads", &leads, "--consents", &consents, "--as-of", "2026-06-30T12:00:00Z"]);
     assert!(text(&out.stdout).contains("Marketing consent"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn accounts_roll_people_up_with_committee_coverage_and_explain_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(
+        dir.path(),
+        "leads.csv",
+        "lead_id,email,first_name,last_name,title,industry,employees,country,account_id,department\n\
+         P1,ada@acme.io,Ada,Lovelace,VP Sales,Software,450,US,A1,\n\
+         P2,cfo@acme.io,Cy,Young,Chief Financial Officer,Software,450,US,A1,\n\
+         P3,eve@acme.io,Eve,Moss,Analyst,Software,450,US,A1,Information Security\n\
+         P4,max@beta.io,Max,Bell,Engineer,Retail,20,FR,A2,\n",
+    );
+    let accounts = write(dir.path(), "accounts.csv", "account_id,name,tier,owner\nA1,Acme,abm,rep-01\nA2,Beta,,\n");
+    let events = write(
+        dir.path(),
+        "events.csv",
+        "event_id,lead_id,type,occurred_at\ne1,P1,demo_request,2026-06-28T10:00:00Z\ne2,P2,page_view,2026-06-29T10:00:00Z\ne3,P4,page_view,2026-01-01T10:00:00Z\n",
+    );
+    let base = ["accounts", "--leads", &leads, "--events", &events, "--accounts", &accounts, "--as-of", "2026-06-30T12:00:00Z"];
+    let out = leadrank(&base);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    let a1 = table.find("A1").unwrap();
+    let a2 = table.find("A2").unwrap();
+    assert!(a1 < a2, "ranked by account score: {table}");
+    assert!(table.contains("[ABM]"), "{table}");
+    let mut args = base.to_vec();
+    args.extend(["--explain", "A1"]);
+    let ledger = text(&leadrank(&args).stdout);
+    assert!(ledger.contains("finance engaged (P2)"), "{ledger}");
+    assert!(ledger.contains("no one from security engaged (P3 known)"), "{ledger}");
+    let mut args = base.to_vec();
+    args.extend(["--format", "json", "--tier", "abm"]);
+    let json = text(&leadrank(&args).stdout);
+    assert_eq!(json.lines().count(), 1, "{json}");
+    let v: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    let total = v["total"].as_i64().unwrap();
+    let sum: i64 = v["reasons"].as_array().unwrap().iter().map(|r| r["points"].as_i64().unwrap()).sum();
+    assert_eq!(total, sum, "{v}");
+}
+
+#[test]
+fn routing_files_are_shown_and_checked_with_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = leadrank(&["routing", "show"]);
+    let good = write(dir.path(), "routing.toml", &text(&shown.stdout));
+    let out = leadrank(&["routing", "check", &good]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ok: routing default@1 with 3 rules and 1 SLA policies"), "{}", text(&out.stdout));
+    let bad = write(dir.path(), "bad.toml", "[routing]\nname = \"x\"\nversion = \"1\"\nfallback_queue = \"q\"\n\n[[rules]]\nid = \"a\"\nwhen = { segment = [\"huge\"] }\nto = { queue = \"q\" }\n");
+    let out = leadrank(&["routing", "check", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains(":8:") && err.contains("huge"), "{err}");
+}

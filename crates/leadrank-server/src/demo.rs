@@ -25,6 +25,7 @@ pub async fn load(service: &Service, leads: usize, seed: u64) -> anyhow::Result<
     if service.live_read().book.lead_count() > 0 {
         return Ok(0);
     }
+    load_sales_team(service).await?;
     let dir = tempfile::tempdir()?;
     let opts = leadrank_synth::GenerateOptions { leads, seed, as_of: service.clock.now() };
     leadrank_synth::generate(&opts, dir.path(), &mut |_| {})?;
@@ -45,4 +46,30 @@ pub async fn load(service: &Service, leads: usize, seed: u64) -> anyhow::Result<
         service.ingest_events(chunk.to_vec()).await?;
     }
     Ok(count)
+}
+
+/// Creates a demo sales organisation when there is none: a team per region and segment (the
+/// territory names of the built-in routing file) and an ABM team, in the region's time zone,
+/// with two reps each.
+async fn load_sales_team(service: &Service) -> anyhow::Result<()> {
+    if !service.ops_lock().teams.is_empty() {
+        return Ok(());
+    }
+    let regions = [("amer", "America/New_York"), ("emea", "Europe/London"), ("apac", "Asia/Singapore")];
+    let mut teams: Vec<(String, &str)> = vec![("abm".to_string(), "America/New_York")];
+    for (region, tz) in regions {
+        for segment in ["smb", "mid-market", "enterprise"] {
+            teams.push((format!("{region}-{segment}"), tz));
+        }
+    }
+    for (i, (id, tz)) in teams.iter().enumerate() {
+        let mut team = leadrank_routing::Team::new(id.clone());
+        team.timezone = tz.to_string();
+        service.put_team(team).await?;
+        for k in 0..2 {
+            let rep = leadrank_routing::Rep::new(format!("rep-{:02}", i * 2 + k + 1), id.clone(), 200);
+            service.put_rep(rep).await?;
+        }
+    }
+    Ok(())
 }
