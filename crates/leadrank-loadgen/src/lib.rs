@@ -120,6 +120,127 @@ impl std::fmt::Display for Percentiles {
     }
 }
 
+/// The value of an unlabelled sample `name` in a Prometheus / OpenMetrics text exposition.
+pub fn prom_value(text: &str, name: &str) -> Option<f64> {
+    prom_samples(text)
+        .find(|(n, labels, _)| *n == name && labels.is_empty())
+        .map(|(_, _, v)| v)
+}
+
+/// Samples of a text exposition: (name, labels without braces, value). Comments are skipped.
+fn prom_samples(text: &str) -> impl Iterator<Item = (&str, &str, f64)> {
+    text.lines().filter_map(|line| {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        let (series, rest) = match (line.find('{'), line.rfind('}')) {
+            (Some(open), Some(close)) if open < close => {
+                (&line[..open], (&line[open + 1..close], &line[close + 1..]))
+            }
+            _ => {
+                let (n, r) = line.split_once(char::is_whitespace)?;
+                (n, ("", r))
+            }
+        };
+        let value = rest.1.split_whitespace().next()?;
+        let value = match value {
+            "+Inf" => f64::INFINITY,
+            "-Inf" => f64::NEG_INFINITY,
+            v => v.parse().ok()?,
+        };
+        Some((series, rest.0, value))
+    })
+}
+
+/// A Prometheus histogram read from the text format: cumulative counts by bucket upper
+/// bound (`le`, ascending, `+Inf` last), the sum and the count of observations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PromHistogram {
+    pub buckets: Vec<(f64, u64)>,
+    pub sum: f64,
+    pub count: u64,
+}
+
+impl PromHistogram {
+    /// Reads the histogram `name` (without the `_bucket` / `_sum` / `_count` suffixes).
+    pub fn parse(text: &str, name: &str) -> Option<PromHistogram> {
+        let (bucket, sum, count) = (
+            format!("{name}_bucket"),
+            format!("{name}_sum"),
+            format!("{name}_count"),
+        );
+        let mut h = PromHistogram::default();
+        let mut seen = false;
+        for (n, labels, v) in prom_samples(text) {
+            if n == bucket {
+                let le = labels.split(',').find_map(|l| {
+                    let (k, v) = l.split_once('=')?;
+                    (k.trim() == "le").then(|| v.trim().trim_matches('"'))
+                })?;
+                let le = if le == "+Inf" {
+                    f64::INFINITY
+                } else {
+                    le.parse().ok()?
+                };
+                h.buckets.push((le, v as u64));
+            } else if n == sum {
+                h.sum = v;
+                seen = true;
+            } else if n == count {
+                h.count = v as u64;
+                seen = true;
+            }
+        }
+        h.buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
+        (seen || !h.buckets.is_empty()).then_some(h)
+    }
+
+    /// The observations made since `before` (same buckets).
+    pub fn minus(&self, before: &PromHistogram) -> PromHistogram {
+        let buckets = self
+            .buckets
+            .iter()
+            .map(|(le, n)| {
+                let b = before
+                    .buckets
+                    .iter()
+                    .find(|(l, _)| l == le)
+                    .map_or(0, |x| x.1);
+                (*le, n.saturating_sub(b))
+            })
+            .collect();
+        PromHistogram {
+            buckets,
+            sum: self.sum - before.sum,
+            count: self.count.saturating_sub(before.count),
+        }
+    }
+
+    /// The mean observation (sum / count).
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum / self.count as f64)
+    }
+
+    /// The upper bound of the bucket holding the q-quantile (nearest rank): the true
+    /// quantile is at most this (and above the previous bound).
+    pub fn quantile_bound(&self, q: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        self.buckets
+            .iter()
+            .find(|(_, n)| *n >= rank)
+            .map(|(le, _)| *le)
+    }
+
+    /// The upper bound of the highest non-empty bucket (a bound on the maximum).
+    pub fn max_bound(&self) -> Option<f64> {
+        self.quantile_bound(1.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +270,27 @@ mod tests {
         let b = bodies("events", &recs, 500, 20_000);
         assert!(b.iter().all(|x| x.1.len() <= 20_000));
         assert_eq!(b.iter().map(|x| x.0).sum::<usize>(), 1001);
+    }
+    #[test]
+    fn prometheus_text_is_read() {
+        let text = "# HELP leadrank_routing_decisions Leads routed.\n# TYPE leadrank_routing_decisions counter\nleadrank_routing_decisions_total 12\nleadrank_http_requests_total{method=\"GET\",route=\"/v1/leads\",status=\"200\"} 3\n# TYPE leadrank_sla_detection_lag_seconds histogram\nleadrank_sla_detection_lag_seconds_sum 0.05\nleadrank_sla_detection_lag_seconds_count 10\nleadrank_sla_detection_lag_seconds_bucket{le=\"0.001\"} 2\nleadrank_sla_detection_lag_seconds_bucket{le=\"0.002\"} 9\nleadrank_sla_detection_lag_seconds_bucket{le=\"0.004\"} 10\nleadrank_sla_detection_lag_seconds_bucket{le=\"+Inf\"} 10\n# EOF\n";
+        assert_eq!(
+            prom_value(text, "leadrank_routing_decisions_total"),
+            Some(12.0)
+        );
+        assert_eq!(prom_value(text, "leadrank_http_requests_total"), None);
+        let h = PromHistogram::parse(text, "leadrank_sla_detection_lag_seconds").unwrap();
+        assert_eq!((h.count, h.buckets.len()), (10, 4));
+        assert_eq!(h.quantile_bound(0.5), Some(0.002));
+        assert_eq!(h.quantile_bound(0.1), Some(0.001));
+        assert_eq!(h.max_bound(), Some(0.004));
+        assert!((h.mean().unwrap() - 0.005).abs() < 1e-12);
+        let d = h.minus(&PromHistogram {
+            buckets: vec![(0.001, 2), (0.002, 2), (0.004, 2), (f64::INFINITY, 2)],
+            sum: 0.001,
+            count: 2,
+        });
+        assert_eq!(d.count, 8);
+        assert_eq!(d.quantile_bound(0.125), Some(0.002));
     }
 }

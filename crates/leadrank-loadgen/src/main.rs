@@ -4,7 +4,10 @@
 //!   concurrent connections; events/s, request latency, accepted/duplicate/rejected;
 //! * `latency`: one demo_request at a time; POST latency and ack-to-readable latency;
 //! * `empty-server` / `empty-load`: an axum server with an empty handler and a GET loop,
-//!   the ceiling of HTTP round trips on this machine.
+//!   the ceiling of HTTP round trips on this machine;
+//! * `sla`: the operating layer: teams, reps and a routing file with a short first-touch
+//!   SLA, then L quality leads (each routed with an SLA clock on arrival); routing
+//!   decisions/s end to end, and the detection lag of the L breaches (`bench/ops.sh`).
 //!
 //! Every command prints a human summary and, last, one line `RESULT {json}` for scripts.
 
@@ -17,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use leadrank_loadgen::{Percentiles, bodies, read_records};
+use leadrank_loadgen::{Percentiles, PromHistogram, bodies, prom_value, read_records};
 use serde_json::{Value, json};
 
 #[derive(Parser)]
@@ -72,6 +75,44 @@ enum Cmd {
         #[arg(long)]
         key: Option<String>,
     },
+    /// Operating layer: set up teams, reps and a routing file with a short first-touch SLA,
+    /// upsert L quality leads (each routed with an SLA clock), then wait for the L breaches
+    /// and read their detection lag from /metrics. Needs an admin key.
+    Sla {
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        key: String,
+        /// Leads to upsert.
+        #[arg(long, default_value_t = 100_000)]
+        leads: usize,
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+        /// The first-touch SLA in minutes (no re-route on breach).
+        #[arg(long, default_value_t = 2)]
+        within_minutes: u32,
+        /// Reps per team (10 teams: abm and region x segment).
+        #[arg(long, default_value_t = 5)]
+        reps_per_team: usize,
+        /// Capacity (most open leads) of each rep.
+        #[arg(long, default_value_t = 1_000_000)]
+        capacity: u32,
+        /// Seconds to wait for the breaches after the last deadline.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// Leads whose operating log is read to get exact (due, detected_at) pairs.
+        #[arg(long, default_value_t = 200)]
+        sample: usize,
+        /// Lead id prefix.
+        #[arg(long, default_value = "ops")]
+        prefix: String,
+        /// Upsert non-quality leads (title "Student", total 60): nothing is routed and no
+        /// clock starts; only the ingest is measured (the cost of the operating layer).
+        #[arg(long)]
+        non_quality: bool,
+    },
 }
 
 /// Per-route body limits of the server (`/v1/events` 512 KB, `/v1/leads` 2 MB, accounts 1 MB).
@@ -101,6 +142,34 @@ fn main() -> anyhow::Result<()> {
                 seconds,
                 key,
             } => empty_load(&url, concurrency, seconds, key).await,
+            Cmd::Sla {
+                base,
+                key,
+                leads,
+                concurrency,
+                batch,
+                within_minutes,
+                reps_per_team,
+                capacity,
+                timeout,
+                sample,
+                prefix,
+                non_quality,
+            } => {
+                let opts = SlaOptions {
+                    leads,
+                    concurrency,
+                    batch,
+                    within_minutes,
+                    reps_per_team,
+                    capacity,
+                    timeout: Duration::from_secs(timeout),
+                    sample,
+                    prefix,
+                    quality: !non_quality,
+                };
+                sla(&base, &key, &opts).await
+            }
         }
     })
 }
@@ -515,5 +584,486 @@ async fn empty_load(
         "RESULT {}",
         json!({"rps": ok as f64 / secs, "errors": errors, "latency": p.to_json(), "concurrency": concurrency})
     );
+    Ok(())
+}
+
+struct SlaOptions {
+    leads: usize,
+    concurrency: usize,
+    batch: usize,
+    within_minutes: u32,
+    reps_per_team: usize,
+    capacity: u32,
+    timeout: Duration,
+    sample: usize,
+    prefix: String,
+    quality: bool,
+}
+
+/// Real first and last names (the model's spam rule penalises gibberish names).
+const FIRST_NAMES: [&str; 50] = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Sandra",
+    "Mark",
+    "Ashley",
+    "Steven",
+    "Emily",
+    "Paul",
+    "Donna",
+    "Andrew",
+    "Michelle",
+    "Joshua",
+    "Carol",
+    "Kevin",
+    "Amanda",
+    "Brian",
+    "Melissa",
+    "George",
+    "Deborah",
+    "Timothy",
+    "Laura",
+    "Ronald",
+    "Rebecca",
+    "Jason",
+    "Sharon",
+    "Edward",
+    "Cynthia",
+];
+const LAST_NAMES: [&str; 50] = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Hill",
+    "Green",
+    "Adams",
+    "Baker",
+    "Nelson",
+    "Carter",
+    "Mitchell",
+    "Roberts",
+    "Turner",
+    "Phillips",
+    "Campbell",
+    "Parker",
+    "Evans",
+    "Edwards",
+    "Collins",
+    "Stewart",
+    "Morris",
+    "Murphy",
+    "Cook",
+    "Rogers",
+];
+/// Countries in rotation, a third each in AMER, EMEA and APAC. All are in the default
+/// model's `icp_countries` (JP, for one, is not: its leads would total 75, not quality).
+const COUNTRIES: [&str; 6] = ["US", "GB", "AU", "CA", "DE", "AU"];
+
+/// Lead `i` of the operating benchmark: total 85 with the default model (fit 50, VP 10,
+/// budget owner 10, corporate e-mail 5, consent 5, unique 5), or 60 as a "Student". Each lead
+/// has its own company domain, so no two leads share an account or a duplicate key.
+fn ops_lead(prefix: &str, i: usize, quality: bool) -> Value {
+    let first = FIRST_NAMES[i % FIRST_NAMES.len()];
+    let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
+    let company = LAST_NAMES[(i / 7) % LAST_NAMES.len()];
+    let domain = format!("{}-analytics-{i}.com", company.to_lowercase());
+    json!({
+        "lead_id": format!("{prefix}-{i:07}"),
+        "email": format!("{}.{}@{domain}", first.to_lowercase(), last.to_lowercase()),
+        "first_name": first,
+        "last_name": last,
+        "title": if quality { "VP of Sales" } else { "Student" },
+        "company": format!("{company} Analytics {i}"),
+        "industry": "Software",
+        "employees": 500,
+        "country": COUNTRIES[i % COUNTRIES.len()],
+        "tech_stack": ["Salesforce"],
+        "use_case": "lead scoring",
+        "budget_owner": true,
+        "consent": true,
+    })
+}
+
+/// The routing file `source` with its SLA policies replaced by one first-touch milestone of
+/// `minutes` minutes without re-routing, for the stages mql, pql and recycled.
+fn bench_routing(source: &str, minutes: u32) -> String {
+    let cut = source.find("\n[[sla]]").map_or(source.len(), |i| i + 1);
+    format!(
+        "{}[[sla]]\nid = \"bench_first_touch\"\nlabel = \"Benchmark: first touch within {minutes} minutes\"\nstages = [\"mql\", \"pql\", \"recycled\"]\ngrades = []\nmilestones = [\n  {{ id = \"first_touch\", touches = 1, within_minutes = {minutes}, reroute = false }},\n]\n",
+        &source[..cut]
+    )
+}
+
+async fn send_ok(req: reqwest::RequestBuilder, what: &str) -> anyhow::Result<Value> {
+    let resp = req.send().await.with_context(|| what.to_string())?;
+    let status = resp.status();
+    let bytes = resp.bytes().await?;
+    if !status.is_success() {
+        bail!("{what}: {status}: {}", String::from_utf8_lossy(&bytes));
+    }
+    Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn metrics_text(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
+    let resp = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .context("GET /metrics")?;
+    if !resp.status().is_success() {
+        bail!("GET /metrics: {}", resp.status());
+    }
+    Ok(resp.text().await?)
+}
+
+const ROUTED: &str = "leadrank_routing_decisions_total";
+const BREACHES: &str = "leadrank_sla_breaches_total";
+const LAG: &str = "leadrank_sla_detection_lag_seconds";
+
+fn counter(text: &str, name: &str) -> anyhow::Result<u64> {
+    prom_value(text, name)
+        .map(|v| v as u64)
+        .with_context(|| format!("/metrics has no {name}"))
+}
+
+/// Times one GET (e.g. a route that waits for the background writer).
+async fn timed_get(
+    http: &reqwest::Client,
+    url: &str,
+    key: &str,
+) -> anyhow::Result<(Value, Duration)> {
+    let t0 = Instant::now();
+    let v = get_json(http, url, key).await?;
+    Ok((v, t0.elapsed()))
+}
+
+fn stage_count(funnel: &Value, stage: &str) -> u64 {
+    funnel["stage_counts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["stage"] == stage)
+        .and_then(|c| c["count"].as_u64())
+        .unwrap_or(0)
+}
+
+fn secs_fmt(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_infinite() => "+Inf".to_string(),
+        Some(v) => format!("{:.1} ms", v * 1e3),
+        None => "-".to_string(),
+    }
+}
+
+async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
+    let base = base.trim_end_matches('/');
+    let http = client(o.concurrency.max(4))?;
+    let auth = format!("Bearer {key}");
+    let admin = |req: reqwest::RequestBuilder| req.header("authorization", &auth);
+
+    // 1. Teams open around the clock (so deadlines are not moved to business hours), reps.
+    let mut teams = vec!["abm".to_string()];
+    for region in ["amer", "emea", "apac"] {
+        for segment in ["smb", "mid-market", "enterprise"] {
+            teams.push(format!("{region}-{segment}"));
+        }
+    }
+    let t_setup = Instant::now();
+    for team in &teams {
+        let body = json!({
+            "name": team, "timezone": "UTC",
+            "calendar": {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "00:00", "end": "23:59:59"},
+        });
+        send_ok(
+            admin(http.put(format!("{base}/v1/teams/{team}"))).json_body(&body),
+            &format!("PUT /v1/teams/{team}"),
+        )
+        .await?;
+        for r in 0..o.reps_per_team {
+            let id = format!("{team}-rep{r}");
+            let body = json!({"name": id, "team": team, "capacity": o.capacity});
+            send_ok(
+                admin(http.put(format!("{base}/v1/reps/{id}"))).json_body(&body),
+                &format!("PUT /v1/reps/{id}"),
+            )
+            .await?;
+        }
+    }
+    // 2. The active routing file with one first-touch SLA and no re-routing.
+    let source = admin(http.get(format!("{base}/v1/routing")))
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    let routing = bench_routing(&source, o.within_minutes);
+    send_ok(
+        admin(http.put(format!("{base}/v1/routing")))
+            .header("content-type", "application/toml")
+            .body(routing),
+        "PUT /v1/routing",
+    )
+    .await?;
+    println!(
+        "setup: {} teams (7 days, 00:00-23:59:59 UTC), {} reps (capacity {}), routing file with first_touch = 1 touch within {} min, reroute = false ({:.2} s)",
+        teams.len(),
+        teams.len() * o.reps_per_team,
+        o.capacity,
+        o.within_minutes,
+        t_setup.elapsed().as_secs_f64()
+    );
+
+    // 3. L leads, quality on arrival: each is scored, staged (mql), routed, and its clock starts.
+    let records: Vec<Value> = (0..o.leads)
+        .map(|i| ops_lead(&o.prefix, i, o.quality))
+        .collect();
+    let b = bodies("leads", &records, o.batch, LEADS_MAX);
+    drop(records);
+    let m0 = metrics_text(&http, base).await?;
+    let (routed0, breaches0) = (counter(&m0, ROUTED)?, counter(&m0, BREACHES)?);
+    let lag0 = PromHistogram::parse(&m0, LAG).unwrap_or_default();
+    let wall_start = jiff::Timestamp::now();
+    let p = post_all(&http, &format!("{base}/v1/leads"), key, b, o.concurrency).await;
+    // Every deadline is at most (the last 200 + M minutes): the server's `now` of a batch is
+    // before its 200.
+    let last_ack = jiff::Timestamp::now();
+    let leads_json = phase_json("leads", o.leads, &p);
+    let m1 = metrics_text(&http, base).await?;
+    let routed = counter(&m1, ROUTED)? - routed0;
+    let secs = p.wall.as_secs_f64();
+    let last_id = format!("{}-{:07}", o.prefix, o.leads.saturating_sub(1));
+    let (_, drain) = timed_get(&http, &format!("{base}/v1/leads/{last_id}/lifecycle"), key).await?;
+    println!(
+        "ingest: {} leads in {secs:.2} s = {:.0} leads/s; {routed} routing decisions = {:.0} decisions/s end to end (stored, scored, staged, routed, clock started; 2xx received)",
+        o.leads,
+        o.leads as f64 / secs,
+        routed as f64 / secs
+    );
+    println!(
+        "ingest: background writer drained {:.2} s after the last 200 (GET lifecycle waits for it); {:.0} leads/s until everything is committed",
+        drain.as_secs_f64(),
+        o.leads as f64 / (secs + drain.as_secs_f64())
+    );
+    let mut result = json!({
+        "leads": o.leads, "quality": o.quality, "concurrency": o.concurrency, "batch": o.batch,
+        "teams": teams.len(), "reps": teams.len() * o.reps_per_team, "within_minutes": o.within_minutes,
+        "ingest": leads_json,
+        "ingest_seconds": secs, "leads_per_s": o.leads as f64 / secs,
+        "routing_decisions": routed, "routing_decisions_per_s": routed as f64 / secs,
+        "writer_drain_seconds": drain.as_secs_f64(),
+    });
+
+    // Verification: stages and assignments.
+    let mql = get_json(&http, &format!("{base}/v1/leads?stage=mql&limit=1"), key).await?;
+    let first_mql = mql["items"][0].clone();
+    let (funnel, funnel_t) = timed_get(&http, &format!("{base}/v1/reports/funnel"), key).await?;
+    let report = get_json(&http, &format!("{base}/v1/reports/routing"), key).await?;
+    let open: u64 = report["open"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["open"].as_u64())
+        .sum();
+    let busy: Vec<String> = report["open"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["open"].as_u64().unwrap_or(0) > 0)
+        .map(|r| format!("{}={}", r["rep"].as_str().unwrap_or("?"), r["open"]))
+        .collect();
+    let n_mql = stage_count(&funnel, "mql");
+    println!(
+        "check: first mql lead {}; funnel ({:.2} s): {} mql, {} new; open leads held by reps: {open} ({} reps busy: {}); queues {}",
+        first_mql,
+        funnel_t.as_secs_f64(),
+        n_mql,
+        stage_count(&funnel, "new"),
+        busy.len(),
+        busy.join(" "),
+        report["queues"]
+    );
+    result["check"] = json!({"mql": n_mql, "new": stage_count(&funnel, "new"), "open_with_reps": open, "queues": report["queues"], "reps_busy": busy.len()});
+    if !o.quality {
+        println!("RESULT {result}");
+        return Ok(());
+    }
+    if n_mql != o.leads as u64 || open != o.leads as u64 {
+        println!(
+            "!! expected {} leads in mql held by reps; got {n_mql} in mql and {open} held",
+            o.leads
+        );
+    }
+
+    // 4. Wait for every deadline to pass and every breach to be counted.
+    let minutes = jiff::SignedDuration::from_mins(i64::from(o.within_minutes));
+    let last_deadline = last_ack + minutes;
+    let first_deadline = wall_start + minutes;
+    println!(
+        "waiting: deadlines between {first_deadline} and {last_deadline} (client clock); polling /metrics every 100 ms"
+    );
+    let give_up = last_deadline + jiff::SignedDuration::try_from(o.timeout)?;
+    let want = o.leads as u64;
+    let (mut seen, mut all_at): (u64, _);
+    all_at = None;
+    let mut first_at = None;
+    loop {
+        let m = metrics_text(&http, base).await?;
+        seen = counter(&m, BREACHES)? - breaches0;
+        let now = jiff::Timestamp::now();
+        if seen > 0 && first_at.is_none() {
+            first_at = Some(now);
+        }
+        if seen >= want {
+            all_at = Some(now);
+            break;
+        }
+        if now > give_up {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let m2 = metrics_text(&http, base).await?;
+    let lag = PromHistogram::parse(&m2, LAG)
+        .unwrap_or_default()
+        .minus(&lag0);
+    let since_last = all_at.map(|t| t.duration_since(last_deadline).as_secs_f64());
+    match all_at {
+        Some(_) => println!(
+            "breaches: {seen} of {want} counted; the last was seen by polling {:.3} s after the last deadline bound (poll period 100 ms)",
+            since_last.unwrap_or(0.0)
+        ),
+        None => println!(
+            "!! breaches: only {seen} of {want} counted {} s after the last deadline",
+            o.timeout.as_secs()
+        ),
+    }
+    let bound = |q: f64| lag.quantile_bound(q);
+    println!(
+        "detection lag (sla_detection_lag_seconds, server side, deadline -> detection): n={} mean {}; bucket upper bounds: p50 <= {}, p99 <= {}, max <= {}",
+        lag.count,
+        secs_fmt(lag.mean()),
+        secs_fmt(bound(0.5)),
+        secs_fmt(bound(0.99)),
+        secs_fmt(lag.max_bound())
+    );
+    let nonzero: Vec<String> = {
+        let mut prev = 0;
+        lag.buckets
+            .iter()
+            .filter_map(|(le, n)| {
+                let d = n - prev.min(*n);
+                prev = *n;
+                (d > 0).then(|| format!("le {}: {d}", secs_fmt(Some(*le))))
+            })
+            .collect()
+    };
+    println!("detection lag buckets: {}", nonzero.join(", "));
+
+    // Exact (due, detected_at) of a sample of leads, from their operating log.
+    let (_, drain2) =
+        timed_get(&http, &format!("{base}/v1/leads/{last_id}/lifecycle"), key).await?;
+    let step = (o.leads / o.sample.max(1)).max(1);
+    let mut exact = Vec::new();
+    for i in (0..o.leads).step_by(step).take(o.sample) {
+        let id = format!("{}-{i:07}", o.prefix);
+        let v = get_json(&http, &format!("{base}/v1/leads/{id}/lifecycle"), key).await?;
+        for e in v["log"].as_array().into_iter().flatten() {
+            if e["kind"] != "breach" {
+                continue;
+            }
+            let (Some(due), Some(det)) = (
+                e["entry"]["due"]
+                    .as_str()
+                    .and_then(|s| s.parse::<jiff::Timestamp>().ok()),
+                e["entry"]["detected_at"]
+                    .as_str()
+                    .and_then(|s| s.parse::<jiff::Timestamp>().ok()),
+            ) else {
+                continue;
+            };
+            exact.push(Duration::try_from(det.duration_since(due)).unwrap_or(Duration::ZERO));
+        }
+    }
+    let exact_p = Percentiles::of(&exact);
+    println!(
+        "detection lag, exact, {} sampled leads' breach log entries (detected_at - due): {exact_p}",
+        exact.len()
+    );
+    let sla_report = get_json(&http, &format!("{base}/v1/reports/sla"), key).await?;
+    println!(
+        "GET /v1/reports/sla: running_clocks {}, breaches total {} (by milestone {}); breach log committed {:.2} s after the count was reached",
+        sla_report["running_clocks"],
+        sla_report["breaches"]["total"],
+        sla_report["breaches"]["by_milestone"],
+        drain2.as_secs_f64()
+    );
+    result["breaches"] = json!({
+        "counted": seen, "expected": want, "all_counted": all_at.is_some(),
+        "last_seen_after_last_deadline_s": since_last,
+        "first_deadline": first_deadline.to_string(), "last_deadline": last_deadline.to_string(),
+        "first_seen": first_at.map(|t| t.to_string()),
+        "writer_drain_seconds": drain2.as_secs_f64(),
+    });
+    result["detection_lag"] = json!({
+        "count": lag.count, "mean_s": lag.mean(), "sum_s": lag.sum,
+        "p50_le_s": bound(0.5), "p99_le_s": bound(0.99), "max_le_s": lag.max_bound(),
+        "buckets": lag.buckets.iter().map(|(le, n)| json!([if le.is_infinite() { json!("+Inf") } else { json!(le) }, n])).collect::<Vec<_>>(),
+        "exact_sample": exact_p.to_json(),
+    });
+    result["sla_report"] = json!({"running_clocks": sla_report["running_clocks"], "breaches_total": sla_report["breaches"]["total"]});
+    println!("RESULT {result}");
+    if all_at.is_none() {
+        bail!("only {seen} of {want} breaches counted");
+    }
     Ok(())
 }

@@ -377,7 +377,9 @@ fn metrics(leads: &[LeadObs], idx: &[usize], opps: &[Opportunity], attributed: &
     }
 }
 
-/// Stage codes that count as handed to sales (MQL or later), as SQL or later, and as a rejection.
+/// Stage codes that count as handed to sales (MQL or later), as SQL or later, and as a
+/// rejection. A move to `nurture` with a reason is a rejection too (sales sent the lead back
+/// with a reason code; `leadrank serve` exports its rejections so).
 const MQL_OR_LATER: &[&str] = &["mql", "pql", "sal", "sql", "opportunity", "won", "lost", "disqualified", "recycled"];
 const SQL_OR_LATER: &[&str] = &["sql", "opportunity", "won", "lost"];
 const REJECTED: &[&str] = &["disqualified", "rejected"];
@@ -398,7 +400,8 @@ fn stage_conversion(
             for c in changes {
                 if let Some(&i) = lead_index.get(c.lead_id.as_str()) {
                     reached[i].push(c.stage.as_str());
-                    if REJECTED.iter().any(|r| c.stage.eq_ignore_ascii_case(r)) {
+                    let sent_back = c.stage.eq_ignore_ascii_case("nurture") && c.reason.is_some();
+                    if sent_back || REJECTED.iter().any(|r| c.stage.eq_ignore_ascii_case(r)) {
                         reasons[i] = Some(c.reason.as_deref().unwrap_or("other"));
                     }
                 }

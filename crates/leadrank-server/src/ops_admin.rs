@@ -156,6 +156,26 @@ impl Service {
         ))
     }
 
+    /// Every stage transition as CSV in SPEC section 1's stage-history form (`lead_id, stage,
+    /// at, by, reason`; the reason is the rejection code, if any), which `leadrank report
+    /// --stages` reads.
+    pub async fn stage_history_csv(&self) -> Result<String, ServiceError> {
+        self.flush().await;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| ServiceError::Model(format!("writing CSV: {e}"));
+        w.write_record(["lead_id", "stage", "at", "by", "reason"]).map_err(io)?;
+        for e in self.store.all_ops_log(Some("transition")).await? {
+            let Ok(t) = serde_json::from_str::<Transition>(&e.body) else { continue };
+            let at = t.at.to_string();
+            // A person appears by id ("r7"), a rule as "rule:<name>".
+            let by = t.actor.strip_prefix("user:").unwrap_or(&t.actor);
+            w.write_record([e.lead_id.as_str(), t.to.as_str(), at.as_str(), by, t.rejection.as_deref().unwrap_or("")])
+                .map_err(io)?;
+        }
+        let bytes = w.into_inner().map_err(|e| ServiceError::Model(format!("writing CSV: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| ServiceError::Model(e.to_string()))
+    }
+
     /// Leads and quality leads per rep against their weight; open load per rep.
     pub fn routing_report(&self) -> RoutingReport {
         let ops = self.ops_lock();

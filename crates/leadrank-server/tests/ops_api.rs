@@ -135,6 +135,10 @@ async fn stages_routing_checklists_reports_and_webhooks_over_http() {
     let (_, _, v) = srv.call("GET", "/v1/reports/funnel", Some(&reader), None).await;
     assert!(v.to_string().contains("no_budget_path"), "{v}");
     assert_eq!(v["conversion"]["sql_to_won"]["to"], 1, "{v}");
+    let csv = srv.client.get(format!("{}/v1/reports/stages", srv.base)).bearer_auth(&reader).send().await.unwrap().text().await.unwrap();
+    assert!(csv.starts_with("lead_id,stage,at,by,reason\n"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("L2,nurture,") && l.ends_with(",r2,no_budget_path")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("L1,won,")), "{csv}");
     let (_, _, v) = srv.call("GET", "/v1/reports/routing", Some(&reader), None).await;
     assert_eq!(v["fairness"]["reps"].as_array().unwrap().len(), 2, "{v}");
     let (_, _, v) = srv.call("GET", "/v1/reports/sla", Some(&reader), None).await;

@@ -73,6 +73,7 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .route("/reports/funnel", get(ops::funnel))
         .route("/reports/routing", get(ops::routing_report))
         .route("/reports/sla", get(ops::sla_report))
+        .route("/reports/stages", get(ops::stages_csv))
         .route("/accounts", post(ingest::accounts).layer(DefaultBodyLimit::max(1024 * KB)).get(ops::list_accounts))
         .route("/accounts/{account_id}", get(read::account))
         .route("/events", post(ingest::events).layer(DefaultBodyLimit::max(512 * KB)))

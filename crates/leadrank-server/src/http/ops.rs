@@ -353,3 +353,11 @@ pub async fn sla_report(State(state): State<AppState>, caller: Caller) -> Result
     caller.require(Scope::Read)?;
     Ok(json(json!(state.service.sla_report())))
 }
+
+/// `GET /v1/reports/stages`: every stage transition as CSV (`lead_id,stage,at,by,reason`),
+/// the stage history `leadrank report --stages` reads.
+pub async fn stages_csv(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
+    caller.require(Scope::Read)?;
+    let body = state.service.stage_history_csv().await?;
+    Ok(axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")], body)))
+}
