@@ -953,8 +953,8 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
     );
     let give_up = last_deadline + jiff::SignedDuration::try_from(o.timeout)?;
     let want = o.leads as u64;
-    let (mut seen, mut all_at): (u64, _);
-    all_at = None;
+    let mut seen: u64;
+    let mut all_at = None;
     let mut first_at = None;
     loop {
         let m = metrics_text(&http, base).await?;
