@@ -14,6 +14,9 @@ use leadrank_server::service::Service;
 use leadrank_store::Store;
 use leadrank_store_sqlite::SqliteStore;
 
+mod common;
+use common::backend::Backend;
+
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
@@ -274,7 +277,14 @@ async fn acceptance_checklist_rejection_recycling_pql_and_falling_below_the_bar(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_keeps_stages_assignments_and_running_clocks() {
-    let (_dir, store) = sqlite().await;
+    for backend in Backend::all("ops_restart").await {
+        restart_keeps_operating_state(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+async fn restart_keeps_operating_state(backend: &Backend) {
+    let store = backend.open().await;
     let (svc, _clock) = start_at(store.clone(), "2026-06-02T14:00:00Z").await;
     svc.put_team(team("amer-mid-market", "America/New_York")).await.unwrap();
     svc.put_rep(rep("r1", "amer-mid-market", 5)).await.unwrap();
@@ -285,6 +295,7 @@ async fn a_restart_keeps_stages_assignments_and_running_clocks() {
     svc.shutdown().await;
     drop(svc);
 
+    let store = backend.open().await;
     let (again, _clock) = start_at(store, "2026-06-02T14:01:00Z").await;
     assert_eq!(stage(&again, "L1"), Stage::Mql);
     assert_eq!(rep_of(&again, "L1").as_deref(), Some("r1"));

@@ -14,56 +14,9 @@ use leadrank_server::clock::ManualClock;
 use leadrank_server::metrics::Metrics;
 use leadrank_server::service::{Outcome, Service};
 use leadrank_store::Store;
-use leadrank_store_sqlite::SqliteStore;
 
-/// A database for one test that can be opened again (a restart).
-enum Backend {
-    Sqlite(tempfile::TempDir),
-    Postgres(String),
-}
-
-const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-fn pg_url() -> String {
-    std::env::var("LEADRANK_TEST_POSTGRES").unwrap_or_else(|_| PG_URL.to_string())
-}
-
-impl Backend {
-    /// SQLite always; PostgreSQL in a fresh schema when the server is reachable.
-    async fn all(tag: &str) -> Vec<Backend> {
-        use sqlx::Connection;
-        let mut out = vec![Backend::Sqlite(tempfile::tempdir().unwrap())];
-        match sqlx::PgConnection::connect(&pg_url()).await {
-            Ok(mut conn) => {
-                let schema = format!("leadrank_test_svc_{tag}_{}_{}", std::process::id(), Timestamp::now().as_nanosecond().rem_euclid(1_000_000_000));
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut conn).await.unwrap();
-                out.push(Backend::Postgres(schema));
-            }
-            Err(e) if std::env::var_os("CI").is_some() => panic!("PostgreSQL unreachable under CI: {e}"),
-            Err(e) => eprintln!("NOTICE: PostgreSQL unreachable, testing SQLite only: {e}"),
-        }
-        out
-    }
-
-    async fn open(&self) -> Arc<dyn Store> {
-        match self {
-            Backend::Sqlite(dir) => Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap()),
-            Backend::Postgres(schema) => {
-                let options: sqlx::postgres::PgConnectOptions = pg_url().parse().unwrap();
-                let options = options.options([("search_path", schema.as_str())]);
-                Arc::new(leadrank_store_postgres::PostgresStore::connect_with(options, 4).await.unwrap())
-            }
-        }
-    }
-
-    async fn drop_schema(&self) {
-        use sqlx::Connection;
-        if let Backend::Postgres(schema) = self {
-            let mut conn = sqlx::PgConnection::connect(&pg_url()).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&mut conn).await.unwrap();
-        }
-    }
-}
+mod common;
+use common::backend::Backend;
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
