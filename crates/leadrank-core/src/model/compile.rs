@@ -1136,6 +1136,39 @@ cap = 20
         assert!(err.contains("'corprate' is never a value of email_kind"), "{err}");
     }
 
+    const RULE: &str = "[[rules]]\nid = \"r\"\ndimension = \"fit\"\npoints = 5\nwhen = { field = \"industry\", in = [\"x\"] }\n";
+
+    #[test]
+    fn signals_and_lifecycle_compile_with_defaults() {
+        let m = check(&format!(
+            "{HEAD}{RULE}[[signals]]\nid = \"pql\"\nwhen = {{ event = \"feature_used\", distinct = \"property.feature\", at_least = 3, within_days = 14 }}\n\
+             [lifecycle]\npql_signal = \"pql\"\nchecklist = \"meddicc\"\n"
+        ))
+        .unwrap();
+        assert_eq!(m.signals.len(), 1);
+        assert_eq!(m.lifecycle.checklist, "meddicc");
+        assert_eq!(m.lifecycle.recycle_after_days, 30, "unset keys keep SPEC's defaults");
+        assert!(m.day_windows().contains(&(14 * DAY)), "signal windows arm timers");
+        let plain = check(&format!("{HEAD}{RULE}")).unwrap();
+        assert_eq!(plain.lifecycle, LifecycleSpec::default());
+        assert!(plain.signals.is_empty());
+    }
+
+    #[test]
+    fn lifecycle_mistakes_are_errors_naming_the_key() {
+        let err = check(&format!(
+            "{HEAD}{RULE}[[signals]]\nid = \"pql\"\nwhen = {{ event = \"teammate_invited\" }}\n\
+             [lifecycle]\npql_signal = \"product\"\nchecklist = \"spin\"\nrejection_reasons = [\"spam\", \"spam\"]\ndisqualifying_reasons = [\"competitor\"]\n"
+        ))
+        .unwrap_err();
+        assert!(err.contains("lifecycle.pql_signal: unknown signal 'product'; valid: pql"), "{err}");
+        assert!(err.contains("lifecycle.checklist: unknown checklist 'spin'; valid: bant, champ, meddicc"), "{err}");
+        assert!(err.contains("lifecycle.rejection_reasons[1]: 'spam' is listed twice"), "{err}");
+        assert!(err.contains("lifecycle.disqualifying_reasons[0]: 'competitor' is not one of lifecycle.rejection_reasons"), "{err}");
+        let err = check(&format!("{HEAD}{RULE}[[signals]]\nid = \"s\"\nwhen = {{ field = \"industy\", in = [\"x\"] }}\n")).unwrap_err();
+        assert!(err.contains("signals[0] (s).when.field: unknown field 'industy'"), "{err}");
+    }
+
     #[test]
     fn toml_syntax_and_unknown_keys_are_located() {
         let err = check("[model]\nname = \"x\"\nversio = \"1\"\n").unwrap_err();
