@@ -492,23 +492,7 @@ fn tokenize(text: &str) -> Vec<String> {
             folded.push(c);
         }
     }
-    let mut words = Vec::new();
-    for raw in folded.split(|c: char| !(c.is_alphanumeric() || c == '.')) {
-        if raw.is_empty() {
-            continue;
-        }
-        if !raw.contains('.') {
-            words.push(raw.to_owned());
-            continue;
-        }
-        let parts: Vec<&str> = raw.split('.').filter(|p| !p.is_empty()).collect();
-        if parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1) {
-            words.push(parts.concat());
-        } else {
-            words.extend(parts.into_iter().map(str::to_owned));
-        }
-    }
-    words
+    leadrank_facts::seniority::split_words(&folded)
 }
 
 fn is_latin(c: char) -> bool {

@@ -50,6 +50,20 @@ pub struct AccountInfo {
     pub country: Option<String>,
 }
 
+impl From<&leadrank_core::Account> for AccountInfo {
+    fn from(a: &leadrank_core::Account) -> Self {
+        AccountInfo {
+            account_id: a.account_id.clone(),
+            name: a.name.clone(),
+            tier: a.tier.clone(),
+            owner: a.owner.clone(),
+            industry: a.industry.clone(),
+            employees: a.employees,
+            country: a.country.clone(),
+        }
+    }
+}
+
 /// One person of the account, with the numbers of their lead score.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {

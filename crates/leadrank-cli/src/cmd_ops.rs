@@ -76,15 +76,7 @@ pub fn accounts(args: AccountsArgs) -> Result<ExitCode> {
             engaged_events: count,
         });
     }
-    let info = |a: &leadrank_core::Account| AccountInfo {
-        account_id: a.account_id.clone(),
-        name: a.name.clone(),
-        tier: a.tier.clone(),
-        owner: a.owner.clone(),
-        industry: a.industry.clone(),
-        employees: a.employees,
-        country: a.country.clone(),
-    };
+    let info = AccountInfo::from;
     let mut out = std::io::stdout().lock();
     if let Some(id) = &args.explain {
         let a = dataset.accounts.get(id).with_context(|| format!("account '{id}' is not in the accounts file"))?;

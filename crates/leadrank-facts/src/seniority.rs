@@ -378,7 +378,13 @@ pub fn from_title(title: &str) -> Seniority {
 
 /// Lower-cased, accent-folded words; dotted abbreviations joined or split.
 fn tokenize(title: &str) -> Vec<String> {
-    let folded = fold_lower(title);
+    split_words(&fold_lower(title))
+}
+
+/// Splits already lower-cased, folded text into words: runs of letters and digits; dotted
+/// one-letter abbreviations are joined (`v.p.` = `vp`, `i.t.` = `it`), other dotted words
+/// split (`sr.engineer` = `sr`, `engineer`).
+pub fn split_words(folded: &str) -> Vec<String> {
     let mut words = Vec::new();
     for raw in folded.split(|c: char| !(c.is_alphanumeric() || c == '.')) {
         if raw.is_empty() {

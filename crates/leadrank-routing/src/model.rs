@@ -27,56 +27,13 @@
 use crate::sla::{Milestone, SlaPolicy, SlaWindow};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use toml::Spanned;
 
-/// One problem in a routing file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoutingIssue {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column (characters).
-    pub column: usize,
-    /// The key or rule the problem is about, e.g. `rules[2] (territory).to`; empty for
-    /// syntax errors.
-    pub key: String,
-    /// What is wrong.
-    pub message: String,
-}
-
+/// One problem in a routing file, located by line, column and key (the model file's type).
+pub use leadrank_core::model::ModelIssue as RoutingIssue;
 /// Everything wrong with a routing file (at least one issue).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct RoutingError {
-    /// Where the file came from: a path or `<built-in routing>`.
-    pub origin: String,
-    /// The problems, in file order of discovery.
-    pub issues: Vec<RoutingIssue>,
-}
-
-impl fmt::Display for RoutingError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, issue) in self.issues.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{}:{}:{}: ", self.origin, issue.line, issue.column)?;
-            if !issue.key.is_empty() {
-                write!(f, "{}: ", issue.key)?;
-            }
-            write!(f, "{}", issue.message)?;
-        }
-        Ok(())
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = source.get(..offset).unwrap_or(source);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
+pub use leadrank_core::model::ModelError as RoutingError;
+use leadrank_core::model::line_col;
 
 // ---------------------------------------------------------------------------------------
 // File format (serde)

@@ -29,16 +29,7 @@ fn person(live: &Live, lead: &Lead, now: jiff::Timestamp, policy: &AccountPolicy
 }
 
 fn info(book: &LiveBook, account_id: &str) -> Option<AccountInfo> {
-    let a = book.account(account_id)?;
-    Some(AccountInfo {
-        account_id: a.account_id.clone(),
-        name: a.name.clone(),
-        tier: a.tier.clone(),
-        owner: a.owner.clone(),
-        industry: a.industry.clone(),
-        employees: a.employees,
-        country: a.country.clone(),
-    })
+    book.account(account_id).map(AccountInfo::from)
 }
 
 /// One account's score now, or `None` when the account is unknown.

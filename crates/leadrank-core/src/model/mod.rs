@@ -14,7 +14,7 @@ use std::fmt;
 pub use compile::{Band, Cell, CompiledModel, Dimension, Rule, Signal};
 pub use format::{LifecycleSpec, CHECKLISTS, DEFAULT_DISQUALIFYING_REASONS, DEFAULT_REJECTION_REASONS};
 
-/// One problem in a model file, located by line and column (1-based) and key.
+/// One problem in a model (or routing) file, located by line and column (1-based) and key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelIssue {
     pub line: usize,
@@ -24,7 +24,7 @@ pub struct ModelIssue {
     pub message: String,
 }
 
-/// Everything wrong with a model file (at least one issue).
+/// Everything wrong with a model (or routing) file (at least one issue).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ModelError {
     /// Where the model came from: a file path or `<built-in default>`.
@@ -49,7 +49,7 @@ impl fmt::Display for ModelError {
 }
 
 /// Line and column (1-based, in characters) of a byte offset in `source`.
-pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
     let before = source.get(..offset).unwrap_or(source);
     let line = before.matches('\n').count() + 1;
