@@ -922,17 +922,23 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
         .map(|r| format!("{}={}", r["rep"].as_str().unwrap_or("?"), r["open"]))
         .collect();
     let n_mql = stage_count(&funnel, "mql");
+    let stages: Vec<String> = funnel["stage_counts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["count"].as_u64().unwrap_or(0) > 0)
+        .map(|c| format!("{} {}", c["count"], c["stage"].as_str().unwrap_or("?")))
+        .collect();
     println!(
-        "check: first mql lead {}; funnel ({:.2} s): {} mql, {} new; open leads held by reps: {open} ({} reps busy: {}); queues {}",
+        "check: first mql lead {}; funnel ({:.2} s): {}; open leads held by reps: {open} ({} reps busy: {}); queues {}",
         first_mql,
         funnel_t.as_secs_f64(),
-        n_mql,
-        stage_count(&funnel, "new"),
+        stages.join(", "),
         busy.len(),
         busy.join(" "),
         report["queues"]
     );
-    result["check"] = json!({"mql": n_mql, "new": stage_count(&funnel, "new"), "open_with_reps": open, "queues": report["queues"], "reps_busy": busy.len()});
+    result["check"] = json!({"mql": n_mql, "stages": stages, "open_with_reps": open, "queues": report["queues"], "reps_busy": busy.len()});
     if !o.quality {
         println!("RESULT {result}");
         return Ok(());
