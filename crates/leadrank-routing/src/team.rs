@@ -187,6 +187,11 @@ pub struct Team {
     /// Business hours. Default Monday to Friday, 09:00 to 17:00.
     #[serde(default)]
     pub calendar: Calendar,
+    /// The qualification checklist this team works with ("bant", "champ" or "meddicc"):
+    /// for leads assigned to the team it replaces the model's checklist as the SQL gate.
+    /// Default: the model's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<String>,
 }
 
 impl Team {
@@ -198,6 +203,7 @@ impl Team {
             id,
             timezone: default_timezone(),
             calendar: Calendar::default(),
+            checklist: None,
         }
     }
 
@@ -213,6 +219,17 @@ impl Team {
                     self.timezone
                 ),
             ));
+        }
+        if let Some(c) = &self.checklist {
+            if !leadrank_core::model::CHECKLISTS.contains(&c.as_str()) {
+                return Err(ValidationError::new(
+                    "checklist",
+                    format!(
+                        "{c:?} is not a checklist; valid: {}",
+                        leadrank_core::model::CHECKLISTS.join(", ")
+                    ),
+                ));
+            }
         }
         self.calendar
             .validate()

@@ -170,6 +170,20 @@ impl Ops {
         })
     }
 
+    /// The lifecycle policy for one lead: the model's, with the checklist of the team the
+    /// lead is assigned to when that team has its own.
+    pub fn policy_for(&self, id: &str) -> Policy {
+        let team = self.leads.get(id).and_then(|s| s.assignment.as_ref()).and_then(|a| a.team.as_deref());
+        let framework = team
+            .and_then(|t| self.teams.get(t))
+            .and_then(|t| t.checklist.as_deref())
+            .and_then(leadrank_lifecycle::framework);
+        match framework {
+            Some(f) if f.id != self.policy.checklist.id => Policy { checklist: f, ..self.policy.clone() },
+            _ => self.policy.clone(),
+        }
+    }
+
     /// Installs a team (validated by the caller) and its calendar.
     pub fn put_team(&mut self, team: Team) -> Result<(), String> {
         let cal = BusinessCalendar::new(&team.calendar, &team.timezone).map_err(|e| e.to_string())?;
@@ -308,8 +322,15 @@ impl Ops {
                 self.record_transition(id, &t, out);
                 self.store_state(id, now, out);
             }
+            let team_policy;
+            let policy = if self.teams.values().any(|t| t.checklist.is_some()) {
+                team_policy = self.policy_for(id);
+                &team_policy
+            } else {
+                &self.policy
+            };
             let Some(st) = self.leads.get_mut(id) else { continue };
-            if let Some(t) = self.policy.on_score(&mut st.lifecycle, view, now) {
+            if let Some(t) = policy.on_score(&mut st.lifecycle, view, now) {
                 self.after_transition(live, id, t, now, out);
             }
         }

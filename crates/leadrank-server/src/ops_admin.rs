@@ -131,7 +131,7 @@ impl Service {
     ) -> Result<Option<Transition>, ServiceError> {
         self.with_ops(|live, ops, now, out| {
             let total = live.current.get(lead_id).map_or(0, |c| c.score.total);
-            let policy = ops.policy.clone();
+            let policy = ops.policy_for(lead_id);
             let st = ops.leads.get_mut(lead_id).ok_or_else(|| ServiceError::NotFound(format!("lead '{lead_id}'")))?;
             let t = f(&policy, &mut st.lifecycle, total, now)?;
             match &t {

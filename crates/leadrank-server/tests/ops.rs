@@ -302,3 +302,28 @@ async fn restart_keeps_operating_state(backend: &Backend) {
     assert_eq!(again.next_sla_due(), due);
     assert_eq!(again.routing_report().open.iter().find(|r| r.rep == "r1").map(|r| r.open), Some(1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_checklist_replaces_the_models_as_the_sql_gate() {
+    let (_dir, store) = sqlite().await;
+    let (svc, _clock) = start_at(store, "2026-06-02T14:00:00Z").await;
+    let mut t = team("emea-mid-market", "Europe/Berlin");
+    t.checklist = Some("meddicc".into());
+    svc.put_team(t).await.unwrap();
+    let mut bad = team("x", "UTC");
+    bad.checklist = Some("spin".into());
+    assert!(svc.put_team(bad).await.unwrap_err().to_string().contains("checklist"));
+    svc.put_rep(rep("r1", "emea-mid-market", 5)).await.unwrap();
+    svc.upsert_leads(vec![lead("DE1", "DE", 500)]).await.unwrap();
+    svc.ingest_events(vec![event("e1", "DE1", "demo_request", "2026-06-02T13:00:00Z")]).await.unwrap();
+    svc.lifecycle_action("DE1", |p, st, _, now| p.accept(st, "r1", None, now).map(Some)).await.unwrap();
+    for item in ["budget", "authority", "need", "timeline"] {
+        svc.lifecycle_action("DE1", |p, st, _, now| p.set_item(st, "bant", item, ItemStatus::Confirmed, None, "r1", now)).await.unwrap();
+    }
+    assert_eq!(stage(&svc, "DE1"), Stage::Sal, "the team qualifies with MEDDICC, not BANT");
+    let items = ["metrics", "economic_buyer", "decision_criteria", "decision_process", "identify_pain", "champion", "competition"];
+    for item in items {
+        svc.lifecycle_action("DE1", |p, st, _, now| p.set_item(st, "meddicc", item, ItemStatus::Confirmed, None, "r1", now)).await.unwrap();
+    }
+    assert_eq!(stage(&svc, "DE1"), Stage::Sql);
+}

@@ -42,7 +42,7 @@ fn actor(caller: &Caller, by: &Option<String>) -> Result<String, Problem> {
 /// The lead's operating view: stage, checklist completeness, assignment, SLA status.
 fn view(svc: &Service, lead_id: &str, st: &LeadOpsState) -> Value {
     let ops = svc.ops_lock();
-    let model_checklist = ops.policy.checklist;
+    let model_checklist = ops.policy_for(lead_id).checklist;
     let mut checklists = vec![json!(st.lifecycle.checklist.completeness(model_checklist))];
     for fw in leadrank_lifecycle::FRAMEWORKS {
         if fw.id != model_checklist.id && st.lifecycle.checklist.entries.contains_key(fw.id) {
