@@ -37,6 +37,10 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds.
     #[arg(long, default_value_t = 30)]
     request_timeout: u64,
+    /// Allow webhook URLs on loopback and private networks (a receiver on this machine or
+    /// your LAN). Off by default: subscribers cannot point the service at internal hosts.
+    #[arg(long)]
+    allow_private_webhooks: bool,
 }
 
 #[derive(Subcommand)]
@@ -107,6 +111,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             },
             webhooks: true,
             demo_leads: args.demo.then_some(args.demo_leads),
+            allow_private_webhooks: args.allow_private_webhooks,
         };
         leadrank_server::serve(store, options, shutdown, |ready| {
             println!("leadrank listening on http://{} with {} leads", ready.addr, ready.leads);

@@ -45,6 +45,9 @@ pub struct ServeOptions {
     pub webhooks: bool,
     /// Load this many generated demo leads into an empty database and create a demo key.
     pub demo_leads: Option<usize>,
+    /// Allow webhook URLs on loopback and private networks (off: such URLs are refused when
+    /// subscribing and at every delivery, names included).
+    pub allow_private_webhooks: bool,
 }
 
 /// What a started server tells its caller (printed by the CLI, never logged).
@@ -90,7 +93,11 @@ pub async fn serve_on(
     let mut webhook_stats = None;
     let mut tasks = Vec::new();
     if options.webhooks {
-        let dispatcher = leadrank_webhooks::Dispatcher::new(store.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let config = leadrank_webhooks::DispatcherConfig {
+            allow_private_targets: options.allow_private_webhooks,
+            ..leadrank_webhooks::DispatcherConfig::default()
+        };
+        let dispatcher = leadrank_webhooks::Dispatcher::with_config(store.clone(), config).map_err(|e| anyhow::anyhow!("{e}"))?;
         webhook_stats = Some(dispatcher.stats());
         let wakeup = dispatcher.wakeup();
         let notify = service.webhook_wakeup.clone();
@@ -107,7 +114,7 @@ pub async fn serve_on(
     }
     tasks.push(tokio::spawn(sweep_windows(service.clone(), shutdown.clone())));
     tasks.push(tokio::spawn(watch_slas(service.clone(), shutdown.clone())));
-    let state = AppState { service: service.clone(), webhook_stats };
+    let state = AppState { service: service.clone(), webhook_stats, allow_private_webhooks: options.allow_private_webhooks };
     let app = router(state, &options.limits);
     tracing::info!(addr = %ready.addr, leads = ready.leads, "leadrank serving");
     on_ready(&ready);

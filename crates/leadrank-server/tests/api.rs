@@ -56,6 +56,10 @@ async fn keys_scopes_and_problems() {
     let huge = json!({"events": [{"event_id": "e", "lead_id": "L0", "type": "x", "occurred_at": "2026-01-01T00:00:00Z", "properties": {"a": "x".repeat(600 * 1024)}}]});
     let (s, _, v) = srv.call("POST", "/v1/events", Some(&ingest), Some(huge)).await;
     assert_eq!(s, 413, "{v}");
+    let (s, _, v) = srv.call("GET", "/v1/leads?limit=many", Some(&reader), None).await;
+    assert_eq!((s, v["pointer"].as_str()), (400, Some("/query/limit")), "{v}");
+    let (s, _, v) = srv.call("GET", "/v1/webhooks/wh_nope/deliveries", Some(&srv.admin), None).await;
+    assert_eq!(s, 404, "{v}");
     let (s, _, v) = srv.call("GET", "/v1/leads?stage=mql", Some(&reader), None).await;
     assert_eq!(s, 200, "{v}");
     let (s, _, v) = srv.call("GET", "/v1/leads?stage=hot", Some(&reader), None).await;
@@ -233,4 +237,17 @@ impl Server {
         let headers = resp.headers().clone();
         (status, headers, serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or(Value::Null))
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_to_private_networks_are_refused_by_default() {
+    let srv = Server::start_with(false).await;
+    for url in ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data", "http://localhost/x", "http://[::1]/x", "http://10.0.0.5/x"] {
+        let (s, _, v) = srv.call("POST", "/v1/webhooks", Some(&srv.admin), Some(json!({"url": url, "events": ["lead.quality"]}))).await;
+        assert_eq!((s, v["pointer"].as_str()), (400, Some("/url")), "{url}: {v}");
+        assert!(v["detail"].as_str().unwrap().contains("must be public"), "{v}");
+    }
+    let (s, _, v) = srv.call("POST", "/v1/webhooks", Some(&srv.admin), Some(json!({"url": "https://hooks.example.com/leadrank", "events": ["lead.quality"]}))).await;
+    assert_eq!(s, 201, "{v}");
+    srv.stop.cancel();
 }

@@ -35,6 +35,9 @@ pub struct DispatcherConfig {
     pub idle_interval: Duration,
     /// The `User-Agent` sent.
     pub user_agent: String,
+    /// Allow targets on loopback and private networks (tests, or a receiver on the same
+    /// private network). Off by default: see [`crate::guard`].
+    pub allow_private_targets: bool,
 }
 
 impl Default for DispatcherConfig {
@@ -46,6 +49,7 @@ impl Default for DispatcherConfig {
             connect_timeout: Duration::from_secs(5),
             idle_interval: Duration::from_secs(1),
             user_agent: concat!("leadrank-webhooks/", env!("CARGO_PKG_VERSION")).to_owned(),
+            allow_private_targets: false,
         }
     }
 }
@@ -140,7 +144,11 @@ impl<S: Store + ?Sized> Dispatcher<S> {
     /// A dispatcher with its own configuration. Redirects are not followed (a 3xx is a
     /// failed attempt).
     pub fn with_config(store: Arc<S>, config: DispatcherConfig) -> Result<Self, DispatchError> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if !config.allow_private_targets {
+            builder = builder.dns_resolver(Arc::new(crate::guard::PublicOnlyResolver));
+        }
+        let client = builder
             .timeout(config.request_timeout)
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -309,6 +317,12 @@ impl<S: Store + ?Sized> Dispatcher<S> {
 
     /// POSTs one delivery; never reads the response body.
     async fn send(&self, delivery: &Delivery, sub: &Subscription, now: Timestamp) -> Outcome {
+        if !self.config.allow_private_targets {
+            // Names are checked by the resolver; an address in the URL is checked here.
+            if let Err(why) = crate::guard::check_url_host(&sub.url) {
+                return Outcome { status: None, error: Some(format!("refused target: {why}")) };
+            }
+        }
         let body = delivery.body.as_bytes();
         let signature = signature_header(&sub.secret, now.as_second(), body);
         let result = self

@@ -14,6 +14,7 @@
 
 mod delivery;
 mod dispatch;
+pub mod guard;
 mod retry;
 mod sign;
 

@@ -364,7 +364,10 @@ impl Harness {
         Self::with_config(DispatcherConfig::default()).await
     }
 
-    async fn with_config(config: DispatcherConfig) -> Harness {
+    /// The receiver runs on loopback, so private targets are allowed (see
+    /// `private_targets_are_refused_by_default`).
+    async fn with_config(mut config: DispatcherConfig) -> Harness {
+        config.allow_private_targets = true;
         let store = Arc::new(FakeStore::default());
         let rx = Arc::new(Receiver::default());
         let base = start_receiver(Arc::clone(&rx)).await;
@@ -713,7 +716,7 @@ async fn run_loop_wakes_and_shuts_down() {
         ..DispatcherConfig::default()
     };
     let as_dyn: Arc<dyn Store> = store.clone();
-    let dispatcher = Dispatcher::with_config(as_dyn, config).unwrap();
+    let dispatcher = Dispatcher::with_config(as_dyn, DispatcherConfig { allow_private_targets: true, ..config }).unwrap();
     let wakeup = dispatcher.wakeup();
     let stats = dispatcher.stats();
     let shutdown = CancellationToken::new();
@@ -758,4 +761,18 @@ async fn run_loop_wakes_and_shuts_down() {
         .await
         .expect("run stops promptly")
         .unwrap();
+}
+
+#[tokio::test]
+async fn private_targets_are_refused_by_default() {
+    let mut h = Harness::new().await;
+    h.dispatcher = Dispatcher::with_config(Arc::clone(&h.store), DispatcherConfig::default()).unwrap();
+    let sub = h.subscribe("sub_private", format!("{}/ok", h.base)).await;
+    let d = h.enqueue(&sub, t0()).await;
+    assert_eq!(h.run_at(t0()).await, 1);
+    let s = h.store.delivery(&d.id);
+    assert_eq!((s.state, s.attempts), (DeliveryState::Pending, 1));
+    let err = s.last_error.unwrap();
+    assert!(err.contains("refused target") && err.contains("not a public address"), "{err}");
+    assert!(h.rx.got("ok").is_empty(), "nothing reached the loopback receiver");
 }

@@ -157,6 +157,11 @@ pub async fn add_webhook(State(state): State<AppState>, caller: Caller, Strict(b
     if !(body.url.starts_with("http://") || body.url.starts_with("https://")) || body.url.len() > 2048 {
         return Err(Problem::field("invalid_url", "/url", "expected an http:// or https:// URL of at most 2048 characters"));
     }
+    if !state.allow_private_webhooks {
+        leadrank_webhooks::guard::check_url_host(&body.url).map_err(|why| {
+            Problem::field("invalid_url", "/url", format!("{why}: webhook targets must be public (serve --allow-private-webhooks allows private ones)"))
+        })?;
+    }
     if body.events.is_empty() {
         return Err(Problem::field("invalid_events", "/events", format!("name at least one of {}", WEBHOOK_EVENTS.join(", "))));
     }
@@ -205,6 +210,9 @@ pub async fn delete_webhook(State(state): State<AppState>, caller: Caller, Path(
 /// `GET /v1/webhooks/{id}/deliveries`: the latest deliveries with their last attempt.
 pub async fn webhook_deliveries(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
     caller.require(Scope::Admin)?;
+    if !state.service.store.subscriptions().await?.iter().any(|s| s.id == id) {
+        return Err(Problem::not_found(format!("webhook '{id}'")));
+    }
     let items: Vec<Value> = state
         .service
         .store

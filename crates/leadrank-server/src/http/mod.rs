@@ -46,6 +46,8 @@ pub struct AppState {
     pub service: Arc<Service>,
     /// Dispatcher statistics for /metrics and the webhooks list.
     pub webhook_stats: Option<Arc<leadrank_webhooks::Stats>>,
+    /// Webhook URLs may point at loopback and private networks.
+    pub allow_private_webhooks: bool,
 }
 
 /// Largest batch of records per request.

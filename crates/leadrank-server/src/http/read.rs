@@ -39,7 +39,16 @@ pub struct ListQuery {
 pub fn query_problem(e: QueryRejection) -> Problem {
     let text = e.body_text();
     let code = if text.contains("unknown field") { "unknown_parameter" } else { "invalid_parameter" };
-    Problem::field(code, "/query", text)
+    // axum names the parameter at fault: "Failed to deserialize query string: limit: ...".
+    let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
+    let param = detail
+        .split_once(": ")
+        .map(|(name, _)| name)
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    match param {
+        Some(name) => Problem::field(code, format!("/query/{name}"), detail.to_string()),
+        None => Problem::field(code, "/query", text),
+    }
 }
 
 fn cursor_encode(total: i32, lead_id: &str) -> String {

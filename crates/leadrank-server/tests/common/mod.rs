@@ -25,7 +25,13 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server whose webhooks may target loopback (the tests' receivers).
     pub async fn start() -> Server {
+        Self::start_with(true).await
+    }
+
+    /// A server; `allow_private_webhooks` as `leadrank serve --allow-private-webhooks`.
+    pub async fn start_with(allow_private_webhooks: bool) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("api.db")).await.unwrap());
         store.migrate().await.unwrap();
@@ -33,7 +39,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let stop = CancellationToken::new();
-        let options = ServeOptions { addr: listener.local_addr().unwrap(), limits: Limits::default(), webhooks: true, demo_leads: None };
+        let options = ServeOptions { addr: listener.local_addr().unwrap(), limits: Limits::default(), webhooks: true, demo_leads: None, allow_private_webhooks };
         let (s, st) = (store.clone(), stop.clone());
         tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });
         let client = reqwest::Client::new();
