@@ -778,13 +778,14 @@ impl Service {
             actor,
             "erase",
             &format!(
-                "{} lead(s): {} event(s), {} consent record(s), {} score(s), {} history entries, {} queued deliveries",
+                "{} lead(s): {} event(s), {} consent record(s), {} score(s), {} history entries, {} queued deliveries, {} operating records",
                 ids.len(),
                 total.events,
                 total.consents,
                 total.scores,
                 total.history,
-                total.deliveries
+                total.deliveries,
+                total.ops
             ),
         )
         .await?;

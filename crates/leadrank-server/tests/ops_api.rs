@@ -152,6 +152,12 @@ async fn stages_routing_checklists_reports_and_webhooks_over_http() {
     let (_, _, v) = srv.call("GET", "/v1/accounts/A1", Some(&reader), None).await;
     assert!(v["explanation"].as_str().unwrap().contains("Buying committee"), "{v}");
 
+    // A privacy export includes how the lead was worked (stages, checklist notes, the log);
+    // erasure removes it.
+    let (_, _, v) = srv.call("POST", "/v1/privacy/export", Some(&admin), Some(json!({"lead_id": "L1"}))).await;
+    assert!(v["people"][0]["operating"].to_string().contains("Q3 rollout"), "{v}");
+    assert!(v["people"][0]["operating_log"].as_array().unwrap().len() >= 6, "{v}");
+
     // The routing file: located errors, then a valid upload.
     let (s, v) = srv.send_text("PUT", "/v1/routing", &admin, "[routing]\nname = \"x\"\nversion = \"1\"\nfallback_queue = \"q\"\n\n[[rules]]\nid = \"a\"\nwhen = { region = [\"MARS\"] }\nto = { queue = \"q\" }\n").await;
     assert_eq!(s, 422, "{v}");
@@ -179,5 +185,13 @@ async fn stages_routing_checklists_reports_and_webhooks_over_http() {
         assert!(stage_changes.contains(&(want.0.to_string(), want.1.to_string())), "{want:?} in {stage_changes:?} of {got:?}");
     }
     assert!(got.iter().any(|(e, v)| e == "lead.assigned" && v["data"]["rep"] == "r2"), "{got:?}");
+
+    let (s, _, v) = srv.call("POST", "/v1/privacy/erase", Some(&admin), Some(json!({"lead_id": "L1"}))).await;
+    assert_eq!(s, 200, "{v}");
+    assert!(v["erased"]["ops"].as_u64().unwrap() >= 7, "state and log rows erased: {v}");
+    assert!(srv.store.ops_log("L1").await.unwrap().is_empty());
+    assert!(srv.store.all_ops().await.unwrap().iter().all(|o| o.lead_id != "L1"));
+    let (s, _, _) = srv.call("GET", "/v1/leads/L1/lifecycle", Some(&reader), None).await;
+    assert_eq!(s, 404);
     srv.stop.cancel();
 }

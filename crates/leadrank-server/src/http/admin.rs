@@ -260,7 +260,13 @@ pub async fn export(State(state): State<AppState>, caller: Caller, Strict(body):
         let consents = svc.store.lead_consents(id).await?;
         let history = svc.store.score_history(id).await?;
         let score = svc.score_now(id).map(|(s, _)| s);
-        people.push(json!({"lead": lead, "events": events, "consents": consents, "score": score, "score_history": history}));
+        // How the lead was worked: stage, checklist notes, assignment, SLA clock, and the log.
+        let (operating, operating_log) = match svc.lead_ops(id).await {
+            Ok((st, log)) => (Some(st), log),
+            Err(_) => (None, Vec::new()),
+        };
+        people.push(json!({"lead": lead, "events": events, "consents": consents, "score": score, "score_history": history,
+                           "operating": operating, "operating_log": operating_log}));
     }
     svc.audit(&caller.actor(), "export", &format!("{} lead(s)", ids.len())).await?;
     Ok(json(json!({ "exported_at": svc.clock.now().to_string(), "people": people })))
