@@ -14,9 +14,14 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
+use leadrank_store::rows::{
+    self, DELIVERY_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row,
+    from_json, json_rows, key_row, micros, model_row, ops_log_row, ops_row, scopes_text, score_row,
+    subscription_row, to_json,
+};
 use leadrank_store::{
-    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, DirectoryEntry, Erased, LeadOps,
-    OpsLogEntry, Scope, Store, StoreError, StoreResult, StoredModel, StoredScore, Subscription,
+    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Store,
+    StoreError, StoreResult, StoredModel, StoredScore, Subscription,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row};
@@ -99,31 +104,12 @@ impl PostgresStore {
 
 // ---- conversions -------------------------------------------------------------------------
 
-fn micros(t: Timestamp) -> i64 {
-    t.as_microsecond()
-}
-
-fn ts(table: &'static str, v: i64) -> StoreResult<Timestamp> {
-    Timestamp::from_microsecond(v).map_err(|e| StoreError::Corrupt {
-        table,
-        detail: format!("timestamp out of range: {e}"),
-    })
-}
-
-fn opt_ts(table: &'static str, v: Option<i64>) -> StoreResult<Option<Timestamp>> {
-    v.map(|v| ts(table, v)).transpose()
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("records serialise to JSON")
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(table: &'static str, s: &str) -> StoreResult<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
-        table,
-        detail: format!("bad JSON at line {} column {}", e.line(), e.column()),
-    })
-}
+/// A PostgreSQL result row, read by the shared mappers of [`leadrank_store::rows`].
+///
+/// Columns are decoded exactly as this back end stores them: timestamps, ids and counters
+/// as `BIGINT`, a score's total as `INTEGER`, booleans as `BOOLEAN`.
+#[derive(Clone, Copy)]
+struct Cols<'r>(&'r PgRow);
 
 fn get<'r, T>(row: &'r PgRow, table: &'static str, col: &str) -> StoreResult<T>
 where
@@ -135,153 +121,25 @@ where
     })
 }
 
-fn json_rows<T: serde::de::DeserializeOwned>(
-    rows: &[PgRow],
-    table: &'static str,
-) -> StoreResult<Vec<T>> {
-    rows.iter()
-        .map(|r| from_json(table, &get::<String>(r, table, "data")?))
-        .collect()
-}
-
-const SCORE_COLS: &str = "lead_id, as_of, model_id, total, quality, grade, cell, body, cause";
-
-fn score_row(row: &PgRow, table: &'static str) -> StoreResult<StoredScore> {
-    Ok(StoredScore {
-        lead_id: get(row, table, "lead_id")?,
-        as_of: ts(table, get(row, table, "as_of")?)?,
-        model_id: get(row, table, "model_id")?,
-        total: get(row, table, "total")?,
-        quality: get(row, table, "quality")?,
-        grade: get(row, table, "grade")?,
-        cell: get(row, table, "cell")?,
-        body: get(row, table, "body")?,
-        cause: get(row, table, "cause")?,
-    })
-}
-
-fn model_row(row: &PgRow) -> StoreResult<StoredModel> {
-    const T: &str = "models";
-    Ok(StoredModel {
-        id: get(row, T, "id")?,
-        name: get(row, T, "name")?,
-        version: get(row, T, "version")?,
-        source: get(row, T, "source")?,
-        created_at: ts(T, get(row, T, "created_at")?)?,
-        active: get(row, T, "active")?,
-    })
-}
-
-fn scopes_text(scopes: &[Scope]) -> String {
-    scopes
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn key_row(row: &PgRow) -> StoreResult<ApiKey> {
-    const T: &str = "api_keys";
-    let scopes: String = get(row, T, "scopes")?;
-    let scopes = scopes
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            Scope::parse(s).ok_or_else(|| StoreError::Corrupt {
-                table: T,
-                detail: format!("unknown scope {s:?}"),
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(ApiKey {
-        id: get(row, T, "id")?,
-        secret_hash: get(row, T, "secret_hash")?,
-        name: get(row, T, "name")?,
-        scopes,
-        created_at: ts(T, get(row, T, "created_at")?)?,
-        revoked_at: opt_ts(T, get(row, T, "revoked_at")?)?,
-    })
-}
-
-fn subscription_row(row: &PgRow) -> StoreResult<Subscription> {
-    const T: &str = "subscriptions";
-    let events: String = get(row, T, "events")?;
-    Ok(Subscription {
-        id: get(row, T, "id")?,
-        url: get(row, T, "url")?,
-        secret: get(row, T, "secret")?,
-        events: from_json(T, &events)?,
-        created_at: ts(T, get(row, T, "created_at")?)?,
-    })
-}
-
-const DELIVERY_COLS: &str = "id, subscription_id, event_type, lead_id, body, created_at, next_attempt_at, attempts, state, last_attempt_at, last_status, last_error";
-
-fn delivery_row(row: &PgRow) -> StoreResult<Delivery> {
-    const T: &str = "deliveries";
-    let state: String = get(row, T, "state")?;
-    let attempts: i64 = get(row, T, "attempts")?;
-    let last_status: Option<i64> = get(row, T, "last_status")?;
-    let corrupt = |detail: String| StoreError::Corrupt { table: T, detail };
-    Ok(Delivery {
-        id: get(row, T, "id")?,
-        subscription_id: get(row, T, "subscription_id")?,
-        event_type: get(row, T, "event_type")?,
-        lead_id: get(row, T, "lead_id")?,
-        body: get(row, T, "body")?,
-        created_at: ts(T, get(row, T, "created_at")?)?,
-        next_attempt_at: ts(T, get(row, T, "next_attempt_at")?)?,
-        attempts: u32::try_from(attempts).map_err(|_| corrupt(format!("attempts {attempts}")))?,
-        state: DeliveryState::parse(&state)
-            .ok_or_else(|| corrupt(format!("unknown state {state:?}")))?,
-        last_attempt_at: opt_ts(T, get(row, T, "last_attempt_at")?)?,
-        last_status: last_status
-            .map(|s| u16::try_from(s).map_err(|_| corrupt(format!("status {s}"))))
-            .transpose()?,
-        last_error: get(row, T, "last_error")?,
-    })
-}
-
-fn audit_row(row: &PgRow) -> StoreResult<AuditEntry> {
-    const T: &str = "audit";
-    Ok(AuditEntry {
-        at: ts(T, get(row, T, "at")?)?,
-        actor: get(row, T, "actor")?,
-        action: get(row, T, "action")?,
-        detail: get(row, T, "detail")?,
-    })
-}
-
-fn ops_row(row: &PgRow) -> StoreResult<LeadOps> {
-    const T: &str = "lead_ops";
-    Ok(LeadOps {
-        lead_id: get(row, T, "lead_id")?,
-        body: get(row, T, "body")?,
-        updated_at: ts(T, get(row, T, "updated_at")?)?,
-    })
-}
-
-const OPS_LOG_COLS: &str = "id, lead_id, kind, at, body";
-
-fn ops_log_row(row: &PgRow) -> StoreResult<OpsLogEntry> {
-    const T: &str = "ops_log";
-    Ok(OpsLogEntry {
-        id: get(row, T, "id")?,
-        lead_id: get(row, T, "lead_id")?,
-        kind: get(row, T, "kind")?,
-        at: ts(T, get(row, T, "at")?)?,
-        body: get(row, T, "body")?,
-    })
-}
-
-fn directory_row(row: &PgRow) -> StoreResult<DirectoryEntry> {
-    const T: &str = "directory";
-    Ok(DirectoryEntry {
-        kind: get(row, T, "kind")?,
-        id: get(row, T, "id")?,
-        body: get(row, T, "body")?,
-        updated_at: ts(T, get(row, T, "updated_at")?)?,
-    })
+impl rows::Row for Cols<'_> {
+    fn text(&self, table: &'static str, col: &str) -> StoreResult<String> {
+        get(self.0, table, col)
+    }
+    fn opt_text(&self, table: &'static str, col: &str) -> StoreResult<Option<String>> {
+        get(self.0, table, col)
+    }
+    fn int(&self, table: &'static str, col: &str) -> StoreResult<i64> {
+        get(self.0, table, col)
+    }
+    fn opt_int(&self, table: &'static str, col: &str) -> StoreResult<Option<i64>> {
+        get(self.0, table, col)
+    }
+    fn int32(&self, table: &'static str, col: &str) -> StoreResult<i32> {
+        get(self.0, table, col)
+    }
+    fn boolean(&self, table: &'static str, col: &str) -> StoreResult<bool> {
+        get(self.0, table, col)
+    }
 }
 
 /// The last record per key, in the order of those last occurrences: PostgreSQL refuses an
@@ -452,7 +310,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        json_rows(&rows, "leads")
+        json_rows(rows.iter().map(Cols), "leads")
     }
 
     async fn all_accounts(&self) -> StoreResult<Vec<Account>> {
@@ -460,7 +318,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        json_rows(&rows, "accounts")
+        json_rows(rows.iter().map(Cols), "accounts")
     }
 
     async fn all_events(&self) -> StoreResult<Vec<Event>> {
@@ -468,7 +326,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        json_rows(&rows, "events")
+        json_rows(rows.iter().map(Cols), "events")
     }
 
     async fn all_consents(&self) -> StoreResult<Vec<ConsentRecord>> {
@@ -476,7 +334,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        json_rows(&rows, "consents")
+        json_rows(rows.iter().map(Cols), "consents")
     }
 
     async fn lead_events(&self, lead_id: &str) -> StoreResult<Vec<Event>> {
@@ -485,7 +343,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        json_rows(&rows, "events")
+        json_rows(rows.iter().map(Cols), "events")
     }
 
     async fn lead_consents(&self, lead_id: &str) -> StoreResult<Vec<ConsentRecord>> {
@@ -494,7 +352,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        json_rows(&rows, "consents")
+        json_rows(rows.iter().map(Cols), "consents")
     }
 
     async fn save_scores(&self, scores: &[StoredScore]) -> StoreResult<()> {
@@ -540,7 +398,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(|r| score_row(r, "scores")).collect()
+        rows.iter().map(|r| score_row(Cols(r), "scores")).collect()
     }
 
     async fn score_history(&self, lead_id: &str) -> StoreResult<Vec<StoredScore>> {
@@ -551,7 +409,9 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(|r| score_row(r, "score_history")).collect()
+        rows.iter()
+            .map(|r| score_row(Cols(r), "score_history"))
+            .collect()
     }
 
     async fn add_model(
@@ -581,7 +441,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(model_row).collect()
+        rows.iter().map(Cols).map(model_row).collect()
     }
 
     async fn model(&self, id: i64) -> StoreResult<Option<StoredModel>> {
@@ -592,7 +452,7 @@ impl Store for PostgresStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db)?;
-        row.as_ref().map(model_row).transpose()
+        row.as_ref().map(Cols).map(model_row).transpose()
     }
 
     async fn activate_model(&self, id: i64) -> StoreResult<()> {
@@ -638,7 +498,7 @@ impl Store for PostgresStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db)?;
-        row.as_ref().map(key_row).transpose()
+        row.as_ref().map(Cols).map(key_row).transpose()
     }
 
     async fn keys(&self) -> StoreResult<Vec<ApiKey>> {
@@ -649,7 +509,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(key_row).collect()
+        rows.iter().map(Cols).map(key_row).collect()
     }
 
     async fn revoke_key(&self, id: &str, at: Timestamp) -> StoreResult<()> {
@@ -688,7 +548,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(subscription_row).collect()
+        rows.iter().map(Cols).map(subscription_row).collect()
     }
 
     async fn delete_subscription(&self, id: &str) -> StoreResult<()> {
@@ -747,7 +607,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(delivery_row).collect()
+        rows.iter().map(Cols).map(delivery_row).collect()
     }
 
     async fn record_attempt(&self, delivery_id: &str, attempt: &Attempt) -> StoreResult<()> {
@@ -780,7 +640,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(delivery_row).collect()
+        rows.iter().map(Cols).map(delivery_row).collect()
     }
 
     async fn erase_lead(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased> {
@@ -859,7 +719,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        rows.iter().map(ops_row).collect()
+        rows.iter().map(Cols).map(ops_row).collect()
     }
 
     async fn ops_log(&self, lead_id: &str) -> StoreResult<Vec<OpsLogEntry>> {
@@ -870,7 +730,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(ops_log_row).collect()
+        rows.iter().map(Cols).map(ops_log_row).collect()
     }
 
     async fn all_ops_log(&self, kind: Option<&str>) -> StoreResult<Vec<OpsLogEntry>> {
@@ -880,7 +740,7 @@ impl Store for PostgresStore {
         }
         qb.push(" ORDER BY id");
         let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
-        rows.iter().map(ops_log_row).collect()
+        rows.iter().map(Cols).map(ops_log_row).collect()
     }
 
     async fn put_directory(&self, entry: &DirectoryEntry) -> StoreResult<()> {
@@ -921,7 +781,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(directory_row).collect()
+        rows.iter().map(Cols).map(directory_row).collect()
     }
 
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {
@@ -943,7 +803,7 @@ impl Store for PostgresStore {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(db)?;
-        rows.iter().map(audit_row).collect()
+        rows.iter().map(Cols).map(audit_row).collect()
     }
 }
 

@@ -8,7 +8,8 @@
 //! assignment, SLA clock) and log, and the sales directory (teams, reps, routing file). The service keeps a [`leadrank_core::engine::LiveBook`] in memory, rebuilt from
 //! here on start, and writes through this trait before it acknowledges anything.
 //!
-//! Every back end passes the same scenario suite ([`conformance`], feature `conformance`).
+//! Every back end passes the same scenario suite ([`conformance`], feature `conformance`)
+//! and maps its rows to records with the same code ([`rows`]).
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod rows;
 
 /// A storage failure. Messages never carry personal data.
 #[derive(Debug, thiserror::Error)]
