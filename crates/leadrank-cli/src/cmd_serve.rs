@@ -118,6 +118,8 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             if let Some(key) = &ready.demo_key {
                 println!("demo admin key (shown once): {key}");
                 println!("try: curl -H 'Authorization: Bearer {key}' 'http://{}/v1/leads?quality=true&limit=10'", ready.addr);
+                println!("     curl -H 'Authorization: Bearer {key}' 'http://{}/v1/leads?stage=mql&limit=10'   # routed, with reps", ready.addr);
+                println!("     curl -H 'Authorization: Bearer {key}' 'http://{}/v1/reports/funnel'", ready.addr);
             }
         })
         .await
