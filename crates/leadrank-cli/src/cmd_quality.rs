@@ -19,7 +19,7 @@ use leadrank_metrics::html;
 use leadrank_metrics::classify::{self, brier, confusion_at, decile_table, reliability, roc_auc, sigmoid};
 use leadrank_metrics::logistic::{fit, holdout_split, kfold, take_rows, FitOptions};
 use leadrank_metrics::proposal::{edit_model, propose, totals, RuleWeight};
-use leadrank_metrics::report::{self, LeadObs, OppStatus, Opportunity, Report};
+use leadrank_metrics::report::{self, LeadObs, OppStatus, Opportunity, Report, StageChange};
 use leadrank_metrics::table::{learn as learn_table, LearnOptions};
 
 use crate::commands::{exit_code, format_of, load, load_model, parse_as_of, report_rejects};
@@ -106,6 +106,17 @@ pub enum Method {
     Gbm,
 }
 
+/// What calibration learns to predict.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Target {
+    /// A won opportunity (from --outcomes).
+    Won,
+    /// Sales accepted the lead (reached sal or later in --stages) rather than rejected it
+    /// (disqualified, or sent back to nurture with a reason code); leads sales never reviewed
+    /// are left out. Many more labels than won deals: useful on small data.
+    Accepted,
+}
+
 #[derive(Args)]
 pub struct CalibrateArgs {
     #[command(flatten)]
@@ -121,6 +132,13 @@ pub struct CalibrateArgs {
     split_by_time: bool,
     #[arg(long, value_enum, default_value = "logistic")]
     method: Method,
+    /// The label: won deals, or sales acceptance from the stage history (`--stages`, e.g.
+    /// `GET /v1/reports/stages` of `leadrank serve`).
+    #[arg(long, value_enum, default_value = "won")]
+    target: Target,
+    /// Stage history file (lead_id, stage, at, by, reason), for `--target accepted`.
+    #[arg(long)]
+    stages: Option<PathBuf>,
     /// Write the proposed model file here.
     #[arg(long)]
     write_model: Option<PathBuf>,
@@ -434,6 +452,28 @@ pub fn render_report(r: &Report, title: &str) -> String {
 }
 
 /// Per lead: won (a won opportunity names it, or only its account).
+/// Sales-acceptance labels from a stage history: `(label, lead index)` for every lead that
+/// sales reviewed. Accepted = reached sal or later (an opportunity lost was accepted first);
+/// rejected = disqualified or rejected, or sent to nurture with a reason code, and never
+/// accepted.
+fn acceptance_labels(leads: &[Lead], stages: &[StageChange]) -> Vec<(bool, usize)> {
+    const ACCEPTED: &[&str] = &["sal", "sql", "opportunity", "won", "lost"];
+    let index: HashMap<&str, usize> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.as_str(), i)).collect();
+    let mut state: Vec<Option<bool>> = vec![None; leads.len()];
+    for c in stages {
+        let Some(&i) = index.get(c.lead_id.as_str()) else { continue };
+        let stage = c.stage.to_ascii_lowercase();
+        if ACCEPTED.contains(&stage.as_str()) {
+            state[i] = Some(true);
+        } else if state[i] != Some(true)
+            && (stage == "disqualified" || stage == "rejected" || (stage == "nurture" && c.reason.as_deref().is_some_and(|r| !r.is_empty())))
+        {
+            state[i] = Some(false);
+        }
+    }
+    state.iter().enumerate().filter_map(|(i, s)| s.map(|l| (l, i))).collect()
+}
+
 fn won_labels(leads: &[Lead], opps: &[Opportunity]) -> Vec<bool> {
     let index: HashMap<&str, usize> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.as_str(), i)).collect();
     let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -536,18 +576,39 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     let inputs = args.history.inputs(args.model.clone())?;
     let (dataset, load_report) = load(&inputs, &model)?;
     let mut rejected = Vec::new();
-    let opps = outcomes(&args.history, &mut rejected)?;
-    print_rejects(&rejected);
     let scores = dataset.score_all(&model, as_of, &|_| {});
-    let y = won_labels(&dataset.leads, &opps);
+    let mut f = features(&model, &dataset, &scores, as_of.as_second());
+    let p = f.names.len();
+    let mut created: Vec<Option<i64>> = dataset.leads.iter().map(|l| l.created_at.map(|t| t.as_second())).collect();
+    let (y, scores, positive) = match args.target {
+        Target::Won => {
+            let opps = outcomes(&args.history, &mut rejected)?;
+            print_rejects(&rejected);
+            (won_labels(&dataset.leads, &opps), scores, "won")
+        }
+        Target::Accepted => {
+            let Some(path) = &args.stages else { bail!("--target accepted needs --stages FILE (lead_id, stage, at, by, reason)") };
+            let l = read_stages(path, format_of(path, args.history.input_format)?)?;
+            rejected.extend(l.rejected);
+            print_rejects(&rejected);
+            let labelled = acceptance_labels(&dataset.leads, &l.rows);
+            if labelled.is_empty() {
+                bail!("{}: no lead of --leads was accepted or rejected by sales", path.display());
+            }
+            // Keep only the leads sales reviewed, in lead order.
+            let keep: Vec<usize> = labelled.iter().map(|&(_, i)| i).collect();
+            f.x = take_rows(&f.x, p, &keep);
+            created = keep.iter().map(|&i| created[i]).collect();
+            let kept_scores = keep.iter().map(|&i| scores[i].clone()).collect();
+            (labelled.iter().map(|&(l, _)| l).collect(), kept_scores, "accepted")
+        }
+    };
     let n = y.len();
     let won = y.iter().filter(|&&v| v).count();
-    let f = features(&model, &dataset, &scores, as_of.as_second());
-    let p = f.names.len();
     // Split.
     let (train, test) = if args.split_by_time {
         let mut idx: Vec<usize> = (0..n).collect();
-        idx.sort_by_key(|&i| (dataset.leads[i].created_at.map(|t| t.as_second()).unwrap_or(i64::MIN), i));
+        idx.sort_by_key(|&i| (created[i].unwrap_or(i64::MIN), i));
         let cut = ((n as f64) * 0.7).round() as usize;
         let (mut tr, mut te) = (idx[..cut].to_vec(), idx[cut..].to_vec());
         tr.sort_unstable();
@@ -608,10 +669,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     // Warnings.
     let mut warnings = Vec::new();
     if won < 100 {
-        warnings.push(format!("only {won} won leads: under 100 outcomes, points are noisy; collect more history before trusting them"));
+        warnings.push(format!("only {won} {positive} leads: under 100 outcomes, points are noisy; collect more history before trusting them"));
     }
     if won * 20 < n {
-        warnings.push(format!("class imbalance: {:.1}% of leads won; AUC and lift are the figures to read, accuracy is meaningless", 100.0 * won as f64 / n.max(1) as f64));
+        warnings.push(format!("class imbalance: {:.1}% of leads {positive}; AUC and lift are the figures to read, accuracy is meaningless", 100.0 * won as f64 / n.max(1) as f64));
     }
     for (k, name) in f.names.iter().enumerate() {
         let col: Vec<f64> = (0..n).map(|i| f.x[i * p + k]).collect();
@@ -622,20 +683,20 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
         let auc = roc_auc(&col, &y).unwrap_or(0.5);
         let hit = (0..n).filter(|&i| col[i] != 0.0 && y[i]).count();
         if auc >= 0.9 || (present * 50 >= n && hit * 50 >= present * 49) {
-            warnings.push(format!("possible leakage: {name} alone separates won leads almost perfectly (AUC {auc:.3}); is it filled after sales contact?"));
+            warnings.push(format!("possible leakage: {name} alone separates {positive} leads almost perfectly (AUC {auc:.3}); is it filled after sales contact?"));
         }
     }
     {
         // Drift between the earlier and the later half of the leads by creation time.
         let mut idx: Vec<usize> = (0..n).collect();
-        idx.sort_by_key(|&i| (dataset.leads[i].created_at.map(|t| t.as_second()).unwrap_or(i64::MIN), i));
+        idx.sort_by_key(|&i| (created[i].unwrap_or(i64::MIN), i));
         let (a, b) = idx.split_at(n / 2);
         let rate = |s: &[usize]| s.iter().filter(|&&i| y[i]).count() as f64 / s.len().max(1) as f64;
         let q = |s: &[usize]| s.iter().filter(|&&i| scores[i].quality).count() as f64 / s.len().max(1) as f64;
         let (ra, rb, qa, qb) = (rate(a), rate(b), q(a), q(b));
         if (ra - rb).abs() > 0.5 * ra.max(rb) || (qa - qb).abs() > 0.5 * qa.max(qb) {
             warnings.push(format!(
-                "drift between periods: won rate {:.2}% then {:.2}%, quality share {:.2}% then {:.2}% (recent leads have had less time to close; prefer --split-by-time)",
+                "drift between periods: {positive} rate {:.2}% then {:.2}%, quality share {:.2}% then {:.2}% (recent leads have had less time to close; prefer --split-by-time)",
                 ra * 100.0,
                 rb * 100.0,
                 qa * 100.0,
@@ -657,7 +718,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     };
     let thr = f64::from(model.quality_threshold);
     let result = serde_json::json!({
-        "leads": n, "won": won, "train": train.len(), "test": test.len(),
+        "leads": n, "won": won, "target": positive, "train": train.len(), "test": test.len(),
         "split": if args.split_by_time { "by time (latest 30% held out)" } else { "random" },
         "current": {
             "auc_all": roc_auc(&total, &y),
@@ -707,12 +768,13 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
 fn render_calibration(r: &serde_json::Value) -> String {
     let mut s = String::new();
     let g = |v: &serde_json::Value| v.as_f64();
-    let _ = writeln!(s, "Calibration on {} leads ({} won); {} training, {} held out ({})\n", r["leads"], r["won"], r["train"], r["test"], r["split"].as_str().unwrap_or(""));
+    let target = r["target"].as_str().unwrap_or("won");
+    let _ = writeln!(s, "Calibration on {} leads ({} {target}); {} training, {} held out ({})\n", r["leads"], r["won"], r["train"], r["test"], r["split"].as_str().unwrap_or(""));
     let _ = writeln!(s, "{:<34}{:>12}{:>12}{:>12}", "held-out figure", "current", "logistic", "proposed");
     let row = |s: &mut String, name: &str, a: Option<f64>, b: Option<f64>, c: Option<f64>, d: usize| {
         let _ = writeln!(s, "{:<34}{:>12}{:>12}{:>12}", name, num(a, d), num(b, d), num(c, d));
     };
-    row(&mut s, "ROC AUC against won", g(&r["current"]["held_out"]["auc"]), g(&r["logistic"]["held_out"]["auc"]), g(&r["proposed"]["held_out"]["auc"]), 3);
+    row(&mut s, &format!("ROC AUC against {target}"), g(&r["current"]["held_out"]["auc"]), g(&r["logistic"]["held_out"]["auc"]), g(&r["proposed"]["held_out"]["auc"]), 3);
     for k in 0..3 {
         row(
             &mut s,

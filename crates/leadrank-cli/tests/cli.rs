@@ -249,3 +249,49 @@ fn routing_files_are_shown_and_checked_with_located_errors() {
     let err = text(&out.stderr);
     assert!(err.contains(":8:") && err.contains("huge"), "{err}");
 }
+
+#[test]
+fn calibrate_learns_from_sales_acceptance_in_a_stage_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = leadrank(&["generate", "--leads", "1500", "--out", data.to_str().unwrap(), "--seed", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Sales accepts senior people and rejects the others ("no_role_fit"): every third lead reviewed.
+    let leads = std::fs::read_to_string(data.join("leads.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(leads.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let (id_col, title_col) = (headers.iter().position(|h| h == "lead_id").unwrap(), headers.iter().position(|h| h == "title").unwrap());
+    let mut stages = String::from("lead_id,stage,at,by,reason\n");
+    let mut reviewed = 0;
+    for (i, row) in rdr.records().enumerate() {
+        let row = row.unwrap();
+        if i % 3 != 0 {
+            continue;
+        }
+        reviewed += 1;
+        let senior = ["VP", "Director", "Head", "Chief"].iter().any(|k| row[title_col].contains(k));
+        let id = &row[id_col];
+        stages.push_str(&format!("{id},mql,2026-06-01,rule:mql_on_quality,\n"));
+        stages.push_str(&if senior { format!("{id},sal,2026-06-02,r1,\n") } else { format!("{id},nurture,2026-06-02,r1,no_role_fit\n") });
+    }
+    let stages_path = write(dir.path(), "stages.csv", &stages);
+    let base = |extra: &[&str]| {
+        let mut a = vec!["calibrate", "--leads", "LEADS", "--events", "EVENTS", "--as-of", "2026-06-30T12:00:00Z"];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.replace("LEADS", data.join("leads.csv").to_str().unwrap()).replace("EVENTS", data.join("events.csv").to_str().unwrap())).collect::<Vec<_>>()
+    };
+    let args = base(&["--target", "accepted"]);
+    let out = leadrank(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2), "--stages is required");
+    assert!(text(&out.stderr).contains("--target accepted needs --stages"), "{}", text(&out.stderr));
+    let args = base(&["--target", "accepted", "--stages", &stages_path, "--json"]);
+    let out = leadrank(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["target"], "accepted");
+    assert_eq!(v["leads"], reviewed, "only the leads sales reviewed are labelled");
+    let coef: Vec<(String, f64)> = serde_json::from_value(v["logistic"]["coefficients"].clone()).unwrap();
+    let rules: Vec<&(String, f64)> = coef.iter().filter(|(n, _)| n.starts_with("rule:")).collect();
+    let director = rules.iter().find(|(n, _)| n == "rule:director_plus").unwrap().1;
+    assert!(rules.iter().filter(|(n, _)| n != "rule:director_plus").all(|(_, c)| *c < director), "seniority drives acceptance: {rules:?}");
+}
