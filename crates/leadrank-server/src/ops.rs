@@ -135,6 +135,8 @@ pub struct Ops {
     /// (next SLA deadline, lead id).
     timers: BTreeSet<(Timestamp, String)>,
     pub breaches: BreachCounts,
+    /// Webhook event types with at least one subscriber (payloads of the others are not built).
+    pub subscribed: BTreeSet<String>,
 }
 
 /// Transitions entering these stages route the lead (when it has no active assignment).
@@ -167,6 +169,7 @@ impl Ops {
             leads: FxHashMap::default(),
             timers: BTreeSet::new(),
             breaches: BreachCounts::default(),
+            subscribed: BTreeSet::new(),
         })
     }
 
@@ -337,18 +340,20 @@ impl Ops {
     }
 
     fn record_transition(&self, id: &str, t: &Transition, out: &mut OpsOut) {
-        let body = json!({
-            "lead_id": id,
-            "from": t.from.map(|s| s.as_str()),
-            "to": t.to.as_str(),
-            "at": t.at.to_string(),
-            "actor": t.actor,
-            "reason": t.reason,
-            "rejection": t.rejection,
-            "note": t.note,
-        });
-        out.log(id, "transition", t.at, serde_json::to_value(t).unwrap_or(body.clone()));
-        if t.from.is_some() {
+        if let Ok(body) = serde_json::to_string(t) {
+            out.log.push(OpsLogEntry { id: 0, lead_id: id.to_string(), kind: "transition".into(), at: t.at, body });
+        }
+        if t.from.is_some() && self.subscribed.contains("lead.stage_changed") {
+            let body = json!({
+                "lead_id": id,
+                "from": t.from.map(|s| s.as_str()),
+                "to": t.to.as_str(),
+                "at": t.at.to_string(),
+                "actor": t.actor,
+                "reason": t.reason,
+                "rejection": t.rejection,
+                "note": t.note,
+            });
             out.events.push(("lead.stage_changed", id.to_string(), body));
         }
     }
@@ -358,23 +363,25 @@ impl Ops {
     pub(crate) fn after_transition(&mut self, live: &Live, id: &str, t: Transition, now: Timestamp, out: &mut OpsOut) {
         self.record_transition(id, &t, out);
         self.store_state(id, now, out);
-        let Some(st) = self.leads.get(id).cloned() else { return };
         // The stage's SLA clock (if any) replaces the previous one.
-        self.stop_sla(id, &st);
-        if let Some(st) = self.leads.get_mut(id) {
-            st.sla = None;
+        let Some(st) = self.leads.get_mut(id) else { return };
+        let old_timer = st.sla.take().and_then(|run| run.armed);
+        let active_rep = st.assignment.as_ref().filter(|a| !a.released).map(|a| a.rep.clone());
+        if let Some(due) = old_timer {
+            self.timers.remove(&(due, id.to_string()));
         }
         let stage = t.to;
-        let active = st.assignment.as_ref().is_some_and(|a| !a.released);
-        if !holds_load(stage) && active {
-            if let Some(rep) = st.assignment.as_ref().and_then(|a| a.rep.clone()) {
-                self.load.release(&rep);
-            }
-            if let Some(a) = self.leads.get_mut(id).and_then(|s| s.assignment.as_mut()) {
-                a.released = true;
+        if let Some(rep) = &active_rep {
+            if !holds_load(stage) {
+                if let Some(rep) = rep {
+                    self.load.release(rep);
+                }
+                if let Some(a) = self.leads.get_mut(id).and_then(|s| s.assignment.as_mut()) {
+                    a.released = true;
+                }
             }
         }
-        if routes_on_entry(stage) && !active {
+        if routes_on_entry(stage) && active_rep.is_none() {
             self.route(live, id, &[], now, "stage", out);
         } else {
             self.start_sla(live, id, now, out);
@@ -414,8 +421,10 @@ impl Ops {
             "why": why,
             "at": now.to_string(),
         });
-        out.log(id, "assignment", now, body.clone());
-        out.events.push(("lead.assigned", id.to_string(), body));
+        if self.subscribed.contains("lead.assigned") {
+            out.events.push(("lead.assigned", id.to_string(), body.clone()));
+        }
+        out.log(id, "assignment", now, body);
         if let Some(st) = self.leads.get_mut(id) {
             st.assignment = Some(current);
         }

@@ -264,6 +264,7 @@ impl Service {
             ops: std::sync::Mutex::new(ops),
             ops_wakeup: Arc::new(tokio::sync::Notify::new()),
         });
+        service.sync_subscribed();
         let _guard = service.ingest.lock().await;
         let model = service.live_read().book.model().clone();
         let live = service.build_live(active.id, model, "start").await?;
@@ -802,7 +803,20 @@ impl Service {
     pub async fn reload_subscriptions(&self) -> Result<(), ServiceError> {
         let subs = self.store.subscriptions().await?;
         *self.subscriptions.write().unwrap_or_else(|e| e.into_inner()) = subs;
+        self.sync_subscribed();
         Ok(())
+    }
+
+    /// Tells the operating layer which webhook events have subscribers.
+    fn sync_subscribed(&self) {
+        let kinds = self
+            .subscriptions
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .flat_map(|s| s.events.iter().cloned())
+            .collect();
+        self.ops_lock().subscribed = kinds;
     }
 
     /// Stops the background writer after committing everything queued.
