@@ -130,6 +130,8 @@ pub struct CalibrateArgs {
     /// Hold out the latest 30% of leads by created_at instead of a random share.
     #[arg(long)]
     split_by_time: bool,
+    /// logistic: the regularised logistic fit alone. gbm: also gradient-boosted trees as a
+    /// challenger on the same held-out rows (the points proposal still comes from the logistic fit).
     #[arg(long, value_enum, default_value = "logistic")]
     method: Method,
     /// The label: won deals, or sales acceptance from the stage history (`--stages`, e.g.
@@ -568,9 +570,6 @@ fn features(model: &CompiledModel, dataset: &Dataset, scores: &[Score], as_of: i
 }
 
 pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
-    if args.method == Method::Gbm {
-        bail!("--method gbm is not implemented yet; use --method logistic");
-    }
     let as_of = parse_as_of(args.history.as_of.as_deref())?;
     let model = load_model(args.model.as_deref())?;
     let inputs = args.history.inputs(args.model.clone())?;
@@ -628,6 +627,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     let cur_probs: Vec<f64> = t_te.iter().map(|&t| sigmoid(platt.intercept + platt.coef[0] * t)).collect();
     // Cross-validated penalty, then the fit on all training rows.
     let grid = [0.1, 1.0, 10.0, 100.0];
+    let logistic_started = std::time::Instant::now();
     let folds = kfold(train.len(), 5, args.seed ^ 0x5eed);
     let mut cv = Vec::new();
     let (mut best, mut l2) = (f64::NEG_INFINITY, 1.0);
@@ -652,6 +652,28 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     let fitted = fit(&x_tr, p, &y_tr, &FitOptions { l2, ..FitOptions::default() })?;
     let new_logits = fitted.logits(&x_te);
     let new_probs: Vec<f64> = new_logits.iter().map(|&z| sigmoid(z)).collect();
+    let logistic_secs = logistic_started.elapsed().as_secs_f64();
+    // The challenger: gradient-boosted trees on the same matrix, training rows and held-out rows.
+    let gbm = if args.method == Method::Gbm {
+        use leadrank_metrics::gbm::{fit_gbm, GbmOptions};
+        let started = std::time::Instant::now();
+        let g = fit_gbm(&x_tr, p, &y_tr, &GbmOptions { seed: args.seed ^ 0x6b6d, ..GbmOptions::default() })?;
+        let z = g.logits(&x_te);
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("fit time: logistic (5-fold CV over {} penalties + fit) {logistic_secs:.2} s, gbm ({} candidates + refit, {} trees) {secs:.2} s", grid.len(), g.candidates.len(), g.rounds);
+        let probs: Vec<f64> = z.iter().map(|&v| sigmoid(v)).collect();
+        let importance: Vec<(String, f64)> = g.importance().into_iter().take(10).map(|(k, v)| (f.names[k].clone(), v)).collect();
+        Some(serde_json::json!({
+            "depth": g.depth, "learning_rate": g.learning_rate, "rounds": g.rounds,
+            "candidates": g.candidates,
+            "held_out": serde_json::json!({ "auc": roc_auc(&z, &y_te), "deciles": decile_table(&z, &y_te, &[]) }),
+            "brier": brier(&probs, &y_te),
+            "reliability": reliability(&probs, &y_te, 10),
+            "importance": importance,
+        }))
+    } else {
+        None
+    };
     // Proposal: integer points for the model's rules, keeping the share of quality leads.
     let weights: Vec<RuleWeight> = model
         .rules
@@ -717,7 +739,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
         })
     };
     let thr = f64::from(model.quality_threshold);
-    let result = serde_json::json!({
+    let mut result = serde_json::json!({
         "leads": n, "won": won, "target": positive, "train": train.len(), "test": test.len(),
         "split": if args.split_by_time { "by time (latest 30% held out)" } else { "random" },
         "current": {
@@ -742,6 +764,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
         },
         "warnings": warnings,
     });
+    if let Some(g) = gbm {
+        result["gbm"] = g;
+    }
     if let Some(path) = &args.write_model {
         let source = match &args.model {
             Some(p) => std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
@@ -770,11 +795,16 @@ fn render_calibration(r: &serde_json::Value) -> String {
     let g = |v: &serde_json::Value| v.as_f64();
     let target = r["target"].as_str().unwrap_or("won");
     let _ = writeln!(s, "Calibration on {} leads ({} {target}); {} training, {} held out ({})\n", r["leads"], r["won"], r["train"], r["test"], r["split"].as_str().unwrap_or(""));
-    let _ = writeln!(s, "{:<34}{:>12}{:>12}{:>12}", "held-out figure", "current", "logistic", "proposed");
-    let row = |s: &mut String, name: &str, a: Option<f64>, b: Option<f64>, c: Option<f64>, d: usize| {
-        let _ = writeln!(s, "{:<34}{:>12}{:>12}{:>12}", name, num(a, d), num(b, d), num(c, d));
+    // With --method gbm, a fourth column: the gradient-boosted challenger on the same rows.
+    let gb = &r["gbm"];
+    let has_gbm = gb.is_object();
+    let _ = write!(s, "{:<34}{:>12}{:>12}{:>12}", "held-out figure", "current", "logistic", "proposed");
+    let _ = writeln!(s, "{}", if has_gbm { format!("{:>12}", "gbm") } else { String::new() });
+    let row = |s: &mut String, name: &str, a: Option<f64>, b: Option<f64>, c: Option<f64>, e: Option<f64>, d: usize| {
+        let _ = write!(s, "{:<34}{:>12}{:>12}{:>12}", name, num(a, d), num(b, d), num(c, d));
+        let _ = writeln!(s, "{}", if has_gbm { format!("{:>12}", num(e, d)) } else { String::new() });
     };
-    row(&mut s, &format!("ROC AUC against {target}"), g(&r["current"]["held_out"]["auc"]), g(&r["logistic"]["held_out"]["auc"]), g(&r["proposed"]["held_out"]["auc"]), 3);
+    row(&mut s, &format!("ROC AUC against {target}"), g(&r["current"]["held_out"]["auc"]), g(&r["logistic"]["held_out"]["auc"]), g(&r["proposed"]["held_out"]["auc"]), g(&gb["held_out"]["auc"]), 3);
     for k in 0..3 {
         row(
             &mut s,
@@ -782,18 +812,50 @@ fn render_calibration(r: &serde_json::Value) -> String {
             g(&r["current"]["held_out"]["deciles"][k]["lift"]),
             g(&r["logistic"]["held_out"]["deciles"][k]["lift"]),
             g(&r["proposed"]["held_out"]["deciles"][k]["lift"]),
+            g(&gb["held_out"]["deciles"][k]["lift"]),
             2,
         );
     }
-    row(&mut s, "Brier score", g(&r["current"]["brier"]), g(&r["logistic"]["brier"]), None, 4);
-    row(&mut s, "threshold precision", g(&r["current"]["threshold"]["precision"]), None, g(&r["proposed"]["threshold"]["precision"]), 3);
-    row(&mut s, "threshold recall", g(&r["current"]["threshold"]["recall"]), None, g(&r["proposed"]["threshold"]["recall"]), 3);
-    row(&mut s, "share of leads that qualify", g(&r["current"]["threshold"]["flagged_share"]), None, g(&r["proposed"]["threshold"]["flagged_share"]), 3);
+    row(&mut s, "Brier score", g(&r["current"]["brier"]), g(&r["logistic"]["brier"]), None, g(&gb["brier"]), 4);
+    row(&mut s, "threshold precision", g(&r["current"]["threshold"]["precision"]), None, g(&r["proposed"]["threshold"]["precision"]), None, 3);
+    row(&mut s, "threshold recall", g(&r["current"]["threshold"]["recall"]), None, g(&r["proposed"]["threshold"]["recall"]), None, 3);
+    row(&mut s, "share of leads that qualify", g(&r["current"]["threshold"]["flagged_share"]), None, g(&r["proposed"]["threshold"]["flagged_share"]), None, 3);
     let _ = writeln!(s, "\nCross-validated penalty (5 folds): l2 = {} ({})", r["logistic"]["l2"], r["logistic"]["cv_auc"]);
     let _ = writeln!(s, "\nReliability of the current score (held out, calibrated on training rows)");
     for b in r["current"]["reliability"].as_array().into_iter().flatten() {
         if b["count"].as_u64().unwrap_or(0) > 0 {
             let _ = writeln!(s, "  predicted {:>5.1}-{:<5.1}% n={:<6} mean {:>6.2}%  observed {:>6.2}%", g(&b["lo"]).unwrap_or(0.0) * 100.0, g(&b["hi"]).unwrap_or(0.0) * 100.0, b["count"], g(&b["mean_predicted"]).unwrap_or(0.0) * 100.0, g(&b["observed"]).unwrap_or(0.0) * 100.0);
+        }
+    }
+    if has_gbm {
+        let _ = writeln!(
+            s,
+            "\nGradient-boosted trees (challenger; the proposal below stays from the logistic fit): depth {}, learning rate {}, {} trees, chosen by early stopping on a validation share of the training rows",
+            gb["depth"], gb["learning_rate"], gb["rounds"]
+        );
+        for c in gb["candidates"].as_array().into_iter().flatten() {
+            let _ = writeln!(s, "  candidate depth {} learning rate {}: {} trees, validation log loss {}, AUC {}", c["depth"], c["learning_rate"], c["rounds"], num(g(&c["valid_logloss"]), 4), num(g(&c["valid_auc"]), 3));
+        }
+        let gain = match (g(&gb["held_out"]["auc"]), g(&r["logistic"]["held_out"]["auc"])) {
+            (Some(a), Some(b)) => format!("{:+.3}", a - b),
+            _ => "-".into(),
+        };
+        let _ = writeln!(s, "  held-out AUC gain over the logistic fit: {gain} (what a non-linear model could add)");
+        let _ = writeln!(s, "\nReliability, held out: logistic vs gbm (mean predicted / observed)");
+        let (lr, gr) = (r["logistic"]["reliability"].as_array().cloned().unwrap_or_default(), gb["reliability"].as_array().cloned().unwrap_or_default());
+        for (a, b) in lr.iter().zip(&gr) {
+            let cell = |b: &serde_json::Value| {
+                if b["count"].as_u64().unwrap_or(0) == 0 {
+                    format!("{:>26}", "-")
+                } else {
+                    format!("n={:<6} {:>6.2}% / {:>6.2}%", b["count"].as_u64().unwrap_or(0), g(&b["mean_predicted"]).unwrap_or(0.0) * 100.0, g(&b["observed"]).unwrap_or(0.0) * 100.0)
+                }
+            };
+            let _ = writeln!(s, "  predicted {:>5.1}-{:<5.1}%  {}   {}", g(&a["lo"]).unwrap_or(0.0) * 100.0, g(&a["hi"]).unwrap_or(0.0) * 100.0, cell(a), cell(b));
+        }
+        let _ = writeln!(s, "\nFeature importance of the trees (top 10, share of total split gain)");
+        for v in gb["importance"].as_array().into_iter().flatten() {
+            let _ = writeln!(s, "  {:<34}{:>7.1}%", v[0].as_str().unwrap_or(""), g(&v[1]).unwrap_or(0.0) * 100.0);
         }
     }
     let pr = &r["proposed"]["proposal"];

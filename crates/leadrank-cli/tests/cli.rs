@@ -295,3 +295,47 @@ fn calibrate_learns_from_sales_acceptance_in_a_stage_history() {
     let director = rules.iter().find(|(n, _)| n == "rule:director_plus").unwrap().1;
     assert!(rules.iter().filter(|(n, _)| n != "rule:director_plus").all(|(_, c)| *c < director), "seniority drives acceptance: {rules:?}");
 }
+
+#[test]
+fn calibrate_with_gbm_reports_a_challenger_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = leadrank(&["generate", "--leads", "3000", "--out", d, "--seed", "5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let f = |n: &str| format!("{d}/{n}");
+    let (leads, events, accounts, outcomes) = (f("leads.csv"), f("events.csv"), f("accounts.csv"), f("outcomes.csv"));
+    let common = ["calibrate", "--leads", &leads, "--events", &events, "--accounts", &accounts, "--outcomes", &outcomes, "--as-of", "2026-06-30T12:00:00Z", "--method", "gbm"];
+    let mut args = common.to_vec();
+    args.push("--json");
+    let out = leadrank(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gbm = c["gbm"]["held_out"]["auc"].as_f64().expect("a gbm AUC");
+    let logistic = c["logistic"]["held_out"]["auc"].as_f64().unwrap();
+    assert!(gbm > 0.6 && gbm < 1.0, "{gbm}");
+    assert!(gbm > logistic - 0.05, "gbm {gbm} vs logistic {logistic}");
+    assert!(c["gbm"]["brier"].as_f64().is_some());
+    assert_eq!(c["gbm"]["reliability"].as_array().unwrap().len(), 10);
+    assert_eq!(c["gbm"]["held_out"]["deciles"].as_array().unwrap().len(), 10);
+    // Importance names the logistic path's features; the proposal still comes from the logistic fit.
+    let names: Vec<String> = serde_json::from_value::<Vec<(String, f64)>>(c["logistic"]["coefficients"].clone()).unwrap().into_iter().map(|(n, _)| n).collect();
+    let imp: Vec<(String, f64)> = serde_json::from_value(c["gbm"]["importance"].clone()).unwrap();
+    assert!(!imp.is_empty() && imp.len() <= 10, "{imp:?}");
+    assert!(imp.iter().all(|(n, _)| names.contains(n)), "{imp:?}");
+    assert!(imp.windows(2).all(|w| w[0].1 >= w[1].1), "{imp:?}");
+    assert!(c["proposed"]["proposal"]["rules"].as_array().is_some_and(|r| !r.is_empty()));
+    // Deterministic: the same run gives the same JSON.
+    let again = leadrank(&args);
+    assert_eq!(text(&again.stdout), text(&out.stdout));
+    // The table shows the gbm column and the importance; without --method gbm there is no gbm.
+    let out = leadrank(&common);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.lines().next().is_some_and(|_| table.contains("proposed         gbm")), "{table}");
+    assert!(table.contains("Feature importance of the trees"), "{table}");
+    let mut plain: Vec<&str> = common[..common.len() - 2].to_vec();
+    plain.push("--json");
+    let out = leadrank(&plain);
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(c.get("gbm").is_none());
+}

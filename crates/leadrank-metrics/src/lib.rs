@@ -8,6 +8,8 @@
 //! * [`stats`]: medians and means.
 //! * [`logistic`]: L2-regularised logistic regression (Newton's method with an exact or
 //!   subsampled Hessian, parallel and deterministic), and k-fold / holdout splits.
+//! * [`gbm`]: gradient-boosted trees (forust-ml) on the same matrix, as a challenger to the
+//!   logistic fit, with early stopping and a small choice of depth on the training rows.
 //! * [`html`]: the report as one self-contained HTML page (inline CSS and SVG charts).
 //! * [`report`]: the funnel and revenue metrics of SPEC section 6, the seeds' benchmarks and
 //!   the symptoms of poor lead quality of seed 001.
@@ -18,6 +20,7 @@
 
 pub mod classify;
 pub mod fmt;
+pub mod gbm;
 pub mod html;
 pub mod logistic;
 pub mod proposal;
