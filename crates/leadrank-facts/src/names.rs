@@ -220,6 +220,10 @@ fn word_reason(word: &str) -> Option<&'static str> {
     }
     let mut folded = String::with_capacity(chars.len() + 2);
     for &c in &chars {
+        if c.is_ascii_lowercase() {
+            folded.push(c);
+            continue;
+        }
         match fold_latin(c) {
             Some(base) => folded.push_str(base),
             None => folded.push(c),
@@ -265,21 +269,25 @@ fn longest_repeat(chars: &[char]) -> usize {
 }
 
 /// Rule 5 on a folded lower-case ASCII word.
+///
+/// A row's keys are all different, so "the word contains `min` adjacent keys of the row" is
+/// "the word has `min - 1` consecutive steps from a key to the next one in the row": one
+/// pass per row instead of a substring search per window of the row.
 fn is_keyboard_walk(word: &str) -> bool {
-    if word.len() >= 4 {
-        for (row, min) in ROWS {
-            let windows = row.len().saturating_sub(*min) + 1;
-            for start in 0..windows {
-                if row
-                    .get(start..start + min)
-                    .is_some_and(|walk| word.contains(walk))
-                {
+    let bytes = word.as_bytes();
+    if bytes.len() >= 4 {
+        for (r, (_, min)) in ROWS.iter().enumerate() {
+            let next = &ROW_NEXT[r];
+            let mut steps = 0;
+            for w in bytes.windows(2) {
+                steps = if w[0] < 128 && next[w[0] as usize] == w[1] && w[1] != 0 { steps + 1 } else { 0 };
+                if steps + 1 >= *min {
                     return true;
                 }
             }
         }
     }
-    if COLUMN_WALKS.iter().any(|w| word.contains(w)) {
+    if bytes.len() >= 6 && COLUMN_WALKS.iter().any(|w| word.contains(w)) {
         return true;
     }
     // A three-key walk repeated: asdasd, jkljkl.
@@ -292,6 +300,22 @@ fn is_keyboard_walk(word: &str) -> bool {
     }
     false
 }
+
+/// For each row of [`ROWS`], the key after each ASCII key in that row (0 for none).
+static ROW_NEXT: [[u8; 128]; ROWS.len()] = {
+    let mut out = [[0u8; 128]; ROWS.len()];
+    let mut r = 0;
+    while r < ROWS.len() {
+        let row = ROWS[r].0.as_bytes();
+        let mut i = 0;
+        while i + 1 < row.len() {
+            out[r][row[i] as usize] = row[i + 1];
+            i += 1;
+        }
+        r += 1;
+    }
+    out
+};
 
 /// Spellings of one consonant sound, longest first.
 #[rustfmt::skip]
@@ -324,7 +348,7 @@ fn sound_units(word: &str) -> Vec<Unit> {
         let rest = bytes.get(i..).unwrap_or(&[]);
         let cluster = CLUSTERS
             .iter()
-            .find(|c| rest.starts_with(c.as_bytes()))
+            .find(|c| c.as_bytes()[0] == b && rest.starts_with(c.as_bytes()))
             .map(|c| c.len());
         let doubled = rest.get(1) == Some(&b);
         let len = cluster.unwrap_or(if doubled { 2 } else { 1 });
@@ -544,7 +568,51 @@ mod tests {
         assert_eq!(n(None, None), None);
     }
 
+    /// The substring-search form of rule 5 that [`is_keyboard_walk`] replaces.
+    fn keyboard_walk_reference(word: &str) -> bool {
+        if word.len() >= 4 {
+            for (row, min) in ROWS {
+                let windows = row.len().saturating_sub(*min) + 1;
+                for start in 0..windows {
+                    if row.get(start..start + min).is_some_and(|walk| word.contains(walk)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        if COLUMN_WALKS.iter().any(|w| word.contains(w)) {
+            return true;
+        }
+        if word.len() >= 6
+            && word.len().is_multiple_of(3)
+            && let Some(unit) = word.get(..3)
+            && word.as_bytes().chunks(3).all(|c| c == unit.as_bytes())
+        {
+            return THREE_KEY_WALKS.contains(&unit) || ROWS.iter().any(|(row, _)| row.contains(unit));
+        }
+        false
+    }
+
+    #[test]
+    fn keyboard_walks_match_the_substring_search() {
+        for (row, _) in ROWS {
+            for start in 0..row.len() {
+                for end in start..=row.len() {
+                    for word in [&row[start..end], &format!("x{}y", &row[start..end])] {
+                        assert_eq!(is_keyboard_walk(word), keyboard_walk_reference(word), "{word}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn keyboard_walk_equals_reference(word in "[qwertyuiopasdfghjklzxcvbnm]{0,12}", near in "[asdfghjklqwertzxcvbn]{0,10}") {
+            prop_assert_eq!(is_keyboard_walk(&word), keyboard_walk_reference(&word));
+            prop_assert_eq!(is_keyboard_walk(&near), keyboard_walk_reference(&near));
+        }
+
         #[test]
         fn no_panic_on_arbitrary_strings(first in "\\PC*", last in "\\PC*") {
             let _ = gibberish_reason(Some(&first), Some(&last));

@@ -40,6 +40,29 @@ pub fn normalize_path(url: &str) -> String {
     out
 }
 
+/// [`normalize_path`] without allocating when the URL's path is already normal (ASCII, lower
+/// case, starting with `/`, no `//`, no trailing `/`), which is what most page views carry.
+pub fn normalize_path_cow(url: &str) -> std::borrow::Cow<'_, str> {
+    let s = url.trim();
+    let s = match s.find(['?', '#']) {
+        Some(i) => s[..i].trim_end(),
+        None => s,
+    };
+    let path = strip_origin(s);
+    let b = path.as_bytes();
+    let clean = b.first() == Some(&b'/')
+        && b.iter().all(|c| c.is_ascii() && !c.is_ascii_uppercase() && !c.is_ascii_whitespace())
+        && !path.contains("//")
+        && (b.len() == 1 || b.last() != Some(&b'/'));
+    if clean {
+        std::borrow::Cow::Borrowed(path)
+    } else if path.is_empty() {
+        std::borrow::Cow::Borrowed("/")
+    } else {
+        std::borrow::Cow::Owned(normalize_path(url))
+    }
+}
+
 /// Removes `scheme://host[:port]`, `//host` or a bare leading host from `s`; returns the rest.
 fn strip_origin(s: &str) -> &str {
     if let Some(i) = s.find("://") {
@@ -156,7 +179,22 @@ mod tests {
         assert!(path_is_under("/x", ""));
     }
 
+    #[test]
+    fn borrowed_normalisation_matches() {
+        for u in ["https://www.leadrank-demo.com/", "https://www.leadrank-demo.com/pricing", "/demo#form",
+                  "acme.com/pricing", "", "https://Acme.com/Pricing/?utm=x", "//cdn.x/a//b/", "/a /", " /x ",
+                  "https://acme.com", "mailto:x", "/ä", "/a\tb"] {
+            assert_eq!(normalize_path_cow(u), normalize_path(u), "{u:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn borrowed_equals_owned(s in "\\PC*", t in "(https?://[a-zA-Z.]{0,8})?[/a-zA-Z ?#.:]{0,16}") {
+            prop_assert_eq!(normalize_path_cow(&s), normalize_path(&s));
+            prop_assert_eq!(normalize_path_cow(&t), normalize_path(&t));
+        }
+
         #[test]
         fn never_panics_and_is_idempotent(s in "\\PC*") {
             let once = normalize_path(&s);

@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use leadrank_core::engine::{event_id_hash, remap_event, DatasetBuilder, EventAdded, LoadError, ProjectedEvent, Projector};
+use leadrank_core::engine::{event_id_hash, remap_event, DatasetBuilder, EventAdded, EventSink, LoadError, ProjectedEvent, Projector};
 use leadrank_core::records::{non_empty, parse_properties, parse_time, ValueError};
 use leadrank_core::CompiledModel;
 use rayon::prelude::*;
@@ -36,7 +36,14 @@ struct PieceOut {
     rows: u64,
 }
 
+/// Pieces per thread in a block of events: finer pieces let the threads share the parsing
+/// of a block evenly (each piece has its own [`Projector`]).
+const PIECES_PER_THREAD: usize = 4;
+
 /// Reads an events CSV into `builder` in parallel. See the module docs.
+///
+/// Block k is parsed on the thread pool while this thread deduplicates and adds the events
+/// of block k - 1 (in file order), so the merge overlaps the parsing.
 pub fn load_events_csv(
     path: &Path,
     builder: &mut DatasetBuilder,
@@ -46,32 +53,81 @@ pub fn load_events_csv(
 ) -> Result<(), ReadError> {
     let file_name = path.display().to_string();
     let threads = rayon::current_num_threads().max(1);
-    let mut projectors: Vec<Projector> = (0..threads).map(|_| Projector::new(model)).collect();
-    let mut remaps: Vec<Vec<u32>> = vec![Vec::new(); threads];
+    let pieces_per_block = threads * PIECES_PER_THREAD;
+    let mut projectors: Vec<Projector> = (0..pieces_per_block).map(|_| Projector::new(model)).collect();
+    let mut remaps: Vec<Vec<u32>> = vec![Vec::new(); pieces_per_block];
     let parse_properties_fully = model.uses_properties();
-    read_blocks(path, threads, report, |line| header(path, line), |cols, bytes, pieces, starts, report| {
-        let lead_of = |id: &str| builder.lead_index(id);
-        let outs: Vec<PieceOut> = pieces
-            .par_iter()
-            .zip(projectors.par_iter_mut())
-            .zip(starts.par_iter())
-            .map(|((range, projector), &first_line)| {
-                parse_piece(&bytes[range.clone()], first_line, cols, &file_name, projector, &lead_of, parse_properties_fully)
-            })
-            .collect();
-        for (i, out) in outs.into_iter().enumerate() {
-            builder.projector_mut().sync_ids(&projectors[i], &mut remaps[i]);
-            for (hash, mut event) in out.events {
-                remap_event(&mut event, &remaps[i]);
-                match builder.add_projected(hash, event) {
-                    EventAdded::Accepted => report.events += 1,
-                    EventAdded::Duplicate => report.duplicate_events += 1,
-                }
-            }
-            report.rejected.extend(out.errors);
-            progress(out.rows);
+    // The parsed block waiting to be merged, and where its row errors go in `rejected`.
+    let mut pending: Option<Vec<PieceOut>> = None;
+    let mut mark = 0usize;
+    let result = read_blocks(path, pieces_per_block, report, |line| header(path, line), |cols, bytes, pieces, starts, report| {
+        // The ids the pending block uses are all interned by now: remap tables are brought up to
+        // date before its projectors take the next block.
+        for (projector, remap) in projectors.iter().zip(remaps.iter_mut()) {
+            builder.projector_mut().sync_ids(projector, remap);
         }
-    })
+        let (lookup, mut sink) = builder.split_events();
+        let lead_of = |id: &str| lookup.get(id);
+        let mut parsed: Option<Vec<PieceOut>> = None;
+        let previous = pending.take();
+        rayon::in_place_scope(|scope| {
+            let projectors = &mut projectors;
+            let parsed = &mut parsed;
+            let file_name = &file_name;
+            let lead_of = &lead_of;
+            scope.spawn(move |_| {
+                *parsed = Some(
+                    pieces
+                        .par_iter()
+                        .zip(projectors.par_iter_mut())
+                        .zip(starts.par_iter())
+                        .map(|((range, projector), &first_line)| {
+                            parse_piece(&bytes[range.clone()], first_line, cols, file_name, projector, lead_of, parse_properties_fully)
+                        })
+                        .collect(),
+                );
+            });
+            if let Some(outs) = previous {
+                merge_block(outs, &mut sink, &remaps, report, mark, progress);
+            }
+        });
+        pending = parsed;
+        mark = report.rejected.len();
+    });
+    if let Some(outs) = pending.take() {
+        for (projector, remap) in projectors.iter().zip(remaps.iter_mut()) {
+            builder.projector_mut().sync_ids(projector, remap);
+        }
+        let (_, mut sink) = builder.split_events();
+        merge_block(outs, &mut sink, &remaps, report, mark, progress);
+    }
+    result
+}
+
+/// Adds the events of one parsed block in file order; its row errors go in at `mark` (the
+/// length `rejected` had when the block was read), ahead of anything reported since.
+fn merge_block(
+    outs: Vec<PieceOut>,
+    sink: &mut EventSink<'_>,
+    remaps: &[Vec<u32>],
+    report: &mut LoadReport,
+    mark: usize,
+    progress: &mut dyn FnMut(u64),
+) {
+    let mut errors = Vec::new();
+    for (i, out) in outs.into_iter().enumerate() {
+        for (hash, mut event) in out.events {
+            remap_event(&mut event, &remaps[i]);
+            match sink.add_projected(hash, event) {
+                EventAdded::Accepted => report.events += 1,
+                EventAdded::Duplicate => report.duplicate_events += 1,
+            }
+        }
+        errors.extend(out.errors);
+        progress(out.rows);
+    }
+    let at = mark.min(report.rejected.len());
+    report.rejected.splice(at..at, errors);
 }
 
 /// Reads a CSV file block by block. `parse_header` reads the header line; then `on_block`

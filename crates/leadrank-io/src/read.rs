@@ -380,12 +380,24 @@ fn load_leads_csv(
         check_columns(path, &names, &["lead_id"])?;
         Ok(names)
     };
+    let file_len = file_len(path).unwrap_or(0);
+    let mut sized = false;
     crate::events_csv::read_blocks(path, threads, report, parse_header, |names, bytes, pieces, starts, report| {
         let parsed: Vec<Vec<(u64, Result<records::Lead, RowError>)>> = pieces
             .par_iter()
             .zip(starts.par_iter())
             .map(|(range, &first_line)| parse_lead_piece(&bytes[range.clone()], first_line, names, &file, model))
             .collect();
+        if !sized && !bytes.is_empty() {
+            // Size the lead vector once from the first block's rows per byte (a hint only:
+            // pages reserved but never written are not resident).
+            sized = true;
+            let rows: usize = parsed.iter().map(Vec::len).sum();
+            let estimate = (rows as u128 * u128::from(file_len) / bytes.len() as u128) as usize;
+            if estimate > rows {
+                builder.reserve_leads(estimate + estimate / 20 + 1024);
+            }
+        }
         for (line, result) in parsed.into_iter().flatten() {
             match result {
                 Ok(lead) => match builder.add_lead(lead) {

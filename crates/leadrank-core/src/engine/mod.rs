@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-pub use dataset::{event_id_hash, Dataset, DatasetBuilder, EventAdded, LoadError};
+pub use dataset::{event_id_hash, Dataset, DatasetBuilder, EventAdded, EventSink, LeadLookup, LoadError};
 pub use eval::LeadContext;
 pub use facts::{LeadFacts, PopulationFacts};
 pub use live::LiveBook;

@@ -132,7 +132,7 @@ impl Projector {
             }
         };
         let path = match (self.uses_paths, url) {
-            (true, Some(u)) => Some(leadrank_facts::url::normalize_path(u)),
+            (true, Some(u)) => Some(leadrank_facts::url::normalize_path_cow(u)),
             _ => None,
         };
         let mut filters = type_mask & !self.deep;
