@@ -257,11 +257,6 @@ impl Ops {
         self.timers.len()
     }
 
-    fn store_state(&self, id: &str, now: Timestamp, out: &mut OpsOut) {
-        let _ = now;
-        out.dirty.insert(id.to_string());
-    }
-
     /// Marks a lead's state as changed (to be stored).
     pub(crate) fn mark(&self, id: &str, out: &mut OpsOut) {
         out.dirty.insert(id.to_string());
@@ -323,7 +318,7 @@ impl Ops {
                 let (lifecycle, t) = LeadLifecycle::new(created);
                 self.leads.insert(id.clone(), LeadOpsState { lifecycle, assignment: None, sla: None, touches: Vec::new(), breaches: 0 });
                 self.record_transition(id, &t, out);
-                self.store_state(id, now, out);
+                self.mark(id, out);
             }
             let team_policy;
             let policy = if self.teams.values().any(|t| t.checklist.is_some()) {
@@ -362,7 +357,7 @@ impl Ops {
     /// clocks as the new stage asks.
     pub(crate) fn after_transition(&mut self, live: &Live, id: &str, t: Transition, now: Timestamp, out: &mut OpsOut) {
         self.record_transition(id, &t, out);
-        self.store_state(id, now, out);
+        self.mark(id, out);
         // The stage's SLA clock (if any) replaces the previous one.
         let Some(st) = self.leads.get_mut(id) else { return };
         let old_timer = st.sla.take().and_then(|run| run.armed);
@@ -428,7 +423,7 @@ impl Ops {
         if let Some(st) = self.leads.get_mut(id) {
             st.assignment = Some(current);
         }
-        self.store_state(id, now, out);
+        self.mark(id, out);
         self.start_sla(live, id, now, out);
         Some(assignment)
     }
@@ -447,7 +442,7 @@ impl Ops {
             st.sla = Some(run);
         }
         self.rearm(id);
-        self.store_state(id, now, out);
+        self.mark(id, out);
     }
 
     /// Records a `sales_touch` of the lead at `at`.
@@ -456,7 +451,7 @@ impl Ops {
         let pos = st.touches.partition_point(|t| *t <= at);
         st.touches.insert(pos, at);
         self.rearm(id);
-        self.store_state(id, now, out);
+        self.mark(id, out);
     }
 
     /// Checks the SLA clocks due by `now`: records breaches (once per milestone), fires
@@ -513,7 +508,7 @@ impl Ops {
                     }
                 }
             }
-            self.store_state(&id, now, out);
+            self.mark(&id, out);
             if let Some(rep) = reroute_from {
                 self.route(live, &id, &[rep.as_str()], now, "sla breach", out);
             } else {
