@@ -446,7 +446,7 @@ impl Ops {
     }
 
     /// Records a `sales_touch` of the lead at `at`.
-    pub(crate) fn touch(&mut self, id: &str, at: Timestamp, now: Timestamp, out: &mut OpsOut) {
+    pub(crate) fn touch(&mut self, id: &str, at: Timestamp, out: &mut OpsOut) {
         let Some(st) = self.leads.get_mut(id) else { return };
         let pos = st.touches.partition_point(|t| *t <= at);
         st.touches.insert(pos, at);

@@ -569,7 +569,7 @@ impl Service {
             if !touches.is_empty() {
                 let mut ops = self.ops_lock();
                 for (lead_id, at) in &touches {
-                    ops.touch(lead_id, *at, now, &mut changes.ops);
+                    ops.touch(lead_id, *at, &mut changes.ops);
                 }
                 ops.finish(&mut changes.ops, now);
             }
