@@ -19,19 +19,7 @@ LEADS=${1:-100000}
 CONCURRENCY=${CONCURRENCY:-4}
 WITHIN_MINUTES=${WITHIN_MINUTES:-2}
 cd "$(dirname "$0")/.."
-cargo build --release -p leadrank-cli -p leadrank-loadgen
-BIN=$PWD/target/release
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 600); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
-result() { grep '^RESULT ' "$1" | tail -n1 | cut -c8-; }
+. bench/common.sh
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(uname -sr)"
 

@@ -15,19 +15,7 @@ SAMPLES=${SAMPLES:-1000}
 WRK_SECONDS=${WRK_SECONDS:-10}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/leadrank_bench}
 cd "$(dirname "$0")/.."
-cargo build --release -p leadrank-cli -p leadrank-loadgen
-BIN=$PWD/target/release
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 600); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
-result() { grep '^RESULT ' "$1" | tail -n1 | cut -c8-; }
+. bench/common.sh
 
 AS_OF=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 "$BIN/leadrank" generate --leads "$LEADS" --out "$TMP/data" --as-of "$AS_OF"
