@@ -13,7 +13,7 @@ use forust_ml::{GradientBooster, Matrix};
 use serde::Serialize;
 
 use crate::classify::{roc_auc, sigmoid};
-use crate::logistic::{holdout_split, take_rows};
+use crate::logistic::{check_matrix, holdout_split, take_rows, BadMatrix};
 
 /// Options of [`fit_gbm`].
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +47,17 @@ impl Default for GbmOptions {
             l2: 1.0,
             min_leaf_weight: 1.0,
             seed: 42,
+        }
+    }
+}
+
+impl From<BadMatrix> for GbmError {
+    fn from(b: BadMatrix) -> Self {
+        match b {
+            BadMatrix::Empty => GbmError::Empty,
+            BadMatrix::Shape { values, rows, cols } => GbmError::Shape { values, rows, cols },
+            BadMatrix::NotFinite { row, col } => GbmError::NotFinite { row, col },
+            BadMatrix::SingleClass(c) => GbmError::SingleClass(c),
         }
     }
 }
@@ -174,19 +185,10 @@ fn logloss(logits: &[f64], y: &[f64]) -> f64 {
 /// documentation for the procedure.
 pub fn fit_gbm(x: &[f64], cols: usize, y: &[bool], opts: &GbmOptions) -> Result<GbmFit, GbmError> {
     let n = y.len();
-    if n == 0 || cols == 0 {
+    if cols == 0 {
         return Err(GbmError::Empty);
     }
-    if x.len() != n * cols {
-        return Err(GbmError::Shape { values: x.len(), rows: n, cols });
-    }
-    if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-        return Err(GbmError::NotFinite { row: i / cols, col: i % cols });
-    }
-    let pos = y.iter().filter(|&&v| v).count();
-    if pos == 0 || pos == n {
-        return Err(GbmError::SingleClass(pos == n));
-    }
+    check_matrix(x, cols, y)?;
     if opts.depths.is_empty() || opts.learning_rates.is_empty() {
         return Err(GbmError::NoCandidates);
     }

@@ -98,25 +98,54 @@ fn row_loss(z: f64, y: bool) -> f64 {
     softplus - if y { z } else { 0.0 }
 }
 
-/// Fits `y ~ x` where `x` is row-major with `cols` columns.
-pub fn fit(x: &[f64], cols: usize, y: &[bool], opts: &FitOptions) -> Result<LogisticFit, FitError> {
+/// What is wrong with a training matrix, shared by the logistic and the boosted fits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum BadMatrix {
+    Empty,
+    Shape { values: usize, rows: usize, cols: usize },
+    NotFinite { row: usize, col: usize },
+    SingleClass(bool),
+}
+
+/// Checks a row-major matrix `x` with `cols` columns against labels `y`: rows present, the
+/// right number of values, all finite, both classes present.
+pub(crate) fn check_matrix(x: &[f64], cols: usize, y: &[bool]) -> Result<(), BadMatrix> {
     let n = y.len();
     if n == 0 {
-        return Err(FitError::Empty);
+        return Err(BadMatrix::Empty);
     }
     if x.len() != n * cols {
-        return Err(FitError::Shape { values: x.len(), rows: n, cols });
-    }
-    if !(opts.l2 > 0.0 && opts.l2.is_finite()) {
-        return Err(FitError::BadPenalty);
+        return Err(BadMatrix::Shape { values: x.len(), rows: n, cols });
     }
     if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-        return Err(FitError::NotFinite { row: i / cols.max(1), col: i % cols.max(1) });
+        return Err(BadMatrix::NotFinite { row: i / cols.max(1), col: i % cols.max(1) });
     }
     let pos = y.iter().filter(|&&v| v).count();
     if pos == 0 || pos == n {
-        return Err(FitError::SingleClass(pos == n));
+        return Err(BadMatrix::SingleClass(pos == n));
     }
+    Ok(())
+}
+
+impl From<BadMatrix> for FitError {
+    fn from(b: BadMatrix) -> Self {
+        match b {
+            BadMatrix::Empty => FitError::Empty,
+            BadMatrix::Shape { values, rows, cols } => FitError::Shape { values, rows, cols },
+            BadMatrix::NotFinite { row, col } => FitError::NotFinite { row, col },
+            BadMatrix::SingleClass(c) => FitError::SingleClass(c),
+        }
+    }
+}
+
+/// Fits `y ~ x` where `x` is row-major with `cols` columns.
+pub fn fit(x: &[f64], cols: usize, y: &[bool], opts: &FitOptions) -> Result<LogisticFit, FitError> {
+    let n = y.len();
+    check_matrix(x, cols, y)?;
+    if !(opts.l2 > 0.0 && opts.l2.is_finite()) {
+        return Err(FitError::BadPenalty);
+    }
+    let pos = y.iter().filter(|&&v| v).count();
     let d = cols + 1;
     let mut theta = vec![0.0; d];
     theta[0] = (pos as f64 / (n - pos) as f64).ln();
