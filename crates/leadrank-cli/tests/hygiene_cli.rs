@@ -57,6 +57,45 @@ const ACCOUNTS: &str = "account_id,name,domain\nA1,Acme Inc.,acme.io\nA2,Globex 
 
 const AS_OF: &str = "2026-06-30T12:00:00Z";
 
+/// The bot-risk reasons the report finds are model facts too: a model with one rule per
+/// fact fires them on exactly the leads the report names, from the same code.
+#[test]
+fn risk_reasons_are_model_facts_with_the_same_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let events = write(dir.path(), "events.csv", EVENTS);
+    let mut model = String::from(
+        "[model]\nname = \"risk\"\nversion = \"1\"\n[scoring]\nquality_threshold = 1\ngrades = [{ grade = \"A\" }]\n[[dimensions]]\nid = \"penalty\"\n",
+    );
+    for (id, cond) in [
+        ("bot_user_agent", "fact = \"bot_user_agent\", equals = true"),
+        ("form_burst", "fact = \"form_burst\", equals = true"),
+        ("ip_burst", "fact = \"ip_burst\", equals = true"),
+        ("country_phone_mismatch", "fact = \"country_phone_mismatch\", equals = true"),
+        ("high_risk", "fact = \"bot_risk\", min = 50"),
+    ] {
+        model.push_str(&format!("[[rules]]\nid = \"{id}\"\ndimension = \"penalty\"\npoints = -1\nwhen = {{ {cond} }}\n"));
+    }
+    let model = write(dir.path(), "risk.toml", &model);
+    let out = leadrank(&["score", "--leads", &leads, "--events", &events, "--model", &model, "--as-of", AS_OF, "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(1), "L6 is rejected: {}", text(&out.stderr));
+    let scores: Vec<Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let fired = |rule: &str| -> Vec<String> {
+        let mut ids: Vec<String> = scores
+            .iter()
+            .filter(|s| s["reasons"].as_array().unwrap().iter().any(|r| r["rule"] == rule))
+            .map(|s| s["lead_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(fired("bot_user_agent"), ["L4"]);
+    assert_eq!(fired("form_burst"), ["L4"]);
+    assert_eq!(fired("ip_burst"), ["L2", "L7", "L8"]);
+    assert_eq!(fired("country_phone_mismatch"), ["L8"]);
+    assert_eq!(fired("high_risk"), ["L4"], "the report counts one high-risk lead");
+}
+
 fn check<'a>(report: &'a Value, field: &str, check: &str) -> &'a Value {
     report["checks"]
         .as_array()

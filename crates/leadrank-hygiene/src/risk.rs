@@ -1,16 +1,10 @@
-//! Bot and fraud risk per lead, with reasons.
+//! Bot and fraud risk per lead, with reasons, for the hygiene report.
 //!
-//! Reasons and their weights (risk = sum, at most 100; high at 50 or more):
-//!
-//! | reason | weight | when |
-//! |---|---|---|
-//! | `honeypot` | 60 | the hidden form field is filled |
-//! | `bot_user_agent` | 50 | an event's `user_agent` property names a bot, crawler, headless browser or HTTP library |
-//! | `form_burst` | 40 | 5 or more `form_submit` within 60 seconds |
-//! | `disposable_domain` | 30 | the email domain is a throwaway provider |
-//! | `gibberish_name` | 30 | the name looks machine-made (keyboard walks, no vowels, test names) |
-//! | `ip_burst` | 30 | 3 or more distinct leads signed up from the lead's `ip` within 10 minutes |
-//! | `country_phone_mismatch` | 15 | the phone's international prefix belongs to another country |
+//! The reasons, their weights and each check are defined once, in
+//! [`leadrank_core::engine::risk`], which the model's bot-risk facts (`bot_user_agent`,
+//! `form_burst`, `ip_burst`, `country_phone_mismatch`, `bot_risk`) also use; this module
+//! gathers a lead's signals from raw events (keeping the user agent and IP for evidence) and
+//! explains each reason.
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -19,19 +13,8 @@ use leadrank_core::engine::LeadFacts;
 use leadrank_core::Lead;
 use leadrank_facts::email::EmailKind;
 
-/// Every reason, in report order, with its weight.
-pub const REASONS: &[(&str, u32)] = &[
-    ("honeypot", 60),
-    ("bot_user_agent", 50),
-    ("form_burst", 40),
-    ("disposable_domain", 30),
-    ("gibberish_name", 30),
-    ("ip_burst", 30),
-    ("country_phone_mismatch", 15),
-];
-
-/// Risk at or above which a lead is high risk.
-pub const HIGH_RISK: u32 = 50;
+pub use leadrank_core::engine::risk::{country_phone_mismatch, is_bot_user_agent, HIGH_RISK, REASONS};
+use leadrank_core::engine::risk::{self as core_risk, IP_BURST_LEADS, IP_BURST_SECONDS, SIGNUP_TYPES};
 
 /// What the risk checks need from a lead's events.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -71,7 +54,7 @@ pub fn signals_of<'a>(events: impl IntoIterator<Item = EventView<'a>>, as_of: i6
             }
         }
         if let Some(ip) = e.ip.map(str::trim).filter(|i| !i.is_empty()) {
-            if matches!(e.event_type, "form_submit" | "demo_request" | "trial_started") {
+            if SIGNUP_TYPES.contains(&e.event_type) {
                 s.signups.push((ip.to_string(), e.at));
             }
         }
@@ -98,71 +81,19 @@ impl Risk {
     }
 }
 
-const BOT_AGENTS: &[&str] = &[
-    "bot", "crawler", "spider", "crawl", "slurp", "headless", "phantomjs", "selenium", "puppeteer", "playwright",
-    "python-requests", "python-urllib", "curl/", "wget", "go-http-client", "scrapy", "httpclient", "okhttp",
-    "libwww", "java/", "node-fetch", "axios/", "aiohttp", "facebookexternalhit", "lighthouse",
-];
-
-/// Whether a user agent names a bot, crawler, headless browser or HTTP library.
-pub fn is_bot_user_agent(ua: &str) -> Option<&'static str> {
-    let l = ua.to_ascii_lowercase();
-    if l.trim().is_empty() {
-        return None;
-    }
-    BOT_AGENTS.iter().copied().find(|p| l.contains(p))
-}
-
-/// The mismatch between a phone written with an international prefix (`+` or `00`) and the
-/// lead's country (ISO alpha-2), if any: `Some("+44 20 ... is GB, not US")`. The number's
-/// country comes from the numbering plans (`leadrank_facts::phone::country_of`); national
-/// numbers, invalid numbers and non-geographic ones never mismatch.
-pub fn country_phone_mismatch(phone: &str, country: &str) -> Option<String> {
-    let t = phone.trim();
-    if !(t.starts_with('+') || t.starts_with("00")) {
-        return None;
-    }
-    let of = leadrank_facts::phone::country_of(t, Some(country))?;
-    (of != country).then(|| format!("{t} is {of}, not {country}"))
-}
-
-/// Leads (indexes) whose sign-ups share an IP with sign-ups of at least `min_leads`
-/// distinct leads within `window` seconds, with the IP.
-pub fn ip_bursts(signals: &[EventSignals], min_leads: usize, window: i64) -> FxHashMap<u32, String> {
-    let mut by_ip: FxHashMap<&str, Vec<(i64, u32)>> = FxHashMap::default();
-    for (i, s) in signals.iter().enumerate() {
-        for (ip, at) in &s.signups {
-            if !ip.trim().is_empty() {
-                by_ip.entry(ip.trim()).or_default().push((*at, i as u32));
-            }
-        }
-    }
-    let mut out = FxHashMap::default();
-    for (ip, mut v) in by_ip {
-        v.sort_unstable();
-        let mut start = 0;
-        for end in 0..v.len() {
-            while v[end].0 - v[start].0 > window {
-                start += 1;
-            }
-            let mut leads: Vec<u32> = v[start..=end].iter().map(|x| x.1).collect();
-            leads.sort_unstable();
-            leads.dedup();
-            if leads.len() >= min_leads {
-                for l in leads {
-                    out.entry(l).or_insert_with(|| ip.to_string());
-                }
-            }
-        }
-    }
-    out
+/// Leads (indexes) in an IP burst (see [`leadrank_core::engine::risk::ip_bursts`]), with the IP.
+pub fn ip_bursts(signals: &[EventSignals]) -> FxHashMap<u32, String> {
+    let signups = signals.iter().enumerate().flat_map(|(i, s)| {
+        s.signups.iter().filter(|(ip, _)| !ip.trim().is_empty()).map(move |(ip, at)| (ip.trim(), *at, i as u32))
+    });
+    core_risk::ip_bursts(signups).into_iter().map(|(lead, ip)| (lead, ip.to_string())).collect()
 }
 
 /// The risk of a lead given its event signals and whether it is in an IP burst.
 pub fn assess(lead: &Lead, signals: &EventSignals, ip_burst: Option<&str>) -> Risk {
     let facts = LeadFacts::new(lead);
     let mut reasons: Vec<(&'static str, String)> = Vec::new();
-    if let Some(h) = lead.honeypot.as_deref() {
+    if let Some(h) = lead.honeypot.as_deref().filter(|h| !h.trim().is_empty()) {
         reasons.push(("honeypot", format!("honeypot field filled ('{}')", h.chars().take(20).collect::<String>())));
     }
     if let Some(ua) = signals.user_agents.iter().find(|u| is_bot_user_agent(u).is_some()) {
@@ -170,8 +101,8 @@ pub fn assess(lead: &Lead, signals: &EventSignals, ip_burst: Option<&str>) -> Ri
     }
     let mut subs = signals.form_submits.clone();
     subs.sort_unstable();
-    if let Some(w) = subs.windows(5).find(|w| w[4] - w[0] <= 60) {
-        reasons.push(("form_burst", format!("5 form_submit within {} s", w[4] - w[0])));
+    if let Some((_, span)) = core_risk::form_burst(&subs) {
+        reasons.push(("form_burst", format!("{} form_submit within {span} s", core_risk::FORM_BURST_COUNT)));
     }
     if facts.email_kind() == Some(EmailKind::Disposable) {
         let d = facts.email().and_then(|e| e.domain.clone()).unwrap_or_default();
@@ -181,18 +112,14 @@ pub fn assess(lead: &Lead, signals: &EventSignals, ip_burst: Option<&str>) -> Ri
         reasons.push(("gibberish_name", format!("name looks machine-made: {why}")));
     }
     if let Some(ip) = ip_burst {
-        reasons.push(("ip_burst", format!("sign-ups of 3+ leads from {ip} within 10 minutes")));
+        reasons.push(("ip_burst", format!("sign-ups of {IP_BURST_LEADS}+ leads from {ip} within {} minutes", IP_BURST_SECONDS / 60)));
     }
     if let (Some(p), Some(c)) = (lead.phone.as_deref(), facts.country_code()) {
         if let Some(m) = country_phone_mismatch(p, c) {
             reasons.push(("country_phone_mismatch", format!("phone prefix {m}")));
         }
     }
-    let score = reasons
-        .iter()
-        .map(|(r, _)| REASONS.iter().find(|(n, _)| n == r).map_or(0, |(_, w)| *w))
-        .sum::<u32>()
-        .min(100);
+    let score = core_risk::risk_of(reasons.iter().map(|(r, _)| *r));
     Risk { score, reasons }
 }
 
@@ -238,7 +165,7 @@ mod tests {
     fn ip_bursts_need_three_leads_close_in_time() {
         let s = |ip: &str, at: i64| EventSignals { signups: vec![(ip.into(), at)], ..EventSignals::default() };
         let signals = vec![s("1.2.3.4", 0), s("1.2.3.4", 100), s("1.2.3.4", 500), s("1.2.3.4", 5000), s("5.6.7.8", 10)];
-        let b = ip_bursts(&signals, 3, 600);
+        let b = ip_bursts(&signals);
         let mut hit: Vec<u32> = b.keys().copied().collect();
         hit.sort_unstable();
         assert_eq!(hit, vec![0, 1, 2]);

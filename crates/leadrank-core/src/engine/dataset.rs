@@ -7,7 +7,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::eval::LeadContext;
 use super::facts::{account_key, DuplicateKeys, LeadFacts, PopulationFacts};
-use super::project::{Interner, ProjectedEvent, Projector};
+use super::project::{Interner, ProjectedEvent, Projector, NONE};
 use super::{score_lead, Score};
 use crate::model::compile::{TypeMatch, NON_ENGAGEMENT};
 use crate::model::CompiledModel;
@@ -242,6 +242,8 @@ struct PopulationIndex {
     /// People engaged per account key hash, one count per model account window.
     engaged: FxHashMap<u128, Vec<u32>>,
     phone_valid: Vec<Option<bool>>,
+    /// Leads in an IP burst at T (empty when the model has no bot-risk fact).
+    ip_burst: FxHashSet<u32>,
     as_of: Timestamp,
 }
 
@@ -258,6 +260,7 @@ impl PopulationIndex {
                 .unwrap_or_default(),
             phone_valid: self.phone_valid.get(i).copied().flatten(),
             consent: dataset.consent_at(i, self.as_of),
+            ip_burst: self.ip_burst.contains(&(i as u32)),
         }
     }
 }
@@ -432,8 +435,22 @@ impl Dataset {
             account,
             engaged,
             phone_valid: if model.uses_phone_validity() { self.phone_validity() } else { Vec::new() },
+            ip_burst: self.ip_bursts(model, t),
             as_of,
         }
+    }
+
+    /// The leads in an IP burst among the sign-ups up to `t`, when the model reads bot risk.
+    fn ip_bursts(&self, model: &CompiledModel, t: i64) -> FxHashSet<u32> {
+        let Some(risk) = model.risk else { return FxHashSet::default() };
+        let bit = 1u64 << risk.signup;
+        let signups = (0..self.leads.len()).flat_map(|i| {
+            self.events_of(i)
+                .iter()
+                .filter(move |e| e.at <= t && e.filters & bit != 0 && e.ip != NONE)
+                .map(move |e| (e.ip, e.at, i as u32))
+        });
+        super::risk::ip_bursts(signups).into_keys().collect()
     }
 
     /// Phone validity of every lead with a phone. Numbers are checked grouped by country:
@@ -532,6 +549,7 @@ impl Dataset {
             strings: &self.projector.strings,
             population,
             as_of: as_of.as_second(),
+            risk: model.risk,
         };
         score_lead(model, &ctx)
     }
@@ -541,8 +559,8 @@ impl Dataset {
 /// property values), so that the input order never shows in a score.
 pub(crate) fn event_order(strings: &Interner, a: &ProjectedEvent, b: &ProjectedEvent) -> std::cmp::Ordering {
     a.at.cmp(&b.at).then_with(|| {
-        (strings.get(a.type_id), strings.get(a.path_id), a.keys.map(|k| strings.get(k)))
-            .cmp(&(strings.get(b.type_id), strings.get(b.path_id), b.keys.map(|k| strings.get(k))))
+        (strings.get(a.type_id), strings.get(a.path_id), a.keys.map(|k| strings.get(k)), strings.get(a.ip))
+            .cmp(&(strings.get(b.type_id), strings.get(b.path_id), b.keys.map(|k| strings.get(k)), strings.get(b.ip)))
     })
 }
 

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 
 use super::facts::{normalize_domain, segment, LeadFacts, PopulationFacts};
 use super::project::{Interner, ProjectedEvent, NONE};
-use crate::model::compile::{normalize_phrase, Cond, DistinctKey, EventCond, Fact, LeadField, Op, Subject, DAY};
+use crate::model::compile::{normalize_phrase, Cond, DistinctKey, EventCond, Fact, LeadField, Op, RiskFilters, Subject, DAY};
 use crate::model::format::Scalar;
 use crate::records::{parse_bool, parse_integer, parse_number, parse_time, Account, FieldType};
 
@@ -18,6 +18,8 @@ pub struct LeadContext<'a> {
     pub population: &'a PopulationFacts,
     /// Scoring time, Unix seconds.
     pub as_of: i64,
+    /// The model's bot-risk event filters, when it reads bot risk.
+    pub(crate) risk: Option<RiskFilters>,
 }
 
 /// A value read from a lead, an account or a fact.
@@ -120,8 +122,59 @@ impl<'a> LeadContext<'a> {
                     .and_then(leadrank_facts::country::region)
                     .map(|r| Val::Text(r.as_str().into())),
                 Fact::Segment => lead.employees.map(|e| Val::Text(segment(e).into())),
+                Fact::BotUserAgent => Some(Val::Bool(self.bot_agent_at().is_some())),
+                Fact::FormBurst => Some(Val::Bool(self.form_burst().is_some())),
+                Fact::IpBurst => Some(Val::Bool(self.population.ip_burst)),
+                Fact::CountryPhoneMismatch => Some(Val::Bool(self.facts.country_phone_mismatch().is_some())),
+                Fact::BotRisk => Some(Val::Int(i64::from(super::risk::risk_of(self.risk_reasons())))),
             },
         }
+    }
+
+    /// Events at or before T that pass filter number `filter`.
+    fn passing(&self, filter: usize) -> impl Iterator<Item = &'a ProjectedEvent> + '_ {
+        let bit = 1u64 << filter;
+        let events: &'a [ProjectedEvent] = self.events;
+        events.iter().take_while(move |e| e.at <= self.as_of).filter(move |e| e.filters & bit != 0)
+    }
+
+    /// Time of the first event at or before T from a bot user agent.
+    fn bot_agent_at(&self) -> Option<i64> {
+        self.passing(self.risk?.bot_agent).next().map(|e| e.at)
+    }
+
+    /// The first form burst at or before T: (start, span in seconds).
+    fn form_burst(&self) -> Option<(i64, i64)> {
+        let times: Vec<i64> = self.passing(self.risk?.form).map(|e| e.at).collect();
+        super::risk::form_burst(&times)
+    }
+
+    /// The bot-risk reasons that hold for the lead at T, in [`super::risk::REASONS`] order.
+    fn risk_reasons(&self) -> Vec<&'static str> {
+        let lead = self.facts.lead();
+        let mut out = Vec::new();
+        if lead.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
+            out.push("honeypot");
+        }
+        if self.bot_agent_at().is_some() {
+            out.push("bot_user_agent");
+        }
+        if self.form_burst().is_some() {
+            out.push("form_burst");
+        }
+        if self.facts.email_kind() == Some(leadrank_facts::email::EmailKind::Disposable) {
+            out.push("disposable_domain");
+        }
+        if self.facts.gibberish().is_some() {
+            out.push("gibberish_name");
+        }
+        if self.population.ip_burst {
+            out.push("ip_burst");
+        }
+        if self.facts.country_phone_mismatch().is_some() {
+            out.push("country_phone_mismatch");
+        }
+        out
     }
 
     /// Evaluates a condition; `Some(evidence)` when it holds.
@@ -229,6 +282,34 @@ impl<'a> LeadContext<'a> {
             }
             Subject::Fact(Fact::PhoneValid) if detail == "true" => "phone number is valid".to_string(),
             Subject::Fact(Fact::Duplicate) if detail == "false" => "no duplicate of this lead".to_string(),
+            Subject::Fact(Fact::BotUserAgent) if detail == "true" => match self.bot_agent_at() {
+                Some(at) => format!("an event on {} came from a bot user agent", datetime(at)),
+                None => "bot user agent".to_string(),
+            },
+            Subject::Fact(Fact::FormBurst) if detail == "true" => match self.form_burst() {
+                Some((at, span)) => format!(
+                    "{} form_submit within {span} s from {}",
+                    super::risk::FORM_BURST_COUNT,
+                    datetime(at)
+                ),
+                None => "form burst".to_string(),
+            },
+            Subject::Fact(Fact::IpBurst) if detail == "true" => format!(
+                "sign-ups of {}+ leads from one of its IPs within {} minutes",
+                super::risk::IP_BURST_LEADS,
+                super::risk::IP_BURST_SECONDS / 60
+            ),
+            Subject::Fact(Fact::CountryPhoneMismatch) if detail == "true" => {
+                format!("phone prefix: {}", self.facts.country_phone_mismatch().unwrap_or_default())
+            }
+            Subject::Fact(Fact::BotRisk) => {
+                let reasons = self.risk_reasons();
+                if reasons.is_empty() {
+                    format!("bot risk {detail}: no risk signal")
+                } else {
+                    format!("bot risk {detail}: {}", reasons.join(", "))
+                }
+            }
             _ if detail.starts_with("has ") || detail.starts_with("mentions ") => format!("{name} {detail}"),
             _ => format!("{name}: {detail}"),
         })

@@ -87,6 +87,12 @@ impl<'a> LeadFacts<'a> {
         })
     }
 
+    /// How the phone's international prefix contradicts the lead's country, if it does
+    /// (see [`super::risk::country_phone_mismatch`]).
+    pub fn country_phone_mismatch(&self) -> Option<String> {
+        super::risk::country_phone_mismatch(self.lead.phone.as_deref()?, self.country_code()?)
+    }
+
     /// The lead's account key (SPEC section 2).
     pub fn account_key(&self) -> Option<String> {
         account_key(self.lead, self.corporate_domain())
@@ -131,6 +137,9 @@ pub struct PopulationFacts {
     /// Marketing consent (granted, time) from the consent records known at T, which then
     /// replaces the lead's `consent` and `consent_at`; `None` when there is no such record.
     pub consent: Option<(bool, jiff::Timestamp)>,
+    /// Sign-ups of [`super::risk::IP_BURST_LEADS`]+ distinct leads, this one included, came
+    /// from one of its IPs in a short time (only computed when the model uses it).
+    pub ip_burst: bool,
 }
 
 /// The keys that decide duplicates (SPEC section 2).

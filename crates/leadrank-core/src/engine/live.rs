@@ -15,7 +15,8 @@ use xxhash_rust::xxh3::xxh3_128;
 use super::dataset::{event_id_hash, event_order, LoadError};
 use super::eval::LeadContext;
 use super::facts::{account_key, DuplicateKeys, LeadFacts, PopulationFacts};
-use super::project::{ProjectedEvent, Projector};
+use super::project::{ProjectedEvent, Projector, NONE};
+use super::risk::in_ip_burst;
 use super::{eval_signals, score_lead, EventAdded, Score};
 use crate::model::compile::{TypeMatch, DAY};
 use crate::model::CompiledModel;
@@ -70,6 +71,8 @@ pub struct LiveBook {
     by_email: FxHashMap<u128, Vec<u32>>,
     by_name: FxHashMap<u128, Vec<u32>>,
     by_account: FxHashMap<u128, Vec<u32>>,
+    /// Sign-ups (time, lead) per interned IP, sorted (only when the model reads bot risk).
+    by_ip: FxHashMap<u32, Vec<(i64, u32)>>,
     windows: Vec<i64>,
     uses_account_engagement: bool,
 }
@@ -89,6 +92,7 @@ impl LiveBook {
             by_email: FxHashMap::default(),
             by_name: FxHashMap::default(),
             by_account: FxHashMap::default(),
+            by_ip: FxHashMap::default(),
         }
     }
 
@@ -196,6 +200,12 @@ impl LiveBook {
         if self.uses_account_engagement && TypeMatch::Engagement.matches(&event.event_type) && slot.keys.account != 0 {
             touched.extend(self.by_account.get(&slot.keys.account).into_iter().flatten().copied());
         }
+        if projected.ip != NONE {
+            let signups = self.by_ip.entry(projected.ip).or_default();
+            let at = signups.partition_point(|x| *x <= (projected.at, idx));
+            signups.insert(at, (projected.at, idx));
+            touched.extend(signups.iter().map(|x| x.1));
+        }
         Ok((EventAdded::Accepted, self.ids(touched)))
     }
 
@@ -222,6 +232,15 @@ impl LiveBook {
         let slot = self.slots[idx as usize].take()?;
         let mut touched = FxHashSet::default();
         self.unlink(idx, slot.keys, &mut touched);
+        for ip in slot.events.iter().map(|e| e.ip).filter(|ip| *ip != NONE) {
+            if let Some(signups) = self.by_ip.get_mut(&ip) {
+                signups.retain(|x| x.1 != idx);
+                touched.extend(signups.iter().map(|x| x.1));
+                if signups.is_empty() {
+                    self.by_ip.remove(&ip);
+                }
+            }
+        }
         for id in &slot.event_ids {
             self.seen.remove(id);
         }
@@ -252,6 +271,11 @@ impl LiveBook {
             engaged_people,
             phone_valid: None,
             consent: known.checked_sub(1).map(|i| (slot.marketing[i].1, slot.marketing[i].0)),
+            ip_burst: self.model.risk.is_some() && slot.events.iter().filter(|e| e.ip != NONE && e.at <= t).any(|e| {
+                let signups = self.by_ip.get(&e.ip).map_or(&[][..], Vec::as_slice);
+                let known = signups.partition_point(|x| x.0 <= t);
+                in_ip_burst(&signups[..known], idx)
+            }),
         };
         let ctx = LeadContext {
             facts: LeadFacts::new(&slot.lead),
@@ -260,6 +284,7 @@ impl LiveBook {
             strings: &self.projector.strings,
             population: &population,
             as_of: t,
+            risk: self.model.risk,
         };
         Some(f(&ctx))
     }

@@ -11,6 +11,7 @@ pub(crate) mod eval;
 pub mod facts;
 pub mod live;
 pub mod project;
+pub mod risk;
 
 use std::sync::Arc;
 

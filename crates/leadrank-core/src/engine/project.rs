@@ -31,6 +31,9 @@ pub struct ProjectedEvent {
     pub path_id: u32,
     /// Interned values of the model's distinct-counted properties, or [`NONE`].
     pub keys: [u32; MAX_DISTINCT_PROPERTIES],
+    /// Interned `ip` property of a sign-up event when the model uses the `ip_burst` or
+    /// `bot_risk` fact, else [`NONE`].
+    pub ip: u32,
 }
 
 /// A string table: each distinct string gets a small id.
@@ -77,6 +80,8 @@ pub struct Projector {
     deep: u64,
     uses_paths: bool,
     distinct_properties: Vec<String>,
+    /// The filter bit of sign-up events whose `ip` is kept (bot-risk facts).
+    signup_ip: Option<u64>,
     /// The strings of every projected event.
     pub strings: Interner,
     /// Filter mask by type id (only the type part); `None` until first seen.
@@ -89,7 +94,7 @@ impl Projector {
         let filters = model.event_filters.clone();
         let mut deep = 0u64;
         for (i, f) in filters.iter().enumerate() {
-            if !f.paths.is_empty() || !f.properties.is_empty() {
+            if !f.paths.is_empty() || !f.properties.is_empty() || f.bot_agent {
                 deep |= 1 << i;
             }
         }
@@ -99,6 +104,7 @@ impl Projector {
             deep,
             uses_paths,
             distinct_properties: model.distinct_properties.clone(),
+            signup_ip: model.risk.map(|r| 1u64 << r.signup),
             strings: Interner::default(),
             type_masks: Vec::new(),
         }
@@ -147,7 +153,11 @@ impl Projector {
                 });
             let props_ok = f.properties.iter().all(|(k, want)| {
                 properties.and_then(|m| m.get(k)).is_some_and(|v| scalar_matches(want, v))
-            });
+            }) && (!f.bot_agent
+                || properties
+                    .and_then(|m| m.get("user_agent"))
+                    .and_then(serde_json::Value::as_str)
+                    .is_some_and(|ua| crate::engine::risk::is_bot_user_agent(ua).is_some()));
             if path_ok && props_ok {
                 filters |= 1 << i;
             }
@@ -166,7 +176,16 @@ impl Projector {
                 }
             }
         }
-        ProjectedEvent { at: occurred_at.as_second(), filters, lead, type_id, path_id, keys }
+        let ip = match self.signup_ip {
+            Some(bit) if filters & bit != 0 => properties
+                .and_then(|m| m.get("ip"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|ip| !ip.is_empty())
+                .map_or(NONE, |ip| self.strings.intern(&ip.to_ascii_lowercase())),
+            _ => NONE,
+        };
+        ProjectedEvent { at: occurred_at.as_second(), filters, lead, type_id, path_id, keys, ip }
     }
 
     /// Extends `remap` (ids of `other`'s strings -> ids in this projector) with the strings
@@ -187,6 +206,7 @@ pub fn remap_event(e: &mut ProjectedEvent, remap: &[u32]) {
     for k in &mut e.keys {
         *k = map(*k);
     }
+    e.ip = map(e.ip);
 }
 
 fn scalar_matches(want: &Scalar, got: &serde_json::Value) -> bool {

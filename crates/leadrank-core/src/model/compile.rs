@@ -40,6 +40,8 @@ pub struct CompiledModel {
     pub(crate) distinct_properties: Vec<String>,
     /// Windows (in seconds) of the `account_engaged` conditions, deduplicated.
     pub(crate) account_windows: Vec<i64>,
+    /// The hidden event filters behind the bot-risk facts, when the model uses one.
+    pub(crate) risk: Option<RiskFilters>,
     /// Named conditions that drive the lifecycle (no points).
     pub signals: Vec<Signal>,
     /// Lifecycle settings, checked.
@@ -172,6 +174,29 @@ pub(crate) enum Fact {
     AccountKey,
     Region,
     Segment,
+    BotUserAgent,
+    FormBurst,
+    IpBurst,
+    CountryPhoneMismatch,
+    BotRisk,
+}
+
+impl Fact {
+    /// Whether the fact is one of the bot-risk facts, which need hidden event filters.
+    fn is_risk(self) -> bool {
+        matches!(self, Fact::BotUserAgent | Fact::FormBurst | Fact::IpBurst | Fact::CountryPhoneMismatch | Fact::BotRisk)
+    }
+}
+
+/// The event filters the bot-risk facts read (bits of [`ProjectedEvent::filters`](crate::engine::ProjectedEvent)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RiskFilters {
+    /// Any event whose `user_agent` property names a bot.
+    pub bot_agent: usize,
+    /// `form_submit` events.
+    pub form: usize,
+    /// Sign-up events (their `ip` property is projected).
+    pub signup: usize,
 }
 
 /// Every fact a rule can use, with its type and, for enumerations, the valid values.
@@ -190,6 +215,11 @@ const FACTS: &[(&str, Fact, FieldType, &[&str])] = &[
     ("account_key", Fact::AccountKey, FieldType::Text, &[]),
     ("region", Fact::Region, FieldType::Text, &["AMER", "EMEA", "APAC"]),
     ("segment", Fact::Segment, FieldType::Text, &["smb", "mid_market", "enterprise"]),
+    ("bot_user_agent", Fact::BotUserAgent, FieldType::Bool, &[]),
+    ("form_burst", Fact::FormBurst, FieldType::Bool, &[]),
+    ("ip_burst", Fact::IpBurst, FieldType::Bool, &[]),
+    ("country_phone_mismatch", Fact::CountryPhoneMismatch, FieldType::Bool, &[]),
+    ("bot_risk", Fact::BotRisk, FieldType::Integer, &[]),
 ];
 
 impl Fact {
@@ -244,6 +274,8 @@ pub(crate) struct EventFilter {
     /// Normalised path prefixes; empty means any path.
     pub paths: Vec<String>,
     pub properties: Vec<(String, Scalar)>,
+    /// Only events whose `user_agent` property names a bot (hidden filter of `bot_user_agent`).
+    pub bot_agent: bool,
 }
 
 /// What a distinct count counts.
@@ -274,9 +306,24 @@ struct Compiler<'a> {
     filters: Vec<EventFilter>,
     distinct_properties: Vec<String>,
     account_windows: Vec<i64>,
+    risk: Option<RiskFilters>,
 }
 
 impl<'a> Compiler<'a> {
+    /// Registers the hidden event filters of the bot-risk facts (once).
+    fn risk_filters(&mut self, span: std::ops::Range<usize>, key: &str) -> Option<RiskFilters> {
+        if let Some(r) = self.risk {
+            return Some(r);
+        }
+        let plain = |types: TypeMatch| EventFilter { types, paths: Vec::new(), properties: Vec::new(), bot_agent: false };
+        let bot_agent = self.filter(EventFilter { bot_agent: true, ..plain(TypeMatch::Any) }, span.clone(), key)?;
+        let form = self.filter(plain(TypeMatch::Types(vec!["form_submit".into()])), span.clone(), key)?;
+        let signups = crate::engine::risk::SIGNUP_TYPES.iter().map(|t| t.to_string()).collect();
+        let signup = self.filter(plain(TypeMatch::Types(signups)), span, key)?;
+        self.risk = Some(RiskFilters { bot_agent, form, signup });
+        self.risk
+    }
+
     fn issue(&mut self, span: std::ops::Range<usize>, key: &str, message: impl Into<String>) {
         let (line, column) = line_col(self.source, span.start);
         self.issues.push(ModelIssue { line, column, key: key.to_string(), message: message.into() });
@@ -348,6 +395,9 @@ impl<'a> Compiler<'a> {
         }
         if let Some(fact) = &spec.fact {
             if let Some((_, f, _, _)) = FACTS.iter().find(|(n, ..)| n == fact) {
+                if f.is_risk() {
+                    self.risk_filters(span, &format!("{key}.fact"))?;
+                }
                 return Some(Subject::Fact(*f));
             }
             let known: Vec<&str> = FACTS.iter().map(|f| f.0).collect();
@@ -663,7 +713,7 @@ impl<'a> Compiler<'a> {
             Some(b) => Some((b.count, b.seconds)),
             None => None,
         };
-        let filter = self.filter(EventFilter { types, paths, properties }, span.clone(), key)?;
+        let filter = self.filter(EventFilter { types, paths, properties, bot_agent: false }, span.clone(), key)?;
         let followed_by = match &spec.followed_by {
             Some(f) => {
                 let types = self.event_types(&f.event, span.clone(), &format!("{key}.followed_by.event"))?;
@@ -672,7 +722,7 @@ impl<'a> Compiler<'a> {
                     return None;
                 }
                 let idx = self.filter(
-                    EventFilter { types, paths: Vec::new(), properties: Vec::new() },
+                    EventFilter { types, paths: Vec::new(), properties: Vec::new(), bot_agent: false },
                     span.clone(),
                     key,
                 )?;
@@ -855,6 +905,7 @@ impl CompiledModel {
             filters: Vec::new(),
             distinct_properties: Vec::new(),
             account_windows: Vec::new(),
+            risk: None,
         };
         let whole = 0..0;
         if file.model.name.trim().is_empty() || file.model.version.trim().is_empty() {
@@ -1018,6 +1069,7 @@ impl CompiledModel {
             event_filters: c.filters,
             distinct_properties: c.distinct_properties,
             account_windows: c.account_windows,
+            risk: c.risk,
             signals,
             lifecycle: file.lifecycle.clone(),
         })
@@ -1070,7 +1122,9 @@ impl CompiledModel {
 
     /// Whether any rule reads event properties (readers may skip parsing them otherwise).
     pub fn uses_properties(&self) -> bool {
-        !self.distinct_properties.is_empty() || self.event_filters.iter().any(|f| !f.properties.is_empty())
+        !self.distinct_properties.is_empty()
+            || self.event_filters.iter().any(|f| !f.properties.is_empty())
+            || self.risk.is_some()
     }
 
     /// The type of a declared custom field.

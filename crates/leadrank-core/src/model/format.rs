@@ -246,7 +246,8 @@ pub struct ConditionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// A derived fact: seniority, email_kind, email_domain, phone_valid, duplicate,
-    /// gibberish_name, account_key, region, segment.
+    /// gibberish_name, account_key, region, segment, bot_user_agent, form_burst, ip_burst,
+    /// country_phone_mismatch, bot_risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fact: Option<String>,
     /// Event type(s); "engagement" means any engagement event, "any" every event.
