@@ -80,6 +80,8 @@ pub struct Projector {
     deep: u64,
     uses_paths: bool,
     distinct_properties: Vec<String>,
+    /// Filters whose events need their properties (see `CompiledModel::property_filters`).
+    property_filters: u64,
     /// The filter bit of sign-up events whose `ip` is kept (bot-risk facts).
     signup_ip: Option<u64>,
     /// The strings of every projected event.
@@ -105,26 +107,20 @@ impl Projector {
             uses_paths,
             distinct_properties: model.distinct_properties.clone(),
             signup_ip: model.risk.map(|r| 1u64 << r.signup),
+            property_filters: model.property_filters(),
             strings: Interner::default(),
             type_masks: Vec::new(),
         }
     }
 
-    /// Projects one event of lead number `lead`.
-    pub fn project(
-        &mut self,
-        lead: u32,
-        event_type: &str,
-        occurred_at: Timestamp,
-        url: Option<&str>,
-        properties: Option<&serde_json::Map<String, serde_json::Value>>,
-    ) -> ProjectedEvent {
+    /// The interned type and the filters its type part accepts.
+    fn type_mask(&mut self, event_type: &str) -> (u32, u64) {
         let type_id = self.strings.intern(event_type);
         let idx = type_id as usize;
         if self.type_masks.len() <= idx {
             self.type_masks.resize(idx + 1, None);
         }
-        let type_mask = match self.type_masks[idx] {
+        let mask = match self.type_masks[idx] {
             Some(m) => m,
             None => {
                 let mut m = 0u64;
@@ -137,6 +133,28 @@ impl Projector {
                 m
             }
         };
+        (type_id, mask)
+    }
+
+    /// Whether [`Self::project`] reads the properties of an event of this type; when not,
+    /// a reader need not parse them (it may still check that they are valid JSON).
+    pub fn needs_properties(&mut self, event_type: &str) -> bool {
+        self.type_mask(event_type).1 & self.property_filters != 0
+    }
+
+    /// Projects one event of lead number `lead`.
+    pub fn project(
+        &mut self,
+        lead: u32,
+        event_type: &str,
+        occurred_at: Timestamp,
+        url: Option<&str>,
+        properties: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> ProjectedEvent {
+        let (type_id, type_mask) = self.type_mask(event_type);
+        // Properties count only for events of a type that some property-reading filter
+        // accepts: a reader may skip parsing the others, and the projection is the same.
+        let properties = if type_mask & self.property_filters != 0 { properties } else { None };
         let path = match (self.uses_paths, url) {
             (true, Some(u)) => Some(leadrank_facts::url::normalize_path_cow(u)),
             _ => None,
@@ -216,5 +234,31 @@ fn scalar_matches(want: &Scalar, got: &serde_json::Value) -> bool {
         (Scalar::Integer(w), serde_json::Value::Number(g)) => g.as_f64().is_some_and(|g| g == *w as f64),
         (Scalar::Number(w), serde_json::Value::Number(g)) => g.as_f64().is_some_and(|g| g == *w),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::builtin::default_model;
+
+    /// A reader may skip the properties of events no property-reading filter accepts: the
+    /// projection is the same with or without them.
+    #[test]
+    fn properties_are_read_only_where_a_filter_needs_them() {
+        let model = default_model();
+        let mut p = Projector::new(&model);
+        assert!(p.needs_properties("feature_used"), "pql counts distinct features");
+        assert!(!p.needs_properties("page_view"));
+        assert!(!p.needs_properties("form_submit"));
+        let at = Timestamp::from_second(1_782_820_800).expect("valid time");
+        let props = serde_json::json!({ "feature": "Reports", "form": "contact" });
+        let props = props.as_object();
+        let with = p.project(0, "form_submit", at, None, props);
+        let without = p.project(0, "form_submit", at, None, None);
+        assert_eq!(with, without);
+        let used = p.project(0, "feature_used", at, None, props);
+        assert_eq!(p.strings.get(used.keys[0]), "reports");
+        assert_ne!(used, p.project(0, "feature_used", at, None, None));
     }
 }

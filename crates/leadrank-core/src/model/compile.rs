@@ -1120,6 +1120,32 @@ impl CompiledModel {
         out
     }
 
+    /// Bits of the event filters whose events must have their properties read: filters that
+    /// match on properties or the user agent, sign-ups (their IP), and filters of conditions
+    /// that count distinct property values. Properties of other events are never read.
+    pub(crate) fn property_filters(&self) -> u64 {
+        fn walk(c: &Cond, out: &mut u64) {
+            match c {
+                Cond::Events(e) if matches!(e.distinct, Some(DistinctKey::Property(_))) => *out |= 1 << e.filter,
+                Cond::Any(v) | Cond::All(v) => v.iter().for_each(|c| walk(c, out)),
+                Cond::Not(inner) => walk(inner, out),
+                _ => {}
+            }
+        }
+        let mut out = 0u64;
+        for (i, f) in self.event_filters.iter().enumerate() {
+            if !f.properties.is_empty() || f.bot_agent {
+                out |= 1 << i;
+            }
+        }
+        if let Some(r) = self.risk {
+            out |= 1 << r.signup;
+        }
+        self.rules.iter().for_each(|r| walk(&r.when, &mut out));
+        self.signals.iter().for_each(|s| walk(&s.when, &mut out));
+        out
+    }
+
     /// Whether any rule reads event properties (readers may skip parsing them otherwise).
     pub fn uses_properties(&self) -> bool {
         !self.distinct_properties.is_empty()
