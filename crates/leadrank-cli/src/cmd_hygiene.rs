@@ -198,6 +198,10 @@ pub struct HygieneArgs {
     /// later events are ignored, and the Integrity cost is scored at T.
     #[arg(long)]
     as_of: Option<String>,
+    /// Scoring model (TOML) whose integrity dimension and data penalties the Integrity cost
+    /// is computed from (default: the built-in model, as `leadrank score`).
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// Count duplicate clusters with the fuzzy matcher of `dedupe` (built-in configuration)
     /// instead of the SPEC duplicate keys (same valid email, or same name in one account).
     #[arg(long)]
@@ -215,13 +219,14 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let as_of = crate::commands::parse_as_of(args.as_of.as_deref())?;
     let as_of_s = as_of.as_second();
-    let model = leadrank_core::model::builtin::default_model();
+    let model = crate::commands::load_model(args.model.as_deref())?;
+    let integrity_rules = hreport::IntegrityRules::of(&model)?;
     let inputs = crate::Inputs {
         leads: args.leads.clone(),
         events: args.events.clone(),
         accounts: args.accounts.clone(),
         consents: args.consents.clone(),
-        model: None,
+        model: args.model.clone(),
         as_of: args.as_of.clone(),
         input_format: None,
         rejects: args.rejects.clone(),
@@ -274,14 +279,16 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     } else {
         hreport::duplicate_clusters(leads)
     };
-    let scores = dataset.score_all(&model, as_of, &|_| {});
+    // Scoring is only needed for the Integrity cost: skipped when the model has no
+    // integrity dimension.
+    let scores = if integrity_rules.is_some() { dataset.score_all(&model, as_of, &|_| {}) } else { Vec::new() };
     let mut report = hreport::report(&Input {
         leads,
         rejected: &rejected,
         signals: signals.as_deref(),
         bounced: bounced.as_deref(),
         clusters: &clusters,
-        scores: Some(&scores),
+        scores: integrity_rules.as_ref().map(|r| (scores.as_slice(), r)),
         as_of: as_of_s,
     });
     if args.accounts.is_some() {
@@ -322,7 +329,7 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
             serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::from).and_then(|()| writeln!(out))
         }
         ReportFormat::Csv => write_hygiene_csv(&mut out, &report, args.fuzzy),
-        ReportFormat::Table => write!(out, "{}", hygiene_table(&report, &as_of.to_string(), args.events.is_some(), args.fuzzy)),
+        ReportFormat::Table => write!(out, "{}", hygiene_table(&report, &as_of.to_string(), &model.id(), args.events.is_some(), args.fuzzy)),
     };
     match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -379,7 +386,12 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
     }
     if let Some(i) = &r.integrity {
         let lost_share = if i.possible == 0 { 0.0 } else { i.lost as f64 / i.possible as f64 };
-        rows.push(row("integrity", "points", "lost of possible (cap 15 per lead)", "points", i.lost.max(0) as u64, lost_share, &[]));
+        let per_lead = match i.cap {
+            Some(cap) => format!("cap {cap} per lead"),
+            None => "uncapped: sum of its rules per lead".to_string(),
+        };
+        let check = format!("lost of possible ({per_lead})");
+        rows.push(row("integrity", "points", &check, "points", i.lost.max(0) as u64, lost_share, &[]));
         for (rule, missed) in &i.rules_missed {
             rows.push(row("integrity", rule, "rule not earned", "missed", *missed, share(*missed), &[]));
         }
@@ -391,7 +403,7 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
 }
 
 /// The human table.
-fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, events: bool, fuzzy: bool) -> String {
+fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model_id: &str, events: bool, fuzzy: bool) -> String {
     use comfy_table::{presets::UTF8_BORDERS_ONLY, Cell, CellAlignment, Table};
     let n = r.leads;
     let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
@@ -440,7 +452,8 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, event
     if let Some(i) = &r.integrity {
         let mut t = Table::new();
         t.load_preset(UTF8_BORDERS_ONLY);
-        t.set_header(vec!["Integrity (default model)", "leads", "points"]);
+        let cap = i.cap.map_or("uncapped".to_string(), |c| format!("cap {c}"));
+        t.set_header(vec![format!("{} ({}, {cap}), model {model_id}", i.label, i.dimension), "leads".into(), "points".into()]);
         t.add_row(vec![Cell::new("earned of possible"), right(String::new()), right(format!("{} / {}", i.earned, i.possible))]);
         t.add_row(vec![Cell::new("lost to data quality"), right(String::new()), right(i.lost.to_string())]);
         for (rule, missed) in &i.rules_missed {
@@ -450,6 +463,8 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, event
             t.add_row(vec![Cell::new(format!("penalty {rule}")), right(leads.to_string()), right(points.to_string())]);
         }
         s.push_str(&format!("\n{t}\n"));
+    } else {
+        s.push_str(&format!("\nIntegrity cost: model {model_id} has no dimension with id 'integrity'.\n"));
     }
     s
 }
