@@ -8,12 +8,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use leadrank_hygiene::dedupe::records_of;
-use leadrank_hygiene::merge::merge_plan;
+use leadrank_hygiene::merge::survivors;
 use leadrank_hygiene::{DedupeConfig, Matcher};
 use leadrank_io::hygiene as files;
 use leadrank_io::read::{InputFormat, LoadReport};
-use leadrank_io::write::write_leads_csv;
+use leadrank_io::write::write_leads_csv_iter;
 
 /// How many rejected rows stderr shows before summarising.
 const SHOWN_REJECTS: usize = 50;
@@ -86,13 +85,16 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     }
     let Some(out) = args.out.as_deref() else { anyhow::bail!("--out DIR is required") };
     let config = load_config(args.config.as_deref())?;
+    // Phase timings and memory on stderr when LEADRANK_TIMINGS is set.
+    let mut clock = std::time::Instant::now();
     let (leads, report) = files::read_leads(&args.leads, format_of(&args.leads)?)?;
     report_rejects(&report, args.rejects.as_deref())?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    crate::commands::timing("read", &mut clock);
     let started = std::time::Instant::now();
-    let records = records_of(&leads, &config);
-    let result = Matcher::new(&config).run(&records);
-    let plan = merge_plan(&leads, &result.clusters);
+    let result = Matcher::new(&config).run_leads(&leads, &mut |phase| crate::commands::timing(phase, &mut clock));
+    let plan = survivors(&leads, &result.clusters);
+    crate::commands::timing("merge", &mut clock);
     let matching = started.elapsed();
 
     let id = |i: u32| leads[i as usize].lead_id.as_str();
@@ -125,7 +127,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             }
         }
     }
-    write_file(&out.join("leads.csv"), |w| write_leads_csv(w, &plan.leads, &custom))?;
+    write_file(&out.join("leads.csv"), |w| write_leads_csv_iter(w, plan.leads(&leads), &custom))?;
     let mut moved = None;
     if let Some(events) = &args.events {
         let format = format_of(events)?;
@@ -137,6 +139,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         w.flush()?;
         moved = Some(r);
     }
+    crate::commands::timing("write", &mut clock);
     let merged = plan.map.iter().filter(|e| e.old_id != e.survivor_id).count();
     eprintln!(
         "{} leads: {} candidate pairs, {} duplicate pairs, {} clusters; {} records merged into {} survivors, {} leads written to {} ({:.2} s matching){}{}",
@@ -146,7 +149,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         result.stats.clusters,
         merged,
         result.stats.clusters,
-        plan.leads.len(),
+        plan.len(),
         out.display(),
         matching.as_secs_f64(),
         moved.map_or(String::new(), |r| format!("; {} events copied, {} moved to survivors", r.rows, r.moved)),
@@ -275,7 +278,7 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     };
     let clusters = if args.fuzzy {
         let config = DedupeConfig::default_config();
-        Matcher::new(&config).run(&records_of(leads, &config)).clusters
+        Matcher::new(&config).run_leads(leads, &mut |_| {}).clusters
     } else {
         hreport::duplicate_clusters(leads)
     };
