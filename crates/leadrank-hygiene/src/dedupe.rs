@@ -308,7 +308,7 @@ impl<'c> Matcher<'c> {
         // Cannot fail: writing to a String.
         let _ = write!(buf, "{key_no}");
         for &(field, t) in parts {
-            let Some(v) = p.values[field].text() else { return None };
+            let v = p.values[field].text()?;
             buf.push('\u{1f}');
             match t {
                 Transform::Value => buf.push_str(v),

@@ -63,7 +63,7 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     let survivor = *members.iter().min_by_key(|&&i| (get(i).created_at, i))?;
     // Most recent first.
     let mut recent = members.clone();
-    recent.sort_by(|&a, &b| (get(b).created_at, b).cmp(&(get(a).created_at, a)));
+    recent.sort_by_key(|&b| std::cmp::Reverse((get(b).created_at, b)));
     let by_recency = || recent.iter().map(|&i| get(i));
     let first_text = |f: fn(&Lead) -> &Option<Box<str>>| by_recency().find_map(|l| f(l).clone());
     let mut out = get(survivor).clone();
@@ -127,10 +127,10 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     // Keep the survivor's column order, then new columns.
     let mut ordered: Vec<(String, String)> = Vec::new();
     for (k, _) in get(survivor).custom.iter().chain(custom.iter()) {
-        if let Some(kv) = custom.iter().find(|(n, _)| n == k) {
-            if !ordered.iter().any(|(n, _)| n == k) {
-                ordered.push(kv.clone());
-            }
+        if let Some(kv) = custom.iter().find(|(n, _)| n == k)
+            && !ordered.iter().any(|(n, _)| n == k)
+        {
+            ordered.push(kv.clone());
         }
     }
     out.custom = ordered;

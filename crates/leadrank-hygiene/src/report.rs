@@ -192,10 +192,10 @@ fn lead_checks(lead: &Lead, as_of: i64) -> Vec<usize> {
         Some(p) => {
             if !f.phone_valid() {
                 hit(6);
-            } else if let Some(c) = f.country_code() {
-                if risk::country_phone_mismatch(p, c).is_some() {
-                    hit(7);
-                }
+            } else if let Some(c) = f.country_code()
+                && risk::country_phone_mismatch(p, c).is_some()
+            {
+                hit(7);
             }
         }
     }
