@@ -8,12 +8,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use leadrank_hygiene::dedupe::records_of;
-use leadrank_hygiene::merge::merge_plan;
+use leadrank_hygiene::merge::survivors;
 use leadrank_hygiene::{DedupeConfig, Matcher};
 use leadrank_io::hygiene as files;
 use leadrank_io::read::{InputFormat, LoadReport};
-use leadrank_io::write::write_leads_csv;
+use leadrank_io::write::write_leads_csv_iter;
 
 /// How many rejected rows stderr shows before summarising.
 const SHOWN_REJECTS: usize = 50;
@@ -86,13 +85,16 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     }
     let Some(out) = args.out.as_deref() else { anyhow::bail!("--out DIR is required") };
     let config = load_config(args.config.as_deref())?;
+    // Phase timings and memory on stderr when LEADRANK_TIMINGS is set.
+    let mut clock = std::time::Instant::now();
     let (leads, report) = files::read_leads(&args.leads, format_of(&args.leads)?)?;
     report_rejects(&report, args.rejects.as_deref())?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    crate::commands::timing("read", &mut clock);
     let started = std::time::Instant::now();
-    let records = records_of(&leads, &config);
-    let result = Matcher::new(&config).run(&records);
-    let plan = merge_plan(&leads, &result.clusters);
+    let result = Matcher::new(&config).run_leads(&leads, &mut |phase| crate::commands::timing(phase, &mut clock));
+    let plan = survivors(&leads, &result.clusters);
+    crate::commands::timing("merge", &mut clock);
     let matching = started.elapsed();
 
     let id = |i: u32| leads[i as usize].lead_id.as_str();
@@ -125,7 +127,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             }
         }
     }
-    write_file(&out.join("leads.csv"), |w| write_leads_csv(w, &plan.leads, &custom))?;
+    write_file(&out.join("leads.csv"), |w| write_leads_csv_iter(w, plan.leads(&leads), &custom))?;
     let mut moved = None;
     if let Some(events) = &args.events {
         let format = format_of(events)?;
@@ -137,6 +139,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         w.flush()?;
         moved = Some(r);
     }
+    crate::commands::timing("write", &mut clock);
     let merged = plan.map.iter().filter(|e| e.old_id != e.survivor_id).count();
     eprintln!(
         "{} leads: {} candidate pairs, {} duplicate pairs, {} clusters; {} records merged into {} survivors, {} leads written to {} ({:.2} s matching){}{}",
@@ -146,7 +149,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         result.stats.clusters,
         merged,
         result.stats.clusters,
-        plan.leads.len(),
+        plan.len(),
         out.display(),
         matching.as_secs_f64(),
         moved.map_or(String::new(), |r| format!("; {} events copied, {} moved to survivors", r.rows, r.moved)),
@@ -198,6 +201,10 @@ pub struct HygieneArgs {
     /// later events are ignored, and the Integrity cost is scored at T.
     #[arg(long)]
     as_of: Option<String>,
+    /// Scoring model (TOML) whose integrity dimension and data penalties the Integrity cost
+    /// is computed from (default: the built-in model, as `leadrank score`).
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// Count duplicate clusters with the fuzzy matcher of `dedupe` (built-in configuration)
     /// instead of the SPEC duplicate keys (same valid email, or same name in one account).
     #[arg(long)]
@@ -215,13 +222,14 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let as_of = crate::commands::parse_as_of(args.as_of.as_deref())?;
     let as_of_s = as_of.as_second();
-    let model = leadrank_core::model::builtin::default_model();
+    let model = crate::commands::load_model(args.model.as_deref())?;
+    let integrity_rules = hreport::IntegrityRules::of(&model)?;
     let inputs = crate::Inputs {
         leads: args.leads.clone(),
         events: args.events.clone(),
         accounts: args.accounts.clone(),
         consents: args.consents.clone(),
-        model: None,
+        model: args.model.clone(),
         as_of: args.as_of.clone(),
         input_format: None,
         rejects: args.rejects.clone(),
@@ -270,18 +278,20 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     };
     let clusters = if args.fuzzy {
         let config = DedupeConfig::default_config();
-        Matcher::new(&config).run(&records_of(leads, &config)).clusters
+        Matcher::new(&config).run_leads(leads, &mut |_| {}).clusters
     } else {
         hreport::duplicate_clusters(leads)
     };
-    let scores = dataset.score_all(&model, as_of, &|_| {});
+    // Scoring is only needed for the Integrity cost: skipped when the model has no
+    // integrity dimension.
+    let scores = if integrity_rules.is_some() { dataset.score_all(&model, as_of, &|_| {}) } else { Vec::new() };
     let mut report = hreport::report(&Input {
         leads,
         rejected: &rejected,
         signals: signals.as_deref(),
         bounced: bounced.as_deref(),
         clusters: &clusters,
-        scores: Some(&scores),
+        scores: integrity_rules.as_ref().map(|r| (scores.as_slice(), r)),
         as_of: as_of_s,
     });
     if args.accounts.is_some() {
@@ -322,7 +332,7 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
             serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::from).and_then(|()| writeln!(out))
         }
         ReportFormat::Csv => write_hygiene_csv(&mut out, &report, args.fuzzy),
-        ReportFormat::Table => write!(out, "{}", hygiene_table(&report, &as_of.to_string(), args.events.is_some(), args.fuzzy)),
+        ReportFormat::Table => write!(out, "{}", hygiene_table(&report, &as_of.to_string(), &model.id(), args.events.is_some(), args.fuzzy)),
     };
     match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -379,7 +389,12 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
     }
     if let Some(i) = &r.integrity {
         let lost_share = if i.possible == 0 { 0.0 } else { i.lost as f64 / i.possible as f64 };
-        rows.push(row("integrity", "points", "lost of possible (cap 15 per lead)", "points", i.lost.max(0) as u64, lost_share, &[]));
+        let per_lead = match i.cap {
+            Some(cap) => format!("cap {cap} per lead"),
+            None => "uncapped: sum of its rules per lead".to_string(),
+        };
+        let check = format!("lost of possible ({per_lead})");
+        rows.push(row("integrity", "points", &check, "points", i.lost.max(0) as u64, lost_share, &[]));
         for (rule, missed) in &i.rules_missed {
             rows.push(row("integrity", rule, "rule not earned", "missed", *missed, share(*missed), &[]));
         }
@@ -391,7 +406,7 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
 }
 
 /// The human table.
-fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, events: bool, fuzzy: bool) -> String {
+fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model_id: &str, events: bool, fuzzy: bool) -> String {
     use comfy_table::{presets::UTF8_BORDERS_ONLY, Cell, CellAlignment, Table};
     let n = r.leads;
     let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
@@ -440,7 +455,8 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, event
     if let Some(i) = &r.integrity {
         let mut t = Table::new();
         t.load_preset(UTF8_BORDERS_ONLY);
-        t.set_header(vec!["Integrity (default model)", "leads", "points"]);
+        let cap = i.cap.map_or("uncapped".to_string(), |c| format!("cap {c}"));
+        t.set_header(vec![format!("{} ({}, {cap}), model {model_id}", i.label, i.dimension), "leads".into(), "points".into()]);
         t.add_row(vec![Cell::new("earned of possible"), right(String::new()), right(format!("{} / {}", i.earned, i.possible))]);
         t.add_row(vec![Cell::new("lost to data quality"), right(String::new()), right(i.lost.to_string())]);
         for (rule, missed) in &i.rules_missed {
@@ -450,6 +466,8 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, event
             t.add_row(vec![Cell::new(format!("penalty {rule}")), right(leads.to_string()), right(points.to_string())]);
         }
         s.push_str(&format!("\n{t}\n"));
+    } else {
+        s.push_str(&format!("\nIntegrity cost: model {model_id} has no dimension with id 'integrity'.\n"));
     }
     s
 }

@@ -183,6 +183,105 @@ fn hygiene_json_counts_every_problem_with_examples() {
     assert_eq!(i["penalties"], serde_json::json!([["personal_email", 1, -10], ["bounced_email", 1, -20], ["spam", 1, -30]]));
 }
 
+/// A model whose integrity dimension is not the default one: cap 12, rules worth 8 and 6,
+/// and data penalties in a dimension named `risk` (through an event-type list, `all`/`not`
+/// and an event burst); `student` is a penalty about the person, not the data.
+const CUSTOM_MODEL: &str = r#"
+[model]
+name = "custom-integrity"
+version = "2"
+[scoring]
+quality_threshold = 10
+grades = [{ grade = "A", min = 10 }, { grade = "B" }]
+[[dimensions]]
+id = "fit"
+cap = 20
+[[dimensions]]
+id = "integrity"
+label = "Reachability"
+cap = 12
+[[dimensions]]
+id = "risk"
+[[rules]]
+id = "big_company"
+dimension = "fit"
+points = 10
+when = { field = "employees", min = 1000 }
+[[rules]]
+id = "valid_phone"
+dimension = "integrity"
+points = 8
+when = { fact = "phone_valid", is = true }
+[[rules]]
+id = "has_consent"
+dimension = "integrity"
+points = 6
+when = { field = "consent", is = true }
+[[rules]]
+id = "bounced"
+dimension = "risk"
+points = -25
+when = { event = ["email_open", "email_bounce"] }
+[[rules]]
+id = "student"
+dimension = "risk"
+points = -15
+when = { field = "title", contains_keyword = ["student"] }
+[[rules]]
+id = "bot"
+dimension = "risk"
+points = -40
+when = { all = [{ not = { field = "honeypot", present = false } }] }
+[[rules]]
+id = "form_flood"
+dimension = "risk"
+points = -5
+when = { event = "form_submit", burst = { count = 3, seconds = 30 } }
+"#;
+
+#[test]
+fn hygiene_integrity_cost_follows_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let events = write(dir.path(), "events.csv", EVENTS);
+    let model = write(dir.path(), "custom.toml", CUSTOM_MODEL);
+    let out = leadrank(&["hygiene", "--leads", &leads, "--events", &events, "--as-of", AS_OF, "--format", "json", "--model", &model]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["model"], "custom-integrity@2");
+    // Valid phones: L1, L7, L8; consent: L1, L5, L7, L8. Per lead (cap 12): L1 14 -> 12,
+    // L5 6, L7 and L8 14 -> 12, the others 0: 42 of 7 x 12 = 84.
+    let i = &r["integrity"];
+    assert_eq!((i["dimension"].as_str(), i["label"].as_str(), i["cap"].as_i64()), (Some("integrity"), Some("Reachability"), Some(12)));
+    assert_eq!((i["possible"].as_i64(), i["earned"].as_i64(), i["lost"].as_i64()), (Some(84), Some(42), Some(42)));
+    assert_eq!(i["rules_missed"], serde_json::json!([["valid_phone", 4], ["has_consent", 3]]));
+    // L3 bounced before T; L4 filled the honeypot and sent 5 forms in 40 s.
+    assert_eq!(i["penalties"], serde_json::json!([["bounced", 1, -25], ["bot", 1, -40], ["form_flood", 1, -5]]));
+
+    let out = leadrank(&["hygiene", "--leads", &leads, "--events", &events, "--as-of", AS_OF, "--format", "csv", "--model", &model]);
+    let csv = text(&out.stdout);
+    assert!(csv.lines().any(|l| l == "integrity,points,lost of possible (cap 12 per lead),points,42,0.5000,"), "{csv}");
+    let out = leadrank(&["hygiene", "--leads", &leads, "--as-of", AS_OF, "--format", "table", "--model", &model]);
+    let table = text(&out.stdout);
+    assert!(table.contains("Reachability (integrity, cap 12), model custom-integrity@2"), "{table}");
+    assert!(table.contains("missed valid_phone"), "{table}");
+
+    // A model without an integrity dimension has no Integrity cost.
+    let other = CUSTOM_MODEL.replace("id = \"integrity\"", "id = \"reach\"").replace("dimension = \"integrity\"", "dimension = \"reach\"");
+    let model = write(dir.path(), "other.toml", &other);
+    let out = leadrank(&["hygiene", "--leads", &leads, "--as-of", AS_OF, "--format", "json", "--model", &model]);
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["integrity"].is_null(), "{}", r["integrity"]);
+    let out = leadrank(&["hygiene", "--leads", &leads, "--as-of", AS_OF, "--format", "table", "--model", &model]);
+    assert!(text(&out.stdout).contains("has no dimension with id 'integrity'"), "{}", text(&out.stdout));
+
+    // A model that does not compile is an error naming the file.
+    let bad = write(dir.path(), "bad.toml", "[model]\nname = 1\n");
+    let out = leadrank(&["hygiene", "--leads", &leads, "--model", &bad]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("bad.toml"), "{}", text(&out.stderr));
+}
+
 #[test]
 fn hygiene_csv_and_table() {
     let dir = tempfile::tempdir().unwrap();
@@ -209,6 +308,7 @@ fn hygiene_csv_and_table() {
     assert!(table.starts_with(&format!("Data quality of 7 leads (1 rows rejected), as of {AS_OF}")), "{table}");
     assert!(table.contains("n/a (no --events)"), "{table}");
     assert!(table.contains("penalty personal_email"), "{table}");
+    assert!(table.contains("Integrity (integrity, cap 15), model leadrank-default@"), "{table}");
 }
 
 #[test]

@@ -69,18 +69,41 @@ pub fn lead_field_text(lead: &Lead, name: &str) -> Option<String> {
     }
 }
 
-/// A value normalised for its comparator.
+/// A value normalised for its comparator, with what its comparisons need computed once.
 #[derive(Debug, Clone, PartialEq)]
 enum Norm {
     Absent,
     Text(Box<str>),
+    /// Text of a `text` or `company` field with several words followed by the same words
+    /// sorted ([`text::sorted_words`]), in one allocation; the number is where the sorted
+    /// words start.
+    Words(Box<str>, u32),
     Number(f64),
+}
+
+impl Norm {
+    /// The normalised text, if this is text.
+    fn text(&self) -> Option<&str> {
+        match self {
+            Norm::Text(t) => Some(t),
+            Norm::Words(t, at) => t.get(..*at as usize),
+            _ => None,
+        }
+    }
+
+    /// The words sorted, for a text of several words.
+    fn sorted_words(&self) -> Option<&str> {
+        match self {
+            Norm::Words(t, at) => t.get(*at as usize..),
+            _ => None,
+        }
+    }
 }
 
 /// A record after normalisation.
 #[derive(Debug, Clone)]
 struct Prepared {
-    values: Vec<Norm>,
+    values: Box<[Norm]>,
 }
 
 fn normalize(comparator: Comparator, raw: &str) -> Norm {
@@ -101,7 +124,21 @@ fn normalize(comparator: Comparator, raw: &str) -> Norm {
             return raw.trim().parse::<f64>().ok().filter(|v| v.is_finite()).map_or(Norm::Absent, Norm::Number);
         }
     };
-    if t.is_empty() { Norm::Absent } else { Norm::Text(t.into_boxed_str()) }
+    if t.is_empty() {
+        return Norm::Absent;
+    }
+    match comparator {
+        Comparator::Text | Comparator::Company => match text::sorted_words(&t) {
+            Some(sorted) if u32::try_from(t.len()).is_ok() => {
+                let at = t.len() as u32;
+                let mut both = t;
+                both.push_str(&sorted);
+                Norm::Words(both.into_boxed_str(), at)
+            }
+            _ => Norm::Text(t.into_boxed_str()),
+        },
+        _ => Norm::Text(t.into_boxed_str()),
+    }
 }
 
 /// The comparable part of a phone number: its last 9 digits (the national significant
@@ -115,23 +152,26 @@ pub fn phone_key(raw: &str) -> String {
     d[d.len().saturating_sub(9)..].to_string()
 }
 
-/// Similarity in [0, 1] of two present, normalised values.
-fn similarity(comparator: Comparator, a: &str, b: &str) -> f64 {
+/// Similarity in [0, 1] of two present, normalised values; `sorted_a` and `sorted_b` are
+/// their words sorted when they have several (`text` and `company` only).
+fn similarity(comparator: Comparator, a: &str, sorted_a: Option<&str>, b: &str, sorted_b: Option<&str>) -> f64 {
     if a == b {
         return 1.0;
     }
     match comparator {
         Comparator::Exact | Comparator::Phone | Comparator::Domain | Comparator::Numeric | Comparator::Country => 0.0,
-        Comparator::Text | Comparator::Company => text::token_similarity(a, b),
+        Comparator::Text | Comparator::Company => text::token_similarity_sorted(a, sorted_a, b, sorted_b),
         Comparator::Email => {
             let (Some((la, da)), Some((lb, db))) = (a.rsplit_once('@'), b.rsplit_once('@')) else { return 0.0 };
             if da == db && la.len() >= 5 && strsim::damerau_levenshtein(la, lb) <= 1 { 0.9 } else { 0.0 }
         }
         Comparator::FirstName => {
             let (ca, cb) = (a.trim_end_matches('.'), b.trim_end_matches('.'));
-            let first = |s: &str| s.split(' ').next().unwrap_or("").to_string();
+            fn first(s: &str) -> &str {
+                s.split(' ').next().unwrap_or("")
+            }
             let (fa, fb) = (first(ca), first(cb));
-            if fa == fb || text::nickname_match(&fa, &fb) {
+            if fa == fb || text::nickname_match(fa, fb) {
                 return 1.0;
             }
             if (fa.len() == 1 || fb.len() == 1) && fa.chars().next() == fb.chars().next() {
@@ -140,13 +180,17 @@ fn similarity(comparator: Comparator, a: &str, b: &str) -> f64 {
             text::jaro_winkler(ca, cb)
         }
         Comparator::LastName => {
-            let ta: Vec<&str> = a.split(' ').collect();
-            let tb: Vec<&str> = b.split(' ').collect();
-            let (short, long) = if ta.len() <= tb.len() { (&ta, &tb) } else { (&tb, &ta) };
-            if short.iter().all(|t| long.contains(t)) {
+            let (na, nb) = (a.split(' ').count(), b.split(' ').count());
+            let (short, long) = if na <= nb { (a, b) } else { (b, a) };
+            if short.split(' ').all(|t| long.split(' ').any(|u| u == t)) {
                 return 0.95;
             }
-            text::jaro_winkler(a, b).max(text::jaro_winkler(&a.replace(' ', ""), &b.replace(' ', "")))
+            let whole = text::jaro_winkler(a, b);
+            if !a.contains(' ') && !b.contains(' ') {
+                // Without spaces the joined forms are the values themselves.
+                return whole;
+            }
+            whole.max(text::jaro_winkler(&a.replace(' ', ""), &b.replace(' ', "")))
         }
     }
 }
@@ -226,14 +270,22 @@ impl<'c> Matcher<'c> {
         self.score_prepared(&self.prepare(a), &self.prepare(b), true)
     }
 
+    /// Like [`Matcher::prepare`], reading the configured fields of a lead directly.
+    fn prepare_lead(&self, lead: &Lead) -> Prepared {
+        self.prepare(&record_of(lead, self.config))
+    }
+
     fn score_prepared(&self, a: &Prepared, b: &Prepared, with_evidence: bool) -> (f64, Vec<Evidence>) {
         let mut total = 0.0;
         let mut evidence = Vec::new();
         for (i, f) in self.config.fields.iter().enumerate() {
-            let sim = match (&a.values[i], &b.values[i]) {
-                (Norm::Text(x), Norm::Text(y)) => similarity(f.comparator, x, y),
+            let (va, vb) = (&a.values[i], &b.values[i]);
+            let sim = match (va, vb) {
                 (Norm::Number(x), Norm::Number(y)) => number_similarity(*x, *y),
-                _ => continue,
+                _ => match (va.text(), vb.text()) {
+                    (Some(x), Some(y)) => similarity(f.comparator, x, va.sorted_words(), y, vb.sorted_words()),
+                    _ => continue,
+                },
             };
             let points = if sim >= 0.9999 {
                 f.agree
@@ -251,20 +303,22 @@ impl<'c> Matcher<'c> {
     }
 
     fn block_key(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
+        use std::fmt::Write as _;
         buf.clear();
-        buf.push_str(&key_no.to_string());
+        // Cannot fail: writing to a String.
+        let _ = write!(buf, "{key_no}");
         for &(field, t) in parts {
-            let Norm::Text(v) = &p.values[field] else { return None };
+            let v = p.values[field].text()?;
             buf.push('\u{1f}');
             match t {
                 Transform::Value => buf.push_str(v),
                 Transform::Initial => buf.push(v.chars().next()?),
                 Transform::Phonetic => {
-                    let k = text::phonetic(v.split(' ').next_back().unwrap_or(v));
-                    if k.is_empty() {
+                    let before = buf.len();
+                    text::phonetic_into(v.split(' ').next_back().unwrap_or(v), buf);
+                    if buf.len() == before {
                         return None;
                     }
-                    buf.push_str(&k);
                 }
                 Transform::Prefix(n) => buf.extend(v.chars().take(n)),
                 Transform::Canonical => {
@@ -283,26 +337,46 @@ impl<'c> Matcher<'c> {
 
     /// Finds the duplicate pairs and clusters among `records`.
     pub fn run(&self, records: &[Record]) -> DedupeResult {
+        self.run_timed(records, &mut |_| {})
+    }
+
+    /// [`Matcher::run`], calling `phase` with a name after each phase (for timings).
+    pub fn run_timed(&self, records: &[Record], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
         let prepared: Vec<Prepared> = records.par_iter().map(|r| self.prepare(r)).collect();
-        // Blocking: (key hash, record) for every key of every record.
-        let mut keys: Vec<(u64, u32)> = prepared
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, p)| {
-                let mut buf = String::new();
-                self.plan
-                    .iter()
+        phase("prepare");
+        self.run_prepared(&prepared, phase)
+    }
+
+    /// [`Matcher::run`] on leads, reading the configured fields of each lead ([`record_of`])
+    /// without keeping the raw records: the same result as `run(&records_of(leads, config))`
+    /// with less memory.
+    pub fn run_leads(&self, leads: &[Lead], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
+        let prepared: Vec<Prepared> = leads.par_iter().map(|l| self.prepare_lead(l)).collect();
+        phase("prepare");
+        self.run_prepared(&prepared, phase)
+    }
+
+    fn run_prepared(&self, prepared: &[Prepared], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
+        // Blocking: (key hash, record) for every key of every record, one key at a time (no
+        // per-record allocation).
+        // At most one key per blocking key and record; pages never written are not resident.
+        let mut keys: Vec<(u64, u32)> = Vec::with_capacity(prepared.len() * self.plan.len());
+        for (k, parts) in self.plan.iter().enumerate() {
+            keys.par_extend(
+                prepared
+                    .par_iter()
                     .enumerate()
-                    .filter_map(|(k, parts)| self.block_key(p, k, parts, &mut buf))
-                    .map(|h| (h, i as u32))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+                    .map_init(String::new, |buf, (i, p)| self.block_key(p, k, parts, buf).map(|h| (h, i as u32)))
+                    .flatten_iter(),
+            );
+        }
         keys.par_sort_unstable();
         keys.dedup();
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut skipped = 0usize;
+        phase("blocking");
+        // The blocks small enough to compare, as ranges of `keys`.
         let max = self.config.max_block.max(2);
+        let mut blocks: Vec<(u32, u32)> = Vec::new();
+        let mut skipped = 0usize;
         let mut start = 0;
         while start < keys.len() {
             let mut end = start + 1;
@@ -312,23 +386,32 @@ impl<'c> Matcher<'c> {
             let n = end - start;
             if n > max {
                 skipped += 1;
-            } else {
-                for x in start..end {
-                    for y in x + 1..end {
-                        pairs.push((keys[x].1, keys[y].1));
-                    }
-                }
+            } else if n > 1 {
+                blocks.push((start as u32, end as u32));
             }
             start = end;
         }
+        // Candidate pairs of every block, generated in parallel, as `a << 32 | b` (a < b).
+        let mut pairs: Vec<u64> = blocks
+            .par_iter()
+            .flat_map_iter(|&(start, end)| {
+                let block = &keys[start as usize..end as usize];
+                block.iter().enumerate().flat_map(move |(x, &(_, a))| {
+                    block[x + 1..].iter().map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b))
+                })
+            })
+            .collect();
+        drop(blocks);
         drop(keys);
         pairs.par_sort_unstable();
         pairs.dedup();
+        phase("pairs");
         let candidates = pairs.len();
         let threshold = self.config.threshold;
         let matched: Vec<MatchPair> = pairs
             .par_iter()
-            .filter_map(|&(a, b)| {
+            .filter_map(|&pair| {
+                let (a, b) = ((pair >> 32) as u32, pair as u32);
                 let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
                 let (s, _) = self.score_prepared(pa, pb, false);
                 (s >= threshold).then(|| {
@@ -337,9 +420,12 @@ impl<'c> Matcher<'c> {
                 })
             })
             .collect();
-        let clusters = clusters(records.len(), matched.iter().map(|p| (p.a, p.b)));
+        drop(pairs);
+        phase("scoring");
+        let clusters = clusters(prepared.len(), matched.iter().map(|p| (p.a, p.b)));
+        phase("clusters");
         let stats = DedupeStats {
-            records: records.len(),
+            records: prepared.len(),
             candidate_pairs: candidates,
             matched_pairs: matched.len(),
             clusters: clusters.len(),
@@ -420,6 +506,30 @@ mod tests {
         let a = rec(&["", "", "Søren", "Ødegaard", "Nordisk A/S", "eu.nordisk.co.uk", "DK"]);
         let b = rec(&["", "", "Soren", "Odegaard", "Nordisk", "nordisk.co.uk", "DK"]);
         assert!(m.score(&a, &b).0 >= cfg.threshold, "{:?}", m.score(&a, &b));
+    }
+
+    #[test]
+    fn run_on_leads_is_run_on_their_records() {
+        let set = crate::labelled::generate(400, 3);
+        for cfg in [DedupeConfig::default_config(), DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap()] {
+            let m = Matcher::new(&cfg);
+            let a = m.run(&records_of(&set.leads, &cfg));
+            let b = m.run_leads(&set.leads, &mut |_| {});
+            assert!(!a.pairs.is_empty());
+            assert_eq!(a, b);
+            assert!(a.pairs.windows(2).all(|w| (w[0].a, w[0].b) < (w[1].a, w[1].b)), "pairs in (a, b) order");
+        }
+    }
+
+    #[test]
+    fn multi_word_companies_compare_in_any_word_order() {
+        let cfg = DedupeConfig::default_config();
+        let m = Matcher::new(&cfg);
+        let a = rec(&["", "", "Anna", "Nowak", "Bau Müller GmbH", "", "DE"]);
+        let b = rec(&["", "", "Anna", "Nowak", "Müller Bau", "", "DE"]);
+        let (_, evidence) = m.score(&a, &b);
+        let company = evidence.iter().find(|e| e.field == "company").unwrap();
+        assert_eq!(company.similarity, 1.0);
     }
 
     #[test]

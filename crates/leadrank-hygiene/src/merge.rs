@@ -63,7 +63,7 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     let survivor = *members.iter().min_by_key(|&&i| (get(i).created_at, i))?;
     // Most recent first.
     let mut recent = members.clone();
-    recent.sort_by(|&a, &b| (get(b).created_at, b).cmp(&(get(a).created_at, a)));
+    recent.sort_by_key(|&b| std::cmp::Reverse((get(b).created_at, b)));
     let by_recency = || recent.iter().map(|&i| get(i));
     let first_text = |f: fn(&Lead) -> &Option<Box<str>>| by_recency().find_map(|l| f(l).clone());
     let mut out = get(survivor).clone();
@@ -127,43 +127,81 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     // Keep the survivor's column order, then new columns.
     let mut ordered: Vec<(String, String)> = Vec::new();
     for (k, _) in get(survivor).custom.iter().chain(custom.iter()) {
-        if let Some(kv) = custom.iter().find(|(n, _)| n == k) {
-            if !ordered.iter().any(|(n, _)| n == k) {
-                ordered.push(kv.clone());
-            }
+        if let Some(kv) = custom.iter().find(|(n, _)| n == k)
+            && !ordered.iter().any(|(n, _)| n == k)
+        {
+            ordered.push(kv.clone());
         }
     }
     out.custom = ordered;
     Some((survivor, out))
 }
 
-/// Applies survivorship to every cluster.
-pub fn merge_plan(leads: &[Lead], clusters: &[Vec<u32>]) -> MergePlan {
-    let mut replaced: Vec<Option<Lead>> = vec![None; leads.len()];
+/// Survivorship applied to every cluster, without copying the leads that stay as they are:
+/// the merged survivors, which records are dropped, and the merge map.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Survivors {
+    /// Per cluster with a survivor: (survivor index, merged record), ascending by index.
+    pub merged: Vec<(u32, Lead)>,
+    /// Per input record: merged into another record (and left out of the output).
+    pub dropped: Vec<bool>,
+    /// Every record of every cluster, the survivor included (mapped to itself).
+    pub map: Vec<MergeEntry>,
+}
+
+impl Survivors {
+    /// The merged leads in input order: records not in a cluster unchanged, one survivor per
+    /// cluster, merged records left out. `leads` must be the input the survivors were
+    /// computed from.
+    pub fn leads<'a>(&'a self, leads: &'a [Lead]) -> impl Iterator<Item = &'a Lead> + 'a {
+        let mut merged = self.merged.iter().peekable();
+        leads.iter().enumerate().filter(|(i, _)| !self.dropped.get(*i).copied().unwrap_or(false)).map(move |(i, l)| {
+            match merged.next_if(|(s, _)| *s as usize == i) {
+                Some((_, m)) => m,
+                None => l,
+            }
+        })
+    }
+
+    /// How many leads [`Survivors::leads`] yields.
+    pub fn len(&self) -> usize {
+        self.dropped.iter().filter(|d| !**d).count()
+    }
+
+    /// Whether [`Survivors::leads`] yields nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Applies survivorship to every cluster (in parallel), keeping only what changes.
+pub fn survivors(leads: &[Lead], clusters: &[Vec<u32>]) -> Survivors {
+    use rayon::prelude::*;
+    let merged: Vec<Option<(u32, Lead)>> = clusters.par_iter().map(|c| merge_cluster(leads, c)).collect();
     let mut dropped = vec![false; leads.len()];
     let mut map = Vec::new();
-    for (c, cluster) in clusters.iter().enumerate() {
-        let Some((survivor, merged)) = merge_cluster(leads, cluster) else { continue };
-        let survivor_id = leads[survivor as usize].lead_id.clone();
+    for (c, (cluster, m)) in clusters.iter().zip(&merged).enumerate() {
+        let Some((survivor, _)) = m else { continue };
+        let survivor_id = &leads[*survivor as usize].lead_id;
         for &i in cluster {
             if (i as usize) >= leads.len() {
                 continue;
             }
-            if i != survivor {
+            if i != *survivor {
                 dropped[i as usize] = true;
             }
             map.push(MergeEntry { old_id: leads[i as usize].lead_id.clone(), survivor_id: survivor_id.clone(), cluster: c + 1 });
         }
-        replaced[survivor as usize] = Some(merged);
     }
-    let leads = leads
-        .iter()
-        .zip(replaced)
-        .zip(&dropped)
-        .filter(|(_, d)| !**d)
-        .map(|((l, r), _)| r.unwrap_or_else(|| l.clone()))
-        .collect();
-    MergePlan { leads, map }
+    let mut merged: Vec<(u32, Lead)> = merged.into_iter().flatten().collect();
+    merged.sort_by_key(|(s, _)| *s);
+    Survivors { merged, dropped, map }
+}
+
+/// Applies survivorship to every cluster: [`survivors`] with the merged leads copied out.
+pub fn merge_plan(leads: &[Lead], clusters: &[Vec<u32>]) -> MergePlan {
+    let s = survivors(leads, clusters);
+    MergePlan { leads: s.leads(leads).cloned().collect(), map: s.map }
 }
 
 #[cfg(test)]
@@ -214,5 +252,19 @@ mod tests {
         assert_eq!(ids, vec!["B", "C"]);
         assert_eq!(plan.map.len(), 3);
         assert!(plan.map.iter().all(|e| e.survivor_id == "B"));
+        let s = survivors(&leads, &[vec![0, 1, 3]]);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.leads(&leads).map(|l| l.lead_id.as_str()).collect::<Vec<_>>(), vec!["B", "C"]);
+    }
+
+    #[test]
+    fn survivors_replace_only_the_surviving_records() {
+        let mut leads = vec![lead("A", "2026-02-01"), lead("B", "2026-01-01"), lead("C", "2026-01-05"), lead("D", "2026-03-01")];
+        leads[0].title = Some("CTO".into());
+        leads[3].title = Some("CEO".into());
+        let s = survivors(&leads, &[vec![0, 1], vec![2, 3]]);
+        let out: Vec<(&str, Option<&str>)> = s.leads(&leads).map(|l| (l.lead_id.as_str(), l.title.as_deref())).collect();
+        assert_eq!(out, vec![("B", Some("CTO")), ("C", Some("CEO"))]);
+        assert_eq!(merge_plan(&leads, &[vec![0, 1], vec![2, 3]]).leads, s.leads(&leads).cloned().collect::<Vec<_>>());
     }
 }

@@ -6,7 +6,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use leadrank_core::engine::LeadFacts;
-use leadrank_core::{Lead, Score};
+use leadrank_core::model::format::{ConditionSpec, ListRef, ModelFile};
+use leadrank_core::{CompiledModel, Lead, Score};
 use leadrank_facts::email::{self, EmailKind};
 
 use crate::risk::{self, EventSignals, Risk};
@@ -81,16 +82,23 @@ pub struct RiskSummary {
     pub reasons: Vec<(String, u64, Vec<String>)>,
 }
 
-/// What the data costs in the model's Integrity dimension and integrity penalties.
+/// What the data costs in the model's Integrity dimension and its data penalties
+/// (see [`IntegrityRules`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IntegrityCost {
-    /// Points the dimension could give at its cap, over all leads.
+    /// The model's integrity dimension: id, label and cap (`None`: uncapped).
+    pub dimension: String,
+    pub label: String,
+    pub cap: Option<i64>,
+    /// Points the dimension could give at its cap (uncapped: the sum of its rules' points),
+    /// over all leads.
     pub possible: i64,
     pub earned: i64,
     pub lost: i64,
     /// Per integrity rule: leads that did not earn it.
     pub rules_missed: Vec<(String, u64)>,
-    /// Per data penalty rule (personal_email, bounced_email, spam): (rule, leads, points).
+    /// Per data penalty rule (default model: personal_email, bounced_email, spam): (rule,
+    /// leads, points).
     pub penalties: Vec<(String, u64, i64)>,
 }
 
@@ -117,8 +125,8 @@ pub struct Input<'a> {
     pub bounced: Option<&'a [bool]>,
     /// Duplicate clusters (indexes into `leads`).
     pub clusters: &'a [Vec<u32>],
-    /// Scores with the model, for the Integrity cost.
-    pub scores: Option<&'a [Score]>,
+    /// Scores with the model and the model's integrity rules, for the Integrity cost.
+    pub scores: Option<(&'a [Score], &'a IntegrityRules)>,
     /// The report time, Unix seconds (dates after it are "future").
     pub as_of: i64,
 }
@@ -184,10 +192,10 @@ fn lead_checks(lead: &Lead, as_of: i64) -> Vec<usize> {
         Some(p) => {
             if !f.phone_valid() {
                 hit(6);
-            } else if let Some(c) = f.country_code() {
-                if risk::country_phone_mismatch(p, c).is_some() {
-                    hit(7);
-                }
+            } else if let Some(c) = f.country_code()
+                && risk::country_phone_mismatch(p, c).is_some()
+            {
+                hit(7);
             }
         }
     }
@@ -343,7 +351,7 @@ pub fn report(input: &Input<'_>) -> HygieneReport {
         consent,
         duplicates,
         risk: summary,
-        integrity: input.scores.map(integrity_cost),
+        integrity: input.scores.map(|(s, rules)| integrity_cost(s, rules)),
     }
 }
 
@@ -398,27 +406,113 @@ pub fn duplicate_clusters(leads: &[Lead]) -> Vec<Vec<u32>> {
     clusters
 }
 
-/// Integrity rules of the default model and the penalties caused by bad data.
-const INTEGRITY_RULES: &[&str] = &["corporate_email", "phone_verified", "consent", "unique_record"];
-const DATA_PENALTIES: &[&str] = &["personal_email", "bounced_email", "spam"];
+/// Facts (`fact = ...` in a model condition) that describe the quality of the data itself.
+pub const DATA_QUALITY_FACTS: &[&str] = &["email_kind", "phone_valid", "duplicate", "gibberish_name"];
+/// Lead fields (`field = ...`) that describe the quality of the data itself.
+pub const DATA_QUALITY_FIELDS: &[&str] = &["honeypot"];
+/// Event types (`event = ...`) that describe the quality of the data itself.
+pub const DATA_QUALITY_EVENTS: &[&str] = &["email_bounce"];
 
-/// The Integrity cost of scored leads: the dimension's points lost to its cap of 15 (SPEC
-/// section 2) and the data penalties.
-pub fn integrity_cost(scores: &[Score]) -> IntegrityCost {
-    const CAP: i64 = 15;
-    let mut c = IntegrityCost { possible: CAP * scores.len() as i64, ..IntegrityCost::default() };
-    c.earned = scores.iter().map(|s| i64::from(s.dimensions.get("integrity"))).sum();
+/// The model's integrity dimension cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum IntegrityError {
+    #[error("model {model}: cannot read its rules back from its source: {message}")]
+    Source { model: String, message: String },
+}
+
+/// What the Integrity cost is computed from, read from a model: its `integrity` dimension
+/// (id `integrity`) with its cap and rules, and its data penalties.
+///
+/// A data penalty is a rule with negative points, outside the integrity dimension, whose
+/// condition reads a data-quality input anywhere in it (through `any`, `all` and `not`):
+/// a fact of [`DATA_QUALITY_FACTS`], a field of [`DATA_QUALITY_FIELDS`], an event of
+/// [`DATA_QUALITY_EVENTS`] among its event types, or an event `burst` (a bot
+/// signal). In the default model these are `personal_email`, `bounced_email` and `spam`;
+/// `careers_page`, `student` and `competitor` are penalties about the person, not the data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntegrityRules {
+    /// The dimension's id and label.
+    pub dimension: String,
+    pub label: String,
+    /// Its cap; `None` when the model leaves it uncapped.
+    pub cap: Option<i32>,
+    /// Its rules with positive points, in model order: (id, points).
+    pub rules: Vec<(String, i32)>,
+    /// The data penalties, in model order: (id, points).
+    pub penalties: Vec<(String, i32)>,
+}
+
+/// Whether a condition reads a data-quality input anywhere in it.
+fn reads_data_quality(c: &ConditionSpec) -> bool {
+    let named = |name: &str| DATA_QUALITY_FIELDS.contains(&name);
+    if c.fact.as_deref().is_some_and(|f| DATA_QUALITY_FACTS.contains(&f)) || c.field.as_deref().is_some_and(named) {
+        return true;
+    }
+    if let Some(event) = &c.event {
+        // As the model compiler reads it: a bare string is one event type, not a list name.
+        let types: &[String] = match event {
+            ListRef::Inline(v) => v,
+            ListRef::Named(t) => std::slice::from_ref(t),
+        };
+        if c.burst.is_some() || types.iter().any(|t| DATA_QUALITY_EVENTS.contains(&t.as_str())) {
+            return true;
+        }
+    }
+    c.any.iter().chain(&c.all).flatten().any(|x| reads_data_quality(x.get_ref()))
+        || c.not.as_ref().is_some_and(|x| reads_data_quality(x.get_ref()))
+}
+
+impl IntegrityRules {
+    /// Reads the integrity dimension and the data penalties of a compiled model (its rules'
+    /// conditions are read back from the model's source). `Ok(None)` when the model has no
+    /// dimension with id `integrity`.
+    pub fn of(model: &CompiledModel) -> Result<Option<Self>, IntegrityError> {
+        let Some(dim) = model.dimensions.iter().position(|d| &*d.id == "integrity") else { return Ok(None) };
+        let file: ModelFile = toml::from_str(&model.source)
+            .map_err(|e| IntegrityError::Source { model: model.id(), message: e.to_string() })?;
+        let spec_of = |id: &str| file.rules.iter().map(|r| r.get_ref()).find(|r| r.id == id);
+        let d = &model.dimensions[dim];
+        let rules = model.rules.iter().filter(|r| r.dimension == dim && r.points > 0).map(|r| (r.id.to_string(), r.points)).collect();
+        let penalties = model
+            .rules
+            .iter()
+            .filter(|r| r.dimension != dim && r.points < 0)
+            .filter(|r| spec_of(&r.id).is_some_and(|s| reads_data_quality(s.when.get_ref())))
+            .map(|r| (r.id.to_string(), r.points))
+            .collect();
+        Ok(Some(IntegrityRules { dimension: d.id.to_string(), label: d.label.clone(), cap: d.cap, rules, penalties }))
+    }
+}
+
+/// The Integrity cost of scored leads: the points of the model's integrity dimension lost
+/// below its cap (or, uncapped, below the sum of its rules' points), the leads that missed
+/// each of its rules, and the data penalties that fired.
+pub fn integrity_cost(scores: &[Score], model: &IntegrityRules) -> IntegrityCost {
+    let per_lead = match model.cap {
+        Some(cap) => i64::from(cap),
+        None => model.rules.iter().map(|(_, p)| i64::from(*p)).sum(),
+    };
+    let mut c = IntegrityCost {
+        dimension: model.dimension.clone(),
+        label: model.label.clone(),
+        cap: model.cap.map(i64::from),
+        possible: per_lead * scores.len() as i64,
+        ..IntegrityCost::default()
+    };
+    c.earned = scores.iter().map(|s| i64::from(s.dimensions.get(&model.dimension))).sum();
     c.lost = c.possible - c.earned;
-    c.rules_missed = INTEGRITY_RULES
+    c.rules_missed = model
+        .rules
         .iter()
-        .map(|r| (r.to_string(), scores.iter().filter(|s| !s.reasons.iter().any(|x| &*x.rule == *r)).count() as u64))
+        .map(|(r, _)| (r.clone(), scores.iter().filter(|s| !s.reasons.iter().any(|x| *x.rule == **r)).count() as u64))
         .collect();
-    c.penalties = DATA_PENALTIES
+    c.penalties = model
+        .penalties
         .iter()
-        .map(|r| {
+        .map(|(r, _)| {
             let hit: Vec<i64> =
-                scores.iter().filter_map(|s| s.reasons.iter().find(|x| &*x.rule == *r).map(|x| i64::from(x.points))).collect();
-            (r.to_string(), hit.len() as u64, hit.iter().sum())
+                scores.iter().filter_map(|s| s.reasons.iter().find(|x| *x.rule == **r).map(|x| i64::from(x.points))).collect();
+            (r.clone(), hit.len() as u64, hit.iter().sum())
         })
         .collect();
     c
@@ -449,6 +543,150 @@ mod tests {
         ];
         // L1 = L3 by email, L1 = L4 by name in account A1; invalid emails never match.
         assert_eq!(duplicate_clusters(&leads), vec![vec![0, 2, 3]]);
+    }
+
+    /// A model whose integrity dimension differs from the default one: cap 12, two rules, a
+    /// penalty dimension named `risk`, and data penalties written through an event-type list,
+    /// `all` and `not`.
+    pub(crate) const CUSTOM_MODEL: &str = r#"
+[model]
+name = "custom-integrity"
+version = "2"
+[scoring]
+quality_threshold = 10
+grades = [{ grade = "A", min = 10 }, { grade = "B" }]
+[[dimensions]]
+id = "fit"
+cap = 20
+[[dimensions]]
+id = "integrity"
+label = "Reachability"
+cap = 12
+[[dimensions]]
+id = "risk"
+[[rules]]
+id = "valid_phone"
+dimension = "integrity"
+points = 8
+when = { fact = "phone_valid", is = true }
+[[rules]]
+id = "has_consent"
+dimension = "integrity"
+points = 6
+when = { field = "consent", is = true }
+[[rules]]
+id = "big_company"
+dimension = "fit"
+points = 10
+when = { field = "employees", min = 1000 }
+[[rules]]
+id = "bounced"
+dimension = "risk"
+points = -25
+when = { event = ["email_open", "email_bounce"] }
+[[rules]]
+id = "student"
+dimension = "risk"
+points = -15
+when = { field = "title", contains_keyword = ["student"] }
+[[rules]]
+id = "bot"
+dimension = "risk"
+points = -40
+when = { all = [{ not = { field = "honeypot", present = false } }] }
+[[rules]]
+id = "form_flood"
+dimension = "risk"
+points = -5
+when = { event = "form_submit", burst = { count = 3, seconds = 10 } }
+"#;
+
+    #[test]
+    fn integrity_rules_of_the_default_model_are_the_spec_ones() {
+        let rules = IntegrityRules::of(&leadrank_core::model::builtin::default_model()).unwrap().unwrap();
+        assert_eq!((rules.dimension.as_str(), rules.cap), ("integrity", Some(15)));
+        let ids = |v: &[(String, i32)]| v.iter().map(|(r, p)| format!("{r}:{p}")).collect::<Vec<_>>();
+        assert_eq!(ids(&rules.rules), ["corporate_email:5", "phone_verified:5", "consent:5", "unique_record:5"]);
+        assert_eq!(ids(&rules.penalties), ["personal_email:-10", "bounced_email:-20", "spam:-30"]);
+    }
+
+    #[test]
+    fn integrity_rules_follow_a_custom_model() {
+        let model = CompiledModel::from_toml(CUSTOM_MODEL, "custom.toml").unwrap();
+        let rules = IntegrityRules::of(&model).unwrap().unwrap();
+        assert_eq!((rules.label.as_str(), rules.cap), ("Reachability", Some(12)));
+        assert_eq!(rules.rules, vec![("valid_phone".to_string(), 8), ("has_consent".to_string(), 6)]);
+        let penalties: Vec<&str> = rules.penalties.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(penalties, ["bounced", "bot", "form_flood"], "student is about the person, not the data");
+
+        // Two leads: one earns both rules (14, cut to 12) and bounced; one earns nothing.
+        use leadrank_core::engine::{Dimensions, Reason};
+        let reason = |rule: &str, dimension: &str, points: i32| Reason { rule: rule.into(), dimension: dimension.into(), points, detail: String::new() };
+        let score = |id: &str, integrity: i32, reasons: Vec<Reason>| Score {
+            lead_id: id.into(),
+            dimensions: Dimensions(vec![("integrity".into(), integrity)]),
+            reasons,
+            total: 0,
+            quality: false,
+            grade: "B".into(),
+            cell: String::new(),
+        };
+        let scores = vec![
+            score("L1", 12, vec![reason("valid_phone", "integrity", 8), reason("has_consent", "integrity", 6), reason("bounced", "risk", -25)]),
+            score("L2", 0, vec![reason("student", "risk", -15)]),
+        ];
+        let c = integrity_cost(&scores, &rules);
+        assert_eq!((c.cap, c.possible, c.earned, c.lost), (Some(12), 24, 12, 12));
+        assert_eq!(c.rules_missed, vec![("valid_phone".to_string(), 1), ("has_consent".to_string(), 1)]);
+        assert_eq!(c.penalties, vec![("bounced".to_string(), 1, -25), ("bot".to_string(), 0, 0), ("form_flood".to_string(), 0, 0)]);
+
+        // Without an integrity dimension there is no cost to report.
+        let no_dim = CUSTOM_MODEL.replace("id = \"integrity\"", "id = \"reach\"").replace("dimension = \"integrity\"", "dimension = \"reach\"");
+        let model = CompiledModel::from_toml(&no_dim, "custom.toml").unwrap();
+        assert_eq!(IntegrityRules::of(&model).unwrap(), None);
+    }
+
+    #[test]
+    fn international_names_idn_domains_and_long_tail_tlds_are_not_flagged() {
+        let lead = |id: &str, first: &str, last: &str, email: &str, country: &str, phone: &str| Lead {
+            lead_id: id.into(),
+            first_name: Some(first.into()),
+            last_name: Some(last.into()),
+            email: Some(email.into()),
+            country: Some(country.into()),
+            phone: Some(phone.into()),
+            ..Lead::default()
+        };
+        let leads = vec![
+            lead("I1", "José", "Müller", "jose.mueller@bücher.de", "Germany", "+49 30 901820"),
+            lead("I2", "Zoë", "Ng", "zoe@xn--bcher-kva.de", "DE", "+49 30 901820"),
+            lead("I3", "太郎", "山田", "taro.yamada@sony.co.jp", "JP", "+81 3-6748-2111"),
+            lead("I4", "Иван", "Петров", "ivan.petrov@пример.рф", "RU", "+7 495 739-70-00"),
+            lead("I5", "Søren", "Ødegaard", "soren@louvre.museum", "DK", "+45 33 12 34 56"),
+            lead("I6", "Siobhán", "Ó Briain", "siobhan@studio.photography", "IE", "+353 1 234 5678"),
+            lead("I7", "Nguyễn", "Văn An", "an.nguyen@acme.co.uk", "GB", "+44 20 7946 0958"),
+        ];
+        let r = report(&Input {
+            leads: &leads,
+            rejected: &[],
+            signals: None,
+            bounced: None,
+            clusters: &[],
+            scores: None,
+            as_of: parse_time("2026-06-30").unwrap().unwrap().as_second(),
+        });
+        let count = |field: &str, check: &str| r.checks.iter().find(|c| c.field == field && c.check.starts_with(check)).map(|c| (c.count, c.examples.clone()));
+        for (field, check) in [
+            ("email", "invalid syntax"),
+            ("email", "disposable"),
+            ("email", "free-mail"),
+            ("email", "role address"),
+            ("name", "gibberish"),
+            ("country", "not recognised"),
+        ] {
+            assert_eq!(count(field, check), Some((0, vec![])), "{field} / {check}");
+        }
+        assert!(r.risk.reasons.iter().all(|(_, n, _)| *n == 0), "{:?}", r.risk.reasons);
     }
 
     #[test]

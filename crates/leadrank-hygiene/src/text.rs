@@ -113,20 +113,36 @@ const NICKNAMES: &[&[&str]] = &[
     &["isabella", "bella", "izzy", "isabel", "isabelle"],
 ];
 
+/// For each name of [`NICKNAMES`], the set of groups it belongs to (bit `g` for group `g`).
+/// Built once; lookups replace scanning every group for every comparison.
+static NICKNAME_INDEX: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, u128>> = std::sync::LazyLock::new(|| {
+    const _: () = assert!(NICKNAMES.len() <= 128, "nickname groups must fit a u128 bit set");
+    let mut index = rustc_hash::FxHashMap::default();
+    for (g, group) in NICKNAMES.iter().enumerate() {
+        for name in *group {
+            *index.entry(*name).or_insert(0u128) |= 1u128 << g;
+        }
+    }
+    index
+});
+
+/// The nickname groups a folded first name belongs to, as a bit set (0: none).
+pub fn nickname_groups(folded: &str) -> u128 {
+    NICKNAME_INDEX.get(folded).copied().unwrap_or(0)
+}
+
 /// The canonical form of a folded first name: the head of its nickname group ("bob" ->
 /// "robert"), else the name itself. A name in several groups maps to the first group.
 pub fn canonical_first_name(folded: &str) -> &str {
-    for group in NICKNAMES {
-        if group.contains(&folded) {
-            return group[0];
-        }
+    match nickname_groups(folded) {
+        0 => folded,
+        groups => NICKNAMES[groups.trailing_zeros() as usize][0],
     }
-    folded
 }
 
 /// Whether two folded first names share a nickname group ("sam" is both Samuel and Samantha).
 pub fn nickname_match(a: &str, b: &str) -> bool {
-    NICKNAMES.iter().any(|g| g.contains(&a) && g.contains(&b))
+    nickname_groups(a) & nickname_groups(b) != 0
 }
 
 /// Legal forms and filler words dropped from company names ("Acme Inc." = "ACME, Inc").
@@ -149,6 +165,13 @@ pub fn normalize_company(raw: &str) -> String {
 /// sound alike and most single-letter typos after the first letter share it.
 pub fn phonetic(folded: &str) -> String {
     let mut out = String::with_capacity(4);
+    phonetic_into(folded, &mut out);
+    out
+}
+
+/// [`phonetic`] appended to `out` (nothing for a word without letters).
+pub fn phonetic_into(folded: &str, out: &mut String) {
+    let start = out.len();
     let mut last = 0u8;
     for (i, b) in folded.bytes().filter(u8::is_ascii_alphabetic).enumerate() {
         let code = match b {
@@ -167,38 +190,109 @@ pub fn phonetic(folded: &str) -> String {
             out.push(code as char);
         }
         last = code;
-        if out.len() == 4 {
+        if out.len() - start == 4 {
             break;
         }
     }
-    out
 }
 
-/// Jaro-Winkler similarity of two strings in [0, 1].
+/// Jaro-Winkler similarity of two strings in [0, 1]: `strsim::jaro_winkler`, computed
+/// without allocating for ASCII strings of up to 64 bytes (folded text always is ASCII),
+/// with exactly the same arithmetic, so the result is bit for bit the same.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
+    if a.is_ascii() && b.is_ascii() && a.len() <= 64 && b.len() <= 64 {
+        return jaro_winkler_ascii(a.as_bytes(), b.as_bytes());
+    }
     strsim::jaro_winkler(a, b)
+}
+
+/// `strsim::generic_jaro_winkler` over bytes of at most 64 each, match flags in two u64.
+fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
+    let (a_len, b_len) = (a.len(), b.len());
+    let sim = if a_len == 0 && b_len == 0 {
+        1.0
+    } else if a_len == 0 || b_len == 0 {
+        0.0
+    } else {
+        let range = (a_len.max(b_len) / 2).saturating_sub(1);
+        let (mut a_flags, mut b_flags) = (0u64, 0u64);
+        let mut matches = 0usize;
+        for (i, &x) in a.iter().enumerate() {
+            let lo = i.saturating_sub(range);
+            let hi = b_len.min(i + range + 1);
+            for (j, &y) in b.iter().enumerate().take(hi).skip(lo) {
+                if x == y && b_flags & (1 << j) == 0 {
+                    a_flags |= 1 << i;
+                    b_flags |= 1 << j;
+                    matches += 1;
+                    break;
+                }
+            }
+        }
+        if matches == 0 {
+            0.0
+        } else {
+            let mut transpositions = 0usize;
+            let mut j = 0usize;
+            for (i, &x) in a.iter().enumerate() {
+                if a_flags & (1 << i) != 0 {
+                    while b_flags & (1 << j) == 0 {
+                        j += 1;
+                    }
+                    if x != b[j] {
+                        transpositions += 1;
+                    }
+                    j += 1;
+                }
+            }
+            transpositions /= 2;
+            ((matches as f64 / a_len as f64) + (matches as f64 / b_len as f64) + ((matches - transpositions) as f64 / matches as f64))
+                / 3.0
+        }
+    };
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// A multi-word value with its words sorted ("muller bau" -> "bau muller"); `None` for a
+/// single word (sorting changes nothing).
+pub fn sorted_words(s: &str) -> Option<String> {
+    if !s.contains(' ') {
+        return None;
+    }
+    let mut t: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
+    t.sort_unstable();
+    Some(t.join(" "))
 }
 
 /// Similarity of two multi-word values, insensitive to word order: the better of the whole
 /// strings' similarity and the sorted words' similarity.
 pub fn token_similarity(a: &str, b: &str) -> f64 {
+    token_similarity_sorted(a, sorted_words(a).as_deref(), b, sorted_words(b).as_deref())
+}
+
+/// [`token_similarity`] with each value's [`sorted_words`] computed ahead.
+pub fn token_similarity_sorted(a: &str, sorted_a: Option<&str>, b: &str, sorted_b: Option<&str>) -> f64 {
     if a == b {
         return 1.0;
     }
     let whole = jaro_winkler(a, b);
-    let sort = |s: &str| {
-        let mut t: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
-        t.sort_unstable();
-        t.join(" ")
-    };
-    let (sa, sb) = (sort(a), sort(b));
+    let (sa, sb) = (sorted_a.unwrap_or(a), sorted_b.unwrap_or(b));
     if sa == sb {
         return 1.0;
     }
-    whole.max(jaro_winkler(&sa, &sb))
+    if sorted_a.is_none() && sorted_b.is_none() {
+        // Both single words: the sorted forms are the values themselves.
+        return whole;
+    }
+    whole.max(jaro_winkler(sa, sb))
 }
 
 /// The digits of a phone number.
@@ -331,6 +425,42 @@ mod tests {
         assert!(nickname_match("liz", "elizabeth"));
         assert!(nickname_match("sam", "samantha"));
         assert!(!nickname_match("bob", "bill"));
+    }
+
+    #[test]
+    fn nickname_groups_are_the_same_as_scanning_the_groups() {
+        for group in NICKNAMES {
+            for name in *group {
+                let scan = NICKNAMES.iter().find(|g| g.contains(name)).map_or(*name, |g| g[0]);
+                assert_eq!(canonical_first_name(name), scan, "{name}");
+            }
+        }
+        assert_eq!(canonical_first_name("zoe"), "zoe");
+        assert_eq!(nickname_groups("zoe"), 0);
+        assert!(nickname_match("johnny", "jonathan") && nickname_match("johnny", "john"));
+        assert!(!nickname_match("zoe", "zoe"), "a name in no group matches no nickname");
+    }
+
+    #[test]
+    fn jaro_winkler_is_strsims_bit_for_bit() {
+        let words = [
+            "", "a", "smith", "smtih", "smyth", "garcia marquez", "garcia", "martha", "marhta", "dixon", "dicksonx",
+            "jellyfish", "smellyfish", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl", "ab",
+            "ba", "aaaa", "aaab", "odegaard", "ødegaard", "muller bau", "bau muller",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(jaro_winkler(a, b).to_bits(), strsim::jaro_winkler(a, b).to_bits(), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn token_similarity_ignores_word_order() {
+        assert_eq!(token_similarity("muller bau", "bau muller"), 1.0);
+        assert_eq!(token_similarity("acme", "acme"), 1.0);
+        assert_eq!(token_similarity("acme", "acne"), strsim::jaro_winkler("acme", "acne"));
+        assert_eq!(sorted_words("b a  c").as_deref(), Some("a b c"));
     }
 
     #[test]

@@ -183,6 +183,15 @@ pub fn lead_header(custom: &[String]) -> Vec<String> {
 /// Writes leads as CSV with SPEC's columns plus `custom` columns; reading the file back
 /// gives the same leads (times in RFC 3339, lists joined with ";").
 pub fn write_leads_csv(out: &mut dyn Write, leads: &[leadrank_core::Lead], custom: &[String]) -> io::Result<()> {
+    write_leads_csv_iter(out, leads, custom)
+}
+
+/// [`write_leads_csv`] from any sequence of leads (no copy needed).
+pub fn write_leads_csv_iter<'a>(
+    out: &mut dyn Write,
+    leads: impl IntoIterator<Item = &'a leadrank_core::Lead>,
+    custom: &[String],
+) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(lead_header(custom))?;
     for l in leads {
