@@ -863,6 +863,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     if won * 20 < n {
         warnings.push(format!("class imbalance: {:.1}% of leads {positive}; AUC and lift are the figures to read, accuracy is meaningless", 100.0 * won as f64 / n.max(1) as f64));
     }
+    if cut.opportunities_without_created_at > 0 {
+        warnings.push(format!("{} opportunities have no created_at and cannot cut their leads' history: events after them may leak", cut.opportunities_without_created_at));
+    }
     if cut.rule == "single" {
         warnings.push("--single-as-of: every lead is scored at --as-of, so events after an opportunity was created (sales contact) feed the features of the leads that won; figures are optimistic".into());
     }
@@ -1108,7 +1111,21 @@ fn render_calibration(r: &serde_json::Value) -> String {
     let mut s = String::new();
     let g = |v: &serde_json::Value| v.as_f64();
     let target = r["target"].as_str().unwrap_or("won");
-    let _ = writeln!(s, "Calibration on {} leads ({} {target}); {} training, {} held out ({})\n", r["leads"], r["won"], r["train"], r["test"], r["split"].as_str().unwrap_or(""));
+    let _ = writeln!(s, "Calibration on {} leads ({} {target}); {} training, {} held out ({})", r["leads"], r["won"], r["train"], r["test"], r["split"].as_str().unwrap_or(""));
+    let c = &r["cut_off"];
+    if c["rule"] == "single" {
+        let _ = writeln!(s, "Cut-off: every lead scored at --as-of (--single-as-of; events after sales contact can leak)\n");
+    } else {
+        let horizon = c["horizon_days"].as_u64().map_or(String::new(), |d| format!(", its created_at + {d} days"));
+        let _ = writeln!(
+            s,
+            "Cut-off: each lead scored as of min(--as-of, its first opportunity's created_at - 1 s{horizon}); {} leads cut at an opportunity ({} naming the lead, {} naming only its account), {} by the horizon\n",
+            c["cut_by_lead_opportunity"].as_u64().unwrap_or(0) + c["cut_by_account_opportunity"].as_u64().unwrap_or(0),
+            c["cut_by_lead_opportunity"],
+            c["cut_by_account_opportunity"],
+            c["cut_by_horizon"]
+        );
+    }
     // With --method gbm, a fourth column: the gradient-boosted challenger on the same rows.
     let gb = &r["gbm"];
     let has_gbm = gb.is_object();
@@ -1173,38 +1190,56 @@ fn render_calibration(r: &serde_json::Value) -> String {
         }
     }
     let pr = &r["proposed"]["proposal"];
-    let _ = writeln!(s, "\nProposed points ({:.2} points per unit of log-odds; threshold kept; {:.2}% of leads qualify today, {:.2}% with the proposal)", g(&pr["scale"]).unwrap_or(0.0), g(&pr["share_current"]).unwrap_or(0.0) * 100.0, g(&pr["share_proposed"]).unwrap_or(0.0) * 100.0);
-    let _ = writeln!(s, "  {:<22}{:>9}{:>10}{:>10}  change", "rule", "current", "proposed", "log-odds");
+    let pp = &r["proposed"];
+    let rf = &pp["refinement"];
+    let _ = writeln!(
+        s,
+        "\nProposed points (fitted on the proposal's own {} features with the dimension caps; start: {}; {:.2}% of leads qualify today, {:.2}% with the proposal)",
+        pp["features"].as_array().map_or(0, |v| v.len()),
+        rf["start"].as_str().unwrap_or(""),
+        g(&pr["share_current"]).unwrap_or(0.0) * 100.0,
+        g(&pr["share_proposed"]).unwrap_or(0.0) * 100.0
+    );
+    let _ = writeln!(
+        s,
+        "  training AUC of the capped totals: current {}, coefficients x {:.2} points {}, after the integer refinement {} ({} moves)",
+        num(g(&rf["auc_current"]), 4),
+        g(&pr["scale"]).unwrap_or(0.0),
+        num(g(&rf["auc_best_scale"]), 4),
+        num(g(&rf["auc_refined"]), 4),
+        rf["moves"]
+    );
+    let _ = writeln!(s, "  {:<34}{:>9}{:>10}{:>10}  change", "rule", "current", "proposed", "log-odds");
     for rule in pr["rules"].as_array().into_iter().flatten() {
         let _ = writeln!(
             s,
-            "  {:<22}{:>9}{:>10}{:>10.3}  {}",
+            "  {:<34}{:>9}{:>10}{:>10.3}  {}",
             rule["id"].as_str().unwrap_or(""),
-            rule["current"],
+            if rule["change"] == "new" || (rule["current"] == 0 && rule["change"] == "drop") { "-".to_string() } else { rule["current"].to_string() },
             rule["proposed"].as_i64().map_or("-".into(), |v| v.to_string()),
             g(&rule["coef"]).unwrap_or(0.0),
-            rule["change"].as_str().unwrap_or("")
+            if rule["current"] == 0 && rule["change"] == "drop" { "not added" } else { rule["change"].as_str().unwrap_or("") }
         );
     }
-    let new = r["proposed"]["new_signals"].as_array().cloned().unwrap_or_default();
+    let new = pp["new_rules"].as_array().cloned().unwrap_or_default();
     if !new.is_empty() {
-        let _ = writeln!(s, "\nStrong signals the model lacks (consider new rules):");
+        let _ = writeln!(s, "\nNew rules for strong signals the model lacks (written by --write-model when the proposal is recommended):");
         for v in new {
-            let name = v[0].as_str().unwrap_or("");
-            let coef = g(&v[1]).unwrap_or(0.0);
-            let pts = (coef * g(&pr["scale"]).unwrap_or(0.0)).round();
-            let when = if let Some(t) = name.strip_prefix("event:") {
-                format!("{{ event = \"{t}\", within_days = 90 }}")
-            } else if let Some(src) = name.strip_prefix("source:") {
-                format!("{{ field = \"source\", equals = \"{src}\" }}")
-            } else if let Some(seg) = name.strip_prefix("segment:") {
-                format!("{{ fact = \"segment\", equals = \"{seg}\" }}")
-            } else {
-                String::new()
-            };
-            let _ = writeln!(s, "  {name:<28} log-odds {coef:>7.3}  ~{pts:>4} points  when = {when}");
+            let _ = writeln!(s, "  {:<34} {:<10}{:>5} points  when = {}", v["id"].as_str().unwrap_or(""), v["dimension"].as_str().unwrap_or(""), v["points"], v["when"].as_str().unwrap_or(""));
         }
     }
+    for v in pp["not_proposed"].as_array().into_iter().flatten() {
+        let _ = writeln!(s, "  (strong signal {} not proposed as a rule: {})", v[0].as_str().unwrap_or(""), v[1].as_str().unwrap_or(""));
+    }
+    let cv = &pp["cv"];
+    let _ = writeln!(
+        s,
+        "\nCross-validated on the training rows ({} folds; the whole proposal refitted on 4, ranked on the 5th): AUC current {}, proposed {}",
+        cv["folds"],
+        num(g(&cv["current_mean"]), 4),
+        num(g(&cv["proposed_mean"]), 4)
+    );
+    let _ = writeln!(s, "Recommendation: {}", pp["verdict"].as_str().unwrap_or(""));
     let warnings = r["warnings"].as_array().cloned().unwrap_or_default();
     if !warnings.is_empty() {
         let _ = writeln!(s, "\nWarnings");
@@ -1347,4 +1382,54 @@ pub fn backtest(args: BacktestArgs) -> Result<ExitCode> {
 /// The positive rate of `labels` in the top decile of `scores`.
 fn top_rate(scores: &[f64], labels: &[bool]) -> Option<f64> {
     decile_table(scores, labels, &[]).first().and_then(|d| d.rate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lead(id: &str, account: Option<&str>, created: i64) -> Lead {
+        Lead {
+            lead_id: id.into(),
+            account_id: account.map(Into::into),
+            created_at: jiff::Timestamp::from_second(created).ok(),
+            ..Lead::default()
+        }
+    }
+
+    fn opp(id: &str, lead: Option<&str>, account: Option<&str>, created: Option<i64>) -> Opportunity {
+        Opportunity {
+            id: id.into(),
+            lead_id: lead.map(Into::into),
+            account_id: account.map(Into::into),
+            created_at: created,
+            closed_at: None,
+            status: OppStatus::Won,
+            amount: None,
+            loss_reason: None,
+        }
+    }
+
+    #[test]
+    fn cut_offs_stop_before_the_first_opportunity_of_the_lead_or_its_account() {
+        let as_of = 1_000_000;
+        let leads = vec![lead("a", Some("X"), 0), lead("b", Some("X"), 0), lead("c", None, 0), lead("d", None, 0), lead("e", None, 900_000)];
+        let opps = vec![
+            opp("o1", Some("a"), Some("X"), Some(500_000)),
+            opp("o2", Some("a"), None, Some(400_000)),
+            opp("o3", None, Some("X"), Some(600_000)),
+            opp("o4", Some("c"), None, Some(2_000_000)),
+            opp("o5", Some("d"), None, None),
+        ];
+        let c = cutoffs(&leads, &opps, as_of, None);
+        // a: its own first opportunity; b: the account's; c: after --as-of; d: no time; e: none.
+        assert_eq!(c.at, vec![399_999, 599_999, as_of, as_of, as_of]);
+        assert_eq!((c.cut_by_lead_opportunity, c.cut_by_account_opportunity, c.cut_by_horizon), (1, 1, 0));
+        assert_eq!(c.opportunities_without_created_at, 1);
+        // A 5-day horizon (432,000 s after created_at) cuts b, c and d; a's opportunity comes
+        // earlier; e's horizon falls after --as-of.
+        let c = cutoffs(&leads, &opps, as_of, Some(5));
+        assert_eq!(c.at, vec![399_999, 432_000, 432_000, 432_000, as_of]);
+        assert_eq!((c.cut_by_lead_opportunity, c.cut_by_account_opportunity, c.cut_by_horizon), (1, 0, 3));
+    }
 }

@@ -227,7 +227,9 @@ impl<'a> Scorer<'a> {
 /// and today's points (rules with `current == 0`, candidate new rules, at 0). From each, the
 /// integer points are refined rule by rule (steps of 1, 2, 5 and 10 points either way, at
 /// most `passes` passes) while the training AUC of the capped totals rises and the share
-/// stays within the tolerance; the start that ends with the higher training AUC wins.
+/// stays within the tolerance; the start that ends with the higher training AUC wins. Signs
+/// are kept: a rule of positive points may fall to 0 (it should go) but not below, a penalty
+/// may not turn positive, and a candidate new rule keeps the sign of its coefficient.
 /// `fired` and `labels` are the same rows.
 pub fn propose_fitted(
     rules: &[RuleWeight],
@@ -267,6 +269,11 @@ pub fn propose_fitted(
         }
     }
     let auc_best_scale = eval(&scaled).1;
+    // Signs are kept: a rule of positive points may fall to 0 (drop) but not below, a
+    // penalty may not turn positive; a candidate new rule keeps the sign of its coefficient.
+    let sign: Vec<i32> = rules.iter().map(|r| if r.current != 0 { r.current.signum() } else { r.coef.signum() as i32 }).collect();
+    let allowed = |r: usize, p: i32| sign[r] == 0 || p == 0 || p.signum() == sign[r];
+    let scaled: Vec<i32> = scaled.iter().enumerate().map(|(r, &p)| if allowed(r, p) { p } else { 0 }).collect();
     // Coordinate ascent on the integer points from a start.
     let ascend = |mut points: Vec<i32>| -> (Vec<i32>, f64, usize) {
         let mut sc = Scorer::new(&points, &dims, caps, fired);
@@ -278,6 +285,9 @@ pub fn propose_fitted(
             for r in 0..rules.len() {
                 let mut pick: Option<(i32, f64)> = None;
                 for step in [-10, -5, -2, -1, 1, 2, 5, 10] {
+                    if !allowed(r, points[r] + step) {
+                        continue;
+                    }
                     sc.try_step(r, step, &mut buf);
                     let auc = auc_int(&buf, labels);
                     if let Some(a) = auc.filter(|&a| a > best + 1e-7 && pick.is_none_or(|(_, b)| a > b) && ok(share(&buf, threshold))) {
