@@ -229,7 +229,8 @@ impl<'a> Scorer<'a> {
 /// most `passes` passes) while the training AUC of the capped totals rises and the share
 /// stays within the tolerance; the start that ends with the higher training AUC wins. Signs
 /// are kept: a rule of positive points may fall to 0 (it should go) but not below, a penalty
-/// may not turn positive, and a candidate new rule keeps the sign of its coefficient.
+/// may not turn positive, and a candidate new rule is negative in an uncapped (penalty)
+/// dimension and positive in a capped one.
 /// `fired` and `labels` are the same rows.
 pub fn propose_fitted(
     rules: &[RuleWeight],
@@ -270,8 +271,16 @@ pub fn propose_fitted(
     }
     let auc_best_scale = eval(&scaled).1;
     // Signs are kept: a rule of positive points may fall to 0 (drop) but not below, a
-    // penalty may not turn positive; a candidate new rule keeps the sign of its coefficient.
-    let sign: Vec<i32> = rules.iter().map(|r| if r.current != 0 { r.current.signum() } else { r.coef.signum() as i32 }).collect();
+    // penalty may not turn positive; a candidate new rule is negative in an uncapped
+    // (penalty) dimension and positive in a capped one.
+    let sign: Vec<i32> = rules
+        .iter()
+        .map(|r| match (r.current, caps.get(r.dimension).copied().flatten()) {
+            (0, None) => -1,
+            (0, Some(_)) => 1,
+            (c, _) => c.signum(),
+        })
+        .collect();
     let allowed = |r: usize, p: i32| sign[r] == 0 || p == 0 || p.signum() == sign[r];
     let scaled: Vec<i32> = scaled.iter().enumerate().map(|(r, &p)| if allowed(r, p) { p } else { 0 }).collect();
     // Coordinate ascent on the integer points from a start.
@@ -508,6 +517,7 @@ mod tests {
             RuleWeight { id: "a".into(), dimension: 0, current: 10, coef: 2.0 },
             RuleWeight { id: "b".into(), dimension: 0, current: 10, coef: 2.0 },
             RuleWeight { id: "c".into(), dimension: 1, current: 0, coef: 0.2 },
+            RuleWeight { id: "d".into(), dimension: 2, current: 0, coef: 0.5 },
         ];
         let mut fired = Vec::new();
         let mut labels = Vec::new();
@@ -526,20 +536,22 @@ mod tests {
             labels.push((f.contains(&0) || f.contains(&1)) && (c || i % 7 == 0));
             fired.push(f);
         }
-        let caps = [Some(10), None];
+        // d is a candidate in the uncapped dimension 2 that never fires: it may not turn positive.
+        let caps = [Some(10), Some(100), None];
         let (p, r) = propose_fitted(&rules, &caps, &fired, &labels, 10, 0.01, 3);
+        assert!(p.rules[3].proposed.is_none_or(|v| v < 0), "{p:?}");
         assert!(r.auc_best_scale >= r.auc_scaled, "{r:?}");
         assert!(r.auc_refined >= r.auc_best_scale && r.auc_refined >= r.auc_current, "{r:?}");
         assert!((p.share_proposed - p.share_current).abs() <= r.share_tolerance + 1e-12, "{p:?} {r:?}");
         let pts: Vec<i32> = p.rules.iter().map(|x| x.proposed.unwrap_or(0)).collect();
-        let t = totals(&pts, &[0, 0, 1], &caps, &fired);
+        let t = totals(&pts, &[0, 0, 1, 2], &caps, &fired);
         // A lead with a, b and c outranks one with a and b only.
         let with_c = (0..400).find(|i| i % 30 == 0).unwrap();
         let without_c = (0..400).find(|i| i % 6 == 0 && i % 5 != 0).unwrap();
         assert!(t[with_c] > t[without_c], "{pts:?}");
         assert_eq!(p.rules[2].change, "new");
         let full = auc_int(&t, &labels).unwrap();
-        let cur = auc_int(&totals(&[10, 10, 0], &[0, 0, 1], &caps, &fired), &labels).unwrap();
+        let cur = auc_int(&totals(&[10, 10, 0, 0], &[0, 0, 1, 2], &caps, &fired), &labels).unwrap();
         assert!(full > cur, "{full} vs {cur}");
     }
 
