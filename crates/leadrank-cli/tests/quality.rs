@@ -149,7 +149,8 @@ fn written_model_reproduces_the_proposals_totals() {
     let as_of = "2026-06-30T12:00:00Z";
     let model = f("calibrated.toml");
     let data = ["--leads", &f("leads.csv"), "--events", &f("events.csv"), "--accounts", &f("accounts.csv")];
-    let mut args = vec!["calibrate", "--json", "--write-model", &model, "--outcomes", &f("outcomes.csv"), "--as-of", as_of];
+    let outcomes = f("outcomes.csv");
+    let mut args = vec!["calibrate", "--json", "--write-model", &model, "--outcomes", &outcomes, "--as-of", as_of];
     args.extend(data);
     let out = leadrank(&args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
