@@ -559,10 +559,10 @@ fn features(model: &CompiledModel, dataset: &Dataset, scores: &[Score], cut: &[i
             }
         }
         let lead = &dataset.leads[i];
-        if let Some(src) = &lead.source {
-            if let Some(k) = sources.iter().position(|s| s.eq_ignore_ascii_case(src)) {
-                row[rules + k] = 1.0;
-            }
+        if let Some(src) = &lead.source
+            && let Some(k) = sources.iter().position(|s| s.eq_ignore_ascii_case(src))
+        {
+            row[rules + k] = 1.0;
         }
         if let Some(e) = lead.employees {
             let seg = leadrank_core::engine::facts::segment(e);

@@ -291,6 +291,8 @@ pub fn propose_fitted(
         let mut moves = 0;
         for _ in 0..passes {
             let mut improved = false;
+            // `r` indexes the rules, the points and the scorer alike.
+            #[allow(clippy::needless_range_loop)]
             for r in 0..rules.len() {
                 let mut pick: Option<(i32, f64)> = None;
                 for step in [-10, -5, -2, -1, 1, 2, 5, 10] {
@@ -408,10 +410,10 @@ pub enum EditError {
 /// else, comments included, is kept.
 pub fn edit_model(source: &str, points: &[(String, Option<i32>)], version: Option<&str>) -> Result<String, EditError> {
     let mut doc: toml_edit::DocumentMut = source.parse()?;
-    if let Some(v) = version {
-        if let Some(model) = doc.get_mut("model").and_then(|m| m.as_table_mut()) {
-            model["version"] = toml_edit::value(v);
-        }
+    if let Some(v) = version
+        && let Some(model) = doc.get_mut("model").and_then(|m| m.as_table_mut())
+    {
+        model["version"] = toml_edit::value(v);
     }
     let rules = doc.get_mut("rules").and_then(|r| r.as_array_of_tables_mut()).ok_or(EditError::NoRules)?;
     let mut remove = Vec::new();
