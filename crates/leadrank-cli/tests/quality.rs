@@ -136,3 +136,119 @@ fn report_html_is_one_page_with_three_charts() {
     assert!(html.contains("63.15%"), "Maven win rate");
     assert!(html.contains("Central") && html.contains("45.0 / "), "regions and median cycle");
 }
+
+/// `calibrate --write-model` writes a model that `leadrank score` re-scores to the totals the
+/// proposal printed (new rules included), and says plainly which points it wrote.
+#[test]
+fn written_model_reproduces_the_proposals_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = leadrank(&["generate", "--leads", "3000", "--out", d, "--seed", "5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let f = |n: &str| format!("{d}/{n}");
+    let as_of = "2026-06-30T12:00:00Z";
+    let model = f("calibrated.toml");
+    let data = ["--leads", &f("leads.csv"), "--events", &f("events.csv"), "--accounts", &f("accounts.csv")];
+    let outcomes = f("outcomes.csv");
+    let mut args = vec!["calibrate", "--json", "--write-model", &model, "--outcomes", &outcomes, "--as-of", as_of];
+    args.extend(data);
+    let out = leadrank(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p = &c["proposed"];
+    let recommend = p["recommend"].as_bool().unwrap();
+    assert_eq!(c["written"], if recommend { "proposed" } else { "current" });
+    let verdict = p["verdict"].as_str().unwrap();
+    assert!(verdict.starts_with(if recommend { "use the proposed points" } else { "keep the current points" }), "{verdict}");
+    let cv = &p["cv"];
+    assert_eq!(recommend, cv["proposed_mean"].as_f64().unwrap() >= cv["current_mean"].as_f64().unwrap() + 0.001);
+    let written = std::fs::read_to_string(&model).unwrap();
+    if recommend {
+        for r in p["new_rules"].as_array().unwrap() {
+            let id = r["id"].as_str().unwrap();
+            assert!(id.starts_with("calibrated_"), "{id}");
+            assert!(written.contains(&format!("id = \"{id}\"")), "{written}");
+        }
+        assert!(written.contains("# proposed by calibration") || p["new_rules"].as_array().unwrap().is_empty());
+    } else {
+        assert!(text(&out.stderr).contains("writes the current points unchanged"), "{}", text(&out.stderr));
+    }
+    // Re-score at --as-of: leads that no opportunity cut were scored at --as-of by calibrate.
+    let mut args = vec!["score", "--model", &model, "--as-of", as_of, "--format", "jsonl"];
+    args.extend(data);
+    let out = leadrank(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let totals: std::collections::HashMap<String, i64> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| (v["lead_id"].as_str().unwrap().to_string(), v["total"].as_i64().unwrap()))
+        .collect();
+    let mut checked = 0;
+    for s in p["sample"].as_array().unwrap() {
+        if s["as_of"] != as_of {
+            continue;
+        }
+        let id = s["lead_id"].as_str().unwrap();
+        assert_eq!(Some(&s["written"].as_i64().unwrap()), totals.get(id), "{s}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} sample leads at --as-of");
+}
+
+/// Each lead is scored as of just before its first opportunity: events after it (sales
+/// contact) no longer feed its score, and `--single-as-of` brings the old behaviour back.
+#[test]
+fn calibrate_cuts_each_lead_before_its_opportunity() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut leads = String::from("lead_id,email,title,industry,employees,country,source,created_at\n");
+    let mut events = String::from("event_id,lead_id,type,occurred_at,url,properties\n");
+    let mut outcomes = String::from("opportunity_id,lead_id,account_id,created_at,closed_at,status,amount,loss_reason\n");
+    for i in 0..80 {
+        let won = i % 4 == 0;
+        leads.push_str(&format!("L{i},p{i}@firm{i}.com,Manager,Software,{},US,organic,2026-03-01\n", 100 + 10 * i));
+        events.push_str(&format!("v{i},L{i},page_view,2026-03-20T10:00:00Z,https://x.io/pricing,\n"));
+        if i % 3 == 1 {
+            events.push_str(&format!("t{i},L{i},trial_started,2026-04-21T10:00:00Z,,\n"));
+        }
+        if won {
+            // Opportunity on May 1st; the demo request comes after it: a leak.
+            outcomes.push_str(&format!("O{i},L{i},,2026-05-01T00:00:00Z,2026-06-01T00:00:00Z,won,1000,\n"));
+            events.push_str(&format!("d{i},L{i},demo_request,2026-05-10T10:00:00Z,,\n"));
+        } else if i % 5 == 1 {
+            outcomes.push_str(&format!("O{i},L{i},,2026-05-01T00:00:00Z,2026-06-01T00:00:00Z,lost,0,no_budget\n"));
+        }
+    }
+    let w = |name: &str, body: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p.display().to_string()
+    };
+    let (l, e, o) = (w("leads.csv", &leads), w("events.csv", &events), w("outcomes.csv", &outcomes));
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["calibrate", "--json", "--leads", &l, "--events", &e, "--outcomes", &o, "--as-of", "2026-06-30T12:00:00Z"];
+        args.extend_from_slice(extra);
+        let out = leadrank(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let cut = run(&[]);
+    let single = run(&["--single-as-of"]);
+    assert_eq!(cut["cut_off"]["rule"], "per-lead");
+    assert_eq!(cut["cut_off"]["cut_by_lead_opportunity"], outcomes.lines().count() - 1);
+    assert_eq!(single["cut_off"]["rule"], "single");
+    // L0 won: cut at 2026-04-30T23:59:59Z, before its demo request.
+    let l0 = |v: &serde_json::Value| v["proposed"]["sample"][0].clone();
+    assert_eq!(l0(&cut)["lead_id"], "L0");
+    assert_eq!(l0(&cut)["as_of"], "2026-04-30T23:59:59Z");
+    assert_eq!(l0(&single)["as_of"], "2026-06-30T12:00:00Z");
+    assert_eq!(l0(&single)["current"].as_i64().unwrap(), l0(&cut)["current"].as_i64().unwrap() + 25, "the demo request counts only without the cut-off");
+    // The post-opportunity demo request separates the won leads perfectly only without the cut-off.
+    let leak = |v: &serde_json::Value| v["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("possible leakage: rule:demo_request"));
+    assert!(leak(&single), "{}", single["warnings"]);
+    assert!(!leak(&cut), "{}", cut["warnings"]);
+    let coef = |v: &serde_json::Value, name: &str| -> Option<f64> {
+        v["logistic"]["coefficients"].as_array().unwrap().iter().find(|c| c[0] == name).and_then(|c| c[1].as_f64())
+    };
+    assert!(coef(&cut, "rule:demo_request").is_some_and(|c| c.abs() < 1e-9), "never fires before an opportunity");
+    assert!(coef(&single, "rule:demo_request").is_some_and(|c| c > 0.5));
+}

@@ -533,6 +533,77 @@ impl Dataset {
         }
     }
 
+    /// Scores every lead at its own time: lead number `i` at `as_of[i]` (point-in-time
+    /// scores, e.g. each lead as of just before its first opportunity, so that what sales did
+    /// afterwards cannot leak into a calibration). Each score equals the one
+    /// [`Self::score_all`] gives at that lead's time: windows, consent records and account
+    /// engagement (the people of the lead's account engaged by `as_of[i]`) all use `as_of[i]`.
+    /// Leads without an entry in `as_of` (a shorter slice) are scored at its latest time.
+    /// Results are in input order; `progress` is called with the number of leads just scored.
+    pub fn score_each_at(
+        &self,
+        model: &CompiledModel,
+        as_of: &[Timestamp],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Vec<Score> {
+        let latest = as_of.iter().copied().max().unwrap_or_else(Timestamp::now);
+        let at = |i: usize| as_of.get(i).copied().unwrap_or(latest);
+        // Duplicates and phone validity do not depend on time; engagement and consent do.
+        let population = self.population_index(model, latest);
+        let mut members: FxHashMap<u128, Vec<u32>> = FxHashMap::default();
+        for (i, &key) in population.account.iter().enumerate() {
+            if key != 0 {
+                members.entry(key).or_default().push(i as u32);
+            }
+        }
+        // People engaged per (account, time), once per distinct pair.
+        let mut pairs: Vec<(u128, i64)> = population
+            .account
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| **k != 0)
+            .map(|(i, &k)| (k, at(i).as_second()))
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let windows = &model.account_windows;
+        let engaged: FxHashMap<(u128, i64), Vec<u32>> = pairs
+            .into_par_iter()
+            .map(|(key, t)| {
+                let last: Vec<Option<i64>> = members
+                    .get(&key)
+                    .map_or(&[][..], |m| m.as_slice())
+                    .iter()
+                    .map(|&p| self.last_engagement(p as usize, t))
+                    .collect();
+                let counts =
+                    windows.iter().map(|w| last.iter().filter(|l| l.is_some_and(|l| l >= t - w)).count() as u32).collect();
+                ((key, t), counts)
+            })
+            .collect();
+        let scores: Vec<Score> = (0..self.leads.len())
+            .into_par_iter()
+            .with_min_len(256)
+            .map(|i| {
+                let t = at(i);
+                let key = population.account.get(i).copied().unwrap_or(0);
+                let facts = PopulationFacts {
+                    engaged_people: if key == 0 {
+                        Vec::new()
+                    } else {
+                        engaged.get(&(key, t.as_second())).cloned().unwrap_or_default()
+                    },
+                    consent: self.consent_at(i, t),
+                    ..population.facts(self, i)
+                };
+                let score = self.score_index(model, i, t, &facts);
+                progress(1);
+                score
+            })
+            .collect();
+        scores
+    }
+
     /// Scores lead number `idx` given its population facts.
     pub fn score_index(
         &self,
@@ -572,4 +643,66 @@ pub fn event_id_hash(event_id: &str) -> u128 {
 /// True for event types that count as engagement (SPEC section 1).
 pub fn is_engagement(event_type: &str) -> bool {
     !NON_ENGAGEMENT.contains(&event_type)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::builtin::default_model;
+
+    fn lead(id: &str, email: &str) -> Lead {
+        Lead {
+            lead_id: id.into(),
+            email: Some(email.into()),
+            first_name: Some(id.into()),
+            last_name: Some("Lovelace".into()),
+            title: Some("VP Engineering".into()),
+            country: Some("US".into()),
+            employees: Some(500),
+            ..Lead::default()
+        }
+    }
+
+    fn event(id: &str, lead: &str, kind: &str, at: &str) -> Event {
+        Event {
+            event_id: id.into(),
+            lead_id: lead.into(),
+            event_type: kind.into(),
+            occurred_at: at.parse().unwrap(),
+            url: None,
+            properties: None,
+        }
+    }
+
+    #[test]
+    fn score_each_at_equals_score_all_at_each_leads_time() {
+        let model = default_model();
+        let mut b = DatasetBuilder::new(&model);
+        // Two people of acme.com (one account), one of other.io.
+        for l in [lead("a", "ada@acme.com"), lead("b", "bob@acme.com"), lead("c", "cy@other.io")] {
+            b.add_lead(l).unwrap();
+        }
+        for e in [
+            event("e1", "a", "page_view", "2026-06-01T10:00:00Z"),
+            event("e2", "b", "demo_request", "2026-06-10T10:00:00Z"),
+            event("e3", "a", "trial_started", "2026-06-20T10:00:00Z"),
+            event("e4", "c", "demo_request", "2026-06-25T10:00:00Z"),
+        ] {
+            b.add_event(&e).unwrap();
+        }
+        let d = b.build();
+        let early: Timestamp = "2026-06-05T00:00:00Z".parse().unwrap();
+        let late: Timestamp = "2026-06-30T00:00:00Z".parse().unwrap();
+        let at_early = d.score_all(&model, early, &|_| {});
+        let at_late = d.score_all(&model, late, &|_| {});
+        let each = d.score_each_at(&model, &[late, early, late], &|_| {});
+        assert_eq!(each[0], at_late[0]);
+        assert_eq!(each[1], at_early[1], "b is scored before its demo request and a's trial");
+        assert_eq!(each[2], at_late[2]);
+        assert_ne!(at_early[1].total, at_late[1].total);
+        let each = d.score_each_at(&model, &[early, late, early], &|_| {});
+        assert_eq!(each[0], at_early[0]);
+        assert_eq!(each[1], at_late[1]);
+        assert_eq!(each[2], at_early[2]);
+    }
 }
