@@ -407,7 +407,17 @@ pub fn duplicate_clusters(leads: &[Lead]) -> Vec<Vec<u32>> {
 }
 
 /// Facts (`fact = ...` in a model condition) that describe the quality of the data itself.
-pub const DATA_QUALITY_FACTS: &[&str] = &["email_kind", "phone_valid", "duplicate", "gibberish_name"];
+pub const DATA_QUALITY_FACTS: &[&str] = &[
+    "email_kind",
+    "phone_valid",
+    "duplicate",
+    "gibberish_name",
+    "bot_user_agent",
+    "form_burst",
+    "ip_burst",
+    "country_phone_mismatch",
+    "bot_risk",
+];
 /// Lead fields (`field = ...`) that describe the quality of the data itself.
 pub const DATA_QUALITY_FIELDS: &[&str] = &["honeypot"];
 /// Event types (`event = ...`) that describe the quality of the data itself.
