@@ -142,6 +142,28 @@ fn each_risk_fact_fires_with_evidence() {
 }
 
 #[test]
+fn point_in_time_scores_see_only_the_bursts_complete_by_each_leads_time() {
+    let m = model();
+    let mut b = DatasetBuilder::new(&m);
+    for l in leads() {
+        b.add_lead(l).expect("lead accepted");
+    }
+    for e in events() {
+        b.add_event(&e).expect("event accepted");
+    }
+    let d = b.build();
+    // ip3's sign-up completes the burst at T - 6800: ip1 is scored before it, the rest after.
+    let ts = |s: i64| Timestamp::from_second(AS_OF + s).expect("valid time");
+    let times = [ts(0), ts(0), ts(-6900), ts(0), ts(-6800)];
+    let each = d.score_each_at(&m, &times, &|_| {});
+    for (i, t) in times.iter().enumerate() {
+        assert_eq!(each[i], d.score_all(&m, *t, &|_| {})[i], "lead {i}");
+    }
+    assert!(!fired(&each[2]).contains(&"ip_burst"));
+    assert!(fired(&each[4]).contains(&"ip_burst"));
+}
+
+#[test]
 fn the_default_model_reads_no_risk_fact() {
     // Risk facts add hidden event filters only when a model uses them.
     let d = leadrank_core::model::builtin::default_model();

@@ -86,7 +86,7 @@ pub fn ip_bursts(signals: &[EventSignals]) -> FxHashMap<u32, String> {
     let signups = signals.iter().enumerate().flat_map(|(i, s)| {
         s.signups.iter().filter(|(ip, _)| !ip.trim().is_empty()).map(move |(ip, at)| (ip.trim(), *at, i as u32))
     });
-    core_risk::ip_bursts(signups).into_iter().map(|(lead, ip)| (lead, ip.to_string())).collect()
+    core_risk::ip_bursts(signups).into_iter().map(|(lead, (ip, _))| (lead, ip.to_string())).collect()
 }
 
 /// The risk of a lead given its event signals and whether it is in an IP burst.

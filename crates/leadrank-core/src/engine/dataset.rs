@@ -242,12 +242,18 @@ struct PopulationIndex {
     /// People engaged per account key hash, one count per model account window.
     engaged: FxHashMap<u128, Vec<u32>>,
     phone_valid: Vec<Option<bool>>,
-    /// Leads in an IP burst at T (empty when the model has no bot-risk fact).
-    ip_burst: FxHashSet<u32>,
+    /// Per lead in an IP burst, the time the burst completed, over all sign-ups (empty when
+    /// the model has no bot-risk fact).
+    ip_burst: FxHashMap<u32, i64>,
     as_of: Timestamp,
 }
 
 impl PopulationIndex {
+    /// Whether lead number `i` is in an IP burst at `t`.
+    fn ip_burst_at(&self, i: usize, t: Timestamp) -> bool {
+        self.ip_burst.get(&(i as u32)).is_some_and(|since| *since <= t.as_second())
+    }
+
     /// The population facts of lead number `i`.
     fn facts(&self, dataset: &Dataset, i: usize) -> PopulationFacts {
         PopulationFacts {
@@ -260,7 +266,7 @@ impl PopulationIndex {
                 .unwrap_or_default(),
             phone_valid: self.phone_valid.get(i).copied().flatten(),
             consent: dataset.consent_at(i, self.as_of),
-            ip_burst: self.ip_burst.contains(&(i as u32)),
+            ip_burst: self.ip_burst_at(i, self.as_of),
         }
     }
 }
@@ -435,22 +441,24 @@ impl Dataset {
             account,
             engaged,
             phone_valid: if model.uses_phone_validity() { self.phone_validity() } else { Vec::new() },
-            ip_burst: self.ip_bursts(model, t),
+            ip_burst: self.ip_bursts(model),
             as_of,
         }
     }
 
-    /// The leads in an IP burst among the sign-ups up to `t`, when the model reads bot risk.
-    fn ip_bursts(&self, model: &CompiledModel, t: i64) -> FxHashSet<u32> {
-        let Some(risk) = model.risk else { return FxHashSet::default() };
+    /// Per lead in an IP burst, the time its first burst completed, when the model reads
+    /// bot risk. Sign-ups after T cannot complete a burst before T, so one pass over all of
+    /// them serves every scoring time.
+    fn ip_bursts(&self, model: &CompiledModel) -> FxHashMap<u32, i64> {
+        let Some(risk) = model.risk else { return FxHashMap::default() };
         let bit = 1u64 << risk.signup;
         let signups = (0..self.leads.len()).flat_map(|i| {
             self.events_of(i)
                 .iter()
-                .filter(move |e| e.at <= t && e.filters & bit != 0 && e.ip != NONE)
+                .filter(move |e| e.filters & bit != 0 && e.ip != NONE)
                 .map(move |e| (e.ip, e.at, i as u32))
         });
-        super::risk::ip_bursts(signups).into_keys().collect()
+        super::risk::ip_bursts(signups).into_iter().map(|(lead, (_, since))| (lead, since)).collect()
     }
 
     /// Phone validity of every lead with a phone. Numbers are checked grouped by country:
@@ -548,7 +556,8 @@ impl Dataset {
     ) -> Vec<Score> {
         let latest = as_of.iter().copied().max().unwrap_or_else(Timestamp::now);
         let at = |i: usize| as_of.get(i).copied().unwrap_or(latest);
-        // Duplicates and phone validity do not depend on time; engagement and consent do.
+        // Duplicates and phone validity do not depend on time; engagement, consent and IP
+        // bursts do.
         let population = self.population_index(model, latest);
         let mut members: FxHashMap<u128, Vec<u32>> = FxHashMap::default();
         for (i, &key) in population.account.iter().enumerate() {
@@ -594,6 +603,7 @@ impl Dataset {
                         engaged.get(&(key, t.as_second())).cloned().unwrap_or_default()
                     },
                     consent: self.consent_at(i, t),
+                    ip_burst: population.ip_burst_at(i, t),
                     ..population.facts(self, i)
                 };
                 let score = self.score_index(model, i, t, &facts);

@@ -94,15 +94,18 @@ pub fn form_burst(times: &[i64]) -> Option<(i64, i64)> {
 /// The leads in an IP burst: `signups` are (IP key, Unix seconds, lead), in any order; a lead
 /// is in a burst when, within [`IP_BURST_SECONDS`], sign-ups of at least [`IP_BURST_LEADS`]
 /// distinct leads (itself included) came from one of its IPs. Returns each such lead with
-/// the first IP key that put it there.
-pub fn ip_bursts<K: Copy + Eq + std::hash::Hash + Ord>(signups: impl IntoIterator<Item = (K, i64, u32)>) -> FxHashMap<u32, K> {
+/// the IP key and the time of the sign-up that first completed a burst around it: the lead
+/// is in a burst at T exactly when that time is at or before T.
+pub fn ip_bursts<K: Copy + Eq + std::hash::Hash + Ord>(
+    signups: impl IntoIterator<Item = (K, i64, u32)>,
+) -> FxHashMap<u32, (K, i64)> {
     let mut by_ip: FxHashMap<K, Vec<(i64, u32)>> = FxHashMap::default();
     for (ip, at, lead) in signups {
         by_ip.entry(ip).or_default().push((at, lead));
     }
     let mut ips: Vec<(K, Vec<(i64, u32)>)> = by_ip.into_iter().collect();
     ips.sort_unstable_by_key(|(ip, _)| *ip);
-    let mut out = FxHashMap::default();
+    let mut out: FxHashMap<u32, (K, i64)> = FxHashMap::default();
     for (ip, mut v) in ips {
         v.sort_unstable();
         let mut start = 0;
@@ -113,10 +116,16 @@ pub fn ip_bursts<K: Copy + Eq + std::hash::Hash + Ord>(signups: impl IntoIterato
             if end + 1 - start < IP_BURST_LEADS {
                 continue;
             }
+            // The widest window ending at `end`: if any window ending there holds enough
+            // leads, this one does, and it holds every lead of the others.
             let leads: FxHashSet<u32> = v[start..=end].iter().map(|x| x.1).collect();
             if leads.len() >= IP_BURST_LEADS {
+                let since = v[end].0;
                 for l in leads {
-                    out.entry(l).or_insert(ip);
+                    let e = out.entry(l).or_insert((ip, since));
+                    if since < e.1 {
+                        *e = (ip, since);
+                    }
                 }
             }
         }
@@ -175,9 +184,9 @@ mod tests {
     fn ip_bursts_need_three_leads_close_in_time() {
         let signups = [("1.2.3.4", 0, 0), ("1.2.3.4", 100, 1), ("1.2.3.4", 500, 2), ("1.2.3.4", 5000, 3), ("5.6.7.8", 10, 4)];
         let b = ip_bursts(signups);
-        let mut hit: Vec<u32> = b.keys().copied().collect();
+        let mut hit: Vec<(u32, i64)> = b.iter().map(|(l, (_, since))| (*l, *since)).collect();
         hit.sort_unstable();
-        assert_eq!(hit, vec![0, 1, 2]);
+        assert_eq!(hit, vec![(0, 500), (1, 500), (2, 500)], "the burst completes with the third sign-up");
         // One lead signing up three times is not a burst.
         assert!(ip_bursts([("9.9.9.9", 0, 7), ("9.9.9.9", 1, 7), ("9.9.9.9", 2, 7)]).is_empty());
         let one_ip = [(0, 0), (100, 1), (500, 2), (5000, 3)];
