@@ -319,7 +319,7 @@ pub fn report(input: &Input<'_>) -> HygieneReport {
 
     let empty = EventSignals::default();
     let signals_of = |i: usize| input.signals.and_then(|s| s.get(i)).unwrap_or(&empty);
-    let bursts = input.signals.map(|s| risk::ip_bursts(s)).unwrap_or_default();
+    let bursts = input.signals.map(risk::ip_bursts).unwrap_or_default();
     let risks: Vec<Risk> = input
         .leads
         .par_iter()

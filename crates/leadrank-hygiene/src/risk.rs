@@ -48,15 +48,15 @@ pub fn signals_of<'a>(events: impl IntoIterator<Item = EventView<'a>>, as_of: i6
             "email_bounce" => bounced = true,
             _ => {}
         }
-        if let Some(ua) = e.user_agent.map(str::trim).filter(|u| !u.is_empty()) {
-            if !s.user_agents.iter().any(|u| u == ua) {
-                s.user_agents.push(ua.to_string());
-            }
+        if let Some(ua) = e.user_agent.map(str::trim).filter(|u| !u.is_empty())
+            && !s.user_agents.iter().any(|u| u == ua)
+        {
+            s.user_agents.push(ua.to_string());
         }
-        if let Some(ip) = e.ip.map(str::trim).filter(|i| !i.is_empty()) {
-            if SIGNUP_TYPES.contains(&e.event_type) {
-                s.signups.push((ip.to_string(), e.at));
-            }
+        if let Some(ip) = e.ip.map(str::trim).filter(|i| !i.is_empty())
+            && SIGNUP_TYPES.contains(&e.event_type)
+        {
+            s.signups.push((ip.to_string(), e.at));
         }
     }
     s.form_submits.sort_unstable();
@@ -114,10 +114,10 @@ pub fn assess(lead: &Lead, signals: &EventSignals, ip_burst: Option<&str>) -> Ri
     if let Some(ip) = ip_burst {
         reasons.push(("ip_burst", format!("sign-ups of {IP_BURST_LEADS}+ leads from {ip} within {} minutes", IP_BURST_SECONDS / 60)));
     }
-    if let (Some(p), Some(c)) = (lead.phone.as_deref(), facts.country_code()) {
-        if let Some(m) = country_phone_mismatch(p, c) {
-            reasons.push(("country_phone_mismatch", format!("phone prefix {m}")));
-        }
+    if let (Some(p), Some(c)) = (lead.phone.as_deref(), facts.country_code())
+        && let Some(m) = country_phone_mismatch(p, c)
+    {
+        reasons.push(("country_phone_mismatch", format!("phone prefix {m}")));
     }
     let score = core_risk::risk_of(reasons.iter().map(|(r, _)| *r));
     Risk { score, reasons }
