@@ -60,7 +60,8 @@ pub struct EmailInfo {
     /// The kind of address.
     pub kind: EmailKind,
     /// The lower-cased part after the last `@`, when there is a non-empty one (also for
-    /// [`EmailKind::Invalid`]). Internationalised domains are kept as given, lower-cased.
+    /// [`EmailKind::Invalid`]). Internationalised domains are in their ASCII form
+    /// ([`to_ascii_domain`]), so `bücher.de` and `xn--bcher-kva.de` are one domain.
     pub domain: Option<String>,
 }
 
@@ -75,7 +76,7 @@ pub fn classify(email: &str) -> EmailInfo {
     let email = email.trim();
     let domain = email
         .rsplit_once('@')
-        .map(|(_, d)| d.to_lowercase())
+        .map(|(_, d)| to_ascii_domain(d))
         .filter(|d| !d.is_empty());
     let kind = match &domain {
         Some(d) if is_valid_syntax(email) => {
@@ -90,6 +91,18 @@ pub fn classify(email: &str) -> EmailInfo {
         _ => EmailKind::Invalid,
     };
     EmailInfo { kind, domain }
+}
+
+/// A domain in its ASCII (IDNA "A-label") form for comparison: lower case, without a
+/// trailing dot, each non-ASCII label punycode-encoded (`"Bücher.de"` -> `"xn--bcher-kva.de"`,
+/// ideographic full stops read as dots) by the `idna` crate (UTS #46). A domain IDNA rejects
+/// is kept lower-cased as given.
+pub fn to_ascii_domain(domain: &str) -> String {
+    let d = domain.trim().trim_end_matches(['.', '\u{3002}']).to_lowercase();
+    if d.is_ascii() {
+        return d;
+    }
+    idna::domain_to_ascii(&d).unwrap_or(d)
 }
 
 const SYNTAX: Options = Options {
@@ -163,7 +176,8 @@ fn with_lower<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
 
 /// The dedupe key of an email (SPEC, duplicates): trimmed and lower-cased; for `gmail.com`
 /// and `googlemail.com` the dots and any `+tag` are removed from the local part and the
-/// domain is read as `gmail.com`. Other domains are only trimmed and lower-cased.
+/// domain is read as `gmail.com`. Other domains are only trimmed and lower-cased, and an
+/// internationalised domain is put in its ASCII form ([`to_ascii_domain`]).
 ///
 /// `None` when the address is empty, has no `@`, or has an empty local part or domain
 /// (such a key would merge unrelated broken records). Idempotent.
@@ -184,6 +198,9 @@ pub fn normalize_for_dedupe(email: &str) -> Option<String> {
     }
     if local.is_empty() {
         return None;
+    }
+    if !domain.is_ascii() {
+        return Some(format!("{local}@{}", to_ascii_domain(domain)));
     }
     Some(lower)
 }
@@ -217,6 +234,21 @@ pub fn is_role_address(email: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn idn_domains_are_one_domain_in_ascii() {
+        assert_eq!(to_ascii_domain("Bücher.de"), "xn--bcher-kva.de");
+        assert_eq!(to_ascii_domain("xn--bcher-kva.de"), "xn--bcher-kva.de");
+        assert_eq!(to_ascii_domain("münchen.de."), "xn--mnchen-3ya.de");
+        assert_eq!(to_ascii_domain("例え.jp"), "xn--r8jz45g.jp");
+        assert_eq!(to_ascii_domain("пример.рф"), "xn--e1afmkfd.xn--p1ai");
+        let a = classify("anna@Bücher.de");
+        let b = classify("anna@xn--bcher-kva.de");
+        assert_eq!((a.kind, a.domain.as_deref()), (EmailKind::Corporate, Some("xn--bcher-kva.de")));
+        assert_eq!(a, b);
+        assert_eq!(normalize_for_dedupe("Anna@Bücher.de"), normalize_for_dedupe("anna@xn--bcher-kva.de"));
+    }
+
     use super::*;
     use proptest::prelude::*;
 
@@ -317,7 +349,7 @@ mod tests {
         assert_eq!(kind("x@xn--mller-kva.de"), EmailKind::Corporate);
         assert_eq!(kind("x@müller.de"), EmailKind::Corporate);
         assert_eq!(kind("x@acme.xn--p1ai"), EmailKind::Corporate);
-        assert_eq!(classify("x@Müller.DE").domain.as_deref(), Some("müller.de"));
+        assert_eq!(classify("x@Müller.DE").domain.as_deref(), Some("xn--mller-kva.de"), "IDN in ASCII form");
     }
 
     #[test]

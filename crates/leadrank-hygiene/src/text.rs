@@ -311,89 +311,7 @@ pub fn registrable_domain(domain: &str) -> String {
     }
 }
 
-/// A domain in its ASCII (IDNA "A-label") form for comparison: lower case, ideographic full
-/// stops as dots, and every non-ASCII label punycode-encoded (`"bücher.de"` ->
-/// `"xn--bcher-kva.de"`). Unicode normalisation beyond lower-casing is not attempted.
-pub fn to_ascii_domain(domain: &str) -> String {
-    let d = domain.trim().trim_end_matches(['.', '\u{3002}']).to_lowercase();
-    if d.is_ascii() {
-        return d;
-    }
-    d.split(['.', '\u{3002}', '\u{ff0e}', '\u{ff61}'])
-        .map(|label| {
-            if label.is_ascii() {
-                label.to_string()
-            } else {
-                punycode(label).map_or_else(|| label.to_string(), |p| format!("xn--{p}"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// Punycode (RFC 3492) encoding of one label, without the `xn--` prefix; `None` on overflow.
-pub fn punycode(label: &str) -> Option<String> {
-    const BASE: u32 = 36;
-    const TMIN: u32 = 1;
-    const TMAX: u32 = 26;
-    const INITIAL_BIAS: u32 = 72;
-    const INITIAL_N: u32 = 128;
-    fn adapt(delta: u32, points: u32, first: bool) -> u32 {
-        const SKEW: u32 = 38;
-        const DAMP: u32 = 700;
-        let mut delta = if first { delta / DAMP } else { delta / 2 };
-        delta += delta / points;
-        let mut k = 0;
-        while delta > ((BASE - TMIN) * TMAX) / 2 {
-            delta /= BASE - TMIN;
-            k += BASE;
-        }
-        k + (BASE - TMIN + 1) * delta / (delta + SKEW)
-    }
-    fn digit(d: u32) -> char {
-        // d < 36 by construction.
-        if d < 26 { char::from(b'a' + d as u8) } else { char::from(b'0' + (d - 26) as u8) }
-    }
-    let chars: Vec<u32> = label.chars().map(u32::from).collect();
-    let mut out: String = label.chars().filter(char::is_ascii).collect();
-    let basic = out.len() as u32;
-    let mut handled = basic;
-    if basic > 0 {
-        out.push('-');
-    }
-    let (mut n, mut delta, mut bias) = (INITIAL_N, 0u32, INITIAL_BIAS);
-    let total = chars.len() as u32;
-    while handled < total {
-        let m = chars.iter().copied().filter(|&c| c >= n).min()?;
-        delta = delta.checked_add((m - n).checked_mul(handled + 1)?)?;
-        n = m;
-        for &c in &chars {
-            if c < n {
-                delta = delta.checked_add(1)?;
-            }
-            if c == n {
-                let mut q = delta;
-                let mut k = BASE;
-                loop {
-                    let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
-                    if q < t {
-                        break;
-                    }
-                    out.push(digit(t + (q - t) % (BASE - t)));
-                    q = (q - t) / (BASE - t);
-                    k += BASE;
-                }
-                out.push(digit(q));
-                bias = adapt(delta, handled + 1, handled == basic);
-                delta = 0;
-                handled += 1;
-            }
-        }
-        delta = delta.checked_add(1)?;
-        n = n.checked_add(1)?;
-    }
-    Some(out)
-}
+pub use leadrank_facts::email::to_ascii_domain;
 
 #[cfg(test)]
 mod tests {
@@ -476,7 +394,6 @@ mod tests {
         assert_eq!(to_ascii_domain("xn--bcher-kva.de"), "xn--bcher-kva.de");
         assert_eq!(to_ascii_domain("münchen.de."), "xn--mnchen-3ya.de");
         assert_eq!(to_ascii_domain("例え.jp"), "xn--r8jz45g.jp");
-        assert_eq!(punycode("bücher").as_deref(), Some("bcher-kva"));
     }
 
     #[test]

@@ -110,7 +110,8 @@ pub fn account_key(lead: &Lead, corporate_domain: Option<&str>) -> Option<String
     }
 }
 
-/// A company domain from what people type: "https://www.Acme.com/about" -> "acme.com".
+/// A company domain from what people type: "https://www.Acme.com/about" -> "acme.com";
+/// internationalised domains in their ASCII form ("www.bücher.de" -> "xn--bcher-kva.de").
 pub fn normalize_domain(raw: &str) -> Option<String> {
     let mut d = raw.trim();
     if let Some(i) = d.find("://") {
@@ -120,7 +121,7 @@ pub fn normalize_domain(raw: &str) -> Option<String> {
     let d = d.rsplit('@').next().unwrap_or(d);
     let d = d.split(':').next().unwrap_or(d).trim_end_matches('.');
     let d = d.strip_prefix("www.").unwrap_or(d);
-    (!d.is_empty()).then(|| d.to_lowercase())
+    (!d.is_empty()).then(|| email::to_ascii_domain(d))
 }
 
 /// The population facts of one lead: what depends on the other leads.
