@@ -38,6 +38,29 @@ pub struct ProposedRule {
     pub change: &'static str,
 }
 
+impl ProposedRule {
+    /// The proposal of `points` for `rule` (0 points: the rule should go).
+    fn of(rule: &RuleWeight, points: i32) -> Self {
+        ProposedRule {
+            id: rule.id.clone(),
+            current: rule.current,
+            proposed: (points != 0).then_some(points),
+            coef: rule.coef,
+            change: if points == 0 {
+                "drop"
+            } else if rule.current == 0 {
+                "new"
+            } else if points > rule.current {
+                "gained"
+            } else if points < rule.current {
+                "lost"
+            } else {
+                "unchanged"
+            },
+        }
+    }
+}
+
 /// A proposed set of points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
@@ -92,23 +115,7 @@ pub fn propose(rules: &[RuleWeight], caps: &[Option<i32>], fired: &[Vec<usize>],
     let rules = rules
         .iter()
         .zip(points)
-        .map(|(r, p)| ProposedRule {
-            id: r.id.clone(),
-            current: r.current,
-            proposed: (p != 0).then_some(p),
-            coef: r.coef,
-            change: if p == 0 {
-                "drop"
-            } else if r.current == 0 {
-                "new"
-            } else if p > r.current {
-                "gained"
-            } else if p < r.current {
-                "lost"
-            } else {
-                "unchanged"
-            },
-        })
+        .map(|(r, p)| ProposedRule::of(r, p))
         .collect();
     Proposal { rules, scale, share_current: target, share_proposed }
 }
@@ -328,23 +335,7 @@ pub fn propose_fitted(
         rules: rules
             .iter()
             .zip(&points)
-            .map(|(r, &p)| ProposedRule {
-                id: r.id.clone(),
-                current: r.current,
-                proposed: (p != 0).then_some(p),
-                coef: r.coef,
-                change: if p == 0 {
-                    "drop"
-                } else if r.current == 0 {
-                    "new"
-                } else if p > r.current {
-                    "gained"
-                } else if p < r.current {
-                    "lost"
-                } else {
-                    "unchanged"
-                },
-            })
+            .map(|(r, &p)| ProposedRule::of(r, p))
             .collect(),
         scale,
         share_current: target,
