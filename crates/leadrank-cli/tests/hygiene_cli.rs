@@ -186,58 +186,7 @@ fn hygiene_json_counts_every_problem_with_examples() {
 /// A model whose integrity dimension is not the default one: cap 12, rules worth 8 and 6,
 /// and data penalties in a dimension named `risk` (through an event-type list, `all`/`not`
 /// and an event burst); `student` is a penalty about the person, not the data.
-const CUSTOM_MODEL: &str = r#"
-[model]
-name = "custom-integrity"
-version = "2"
-[scoring]
-quality_threshold = 10
-grades = [{ grade = "A", min = 10 }, { grade = "B" }]
-[[dimensions]]
-id = "fit"
-cap = 20
-[[dimensions]]
-id = "integrity"
-label = "Reachability"
-cap = 12
-[[dimensions]]
-id = "risk"
-[[rules]]
-id = "big_company"
-dimension = "fit"
-points = 10
-when = { field = "employees", min = 1000 }
-[[rules]]
-id = "valid_phone"
-dimension = "integrity"
-points = 8
-when = { fact = "phone_valid", is = true }
-[[rules]]
-id = "has_consent"
-dimension = "integrity"
-points = 6
-when = { field = "consent", is = true }
-[[rules]]
-id = "bounced"
-dimension = "risk"
-points = -25
-when = { event = ["email_open", "email_bounce"] }
-[[rules]]
-id = "student"
-dimension = "risk"
-points = -15
-when = { field = "title", contains_keyword = ["student"] }
-[[rules]]
-id = "bot"
-dimension = "risk"
-points = -40
-when = { all = [{ not = { field = "honeypot", present = false } }] }
-[[rules]]
-id = "form_flood"
-dimension = "risk"
-points = -5
-when = { event = "form_submit", burst = { count = 3, seconds = 30 } }
-"#;
+const CUSTOM_MODEL: &str = include_str!("../../leadrank-hygiene/tests/data/custom_integrity.toml");
 
 #[test]
 fn hygiene_integrity_cost_follows_the_model() {

@@ -558,58 +558,7 @@ mod tests {
     /// A model whose integrity dimension differs from the default one: cap 12, two rules, a
     /// penalty dimension named `risk`, and data penalties written through an event-type list,
     /// `all` and `not`.
-    pub(crate) const CUSTOM_MODEL: &str = r#"
-[model]
-name = "custom-integrity"
-version = "2"
-[scoring]
-quality_threshold = 10
-grades = [{ grade = "A", min = 10 }, { grade = "B" }]
-[[dimensions]]
-id = "fit"
-cap = 20
-[[dimensions]]
-id = "integrity"
-label = "Reachability"
-cap = 12
-[[dimensions]]
-id = "risk"
-[[rules]]
-id = "valid_phone"
-dimension = "integrity"
-points = 8
-when = { fact = "phone_valid", is = true }
-[[rules]]
-id = "has_consent"
-dimension = "integrity"
-points = 6
-when = { field = "consent", is = true }
-[[rules]]
-id = "big_company"
-dimension = "fit"
-points = 10
-when = { field = "employees", min = 1000 }
-[[rules]]
-id = "bounced"
-dimension = "risk"
-points = -25
-when = { event = ["email_open", "email_bounce"] }
-[[rules]]
-id = "student"
-dimension = "risk"
-points = -15
-when = { field = "title", contains_keyword = ["student"] }
-[[rules]]
-id = "bot"
-dimension = "risk"
-points = -40
-when = { all = [{ not = { field = "honeypot", present = false } }] }
-[[rules]]
-id = "form_flood"
-dimension = "risk"
-points = -5
-when = { event = "form_submit", burst = { count = 3, seconds = 10 } }
-"#;
+    pub(crate) const CUSTOM_MODEL: &str = include_str!("../tests/data/custom_integrity.toml");
 
     #[test]
     fn integrity_rules_of_the_default_model_are_the_spec_ones() {
