@@ -309,7 +309,7 @@ fn parse_piece(
             let properties = match cols.properties {
                 Some(i) => {
                     let raw = field(i)?;
-                    if parse_properties_fully && projector.needs_properties(kind) {
+                    if parse_properties_fully && non_empty(raw).is_some() && projector.needs_properties(kind) {
                         parse_properties(raw).map_err(|e| err(Some(i), e.to_string()))?
                     } else {
                         if let Some(t) = non_empty(raw) {
