@@ -13,7 +13,10 @@
 
 use email_address::{EmailAddress, Options};
 use rustc_hash::FxHashSet;
+use std::rc::Rc;
 use std::sync::LazyLock;
+
+use crate::memo;
 
 static FREE_MAIL: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| load(include_str!("../data/free_mail_domains.txt")));
@@ -74,23 +77,31 @@ pub struct EmailInfo {
 /// `xn--...`), so `a@localhost`, `a@b.c` and `a@1.2.3.4` are invalid.
 pub fn classify(email: &str) -> EmailInfo {
     let email = email.trim();
-    let domain = email
-        .rsplit_once('@')
-        .map(|(_, d)| to_ascii_domain(d))
-        .filter(|d| !d.is_empty());
-    let kind = match &domain {
-        Some(d) if is_valid_syntax(email) => {
-            if is_disposable_domain(d) {
-                EmailKind::Disposable
-            } else if is_free_mail_domain(d) {
-                EmailKind::FreeMail
-            } else {
-                EmailKind::Corporate
-            }
-        }
-        _ => EmailKind::Invalid,
+    let Some((_, raw_domain)) = email.rsplit_once('@') else {
+        return EmailInfo { kind: EmailKind::Invalid, domain: None };
     };
-    EmailInfo { kind, domain }
+    let domain = memo::memoized(&DOMAINS, raw_domain, |d| {
+        let ascii = to_ascii_domain(d);
+        let kind = if is_disposable_domain(&ascii) {
+            EmailKind::Disposable
+        } else if is_free_mail_domain(&ascii) {
+            EmailKind::FreeMail
+        } else {
+            EmailKind::Corporate
+        };
+        (Rc::<str>::from(ascii), kind)
+    });
+    if domain.0.is_empty() {
+        return EmailInfo { kind: EmailKind::Invalid, domain: None };
+    }
+    let kind = if is_valid_syntax(email) { domain.1 } else { EmailKind::Invalid };
+    EmailInfo { kind, domain: Some(domain.0.to_string()) }
+}
+
+thread_local! {
+    /// A domain's ASCII form and its kind when the address is valid. Domains repeat
+    /// heavily (free-mail providers, colleagues); see [`crate::memo`].
+    static DOMAINS: memo::Table<(Rc<str>, EmailKind)> = Default::default();
 }
 
 /// A domain in its ASCII (IDNA "A-label") form for comparison: lower case, without a

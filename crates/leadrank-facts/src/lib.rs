@@ -34,4 +34,5 @@ pub mod phone;
 pub mod seniority;
 pub mod url;
 
+mod memo;
 mod text;

@@ -59,6 +59,7 @@
 //! The reason is one of the fixed phrases above (a `&'static str`); show the name itself
 //! next to it when the offending word matters.
 
+use crate::memo;
 use crate::text::{fold_latin, is_combining};
 
 /// Reason: a digit in the name.
@@ -110,25 +111,34 @@ pub fn is_gibberish(first: Option<&str>, last: Option<&str>) -> bool {
 /// A short fixed reason when the name looks machine-made (see the module documentation for
 /// the rules and the exact phrases), `None` for names that may be real.
 pub fn gibberish_reason(first: Option<&str>, last: Option<&str>) -> Option<&'static str> {
-    let parts: Vec<&str> = [first, last]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    for part in &parts {
-        if let Some(reason) = part_reason(part) {
-            return Some(reason);
-        }
+    let verdicts = [first, last].map(|part| {
+        let part = part.map(str::trim).filter(|p| !p.is_empty())?;
+        Some(memo::memoized(&PARTS, part, part_verdict))
+    });
+    // Whole-part rules of every part come before the word rules of any part.
+    let whole = verdicts.iter().flatten().find_map(|v| v.whole);
+    whole.or_else(|| verdicts.iter().flatten().find_map(|v| v.word))
+}
+
+/// What the rules say of one trimmed, non-empty name part.
+#[derive(Clone, Copy)]
+struct PartVerdict {
+    /// Rules 1-3 and 5 on the whole part ([`part_reason`]).
+    whole: Option<&'static str>,
+    /// Rules 4-8 on its first word that breaks one ([`word_reason`]).
+    word: Option<&'static str>,
+}
+
+fn part_verdict(part: &str) -> PartVerdict {
+    PartVerdict {
+        whole: part_reason(part),
+        word: part.split(|c: char| !(c.is_alphabetic() || is_combining(c))).find_map(word_reason),
     }
-    for part in &parts {
-        for word in part.split(|c: char| !(c.is_alphabetic() || is_combining(c))) {
-            if let Some(reason) = word_reason(word) {
-                return Some(reason);
-            }
-        }
-    }
-    None
+}
+
+thread_local! {
+    /// First and last names repeat heavily; see [`crate::memo`].
+    static PARTS: memo::Table<PartVerdict> = Default::default();
 }
 
 #[rustfmt::skip]
@@ -606,7 +616,32 @@ mod tests {
         }
     }
 
+    /// The rules applied without the memo and in the order the module documents: whole-part
+    /// rules on each part, then word rules on each word of each part.
+    fn gibberish_reference(first: Option<&str>, last: Option<&str>) -> Option<&'static str> {
+        let parts: Vec<&str> = [first, last].into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
+        parts.iter().find_map(|p| part_reason(p)).or_else(|| {
+            parts
+                .iter()
+                .flat_map(|p| p.split(|c: char| !(c.is_alphabetic() || is_combining(c))))
+                .find_map(word_reason)
+        })
+    }
+
     proptest! {
+        #[test]
+        fn memoised_answers_equal_the_rules(
+            first in prop::sample::select(vec!["Anna", "asdf", "Xkcdqwrt", "7eve", " Jo ", "", "Łukasz", "aaaa", "Mary-Jane"]),
+            last in "[a-zA-Zł ' -]{0,10}|qwerty|www.x|Bbbbb",
+        ) {
+            // Twice, so the second answer comes from the memo.
+            for _ in 0..2 {
+                prop_assert_eq!(gibberish_reason(Some(first), Some(&last)), gibberish_reference(Some(first), Some(&last)));
+                prop_assert_eq!(gibberish_reason(Some(&last), Some(first)), gibberish_reference(Some(&last), Some(first)));
+                prop_assert_eq!(gibberish_reason(None, Some(&last)), gibberish_reference(None, Some(&last)));
+            }
+        }
+
         #[test]
         fn keyboard_walk_equals_reference(word in "[qwertyuiopasdfghjklzxcvbnm]{0,12}", near in "[asdfghjklqwertzxcvbn]{0,10}") {
             prop_assert_eq!(is_keyboard_walk(&word), keyboard_walk_reference(&word));

@@ -50,6 +50,7 @@
 //! - "Partner" alone or as Managing/Founding/General/Senior/Equity Partner is C-level;
 //!   "Partner Manager" or "HR Business Partner" is not.
 
+use crate::memo;
 use crate::text::fold_lower;
 
 /// Seniority levels, from the top. The derived order follows the declaration: `CLevel` is
@@ -336,7 +337,15 @@ const CJK_SUPPORT_SUFFIXES: &[&str] = &["助理", "秘书", "秘書", "アシス
 
 /// The seniority of a job title. See the module documentation for the rules.
 pub fn from_title(title: &str) -> Seniority {
-    let title = title.trim();
+    memo::memoized(&TITLES, title.trim(), from_trimmed_title)
+}
+
+thread_local! {
+    /// Titles repeat heavily in lead data; see [`crate::memo`].
+    static TITLES: memo::Table<Seniority> = Default::default();
+}
+
+fn from_trimmed_title(title: &str) -> Seniority {
     let words = tokenize(title);
     if words.is_empty() {
         return Seniority::Unknown;

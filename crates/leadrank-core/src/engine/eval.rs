@@ -449,7 +449,7 @@ fn day_number(secs: i64) -> i64 {
 
 /// "2026-03-02" for a Unix time.
 pub(crate) fn date(secs: i64) -> String {
-    Timestamp::from_second(secs).map_or_else(|_| secs.to_string(), |t| t.strftime("%Y-%m-%d").to_string())
+    Timestamp::from_second(secs).map_or_else(|_| secs.to_string(), |t| jiff::tz::TimeZone::UTC.to_datetime(t).date().to_string())
 }
 
 /// "2026-03-02T10:00:00Z" for a Unix time.
@@ -495,5 +495,21 @@ fn scalar(v: &Scalar) -> String {
         Scalar::Integer(i) => i.to_string(),
         Scalar::Number(n) => n.to_string(),
         Scalar::Text(s) => s.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_utc_calendar_days() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(-1), "1969-12-31");
+        assert_eq!(date(1_772_445_599), "2026-03-02");
+        assert_eq!(date(1_772_445_600), "2026-03-02");
+        assert_eq!(datetime(1_772_445_600), "2026-03-02T10:00:00Z");
+        // Out of jiff's range: the seconds, not a panic.
+        assert_eq!(date(i64::MAX), i64::MAX.to_string());
     }
 }
