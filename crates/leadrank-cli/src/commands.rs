@@ -178,14 +178,37 @@ pub fn score(args: ScoreArgs) -> Result<ExitCode> {
     let mut writer = ScoreWriter::new(&model, format, args.top);
     let (mut scored, mut quality) = (0usize, 0usize);
     let mut result = Ok(());
-    dataset.score_batches(&model, as_of, 4096, &mut |batch| {
-        scored += batch.len();
-        quality += batch.iter().filter(|s| s.quality).count();
-        bar.inc(batch.len() as u64);
-        if result.is_ok() {
-            result = writer.write_batch(&mut out, batch);
-        }
-    });
+    if format == OutputFormat::Table {
+        dataset.score_batches(&model, as_of, 4096, &mut |batch| {
+            scored += batch.len();
+            quality += batch.iter().filter(|s| s.quality).count();
+            bar.inc(batch.len() as u64);
+            if result.is_ok() {
+                result = writer.write_batch(&mut out, batch);
+            }
+        });
+    } else {
+        // Rows are encoded on the scoring threads and written here while the next leads are
+        // scored.
+        let encoder = writer.row_encoder();
+        dataset.score_encoded(&model, as_of, 1024, &|scores| encoder.encode(&scores), &mut |rows| {
+            let rows = match rows {
+                Ok(rows) => rows,
+                Err(e) => {
+                    if result.is_ok() {
+                        result = Err(e);
+                    }
+                    return;
+                }
+            };
+            scored += rows.leads;
+            quality += rows.quality;
+            bar.inc(rows.leads as u64);
+            if result.is_ok() {
+                result = writer.write_encoded(&mut out, &rows);
+            }
+        });
+    }
     bar.finish_and_clear();
     match result.and_then(|()| writer.finish(&mut out)).and_then(|()| out.flush()) {
         // A closed pipe (`| head`) is not an error.

@@ -48,69 +48,50 @@ impl<'m> ScoreWriter<'m> {
         ScoreWriter { model, format, top, header_written: false, kept: Vec::new(), count: 0, quality: 0 }
     }
 
+    /// The encoder of this writer's rows, to encode chunks on other threads (see
+    /// [`RowEncoder`] and [`Self::write_encoded`]).
+    pub fn row_encoder(&self) -> RowEncoder<'m> {
+        RowEncoder { model: self.model, format: self.format }
+    }
+
+    /// Writes rows made by [`RowEncoder::encode`] (after the CSV header, the first time).
+    pub fn write_encoded(&mut self, out: &mut dyn Write, rows: &EncodedRows) -> io::Result<()> {
+        self.write_header(out)?;
+        self.count += rows.leads;
+        self.quality += rows.quality;
+        out.write_all(&rows.bytes)
+    }
+
+    fn write_header(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.format == OutputFormat::Csv && !self.header_written {
+            let mut header: Vec<&str> = vec!["lead_id", "total", "quality", "grade", "cell"];
+            header.extend(self.model.dimensions.iter().map(|d| &*d.id));
+            header.push("reasons");
+            let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record(&header)?;
+            w.flush()?;
+            self.header_written = true;
+        }
+        Ok(())
+    }
+
     /// Writes (or, for the table, keeps) one batch of scores.
     pub fn write_batch(&mut self, out: &mut dyn Write, scores: Vec<Score>) -> io::Result<()> {
-        self.count += scores.len();
-        self.quality += scores.iter().filter(|s| s.quality).count();
-        match self.format {
-            OutputFormat::JsonLines => {
-                let chunks: Vec<Vec<u8>> = scores
-                    .par_chunks(1024)
-                    .map(|chunk| {
-                        let mut buf = Vec::with_capacity(chunk.len() * 800);
-                        for s in chunk {
-                            // Serialising plain data into memory cannot fail.
-                            let _ = serde_json::to_writer(&mut buf, s);
-                            buf.push(b'\n');
-                        }
-                        buf
-                    })
-                    .collect();
-                for c in chunks {
-                    out.write_all(&c)?;
-                }
+        if self.format == OutputFormat::Table {
+            self.count += scores.len();
+            self.quality += scores.iter().filter(|s| s.quality).count();
+            self.kept.extend(scores);
+            rank(&mut self.kept);
+            if let Some(n) = self.top {
+                self.kept.truncate(n);
             }
-            OutputFormat::Csv => {
-                if !self.header_written {
-                    let mut header: Vec<&str> = vec!["lead_id", "total", "quality", "grade", "cell"];
-                    header.extend(self.model.dimensions.iter().map(|d| &*d.id));
-                    header.push("reasons");
-                    let mut w = csv::Writer::from_writer(&mut *out);
-                    w.write_record(&header)?;
-                    w.flush()?;
-                    self.header_written = true;
-                }
-                let model = self.model;
-                let chunks: Vec<io::Result<Vec<u8>>> = scores
-                    .par_chunks(1024)
-                    .map(|chunk| {
-                        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-                        for s in chunk {
-                            let mut row = vec![
-                                s.lead_id.clone(),
-                                s.total.to_string(),
-                                s.quality.to_string(),
-                                s.grade.to_string(),
-                                s.cell.clone(),
-                            ];
-                            row.extend(model.dimensions.iter().map(|d| s.dimensions.get(&d.id).to_string()));
-                            row.push(reasons_summary(s));
-                            w.write_record(&row)?;
-                        }
-                        w.into_inner().map_err(|e| io::Error::other(e.to_string()))
-                    })
-                    .collect();
-                for c in chunks {
-                    out.write_all(&c?)?;
-                }
-            }
-            OutputFormat::Table => {
-                self.kept.extend(scores);
-                rank(&mut self.kept);
-                if let Some(n) = self.top {
-                    self.kept.truncate(n);
-                }
-            }
+            return Ok(());
+        }
+        let encoder = self.row_encoder();
+        let chunks: Vec<io::Result<EncodedRows>> = scores.par_chunks(1024).map(|chunk| encoder.encode(chunk)).collect();
+        self.write_header(out)?;
+        for c in chunks {
+            self.write_encoded(out, &c?)?;
         }
         Ok(())
     }
@@ -118,10 +99,7 @@ impl<'m> ScoreWriter<'m> {
     /// Finishes the output (the table and its footer are written here).
     pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
         if self.format != OutputFormat::Table {
-            if self.format == OutputFormat::Csv && !self.header_written {
-                self.write_batch(out, Vec::new())?;
-            }
-            return Ok(());
+            return self.write_header(out);
         }
         let model = self.model;
         let mut table = Table::new();
@@ -157,6 +135,58 @@ impl<'m> ScoreWriter<'m> {
             model.id(),
             if self.kept.len() < self.count { format!("; top {} shown", self.kept.len()) } else { String::new() }
         )
+    }
+}
+
+/// Encodes scores as rows of a [`ScoreWriter`]'s format: JSON Lines objects or CSV rows
+/// without the header. It is `Copy` and `Sync`, so chunks of scores can be encoded on many
+/// threads and written in order with [`ScoreWriter::write_encoded`].
+#[derive(Clone, Copy)]
+pub struct RowEncoder<'m> {
+    model: &'m CompiledModel,
+    format: OutputFormat,
+}
+
+/// Rows encoded by [`RowEncoder::encode`], with the counts the writer's footer needs.
+pub struct EncodedRows {
+    pub bytes: Vec<u8>,
+    /// Leads in these rows.
+    pub leads: usize,
+    /// Quality leads among them.
+    pub quality: usize,
+}
+
+impl RowEncoder<'_> {
+    /// The rows of `scores`, in order. The table has no rows of its own: empty bytes.
+    pub fn encode(&self, scores: &[Score]) -> io::Result<EncodedRows> {
+        let mut bytes = Vec::new();
+        match self.format {
+            OutputFormat::JsonLines => {
+                bytes.reserve(scores.len() * 800);
+                for s in scores {
+                    serde_json::to_writer(&mut bytes, s).map_err(io::Error::other)?;
+                    bytes.push(b'\n');
+                }
+            }
+            OutputFormat::Csv => {
+                let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(bytes);
+                for s in scores {
+                    let mut row = vec![
+                        s.lead_id.clone(),
+                        s.total.to_string(),
+                        s.quality.to_string(),
+                        s.grade.to_string(),
+                        s.cell.clone(),
+                    ];
+                    row.extend(self.model.dimensions.iter().map(|d| s.dimensions.get(&d.id).to_string()));
+                    row.push(reasons_summary(s));
+                    w.write_record(&row)?;
+                }
+                bytes = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+            }
+            OutputFormat::Table => {}
+        }
+        Ok(EncodedRows { bytes, leads: scores.len(), quality: scores.iter().filter(|s| s.quality).count() })
     }
 }
 

@@ -541,6 +541,56 @@ impl Dataset {
         }
     }
 
+    /// Scores every lead at `as_of` and turns the scores into output on the worker threads:
+    /// leads are scored `chunk` at a time, `encode` maps each chunk's scores (in input order)
+    /// to a value, say serialised rows, and the scores are dropped there. `sink` gets the
+    /// encoded chunks in input order on the calling thread while the next chunks are scored,
+    /// so writing overlaps scoring and no more than a few chunks are held at once.
+    pub fn score_encoded<T: Send>(
+        &self,
+        model: &CompiledModel,
+        as_of: Timestamp,
+        chunk: usize,
+        encode: &(dyn Fn(Vec<Score>) -> T + Sync),
+        sink: &mut dyn FnMut(T),
+    ) {
+        let population = self.population_index(model, as_of);
+        let chunk = chunk.max(1);
+        // Enough chunks per batch for every thread to stay busy while `sink` writes.
+        let batch = chunk * rayon::current_num_threads().max(1) * 4;
+        let score_batch = |start: usize| -> Vec<T> {
+            let end = (start + batch).min(self.leads.len());
+            (start..end)
+                .step_by(chunk)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|from| {
+                    let to = (from + chunk).min(end);
+                    encode((from..to).map(|i| self.score_index(model, i, as_of, &population.facts(self, i))).collect())
+                })
+                .collect()
+        };
+        let mut pending: Option<Vec<T>> = None;
+        let mut start = 0;
+        while start < self.leads.len() {
+            let mut next = None;
+            let previous = pending.take();
+            rayon::in_place_scope(|scope| {
+                let next = &mut next;
+                let score_batch = &score_batch;
+                scope.spawn(move |_| *next = Some(score_batch(start)));
+                for encoded in previous.into_iter().flatten() {
+                    sink(encoded);
+                }
+            });
+            pending = next;
+            start += batch;
+        }
+        for encoded in pending.into_iter().flatten() {
+            sink(encoded);
+        }
+    }
+
     /// Scores every lead at its own time: lead number `i` at `as_of[i]` (point-in-time
     /// scores, e.g. each lead as of just before its first opportunity, so that what sales did
     /// afterwards cannot leak into a calibration). Each score equals the one
