@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                 # 1,000,000 leads (about 10,000,000 events)
 #   bench/run.sh 20000           # a quick run
+#   bench/run.sh 1000000 --runs 3   # 3 alternating rounds, medians reported (noisy machines)
 #   AS_OF=2026-06-30T12:00:00Z SEED=7 bench/run.sh 1000000 --min-agreement 0.999
 #
 # Installs duckdb (pip) when missing, builds the release binary, generates the data set once
