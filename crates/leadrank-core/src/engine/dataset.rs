@@ -765,4 +765,28 @@ mod tests {
         assert_eq!(each[1], at_late[1]);
         assert_eq!(each[2], at_early[2]);
     }
+
+    #[test]
+    fn score_encoded_gives_every_score_once_in_input_order() {
+        let model = default_model();
+        let mut b = DatasetBuilder::new(&model);
+        for i in 0..37 {
+            b.add_lead(lead(&format!("L{i:02}"), &format!("p{i}@firm{}.com", i % 5))).unwrap();
+            b.add_event(&event(&format!("e{i}"), &format!("L{i:02}"), "demo_request", "2026-06-10T10:00:00Z")).unwrap();
+        }
+        let d = b.build();
+        let at: Timestamp = "2026-06-30T00:00:00Z".parse().unwrap();
+        let all = d.score_all(&model, at, &|_| {});
+        for chunk in [1, 3, 8, 1000] {
+            let mut got = Vec::new();
+            let mut chunks = 0;
+            d.score_encoded(&model, at, chunk, &|scores| scores, &mut |scores| {
+                assert!(scores.len() <= chunk);
+                chunks += 1;
+                got.extend(scores);
+            });
+            assert_eq!(got, all, "chunk {chunk}");
+            assert_eq!(chunks, all.len().div_ceil(chunk), "chunk {chunk}");
+        }
+    }
 }
