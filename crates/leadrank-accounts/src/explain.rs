@@ -10,11 +10,7 @@ use crate::score::AccountScore;
 /// roles) and what is missing.
 pub fn explain_account(score: &AccountScore) -> String {
     let mut out = String::new();
-    let name = score
-        .name
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
+    let name = score.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let _ = write!(out, "Account {}", score.account_id);
     if let Some(n) = name {
         let _ = write!(out, "  {n}");
@@ -30,38 +26,18 @@ pub fn explain_account(score: &AccountScore) -> String {
         out,
         "{} {}: {} engaged in the last {} days, {} quality {}",
         score.people,
-        if score.people == 1 {
-            "person"
-        } else {
-            "people"
-        },
+        if score.people == 1 { "person" } else { "people" },
         score.engaged_people,
         score.engaged_within_days,
         score.quality_people,
-        if score.quality_people == 1 {
-            "lead"
-        } else {
-            "leads"
-        },
+        if score.quality_people == 1 { "lead" } else { "leads" },
     );
     out.push('\n');
 
-    let rule_width = score
-        .reasons
-        .iter()
-        .map(|r| r.rule.len())
-        .max()
-        .unwrap_or(0)
-        .max(4);
+    let rule_width = score.reasons.iter().map(|r| r.rule.len()).max().unwrap_or(0).max(4);
     let _ = writeln!(out, "{:>6}  {:<rule_width$}  Detail", "Points", "Rule");
     for r in &score.reasons {
-        let _ = writeln!(
-            out,
-            "{:>6}  {:<rule_width$}  {}",
-            signed(r.points),
-            r.rule,
-            r.detail
-        );
+        let _ = writeln!(out, "{:>6}  {:<rule_width$}  {}", signed(r.points), r.rule, r.detail);
     }
     let _ = writeln!(out, "{}", "-".repeat(60));
     let _ = writeln!(
@@ -80,23 +56,9 @@ pub fn explain_account(score: &AccountScore) -> String {
             (role, list(&c.engaged), list(&c.known))
         })
         .collect();
-    let w_role = cells
-        .iter()
-        .map(|c| c.0.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let w_engaged = cells
-        .iter()
-        .map(|c| c.1.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(7);
-    let _ = writeln!(
-        out,
-        "  {:<w_role$}  {:<w_engaged$}  Known, not engaged",
-        "Role", "Engaged"
-    );
+    let w_role = cells.iter().map(|c| c.0.chars().count()).max().unwrap_or(0).max(4);
+    let w_engaged = cells.iter().map(|c| c.1.chars().count()).max().unwrap_or(0).max(7);
+    let _ = writeln!(out, "  {:<w_role$}  {:<w_engaged$}  Known, not engaged", "Role", "Engaged");
     for (role, engaged, known) in &cells {
         let _ = writeln!(out, "  {role:<w_role$}  {engaged:<w_engaged$}  {known}");
     }
@@ -114,28 +76,16 @@ pub fn explain_account(score: &AccountScore) -> String {
 
 /// Sorts account scores for a work queue: highest total first, ties by account id.
 pub fn rank_accounts(mut scores: Vec<AccountScore>) -> Vec<AccountScore> {
-    scores.sort_by(|a, b| {
-        b.total
-            .cmp(&a.total)
-            .then_with(|| a.account_id.cmp(&b.account_id))
-    });
+    scores.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.account_id.cmp(&b.account_id)));
     scores
 }
 
 fn signed(points: i32) -> String {
-    if points > 0 {
-        format!("+{points}")
-    } else {
-        points.to_string()
-    }
+    if points > 0 { format!("+{points}") } else { points.to_string() }
 }
 
 fn list(ids: &[String]) -> String {
-    if ids.is_empty() {
-        "-".into()
-    } else {
-        ids.join(", ")
-    }
+    if ids.is_empty() { "-".into() } else { ids.join(", ") }
 }
 
 #[cfg(test)]
@@ -144,10 +94,7 @@ mod tests {
     use crate::score::{AccountInfo, AccountPolicy, Person, score_account};
 
     fn scored(id: &str, intent: i32) -> AccountScore {
-        let info = AccountInfo {
-            account_id: id.into(),
-            ..Default::default()
-        };
+        let info = AccountInfo { account_id: id.into(), ..Default::default() };
         let p = Person {
             lead_id: format!("{id}-L1"),
             title: Some("CFO".into()),
@@ -155,12 +102,7 @@ mod tests {
             last_engaged: Some("2026-06-29T00:00:00Z".parse().unwrap()),
             ..Default::default()
         };
-        score_account(
-            &info,
-            &[p],
-            "2026-06-30T00:00:00Z".parse().unwrap(),
-            &AccountPolicy::default(),
-        )
+        score_account(&info, &[p], "2026-06-30T00:00:00Z".parse().unwrap(), &AccountPolicy::default())
     }
 
     #[test]

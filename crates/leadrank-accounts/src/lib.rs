@@ -39,7 +39,4 @@ pub mod score;
 
 pub use explain::{explain_account, rank_accounts};
 pub use roles::{CommitteeRole, roles_of};
-pub use score::{
-    AccountInfo, AccountPolicy, AccountReason, AccountScore, Person, RecencyBand, RoleCoverage,
-    score_account,
-};
+pub use score::{AccountInfo, AccountPolicy, AccountReason, AccountScore, Person, RecencyBand, RoleCoverage, score_account};

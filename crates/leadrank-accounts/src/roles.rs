@@ -132,17 +132,12 @@ impl CommitteeRole {
     /// ignored), or `None`.
     pub fn from_name(s: &str) -> Option<CommitteeRole> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(s))
+        Self::ALL.into_iter().find(|r| r.as_str().eq_ignore_ascii_case(s))
     }
 
     /// True for the function roles (finance, security, IT), false for the level roles.
     pub fn is_function(self) -> bool {
-        matches!(
-            self,
-            CommitteeRole::Finance | CommitteeRole::Security | CommitteeRole::It
-        )
+        matches!(self, CommitteeRole::Finance | CommitteeRole::Security | CommitteeRole::It)
     }
 
     /// The level role of a seniority level: C-level and VP are decision makers; head and
@@ -188,13 +183,7 @@ pub fn roles_of(title: Option<&str>, department: Option<&str>) -> Vec<CommitteeR
     let mut roles: Vec<CommitteeRole> = CommitteeRole::from_seniority(level).into_iter().collect();
 
     let from_department = department.map(functions_of).unwrap_or_default();
-    let functions = if from_department.any() {
-        from_department
-    } else {
-        title
-            .map(|t| functions_of(before_to(t)))
-            .unwrap_or_default()
-    };
+    let functions = if from_department.any() { from_department } else { title.map(|t| functions_of(before_to(t))).unwrap_or_default() };
     if functions.finance {
         roles.push(CommitteeRole::Finance);
     }
@@ -275,14 +264,7 @@ const IT_CJK: &[&str] = &[
 ];
 
 /// Words before "risk" that make it financial risk (finance, not security).
-const FINANCIAL_RISK_PREV: &[&str] = &[
-    "credit",
-    "market",
-    "liquidity",
-    "financial",
-    "counterparty",
-    "treasury",
-];
+const FINANCIAL_RISK_PREV: &[&str] = &["credit", "market", "liquidity", "financial", "counterparty", "treasury"];
 
 /// Words after "security" that make it physical security.
 const PHYSICAL_SECURITY_NEXT: &[&str] = &["guard", "guards", "patrol"];
@@ -295,17 +277,8 @@ const PEOPLE_NETWORK_PREV: &[&str] = &[
 ];
 
 /// Words before "systems" that name engineering, not IT.
-const ENGINEERING_SYSTEMS_PREV: &[&str] = &[
-    "embedded",
-    "control",
-    "controls",
-    "weapons",
-    "hvac",
-    "building",
-    "electrical",
-    "mechanical",
-    "propulsion",
-];
+const ENGINEERING_SYSTEMS_PREV: &[&str] =
+    &["embedded", "control", "controls", "weapons", "hvac", "building", "electrical", "mechanical", "propulsion"];
 
 /// Words before "technology" that name an operations specialty, not IT.
 const OPS_TECHNOLOGY_PREV: &[&str] = &["marketing", "sales", "revenue", "learning"];
@@ -387,18 +360,14 @@ fn functions_of(text: &str) -> Functions {
             "network" | "networks" | "networking" if is(prev, PEOPLE_NETWORK_PREV) => *slot = None,
             "systems" if is(prev, ENGINEERING_SYSTEMS_PREV) => *slot = None,
             "technology" | "technologies" if is(prev, OPS_TECHNOLOGY_PREV) => *slot = None,
-            "controller" | "controllers" if is(prev, &["traffic", "game", "motion"]) => {
-                *slot = None
-            }
+            "controller" | "controllers" if is(prev, &["traffic", "game", "motion"]) => *slot = None,
             _ => {}
         }
     }
 
     // An IT word next to a security word (connectors between them allowed) names the kind
     // of security, not a second function.
-    let content: Vec<usize> = (0..w.len())
-        .filter(|&i| w.get(i).is_some_and(|t| !CONNECTORS.contains(t)))
-        .collect();
+    let content: Vec<usize> = (0..w.len()).filter(|&i| w.get(i).is_some_and(|t| !CONNECTORS.contains(t))).collect();
     let kind_at = |i: usize| kinds.get(i).copied().flatten();
     let mut modifier = vec![false; w.len()];
     for pair in content.windows(2) {
@@ -634,17 +603,10 @@ mod tests {
         for (title, department, want) in CASES {
             let got = roles_of(Some(title), *department);
             if got != *want {
-                failures.push(format!(
-                    "{title:?} / {department:?}: got {got:?}, want {want:?}"
-                ));
+                failures.push(format!("{title:?} / {department:?}: got {got:?}, want {want:?}"));
             }
         }
-        assert!(
-            failures.is_empty(),
-            "{} failures:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
+        assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     }
 
     #[test]
@@ -663,10 +625,7 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", role.as_str()));
             assert_eq!(role.to_string(), role.label());
         }
-        assert_eq!(
-            CommitteeRole::from_name(" Decision_Maker "),
-            Some(DecisionMaker)
-        );
+        assert_eq!(CommitteeRole::from_name(" Decision_Maker "), Some(DecisionMaker));
         assert_eq!(CommitteeRole::from_name("cfo"), None);
         assert_eq!(It.label(), "IT");
         assert!(Finance.is_function() && !Champion.is_function());
@@ -680,10 +639,7 @@ mod tests {
             sorted.sort();
             sorted.dedup();
             assert_eq!(got, sorted, "{title}");
-            assert!(
-                got.iter().filter(|r| !r.is_function()).count() <= 1,
-                "{title}"
-            );
+            assert!(got.iter().filter(|r| !r.is_function()).count() <= 1, "{title}");
         }
     }
 }

@@ -147,18 +147,9 @@ impl Default for AccountPolicy {
             engagement_cap: 60,
             fit_cap: 50,
             recency: vec![
-                RecencyBand {
-                    within_days: 7,
-                    points: 20,
-                },
-                RecencyBand {
-                    within_days: 30,
-                    points: 10,
-                },
-                RecencyBand {
-                    within_days: 90,
-                    points: 5,
-                },
+                RecencyBand { within_days: 7, points: 20 },
+                RecencyBand { within_days: 30, points: 10 },
+                RecencyBand { within_days: 90, points: 5 },
             ],
             committee_roles_required: vec![
                 CommitteeRole::DecisionMaker,
@@ -179,10 +170,7 @@ impl AccountPolicy {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         if !(self.diminishing.is_finite() && (0.0..=1.0).contains(&self.diminishing)) {
-            out.push(format!(
-                "diminishing must be within 0..=1, not {}",
-                self.diminishing
-            ));
+            out.push(format!("diminishing must be within 0..=1, not {}", self.diminishing));
         }
         if self.engaged_within_days < 0 {
             out.push("engaged_within_days must not be negative".into());
@@ -199,10 +187,7 @@ impl AccountPolicy {
         }
         for band in &self.recency {
             if band.within_days < 0 {
-                out.push(format!(
-                    "recency band {} days must not be negative",
-                    band.within_days
-                ));
+                out.push(format!("recency band {} days must not be negative", band.within_days));
             }
         }
         out
@@ -279,12 +264,7 @@ const DAY: i64 = 86_400;
 
 /// Scores an account from its people as of `as_of`. Pure and deterministic: the same
 /// inputs in any order give the same score. See the module documentation for the formula.
-pub fn score_account(
-    info: &AccountInfo,
-    people: &[Person],
-    as_of: Timestamp,
-    policy: &AccountPolicy,
-) -> AccountScore {
+pub fn score_account(info: &AccountInfo, people: &[Person], as_of: Timestamp, policy: &AccountPolicy) -> AccountScore {
     let window_days = policy.engaged_within_days.max(0);
     let window = window_days.saturating_mul(DAY);
     let elapsed = |p: &Person| -> Option<i64> {
@@ -295,9 +275,7 @@ pub fn score_account(
     let mut reasons = Vec::new();
 
     // Fit: the best person's fit, ties to the smallest lead id.
-    let best = people
-        .iter()
-        .max_by(|a, b| a.fit.cmp(&b.fit).then_with(|| b.lead_id.cmp(&a.lead_id)));
+    let best = people.iter().max_by(|a, b| a.fit.cmp(&b.fit).then_with(|| b.lead_id.cmp(&a.lead_id)));
     let firmographics = firmographics(info);
     let raw_fit = best.map_or(0, |p| p.fit.max(0));
     let detail = match best {
@@ -308,21 +286,9 @@ pub fn score_account(
     let fit = capped(&mut reasons, "fit", raw_fit, policy.fit_cap);
 
     // Engagement: engaged people by intent, highest first, with diminishing weights.
-    let mut engaged: Vec<(&Person, i64)> = people
-        .iter()
-        .filter_map(|p| elapsed(p).map(|e| (p, e)))
-        .collect();
-    engaged.sort_by(|(a, _), (b, _)| {
-        b.intent
-            .max(0)
-            .cmp(&a.intent.max(0))
-            .then_with(|| a.lead_id.cmp(&b.lead_id))
-    });
-    let d = if policy.diminishing.is_finite() {
-        policy.diminishing.clamp(0.0, 1.0)
-    } else {
-        0.5
-    };
+    let mut engaged: Vec<(&Person, i64)> = people.iter().filter_map(|p| elapsed(p).map(|e| (p, e))).collect();
+    engaged.sort_by(|(a, _), (b, _)| b.intent.max(0).cmp(&a.intent.max(0)).then_with(|| a.lead_id.cmp(&b.lead_id)));
+    let d = if policy.diminishing.is_finite() { policy.diminishing.clamp(0.0, 1.0) } else { 0.5 };
     let mut sum = 0.0_f64;
     let mut weight = 1.0_f64;
     let mut parts = Vec::new();
@@ -336,20 +302,13 @@ pub fn score_account(
         weight *= d;
     }
     let raw_engagement = sum.round() as i32;
-    let events: u64 = engaged
-        .iter()
-        .map(|(p, _)| u64::from(p.engaged_events))
-        .sum();
+    let events: u64 = engaged.iter().map(|(p, _)| u64::from(p.engaged_events)).sum();
     let detail = match engaged.len() {
         0 => format!("no one engaged in the last {window_days} days"),
         n => format!(
             "{n} {} ({events} {}) in the last {window_days} days: {} intent with diminishing \
              returns (x{} per extra person; {})",
-            if n == 1 {
-                "person engaged"
-            } else {
-                "people engaged"
-            },
+            if n == 1 { "person engaged" } else { "people engaged" },
             if events == 1 { "event" } else { "events" },
             abbreviate(&parts, " + "),
             fmt_num(d, 3),
@@ -357,38 +316,19 @@ pub fn score_account(
         ),
     };
     reasons.push(reason("engagement", raw_engagement, detail));
-    let engagement = capped(
-        &mut reasons,
-        "engagement",
-        raw_engagement,
-        policy.engagement_cap,
-    );
+    let engagement = capped(&mut reasons, "engagement", raw_engagement, policy.engagement_cap);
 
     // Recency: the most recent engagement, ties to the smallest lead id.
-    let latest = engaged
-        .iter()
-        .min_by(|(a, ea), (b, eb)| ea.cmp(eb).then_with(|| a.lead_id.cmp(&b.lead_id)));
+    let latest = engaged.iter().min_by(|(a, ea), (b, eb)| ea.cmp(eb).then_with(|| a.lead_id.cmp(&b.lead_id)));
     let mut bands = policy.recency.clone();
     bands.sort_by_key(|b| (b.within_days, std::cmp::Reverse(b.points)));
     let (recency, detail) = match latest {
         None => (0, format!("no engagement in the last {window_days} days")),
         Some((p, e)) => {
             let ago = ago(*e);
-            match bands
-                .iter()
-                .find(|b| *e <= b.within_days.max(0).saturating_mul(DAY))
-            {
-                Some(b) => (
-                    b.points,
-                    format!(
-                        "engaged {ago} ({}, within {} days)",
-                        p.lead_id, b.within_days
-                    ),
-                ),
-                None => (
-                    0,
-                    format!("engaged {ago} ({}), outside every recency band", p.lead_id),
-                ),
+            match bands.iter().find(|b| *e <= b.within_days.max(0).saturating_mul(DAY)) {
+                Some(b) => (b.points, format!("engaged {ago} ({}, within {} days)", p.lead_id, b.within_days)),
+                None => (0, format!("engaged {ago} ({}), outside every recency band", p.lead_id)),
             }
         }
     };
@@ -408,11 +348,7 @@ pub fn score_account(
         let is_engaged = elapsed(p).is_some();
         for role in roles_of(p.title.as_deref(), p.department.as_deref()) {
             if let Some(c) = coverage.iter_mut().find(|c| c.role == role) {
-                let list = if is_engaged {
-                    &mut c.engaged
-                } else {
-                    &mut c.known
-                };
+                let list = if is_engaged { &mut c.engaged } else { &mut c.known };
                 list.push(p.lead_id.clone());
             }
         }
@@ -429,11 +365,7 @@ pub fn score_account(
     let mut raw_coverage = 0;
     for c in coverage.iter().filter(|c| !c.engaged.is_empty()) {
         raw_coverage += per_role;
-        let detail = format!(
-            "{} engaged ({})",
-            c.role.label(),
-            abbreviate(&c.engaged, ", ")
-        );
+        let detail = format!("{} engaged ({})", c.role.label(), abbreviate(&c.engaged, ", "));
         reasons.push(reason("coverage", per_role, detail));
     }
     let coverage_points = capped(&mut reasons, "coverage", raw_coverage, policy.coverage_cap);
@@ -449,16 +381,8 @@ pub fn score_account(
             if !c.engaged.is_empty() {
                 return None;
             }
-            let who = if role.is_function() {
-                format!("no one from {}", role.label())
-            } else {
-                format!("no {}", role.label())
-            };
-            Some(if c.known.is_empty() {
-                format!("{who} known")
-            } else {
-                format!("{who} engaged ({} known)", abbreviate(&c.known, ", "))
-            })
+            let who = if role.is_function() { format!("no one from {}", role.label()) } else { format!("no {}", role.label()) };
+            Some(if c.known.is_empty() { format!("{who} known") } else { format!("{who} engaged ({} known)", abbreviate(&c.known, ", ")) })
         })
         .collect();
 
@@ -468,10 +392,7 @@ pub fn score_account(
         account_id: info.account_id.clone(),
         name: info.name.clone(),
         tier: info.tier.clone(),
-        abm: info
-            .tier
-            .as_deref()
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("abm")),
+        abm: info.tier.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("abm")),
         owner: info.owner.clone(),
         as_of,
         engaged_within_days: window_days,
@@ -490,11 +411,7 @@ pub fn score_account(
 }
 
 fn reason(rule: &str, points: i32, detail: String) -> AccountReason {
-    AccountReason {
-        rule: rule.to_owned(),
-        points,
-        detail,
-    }
+    AccountReason { rule: rule.to_owned(), points, detail }
 }
 
 /// Applies a cap: returns the capped points and adds a `cap` reason when points were cut.
@@ -512,30 +429,16 @@ fn capped(reasons: &mut Vec<AccountReason>, part: &str, raw: i32, cap: i32) -> i
 /// firmographics.
 fn firmographics(info: &AccountInfo) -> String {
     let mut parts = Vec::new();
-    if let Some(i) = info
-        .industry
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(i) = info.industry.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         parts.push(i.to_owned());
     }
     if let Some(e) = info.employees {
         parts.push(format!("{e} employees"));
     }
-    if let Some(c) = info
-        .country
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(c) = info.country.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         parts.push(c.to_owned());
     }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("; account: {}", parts.join(", "))
-    }
+    if parts.is_empty() { String::new() } else { format!("; account: {}", parts.join(", ")) }
 }
 
 /// "3 hours ago", "1 day ago", "12 days ago": whole hours under a day, whole days after.
@@ -590,22 +493,12 @@ mod tests {
     }
 
     fn info() -> AccountInfo {
-        AccountInfo {
-            account_id: "A1".into(),
-            ..Default::default()
-        }
+        AccountInfo { account_id: "A1".into(), ..Default::default() }
     }
 
     fn check_sum(s: &AccountScore) {
-        assert_eq!(
-            s.total,
-            s.reasons.iter().map(|r| r.points).sum::<i32>(),
-            "{s:#?}"
-        );
-        assert_eq!(
-            s.total,
-            s.fit + s.engagement + s.recency + s.coverage_points
-        );
+        assert_eq!(s.total, s.reasons.iter().map(|r| r.points).sum::<i32>(), "{s:#?}");
+        assert_eq!(s.total, s.fit + s.engagement + s.recency + s.coverage_points);
     }
 
     #[test]
@@ -670,10 +563,7 @@ mod tests {
         assert_eq!(caps.len(), 3, "{caps:?}");
         assert_eq!(caps[0].detail, "fit capped at 50 (55 before the cap)");
         assert_eq!(caps[0].points, -5);
-        assert_eq!(
-            caps[1].detail,
-            "engagement capped at 60 (75 before the cap)"
-        );
+        assert_eq!(caps[1].detail, "engagement capped at 60 (75 before the cap)");
         // decision maker, champion, influencer, end user, finance, security, IT = 35
         assert_eq!(caps[2].detail, "coverage capped at 20 (35 before the cap)");
         let recency = s.reasons.iter().find(|r| r.rule == "recency").unwrap();
@@ -685,7 +575,7 @@ mod tests {
     #[test]
     fn window_and_future() {
         let people = [
-            person("L1", "CFO", 40, 30, Some("2026-03-01T00:00:00Z")), // 121 days: outside
+            person("L1", "CFO", 40, 30, Some("2026-03-01T00:00:00Z")),     // 121 days: outside
             person("L2", "Analyst", 10, 25, Some("2026-07-02T00:00:00Z")), // after as-of
             person("L3", "Analyst", 10, 10, Some("2026-04-15T00:00:00Z")), // 76 days
         ];
@@ -695,21 +585,11 @@ mod tests {
         assert_eq!(s.engagement, 10);
         assert_eq!(s.recency, 5);
         assert_eq!(s.fit, 40, "people outside the window still count for fit");
-        let finance = s
-            .coverage
-            .iter()
-            .find(|c| c.role == CommitteeRole::Finance)
-            .unwrap();
+        let finance = s.coverage.iter().find(|c| c.role == CommitteeRole::Finance).unwrap();
         assert_eq!(finance.known, vec!["L1"]);
         assert!(finance.engaged.is_empty());
-        assert!(
-            s.missing
-                .contains(&"no one from finance engaged (L1 known)".to_string())
-        );
-        assert!(
-            s.missing
-                .contains(&"no decision maker engaged (L1 known)".to_string())
-        );
+        assert!(s.missing.contains(&"no one from finance engaged (L1 known)".to_string()));
+        assert!(s.missing.contains(&"no decision maker engaged (L1 known)".to_string()));
     }
 
     #[test]
@@ -724,10 +604,7 @@ mod tests {
         assert_eq!(s.engaged_people, 0);
         let seven = person("L1", "Analyst", 0, 10, Some("2026-06-23T12:00:00Z"));
         let s = score_account(&info(), &[seven], at(AS_OF), &policy);
-        assert_eq!(
-            (s.recency, s.reasons[2].detail.as_str()),
-            (20, "engaged 7 days ago (L1, within 7 days)")
-        );
+        assert_eq!((s.recency, s.reasons[2].detail.as_str()), (20, "engaged 7 days ago (L1, within 7 days)"));
     }
 
     #[test]
@@ -741,31 +618,17 @@ mod tests {
             employees: Some(450),
             country: Some("US".into()),
         };
-        let s = score_account(
-            &info,
-            &[person("L1", "CEO", 40, 0, None)],
-            at(AS_OF),
-            &AccountPolicy::default(),
-        );
+        let s = score_account(&info, &[person("L1", "CEO", 40, 0, None)], at(AS_OF), &AccountPolicy::default());
         assert!(s.abm);
-        assert_eq!(
-            s.reasons[0].detail,
-            "best fit 40 (lead L1); account: Software, 450 employees, US"
-        );
+        assert_eq!(s.reasons[0].detail, "best fit 40 (lead L1); account: Software, 450 employees, US");
         assert_eq!(s.reasons[1].detail, "no one engaged in the last 90 days");
-        let other = AccountInfo {
-            tier: Some("tier1".into()),
-            ..info
-        };
+        let other = AccountInfo { tier: Some("tier1".into()), ..info };
         assert!(!score_account(&other, &[], at(AS_OF), &AccountPolicy::default()).abm);
     }
 
     #[test]
     fn fit_ties_go_to_smallest_id() {
-        let people = [
-            person("L9", "CEO", 30, 0, None),
-            person("L2", "CTO", 30, 0, None),
-        ];
+        let people = [person("L9", "CEO", 30, 0, None), person("L2", "CTO", 30, 0, None)];
         let s = score_account(&info(), &people, at(AS_OF), &AccountPolicy::default());
         assert_eq!(s.reasons[0].detail, "best fit 30 (lead L2)");
     }
@@ -777,54 +640,29 @@ mod tests {
         let json = serde_json::to_string(&p).unwrap();
         let back: AccountPolicy = serde_json::from_str(&json).unwrap();
         assert_eq!(back, p);
-        let partial: AccountPolicy = serde_json::from_str(
-            r#"{"diminishing": 0.25, "committee_roles_required": ["finance"]}"#,
-        )
-        .unwrap();
+        let partial: AccountPolicy = serde_json::from_str(r#"{"diminishing": 0.25, "committee_roles_required": ["finance"]}"#).unwrap();
         assert_eq!(partial.diminishing, 0.25);
-        assert_eq!(
-            partial.committee_roles_required,
-            vec![CommitteeRole::Finance]
-        );
+        assert_eq!(partial.committee_roles_required, vec![CommitteeRole::Finance]);
         assert_eq!(partial.engagement_cap, 60);
         assert!(serde_json::from_str::<AccountPolicy>(r#"{"bogus": 1}"#).is_err());
-        let bad = AccountPolicy {
-            diminishing: 1.5,
-            fit_cap: -1,
-            ..Default::default()
-        };
+        let bad = AccountPolicy { diminishing: 1.5, fit_cap: -1, ..Default::default() };
         assert_eq!(bad.problems().len(), 2);
     }
 
     #[test]
     fn custom_policy_is_clamped() {
-        let policy = AccountPolicy {
-            diminishing: 7.0,
-            engagement_cap: -3,
-            ..Default::default()
-        };
-        let people = [
-            person("L1", "Analyst", 0, 10, Some("2026-06-29T00:00:00Z")),
-            person("L2", "Analyst", 0, 10, Some("2026-06-29T00:00:00Z")),
-        ];
+        let policy = AccountPolicy { diminishing: 7.0, engagement_cap: -3, ..Default::default() };
+        let people =
+            [person("L1", "Analyst", 0, 10, Some("2026-06-29T00:00:00Z")), person("L2", "Analyst", 0, 10, Some("2026-06-29T00:00:00Z"))];
         let s = score_account(&info(), &people, at(AS_OF), &policy);
         check_sum(&s);
         assert_eq!(s.engagement, 0);
-        assert!(
-            s.reasons
-                .iter()
-                .any(|r| r.detail == "engagement capped at 0 (20 before the cap)")
-        );
+        assert!(s.reasons.iter().any(|r| r.detail == "engagement capped at 0 (20 before the cap)"));
     }
 
     #[test]
     fn serialises() {
-        let s = score_account(
-            &info(),
-            &[person("L1", "CFO", 40, 10, Some("2026-06-29T00:00:00Z"))],
-            at(AS_OF),
-            &AccountPolicy::default(),
-        );
+        let s = score_account(&info(), &[person("L1", "CFO", 40, 10, Some("2026-06-29T00:00:00Z"))], at(AS_OF), &AccountPolicy::default());
         let v = serde_json::to_value(&s).unwrap();
         assert_eq!(v["coverage"][4]["role"], "finance");
         assert_eq!(v["coverage"][4]["engaged"][0], "L1");
@@ -843,9 +681,6 @@ mod tests {
         assert_eq!(ago(DAY + 5), "1 day ago");
         assert_eq!(ago(12 * DAY), "12 days ago");
         let items: Vec<String> = (0..12).map(|i| format!("L{i}")).collect();
-        assert_eq!(
-            abbreviate(&items, ","),
-            "L0,L1,L2,L3,L4,L5,L6,L7,L8,L9 and 2 more"
-        );
+        assert_eq!(abbreviate(&items, ","), "L0,L1,L2,L3,L4,L5,L6,L7,L8,L9 and 2 more");
     }
 }

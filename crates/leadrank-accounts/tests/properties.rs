@@ -61,24 +61,18 @@ fn arb_people() -> impl Strategy<Value = Vec<Person>> {
 }
 
 fn arb_policy() -> impl Strategy<Value = AccountPolicy> {
-    (0i64..120, 0.0f64..=1.0, 0i32..100, 0i32..10, 0i32..40).prop_map(
-        |(window, d, cap, per, ccap)| AccountPolicy {
-            engaged_within_days: window,
-            diminishing: d,
-            engagement_cap: cap,
-            coverage_points_per_role: per,
-            coverage_cap: ccap,
-            ..Default::default()
-        },
-    )
+    (0i64..120, 0.0f64..=1.0, 0i32..100, 0i32..10, 0i32..40).prop_map(|(window, d, cap, per, ccap)| AccountPolicy {
+        engaged_within_days: window,
+        diminishing: d,
+        engagement_cap: cap,
+        coverage_points_per_role: per,
+        coverage_cap: ccap,
+        ..Default::default()
+    })
 }
 
 fn info() -> AccountInfo {
-    AccountInfo {
-        account_id: "A".into(),
-        tier: Some("abm".into()),
-        ..Default::default()
-    }
+    AccountInfo { account_id: "A".into(), tier: Some("abm".into()), ..Default::default() }
 }
 
 proptest! {

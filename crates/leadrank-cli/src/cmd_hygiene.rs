@@ -103,8 +103,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             w,
             &["lead_id_a", "lead_id_b", "score", "evidence"],
             result.pairs.iter().map(|p| {
-                let ev: Vec<String> =
-                    p.evidence.iter().map(|e| format!("{}={:.2}({:+.2})", e.field, e.similarity, e.points)).collect();
+                let ev: Vec<String> = p.evidence.iter().map(|e| format!("{}={:.2}({:+.2})", e.field, e.similarity, e.points)).collect();
                 [id(p.a).to_string(), id(p.b).to_string(), format!("{:.2}", p.score), ev.join("; ")]
             }),
         )
@@ -217,7 +216,7 @@ pub struct HygieneArgs {
 /// Runs `leadrank hygiene`: exit 0, or 1 when rows were rejected.
 pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     use leadrank_hygiene::report::{self as hreport, Check, Input, RejectedRow};
-    use leadrank_hygiene::risk::{signals_of, EventView};
+    use leadrank_hygiene::risk::{EventView, signals_of};
 
     let started = std::time::Instant::now();
     let as_of = crate::commands::parse_as_of(args.as_of.as_deref())?;
@@ -254,8 +253,7 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
     let (signals, bounced) = match &args.events {
         None => (None, None),
         Some(path) => {
-            let index: HashMap<String, u32> =
-                leads.iter().enumerate().map(|(i, l)| (l.lead_id.clone(), i as u32)).collect();
+            let index: HashMap<String, u32> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.clone(), i as u32)).collect();
             // Rejected event rows were reported by the first read.
             let mut again = LoadReport::default();
             let traces = files::read_event_traces(path, format_of(path)?, &index, &mut again)?;
@@ -328,11 +326,19 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
                 #[serde(flatten)]
                 report: &'a leadrank_hygiene::report::HygieneReport,
             }
-            let doc = Json { as_of: as_of.to_string(), model: model.id().to_string(), events: args.events.is_some(), duplicates_by: if args.fuzzy { "fuzzy" } else { "spec_keys" }, report: &report };
+            let doc = Json {
+                as_of: as_of.to_string(),
+                model: model.id().to_string(),
+                events: args.events.is_some(),
+                duplicates_by: if args.fuzzy { "fuzzy" } else { "spec_keys" },
+                report: &report,
+            };
             serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::from).and_then(|()| writeln!(out))
         }
         ReportFormat::Csv => write_hygiene_csv(&mut out, &report, args.fuzzy),
-        ReportFormat::Table => write!(out, "{}", hygiene_table(&report, &as_of.to_string(), &model.id(), args.events.is_some(), args.fuzzy)),
+        ReportFormat::Table => {
+            write!(out, "{}", hygiene_table(&report, &as_of.to_string(), &model.id(), args.events.is_some(), args.fuzzy))
+        }
     };
     match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -361,7 +367,15 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
     let n = r.leads;
     let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
     let row = |section: &str, field: &str, check: &str, kind: &str, count: u64, share: f64, examples: &[String]| {
-        [section.to_string(), field.to_string(), check.to_string(), kind.to_string(), count.to_string(), format!("{share:.4}"), examples.join(";")]
+        [
+            section.to_string(),
+            field.to_string(),
+            check.to_string(),
+            kind.to_string(),
+            count.to_string(),
+            format!("{share:.4}"),
+            examples.join(";"),
+        ]
     };
     let mut rows: Vec<[String; 7]> = Vec::new();
     for c in &r.checks {
@@ -375,7 +389,15 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
     rows.push(row("consent", "consent", "granted", "coverage", c.granted, c.coverage, &[]));
     rows.push(row("consent", "consent", "denied", "coverage", c.denied, share(c.denied), &[]));
     rows.push(row("consent", "consent", "unknown", "missing", c.unknown, share(c.unknown), &[]));
-    rows.push(row("consent", "consent_at", "granted without consent_at", "suspicious", c.granted_without_time, share(c.granted_without_time), &[]));
+    rows.push(row(
+        "consent",
+        "consent_at",
+        "granted without consent_at",
+        "suspicious",
+        c.granted_without_time,
+        share(c.granted_without_time),
+        &[],
+    ));
     let u = &r.duplicates;
     let ex: Vec<String> = u.examples.iter().map(|c| c.join("+")).collect();
     let label = if fuzzy { "clusters (fuzzy matcher)" } else { "clusters (SPEC duplicate keys)" };
@@ -407,7 +429,7 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
 
 /// The human table.
 fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model_id: &str, events: bool, fuzzy: bool) -> String {
-    use comfy_table::{presets::UTF8_BORDERS_ONLY, Cell, CellAlignment, Table};
+    use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
     let n = r.leads;
     let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
     let right = |v: String| Cell::new(v).set_alignment(CellAlignment::Right);
@@ -433,23 +455,48 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model
     let d = &r.decay;
     let bounced = if events { d.bounced_email.to_string() } else { "n/a (no --events)".into() };
     t.add_row(vec![Cell::new("decayed: bounced email"), right(bounced), right(pct(share(d.bounced_email))), Cell::new("")]);
-    t.add_row(vec![Cell::new("decayed: invalid phone"), right(d.invalid_phone.to_string()), right(pct(share(d.invalid_phone))), Cell::new("")]);
+    t.add_row(vec![
+        Cell::new("decayed: invalid phone"),
+        right(d.invalid_phone.to_string()),
+        right(pct(share(d.invalid_phone))),
+        Cell::new(""),
+    ]);
     t.add_row(vec![Cell::new("decayed: either"), right(d.decayed.to_string()), right(pct(d.share)), Cell::new(d.examples.join(", "))]);
     let c = &r.consent;
     t.add_row(vec![Cell::new("consent granted"), right(c.granted.to_string()), right(pct(c.coverage)), Cell::new("")]);
     t.add_row(vec![Cell::new("consent denied"), right(c.denied.to_string()), right(pct(share(c.denied))), Cell::new("")]);
     t.add_row(vec![Cell::new("consent unknown"), right(c.unknown.to_string()), right(pct(share(c.unknown))), Cell::new("")]);
-    t.add_row(vec![Cell::new("granted without consent_at"), right(c.granted_without_time.to_string()), right(pct(share(c.granted_without_time))), Cell::new("")]);
+    t.add_row(vec![
+        Cell::new("granted without consent_at"),
+        right(c.granted_without_time.to_string()),
+        right(pct(share(c.granted_without_time))),
+        Cell::new(""),
+    ]);
     let u = &r.duplicates;
     let ex: Vec<String> = u.examples.iter().take(3).map(|c| c.join("+")).collect();
     let label = if fuzzy { "duplicate clusters (fuzzy)" } else { "duplicate clusters (SPEC keys)" };
     t.add_row(vec![Cell::new(label), right(u.clusters.to_string()), right(String::new()), Cell::new(ex.join(", "))]);
     t.add_row(vec![Cell::new("records in clusters"), right(u.records_in_clusters.to_string()), right(pct(u.share)), Cell::new("")]);
-    t.add_row(vec![Cell::new("redundant records"), right(u.redundant_records.to_string()), right(pct(share(u.redundant_records))), Cell::new("")]);
+    t.add_row(vec![
+        Cell::new("redundant records"),
+        right(u.redundant_records.to_string()),
+        right(pct(share(u.redundant_records))),
+        Cell::new(""),
+    ]);
     t.add_row(vec![Cell::new("bot/spam risk high (>= 50)"), right(r.risk.high.to_string()), right(pct(share(r.risk.high))), Cell::new("")]);
-    t.add_row(vec![Cell::new("bot/spam risk medium (25-49)"), right(r.risk.medium.to_string()), right(pct(share(r.risk.medium))), Cell::new("")]);
+    t.add_row(vec![
+        Cell::new("bot/spam risk medium (25-49)"),
+        right(r.risk.medium.to_string()),
+        right(pct(share(r.risk.medium))),
+        Cell::new(""),
+    ]);
     for (reason, count, examples) in r.risk.reasons.iter().filter(|x| x.1 > 0) {
-        t.add_row(vec![Cell::new(format!("  risk: {reason}")), right(count.to_string()), right(pct(share(*count))), Cell::new(examples.join(", "))]);
+        t.add_row(vec![
+            Cell::new(format!("  risk: {reason}")),
+            right(count.to_string()),
+            right(pct(share(*count))),
+            Cell::new(examples.join(", ")),
+        ]);
     }
     s.push_str(&format!("{t}\n"));
     if let Some(i) = &r.integrity {
@@ -494,7 +541,7 @@ pub struct MatchAccountsArgs {
 
 /// Runs `leadrank match-accounts`: exit 0, or 1 when rows were rejected.
 pub fn match_accounts(args: MatchAccountsArgs) -> Result<ExitCode> {
-    use leadrank_hygiene::account_match::{match_leads, Method};
+    use leadrank_hygiene::account_match::{Method, match_leads};
     let started = std::time::Instant::now();
     let (leads, mut load) = files::read_leads(&args.leads, format_of(&args.leads)?)?;
     let accounts = files::read_accounts(&args.accounts, format_of(&args.accounts)?, &mut load)?;
@@ -517,11 +564,9 @@ pub fn match_accounts(args: MatchAccountsArgs) -> Result<ExitCode> {
     });
     let written = match format {
         ReportFormat::Csv => files::write_csv_table(&mut out, &header, rows),
-        ReportFormat::Json => serde_json::to_writer_pretty(&mut out, &matches)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        ReportFormat::Json => serde_json::to_writer_pretty(&mut out, &matches).map_err(std::io::Error::from).and_then(|()| writeln!(out)),
         ReportFormat::Table => {
-            use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
+            use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
             let mut t = Table::new();
             t.load_preset(UTF8_BORDERS_ONLY);
             t.set_header(header.to_vec());

@@ -5,14 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use leadrank_accounts::{explain_account, rank_accounts, score_account, AccountInfo, AccountPolicy, AccountScore, Person};
+use leadrank_accounts::{AccountInfo, AccountPolicy, AccountScore, Person, explain_account, rank_accounts, score_account};
 use leadrank_core::engine::dataset::is_engagement;
-use leadrank_routing::{RoutingModel, BUILTIN_ROUTING};
+use leadrank_routing::{BUILTIN_ROUTING, RoutingModel};
 
-use crate::commands::{exit_code, load, load_model, parse_as_of};
 use crate::Inputs;
+use crate::commands::{exit_code, load, load_model, parse_as_of};
 
 /// The custom lead field read as a person's department.
 const DEPARTMENT_FIELD: &str = "department";
@@ -98,7 +98,11 @@ pub fn accounts(args: AccountsArgs) -> Result<ExitCode> {
             }
         }
         AccountsFormat::Table => {
-            writeln!(out, "{:<14} {:<26} {:>5} {:>4} {:>6} {:>4} {:>4}  {:>7}  missing", "account", "name", "total", "fit", "engage", "rec", "cov", "people")?;
+            writeln!(
+                out,
+                "{:<14} {:<26} {:>5} {:>4} {:>6} {:>4} {:>4}  {:>7}  missing",
+                "account", "name", "total", "fit", "engage", "rec", "cov", "people"
+            )?;
             for s in scores.iter().take(args.top) {
                 let name: String = s.name.as_deref().unwrap_or("").chars().take(24).collect();
                 let abm = if s.abm { " [ABM]" } else { "" };

@@ -9,18 +9,18 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use leadrank_core::engine::Dataset;
 use leadrank_core::{CompiledModel, Lead, Score};
 use leadrank_io::read::{LoadReport, RowError};
 use leadrank_io::read_outcomes::{read_maven_crm, read_outcomes, read_stages, read_table_with_columns};
-use leadrank_metrics::html;
 use leadrank_metrics::classify::{self, brier, confusion_at, decile_table, reliability, roc_auc, sigmoid};
-use leadrank_metrics::logistic::{fit, holdout_split, kfold, take_rows, FitOptions};
-use leadrank_metrics::proposal::{self, edit_model, propose, totals, RuleWeight};
+use leadrank_metrics::html;
+use leadrank_metrics::logistic::{FitOptions, fit, holdout_split, kfold, take_rows};
+use leadrank_metrics::proposal::{self, RuleWeight, edit_model, propose, totals};
 use leadrank_metrics::report::{self, LeadObs, OppStatus, Opportunity, Report, StageChange};
-use leadrank_metrics::table::{learn as learn_table, LearnOptions};
+use leadrank_metrics::table::{LearnOptions, learn as learn_table};
 
 use crate::commands::{exit_code, format_of, load, load_model, parse_as_of, report_rejects};
 use crate::{InputFormatArg, Inputs};
@@ -209,7 +209,6 @@ fn model_arg(raw: &str) -> Option<PathBuf> {
     (raw != "default").then(|| PathBuf::from(raw))
 }
 
-
 fn print_rejects(rejected: &[RowError]) {
     for r in rejected.iter().take(50) {
         eprintln!("rejected {r}");
@@ -347,7 +346,12 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
 
 /// The groups the html page's volume and quality chart compares: the `--by` breakdown, or
 /// else the sources (computed by `by_source` only when html is asked for).
-fn chart_groups(rep: &Report, format: ReportFormat, by: Option<&str>, by_source: impl FnOnce() -> Vec<report::GroupRow>) -> Option<(String, Vec<report::GroupRow>)> {
+fn chart_groups(
+    rep: &Report,
+    format: ReportFormat,
+    by: Option<&str>,
+    by_source: impl FnOnce() -> Vec<report::GroupRow>,
+) -> Option<(String, Vec<report::GroupRow>)> {
     if format != ReportFormat::Html {
         return None;
     }
@@ -380,11 +384,20 @@ pub fn render_report(r: &Report, title: &str) -> String {
         let _ = writeln!(s, "  {k:<40}{v}");
     }
     if r.unattributed_opportunities > 0 {
-        let _ = writeln!(s, "  ({} opportunities name no known lead or account: counted in opportunity figures only)", r.unattributed_opportunities);
+        let _ = writeln!(
+            s,
+            "  ({} opportunities name no known lead or account: counted in opportunity figures only)",
+            r.unattributed_opportunities
+        );
     }
     let st = &r.stages;
-    let _ = writeln!(s, "\nStage conversion ({})", if st.basis == "derived" { "derived: MQL = quality lead, SQL = has an opportunity" } else { "from the stage history" });
-    let _ = writeln!(s, "  inquiry -> MQL {}   MQL -> SQL {}   SQL -> won {}", pct(st.inquiry_to_mql), pct(st.mql_to_sql), pct(st.sql_to_won));
+    let _ = writeln!(
+        s,
+        "\nStage conversion ({})",
+        if st.basis == "derived" { "derived: MQL = quality lead, SQL = has an opportunity" } else { "from the stage history" }
+    );
+    let _ =
+        writeln!(s, "  inquiry -> MQL {}   MQL -> SQL {}   SQL -> won {}", pct(st.inquiry_to_mql), pct(st.mql_to_sql), pct(st.sql_to_won));
     if st.basis == "stages" {
         let _ = writeln!(s, "  rejected {} ({} of MQLs)", st.rejected, pct(st.rejection_rate));
         for (k, v) in &st.rejections_by_reason {
@@ -392,7 +405,11 @@ pub fn render_report(r: &Report, title: &str) -> String {
         }
     }
     if !r.lost_by_reason.is_empty() {
-        let _ = writeln!(s, "  lost deals by reason: {}", r.lost_by_reason.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            s,
+            "  lost deals by reason: {}",
+            r.lost_by_reason.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        );
     }
     if let Some(sp) = &r.speed_to_lead {
         let _ = writeln!(
@@ -405,9 +422,16 @@ pub fn render_report(r: &Report, title: &str) -> String {
         );
     }
     let dq = &r.data_quality;
-    let _ = writeln!(s, "Data: {} leads with an email; bounce rate {}, invalid addresses {}", dq.leads_with_email, pct(dq.bounce_rate), pct(dq.invalid_email_rate));
+    let _ = writeln!(
+        s,
+        "Data: {} leads with an email; bounce rate {}, invalid addresses {}",
+        dq.leads_with_email,
+        pct(dq.bounce_rate),
+        pct(dq.invalid_email_rate)
+    );
     if let Some(sq) = &r.score_quality {
-        let _ = writeln!(s, "\nScore quality: ROC AUC against won {}, against opportunity {}", num(sq.auc_won, 3), num(sq.auc_opportunity, 3));
+        let _ =
+            writeln!(s, "\nScore quality: ROC AUC against won {}, against opportunity {}", num(sq.auc_won, 3), num(sq.auc_opportunity, 3));
         let _ = writeln!(s, "  {:<8}{:>8}{:>8}{:>10}{:>8}{:>14}{:>10}", "decile", "leads", "won", "rate", "lift", "won revenue", "capture");
         for d in &sq.deciles {
             let _ = writeln!(
@@ -476,7 +500,9 @@ fn acceptance_labels(leads: &[Lead], stages: &[StageChange]) -> Vec<(bool, usize
         if ACCEPTED.contains(&stage.as_str()) {
             state[i] = Some(true);
         } else if state[i] != Some(true)
-            && (stage == "disqualified" || stage == "rejected" || (stage == "nurture" && c.reason.as_deref().is_some_and(|r| !r.is_empty())))
+            && (stage == "disqualified"
+                || stage == "rejected"
+                || (stage == "nurture" && c.reason.as_deref().is_some_and(|r| !r.is_empty())))
         {
             state[i] = Some(false);
         }
@@ -676,22 +702,32 @@ fn new_rule_dimension(model: &CompiledModel, name: &str, coef: f64) -> usize {
     if coef < 0.0 {
         return find("penalty").or_else(|| model.dimensions.iter().position(|d| d.cap.is_none())).unwrap_or(0);
     }
-    if name.starts_with("segment:") {
-        find("fit").unwrap_or(0)
-    } else {
-        find("intent").unwrap_or(0)
-    }
+    if name.starts_with("segment:") { find("fit").unwrap_or(0) } else { find("intent").unwrap_or(0) }
 }
 
 /// The condition and label of a rule for a calibration feature, when one can be written.
 fn new_rule_condition(name: &str) -> Option<(String, String, String)> {
     let lit = proposal::toml_string;
     if let Some(t) = name.strip_prefix("event:") {
-        Some((proposal::rule_id("calibrated_event", t), format!("{{ event = {}, within_days = 90 }}", lit(t)), format!("{t} in the last 90 days (calibrated)")))
+        Some((
+            proposal::rule_id("calibrated_event", t),
+            format!("{{ event = {}, within_days = 90 }}", lit(t)),
+            format!("{t} in the last 90 days (calibrated)"),
+        ))
     } else if let Some(src) = name.strip_prefix("source:") {
-        Some((proposal::rule_id("calibrated_source", src), format!("{{ field = \"source\", equals = {} }}", lit(src)), format!("Source: {src} (calibrated)")))
+        Some((
+            proposal::rule_id("calibrated_source", src),
+            format!("{{ field = \"source\", equals = {} }}", lit(src)),
+            format!("Source: {src} (calibrated)"),
+        ))
     } else {
-        name.strip_prefix("segment:").map(|seg| (proposal::rule_id("calibrated_segment", seg), format!("{{ fact = \"segment\", equals = {} }}", lit(seg)), format!("Segment: {seg} (calibrated)")))
+        name.strip_prefix("segment:").map(|seg| {
+            (
+                proposal::rule_id("calibrated_segment", seg),
+                format!("{{ fact = \"segment\", equals = {} }}", lit(seg)),
+                format!("Segment: {seg} (calibrated)"),
+            )
+        })
     }
 }
 
@@ -712,7 +748,8 @@ fn fit_points(
 ) -> Result<(proposal::Proposal, proposal::Refinement, leadrank_metrics::logistic::LogisticFit)> {
     let yr: Vec<bool> = rows.iter().map(|&i| y[i]).collect();
     let m = fit(&take_rows(xr, q, rows), q, &yr, &FitOptions { l2, ..FitOptions::default() }).context("fitting the points model")?;
-    let weights: Vec<RuleWeight> = meta.iter().zip(&m.coef).map(|((id, d, c), &coef)| RuleWeight { id: id.clone(), dimension: *d, current: *c, coef }).collect();
+    let weights: Vec<RuleWeight> =
+        meta.iter().zip(&m.coef).map(|((id, d, c), &coef)| RuleWeight { id: id.clone(), dimension: *d, current: *c, coef }).collect();
     let fr: Vec<Vec<usize>> = rows.iter().map(|&i| fired[i].clone()).collect();
     let (p, r) = proposal::propose_fitted(&weights, caps, &fr, &yr, threshold, SHARE_TOLERANCE, 3);
     Ok((p, r, m))
@@ -836,12 +873,17 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     let logistic_secs = logistic_started.elapsed().as_secs_f64();
     // The challenger: gradient-boosted trees on the same matrix, training rows and held-out rows.
     let gbm = if args.method == Method::Gbm {
-        use leadrank_metrics::gbm::{fit_gbm, GbmOptions};
+        use leadrank_metrics::gbm::{GbmOptions, fit_gbm};
         let started = std::time::Instant::now();
         let g = fit_gbm(&x_tr, p, &y_tr, &GbmOptions { seed: args.seed ^ 0x6b6d, ..GbmOptions::default() })?;
         let z = g.logits(&x_te);
         let secs = started.elapsed().as_secs_f64();
-        eprintln!("fit time: logistic (5-fold CV over {} penalties + fit) {logistic_secs:.2} s, gbm ({} candidates + refit, {} trees) {secs:.2} s", grid.len(), g.candidates.len(), g.rounds);
+        eprintln!(
+            "fit time: logistic (5-fold CV over {} penalties + fit) {logistic_secs:.2} s, gbm ({} candidates + refit, {} trees) {secs:.2} s",
+            grid.len(),
+            g.candidates.len(),
+            g.rounds
+        );
         let probs: Vec<f64> = z.iter().map(|&v| sigmoid(v)).collect();
         let importance: Vec<(String, f64)> = g.importance().into_iter().take(10).map(|(k, v)| (f.names[k].clone(), v)).collect();
         Some(serde_json::json!({
@@ -858,13 +900,20 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     // Warnings, and the features that may leak (never proposed as rules).
     let mut warnings = Vec::new();
     if won < 100 {
-        warnings.push(format!("only {won} {positive} leads: under 100 outcomes, points are noisy; collect more history before trusting them"));
+        warnings
+            .push(format!("only {won} {positive} leads: under 100 outcomes, points are noisy; collect more history before trusting them"));
     }
     if won * 20 < n {
-        warnings.push(format!("class imbalance: {:.1}% of leads {positive}; AUC and lift are the figures to read, accuracy is meaningless", 100.0 * won as f64 / n.max(1) as f64));
+        warnings.push(format!(
+            "class imbalance: {:.1}% of leads {positive}; AUC and lift are the figures to read, accuracy is meaningless",
+            100.0 * won as f64 / n.max(1) as f64
+        ));
     }
     if cut.opportunities_without_created_at > 0 {
-        warnings.push(format!("{} opportunities have no created_at and cannot cut their leads' history: events after them may leak", cut.opportunities_without_created_at));
+        warnings.push(format!(
+            "{} opportunities have no created_at and cannot cut their leads' history: events after them may leak",
+            cut.opportunities_without_created_at
+        ));
     }
     if cut.rule == "single" {
         warnings.push("--single-as-of: every lead is scored at --as-of, so events after an opportunity was created (sales contact) feed the features of the leads that won; figures are optimistic".into());
@@ -907,7 +956,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     let thr_points = model.quality_threshold;
     let rule_fired: Vec<Vec<usize>> = (0..n).map(|i| (0..f.rules).filter(|&k| f.x[i * p + k] != 0.0).collect()).collect();
     let rough = {
-        let weights: Vec<RuleWeight> = model.rules.iter().enumerate().map(|(k, r)| RuleWeight { id: r.id.to_string(), dimension: r.dimension, current: r.points, coef: fitted.coef[k] }).collect();
+        let weights: Vec<RuleWeight> = model
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(k, r)| RuleWeight { id: r.id.to_string(), dimension: r.dimension, current: r.points, coef: fitted.coef[k] })
+            .collect();
         let fr: Vec<Vec<usize>> = train.iter().map(|&i| rule_fired[i].clone()).collect();
         propose(&weights, &caps, &fr, thr_points)
     };
@@ -936,7 +990,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
         };
         match (why, new_rule_condition(name)) {
             (Some(w), _) => not_proposed.push((name.clone(), w.into())),
-            (None, Some((id, _, _))) if model.rules.iter().any(|r| *r.id == *id) => not_proposed.push((name.clone(), format!("rule {id} exists"))),
+            (None, Some((id, _, _))) if model.rules.iter().any(|r| *r.id == *id) => {
+                not_proposed.push((name.clone(), format!("rule {id} exists")))
+            }
             (None, Some((id, when, label))) => candidates.push((k, id, when, label)),
             (None, None) => not_proposed.push((name.clone(), "no rule condition for it".into())),
         }
@@ -980,8 +1036,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     let prop_te: Vec<f64> = prop_te_int.iter().map(|&v| f64::from(v)).collect();
     let recommend = matches!((cv_cur_mean, cv_prop_mean), (Some(a), Some(b)) if b >= a + MIN_GAIN);
     let verdict = match (cv_cur_mean, cv_prop_mean) {
-        (Some(a), Some(b)) if recommend => format!("use the proposed points: cross-validated AUC {b:.4} against {a:.4} for the current points (+{:.4})", b - a),
-        (Some(a), Some(b)) => format!("keep the current points: the proposal does not rank better in cross-validation (AUC {b:.4} against {a:.4} for the current points; a gain of at least {MIN_GAIN} is required)"),
+        (Some(a), Some(b)) if recommend => {
+            format!("use the proposed points: cross-validated AUC {b:.4} against {a:.4} for the current points (+{:.4})", b - a)
+        }
+        (Some(a), Some(b)) => format!(
+            "keep the current points: the proposal does not rank better in cross-validation (AUC {b:.4} against {a:.4} for the current points; a gain of at least {MIN_GAIN} is required)"
+        ),
         _ => "keep the current points: cross-validation could not be done (too few outcomes in the folds)".to_string(),
     };
     let (auc_cur_te, auc_prop_te) = (roc_auc(&t_te, &y_te), roc_auc(&prop_te, &y_te));
@@ -1092,7 +1152,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
             eprintln!("warning: {verdict}; --write-model writes the current points unchanged");
             source
         };
-        CompiledModel::from_toml(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("the proposed model does not compile: {e}"))?;
+        CompiledModel::from_toml(&text, &path.display().to_string())
+            .map_err(|e| anyhow::anyhow!("the proposed model does not compile: {e}"))?;
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote the {} model to {}", if recommend { "proposed" } else { "current" }, path.display());
         result["written"] = serde_json::json!(if recommend { "proposed" } else { "current" });
@@ -1112,7 +1173,15 @@ fn render_calibration(r: &serde_json::Value) -> String {
     let mut s = String::new();
     let g = |v: &serde_json::Value| v.as_f64();
     let target = r["target"].as_str().unwrap_or("won");
-    let _ = writeln!(s, "Calibration on {} leads ({} {target}); {} training, {} held out ({})", r["leads"], r["won"], r["train"], r["test"], r["split"].as_str().unwrap_or(""));
+    let _ = writeln!(
+        s,
+        "Calibration on {} leads ({} {target}); {} training, {} held out ({})",
+        r["leads"],
+        r["won"],
+        r["train"],
+        r["test"],
+        r["split"].as_str().unwrap_or("")
+    );
     let c = &r["cut_off"];
     if c["rule"] == "single" {
         let _ = writeln!(s, "Cut-off: every lead scored at --as-of (--single-as-of; events after sales contact can leak)\n");
@@ -1136,7 +1205,15 @@ fn render_calibration(r: &serde_json::Value) -> String {
         let _ = write!(s, "{:<34}{:>12}{:>12}{:>12}", name, num(a, d), num(b, d), num(c, d));
         let _ = writeln!(s, "{}", if has_gbm { format!("{:>12}", num(e, d)) } else { String::new() });
     };
-    row(&mut s, &format!("ROC AUC against {target}"), g(&r["current"]["held_out"]["auc"]), g(&r["logistic"]["held_out"]["auc"]), g(&r["proposed"]["held_out"]["auc"]), g(&gb["held_out"]["auc"]), 3);
+    row(
+        &mut s,
+        &format!("ROC AUC against {target}"),
+        g(&r["current"]["held_out"]["auc"]),
+        g(&r["logistic"]["held_out"]["auc"]),
+        g(&r["proposed"]["held_out"]["auc"]),
+        g(&gb["held_out"]["auc"]),
+        3,
+    );
     for k in 0..3 {
         row(
             &mut s,
@@ -1149,14 +1226,38 @@ fn render_calibration(r: &serde_json::Value) -> String {
         );
     }
     row(&mut s, "Brier score", g(&r["current"]["brier"]), g(&r["logistic"]["brier"]), None, g(&gb["brier"]), 4);
-    row(&mut s, "threshold precision", g(&r["current"]["threshold"]["precision"]), None, g(&r["proposed"]["threshold"]["precision"]), None, 3);
+    row(
+        &mut s,
+        "threshold precision",
+        g(&r["current"]["threshold"]["precision"]),
+        None,
+        g(&r["proposed"]["threshold"]["precision"]),
+        None,
+        3,
+    );
     row(&mut s, "threshold recall", g(&r["current"]["threshold"]["recall"]), None, g(&r["proposed"]["threshold"]["recall"]), None, 3);
-    row(&mut s, "share of leads that qualify", g(&r["current"]["threshold"]["flagged_share"]), None, g(&r["proposed"]["threshold"]["flagged_share"]), None, 3);
+    row(
+        &mut s,
+        "share of leads that qualify",
+        g(&r["current"]["threshold"]["flagged_share"]),
+        None,
+        g(&r["proposed"]["threshold"]["flagged_share"]),
+        None,
+        3,
+    );
     let _ = writeln!(s, "\nCross-validated penalty (5 folds): l2 = {} ({})", r["logistic"]["l2"], r["logistic"]["cv_auc"]);
     let _ = writeln!(s, "\nReliability of the current score (held out, calibrated on training rows)");
     for b in r["current"]["reliability"].as_array().into_iter().flatten() {
         if b["count"].as_u64().unwrap_or(0) > 0 {
-            let _ = writeln!(s, "  predicted {:>5.1}-{:<5.1}% n={:<6} mean {:>6.2}%  observed {:>6.2}%", g(&b["lo"]).unwrap_or(0.0) * 100.0, g(&b["hi"]).unwrap_or(0.0) * 100.0, b["count"], g(&b["mean_predicted"]).unwrap_or(0.0) * 100.0, g(&b["observed"]).unwrap_or(0.0) * 100.0);
+            let _ = writeln!(
+                s,
+                "  predicted {:>5.1}-{:<5.1}% n={:<6} mean {:>6.2}%  observed {:>6.2}%",
+                g(&b["lo"]).unwrap_or(0.0) * 100.0,
+                g(&b["hi"]).unwrap_or(0.0) * 100.0,
+                b["count"],
+                g(&b["mean_predicted"]).unwrap_or(0.0) * 100.0,
+                g(&b["observed"]).unwrap_or(0.0) * 100.0
+            );
         }
     }
     if has_gbm {
@@ -1166,7 +1267,15 @@ fn render_calibration(r: &serde_json::Value) -> String {
             gb["depth"], gb["learning_rate"], gb["rounds"]
         );
         for c in gb["candidates"].as_array().into_iter().flatten() {
-            let _ = writeln!(s, "  candidate depth {} learning rate {}: {} trees, validation log loss {}, AUC {}", c["depth"], c["learning_rate"], c["rounds"], num(g(&c["valid_logloss"]), 4), num(g(&c["valid_auc"]), 3));
+            let _ = writeln!(
+                s,
+                "  candidate depth {} learning rate {}: {} trees, validation log loss {}, AUC {}",
+                c["depth"],
+                c["learning_rate"],
+                c["rounds"],
+                num(g(&c["valid_logloss"]), 4),
+                num(g(&c["valid_auc"]), 3)
+            );
         }
         let gain = match (g(&gb["held_out"]["auc"]), g(&r["logistic"]["held_out"]["auc"])) {
             (Some(a), Some(b)) => format!("{:+.3}", a - b),
@@ -1174,16 +1283,31 @@ fn render_calibration(r: &serde_json::Value) -> String {
         };
         let _ = writeln!(s, "  held-out AUC gain over the logistic fit: {gain} (what a non-linear model could add)");
         let _ = writeln!(s, "\nReliability, held out: logistic vs gbm (mean predicted / observed)");
-        let (lr, gr) = (r["logistic"]["reliability"].as_array().cloned().unwrap_or_default(), gb["reliability"].as_array().cloned().unwrap_or_default());
+        let (lr, gr) = (
+            r["logistic"]["reliability"].as_array().cloned().unwrap_or_default(),
+            gb["reliability"].as_array().cloned().unwrap_or_default(),
+        );
         for (a, b) in lr.iter().zip(&gr) {
             let cell = |b: &serde_json::Value| {
                 if b["count"].as_u64().unwrap_or(0) == 0 {
                     format!("{:>26}", "-")
                 } else {
-                    format!("n={:<6} {:>6.2}% / {:>6.2}%", b["count"].as_u64().unwrap_or(0), g(&b["mean_predicted"]).unwrap_or(0.0) * 100.0, g(&b["observed"]).unwrap_or(0.0) * 100.0)
+                    format!(
+                        "n={:<6} {:>6.2}% / {:>6.2}%",
+                        b["count"].as_u64().unwrap_or(0),
+                        g(&b["mean_predicted"]).unwrap_or(0.0) * 100.0,
+                        g(&b["observed"]).unwrap_or(0.0) * 100.0
+                    )
                 }
             };
-            let _ = writeln!(s, "  predicted {:>5.1}-{:<5.1}%  {}   {}", g(&a["lo"]).unwrap_or(0.0) * 100.0, g(&a["hi"]).unwrap_or(0.0) * 100.0, cell(a), cell(b));
+            let _ = writeln!(
+                s,
+                "  predicted {:>5.1}-{:<5.1}%  {}   {}",
+                g(&a["lo"]).unwrap_or(0.0) * 100.0,
+                g(&a["hi"]).unwrap_or(0.0) * 100.0,
+                cell(a),
+                cell(b)
+            );
         }
         let _ = writeln!(s, "\nFeature importance of the trees (top 10, share of total split gain)");
         for v in gb["importance"].as_array().into_iter().flatten() {
@@ -1216,7 +1340,11 @@ fn render_calibration(r: &serde_json::Value) -> String {
             s,
             "  {:<34}{:>9}{:>10}{:>10.3}  {}",
             rule["id"].as_str().unwrap_or(""),
-            if rule["change"] == "new" || (rule["current"] == 0 && rule["change"] == "drop") { "-".to_string() } else { rule["current"].to_string() },
+            if rule["change"] == "new" || (rule["current"] == 0 && rule["change"] == "drop") {
+                "-".to_string()
+            } else {
+                rule["current"].to_string()
+            },
             rule["proposed"].as_i64().map_or("-".into(), |v| v.to_string()),
             g(&rule["coef"]).unwrap_or(0.0),
             if rule["current"] == 0 && rule["change"] == "drop" { "not added" } else { rule["change"].as_str().unwrap_or("") }
@@ -1226,7 +1354,14 @@ fn render_calibration(r: &serde_json::Value) -> String {
     if !new.is_empty() {
         let _ = writeln!(s, "\nNew rules for strong signals the model lacks (written by --write-model when the proposal is recommended):");
         for v in new {
-            let _ = writeln!(s, "  {:<34} {:<10}{:>5} points  when = {}", v["id"].as_str().unwrap_or(""), v["dimension"].as_str().unwrap_or(""), v["points"], v["when"].as_str().unwrap_or(""));
+            let _ = writeln!(
+                s,
+                "  {:<34} {:<10}{:>5} points  when = {}",
+                v["id"].as_str().unwrap_or(""),
+                v["dimension"].as_str().unwrap_or(""),
+                v["points"],
+                v["when"].as_str().unwrap_or("")
+            );
         }
     }
     for v in pp["not_proposed"].as_array().into_iter().flatten() {
@@ -1255,7 +1390,13 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
     let format = format_of(&args.data, None)?;
     let (table, rejected) = read_table_with_columns(&args.data, format)?;
     print_rejects(&rejected);
-    let mut opts = LearnOptions { target: args.target.clone(), exclude: args.exclude.clone(), holdout: args.holdout, seed: args.seed, ..LearnOptions::default() };
+    let mut opts = LearnOptions {
+        target: args.target.clone(),
+        exclude: args.exclude.clone(),
+        holdout: args.holdout,
+        seed: args.seed,
+        ..LearnOptions::default()
+    };
     if let Some(unknown) = args.exclude.iter().find(|e| !table.columns.contains(e)) {
         bail!("--exclude names '{unknown}', which is not a column of {}", args.data.display());
     }
@@ -1278,11 +1419,16 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
     if let Some(path) = &args.write_split {
         let mut w = String::from("row,split\n");
         for (i, s) in learned.split.iter().enumerate() {
-            let _ = writeln!(w, "{},{}", i, match s {
-                Some(true) => "test",
-                Some(false) => "train",
-                None => "skipped",
-            });
+            let _ = writeln!(
+                w,
+                "{},{}",
+                i,
+                match s {
+                    Some(true) => "test",
+                    Some(false) => "train",
+                    None => "skipped",
+                }
+            );
         }
         std::fs::write(path, w).with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -1292,11 +1438,34 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
     } else {
         let mut s = String::new();
         let h = &learned.holdout;
-        let _ = writeln!(s, "Learned a points model for '{}' from {} training rows; {} held out ({} positive); {} rows without a target skipped", learned.target, learned.train_rows, h.rows, h.positives, learned.skipped_rows);
-        let _ = writeln!(s, "Held-out ROC AUC: points model {}, logistic regression {}; Brier {} (l2 = {}, chosen by 5-fold cross-validation: {:?})\n", num(h.auc_points, 4), num(h.auc_logistic, 4), num(h.brier, 4), learned.l2, learned.cv);
+        let _ = writeln!(
+            s,
+            "Learned a points model for '{}' from {} training rows; {} held out ({} positive); {} rows without a target skipped",
+            learned.target, learned.train_rows, h.rows, h.positives, learned.skipped_rows
+        );
+        let _ = writeln!(
+            s,
+            "Held-out ROC AUC: points model {}, logistic regression {}; Brier {} (l2 = {}, chosen by 5-fold cross-validation: {:?})\n",
+            num(h.auc_points, 4),
+            num(h.auc_logistic, 4),
+            num(h.brier, 4),
+            learned.l2,
+            learned.cv
+        );
         let _ = writeln!(s, "Columns");
         for c in &learned.columns {
-            let _ = writeln!(s, "  {:<46}{:<12} alone AUC {:>6}{}", c.name, c.kind, num(c.alone_auc, 3), if c.leak { format!("  LEAKS? {}", c.purest_value.clone().unwrap_or_else(|| "nearly perfect alone".into())) } else { String::new() });
+            let _ = writeln!(
+                s,
+                "  {:<46}{:<12} alone AUC {:>6}{}",
+                c.name,
+                c.kind,
+                num(c.alone_auc, 3),
+                if c.leak {
+                    format!("  LEAKS? {}", c.purest_value.clone().unwrap_or_else(|| "nearly perfect alone".into()))
+                } else {
+                    String::new()
+                }
+            );
         }
         let _ = writeln!(s, "\nPoints (20 points double the odds; the most common value of each column scores 0)");
         for r in &learned.rules {
@@ -1340,7 +1509,11 @@ pub fn backtest(args: BacktestArgs) -> Result<ExitCode> {
     let total_rev: f64 = revenue.iter().sum();
     let mut out = std::io::stdout().lock();
     writeln!(out, "Backtest of {} leads as of {as_of}: {} won\n", leads.len(), won.iter().filter(|&&w| w).count())?;
-    writeln!(out, "{:<40}{:>14}{:>12}{:>10}{:>10}{:>14}{:>10}", "model", "quality leads", "precision", "recall", "AUC", "top-10% rev", "share")?;
+    writeln!(
+        out,
+        "{:<40}{:>14}{:>12}{:>10}{:>10}{:>14}{:>10}",
+        "model", "quality leads", "precision", "recall", "AUC", "top-10% rev", "share"
+    )?;
     for (model, _, scores) in &runs {
         let t: Vec<f64> = scores.iter().map(|s| f64::from(s.total)).collect();
         let c = confusion_at(&t, &won, f64::from(model.quality_threshold));
@@ -1356,7 +1529,14 @@ pub fn backtest(args: BacktestArgs) -> Result<ExitCode> {
             money(d[0].value),
             pct((total_rev > 0.0).then(|| d[0].value / total_rev))
         )?;
-        writeln!(out, "{:<40}top decile: {} leads, opportunity rate {}, won rate {}", "", d[0].leads, pct(top_rate(&t, &has_opp)), pct(d[0].rate))?;
+        writeln!(
+            out,
+            "{:<40}top decile: {} leads, opportunity rate {}, won rate {}",
+            "",
+            d[0].leads,
+            pct(top_rate(&t, &has_opp)),
+            pct(d[0].rate)
+        )?;
     }
     let (a, b) = (&runs[0].2, &runs[1].2);
     let mut up = Vec::new();
@@ -1369,10 +1549,25 @@ pub fn backtest(args: BacktestArgs) -> Result<ExitCode> {
         }
     }
     let won_in = |v: &[usize]| v.iter().filter(|&&i| won[i]).count();
-    writeln!(out, "\n{} leads become quality under B ({} of them won); {} stop being quality ({} won)", up.len(), won_in(&up), down.len(), won_in(&down))?;
+    writeln!(
+        out,
+        "\n{} leads become quality under B ({} of them won); {} stop being quality ({} won)",
+        up.len(),
+        won_in(&up),
+        down.len(),
+        won_in(&down)
+    )?;
     for (label, list) in [("now quality", &up), ("no longer quality", &down)] {
         for &i in list.iter().take(args.show) {
-            writeln!(out, "  {:<18} {:<12} {:>5} -> {:<5} {}", label, leads[i].lead_id, a[i].total, b[i].total, if won[i] { "won" } else { "" })?;
+            writeln!(
+                out,
+                "  {:<18} {:<12} {:>5} -> {:<5} {}",
+                label,
+                leads[i].lead_id,
+                a[i].total,
+                b[i].total,
+                if won[i] { "won" } else { "" }
+            )?;
         }
     }
     report_rejects(&report, None)?;
@@ -1414,7 +1609,8 @@ mod tests {
     #[test]
     fn cut_offs_stop_before_the_first_opportunity_of_the_lead_or_its_account() {
         let as_of = 1_000_000;
-        let leads = vec![lead("a", Some("X"), 0), lead("b", Some("X"), 0), lead("c", None, 0), lead("d", None, 0), lead("e", None, 900_000)];
+        let leads =
+            vec![lead("a", Some("X"), 0), lead("b", Some("X"), 0), lead("c", None, 0), lead("d", None, 0), lead("e", None, 900_000)];
         let opps = vec![
             opp("o1", Some("a"), Some("X"), Some(500_000)),
             opp("o2", Some("a"), None, Some(400_000)),

@@ -4,9 +4,9 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use leadrank_server::{keys, Limits, ServeOptions};
+use leadrank_server::{Limits, ServeOptions, keys};
 use leadrank_store::Store;
 use tokio_util::sync::CancellationToken;
 
@@ -74,11 +74,7 @@ async fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
     let store: Arc<dyn Store> = if db.starts_with("postgres://") || db.starts_with("postgresql://") {
         Arc::new(leadrank_store_postgres::PostgresStore::connect(db).await.context("connecting to PostgreSQL")?)
     } else {
-        Arc::new(
-            leadrank_store_sqlite::SqliteStore::open(Path::new(db))
-                .await
-                .with_context(|| format!("opening SQLite database {db}"))?,
-        )
+        Arc::new(leadrank_store_sqlite::SqliteStore::open(Path::new(db)).await.with_context(|| format!("opening SQLite database {db}"))?)
     };
     store.migrate().await.context("migrating the database")?;
     Ok(store)
@@ -105,10 +101,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         });
         let options = ServeOptions {
             addr: args.addr,
-            limits: Limits {
-                concurrency: args.max_concurrency,
-                timeout: std::time::Duration::from_secs(args.request_timeout),
-            },
+            limits: Limits { concurrency: args.max_concurrency, timeout: std::time::Duration::from_secs(args.request_timeout) },
             webhooks: true,
             demo_leads: args.demo.then_some(args.demo_leads),
             allow_private_webhooks: args.allow_private_webhooks,
@@ -118,7 +111,10 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             if let Some(key) = &ready.demo_key {
                 println!("demo admin key (shown once): {key}");
                 println!("try: curl -H 'Authorization: Bearer {key}' 'http://{}/v1/leads?quality=true&limit=10'", ready.addr);
-                println!("     curl -H 'Authorization: Bearer {key}' 'http://{}/v1/leads?stage=mql&limit=10'   # routed, with reps", ready.addr);
+                println!(
+                    "     curl -H 'Authorization: Bearer {key}' 'http://{}/v1/leads?stage=mql&limit=10'   # routed, with reps",
+                    ready.addr
+                );
                 println!("     curl -H 'Authorization: Bearer {key}' 'http://{}/v1/reports/funnel'", ready.addr);
             }
         })

@@ -6,14 +6,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use leadrank_core::engine::{Dataset, DatasetBuilder};
 use leadrank_core::model::builtin;
-use leadrank_core::{explain as ledger, records, CompiledModel};
+use leadrank_core::{CompiledModel, explain as ledger, records};
 use leadrank_io::read::{self, InputFormat, LoadReport};
-use leadrank_io::write::{write_scores, OutputFormat, ScoreWriter};
+use leadrank_io::write::{OutputFormat, ScoreWriter, write_scores};
 
 use crate::{DemoArgs, ExplainArgs, FormatArg, GenerateArgs, InputFormatArg, Inputs, ModelCommand, ScoreArgs};
 
@@ -75,9 +75,7 @@ pub(crate) fn timing(phase: &str, since: &mut std::time::Instant) {
     if std::env::var_os("LEADRANK_TIMINGS").is_some() {
         // Resident and peak memory from /proc (Linux); blank elsewhere.
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let field = |name: &str| {
-            status.lines().find(|l| l.starts_with(name)).map_or(String::new(), |l| l[name.len()..].trim().to_string())
-        };
+        let field = |name: &str| status.lines().find(|l| l.starts_with(name)).map_or(String::new(), |l| l[name.len()..].trim().to_string());
         eprintln!(
             "timing: {phase:<12} {:>8.3} s   rss {:>12}   peak {:>12}",
             since.elapsed().as_secs_f64(),
@@ -115,9 +113,7 @@ pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, L
             // About 70 bytes a CSV event row; only a hint for the allocator.
             builder.reserve_events((len / 70) as usize);
         }
-        read::load_events(events, format_of(events, inputs.input_format)?, &mut builder, model, &mut report, &mut |n| {
-            bar.inc(n)
-        })?;
+        read::load_events(events, format_of(events, inputs.input_format)?, &mut builder, model, &mut report, &mut |n| bar.inc(n))?;
         bar.finish_and_clear();
     }
     timing("events", &mut clock);
@@ -169,10 +165,9 @@ pub fn score(args: ScoreArgs) -> Result<ExitCode> {
         None => OutputFormat::JsonLines,
     };
     let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(BufWriter::with_capacity(
-            1 << 20,
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-        )),
+        Some(path) => {
+            Box::new(BufWriter::with_capacity(1 << 20, File::create(path).with_context(|| format!("cannot create {}", path.display()))?))
+        }
         None => Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
     };
     let mut writer = ScoreWriter::new(&model, format, args.top);

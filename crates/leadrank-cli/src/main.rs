@@ -158,9 +158,7 @@ enum ModelCommand {
     /// List the built-in models.
     List,
     /// Validate a model file; errors name the line, column and key.
-    Check {
-        file: PathBuf,
-    },
+    Check { file: PathBuf },
     /// Print the JSON Schema of model files, for editors.
     Schema,
 }

@@ -43,7 +43,9 @@ fn score_reports_bad_rows_scores_the_rest_and_exits_1() {
     assert_eq!(lines[0]["lead_id"], "L1");
     assert_eq!(lines[0]["quality"], true);
     assert_eq!(lines[0]["dimensions"]["intent"], 40);
-    assert!(lines[0]["reasons"].as_array().unwrap().iter().any(|r| r["rule"] == "demo_request" && r["detail"] == "demo_request on 2026-06-20"));
+    assert!(
+        lines[0]["reasons"].as_array().unwrap().iter().any(|r| r["rule"] == "demo_request" && r["detail"] == "demo_request on 2026-06-20")
+    );
     assert_eq!(lines[1]["dimensions"]["penalty"], -25);
 }
 
@@ -105,10 +107,22 @@ fn generated_data_scores_cleanly_and_deterministically() {
     let out = leadrank(&["generate", "--leads", "400", "--out", d.to_str().unwrap(), "--seed", "3"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let args = |p: &str| -> Vec<String> {
-        ["score", "--leads", &format!("{p}/leads.csv"), "--events", &format!("{p}/events.csv"), "--accounts", &format!("{p}/accounts.csv"), "--as-of", "2026-06-30T12:00:00Z", "--format", "jsonl"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        [
+            "score",
+            "--leads",
+            &format!("{p}/leads.csv"),
+            "--events",
+            &format!("{p}/events.csv"),
+            "--accounts",
+            &format!("{p}/accounts.csv"),
+            "--as-of",
+            "2026-06-30T12:00:00Z",
+            "--format",
+            "jsonl",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     };
     let a = Command::new(env!("CARGO_BIN_EXE_leadrank")).args(args(d.to_str().unwrap())).output().unwrap();
     assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
@@ -140,7 +154,11 @@ fn dedupe_writes_pairs_merged_leads_map_and_moves_events() {
          L3,jane@acme.com,Jane,Smith,Acme,,US,2026-02-01,\n\
          L4,x@y.com,Zoë,Ødegaard,Nordisk A/S,,DK,not-a-date,\n",
     );
-    let events = write(dir.path(), "events.csv", "event_id,lead_id,type,occurred_at\ne1,L2,page_view,2026-03-02T00:00:00Z\ne2,L3,page_view,2026-03-02T00:00:00Z\n");
+    let events = write(
+        dir.path(),
+        "events.csv",
+        "event_id,lead_id,type,occurred_at\ne1,L2,page_view,2026-03-02T00:00:00Z\ne2,L3,page_view,2026-03-02T00:00:00Z\n",
+    );
     let out_dir = dir.path().join("out");
     let out = leadrank(&["dedupe", "--leads", &leads, "--events", &events, "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "a bad row exits 1: {}", text(&out.stderr));
@@ -187,7 +205,10 @@ fn consents_file_sets_marketing_consent_from_the_latest_record() {
     let out = leadrank(&with);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains(&format!("rejected {consents}:6:3: status: 'maybe' is not a consent status (granted, withdrawn, denied)")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("rejected {consents}:6:3: status: 'maybe' is not a consent status (granted, withdrawn, denied)")),
+        "{stderr}"
+    );
     // L3 was rejected from the leads, so its consent record names an unknown lead.
     assert!(stderr.contains(&format!("rejected {consents}:7:1: lead_id: lead_id 'L3' is not in the leads input")), "{stderr}");
     let out = leadrank(&["explain", "L1", "--leads", &leads, "--consents", &consents, "--as-of", "2026-06-30T12:00:00Z"]);
@@ -243,7 +264,11 @@ fn routing_files_are_shown_and_checked_with_located_errors() {
     let out = leadrank(&["routing", "check", &good]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("ok: routing default@1 with 3 rules and 1 SLA policies"), "{}", text(&out.stdout));
-    let bad = write(dir.path(), "bad.toml", "[routing]\nname = \"x\"\nversion = \"1\"\nfallback_queue = \"q\"\n\n[[rules]]\nid = \"a\"\nwhen = { segment = [\"huge\"] }\nto = { queue = \"q\" }\n");
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "[routing]\nname = \"x\"\nversion = \"1\"\nfallback_queue = \"q\"\n\n[[rules]]\nid = \"a\"\nwhen = { segment = [\"huge\"] }\nto = { queue = \"q\" }\n",
+    );
     let out = leadrank(&["routing", "check", &bad]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
@@ -278,7 +303,11 @@ fn calibrate_learns_from_sales_acceptance_in_a_stage_history() {
     let base = |extra: &[&str]| {
         let mut a = vec!["calibrate", "--leads", "LEADS", "--events", "EVENTS", "--as-of", "2026-06-30T12:00:00Z"];
         a.extend_from_slice(extra);
-        a.iter().map(|s| s.replace("LEADS", data.join("leads.csv").to_str().unwrap()).replace("EVENTS", data.join("events.csv").to_str().unwrap())).collect::<Vec<_>>()
+        a.iter()
+            .map(|s| {
+                s.replace("LEADS", data.join("leads.csv").to_str().unwrap()).replace("EVENTS", data.join("events.csv").to_str().unwrap())
+            })
+            .collect::<Vec<_>>()
     };
     let args = base(&["--target", "accepted"]);
     let out = leadrank(&args.iter().map(String::as_str).collect::<Vec<_>>());
@@ -304,7 +333,21 @@ fn calibrate_with_gbm_reports_a_challenger_side_by_side() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let f = |n: &str| format!("{d}/{n}");
     let (leads, events, accounts, outcomes) = (f("leads.csv"), f("events.csv"), f("accounts.csv"), f("outcomes.csv"));
-    let common = ["calibrate", "--leads", &leads, "--events", &events, "--accounts", &accounts, "--outcomes", &outcomes, "--as-of", "2026-06-30T12:00:00Z", "--method", "gbm"];
+    let common = [
+        "calibrate",
+        "--leads",
+        &leads,
+        "--events",
+        &events,
+        "--accounts",
+        &accounts,
+        "--outcomes",
+        &outcomes,
+        "--as-of",
+        "2026-06-30T12:00:00Z",
+        "--method",
+        "gbm",
+    ];
     let mut args = common.to_vec();
     args.push("--json");
     let out = leadrank(&args);
@@ -318,7 +361,8 @@ fn calibrate_with_gbm_reports_a_challenger_side_by_side() {
     assert_eq!(c["gbm"]["reliability"].as_array().unwrap().len(), 10);
     assert_eq!(c["gbm"]["held_out"]["deciles"].as_array().unwrap().len(), 10);
     // Importance names the logistic path's features; the proposal still comes from the logistic fit.
-    let names: Vec<String> = serde_json::from_value::<Vec<(String, f64)>>(c["logistic"]["coefficients"].clone()).unwrap().into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> =
+        serde_json::from_value::<Vec<(String, f64)>>(c["logistic"]["coefficients"].clone()).unwrap().into_iter().map(|(n, _)| n).collect();
     let imp: Vec<(String, f64)> = serde_json::from_value(c["gbm"]["importance"].clone()).unwrap();
     assert!(!imp.is_empty() && imp.len() <= 10, "{imp:?}");
     assert!(imp.iter().all(|(n, _)| names.contains(n)), "{imp:?}");

@@ -176,10 +176,7 @@ fn hygiene_json_counts_every_problem_with_examples() {
     // (3 without a corporate email, 4 without a valid phone, 3 without consent, 2 duplicates).
     let i = &r["integrity"];
     assert_eq!((i["possible"].as_i64(), i["earned"].as_i64(), i["lost"].as_i64()), (Some(105), Some(75), Some(30)));
-    assert_eq!(
-        i["rules_missed"],
-        serde_json::json!([["corporate_email", 3], ["phone_verified", 4], ["consent", 3], ["unique_record", 2]])
-    );
+    assert_eq!(i["rules_missed"], serde_json::json!([["corporate_email", 3], ["phone_verified", 4], ["consent", 3], ["unique_record", 2]]));
     assert_eq!(i["penalties"], serde_json::json!([["personal_email", 1, -10], ["bounced_email", 1, -20], ["spam", 1, -30]]));
 }
 

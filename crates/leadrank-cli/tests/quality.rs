@@ -45,8 +45,14 @@ fn maven_crm_reproduces_its_known_figures() {
 fn x_education_learns_and_names_the_leaks() {
     let Some(file) = shared("x_education/Leads.csv") else { return };
     let out = leadrank(&[
-        "learn", "--data", file.to_str().unwrap(), "--target", "Converted", "--json",
-        "--exclude", "Tags,Lead Quality,Lead Profile,Last Notable Activity,Asymmetrique Activity Index,Asymmetrique Profile Index,Asymmetrique Activity Score,Asymmetrique Profile Score",
+        "learn",
+        "--data",
+        file.to_str().unwrap(),
+        "--target",
+        "Converted",
+        "--json",
+        "--exclude",
+        "Tags,Lead Quality,Lead Profile,Last Notable Activity,Asymmetrique Activity Index,Asymmetrique Profile Index,Asymmetrique Activity Score,Asymmetrique Profile Score",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -55,7 +61,8 @@ fn x_education_learns_and_names_the_leaks() {
     // scikit-learn on the same features and split: see bench/learn_compare.py and BENCHMARKS.md.
     assert!(auc_points > 0.85, "{auc_points}");
     assert!((auc_points - auc_logistic).abs() < 0.01, "{auc_points} {auc_logistic}");
-    let leaks: Vec<&str> = r["columns"].as_array().unwrap().iter().filter(|c| c["leak"] == true).map(|c| c["name"].as_str().unwrap()).collect();
+    let leaks: Vec<&str> =
+        r["columns"].as_array().unwrap().iter().filter(|c| c["leak"] == true).map(|c| c["name"].as_str().unwrap()).collect();
     assert!(leaks.contains(&"Tags"), "{leaks:?}");
     let kind = |n: &str| r["columns"].as_array().unwrap().iter().find(|c| c["name"] == n).unwrap()["kind"].as_str().unwrap().to_string();
     assert_eq!(kind("Prospect ID"), "identifier");
@@ -69,7 +76,18 @@ fn generated_history_reports_calibrates_and_backtests() {
     let out = leadrank(&["generate", "--leads", "2000", "--out", d, "--seed", "5"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let f = |n: &str| format!("{d}/{n}");
-    let common = ["--leads", &f("leads.csv"), "--events", &f("events.csv"), "--accounts", &f("accounts.csv"), "--outcomes", &f("outcomes.csv"), "--as-of", "2026-06-30T12:00:00Z"];
+    let common = [
+        "--leads",
+        &f("leads.csv"),
+        "--events",
+        &f("events.csv"),
+        "--accounts",
+        &f("accounts.csv"),
+        "--outcomes",
+        &f("outcomes.csv"),
+        "--as-of",
+        "2026-06-30T12:00:00Z",
+    ];
     let mut args = vec!["report", "--by", "source", "--format", "json"];
     args.extend(common);
     let out = leadrank(&args);
@@ -118,8 +136,19 @@ fn report_html_is_one_page_with_three_charts() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let f = |n: &str| format!("{d}/{n}");
     let out = leadrank(&[
-        "report", "--format", "html", "--leads", &f("leads.csv"), "--events", &f("events.csv"), "--accounts", &f("accounts.csv"),
-        "--outcomes", &f("outcomes.csv"), "--as-of", "2026-06-30T12:00:00Z",
+        "report",
+        "--format",
+        "html",
+        "--leads",
+        &f("leads.csv"),
+        "--events",
+        &f("events.csv"),
+        "--accounts",
+        &f("accounts.csv"),
+        "--outcomes",
+        &f("outcomes.csv"),
+        "--as-of",
+        "2026-06-30T12:00:00Z",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let html = text(&out.stdout);
@@ -241,9 +270,15 @@ fn calibrate_cuts_each_lead_before_its_opportunity() {
     assert_eq!(l0(&cut)["lead_id"], "L0");
     assert_eq!(l0(&cut)["as_of"], "2026-04-30T23:59:59Z");
     assert_eq!(l0(&single)["as_of"], "2026-06-30T12:00:00Z");
-    assert_eq!(l0(&single)["current"].as_i64().unwrap(), l0(&cut)["current"].as_i64().unwrap() + 25, "the demo request counts only without the cut-off");
+    assert_eq!(
+        l0(&single)["current"].as_i64().unwrap(),
+        l0(&cut)["current"].as_i64().unwrap() + 25,
+        "the demo request counts only without the cut-off"
+    );
     // The post-opportunity demo request separates the won leads perfectly only without the cut-off.
-    let leak = |v: &serde_json::Value| v["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("possible leakage: rule:demo_request"));
+    let leak = |v: &serde_json::Value| {
+        v["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("possible leakage: rule:demo_request"))
+    };
     assert!(leak(&single), "{}", single["warnings"]);
     assert!(!leak(&cut), "{}", cut["warnings"]);
     let coef = |v: &serde_json::Value, name: &str| -> Option<f64> {

@@ -15,22 +15,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 fn leadrank(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_leadrank"))
-        .args(args)
-        .output()
-        .expect("runs leadrank")
+    Command::new(env!("CARGO_BIN_EXE_leadrank")).args(args).output().expect("runs leadrank")
 }
 
 /// `leadrank keys create`: the key printed on stdout.
 fn create_key(db: &str, name: &str, scopes: &str) -> String {
-    let out = leadrank(&[
-        "keys", "create", "--db", db, "--name", name, "--scopes", scopes,
-    ]);
-    assert!(
-        out.status.success(),
-        "keys create: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = leadrank(&["keys", "create", "--db", db, "--name", name, "--scopes", scopes]);
+    assert!(out.status.success(), "keys create: {}", String::from_utf8_lossy(&out.stderr));
     let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert!(key.starts_with("lr_"), "{key}");
     key
@@ -44,10 +35,7 @@ struct Response {
 
 impl Response {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     fn json(&self) -> Value {
@@ -97,13 +85,8 @@ fn read_message(r: &mut BufReader<TcpStream>) -> (String, Vec<(String, String)>,
 fn http(addr: &str, method: &str, path: &str, key: Option<&str>, body: Option<&Value>) -> Response {
     let mut s = TcpStream::connect(addr).expect("connects");
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let payload = body
-        .map(|b| serde_json::to_vec(b).unwrap())
-        .unwrap_or_default();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        payload.len()
-    );
+    let payload = body.map(|b| serde_json::to_vec(b).unwrap()).unwrap_or_default();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", payload.len());
     if body.is_some() {
         head.push_str("Content-Type: application/json\r\n");
     }
@@ -114,16 +97,8 @@ fn http(addr: &str, method: &str, path: &str, key: Option<&str>, body: Option<&V
     s.write_all(head.as_bytes()).unwrap();
     s.write_all(&payload).unwrap();
     let (status_line, headers, body) = read_message(&mut BufReader::new(s));
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("status line {status_line:?}"));
-    Response {
-        status,
-        headers,
-        body,
-    }
+    let status = status_line.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or_else(|| panic!("status line {status_line:?}"));
+    Response { status, headers, body }
 }
 
 /// A webhook receiver: keeps each request's headers and body, answers 200.
@@ -149,15 +124,12 @@ fn receiver() -> (String, Arc<Mutex<Received>>) {
                 // Several requests may come on one kept-alive connection.
                 loop {
                     let mut peek = [0u8; 1];
-                    if r.get_ref().peek(&mut peek).map_or(true, |n| n == 0) && r.buffer().is_empty()
-                    {
+                    if r.get_ref().peek(&mut peek).map_or(true, |n| n == 0) && r.buffer().is_empty() {
                         return;
                     }
                     let (_, headers, body) = read_message(&mut r);
                     g.lock().unwrap().0.push((headers, body));
-                    if w.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
-                        .is_err()
-                    {
+                    if w.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok").is_err() {
                         return;
                     }
                 }
@@ -178,11 +150,7 @@ impl Drop for Server {
 }
 
 fn csv_cell(v: &str) -> String {
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_string()
-    }
+    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.to_string() }
 }
 
 /// A JSON value as a CSV cell (lists joined by ';', objects as JSON).
@@ -190,12 +158,7 @@ fn cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => csv_cell(s),
-        Value::Array(a) => csv_cell(
-            &a.iter()
-                .map(|i| i.as_str().unwrap())
-                .collect::<Vec<_>>()
-                .join(";"),
-        ),
+        Value::Array(a) => csv_cell(&a.iter().map(|i| i.as_str().unwrap()).collect::<Vec<_>>().join(";")),
         Value::Object(_) => csv_cell(&v.to_string()),
         other => other.to_string(),
     }
@@ -204,11 +167,7 @@ fn cell(v: &Value) -> String {
 fn write_csv(path: &Path, columns: &[&str], rows: &[Value]) {
     let mut out = columns.join(",") + "\n";
     for r in rows {
-        out += &columns
-            .iter()
-            .map(|c| cell(&r[*c]))
-            .collect::<Vec<_>>()
-            .join(",");
+        out += &columns.iter().map(|c| cell(&r[*c])).collect::<Vec<_>>().join(",");
         out += "\n";
     }
     std::fs::write(path, out).unwrap();
@@ -231,95 +190,18 @@ const LEAD_COLUMNS: [&str; 15] = [
     "tech_stack",
     "created_at",
 ];
-const EVENT_COLUMNS: [&str; 6] = [
-    "event_id",
-    "lead_id",
-    "type",
-    "occurred_at",
-    "url",
-    "properties",
-];
+const EVENT_COLUMNS: [&str; 6] = ["event_id", "lead_id", "type", "occurred_at", "url", "properties"];
 
 /// (lead_id, email, first name, last name, title, company, domain, employees, country)
-type Person = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    i64,
-    &'static str,
-);
+type Person = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, i64, &'static str);
 
 const PEOPLE: [Person; 6] = [
-    (
-        "E1",
-        "josé@münchen.de",
-        "José",
-        "Müller-Lüdenscheidt",
-        "VP Sales",
-        "Münchner Rück",
-        "münchen.de",
-        1200,
-        "DE",
-    ),
-    (
-        "E2",
-        "zoë.ødegaard@bergen.no",
-        "Zoë",
-        "Ødegaard",
-        "Head of Marketing",
-        "Fjord AS",
-        "bergen.no",
-        450,
-        "NO",
-    ),
-    (
-        "E3",
-        "siobhan@dublin.ie",
-        "Siobhán",
-        "Ó Briain",
-        "Analyst",
-        "Liffey Ltd",
-        "dublin.ie",
-        80,
-        "IE",
-    ),
-    (
-        "E4",
-        "françois@paris.fr",
-        "François",
-        "Lefèvre",
-        "CTO",
-        "Société Générale d'Essai",
-        "paris.fr",
-        3000,
-        "FR",
-    ),
-    (
-        "E5",
-        "kenji@tokyo.jp",
-        "Kenji",
-        "Watanabe",
-        "Student",
-        "Gakko",
-        "tokyo.jp",
-        5,
-        "JP",
-    ),
-    (
-        "E6",
-        "ana.núñez@madrid.es",
-        "Ana",
-        "Núñez",
-        "Director of Sales",
-        "Ñandú SL",
-        "madrid.es",
-        600,
-        "ES",
-    ),
+    ("E1", "josé@münchen.de", "José", "Müller-Lüdenscheidt", "VP Sales", "Münchner Rück", "münchen.de", 1200, "DE"),
+    ("E2", "zoë.ødegaard@bergen.no", "Zoë", "Ødegaard", "Head of Marketing", "Fjord AS", "bergen.no", 450, "NO"),
+    ("E3", "siobhan@dublin.ie", "Siobhán", "Ó Briain", "Analyst", "Liffey Ltd", "dublin.ie", 80, "IE"),
+    ("E4", "françois@paris.fr", "François", "Lefèvre", "CTO", "Société Générale d'Essai", "paris.fr", 3000, "FR"),
+    ("E5", "kenji@tokyo.jp", "Kenji", "Watanabe", "Student", "Gakko", "tokyo.jp", 5, "JP"),
+    ("E6", "ana.núñez@madrid.es", "Ana", "Núñez", "Director of Sales", "Ñandú SL", "madrid.es", 600, "ES"),
 ];
 
 #[test]
@@ -347,21 +229,12 @@ fn serve_end_to_end() {
         if let Some(rest) = text.split("listening on http://").nth(1) {
             break rest.split_whitespace().next().unwrap().to_string();
         }
-        assert!(
-            server.0.try_wait().unwrap().is_none(),
-            "serve exited: {}",
-            std::fs::read_to_string(&err_path).unwrap()
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "serve did not start"
-        );
+        assert!(server.0.try_wait().unwrap().is_none(), "serve exited: {}", std::fs::read_to_string(&err_path).unwrap());
+        assert!(started.elapsed() < Duration::from_secs(15), "serve did not start");
         std::thread::sleep(Duration::from_millis(50));
     };
     loop {
-        if TcpStream::connect(&addr).is_ok()
-            && http(&addr, "GET", "/readyz", None, None).status == 200
-        {
+        if TcpStream::connect(&addr).is_ok() && http(&addr, "GET", "/readyz", None, None).status == 200 {
             break;
         }
         assert!(started.elapsed() < Duration::from_secs(15), "not ready");
@@ -381,9 +254,7 @@ fn serve_end_to_end() {
     let secret = r.json()["secret"].as_str().unwrap().to_string();
 
     // Explicit times, relative to a whole hour before now so that recent-activity rules fire.
-    let base =
-        jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() / 3600 * 3600 - 3600)
-            .unwrap();
+    let base = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() / 3600 * 3600 - 3600).unwrap();
     let at = |hours_ago: i64| (base - jiff::SignedDuration::from_hours(hours_ago)).to_string();
     let leads: Vec<Value> = PEOPLE
         .iter()
@@ -400,10 +271,9 @@ fn serve_end_to_end() {
     let mut events = Vec::new();
     for (i, &(id, ..)) in PEOPLE.iter().enumerate() {
         for k in 0..=i % 3 {
-            events.push(
-                json!({"event_id": format!("pv-{id}-{k}"), "lead_id": id, "type": "page_view", "occurred_at": at(3 + 5 * k as i64),
-                               "url": "https://leadrank.example/pricing", "properties": {"referrer": "newsletter", "seconds": 40 + k}}),
-            );
+            events
+                .push(json!({"event_id": format!("pv-{id}-{k}"), "lead_id": id, "type": "page_view", "occurred_at": at(3 + 5 * k as i64),
+                               "url": "https://leadrank.example/pricing", "properties": {"referrer": "newsletter", "seconds": 40 + k}}));
         }
         if i % 2 == 0 {
             events.push(json!({"event_id": format!("dr-{id}"), "lead_id": id, "type": "demo_request", "occurred_at": at(2), "url": null, "properties": null}));
@@ -414,70 +284,26 @@ fn serve_end_to_end() {
     write_csv(&leads_csv, &LEAD_COLUMNS, &leads);
     write_csv(&events_csv, &EVENT_COLUMNS, &events);
 
-    let r = http(
-        &addr,
-        "POST",
-        "/v1/leads",
-        Some(&ingester),
-        Some(&json!({"leads": leads})),
-    );
+    let r = http(&addr, "POST", "/v1/leads", Some(&ingester), Some(&json!({"leads": leads})));
     assert_eq!(r.status, 200, "{}", r.json());
-    assert_eq!(
-        r.json()["summary"],
-        json!({"created": PEOPLE.len()}),
-        "{}",
-        r.json()
-    );
-    let r = http(
-        &addr,
-        "POST",
-        "/v1/events",
-        Some(&ingester),
-        Some(&json!({"events": events})),
-    );
+    assert_eq!(r.json()["summary"], json!({"created": PEOPLE.len()}), "{}", r.json());
+    let r = http(&addr, "POST", "/v1/events", Some(&ingester), Some(&json!({"events": events})));
     assert_eq!(r.status, 200, "{}", r.json());
-    assert_eq!(
-        r.json()["summary"],
-        json!({"accepted": events.len()}),
-        "{}",
-        r.json()
-    );
-    assert!(
-        r.json()["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|x| x["status"] == "accepted")
-    );
+    assert_eq!(r.json()["summary"], json!({"accepted": events.len()}), "{}", r.json());
+    assert!(r.json()["results"].as_array().unwrap().iter().all(|x| x["status"] == "accepted"));
     // The same batch again: every event is a duplicate.
-    let r = http(
-        &addr,
-        "POST",
-        "/v1/events",
-        Some(&ingester),
-        Some(&json!({"events": events})),
-    );
+    let r = http(&addr, "POST", "/v1/events", Some(&ingester), Some(&json!({"events": events})));
     assert_eq!(r.status, 200);
     let v = r.json();
     assert_eq!(v["summary"], json!({"duplicate": events.len()}), "{v}");
     for (i, res) in v["results"].as_array().unwrap().iter().enumerate() {
-        assert_eq!(
-            (res["index"].as_u64(), res["status"].as_str()),
-            (Some(i as u64), Some("duplicate")),
-            "{res}"
-        );
+        assert_eq!((res["index"].as_u64(), res["status"].as_str()), (Some(i as u64), Some("duplicate")), "{res}");
         assert_eq!(res["event_id"], events[i]["event_id"]);
     }
 
     // The live score equals the batch engine at the same time, for every lead.
     for &(id, ..) in &PEOPLE {
-        let r = http(
-            &addr,
-            "GET",
-            &format!("/v1/leads/{id}/score"),
-            Some(&reader),
-            None,
-        );
+        let r = http(&addr, "GET", &format!("/v1/leads/{id}/score"), Some(&reader), None);
         assert_eq!(r.status, 200, "{}", r.json());
         let live = r.json();
         let as_of = live["as_of"].as_str().unwrap().to_string();
@@ -492,25 +318,15 @@ fn serve_end_to_end() {
             "--format",
             "jsonl",
         ]);
-        assert!(
-            out.status.success(),
-            "leadrank score: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "leadrank score: {}", String::from_utf8_lossy(&out.stderr));
         let batch: Value = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
             .map(|l| serde_json::from_str::<Value>(l).unwrap())
             .find(|s| s["lead_id"] == id)
             .unwrap_or_else(|| panic!("{id} in the batch output"));
-        let rules = |s: &Value| {
-            s["reasons"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["rule"].as_str().unwrap().to_string())
-                .collect::<Vec<_>>()
-        };
+        let rules =
+            |s: &Value| s["reasons"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap().to_string()).collect::<Vec<_>>();
         let s = &live["score"];
         assert_eq!(
             (&s["total"], &s["grade"], &s["quality"]),
@@ -532,19 +348,9 @@ fn serve_end_to_end() {
         let now = jiff::Timestamp::now().as_second();
         let mut ids = Vec::new();
         for (headers, body) in &got.0 {
-            let h = |n: &str| {
-                headers
-                    .iter()
-                    .find(|(k, _)| k == n)
-                    .map(|(_, v)| v.as_str())
-                    .unwrap_or_else(|| panic!("header {n}"))
-            };
-            leadrank_webhooks::verify(&secret, h("leadrank-signature"), body, now, 300)
-                .expect("valid signature");
-            assert!(
-                leadrank_webhooks::verify("whsec_wrong", h("leadrank-signature"), body, now, 300)
-                    .is_err()
-            );
+            let h = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str()).unwrap_or_else(|| panic!("header {n}"));
+            leadrank_webhooks::verify(&secret, h("leadrank-signature"), body, now, 300).expect("valid signature");
+            assert!(leadrank_webhooks::verify("whsec_wrong", h("leadrank-signature"), body, now, 300).is_err());
             ids.push(h("leadrank-delivery-id").to_string());
         }
         let unique: BTreeSet<&String> = ids.iter().collect();
@@ -558,94 +364,34 @@ fn serve_end_to_end() {
         assert_eq!(r.json()["status"], status);
         assert!(r.json()["request_id"].is_string());
     };
-    problem(
-        &http(
-            &addr,
-            "POST",
-            "/v1/events",
-            Some(&reader),
-            Some(&json!({"events": [events[0]]})),
-        ),
-        403,
-    );
-    problem(
-        &http(
-            &addr,
-            "POST",
-            "/v1/privacy/erase",
-            Some(&ingester),
-            Some(&json!({"email": "kenji@tokyo.jp"})),
-        ),
-        403,
-    );
+    problem(&http(&addr, "POST", "/v1/events", Some(&reader), Some(&json!({"events": [events[0]]}))), 403);
+    problem(&http(&addr, "POST", "/v1/privacy/erase", Some(&ingester), Some(&json!({"email": "kenji@tokyo.jp"}))), 403);
     problem(&http(&addr, "GET", "/v1/leads", None, None), 401);
-    problem(
-        &http(&addr, "GET", "/v1/leads", Some("lr_knope_00"), None),
-        401,
-    );
-    assert_eq!(
-        http(&addr, "GET", "/v1/leads/E5/score", Some(&reader), None).status,
-        200,
-        "kenji was not erased"
-    );
+    problem(&http(&addr, "GET", "/v1/leads", Some("lr_knope_00"), None), 401);
+    assert_eq!(http(&addr, "GET", "/v1/leads/E5/score", Some(&reader), None).status, 200, "kenji was not erased");
 
     // Erase José by email: the score is gone, and his address is not stored again.
-    let r = http(
-        &addr,
-        "POST",
-        "/v1/privacy/erase",
-        Some(&admin),
-        Some(&json!({"email": "josé@münchen.de"})),
-    );
+    let r = http(&addr, "POST", "/v1/privacy/erase", Some(&admin), Some(&json!({"email": "josé@münchen.de"})));
     assert_eq!(r.status, 200, "{}", r.json());
     assert_eq!(r.json()["leads"], 1, "{}", r.json());
-    assert!(
-        r.json()["erased"]["events"].as_u64().unwrap() >= 1,
-        "{}",
-        r.json()
-    );
-    problem(
-        &http(&addr, "GET", "/v1/leads/E1/score", Some(&reader), None),
-        404,
-    );
+    assert!(r.json()["erased"]["events"].as_u64().unwrap() >= 1, "{}", r.json());
+    problem(&http(&addr, "GET", "/v1/leads/E1/score", Some(&reader), None), 404);
     let again = json!({"leads": [{"lead_id": "E1-new", "email": "josé@münchen.de", "first_name": "José"}, {"lead_id": "E1", "first_name": "José"}]});
     let r = http(&addr, "POST", "/v1/leads", Some(&ingester), Some(&again));
     assert_eq!(r.status, 200, "{}", r.json());
-    assert_eq!(
-        r.json()["results"][0]["status"],
-        "suppressed",
-        "{}",
-        r.json()
-    );
-    assert_eq!(
-        r.json()["results"][1]["status"],
-        "suppressed",
-        "{}",
-        r.json()
-    );
-    problem(
-        &http(&addr, "GET", "/v1/leads/E1-new", Some(&reader), None),
-        404,
-    );
+    assert_eq!(r.json()["results"][0]["status"], "suppressed", "{}", r.json());
+    assert_eq!(r.json()["results"][1]["status"], "suppressed", "{}", r.json());
+    problem(&http(&addr, "GET", "/v1/leads/E1-new", Some(&reader), None), 404);
 
     // Graceful shutdown on SIGTERM.
     let pid = server.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
         if let Some(s) = server.0.try_wait().unwrap() {
             break s;
         }
-        assert!(
-            Instant::now() < deadline,
-            "serve did not stop within 10 s of SIGTERM"
-        );
+        assert!(Instant::now() < deadline, "serve did not stop within 10 s of SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.code(), Some(0), "exit status {status:?}");
@@ -658,9 +404,5 @@ fn serve_end_to_end() {
             assert!(!log.contains(needle), "the log contains '{needle}':\n{log}");
         }
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
 }

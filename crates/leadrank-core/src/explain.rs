@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::engine::eval::describe;
 use crate::engine::Score;
+use crate::engine::eval::describe;
 use crate::model::CompiledModel;
 
 /// A rule that did not fire and would add points if it did.
@@ -36,17 +36,10 @@ pub struct Gap {
 /// The missing signals of a score: rules that did not fire, with the points they would add.
 pub fn gap(model: &CompiledModel, score: &Score) -> Gap {
     let needed = (model.quality_threshold - score.total).max(0);
-    let mut headroom: Vec<Option<i32>> = model
-        .dimensions
-        .iter()
-        .map(|d| d.cap.map(|cap| (cap - score.dimensions.get(&d.id)).max(0)))
-        .collect();
-    let mut candidates: Vec<(usize, &crate::model::Rule)> = model
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.points > 0 && !score.reasons.iter().any(|x| x.rule == r.id))
-        .collect();
+    let mut headroom: Vec<Option<i32>> =
+        model.dimensions.iter().map(|d| d.cap.map(|cap| (cap - score.dimensions.get(&d.id)).max(0))).collect();
+    let mut candidates: Vec<(usize, &crate::model::Rule)> =
+        model.rules.iter().enumerate().filter(|(_, r)| r.points > 0 && !score.reasons.iter().any(|x| x.rule == r.id)).collect();
     // Largest raw points first, then model order; gains are then taken greedily under caps.
     candidates.sort_by_key(|(i, r)| (-r.points, *i));
     let mut suggestions = Vec::new();
@@ -112,11 +105,7 @@ pub fn ledger(model: &CompiledModel, score: &Score, as_of: &str) -> String {
     let _ = writeln!(out, "{}", "-".repeat(w + 20));
     let verdict = if score.quality { "quality lead" } else { "not a quality lead" };
     let cell = if score.cell.is_empty() { String::new() } else { format!("   cell {}", score.cell) };
-    let _ = writeln!(
-        out,
-        "Total {}   grade {}{cell}   {verdict} (threshold {})",
-        score.total, score.grade, model.quality_threshold
-    );
+    let _ = writeln!(out, "Total {}   grade {}{cell}   {verdict} (threshold {})", score.total, score.grade, model.quality_threshold);
     let g = gap(model, score);
     if score.quality {
         let _ = writeln!(out, "{} points above the threshold.", score.total - model.quality_threshold);

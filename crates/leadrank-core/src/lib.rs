@@ -15,6 +15,6 @@ pub mod explain;
 pub mod model;
 pub mod records;
 
-pub use engine::{Dataset, Score, Reason};
+pub use engine::{Dataset, Reason, Score};
 pub use model::{CompiledModel, ModelError};
 pub use records::{Account, Event, Lead};

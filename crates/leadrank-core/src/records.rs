@@ -244,10 +244,7 @@ pub fn parse_time(raw: &str) -> Result<Option<Timestamp>, ValueError> {
     }
     if t.len() == 10 {
         if let Ok(date) = t.parse::<jiff::civil::Date>() {
-            return date
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .map(|z| Some(z.timestamp()))
-                .map_err(|_| ValueError::NotTime(t.to_string()));
+            return date.to_zoned(jiff::tz::TimeZone::UTC).map(|z| Some(z.timestamp())).map_err(|_| ValueError::NotTime(t.to_string()));
         }
     }
     t.parse::<Timestamp>().map(Some).map_err(|_| ValueError::NotTime(t.to_string()))
@@ -296,9 +293,7 @@ pub fn parse_list(raw: &str) -> Vec<String> {
 }
 
 /// Parses a JSON object (event properties); an empty value is absent.
-pub fn parse_properties(
-    raw: &str,
-) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ValueError> {
+pub fn parse_properties(raw: &str) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ValueError> {
     let Some(t) = non_empty(raw) else { return Ok(None) };
     match serde_json::from_str::<serde_json::Value>(t) {
         Ok(serde_json::Value::Object(map)) => Ok(Some(map)),
@@ -328,9 +323,7 @@ fn text<T: for<'a> From<&'a str>>(v: &str) -> Option<T> {
 /// Builds a lead from named text values (a CSV row or a flattened JSON object).
 ///
 /// Unknown names become custom fields. Returns the first bad field.
-pub fn lead_from_pairs<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Lead, FieldError> {
+pub fn lead_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Lead, FieldError> {
     let mut lead = Lead::default();
     let mut has_id = false;
     for (name, value) in pairs {
@@ -385,9 +378,7 @@ pub fn lead_from_pairs<'a>(
 }
 
 /// Builds an account from named text values. Unknown names are ignored.
-pub fn account_from_pairs<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Account, FieldError> {
+pub fn account_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Account, FieldError> {
     let mut account = Account::default();
     for (name, value) in pairs {
         match name {
@@ -395,9 +386,7 @@ pub fn account_from_pairs<'a>(
             "name" => account.name = text(value),
             "domain" => account.domain = text(value),
             "industry" => account.industry = text(value),
-            "employees" => {
-                account.employees = parse_integer(value).map_err(|e| FieldError::new(name, e))?
-            }
+            "employees" => account.employees = parse_integer(value).map_err(|e| FieldError::new(name, e))?,
             "country" => account.country = text(value),
             "owner" => account.owner = text(value),
             "tier" => account.tier = text(value),
@@ -411,9 +400,7 @@ pub fn account_from_pairs<'a>(
 }
 
 /// Builds an event from named text values. Unknown names are ignored.
-pub fn event_from_pairs<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Event, FieldError> {
+pub fn event_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Event, FieldError> {
     let (mut id, mut lead, mut kind, mut at, mut url, mut props) = (None, None, None, None, None, None);
     for (name, value) in pairs {
         let wrap = |e| FieldError::new(name, e);
@@ -440,9 +427,7 @@ pub fn event_from_pairs<'a>(
 
 /// Builds a consent record from named text values. Unknown names are ignored; the purpose
 /// is lower-cased.
-pub fn consent_from_pairs<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<ConsentRecord, FieldError> {
+pub fn consent_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<ConsentRecord, FieldError> {
     let (mut lead, mut purpose, mut status, mut source, mut at) = (None, None, None, None, None);
     for (name, value) in pairs {
         let wrap = |e| FieldError::new(name, e);
@@ -478,14 +463,8 @@ mod tests {
         assert_eq!(parse_integer(" 42 ").unwrap(), Some(42));
         assert!(parse_integer("4.2").is_err());
         assert!(parse_number("NaN").is_err());
-        assert_eq!(
-            parse_time("2026-03-02").unwrap().unwrap().to_string(),
-            "2026-03-02T00:00:00Z"
-        );
-        assert_eq!(
-            parse_time("2026-03-02T10:00:00+02:00").unwrap().unwrap().to_string(),
-            "2026-03-02T08:00:00Z"
-        );
+        assert_eq!(parse_time("2026-03-02").unwrap().unwrap().to_string(), "2026-03-02T00:00:00Z");
+        assert_eq!(parse_time("2026-03-02T10:00:00+02:00").unwrap().unwrap().to_string(), "2026-03-02T08:00:00Z");
         assert!(parse_time("02/03/2026").is_err());
         assert!(parse_time("2026-02-30T00:00:00Z").is_err());
         for t in ["2024-02-29T23:59:59Z", "1970-01-01T00:00:00Z", "2026-06-30T12:00:00Z", "1900-03-01T00:00:00Z"] {
@@ -508,8 +487,7 @@ mod tests {
 
     #[test]
     fn event_requires_its_keys() {
-        let err = event_from_pairs([("event_id", "e1"), ("lead_id", "L1"), ("type", "page_view")])
-            .unwrap_err();
+        let err = event_from_pairs([("event_id", "e1"), ("lead_id", "L1"), ("type", "page_view")]).unwrap_err();
         assert_eq!(err.to_string(), "occurred_at: is required");
         let err = event_from_pairs([("properties", "[1]")]).unwrap_err();
         assert!(err.to_string().starts_with("properties: is not a JSON object"));
@@ -531,7 +509,14 @@ mod tests {
         assert_eq!(c.status, ConsentStatus::Withdrawn);
         assert_eq!(c.source.as_deref(), Some("email_link"));
         assert_eq!(c.at.to_string(), "2026-03-02T00:00:00Z");
-        let c = consent_from_pairs([("lead_id", "L1"), ("purpose", "analytics"), ("status", "granted"), ("source", ""), ("at", "2026-03-02T10:00:00+02:00")]).unwrap();
+        let c = consent_from_pairs([
+            ("lead_id", "L1"),
+            ("purpose", "analytics"),
+            ("status", "granted"),
+            ("source", ""),
+            ("at", "2026-03-02T10:00:00+02:00"),
+        ])
+        .unwrap();
         assert_eq!((c.status, c.source, c.at.to_string()), (ConsentStatus::Granted, None, "2026-03-02T08:00:00Z".to_string()));
         let err = consent_from_pairs([("lead_id", "L1"), ("purpose", "marketing"), ("status", "maybe"), ("at", "2026-03-02")]).unwrap_err();
         assert_eq!(err.to_string(), "status: 'maybe' is not a consent status (granted, withdrawn, denied)");

@@ -3,8 +3,8 @@
 use jiff::Timestamp;
 use leadrank_core::engine::{Dataset, DatasetBuilder};
 use leadrank_core::model::builtin::default_model;
-use leadrank_core::records::{lead_from_pairs, Event};
-use leadrank_core::{explain, CompiledModel, Lead, Score};
+use leadrank_core::records::{Event, lead_from_pairs};
+use leadrank_core::{CompiledModel, Lead, Score, explain};
 
 const T: &str = "2026-06-30T12:00:00Z";
 
@@ -85,10 +85,25 @@ fn ideal_lead_scores_every_dimension_and_caps_apply() {
     let s = &score_all(vec![ideal()], &events)[0];
     let f = fired(s);
     for rule in [
-        "icp_industry", "employee_band", "tech_stack", "target_geo", "use_case", "pricing_page",
-        "demo_request", "trial_activation", "intent_surge", "high_intent_burst", "director_plus",
-        "budget_owner", "timeline_90d", "contract_end", "event_follow_up", "corporate_email",
-        "phone_verified", "consent", "unique_record",
+        "icp_industry",
+        "employee_band",
+        "tech_stack",
+        "target_geo",
+        "use_case",
+        "pricing_page",
+        "demo_request",
+        "trial_activation",
+        "intent_surge",
+        "high_intent_burst",
+        "director_plus",
+        "budget_owner",
+        "timeline_90d",
+        "contract_end",
+        "event_follow_up",
+        "corporate_email",
+        "phone_verified",
+        "consent",
+        "unique_record",
     ] {
         assert!(f.contains(&rule), "{rule} did not fire: {f:?}");
     }
@@ -273,13 +288,7 @@ fn event_follow_up_needs_a_later_engagement_within_7_days() {
 #[test]
 fn grades_and_cells_follow_the_bands() {
     let model = default_model();
-    let l = lead(&[
-        ("lead_id", "L1"),
-        ("industry", "Healthcare"),
-        ("employees", "2000"),
-        ("country", "de"),
-        ("email", "x@clinic.de"),
-    ]);
+    let l = lead(&[("lead_id", "L1"), ("industry", "Healthcare"), ("employees", "2000"), ("country", "de"), ("email", "x@clinic.de")]);
     let d = dataset(&model, vec![l], &[ev("d", "L1", "demo_request", "2026-06-01T00:00:00Z", None)]);
     let s = &d.score_all(&model, t(), &|_| {})[0];
     // fit 30 (industry, band, geo) -> B; intent 25 -> 2; integrity 10 (corporate, unique).
@@ -293,7 +302,7 @@ fn grades_and_cells_follow_the_bands() {
 
 #[test]
 fn consent_rule_reads_the_latest_marketing_record() {
-    use leadrank_core::records::{consent_from_pairs, ConsentRecord};
+    use leadrank_core::records::{ConsentRecord, consent_from_pairs};
     let rec = |lead: &str, purpose: &str, status: &str, at: &str| -> ConsentRecord {
         consent_from_pairs([("lead_id", lead), ("purpose", purpose), ("status", status), ("source", "form"), ("at", at)]).unwrap()
     };

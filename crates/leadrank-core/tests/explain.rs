@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use leadrank_core::engine::DatasetBuilder;
 use leadrank_core::explain::ledger;
 use leadrank_core::model::builtin::default_model;
-use leadrank_core::records::{lead_from_pairs, Event};
+use leadrank_core::records::{Event, lead_from_pairs};
 
 fn ev(id: &str, lead: &str, kind: &str, at: &str, url: Option<&str>) -> Event {
     Event {

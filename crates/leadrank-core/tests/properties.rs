@@ -3,13 +3,23 @@
 use jiff::Timestamp;
 use leadrank_core::engine::DatasetBuilder;
 use leadrank_core::model::builtin::default_model;
-use leadrank_core::records::{lead_from_pairs, Event};
+use leadrank_core::records::{Event, lead_from_pairs};
 use leadrank_core::{Lead, Score};
 use proptest::prelude::*;
 
 const TYPES: &[&str] = &[
-    "page_view", "form_submit", "demo_request", "trial_started", "intent_surge", "email_open",
-    "email_click", "email_bounce", "webinar_attended", "event_attended", "sales_touch", "custom_thing",
+    "page_view",
+    "form_submit",
+    "demo_request",
+    "trial_started",
+    "intent_surge",
+    "email_open",
+    "email_click",
+    "email_bounce",
+    "webinar_attended",
+    "event_attended",
+    "sales_touch",
+    "custom_thing",
 ];
 const PATHS: &[&str] = &["/pricing", "/demo", "/compare/x", "/careers", "/blog/a", "/security/", "/jobs/1"];
 const AS_OF: i64 = 1_782_820_800; // 2026-06-30T12:00:00Z
@@ -25,16 +35,14 @@ fn leads() -> Vec<Lead> {
 }
 
 fn event_strategy() -> impl Strategy<Value = Event> {
-    (0usize..4, 0..TYPES.len(), 0..PATHS.len(), -120i64 * 86_400..86_400 * 2, 0u32..1000).prop_map(
-        |(lead, ty, path, offset, id)| Event {
-            event_id: format!("e{id}"),
-            lead_id: ["a", "b", "c", "d"][lead].to_string(),
-            event_type: TYPES[ty].to_string(),
-            occurred_at: Timestamp::from_second(AS_OF + offset).unwrap(),
-            url: (TYPES[ty] == "page_view").then(|| PATHS[path].to_string()),
-            properties: None,
-        },
-    )
+    (0usize..4, 0..TYPES.len(), 0..PATHS.len(), -120i64 * 86_400..86_400 * 2, 0u32..1000).prop_map(|(lead, ty, path, offset, id)| Event {
+        event_id: format!("e{id}"),
+        lead_id: ["a", "b", "c", "d"][lead].to_string(),
+        event_type: TYPES[ty].to_string(),
+        occurred_at: Timestamp::from_second(AS_OF + offset).unwrap(),
+        url: (TYPES[ty] == "page_view").then(|| PATHS[path].to_string()),
+        properties: None,
+    })
 }
 
 /// Unique ids: the first event with an id wins, so for order independence ids must not clash.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use leadrank_core::engine::{DatasetBuilder, LiveBook};
 use leadrank_core::model::CompiledModel;
-use leadrank_core::records::{lead_from_pairs, Event};
+use leadrank_core::records::{Event, lead_from_pairs};
 use leadrank_core::{Lead, Score};
 use proptest::prelude::*;
 

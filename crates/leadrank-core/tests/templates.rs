@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use leadrank_core::engine::DatasetBuilder;
 use leadrank_core::model::builtin::{compile_builtin, find};
-use leadrank_core::records::{lead_from_pairs, Event};
+use leadrank_core::records::{Event, lead_from_pairs};
 use leadrank_core::{CompiledModel, Score};
 
 fn t() -> Timestamp {
@@ -94,8 +94,16 @@ fn professional_services_wants_scope_budget_and_a_decision_maker() {
     assert_eq!(
         rules(&s[0]),
         vec![
-            "target_industry", "company_size", "prior_vendor", "scope_described", "scope_documented",
-            "timeline_defined", "budget_source", "discovery_call", "decision_maker", "cap"
+            "target_industry",
+            "company_size",
+            "prior_vendor",
+            "scope_described",
+            "scope_documented",
+            "timeline_defined",
+            "budget_source",
+            "discovery_call",
+            "decision_maker",
+            "cap"
         ]
     );
     assert!(s[0].quality, "{:?}", s[0]);

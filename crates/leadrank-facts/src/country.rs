@@ -131,11 +131,10 @@ fn build_index() -> (Index, Vec<(String, &'static str, &'static str)>) {
     let mut names: FxHashMap<String, &'static str> = FxHashMap::default();
     let mut conflicts = Vec::new();
     let mut alpha3 = FxHashMap::default();
-    let entries = COUNTRIES.iter().map(|(a2, _, name, _)| (*name, *a2)).chain(
-        ALIASES
-            .iter()
-            .filter_map(|(name, code)| Some((*name, lookup_alpha2(code)?))),
-    );
+    let entries = COUNTRIES
+        .iter()
+        .map(|(a2, _, name, _)| (*name, *a2))
+        .chain(ALIASES.iter().filter_map(|(name, code)| Some((*name, lookup_alpha2(code)?))));
     for (name, code) in entries {
         let words = words(name);
         for key in [bag_key(&words), words.concat()] {
@@ -160,11 +159,7 @@ fn build_index() -> (Index, Vec<(String, &'static str, &'static str)>) {
 
 /// The table's alpha-2 for an exact upper-case code.
 fn lookup_alpha2(code: &str) -> Option<&'static str> {
-    COUNTRIES
-        .binary_search_by(|(a2, ..)| (*a2).cmp(code))
-        .ok()
-        .and_then(|i| COUNTRIES.get(i))
-        .map(|(a2, ..)| *a2)
+    COUNTRIES.binary_search_by(|(a2, ..)| (*a2).cmp(code)).ok().and_then(|i| COUNTRIES.get(i)).map(|(a2, ..)| *a2)
 }
 
 /// Normalised words of a country name: folded to lower-case ASCII where Latin, punctuation
@@ -224,10 +219,7 @@ pub fn normalize(raw: &str) -> Option<&'static str> {
         return None;
     }
     // Codes first, ignoring dots and spaces ("U.S.A.", "AND" for Andorra).
-    let compact: String = raw
-        .chars()
-        .filter(|c| *c != '.' && !c.is_whitespace())
-        .collect();
+    let compact: String = raw.chars().filter(|c| *c != '.' && !c.is_whitespace()).collect();
     if (compact.len() == 2 || compact.len() == 3)
         && let Some(code) = code_lookup(&compact)
     {
@@ -235,11 +227,7 @@ pub fn normalize(raw: &str) -> Option<&'static str> {
     }
     let words = words(raw);
     let index = &*INDEX;
-    index
-        .names
-        .get(&bag_key(&words))
-        .or_else(|| index.names.get(&words.concat()))
-        .copied()
+    index.names.get(&bag_key(&words)).or_else(|| index.names.get(&words.concat())).copied()
 }
 
 /// Alpha-2 or alpha-3 code (ASCII letters, any case) to the table's alpha-2.
@@ -264,11 +252,7 @@ pub fn region(alpha2: &str) -> Option<Region> {
         return None;
     }
     let a2 = code_lookup(code)?;
-    COUNTRIES
-        .binary_search_by(|(c, ..)| (*c).cmp(a2))
-        .ok()
-        .and_then(|i| COUNTRIES.get(i))
-        .and_then(|(.., r)| *r)
+    COUNTRIES.binary_search_by(|(c, ..)| (*c).cmp(a2)).ok().and_then(|i| COUNTRIES.get(i)).and_then(|(.., r)| *r)
 }
 
 #[cfg(test)]
@@ -281,14 +265,8 @@ mod tests {
         assert_eq!(COUNTRIES.len(), 250, "249 ISO countries + XK");
         assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
         for (a2, a3, name, _) in COUNTRIES {
-            assert!(
-                a2.len() == 2 && a2.bytes().all(|b| b.is_ascii_uppercase()),
-                "{a2}"
-            );
-            assert!(
-                a3.len() == 3 && a3.bytes().all(|b| b.is_ascii_uppercase()),
-                "{a3}"
-            );
+            assert!(a2.len() == 2 && a2.bytes().all(|b| b.is_ascii_uppercase()), "{a2}");
+            assert!(a3.len() == 3 && a3.bytes().all(|b| b.is_ascii_uppercase()), "{a3}");
             assert!(!name.is_empty());
             assert_eq!(normalize(a2), Some(*a2));
             assert_eq!(normalize(&a2.to_lowercase()), Some(*a2));
@@ -301,10 +279,7 @@ mod tests {
     #[test]
     fn aliases_are_valid_and_unambiguous() {
         for (name, code) in ALIASES {
-            assert!(
-                lookup_alpha2(code).is_some(),
-                "alias {name} -> unknown {code}"
-            );
+            assert!(lookup_alpha2(code).is_some(), "alias {name} -> unknown {code}");
             assert_eq!(normalize(name), Some(*code), "alias {name}");
         }
         let (_, conflicts) = build_index();
@@ -407,8 +382,8 @@ mod tests {
     #[test]
     fn unknown_inputs() {
         for input in [
-            "", "  ", ".", "America", "Europe", "XX", "ZZZ", "U", "Atlantis", "N/A", "Unknown",
-            "United", "Islands", "Republic", "the", "12", "us1",
+            "", "  ", ".", "America", "Europe", "XX", "ZZZ", "U", "Atlantis", "N/A", "Unknown", "United", "Islands", "Republic", "the",
+            "12", "us1",
         ] {
             assert_eq!(normalize(input), None, "{input:?}");
         }

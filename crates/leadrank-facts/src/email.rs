@@ -18,17 +18,12 @@ use std::sync::LazyLock;
 
 use crate::memo;
 
-static FREE_MAIL: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| load(include_str!("../data/free_mail_domains.txt")));
+static FREE_MAIL: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| load(include_str!("../data/free_mail_domains.txt")));
 
-static DISPOSABLE: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| load(include_str!("../data/disposable_domains.txt")));
+static DISPOSABLE: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| load(include_str!("../data/disposable_domains.txt")));
 
 fn load(list: &'static str) -> FxHashSet<&'static str> {
-    list.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+    list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 }
 
 /// What kind of address an email is, for the `corporate_email`, `personal_email` and `spam`
@@ -116,11 +111,7 @@ pub fn to_ascii_domain(domain: &str) -> String {
     idna::domain_to_ascii(&d).unwrap_or(d)
 }
 
-const SYNTAX: Options = Options {
-    minimum_sub_domains: 2,
-    allow_domain_literal: false,
-    allow_display_text: false,
-};
+const SYNTAX: Options = Options { minimum_sub_domains: 2, allow_domain_literal: false, allow_display_text: false };
 
 fn is_valid_syntax(email: &str) -> bool {
     match EmailAddress::parse_with_options(email, SYNTAX) {
@@ -178,11 +169,7 @@ pub fn is_disposable_domain(domain: &str) -> bool {
 
 /// Runs `f` on the lower-cased `s`, without allocating when `s` is already lower case.
 fn with_lower<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
-    if s.chars().any(char::is_uppercase) {
-        f(&s.to_lowercase())
-    } else {
-        f(s)
-    }
+    if s.chars().any(char::is_uppercase) { f(&s.to_lowercase()) } else { f(s) }
 }
 
 /// The dedupe key of an email (SPEC, duplicates): trimmed and lower-cased; for `gmail.com`
@@ -295,17 +282,9 @@ mod tests {
 
     #[test]
     fn well_known_disposable_domains() {
-        for d in [
-            "mailinator.com",
-            "guerrillamail.com",
-            "10minutemail.com",
-            "yopmail.com",
-        ] {
+        for d in ["mailinator.com", "guerrillamail.com", "10minutemail.com", "yopmail.com"] {
             assert!(is_disposable_domain(d), "{d} should be disposable");
-            assert!(
-                !is_free_mail_domain(d),
-                "{d} was removed from the free-mail list"
-            );
+            assert!(!is_free_mail_domain(d), "{d} was removed from the free-mail list");
             assert_eq!(kind(&format!("someone@{d}")), EmailKind::Disposable, "{d}");
         }
     }
@@ -323,10 +302,7 @@ mod tests {
     fn lists_are_clean_lower_case() {
         for d in FREE_MAIL.iter().chain(DISPOSABLE.iter()) {
             assert_eq!(*d, d.to_lowercase());
-            assert!(
-                d.contains('.') && !d.starts_with('.') && !d.ends_with('.'),
-                "{d}"
-            );
+            assert!(d.contains('.') && !d.starts_with('.') && !d.ends_with('.'), "{d}");
         }
     }
 
@@ -406,16 +382,10 @@ mod tests {
     fn dedupe_keys() {
         let n = |e: &str| normalize_for_dedupe(e);
         assert_eq!(n("J.Doe+news@GMail.com").as_deref(), Some("jdoe@gmail.com"));
-        assert_eq!(
-            n("j.d.o.e@googlemail.com").as_deref(),
-            Some("jdoe@gmail.com")
-        );
+        assert_eq!(n("j.d.o.e@googlemail.com").as_deref(), Some("jdoe@gmail.com"));
         assert_eq!(n(" JDoe@gmail.com ").as_deref(), Some("jdoe@gmail.com"));
         assert_eq!(n("J.Doe+x@Acme.com").as_deref(), Some("j.doe+x@acme.com"));
-        assert_eq!(
-            n("a.b@mail.gmail.com").as_deref(),
-            Some("a.b@mail.gmail.com")
-        );
+        assert_eq!(n("a.b@mail.gmail.com").as_deref(), Some("a.b@mail.gmail.com"));
         assert_eq!(n(""), None);
         assert_eq!(n("jdoe"), None);
         assert_eq!(n("jdoe@"), None);
@@ -448,14 +418,7 @@ mod tests {
         ] {
             assert!(is_role_address(e), "{e}");
         }
-        for e in [
-            "jane@acme.com",
-            "info.jane@acme.com",
-            "salesman@acme.com",
-            "info",
-            "",
-            "@acme.com",
-        ] {
+        for e in ["jane@acme.com", "info.jane@acme.com", "salesman@acme.com", "info", "", "@acme.com"] {
             assert!(!is_role_address(e), "{e}");
         }
     }

@@ -23,11 +23,7 @@ const MAX_KEY_BYTES: usize = 96;
 pub(crate) type Table<V> = RefCell<FxHashMap<Box<str>, V>>;
 
 /// The answer of `compute(key)`, from `table` when this thread has computed it before.
-pub(crate) fn memoized<V: Clone + 'static>(
-    table: &'static LocalKey<Table<V>>,
-    key: &str,
-    compute: impl FnOnce(&str) -> V,
-) -> V {
+pub(crate) fn memoized<V: Clone + 'static>(table: &'static LocalKey<Table<V>>, key: &str, compute: impl FnOnce(&str) -> V) -> V {
     if key.len() > MAX_KEY_BYTES {
         return compute(key);
     }

@@ -130,10 +130,7 @@ struct PartVerdict {
 }
 
 fn part_verdict(part: &str) -> PartVerdict {
-    PartVerdict {
-        whole: part_reason(part),
-        word: part.split(|c: char| !(c.is_alphabetic() || is_combining(c))).find_map(word_reason),
-    }
+    PartVerdict { whole: part_reason(part), word: part.split(|c: char| !(c.is_alphabetic() || is_combining(c))).find_map(word_reason) }
 }
 
 thread_local! {
@@ -161,9 +158,7 @@ fn part_reason(part: &str) -> Option<&'static str> {
     if lower.contains("://") || lower.contains("www.") {
         return Some(URL);
     }
-    if part.contains([
-        '_', '#', '$', '%', '^', '*', '=', '<', '>', '{', '}', '|', '\\', '~', '+', '`',
-    ]) {
+    if part.contains(['_', '#', '$', '%', '^', '*', '=', '<', '>', '{', '}', '|', '\\', '~', '+', '`']) {
         return Some(SYMBOLS);
     }
     let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -210,17 +205,11 @@ const ROWS: &[(&str, usize)] = &[
 
 /// Rules 4-8 on one word.
 fn word_reason(word: &str) -> Option<&'static str> {
-    let chars: Vec<char> = word
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter(|c| !is_combining(*c))
-        .collect();
+    let chars: Vec<char> = word.chars().flat_map(char::to_lowercase).filter(|c| !is_combining(*c)).collect();
     if chars.is_empty() || is_roman_numeral(&chars) {
         return None;
     }
-    let latin = chars
-        .iter()
-        .all(|c| c.is_ascii_lowercase() || fold_latin(*c).is_some());
+    let latin = chars.iter().all(|c| c.is_ascii_lowercase() || fold_latin(*c).is_some());
     let repeat_limit = if latin { 3 } else { 4 };
     if longest_repeat(&chars) >= repeat_limit {
         return Some(REPEATED);
@@ -248,8 +237,7 @@ fn word_reason(word: &str) -> Option<&'static str> {
         return Some(MASH);
     }
     let consonants = units.iter().filter(|u| !u.vowel).count();
-    let arabic_abbreviation =
-        consonants == 4 && folded.bytes().all(|b| b"bdfhjklmnqrstwz".contains(&b));
+    let arabic_abbreviation = consonants == 4 && folded.bytes().all(|b| b"bdfhjklmnqrstwz".contains(&b));
     if consonants >= 4 && consonants == units.len() && !arabic_abbreviation {
         return Some(NO_VOWELS);
     }
@@ -348,24 +336,15 @@ fn sound_units(word: &str) -> Vec<Unit> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if is_vowel(b) {
-            units.push(Unit {
-                letter: Some(b),
-                vowel: true,
-            });
+            units.push(Unit { letter: Some(b), vowel: true });
             i += 1;
             continue;
         }
         let rest = bytes.get(i..).unwrap_or(&[]);
-        let cluster = CLUSTERS
-            .iter()
-            .find(|c| c.as_bytes()[0] == b && rest.starts_with(c.as_bytes()))
-            .map(|c| c.len());
+        let cluster = CLUSTERS.iter().find(|c| c.as_bytes()[0] == b && rest.starts_with(c.as_bytes())).map(|c| c.len());
         let doubled = rest.get(1) == Some(&b);
         let len = cluster.unwrap_or(if doubled { 2 } else { 1 });
-        units.push(Unit {
-            letter: (len == 1).then_some(b),
-            vowel: false,
-        });
+        units.push(Unit { letter: (len == 1).then_some(b), vowel: false });
         i += len;
     }
     // w between consonants (or at an edge next to one) is a vowel; so are r and l between
@@ -508,27 +487,16 @@ mod tests {
     #[test]
     fn real_names_are_not_flagged() {
         assert!(REAL.len() >= 150, "{} real names", REAL.len());
-        let flagged: Vec<String> = REAL
-            .iter()
-            .filter_map(|(f, l)| {
-                gibberish_reason(Some(f), Some(l)).map(|r| format!("{f} {l}: {r}"))
-            })
-            .collect();
-        assert!(
-            flagged.is_empty(),
-            "false positives:\n{}",
-            flagged.join("\n")
-        );
+        let flagged: Vec<String> =
+            REAL.iter().filter_map(|(f, l)| gibberish_reason(Some(f), Some(l)).map(|r| format!("{f} {l}: {r}"))).collect();
+        assert!(flagged.is_empty(), "false positives:\n{}", flagged.join("\n"));
     }
 
     #[test]
     fn gibberish_is_flagged() {
         assert!(GIBBERISH.len() >= 30);
-        let missed: Vec<String> = GIBBERISH
-            .iter()
-            .filter(|(f, l)| !is_gibberish(Some(f), Some(l)))
-            .map(|(f, l)| format!("{f} {l}"))
-            .collect();
+        let missed: Vec<String> =
+            GIBBERISH.iter().filter(|(f, l)| !is_gibberish(Some(f), Some(l))).map(|(f, l)| format!("{f} {l}")).collect();
         assert!(missed.is_empty(), "not flagged:\n{}", missed.join("\n"));
     }
 
@@ -559,21 +527,12 @@ mod tests {
     #[test]
     fn full_name_key() {
         let n = normalize_full_name;
-        assert_eq!(
-            n(Some("  Mary  Ann "), Some(" SMITH ")).as_deref(),
-            Some("mary ann smith")
-        );
-        assert_eq!(
-            n(Some("Jürgen"), Some("Müller")).as_deref(),
-            Some("jürgen müller")
-        );
+        assert_eq!(n(Some("  Mary  Ann "), Some(" SMITH ")).as_deref(), Some("mary ann smith"));
+        assert_eq!(n(Some("Jürgen"), Some("Müller")).as_deref(), Some("jürgen müller"));
         assert_eq!(n(Some("Jane"), None).as_deref(), Some("jane"));
         assert_eq!(n(None, Some("Doe")).as_deref(), Some("doe"));
         assert_eq!(n(Some(""), Some("Doe")).as_deref(), Some("doe"));
-        assert_eq!(
-            n(Some("Jane\t"), Some("\nDoe")).as_deref(),
-            Some("jane doe")
-        );
+        assert_eq!(n(Some("Jane\t"), Some("\nDoe")).as_deref(), Some("jane doe"));
         assert_eq!(n(Some("  "), Some("")), None);
         assert_eq!(n(None, None), None);
     }
@@ -620,12 +579,10 @@ mod tests {
     /// rules on each part, then word rules on each word of each part.
     fn gibberish_reference(first: Option<&str>, last: Option<&str>) -> Option<&'static str> {
         let parts: Vec<&str> = [first, last].into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
-        parts.iter().find_map(|p| part_reason(p)).or_else(|| {
-            parts
-                .iter()
-                .flat_map(|p| p.split(|c: char| !(c.is_alphabetic() || is_combining(c))))
-                .find_map(word_reason)
-        })
+        parts
+            .iter()
+            .find_map(|p| part_reason(p))
+            .or_else(|| parts.iter().flat_map(|p| p.split(|c: char| !(c.is_alphabetic() || is_combining(c)))).find_map(word_reason))
     }
 
     proptest! {

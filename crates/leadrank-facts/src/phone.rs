@@ -128,20 +128,13 @@ struct Pattern {
 
 impl Pattern {
     fn compile(desc: &'static Descriptor) -> Pattern {
-        Pattern {
-            lengths: desc.possible_length(),
-            regex: compile(desc.national_number().as_str()),
-        }
+        Pattern { lengths: desc.possible_length(), regex: compile(desc.national_number().as_str()) }
     }
 
     /// `Descriptor::is_match`: a possible length (when listed) and a match at the start.
     fn is_match(&self, national: &str) -> bool {
         let len = u16::try_from(national.len()).unwrap_or(u16::MAX);
-        (self.lengths.is_empty() || self.lengths.contains(&len))
-            && self
-                .regex
-                .as_ref()
-                .is_some_and(|re| matches_at_start(re, national))
+        (self.lengths.is_empty() || self.lengths.contains(&len)) && self.regex.as_ref().is_some_and(|re| matches_at_start(re, national))
     }
 }
 
@@ -187,10 +180,7 @@ impl Plan {
 /// than an unanchored `find`. The newlines keep a verbose-mode comment from swallowing the
 /// closing parenthesis.
 fn compile(source: &str) -> Option<Regex> {
-    RegexBuilder::new(&format!("^(?:\n{source}\n)"))
-        .ignore_whitespace(true)
-        .build()
-        .ok()
+    RegexBuilder::new(&format!("^(?:\n{source}\n)")).ignore_whitespace(true).build().ok()
 }
 
 fn matches_at_start(re: &Regex, text: &str) -> bool {
@@ -214,19 +204,9 @@ static PLANS: LazyLock<Plans> = LazyLock::new(|| {
             continue;
         };
         for id in &ids {
-            let meta = if *id == "001" {
-                db.by_code(&code).and_then(|m| m.into_iter().next())
-            } else {
-                db.by_id(*id)
-            };
+            let meta = if *id == "001" { db.by_code(&code).and_then(|m| m.into_iter().next()) } else { db.by_id(*id) };
             if let Some(meta) = meta {
-                entries.insert(
-                    (code, *id),
-                    Entry {
-                        meta,
-                        compiled: OnceLock::new(),
-                    },
-                );
+                entries.insert((code, *id), Entry { meta, compiled: OnceLock::new() });
             }
         }
         regions.insert(code, ids);
@@ -385,37 +365,22 @@ mod tests {
                     variants.push(format!("{stem}{bumped}"));
                 }
                 for national in variants {
-                    let inputs = [
-                        (format!("+{code} {national}"), None),
-                        (national.clone(), region),
-                    ];
+                    let inputs = [(format!("+{code} {national}"), None), (national.clone(), region)];
                     for (input, region) in inputs {
                         let dc = region.map(|r| r.as_ref().to_owned());
                         let ours = is_valid(&input, dc.as_deref());
-                        let theirs = phonenumber::parse(region, &input)
-                            .map(|n| phonenumber::is_valid(&n))
-                            .unwrap_or(false);
+                        let theirs = phonenumber::parse(region, &input).map(|n| phonenumber::is_valid(&n)).unwrap_or(false);
                         checked += 1;
                         valid += usize::from(theirs);
                         if ours != theirs {
-                            mismatches.push(format!(
-                                "{input} ({dc:?}): ours {ours}, phonenumber {theirs}"
-                            ));
+                            mismatches.push(format!("{input} ({dc:?}): ours {ours}, phonenumber {theirs}"));
                         }
                     }
                 }
             }
         }
-        assert!(
-            checked > 5_000 && valid > 1_000,
-            "checked {checked}, valid {valid}"
-        );
-        assert!(
-            mismatches.is_empty(),
-            "{} mismatches:\n{}",
-            mismatches.len(),
-            mismatches.join("\n")
-        );
+        assert!(checked > 5_000 && valid > 1_000, "checked {checked}, valid {valid}");
+        assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
     }
 
     /// The example numbers of a region are reported in that region (apart from the few
@@ -425,11 +390,7 @@ mod tests {
         let mut total = 0;
         let mut misplaced = Vec::new();
         for (code, meta) in all_plans() {
-            let Some(example) = meta
-                .descriptors()
-                .fixed_line()
-                .and_then(Descriptor::example)
-            else {
+            let Some(example) = meta.descriptors().fixed_line().and_then(Descriptor::example) else {
                 continue;
             };
             let input = format!("+{code} {example}");
@@ -442,19 +403,11 @@ mod tests {
                 id => id,
             };
             if country_of(&input, None) != Some(want) {
-                misplaced.push(format!(
-                    "{input}: {:?} not {want}",
-                    country_of(&input, None)
-                ));
+                misplaced.push(format!("{input}: {:?} not {want}", country_of(&input, None)));
             }
         }
         assert!(total > 200, "{total}");
-        assert!(
-            misplaced.len() * 50 < total,
-            "{} of {total}:\n{}",
-            misplaced.len(),
-            misplaced.join("\n")
-        );
+        assert!(misplaced.len() * 50 < total, "{} of {total}:\n{}", misplaced.len(), misplaced.join("\n"));
     }
 
     /// Run with `cargo test -p leadrank-facts --release -- --ignored --nocapture phone_cost`.
@@ -519,8 +472,7 @@ mod tests {
         let start = Instant::now();
         for _ in 0..rounds {
             for raw in mixed {
-                let ok =
-                    phonenumber::parse(None, black_box(raw)).map(|p| phonenumber::is_valid(&p));
+                let ok = phonenumber::parse(None, black_box(raw)).map(|p| phonenumber::is_valid(&p));
                 black_box(ok.unwrap_or(false));
             }
         }
@@ -537,15 +489,11 @@ mod tests {
             let region = dc.and_then(region_id);
             let start = Instant::now();
             for _ in 0..n {
-                let ok = phonenumber::parse(region, black_box(raw))
-                    .map(|p| phonenumber::is_valid(&p))
-                    .unwrap_or(false);
+                let ok = phonenumber::parse(region, black_box(raw)).map(|p| phonenumber::is_valid(&p)).unwrap_or(false);
                 black_box(ok);
             }
             let raw_cost = start.elapsed().as_secs_f64() * 1e6 / f64::from(n);
-            println!(
-                "{raw:>20} {dc:?}: is_valid {ours:.2} µs, phonenumber parse+is_valid {raw_cost:.2} µs"
-            );
+            println!("{raw:>20} {dc:?}: is_valid {ours:.2} µs, phonenumber parse+is_valid {raw_cost:.2} µs");
         }
     }
 

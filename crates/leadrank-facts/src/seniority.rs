@@ -141,9 +141,7 @@ const WEAK_STUDENT: &[&str] = &[
 ];
 
 /// Followed by one of these, "candidate" means a student (PhD candidate).
-const DEGREES: &[&str] = &[
-    "phd", "doctoral", "mba", "msc", "masters", "master", "bsc", "ba", "ma",
-];
+const DEGREES: &[&str] = &["phd", "doctoral", "mba", "msc", "masters", "master", "bsc", "ba", "ma"];
 
 /// After a student word, these mean a staff member serving students.
 #[rustfmt::skip]
@@ -248,14 +246,7 @@ const DIRECTOR_WORDS: &[&str] = &[
     "директор", "директора",
 ];
 
-const GENERAL_WORDS: &[&str] = &[
-    "general",
-    "generale",
-    "generala",
-    "generaldirektor",
-    "generalny",
-    "генеральный",
-];
+const GENERAL_WORDS: &[&str] = &["general", "generale", "generala", "generaldirektor", "generalny", "генеральный"];
 
 #[rustfmt::skip]
 const HEAD_WORDS: &[&str] = &[
@@ -320,16 +311,7 @@ const CJK_TERMS: &[(&str, Seniority)] = &[
     ("ディレクター", Seniority::Director),
 ];
 
-const CJK_STUDENT: &[&str] = &[
-    "实习生",
-    "實習生",
-    "インターン",
-    "인턴",
-    "学生",
-    "學生",
-    "학생",
-    "研修生",
-];
+const CJK_STUDENT: &[&str] = &["实习生", "實習生", "インターン", "인턴", "学生", "學生", "학생", "研修生"];
 
 const CJK_SUPPORT_SUFFIXES: &[&str] = &["助理", "秘书", "秘書", "アシスタント", "비서"];
 
@@ -361,14 +343,8 @@ fn from_trimmed_title(title: &str) -> Seniority {
     }
     let kept = truncate_support(&w);
     let weak_student = is_weak_student(kept);
-    if kept.last().is_some_and(|t| SUPPORT_HEAD_NOUNS.contains(t))
-        || CJK_SUPPORT_SUFFIXES.iter().any(|s| title.ends_with(s))
-    {
-        return if weak_student {
-            Seniority::Student
-        } else {
-            Seniority::Individual
-        };
+    if kept.last().is_some_and(|t| SUPPORT_HEAD_NOUNS.contains(t)) || CJK_SUPPORT_SUFFIXES.iter().any(|s| title.ends_with(s)) {
+        return if weak_student { Seniority::Student } else { Seniority::Individual };
     }
 
     let mut best = cjk_level(title);
@@ -431,8 +407,7 @@ fn is_role_word(t: &str) -> bool {
 fn truncate_support<'a>(w: &'a [&'a str]) -> &'a [&'a str] {
     for (i, t) in w.iter().enumerate() {
         let after_support = i > 0 && w.get(i - 1).is_some_and(|p| SUPPORT_NOUNS.contains(p));
-        let cut =
-            *t == "to" || *t == "zu" || (after_support && PREPOSITIONS_AFTER_SUPPORT.contains(t));
+        let cut = *t == "to" || *t == "zu" || (after_support && PREPOSITIONS_AFTER_SUPPORT.contains(t));
         if cut && w.iter().skip(i + 1).take(3).any(|n| is_role_word(n)) {
             return w.get(..i).unwrap_or(w);
         }
@@ -451,11 +426,7 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
         return (!is(prev, OWNER_EXCLUDE_PREV)).then_some(Seniority::CLevel);
     }
     if PRESIDENT_WORDS.contains(&t) {
-        return Some(if is(prev, &["vice", "vize"]) {
-            Seniority::Vp
-        } else {
-            Seniority::CLevel
-        });
+        return Some(if is(prev, &["vice", "vize"]) { Seniority::Vp } else { Seniority::CLevel });
     }
     if matches!(t, "chairman" | "chairwoman" | "chairperson" | "chair") && prev == Some("vice") {
         return Some(Seniority::Vp);
@@ -478,33 +449,18 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
             return Some(Seniority::Director);
         }
         "managing" => {
-            return Some(
-                if is(next, &["director", "directors", "partner", "partners"]) {
-                    Seniority::CLevel
-                } else {
-                    Seniority::Manager
-                },
-            );
+            return Some(if is(next, &["director", "directors", "partner", "partners"]) { Seniority::CLevel } else { Seniority::Manager });
         }
         "partner" | "partners" => {
             let alone = w.len() == 1 || (w.len() == 2 && is(prev, &["a", "the"]));
             return (alone || is(prev, PARTNER_CLEVEL_PREV)).then_some(Seniority::CLevel);
         }
         "board" => {
-            let member = w.iter().any(|x| {
-                matches!(
-                    *x,
-                    "member" | "members" | "director" | "directors" | "chair" | "mitglied"
-                )
-            });
+            let member = w.iter().any(|x| matches!(*x, "member" | "members" | "director" | "directors" | "chair" | "mitglied"));
             return member.then_some(Seniority::CLevel);
         }
         "chair" => {
-            return Some(if w.contains(&"board") {
-                Seniority::CLevel
-            } else {
-                Seniority::Head
-            });
+            return Some(if w.contains(&"board") { Seniority::CLevel } else { Seniority::Head });
         }
         "secretary" if is(prev, &["general"]) || is(next, &["general"]) => {
             return Some(Seniority::CLevel);
@@ -532,17 +488,11 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
     if MANAGER_WORDS.contains(&t) {
         return Some(Seniority::Manager);
     }
-    if let Some(prefix) = t
-        .strip_suffix("leiterin")
-        .or_else(|| t.strip_suffix("leiter"))
+    if let Some(prefix) = t.strip_suffix("leiterin").or_else(|| t.strip_suffix("leiter"))
         && prefix.len() >= 3
         && !prefix.ends_with("beg")
     {
-        return Some(if LEITER_MANAGER_PREFIXES.contains(&prefix) {
-            Seniority::Manager
-        } else {
-            Seniority::Head
-        });
+        return Some(if LEITER_MANAGER_PREFIXES.contains(&prefix) { Seniority::Manager } else { Seniority::Head });
     }
     if t.len() > 7 && t.ends_with("leitung") && !t.starts_with("ver") {
         return Some(Seniority::Head);
@@ -556,14 +506,9 @@ fn word_level(w: &[&str], i: usize) -> Option<Seniority> {
 /// Step 2: a trainee word, unless it names whom a staff member runs a programme for
 /// ("Internship Coordinator", "Apprentice Recruiter").
 fn is_strong_student(w: &[&str]) -> bool {
-    w.iter().enumerate().any(|(i, t)| {
-        STRONG_STUDENT.contains(t)
-            && !w
-                .get(i + 1..)
-                .unwrap_or(&[])
-                .iter()
-                .any(|x| TRAINEE_STAFF_NOUNS.contains(x))
-    })
+    w.iter()
+        .enumerate()
+        .any(|(i, t)| STRONG_STUDENT.contains(t) && !w.get(i + 1..).unwrap_or(&[]).iter().any(|x| TRAINEE_STAFF_NOUNS.contains(x)))
 }
 
 /// Step 5: a student word that is not about serving students; or "PhD candidate".
@@ -697,12 +642,7 @@ mod tests {
                 failures.push(format!("{title:?}: got {got:?}, want {want:?}"));
             }
         }
-        assert!(
-            failures.is_empty(),
-            "{} failures:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
+        assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     }
 
     #[test]

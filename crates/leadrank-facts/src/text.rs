@@ -57,10 +57,7 @@ static FOLD: &[(char, &str)] = &[
 /// The ASCII base letters of a lower-case Latin letter with diacritics (`é` -> `e`,
 /// `ł` -> `l`, `ß` -> `ss`), `None` for any other character (including ASCII).
 pub(crate) fn fold_latin(c: char) -> Option<&'static str> {
-    FOLD.binary_search_by(|(k, _)| k.cmp(&c))
-        .ok()
-        .and_then(|i| FOLD.get(i))
-        .map(|(_, v)| *v)
+    FOLD.binary_search_by(|(k, _)| k.cmp(&c)).ok().and_then(|i| FOLD.get(i)).map(|(_, v)| *v)
 }
 
 /// True for combining diacritical marks (they belong to the previous letter).

@@ -67,10 +67,7 @@ pub fn normalize_path_cow(url: &str) -> std::borrow::Cow<'_, str> {
 fn strip_origin(s: &str) -> &str {
     if let Some(i) = s.find("://") {
         let scheme = &s[..i];
-        let is_scheme = !scheme.is_empty()
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        let is_scheme = !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
         if is_scheme {
             return after_host(&s[i + 3..]);
         }
@@ -82,11 +79,7 @@ fn strip_origin(s: &str) -> &str {
         return s;
     }
     let first = s.split('/').next().unwrap_or("");
-    if looks_like_host(first) {
-        after_host(s)
-    } else {
-        s
-    }
+    if looks_like_host(first) { after_host(s) } else { s }
 }
 
 /// The part of `s` from its first `/` on (empty when there is none).
@@ -106,9 +99,7 @@ fn looks_like_host(segment: &str) -> bool {
         return true;
     }
     match segment.rsplit_once(':') {
-        Some((host, port)) => {
-            !host.is_empty() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
-        }
+        Some((host, port)) => !host.is_empty() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()),
         None => false,
     }
 }
@@ -155,10 +146,7 @@ mod tests {
             ("https://acme.com//pricing", "/pricing"),
             ("/PRICING?plan=pro#top", "/pricing"),
             ("/a#b?c", "/a"),
-            (
-                "https://acme.com/redirect/http://b.com/x",
-                "/redirect/http:/b.com/x",
-            ),
+            ("https://acme.com/redirect/http://b.com/x", "/redirect/http:/b.com/x"),
             ("/Prici%C3%A9ng", "/prici%c3%a9ng"),
         ];
         for (input, want) in cases {
@@ -181,9 +169,21 @@ mod tests {
 
     #[test]
     fn borrowed_normalisation_matches() {
-        for u in ["https://www.leadrank-demo.com/", "https://www.leadrank-demo.com/pricing", "/demo#form",
-                  "acme.com/pricing", "", "https://Acme.com/Pricing/?utm=x", "//cdn.x/a//b/", "/a /", " /x ",
-                  "https://acme.com", "mailto:x", "/ä", "/a\tb"] {
+        for u in [
+            "https://www.leadrank-demo.com/",
+            "https://www.leadrank-demo.com/pricing",
+            "/demo#form",
+            "acme.com/pricing",
+            "",
+            "https://Acme.com/Pricing/?utm=x",
+            "//cdn.x/a//b/",
+            "/a /",
+            " /x ",
+            "https://acme.com",
+            "mailto:x",
+            "/ä",
+            "/a\tb",
+        ] {
             assert_eq!(normalize_path_cow(u), normalize_path(u), "{u:?}");
         }
     }

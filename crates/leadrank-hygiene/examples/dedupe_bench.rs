@@ -35,8 +35,16 @@ fn main() -> anyhow::Result<()> {
                 let m = pair_metrics(&set.truth, &r.clusters);
                 println!(
                     "{name}: records {} true pairs {} predicted {} tp {} precision {:.4} recall {:.4} F1 {:.4} candidates {} skipped blocks {} ({:.2} s)",
-                    set.leads.len(), m.true_pairs, m.predicted_pairs, m.true_positives, m.precision, m.recall, m.f1,
-                    r.stats.candidate_pairs, r.stats.skipped_blocks, t.elapsed().as_secs_f64()
+                    set.leads.len(),
+                    m.true_pairs,
+                    m.predicted_pairs,
+                    m.true_positives,
+                    m.precision,
+                    m.recall,
+                    m.f1,
+                    r.stats.candidate_pairs,
+                    r.stats.skipped_blocks,
+                    t.elapsed().as_secs_f64()
                 );
             }
         }

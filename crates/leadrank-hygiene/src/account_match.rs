@@ -337,7 +337,8 @@ mod tests {
         assert_eq!(r.method, Method::None, "{r:?}");
         assert_eq!(name_similarity("pay pal", "paypal"), 0.95);
         assert_eq!(name_similarity("northwind traders", "traders northwind"), 1.0);
-        for (a, b) in [("pinnacle medical", "pinnacle media"), ("hawkspire", "hawkside"), ("silverstone", "silvershore"), ("acme", "acne")] {
+        for (a, b) in [("pinnacle medical", "pinnacle media"), ("hawkspire", "hawkside"), ("silverstone", "silvershore"), ("acme", "acne")]
+        {
             assert_eq!(name_similarity(a, b), 0.0, "{a} / {b}");
         }
         assert!((name_similarity("alpine studio", "alpine studios") - (1.0 - 1.0 / 13.0)).abs() < 1e-9);

@@ -103,7 +103,9 @@ pub enum ConfigError {
     Toml { file: String, message: String },
     #[error("{file}: blocking key part '{part}' names field '{field}', which is not among [[fields]]")]
     UnknownBlockingField { file: String, part: String, field: String },
-    #[error("{file}: blocking key part '{part}': unknown transform (use value, initial, phonetic, prefixN, canonical, first_token, last_token)")]
+    #[error(
+        "{file}: blocking key part '{part}': unknown transform (use value, initial, phonetic, prefixN, canonical, first_token, last_token)"
+    )]
     UnknownTransform { file: String, part: String },
     #[error("{file}: field '{field}': min_similarity must be in [0, 1)")]
     BadSimilarity { file: String, field: String },
@@ -132,8 +134,7 @@ impl DedupeConfig {
 
     /// Parses and checks a configuration; `file` names it in errors (with line and column).
     pub fn from_toml(text: &str, file: &str) -> Result<Self, ConfigError> {
-        let cfg: DedupeConfig =
-            toml::from_str(text).map_err(|e| ConfigError::Toml { file: file.into(), message: e.to_string() })?;
+        let cfg: DedupeConfig = toml::from_str(text).map_err(|e| ConfigError::Toml { file: file.into(), message: e.to_string() })?;
         if cfg.fields.is_empty() || cfg.blocking.is_empty() {
             return Err(ConfigError::Empty { file: file.into() });
         }
@@ -159,11 +160,8 @@ impl DedupeConfig {
                     .iter()
                     .map(|part| {
                         let (field, tr) = part.split_once(':').unwrap_or((part.as_str(), "value"));
-                        let idx = self
-                            .fields
-                            .iter()
-                            .position(|f| f.field == field)
-                            .ok_or_else(|| (part.clone(), Some(field.to_string())))?;
+                        let idx =
+                            self.fields.iter().position(|f| f.field == field).ok_or_else(|| (part.clone(), Some(field.to_string())))?;
                         let t = match tr {
                             "value" => Transform::Value,
                             "initial" => Transform::Initial,

@@ -12,8 +12,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::{Comparator, DedupeConfig, Transform};
 use crate::text;
-use leadrank_core::engine::LeadFacts;
 use leadrank_core::Lead;
+use leadrank_core::engine::LeadFacts;
 
 /// One record to deduplicate: its values for the configured fields, in config order.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -296,7 +296,11 @@ impl<'c> Matcher<'c> {
             };
             total += points;
             if with_evidence {
-                evidence.push(Evidence { field: f.field.clone(), similarity: (sim * 1000.0).round() / 1000.0, points: (points * 100.0).round() / 100.0 });
+                evidence.push(Evidence {
+                    field: f.field.clone(),
+                    similarity: (sim * 1000.0).round() / 1000.0,
+                    points: (points * 100.0).round() / 100.0,
+                });
             }
         }
         (total, evidence)
@@ -396,9 +400,10 @@ impl<'c> Matcher<'c> {
             .par_iter()
             .flat_map_iter(|&(start, end)| {
                 let block = &keys[start as usize..end as usize];
-                block.iter().enumerate().flat_map(move |(x, &(_, a))| {
-                    block[x + 1..].iter().map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b))
-                })
+                block
+                    .iter()
+                    .enumerate()
+                    .flat_map(move |(x, &(_, a))| block[x + 1..].iter().map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b)))
             })
             .collect();
         drop(blocks);

@@ -63,8 +63,49 @@ const CULTURES: &[Culture] = &[
     Culture {
         country: "US",
         country_name: "United States",
-        first: &["Robert", "William", "Elizabeth", "Katherine", "Michael", "James", "Richard", "Thomas", "Jennifer", "Margaret", "Christopher", "Daniel", "Joseph", "Anthony", "Patricia", "Susan", "Nicholas", "Benjamin", "Samuel", "Jonathan", "Matthew", "Andrew", "Steven", "Timothy", "Rebecca", "Victoria", "Emily", "Ashley", "Tyler", "Brandon", "Olivia", "Joshua", "Jessica", "Kenneth", "Deborah", "Gregory"],
-        last: &["Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Jackson", "Martin", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Hill", "Green", "Adams", "Baker", "O'Brien", "McDonald", "Nelson", "Carter", "Mitchell", "Roberts"],
+        first: &[
+            "Robert",
+            "William",
+            "Elizabeth",
+            "Katherine",
+            "Michael",
+            "James",
+            "Richard",
+            "Thomas",
+            "Jennifer",
+            "Margaret",
+            "Christopher",
+            "Daniel",
+            "Joseph",
+            "Anthony",
+            "Patricia",
+            "Susan",
+            "Nicholas",
+            "Benjamin",
+            "Samuel",
+            "Jonathan",
+            "Matthew",
+            "Andrew",
+            "Steven",
+            "Timothy",
+            "Rebecca",
+            "Victoria",
+            "Emily",
+            "Ashley",
+            "Tyler",
+            "Brandon",
+            "Olivia",
+            "Joshua",
+            "Jessica",
+            "Kenneth",
+            "Deborah",
+            "Gregory",
+        ],
+        last: &[
+            "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Thomas", "Moore",
+            "Jackson", "Martin", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
+            "Scott", "Hill", "Green", "Adams", "Baker", "O'Brien", "McDonald", "Nelson", "Carter", "Mitchell", "Roberts",
+        ],
         cities: &[("New York", "100"), ("Chicago", "606"), ("Austin", "787"), ("Seattle", "981"), ("Boston", "021"), ("Denver", "802")],
         streets: &["Main", "Oak", "Maple", "Cedar", "Washington", "Lake", "Hill", "Park", "Pine", "Elm", "Sunset", "River"],
         street_type: ("Street", "St.", false),
@@ -76,8 +117,28 @@ const CULTURES: &[Culture] = &[
     Culture {
         country: "GB",
         country_name: "United Kingdom",
-        first: &["Oliver", "George", "Harry", "Amelia", "Isla", "Charlotte", "Edward", "Eleanor", "Frances", "Patrick", "Philip", "Henry", "Charles", "Abigail", "Sarah", "Lawrence"],
-        last: &["Smith", "Jones", "Taylor", "Brown", "Evans", "Wilson", "Davies", "Thomas", "Roberts", "Walker", "Wright", "Hughes", "Edwards", "Green", "Hall", "Wood", "Clarke", "Turner"],
+        first: &[
+            "Oliver",
+            "George",
+            "Harry",
+            "Amelia",
+            "Isla",
+            "Charlotte",
+            "Edward",
+            "Eleanor",
+            "Frances",
+            "Patrick",
+            "Philip",
+            "Henry",
+            "Charles",
+            "Abigail",
+            "Sarah",
+            "Lawrence",
+        ],
+        last: &[
+            "Smith", "Jones", "Taylor", "Brown", "Evans", "Wilson", "Davies", "Thomas", "Roberts", "Walker", "Wright", "Hughes", "Edwards",
+            "Green", "Hall", "Wood", "Clarke", "Turner",
+        ],
         cities: &[("London", "EC1A"), ("Manchester", "M1"), ("Leeds", "LS1"), ("Bristol", "BS1"), ("Edinburgh", "EH1")],
         streets: &["High", "Station", "Church", "Victoria", "Green", "Manor", "Kings", "Queens"],
         street_type: ("Road", "Rd", false),
@@ -89,9 +150,62 @@ const CULTURES: &[Culture] = &[
     Culture {
         country: "DE",
         country_name: "Germany",
-        first: &["Jürgen", "Klaus", "Wolfgang", "Stefan", "Andreas", "Matthias", "Sabine", "Ursula", "Katharina", "Johannes", "Friedrich", "Heinrich", "Lukas", "Lena", "Jörg", "Günter", "Björn", "Jürgen"],
-        last: &["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Weiß"],
-        cities: &[("Berlin", "101"), ("München", "803"), ("Hamburg", "200"), ("Köln", "506"), ("Frankfurt am Main", "603"), ("Düsseldorf", "402")],
+        first: &[
+            "Jürgen",
+            "Klaus",
+            "Wolfgang",
+            "Stefan",
+            "Andreas",
+            "Matthias",
+            "Sabine",
+            "Ursula",
+            "Katharina",
+            "Johannes",
+            "Friedrich",
+            "Heinrich",
+            "Lukas",
+            "Lena",
+            "Jörg",
+            "Günter",
+            "Björn",
+            "Jürgen",
+        ],
+        last: &[
+            "Müller",
+            "Schmidt",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Meyer",
+            "Wagner",
+            "Becker",
+            "Schulz",
+            "Hoffmann",
+            "Schäfer",
+            "Koch",
+            "Bauer",
+            "Richter",
+            "Klein",
+            "Wolf",
+            "Schröder",
+            "Neumann",
+            "Schwarz",
+            "Zimmermann",
+            "Braun",
+            "Krüger",
+            "Hofmann",
+            "Hartmann",
+            "Lange",
+            "Weiß",
+        ],
+        cities: &[
+            ("Berlin", "101"),
+            ("München", "803"),
+            ("Hamburg", "200"),
+            ("Köln", "506"),
+            ("Frankfurt am Main", "603"),
+            ("Düsseldorf", "402"),
+        ],
         streets: &["Haupt", "Bahnhof", "Schul", "Garten", "Linden", "Berg", "Kirch", "Wald", "Goethe", "Schiller"],
         street_type: ("straße", "str.", false),
         tlds: &["de", "de", "com", "berlin", "gmbh"],
@@ -102,8 +216,28 @@ const CULTURES: &[Culture] = &[
     Culture {
         country: "FR",
         country_name: "France",
-        first: &["Jean", "Pierre", "François", "Hélène", "Chloé", "Mathieu", "Nicolas", "Guillaume", "Amélie", "Sébastien", "Élodie", "Stéphane", "Renée", "Thérèse", "Céline", "Benoît"],
-        last: &["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "Fournier", "Girard", "Mercier", "Dupont", "Lambert"],
+        first: &[
+            "Jean",
+            "Pierre",
+            "François",
+            "Hélène",
+            "Chloé",
+            "Mathieu",
+            "Nicolas",
+            "Guillaume",
+            "Amélie",
+            "Sébastien",
+            "Élodie",
+            "Stéphane",
+            "Renée",
+            "Thérèse",
+            "Céline",
+            "Benoît",
+        ],
+        last: &[
+            "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent",
+            "Lefèvre", "Michel", "Garcia", "Fournier", "Girard", "Mercier", "Dupont", "Lambert",
+        ],
         cities: &[("Paris", "750"), ("Lyon", "690"), ("Marseille", "130"), ("Toulouse", "310"), ("Nantes", "440")],
         streets: &["Victor Hugo", "de la République", "Pasteur", "Jean Jaurès", "des Lilas", "du Moulin"],
         street_type: ("rue", "r.", true),
@@ -115,8 +249,41 @@ const CULTURES: &[Culture] = &[
     Culture {
         country: "ES",
         country_name: "Spain",
-        first: &["José", "María", "Juan", "Francisco", "Alejandro", "Guillermo", "Lucía", "Sofía", "Javier", "Íñigo", "Begoña", "Andrés", "Inés"],
-        last: &["García", "Rodríguez", "González", "Fernández", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Jiménez", "Ruiz", "Hernández", "Díaz", "Muñoz", "García Márquez", "Álvarez", "Romero", "Núñez"],
+        first: &[
+            "José",
+            "María",
+            "Juan",
+            "Francisco",
+            "Alejandro",
+            "Guillermo",
+            "Lucía",
+            "Sofía",
+            "Javier",
+            "Íñigo",
+            "Begoña",
+            "Andrés",
+            "Inés",
+        ],
+        last: &[
+            "García",
+            "Rodríguez",
+            "González",
+            "Fernández",
+            "López",
+            "Martínez",
+            "Sánchez",
+            "Pérez",
+            "Gómez",
+            "Jiménez",
+            "Ruiz",
+            "Hernández",
+            "Díaz",
+            "Muñoz",
+            "García Márquez",
+            "Álvarez",
+            "Romero",
+            "Núñez",
+        ],
         cities: &[("Madrid", "280"), ("Barcelona", "080"), ("Sevilla", "410"), ("Valencia", "460"), ("Málaga", "290")],
         streets: &["Mayor", "de Alcalá", "Gran Vía", "Serrano", "del Sol", "de la Paz"],
         street_type: ("Calle", "C/", true),
@@ -129,7 +296,20 @@ const CULTURES: &[Culture] = &[
         country: "DK",
         country_name: "Denmark",
         first: &["Søren", "Bjørn", "Åse", "Lars", "Ingrid", "Jens", "Mette", "Anders", "Sigrid", "Øyvind", "Mads", "Freja"],
-        last: &["Ødegaard", "Hansen", "Johansen", "Nielsen", "Lindqvist", "Andersen", "Pedersen", "Bjørnstad", "Åberg", "Larsen", "Sørensen", "Kjær"],
+        last: &[
+            "Ødegaard",
+            "Hansen",
+            "Johansen",
+            "Nielsen",
+            "Lindqvist",
+            "Andersen",
+            "Pedersen",
+            "Bjørnstad",
+            "Åberg",
+            "Larsen",
+            "Sørensen",
+            "Kjær",
+        ],
         cities: &[("København", "10"), ("Aarhus", "80"), ("Odense", "50"), ("Aalborg", "90")],
         streets: &["Nørre", "Vester", "Øster", "Strand", "Kongens", "Skov"],
         street_type: ("gade", "g.", false),
@@ -206,13 +386,53 @@ const CULTURES: &[Culture] = &[
 ];
 
 const BRANDS: &[&str] = &[
-    "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka", "Soylent", "Hooli", "Vandelay", "Bluepeak",
-    "Meridian", "Nordwind", "Sternberg", "Lumière", "Solaris", "Aurora", "Vertex", "Pinnacle", "Cascade", "Zenith",
-    "Helios", "Orion", "Atlas", "Falcon", "Summit", "Crescent", "Harbor", "Ironwood", "Keystone", "Quantum", "Nimbus",
-    "Polaris", "Everest", "Sequoia", "Redwood", "Granite", "Cobalt", "Saffron", "Juniper", "Osprey", "Tundra",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Soylent",
+    "Hooli",
+    "Vandelay",
+    "Bluepeak",
+    "Meridian",
+    "Nordwind",
+    "Sternberg",
+    "Lumière",
+    "Solaris",
+    "Aurora",
+    "Vertex",
+    "Pinnacle",
+    "Cascade",
+    "Zenith",
+    "Helios",
+    "Orion",
+    "Atlas",
+    "Falcon",
+    "Summit",
+    "Crescent",
+    "Harbor",
+    "Ironwood",
+    "Keystone",
+    "Quantum",
+    "Nimbus",
+    "Polaris",
+    "Everest",
+    "Sequoia",
+    "Redwood",
+    "Granite",
+    "Cobalt",
+    "Saffron",
+    "Juniper",
+    "Osprey",
+    "Tundra",
 ];
-const INDUSTRY: &[&str] = &["Analytics", "Health", "Capital", "Logistics", "Software", "Systems", "Labs", "Foods", "Energy", "Media", "Robotics", "Insurance"];
-const FREE_MAIL: &[&str] = &["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "gmx.de", "orange.fr", "mail.ru", "qq.com", "yandex.ru", "web.de"];
+const INDUSTRY: &[&str] =
+    &["Analytics", "Health", "Capital", "Logistics", "Software", "Systems", "Labs", "Foods", "Energy", "Media", "Robotics", "Insurance"];
+const FREE_MAIL: &[&str] =
+    &["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "gmx.de", "orange.fr", "mail.ru", "qq.com", "yandex.ru", "web.de"];
 
 /// The labelled set: leads (custom columns `street`, `city`, `postcode`) and, for each lead,
 /// the id of the person it is.
@@ -353,12 +573,7 @@ pub fn generate(people: usize, seed: u64) -> LabelledSet {
     set
 }
 
-fn new_person(
-    rng: &mut Rng,
-    culture: usize,
-    companies: &[(usize, Company)],
-    _pick: impl Fn(&mut Rng) -> usize,
-) -> Person {
+fn new_person(rng: &mut Rng, culture: usize, companies: &[(usize, Company)], _pick: impl Fn(&mut Rng) -> usize) -> Person {
     let cu = &CULTURES[culture];
     // Prefer a company of the same culture.
     let mut company = rng.below(companies.len());
@@ -435,7 +650,9 @@ fn render(p: &Person, companies: &[(usize, Company)], rng: &mut Rng, corrupt: bo
         domain = None;
     }
     if corrupt {
-        let non_latin = !p.first.is_ascii() && deunicode::deunicode(&p.first) != p.first && !p.first.chars().any(|c| c.is_alphabetic() && (c as u32) < 0x250);
+        let non_latin = !p.first.is_ascii()
+            && deunicode::deunicode(&p.first) != p.first
+            && !p.first.chars().any(|c| c.is_alphabetic() && (c as u32) < 0x250);
         if non_latin && rng.chance(0.4) {
             first = translit(&first);
             last = translit(&last);
@@ -475,7 +692,11 @@ fn render(p: &Person, companies: &[(usize, Company)], rng: &mut Rng, corrupt: bo
                 if rng.chance(0.5) {
                     e.to_uppercase()
                 } else if let Some((l, d)) = e.split_once('@') {
-                    if d == "gmail.com" { format!("{}+crm@googlemail.com", l.replace('.', "")) } else { format!("{l}@{}", d.to_uppercase()) }
+                    if d == "gmail.com" {
+                        format!("{}+crm@googlemail.com", l.replace('.', ""))
+                    } else {
+                        format!("{l}@{}", d.to_uppercase())
+                    }
                 } else {
                     e
                 }
@@ -494,7 +715,11 @@ fn render(p: &Person, companies: &[(usize, Company)], rng: &mut Rng, corrupt: bo
             0..=39 => phone.map(|ph| {
                 let d: String = ph.chars().filter(char::is_ascii_digit).collect();
                 let national = &d[cu.phone_cc.len().min(d.len())..];
-                if cu.phone_cc == "1" { format!("({}) {}-{}", &national[..3], &national[3..6], &national[6..]) } else { format!("0{national}") }
+                if cu.phone_cc == "1" {
+                    format!("({}) {}-{}", &national[..3], &national[3..6], &national[6..])
+                } else {
+                    format!("0{national}")
+                }
             }),
             40..=59 => phone,
             _ => None,

@@ -68,14 +68,10 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     let first_text = |f: fn(&Lead) -> &Option<Box<str>>| by_recency().find_map(|l| f(l).clone());
     let mut out = get(survivor).clone();
     // The first of the best kind in recency order wins.
-    let best_email = recent
-        .iter()
-        .map(|&i| get(i))
-        .filter(|l| l.email.is_some())
-        .fold(None::<&Lead>, |best, l| match best {
-            Some(b) if email_rank(b.email.as_deref()) >= email_rank(l.email.as_deref()) => Some(b),
-            _ => Some(l),
-        });
+    let best_email = recent.iter().map(|&i| get(i)).filter(|l| l.email.is_some()).fold(None::<&Lead>, |best, l| match best {
+        Some(b) if email_rank(b.email.as_deref()) >= email_rank(l.email.as_deref()) => Some(b),
+        _ => Some(l),
+    });
     out.email = best_email.and_then(|l| l.email.clone());
     let best_phone = by_recency().filter(|l| l.phone.is_some()).fold(None::<&Lead>, |best, l| match best {
         Some(b) if phone_rank(b) >= phone_rank(l) => Some(b),

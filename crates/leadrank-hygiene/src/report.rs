@@ -340,8 +340,7 @@ pub fn report(input: &Input<'_>) -> HygieneReport {
             }
         }
     }
-    summary.reasons =
-        risk::REASONS.iter().zip(by_reason).map(|((name, _), a)| (name.to_string(), a.count, a.examples)).collect();
+    summary.reasons = risk::REASONS.iter().zip(by_reason).map(|((name, _), a)| (name.to_string(), a.count, a.examples)).collect();
 
     HygieneReport {
         leads: n,
@@ -478,8 +477,8 @@ impl IntegrityRules {
     /// dimension with id `integrity`.
     pub fn of(model: &CompiledModel) -> Result<Option<Self>, IntegrityError> {
         let Some(dim) = model.dimensions.iter().position(|d| &*d.id == "integrity") else { return Ok(None) };
-        let file: ModelFile = toml::from_str(&model.source)
-            .map_err(|e| IntegrityError::Source { model: model.id(), message: e.to_string() })?;
+        let file: ModelFile =
+            toml::from_str(&model.source).map_err(|e| IntegrityError::Source { model: model.id(), message: e.to_string() })?;
         let spec_of = |id: &str| file.rules.iter().map(|r| r.get_ref()).find(|r| r.id == id);
         let d = &model.dimensions[dim];
         let rules = model.rules.iter().filter(|r| r.dimension == dim && r.points > 0).map(|r| (r.id.to_string(), r.points)).collect();
@@ -580,7 +579,12 @@ mod tests {
 
         // Two leads: one earns both rules (14, cut to 12) and bounced; one earns nothing.
         use leadrank_core::engine::{Dimensions, Reason};
-        let reason = |rule: &str, dimension: &str, points: i32| Reason { rule: rule.into(), dimension: dimension.into(), points, detail: String::new() };
+        let reason = |rule: &str, dimension: &str, points: i32| Reason {
+            rule: rule.into(),
+            dimension: dimension.into(),
+            points,
+            detail: String::new(),
+        };
         let score = |id: &str, integrity: i32, reasons: Vec<Reason>| Score {
             lead_id: id.into(),
             dimensions: Dimensions(vec![("integrity".into(), integrity)]),
@@ -591,7 +595,11 @@ mod tests {
             cell: String::new(),
         };
         let scores = vec![
-            score("L1", 12, vec![reason("valid_phone", "integrity", 8), reason("has_consent", "integrity", 6), reason("bounced", "risk", -25)]),
+            score(
+                "L1",
+                12,
+                vec![reason("valid_phone", "integrity", 8), reason("has_consent", "integrity", 6), reason("bounced", "risk", -25)],
+            ),
             score("L2", 0, vec![reason("student", "risk", -15)]),
         ];
         let c = integrity_cost(&scores, &rules);
@@ -600,7 +608,8 @@ mod tests {
         assert_eq!(c.penalties, vec![("bounced".to_string(), 1, -25), ("bot".to_string(), 0, 0), ("form_flood".to_string(), 0, 0)]);
 
         // Without an integrity dimension there is no cost to report.
-        let no_dim = CUSTOM_MODEL.replace("id = \"integrity\"", "id = \"reach\"").replace("dimension = \"integrity\"", "dimension = \"reach\"");
+        let no_dim =
+            CUSTOM_MODEL.replace("id = \"integrity\"", "id = \"reach\"").replace("dimension = \"integrity\"", "dimension = \"reach\"");
         let model = CompiledModel::from_toml(&no_dim, "custom.toml").unwrap();
         assert_eq!(IntegrityRules::of(&model).unwrap(), None);
     }
@@ -634,7 +643,9 @@ mod tests {
             scores: None,
             as_of: parse_time("2026-06-30").unwrap().unwrap().as_second(),
         });
-        let count = |field: &str, check: &str| r.checks.iter().find(|c| c.field == field && c.check.starts_with(check)).map(|c| (c.count, c.examples.clone()));
+        let count = |field: &str, check: &str| {
+            r.checks.iter().find(|c| c.field == field && c.check.starts_with(check)).map(|c| (c.count, c.examples.clone()))
+        };
         for (field, check) in [
             ("email", "invalid syntax"),
             ("email", "disposable"),
@@ -668,7 +679,11 @@ mod tests {
             lead("L4", Some("bob@gmail.com"), Some("+44 20 7946 0958"), Some("US")),
             future,
         ];
-        let rejected = vec![RejectedRow { field: Some("employees".into()), location: "leads.csv:7:9".into(), message: "'many' is not an integer".into() }];
+        let rejected = vec![RejectedRow {
+            field: Some("employees".into()),
+            location: "leads.csv:7:9".into(),
+            message: "'many' is not an integer".into(),
+        }];
         let r = report(&Input {
             leads: &leads,
             rejected: &rejected,

@@ -9,12 +9,12 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use leadrank_core::engine::LeadFacts;
 use leadrank_core::Lead;
+use leadrank_core::engine::LeadFacts;
 use leadrank_facts::email::EmailKind;
 
-pub use leadrank_core::engine::risk::{country_phone_mismatch, is_bot_user_agent, HIGH_RISK, REASONS};
 use leadrank_core::engine::risk::{self as core_risk, IP_BURST_LEADS, IP_BURST_SECONDS, SIGNUP_TYPES};
+pub use leadrank_core::engine::risk::{HIGH_RISK, REASONS, country_phone_mismatch, is_bot_user_agent};
 
 /// What the risk checks need from a lead's events.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -83,9 +83,10 @@ impl Risk {
 
 /// Leads (indexes) in an IP burst (see [`leadrank_core::engine::risk::ip_bursts`]), with the IP.
 pub fn ip_bursts(signals: &[EventSignals]) -> FxHashMap<u32, String> {
-    let signups = signals.iter().enumerate().flat_map(|(i, s)| {
-        s.signups.iter().filter(|(ip, _)| !ip.trim().is_empty()).map(move |(ip, at)| (ip.trim(), *at, i as u32))
-    });
+    let signups = signals
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.signups.iter().filter(|(ip, _)| !ip.trim().is_empty()).map(move |(ip, at)| (ip.trim(), *at, i as u32)));
     core_risk::ip_bursts(signups).into_iter().map(|(lead, (ip, _))| (lead, ip.to_string())).collect()
 }
 
@@ -129,7 +130,12 @@ mod tests {
 
     #[test]
     fn signals_come_from_events_up_to_as_of() {
-        let e = |t: &'static str, at: i64, ua: Option<&'static str>, ip: Option<&'static str>| EventView { event_type: t, at, user_agent: ua, ip };
+        let e = |t: &'static str, at: i64, ua: Option<&'static str>, ip: Option<&'static str>| EventView {
+            event_type: t,
+            at,
+            user_agent: ua,
+            ip,
+        };
         let (s, bounced) = signals_of(
             [
                 e("form_submit", 10, Some("curl/8.0"), Some("1.2.3.4")),

@@ -147,10 +147,60 @@ pub fn nickname_match(a: &str, b: &str) -> bool {
 
 /// Legal forms and filler words dropped from company names ("Acme Inc." = "ACME, Inc").
 const COMPANY_STOP: &[&str] = &[
-    "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "corp", "corporation", "co", "company",
-    "plc", "gmbh", "ag", "kg", "ug", "mbh", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ab", "as",
-    "asa", "oy", "oyj", "aps", "pty", "pvt", "pte", "kk", "kabushiki", "kaisha", "sl", "sp", "zoo", "z",
-    "o", "the", "and", "group", "holding", "holdings", "ltda", "cv", "de", "se", "a", "s", "l", "r",
+    "inc",
+    "incorporated",
+    "llc",
+    "llp",
+    "lp",
+    "ltd",
+    "limited",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "plc",
+    "gmbh",
+    "ag",
+    "kg",
+    "ug",
+    "mbh",
+    "sa",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "ab",
+    "as",
+    "asa",
+    "oy",
+    "oyj",
+    "aps",
+    "pty",
+    "pvt",
+    "pte",
+    "kk",
+    "kabushiki",
+    "kaisha",
+    "sl",
+    "sp",
+    "zoo",
+    "z",
+    "o",
+    "the",
+    "and",
+    "group",
+    "holding",
+    "holdings",
+    "ltda",
+    "cv",
+    "de",
+    "se",
+    "a",
+    "s",
+    "l",
+    "r",
 ];
 
 /// A company name without legal form, punctuation and case: "ACME, Inc." -> "acme",
@@ -249,8 +299,7 @@ fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
                 }
             }
             transpositions /= 2;
-            ((matches as f64 / a_len as f64) + (matches as f64 / b_len as f64) + ((matches - transpositions) as f64 / matches as f64))
-                / 3.0
+            ((matches as f64 / a_len as f64) + (matches as f64 / b_len as f64) + ((matches - transpositions) as f64 / matches as f64)) / 3.0
         }
     };
     if sim > 0.7 {
@@ -362,9 +411,28 @@ mod tests {
     #[test]
     fn jaro_winkler_is_strsims_bit_for_bit() {
         let words = [
-            "", "a", "smith", "smtih", "smyth", "garcia marquez", "garcia", "martha", "marhta", "dixon", "dicksonx",
-            "jellyfish", "smellyfish", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl", "ab",
-            "ba", "aaaa", "aaab", "odegaard", "ødegaard", "muller bau", "bau muller",
+            "",
+            "a",
+            "smith",
+            "smtih",
+            "smyth",
+            "garcia marquez",
+            "garcia",
+            "martha",
+            "marhta",
+            "dixon",
+            "dicksonx",
+            "jellyfish",
+            "smellyfish",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+            "ab",
+            "ba",
+            "aaaa",
+            "aaab",
+            "odegaard",
+            "ødegaard",
+            "muller bau",
+            "bau muller",
         ];
         for a in words {
             for b in words {

@@ -25,8 +25,7 @@ fn labelled_set_reaches_the_quality_bar() {
 }
 
 fn arb_record() -> impl Strategy<Value = Record> {
-    proptest::collection::vec(proptest::option::of("[a-zA-Zéøß@. +0-9]{0,12}"), 7)
-        .prop_map(|values| Record { values })
+    proptest::collection::vec(proptest::option::of("[a-zA-Zéøß@. +0-9]{0,12}"), 7).prop_map(|values| Record { values })
 }
 
 proptest! {

@@ -10,12 +10,12 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use leadrank_core::engine::{event_id_hash, remap_event, DatasetBuilder, EventAdded, EventSink, LoadError, ProjectedEvent, Projector};
-use leadrank_core::records::{non_empty, parse_properties, parse_time, ValueError};
 use leadrank_core::CompiledModel;
+use leadrank_core::engine::{DatasetBuilder, EventAdded, EventSink, LoadError, ProjectedEvent, Projector, event_id_hash, remap_event};
+use leadrank_core::records::{ValueError, non_empty, parse_properties, parse_time};
 use rayon::prelude::*;
 
-use crate::read::{LoadReport, ReadError, RowError, MAX_ROW_BYTES};
+use crate::read::{LoadReport, MAX_ROW_BYTES, ReadError, RowError};
 
 /// Bytes read per block.
 const BLOCK: usize = 16 << 20;
@@ -60,40 +60,46 @@ pub fn load_events_csv(
     // The parsed block waiting to be merged, and where its row errors go in `rejected`.
     let mut pending: Option<Vec<PieceOut>> = None;
     let mut mark = 0usize;
-    let result = read_blocks(path, pieces_per_block, report, |line| header(path, line), |cols, bytes, pieces, starts, report| {
-        // The ids the pending block uses are all interned by now: remap tables are brought up to
-        // date before its projectors take the next block.
-        for (projector, remap) in projectors.iter().zip(remaps.iter_mut()) {
-            builder.projector_mut().sync_ids(projector, remap);
-        }
-        let (lookup, mut sink) = builder.split_events();
-        let lead_of = |id: &str| lookup.get(id);
-        let mut parsed: Option<Vec<PieceOut>> = None;
-        let previous = pending.take();
-        rayon::in_place_scope(|scope| {
-            let projectors = &mut projectors;
-            let parsed = &mut parsed;
-            let file_name = &file_name;
-            let lead_of = &lead_of;
-            scope.spawn(move |_| {
-                *parsed = Some(
-                    pieces
-                        .par_iter()
-                        .zip(projectors.par_iter_mut())
-                        .zip(starts.par_iter())
-                        .map(|((range, projector), &first_line)| {
-                            parse_piece(&bytes[range.clone()], first_line, cols, file_name, projector, lead_of, parse_properties_fully)
-                        })
-                        .collect(),
-                );
-            });
-            if let Some(outs) = previous {
-                merge_block(outs, &mut sink, &remaps, report, mark, progress);
+    let result = read_blocks(
+        path,
+        pieces_per_block,
+        report,
+        |line| header(path, line),
+        |cols, bytes, pieces, starts, report| {
+            // The ids the pending block uses are all interned by now: remap tables are brought up to
+            // date before its projectors take the next block.
+            for (projector, remap) in projectors.iter().zip(remaps.iter_mut()) {
+                builder.projector_mut().sync_ids(projector, remap);
             }
-        });
-        pending = parsed;
-        mark = report.rejected.len();
-    });
+            let (lookup, mut sink) = builder.split_events();
+            let lead_of = |id: &str| lookup.get(id);
+            let mut parsed: Option<Vec<PieceOut>> = None;
+            let previous = pending.take();
+            rayon::in_place_scope(|scope| {
+                let projectors = &mut projectors;
+                let parsed = &mut parsed;
+                let file_name = &file_name;
+                let lead_of = &lead_of;
+                scope.spawn(move |_| {
+                    *parsed = Some(
+                        pieces
+                            .par_iter()
+                            .zip(projectors.par_iter_mut())
+                            .zip(starts.par_iter())
+                            .map(|((range, projector), &first_line)| {
+                                parse_piece(&bytes[range.clone()], first_line, cols, file_name, projector, lead_of, parse_properties_fully)
+                            })
+                            .collect(),
+                    );
+                });
+                if let Some(outs) = previous {
+                    merge_block(outs, &mut sink, &remaps, report, mark, progress);
+                }
+            });
+            pending = parsed;
+            mark = report.rejected.len();
+        },
+    );
     if let Some(outs) = pending.take() {
         for (projector, remap) in projectors.iter().zip(remaps.iter_mut()) {
             builder.projector_mut().sync_ids(projector, remap);
@@ -284,9 +290,8 @@ fn parse_piece(
         let field = |i: usize| -> Result<&str, RowError> {
             std::str::from_utf8(record.get(i).unwrap_or_default()).map_err(|_| err(Some(i), "is not valid UTF-8".into()))
         };
-        let required = |i: usize| -> Result<&str, RowError> {
-            non_empty(field(i)?).ok_or_else(|| err(Some(i), ValueError::Missing.to_string()))
-        };
+        let required =
+            |i: usize| -> Result<&str, RowError> { non_empty(field(i)?).ok_or_else(|| err(Some(i), ValueError::Missing.to_string())) };
         let parsed = (|| -> Result<(u128, ProjectedEvent), RowError> {
             // Checked in column order, like the row reader.
             let mut order = [cols.event_id, cols.lead_id, cols.kind, cols.occurred_at];
@@ -320,8 +325,7 @@ fn parse_piece(
                 }
                 None => None,
             };
-            let lead = lead_of(lead_id)
-                .ok_or_else(|| err(Some(cols.lead_id), LoadError::UnknownLead(lead_id.to_string()).to_string()))?;
+            let lead = lead_of(lead_id).ok_or_else(|| err(Some(cols.lead_id), LoadError::UnknownLead(lead_id.to_string()).to_string()))?;
             let projected = projector.project(lead, kind, at, url, properties.as_ref());
             Ok((event_id_hash(event_id), projected))
         })();

@@ -9,9 +9,9 @@ use std::path::Path;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use leadrank_core::engine::{event_id_hash, DatasetBuilder};
-use leadrank_core::records::event_from_pairs;
+use leadrank_core::engine::{DatasetBuilder, event_id_hash};
 use leadrank_core::model::builtin;
+use leadrank_core::records::event_from_pairs;
 use leadrank_core::{Account, Lead};
 
 use crate::read::{self, InputFormat, LoadReport, ReadError};
@@ -63,8 +63,7 @@ pub fn read_event_traces(
     let mut out: Vec<Vec<EventTrace>> = vec![Vec::new(); lead_index.len()];
     let mut types: HashMap<String, Arc<str>> = HashMap::new();
     let mut seen: HashSet<u128> = HashSet::new();
-    let required: &[&'static str] =
-        if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
+    let required: &[&'static str] = if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
     read::for_each_row(path, format, required, report, |row, report| {
         let event = match event_from_pairs(row.pairs()) {
             Ok(e) => e,
@@ -151,10 +150,8 @@ pub fn remap_events(
     match format {
         InputFormat::Csv => {
             let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open()?);
-            let headers = reader
-                .byte_headers()
-                .map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?
-                .clone();
+            let headers =
+                reader.byte_headers().map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?.clone();
             let lead_col = headers.iter().position(|h| h == b"lead_id").ok_or_else(|| ReadError::MissingColumn {
                 path: path.to_path_buf(),
                 column: "lead_id",
@@ -252,7 +249,10 @@ mod tests {
         let mut report = LoadReport::default();
         let t = read_event_traces(&p, InputFormat::Csv, &index, &mut report).unwrap();
         assert_eq!(t[0].len(), 1);
-        assert_eq!((&*t[0][0].event_type, t[0][0].user_agent.as_deref(), t[0][0].ip.as_deref()), ("form_submit", Some("curl/8.0"), Some("1.2.3.4")));
+        assert_eq!(
+            (&*t[0][0].event_type, t[0][0].user_agent.as_deref(), t[0][0].ip.as_deref()),
+            ("form_submit", Some("curl/8.0"), Some("1.2.3.4"))
+        );
         assert_eq!(&*t[1][0].event_type, "email_bounce");
         assert_eq!((report.events, report.duplicate_events, report.rejected.len()), (2, 1, 2));
         assert_eq!(report.rejected[0].field.as_deref(), Some("lead_id"));
@@ -269,7 +269,10 @@ mod tests {
         let r = remap_events(&p, InputFormat::Csv, &mut out, &map).unwrap();
         assert_eq!(r.moved, 1);
         let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with("event_id,lead_id,type,occurred_at,merged_from\ne1,L1,page_view,2026-01-01,L2\ne2,L1,page_view,2026-01-02,\n"), "{text}");
+        assert!(
+            text.starts_with("event_id,lead_id,type,occurred_at,merged_from\ne1,L1,page_view,2026-01-01,L2\ne2,L1,page_view,2026-01-02,\n"),
+            "{text}"
+        );
         let j = dir.path().join("events.jsonl");
         std::fs::write(&j, "{\"event_id\":\"e1\",\"lead_id\":\"L2\"}\nnot json\n").unwrap();
         let mut out = Vec::new();

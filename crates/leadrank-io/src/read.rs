@@ -5,11 +5,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use leadrank_core::engine::{DatasetBuilder, EventAdded};
-use leadrank_core::records::{
-    self, account_from_pairs, consent_from_pairs, event_from_pairs, lead_from_pairs, FieldError, FieldType,
-};
 use leadrank_core::CompiledModel;
+use leadrank_core::engine::{DatasetBuilder, EventAdded};
+use leadrank_core::records::{self, FieldError, FieldType, account_from_pairs, consent_from_pairs, event_from_pairs, lead_from_pairs};
 
 /// The most bytes one JSON line or CSV row may have; longer rows are rejected.
 pub const MAX_ROW_BYTES: usize = 1 << 20;
@@ -114,9 +112,7 @@ impl Row<'_> {
 }
 
 fn open(path: &Path) -> Result<BufReader<File>, ReadError> {
-    File::open(path)
-        .map(|f| BufReader::with_capacity(1 << 20, f))
-        .map_err(|source| ReadError::Open { path: path.to_path_buf(), source })
+    File::open(path).map(|f| BufReader::with_capacity(1 << 20, f)).map_err(|source| ReadError::Open { path: path.to_path_buf(), source })
 }
 
 /// Calls `each` for every row of a file; rows that cannot be split into fields are reported.
@@ -131,14 +127,12 @@ pub(crate) fn for_each_row(
     match format {
         InputFormat::Csv => {
             let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open(path)?);
-            let headers = reader
-                .byte_headers()
-                .map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?
-                .clone();
+            let headers =
+                reader.byte_headers().map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?.clone();
             let mut names = Vec::with_capacity(headers.len());
             for h in headers.iter() {
-                let name = std::str::from_utf8(h)
-                    .map_err(|_| ReadError::Header { path: path.to_path_buf(), message: "not UTF-8".into() })?;
+                let name =
+                    std::str::from_utf8(h).map_err(|_| ReadError::Header { path: path.to_path_buf(), message: "not UTF-8".into() })?;
                 names.push(name.trim().trim_start_matches('\u{feff}').to_string());
             }
             check_columns(path, &names, required)?;
@@ -191,9 +185,7 @@ pub(crate) fn for_each_row(
                     });
                     // Skip the rest of the over-long line.
                     let mut rest = Vec::new();
-                    reader
-                        .read_until(b'\n', &mut rest)
-                        .map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
+                    reader.read_until(b'\n', &mut rest).map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
                     continue;
                 }
                 let text = match std::str::from_utf8(&buf) {
@@ -321,12 +313,7 @@ pub fn load_leads(
 /// Checks one CSV record against the header and reads its fields as text: `Ok(None)` for a
 /// blank line, an error naming the line (and column) for a wrong field count, an over-long
 /// row or a field that is not UTF-8.
-fn csv_row<'a>(
-    record: &'a csv::ByteRecord,
-    names: &'a [String],
-    line: u64,
-    file: &str,
-) -> Result<Option<Row<'a>>, RowError> {
+fn csv_row<'a>(record: &'a csv::ByteRecord, names: &'a [String], line: u64, file: &str) -> Result<Option<Row<'a>>, RowError> {
     let plain = |message: String| RowError { file: file.to_string(), line, column: None, field: None, message };
     if record.len() != names.len() {
         if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
@@ -358,12 +345,7 @@ fn csv_row<'a>(
 /// The CSV leads reader: blocks of rows parsed into leads on all cores, then added in file
 /// order (so "the first lead with an id wins" and line numbers are exactly those of a
 /// sequential read).
-fn load_leads_csv(
-    path: &Path,
-    builder: &mut DatasetBuilder,
-    model: &CompiledModel,
-    report: &mut LoadReport,
-) -> Result<(), ReadError> {
+fn load_leads_csv(path: &Path, builder: &mut DatasetBuilder, model: &CompiledModel, report: &mut LoadReport) -> Result<(), ReadError> {
     use rayon::prelude::*;
     let file = path.display().to_string();
     let threads = rayon::current_num_threads().max(1);
@@ -443,21 +425,15 @@ fn parse_lead_piece(
                 continue;
             }
         };
-        let result = lead_from_pairs(row.pairs())
-            .and_then(|lead| check_custom(model, &lead).map(|()| lead))
-            .map_err(|e| row.field_error(file, &e));
+        let result =
+            lead_from_pairs(row.pairs()).and_then(|lead| check_custom(model, &lead).map(|()| lead)).map_err(|e| row.field_error(file, &e));
         out.push((line, result));
     }
     out
 }
 
 /// Reads accounts into `builder`.
-pub fn load_accounts(
-    path: &Path,
-    format: InputFormat,
-    builder: &mut DatasetBuilder,
-    report: &mut LoadReport,
-) -> Result<(), ReadError> {
+pub fn load_accounts(path: &Path, format: InputFormat, builder: &mut DatasetBuilder, report: &mut LoadReport) -> Result<(), ReadError> {
     let file = path.display().to_string();
     for_each_row(path, format, if format == InputFormat::Csv { &["account_id"] } else { &[] }, report, |row, report| {
         let account = match account_from_pairs(row.pairs()) {
@@ -473,15 +449,9 @@ pub fn load_accounts(
 
 /// Reads consent records (lead_id, purpose, status, source, at) into `builder`, after the
 /// leads since each record names its lead.
-pub fn load_consents(
-    path: &Path,
-    format: InputFormat,
-    builder: &mut DatasetBuilder,
-    report: &mut LoadReport,
-) -> Result<(), ReadError> {
+pub fn load_consents(path: &Path, format: InputFormat, builder: &mut DatasetBuilder, report: &mut LoadReport) -> Result<(), ReadError> {
     let file = path.display().to_string();
-    let required: &[&'static str] =
-        if format == InputFormat::Csv { &["lead_id", "purpose", "status", "at"] } else { &[] };
+    let required: &[&'static str] = if format == InputFormat::Csv { &["lead_id", "purpose", "status", "at"] } else { &[] };
     for_each_row(path, format, required, report, |row, report| {
         let record = match consent_from_pairs(row.pairs()) {
             Ok(c) => c,
@@ -508,8 +478,7 @@ pub fn load_events(
         return crate::events_csv::load_events_csv(path, builder, model, report, progress);
     }
     let file = path.display().to_string();
-    let required: &[&'static str] =
-        if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
+    let required: &[&'static str] = if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
     let mut since = 0u64;
     for_each_row(path, format, required, report, |row, report| {
         since += 1;

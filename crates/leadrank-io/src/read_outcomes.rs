@@ -7,11 +7,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use leadrank_core::records::{non_empty, parse_integer, parse_number, parse_time, ValueError};
 use leadrank_core::Lead;
+use leadrank_core::records::{ValueError, non_empty, parse_integer, parse_number, parse_time};
 use leadrank_metrics::report::{OppStatus, Opportunity, StageChange};
 
-use crate::read::{for_each_row, InputFormat, LoadReport, ReadError, RowError};
+use crate::read::{InputFormat, LoadReport, ReadError, RowError, for_each_row};
 
 /// Rows read from a file, and the rows rejected.
 #[derive(Debug, Default)]
@@ -232,9 +232,7 @@ pub fn read_maven_crm(dir: &Path) -> Result<MavenCrm, ReadError> {
             found: t.columns.join(","),
         })
     };
-    let keyed = |t: &Table, key: usize| -> HashMap<String, usize> {
-        t.rows.iter().enumerate().map(|(i, r)| (r[key].clone(), i)).collect()
-    };
+    let keyed = |t: &Table, key: usize| -> HashMap<String, usize> { t.rows.iter().enumerate().map(|(i, r)| (r[key].clone(), i)).collect() };
     let (a_name, a_sector, a_rev, a_emp, a_loc) = (
         col(&accounts, "account", "accounts.csv")?,
         col(&accounts, "sector", "accounts.csv")?,
@@ -242,10 +240,16 @@ pub fn read_maven_crm(dir: &Path) -> Result<MavenCrm, ReadError> {
         col(&accounts, "employees", "accounts.csv")?,
         col(&accounts, "office_location", "accounts.csv")?,
     );
-    let (p_name, p_series, p_price) =
-        (col(&products, "product", "products.csv")?, col(&products, "series", "products.csv")?, col(&products, "sales_price", "products.csv")?);
-    let (t_agent, t_manager, t_office) =
-        (col(&teams, "sales_agent", "sales_teams.csv")?, col(&teams, "manager", "sales_teams.csv")?, col(&teams, "regional_office", "sales_teams.csv")?);
+    let (p_name, p_series, p_price) = (
+        col(&products, "product", "products.csv")?,
+        col(&products, "series", "products.csv")?,
+        col(&products, "sales_price", "products.csv")?,
+    );
+    let (t_agent, t_manager, t_office) = (
+        col(&teams, "sales_agent", "sales_teams.csv")?,
+        col(&teams, "manager", "sales_teams.csv")?,
+        col(&teams, "regional_office", "sales_teams.csv")?,
+    );
     let f = "sales_pipeline.csv";
     let (c_id, c_agent, c_product, c_account, c_stage, c_engage, c_close, c_value) = (
         col(&pipeline, "opportunity_id", f)?,
@@ -265,7 +269,13 @@ pub fn read_maven_crm(dir: &Path) -> Result<MavenCrm, ReadError> {
     for (i, r) in pipeline.rows.iter().enumerate() {
         // Line numbers: the header is line 1 (these files have no multi-line cells).
         let line = i as u64 + 2;
-        let err = |c: usize, msg: String| RowError { file: file.clone(), line, column: Some(c + 1), field: Some(pipeline.columns[c].clone()), message: msg };
+        let err = |c: usize, msg: String| RowError {
+            file: file.clone(),
+            line,
+            column: Some(c + 1),
+            field: Some(pipeline.columns[c].clone()),
+            message: msg,
+        };
         let Some(status) = parse_status(&r[c_stage]) else {
             out.rejected.push(err(c_stage, format!("'{}' is not Won, Lost, Engaging or Prospecting", r[c_stage])));
             continue;
@@ -297,7 +307,12 @@ pub fn read_maven_crm(dir: &Path) -> Result<MavenCrm, ReadError> {
         let amount = if status == OppStatus::Won { value } else { list_price };
         let account_id = non_empty(&r[c_account]).map(str::to_string);
         let account = account_id.as_ref().and_then(|a| account_of.get(a)).map(|&k| &accounts.rows[k]);
-        let mut lead = Lead { lead_id: r[c_id].clone(), account_id: account_id.clone().map(Into::into), company: account_id.clone().map(Into::into), ..Lead::default() };
+        let mut lead = Lead {
+            lead_id: r[c_id].clone(),
+            account_id: account_id.clone().map(Into::into),
+            company: account_id.clone().map(Into::into),
+            ..Lead::default()
+        };
         lead.created_at = created.and_then(|s| jiff::Timestamp::from_second(s).ok());
         if let Some(a) = account {
             lead.industry = non_empty(&a[a_sector]).map(|s| if s == "technolgy" { "technology".into() } else { s.into() });

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets::UTF8_BORDERS_ONLY, Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
 use leadrank_core::{CompiledModel, Score};
 use rayon::prelude::*;
 
@@ -171,13 +171,7 @@ impl RowEncoder<'_> {
             OutputFormat::Csv => {
                 let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(bytes);
                 for s in scores {
-                    let mut row = vec![
-                        s.lead_id.clone(),
-                        s.total.to_string(),
-                        s.quality.to_string(),
-                        s.grade.to_string(),
-                        s.cell.clone(),
-                    ];
+                    let mut row = vec![s.lead_id.clone(), s.total.to_string(), s.quality.to_string(), s.grade.to_string(), s.cell.clone()];
                     row.extend(self.model.dimensions.iter().map(|d| s.dimensions.get(&d.id).to_string()));
                     row.push(reasons_summary(s));
                     w.write_record(&row)?;

@@ -4,10 +4,10 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
+use leadrank_core::Lead;
 use leadrank_core::engine::DatasetBuilder;
 use leadrank_core::model::builtin::default_model;
-use leadrank_core::Lead;
-use leadrank_io::read::{load_events, load_leads, InputFormat, LoadReport};
+use leadrank_io::read::{InputFormat, LoadReport, load_events, load_leads};
 use leadrank_io::write::write_leads_csv;
 use proptest::prelude::*;
 
@@ -110,9 +110,7 @@ fn a_missing_required_column_is_a_file_error() {
 
 fn text() -> impl Strategy<Value = Option<String>> {
     // Printable text with commas, quotes, newlines and non-Latin letters; trimmed like the reader.
-    prop::option::of("[a-zA-Z0-9 ,\"'é漢\\n@.+-]{0,12}").prop_map(|o| {
-        o.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-    })
+    prop::option::of("[a-zA-Z0-9 ,\"'é漢\\n@.+-]{0,12}").prop_map(|o| o.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
 }
 
 fn lead_strategy() -> impl Strategy<Value = Lead> {
@@ -165,10 +163,7 @@ fn csv_like() -> impl Strategy<Value = Vec<u8>> {
         &b"lead_id,email,employees,consent,tech_stack\n"[..],
         &b""[..],
     ]);
-    let body = prop::collection::vec(
-        prop::sample::select(b"ab,\"\n\r{}:1Z-T;\xff\xc3 L0e".to_vec()),
-        0..300,
-    );
+    let body = prop::collection::vec(prop::sample::select(b"ab,\"\n\r{}:1Z-T;\xff\xc3 L0e".to_vec()), 0..300);
     (header, body).prop_map(|(h, b)| [h.to_vec(), b].concat())
 }
 

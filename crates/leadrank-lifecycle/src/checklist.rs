@@ -59,26 +59,10 @@ pub static BANT: Framework = Framework {
     id: "bant",
     label: "BANT",
     items: &[
-        Item {
-            id: "budget",
-            label: "Budget",
-            question: Q_BUDGET,
-        },
-        Item {
-            id: "authority",
-            label: "Authority",
-            question: Q_WEIGH_IN,
-        },
-        Item {
-            id: "need",
-            label: "Need",
-            question: "What's your primary goal for this quarter, and what triggered your search now?",
-        },
-        Item {
-            id: "timeline",
-            label: "Timeline",
-            question: Q_TIMELINE,
-        },
+        Item { id: "budget", label: "Budget", question: Q_BUDGET },
+        Item { id: "authority", label: "Authority", question: Q_WEIGH_IN },
+        Item { id: "need", label: "Need", question: "What's your primary goal for this quarter, and what triggered your search now?" },
+        Item { id: "timeline", label: "Timeline", question: Q_TIMELINE },
     ],
 };
 
@@ -87,21 +71,9 @@ pub static CHAMP: Framework = Framework {
     id: "champ",
     label: "CHAMP",
     items: &[
-        Item {
-            id: "challenges",
-            label: "Challenges",
-            question: "What triggered your search now, and what happens if you do nothing?",
-        },
-        Item {
-            id: "authority",
-            label: "Authority",
-            question: Q_WEIGH_IN,
-        },
-        Item {
-            id: "money",
-            label: "Money",
-            question: Q_BUDGET,
-        },
+        Item { id: "challenges", label: "Challenges", question: "What triggered your search now, and what happens if you do nothing?" },
+        Item { id: "authority", label: "Authority", question: Q_WEIGH_IN },
+        Item { id: "money", label: "Money", question: Q_BUDGET },
         Item {
             id: "prioritization",
             label: "Prioritization",
@@ -116,11 +88,7 @@ pub static MEDDICC: Framework = Framework {
     id: "meddicc",
     label: "MEDDICC",
     items: &[
-        Item {
-            id: "metrics",
-            label: "Metrics",
-            question: "What's your primary goal for this quarter, and how will you measure it?",
-        },
+        Item { id: "metrics", label: "Metrics", question: "What's your primary goal for this quarter, and how will you measure it?" },
         Item {
             id: "economic_buyer",
             label: "Economic buyer",
@@ -136,21 +104,9 @@ pub static MEDDICC: Framework = Framework {
             label: "Decision process",
             question: "Who else will weigh in on this decision, and what's your timeline for implementation?",
         },
-        Item {
-            id: "identify_pain",
-            label: "Identify pain",
-            question: "What happens if you do nothing?",
-        },
-        Item {
-            id: "champion",
-            label: "Champion",
-            question: "Who on your side will carry this forward internally?",
-        },
-        Item {
-            id: "competition",
-            label: "Competition",
-            question: "What tools are in your stack today, and what else are you evaluating?",
-        },
+        Item { id: "identify_pain", label: "Identify pain", question: "What happens if you do nothing?" },
+        Item { id: "champion", label: "Champion", question: "Who on your side will carry this forward internally?" },
+        Item { id: "competition", label: "Competition", question: "What tools are in your stack today, and what else are you evaluating?" },
     ],
 };
 
@@ -214,18 +170,12 @@ impl Checklist {
     /// Records an item (replacing an earlier entry). Ids are not checked here; the
     /// [`Policy::set_item`](crate::Policy::set_item) entry point checks them.
     pub fn set(&mut self, framework: &str, item: &str, entry: ChecklistEntry) {
-        self.entries
-            .entry(framework.to_string())
-            .or_default()
-            .insert(item.to_string(), entry);
+        self.entries.entry(framework.to_string()).or_default().insert(item.to_string(), entry);
     }
 
     /// Whether every item of the framework is confirmed.
     pub fn is_complete(&self, framework: &Framework) -> bool {
-        framework.items.iter().all(|i| {
-            self.entry(framework.id, i.id)
-                .is_some_and(|e| e.status == ItemStatus::Confirmed)
-        })
+        framework.items.iter().all(|i| self.entry(framework.id, i.id).is_some_and(|e| e.status == ItemStatus::Confirmed))
     }
 
     /// How far the framework's checklist is, item by item, with the discovery question as
@@ -260,11 +210,7 @@ impl Checklist {
             });
         }
         c.complete = c.confirmed == c.total;
-        c.percent = if c.total == 0 {
-            100
-        } else {
-            (c.confirmed * 100 / c.total) as u8
-        };
+        c.percent = if c.total == 0 { 100 } else { (c.confirmed * 100 / c.total) as u8 };
         c
     }
 }
@@ -294,11 +240,7 @@ pub struct Completeness {
 impl Completeness {
     /// The ids of the items not yet confirmed.
     pub fn missing(&self) -> Vec<&str> {
-        self.items
-            .iter()
-            .filter(|i| i.status != ItemStatus::Confirmed)
-            .map(|i| i.id.as_str())
-            .collect()
+        self.items.iter().filter(|i| i.status != ItemStatus::Confirmed).map(|i| i.id.as_str()).collect()
     }
 }
 
@@ -344,21 +286,10 @@ mod tests {
     fn items_as_specified() {
         let ids = |f: &Framework| f.items.iter().map(|i| i.id).collect::<Vec<_>>();
         assert_eq!(ids(&BANT), ["budget", "authority", "need", "timeline"]);
-        assert_eq!(
-            ids(&CHAMP),
-            ["challenges", "authority", "money", "prioritization"]
-        );
+        assert_eq!(ids(&CHAMP), ["challenges", "authority", "money", "prioritization"]);
         assert_eq!(
             ids(&MEDDICC),
-            [
-                "metrics",
-                "economic_buyer",
-                "decision_criteria",
-                "decision_process",
-                "identify_pain",
-                "champion",
-                "competition"
-            ]
+            ["metrics", "economic_buyer", "decision_criteria", "decision_process", "identify_pain", "champion", "competition"]
         );
         for f in FRAMEWORKS {
             for i in f.items {
@@ -367,18 +298,9 @@ mod tests {
             }
         }
         // Seed 001's wording is quoted where it fits.
-        assert_eq!(
-            BANT.item("budget").unwrap().question,
-            "What's the budget source for this initiative?"
-        );
-        assert_eq!(
-            BANT.item("timeline").unwrap().question,
-            "What's your timeline for implementation?"
-        );
-        assert_eq!(
-            BANT.item("authority").unwrap().question,
-            "Who else will weigh in on this decision?"
-        );
+        assert_eq!(BANT.item("budget").unwrap().question, "What's the budget source for this initiative?");
+        assert_eq!(BANT.item("timeline").unwrap().question, "What's your timeline for implementation?");
+        assert_eq!(BANT.item("authority").unwrap().question, "Who else will weigh in on this decision?");
     }
 
     #[test]
@@ -391,31 +313,16 @@ mod tests {
             at: t("2025-01-02T00:00:00Z"),
         };
         let empty = c.completeness(&BANT);
-        assert_eq!(
-            (empty.confirmed, empty.negative, empty.unknown, empty.total),
-            (0, 0, 4, 4)
-        );
+        assert_eq!((empty.confirmed, empty.negative, empty.unknown, empty.total), (0, 0, 4, 4));
         assert!(!empty.complete);
         assert_eq!(empty.percent, 0);
-        assert!(
-            empty
-                .items
-                .iter()
-                .all(|i| i.prompt.is_some() && i.by.is_none())
-        );
+        assert!(empty.items.iter().all(|i| i.prompt.is_some() && i.by.is_none()));
 
-        c.set(
-            "bant",
-            "budget",
-            e(ItemStatus::Confirmed, Some("IT budget Q3")),
-        );
+        c.set("bant", "budget", e(ItemStatus::Confirmed, Some("IT budget Q3")));
         c.set("bant", "authority", e(ItemStatus::Negative, Some("intern")));
         c.set("bant", "need", e(ItemStatus::Unknown, None));
         let p = c.completeness(&BANT);
-        assert_eq!(
-            (p.confirmed, p.negative, p.unknown, p.total, p.percent),
-            (1, 1, 2, 4, 25)
-        );
+        assert_eq!((p.confirmed, p.negative, p.unknown, p.total, p.percent), (1, 1, 2, 4, 25));
         assert!(!p.complete);
         assert_eq!(p.missing(), ["authority", "need", "timeline"]);
         let budget = &p.items[0];

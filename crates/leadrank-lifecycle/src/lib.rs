@@ -19,12 +19,7 @@ pub mod policy;
 pub mod report;
 pub mod stage;
 
-pub use checklist::{
-    Checklist, ChecklistEntry, Completeness, FRAMEWORKS, Framework, Item, ItemStatus, ItemView,
-    framework,
-};
+pub use checklist::{Checklist, ChecklistEntry, Completeness, FRAMEWORKS, Framework, Item, ItemStatus, ItemView, framework};
 pub use policy::{LeadLifecycle, LifecycleError, Policy, Rejection, ScoreView, manual_targets};
-pub use report::{
-    Conversion, Conversions, FunnelReport, RejectionCount, RejectionRate, StageCount,
-};
+pub use report::{Conversion, Conversions, FunnelReport, RejectionCount, RejectionRate, StageCount};
 pub use stage::{ParseStageError, Stage, Transition};

@@ -7,12 +7,9 @@ use jiff::{SignedDuration, Timestamp};
 use leadrank_core::model::LifecycleSpec;
 use serde::{Deserialize, Serialize};
 
-use crate::checklist::{
-    BANT, Checklist, ChecklistEntry, Framework, ItemStatus, framework, framework_ids,
-};
+use crate::checklist::{BANT, Checklist, ChecklistEntry, Framework, ItemStatus, framework, framework_ids};
 use crate::stage::{
-    RULE_BELOW_BAR, RULE_CHECKLIST_COMPLETE, RULE_CREATED, RULE_MQL_ON_QUALITY, RULE_PQL_SIGNAL,
-    RULE_RECYCLE, Stage, Transition, join,
+    RULE_BELOW_BAR, RULE_CHECKLIST_COMPLETE, RULE_CREATED, RULE_MQL_ON_QUALITY, RULE_PQL_SIGNAL, RULE_RECYCLE, Stage, Transition, join,
 };
 
 /// The last rejection of a lead by sales.
@@ -99,15 +96,7 @@ impl LeadLifecycle {
             self.accepted_at = Some(at);
         }
         self.history_len = self.history_len.saturating_add(1);
-        Transition {
-            from: Some(from),
-            to,
-            at,
-            actor,
-            reason,
-            rejection: None,
-            note: None,
-        }
+        Transition { from: Some(from), to, at, actor, reason, rejection: None, note: None }
     }
 }
 
@@ -137,9 +126,7 @@ pub enum LifecycleError {
         allowed: String,
     },
     /// A manual move not in the move table.
-    #[error(
-        "cannot move a lead from '{from}' to '{to}' by hand; from '{from}' a person may move it to: {allowed}{hint}"
-    )]
+    #[error("cannot move a lead from '{from}' to '{to}' by hand; from '{from}' a person may move it to: {allowed}{hint}")]
     MoveNotAllowed {
         /// The lead's stage.
         from: Stage,
@@ -184,9 +171,7 @@ pub enum LifecycleError {
         action: &'static str,
     },
     /// A rejection code not in the model's list.
-    #[error(
-        "cannot reject a lead in stage '{stage}' with reason '{code}': not a rejection reason of the model; valid: {valid}"
-    )]
+    #[error("cannot reject a lead in stage '{stage}' with reason '{code}': not a rejection reason of the model; valid: {valid}")]
     UnknownReason {
         /// The lead's stage.
         stage: Stage,
@@ -196,9 +181,7 @@ pub enum LifecycleError {
         valid: String,
     },
     /// `other` without a note.
-    #[error(
-        "cannot reject a lead in stage '{stage}' with reason 'other' without a note saying why"
-    )]
+    #[error("cannot reject a lead in stage '{stage}' with reason 'other' without a note saying why")]
     NoteRequired {
         /// The lead's stage.
         stage: Stage,
@@ -230,13 +213,7 @@ pub enum LifecycleError {
 /// The stages accept is allowed from.
 const ACCEPT_FROM: &[Stage] = &[Stage::Mql, Stage::Pql, Stage::Recycled];
 /// The stages reject is allowed from.
-const REJECT_FROM: &[Stage] = &[
-    Stage::Mql,
-    Stage::Pql,
-    Stage::Recycled,
-    Stage::Sal,
-    Stage::Sql,
-];
+const REJECT_FROM: &[Stage] = &[Stage::Mql, Stage::Pql, Stage::Recycled, Stage::Sal, Stage::Sql];
 
 /// The manual move table: the stages a person may move a lead to from `from`, with
 /// [`Policy::move_to`]. Accept (-> sal) and reject (-> nurture / disqualified) have their own
@@ -273,18 +250,12 @@ fn stages(list: &[Stage]) -> String {
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
 fn user_actor(by: &str) -> String {
     let by = by.trim();
-    if by.starts_with("user:") {
-        by.to_string()
-    } else {
-        format!("user:{by}")
-    }
+    if by.starts_with("user:") { by.to_string() } else { format!("user:{by}") }
 }
 
 fn user_id(by: &str) -> String {
@@ -334,9 +305,7 @@ impl Policy {
     }
 
     fn pql_holds(&self, view: &ScoreView<'_>) -> bool {
-        self.pql_signal
-            .as_deref()
-            .is_some_and(|p| view.signals.iter().any(|s| &**s == p))
+        self.pql_signal.as_deref().is_some_and(|p| view.signals.iter().any(|s| &**s == p))
     }
 
     fn mql_holds(&self, view: &ScoreView<'_>) -> bool {
@@ -374,12 +343,7 @@ impl Policy {
     /// * sal: -> **sql** when `sql_requires_checklist` and the model's checklist is complete
     ///   (the checklist may have been completed before acceptance).
     /// * sql, opportunity, won, lost, disqualified: never move automatically.
-    pub fn on_score(
-        &self,
-        st: &mut LeadLifecycle,
-        view: ScoreView<'_>,
-        now: Timestamp,
-    ) -> Option<Transition> {
+    pub fn on_score(&self, st: &mut LeadLifecycle, view: ScoreView<'_>, now: Timestamp) -> Option<Transition> {
         let pql = self.pql_holds(&view);
         let mql = self.mql_holds(&view);
         match st.stage {
@@ -401,53 +365,27 @@ impl Policy {
                 if pql || mql || st.pinned {
                     None
                 } else {
-                    Some(st.apply(
-                        Stage::Nurture,
-                        now,
-                        RULE_BELOW_BAR.into(),
-                        "fell below the bar before sales accepted it".into(),
-                    ))
+                    Some(st.apply(Stage::Nurture, now, RULE_BELOW_BAR.into(), "fell below the bar before sales accepted it".into()))
                 }
             }
             Stage::Sal => self.checklist_rule(st, now),
-            Stage::Sql | Stage::Opportunity | Stage::Won | Stage::Lost | Stage::Disqualified => {
-                None
-            }
+            Stage::Sql | Stage::Opportunity | Stage::Won | Stage::Lost | Stage::Disqualified => None,
         }
     }
 
     /// inquiry / nurture (no rejection) -> pql, else -> mql.
-    fn qualify(
-        &self,
-        st: &mut LeadLifecycle,
-        pql: bool,
-        mql: bool,
-        now: Timestamp,
-    ) -> Option<Transition> {
+    fn qualify(&self, st: &mut LeadLifecycle, pql: bool, mql: bool, now: Timestamp) -> Option<Transition> {
         if pql {
-            Some(st.apply(
-                Stage::Pql,
-                now,
-                RULE_PQL_SIGNAL.into(),
-                "the product-qualified signal holds".into(),
-            ))
+            Some(st.apply(Stage::Pql, now, RULE_PQL_SIGNAL.into(), "the product-qualified signal holds".into()))
         } else if mql {
-            Some(st.apply(
-                Stage::Mql,
-                now,
-                RULE_MQL_ON_QUALITY.into(),
-                "became a quality lead".into(),
-            ))
+            Some(st.apply(Stage::Mql, now, RULE_MQL_ON_QUALITY.into(), "became a quality lead".into()))
         } else {
             None
         }
     }
 
     fn checklist_rule(&self, st: &mut LeadLifecycle, now: Timestamp) -> Option<Transition> {
-        if st.stage == Stage::Sal
-            && self.sql_requires_checklist
-            && st.checklist.is_complete(self.checklist)
-        {
+        if st.stage == Stage::Sal && self.sql_requires_checklist && st.checklist.is_complete(self.checklist) {
             let reason = format!("{} checklist complete", self.checklist.label);
             Some(st.apply(Stage::Sql, now, RULE_CHECKLIST_COMPLETE.into(), reason))
         } else {
@@ -457,25 +395,12 @@ impl Policy {
 
     /// Sales accepts the lead: mql, pql or recycled -> sal. When the model's checklist is
     /// already complete the next [`on_score`](Self::on_score) moves it on to sql.
-    pub fn accept(
-        &self,
-        st: &mut LeadLifecycle,
-        by: &str,
-        note: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Transition, LifecycleError> {
+    pub fn accept(&self, st: &mut LeadLifecycle, by: &str, note: Option<&str>, now: Timestamp) -> Result<Transition, LifecycleError> {
         if !st.stage.awaiting_sales() {
-            return Err(LifecycleError::ActionNotAllowed {
-                stage: st.stage,
-                action: "accept",
-                allowed: stages(ACCEPT_FROM),
-            });
+            return Err(LifecycleError::ActionNotAllowed { stage: st.stage, action: "accept", allowed: stages(ACCEPT_FROM) });
         }
         if by.trim().is_empty() {
-            return Err(LifecycleError::ActorRequired {
-                stage: st.stage,
-                action: "accept",
-            });
+            return Err(LifecycleError::ActorRequired { stage: st.stage, action: "accept" });
         }
         let mut t = st.apply(Stage::Sal, now, user_actor(by), "accepted by sales".into());
         t.note = non_empty(note);
@@ -498,17 +423,10 @@ impl Policy {
     ) -> Result<Transition, LifecycleError> {
         let stage = st.stage;
         if !REJECT_FROM.contains(&stage) {
-            return Err(LifecycleError::ActionNotAllowed {
-                stage,
-                action: "reject",
-                allowed: stages(REJECT_FROM),
-            });
+            return Err(LifecycleError::ActionNotAllowed { stage, action: "reject", allowed: stages(REJECT_FROM) });
         }
         if by.trim().is_empty() {
-            return Err(LifecycleError::ActorRequired {
-                stage,
-                action: "reject",
-            });
+            return Err(LifecycleError::ActorRequired { stage, action: "reject" });
         }
         let code = code.trim();
         if !self.rejection_reasons.iter().any(|r| r == code) {
@@ -524,23 +442,14 @@ impl Policy {
         }
         let disqualifying = self.disqualifying_reasons.iter().any(|r| r == code);
         let (to, reason) = if disqualifying {
-            (
-                Stage::Disqualified,
-                format!("rejected by sales: {code} (disqualifying)"),
-            )
+            (Stage::Disqualified, format!("rejected by sales: {code} (disqualifying)"))
         } else {
             (Stage::Nurture, format!("rejected by sales: {code}"))
         };
         let mut t = st.apply(to, now, user_actor(by), reason);
         t.rejection = Some(code.to_string());
         t.note = note.clone();
-        st.rejected = Some(Rejection {
-            code: code.to_string(),
-            note,
-            by: user_id(by),
-            at: now,
-            total,
-        });
+        st.rejected = Some(Rejection { code: code.to_string(), note, by: user_id(by), at: now, total });
         Ok(t)
     }
 
@@ -561,29 +470,19 @@ impl Policy {
         if !allowed.contains(&to) {
             let hint = match to {
                 Stage::Sal if from.awaiting_sales() => "; to accept the lead use accept",
-                Stage::Nurture | Stage::Disqualified if REJECT_FROM.contains(&from) => {
-                    "; to reject the lead use reject with a reason code"
-                }
+                Stage::Nurture | Stage::Disqualified if REJECT_FROM.contains(&from) => "; to reject the lead use reject with a reason code",
                 Stage::Sal => "; sales accepts leads in mql, pql or recycled",
                 Stage::Nurture => "; sales rejects leads with a reason code",
                 Stage::Pql | Stage::Inquiry => "; only the rules move leads there",
                 _ => "",
             };
-            return Err(LifecycleError::MoveNotAllowed {
-                from,
-                to,
-                allowed: stages(&allowed),
-                hint: hint.to_string(),
-            });
+            return Err(LifecycleError::MoveNotAllowed { from, to, allowed: stages(&allowed), hint: hint.to_string() });
         }
         let Some(reason) = non_empty(Some(reason)) else {
             return Err(LifecycleError::ReasonRequired { from, to });
         };
         if by.trim().is_empty() {
-            return Err(LifecycleError::ActorRequired {
-                stage: from,
-                action: "a manual move",
-            });
+            return Err(LifecycleError::ActorRequired { stage: from, action: "a manual move" });
         }
         if from == Stage::Sal && to == Stage::Sql && !self.sql_gate_passes(st) {
             let c = st.checklist.completeness(self.checklist);
@@ -616,36 +515,15 @@ impl Policy {
         now: Timestamp,
     ) -> Result<Option<Transition>, LifecycleError> {
         let Some(fw) = framework(framework_id.trim()) else {
-            return Err(LifecycleError::UnknownFramework {
-                stage: st.stage,
-                given: framework_id.to_string(),
-                valid: framework_ids(),
-            });
+            return Err(LifecycleError::UnknownFramework { stage: st.stage, given: framework_id.to_string(), valid: framework_ids() });
         };
         let Some(it) = fw.item(item.trim()) else {
-            return Err(LifecycleError::UnknownItem {
-                stage: st.stage,
-                framework: fw.id,
-                given: item.to_string(),
-                valid: fw.item_ids(),
-            });
+            return Err(LifecycleError::UnknownItem { stage: st.stage, framework: fw.id, given: item.to_string(), valid: fw.item_ids() });
         };
         if by.trim().is_empty() {
-            return Err(LifecycleError::ActorRequired {
-                stage: st.stage,
-                action: "setting a checklist item",
-            });
+            return Err(LifecycleError::ActorRequired { stage: st.stage, action: "setting a checklist item" });
         }
-        st.checklist.set(
-            fw.id,
-            it.id,
-            ChecklistEntry {
-                status,
-                note: non_empty(note),
-                by: user_id(by),
-                at: now,
-            },
-        );
+        st.checklist.set(fw.id, it.id, ChecklistEntry { status, note: non_empty(note), by: user_id(by), at: now });
         Ok(self.checklist_rule(st, now))
     }
 }
@@ -659,10 +537,7 @@ mod tests {
     }
 
     fn policy() -> Policy {
-        Policy::from_spec(&LifecycleSpec {
-            pql_signal: Some("pql".into()),
-            ..LifecycleSpec::default()
-        })
+        Policy::from_spec(&LifecycleSpec { pql_signal: Some("pql".into()), ..LifecycleSpec::default() })
     }
 
     fn sig(ids: &[&str]) -> Vec<Arc<str>> {
@@ -670,11 +545,7 @@ mod tests {
     }
 
     fn view(quality: bool, total: i32, signals: &[Arc<str>]) -> ScoreView<'_> {
-        ScoreView {
-            quality,
-            total,
-            signals,
-        }
+        ScoreView { quality, total, signals }
     }
 
     fn lead_in(p: &Policy, stage: Stage) -> LeadLifecycle {
@@ -689,8 +560,7 @@ mod tests {
                 p.on_score(&mut st, view(true, 70, &none), t(1)).unwrap();
             }
             Stage::Pql => {
-                p.on_score(&mut st, view(false, 20, &sig(&["pql"])), t(1))
-                    .unwrap();
+                p.on_score(&mut st, view(false, 20, &sig(&["pql"])), t(1)).unwrap();
             }
             Stage::Nurture => {
                 p.on_score(&mut st, view(true, 70, &none), t(1)).unwrap();
@@ -707,8 +577,7 @@ mod tests {
             Stage::Sql => {
                 st = lead_in(p, Stage::Sal);
                 for i in ["budget", "authority", "need", "timeline"] {
-                    p.set_item(&mut st, "bant", i, ItemStatus::Confirmed, None, "bob", t(1))
-                        .unwrap();
+                    p.set_item(&mut st, "bant", i, ItemStatus::Confirmed, None, "bob", t(1)).unwrap();
                 }
                 if st.stage == Stage::Sal {
                     go(&mut st, Stage::Sql);
@@ -733,14 +602,8 @@ mod tests {
     #[test]
     fn new_lead_is_inquiry() {
         let (st, tr) = LeadLifecycle::new(t(0));
-        assert_eq!(
-            (st.stage, st.since, st.created_at, st.history_len),
-            (Stage::Inquiry, t(0), t(0), 1)
-        );
-        assert_eq!(
-            (tr.from, tr.to, tr.actor.as_str()),
-            (None, Stage::Inquiry, "rule:created")
-        );
+        assert_eq!((st.stage, st.since, st.created_at, st.history_len), (Stage::Inquiry, t(0), t(0), 1));
+        assert_eq!((tr.from, tr.to, tr.actor.as_str()), (None, Stage::Inquiry, "rule:created"));
         assert!(tr.is_automatic());
     }
 
@@ -751,14 +614,8 @@ mod tests {
         let none = sig(&[]);
         assert_eq!(p.on_score(&mut st, view(false, 30, &none), t(1)), None);
         let tr = p.on_score(&mut st, view(true, 70, &none), t(2)).unwrap();
-        assert_eq!(
-            (tr.from, tr.to, tr.actor.as_str()),
-            (Some(Stage::Inquiry), Stage::Mql, "rule:mql_on_quality")
-        );
-        assert_eq!(
-            (st.stage, st.since, st.quality_at, st.history_len),
-            (Stage::Mql, t(2), Some(t(2)), 2)
-        );
+        assert_eq!((tr.from, tr.to, tr.actor.as_str()), (Some(Stage::Inquiry), Stage::Mql, "rule:mql_on_quality"));
+        assert_eq!((st.stage, st.since, st.quality_at, st.history_len), (Stage::Mql, t(2), Some(t(2)), 2));
         assert_eq!(p.on_score(&mut st, view(true, 70, &none), t(2)), None);
         assert_eq!(p.on_score(&mut st, view(true, 90, &none), t(3)), None);
         assert_eq!(st.history_len, 2);
@@ -766,16 +623,9 @@ mod tests {
 
     #[test]
     fn mql_on_quality_off_leaves_quality_leads_in_inquiry() {
-        let p = Policy::from_spec(&LifecycleSpec {
-            mql_on_quality: false,
-            ..LifecycleSpec::default()
-        });
+        let p = Policy::from_spec(&LifecycleSpec { mql_on_quality: false, ..LifecycleSpec::default() });
         let (mut st, _) = LeadLifecycle::new(t(0));
-        assert_eq!(
-            p.on_score(&mut st, view(true, 90, &sig(&["pql"])), t(1)),
-            None,
-            "no pql signal configured"
-        );
+        assert_eq!(p.on_score(&mut st, view(true, 90, &sig(&["pql"])), t(1)), None, "no pql signal configured");
         assert_eq!(st.stage, Stage::Inquiry);
     }
 
@@ -800,10 +650,7 @@ mod tests {
     fn other_signals_are_not_pql() {
         let p = policy();
         let (mut st, _) = LeadLifecycle::new(t(0));
-        assert_eq!(
-            p.on_score(&mut st, view(false, 10, &sig(&["pqlx", "hot"])), t(1)),
-            None
-        );
+        assert_eq!(p.on_score(&mut st, view(false, 10, &sig(&["pqlx", "hot"])), t(1)), None);
     }
 
     #[test]
@@ -813,40 +660,24 @@ mod tests {
         for stage in [Stage::Mql, Stage::Pql] {
             let mut st = lead_in(&p, stage);
             let tr = p.on_score(&mut st, view(false, 40, &none), t(5)).unwrap();
-            assert_eq!(
-                (tr.from, tr.to, tr.actor.as_str()),
-                (Some(stage), Stage::Nurture, "rule:below_bar")
-            );
-            assert_eq!(
-                p.on_score(&mut st, view(false, 40, &none), t(5)),
-                None,
-                "idempotent"
-            );
+            assert_eq!((tr.from, tr.to, tr.actor.as_str()), (Some(stage), Stage::Nurture, "rule:below_bar"));
+            assert_eq!(p.on_score(&mut st, view(false, 40, &none), t(5)), None, "idempotent");
             // Nurture without a rejection comes back as soon as it qualifies again.
             let back = p.on_score(&mut st, view(true, 75, &none), t(6)).unwrap();
-            assert_eq!(
-                (back.to, back.actor.as_str()),
-                (Stage::Mql, "rule:mql_on_quality")
-            );
+            assert_eq!((back.to, back.actor.as_str()), (Stage::Mql, "rule:mql_on_quality"));
             assert_eq!(st.quality_at, Some(t(1)), "first time kept");
         }
         // pql stays while quality holds without the signal, goes when neither holds.
         let mut st = lead_in(&p, Stage::Pql);
         assert_eq!(p.on_score(&mut st, view(true, 70, &none), t(3)), None);
-        assert_eq!(
-            p.on_score(&mut st, view(false, 70, &none), t(3))
-                .unwrap()
-                .to,
-            Stage::Nurture
-        );
+        assert_eq!(p.on_score(&mut st, view(false, 70, &none), t(3)).unwrap().to, Stage::Nurture);
     }
 
     #[test]
     fn pinned_override_is_not_undone_by_the_bar() {
         let p = policy();
         let (mut st, _) = LeadLifecycle::new(t(0));
-        p.move_to(&mut st, Stage::Mql, "mia", "met at the booth", None, t(1))
-            .unwrap();
+        p.move_to(&mut st, Stage::Mql, "mia", "met at the booth", None, t(1)).unwrap();
         assert!(st.pinned);
         assert_eq!(p.on_score(&mut st, view(false, 10, &sig(&[])), t(2)), None);
         assert_eq!(st.stage, Stage::Mql);
@@ -857,21 +688,10 @@ mod tests {
     #[test]
     fn leads_with_sales_never_move_automatically() {
         let p = policy();
-        for stage in [
-            Stage::Sal,
-            Stage::Sql,
-            Stage::Opportunity,
-            Stage::Won,
-            Stage::Lost,
-            Stage::Disqualified,
-        ] {
+        for stage in [Stage::Sal, Stage::Sql, Stage::Opportunity, Stage::Won, Stage::Lost, Stage::Disqualified] {
             let mut st = lead_in(&p, stage);
             for (q, total, s) in [(false, -50, sig(&[])), (true, 100, sig(&["pql"]))] {
-                assert_eq!(
-                    p.on_score(&mut st, view(q, total, &s), t(400)),
-                    None,
-                    "{stage}"
-                );
+                assert_eq!(p.on_score(&mut st, view(q, total, &s), t(400)), None, "{stage}");
             }
             assert_eq!(st.stage, stage);
         }
@@ -882,25 +702,12 @@ mod tests {
         let p = policy();
         let mut st = lead_in(&p, Stage::Mql);
         for i in ["budget", "authority", "need", "timeline"] {
-            assert_eq!(
-                p.set_item(&mut st, "bant", i, ItemStatus::Confirmed, None, "bob", t(2))
-                    .unwrap(),
-                None
-            );
+            assert_eq!(p.set_item(&mut st, "bant", i, ItemStatus::Confirmed, None, "bob", t(2)).unwrap(), None);
         }
-        assert_eq!(
-            st.stage,
-            Stage::Mql,
-            "the checklist alone never skips acceptance"
-        );
+        assert_eq!(st.stage, Stage::Mql, "the checklist alone never skips acceptance");
         p.accept(&mut st, "bob", None, t(3)).unwrap();
-        let tr = p
-            .on_score(&mut st, view(true, 70, &sig(&[])), t(3))
-            .unwrap();
-        assert_eq!(
-            (tr.from, tr.to, tr.actor.as_str()),
-            (Some(Stage::Sal), Stage::Sql, "rule:checklist_complete")
-        );
+        let tr = p.on_score(&mut st, view(true, 70, &sig(&[])), t(3)).unwrap();
+        assert_eq!((tr.from, tr.to, tr.actor.as_str()), (Some(Stage::Sal), Stage::Sql, "rule:checklist_complete"));
         assert_eq!(p.on_score(&mut st, view(true, 70, &sig(&[])), t(3)), None);
     }
 
@@ -908,16 +715,7 @@ mod tests {
 
     fn rejected_nurture(p: &Policy) -> LeadLifecycle {
         let mut st = lead_in(p, Stage::Mql);
-        let tr = p
-            .reject(
-                &mut st,
-                "bob",
-                "no_active_project",
-                Some("next year"),
-                60,
-                t(10),
-            )
-            .unwrap();
+        let tr = p.reject(&mut st, "bob", "no_active_project", Some("next year"), 60, t(10)).unwrap();
         assert_eq!(tr.to, Stage::Nurture);
         st
     }
@@ -930,84 +728,34 @@ mod tests {
         // Quality and higher score, but 29 days and 23:59:59 after the rejection.
         let early = t(40).checked_sub(SignedDuration::from_secs(1)).unwrap();
         assert_eq!(p.on_score(&mut st, view(true, 90, &none), early), None);
-        assert_eq!(
-            st.stage,
-            Stage::Nurture,
-            "a soft-rejected lead does not go back to mql"
-        );
+        assert_eq!(st.stage, Stage::Nurture, "a soft-rejected lead does not go back to mql");
         let tr = p.on_score(&mut st, view(true, 90, &none), t(40)).unwrap();
-        assert_eq!(
-            (tr.from, tr.to, tr.actor.as_str()),
-            (Some(Stage::Nurture), Stage::Recycled, "rule:recycle")
-        );
+        assert_eq!((tr.from, tr.to, tr.actor.as_str()), (Some(Stage::Nurture), Stage::Recycled, "rule:recycle"));
         assert!(tr.reason.contains("no_active_project"), "{}", tr.reason);
-        assert_eq!(
-            p.on_score(&mut st, view(true, 90, &none), t(40)),
-            None,
-            "idempotent"
-        );
+        assert_eq!(p.on_score(&mut st, view(true, 90, &none), t(40)), None, "idempotent");
         assert!(st.stage.awaiting_sales());
         // Recycled behaves as awaiting sales: falls below the bar, can be accepted.
-        assert_eq!(
-            p.on_score(&mut st, view(false, 30, &none), t(41))
-                .unwrap()
-                .to,
-            Stage::Nurture
-        );
-        assert_eq!(
-            p.on_score(&mut st, view(true, 90, &none), t(42))
-                .unwrap()
-                .to,
-            Stage::Recycled
-        );
-        assert_eq!(
-            p.accept(&mut st, "bob", None, t(43)).unwrap().to,
-            Stage::Sal
-        );
+        assert_eq!(p.on_score(&mut st, view(false, 30, &none), t(41)).unwrap().to, Stage::Nurture);
+        assert_eq!(p.on_score(&mut st, view(true, 90, &none), t(42)).unwrap().to, Stage::Recycled);
+        assert_eq!(p.accept(&mut st, "bob", None, t(43)).unwrap().to, Stage::Sal);
     }
 
     #[test]
     fn recycle_needs_a_higher_score_and_qualifying() {
         let p = policy();
         let mut st = rejected_nurture(&p);
-        assert_eq!(
-            p.on_score(&mut st, view(true, 60, &sig(&[])), t(100)),
-            None,
-            "equal score"
-        );
-        assert_eq!(
-            p.on_score(&mut st, view(true, 55, &sig(&[])), t(100)),
-            None,
-            "lower score"
-        );
-        assert_eq!(
-            p.on_score(&mut st, view(false, 61, &sig(&[])), t(100)),
-            None,
-            "not qualifying"
-        );
-        assert_eq!(
-            p.on_score(&mut st, view(false, 61, &sig(&["pql"])), t(100))
-                .unwrap()
-                .to,
-            Stage::Recycled
-        );
+        assert_eq!(p.on_score(&mut st, view(true, 60, &sig(&[])), t(100)), None, "equal score");
+        assert_eq!(p.on_score(&mut st, view(true, 55, &sig(&[])), t(100)), None, "lower score");
+        assert_eq!(p.on_score(&mut st, view(false, 61, &sig(&[])), t(100)), None, "not qualifying");
+        assert_eq!(p.on_score(&mut st, view(false, 61, &sig(&["pql"])), t(100)).unwrap().to, Stage::Recycled);
     }
 
     #[test]
     fn recycle_after_zero_days() {
-        let p = Policy::from_spec(&LifecycleSpec {
-            recycle_after_days: 0,
-            ..LifecycleSpec::default()
-        });
+        let p = Policy::from_spec(&LifecycleSpec { recycle_after_days: 0, ..LifecycleSpec::default() });
         let mut st = lead_in(&p, Stage::Mql);
-        p.reject(&mut st, "bob", "weak_use_case", None, 60, t(10))
-            .unwrap();
-        assert_eq!(
-            p.on_score(&mut st, view(true, 61, &sig(&[])), t(10))
-                .unwrap()
-                .to,
-            Stage::Recycled
-        );
+        p.reject(&mut st, "bob", "weak_use_case", None, 60, t(10)).unwrap();
+        assert_eq!(p.on_score(&mut st, view(true, 61, &sig(&[])), t(10)).unwrap().to, Stage::Recycled);
     }
 
     // ---- accept ----
@@ -1020,26 +768,17 @@ mod tests {
             let r = p.accept(&mut st, "bob", Some("call booked"), t(50));
             if stage.awaiting_sales() {
                 let tr = r.unwrap();
-                assert_eq!(
-                    (tr.from, tr.to, tr.actor.as_str()),
-                    (Some(stage), Stage::Sal, "user:bob")
-                );
+                assert_eq!((tr.from, tr.to, tr.actor.as_str()), (Some(stage), Stage::Sal, "user:bob"));
                 assert_eq!(tr.note.as_deref(), Some("call booked"));
                 assert_eq!((st.stage, st.accepted_at), (Stage::Sal, Some(t(50))));
             } else {
                 let e = r.unwrap_err().to_string();
-                assert!(
-                    e.contains(&format!("'{stage}'")) && e.contains("mql, pql, recycled"),
-                    "{e}"
-                );
+                assert!(e.contains(&format!("'{stage}'")) && e.contains("mql, pql, recycled"), "{e}");
                 assert_eq!(st.stage, stage, "unchanged");
             }
         }
         let mut st = lead_in(&p, Stage::Mql);
-        assert!(matches!(
-            p.accept(&mut st, " ", None, t(2)),
-            Err(LifecycleError::ActorRequired { .. })
-        ));
+        assert!(matches!(p.accept(&mut st, " ", None, t(2)), Err(LifecycleError::ActorRequired { .. })));
     }
 
     // ---- reject ----
@@ -1047,31 +786,16 @@ mod tests {
     #[test]
     fn reject_soft_code_goes_to_nurture_and_records() {
         let p = policy();
-        for stage in [
-            Stage::Mql,
-            Stage::Pql,
-            Stage::Recycled,
-            Stage::Sal,
-            Stage::Sql,
-        ] {
+        for stage in [Stage::Mql, Stage::Pql, Stage::Recycled, Stage::Sal, Stage::Sql] {
             let mut st = lead_in(&p, stage);
-            let tr = p
-                .reject(&mut st, "bob", "unreachable", Some(" 5 calls "), 42, t(20))
-                .unwrap();
+            let tr = p.reject(&mut st, "bob", "unreachable", Some(" 5 calls "), 42, t(20)).unwrap();
             assert_eq!((tr.from, tr.to), (Some(stage), Stage::Nurture));
             assert_eq!(
-                (
-                    tr.rejection.as_deref(),
-                    tr.note.as_deref(),
-                    tr.actor.as_str()
-                ),
+                (tr.rejection.as_deref(), tr.note.as_deref(), tr.actor.as_str()),
                 (Some("unreachable"), Some("5 calls"), "user:bob")
             );
             let r = st.rejected.as_ref().unwrap();
-            assert_eq!(
-                (r.code.as_str(), r.by.as_str(), r.at, r.total),
-                ("unreachable", "bob", t(20), 42)
-            );
+            assert_eq!((r.code.as_str(), r.by.as_str(), r.at, r.total), ("unreachable", "bob", t(20), 42));
         }
     }
 
@@ -1080,18 +804,10 @@ mod tests {
         let p = policy();
         for code in leadrank_core::model::DEFAULT_DISQUALIFYING_REASONS {
             let mut st = lead_in(&p, Stage::Mql);
-            let tr = p
-                .reject(&mut st, "user:bob", code, None, 10, t(20))
-                .unwrap();
-            assert_eq!(
-                (tr.to, tr.actor.as_str()),
-                (Stage::Disqualified, "user:bob")
-            );
+            let tr = p.reject(&mut st, "user:bob", code, None, 10, t(20)).unwrap();
+            assert_eq!((tr.to, tr.actor.as_str()), (Stage::Disqualified, "user:bob"));
             assert_eq!(st.rejected.as_ref().unwrap().by, "bob");
-            assert_eq!(
-                p.on_score(&mut st, view(true, 999, &sig(&["pql"])), t(999)),
-                None
-            );
+            assert_eq!(p.on_score(&mut st, view(true, 999, &sig(&["pql"])), t(999)), None);
         }
     }
 
@@ -1100,28 +816,15 @@ mod tests {
         let p = policy();
         let mut st = lead_in(&p, Stage::Mql);
         for note in [None, Some(""), Some("   ")] {
-            let e = p
-                .reject(&mut st, "bob", "other", note, 10, t(20))
-                .unwrap_err();
+            let e = p.reject(&mut st, "bob", "other", note, 10, t(20)).unwrap_err();
             assert_eq!(e, LifecycleError::NoteRequired { stage: Stage::Mql });
             assert!(e.to_string().contains("'mql'"));
         }
-        let e = p
-            .reject(&mut st, "bob", "too_small", None, 10, t(20))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("'too_small'") && e.contains("no_company_fit") && e.contains("'mql'"),
-            "{e}"
-        );
+        let e = p.reject(&mut st, "bob", "too_small", None, 10, t(20)).unwrap_err().to_string();
+        assert!(e.contains("'too_small'") && e.contains("no_company_fit") && e.contains("'mql'"), "{e}");
         assert_eq!((st.stage, st.rejected.is_none()), (Stage::Mql, true));
-        let tr = p
-            .reject(&mut st, "bob", "other", Some("reseller"), 10, t(20))
-            .unwrap();
-        assert_eq!(
-            (tr.to, tr.note.as_deref()),
-            (Stage::Nurture, Some("reseller"))
-        );
+        let tr = p.reject(&mut st, "bob", "other", Some("reseller"), 10, t(20)).unwrap();
+        assert_eq!((tr.to, tr.note.as_deref()), (Stage::Nurture, Some("reseller")));
         // A configured list replaces the default one.
         let custom = Policy::from_spec(&LifecycleSpec {
             rejection_reasons: vec!["too_small".into(), "fraud".into()],
@@ -1129,40 +832,17 @@ mod tests {
             ..LifecycleSpec::default()
         });
         let mut st = lead_in(&custom, Stage::Mql);
-        assert!(
-            custom
-                .reject(&mut st, "bob", "no_company_fit", None, 1, t(3))
-                .is_err()
-        );
-        assert_eq!(
-            custom
-                .reject(&mut st, "bob", "too_small", None, 1, t(3))
-                .unwrap()
-                .to,
-            Stage::Nurture
-        );
+        assert!(custom.reject(&mut st, "bob", "no_company_fit", None, 1, t(3)).is_err());
+        assert_eq!(custom.reject(&mut st, "bob", "too_small", None, 1, t(3)).unwrap().to, Stage::Nurture);
     }
 
     #[test]
     fn reject_not_allowed_elsewhere() {
         let p = policy();
-        for stage in [
-            Stage::Inquiry,
-            Stage::Nurture,
-            Stage::Opportunity,
-            Stage::Won,
-            Stage::Lost,
-            Stage::Disqualified,
-        ] {
+        for stage in [Stage::Inquiry, Stage::Nurture, Stage::Opportunity, Stage::Won, Stage::Lost, Stage::Disqualified] {
             let mut st = lead_in(&p, stage);
-            let e = p
-                .reject(&mut st, "bob", "spam", None, 0, t(9))
-                .unwrap_err()
-                .to_string();
-            assert!(
-                e.contains(&format!("'{stage}'")) && e.contains("mql, pql, recycled, sal, sql"),
-                "{e}"
-            );
+            let e = p.reject(&mut st, "bob", "spam", None, 0, t(9)).unwrap_err().to_string();
+            assert!(e.contains(&format!("'{stage}'")) && e.contains("mql, pql, recycled, sal, sql"), "{e}");
         }
     }
 
@@ -1170,26 +850,17 @@ mod tests {
 
     #[test]
     fn manual_move_table_is_exact() {
-        let p = Policy {
-            sql_requires_checklist: false,
-            ..policy()
-        };
+        let p = Policy { sql_requires_checklist: false, ..policy() };
         let allowed: &[(Stage, &[Stage])] = &[
             (Stage::Inquiry, &[Stage::Mql, Stage::Disqualified]),
             (Stage::Mql, &[Stage::Disqualified]),
             (Stage::Pql, &[Stage::Disqualified]),
             (Stage::Sal, &[Stage::Sql, Stage::Disqualified]),
             (Stage::Sql, &[Stage::Opportunity, Stage::Disqualified]),
-            (
-                Stage::Opportunity,
-                &[Stage::Won, Stage::Lost, Stage::Disqualified],
-            ),
+            (Stage::Opportunity, &[Stage::Won, Stage::Lost, Stage::Disqualified]),
             (Stage::Won, &[]),
             (Stage::Lost, &[Stage::Recycled]),
-            (
-                Stage::Nurture,
-                &[Stage::Mql, Stage::Recycled, Stage::Disqualified],
-            ),
+            (Stage::Nurture, &[Stage::Mql, Stage::Recycled, Stage::Disqualified]),
             (Stage::Recycled, &[Stage::Disqualified]),
             (Stage::Disqualified, &[Stage::Nurture]),
         ];
@@ -1201,26 +872,14 @@ mod tests {
                 let r = p.move_to(&mut st, to, "ann", "because", Some("n"), t(60));
                 if tos.contains(&to) {
                     let tr = r.unwrap_or_else(|e| panic!("{from} -> {to}: {e}"));
-                    assert_eq!(
-                        (tr.from, tr.to, tr.actor.as_str(), tr.reason.as_str()),
-                        (Some(from), to, "user:ann", "because")
-                    );
-                    assert_eq!(
-                        (st.stage, st.since, st.history_len),
-                        (to, t(60), before.history_len + 1)
-                    );
+                    assert_eq!((tr.from, tr.to, tr.actor.as_str(), tr.reason.as_str()), (Some(from), to, "user:ann", "because"));
+                    assert_eq!((st.stage, st.since, st.history_len), (to, t(60), before.history_len + 1));
                     assert_eq!(st.pinned, matches!(to, Stage::Mql | Stage::Recycled));
                 } else {
                     let e = r.unwrap_err();
-                    assert!(
-                        matches!(e, LifecycleError::MoveNotAllowed { .. }),
-                        "{from} -> {to}: {e}"
-                    );
+                    assert!(matches!(e, LifecycleError::MoveNotAllowed { .. }), "{from} -> {to}: {e}");
                     let msg = e.to_string();
-                    assert!(
-                        msg.contains(&format!("'{from}'")) && msg.contains(&format!("'{to}'")),
-                        "{msg}"
-                    );
+                    assert!(msg.contains(&format!("'{from}'")) && msg.contains(&format!("'{to}'")), "{msg}");
                     assert_eq!(st, before, "unchanged on error");
                 }
             }
@@ -1231,34 +890,14 @@ mod tests {
     fn manual_move_hints_and_reason_required() {
         let p = policy();
         let mut st = lead_in(&p, Stage::Mql);
-        let e = p
-            .move_to(&mut st, Stage::Sal, "ann", "x", None, t(5))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("use accept") && e.contains("may move it to: disqualified"),
-            "{e}"
-        );
-        let e = p
-            .move_to(&mut st, Stage::Nurture, "ann", "x", None, t(5))
-            .unwrap_err()
-            .to_string();
+        let e = p.move_to(&mut st, Stage::Sal, "ann", "x", None, t(5)).unwrap_err().to_string();
+        assert!(e.contains("use accept") && e.contains("may move it to: disqualified"), "{e}");
+        let e = p.move_to(&mut st, Stage::Nurture, "ann", "x", None, t(5)).unwrap_err().to_string();
         assert!(e.contains("use reject"), "{e}");
-        let e = p
-            .move_to(&mut st, Stage::Disqualified, "ann", "  ", None, t(5))
-            .unwrap_err();
-        assert_eq!(
-            e,
-            LifecycleError::ReasonRequired {
-                from: Stage::Mql,
-                to: Stage::Disqualified
-            }
-        );
+        let e = p.move_to(&mut st, Stage::Disqualified, "ann", "  ", None, t(5)).unwrap_err();
+        assert_eq!(e, LifecycleError::ReasonRequired { from: Stage::Mql, to: Stage::Disqualified });
         let mut won = lead_in(&p, Stage::Won);
-        let e = p
-            .move_to(&mut won, Stage::Lost, "ann", "x", None, t(5))
-            .unwrap_err()
-            .to_string();
+        let e = p.move_to(&mut won, Stage::Lost, "ann", "x", None, t(5)).unwrap_err().to_string();
         assert!(e.contains("may move it to: none"), "{e}");
     }
 
@@ -1266,19 +905,8 @@ mod tests {
     fn sal_to_sql_gate_on_and_off() {
         let on = policy();
         let mut st = lead_in(&on, Stage::Sal);
-        on.set_item(
-            &mut st,
-            "bant",
-            "budget",
-            ItemStatus::Confirmed,
-            None,
-            "bob",
-            t(2),
-        )
-        .unwrap();
-        let e = on
-            .move_to(&mut st, Stage::Sql, "bob", "feels right", None, t(3))
-            .unwrap_err();
+        on.set_item(&mut st, "bant", "budget", ItemStatus::Confirmed, None, "bob", t(2)).unwrap();
+        let e = on.move_to(&mut st, Stage::Sql, "bob", "feels right", None, t(3)).unwrap_err();
         assert_eq!(
             e,
             LifecycleError::ChecklistIncomplete {
@@ -1290,19 +918,10 @@ mod tests {
             }
         );
         assert!(e.to_string().contains("'sal' to 'sql'"), "{e}");
-        let off = Policy::from_spec(&LifecycleSpec {
-            sql_requires_checklist: false,
-            ..LifecycleSpec::default()
-        });
-        let tr = off
-            .move_to(&mut st, Stage::Sql, "bob", "partial is fine", None, t(3))
-            .unwrap();
+        let off = Policy::from_spec(&LifecycleSpec { sql_requires_checklist: false, ..LifecycleSpec::default() });
+        let tr = off.move_to(&mut st, Stage::Sql, "bob", "partial is fine", None, t(3)).unwrap();
         assert_eq!(tr.to, Stage::Sql);
-        assert_eq!(
-            st.checklist.completeness(off.checklist).confirmed,
-            1,
-            "partial checklist kept and visible"
-        );
+        assert_eq!(st.checklist.completeness(off.checklist).confirmed, 1, "partial checklist kept and visible");
     }
 
     // ---- checklist items ----
@@ -1312,134 +931,35 @@ mod tests {
         let p = policy();
         let mut st = lead_in(&p, Stage::Sal);
         for (i, item) in ["budget", "authority", "need"].iter().enumerate() {
-            assert_eq!(
-                p.set_item(
-                    &mut st,
-                    "bant",
-                    item,
-                    ItemStatus::Confirmed,
-                    None,
-                    "bob",
-                    t(i as i64 + 2)
-                )
-                .unwrap(),
-                None
-            );
+            assert_eq!(p.set_item(&mut st, "bant", item, ItemStatus::Confirmed, None, "bob", t(i as i64 + 2)).unwrap(), None);
         }
-        assert_eq!(
-            p.set_item(
-                &mut st,
-                "bant",
-                "timeline",
-                ItemStatus::Negative,
-                Some("no date"),
-                "bob",
-                t(6)
-            )
-            .unwrap(),
-            None
-        );
-        let tr = p
-            .set_item(
-                &mut st,
-                "bant",
-                "timeline",
-                ItemStatus::Confirmed,
-                Some("Q3"),
-                "bob",
-                t(7),
-            )
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (tr.from, tr.to, tr.actor.as_str(), tr.at),
-            (
-                Some(Stage::Sal),
-                Stage::Sql,
-                "rule:checklist_complete",
-                t(7)
-            )
-        );
+        assert_eq!(p.set_item(&mut st, "bant", "timeline", ItemStatus::Negative, Some("no date"), "bob", t(6)).unwrap(), None);
+        let tr = p.set_item(&mut st, "bant", "timeline", ItemStatus::Confirmed, Some("Q3"), "bob", t(7)).unwrap().unwrap();
+        assert_eq!((tr.from, tr.to, tr.actor.as_str(), tr.at), (Some(Stage::Sal), Stage::Sql, "rule:checklist_complete", t(7)));
         assert_eq!(st.stage, Stage::Sql);
         // Setting items again in sql moves nothing.
-        assert_eq!(
-            p.set_item(
-                &mut st,
-                "bant",
-                "need",
-                ItemStatus::Confirmed,
-                None,
-                "bob",
-                t(8)
-            )
-            .unwrap(),
-            None
-        );
+        assert_eq!(p.set_item(&mut st, "bant", "need", ItemStatus::Confirmed, None, "bob", t(8)).unwrap(), None);
 
-        let off = Policy::from_spec(&LifecycleSpec {
-            sql_requires_checklist: false,
-            ..LifecycleSpec::default()
-        });
+        let off = Policy::from_spec(&LifecycleSpec { sql_requires_checklist: false, ..LifecycleSpec::default() });
         let mut st = lead_in(&off, Stage::Sal);
         for item in ["budget", "authority", "need", "timeline"] {
-            assert_eq!(
-                off.set_item(
-                    &mut st,
-                    "bant",
-                    item,
-                    ItemStatus::Confirmed,
-                    None,
-                    "bob",
-                    t(3)
-                )
-                .unwrap(),
-                None
-            );
+            assert_eq!(off.set_item(&mut st, "bant", item, ItemStatus::Confirmed, None, "bob", t(3)).unwrap(), None);
         }
-        assert_eq!(
-            st.stage,
-            Stage::Sal,
-            "gate off: reps move to sql themselves"
-        );
+        assert_eq!(st.stage, Stage::Sal, "gate off: reps move to sql themselves");
         assert_eq!(off.on_score(&mut st, view(true, 80, &[]), t(4)), None);
     }
 
     #[test]
     fn only_the_models_framework_gates_sql() {
-        let p = Policy::from_spec(&LifecycleSpec {
-            checklist: "meddicc".into(),
-            ..LifecycleSpec::default()
-        });
+        let p = Policy::from_spec(&LifecycleSpec { checklist: "meddicc".into(), ..LifecycleSpec::default() });
         let mut st = lead_in(&p, Stage::Sal);
         for item in ["budget", "authority", "need", "timeline"] {
-            assert_eq!(
-                p.set_item(
-                    &mut st,
-                    "bant",
-                    item,
-                    ItemStatus::Confirmed,
-                    None,
-                    "bob",
-                    t(3)
-                )
-                .unwrap(),
-                None
-            );
+            assert_eq!(p.set_item(&mut st, "bant", item, ItemStatus::Confirmed, None, "bob", t(3)).unwrap(), None);
         }
         assert_eq!(st.stage, Stage::Sal);
         let items = crate::checklist::MEDDICC.items;
         for (n, item) in items.iter().enumerate() {
-            let r = p
-                .set_item(
-                    &mut st,
-                    "meddicc",
-                    item.id,
-                    ItemStatus::Confirmed,
-                    None,
-                    "bob",
-                    t(4),
-                )
-                .unwrap();
+            let r = p.set_item(&mut st, "meddicc", item.id, ItemStatus::Confirmed, None, "bob", t(4)).unwrap();
             assert_eq!(r.is_some(), n == items.len() - 1);
         }
         assert_eq!(st.stage, Stage::Sql);
@@ -1449,84 +969,24 @@ mod tests {
     fn set_item_records_and_checks_ids() {
         let p = policy();
         let mut st = lead_in(&p, Stage::Inquiry);
-        p.set_item(
-            &mut st,
-            "champ",
-            "money",
-            ItemStatus::Negative,
-            Some("frozen"),
-            "user:cy",
-            t(3),
-        )
-        .unwrap();
+        p.set_item(&mut st, "champ", "money", ItemStatus::Negative, Some("frozen"), "user:cy", t(3)).unwrap();
         let e = st.checklist.entry("champ", "money").unwrap();
-        assert_eq!(
-            (e.status, e.note.as_deref(), e.by.as_str(), e.at),
-            (ItemStatus::Negative, Some("frozen"), "cy", t(3))
-        );
-        let err = p
-            .set_item(
-                &mut st,
-                "spin",
-                "x",
-                ItemStatus::Confirmed,
-                None,
-                "cy",
-                t(3),
-            )
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("'spin'")
-                && err.contains("bant, champ, meddicc")
-                && err.contains("'inquiry'"),
-            "{err}"
-        );
-        let err = p
-            .set_item(
-                &mut st,
-                "bant",
-                "money",
-                ItemStatus::Confirmed,
-                None,
-                "cy",
-                t(3),
-            )
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("'money'") && err.contains("budget, authority, need, timeline"),
-            "{err}"
-        );
-        let c = st
-            .checklist
-            .completeness(crate::checklist::framework("champ").unwrap());
-        assert_eq!(
-            (c.negative, c.unknown, c.items[2].prompt.as_deref()),
-            (1, 3, Some("What's the budget source for this initiative?"))
-        );
+        assert_eq!((e.status, e.note.as_deref(), e.by.as_str(), e.at), (ItemStatus::Negative, Some("frozen"), "cy", t(3)));
+        let err = p.set_item(&mut st, "spin", "x", ItemStatus::Confirmed, None, "cy", t(3)).unwrap_err().to_string();
+        assert!(err.contains("'spin'") && err.contains("bant, champ, meddicc") && err.contains("'inquiry'"), "{err}");
+        let err = p.set_item(&mut st, "bant", "money", ItemStatus::Confirmed, None, "cy", t(3)).unwrap_err().to_string();
+        assert!(err.contains("'money'") && err.contains("budget, authority, need, timeline"), "{err}");
+        let c = st.checklist.completeness(crate::checklist::framework("champ").unwrap());
+        assert_eq!((c.negative, c.unknown, c.items[2].prompt.as_deref()), (1, 3, Some("What's the budget source for this initiative?")));
     }
 
     #[test]
     fn lifecycle_serde_round_trip() {
         let p = policy();
         let mut st = rejected_nurture(&p);
-        p.set_item(
-            &mut st,
-            "bant",
-            "need",
-            ItemStatus::Confirmed,
-            Some("churn"),
-            "bob",
-            t(11),
-        )
-        .unwrap();
+        p.set_item(&mut st, "bant", "need", ItemStatus::Confirmed, Some("churn"), "bob", t(11)).unwrap();
         let json = serde_json::to_string(&st).unwrap();
-        assert!(
-            json.contains("\"stage\":\"nurture\"")
-                && json.contains("\"code\":\"no_active_project\""),
-            "{json}"
-        );
+        assert!(json.contains("\"stage\":\"nurture\"") && json.contains("\"code\":\"no_active_project\""), "{json}");
         let back: LeadLifecycle = serde_json::from_str(&json).unwrap();
         assert_eq!(back, st);
         let (_, tr) = LeadLifecycle::new(t(0));

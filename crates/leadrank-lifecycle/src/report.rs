@@ -35,11 +35,7 @@ pub struct Conversion {
 
 impl Conversion {
     fn new(from: u64, to: u64) -> Conversion {
-        Conversion {
-            from,
-            to,
-            rate: (from > 0).then(|| to as f64 / from as f64),
-        }
+        Conversion { from, to, rate: (from > 0).then(|| to as f64 / from as f64) }
     }
 }
 
@@ -137,71 +133,39 @@ impl FunnelReport {
         let empty = HashSet::new();
         let set = |s: Stage| entered.get(&s).unwrap_or(&empty);
         let quality: HashSet<&str> = set(Stage::Mql).union(set(Stage::Pql)).copied().collect();
-        let of = |base: &HashSet<&str>, s: Stage| {
-            Conversion::new(base.len() as u64, base.intersection(set(s)).count() as u64)
-        };
+        let of = |base: &HashSet<&str>, s: Stage| Conversion::new(base.len() as u64, base.intersection(set(s)).count() as u64);
         let inquiry = set(Stage::Inquiry);
         let conversion = Conversions {
-            inquiry_to_mql: Conversion::new(
-                inquiry.len() as u64,
-                inquiry.iter().filter(|l| quality.contains(*l)).count() as u64,
-            ),
+            inquiry_to_mql: Conversion::new(inquiry.len() as u64, inquiry.iter().filter(|l| quality.contains(*l)).count() as u64),
             mql_to_sal: of(&quality, Stage::Sal),
             mql_to_sql: of(&quality, Stage::Sql),
             sql_to_won: of(set(Stage::Sql), Stage::Won),
         };
         let mut rejections: Vec<RejectionCount> = by_code
             .into_iter()
-            .map(|(code, count)| RejectionCount {
-                code: code.to_string(),
-                count,
-                share: count as f64 / all_rejections as f64,
-            })
+            .map(|(code, count)| RejectionCount { code: code.to_string(), count, share: count as f64 / all_rejections as f64 })
             .collect();
         rejections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
         let decisions = accepted + rejected;
         let rate = (decisions > 0).then(|| rejected as f64 / decisions as f64);
         FunnelReport {
             leads,
-            stage_counts: Stage::ALL
-                .iter()
-                .map(|&stage| StageCount {
-                    stage,
-                    count: now.get(&stage).copied().unwrap_or(0),
-                })
-                .collect(),
-            entered: Stage::ALL
-                .iter()
-                .map(|&stage| StageCount {
-                    stage,
-                    count: set(stage).len() as u64,
-                })
-                .collect(),
+            stage_counts: Stage::ALL.iter().map(|&stage| StageCount { stage, count: now.get(&stage).copied().unwrap_or(0) }).collect(),
+            entered: Stage::ALL.iter().map(|&stage| StageCount { stage, count: set(stage).len() as u64 }).collect(),
             conversion,
             rejections,
-            rejection_rate: RejectionRate {
-                accepted,
-                rejected,
-                rate,
-                within_benchmark: rate.map(|r| r < REJECTION_RATE_BENCHMARK),
-            },
+            rejection_rate: RejectionRate { accepted, rejected, rate, within_benchmark: rate.map(|r| r < REJECTION_RATE_BENCHMARK) },
         }
     }
 
     /// The current count of one stage.
     pub fn count(&self, stage: Stage) -> u64 {
-        self.stage_counts
-            .iter()
-            .find(|c| c.stage == stage)
-            .map_or(0, |c| c.count)
+        self.stage_counts.iter().find(|c| c.stage == stage).map_or(0, |c| c.count)
     }
 
     /// How many leads ever entered one stage.
     pub fn entered(&self, stage: Stage) -> u64 {
-        self.entered
-            .iter()
-            .find(|c| c.stage == stage)
-            .map_or(0, |c| c.count)
+        self.entered.iter().find(|c| c.stage == stage).map_or(0, |c| c.count)
     }
 }
 
@@ -222,14 +186,7 @@ mod tests {
         assert_eq!(r.stage_counts.len(), Stage::ALL.len());
         assert_eq!(r.entered.len(), Stage::ALL.len());
         assert!(r.stage_counts.iter().all(|c| c.count == 0));
-        assert_eq!(
-            r.conversion.inquiry_to_mql,
-            Conversion {
-                from: 0,
-                to: 0,
-                rate: None
-            }
-        );
+        assert_eq!(r.conversion.inquiry_to_mql, Conversion { from: 0, to: 0, rate: None });
         assert_eq!(r.rejection_rate.rate, None);
         assert_eq!(r.rejection_rate.within_benchmark, None);
         assert!(r.rejections.is_empty());
@@ -239,11 +196,7 @@ mod tests {
     fn funnel_counts_conversions_and_rejections() {
         let p = Policy::default();
         let none: Vec<Arc<str>> = vec![];
-        let q = ScoreView {
-            quality: true,
-            total: 80,
-            signals: &none,
-        };
+        let q = ScoreView { quality: true, total: 80, signals: &none };
         let mut states = Vec::new();
         let mut log: Vec<(String, Transition)> = Vec::new();
         for i in 0..6 {
@@ -256,28 +209,13 @@ mod tests {
             match i {
                 0 | 1 => {
                     log.push((id.clone(), p.accept(&mut st, "bob", None, t(2)).unwrap()));
-                    log.push((
-                        id.clone(),
-                        p.move_to(&mut st, Stage::Disqualified, "bob", "gone", None, t(3))
-                            .unwrap(),
-                    ));
+                    log.push((id.clone(), p.move_to(&mut st, Stage::Disqualified, "bob", "gone", None, t(3)).unwrap()));
                 }
-                2 => log.push((
-                    id.clone(),
-                    p.reject(&mut st, "bob", "spam", None, 80, t(2)).unwrap(),
-                )),
-                3 => log.push((
-                    id.clone(),
-                    p.reject(&mut st, "bob", "unreachable", None, 80, t(2))
-                        .unwrap(),
-                )),
+                2 => log.push((id.clone(), p.reject(&mut st, "bob", "spam", None, 80, t(2)).unwrap())),
+                3 => log.push((id.clone(), p.reject(&mut st, "bob", "unreachable", None, 80, t(2)).unwrap())),
                 4 => {
                     log.push((id.clone(), p.accept(&mut st, "bob", None, t(2)).unwrap()));
-                    log.push((
-                        id.clone(),
-                        p.reject(&mut st, "bob", "no_budget_path", None, 80, t(3))
-                            .unwrap(),
-                    ));
+                    log.push((id.clone(), p.reject(&mut st, "bob", "no_budget_path", None, 80, t(3)).unwrap()));
                 }
                 _ => {}
             }
@@ -285,63 +223,18 @@ mod tests {
         }
         let r = FunnelReport::build(states.iter(), log.iter().map(|(id, tr)| (id.as_str(), tr)));
         assert_eq!(r.leads, 6);
-        assert_eq!(
-            (
-                r.count(Stage::Inquiry),
-                r.count(Stage::Disqualified),
-                r.count(Stage::Nurture)
-            ),
-            (1, 3, 2)
-        );
+        assert_eq!((r.count(Stage::Inquiry), r.count(Stage::Disqualified), r.count(Stage::Nurture)), (1, 3, 2));
         assert_eq!(r.stage_counts.iter().map(|c| c.count).sum::<u64>(), 6);
-        assert_eq!(
-            (
-                r.entered(Stage::Inquiry),
-                r.entered(Stage::Mql),
-                r.entered(Stage::Sal)
-            ),
-            (6, 5, 3)
-        );
-        assert_eq!(
-            r.conversion.inquiry_to_mql,
-            Conversion {
-                from: 6,
-                to: 5,
-                rate: Some(5.0 / 6.0)
-            }
-        );
-        assert_eq!(
-            r.conversion.mql_to_sal,
-            Conversion {
-                from: 5,
-                to: 3,
-                rate: Some(0.6)
-            }
-        );
-        assert_eq!(
-            r.conversion.mql_to_sql,
-            Conversion {
-                from: 5,
-                to: 0,
-                rate: Some(0.0)
-            }
-        );
+        assert_eq!((r.entered(Stage::Inquiry), r.entered(Stage::Mql), r.entered(Stage::Sal)), (6, 5, 3));
+        assert_eq!(r.conversion.inquiry_to_mql, Conversion { from: 6, to: 5, rate: Some(5.0 / 6.0) });
+        assert_eq!(r.conversion.mql_to_sal, Conversion { from: 5, to: 3, rate: Some(0.6) });
+        assert_eq!(r.conversion.mql_to_sql, Conversion { from: 5, to: 0, rate: Some(0.0) });
         assert_eq!(r.conversion.sql_to_won.rate, None);
-        let codes: Vec<(&str, u64)> = r
-            .rejections
-            .iter()
-            .map(|c| (c.code.as_str(), c.count))
-            .collect();
-        assert_eq!(
-            codes,
-            [("no_budget_path", 1), ("spam", 1), ("unreachable", 1)]
-        );
+        let codes: Vec<(&str, u64)> = r.rejections.iter().map(|c| (c.code.as_str(), c.count)).collect();
+        assert_eq!(codes, [("no_budget_path", 1), ("spam", 1), ("unreachable", 1)]);
         assert!((r.rejections[0].share - 1.0 / 3.0).abs() < 1e-12);
         // Decisions on handed-over leads: 3 accepted, 2 rejected while awaiting sales.
-        assert_eq!(
-            (r.rejection_rate.accepted, r.rejection_rate.rejected),
-            (3, 2)
-        );
+        assert_eq!((r.rejection_rate.accepted, r.rejection_rate.rejected), (3, 2));
         assert_eq!(r.rejection_rate.rate, Some(0.4));
         assert_eq!(r.rejection_rate.within_benchmark, Some(false));
         let json = serde_json::to_string(&r).unwrap();

@@ -89,11 +89,7 @@ impl Stage {
 
 pub(crate) fn join<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let v: Vec<&str> = items.into_iter().collect();
-    if v.is_empty() {
-        "none".to_string()
-    } else {
-        v.join(", ")
-    }
+    if v.is_empty() { "none".to_string() } else { v.join(", ") }
 }
 
 impl fmt::Display for Stage {
@@ -115,13 +111,7 @@ impl FromStr for Stage {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        Stage::ALL
-            .iter()
-            .copied()
-            .find(|st| st.as_str().eq_ignore_ascii_case(t))
-            .ok_or_else(|| ParseStageError {
-                given: s.to_string(),
-            })
+        Stage::ALL.iter().copied().find(|st| st.as_str().eq_ignore_ascii_case(t)).ok_or_else(|| ParseStageError { given: s.to_string() })
     }
 }
 
@@ -195,10 +185,7 @@ mod tests {
     fn open_and_awaiting() {
         let closed: Vec<Stage> = Stage::ALL.into_iter().filter(|s| !s.is_open()).collect();
         assert_eq!(closed, vec![Stage::Won, Stage::Lost, Stage::Disqualified]);
-        let waiting: Vec<Stage> = Stage::ALL
-            .into_iter()
-            .filter(|s| s.awaiting_sales())
-            .collect();
+        let waiting: Vec<Stage> = Stage::ALL.into_iter().filter(|s| s.awaiting_sales()).collect();
         assert_eq!(waiting, vec![Stage::Mql, Stage::Pql, Stage::Recycled]);
     }
 }

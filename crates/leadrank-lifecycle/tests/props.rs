@@ -9,26 +9,11 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Score {
-        quality: bool,
-        total: i32,
-        pql: bool,
-    },
+    Score { quality: bool, total: i32, pql: bool },
     Accept,
-    Reject {
-        code: usize,
-        note: bool,
-        total: i32,
-    },
-    Move {
-        to: usize,
-        reason: bool,
-    },
-    Item {
-        fw: usize,
-        item: usize,
-        status: u8,
-    },
+    Reject { code: usize, note: bool, total: i32 },
+    Move { to: usize, reason: bool },
+    Item { fw: usize, item: usize, status: u8 },
 }
 
 fn op() -> impl Strategy<Value = Op> {

@@ -10,8 +10,7 @@ use serde_json::{Map, Value};
 /// Reads a CSV file into JSON objects, one per row, named by the header. Empty cells are
 /// left out; the `properties` column (events) is parsed as a JSON object.
 pub fn read_records(path: &Path) -> anyhow::Result<Vec<Value>> {
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
     let headers = reader.headers()?.clone();
     let mut out = Vec::new();
     for (i, row) in reader.records().enumerate() {
@@ -22,15 +21,9 @@ pub fn read_records(path: &Path) -> anyhow::Result<Vec<Value>> {
                 continue;
             }
             let value = if name == "properties" {
-                let v: Value = serde_json::from_str(cell).with_context(|| {
-                    format!("{} row {}: properties is not JSON", path.display(), i + 2)
-                })?;
-                anyhow::ensure!(
-                    v.is_object(),
-                    "{} row {}: properties is not a JSON object",
-                    path.display(),
-                    i + 2
-                );
+                let v: Value =
+                    serde_json::from_str(cell).with_context(|| format!("{} row {}: properties is not JSON", path.display(), i + 2))?;
+                anyhow::ensure!(v.is_object(), "{} row {}: properties is not a JSON object", path.display(), i + 2);
                 v
             } else {
                 Value::String(cell.to_string())
@@ -44,15 +37,9 @@ pub fn read_records(path: &Path) -> anyhow::Result<Vec<Value>> {
 
 /// Serialises `records` into request bodies `{"<name>": [...]}` of at most `batch` records
 /// and `max_bytes` bytes (a batch over the byte limit is split in halves).
-pub fn bodies(
-    name: &str,
-    records: &[Value],
-    batch: usize,
-    max_bytes: usize,
-) -> Vec<(usize, Vec<u8>)> {
+pub fn bodies(name: &str, records: &[Value], batch: usize, max_bytes: usize) -> Vec<(usize, Vec<u8>)> {
     fn push(name: &str, chunk: &[Value], max_bytes: usize, out: &mut Vec<(usize, Vec<u8>)>) {
-        let body =
-            serde_json::to_vec(&serde_json::json!({ name: chunk })).expect("JSON values serialise");
+        let body = serde_json::to_vec(&serde_json::json!({ name: chunk })).expect("JSON values serialise");
         if body.len() > max_bytes && chunk.len() > 1 {
             let (a, b) = chunk.split_at(chunk.len() / 2);
             push(name, a, max_bytes, out);
@@ -89,13 +76,7 @@ impl Percentiles {
             let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
             v[rank - 1]
         };
-        Percentiles {
-            count: v.len(),
-            p50: at(0.50),
-            p90: at(0.90),
-            p99: at(0.99),
-            max: v.last().copied().unwrap_or_default(),
-        }
+        Percentiles { count: v.len(), p50: at(0.50), p90: at(0.90), p99: at(0.99), max: v.last().copied().unwrap_or_default() }
     }
 
     /// As JSON, in milliseconds.
@@ -122,9 +103,7 @@ impl std::fmt::Display for Percentiles {
 
 /// The value of an unlabelled sample `name` in a Prometheus / OpenMetrics text exposition.
 pub fn prom_value(text: &str, name: &str) -> Option<f64> {
-    prom_samples(text)
-        .find(|(n, labels, _)| *n == name && labels.is_empty())
-        .map(|(_, _, v)| v)
+    prom_samples(text).find(|(n, labels, _)| *n == name && labels.is_empty()).map(|(_, _, v)| v)
 }
 
 /// Samples of a text exposition: (name, labels without braces, value). Comments are skipped.
@@ -135,9 +114,7 @@ fn prom_samples(text: &str) -> impl Iterator<Item = (&str, &str, f64)> {
             return None;
         }
         let (series, rest) = match (line.find('{'), line.rfind('}')) {
-            (Some(open), Some(close)) if open < close => {
-                (&line[..open], (&line[open + 1..close], &line[close + 1..]))
-            }
+            (Some(open), Some(close)) if open < close => (&line[..open], (&line[open + 1..close], &line[close + 1..])),
             _ => {
                 let (n, r) = line.split_once(char::is_whitespace)?;
                 (n, ("", r))
@@ -165,11 +142,7 @@ pub struct PromHistogram {
 impl PromHistogram {
     /// Reads the histogram `name` (without the `_bucket` / `_sum` / `_count` suffixes).
     pub fn parse(text: &str, name: &str) -> Option<PromHistogram> {
-        let (bucket, sum, count) = (
-            format!("{name}_bucket"),
-            format!("{name}_sum"),
-            format!("{name}_count"),
-        );
+        let (bucket, sum, count) = (format!("{name}_bucket"), format!("{name}_sum"), format!("{name}_count"));
         let mut h = PromHistogram::default();
         let mut seen = false;
         for (n, labels, v) in prom_samples(text) {
@@ -178,11 +151,7 @@ impl PromHistogram {
                     let (k, v) = l.split_once('=')?;
                     (k.trim() == "le").then(|| v.trim().trim_matches('"'))
                 })?;
-                let le = if le == "+Inf" {
-                    f64::INFINITY
-                } else {
-                    le.parse().ok()?
-                };
+                let le = if le == "+Inf" { f64::INFINITY } else { le.parse().ok()? };
                 h.buckets.push((le, v as u64));
             } else if n == sum {
                 h.sum = v;
@@ -202,19 +171,11 @@ impl PromHistogram {
             .buckets
             .iter()
             .map(|(le, n)| {
-                let b = before
-                    .buckets
-                    .iter()
-                    .find(|(l, _)| l == le)
-                    .map_or(0, |x| x.1);
+                let b = before.buckets.iter().find(|(l, _)| l == le).map_or(0, |x| x.1);
                 (*le, n.saturating_sub(b))
             })
             .collect();
-        PromHistogram {
-            buckets,
-            sum: self.sum - before.sum,
-            count: self.count.saturating_sub(before.count),
-        }
+        PromHistogram { buckets, sum: self.sum - before.sum, count: self.count.saturating_sub(before.count) }
     }
 
     /// The mean observation (sum / count).
@@ -229,10 +190,7 @@ impl PromHistogram {
             return None;
         }
         let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
-        self.buckets
-            .iter()
-            .find(|(_, n)| *n >= rank)
-            .map(|(le, _)| *le)
+        self.buckets.iter().find(|(_, n)| *n >= rank).map(|(le, _)| *le)
     }
 
     /// The upper bound of the highest non-empty bucket (a bound on the maximum).
@@ -249,22 +207,13 @@ mod tests {
     fn percentiles_use_nearest_rank() {
         let v: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
         let p = Percentiles::of(&v);
-        assert_eq!(
-            (p.p50, p.p99, p.max),
-            (
-                Duration::from_millis(50),
-                Duration::from_millis(99),
-                Duration::from_millis(100)
-            )
-        );
+        assert_eq!((p.p50, p.p99, p.max), (Duration::from_millis(50), Duration::from_millis(99), Duration::from_millis(100)));
         assert_eq!(Percentiles::of(&[]).count, 0);
     }
 
     #[test]
     fn bodies_respect_count_and_size() {
-        let recs: Vec<Value> = (0..1001)
-            .map(|i| serde_json::json!({"event_id": format!("e{i}"), "pad": "x".repeat(100)}))
-            .collect();
+        let recs: Vec<Value> = (0..1001).map(|i| serde_json::json!({"event_id": format!("e{i}"), "pad": "x".repeat(100)})).collect();
         let b = bodies("events", &recs, 500, usize::MAX);
         assert_eq!(b.iter().map(|x| x.0).collect::<Vec<_>>(), vec![500, 500, 1]);
         let b = bodies("events", &recs, 500, 20_000);
@@ -274,10 +223,7 @@ mod tests {
     #[test]
     fn prometheus_text_is_read() {
         let text = "# HELP leadrank_routing_decisions Leads routed.\n# TYPE leadrank_routing_decisions counter\nleadrank_routing_decisions_total 12\nleadrank_http_requests_total{method=\"GET\",route=\"/v1/leads\",status=\"200\"} 3\n# TYPE leadrank_sla_detection_lag_seconds histogram\nleadrank_sla_detection_lag_seconds_sum 0.05\nleadrank_sla_detection_lag_seconds_count 10\nleadrank_sla_detection_lag_seconds_bucket{le=\"0.001\"} 2\nleadrank_sla_detection_lag_seconds_bucket{le=\"0.002\"} 9\nleadrank_sla_detection_lag_seconds_bucket{le=\"0.004\"} 10\nleadrank_sla_detection_lag_seconds_bucket{le=\"+Inf\"} 10\n# EOF\n";
-        assert_eq!(
-            prom_value(text, "leadrank_routing_decisions_total"),
-            Some(12.0)
-        );
+        assert_eq!(prom_value(text, "leadrank_routing_decisions_total"), Some(12.0));
         assert_eq!(prom_value(text, "leadrank_http_requests_total"), None);
         let h = PromHistogram::parse(text, "leadrank_sla_detection_lag_seconds").unwrap();
         assert_eq!((h.count, h.buckets.len()), (10, 4));
@@ -285,11 +231,7 @@ mod tests {
         assert_eq!(h.quantile_bound(0.1), Some(0.001));
         assert_eq!(h.max_bound(), Some(0.004));
         assert!((h.mean().unwrap() - 0.005).abs() < 1e-12);
-        let d = h.minus(&PromHistogram {
-            buckets: vec![(0.001, 2), (0.002, 2), (0.004, 2), (f64::INFINITY, 2)],
-            sum: 0.001,
-            count: 2,
-        });
+        let d = h.minus(&PromHistogram { buckets: vec![(0.001, 2), (0.002, 2), (0.004, 2), (f64::INFINITY, 2)], sum: 0.001, count: 2 });
         assert_eq!(d.count, 8);
         assert_eq!(d.quantile_bound(0.125), Some(0.002));
     }

@@ -24,10 +24,7 @@ use leadrank_loadgen::{Percentiles, PromHistogram, bodies, prom_value, read_reco
 use serde_json::{Value, json};
 
 #[derive(Parser)]
-#[command(
-    name = "leadrank-loadgen",
-    about = "Load generator for the leadrank service"
-)]
+#[command(name = "leadrank-loadgen", about = "Load generator for the leadrank service")]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -122,26 +119,13 @@ const ACCOUNTS_MAX: usize = 1024 * 1024;
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         match cli.cmd {
-            Cmd::Ingest {
-                base,
-                key,
-                leads,
-                concurrency,
-                batch,
-            } => ingest(&base, &key, &leads, concurrency, batch).await,
+            Cmd::Ingest { base, key, leads, concurrency, batch } => ingest(&base, &key, &leads, concurrency, batch).await,
             Cmd::Latency { base, key, samples } => latency(&base, &key, samples).await,
             Cmd::EmptyServer { addr } => empty_server(addr).await,
-            Cmd::EmptyLoad {
-                url,
-                concurrency,
-                seconds,
-                key,
-            } => empty_load(&url, concurrency, seconds, key).await,
+            Cmd::EmptyLoad { url, concurrency, seconds, key } => empty_load(&url, concurrency, seconds, key).await,
             Cmd::Sla {
                 base,
                 key,
@@ -175,11 +159,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn client(concurrency: usize) -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .pool_max_idle_per_host(concurrency.max(1))
-        .tcp_nodelay(true)
-        .timeout(Duration::from_secs(60))
-        .build()?)
+    Ok(reqwest::Client::builder().pool_max_idle_per_host(concurrency.max(1)).tcp_nodelay(true).timeout(Duration::from_secs(60)).build()?)
 }
 
 /// What one phase of batch posts gave.
@@ -196,27 +176,15 @@ struct Phase {
 }
 
 /// Posts every body to `url` with `concurrency` workers; sums the response summaries.
-async fn post_all(
-    http: &reqwest::Client,
-    url: &str,
-    key: &str,
-    bodies: Vec<(usize, Vec<u8>)>,
-    concurrency: usize,
-) -> Phase {
+async fn post_all(http: &reqwest::Client, url: &str, key: &str, bodies: Vec<(usize, Vec<u8>)>, concurrency: usize) -> Phase {
     let bodies = Arc::new(bodies);
     let next = Arc::new(AtomicUsize::new(0));
     let shared = Arc::new(Mutex::new(Phase::default()));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency.max(1) {
-        let (http, url, key, bodies, next, shared) = (
-            http.clone(),
-            url.to_string(),
-            format!("Bearer {key}"),
-            bodies.clone(),
-            next.clone(),
-            shared.clone(),
-        );
+        let (http, url, key, bodies, next, shared) =
+            (http.clone(), url.to_string(), format!("Bearer {key}"), bodies.clone(), next.clone(), shared.clone());
         workers.push(tokio::spawn(async move {
             let mut local = Phase::default();
             loop {
@@ -252,24 +220,17 @@ async fn post_all(
                                 && let Some(s) = v["summary"].as_object()
                             {
                                 for (k, n) in s {
-                                    *local.summary.entry(k.clone()).or_default() +=
-                                        n.as_u64().unwrap_or(0);
+                                    *local.summary.entry(k.clone()).or_default() += n.as_u64().unwrap_or(0);
                                 }
                             }
                             break;
                         }
-                        Ok((status, _))
-                            if (status.as_u16() == 429 || status.as_u16() == 503)
-                                && attempt < 20 =>
-                        {
+                        Ok((status, _)) if (status.as_u16() == 429 || status.as_u16() == 503) && attempt < 20 => {
                             local.retries += 1;
                             tokio::time::sleep(Duration::from_millis(50)).await;
                         }
                         Ok((status, bytes)) => {
-                            local.failures.push(format!(
-                                "{status}: {}",
-                                String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
-                            ));
+                            local.failures.push(format!("{status}: {}", String::from_utf8_lossy(&bytes[..bytes.len().min(300)])));
                             break;
                         }
                         Err(e) if attempt < 3 => {
@@ -327,29 +288,13 @@ fn phase_json(name: &str, records: usize, p: &Phase) -> Value {
     })
 }
 
-async fn ingest(
-    base: &str,
-    key: &str,
-    dir: &std::path::Path,
-    concurrency: usize,
-    batch: usize,
-) -> anyhow::Result<()> {
+async fn ingest(base: &str, key: &str, dir: &std::path::Path, concurrency: usize, batch: usize) -> anyhow::Result<()> {
     let base = base.trim_end_matches('/');
     let http = client(concurrency)?;
-    let accounts = if dir.join("accounts.csv").exists() {
-        read_records(&dir.join("accounts.csv"))?
-    } else {
-        Vec::new()
-    };
+    let accounts = if dir.join("accounts.csv").exists() { read_records(&dir.join("accounts.csv"))? } else { Vec::new() };
     let leads = read_records(&dir.join("leads.csv"))?;
     let events = read_records(&dir.join("events.csv"))?;
-    println!(
-        "loaded {} accounts, {} leads, {} events from {}",
-        accounts.len(),
-        leads.len(),
-        events.len(),
-        dir.display()
-    );
+    println!("loaded {} accounts, {} leads, {} events from {}", accounts.len(), leads.len(), events.len(), dir.display());
     let mut result = json!({"concurrency": concurrency, "batch": batch});
     if !accounts.is_empty() {
         let b = bodies("accounts", &accounts, batch, ACCOUNTS_MAX);
@@ -365,11 +310,7 @@ async fn ingest(
         println!("events: {split} batch(es) were split to stay under {EVENTS_MAX} bytes");
     }
     let bytes: usize = b.iter().map(|x| x.1.len()).sum();
-    println!(
-        "events: {} requests, {:.0} bytes per request on average",
-        b.len(),
-        bytes as f64 / b.len().max(1) as f64
-    );
+    println!("events: {} requests, {:.0} bytes per request on average", b.len(), bytes as f64 / b.len().max(1) as f64);
     let p = post_all(&http, &format!("{base}/v1/events"), key, b, concurrency).await;
     result["events"] = phase_json("events", events.len(), &p);
     println!("RESULT {result}");
@@ -380,12 +321,7 @@ async fn ingest(
 }
 
 /// Lead ids of the service, best first (paged through GET /v1/leads).
-async fn lead_ids(
-    http: &reqwest::Client,
-    base: &str,
-    key: &str,
-    want: usize,
-) -> anyhow::Result<Vec<String>> {
+async fn lead_ids(http: &reqwest::Client, base: &str, key: &str, want: usize) -> anyhow::Result<Vec<String>> {
     let mut ids = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -407,12 +343,7 @@ async fn lead_ids(
 }
 
 async fn get_json(http: &reqwest::Client, url: &str, key: &str) -> anyhow::Result<Value> {
-    let resp = http
-        .get(url)
-        .header("authorization", format!("Bearer {key}"))
-        .send()
-        .await
-        .with_context(|| format!("GET {url}"))?;
+    let resp = http.get(url).header("authorization", format!("Bearer {key}")).send().await.with_context(|| format!("GET {url}"))?;
     let status = resp.status();
     let bytes = resp.bytes().await?;
     if !status.is_success() {
@@ -422,11 +353,7 @@ async fn get_json(http: &reqwest::Client, url: &str, key: &str) -> anyhow::Resul
 }
 
 fn has_rule(score: &Value, rule: &str) -> bool {
-    score["score"]["reasons"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|r| r["rule"] == rule)
+    score["score"]["reasons"].as_array().into_iter().flatten().any(|r| r["rule"] == rule)
 }
 
 async fn latency(base: &str, key: &str, samples: usize) -> anyhow::Result<()> {
@@ -445,12 +372,7 @@ async fn latency(base: &str, key: &str, samples: usize) -> anyhow::Result<()> {
         }
     }
     if fresh.len() < samples {
-        println!(
-            "only {} of {} leads have no demo_request yet: {} samples",
-            fresh.len(),
-            ids.len(),
-            fresh.len()
-        );
+        println!("only {} of {} leads have no demo_request yet: {} samples", fresh.len(), ids.len(), fresh.len());
     }
     let run = jiff::Timestamp::now().as_millisecond();
     let auth = format!("Bearer {key}");
@@ -462,20 +384,12 @@ async fn latency(base: &str, key: &str, samples: usize) -> anyhow::Result<()> {
             "occurred_at": jiff::Timestamp::now().to_string(), "url": "https://www.leadrank-demo.com/demo",
         }]});
         let t0 = Instant::now();
-        let resp = http
-            .post(format!("{base}/v1/events"))
-            .header("authorization", &auth)
-            .json_body(&body)
-            .send()
-            .await?;
+        let resp = http.post(format!("{base}/v1/events")).header("authorization", &auth).json_body(&body).send().await?;
         let status = resp.status();
         let bytes = resp.bytes().await?;
         let t1 = Instant::now();
         if !status.is_success() {
-            bail!(
-                "POST /v1/events: {status}: {}",
-                String::from_utf8_lossy(&bytes)
-            );
+            bail!("POST /v1/events: {status}: {}", String::from_utf8_lossy(&bytes));
         }
         let ack: Value = serde_json::from_slice(&bytes)?;
         if ack["summary"]["accepted"] != 1 {
@@ -485,8 +399,7 @@ async fn latency(base: &str, key: &str, samples: usize) -> anyhow::Result<()> {
         let mut first = true;
         loop {
             let v = get_json(&http, &format!("{base}/v1/leads/{lead}/score"), key).await?;
-            let reflected = has_rule(&v, "demo_request")
-                || v["score"]["total"].as_i64().unwrap_or(i64::MIN) != *before;
+            let reflected = has_rule(&v, "demo_request") || v["score"]["total"].as_i64().unwrap_or(i64::MIN) != *before;
             if reflected {
                 readable_lat.push(t1.elapsed());
                 break;
@@ -518,27 +431,19 @@ trait JsonBody {
 
 impl JsonBody for reqwest::RequestBuilder {
     fn json_body(self, v: &Value) -> Self {
-        self.header("content-type", "application/json")
-            .body(serde_json::to_vec(v).unwrap_or_default())
+        self.header("content-type", "application/json").body(serde_json::to_vec(v).unwrap_or_default())
     }
 }
 
 async fn empty_server(addr: SocketAddr) -> anyhow::Result<()> {
     let app = axum::Router::new().route("/empty", axum::routing::get(|| async { "" }));
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     println!("empty server on http://{}/empty", listener.local_addr()?);
     axum::serve(listener, app).await?;
     Ok(())
 }
 
-async fn empty_load(
-    url: &str,
-    concurrency: usize,
-    seconds: u64,
-    key: Option<String>,
-) -> anyhow::Result<()> {
+async fn empty_load(url: &str, concurrency: usize, seconds: u64, key: Option<String>) -> anyhow::Result<()> {
     let http = client(concurrency)?;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
@@ -580,10 +485,7 @@ async fn empty_load(
         "{url}: {ok} requests in {secs:.2} s = {:.0} requests/s with {concurrency} connections; {errors} errors; {p}",
         ok as f64 / secs
     );
-    println!(
-        "RESULT {}",
-        json!({"rps": ok as f64 / secs, "errors": errors, "latency": p.to_json(), "concurrency": concurrency})
-    );
+    println!("RESULT {}", json!({"rps": ok as f64 / secs, "errors": errors, "latency": p.to_json(), "concurrency": concurrency}));
     Ok(())
 }
 
@@ -755,11 +657,7 @@ async fn send_ok(req: reqwest::RequestBuilder, what: &str) -> anyhow::Result<Val
 }
 
 async fn metrics_text(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
-    let resp = http
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .context("GET /metrics")?;
+    let resp = http.get(format!("{base}/metrics")).send().await.context("GET /metrics")?;
     if !resp.status().is_success() {
         bail!("GET /metrics: {}", resp.status());
     }
@@ -771,30 +669,18 @@ const BREACHES: &str = "leadrank_sla_breaches_total";
 const LAG: &str = "leadrank_sla_detection_lag_seconds";
 
 fn counter(text: &str, name: &str) -> anyhow::Result<u64> {
-    prom_value(text, name)
-        .map(|v| v as u64)
-        .with_context(|| format!("/metrics has no {name}"))
+    prom_value(text, name).map(|v| v as u64).with_context(|| format!("/metrics has no {name}"))
 }
 
 /// Times one GET (e.g. a route that waits for the background writer).
-async fn timed_get(
-    http: &reqwest::Client,
-    url: &str,
-    key: &str,
-) -> anyhow::Result<(Value, Duration)> {
+async fn timed_get(http: &reqwest::Client, url: &str, key: &str) -> anyhow::Result<(Value, Duration)> {
     let t0 = Instant::now();
     let v = get_json(http, url, key).await?;
     Ok((v, t0.elapsed()))
 }
 
 fn stage_count(funnel: &Value, stage: &str) -> u64 {
-    funnel["stage_counts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["stage"] == stage)
-        .and_then(|c| c["count"].as_u64())
-        .unwrap_or(0)
+    funnel["stage_counts"].as_array().into_iter().flatten().find(|c| c["stage"] == stage).and_then(|c| c["count"].as_u64()).unwrap_or(0)
 }
 
 fn secs_fmt(x: Option<f64>) -> String {
@@ -824,36 +710,18 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
             "name": team, "timezone": "UTC",
             "calendar": {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "00:00", "end": "23:59:59"},
         });
-        send_ok(
-            admin(http.put(format!("{base}/v1/teams/{team}"))).json_body(&body),
-            &format!("PUT /v1/teams/{team}"),
-        )
-        .await?;
+        send_ok(admin(http.put(format!("{base}/v1/teams/{team}"))).json_body(&body), &format!("PUT /v1/teams/{team}")).await?;
         for r in 0..o.reps_per_team {
             let id = format!("{team}-rep{r}");
             let body = json!({"name": id, "team": team, "capacity": o.capacity});
-            send_ok(
-                admin(http.put(format!("{base}/v1/reps/{id}"))).json_body(&body),
-                &format!("PUT /v1/reps/{id}"),
-            )
-            .await?;
+            send_ok(admin(http.put(format!("{base}/v1/reps/{id}"))).json_body(&body), &format!("PUT /v1/reps/{id}")).await?;
         }
     }
     // 2. The active routing file with one first-touch SLA and no re-routing.
-    let source = admin(http.get(format!("{base}/v1/routing")))
-        .send()
-        .await?
-        .error_for_status()?
-        .text()
-        .await?;
+    let source = admin(http.get(format!("{base}/v1/routing"))).send().await?.error_for_status()?.text().await?;
     let routing = bench_routing(&source, o.within_minutes);
-    send_ok(
-        admin(http.put(format!("{base}/v1/routing")))
-            .header("content-type", "application/toml")
-            .body(routing),
-        "PUT /v1/routing",
-    )
-    .await?;
+    send_ok(admin(http.put(format!("{base}/v1/routing"))).header("content-type", "application/toml").body(routing), "PUT /v1/routing")
+        .await?;
     println!(
         "setup: {} teams (7 days, 00:00-23:59:59 UTC), {} reps (capacity {}), routing file with first_touch = 1 touch within {} min, reroute = false ({:.2} s)",
         teams.len(),
@@ -864,9 +732,7 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
     );
 
     // 3. L leads, quality on arrival: each is scored, staged (mql), routed, and its clock starts.
-    let records: Vec<Value> = (0..o.leads)
-        .map(|i| ops_lead(&o.prefix, i, o.quality))
-        .collect();
+    let records: Vec<Value> = (0..o.leads).map(|i| ops_lead(&o.prefix, i, o.quality)).collect();
     let b = bodies("leads", &records, o.batch, LEADS_MAX);
     drop(records);
     let m0 = metrics_text(&http, base).await?;
@@ -908,12 +774,7 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
     let first_mql = mql["items"][0].clone();
     let (funnel, funnel_t) = timed_get(&http, &format!("{base}/v1/reports/funnel"), key).await?;
     let report = get_json(&http, &format!("{base}/v1/reports/routing"), key).await?;
-    let open: u64 = report["open"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r["open"].as_u64())
-        .sum();
+    let open: u64 = report["open"].as_array().into_iter().flatten().filter_map(|r| r["open"].as_u64()).sum();
     let busy: Vec<String> = report["open"]
         .as_array()
         .into_iter()
@@ -944,19 +805,14 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
         return Ok(());
     }
     if n_mql != o.leads as u64 || open != o.leads as u64 {
-        println!(
-            "!! expected {} leads in mql held by reps; got {n_mql} in mql and {open} held",
-            o.leads
-        );
+        println!("!! expected {} leads in mql held by reps; got {n_mql} in mql and {open} held", o.leads);
     }
 
     // 4. Wait for every deadline to pass and every breach to be counted.
     let minutes = jiff::SignedDuration::from_mins(i64::from(o.within_minutes));
     let last_deadline = last_ack + minutes;
     let first_deadline = wall_start + minutes;
-    println!(
-        "waiting: deadlines between {first_deadline} and {last_deadline} (client clock); polling /metrics every 100 ms"
-    );
+    println!("waiting: deadlines between {first_deadline} and {last_deadline} (client clock); polling /metrics every 100 ms");
     let give_up = last_deadline + jiff::SignedDuration::try_from(o.timeout)?;
     let want = o.leads as u64;
     let mut seen: u64;
@@ -979,19 +835,14 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let m2 = metrics_text(&http, base).await?;
-    let lag = PromHistogram::parse(&m2, LAG)
-        .unwrap_or_default()
-        .minus(&lag0);
+    let lag = PromHistogram::parse(&m2, LAG).unwrap_or_default().minus(&lag0);
     let since_last = all_at.map(|t| t.duration_since(last_deadline).as_secs_f64());
     match all_at {
         Some(_) => println!(
             "breaches: {seen} of {want} counted; the last was seen by polling {:.3} s after the last deadline bound (poll period 100 ms)",
             since_last.unwrap_or(0.0)
         ),
-        None => println!(
-            "!! breaches: only {seen} of {want} counted {} s after the last deadline",
-            o.timeout.as_secs()
-        ),
+        None => println!("!! breaches: only {seen} of {want} counted {} s after the last deadline", o.timeout.as_secs()),
     }
     let bound = |q: f64| lag.quantile_bound(q);
     println!(
@@ -1016,8 +867,7 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
     println!("detection lag buckets: {}", nonzero.join(", "));
 
     // Exact (due, detected_at) of a sample of leads, from their operating log.
-    let (_, drain2) =
-        timed_get(&http, &format!("{base}/v1/leads/{last_id}/lifecycle"), key).await?;
+    let (_, drain2) = timed_get(&http, &format!("{base}/v1/leads/{last_id}/lifecycle"), key).await?;
     let step = (o.leads / o.sample.max(1)).max(1);
     let mut exact = Vec::new();
     for i in (0..o.leads).step_by(step).take(o.sample) {
@@ -1028,12 +878,8 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
                 continue;
             }
             let (Some(due), Some(det)) = (
-                e["entry"]["due"]
-                    .as_str()
-                    .and_then(|s| s.parse::<jiff::Timestamp>().ok()),
-                e["entry"]["detected_at"]
-                    .as_str()
-                    .and_then(|s| s.parse::<jiff::Timestamp>().ok()),
+                e["entry"]["due"].as_str().and_then(|s| s.parse::<jiff::Timestamp>().ok()),
+                e["entry"]["detected_at"].as_str().and_then(|s| s.parse::<jiff::Timestamp>().ok()),
             ) else {
                 continue;
             };
@@ -1041,10 +887,7 @@ async fn sla(base: &str, key: &str, o: &SlaOptions) -> anyhow::Result<()> {
         }
     }
     let exact_p = Percentiles::of(&exact);
-    println!(
-        "detection lag, exact, {} sampled leads' breach log entries (detected_at - due): {exact_p}",
-        exact.len()
-    );
+    println!("detection lag, exact, {} sampled leads' breach log entries (detected_at - due): {exact_p}", exact.len());
     let sla_report = get_json(&http, &format!("{base}/v1/reports/sla"), key).await?;
     println!(
         "GET /v1/reports/sla: running_clocks {}, breaches total {} (by milestone {}); breach log committed {:.2} s after the count was reached",

@@ -45,31 +45,20 @@ fn leadrank_bin() -> PathBuf {
         .status()
         .expect("running cargo build -p leadrank-cli");
     assert!(status.success(), "cargo build -p leadrank-cli failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace.join("target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), PathBuf::from);
     let bin = target.join("debug").join("leadrank");
     assert!(bin.exists(), "{} not found", bin.display());
     bin
 }
 
 fn run(bin: &Path, args: &[&str]) -> String {
-    let out = Command::new(bin)
-        .args(args)
-        .output()
-        .expect("running leadrank");
-    assert!(
-        out.status.success(),
-        "leadrank {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(bin).args(args).output().expect("running leadrank");
+    assert!(out.status.success(), "leadrank {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
 
 /// The server under test, restarted after each kill.
@@ -85,19 +74,9 @@ struct Server {
 
 impl Server {
     fn spawn(bin: &Path, db: &Path, addr: &str, log: &Path) -> Child {
-        let err = File::options()
-            .create(true)
-            .append(true)
-            .open(log)
-            .expect("log file");
+        let err = File::options().create(true).append(true).open(log).expect("log file");
         Command::new(bin)
-            .args([
-                "serve",
-                "--db",
-                db.to_str().expect("UTF-8 path"),
-                "--addr",
-                addr,
-            ])
+            .args(["serve", "--db", db.to_str().expect("UTF-8 path"), "--addr", addr])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(err)
@@ -124,21 +103,12 @@ impl Server {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.lock().unwrap().try_wait().expect("try_wait") {
-                panic!(
-                    "server exited during start-up: {status}; log: {}",
-                    std::fs::read_to_string(&self.log).unwrap_or_default()
-                );
+                panic!("server exited during start-up: {status}; log: {}", std::fs::read_to_string(&self.log).unwrap_or_default());
             }
-            if http
-                .get(&format!("http://{}/healthz", self.addr), None)
-                .is_ok_and(|(s, _)| s == 200)
-            {
+            if http.get(&format!("http://{}/healthz", self.addr), None).is_ok_and(|(s, _)| s == 200) {
                 return;
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "server not ready after 60 s"
-            );
+            assert!(started.elapsed() < Duration::from_secs(60), "server not ready after 60 s");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -154,11 +124,7 @@ impl Server {
 
     /// Waits for the armed kill (if any) and for the process to be gone; restarts it.
     fn after_kill_restart(&mut self, http: &Http) -> bool {
-        let killed = self
-            .killer
-            .take()
-            .map(|k| k.join().expect("killer thread"))
-            .is_some();
+        let killed = self.killer.take().map(|k| k.join().expect("killer thread")).is_some();
         if !killed {
             // An error without a kill: kill now, to keep one rule (a failed batch is resent
             // to a restarted server).
@@ -173,20 +139,14 @@ impl Server {
 
     fn terminate(self) -> std::process::ExitStatus {
         let pid = self.child.lock().unwrap().id();
-        let ok = Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .expect("kill -TERM");
+        let ok = Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill -TERM");
         assert!(ok.success());
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.lock().unwrap().try_wait().expect("try_wait") {
                 return status;
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "server did not stop within 20 s of SIGTERM"
-            );
+            assert!(started.elapsed() < Duration::from_secs(20), "server did not stop within 20 s of SIGTERM");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -201,23 +161,12 @@ struct Http {
 
 impl Http {
     fn new(key: &str) -> Http {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        Http {
-            rt,
-            client: Self::client(),
-            key: key.into(),
-        }
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        Http { rt, client: Self::client(), key: key.into() }
     }
 
     fn client() -> reqwest::Client {
-        reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .pool_max_idle_per_host(1)
-            .build()
-            .expect("client")
+        reqwest::Client::builder().timeout(Duration::from_secs(30)).pool_max_idle_per_host(1).build().expect("client")
     }
 
     fn reset(&mut self) {
@@ -232,10 +181,7 @@ impl Http {
             }
             let resp = req.send().await.map_err(|e| e.to_string())?;
             let status = resp.status().as_u16();
-            Ok((
-                status,
-                resp.bytes().await.map_err(|e| e.to_string())?.to_vec(),
-            ))
+            Ok((status, resp.bytes().await.map_err(|e| e.to_string())?.to_vec()))
         })
     }
 
@@ -252,40 +198,26 @@ impl Http {
                 .map_err(|e| e.to_string())?;
             let status = resp.status().as_u16();
             let bytes = resp.bytes().await.map_err(|e| e.to_string())?;
-            Ok((
-                status,
-                serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-            ))
+            Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
         })
     }
 
     fn get_json(&self, url: &str) -> Value {
-        let (status, body) = self
-            .get(url, Some(&self.key))
-            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        let (status, body) = self.get(url, Some(&self.key)).unwrap_or_else(|e| panic!("GET {url}: {e}"));
         assert_eq!(status, 200, "GET {url}: {}", String::from_utf8_lossy(&body));
         serde_json::from_slice(&body).expect("JSON")
     }
 }
 
 fn rule_ids(score: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = score["reasons"]
-        .as_array()
-        .expect("reasons")
-        .iter()
-        .map(|r| r["rule"].as_str().expect("rule").to_string())
-        .collect();
+    let mut ids: Vec<String> =
+        score["reasons"].as_array().expect("reasons").iter().map(|r| r["rule"].as_str().expect("rule").to_string()).collect();
     ids.sort();
     ids
 }
 
 /// `leadrank score` of every lead at `as_of`: lead id -> (total, sorted rule ids).
-fn cli_scores(
-    bin: &Path,
-    dir: &Path,
-    events: &Path,
-    as_of: &str,
-) -> HashMap<String, (i64, Vec<String>)> {
+fn cli_scores(bin: &Path, dir: &Path, events: &Path, as_of: &str) -> HashMap<String, (i64, Vec<String>)> {
     let out = run(
         bin,
         &[
@@ -305,10 +237,7 @@ fn cli_scores(
     out.lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).expect("jsonl");
-            (
-                v["lead_id"].as_str().unwrap().to_string(),
-                (v["total"].as_i64().unwrap(), rule_ids(&v)),
-            )
+            (v["lead_id"].as_str().unwrap().to_string(), (v["total"].as_i64().unwrap(), rule_ids(&v)))
         })
         .collect()
 }
@@ -321,36 +250,9 @@ fn acknowledged_events_survive_sigkill_exactly_once() {
     let data = tmp.path().join("data");
     let db = tmp.path().join("leadrank.db");
     let log = tmp.path().join("server.log");
-    let gen_as_of = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
-        .unwrap()
-        .to_string();
-    run(
-        &bin,
-        &[
-            "generate",
-            "--leads",
-            &LEADS.to_string(),
-            "--out",
-            data.to_str().unwrap(),
-            "--as-of",
-            &gen_as_of,
-        ],
-    );
-    let key = run(
-        &bin,
-        &[
-            "keys",
-            "create",
-            "--db",
-            db.to_str().unwrap(),
-            "--name",
-            "crash-test",
-            "--scopes",
-            "admin",
-        ],
-    )
-    .trim()
-    .to_string();
+    let gen_as_of = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap().to_string();
+    run(&bin, &["generate", "--leads", &LEADS.to_string(), "--out", data.to_str().unwrap(), "--as-of", &gen_as_of]);
+    let key = run(&bin, &["keys", "create", "--db", db.to_str().unwrap(), "--name", "crash-test", "--scopes", "admin"]).trim().to_string();
     let addr = format!("127.0.0.1:{}", free_port());
     let base = format!("http://{addr}");
     let mut http = Http::new(&key);
@@ -359,22 +261,16 @@ fn acknowledged_events_survive_sigkill_exactly_once() {
     let accounts = read_records(&data.join("accounts.csv")).unwrap();
     let leads = read_records(&data.join("leads.csv")).unwrap();
     let events = read_records(&data.join("events.csv")).unwrap();
-    for (route, name, records) in [
-        ("accounts", "accounts", &accounts),
-        ("leads", "leads", &leads),
-    ] {
+    for (route, name, records) in [("accounts", "accounts", &accounts), ("leads", "leads", &leads)] {
         for chunk in records.chunks(500) {
-            let (status, body) = http
-                .post(&format!("{base}/v1/{route}"), &json!({ name: chunk }))
-                .expect("upsert");
+            let (status, body) = http.post(&format!("{base}/v1/{route}"), &json!({ name: chunk })).expect("upsert");
             assert_eq!(status, 200, "{body}");
         }
     }
 
     // Batches: the generated events, then clones with new ids until enough kills happened.
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let mut queue: std::collections::VecDeque<Vec<Value>> =
-        events.chunks(BATCH).map(<[Value]>::to_vec).collect();
+    let mut queue: std::collections::VecDeque<Vec<Value>> = events.chunks(BATCH).map(<[Value]>::to_vec).collect();
     let mut extra = 0usize;
     let mut acked: Vec<Value> = Vec::new();
     let mut acked_ids: HashSet<String> = HashSet::new();
@@ -401,11 +297,7 @@ fn acknowledged_events_survive_sigkill_exactly_once() {
                     assert_eq!(results.len(), batch.len());
                     for (r, e) in results.iter().zip(&batch) {
                         let status = r["status"].as_str().unwrap();
-                        assert!(
-                            status == "accepted" || status == "duplicate",
-                            "event {} was {status}: {r}",
-                            e["event_id"]
-                        );
+                        assert!(status == "accepted" || status == "duplicate", "event {} was {status}: {r}", e["event_id"]);
                         *outcome_counts.entry(status.to_string()).or_default() += 1;
                         let id = e["event_id"].as_str().unwrap().to_string();
                         if acked_ids.insert(id) {
@@ -447,19 +339,12 @@ fn acknowledged_events_survive_sigkill_exactly_once() {
     // (a) Stored exactly once.
     let mut per_lead: HashMap<String, usize> = HashMap::new();
     for e in &acked {
-        *per_lead
-            .entry(e["lead_id"].as_str().unwrap().to_string())
-            .or_default() += 1;
+        *per_lead.entry(e["lead_id"].as_str().unwrap().to_string()).or_default() += 1;
     }
     let mut stored_mismatches = Vec::new();
     for lead in &leads {
         let id = lead["lead_id"].as_str().unwrap();
-        let (status, body) = http
-            .post(
-                &format!("{base}/v1/privacy/export"),
-                &json!({ "lead_id": id }),
-            )
-            .expect("export");
+        let (status, body) = http.post(&format!("{base}/v1/privacy/export"), &json!({ "lead_id": id })).expect("export");
         assert_eq!(status, 200, "{body}");
         let stored = body["people"][0]["events"].as_array().map_or(0, Vec::len);
         let want = per_lead.get(id).copied().unwrap_or(0);
@@ -483,30 +368,15 @@ fn acknowledged_events_survive_sigkill_exactly_once() {
     let events_csv = tmp.path().join("acked.csv");
     {
         let mut w = csv::Writer::from_path(&events_csv).unwrap();
-        w.write_record([
-            "event_id",
-            "lead_id",
-            "type",
-            "occurred_at",
-            "url",
-            "properties",
-        ])
-        .unwrap();
+        w.write_record(["event_id", "lead_id", "type", "occurred_at", "url", "properties"]).unwrap();
         for e in &acked {
             let cell = |k: &str| match &e[k] {
                 Value::Null => String::new(),
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            w.write_record([
-                cell("event_id"),
-                cell("lead_id"),
-                cell("type"),
-                cell("occurred_at"),
-                cell("url"),
-                cell("properties"),
-            ])
-            .unwrap();
+            w.write_record([cell("event_id"), cell("lead_id"), cell("type"), cell("occurred_at"), cell("url"), cell("properties")])
+                .unwrap();
         }
         w.flush().unwrap();
     }
@@ -524,9 +394,7 @@ fn acknowledged_events_survive_sigkill_exactly_once() {
             cli_scores(&bin, &data, &events_csv, as_of).get(id).cloned()
         };
         if expected.as_ref() != Some(&(*total, rules.clone())) {
-            score_mismatches.push(format!(
-                "{id} at {as_of}: server {total} {rules:?}, leadrank score {expected:?}"
-            ));
+            score_mismatches.push(format!("{id} at {as_of}: server {total} {rules:?}, leadrank score {expected:?}"));
         }
     }
     let status = server.terminate();
@@ -541,15 +409,7 @@ fn acknowledged_events_survive_sigkill_exactly_once() {
         score_mismatches.len(),
         started.elapsed().as_secs_f64()
     );
-    assert!(
-        stored_mismatches.is_empty(),
-        "events not stored exactly once:\n{}",
-        stored_mismatches.join("\n")
-    );
-    assert!(
-        score_mismatches.is_empty(),
-        "scores differ from leadrank score:\n{}",
-        score_mismatches.join("\n")
-    );
+    assert!(stored_mismatches.is_empty(), "events not stored exactly once:\n{}", stored_mismatches.join("\n"));
+    assert!(score_mismatches.is_empty(), "scores differ from leadrank score:\n{}", score_mismatches.join("\n"));
     assert!(status.success(), "server exit after SIGTERM: {status}");
 }

@@ -165,9 +165,8 @@ pub fn confusion_at(scores: &[f64], labels: &[bool], threshold: f64) -> Confusio
 /// Mean squared error of probabilities against 0/1 outcomes; `None` when empty.
 pub fn brier(probs: &[f64], labels: &[bool]) -> Option<f64> {
     assert_eq!(probs.len(), labels.len(), "brier: probs and labels differ in length");
-    (!probs.is_empty()).then(|| {
-        probs.iter().zip(labels).map(|(&p, &l)| (p - f64::from(u8::from(l))).powi(2)).sum::<f64>() / probs.len() as f64
-    })
+    (!probs.is_empty())
+        .then(|| probs.iter().zip(labels).map(|(&p, &l)| (p - f64::from(u8::from(l))).powi(2)).sum::<f64>() / probs.len() as f64)
 }
 
 /// Mean log loss (natural log), probabilities clipped to [1e-15, 1 - 1e-15].

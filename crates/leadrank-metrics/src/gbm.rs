@@ -13,7 +13,7 @@ use forust_ml::{GradientBooster, Matrix};
 use serde::Serialize;
 
 use crate::classify::{roc_auc, sigmoid};
-use crate::logistic::{check_matrix, holdout_split, take_rows, BadMatrix};
+use crate::logistic::{BadMatrix, check_matrix, holdout_split, take_rows};
 
 /// Options of [`fit_gbm`].
 #[derive(Debug, Clone, PartialEq)]
@@ -243,7 +243,7 @@ pub fn fit_gbm(x: &[f64], cols: usize, y: &[bool], opts: &GbmOptions) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logistic::{fit, FitOptions};
+    use crate::logistic::{FitOptions, fit};
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 

@@ -7,8 +7,8 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{BenchmarkCheck, GroupRow, Report};
 use crate::fmt::{money, num, pct};
+use crate::report::{BenchmarkCheck, GroupRow, Report};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -26,7 +26,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-
 /// Metrics where a value above the benchmark range is bad rather than good.
 const HIGHER_IS_WORSE: &[&str] = &["rejection_rate", "bounce_rate"];
 
@@ -39,7 +38,8 @@ fn badge(b: &BenchmarkCheck) -> (&'static str, String) {
         "above" => "good",
         _ => "na",
     };
-    let text = if b.value.is_none() { format!("no value; benchmark {}", b.benchmark) } else { format!("{} benchmark {}", b.status, b.benchmark) };
+    let text =
+        if b.value.is_none() { format!("no value; benchmark {}", b.benchmark) } else { format!("{} benchmark {}", b.status, b.benchmark) };
     (class, text)
 }
 
@@ -96,13 +96,23 @@ pub fn render(r: &Report, title: &str, breakdown: Option<(&str, &[GroupRow])>) -
         None => String::new(),
     };
     let mut cards: Vec<(&str, String, String, String)> = vec![
-        ("Quality lead rate (QLR)", pct(m.qlr), format!("{} of {} leads", m.quality_leads.map_or("n/a".into(), |q| q.to_string()), m.leads), badge_html(bench("quality_lead_rate"))),
+        (
+            "Quality lead rate (QLR)",
+            pct(m.qlr),
+            format!("{} of {} leads", m.quality_leads.map_or("n/a".into(), |q| q.to_string()), m.leads),
+            badge_html(bench("quality_lead_rate")),
+        ),
         ("Lead to opportunity (L2O)", pct(m.l2o), format!("{} leads with an opportunity", m.leads_with_opportunity), badge_html(None)),
         ("Lead to deal", pct(m.lead_to_deal), format!("{} leads won", m.leads_won), badge_html(bench("lead_to_deal"))),
         ("Win rate", pct(m.win_rate), format!("{} won / {} lost / {} open", m.won, m.lost, m.open), badge_html(bench("win_rate"))),
         ("Pipeline per lead", num(m.ppl, 2), format!("pipeline {}", money(m.pipeline)), String::new()),
         ("Revenue per lead", num(m.rpl, 2), format!("won {}", money(m.won_amount)), String::new()),
-        ("Sales cycle median / mean", format!("{} / {}", num(m.cycle_median_days, 1), num(m.cycle_mean_days, 1)), "days, closed deals".into(), String::new()),
+        (
+            "Sales cycle median / mean",
+            format!("{} / {}", num(m.cycle_median_days, 1), num(m.cycle_mean_days, 1)),
+            "days, closed deals".into(),
+            String::new(),
+        ),
         ("Pipeline velocity", num(m.velocity_per_day, 2), "per day".into(), String::new()),
     ];
     if r.score_quality.is_some() {
@@ -110,15 +120,28 @@ pub fn render(r: &Report, title: &str, breakdown: Option<(&str, &[GroupRow])>) -
     }
     s.push_str("<h2>Headline figures</h2>\n<div class=\"cards\">\n");
     for (k, v, d, b) in &cards {
-        let _ = writeln!(s, "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div><div class=\"d\">{}</div>{}</div>", escape(k), escape(v), escape(d), b);
+        let _ = writeln!(
+            s,
+            "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div><div class=\"d\">{}</div>{}</div>",
+            escape(k),
+            escape(v),
+            escape(d),
+            b
+        );
     }
     s.push_str("</div>\n");
     if r.unattributed_opportunities > 0 {
-        let _ = writeln!(s, "<p class=\"note\">{} opportunities name no known lead or account: counted in opportunity figures only.</p>", r.unattributed_opportunities);
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">{} opportunities name no known lead or account: counted in opportunity figures only.</p>",
+            r.unattributed_opportunities
+        );
     }
 
     // Benchmarks and symptoms.
-    s.push_str("<h2>Against the seeds' benchmarks</h2>\n<table>\n<tr><th>metric</th><th>value</th><th>status</th><th>benchmark</th></tr>\n");
+    s.push_str(
+        "<h2>Against the seeds' benchmarks</h2>\n<table>\n<tr><th>metric</th><th>value</th><th>status</th><th>benchmark</th></tr>\n",
+    );
     for b in &r.benchmarks {
         let (class, _) = badge(b);
         let _ = writeln!(
@@ -188,7 +211,9 @@ fn funnel_svg(r: &Report) -> String {
     let (w, label_w, row_h) = (900.0, 200.0, 44.0);
     let bar_w = w - label_w - 190.0;
     let h = row_h * steps.len() as f64 + 10.0;
-    let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"funnel\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n");
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"funnel\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n"
+    );
     let total = m.leads.max(1) as f64;
     for (i, (label, count, colour)) in steps.iter().enumerate() {
         let y = 5.0 + i as f64 * row_h;
@@ -197,12 +222,17 @@ fn funnel_svg(r: &Report) -> String {
             Some(c) => {
                 let bw = (*c as f64 / total * bar_w).max(1.0);
                 let x = label_w + (bar_w - bw) / 2.0;
-                let _ = writeln!(s, "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" rx=\"3\" fill=\"{colour}\"/>", row_h - 8.0);
+                let _ = writeln!(
+                    s,
+                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" rx=\"3\" fill=\"{colour}\"/>",
+                    row_h - 8.0
+                );
                 let share = if m.leads > 0 { format!(" ({:.2}% of leads)", *c as f64 / total * 100.0) } else { String::new() };
                 let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\">{c}{share}</text>", label_w + bar_w + 8.0, y + 24.0);
             }
             None => {
-                let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#868e96\">n/a (leads not scored)</text>", label_w + 8.0, y + 24.0);
+                let _ =
+                    writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#868e96\">n/a (leads not scored)</text>", label_w + 8.0, y + 24.0);
             }
         }
     }
@@ -224,7 +254,9 @@ fn decile_svg(r: &Report) -> String {
     let plot_w = w - left - 150.0;
     let slot = plot_w / d.len() as f64;
     let y_of = |v: f64| top + plot_h * (1.0 - v / max);
-    let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"decile lift\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n");
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"decile lift\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n"
+    );
     for k in 0..=4 {
         let v = max * k as f64 / 4.0;
         let y = y_of(v);
@@ -248,12 +280,24 @@ fn decile_svg(r: &Report) -> String {
             num(row.lift, 2)
         );
         let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{:.1}%</text>", x + bw / 2.0, y - 4.0, rate * 100.0);
-        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">D{}</text>", x + bw / 2.0, top + plot_h + 16.0, row.decile);
-        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#52606d\">{}x</text>", x + bw / 2.0, top + plot_h + 32.0, num(row.lift, 2));
+        let _ =
+            writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">D{}</text>", x + bw / 2.0, top + plot_h + 16.0, row.decile);
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#52606d\">{}x</text>",
+            x + bw / 2.0,
+            top + plot_h + 32.0,
+            num(row.lift, 2)
+        );
     }
     let y = y_of(overall);
-    let _ = writeln!(s, "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e03131\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>", left + plot_w);
-    let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#e03131\">overall {:.2}%</text>", left + plot_w + 6.0, y + 4.0, overall * 100.0);
+    let _ = writeln!(
+        s,
+        "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e03131\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>",
+        left + plot_w
+    );
+    let _ =
+        writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#e03131\">overall {:.2}%</text>", left + plot_w + 6.0, y + 4.0, overall * 100.0);
     let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#52606d\">lift</text>", left - 6.0, top + plot_h + 32.0);
     let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#52606d\">D1 = best-scored</text>", left + plot_w + 6.0, top + plot_h + 16.0);
     s.push_str("</svg>\n");
@@ -276,7 +320,10 @@ fn groups_svg(name: &str, rows: &[GroupRow]) -> String {
     let max_win = rows.iter().filter_map(|g| g.metrics.win_rate).fold(0.0, f64::max).max(1e-9);
     let (w, label_w, col_w, row_h, head) = (900.0, 170.0, 240.0, 26.0, 30.0);
     let h = head + row_h * rows.len() as f64 + if hidden > 0 { 24.0 } else { 8.0 };
-    let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"volume and quality by {}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n", escape(name));
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"volume and quality by {}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n",
+        escape(name)
+    );
     let cols = [("leads (volume)", "#868e96"), ("lead to opportunity (L2O)", "#1c7ed6"), ("win rate", "#2f9e44")];
     for (c, (title, _)) in cols.iter().enumerate() {
         let _ = writeln!(s, "<text x=\"{:.1}\" y=\"18\" font-weight=\"600\">{}</text>", label_w + c as f64 * col_w, title);
@@ -284,7 +331,14 @@ fn groups_svg(name: &str, rows: &[GroupRow]) -> String {
     for (i, g) in rows.iter().enumerate() {
         let y = head + i as f64 * row_h;
         let label: String = g.group.chars().take(24).collect();
-        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>", label_w - 10.0, y + 16.0, escape(&g.group), escape(&label));
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>",
+            label_w - 10.0,
+            y + 16.0,
+            escape(&g.group),
+            escape(&label)
+        );
         let gm = &g.metrics;
         let vals = [
             (gm.leads as f64 / max_leads, gm.leads.to_string()),
@@ -294,7 +348,13 @@ fn groups_svg(name: &str, rows: &[GroupRow]) -> String {
         for (c, (frac, text)) in vals.iter().enumerate() {
             let x = label_w + c as f64 * col_w;
             let bw = (frac * (col_w - 90.0)).max(0.0);
-            let _ = writeln!(s, "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" rx=\"2\" fill=\"{}\"/>", y + 3.0, row_h - 8.0, cols[c].1);
+            let _ = writeln!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\" rx=\"2\" fill=\"{}\"/>",
+                y + 3.0,
+                row_h - 8.0,
+                cols[c].1
+            );
             let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", x + bw + 5.0, y + 16.0, escape(text));
         }
     }
@@ -308,7 +368,7 @@ fn groups_svg(name: &str, rows: &[GroupRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{compute, LeadObs, OppStatus, Opportunity};
+    use crate::report::{LeadObs, OppStatus, Opportunity, compute};
 
     fn fixture(source_b: &str) -> Report {
         let leads: Vec<LeadObs> = (0..20)
@@ -322,8 +382,26 @@ mod tests {
             })
             .collect();
         let opps = vec![
-            Opportunity { id: "o1".into(), lead_id: Some("l19".into()), account_id: None, created_at: Some(0), closed_at: Some(10 * 86_400), status: OppStatus::Won, amount: Some(1234.0), loss_reason: None },
-            Opportunity { id: "o2".into(), lead_id: Some("l18".into()), account_id: None, created_at: Some(0), closed_at: Some(20 * 86_400), status: OppStatus::Lost, amount: Some(500.0), loss_reason: Some("price".into()) },
+            Opportunity {
+                id: "o1".into(),
+                lead_id: Some("l19".into()),
+                account_id: None,
+                created_at: Some(0),
+                closed_at: Some(10 * 86_400),
+                status: OppStatus::Won,
+                amount: Some(1234.0),
+                loss_reason: None,
+            },
+            Opportunity {
+                id: "o2".into(),
+                lead_id: Some("l18".into()),
+                account_id: None,
+                created_at: Some(0),
+                closed_at: Some(20 * 86_400),
+                status: OppStatus::Lost,
+                amount: Some(500.0),
+                loss_reason: Some("price".into()),
+            },
         ];
         compute(&leads, &opps, None, Some("source"))
     }
@@ -339,7 +417,9 @@ mod tests {
         assert_eq!(html.matches("<table").count(), html.matches("</table>").count());
         assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
         assert!(!html.contains("<script"));
-        assert!(!html.contains("http://") || html.matches("http://").count() == html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count());
+        assert!(
+            !html.contains("http://") || html.matches("http://").count() == html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+        );
         assert!(html.contains("test &amp; title"));
         // Win rate 1 of 2, QLR 10 of 20, revenue per lead 1234 / 20, median cycle 15 days.
         assert!(html.contains("50.00%"));

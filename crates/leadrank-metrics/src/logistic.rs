@@ -81,9 +81,7 @@ impl LogisticFit {
         if self.coef.is_empty() {
             return Vec::new();
         }
-        x.par_chunks(cols * CHUNK)
-            .flat_map_iter(|c| c.chunks_exact(cols).map(|r| self.logit(r)).collect::<Vec<_>>())
-            .collect()
+        x.par_chunks(cols * CHUNK).flat_map_iter(|c| c.chunks_exact(cols).map(|r| self.logit(r)).collect::<Vec<_>>()).collect()
     }
 
     /// The probability of every row.

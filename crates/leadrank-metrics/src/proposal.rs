@@ -112,11 +112,7 @@ pub fn propose(rules: &[RuleWeight], caps: &[Option<i32>], fired: &[Vec<usize>],
     }
     let (_, scale, share_proposed) = best;
     let points = at(scale);
-    let rules = rules
-        .iter()
-        .zip(points)
-        .map(|(r, p)| ProposedRule::of(r, p))
-        .collect();
+    let rules = rules.iter().zip(points).map(|(r, p)| ProposedRule::of(r, p)).collect();
     Proposal { rules, scale, share_current: target, share_proposed }
 }
 
@@ -328,15 +324,10 @@ pub fn propose_fitted(
     };
     let from_coef = ascend(scaled);
     let from_current = ascend(current.clone());
-    let (start, (points, _, moves)) =
-        if from_current.1 > from_coef.1 { ("current", from_current) } else { ("coefficients", from_coef) };
+    let (start, (points, _, moves)) = if from_current.1 > from_coef.1 { ("current", from_current) } else { ("coefficients", from_coef) };
     let (share_proposed, auc_refined) = eval(&points);
     let proposal = Proposal {
-        rules: rules
-            .iter()
-            .zip(&points)
-            .map(|(r, &p)| ProposedRule::of(r, p))
-            .collect(),
+        rules: rules.iter().zip(&points).map(|(r, &p)| ProposedRule::of(r, p)).collect(),
         scale,
         share_current: target,
         share_proposed,

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::classify::{decile_table, roc_auc, DecileRow};
+use crate::classify::{DecileRow, decile_table, roc_auc};
 use crate::stats::{mean, median, ratio};
 
 /// Seconds in a day.
@@ -274,7 +274,11 @@ pub fn compute(leads: &[LeadObs], opps: &[Opportunity], stages: Option<&[StageCh
                     .sum()
             })
             .collect();
-        ScoreQuality { auc_won: roc_auc(&scores, &won), auc_opportunity: roc_auc(&scores, &opp), deciles: decile_table(&scores, &won, &revenue) }
+        ScoreQuality {
+            auc_won: roc_auc(&scores, &won),
+            auc_opportunity: roc_auc(&scores, &opp),
+            deciles: decile_table(&scores, &won, &revenue),
+        }
     });
 
     let mut report = Report {
@@ -302,10 +306,7 @@ fn metrics(leads: &[LeadObs], idx: &[usize], opps: &[Opportunity], attributed: &
     let scored = idx.iter().any(|&i| leads[i].quality.is_some());
     let quality = scored.then(|| idx.iter().filter(|&&i| leads[i].quality == Some(true)).count());
     let with_opp = idx.iter().filter(|&&i| !attributed[i].opps.is_empty()).count();
-    let won_leads = idx
-        .iter()
-        .filter(|&&i| attributed[i].opps.iter().any(|&(o, _)| opps[o].status == OppStatus::Won))
-        .count();
+    let won_leads = idx.iter().filter(|&&i| attributed[i].opps.iter().any(|&(o, _)| opps[o].status == OppStatus::Won)).count();
     // Opportunities with the share of each that belongs to these leads.
     let mut shares: BTreeMap<usize, f64> = BTreeMap::new();
     match opp_idx {
@@ -599,7 +600,12 @@ mod tests {
 
     /// Four leads, two of them quality; three opportunities.
     fn fixture() -> Report {
-        let leads = vec![lead("a", "referral", 90.0, true), lead("b", "organic", 85.0, true), lead("c", "organic", 40.0, false), lead("d", "organic", 10.0, false)];
+        let leads = vec![
+            lead("a", "referral", 90.0, true),
+            lead("b", "organic", 85.0, true),
+            lead("c", "organic", 40.0, false),
+            lead("d", "organic", 10.0, false),
+        ];
         let opps = vec![
             opp("o1", "a", OppStatus::Won, 0, Some(10), 1000.0),
             opp("o2", "b", OppStatus::Lost, 0, Some(30), 500.0),
@@ -679,7 +685,13 @@ mod tests {
             stages.push(StageChange { lead_id: format!("l{i}"), stage: "mql".into(), at: None, by: None, reason: None });
         }
         for i in 0..4 {
-            stages.push(StageChange { lead_id: format!("l{i}"), stage: "disqualified".into(), at: None, by: None, reason: Some("no_company_fit".into()) });
+            stages.push(StageChange {
+                lead_id: format!("l{i}"),
+                stage: "disqualified".into(),
+                at: None,
+                by: None,
+                reason: Some("no_company_fit".into()),
+            });
         }
         stages.push(StageChange { lead_id: "l9".into(), stage: "sql".into(), at: None, by: None, reason: None });
         let r = compute(&leads, &[], Some(&stages), None);

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::classify::{brier, decile_table, reliability, roc_auc, sigmoid, DecileRow, ReliabilityBin};
-use crate::logistic::{self, fit, holdout_split, kfold, take_rows, FitError, FitOptions};
+use crate::classify::{DecileRow, ReliabilityBin, brier, decile_table, reliability, roc_auc, sigmoid};
+use crate::logistic::{self, FitError, FitOptions, fit, holdout_split, kfold, take_rows};
 
 /// Points per unit of log-odds: 20 points double the odds.
 pub const POINTS_PER_LOGIT: f64 = 20.0 / std::f64::consts::LN_2;
@@ -305,7 +305,17 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
             Err(kind) => (*kind, None, None),
             Ok(e) => {
                 let (auc, purest) = screen(e, &train, &test, &y, |k| cell(k, c));
-                (if excluded { "excluded" } else if matches!(e, Encoder::Numeric { .. }) { "numeric" } else { "categorical" }, auc, purest)
+                (
+                    if excluded {
+                        "excluded"
+                    } else if matches!(e, Encoder::Numeric { .. }) {
+                        "numeric"
+                    } else {
+                        "categorical"
+                    },
+                    auc,
+                    purest,
+                )
             }
         };
         let leak = alone.is_some_and(|a| a >= opts.leak_auc) || purest.is_some();
@@ -426,7 +436,13 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
 
 /// One column alone: held-out AUC of its per-value training conversion rate (smoothed), and
 /// a value that is nearly pure (>= 2% of training rows, >= 98% one outcome).
-fn screen<'a>(enc: &Encoder, train: &[usize], test: &[usize], y: &[bool], cell: impl Fn(usize) -> Option<&'a str>) -> (Option<f64>, Option<String>) {
+fn screen<'a>(
+    enc: &Encoder,
+    train: &[usize],
+    test: &[usize],
+    y: &[bool],
+    cell: impl Fn(usize) -> Option<&'a str>,
+) -> (Option<f64>, Option<String>) {
     let w = enc.width();
     let (mut n, mut pos) = (vec![0usize; w + 1], vec![0usize; w + 1]);
     for &k in train {
@@ -474,7 +490,13 @@ mod tests {
             // Truth: referral and many visits convert; "tag" copies the outcome (a leak).
             let score = if source == "referral" { 2 } else { 0 } + if visits > 8 { 2 } else { 0 } + (i * 31 % 5) as i32 - 2;
             let won = score >= 2;
-            rows.push(vec![format!("r{i}"), source.into(), visits.to_string(), if won { "hot".into() } else { "cold".into() }, if won { "1".into() } else { "0".into() }]);
+            rows.push(vec![
+                format!("r{i}"),
+                source.into(),
+                visits.to_string(),
+                if won { "hot".into() } else { "cold".into() },
+                if won { "1".into() } else { "0".into() },
+            ]);
         }
         (cols, rows)
     }

@@ -1,7 +1,7 @@
 //! Property tests: AUC of a perfect score is 1, and permuting leads changes nothing.
 
 use leadrank_metrics::classify::{decile_table, roc_auc};
-use leadrank_metrics::report::{compute, LeadObs, OppStatus, Opportunity};
+use leadrank_metrics::report::{LeadObs, OppStatus, Opportunity, compute};
 use proptest::prelude::*;
 
 fn permute<T: Clone>(v: &[T], seed: u64) -> Vec<T> {

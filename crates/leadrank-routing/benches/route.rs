@@ -5,9 +5,7 @@
 use divan::Bencher;
 use divan::counter::ItemsCount;
 use jiff::{SignedDuration, Timestamp};
-use leadrank_routing::{
-    BusinessCalendar, Calendar, Rep, RouteInput, RoutingState, SlaClock, Team, builtin_routing,
-};
+use leadrank_routing::{BusinessCalendar, Calendar, Rep, RouteInput, RoutingState, SlaClock, Team, builtin_routing};
 
 fn main() {
     divan::main();
@@ -115,12 +113,8 @@ fn sla_start_and_evaluate(bencher: Bencher) {
     let policy = model.sla_for("mql", "A").cloned();
     let cal = BusinessCalendar::new(&Calendar::default(), "Europe/Berlin").ok();
     let started = now();
-    let touches: Vec<Timestamp> = (0..6)
-        .filter_map(|i| started.checked_add(SignedDuration::from_mins(i * 37)).ok())
-        .collect();
-    let at = started
-        .checked_add(SignedDuration::from_hours(30))
-        .unwrap_or(started);
+    let touches: Vec<Timestamp> = (0..6).filter_map(|i| started.checked_add(SignedDuration::from_mins(i * 37)).ok()).collect();
+    let at = started.checked_add(SignedDuration::from_hours(30)).unwrap_or(started);
     bencher.bench_local(|| {
         if let (Some(p), Some(c)) = (&policy, &cal) {
             let clock = SlaClock::start(p, c, divan::black_box(started));

@@ -33,29 +33,17 @@ impl BusinessCalendar {
     /// (`timezone`, `days`, `start`, `end`).
     pub fn new(calendar: &Calendar, timezone: &str) -> Result<Self, ValidationError> {
         calendar.validate()?;
-        let tz = TimeZone::get(timezone).map_err(|_| {
-            ValidationError::new(
-                "timezone",
-                format!("{timezone:?} is not a known IANA time zone"),
-            )
-        })?;
-        let start =
-            parse_hhmm(&calendar.start).ok_or_else(|| ValidationError::new("start", "bad time"))?;
-        let end =
-            parse_hhmm(&calendar.end).ok_or_else(|| ValidationError::new("end", "bad time"))?;
+        let tz =
+            TimeZone::get(timezone).map_err(|_| ValidationError::new("timezone", format!("{timezone:?} is not a known IANA time zone")))?;
+        let start = parse_hhmm(&calendar.start).ok_or_else(|| ValidationError::new("start", "bad time"))?;
+        let end = parse_hhmm(&calendar.end).ok_or_else(|| ValidationError::new("end", "bad time"))?;
         let mut open_days = [false; 7];
         for d in &calendar.days {
             if let Some(slot) = open_days.get_mut(weekday_index(d.to_jiff())) {
                 *slot = true;
             }
         }
-        Ok(BusinessCalendar {
-            tz,
-            open_days,
-            start,
-            end,
-            holidays: calendar.holidays.iter().copied().collect(),
-        })
+        Ok(BusinessCalendar { tz, open_days, start, end, holidays: calendar.holidays.iter().copied().collect() })
     }
 
     /// The calendar of a team (its `calendar` in its `timezone`).
@@ -82,9 +70,7 @@ impl BusinessCalendar {
     /// The nominal length of one business day in minutes (`end - start`), e.g. 480 for
     /// 09:00-17:00. SLA milestones in business days use this.
     pub fn business_day_minutes(&self) -> i64 {
-        self.end.since(self.start).map_or(0, |span| {
-            i64::from(span.get_hours()) * 60 + span.get_minutes() + span.get_seconds() / 60
-        })
+        self.end.since(self.start).map_or(0, |span| i64::from(span.get_hours()) * 60 + span.get_minutes() + span.get_seconds() / 60)
     }
 
     /// The local date of an instant in this calendar's time zone.
@@ -94,32 +80,17 @@ impl BusinessCalendar {
 
     /// The open interval `[open, close)` of a local date, `None` when closed all day.
     fn interval(&self, d: Date) -> Option<(Timestamp, Timestamp)> {
-        if !self
-            .open_days
-            .get(weekday_index(d.weekday()))
-            .copied()
-            .unwrap_or(false)
-            || self.holidays.contains(&d)
-        {
+        if !self.open_days.get(weekday_index(d.weekday())).copied().unwrap_or(false) || self.holidays.contains(&d) {
             return None;
         }
-        let open = self
-            .tz
-            .to_ambiguous_timestamp(d.to_datetime(self.start))
-            .compatible()
-            .ok()?;
-        let close = self
-            .tz
-            .to_ambiguous_timestamp(d.to_datetime(self.end))
-            .compatible()
-            .ok()?;
+        let open = self.tz.to_ambiguous_timestamp(d.to_datetime(self.start)).compatible().ok()?;
+        let close = self.tz.to_ambiguous_timestamp(d.to_datetime(self.end)).compatible().ok()?;
         (open < close).then_some((open, close))
     }
 
     /// Whether the team is open at `t` (opening inclusive, closing exclusive).
     pub fn is_open(&self, t: Timestamp) -> bool {
-        self.interval(self.local_date(t))
-            .is_some_and(|(o, c)| o <= t && t < c)
+        self.interval(self.local_date(t)).is_some_and(|(o, c)| o <= t && t < c)
     }
 
     /// `t` itself when open, else the next opening.
@@ -135,10 +106,7 @@ impl BusinessCalendar {
     pub fn add_business_minutes(&self, start: Timestamp, minutes: i64) -> Timestamp {
         let minutes = minutes.clamp(-(i64::MAX / 60), i64::MAX / 60);
         if minutes < 0 {
-            return self.sub_business(
-                start,
-                SignedDuration::from_secs(minutes.saturating_neg() * 60),
-            );
+            return self.sub_business(start, SignedDuration::from_secs(minutes.saturating_neg() * 60));
         }
         let mut remaining = SignedDuration::from_secs(minutes * 60);
         let mut day = self.local_date(start);
@@ -236,84 +204,40 @@ mod tests {
         assert!(c.is_open(ts("2026-03-02T09:00:00Z")));
         assert!(!c.is_open(ts("2026-03-02T17:00:00Z")));
         assert!(!c.is_open(ts("2026-03-07T12:00:00Z")));
-        assert_eq!(
-            c.add_business_minutes(ts("2026-03-02T08:00:00Z"), 0),
-            ts("2026-03-02T09:00:00Z")
-        );
-        assert_eq!(
-            c.add_business_minutes(ts("2026-03-02T16:55:00Z"), 5),
-            ts("2026-03-02T17:00:00Z")
-        );
-        assert_eq!(
-            c.add_business_minutes(ts("2026-03-02T17:00:00Z"), 5),
-            ts("2026-03-03T09:05:00Z")
-        );
+        assert_eq!(c.add_business_minutes(ts("2026-03-02T08:00:00Z"), 0), ts("2026-03-02T09:00:00Z"));
+        assert_eq!(c.add_business_minutes(ts("2026-03-02T16:55:00Z"), 5), ts("2026-03-02T17:00:00Z"));
+        assert_eq!(c.add_business_minutes(ts("2026-03-02T17:00:00Z"), 5), ts("2026-03-03T09:05:00Z"));
         assert_eq!(c.business_day_minutes(), 480);
-        assert_eq!(
-            c.business_minutes_between(ts("2026-03-02T00:00:00Z"), ts("2026-03-09T00:00:00Z")),
-            5 * 480
-        );
-        assert_eq!(
-            c.business_minutes_between(ts("2026-03-09T00:00:00Z"), ts("2026-03-02T00:00:00Z")),
-            -5 * 480
-        );
+        assert_eq!(c.business_minutes_between(ts("2026-03-02T00:00:00Z"), ts("2026-03-09T00:00:00Z")), 5 * 480);
+        assert_eq!(c.business_minutes_between(ts("2026-03-09T00:00:00Z"), ts("2026-03-02T00:00:00Z")), -5 * 480);
     }
 
     #[test]
     fn backwards() {
         let c = BusinessCalendar::default_utc();
-        assert_eq!(
-            c.add_business_minutes(ts("2026-03-03T09:03:00Z"), -5),
-            ts("2026-03-02T16:58:00Z")
-        );
+        assert_eq!(c.add_business_minutes(ts("2026-03-03T09:03:00Z"), -5), ts("2026-03-02T16:58:00Z"));
         // Saturday: back from Friday's close.
-        assert_eq!(
-            c.add_business_minutes(ts("2026-03-07T12:00:00Z"), -60),
-            ts("2026-03-06T16:00:00Z")
-        );
+        assert_eq!(c.add_business_minutes(ts("2026-03-07T12:00:00Z"), -60), ts("2026-03-06T16:00:00Z"));
     }
 
     #[test]
     fn weekend_only_calendar() {
-        let cal = Calendar {
-            days: vec![Weekday::Sat, Weekday::Sun],
-            ..Calendar::default()
-        };
+        let cal = Calendar { days: vec![Weekday::Sat, Weekday::Sun], ..Calendar::default() };
         let c = BusinessCalendar::new(&cal, "UTC").unwrap();
-        assert_eq!(
-            c.add_business_minutes(ts("2026-03-02T10:00:00Z"), 1),
-            ts("2026-03-07T09:01:00Z")
-        );
+        assert_eq!(c.add_business_minutes(ts("2026-03-02T10:00:00Z"), 1), ts("2026-03-07T09:01:00Z"));
     }
 
     #[test]
     fn bad_input() {
-        assert_eq!(
-            BusinessCalendar::new(&Calendar::default(), "Nowhere/Land")
-                .unwrap_err()
-                .field,
-            "timezone"
-        );
-        let cal = Calendar {
-            start: "18:00".into(),
-            ..Calendar::default()
-        };
-        assert_eq!(
-            BusinessCalendar::new(&cal, "UTC").unwrap_err().field,
-            "start"
-        );
+        assert_eq!(BusinessCalendar::new(&Calendar::default(), "Nowhere/Land").unwrap_err().field, "timezone");
+        let cal = Calendar { start: "18:00".into(), ..Calendar::default() };
+        assert_eq!(BusinessCalendar::new(&cal, "UTC").unwrap_err().field, "start");
     }
 
     #[test]
     fn huge_values_saturate() {
         let c = BusinessCalendar::default_utc();
-        assert_eq!(
-            c.add_business_minutes(ts("2026-03-02T10:00:00Z"), i64::MAX),
-            Timestamp::MAX
-        );
-        assert_eq!(
-            c.add_business_minutes(ts("2026-03-02T10:00:00Z"), i64::MIN),
-            Timestamp::MIN
-        );
+        assert_eq!(c.add_business_minutes(ts("2026-03-02T10:00:00Z"), i64::MAX), Timestamp::MAX);
+        assert_eq!(c.add_business_minutes(ts("2026-03-02T10:00:00Z"), i64::MIN), Timestamp::MIN);
     }
 }

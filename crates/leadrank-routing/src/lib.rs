@@ -29,12 +29,10 @@ pub mod team;
 
 pub use calendar::BusinessCalendar;
 pub use model::{
-    BUILTIN_ROUTING, Conditions, Placeholder, RoutingError, RoutingIssue, RoutingModel, Rule,
-    Segment, Segments, Target, TemplatePart, builtin_routing,
+    BUILTIN_ROUTING, Conditions, Placeholder, RoutingError, RoutingIssue, RoutingModel, Rule, Segment, Segments, Target, TemplatePart,
+    builtin_routing,
 };
-pub use report::{
-    FairnessReport, RepFairness, RepLoad, SpeedToLead, TeamFairness, fairness, speed_to_lead,
-};
+pub use report::{FairnessReport, RepFairness, RepLoad, SpeedToLead, TeamFairness, fairness, speed_to_lead};
 pub use route::{Assignment, RepCounters, RouteInput, RoutingState, Skip, SkipReason};
 pub use sla::{Breach, Deadline, Milestone, SlaClock, SlaPolicy, SlaStatus, SlaWindow};
 pub use team::{Calendar, Rep, Team, ValidationError, Weekday, validate_roster};

@@ -29,10 +29,10 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
 
-/// One problem in a routing file, located by line, column and key (the model file's type).
-pub use leadrank_core::model::ModelIssue as RoutingIssue;
 /// Everything wrong with a routing file (at least one issue).
 pub use leadrank_core::model::ModelError as RoutingError;
+/// One problem in a routing file, located by line, column and key (the model file's type).
+pub use leadrank_core::model::ModelIssue as RoutingIssue;
 use leadrank_core::model::line_col;
 
 // ---------------------------------------------------------------------------------------
@@ -173,10 +173,7 @@ pub struct Segments {
 
 impl Default for Segments {
     fn default() -> Self {
-        Segments {
-            smb_below: default_smb_below(),
-            enterprise_above: default_enterprise_above(),
-        }
+        Segments { smb_below: default_smb_below(), enterprise_above: default_enterprise_above() }
     }
 }
 
@@ -292,19 +289,7 @@ pub struct RoutingModel {
 }
 
 /// The stages of SPEC section 4, the only values `stage` lists may hold.
-pub const STAGES: &[&str] = &[
-    "inquiry",
-    "mql",
-    "sal",
-    "sql",
-    "opportunity",
-    "won",
-    "lost",
-    "pql",
-    "nurture",
-    "recycled",
-    "disqualified",
-];
+pub const STAGES: &[&str] = &["inquiry", "mql", "sal", "sql", "opportunity", "won", "lost", "pql", "nurture", "recycled", "disqualified"];
 
 /// The built-in routing file (`models/routing.toml`).
 pub const BUILTIN_ROUTING: &str = include_str!("../../../models/routing.toml");
@@ -334,12 +319,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn issue(&mut self, span: std::ops::Range<usize>, key: &str, message: impl Into<String>) {
         let (line, column) = line_col(self.source, span.start);
-        self.issues.push(RoutingIssue {
-            line,
-            column,
-            key: key.to_string(),
-            message: message.into(),
-        });
+        self.issues.push(RoutingIssue { line, column, key: key.to_string(), message: message.into() });
     }
 
     /// A non-empty list, normalised by `norm`; `check` rejects bad values with a message.
@@ -368,11 +348,7 @@ impl Checker<'_> {
     fn conditions(&mut self, when: &WhenSpec, key: &str) -> Conditions {
         let lower = |s: &str| -> Result<String, String> {
             let t = s.trim().to_lowercase();
-            if t.is_empty() {
-                Err("empty value".to_string())
-            } else {
-                Ok(t)
-            }
+            if t.is_empty() { Err("empty value".to_string()) } else { Ok(t) }
         };
         Conditions {
             account_owner: when.account_owner,
@@ -386,8 +362,7 @@ impl Checker<'_> {
                 }
             }),
             segment: self.list(&when.segment, &format!("{key}.segment"), |s| {
-                Segment::parse(s)
-                    .ok_or_else(|| format!("unknown segment {s:?} (smb, mid-market or enterprise)"))
+                Segment::parse(s).ok_or_else(|| format!("unknown segment {s:?} (smb, mid-market or enterprise)"))
             }),
             country: self.list(&when.country, &format!("{key}.country"), |s| {
                 let u = s.trim().to_ascii_uppercase();
@@ -409,16 +384,16 @@ impl Checker<'_> {
         match to.get_ref() {
             toml::Value::String(s) if s == "account_owner" => Some(Target::AccountOwner),
             toml::Value::String(s) => {
-                self.issue(span, key, format!("unknown target {s:?}: use \"account_owner\", {{ team = ... }}, {{ rep = ... }} or {{ queue = ... }}"));
+                self.issue(
+                    span,
+                    key,
+                    format!("unknown target {s:?}: use \"account_owner\", {{ team = ... }}, {{ rep = ... }} or {{ queue = ... }}"),
+                );
                 None
             }
             toml::Value::Table(t) => {
                 if t.len() != 1 {
-                    self.issue(
-                        span,
-                        key,
-                        "the target must have exactly one of team, rep or queue",
-                    );
+                    self.issue(span, key, "the target must have exactly one of team, rep or queue");
                     return None;
                 }
                 let (k, v) = t.iter().next()?;
@@ -438,21 +413,13 @@ impl Checker<'_> {
                     "rep" => Some(Target::Rep(name.to_string())),
                     "queue" => Some(Target::Queue(name.to_string())),
                     other => {
-                        self.issue(
-                            span,
-                            &format!("{key}.{other}"),
-                            format!("unknown target key {other:?} (team, rep or queue)"),
-                        );
+                        self.issue(span, &format!("{key}.{other}"), format!("unknown target key {other:?} (team, rep or queue)"));
                         None
                     }
                 }
             }
             _ => {
-                self.issue(
-                    span,
-                    key,
-                    "the target must be \"account_owner\" or a table like { team = \"abm\" }",
-                );
+                self.issue(span, key, "the target must be \"account_owner\" or a table like { team = \"abm\" }");
                 None
             }
         }
@@ -480,11 +447,7 @@ impl Checker<'_> {
         }
         let grades: Vec<String> = s.grades.iter().map(|g| g.trim().to_lowercase()).collect();
         if s.milestones.get_ref().is_empty() {
-            self.issue(
-                s.milestones.span(),
-                &format!("{key}.milestones"),
-                "at least one milestone is needed",
-            );
+            self.issue(s.milestones.span(), &format!("{key}.milestones"), "at least one milestone is needed");
             ok = false;
         }
         let mut milestones = Vec::new();
@@ -497,21 +460,13 @@ impl Checker<'_> {
                 self.issue(span.clone(), &mkey, "id must not be empty");
                 ok = false;
             } else if !ids.insert(m.id.as_str()) {
-                self.issue(
-                    span.clone(),
-                    &mkey,
-                    format!("duplicate milestone id {:?}", m.id),
-                );
+                self.issue(span.clone(), &mkey, format!("duplicate milestone id {:?}", m.id));
                 ok = false;
             }
             let touches = match u32::try_from(m.touches) {
                 Ok(t) if t >= 1 => t,
                 _ => {
-                    self.issue(
-                        span.clone(),
-                        &format!("{mkey}.touches"),
-                        "must be at least 1",
-                    );
+                    self.issue(span.clone(), &format!("{mkey}.touches"), "must be at least 1");
                     ok = false;
                     1
                 }
@@ -525,42 +480,20 @@ impl Checker<'_> {
                     continue;
                 }
                 _ => {
-                    self.issue(
-                        span.clone(),
-                        &mkey,
-                        "give exactly one of within_minutes or within_business_days",
-                    );
+                    self.issue(span.clone(), &mkey, "give exactly one of within_minutes or within_business_days");
                     ok = false;
                     continue;
                 }
             };
-            milestones.push(Milestone {
-                id: m.id.clone(),
-                touches,
-                window,
-                reroute: m.reroute,
-            });
+            milestones.push(Milestone { id: m.id.clone(), touches, window, reroute: m.reroute });
         }
-        ok.then(|| SlaPolicy {
-            id: s.id.clone(),
-            label: s.label.clone().unwrap_or_else(|| s.id.clone()),
-            stages,
-            grades,
-            milestones,
-        })
+        ok.then(|| SlaPolicy { id: s.id.clone(), label: s.label.clone().unwrap_or_else(|| s.id.clone()), stages, grades, milestones })
     }
 }
 
 fn stage_name(s: &str) -> Result<String, String> {
     let t = s.trim().to_ascii_lowercase();
-    if STAGES.contains(&t.as_str()) {
-        Ok(t)
-    } else {
-        Err(format!(
-            "unknown stage {s:?} (one of {})",
-            STAGES.join(", ")
-        ))
-    }
+    if STAGES.contains(&t.as_str()) { Ok(t) } else { Err(format!("unknown stage {s:?} (one of {})", STAGES.join(", "))) }
 }
 
 fn parse_template(s: &str) -> Result<Vec<TemplatePart>, String> {
@@ -574,9 +507,7 @@ fn parse_template(s: &str) -> Result<Vec<TemplatePart>, String> {
             }
             Some(i) => {
                 if i > 0 {
-                    parts.push(TemplatePart::Literal(
-                        rest.get(..i).unwrap_or_default().to_string(),
-                    ));
+                    parts.push(TemplatePart::Literal(rest.get(..i).unwrap_or_default().to_string()));
                 }
                 let tail = rest.get(i..).unwrap_or_default();
                 if tail.starts_with('}') {
@@ -593,9 +524,7 @@ fn parse_template(s: &str) -> Result<Vec<TemplatePart>, String> {
                     "tier" => Placeholder::Tier,
                     "industry" => Placeholder::Industry,
                     other => {
-                        return Err(format!(
-                            "unknown placeholder {{{other}}} in team template (region, segment, country, tier, industry)"
-                        ));
+                        return Err(format!("unknown placeholder {{{other}}} in team template (region, segment, country, tier, industry)"));
                     }
                 };
                 parts.push(TemplatePart::Field(field));
@@ -610,23 +539,12 @@ impl RoutingModel {
     /// Parses and checks a routing file. `origin` names the file in errors. All problems
     /// found are reported together, each with line, column and key.
     pub fn from_toml(source: &str, origin: &str) -> Result<RoutingModel, RoutingError> {
-        let fail = |issues| RoutingError {
-            origin: origin.to_string(),
-            issues,
-        };
+        let fail = |issues| RoutingError { origin: origin.to_string(), issues };
         let file: RoutingFile = toml::from_str(source).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(source, s.start));
-            fail(vec![RoutingIssue {
-                line,
-                column,
-                key: String::new(),
-                message: e.message().trim().to_string(),
-            }])
+            fail(vec![RoutingIssue { line, column, key: String::new(), message: e.message().trim().to_string() }])
         })?;
-        let mut c = Checker {
-            source,
-            issues: Vec::new(),
-        };
+        let mut c = Checker { source, issues: Vec::new() };
         let header = file.routing.get_ref();
         let hspan = file.routing.span();
         if header.name.trim().is_empty() {
@@ -636,11 +554,7 @@ impl RoutingModel {
             c.issue(hspan.clone(), "routing.version", "must not be empty");
         }
         if header.fallback_queue.trim().is_empty() {
-            c.issue(
-                hspan,
-                "routing.fallback_queue",
-                "must not be empty: every lead needs somewhere to go",
-            );
+            c.issue(hspan, "routing.fallback_queue", "must not be empty: every lead needs somewhere to go");
         }
         let segments = match &file.segments {
             None => Segments::default(),
@@ -650,16 +564,10 @@ impl RoutingModel {
                     c.issue(
                         s.span(),
                         "segments",
-                        format!(
-                            "need 1 <= smb_below <= enterprise_above (got {} and {})",
-                            v.smb_below, v.enterprise_above
-                        ),
+                        format!("need 1 <= smb_below <= enterprise_above (got {} and {})", v.smb_below, v.enterprise_above),
                     );
                 }
-                Segments {
-                    smb_below: v.smb_below,
-                    enterprise_above: v.enterprise_above,
-                }
+                Segments { smb_below: v.smb_below, enterprise_above: v.enterprise_above }
             }
         };
         let mut rules = Vec::new();
@@ -668,40 +576,23 @@ impl RoutingModel {
             let r = spanned.get_ref();
             let key = format!("rules[{i}] ({})", r.id);
             if r.id.trim().is_empty() || r.id == "fallback" {
-                c.issue(
-                    spanned.span(),
-                    &key,
-                    "id must be non-empty and not \"fallback\" (reserved)",
-                );
+                c.issue(spanned.span(), &key, "id must be non-empty and not \"fallback\" (reserved)");
             } else if let Some(first) = ids.insert(r.id.clone(), i) {
-                c.issue(
-                    spanned.span(),
-                    &key,
-                    format!("duplicate rule id {:?} (first at rules[{first}])", r.id),
-                );
+                c.issue(spanned.span(), &key, format!("duplicate rule id {:?} (first at rules[{first}])", r.id));
             }
             let when = match &r.when {
                 Some(w) => c.conditions(w.get_ref(), &format!("{key}.when")),
                 None => Conditions::default(),
             };
             if let Some(to) = c.target(&r.to, &format!("{key}.to")) {
-                rules.push(Rule {
-                    id: r.id.clone(),
-                    label: r.label.clone().unwrap_or_else(|| r.id.clone()),
-                    when,
-                    to,
-                });
+                rules.push(Rule { id: r.id.clone(), label: r.label.clone().unwrap_or_else(|| r.id.clone()), when, to });
             }
         }
         let mut slas = Vec::new();
         let mut sla_ids = BTreeSet::new();
         for (i, s) in file.sla.iter().enumerate() {
             if !sla_ids.insert(s.get_ref().id.clone()) {
-                c.issue(
-                    s.span(),
-                    &format!("sla[{i}] ({})", s.get_ref().id),
-                    "duplicate SLA id",
-                );
+                c.issue(s.span(), &format!("sla[{i}] ({})", s.get_ref().id), "duplicate SLA id");
             }
             if let Some(p) = c.sla(s, i) {
                 slas.push(p);
@@ -755,11 +646,7 @@ mod tests {
     fn templates() {
         assert_eq!(
             parse_template("{region}-{segment}").unwrap(),
-            vec![
-                TemplatePart::Field(Placeholder::Region),
-                TemplatePart::Literal("-".into()),
-                TemplatePart::Field(Placeholder::Segment)
-            ]
+            vec![TemplatePart::Field(Placeholder::Region), TemplatePart::Literal("-".into()), TemplatePart::Field(Placeholder::Segment)]
         );
         assert!(parse_template("{regio}").is_err());
         assert!(parse_template("{region").is_err());

@@ -75,11 +75,7 @@ pub struct FairnessReport {
 }
 
 fn ratio(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
 }
 
 /// Compares each rep's share of the team's leads and quality leads with their share of the
@@ -207,22 +203,12 @@ mod tests {
     use super::*;
 
     fn load(rep: &str, team: &str, weight: u32, leads: u64, q: u64) -> RepLoad {
-        RepLoad {
-            rep: rep.into(),
-            team: team.into(),
-            weight,
-            leads,
-            quality_leads: q,
-        }
+        RepLoad { rep: rep.into(), team: team.into(), weight, leads, quality_leads: q }
     }
 
     #[test]
     fn fairness_shares() {
-        let r = fairness(&[
-            load("a", "t", 3, 30, 0),
-            load("b", "t", 1, 10, 0),
-            load("c", "u", 1, 0, 0),
-        ]);
+        let r = fairness(&[load("a", "t", 3, 30, 0), load("b", "t", 1, 10, 0), load("c", "u", 1, 0, 0)]);
         assert_eq!(r.reps[0].expected_share, 0.75);
         assert_eq!(r.reps[0].lead_share, 0.75);
         assert_eq!(r.reps[0].lead_ratio, Some(1.0));
@@ -240,16 +226,7 @@ mod tests {
     fn speed() {
         let t0: Timestamp = "2026-03-02T10:00:00Z".parse().unwrap();
         let at = |s: i64| Some(t0.checked_add(jiff::SignedDuration::from_secs(s)).unwrap());
-        let s = speed_to_lead(
-            vec![
-                (t0, at(60)),
-                (t0, at(300)),
-                (t0, at(301)),
-                (t0, None),
-                (t0, at(-5)),
-            ]
-            .into_iter(),
-        );
+        let s = speed_to_lead(vec![(t0, at(60)), (t0, at(300)), (t0, at(301)), (t0, None), (t0, at(-5))].into_iter());
         assert_eq!(s.leads, 5);
         assert_eq!(s.touched, 4);
         assert_eq!(s.untouched, 1);

@@ -211,9 +211,7 @@ struct View {
 }
 
 fn lower(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(|v| v.trim().to_lowercase())
-        .filter(|v| !v.is_empty())
+    s.as_deref().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty())
 }
 
 fn in_list(list: &Option<Vec<String>>, value: Option<&str>) -> bool {
@@ -237,11 +235,7 @@ struct Router<'a> {
 
 impl<'a> Router<'a> {
     fn skip(&mut self, rule: &str, who: &str, reason: SkipReason) {
-        self.skipped.push(Skip {
-            rule: rule.to_string(),
-            rep_or_team: who.to_string(),
-            reason,
-        });
+        self.skipped.push(Skip { rule: rule.to_string(), rep_or_team: who.to_string(), reason });
     }
 
     fn availability(&self, rep: &Rep) -> Result<(), SkipReason> {
@@ -260,11 +254,7 @@ impl<'a> Router<'a> {
     /// why under `rule`.
     fn owner(&mut self, input: &RouteInput, rule: &str) -> Option<&'a Rep> {
         if self.owner.is_none() {
-            let owner = input
-                .account_owner
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty());
+            let owner = input.account_owner.as_deref().map(str::trim).filter(|s| !s.is_empty());
             let result = match owner {
                 None => Err(SkipReason::NoAccountOwner),
                 Some(id) => match self.reps.iter().find(|r| r.id == id) {
@@ -290,9 +280,7 @@ impl<'a> Router<'a> {
         }
         let simple = in_list(&w.account_tier, v.tier.as_deref())
             && in_list(&w.region, v.region)
-            && w.segment
-                .as_ref()
-                .is_none_or(|l| v.segment.is_some_and(|s| l.contains(&s)))
+            && w.segment.as_ref().is_none_or(|l| v.segment.is_some_and(|s| l.contains(&s)))
             && in_list(&w.country, v.country)
             && in_list(&w.industry, v.industry.as_deref())
             && in_list(&w.grade, v.grade.as_deref())
@@ -334,26 +322,14 @@ impl<'a> Router<'a> {
         let wb = u128::from(b.effective_weight().max(1));
         let ra = u128::from(ca.assigned) * wb;
         let rb = u128::from(cb.assigned) * wa;
-        ra.cmp(&rb)
-            .then(ca.open.cmp(&cb.open))
-            .then_with(|| a.id.cmp(&b.id))
-            == Ordering::Less
+        ra.cmp(&rb).then(ca.open.cmp(&cb.open)).then_with(|| a.id.cmp(&b.id)) == Ordering::Less
     }
 
     fn rep_note(&self, rep: &Rep) -> String {
-        format!(
-            "({} of {} open)",
-            self.state.counters(&rep.id).open,
-            rep.capacity
-        )
+        format!("({} of {} open)", self.state.counters(&rep.id).open, rep.capacity)
     }
 
-    fn expand(
-        &mut self,
-        rule: &str,
-        parts: &[TemplatePart],
-        v: &View,
-    ) -> Result<(String, String), ()> {
+    fn expand(&mut self, rule: &str, parts: &[TemplatePart], v: &View) -> Result<(String, String), ()> {
         let mut team = String::new();
         let mut context = Vec::new();
         let mut missing = None;
@@ -362,29 +338,21 @@ impl<'a> Router<'a> {
                 TemplatePart::Literal(s) => team.push_str(s),
                 TemplatePart::Field(f) => {
                     let (value, shown, reason) = match f {
-                        Placeholder::Region => (
-                            v.region.map(str::to_ascii_lowercase),
-                            v.region.map(str::to_string),
-                            SkipReason::UnknownRegion,
-                        ),
+                        Placeholder::Region => {
+                            (v.region.map(str::to_ascii_lowercase), v.region.map(str::to_string), SkipReason::UnknownRegion)
+                        }
                         Placeholder::Segment => (
                             v.segment.map(|s| s.as_str().to_string()),
                             v.segment.map(|s| s.as_str().to_string()),
                             SkipReason::UnknownSegment,
                         ),
-                        Placeholder::Country => (
-                            v.country.map(str::to_ascii_lowercase),
-                            v.country.map(str::to_string),
-                            SkipReason::UnknownCountry,
-                        ),
-                        Placeholder::Tier => {
-                            (v.tier.clone(), v.tier.clone(), SkipReason::UnknownTier)
+                        Placeholder::Country => {
+                            (v.country.map(str::to_ascii_lowercase), v.country.map(str::to_string), SkipReason::UnknownCountry)
                         }
-                        Placeholder::Industry => (
-                            v.industry.as_ref().map(|s| s.replace(' ', "-")),
-                            v.industry.clone(),
-                            SkipReason::UnknownIndustry,
-                        ),
+                        Placeholder::Tier => (v.tier.clone(), v.tier.clone(), SkipReason::UnknownTier),
+                        Placeholder::Industry => {
+                            (v.industry.as_ref().map(|s| s.replace(' ', "-")), v.industry.clone(), SkipReason::UnknownIndustry)
+                        }
                     };
                     match (value, shown) {
                         (Some(val), Some(sh)) => {
@@ -415,10 +383,7 @@ impl<'a> Router<'a> {
     /// Tries one matching rule; `Some` when it assigns.
     fn apply(&mut self, rule: &Rule, input: &RouteInput, v: &View) -> Option<Assignment> {
         let id = rule.id.as_str();
-        let done = |team: Option<String>,
-                    rep: Option<String>,
-                    queue: Option<String>,
-                    detail: String| Assignment {
+        let done = |team: Option<String>, rep: Option<String>, queue: Option<String>, detail: String| Assignment {
             lead_id: input.lead_id.clone(),
             rule: id.to_string(),
             team,
@@ -436,18 +401,8 @@ impl<'a> Router<'a> {
                     return None;
                 };
                 let account = input.account_id.as_deref().unwrap_or("?");
-                let detail = format!(
-                    "{id}: account {account} owned by {} -> rep {} {}",
-                    rep.id,
-                    rep.id,
-                    self.rep_note(rep)
-                );
-                Some(done(
-                    Some(rep.team.clone()),
-                    Some(rep.id.clone()),
-                    None,
-                    detail,
-                ))
+                let detail = format!("{id}: account {account} owned by {} -> rep {} {}", rep.id, rep.id, self.rep_note(rep));
+                Some(done(Some(rep.team.clone()), Some(rep.id.clone()), None, detail))
             }
             Target::Rep(rep_id) => {
                 let Some(rep) = self.reps.iter().find(|r| &r.id == rep_id) else {
@@ -459,19 +414,9 @@ impl<'a> Router<'a> {
                     return None;
                 }
                 let detail = format!("{id} -> rep {} {}", rep.id, self.rep_note(rep));
-                Some(done(
-                    Some(rep.team.clone()),
-                    Some(rep.id.clone()),
-                    None,
-                    detail,
-                ))
+                Some(done(Some(rep.team.clone()), Some(rep.id.clone()), None, detail))
             }
-            Target::Queue(q) => Some(done(
-                None,
-                None,
-                Some(q.clone()),
-                format!("{id} -> queue {q}"),
-            )),
+            Target::Queue(q) => Some(done(None, None, Some(q.clone()), format!("{id} -> queue {q}"))),
             Target::Team(team) => self.assign_team(id, team, String::new(), input),
             Target::TeamTemplate(parts) => {
                 let (team, context) = self.expand(id, parts, v).ok()?;
@@ -480,28 +425,14 @@ impl<'a> Router<'a> {
         }
     }
 
-    fn assign_team(
-        &mut self,
-        rule: &str,
-        team: &str,
-        context: String,
-        input: &RouteInput,
-    ) -> Option<Assignment> {
+    fn assign_team(&mut self, rule: &str, team: &str, context: String, input: &RouteInput) -> Option<Assignment> {
         if !self.teams.iter().any(|t| t.id == team) {
             self.skip(rule, team, SkipReason::NoSuchTeam);
             return None;
         }
         let rep = self.pick(rule, team)?;
-        let head = if context.is_empty() {
-            rule.to_string()
-        } else {
-            format!("{rule}: {context}")
-        };
-        let detail = format!(
-            "{head} -> team {team}, round-robin picked rep {} {}",
-            rep.id,
-            self.rep_note(rep)
-        );
+        let head = if context.is_empty() { rule.to_string() } else { format!("{rule}: {context}") };
+        let detail = format!("{head} -> team {team}, round-robin picked rep {} {}", rep.id, self.rep_note(rep));
         Some(Assignment {
             lead_id: input.lead_id.clone(),
             rule: rule.to_string(),
@@ -537,14 +468,9 @@ impl RoutingModel {
         now: Timestamp,
         exclude: &[&str],
     ) -> Assignment {
-        let country = input
-            .country
-            .as_deref()
-            .and_then(leadrank_facts::country::normalize);
+        let country = input.country.as_deref().and_then(leadrank_facts::country::normalize);
         let view = View {
-            region: country
-                .and_then(leadrank_facts::country::region)
-                .map(|r| r.as_str()),
+            region: country.and_then(leadrank_facts::country::region).map(|r| r.as_str()),
             segment: input.employees.and_then(|e| self.segments.of(e)),
             country,
             industry: lower(&input.industry),
@@ -552,16 +478,7 @@ impl RoutingModel {
             stage: lower(&input.stage),
             tier: lower(&input.account_tier),
         };
-        let mut router = Router {
-            model: self,
-            teams,
-            reps,
-            state,
-            now,
-            exclude,
-            skipped: Vec::new(),
-            owner: None,
-        };
+        let mut router = Router { model: self, teams, reps, state, now, exclude, skipped: Vec::new(), owner: None };
         for rule in &self.rules {
             if !router.matches(rule, input, &view) {
                 continue;
@@ -575,10 +492,7 @@ impl RoutingModel {
         let detail = if router.skipped.is_empty() {
             format!("no rule assigned the lead -> fallback queue {queue}")
         } else {
-            format!(
-                "no rule assigned the lead ({} skipped) -> fallback queue {queue}",
-                router.skipped.len()
-            )
+            format!("no rule assigned the lead ({} skipped) -> fallback queue {queue}", router.skipped.len())
         };
         Assignment {
             lead_id: input.lead_id.clone(),
@@ -620,11 +534,7 @@ to = { team = "{region}-{segment}" }
         let reps = vec![Rep::new("a", "emea-smb", 10), Rep::new("b", "emea-smb", 10)];
         let mut state = RoutingState::new();
         let now: Timestamp = "2026-03-02T10:00:00Z".parse().unwrap();
-        let input = RouteInput {
-            country: Some("de".into()),
-            employees: Some(10),
-            ..Default::default()
-        };
+        let input = RouteInput { country: Some("de".into()), employees: Some(10), ..Default::default() };
         let mut picks = Vec::new();
         for _ in 0..4 {
             let a = m.route(&input, &teams, &reps, &state, now, &[]);
@@ -639,9 +549,6 @@ to = { team = "{region}-{segment}" }
 
     #[test]
     fn skip_reason_serialises_as_words() {
-        assert_eq!(
-            serde_json::to_string(&SkipReason::AtCapacity).unwrap(),
-            "\"at capacity\""
-        );
+        assert_eq!(serde_json::to_string(&SkipReason::AtCapacity).unwrap(), "\"at capacity\"");
     }
 }

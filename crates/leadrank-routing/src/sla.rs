@@ -138,11 +138,7 @@ impl SlaClock {
                 reroute: m.reroute,
             })
             .collect();
-        SlaClock {
-            policy: policy.id.clone(),
-            started,
-            milestones,
-        }
+        SlaClock { policy: policy.id.clone(), started, milestones }
     }
 
     /// Evaluates the clock at `now` for the lead's touch times (any order; the caller passes
@@ -151,18 +147,10 @@ impl SlaClock {
     /// pending. Touches after `now` are ignored, so replaying history gives the answer as
     /// of `now`.
     pub fn evaluate(&self, touches: &[Timestamp], now: Timestamp) -> SlaStatus {
-        let mut status = SlaStatus {
-            met: Vec::new(),
-            breached: Vec::new(),
-            next_due: None,
-            reroute: false,
-        };
+        let mut status = SlaStatus { met: Vec::new(), breached: Vec::new(), next_due: None, reroute: false };
         for d in &self.milestones {
             let until = d.due.min(now);
-            let count = touches
-                .iter()
-                .filter(|t| **t >= self.started && **t <= until)
-                .count();
+            let count = touches.iter().filter(|t| **t >= self.started && **t <= until).count();
             let count = u32::try_from(count).unwrap_or(u32::MAX);
             if count >= d.touches {
                 status.met.push(d.id.clone());
@@ -198,18 +186,8 @@ mod tests {
             stages: vec!["mql".into()],
             grades: vec![],
             milestones: vec![
-                Milestone {
-                    id: "first".into(),
-                    touches: 1,
-                    window: SlaWindow::Minutes(5),
-                    reroute: true,
-                },
-                Milestone {
-                    id: "cadence".into(),
-                    touches: 3,
-                    window: SlaWindow::BusinessDays(2),
-                    reroute: false,
-                },
+                Milestone { id: "first".into(), touches: 1, window: SlaWindow::Minutes(5), reroute: true },
+                Milestone { id: "cadence".into(), touches: 3, window: SlaWindow::BusinessDays(2), reroute: false },
             ],
         }
     }

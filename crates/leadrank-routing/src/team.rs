@@ -21,17 +21,11 @@ pub struct ValidationError {
 impl ValidationError {
     /// A new error for `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ValidationError {
-            field: field.into(),
-            message: message.into(),
-        }
+        ValidationError { field: field.into(), message: message.into() }
     }
 
     fn prefixed(self, prefix: &str) -> Self {
-        ValidationError {
-            field: format!("{prefix}{}", self.field),
-            message: self.message,
-        }
+        ValidationError { field: format!("{prefix}{}", self.field), message: self.message }
     }
 }
 
@@ -72,13 +66,7 @@ impl Weekday {
 
     /// Monday to Friday.
     pub fn workweek() -> Vec<Weekday> {
-        vec![
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-        ]
+        vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]
     }
 }
 
@@ -101,12 +89,7 @@ pub struct Calendar {
 
 impl Default for Calendar {
     fn default() -> Self {
-        Calendar {
-            days: Weekday::workweek(),
-            start: "09:00".to_string(),
-            end: "17:00".to_string(),
-            holidays: Vec::new(),
-        }
+        Calendar { days: Weekday::workweek(), start: "09:00".to_string(), end: "17:00".to_string(), holidays: Vec::new() }
     }
 }
 
@@ -116,13 +99,7 @@ pub(crate) fn parse_hhmm(s: &str) -> Option<Time> {
     if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
         return None;
     }
-    let num = |p: &str| -> Option<i8> {
-        if p.bytes().all(|b| b.is_ascii_digit()) {
-            p.parse().ok()
-        } else {
-            None
-        }
-    };
+    let num = |p: &str| -> Option<i8> { if p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None } };
     let h = num(parts.first()?)?;
     let m = num(parts.get(1)?)?;
     let sec = match parts.get(2) {
@@ -137,30 +114,16 @@ impl Calendar {
     /// calendar (`start`, `days`, ...).
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.days.is_empty() {
-            return Err(ValidationError::new(
-                "days",
-                "no open days: the team would never be open",
-            ));
+            return Err(ValidationError::new("days", "no open days: the team would never be open"));
         }
-        let start = parse_hhmm(&self.start).ok_or_else(|| {
-            ValidationError::new(
-                "start",
-                format!("{:?} is not a time like \"09:00\"", self.start),
-            )
-        })?;
-        let end = parse_hhmm(&self.end).ok_or_else(|| {
-            ValidationError::new(
-                "end",
-                format!("{:?} is not a time like \"17:00\"", self.end),
-            )
-        })?;
+        let start = parse_hhmm(&self.start)
+            .ok_or_else(|| ValidationError::new("start", format!("{:?} is not a time like \"09:00\"", self.start)))?;
+        let end =
+            parse_hhmm(&self.end).ok_or_else(|| ValidationError::new("end", format!("{:?} is not a time like \"17:00\"", self.end)))?;
         if start >= end {
             return Err(ValidationError::new(
                 "start",
-                format!(
-                    "opening {} must be before closing {} (overnight hours are not supported)",
-                    self.start, self.end
-                ),
+                format!("opening {} must be before closing {} (overnight hours are not supported)", self.start, self.end),
             ));
         }
         Ok(())
@@ -198,13 +161,7 @@ impl Team {
     /// A team with the default calendar in UTC.
     pub fn new(id: impl Into<String>) -> Self {
         let id = id.into();
-        Team {
-            name: id.clone(),
-            id,
-            timezone: default_timezone(),
-            calendar: Calendar::default(),
-            checklist: None,
-        }
+        Team { name: id.clone(), id, timezone: default_timezone(), calendar: Calendar::default(), checklist: None }
     }
 
     /// Checks the id, the time zone (must be known to the bundled tz database) and the
@@ -214,26 +171,18 @@ impl Team {
         if jiff::tz::TimeZone::get(&self.timezone).is_err() {
             return Err(ValidationError::new(
                 "timezone",
-                format!(
-                    "{:?} is not a known IANA time zone (e.g. \"Europe/Berlin\")",
-                    self.timezone
-                ),
+                format!("{:?} is not a known IANA time zone (e.g. \"Europe/Berlin\")", self.timezone),
             ));
         }
         if let Some(c) = &self.checklist {
             if !leadrank_core::model::CHECKLISTS.contains(&c.as_str()) {
                 return Err(ValidationError::new(
                     "checklist",
-                    format!(
-                        "{c:?} is not a checklist; valid: {}",
-                        leadrank_core::model::CHECKLISTS.join(", ")
-                    ),
+                    format!("{c:?} is not a checklist; valid: {}", leadrank_core::model::CHECKLISTS.join(", ")),
                 ));
             }
         }
-        self.calendar
-            .validate()
-            .map_err(|e| e.prefixed("calendar."))
+        self.calendar.validate().map_err(|e| e.prefixed("calendar."))
     }
 }
 
@@ -242,10 +191,7 @@ fn check_id(field: &str, id: &str) -> Result<(), ValidationError> {
         return Err(ValidationError::new(field, "must not be empty"));
     }
     if id.chars().any(char::is_whitespace) {
-        return Err(ValidationError::new(
-            field,
-            format!("{id:?} must not contain white space"),
-        ));
+        return Err(ValidationError::new(field, format!("{id:?} must not contain white space")));
     }
     Ok(())
 }
@@ -284,16 +230,7 @@ impl Rep {
     /// A rep with the given capacity, weight = capacity, present.
     pub fn new(id: impl Into<String>, team: impl Into<String>, capacity: u32) -> Self {
         let id = id.into();
-        Rep {
-            name: id.clone(),
-            id,
-            team: team.into(),
-            capacity,
-            weight: None,
-            away: false,
-            away_until: None,
-            email: None,
-        }
+        Rep { name: id.clone(), id, team: team.into(), capacity, weight: None, away: false, away_until: None, email: None }
     }
 
     /// The round-robin weight: `weight`, or `capacity` when absent.
@@ -311,26 +248,17 @@ impl Rep {
         check_id("id", &self.id)?;
         check_id("team", &self.team)?;
         if self.capacity == 0 {
-            return Err(ValidationError::new(
-                "capacity",
-                "must be at least 1 (use away to pause a rep)",
-            ));
+            return Err(ValidationError::new("capacity", "must be at least 1 (use away to pause a rep)"));
         }
         if self.weight == Some(0) {
-            return Err(ValidationError::new(
-                "weight",
-                "must be at least 1 (use away to pause a rep)",
-            ));
+            return Err(ValidationError::new("weight", "must be at least 1 (use away to pause a rep)"));
         }
         if let Some(email) = &self.email {
-            let ok = email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
-            });
+            let ok = email
+                .split_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace));
             if !ok {
-                return Err(ValidationError::new(
-                    "email",
-                    format!("{email:?} is not an e-mail address"),
-                ));
+                return Err(ValidationError::new("email", format!("{email:?} is not an e-mail address")));
             }
         }
         Ok(())
@@ -348,10 +276,7 @@ pub fn validate_roster(teams: &[Team], reps: &[Rep]) -> Vec<ValidationError> {
             out.push(e.prefixed(&format!("teams[{i}].")));
         }
         if !team_ids.insert(t.id.as_str()) {
-            out.push(ValidationError::new(
-                format!("teams[{i}].id"),
-                format!("duplicate team id {:?}", t.id),
-            ));
+            out.push(ValidationError::new(format!("teams[{i}].id"), format!("duplicate team id {:?}", t.id)));
         }
     }
     let mut rep_ids = std::collections::BTreeSet::new();
@@ -360,16 +285,10 @@ pub fn validate_roster(teams: &[Team], reps: &[Rep]) -> Vec<ValidationError> {
             out.push(e.prefixed(&format!("reps[{i}].")));
         }
         if !rep_ids.insert(r.id.as_str()) {
-            out.push(ValidationError::new(
-                format!("reps[{i}].id"),
-                format!("duplicate rep id {:?}", r.id),
-            ));
+            out.push(ValidationError::new(format!("reps[{i}].id"), format!("duplicate rep id {:?}", r.id)));
         }
         if !team_ids.contains(r.team.as_str()) {
-            out.push(ValidationError::new(
-                format!("reps[{i}].team"),
-                format!("no team {:?}", r.team),
-            ));
+            out.push(ValidationError::new(format!("reps[{i}].team"), format!("no team {:?}", r.team)));
         }
     }
     out
@@ -387,13 +306,9 @@ mod tests {
         assert!(t.validate().is_ok());
         let bad = serde_json::from_str::<Team>(r#"{"id":"x","colour":"red"}"#);
         assert!(bad.is_err());
-        let r: Rep = serde_json::from_str(
-            r#"{"id":"r1","team":"t","capacity":10,"away_until":"2026-03-02T09:00:00Z"}"#,
-        )
-        .unwrap();
+        let r: Rep = serde_json::from_str(r#"{"id":"r1","team":"t","capacity":10,"away_until":"2026-03-02T09:00:00Z"}"#).unwrap();
         assert_eq!(r.effective_weight(), 10);
-        let cal: Calendar =
-            serde_json::from_str(r#"{"days":["mon","sat"],"holidays":["2026-12-25"]}"#).unwrap();
+        let cal: Calendar = serde_json::from_str(r#"{"days":["mon","sat"],"holidays":["2026-12-25"]}"#).unwrap();
         assert_eq!(cal.days, vec![Weekday::Mon, Weekday::Sat]);
         assert_eq!(cal.start, "09:00");
     }
@@ -417,10 +332,7 @@ mod tests {
 
     #[test]
     fn rep_validation_names_the_field() {
-        assert_eq!(
-            Rep::new("r", "t", 0).validate().unwrap_err().field,
-            "capacity"
-        );
+        assert_eq!(Rep::new("r", "t", 0).validate().unwrap_err().field, "capacity");
         let mut r = Rep::new("r", "t", 3);
         r.weight = Some(0);
         assert_eq!(r.validate().unwrap_err().field, "weight");

@@ -67,13 +67,7 @@ fn reps() -> Vec<Rep> {
 }
 
 fn lead(country: &str, employees: i64) -> RouteInput {
-    RouteInput {
-        lead_id: "L1".into(),
-        country: Some(country.into()),
-        employees: Some(employees),
-        quality: true,
-        ..Default::default()
-    }
+    RouteInput { lead_id: "L1".into(), country: Some(country.into()), employees: Some(employees), quality: true, ..Default::default() }
 }
 
 fn route(input: &RouteInput, reps: &[Rep], state: &RoutingState, exclude: &[&str]) -> Assignment {
@@ -81,10 +75,7 @@ fn route(input: &RouteInput, reps: &[Rep], state: &RoutingState, exclude: &[&str
 }
 
 fn reasons(a: &Assignment) -> Vec<(String, String, String)> {
-    a.skipped
-        .iter()
-        .map(|s| (s.rule.clone(), s.rep_or_team.clone(), s.reason.to_string()))
-        .collect()
+    a.skipped.iter().map(|s| (s.rule.clone(), s.rep_or_team.clone(), s.reason.to_string())).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -92,19 +83,12 @@ fn reasons(a: &Assignment) -> Vec<(String, String, String)> {
 
 #[test]
 fn account_owner_wins() {
-    let input = RouteInput {
-        account_id: Some("acc1".into()),
-        account_owner: Some("owner".into()),
-        ..lead("US", 50)
-    };
+    let input = RouteInput { account_id: Some("acc1".into()), account_owner: Some("owner".into()), ..lead("US", 50) };
     let a = route(&input, &reps(), &RoutingState::new(), &[]);
     assert_eq!(a.rule, "account_owner");
     assert_eq!(a.rep.as_deref(), Some("owner"));
     assert_eq!(a.team.as_deref(), Some("emea-enterprise"));
-    assert_eq!(
-        a.detail,
-        "account_owner: account acc1 owned by owner -> rep owner (0 of 10 open)"
-    );
+    assert_eq!(a.detail, "account_owner: account acc1 owned by owner -> rep owner (0 of 10 open)");
     assert!(a.skipped.is_empty());
 }
 
@@ -114,67 +98,42 @@ fn owner_away_falls_through() {
     if let Some(r) = reps.iter_mut().find(|r| r.id == "owner") {
         r.away = true;
     }
-    let input = RouteInput {
-        account_owner: Some("owner".into()),
-        ..lead("US", 50)
-    };
+    let input = RouteInput { account_owner: Some("owner".into()), ..lead("US", 50) };
     let a = route(&input, &reps, &RoutingState::new(), &[]);
     assert_eq!(a.rule, "territory");
     assert_eq!(a.team.as_deref(), Some("amer-smb"));
-    assert_eq!(
-        reasons(&a),
-        vec![("account_owner".into(), "owner".into(), "away".into())]
-    );
+    assert_eq!(reasons(&a), vec![("account_owner".into(), "owner".into(), "away".into())]);
 }
 
 #[test]
 fn unknown_owner_falls_through() {
-    let input = RouteInput {
-        account_owner: Some("ghost".into()),
-        ..lead("US", 50)
-    };
+    let input = RouteInput { account_owner: Some("ghost".into()), ..lead("US", 50) };
     let a = route(&input, &reps(), &RoutingState::new(), &[]);
     assert_eq!(a.rule, "territory");
-    assert_eq!(
-        reasons(&a),
-        vec![("account_owner".into(), "ghost".into(), "no such rep".into())]
-    );
+    assert_eq!(reasons(&a), vec![("account_owner".into(), "ghost".into(), "no such rep".into())]);
 }
 
 #[test]
 fn abm_tier_goes_to_abm_team() {
-    let input = RouteInput {
-        account_tier: Some("abm".into()),
-        ..lead("DE", 50_000)
-    };
+    let input = RouteInput { account_tier: Some("abm".into()), ..lead("DE", 50_000) };
     let a = route(&input, &reps(), &RoutingState::new(), &[]);
     assert_eq!(a.rule, "abm");
     assert_eq!(a.team.as_deref(), Some("abm"));
     assert_eq!(a.rep.as_deref(), Some("abm-1"));
-    assert_eq!(
-        a.detail,
-        "abm -> team abm, round-robin picked rep abm-1 (0 of 10 open)"
-    );
+    assert_eq!(a.detail, "abm -> team abm, round-robin picked rep abm-1 (0 of 10 open)");
 }
 
 #[test]
 fn segment_edges() {
-    for (employees, team) in [
-        (0, "emea-smb"),
-        (199, "emea-smb"),
-        (200, "emea-mid-market"),
-        (2000, "emea-mid-market"),
-        (2001, "emea-enterprise"),
-    ] {
+    for (employees, team) in
+        [(0, "emea-smb"), (199, "emea-smb"), (200, "emea-mid-market"), (2000, "emea-mid-market"), (2001, "emea-enterprise")]
+    {
         let a = route(&lead("de", employees), &reps(), &RoutingState::new(), &[]);
         assert_eq!(a.team.as_deref(), Some(team), "{employees} employees");
         assert_eq!(a.rule, "territory");
     }
     let a = route(&lead("FR", 5000), &reps(), &RoutingState::new(), &[]);
-    assert_eq!(
-        a.detail,
-        "territory: EMEA enterprise -> team emea-enterprise, round-robin picked rep emea-enterprise-1 (0 of 10 open)"
-    );
+    assert_eq!(a.detail, "territory: EMEA enterprise -> team emea-enterprise, round-robin picked rep emea-enterprise-1 (0 of 10 open)");
 }
 
 #[test]
@@ -195,28 +154,10 @@ fn unknown_country_goes_to_fallback_queue() {
     assert_eq!(a.rule, "fallback");
     assert_eq!(a.queue.as_deref(), Some("unassigned"));
     assert_eq!(a.rep, None);
-    assert_eq!(
-        reasons(&a),
-        vec![(
-            "territory".into(),
-            "{region}-{segment}".into(),
-            "unknown region".into()
-        )]
-    );
-    let no_country = RouteInput {
-        country: None,
-        ..lead("x", 10)
-    };
-    assert_eq!(
-        route(&no_country, &reps(), &RoutingState::new(), &[])
-            .queue
-            .as_deref(),
-        Some("unassigned")
-    );
-    let no_size = RouteInput {
-        employees: None,
-        ..lead("DE", 10)
-    };
+    assert_eq!(reasons(&a), vec![("territory".into(), "{region}-{segment}".into(), "unknown region".into())]);
+    let no_country = RouteInput { country: None, ..lead("x", 10) };
+    assert_eq!(route(&no_country, &reps(), &RoutingState::new(), &[]).queue.as_deref(), Some("unassigned"));
+    let no_size = RouteInput { employees: None, ..lead("DE", 10) };
     let a = route(&no_size, &reps(), &RoutingState::new(), &[]);
     assert_eq!(a.rule, "fallback");
     assert_eq!(a.skipped[0].reason, SkipReason::UnknownSegment);
@@ -224,22 +165,13 @@ fn unknown_country_goes_to_fallback_queue() {
 
 #[test]
 fn industry_specialist() {
-    let input = RouteInput {
-        industry: Some("HEALTHCARE".into()),
-        ..lead("US", 500)
-    };
+    let input = RouteInput { industry: Some("HEALTHCARE".into()), ..lead("US", 500) };
     let a = route(&input, &reps(), &RoutingState::new(), &[]);
     assert_eq!(a.rule, "healthcare");
     assert_eq!(a.team.as_deref(), Some("healthcare"));
     // SMB healthcare is not for the specialists.
-    let input = RouteInput {
-        industry: Some("healthcare".into()),
-        ..lead("US", 50)
-    };
-    assert_eq!(
-        route(&input, &reps(), &RoutingState::new(), &[]).rule,
-        "territory"
-    );
+    let input = RouteInput { industry: Some("healthcare".into()), ..lead("US", 50) };
+    assert_eq!(route(&input, &reps(), &RoutingState::new(), &[]).rule, "territory");
 }
 
 #[test]
@@ -247,14 +179,7 @@ fn template_to_missing_team_falls_through() {
     let a = route(&lead("JP", 5000), &reps(), &RoutingState::new(), &[]);
     assert_eq!(a.rule, "fallback");
     assert_eq!(a.queue.as_deref(), Some("unassigned"));
-    assert_eq!(
-        reasons(&a),
-        vec![(
-            "territory".into(),
-            "apac-enterprise".into(),
-            "no such team".into()
-        )]
-    );
+    assert_eq!(reasons(&a), vec![("territory".into(), "apac-enterprise".into(), "no such team".into())]);
 }
 
 #[test]
@@ -275,20 +200,10 @@ to = { queue = "triage" }
         "t",
     )
     .unwrap();
-    let a = m.route(
-        &lead("DE", 10),
-        &teams(),
-        &reps(),
-        &RoutingState::new(),
-        ts(NOW),
-        &[],
-    );
+    let a = m.route(&lead("DE", 10), &teams(), &reps(), &RoutingState::new(), ts(NOW), &[]);
     assert_eq!(a.rule, "catch_all");
     assert_eq!(a.queue.as_deref(), Some("triage"));
-    assert_eq!(
-        reasons(&a),
-        vec![("by_country".into(), "de-team".into(), "no such team".into())]
-    );
+    assert_eq!(reasons(&a), vec![("by_country".into(), "de-team".into(), "no such team".into())]);
 }
 
 #[test]
@@ -305,36 +220,18 @@ fn capacity_and_away_are_skipped() {
         reasons(&a),
         vec![
             ("territory".into(), "emea-smb-1".into(), "away".into()),
-            (
-                "territory".into(),
-                "emea-smb-2".into(),
-                "at capacity".into()
-            ),
-            (
-                "territory".into(),
-                "emea-smb".into(),
-                "no available rep".into()
-            ),
+            ("territory".into(), "emea-smb-2".into(), "at capacity".into()),
+            ("territory".into(), "emea-smb".into(), "no available rep".into()),
         ]
     );
     // After the absence ends, the rep is back.
-    let a = model().route(
-        &lead("DE", 10),
-        &teams(),
-        &reps,
-        &state,
-        ts("2026-03-05T00:00:00Z"),
-        &[],
-    );
+    let a = model().route(&lead("DE", 10), &teams(), &reps, &state, ts("2026-03-05T00:00:00Z"), &[]);
     assert_eq!(a.rep.as_deref(), Some("emea-smb-1"));
     // Releasing a lead frees capacity.
     state.release("emea-smb-2");
     let a = route(&lead("DE", 10), &reps, &state, &[]);
     assert_eq!(a.rep.as_deref(), Some("emea-smb-2"));
-    assert_eq!(
-        a.detail,
-        "territory: EMEA smb -> team emea-smb, round-robin picked rep emea-smb-2 (9 of 10 open)"
-    );
+    assert_eq!(a.detail, "territory: EMEA smb -> team emea-smb, round-robin picked rep emea-smb-2 (9 of 10 open)");
 }
 
 #[test]
@@ -346,15 +243,9 @@ fn exclusion_reroutes_to_another_rep() {
     // Breach: re-route excluding the rep who had it; they keep it open until released.
     let again = route(&lead("DE", 10), &reps(), &state, &["emea-smb-1"]);
     assert_eq!(again.rep.as_deref(), Some("emea-smb-2"));
-    assert_eq!(
-        reasons(&again),
-        vec![("territory".into(), "emea-smb-1".into(), "excluded".into())]
-    );
+    assert_eq!(reasons(&again), vec![("territory".into(), "emea-smb-1".into(), "excluded".into())]);
     // Excluding the owner sends an owned lead to territory.
-    let input = RouteInput {
-        account_owner: Some("owner".into()),
-        ..lead("DE", 10)
-    };
+    let input = RouteInput { account_owner: Some("owner".into()), ..lead("DE", 10) };
     let a = route(&input, &reps(), &RoutingState::new(), &["owner"]);
     assert_eq!(a.rule, "territory");
     assert_eq!(a.skipped[0].reason, SkipReason::Excluded);
@@ -380,54 +271,16 @@ to = { queue = "partners" }
         "t",
     )
     .unwrap();
-    let vip = RouteInput {
-        grade: Some("A".into()),
-        ..lead("CH", 10)
-    };
+    let vip = RouteInput { grade: Some("A".into()), ..lead("CH", 10) };
     let a = m.route(&vip, &teams(), &reps(), &RoutingState::new(), ts(NOW), &[]);
-    assert_eq!(
-        (a.rule.as_str(), a.rep.as_deref(), a.team.as_deref()),
-        ("vip", Some("emea-smb-2"), Some("emea-smb"))
-    );
-    let a = m.route(
-        &vip,
-        &teams(),
-        &reps(),
-        &RoutingState::new(),
-        ts(NOW),
-        &["emea-smb-2"],
-    );
+    assert_eq!((a.rule.as_str(), a.rep.as_deref(), a.team.as_deref()), ("vip", Some("emea-smb-2"), Some("emea-smb")));
+    let a = m.route(&vip, &teams(), &reps(), &RoutingState::new(), ts(NOW), &["emea-smb-2"]);
     assert_eq!(a.rule, "fallback");
-    let nurture = RouteInput {
-        stage: Some("Nurture".into()),
-        quality: false,
-        ..lead("CH", 10)
-    };
-    let a = m.route(
-        &nurture,
-        &teams(),
-        &reps(),
-        &RoutingState::new(),
-        ts(NOW),
-        &[],
-    );
+    let nurture = RouteInput { stage: Some("Nurture".into()), quality: false, ..lead("CH", 10) };
+    let a = m.route(&nurture, &teams(), &reps(), &RoutingState::new(), ts(NOW), &[]);
     assert_eq!(a.queue.as_deref(), Some("partners"));
-    let quality = RouteInput {
-        quality: true,
-        ..nurture
-    };
-    assert_eq!(
-        m.route(
-            &quality,
-            &teams(),
-            &reps(),
-            &RoutingState::new(),
-            ts(NOW),
-            &[]
-        )
-        .rule,
-        "fallback"
-    );
+    let quality = RouteInput { quality: true, ..nurture };
+    assert_eq!(m.route(&quality, &teams(), &reps(), &RoutingState::new(), ts(NOW), &[]).rule, "fallback");
 }
 
 #[test]
@@ -445,23 +298,15 @@ fn assignment_serialises() {
 fn weighted_counts(weights: &[u32], leads: usize) -> Vec<u64> {
     let m = model();
     let teams = vec![Team::new("emea-smb")];
-    let reps: Vec<Rep> = weights
-        .iter()
-        .enumerate()
-        .map(|(i, w)| Rep {
-            weight: Some(*w),
-            ..Rep::new(format!("r{i:02}"), "emea-smb", 1_000_000)
-        })
-        .collect();
+    let reps: Vec<Rep> =
+        weights.iter().enumerate().map(|(i, w)| Rep { weight: Some(*w), ..Rep::new(format!("r{i:02}"), "emea-smb", 1_000_000) }).collect();
     let mut state = RoutingState::new();
     let input = lead("DE", 10);
     for _ in 0..leads {
         let a = m.route(&input, &teams, &reps, &state, ts(NOW), &[]);
         state.record(&a, false);
     }
-    reps.iter()
-        .map(|r| state.counters(&r.id).assigned)
-        .collect()
+    reps.iter().map(|r| state.counters(&r.id).assigned).collect()
 }
 
 #[test]
@@ -471,10 +316,7 @@ fn weighted_round_robin_proportions() {
     // Default weight = capacity.
     let m = model();
     let teams = vec![Team::new("emea-smb")];
-    let reps = vec![
-        Rep::new("big", "emea-smb", 30),
-        Rep::new("small", "emea-smb", 10),
-    ];
+    let reps = vec![Rep::new("big", "emea-smb", 30), Rep::new("small", "emea-smb", 10)];
     let mut state = RoutingState::new();
     for _ in 0..40 {
         let a = m.route(&lead("DE", 10), &teams, &reps, &state, ts(NOW), &[]);
@@ -483,13 +325,7 @@ fn weighted_round_robin_proportions() {
             state.release(r);
         }
     }
-    assert_eq!(
-        (
-            state.counters("big").assigned,
-            state.counters("small").assigned
-        ),
-        (30, 10)
-    );
+    assert_eq!((state.counters("big").assigned, state.counters("small").assigned), (30, 10));
 }
 
 proptest! {
@@ -535,52 +371,31 @@ fn team_cal(tz: &str) -> BusinessCalendar {
 fn lead_at_1658_is_due_0903_next_business_day() {
     // Wednesday 2026-03-04, 16:58 in Berlin (CET, UTC+1).
     let c = team_cal("Europe/Berlin");
-    assert_eq!(
-        c.add_business_minutes(ts("2026-03-04T15:58:00Z"), 5),
-        ts("2026-03-05T08:03:00Z")
-    );
-    assert_eq!(
-        c.business_minutes_between(ts("2026-03-04T15:58:00Z"), ts("2026-03-05T08:03:00Z")),
-        5
-    );
+    assert_eq!(c.add_business_minutes(ts("2026-03-04T15:58:00Z"), 5), ts("2026-03-05T08:03:00Z"));
+    assert_eq!(c.business_minutes_between(ts("2026-03-04T15:58:00Z"), ts("2026-03-05T08:03:00Z")), 5);
 }
 
 #[test]
 fn friday_evening_to_monday() {
     let c = team_cal("Europe/Berlin");
     // Friday 2026-03-06 18:00 CET -> Monday 09:05 CET.
-    assert_eq!(
-        c.add_business_minutes(ts("2026-03-06T17:00:00Z"), 5),
-        ts("2026-03-09T08:05:00Z")
-    );
+    assert_eq!(c.add_business_minutes(ts("2026-03-06T17:00:00Z"), 5), ts("2026-03-09T08:05:00Z"));
 }
 
 #[test]
 fn weekend_start() {
     let c = team_cal("UTC");
     assert!(!c.is_open(ts("2026-03-07T12:00:00Z")));
-    assert_eq!(
-        c.add_business_minutes(ts("2026-03-07T12:00:00Z"), 5),
-        ts("2026-03-09T09:05:00Z")
-    );
-    assert_eq!(
-        c.business_minutes_between(ts("2026-03-07T00:00:00Z"), ts("2026-03-09T00:00:00Z")),
-        0
-    );
+    assert_eq!(c.add_business_minutes(ts("2026-03-07T12:00:00Z"), 5), ts("2026-03-09T09:05:00Z"));
+    assert_eq!(c.business_minutes_between(ts("2026-03-07T00:00:00Z"), ts("2026-03-09T00:00:00Z")), 0);
 }
 
 #[test]
 fn holiday_is_skipped() {
-    let cal = Calendar {
-        holidays: vec!["2026-12-25".parse().unwrap()],
-        ..Calendar::default()
-    };
+    let cal = Calendar { holidays: vec!["2026-12-25".parse().unwrap()], ..Calendar::default() };
     let c = BusinessCalendar::new(&cal, "UTC").unwrap();
     // Thursday 24 Dec 16:58 -> Friday 25 is a holiday -> Monday 28 Dec 09:03.
-    assert_eq!(
-        c.add_business_minutes(ts("2026-12-24T16:58:00Z"), 5),
-        ts("2026-12-28T09:03:00Z")
-    );
+    assert_eq!(c.add_business_minutes(ts("2026-12-24T16:58:00Z"), 5), ts("2026-12-28T09:03:00Z"));
     assert!(!c.is_open(ts("2026-12-25T10:00:00Z")));
 }
 
@@ -588,85 +403,40 @@ fn holiday_is_skipped() {
 fn dst_spring_forward_new_york() {
     let c = team_cal("America/New_York");
     // Friday 2026-03-06 16:58 EST; DST starts Sunday 8 March; Monday 09:03 EDT = 13:03Z.
-    assert_eq!(
-        c.add_business_minutes(ts("2026-03-06T21:58:00Z"), 5),
-        ts("2026-03-09T13:03:00Z")
-    );
+    assert_eq!(c.add_business_minutes(ts("2026-03-06T21:58:00Z"), 5), ts("2026-03-09T13:03:00Z"));
     assert!(c.is_open(ts("2026-03-09T13:00:00Z")));
     assert!(!c.is_open(ts("2026-03-09T12:59:59Z")));
     // Hours spanning the gap: Sunday 00:00-06:00 is 5 real hours that day.
-    let night = Calendar {
-        days: vec![Weekday::Sun],
-        start: "00:00".into(),
-        end: "06:00".into(),
-        holidays: vec![],
-    };
+    let night = Calendar { days: vec![Weekday::Sun], start: "00:00".into(), end: "06:00".into(), holidays: vec![] };
     let n = BusinessCalendar::new(&night, "America/New_York").unwrap();
-    assert_eq!(
-        n.business_minutes_between(ts("2026-03-07T00:00:00Z"), ts("2026-03-10T00:00:00Z")),
-        300
-    );
+    assert_eq!(n.business_minutes_between(ts("2026-03-07T00:00:00Z"), ts("2026-03-10T00:00:00Z")), 300);
     // 00:00 EST + 120 business minutes = 03:00 EDT (02:00-03:00 does not exist).
-    assert_eq!(
-        n.add_business_minutes(ts("2026-03-08T05:00:00Z"), 120),
-        ts("2026-03-08T07:00:00Z")
-    );
+    assert_eq!(n.add_business_minutes(ts("2026-03-08T05:00:00Z"), 120), ts("2026-03-08T07:00:00Z"));
 }
 
 #[test]
 fn dst_fall_back_new_york() {
     let c = team_cal("America/New_York");
     // Friday 2026-10-30 16:58 EDT; DST ends Sunday 1 November; Monday 09:03 EST = 14:03Z.
-    assert_eq!(
-        c.add_business_minutes(ts("2026-10-30T20:58:00Z"), 5),
-        ts("2026-11-02T14:03:00Z")
-    );
-    let night = Calendar {
-        days: vec![Weekday::Sun],
-        start: "00:00".into(),
-        end: "06:00".into(),
-        holidays: vec![],
-    };
+    assert_eq!(c.add_business_minutes(ts("2026-10-30T20:58:00Z"), 5), ts("2026-11-02T14:03:00Z"));
+    let night = Calendar { days: vec![Weekday::Sun], start: "00:00".into(), end: "06:00".into(), holidays: vec![] };
     let n = BusinessCalendar::new(&night, "America/New_York").unwrap();
-    assert_eq!(
-        n.business_minutes_between(ts("2026-10-31T00:00:00Z"), ts("2026-11-03T00:00:00Z")),
-        420
-    );
+    assert_eq!(n.business_minutes_between(ts("2026-10-31T00:00:00Z"), ts("2026-11-03T00:00:00Z")), 420);
 }
 
 #[test]
 fn dst_europe_berlin() {
     let c = team_cal("Europe/Berlin");
     // Spring forward on Sunday 29 March 2026: Friday 16:58 CET -> Monday 09:03 CEST = 07:03Z.
-    assert_eq!(
-        c.add_business_minutes(ts("2026-03-27T15:58:00Z"), 5),
-        ts("2026-03-30T07:03:00Z")
-    );
+    assert_eq!(c.add_business_minutes(ts("2026-03-27T15:58:00Z"), 5), ts("2026-03-30T07:03:00Z"));
     // Fall back on Sunday 25 October 2026: Friday 16:58 CEST -> Monday 09:03 CET = 08:03Z.
-    assert_eq!(
-        c.add_business_minutes(ts("2026-10-23T14:58:00Z"), 5),
-        ts("2026-10-26T08:03:00Z")
-    );
-    let night = Calendar {
-        days: vec![Weekday::Sun],
-        start: "00:00".into(),
-        end: "06:00".into(),
-        holidays: vec![],
-    };
+    assert_eq!(c.add_business_minutes(ts("2026-10-23T14:58:00Z"), 5), ts("2026-10-26T08:03:00Z"));
+    let night = Calendar { days: vec![Weekday::Sun], start: "00:00".into(), end: "06:00".into(), holidays: vec![] };
     let n = BusinessCalendar::new(&night, "Europe/Berlin").unwrap();
-    assert_eq!(
-        n.business_minutes_between(ts("2026-03-28T00:00:00Z"), ts("2026-03-30T00:00:00Z")),
-        300
-    );
-    assert_eq!(
-        n.business_minutes_between(ts("2026-10-24T00:00:00Z"), ts("2026-10-26T00:00:00Z")),
-        420
-    );
+    assert_eq!(n.business_minutes_between(ts("2026-03-28T00:00:00Z"), ts("2026-03-30T00:00:00Z")), 300);
+    assert_eq!(n.business_minutes_between(ts("2026-10-24T00:00:00Z"), ts("2026-10-26T00:00:00Z")), 420);
     // Business days stay nominal: 10 days of 8 hours.
-    assert_eq!(
-        c.business_minutes_between(ts("2026-03-23T00:00:00Z"), ts("2026-04-04T00:00:00Z")),
-        10 * 480
-    );
+    assert_eq!(c.business_minutes_between(ts("2026-03-23T00:00:00Z"), ts("2026-04-04T00:00:00Z")), 10 * 480);
 }
 
 #[test]
@@ -677,37 +447,17 @@ fn two_teams_in_different_time_zones() {
     let t = ts("2026-03-04T08:30:00Z");
     assert!(berlin.is_open(t));
     assert!(!new_york.is_open(t));
-    assert_eq!(
-        berlin.add_business_minutes(t, 5),
-        ts("2026-03-04T08:35:00Z")
-    );
-    assert_eq!(
-        new_york.add_business_minutes(t, 5),
-        ts("2026-03-04T14:05:00Z")
-    );
+    assert_eq!(berlin.add_business_minutes(t, 5), ts("2026-03-04T08:35:00Z"));
+    assert_eq!(new_york.add_business_minutes(t, 5), ts("2026-03-04T14:05:00Z"));
     // 15:00Z: both open (16:00 Berlin, 10:00 New York).
     let t = ts("2026-03-04T15:00:00Z");
     assert!(berlin.is_open(t) && new_york.is_open(t));
-    assert_eq!(
-        berlin.add_business_minutes(t, 120),
-        ts("2026-03-05T09:00:00Z")
-    );
-    assert_eq!(
-        new_york.add_business_minutes(t, 120),
-        ts("2026-03-04T17:00:00Z")
-    );
+    assert_eq!(berlin.add_business_minutes(t, 120), ts("2026-03-05T09:00:00Z"));
+    assert_eq!(new_york.add_business_minutes(t, 120), ts("2026-03-04T17:00:00Z"));
     // Team::validate and for_team agree.
-    let team = Team {
-        timezone: "America/New_York".into(),
-        ..Team::new("amer-smb")
-    };
+    let team = Team { timezone: "America/New_York".into(), ..Team::new("amer-smb") };
     assert!(team.validate().is_ok());
-    assert_eq!(
-        BusinessCalendar::for_team(&team)
-            .unwrap()
-            .add_business_minutes(t, 120),
-        ts("2026-03-04T17:00:00Z")
-    );
+    assert_eq!(BusinessCalendar::for_team(&team).unwrap().add_business_minutes(t, 120), ts("2026-03-04T17:00:00Z"));
 }
 
 proptest! {
@@ -738,11 +488,7 @@ fn builtin_clock(start: &str) -> SlaClock {
 #[test]
 fn builtin_sla_deadlines() {
     let clock = builtin_clock("2026-03-04T10:00:00Z");
-    let due: Vec<(&str, u32, Timestamp, bool)> = clock
-        .milestones
-        .iter()
-        .map(|d| (d.id.as_str(), d.touches, d.due, d.reroute))
-        .collect();
+    let due: Vec<(&str, u32, Timestamp, bool)> = clock.milestones.iter().map(|d| (d.id.as_str(), d.touches, d.due, d.reroute)).collect();
     assert_eq!(
         due,
         vec![
@@ -774,13 +520,7 @@ fn sla_breached_one_second_late() {
     assert!(s.met.is_empty());
     assert_eq!(
         s.breached,
-        vec![Breach {
-            milestone: "first_touch".into(),
-            due: ts("2026-03-04T10:05:00Z"),
-            touches_by_due: 0,
-            required: 1,
-            reroute: true
-        }]
+        vec![Breach { milestone: "first_touch".into(), due: ts("2026-03-04T10:05:00Z"), touches_by_due: 0, required: 1, reroute: true }]
     );
     assert!(s.reroute);
     // Before the deadline nothing is breached and the timer waits for it.
@@ -795,13 +535,7 @@ fn sla_touches_before_start_are_ignored() {
     let touches = [ts("2026-03-04T09:59:59Z"), ts("2026-03-04T09:00:00Z")];
     let s = clock.evaluate(&touches, ts("2026-03-04T11:00:00Z"));
     assert!(s.met.is_empty());
-    assert_eq!(
-        s.breached
-            .iter()
-            .map(|b| b.milestone.as_str())
-            .collect::<Vec<_>>(),
-        vec!["first_touch", "two_touches"]
-    );
+    assert_eq!(s.breached.iter().map(|b| b.milestone.as_str()).collect::<Vec<_>>(), vec!["first_touch", "two_touches"]);
     assert_eq!(s.next_due, Some(ts("2026-03-18T10:00:00Z")));
 }
 
@@ -825,11 +559,7 @@ fn sla_full_cadence() {
 fn sla_lead_at_1658_local() {
     let m = builtin_routing();
     let policy = m.sla_for("mql", "B").unwrap();
-    let clock = SlaClock::start(
-        policy,
-        &team_cal("Europe/Berlin"),
-        ts("2026-03-04T15:58:00Z"),
-    );
+    let clock = SlaClock::start(policy, &team_cal("Europe/Berlin"), ts("2026-03-04T15:58:00Z"));
     assert_eq!(clock.milestones[0].due, ts("2026-03-05T08:03:00Z"));
     // Two touches in the first (business) hour: 2 minutes today, 58 tomorrow.
     assert_eq!(clock.milestones[1].due, ts("2026-03-05T08:58:00Z"));
@@ -841,11 +571,7 @@ fn sla_lead_at_1658_local() {
 fn errors(src: &str) -> Vec<(usize, String, String)> {
     match RoutingModel::from_toml(src, "bad.toml") {
         Ok(_) => panic!("expected errors"),
-        Err(e) => e
-            .issues
-            .into_iter()
-            .map(|i| (i.line, i.key, i.message))
-            .collect(),
+        Err(e) => e.issues.into_iter().map(|i| (i.line, i.key, i.message)).collect(),
     }
 }
 
@@ -856,13 +582,7 @@ fn builtin_file_compiles() {
     let m = RoutingModel::from_toml(BUILTIN_ROUTING, "models/routing.toml").unwrap();
     assert_eq!(m.name, "default");
     assert_eq!(m.fallback_queue, "unassigned");
-    assert_eq!(
-        m.segments,
-        Segments {
-            smb_below: 200,
-            enterprise_above: 2000
-        }
-    );
+    assert_eq!(m.segments, Segments { smb_below: 200, enterprise_above: 2000 });
     let ids: Vec<&str> = m.rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, vec!["account_owner", "abm", "territory"]);
     assert_eq!(m.slas.len(), 1);
@@ -871,15 +591,12 @@ fn builtin_file_compiles() {
 
 #[test]
 fn unknown_key_is_located() {
-    let src =
-        format!("{HEAD}\n[[rules]]\nid = \"a\"\nto = {{ queue = \"x\" }}\ncolour = \"red\"\n");
+    let src = format!("{HEAD}\n[[rules]]\nid = \"a\"\nto = {{ queue = \"x\" }}\ncolour = \"red\"\n");
     let e = errors(&src);
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].0, 9);
     assert!(e[0].2.contains("colour"), "{:?}", e);
-    let src = format!(
-        "{HEAD}[[rules]]\nid = \"a\"\nwhen = {{ regon = [\"EMEA\"] }}\nto = {{ queue = \"x\" }}\n"
-    );
+    let src = format!("{HEAD}[[rules]]\nid = \"a\"\nwhen = {{ regon = [\"EMEA\"] }}\nto = {{ queue = \"x\" }}\n");
     let e = errors(&src);
     assert_eq!(e[0].0, 7);
     assert!(e[0].2.contains("regon"));
@@ -906,9 +623,7 @@ fn bad_values_are_located_with_keys() {
     );
     assert!(e[1].2.contains("duplicate rule id"));
     assert!(e[2].2.contains("unknown placeholder {regio}"));
-    let text = RoutingModel::from_toml(&src, "bad.toml")
-        .unwrap_err()
-        .to_string();
+    let text = RoutingModel::from_toml(&src, "bad.toml").unwrap_err().to_string();
     assert!(text.starts_with("bad.toml:8:"), "{text}");
 }
 
@@ -936,13 +651,9 @@ fn syntax_and_missing_sections() {
     assert_eq!(e[0].0, 3);
     let e = errors("[routing]\nname = \"t\"\nversion = \"1\"\n");
     assert!(e[0].2.contains("fallback_queue"));
-    let e = errors(&format!(
-        "{HEAD}[segments]\nsmb_below = 5000\nenterprise_above = 2000\n"
-    ));
+    let e = errors(&format!("{HEAD}[segments]\nsmb_below = 5000\nenterprise_above = 2000\n"));
     assert_eq!((e[0].0, e[0].1.as_str()), (5, "segments"));
-    let e = errors(&format!(
-        "{HEAD}[[rules]]\nid = \"a\"\nwhen = {{ industry = [] }}\nto = \"owner\"\n"
-    ));
+    let e = errors(&format!("{HEAD}[[rules]]\nid = \"a\"\nwhen = {{ industry = [] }}\nto = \"owner\"\n"));
     assert_eq!(e.len(), 2);
     assert!(e[0].2.contains("empty"));
     assert!(e[1].2.contains("unknown target"));
@@ -958,13 +669,7 @@ fn fairness_from_round_robin() {
         .iter()
         .zip([2, 1, 1])
         .enumerate()
-        .map(|(i, (c, w))| RepLoad {
-            rep: format!("r{i}"),
-            team: "t".into(),
-            weight: w,
-            leads: *c,
-            quality_leads: c / 2,
-        })
+        .map(|(i, (c, w))| RepLoad { rep: format!("r{i}"), team: "t".into(), weight: w, leads: *c, quality_leads: c / 2 })
         .collect();
     let r = fairness(&rows);
     assert_eq!(r.reps[0].lead_share, 0.5);
@@ -977,15 +682,8 @@ fn fairness_from_round_robin() {
 fn speed_to_lead_report() {
     let t0 = ts("2026-03-04T10:00:00Z");
     let pairs = (0..10).map(|i| {
-        let touch = if i == 9 {
-            None
-        } else {
-            Some(
-                ts("2026-03-04T10:00:00Z")
-                    .checked_add(jiff::SignedDuration::from_secs(i * 60))
-                    .unwrap(),
-            )
-        };
+        let touch =
+            if i == 9 { None } else { Some(ts("2026-03-04T10:00:00Z").checked_add(jiff::SignedDuration::from_secs(i * 60)).unwrap()) };
         (t0, touch)
     });
     let s = speed_to_lead(pairs);
@@ -997,22 +695,8 @@ fn speed_to_lead_report() {
 
 #[test]
 fn owner_target_without_condition_records_missing_owner() {
-    let m = RoutingModel::from_toml(
-        &format!("{HEAD}[[rules]]\nid = \"own\"\nto = \"account_owner\"\n"),
-        "t",
-    )
-    .unwrap();
-    let a = m.route(
-        &lead("DE", 10),
-        &teams(),
-        &reps(),
-        &RoutingState::new(),
-        ts(NOW),
-        &[],
-    );
+    let m = RoutingModel::from_toml(&format!("{HEAD}[[rules]]\nid = \"own\"\nto = \"account_owner\"\n"), "t").unwrap();
+    let a = m.route(&lead("DE", 10), &teams(), &reps(), &RoutingState::new(), ts(NOW), &[]);
     assert_eq!(a.queue.as_deref(), Some("q"));
-    assert_eq!(
-        reasons(&a),
-        vec![("own".into(), "(none)".into(), "no account owner".into())]
-    );
+    assert_eq!(reasons(&a), vec![("own".into(), "(none)".into(), "no account owner".into())]);
 }

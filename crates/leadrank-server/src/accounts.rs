@@ -1,7 +1,7 @@
 //! Account scores and buying-committee coverage, rolled up from the live book at request
 //! time ([`leadrank_accounts`] holds the rules).
 
-use leadrank_accounts::{score_account, AccountInfo, AccountPolicy, AccountScore, Person};
+use leadrank_accounts::{AccountInfo, AccountPolicy, AccountScore, Person, score_account};
 use leadrank_core::engine::LiveBook;
 use leadrank_core::records::Lead;
 use rustc_hash::FxHashMap;
@@ -38,12 +38,8 @@ pub fn score_one(svc: &Service, account_id: &str) -> Option<AccountScore> {
     let live = svc.live_read();
     let info = info(&live.book, account_id)?;
     let policy = AccountPolicy::default();
-    let people: Vec<Person> = live
-        .book
-        .leads()
-        .filter(|l| l.account_id.as_deref() == Some(account_id))
-        .map(|l| person(&live, l, now, &policy))
-        .collect();
+    let people: Vec<Person> =
+        live.book.leads().filter(|l| l.account_id.as_deref() == Some(account_id)).map(|l| person(&live, l, now, &policy)).collect();
     Some(score_account(&info, &people, now, &policy))
 }
 
@@ -60,10 +56,8 @@ pub fn score_all(svc: &Service) -> Vec<AccountScore> {
             }
         }
     }
-    let mut scores: Vec<AccountScore> = people
-        .into_iter()
-        .filter_map(|(id, ps)| info(&live.book, id).map(|i| score_account(&i, &ps, now, &policy)))
-        .collect();
+    let mut scores: Vec<AccountScore> =
+        people.into_iter().filter_map(|(id, ps)| info(&live.book, id).map(|i| score_account(&i, &ps, now, &policy))).collect();
     scores.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.account_id.cmp(&b.account_id)));
     scores
 }

@@ -33,7 +33,7 @@ use leadrank_store::Store;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub use http::{router, AppState, Limits};
+pub use http::{AppState, Limits, router};
 pub use service::Service;
 
 /// How to run the server.
@@ -84,8 +84,7 @@ pub async fn serve_on(
     let mut demo_key = None;
     if let Some(n) = options.demo_leads {
         demo::load(&service, n, 42).await?;
-        let (key, secret) =
-            keys::create(store.as_ref(), "demo", &[leadrank_store::Scope::Admin], service.clock.now()).await?;
+        let (key, secret) = keys::create(store.as_ref(), "demo", &[leadrank_store::Scope::Admin], service.clock.now()).await?;
         service.audit("cli", "key.create", &format!("{} (admin, serve --demo)", key.id)).await?;
         demo_key = Some(secret);
     }

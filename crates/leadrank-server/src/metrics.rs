@@ -2,14 +2,14 @@
 //! webhook outcomes and store errors. Labels never carry personal data (routes are the
 //! matched templates such as `/v1/leads/{lead_id}`, not the requested paths).
 
-use std::sync::atomic::AtomicU64;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -73,7 +73,19 @@ impl Metrics {
         registry.register("webhook_deliveries", "Webhook delivery attempts by result (delivered, failed)", webhooks.clone());
         let store_errors = Counter::default();
         registry.register("store_errors", "Database errors of the background writer", store_errors.clone());
-        Metrics { registry, requests, latency, events, lag, sla_lag, routing, sla_breaches, webhooks, store_errors, webhook_seen: Mutex::new((0, 0)) }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            events,
+            lag,
+            sla_lag,
+            routing,
+            sla_breaches,
+            webhooks,
+            store_errors,
+            webhook_seen: Mutex::new((0, 0)),
+        }
     }
 
     /// Records one HTTP request.

@@ -14,9 +14,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use leadrank_lifecycle::{LeadLifecycle, Policy, ScoreView, Stage, Transition};
-use leadrank_routing::{
-    Assignment, BusinessCalendar, Calendar, Rep, RouteInput, RoutingModel, RoutingState, SlaClock, Team,
-};
+use leadrank_routing::{Assignment, BusinessCalendar, Calendar, Rep, RouteInput, RoutingModel, RoutingState, SlaClock, Team};
 use leadrank_store::{LeadOps, OpsLogEntry};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -62,12 +60,7 @@ impl SlaRun {
     fn next_deadline(&self, touches: &[Timestamp]) -> Option<Timestamp> {
         // At the end of time every touch that will ever count has happened.
         let status = self.clock.evaluate(touches, Timestamp::MAX);
-        self.clock
-            .milestones
-            .iter()
-            .filter(|m| !status.met.contains(&m.id) && !self.breached.contains(&m.id))
-            .map(|m| m.due)
-            .min()
+        self.clock.milestones.iter().filter(|m| !status.met.contains(&m.id) && !self.breached.contains(&m.id)).map(|m| m.due).min()
     }
 }
 
@@ -152,8 +145,7 @@ fn holds_load(stage: Stage) -> bool {
 impl Ops {
     /// A fresh operating state with the built-in routing file and no teams or reps.
     pub fn new(policy: Policy, routing: RoutingModel, routing_source: String) -> Result<Ops, String> {
-        let default_calendar =
-            BusinessCalendar::new(&Calendar::default(), "UTC").map_err(|e| format!("default calendar: {e}"))?;
+        let default_calendar = BusinessCalendar::new(&Calendar::default(), "UTC").map_err(|e| format!("default calendar: {e}"))?;
         Ok(Ops {
             policy,
             routing: Arc::new(routing),
@@ -177,10 +169,7 @@ impl Ops {
     /// lead is assigned to when that team has its own.
     pub fn policy_for(&self, id: &str) -> Policy {
         let team = self.leads.get(id).and_then(|s| s.assignment.as_ref()).and_then(|a| a.team.as_deref());
-        let framework = team
-            .and_then(|t| self.teams.get(t))
-            .and_then(|t| t.checklist.as_deref())
-            .and_then(leadrank_lifecycle::framework);
+        let framework = team.and_then(|t| self.teams.get(t)).and_then(|t| t.checklist.as_deref()).and_then(leadrank_lifecycle::framework);
         match framework {
             Some(f) if f.id != self.policy.checklist.id => Policy { checklist: f, ..self.policy.clone() },
             _ => self.policy.clone(),
@@ -307,11 +296,7 @@ impl Ops {
     pub(crate) fn observe(&mut self, live: &Live, ids: &[String], now: Timestamp, out: &mut OpsOut) {
         for id in ids {
             let Some(current) = live.current.get(id) else { continue };
-            let signals = if live.book.model().signals.is_empty() {
-                Vec::new()
-            } else {
-                live.book.signals(id, now).unwrap_or_default()
-            };
+            let signals = if live.book.model().signals.is_empty() { Vec::new() } else { live.book.signals(id, now).unwrap_or_default() };
             let view = ScoreView { quality: current.score.quality, total: current.score.total, signals: &signals };
             if !self.leads.contains_key(id) {
                 let created = live.book.lead(id).and_then(|l| l.created_at).filter(|t| *t <= now).unwrap_or(now);
@@ -385,7 +370,15 @@ impl Ops {
 
     /// Routes a lead (excluding `exclude` reps), records the assignment and starts the
     /// stage's SLA clock.
-    pub(crate) fn route(&mut self, live: &Live, id: &str, exclude: &[&str], now: Timestamp, why: &str, out: &mut OpsOut) -> Option<Assignment> {
+    pub(crate) fn route(
+        &mut self,
+        live: &Live,
+        id: &str,
+        exclude: &[&str],
+        now: Timestamp,
+        why: &str,
+        out: &mut OpsOut,
+    ) -> Option<Assignment> {
         let st = self.leads.get(id)?;
         let input = route_input(live, id, st.lifecycle.stage)?;
         let assignment = self.routing.route(&input, &self.team_list, &self.rep_list, &self.load, now, exclude);

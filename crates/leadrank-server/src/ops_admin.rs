@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use leadrank_core::CompiledModel;
 use leadrank_lifecycle::{FunnelReport, Policy, Transition};
-use leadrank_routing::{builtin_routing, fairness, speed_to_lead, Rep, RepLoad, RoutingModel, Team};
+use leadrank_routing::{Rep, RepLoad, RoutingModel, Team, builtin_routing, fairness, speed_to_lead};
 use leadrank_store::{DirectoryEntry, Store, StoreError};
 use serde::Serialize;
 
@@ -40,8 +40,7 @@ pub(crate) async fn load_ops(store: &dyn Store, model: &CompiledModel) -> Result
     }
     let mut states = Vec::new();
     for row in store.all_ops().await? {
-        let st: LeadOpsState =
-            serde_json::from_str(&row.body).map_err(|x| corrupt("lead_ops", format!("lead state: {x}")))?;
+        let st: LeadOpsState = serde_json::from_str(&row.body).map_err(|x| corrupt("lead_ops", format!("lead state: {x}")))?;
         states.push((row.lead_id, st));
     }
     ops.load_states(states);
@@ -68,8 +67,8 @@ impl Service {
         let body = serde_json::to_string(&team).map_err(|e| ServiceError::Model(e.to_string()))?;
         {
             // Check the calendar compiles before storing.
-            let mut probe = Ops::new(Policy::from_spec(&Default::default()), builtin_routing(), String::new())
-                .map_err(ServiceError::Model)?;
+            let mut probe =
+                Ops::new(Policy::from_spec(&Default::default()), builtin_routing(), String::new()).map_err(ServiceError::Model)?;
             probe.put_team(team.clone()).map_err(ServiceError::Conflict)?;
         }
         let entry = DirectoryEntry { kind: TEAM.into(), id: team.id.clone(), body, updated_at: self.clock.now() };
@@ -127,7 +126,12 @@ impl Service {
     pub async fn lifecycle_action(
         &self,
         lead_id: &str,
-        f: impl FnOnce(&Policy, &mut leadrank_lifecycle::LeadLifecycle, i32, Timestamp) -> Result<Option<Transition>, leadrank_lifecycle::LifecycleError>,
+        f: impl FnOnce(
+            &Policy,
+            &mut leadrank_lifecycle::LeadLifecycle,
+            i32,
+            Timestamp,
+        ) -> Result<Option<Transition>, leadrank_lifecycle::LifecycleError>,
     ) -> Result<Option<Transition>, ServiceError> {
         self.with_ops(|live, ops, now, out| {
             let total = live.current.get(lead_id).map_or(0, |c| c.score.total);
@@ -150,10 +154,7 @@ impl Service {
         let transitions: Vec<(String, Transition)> =
             log.into_iter().filter_map(|e| serde_json::from_str(&e.body).ok().map(|t| (e.lead_id, t))).collect();
         let ops = self.ops_lock();
-        Ok(FunnelReport::build(
-            ops.leads.values().map(|s| &s.lifecycle),
-            transitions.iter().map(|(id, t)| (id.as_str(), t)),
-        ))
+        Ok(FunnelReport::build(ops.leads.values().map(|s| &s.lifecycle), transitions.iter().map(|(id, t)| (id.as_str(), t))))
     }
 
     /// Every stage transition as CSV in SPEC section 1's stage-history form (`lead_id, stage,
@@ -169,8 +170,7 @@ impl Service {
             let at = t.at.to_string();
             // A person appears by id ("r7"), a rule as "rule:<name>".
             let by = t.actor.strip_prefix("user:").unwrap_or(&t.actor);
-            w.write_record([e.lead_id.as_str(), t.to.as_str(), at.as_str(), by, t.rejection.as_deref().unwrap_or("")])
-                .map_err(io)?;
+            w.write_record([e.lead_id.as_str(), t.to.as_str(), at.as_str(), by, t.rejection.as_deref().unwrap_or("")]).map_err(io)?;
         }
         let bytes = w.into_inner().map_err(|e| ServiceError::Model(format!("writing CSV: {e}")))?;
         String::from_utf8(bytes).map_err(|e| ServiceError::Model(e.to_string()))
@@ -213,9 +213,7 @@ impl Service {
     /// Breaches per rep, team and milestone; speed to lead; running clocks.
     pub fn sla_report(&self) -> SlaReport {
         let ops = self.ops_lock();
-        let pairs = ops.leads.values().filter_map(|s| {
-            s.lifecycle.quality_at.map(|q| (q, s.touches.iter().find(|t| **t >= q).copied()))
-        });
+        let pairs = ops.leads.values().filter_map(|s| s.lifecycle.quality_at.map(|q| (q, s.touches.iter().find(|t| **t >= q).copied())));
         SlaReport { breaches: ops.breaches.clone(), speed_to_lead: speed_to_lead(pairs), running_clocks: ops.running_clocks() }
     }
 

@@ -68,13 +68,7 @@ pub struct Live {
 
 impl Live {
     fn new(model: Arc<CompiledModel>, model_id: i64) -> Self {
-        Live {
-            book: LiveBook::new(model),
-            model_id,
-            current: FxHashMap::default(),
-            ranking: BTreeSet::new(),
-            timers: BTreeSet::new(),
-        }
+        Live { book: LiveBook::new(model), model_id, current: FxHashMap::default(), ranking: BTreeSet::new(), timers: BTreeSet::new() }
     }
 
     /// Rescores `ids` at `now`; returns the persisted form of the scores that changed, with
@@ -235,14 +229,10 @@ impl Service {
             store.activate_model(id).await?;
             models = store.models().await?;
         }
-        let active = models
-            .iter()
-            .rev()
-            .find(|m| m.active)
-            .or(models.last())
-            .ok_or_else(|| ServiceError::Model("no model stored".into()))?;
-        let compiled = CompiledModel::from_toml(&active.source, &format!("model {}", active.id))
-            .map_err(|e| ServiceError::Model(e.to_string()))?;
+        let active =
+            models.iter().rev().find(|m| m.active).or(models.last()).ok_or_else(|| ServiceError::Model("no model stored".into()))?;
+        let compiled =
+            CompiledModel::from_toml(&active.source, &format!("model {}", active.id)).map_err(|e| ServiceError::Model(e.to_string()))?;
         let key = store.setting_or_insert("marker_key", &MarkerKey::generate_hex()).await?;
         let marker_key = MarkerKey::from_hex(&key).map_err(|e| ServiceError::Model(format!("stored marker key: {e}")))?;
         let webhook_wakeup = Arc::new(tokio::sync::Notify::new());
@@ -304,10 +294,8 @@ impl Service {
             let _ = live.book.add_consent(record);
         }
         let now = self.clock.now();
-        let previous: FxHashMap<String, Score> = stored
-            .into_iter()
-            .filter_map(|s| serde_json::from_str::<Score>(&s.body).ok().map(|b| (s.lead_id, b)))
-            .collect();
+        let previous: FxHashMap<String, Score> =
+            stored.into_iter().filter_map(|s| serde_json::from_str::<Score>(&s.body).ok().map(|b| (s.lead_id, b))).collect();
         let ids: Vec<String> = live.book.leads().map(|l| l.lead_id.clone()).collect();
         // Seed `current` with the stored scores so that only real changes are recorded.
         for id in &ids {
@@ -673,8 +661,8 @@ impl Service {
     /// switches. Runs to completion; call it from a background task.
     pub async fn activate(self: &Arc<Self>, model_id: i64, actor: &str) -> Result<(), ServiceError> {
         let stored = self.store.model(model_id).await?.ok_or_else(|| ServiceError::NotFound(format!("model {model_id}")))?;
-        let compiled = CompiledModel::from_toml(&stored.source, &format!("model {model_id}"))
-            .map_err(|e| ServiceError::Model(e.to_string()))?;
+        let compiled =
+            CompiledModel::from_toml(&stored.source, &format!("model {model_id}")).map_err(|e| ServiceError::Model(e.to_string()))?;
         {
             let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
             *a = Activation { model_id: Some(model_id), state: "running", ..Activation::default() };
@@ -809,13 +797,7 @@ impl Service {
 
     /// Tells the operating layer which webhook events have subscribers.
     fn sync_subscribed(&self) {
-        let kinds = self
-            .subscriptions
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .flat_map(|s| s.events.iter().cloned())
-            .collect();
+        let kinds = self.subscriptions.read().unwrap_or_else(|e| e.into_inner()).iter().flat_map(|s| s.events.iter().cloned()).collect();
         self.ops_lock().subscribed = kinds;
     }
 

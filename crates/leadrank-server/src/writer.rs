@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leadrank_store::{Delivery, LeadOps, OpsLogEntry, Store, StoredScore};
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::metrics::Metrics;
 

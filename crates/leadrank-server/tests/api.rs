@@ -9,16 +9,27 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use jiff::Timestamp;
 
-
-
-use serde_json::{json, Value};
-
+use serde_json::{Value, json};
 
 mod common;
 use common::Server;
 
 const FIRST: [&str; 11] = ["Ana", "Bo", "Chen", "Darío", "Eva", "Femi", "Gita", "Hugo", "Inès", "Jon", "Kai"];
-const LAST: [&str; 13] = ["Núñez", "Okafor", "Schmidt", "Tanaka", "Kowalski", "Haddad", "Silva", "Ødegaard", "Müller", "Rossi", "Nakamura", "O'Brien", "Ivanova"];
+const LAST: [&str; 13] = [
+    "Núñez",
+    "Okafor",
+    "Schmidt",
+    "Tanaka",
+    "Kowalski",
+    "Haddad",
+    "Silva",
+    "Ødegaard",
+    "Müller",
+    "Rossi",
+    "Nakamura",
+    "O'Brien",
+    "Ivanova",
+];
 
 fn leads_body(n: usize) -> Value {
     let leads: Vec<Value> = (0..n)
@@ -107,7 +118,9 @@ async fn ingest_rank_score_webhooks_and_erase() {
     let hook = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hook_url = format!("http://{}/hook", hook.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(hook, app).await.unwrap() });
-    let (s, _, v) = srv.call("POST", "/v1/webhooks", Some(&srv.admin), Some(json!({"url": hook_url, "events": ["lead.quality", "lead.score_changed"]}))).await;
+    let (s, _, v) = srv
+        .call("POST", "/v1/webhooks", Some(&srv.admin), Some(json!({"url": hook_url, "events": ["lead.quality", "lead.score_changed"]})))
+        .await;
     assert_eq!(s, 201, "{v}");
     *secret.lock().unwrap() = v["secret"].as_str().unwrap().to_string();
 
@@ -192,7 +205,8 @@ async fn ingest_rank_score_webhooks_and_erase() {
     assert_eq!((s, v["erased"]["events"].as_u64()), (200, Some(2)), "{v}");
     let (s, _, _) = srv.call("GET", "/v1/leads/L0/score", Some(&srv.admin), None).await;
     assert_eq!(s, 404);
-    let (_, _, v) = srv.call("POST", "/v1/leads", Some(&srv.admin), Some(json!({"leads": [{"lead_id": "L0", "email": "new@x.org"}]}))).await;
+    let (_, _, v) =
+        srv.call("POST", "/v1/leads", Some(&srv.admin), Some(json!({"leads": [{"lead_id": "L0", "email": "new@x.org"}]}))).await;
     assert_eq!(v["results"][0]["status"], "suppressed");
     let (_, _, v) = srv.call("GET", "/v1/audit", Some(&srv.admin), None).await;
     let actions: Vec<&str> = v["items"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
@@ -242,12 +256,21 @@ impl Server {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_to_private_networks_are_refused_by_default() {
     let srv = Server::start_with(false).await;
-    for url in ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data", "http://localhost/x", "http://[::1]/x", "http://10.0.0.5/x"] {
+    for url in
+        ["http://127.0.0.1:9/hook", "http://169.254.169.254/latest/meta-data", "http://localhost/x", "http://[::1]/x", "http://10.0.0.5/x"]
+    {
         let (s, _, v) = srv.call("POST", "/v1/webhooks", Some(&srv.admin), Some(json!({"url": url, "events": ["lead.quality"]}))).await;
         assert_eq!((s, v["pointer"].as_str()), (400, Some("/url")), "{url}: {v}");
         assert!(v["detail"].as_str().unwrap().contains("must be public"), "{v}");
     }
-    let (s, _, v) = srv.call("POST", "/v1/webhooks", Some(&srv.admin), Some(json!({"url": "https://hooks.example.com/leadrank", "events": ["lead.quality"]}))).await;
+    let (s, _, v) = srv
+        .call(
+            "POST",
+            "/v1/webhooks",
+            Some(&srv.admin),
+            Some(json!({"url": "https://hooks.example.com/leadrank", "events": ["lead.quality"]})),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     srv.stop.cancel();
 }

@@ -11,9 +11,7 @@ const ROUTER: &str = include_str!("../src/http/mod.rs");
 
 /// Path -> methods (lower case) of the router, read from the source of `router()`.
 fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
-    let start = ROUTER
-        .find("pub fn router(")
-        .expect("router() in src/http/mod.rs");
+    let start = ROUTER.find("pub fn router(").expect("router() in src/http/mod.rs");
     let body = &ROUTER[start..];
     let body = &body[..body.find("\n}\n").expect("end of router()")];
     // The prefix of each nested router, by variable name (`.nest("/v1", v1)`).
@@ -40,10 +38,7 @@ fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
             let path = &rest[..rest.find('"').unwrap()];
             let call = route_call(&rest[path.len() + 1..]);
             let methods = methods_of(call);
-            assert!(
-                !methods.is_empty(),
-                "no method found for route {path}: {call}"
-            );
+            assert!(!methods.is_empty(), "no method found for route {path}: {call}");
             let full = format!("{prefix}{path}");
             routes.entry(full).or_default().extend(methods);
         }
@@ -83,14 +78,8 @@ fn methods_of(call: &str) -> BTreeSet<String> {
             b')' => depth -= 1,
             _ if depth == 0 => {
                 for m in METHODS {
-                    let word_start = i == 0
-                        || !(bytes[i - 1].is_ascii_alphanumeric()
-                            || bytes[i - 1] == b'_'
-                            || bytes[i - 1] == b':');
-                    if word_start
-                        && call[i..].starts_with(m)
-                        && call[i + m.len()..].starts_with('(')
-                    {
+                    let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':');
+                    if word_start && call[i..].starts_with(m) && call[i + m.len()..].starts_with('(') {
                         out.insert(m.to_string());
                     }
                 }
@@ -107,22 +96,14 @@ fn doc() -> Value {
 }
 
 fn documented() -> BTreeMap<String, BTreeSet<String>> {
-    const METHODS: [&str; 8] = [
-        "get", "post", "put", "delete", "patch", "head", "options", "trace",
-    ];
+    const METHODS: [&str; 8] = ["get", "post", "put", "delete", "patch", "head", "options", "trace"];
     let d = doc();
     d["paths"]
         .as_object()
         .expect("paths is an object")
         .iter()
         .map(|(p, item)| {
-            let methods = item
-                .as_object()
-                .unwrap()
-                .keys()
-                .filter(|k| METHODS.contains(&k.as_str()))
-                .cloned()
-                .collect();
+            let methods = item.as_object().unwrap().keys().filter(|k| METHODS.contains(&k.as_str())).cloned().collect();
             (p.clone(), methods)
         })
         .collect()
@@ -133,30 +114,13 @@ fn the_router_parser_reads_the_router() {
     let routes = router_routes();
     // Sanity checks so that a change of style in mod.rs cannot silently empty the list.
     assert!(routes.len() >= 20, "{routes:?}");
-    let methods = |p: &str| {
-        routes
-            .get(p)
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .collect::<Vec<_>>()
-    };
+    let methods = |p: &str| routes.get(p).cloned().unwrap_or_default().into_iter().collect::<Vec<_>>();
     assert_eq!(methods("/v1/leads"), ["get", "post"]);
     assert_eq!(methods("/v1/models"), ["get", "post"]);
     assert_eq!(methods("/v1/keys/{id}"), ["delete"]);
     assert_eq!(methods("/healthz"), ["get"]);
-    assert_eq!(
-        methods_of("post(a::b).layer(X::max(2 * KB)).get(c::d)")
-            .into_iter()
-            .collect::<Vec<_>>(),
-        ["get", "post"]
-    );
-    assert_eq!(
-        methods_of("get(|| async { \"ok\" })")
-            .into_iter()
-            .collect::<Vec<_>>(),
-        ["get"]
-    );
+    assert_eq!(methods_of("post(a::b).layer(X::max(2 * KB)).get(c::d)").into_iter().collect::<Vec<_>>(), ["get", "post"]);
+    assert_eq!(methods_of("get(|| async { \"ok\" })").into_iter().collect::<Vec<_>>(), ["get"]);
 }
 
 #[test]
@@ -165,23 +129,9 @@ fn the_document_is_openapi_3_1() {
     let version = d["openapi"].as_str().expect("openapi member");
     assert!(version.starts_with("3.1."), "openapi {version}");
     assert!(d["info"]["title"].is_string() && d["info"]["version"].is_string());
-    assert_eq!(
-        d["components"]["securitySchemes"]["apiKey"]["scheme"],
-        "bearer"
-    );
-    for name in [
-        "Problem",
-        "BatchResult",
-        "RecordResult",
-        "Lead",
-        "Event",
-        "Account",
-        "Consent",
-    ] {
-        assert!(
-            d["components"]["schemas"][name].is_object(),
-            "schema {name}"
-        );
+    assert_eq!(d["components"]["securitySchemes"]["apiKey"]["scheme"], "bearer");
+    for name in ["Problem", "BatchResult", "RecordResult", "Lead", "Event", "Account", "Consent"] {
+        assert!(d["components"]["schemas"][name].is_object(), "schema {name}");
     }
 }
 
@@ -198,10 +148,7 @@ fn every_route_is_documented_with_its_methods() {
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "routes missing from openapi.json: {missing:?}"
-    );
+    assert!(missing.is_empty(), "routes missing from openapi.json: {missing:?}");
 }
 
 #[test]
@@ -229,43 +176,20 @@ fn operations_are_complete() {
         for (method, op) in item.as_object().unwrap() {
             let what = format!("{} {path}", method.to_uppercase());
             if open.contains(&path.as_str()) {
-                assert_eq!(
-                    op["security"],
-                    serde_json::json!([]),
-                    "{what} is unauthenticated"
-                );
+                assert_eq!(op["security"], serde_json::json!([]), "{what} is unauthenticated");
                 continue;
             }
-            let scope = op["x-scope"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{what} has no x-scope"));
-            assert!(
-                ["ingest", "read", "admin", "sales"].contains(&scope),
-                "{what}: {scope}"
-            );
-            assert!(
-                op["description"]
-                    .as_str()
-                    .unwrap_or("")
-                    .contains(&format!("`{scope}`")),
-                "{what}: scope in the description"
-            );
+            let scope = op["x-scope"].as_str().unwrap_or_else(|| panic!("{what} has no x-scope"));
+            assert!(["ingest", "read", "admin", "sales"].contains(&scope), "{what}: {scope}");
+            assert!(op["description"].as_str().unwrap_or("").contains(&format!("`{scope}`")), "{what}: scope in the description");
             for code in ["401", "403"] {
                 assert!(op["responses"][code].is_object(), "{what} documents {code}");
             }
             let params: BTreeSet<&str> = op["parameters"]
                 .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter(|p| p["in"] == "path")
-                        .map(|p| p["name"].as_str().unwrap())
-                        .collect()
-                })
+                .map(|a| a.iter().filter(|p| p["in"] == "path").map(|p| p["name"].as_str().unwrap()).collect())
                 .unwrap_or_default();
-            let in_path: BTreeSet<&str> = path
-                .split('/')
-                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-                .collect();
+            let in_path: BTreeSet<&str> = path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
             assert_eq!(params, in_path, "{what}: path parameters");
         }
     }
@@ -281,9 +205,7 @@ fn operations_are_complete() {
     collect_refs(&d, &mut refs);
     assert!(!refs.is_empty());
     for r in refs {
-        let pointer = r
-            .strip_prefix('#')
-            .unwrap_or_else(|| panic!("external $ref {r}"));
+        let pointer = r.strip_prefix('#').unwrap_or_else(|| panic!("external $ref {r}"));
         assert!(d.pointer(pointer).is_some(), "unresolved $ref {r}");
     }
 }
@@ -306,41 +228,14 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
 #[test]
 fn the_lead_schema_matches_the_core_fields() {
     let d = doc();
-    let props: BTreeSet<String> = d["components"]["schemas"]["Lead"]["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    let mut want: BTreeSet<String> = leadrank_core::records::LEAD_FIELDS
-        .iter()
-        .map(|(f, _)| f.to_string())
-        .collect();
+    let props: BTreeSet<String> = d["components"]["schemas"]["Lead"]["properties"].as_object().unwrap().keys().cloned().collect();
+    let mut want: BTreeSet<String> = leadrank_core::records::LEAD_FIELDS.iter().map(|(f, _)| f.to_string()).collect();
     want.insert("custom".into());
     assert_eq!(props, want);
-    let props: BTreeSet<String> = d["components"]["schemas"]["Account"]["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    let mut want: BTreeSet<String> = leadrank_core::records::ACCOUNT_FIELDS
-        .iter()
-        .map(|(f, _)| f.to_string())
-        .collect();
+    let props: BTreeSet<String> = d["components"]["schemas"]["Account"]["properties"].as_object().unwrap().keys().cloned().collect();
+    let mut want: BTreeSet<String> = leadrank_core::records::ACCOUNT_FIELDS.iter().map(|(f, _)| f.to_string()).collect();
     want.insert("account_id".into());
     assert_eq!(props, want);
-    let props: BTreeSet<&str> = d["components"]["schemas"]["Event"]["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(
-        props,
-        leadrank_core::records::EVENT_FIELDS
-            .iter()
-            .copied()
-            .collect()
-    );
+    let props: BTreeSet<&str> = d["components"]["schemas"]["Event"]["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(props, leadrank_core::records::EVENT_FIELDS.iter().copied().collect());
 }

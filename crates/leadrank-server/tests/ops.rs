@@ -180,7 +180,15 @@ async fn routing_rules_first_match_wins() {
     owned.account_id = Some("A1".into());
     let mut target = lead("ABM", "US", 500);
     target.account_id = Some("A2".into());
-    let leads = vec![owned, target, lead("ENT1", "GB", 5000), lead("ENT2", "GB", 5000), lead("ENT3", "GB", 5000), lead("SMB", "US", 50), lead("NOWHERE", "ZZ", 500)];
+    let leads = vec![
+        owned,
+        target,
+        lead("ENT1", "GB", 5000),
+        lead("ENT2", "GB", 5000),
+        lead("ENT3", "GB", 5000),
+        lead("SMB", "US", 50),
+        lead("NOWHERE", "ZZ", 500),
+    ];
     let ids: Vec<String> = leads.iter().map(|l| l.lead_id.clone()).collect();
     svc.upsert_leads(leads).await.unwrap();
     let events: Vec<Event> = ids.iter().map(|id| event(&format!("d-{id}"), id, "demo_request", "2026-06-02T13:00:00Z")).collect();
@@ -206,9 +214,15 @@ async fn routing_rules_first_match_wins() {
 async fn acceptance_checklist_rejection_recycling_pql_and_falling_below_the_bar() {
     let (_dir, store) = sqlite().await;
     let (svc, clock) = start_at(store.clone(), "2026-06-02T14:00:00Z").await;
-    svc.upsert_leads(vec![lead("WIN", "US", 500), lead("REJ", "US", 500), lead("SPAM", "US", 500), lead("PQL", "US", 50), lead("FADE", "US", 500)])
-        .await
-        .unwrap();
+    svc.upsert_leads(vec![
+        lead("WIN", "US", 500),
+        lead("REJ", "US", 500),
+        lead("SPAM", "US", 500),
+        lead("PQL", "US", 50),
+        lead("FADE", "US", 500),
+    ])
+    .await
+    .unwrap();
     svc.ingest_events(vec![
         event("w1", "WIN", "demo_request", "2026-06-02T13:00:00Z"),
         event("r1", "REJ", "demo_request", "2026-06-02T13:00:00Z"),

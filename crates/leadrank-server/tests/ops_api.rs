@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use jiff::Timestamp;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 mod common;
 use common::Server;
@@ -48,7 +48,9 @@ async fn stages_routing_checklists_reports_and_webhooks_over_http() {
     let hook = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hook_url = format!("http://{}/hook", hook.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(hook, app).await.unwrap() });
-    let (s, _, v) = srv.call("POST", "/v1/webhooks", Some(&admin), Some(json!({"url": hook_url, "events": ["lead.stage_changed", "lead.assigned"]}))).await;
+    let (s, _, v) = srv
+        .call("POST", "/v1/webhooks", Some(&admin), Some(json!({"url": hook_url, "events": ["lead.stage_changed", "lead.assigned"]})))
+        .await;
     assert_eq!(s, 201, "{v}");
     *secret.lock().unwrap() = v["secret"].as_str().unwrap().to_string();
 
@@ -63,16 +65,22 @@ async fn stages_routing_checklists_reports_and_webhooks_over_http() {
     let (s, _, v) = srv.call("PUT", "/v1/reps/r9", Some(&admin), Some(json!({"team": "nowhere", "capacity": 10}))).await;
     assert_eq!(s, 422, "{v}");
     for r in ["r1", "r2"] {
-        let (s, _, v) = srv.call("PUT", &format!("/v1/reps/{r}"), Some(&admin), Some(json!({"name": r, "team": "amer-mid-market", "capacity": 10}))).await;
+        let (s, _, v) = srv
+            .call("PUT", &format!("/v1/reps/{r}"), Some(&admin), Some(json!({"name": r, "team": "amer-mid-market", "capacity": 10})))
+            .await;
         assert_eq!(s, 200, "{v}");
     }
     let (_, _, v) = srv.call("GET", "/v1/reps", Some(&reader), None).await;
     assert_eq!(v["items"].as_array().unwrap().len(), 2, "{v}");
 
     // Two people of an ABM account; a demo request makes each a quality lead.
-    let (s, _, _) = srv.call("POST", "/v1/accounts", Some(&admin), Some(json!({"accounts": [{"account_id": "A1", "name": "Northwind", "tier": "abm"}]}))).await;
+    let (s, _, _) = srv
+        .call("POST", "/v1/accounts", Some(&admin), Some(json!({"accounts": [{"account_id": "A1", "name": "Northwind", "tier": "abm"}]})))
+        .await;
     assert_eq!(s, 200);
-    let (s, _, v) = srv.call("POST", "/v1/leads", Some(&admin), Some(json!({"leads": [lead("L1", "Ada", "Lovelace"), lead("L2", "Alan", "Turing")]}))).await;
+    let (s, _, v) = srv
+        .call("POST", "/v1/leads", Some(&admin), Some(json!({"leads": [lead("L1", "Ada", "Lovelace"), lead("L2", "Alan", "Turing")]})))
+        .await;
     assert_eq!(s, 200, "{v}");
     let at = (Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
     let events = json!({"events": [
@@ -100,16 +108,26 @@ async fn stages_routing_checklists_reports_and_webhooks_over_http() {
     assert_eq!(s, 403);
     let (s, _, v) = srv.call("POST", "/v1/leads/L1/accept", Some(&sales), Some(json!({"by": "r1", "note": "good fit"}))).await;
     assert_eq!((s, v["stage"].as_str()), (200, Some("sal")), "{v}");
-    let (s, _, v) = srv.call("POST", "/v1/leads/L1/stage", Some(&sales), Some(json!({"to": "sql", "by": "r1", "reason": "feels ready"}))).await;
+    let (s, _, v) =
+        srv.call("POST", "/v1/leads/L1/stage", Some(&sales), Some(json!({"to": "sql", "by": "r1", "reason": "feels ready"}))).await;
     assert_eq!(s, 409, "the model requires a complete BANT checklist: {v}");
     assert!(v["detail"].as_str().unwrap().contains("budget"), "{v}");
     let (s, _, v) = srv.call("PUT", "/v1/leads/L1/checklist/bant/mood", Some(&sales), Some(json!({"status": "confirmed"}))).await;
     assert_eq!(s, 400, "{v}");
     for item in ["budget", "authority", "need"] {
-        let (s, _, v) = srv.call("PUT", &format!("/v1/leads/L1/checklist/bant/{item}"), Some(&sales), Some(json!({"status": "confirmed", "by": "r1"}))).await;
+        let (s, _, v) = srv
+            .call("PUT", &format!("/v1/leads/L1/checklist/bant/{item}"), Some(&sales), Some(json!({"status": "confirmed", "by": "r1"})))
+            .await;
         assert_eq!((s, v["stage"].as_str()), (200, Some("sal")), "{v}");
     }
-    let (s, _, v) = srv.call("PUT", "/v1/leads/L1/checklist/bant/timeline", Some(&sales), Some(json!({"status": "confirmed", "note": "Q3 rollout", "by": "r1"}))).await;
+    let (s, _, v) = srv
+        .call(
+            "PUT",
+            "/v1/leads/L1/checklist/bant/timeline",
+            Some(&sales),
+            Some(json!({"status": "confirmed", "note": "Q3 rollout", "by": "r1"})),
+        )
+        .await;
     assert_eq!((s, v["stage"].as_str(), v["transition"]["to"].as_str()), (200, Some("sql"), Some("sql")), "{v}");
     assert_eq!(v["checklists"][0]["complete"], true, "{v}");
     for to in ["opportunity", "won"] {
@@ -122,7 +140,9 @@ async fn stages_routing_checklists_reports_and_webhooks_over_http() {
     // Rejection: the reason must be the model's; a soft reason sends the lead to nurture.
     let (s, _, v) = srv.call("POST", "/v1/leads/L2/reject", Some(&sales), Some(json!({"reason": "too_pricey"}))).await;
     assert_eq!((s, v["pointer"].as_str()), (400, Some("/reason")), "{v}");
-    let (s, _, v) = srv.call("POST", "/v1/leads/L2/reject", Some(&sales), Some(json!({"reason": "no_budget_path", "note": "next FY", "by": "r2"}))).await;
+    let (s, _, v) = srv
+        .call("POST", "/v1/leads/L2/reject", Some(&sales), Some(json!({"reason": "no_budget_path", "note": "next FY", "by": "r2"})))
+        .await;
     assert_eq!((s, v["stage"].as_str()), (200, Some("nurture")), "{v}");
     let (s, _, _) = srv.call("POST", "/v1/leads/L2/reject", Some(&sales), Some(json!({"reason": "spam"}))).await;
     assert_eq!(s, 409);

@@ -38,7 +38,14 @@ fn lead(id: &str, email: &str) -> Lead {
 }
 
 fn event(id: &str, lead: &str, kind: &str, at: &str, url: Option<&str>) -> Event {
-    Event { event_id: id.into(), lead_id: lead.into(), event_type: kind.into(), occurred_at: ts(at), url: url.map(Into::into), properties: None }
+    Event {
+        event_id: id.into(),
+        lead_id: lead.into(),
+        event_type: kind.into(),
+        occurred_at: ts(at),
+        url: url.map(Into::into),
+        properties: None,
+    }
 }
 
 async fn start(backend: &Backend, clock: Arc<ManualClock>) -> (Arc<Service>, Arc<dyn Store>) {

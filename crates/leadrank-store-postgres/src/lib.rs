@@ -15,13 +15,12 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_store::rows::{
-    self, DELIVERY_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row,
-    from_json, json_rows, key_row, micros, model_row, ops_log_row, ops_row, scopes_text, score_row,
-    subscription_row, to_json,
+    self, DELIVERY_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row, from_json, json_rows, key_row, micros,
+    model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
 };
 use leadrank_store::{
-    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Store,
-    StoreError, StoreResult, StoredModel, StoredScore, Subscription,
+    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Store, StoreError, StoreResult, StoredModel,
+    StoredScore, Subscription,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row};
@@ -83,10 +82,7 @@ impl PostgresStore {
 
     /// Connects with explicit options (e.g. `.options([("search_path", "tenant_a")])` to
     /// keep the tables in one schema) and at most `max_connections` connections.
-    pub async fn connect_with(
-        options: PgConnectOptions,
-        max_connections: u32,
-    ) -> Result<Self, StoreError> {
+    pub async fn connect_with(options: PgConnectOptions, max_connections: u32) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30))
@@ -115,10 +111,7 @@ fn get<'r, T>(row: &'r PgRow, table: &'static str, col: &str) -> StoreResult<T>
 where
     T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
 {
-    row.try_get(col).map_err(|e| StoreError::Corrupt {
-        table,
-        detail: format!("column {col}: {e}"),
-    })
+    row.try_get(col).map_err(|e| StoreError::Corrupt { table, detail: format!("column {col}: {e}") })
 }
 
 impl rows::Row for Cols<'_> {
@@ -157,11 +150,7 @@ fn last_per_key<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str) -> Vec<&'a T> {
 impl Store for PostgresStore {
     async fn migrate(&self) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(MIGRATE_LOCK)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(MIGRATE_LOCK).execute(&mut *tx).await.map_err(db)?;
         for stmt in SCHEMA {
             sqlx::query(*stmt).execute(&mut *tx).await.map_err(db)?;
         }
@@ -177,36 +166,23 @@ impl Store for PostgresStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
         Ok(())
     }
 
     async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await.map_err(db)
     }
 
     async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT(key) DO NOTHING",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        let v: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT(key) DO NOTHING")
             .bind(key)
-            .fetch_one(&mut *tx)
+            .bind(value)
+            .execute(&mut *tx)
             .await
             .map_err(db)?;
+        let v: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_one(&mut *tx).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(v)
     }
@@ -218,12 +194,9 @@ impl Store for PostgresStore {
         let leads = last_per_key(leads, |l| l.lead_id.as_str());
         let mut tx = self.pool.begin().await.map_err(db)?;
         for chunk in leads.chunks(CHUNK) {
-            let mut qb =
-                QueryBuilder::<Postgres>::new("INSERT INTO leads (lead_id, data, updated_at) ");
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO leads (lead_id, data, updated_at) ");
             qb.push_values(chunk, |mut b, l| {
-                b.push_bind(l.lead_id.clone())
-                    .push_bind(to_json(l))
-                    .push_bind(micros(at));
+                b.push_bind(l.lead_id.clone()).push_bind(to_json(l)).push_bind(micros(at));
             });
             qb.push(" ON CONFLICT(lead_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at");
             qb.build().execute(&mut *tx).await.map_err(db)?;
@@ -238,13 +211,9 @@ impl Store for PostgresStore {
         let accounts = last_per_key(accounts, |a| a.account_id.as_str());
         let mut tx = self.pool.begin().await.map_err(db)?;
         for chunk in accounts.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Postgres>::new(
-                "INSERT INTO accounts (account_id, data, updated_at) ",
-            );
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO accounts (account_id, data, updated_at) ");
             qb.push_values(chunk, |mut b, a| {
-                b.push_bind(a.account_id.clone())
-                    .push_bind(to_json(a))
-                    .push_bind(micros(at));
+                b.push_bind(a.account_id.clone()).push_bind(to_json(a)).push_bind(micros(at));
             });
             qb.push(" ON CONFLICT(account_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at");
             qb.build().execute(&mut *tx).await.map_err(db)?;
@@ -260,21 +229,12 @@ impl Store for PostgresStore {
         let mut tx = self.pool.begin().await.map_err(db)?;
         for (c, chunk) in events.chunks(CHUNK).enumerate() {
             let base = c * CHUNK;
-            let mut qb = QueryBuilder::<Postgres>::new(
-                "INSERT INTO events (event_id, lead_id, occurred_at, data) ",
-            );
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO events (event_id, lead_id, occurred_at, data) ");
             qb.push_values(chunk, |mut b, e| {
-                b.push_bind(e.event_id.clone())
-                    .push_bind(e.lead_id.clone())
-                    .push_bind(micros(e.occurred_at))
-                    .push_bind(to_json(e));
+                b.push_bind(e.event_id.clone()).push_bind(e.lead_id.clone()).push_bind(micros(e.occurred_at)).push_bind(to_json(e));
             });
             qb.push(" ON CONFLICT(event_id) DO NOTHING RETURNING event_id");
-            let ids: Vec<String> = qb
-                .build_query_scalar()
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db)?;
+            let ids: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await.map_err(db)?;
             mark_stored(&mut stored[base..base + chunk.len()], chunk, ids);
         }
         tx.commit().await.map_err(db)?;
@@ -297,52 +257,34 @@ impl Store for PostgresStore {
     }
 
     async fn lead(&self, lead_id: &str) -> StoreResult<Option<Lead>> {
-        let data: Option<String> = sqlx::query_scalar("SELECT data FROM leads WHERE lead_id = $1")
-            .bind(lead_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let data: Option<String> =
+            sqlx::query_scalar("SELECT data FROM leads WHERE lead_id = $1").bind(lead_id).fetch_optional(&self.pool).await.map_err(db)?;
         data.map(|d| from_json("leads", &d)).transpose()
     }
 
     async fn all_leads(&self) -> StoreResult<Vec<Lead>> {
-        let rows = sqlx::query("SELECT data FROM leads ORDER BY lead_id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query("SELECT data FROM leads ORDER BY lead_id").fetch_all(&self.pool).await.map_err(db)?;
         json_rows(rows.iter().map(Cols), "leads")
     }
 
     async fn all_accounts(&self) -> StoreResult<Vec<Account>> {
-        let rows = sqlx::query("SELECT data FROM accounts ORDER BY account_id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query("SELECT data FROM accounts ORDER BY account_id").fetch_all(&self.pool).await.map_err(db)?;
         json_rows(rows.iter().map(Cols), "accounts")
     }
 
     async fn all_events(&self) -> StoreResult<Vec<Event>> {
-        let rows = sqlx::query("SELECT data FROM events ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query("SELECT data FROM events ORDER BY seq").fetch_all(&self.pool).await.map_err(db)?;
         json_rows(rows.iter().map(Cols), "events")
     }
 
     async fn all_consents(&self) -> StoreResult<Vec<ConsentRecord>> {
-        let rows = sqlx::query("SELECT data FROM consents ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query("SELECT data FROM consents ORDER BY seq").fetch_all(&self.pool).await.map_err(db)?;
         json_rows(rows.iter().map(Cols), "consents")
     }
 
     async fn lead_events(&self, lead_id: &str) -> StoreResult<Vec<Event>> {
-        let rows = sqlx::query("SELECT data FROM events WHERE lead_id = $1 ORDER BY seq")
-            .bind(lead_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows =
+            sqlx::query("SELECT data FROM events WHERE lead_id = $1 ORDER BY seq").bind(lead_id).fetch_all(&self.pool).await.map_err(db)?;
         json_rows(rows.iter().map(Cols), "events")
     }
 
@@ -364,8 +306,7 @@ impl Store for PostgresStore {
         let mut tx = self.pool.begin().await.map_err(db)?;
         for (table, rows) in [("scores", &latest), ("score_history", &all)] {
             for chunk in rows.chunks(CHUNK) {
-                let mut qb =
-                    QueryBuilder::<Postgres>::new(format!("INSERT INTO {table} ({SCORE_COLS}) "));
+                let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO {table} ({SCORE_COLS}) "));
                 qb.push_values(chunk, |mut b, s| {
                     b.push_bind(s.lead_id.clone())
                         .push_bind(micros(s.as_of))
@@ -392,35 +333,23 @@ impl Store for PostgresStore {
     }
 
     async fn current_scores(&self) -> StoreResult<Vec<StoredScore>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SCORE_COLS} FROM scores ORDER BY lead_id"
-        )))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {SCORE_COLS} FROM scores ORDER BY lead_id")))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
         rows.iter().map(|r| score_row(Cols(r), "scores")).collect()
     }
 
     async fn score_history(&self, lead_id: &str) -> StoreResult<Vec<StoredScore>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SCORE_COLS} FROM score_history WHERE lead_id = $1 ORDER BY seq"
-        )))
-        .bind(lead_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.iter()
-            .map(|r| score_row(Cols(r), "score_history"))
-            .collect()
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {SCORE_COLS} FROM score_history WHERE lead_id = $1 ORDER BY seq")))
+            .bind(lead_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(|r| score_row(Cols(r), "score_history")).collect()
     }
 
-    async fn add_model(
-        &self,
-        name: &str,
-        version: &str,
-        source: &str,
-        at: Timestamp,
-    ) -> StoreResult<i64> {
+    async fn add_model(&self, name: &str, version: &str, source: &str, at: Timestamp) -> StoreResult<i64> {
         sqlx::query_scalar(
             "INSERT INTO models (name, version, source, created_at, active) \
              VALUES ($1, $2, $3, $4, FALSE) RETURNING id",
@@ -435,41 +364,30 @@ impl Store for PostgresStore {
     }
 
     async fn models(&self) -> StoreResult<Vec<StoredModel>> {
-        let rows = sqlx::query(
-            "SELECT id, name, version, source, created_at, active FROM models ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let rows = sqlx::query("SELECT id, name, version, source, created_at, active FROM models ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
         rows.iter().map(Cols).map(model_row).collect()
     }
 
     async fn model(&self, id: i64) -> StoreResult<Option<StoredModel>> {
-        let row = sqlx::query(
-            "SELECT id, name, version, source, created_at, active FROM models WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query("SELECT id, name, version, source, created_at, active FROM models WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
         row.as_ref().map(Cols).map(model_row).transpose()
     }
 
     async fn activate_model(&self, id: i64) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM models WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM models WHERE id = $1").bind(id).fetch_optional(&mut *tx).await.map_err(db)?;
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("model {id}")));
         }
-        sqlx::query("UPDATE models SET active = (id = $1) WHERE active <> (id = $1)")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query("UPDATE models SET active = (id = $1) WHERE active <> (id = $1)").bind(id).execute(&mut *tx).await.map_err(db)?;
         tx.commit().await.map_err(db)
     }
 
@@ -491,13 +409,11 @@ impl Store for PostgresStore {
     }
 
     async fn key(&self, id: &str) -> StoreResult<Option<ApiKey>> {
-        let row = sqlx::query(
-            "SELECT id, secret_hash, name, scopes, created_at, revoked_at FROM api_keys WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query("SELECT id, secret_hash, name, scopes, created_at, revoked_at FROM api_keys WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
         row.as_ref().map(Cols).map(key_row).transpose()
     }
 
@@ -542,22 +458,16 @@ impl Store for PostgresStore {
     }
 
     async fn subscriptions(&self) -> StoreResult<Vec<Subscription>> {
-        let rows = sqlx::query(
-            "SELECT id, url, secret, events, created_at FROM subscriptions ORDER BY created_at, id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let rows = sqlx::query("SELECT id, url, secret, events, created_at FROM subscriptions ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
         rows.iter().map(Cols).map(subscription_row).collect()
     }
 
     async fn delete_subscription(&self, id: &str) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let done = sqlx::query("DELETE FROM subscriptions WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        let done = sqlx::query("DELETE FROM subscriptions WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("subscription {id}")));
         }
@@ -575,8 +485,7 @@ impl Store for PostgresStore {
         }
         let mut tx = self.pool.begin().await.map_err(db)?;
         for chunk in deliveries.chunks(CHUNK) {
-            let mut qb =
-                QueryBuilder::<Postgres>::new(format!("INSERT INTO deliveries ({DELIVERY_COLS}) "));
+            let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO deliveries ({DELIVERY_COLS}) "));
             qb.push_values(chunk, |mut b, d| {
                 b.push_bind(d.id.clone())
                     .push_bind(d.subscription_id.clone())
@@ -646,12 +555,7 @@ impl Store for PostgresStore {
     async fn erase_lead(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let mut count = async |sql: &'static str| -> StoreResult<u64> {
-            Ok(sqlx::query(sql)
-                .bind(lead_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?
-                .rows_affected())
+            Ok(sqlx::query(sql).bind(lead_id).execute(&mut *tx).await.map_err(db)?.rows_affected())
         };
         let erased = Erased {
             leads: count("DELETE FROM leads WHERE lead_id = $1").await?,
@@ -660,8 +564,7 @@ impl Store for PostgresStore {
             scores: count("DELETE FROM scores WHERE lead_id = $1").await?,
             history: count("DELETE FROM score_history WHERE lead_id = $1").await?,
             deliveries: count("DELETE FROM deliveries WHERE lead_id = $1").await?,
-            ops: count("DELETE FROM lead_ops WHERE lead_id = $1").await?
-                + count("DELETE FROM ops_log WHERE lead_id = $1").await?,
+            ops: count("DELETE FROM lead_ops WHERE lead_id = $1").await? + count("DELETE FROM ops_log WHERE lead_id = $1").await?,
         };
         for chunk in markers.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO suppressions (marker) ");
@@ -676,10 +579,7 @@ impl Store for PostgresStore {
     }
 
     async fn suppressions(&self) -> StoreResult<Vec<String>> {
-        sqlx::query_scalar("SELECT marker FROM suppressions ORDER BY marker")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)
+        sqlx::query_scalar("SELECT marker FROM suppressions ORDER BY marker").fetch_all(&self.pool).await.map_err(db)
     }
 
     async fn save_ops(&self, ops: &[LeadOps], log: &[OpsLogEntry]) -> StoreResult<()> {
@@ -689,25 +589,18 @@ impl Store for PostgresStore {
         let ops = last_per_key(ops, |o| o.lead_id.as_str());
         let mut tx = self.pool.begin().await.map_err(db)?;
         for chunk in ops.chunks(CHUNK) {
-            let mut qb =
-                QueryBuilder::<Postgres>::new("INSERT INTO lead_ops (lead_id, body, updated_at) ");
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO lead_ops (lead_id, body, updated_at) ");
             qb.push_values(chunk, |mut b, o| {
-                b.push_bind(o.lead_id.clone())
-                    .push_bind(o.body.clone())
-                    .push_bind(micros(o.updated_at));
+                b.push_bind(o.lead_id.clone()).push_bind(o.body.clone()).push_bind(micros(o.updated_at));
             });
             qb.push(" ON CONFLICT(lead_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at");
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
         // `id` is assigned here (BIGSERIAL: increasing), in batch order.
         for chunk in log.chunks(CHUNK) {
-            let mut qb =
-                QueryBuilder::<Postgres>::new("INSERT INTO ops_log (lead_id, kind, at, body) ");
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO ops_log (lead_id, kind, at, body) ");
             qb.push_values(chunk, |mut b, e| {
-                b.push_bind(e.lead_id.clone())
-                    .push_bind(e.kind.clone())
-                    .push_bind(micros(e.at))
-                    .push_bind(e.body.clone());
+                b.push_bind(e.lead_id.clone()).push_bind(e.kind.clone()).push_bind(micros(e.at)).push_bind(e.body.clone());
             });
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
@@ -715,21 +608,17 @@ impl Store for PostgresStore {
     }
 
     async fn all_ops(&self) -> StoreResult<Vec<LeadOps>> {
-        let rows = sqlx::query("SELECT lead_id, body, updated_at FROM lead_ops ORDER BY lead_id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows =
+            sqlx::query("SELECT lead_id, body, updated_at FROM lead_ops ORDER BY lead_id").fetch_all(&self.pool).await.map_err(db)?;
         rows.iter().map(Cols).map(ops_row).collect()
     }
 
     async fn ops_log(&self, lead_id: &str) -> StoreResult<Vec<OpsLogEntry>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {OPS_LOG_COLS} FROM ops_log WHERE lead_id = $1 ORDER BY id"
-        )))
-        .bind(lead_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {OPS_LOG_COLS} FROM ops_log WHERE lead_id = $1 ORDER BY id")))
+            .bind(lead_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
         rows.iter().map(Cols).map(ops_log_row).collect()
     }
 
@@ -759,12 +648,8 @@ impl Store for PostgresStore {
     }
 
     async fn delete_directory(&self, kind: &str, id: &str) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM directory WHERE kind = $1 AND id = $2")
-            .bind(kind)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        let done =
+            sqlx::query("DELETE FROM directory WHERE kind = $1 AND id = $2").bind(kind).bind(id).execute(&self.pool).await.map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("{kind} {id}")));
         }
@@ -797,12 +682,11 @@ impl Store for PostgresStore {
     }
 
     async fn audit_log(&self, limit: u32) -> StoreResult<Vec<AuditEntry>> {
-        let rows =
-            sqlx::query("SELECT at, actor, action, detail FROM audit ORDER BY seq DESC LIMIT $1")
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db)?;
+        let rows = sqlx::query("SELECT at, actor, action, detail FROM audit ORDER BY seq DESC LIMIT $1")
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
         rows.iter().map(Cols).map(audit_row).collect()
     }
 }

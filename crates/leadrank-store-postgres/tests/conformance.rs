@@ -33,11 +33,7 @@ async fn admin() -> Option<PgConnection> {
 
 fn schema_name(tag: &str) -> String {
     let nanos = jiff::Timestamp::now().as_nanosecond();
-    format!(
-        "leadrank_test_{tag}_{}_{}",
-        std::process::id(),
-        nanos.rem_euclid(1_000_000_000_000)
-    )
+    format!("leadrank_test_{tag}_{}_{}", std::process::id(), nanos.rem_euclid(1_000_000_000_000))
 }
 
 async fn in_fresh_schema<F, Fut>(tag: &str, f: F)
@@ -49,16 +45,9 @@ where
         return;
     };
     let schema = schema_name(tag);
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
-        .execute(&mut admin)
-        .await
-        .expect("create schema");
-    let options = PgConnectOptions::from_str(&url())
-        .expect("url")
-        .options([("search_path", schema.as_str())]);
-    let store = PostgresStore::connect_with(options, 4)
-        .await
-        .expect("connect");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut admin).await.expect("create schema");
+    let options = PgConnectOptions::from_str(&url()).expect("url").options([("search_path", schema.as_str())]);
+    let store = PostgresStore::connect_with(options, 4).await.expect("connect");
     // Drop the schema even when the suite panics.
     let outcome = tokio::spawn({
         let store = store.clone();
@@ -66,12 +55,7 @@ where
     });
     let result = outcome.await;
     store.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA \"{schema}\" CASCADE"
-    )))
-    .execute(&mut admin)
-    .await
-    .expect("drop schema");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&mut admin).await.expect("drop schema");
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }

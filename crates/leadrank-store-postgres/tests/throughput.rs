@@ -17,14 +17,9 @@ async fn events_per_second() {
     let url = std::env::var("LEADRANK_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_URL.into());
     let schema = format!("leadrank_bench_{}", std::process::id());
     let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
-        .execute(&mut admin)
-        .await
-        .expect("create schema");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut admin).await.expect("create schema");
     let options: sqlx::postgres::PgConnectOptions = url.parse().expect("url");
-    let store = PostgresStore::connect_with(options.options([("search_path", schema.as_str())]), 4)
-        .await
-        .expect("connect");
+    let store = PostgresStore::connect_with(options.options([("search_path", schema.as_str())]), 4).await.expect("connect");
     store.migrate().await.expect("migrate");
     let base: jiff::Timestamp = "2025-03-01T00:00:00Z".parse().unwrap();
     let batches: Vec<Vec<Event>> = (0..40)
@@ -51,16 +46,7 @@ async fn events_per_second() {
         assert!(flags.iter().all(|f| *f));
     }
     let secs = start.elapsed().as_secs_f64();
-    println!(
-        "postgres: 20000 events in 40 batches of 500: {:.3} s, {:.0} events/s",
-        secs,
-        20000.0 / secs
-    );
+    println!("postgres: 20000 events in 40 batches of 500: {:.3} s, {:.0} events/s", secs, 20000.0 / secs);
     store.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA \"{schema}\" CASCADE"
-    )))
-    .execute(&mut admin)
-    .await
-    .expect("drop schema");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&mut admin).await.expect("drop schema");
 }

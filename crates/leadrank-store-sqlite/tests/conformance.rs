@@ -6,9 +6,7 @@ use leadrank_store_sqlite::SqliteStore;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conformance_file() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("leadrank.db"))
-        .await
-        .expect("open");
+    let store = SqliteStore::open(&dir.path().join("leadrank.db")).await.expect("open");
     leadrank_store::conformance::run_all(&store).await;
     store.close().await;
 }
@@ -32,10 +30,7 @@ async fn reopen_keeps_data() {
     }
     let store = SqliteStore::open(&path).await.expect("reopen");
     store.migrate().await.expect("migrate again");
-    assert_eq!(
-        store.setting("k").await.expect("get").as_deref(),
-        Some("v1")
-    );
+    assert_eq!(store.setting("k").await.expect("get").as_deref(), Some("v1"));
     let mode: String = sqlx_journal_mode(&store).await;
     assert_eq!(mode, "wal");
     store.close().await;

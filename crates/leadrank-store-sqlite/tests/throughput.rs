@@ -12,9 +12,7 @@ use leadrank_store_sqlite::SqliteStore;
 #[ignore = "a measurement; run by hand"]
 async fn events_per_second() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("leadrank.db"))
-        .await
-        .expect("open");
+    let store = SqliteStore::open(&dir.path().join("leadrank.db")).await.expect("open");
     store.migrate().await.expect("migrate");
     let base: jiff::Timestamp = "2025-03-01T00:00:00Z".parse().unwrap();
     let batches: Vec<Vec<Event>> = (0..40)
@@ -41,10 +39,6 @@ async fn events_per_second() {
         assert!(flags.iter().all(|f| *f));
     }
     let secs = start.elapsed().as_secs_f64();
-    println!(
-        "sqlite: 20000 events in 40 batches of 500: {:.3} s, {:.0} events/s",
-        secs,
-        20000.0 / secs
-    );
+    println!("sqlite: 20000 events in 40 batches of 500: {:.3} s, {:.0} events/s", secs, 20000.0 / secs);
     store.close().await;
 }

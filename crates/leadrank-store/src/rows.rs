@@ -12,8 +12,8 @@
 use jiff::Timestamp;
 
 use crate::{
-    ApiKey, AuditEntry, Delivery, DeliveryState, DirectoryEntry, LeadOps, OpsLogEntry, Scope,
-    StoreError, StoreResult, StoredModel, StoredScore, Subscription,
+    ApiKey, AuditEntry, Delivery, DeliveryState, DirectoryEntry, LeadOps, OpsLogEntry, Scope, StoreError, StoreResult, StoredModel,
+    StoredScore, Subscription,
 };
 
 /// One result row, read column by column by name.
@@ -65,10 +65,7 @@ pub fn micros(t: Timestamp) -> i64 {
 
 /// A stored timestamp (microseconds since the Unix epoch) read back from `table`.
 pub fn ts(table: &'static str, v: i64) -> StoreResult<Timestamp> {
-    Timestamp::from_microsecond(v).map_err(|e| StoreError::Corrupt {
-        table,
-        detail: format!("timestamp out of range: {e}"),
-    })
+    Timestamp::from_microsecond(v).map_err(|e| StoreError::Corrupt { table, detail: format!("timestamp out of range: {e}") })
 }
 
 /// A nullable stored timestamp read back from `table`.
@@ -83,32 +80,21 @@ pub fn to_json<T: serde::Serialize>(v: &T) -> String {
 
 /// A record read back from its stored JSON text in `table`.
 pub fn from_json<T: serde::de::DeserializeOwned>(table: &'static str, s: &str) -> StoreResult<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
-        table,
-        detail: format!("bad JSON at line {} column {}", e.line(), e.column()),
-    })
+    serde_json::from_str(s)
+        .map_err(|e| StoreError::Corrupt { table, detail: format!("bad JSON at line {} column {}", e.line(), e.column()) })
 }
 
 /// API key scopes as stored: their names, comma-separated.
 pub fn scopes_text(scopes: &[Scope]) -> String {
-    scopes
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+    scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
 }
 
 // ---- rows --------------------------------------------------------------------------------
 
 /// The records stored as JSON in the `data` column of `table` (leads, accounts, events,
 /// consent records), one per row.
-pub fn json_rows<R: Row, T: serde::de::DeserializeOwned>(
-    rows: impl IntoIterator<Item = R>,
-    table: &'static str,
-) -> StoreResult<Vec<T>> {
-    rows.into_iter()
-        .map(|r| from_json(table, &r.text(table, "data")?))
-        .collect()
+pub fn json_rows<R: Row, T: serde::de::DeserializeOwned>(rows: impl IntoIterator<Item = R>, table: &'static str) -> StoreResult<Vec<T>> {
+    rows.into_iter().map(|r| from_json(table, &r.text(table, "data")?)).collect()
 }
 
 /// The columns of `scores` and `score_history` that [`score_row`] reads.
@@ -151,12 +137,7 @@ pub fn key_row<R: Row>(row: R) -> StoreResult<ApiKey> {
     let scopes = scopes
         .split(',')
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            Scope::parse(s).ok_or_else(|| StoreError::Corrupt {
-                table: T,
-                detail: format!("unknown scope {s:?}"),
-            })
-        })
+        .map(|s| Scope::parse(s).ok_or_else(|| StoreError::Corrupt { table: T, detail: format!("unknown scope {s:?}") }))
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(ApiKey {
         id: row.text(T, "id")?,
@@ -201,12 +182,9 @@ pub fn delivery_row<R: Row>(row: R) -> StoreResult<Delivery> {
         created_at: ts(T, row.int(T, "created_at")?)?,
         next_attempt_at: ts(T, row.int(T, "next_attempt_at")?)?,
         attempts: u32::try_from(attempts).map_err(|_| corrupt(format!("attempts {attempts}")))?,
-        state: DeliveryState::parse(&state)
-            .ok_or_else(|| corrupt(format!("unknown state {state:?}")))?,
+        state: DeliveryState::parse(&state).ok_or_else(|| corrupt(format!("unknown state {state:?}")))?,
         last_attempt_at: opt_ts(T, row.opt_int(T, "last_attempt_at")?)?,
-        last_status: last_status
-            .map(|s| u16::try_from(s).map_err(|_| corrupt(format!("status {s}"))))
-            .transpose()?,
+        last_status: last_status.map(|s| u16::try_from(s).map_err(|_| corrupt(format!("status {s}")))).transpose()?,
         last_error: row.opt_text(T, "last_error")?,
     })
 }
@@ -225,11 +203,7 @@ pub fn audit_row<R: Row>(row: R) -> StoreResult<AuditEntry> {
 /// A lead's operating state from a row of `lead_ops` (`lead_id, body, updated_at`).
 pub fn ops_row<R: Row>(row: R) -> StoreResult<LeadOps> {
     const T: &str = "lead_ops";
-    Ok(LeadOps {
-        lead_id: row.text(T, "lead_id")?,
-        body: row.text(T, "body")?,
-        updated_at: ts(T, row.int(T, "updated_at")?)?,
-    })
+    Ok(LeadOps { lead_id: row.text(T, "lead_id")?, body: row.text(T, "body")?, updated_at: ts(T, row.int(T, "updated_at")?)? })
 }
 
 /// The columns of `ops_log` that [`ops_log_row`] reads.
@@ -270,20 +244,12 @@ mod tests {
             match self.0.iter().find(|(c, _)| *c == col) {
                 Some((_, "NULL")) => Ok(None),
                 Some((_, v)) => Ok(Some(v)),
-                None => Err(StoreError::Corrupt {
-                    table,
-                    detail: format!("column {col}: no such column"),
-                }),
+                None => Err(StoreError::Corrupt { table, detail: format!("column {col}: no such column") }),
             }
         }
         fn num(&self, table: &'static str, col: &str) -> StoreResult<Option<i64>> {
             self.get(table, col)?
-                .map(|v| {
-                    v.parse().map_err(|e| StoreError::Corrupt {
-                        table,
-                        detail: format!("column {col}: {e}"),
-                    })
-                })
+                .map(|v| v.parse().map_err(|e| StoreError::Corrupt { table, detail: format!("column {col}: {e}") }))
                 .transpose()
         }
     }
@@ -309,14 +275,8 @@ mod tests {
         }
     }
 
-    const KEY: &[(&str, &str)] = &[
-        ("id", "k1"),
-        ("secret_hash", "h"),
-        ("name", "ops"),
-        ("scopes", ""),
-        ("created_at", "1700000000000000"),
-        ("revoked_at", "NULL"),
-    ];
+    const KEY: &[(&str, &str)] =
+        &[("id", "k1"), ("secret_hash", "h"), ("name", "ops"), ("scopes", ""), ("created_at", "1700000000000000"), ("revoked_at", "NULL")];
 
     #[test]
     fn scopes_round_trip_and_unknown_scope_is_corrupt() {
@@ -327,20 +287,12 @@ mod tests {
         assert_eq!(micros(key.created_at), 1_700_000_000_000_000);
         row.0[3] = ("scopes", "nope");
         let err = key_row(row).unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "corrupt stored value in api_keys: unknown scope \"nope\""
-        );
+        assert_eq!(err, "corrupt stored value in api_keys: unknown scope \"nope\"");
     }
 
     #[test]
     fn missing_column_names_table_and_column() {
-        let err = ops_row(Fake(vec![("lead_id", "l1")]))
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "corrupt stored value in lead_ops: column body: no such column"
-        );
+        let err = ops_row(Fake(vec![("lead_id", "l1")])).unwrap_err().to_string();
+        assert_eq!(err, "corrupt stored value in lead_ops: column body: no such column");
     }
 }

@@ -46,26 +46,8 @@ pub(crate) static COUNTRIES: &[Country] = &[
         names: &["United States", "USA", "United States of America", "U.S."],
         weight: 380,
         icp: true,
-        cultures: &[
-            (En, 70),
-            (Es, 8),
-            (Zh, 5),
-            (In, 6),
-            (Vi, 3),
-            (Ng, 2),
-            (Pl, 2),
-            (De, 2),
-            (It, 2),
-        ],
-        tlds: &[
-            ("com", 70),
-            ("io", 12),
-            ("co", 5),
-            ("ai", 5),
-            ("net", 4),
-            ("us", 2),
-            ("org", 2),
-        ],
+        cultures: &[(En, 70), (Es, 8), (Zh, 5), (In, 6), (Vi, 3), (Ng, 2), (Pl, 2), (De, 2), (It, 2)],
+        tlds: &[("com", 70), ("io", 12), ("co", 5), ("ai", 5), ("net", 4), ("us", 2), ("org", 2)],
         legal: &["Inc.", "LLC", "Corp.", "Inc"],
         freemail: &["aol.com", "comcast.net"],
     },
@@ -74,15 +56,7 @@ pub(crate) static COUNTRIES: &[Country] = &[
         names: &["United Kingdom", "UK", "Great Britain"],
         weight: 90,
         icp: true,
-        cultures: &[
-            (En, 75),
-            (In, 8),
-            (Ng, 4),
-            (Pl, 5),
-            (Zh, 3),
-            (Fr, 2),
-            (It, 3),
-        ],
+        cultures: &[(En, 75), (In, 8), (Ng, 4), (Pl, 5), (Zh, 3), (Fr, 2), (It, 3)],
         tlds: &[("co.uk", 55), ("com", 30), ("io", 10), ("uk", 5)],
         legal: &["Ltd", "Limited", "PLC", "Ltd."],
         freemail: &["yahoo.co.uk", "hotmail.co.uk", "btinternet.com"],
@@ -321,10 +295,7 @@ pub(crate) static DISPOSABLE: &[&str] = &[
     "tempmail.net",
 ];
 
-pub(crate) static COMPETITORS: &[(&str, &str)] = &[
-    ("RivalCRM", "rivalcrm.com"),
-    ("ScoreLeads", "scoreleads.io"),
-];
+pub(crate) static COMPETITORS: &[(&str, &str)] = &[("RivalCRM", "rivalcrm.com"), ("ScoreLeads", "scoreleads.io")];
 
 // ---------------------------------------------------------------------------------------
 // People names
@@ -775,16 +746,15 @@ static IT: NamePool = NamePool {
         "Ilaria",
     ],
     last: &[
-        "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino",
-        "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
-        "Lombardi", "Moretti", "Fabbri", "D'Angelo",
+        "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti",
+        "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi", "Moretti", "Fabbri", "D'Angelo",
     ],
 };
 
 static NL: NamePool = NamePool {
     first: &[
-        "Daan", "Emma", "Sem", "Julia", "Lucas", "Sophie", "Bram", "Tess", "Thijs", "Fleur",
-        "Joris", "Anouk", "Pieter", "Lotte", "Willem", "Femke", "Ruud", "Marieke", "Sanne", "Koen",
+        "Daan", "Emma", "Sem", "Julia", "Lucas", "Sophie", "Bram", "Tess", "Thijs", "Fleur", "Joris", "Anouk", "Pieter", "Lotte", "Willem",
+        "Femke", "Ruud", "Marieke", "Sanne", "Koen",
     ],
     last: &[
         "de Jong",
@@ -812,9 +782,8 @@ static NL: NamePool = NamePool {
 
 static NORDIC: NamePool = NamePool {
     first: &[
-        "Erik", "Anna", "Lars", "Karin", "Anders", "Ingrid", "Johan", "Sofia", "Mikael", "Elin",
-        "Björn", "Åsa", "Göran", "Maja", "Sören", "Linnéa", "Per", "Sigrid", "Ole", "Astrid",
-        "Håkan", "Frida", "Mats", "Ebba", "Øystein", "Kjersti",
+        "Erik", "Anna", "Lars", "Karin", "Anders", "Ingrid", "Johan", "Sofia", "Mikael", "Elin", "Björn", "Åsa", "Göran", "Maja", "Sören",
+        "Linnéa", "Per", "Sigrid", "Ole", "Astrid", "Håkan", "Frida", "Mats", "Ebba", "Øystein", "Kjersti",
     ],
     last: &[
         "Andersson",
@@ -887,23 +856,22 @@ static PL: NamePool = NamePool {
 
 static VI: NamePool = NamePool {
     first: &[
-        "Minh", "Linh", "Anh", "Huong", "Tuan", "Thao", "Duc", "Lan", "Hung", "Mai", "Quang",
-        "Ngoc", "Thanh", "Trang", "Khanh", "Phuong", "Bảo", "Hà",
+        "Minh", "Linh", "Anh", "Huong", "Tuan", "Thao", "Duc", "Lan", "Hung", "Mai", "Quang", "Ngoc", "Thanh", "Trang", "Khanh", "Phuong",
+        "Bảo", "Hà",
     ],
     last: &[
-        "Nguyen", "Tran", "Le", "Pham", "Hoang", "Huynh", "Phan", "Vu", "Vo", "Dang", "Bui", "Do",
-        "Ho", "Ngo", "Duong", "Nguyễn", "Trần",
+        "Nguyen", "Tran", "Le", "Pham", "Hoang", "Huynh", "Phan", "Vu", "Vo", "Dang", "Bui", "Do", "Ho", "Ngo", "Duong", "Nguyễn", "Trần",
     ],
 };
 
 static ZH: NamePool = NamePool {
     first: &[
-        "Wei", "Fang", "Jing", "Li", "Min", "Yan", "Lei", "Jun", "Hui", "Xiaoming", "Xin", "Yu",
-        "Hao", "Ying", "Zhiwei", "Mei", "Qiang", "Lina", "Jie", "Xiaoling",
+        "Wei", "Fang", "Jing", "Li", "Min", "Yan", "Lei", "Jun", "Hui", "Xiaoming", "Xin", "Yu", "Hao", "Ying", "Zhiwei", "Mei", "Qiang",
+        "Lina", "Jie", "Xiaoling",
     ],
     last: &[
-        "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun",
-        "Ma", "Zhu", "Hu", "Guo", "Lin", "He", "Gao", "Tan", "Lim", "Ng", "Wong", "Chan",
+        "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "Lin", "He",
+        "Gao", "Tan", "Lim", "Ng", "Wong", "Chan",
     ],
 };
 
@@ -979,15 +947,15 @@ static NG: NamePool = NamePool {
         "Bolanle",
     ],
     last: &[
-        "Okafor", "Adeyemi", "Okonkwo", "Balogun", "Eze", "Ogunleye", "Nwosu", "Adebayo", "Obi",
-        "Chukwu", "Afolabi", "Okeke", "Oyelaran", "Nnamdi", "Ibrahim", "Olawale",
+        "Okafor", "Adeyemi", "Okonkwo", "Balogun", "Eze", "Ogunleye", "Nwosu", "Adebayo", "Obi", "Chukwu", "Afolabi", "Okeke", "Oyelaran",
+        "Nnamdi", "Ibrahim", "Olawale",
     ],
 };
 
 static JA: NamePool = NamePool {
     first: &[
-        "Haruto", "Yui", "Sota", "Aoi", "Yuto", "Hina", "Takumi", "Sakura", "Kenji", "Yuki",
-        "Hiroshi", "Akiko", "Daiki", "Misaki", "Ren", "Naoko",
+        "Haruto", "Yui", "Sota", "Aoi", "Yuto", "Hina", "Takumi", "Sakura", "Kenji", "Yuki", "Hiroshi", "Akiko", "Daiki", "Misaki", "Ren",
+        "Naoko",
     ],
     last: &[
         "Sato",
@@ -1061,18 +1029,7 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Software",
         weight: 150,
         icp: true,
-        suffixes: &[
-            "Analytics",
-            "Software",
-            "Labs",
-            "Systems",
-            "Cloud",
-            "Data",
-            "AI",
-            "Technologies",
-            "Digital",
-            "Apps",
-        ],
+        suffixes: &["Analytics", "Software", "Labs", "Systems", "Cloud", "Data", "AI", "Technologies", "Digital", "Apps"],
         rev_per_emp: 220_000.0,
         variants: &["software", "SaaS", "Computer Software"],
     },
@@ -1080,39 +1037,15 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Information Technology",
         weight: 100,
         icp: true,
-        suffixes: &[
-            "IT",
-            "Technologies",
-            "Solutions",
-            "Networks",
-            "Consulting",
-            "Tech",
-            "Systems",
-            "Infotech",
-        ],
+        suffixes: &["IT", "Technologies", "Solutions", "Networks", "Consulting", "Tech", "Systems", "Infotech"],
         rev_per_emp: 180_000.0,
-        variants: &[
-            "IT",
-            "IT Services",
-            "information technology",
-            "Information Technology & Services",
-        ],
+        variants: &["IT", "IT Services", "information technology", "Information Technology & Services"],
     },
     Industry {
         name: "Financial Services",
         weight: 90,
         icp: true,
-        suffixes: &[
-            "Capital",
-            "Financial",
-            "Bank",
-            "Insurance",
-            "Payments",
-            "Partners",
-            "Wealth",
-            "Lending",
-            "Fintech",
-        ],
+        suffixes: &["Capital", "Financial", "Bank", "Insurance", "Payments", "Partners", "Wealth", "Lending", "Fintech"],
         rev_per_emp: 350_000.0,
         variants: &["Finance", "Banking", "financial services", "Fintech"],
     },
@@ -1120,38 +1053,15 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Healthcare",
         weight: 80,
         icp: true,
-        suffixes: &[
-            "Health",
-            "Medical",
-            "Care",
-            "Clinics",
-            "Bio",
-            "Diagnostics",
-            "Therapeutics",
-            "Healthcare",
-        ],
+        suffixes: &["Health", "Medical", "Care", "Clinics", "Bio", "Diagnostics", "Therapeutics", "Healthcare"],
         rev_per_emp: 150_000.0,
-        variants: &[
-            "Health Care",
-            "healthcare",
-            "Hospital & Health Care",
-            "Medical",
-        ],
+        variants: &["Health Care", "healthcare", "Hospital & Health Care", "Medical"],
     },
     Industry {
         name: "Retail",
         weight: 80,
         icp: false,
-        suffixes: &[
-            "Goods",
-            "Outfitters",
-            "Market",
-            "Stores",
-            "Home",
-            "Brands",
-            "Apparel",
-            "Supply Co.",
-        ],
+        suffixes: &["Goods", "Outfitters", "Market", "Stores", "Home", "Brands", "Apparel", "Supply Co."],
         rev_per_emp: 170_000.0,
         variants: &["retail", "E-commerce", "Consumer Goods"],
     },
@@ -1159,16 +1069,7 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Manufacturing",
         weight: 100,
         icp: false,
-        suffixes: &[
-            "Industries",
-            "Manufacturing",
-            "Components",
-            "Works",
-            "Machinery",
-            "Plastics",
-            "Metals",
-            "Engineering",
-        ],
+        suffixes: &["Industries", "Manufacturing", "Components", "Works", "Machinery", "Plastics", "Metals", "Engineering"],
         rev_per_emp: 250_000.0,
         variants: &["manufacturing", "Industrial", "Industrial Automation"],
     },
@@ -1176,14 +1077,7 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Education",
         weight: 60,
         icp: false,
-        suffixes: &[
-            "Academy",
-            "Learning",
-            "Education",
-            "Institute",
-            "College",
-            "Schools",
-        ],
+        suffixes: &["Academy", "Learning", "Education", "Institute", "College", "Schools"],
         rev_per_emp: 90_000.0,
         variants: &["education", "Higher Education", "EdTech", "E-Learning"],
     },
@@ -1191,13 +1085,7 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Government",
         weight: 30,
         icp: false,
-        suffixes: &[
-            "County",
-            "Transit Authority",
-            "Water District",
-            "Public Library",
-            "Housing Agency",
-        ],
+        suffixes: &["County", "Transit Authority", "Water District", "Public Library", "Housing Agency"],
         rev_per_emp: 120_000.0,
         variants: &["Public Sector", "government", "Government Administration"],
     },
@@ -1205,14 +1093,7 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Media",
         weight: 40,
         icp: false,
-        suffixes: &[
-            "Media",
-            "Studios",
-            "Publishing",
-            "Broadcasting",
-            "Press",
-            "Entertainment",
-        ],
+        suffixes: &["Media", "Studios", "Publishing", "Broadcasting", "Press", "Entertainment"],
         rev_per_emp: 200_000.0,
         variants: &["media", "Marketing & Advertising", "Publishing"],
     },
@@ -1220,14 +1101,7 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Logistics",
         weight: 50,
         icp: false,
-        suffixes: &[
-            "Logistics",
-            "Freight",
-            "Shipping",
-            "Transport",
-            "Supply Chain",
-            "Express",
-        ],
+        suffixes: &["Logistics", "Freight", "Shipping", "Transport", "Supply Chain", "Express"],
         rev_per_emp: 210_000.0,
         variants: &["logistics", "Transportation", "Logistics & Supply Chain"],
     },
@@ -1235,20 +1109,9 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
         name: "Professional Services",
         weight: 60,
         icp: false,
-        suffixes: &[
-            "Consulting",
-            "Partners",
-            "Advisors",
-            "Group",
-            "Associates",
-            "Legal",
-        ],
+        suffixes: &["Consulting", "Partners", "Advisors", "Group", "Associates", "Legal"],
         rev_per_emp: 160_000.0,
-        variants: &[
-            "Consulting",
-            "Management Consulting",
-            "professional services",
-        ],
+        variants: &["Consulting", "Management Consulting", "professional services"],
     },
     Industry {
         name: "Real Estate",
@@ -1302,19 +1165,17 @@ pub(crate) static INDUSTRIES: &[Industry] = &[
 
 /// First halves of compound brand names ("Blue" + "peak").
 pub(crate) static BRAND_A: &[&str] = &[
-    "Blue", "Iron", "Silver", "North", "South", "East", "West", "Red", "Green", "Clear", "Stone",
-    "Bright", "Gold", "Oak", "Pine", "Cedar", "Maple", "Birch", "Star", "Sun", "Moon", "Sky",
-    "Sea", "River", "Lake", "Storm", "Frost", "Snow", "Rock", "High", "Deep", "True", "Swift",
-    "Silk", "Amber", "Copper", "Black", "White", "Grey", "Wild", "Fox", "Wolf", "Bear", "Eagle",
-    "Hawk", "Raven", "Crown", "Bay", "Brook", "Glen",
+    "Blue", "Iron", "Silver", "North", "South", "East", "West", "Red", "Green", "Clear", "Stone", "Bright", "Gold", "Oak", "Pine", "Cedar",
+    "Maple", "Birch", "Star", "Sun", "Moon", "Sky", "Sea", "River", "Lake", "Storm", "Frost", "Snow", "Rock", "High", "Deep", "True",
+    "Swift", "Silk", "Amber", "Copper", "Black", "White", "Grey", "Wild", "Fox", "Wolf", "Bear", "Eagle", "Hawk", "Raven", "Crown", "Bay",
+    "Brook", "Glen",
 ];
 
 /// Second halves of compound brand names.
 pub(crate) static BRAND_B: &[&str] = &[
-    "peak", "wind", "line", "wood", "water", "bridge", "stone", "field", "gate", "wave", "point",
-    "ridge", "crest", "haven", "light", "path", "forge", "mark", "view", "side", "brook", "vale",
-    "port", "star", "rock", "fall", "spring", "shore", "land", "hill", "moor", "ford", "well",
-    "leaf", "root", "works", "spire", "hollow", "mere", "dale",
+    "peak", "wind", "line", "wood", "water", "bridge", "stone", "field", "gate", "wave", "point", "ridge", "crest", "haven", "light",
+    "path", "forge", "mark", "view", "side", "brook", "vale", "port", "star", "rock", "fall", "spring", "shore", "land", "hill", "moor",
+    "ford", "well", "leaf", "root", "works", "spire", "hollow", "mere", "dale",
 ];
 
 /// Stand-alone brand words.
@@ -1535,18 +1396,7 @@ pub(crate) fn titles(s: Seniority) -> &'static [&'static str] {
             "Working Student",
             "Stagiaire",
         ],
-        Seniority::Other => &[
-            "",
-            "",
-            "",
-            "Other",
-            "N/A",
-            "Retired",
-            "Freelancer",
-            "Self-employed",
-            "-",
-            "Job seeker",
-        ],
+        Seniority::Other => &["", "", "", "Other", "N/A", "Retired", "Freelancer", "Self-employed", "-", "Job seeker"],
     }
 }
 
@@ -1568,39 +1418,12 @@ pub(crate) static SOURCES: &[(&str, u32)] = &[
 pub(crate) fn campaigns(source: &str) -> &'static [&'static str] {
     match source {
         "organic" => &["", "", "", "seo-blog", "newsletter"],
-        "paid_search" => &[
-            "gs-brand-2026q1",
-            "gs-lead-scoring-nonbrand",
-            "gs-competitor-rivalcrm",
-            "bing-brand",
-            "gs-lead-routing",
-        ],
-        "paid_social" => &[
-            "li-abm-fintech",
-            "li-ebook-quality-leads",
-            "fb-retarget-pricing",
-            "li-webinar-promo",
-            "x-brand",
-        ],
+        "paid_search" => &["gs-brand-2026q1", "gs-lead-scoring-nonbrand", "gs-competitor-rivalcrm", "bing-brand", "gs-lead-routing"],
+        "paid_social" => &["li-abm-fintech", "li-ebook-quality-leads", "fb-retarget-pricing", "li-webinar-promo", "x-brand"],
         "referral" => &["customer-referral", "g2-reviews", "capterra", ""],
-        "event" => &[
-            "saastr-2026",
-            "dreamforce-2025",
-            "web-summit-2025",
-            "revops-summit-2026",
-            "booth-scan-nyc",
-        ],
-        "outbound" => &[
-            "sdr-sequence-q1",
-            "sdr-sequence-q2",
-            "abm-outreach-2026",
-            "cold-list-import",
-        ],
-        "partner" => &[
-            "partner-hubspot-marketplace",
-            "partner-salesforce-appexchange",
-            "partner-agency-referral",
-        ],
+        "event" => &["saastr-2026", "dreamforce-2025", "web-summit-2025", "revops-summit-2026", "booth-scan-nyc"],
+        "outbound" => &["sdr-sequence-q1", "sdr-sequence-q2", "abm-outreach-2026", "cold-list-import"],
+        "partner" => &["partner-hubspot-marketplace", "partner-salesforce-appexchange", "partner-agency-referral"],
         "webinar" => &[
             "webinar-pipeline-velocity-2026-03",
             "webinar-negative-scoring-2026-01",
@@ -1618,91 +1441,23 @@ pub(crate) struct Tool {
 }
 
 pub(crate) static TOOLS: &[Tool] = &[
-    Tool {
-        name: "Salesforce",
-        icp: true,
-        weight: 30,
-    },
-    Tool {
-        name: "HubSpot",
-        icp: true,
-        weight: 28,
-    },
-    Tool {
-        name: "Snowflake",
-        icp: true,
-        weight: 12,
-    },
-    Tool {
-        name: "Segment",
-        icp: true,
-        weight: 8,
-    },
-    Tool {
-        name: "Marketo",
-        icp: true,
-        weight: 10,
-    },
-    Tool {
-        name: "Pipedrive",
-        icp: false,
-        weight: 12,
-    },
-    Tool {
-        name: "Zoho",
-        icp: false,
-        weight: 10,
-    },
-    Tool {
-        name: "Excel",
-        icp: false,
-        weight: 25,
-    },
-    Tool {
-        name: "Tableau",
-        icp: false,
-        weight: 10,
-    },
-    Tool {
-        name: "Google Sheets",
-        icp: false,
-        weight: 15,
-    },
-    Tool {
-        name: "Microsoft Dynamics",
-        icp: false,
-        weight: 8,
-    },
-    Tool {
-        name: "Outreach",
-        icp: false,
-        weight: 6,
-    },
-    Tool {
-        name: "Looker",
-        icp: false,
-        weight: 6,
-    },
-    Tool {
-        name: "Slack",
-        icp: false,
-        weight: 14,
-    },
-    Tool {
-        name: "Zendesk",
-        icp: false,
-        weight: 6,
-    },
-    Tool {
-        name: "BigQuery",
-        icp: false,
-        weight: 6,
-    },
-    Tool {
-        name: "Mailchimp",
-        icp: false,
-        weight: 8,
-    },
+    Tool { name: "Salesforce", icp: true, weight: 30 },
+    Tool { name: "HubSpot", icp: true, weight: 28 },
+    Tool { name: "Snowflake", icp: true, weight: 12 },
+    Tool { name: "Segment", icp: true, weight: 8 },
+    Tool { name: "Marketo", icp: true, weight: 10 },
+    Tool { name: "Pipedrive", icp: false, weight: 12 },
+    Tool { name: "Zoho", icp: false, weight: 10 },
+    Tool { name: "Excel", icp: false, weight: 25 },
+    Tool { name: "Tableau", icp: false, weight: 10 },
+    Tool { name: "Google Sheets", icp: false, weight: 15 },
+    Tool { name: "Microsoft Dynamics", icp: false, weight: 8 },
+    Tool { name: "Outreach", icp: false, weight: 6 },
+    Tool { name: "Looker", icp: false, weight: 6 },
+    Tool { name: "Slack", icp: false, weight: 14 },
+    Tool { name: "Zendesk", icp: false, weight: 6 },
+    Tool { name: "BigQuery", icp: false, weight: 6 },
+    Tool { name: "Mailchimp", icp: false, weight: 8 },
 ];
 
 /// Use-case texts: (text, genuinely ICP by the spec's whole-word rule).
@@ -1713,10 +1468,7 @@ pub(crate) static USE_CASES: &[(&str, bool)] = &[
     ("Automate lead routing across 3 regions", true),
     ("Better forecast accuracy for the board", true),
     ("Multi-touch attribution for paid campaigns", true),
-    (
-        "We want to score inbound leads and build pipeline faster",
-        true,
-    ),
+    ("We want to score inbound leads and build pipeline faster", true),
     ("Replace our spreadsheet forecast", true),
     ("Lead Scoring", true),
     ("Routing, SLAs and lead scoring", true),
@@ -1784,12 +1536,7 @@ pub(crate) static GENERAL_PAGES: &[(&str, u32)] = &[
     ("/customers", 30),
 ];
 
-pub(crate) static CAREER_PAGES: &[&str] = &[
-    "/careers",
-    "/careers/engineering",
-    "/careers/sales",
-    "/jobs/",
-];
+pub(crate) static CAREER_PAGES: &[&str] = &["/careers", "/careers/engineering", "/careers/sales", "/jobs/"];
 
 pub(crate) static QUERIES: &[&str] = &[
     "?utm_source=google&utm_medium=cpc&utm_campaign=lead-scoring",
@@ -1825,12 +1572,7 @@ pub(crate) static ASSETS: &[&str] = &[
     r#"{"asset":"checklist-data-hygiene"}"#,
 ];
 
-pub(crate) static WEBINARS: &[&str] = &[
-    "pipeline-velocity-2026-03",
-    "negative-scoring-2026-01",
-    "revops-2025-11",
-    "speed-to-lead-2026-05",
-];
+pub(crate) static WEBINARS: &[&str] = &["pipeline-velocity-2026-03", "negative-scoring-2026-01", "revops-2025-11", "speed-to-lead-2026-05"];
 
 pub(crate) static EVENTS: &[&str] = &[
     r#"{"event":"saastr-2026"}"#,
@@ -1839,28 +1581,11 @@ pub(crate) static EVENTS: &[&str] = &[
     r#"{"event":"web-summit-2025"}"#,
 ];
 
-pub(crate) static EMAIL_CAMPAIGNS: &[&str] = &[
-    "nurture-1",
-    "nurture-2",
-    "nurture-3",
-    "newsletter-2026-04",
-    "newsletter-2026-05",
-    "product-update",
-    "webinar-invite",
-];
+pub(crate) static EMAIL_CAMPAIGNS: &[&str] =
+    &["nurture-1", "nurture-2", "nurture-3", "newsletter-2026-04", "newsletter-2026-05", "product-update", "webinar-invite"];
 
-pub(crate) static INTENT_TOPICS: &[&str] = &[
-    "lead scoring",
-    "sales pipeline",
-    "lead routing",
-    "revenue operations",
-    "marketing attribution",
-];
+pub(crate) static INTENT_TOPICS: &[&str] =
+    &["lead scoring", "sales pipeline", "lead routing", "revenue operations", "marketing attribution"];
 
-pub(crate) static LOSS_REASONS: &[(&str, u32)] = &[
-    ("no_budget", 25),
-    ("competitor", 22),
-    ("no_decision", 28),
-    ("timing", 15),
-    ("price", 10),
-];
+pub(crate) static LOSS_REASONS: &[(&str, u32)] =
+    &[("no_budget", 25), ("competitor", 22), ("no_decision", 28), ("timing", 15), ("price", 10)];

@@ -70,11 +70,7 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// A bijection on the low `bits` bits (bits <= 64): scrambles sequential ids so they look
 /// opaque while staying unique.
 pub(crate) fn mix(x: u64, bits: u32) -> u64 {
-    let mask = if bits == 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    };
+    let mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
     let half = bits / 2;
     let mut x = x & mask;
     x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15) & mask;
@@ -107,9 +103,7 @@ pub(crate) fn fold_ascii(out: &mut String, s: &str) {
                 out.push(c.to_ascii_lowercase());
                 continue;
             }
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ą' | 'Á' | 'À' | 'Â' | 'Ä' | 'Å' | 'Ą' => {
-                "a"
-            }
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ą' | 'Á' | 'À' | 'Â' | 'Ä' | 'Å' | 'Ą' => "a",
             'æ' | 'Æ' => "ae",
             'ç' | 'ć' | 'Ç' | 'Ć' => "c",
             'é' | 'è' | 'ê' | 'ë' | 'ę' | 'ễ' | 'É' | 'È' | 'Ê' | 'Ę' => "e",
@@ -139,28 +133,15 @@ mod tests {
     #[test]
     fn timestamps_match_jiff() {
         let mut b = [0u8; 20];
-        for secs in [
-            0i64,
-            951_782_400,
-            1_782_820_800,
-            4_102_444_799,
-            1_709_208_000,
-            -1,
-        ] {
+        for secs in [0i64, 951_782_400, 1_782_820_800, 4_102_444_799, 1_709_208_000, -1] {
             ts(&mut b, secs);
-            let want = jiff::Timestamp::from_second(secs)
-                .unwrap()
-                .strftime("%Y-%m-%dT%H:%M:%SZ")
-                .to_string();
+            let want = jiff::Timestamp::from_second(secs).unwrap().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
             assert_eq!(std::str::from_utf8(&b).unwrap(), want);
         }
         let mut s = 0i64;
         while s < 4_000_000_000 {
             ts(&mut b, s);
-            let want = jiff::Timestamp::from_second(s)
-                .unwrap()
-                .strftime("%Y-%m-%dT%H:%M:%SZ")
-                .to_string();
+            let want = jiff::Timestamp::from_second(s).unwrap().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
             assert_eq!(std::str::from_utf8(&b).unwrap(), want);
             s += 86_399 * 7 + 13;
         }

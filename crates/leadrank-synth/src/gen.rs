@@ -49,34 +49,10 @@ pub(crate) const LEAD_HEADER: [&str; 25] = [
     "contract_end",
     "honeypot",
 ];
-pub(crate) const EVENT_HEADER: [&str; 6] = [
-    "event_id",
-    "lead_id",
-    "type",
-    "occurred_at",
-    "url",
-    "properties",
-];
-pub(crate) const ACCOUNT_HEADER: [&str; 8] = [
-    "account_id",
-    "name",
-    "domain",
-    "industry",
-    "employees",
-    "country",
-    "owner",
-    "tier",
-];
-pub(crate) const OUTCOME_HEADER: [&str; 8] = [
-    "opportunity_id",
-    "lead_id",
-    "account_id",
-    "created_at",
-    "closed_at",
-    "status",
-    "amount",
-    "loss_reason",
-];
+pub(crate) const EVENT_HEADER: [&str; 6] = ["event_id", "lead_id", "type", "occurred_at", "url", "properties"];
+pub(crate) const ACCOUNT_HEADER: [&str; 8] = ["account_id", "name", "domain", "industry", "employees", "country", "owner", "tier"];
+pub(crate) const OUTCOME_HEADER: [&str; 8] =
+    ["opportunity_id", "lead_id", "account_id", "created_at", "closed_at", "status", "amount", "loss_reason"];
 
 const ID: usize = 0;
 const EMAIL: usize = 1;
@@ -201,10 +177,7 @@ impl K {
     }
 
     fn engagement(self) -> bool {
-        !matches!(
-            self,
-            K::EmailOpen | K::EmailBounce | K::IntentSurge | K::SalesTouch
-        )
+        !matches!(self, K::EmailOpen | K::EmailBounce | K::IntentSurge | K::SalesTouch)
     }
 }
 
@@ -232,14 +205,7 @@ struct Ev {
 
 impl Ev {
     fn new(t: i64, k: K, p: P) -> Ev {
-        Ev {
-            t,
-            k,
-            path: "",
-            query: "",
-            job: 0,
-            p,
-        }
+        Ev { t, k, path: "", query: "", job: 0, p }
     }
 }
 
@@ -291,9 +257,7 @@ struct Gen<'w> {
 }
 
 fn writer(cap: usize) -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(cap))
+    csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(cap))
 }
 
 fn into_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
@@ -304,13 +268,7 @@ fn into_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
 /// A failed write inside a chunk: the file it was for, and the error.
 pub(crate) type GenErr = (&'static str, csv::Error);
 
-pub(crate) fn chunk(
-    w: &World,
-    seed: u64,
-    chunk: u64,
-    first: u64,
-    count: u64,
-) -> Result<Chunk, GenErr> {
+pub(crate) fn chunk(w: &World, seed: u64, chunk: u64, first: u64, count: u64) -> Result<Chunk, GenErr> {
     let mut g = Gen {
         w,
         rng: R::new(seed, 1 + chunk),
@@ -363,9 +321,7 @@ impl Gen<'_> {
         if !made {
             self.fresh(&mut lead, idx);
         }
-        self.leads
-            .write_record(lead.f.iter())
-            .map_err(|e| ("leads.csv", e))?;
+        self.leads.write_record(lead.f.iter()).map_err(|e| ("leads.csv", e))?;
         let sig = self.events(&lead)?;
         self.outcome(&lead, &sig)?;
         self.ring[slot] = lead;
@@ -388,8 +344,7 @@ impl Gen<'_> {
         let _ = write!(l.f[ID], "L{:07}", idx + 1);
         // Leads arrive over the past year, a little more often recently (growth).
         let year = 365 * DAY;
-        l.created =
-            (as_of - year + (year as f64 * libm::pow(self.rng.f(), 0.8)) as i64).min(as_of - MIN);
+        l.created = (as_of - year + (year as f64 * libm::pow(self.rng.f(), 0.8)) as i64).min(as_of - MIN);
         tf::push_ts(&mut l.f[CREATED], l.created);
 
         let r = self.rng.f();
@@ -415,19 +370,13 @@ impl Gen<'_> {
         };
 
         // Seniority first: students mostly write from personal addresses.
-        l.seniority = if l.bot {
-            Seniority::Other
-        } else {
-            self.rng.weighted(data::SENIORITY_WEIGHTS)
-        };
+        l.seniority = if l.bot { Seniority::Other } else { self.rng.weighted(data::SENIORITY_WEIGHTS) };
         l.student = l.seniority == Seniority::Student;
         if l.student && l.mail == Mail::Corporate && self.rng.chance(0.7) {
             l.mail = Mail::Free;
         }
         l.job_seeker = !l.bot
-            && (l.student && self.rng.chance(0.5)
-                || l.seniority == Seniority::Other && self.rng.chance(0.3)
-                || self.rng.chance(0.02));
+            && (l.student && self.rng.chance(0.5) || l.seniority == Seniority::Other && self.rng.chance(0.3) || self.rng.chance(0.02));
 
         // The company.
         let has_company = match l.mail {
@@ -436,11 +385,7 @@ impl Gen<'_> {
             _ if l.bot => false,
             _ => self.rng.chance(0.35),
         };
-        l.account = if has_company {
-            w.pick_account(&mut self.rng)
-        } else {
-            None
-        };
+        l.account = if has_company { w.pick_account(&mut self.rng) } else { None };
         let acct = l.account.map(|a| &w.accounts[a as usize]);
         if l.account.is_none() && l.mail == Mail::Corporate {
             l.mail = Mail::Free; // no world (0 leads); cannot happen for N > 0
@@ -464,9 +409,7 @@ impl Gen<'_> {
                 None => 0.05,
             });
         l.center = match project {
-            Some(a) if l.in_market => {
-                (a.center + self.rng.int(-5 * DAY, 5 * DAY)).min(as_of - HOUR)
-            }
+            Some(a) if l.in_market => (a.center + self.rng.int(-5 * DAY, 5 * DAY)).min(as_of - HOUR),
             _ if self.rng.chance(0.5) => as_of - self.rng.int(DAY, 85 * DAY),
             _ => as_of - self.rng.int(95 * DAY, 330 * DAY),
         };
@@ -475,11 +418,7 @@ impl Gen<'_> {
         }
         // Buying projects are run by senior people: in-market leads skew senior.
         if l.in_market && !senior && self.rng.chance(0.3) {
-            l.seniority = self.rng.weighted(&[
-                (Seniority::Director, 5),
-                (Seniority::Vp, 3),
-                (Seniority::CLevel, 2),
-            ]);
+            l.seniority = self.rng.weighted(&[(Seniority::Director, 5), (Seniority::Vp, 3), (Seniority::CLevel, 2)]);
         }
 
         // The person.
@@ -540,12 +479,7 @@ impl Gen<'_> {
             Mail::Competitor => {
                 let (name, dom) = self.rng.pick(data::COMPETITORS);
                 l.mail_domain.push_str(dom);
-                corporate_local(
-                    &mut l.f[EMAIL],
-                    &l.first_fold,
-                    &l.last_fold,
-                    self.rng.below(100),
-                );
+                corporate_local(&mut l.f[EMAIL], &l.first_fold, &l.last_fold, self.rng.below(100));
                 l.f[EMAIL].push('@');
                 l.f[EMAIL].push_str(dom);
                 l.f[COMPANY].push_str(name);
@@ -643,17 +577,11 @@ impl Gen<'_> {
                 0..25 => {}
                 25..35 => {
                     let band = [10u32, 50, 100, 250, 500, 1000, 5000, 10000, 50000];
-                    let b = band
-                        .iter()
-                        .copied()
-                        .find(|&b| b >= a.employees)
-                        .unwrap_or(50000);
+                    let b = band.iter().copied().find(|&b| b >= a.employees).unwrap_or(50000);
                     let _ = write!(l.f[EMPLOYEES], "{b}");
                 }
                 35..40 => {
-                    let noisy = (a.employees as f64 * (0.8 + 0.4 * self.rng.f()))
-                        .round()
-                        .max(1.0);
+                    let noisy = (a.employees as f64 * (0.8 + 0.4 * self.rng.f())).round().max(1.0);
                     let _ = write!(l.f[EMPLOYEES], "{noisy}");
                 }
                 _ => {
@@ -661,9 +589,7 @@ impl Gen<'_> {
                 }
             }
             if self.rng.chance(0.55) {
-                let rev = (a.revenue as f64 * (0.85 + 0.3 * self.rng.f()) / 100_000.0).round()
-                    as u64
-                    * 100_000;
+                let rev = (a.revenue as f64 * (0.85 + 0.3 * self.rng.f()) / 100_000.0).round() as u64 * 100_000;
                 let _ = write!(l.f[REVENUE], "{}", rev.max(100_000));
             }
             l.employees = a.employees;
@@ -689,14 +615,7 @@ impl Gen<'_> {
                             l.f[COMPANY],
                             "{} {}",
                             self.rng.pick(data::BRAND_WORDS),
-                            self.rng.pick(&[
-                                "Consulting",
-                                "Studio",
-                                "Bakery",
-                                "Design",
-                                "Agency",
-                                "Solutions"
-                            ])
+                            self.rng.pick(&["Consulting", "Studio", "Bakery", "Design", "Agency", "Solutions"])
                         );
                         l.employees = self.rng.int(1, 30) as u32;
                         if self.rng.chance(0.4) {
@@ -741,11 +660,7 @@ impl Gen<'_> {
         match self.rng.below(100) {
             0..60 => {
                 l.f[CONSENT].push_str("true");
-                let at = if self.rng.chance(0.8) {
-                    l.created
-                } else {
-                    (l.created + self.rng.int(MIN, 30 * DAY)).min(as_of)
-                };
+                let at = if self.rng.chance(0.8) { l.created } else { (l.created + self.rng.int(MIN, 30 * DAY)).min(as_of) };
                 tf::push_ts(&mut l.f[CONSENT_AT], at);
             }
             60..90 => l.f[CONSENT].push_str("false"),
@@ -754,8 +669,7 @@ impl Gen<'_> {
 
         // Where the lead came from.
         l.source = if l.bot {
-            self.rng
-                .weighted(&[("organic", 5), ("paid_social", 3), ("paid_search", 2)])
+            self.rng.weighted(&[("organic", 5), ("paid_social", 3), ("paid_search", 2)])
         } else {
             self.rng.weighted(data::SOURCES)
         };
@@ -770,21 +684,11 @@ impl Gen<'_> {
             Tier::Active
         } else {
             let w: &[(Tier, u32)] = if l.in_market {
-                &[
-                    (Tier::Dormant, 5),
-                    (Tier::Light, 15),
-                    (Tier::Active, 35),
-                    (Tier::Engaged, 45),
-                ]
+                &[(Tier::Dormant, 5), (Tier::Light, 15), (Tier::Active, 35), (Tier::Engaged, 45)]
             } else if l.student || l.job_seeker {
                 &[(Tier::Dormant, 50), (Tier::Light, 40), (Tier::Active, 10)]
             } else {
-                &[
-                    (Tier::Dormant, 42),
-                    (Tier::Light, 37),
-                    (Tier::Active, 16),
-                    (Tier::Engaged, 5),
-                ]
+                &[(Tier::Dormant, 42), (Tier::Light, 37), (Tier::Active, 16), (Tier::Engaged, 5)]
             };
             self.rng.weighted(w)
         };
@@ -831,11 +735,7 @@ impl Gen<'_> {
             l.f[USE_CASE].push_str(text);
             l.genuine_use_case = genuine;
         } else if l.bot && self.rng.chance(0.3) {
-            l.f[USE_CASE].push_str(self.rng.pick(&[
-                "asdf",
-                "test test",
-                "Great site!!! visit http://spam.example",
-            ]));
+            l.f[USE_CASE].push_str(self.rng.pick(&["asdf", "test test", "Great site!!! visit http://spam.example"]));
         }
 
         // Budget, timeline, renewal.
@@ -870,11 +770,7 @@ impl Gen<'_> {
             let _ = write!(l.f[TIMELINE], "{t}");
         }
         l.contract_end = if !l.bot && self.rng.chance(if l.in_market { 0.4 } else { 0.2 }) {
-            let d = if l.in_market && self.rng.chance(0.6) {
-                self.rng.int(10, 200)
-            } else {
-                self.rng.int(-365, 540)
-            };
+            let d = if l.in_market && self.rng.chance(0.6) { self.rng.int(10, 200) } else { self.rng.int(-365, 540) };
             Some(as_of + d * DAY)
         } else {
             None
@@ -917,8 +813,7 @@ impl Gen<'_> {
         let is_gmail = orig.mail_domain == "gmail.com" || orig.mail_domain == "googlemail.com";
         let has_key = !orig.f[ACCOUNT].is_empty() || orig.mail == Mail::Corporate;
         let at = email.find('@');
-        let valid_mail =
-            matches!(orig.mail, Mail::Corporate | Mail::Free | Mail::Disposable) && at.is_some();
+        let valid_mail = matches!(orig.mail, Mail::Corporate | Mail::Free | Mail::Disposable) && at.is_some();
         // 0: gmail variant, 1: same name in the same account, 2: e-mail in another case.
         let how = if is_gmail && valid_mail && self.rng.chance(0.7) {
             0
@@ -943,11 +838,7 @@ impl Gen<'_> {
                 let orig_local = &email[..at];
                 let local: String = orig_local.chars().filter(|&c| c != '.').collect();
                 let tagged = self.rng.chance(0.5);
-                let dom = if self.rng.chance(0.2) {
-                    "googlemail.com"
-                } else {
-                    "gmail.com"
-                };
+                let dom = if self.rng.chance(0.2) { "googlemail.com" } else { "gmail.com" };
                 if tagged || orig_local.contains('.') || local.len() < 2 {
                     // "john.smith" -> "johnsmith" (or kept, with a +tag below).
                     new_email.push_str(if tagged { orig_local } else { &local });
@@ -975,12 +866,7 @@ impl Gen<'_> {
                     let old_local = &email[..at.unwrap_or(0)];
                     for _ in 0..4 {
                         local.clear();
-                        corporate_local(
-                            &mut local,
-                            &orig.first_fold,
-                            &orig.last_fold,
-                            self.rng.below(100),
-                        );
+                        corporate_local(&mut local, &orig.first_fold, &orig.last_fold, self.rng.below(100));
                         if !local.eq_ignore_ascii_case(old_local) {
                             break;
                         }
@@ -1043,11 +929,7 @@ impl Gen<'_> {
         if self.rng.chance(0.2) {
             l.f[TITLE].clear();
         }
-        l.tier = if self.rng.chance(0.7) {
-            Tier::Dormant
-        } else {
-            Tier::Light
-        };
+        l.tier = if self.rng.chance(0.7) { Tier::Dormant } else { Tier::Light };
         l.in_market = l.in_market && self.rng.chance(0.5);
         true
     }
@@ -1076,11 +958,7 @@ impl Gen<'_> {
     fn page(&mut self, l: &Lead) -> (&'static str, u16) {
         if (l.job_seeker && self.rng.chance(0.5)) || self.rng.chance(0.004) {
             let p = self.rng.pick(data::CAREER_PAGES);
-            let job = if p == "/jobs/" {
-                self.rng.int(100, 9999) as u16
-            } else {
-                0
-            };
+            let job = if p == "/jobs/" { self.rng.int(100, 9999) as u16 } else { 0 };
             return (p, job);
         }
         let hi_p = if l.mail == Mail::Competitor {
@@ -1090,11 +968,7 @@ impl Gen<'_> {
         } else {
             0.12
         };
-        if self.rng.chance(hi_p) {
-            (self.rng.weighted(data::HIGH_INTENT_PAGES), 0)
-        } else {
-            (self.rng.weighted(data::GENERAL_PAGES), 0)
-        }
+        if self.rng.chance(hi_p) { (self.rng.weighted(data::HIGH_INTENT_PAGES), 0) } else { (self.rng.weighted(data::GENERAL_PAGES), 0) }
     }
 
     /// A visit: a few page views minutes apart, sometimes ending in a conversion.
@@ -1109,11 +983,7 @@ impl Gen<'_> {
                 return;
             }
             let (path, job) = self.page(l);
-            let query: &'static str = if self.rng.chance(if i == 0 { 0.2 } else { 0.02 }) {
-                self.rng.pick(data::QUERIES)
-            } else {
-                ""
-            };
+            let query: &'static str = if self.rng.chance(if i == 0 { 0.2 } else { 0.02 }) { self.rng.pick(data::QUERIES) } else { "" };
             let mut path = path;
             if self.rng.chance(0.01) && path.len() > 1 && job == 0 {
                 path = match path {
@@ -1122,14 +992,7 @@ impl Gen<'_> {
                     p => p,
                 };
             }
-            self.evs.push(Ev {
-                t,
-                k: K::PageView,
-                path,
-                query,
-                job,
-                p: P::None,
-            });
+            self.evs.push(Ev { t, k: K::PageView, path, query, job, p: P::None });
             t += self.rng.int(15, 240);
         }
         if t > hi {
@@ -1137,26 +1000,11 @@ impl Gen<'_> {
         }
         let has = |evs: &[Ev], k: K| evs.iter().any(|e| e.k == k);
         let r = self.rng.f();
-        let (demo_p, trial_p) = if l.in_market {
-            (0.07, 0.05)
-        } else {
-            (0.006, 0.004)
-        };
+        let (demo_p, trial_p) = if l.in_market { (0.07, 0.05) } else { (0.006, 0.004) };
         if r < demo_p && !has(&self.evs, K::DemoRequest) {
-            self.evs.push(Ev {
-                t,
-                k: K::DemoRequest,
-                path: "/demo",
-                query: "",
-                job: 0,
-                p: P::S(r#"{"form":"demo"}"#),
-            });
+            self.evs.push(Ev { t, k: K::DemoRequest, path: "/demo", query: "", job: 0, p: P::S(r#"{"form":"demo"}"#) });
         } else if r < demo_p + trial_p && !has(&self.evs, K::TrialStarted) {
-            let plan = self.rng.pick(&[
-                r#"{"plan":"team"}"#,
-                r#"{"plan":"pro"}"#,
-                r#"{"plan":"free"}"#,
-            ]);
+            let plan = self.rng.pick(&[r#"{"plan":"team"}"#, r#"{"plan":"pro"}"#, r#"{"plan":"free"}"#]);
             self.push(t, K::TrialStarted, P::S(plan));
         } else if r < demo_p + trial_p + 0.08 {
             let a = self.rng.pick(data::ASSETS);
@@ -1233,10 +1081,7 @@ impl Gen<'_> {
 
     fn attended(&mut self, l: &Lead, k: K, t: i64, hi: i64) {
         let p = if k == K::WebinarAttended {
-            P::Webinar(
-                self.rng.below(data::WEBINARS.len() as u32) as u8,
-                self.rng.int(5, 60) as u8,
-            )
+            P::Webinar(self.rng.below(data::WEBINARS.len() as u32) as u8, self.rng.int(5, 60) as u8)
         } else {
             P::S(self.rng.pick(data::EVENTS))
         };
@@ -1257,17 +1102,9 @@ impl Gen<'_> {
     }
 
     fn bot_events(&mut self, l: &Lead, lo: i64, hi: i64) {
-        let bursts = if self.rng.chance(0.85) {
-            if self.rng.chance(0.25) { 2 } else { 1 }
-        } else {
-            0
-        };
+        let bursts = if self.rng.chance(0.85) { if self.rng.chance(0.25) { 2 } else { 1 } } else { 0 };
         for b in 0..bursts {
-            let mut t = if b == 0 {
-                lo
-            } else {
-                lo + ((hi - lo) as f64 * self.rng.f()) as i64
-            };
+            let mut t = if b == 0 { lo } else { lo + ((hi - lo) as f64 * self.rng.f()) as i64 };
             let n = self.rng.int(5, 12);
             for _ in 0..n {
                 if t > hi {
@@ -1284,14 +1121,7 @@ impl Gen<'_> {
         for _ in 0..self.rng.int(0, 3) {
             let t = (lo + self.rng.int(0, 120)).min(hi);
             let (path, job) = self.page(l);
-            self.evs.push(Ev {
-                t,
-                k: K::PageView,
-                path,
-                query: "",
-                job,
-                p: P::None,
-            });
+            self.evs.push(Ev { t, k: K::PageView, path, query: "", job, p: P::None });
         }
     }
 
@@ -1304,26 +1134,12 @@ impl Gen<'_> {
             self.bot_events(l, lo, hi);
         } else {
             // The form fill that created the lead.
-            let inbound = matches!(
-                l.source,
-                "organic" | "paid_search" | "paid_social" | "webinar" | "referral" | "partner" | ""
-            );
+            let inbound = matches!(l.source, "organic" | "paid_search" | "paid_social" | "webinar" | "referral" | "partner" | "");
             if inbound {
                 if self.rng.chance(if l.in_market { 0.2 } else { 0.02 }) {
-                    self.evs.push(Ev {
-                        t: lo,
-                        k: K::DemoRequest,
-                        path: "/demo",
-                        query: "",
-                        job: 0,
-                        p: P::S(r#"{"form":"demo"}"#),
-                    });
+                    self.evs.push(Ev { t: lo, k: K::DemoRequest, path: "/demo", query: "", job: 0, p: P::S(r#"{"form":"demo"}"#) });
                 } else if l.source == "webinar" {
-                    self.push(
-                        lo,
-                        K::FormSubmit,
-                        P::S(r#"{"form":"webinar-registration"}"#),
-                    );
+                    self.push(lo, K::FormSubmit, P::S(r#"{"form":"webinar-registration"}"#));
                 } else {
                     let f = self.rng.pick(data::FORMS);
                     self.push(lo, K::FormSubmit, P::S(f));
@@ -1344,23 +1160,11 @@ impl Gen<'_> {
                 Tier::Active => self.rng.int(7, 20),
                 Tier::Engaged => self.rng.int(20, 60),
             } as usize;
-            let owned = l
-                .account
-                .is_some_and(|a| self.w.accounts[a as usize].owner > 0);
+            let owned = l.account.is_some_and(|a| self.w.accounts[a as usize].owner > 0);
             let touch_w = if l.in_market || owned { 5 } else { 1 };
             let email_w = if l.mail == Mail::Missing { 0 } else { 30 };
-            let webinar_w = if l.in_market || l.tier == Tier::Engaged {
-                5
-            } else {
-                2
-            };
-            let acts = [
-                (0u8, 56u32),
-                (1, email_w),
-                (2, webinar_w),
-                (3, 1),
-                (4, touch_w),
-            ];
+            let webinar_w = if l.in_market || l.tier == Tier::Engaged { 5 } else { 2 };
+            let acts = [(0u8, 56u32), (1, email_w), (2, webinar_w), (3, 1), (4, touch_w)];
             let mut bounces = 0;
             let mut guard = 0;
             while self.evs.len() < budget && guard < 200 {
@@ -1399,12 +1203,7 @@ impl Gen<'_> {
                 self.touches(l, t, hi);
             }
             // A trial: product usage and invited teammates.
-            if let Some(tr) = self
-                .evs
-                .iter()
-                .find(|e| e.k == K::TrialStarted)
-                .map(|e| e.t)
-            {
+            if let Some(tr) = self.evs.iter().find(|e| e.k == K::TrialStarted).map(|e| e.t) {
                 let n = match l.tier {
                     Tier::Engaged => self.rng.int(4, 14),
                     Tier::Active => self.rng.int(2, 8),
@@ -1432,10 +1231,7 @@ impl Gen<'_> {
         self.evs.truncate(MAX_EVENTS);
 
         // Signals for the hidden propensity.
-        let mut s = Signals {
-            webinar_follow_up: self.webinar_follow_up,
-            ..Signals::default()
-        };
+        let mut s = Signals { webinar_follow_up: self.webinar_follow_up, ..Signals::default() };
         let mut hi_pages = 0u32;
         for e in &self.evs {
             let recent30 = e.t >= as_of - 30 * DAY;
@@ -1467,10 +1263,7 @@ impl Gen<'_> {
                 }
                 _ => {}
             }
-            if matches!(
-                e.k,
-                K::DemoRequest | K::TrialStarted | K::MeetingBooked | K::EmailReply
-            ) {
+            if matches!(e.k, K::DemoRequest | K::TrialStarted | K::MeetingBooked | K::EmailReply) {
                 s.key_time = e.t;
             }
             if e.k.engagement() && recent30 {
@@ -1496,12 +1289,7 @@ impl Gen<'_> {
 
     fn write_event(&mut self, l: &Lead, i: usize) -> Result<(), GenErr> {
         let e = self.evs[i];
-        tf::hex_id(
-            &mut self.id,
-            b"e",
-            tf::mix(((l.idx << 12) | i as u64) + 1, 48),
-            12,
-        );
+        tf::hex_id(&mut self.id, b"e", tf::mix(((l.idx << 12) | i as u64) + 1, 48), 12);
         let mut ts = [0u8; 20];
         tf::ts(&mut ts, e.t);
         self.url.clear();
@@ -1516,14 +1304,7 @@ impl Gen<'_> {
         self.props.clear();
         render_props(&mut self.props, e.p);
         self.events
-            .write_record([
-                &self.id[..],
-                l.f[ID].as_bytes(),
-                e.k.name().as_bytes(),
-                &ts[..],
-                &self.url[..],
-                &self.props[..],
-            ])
+            .write_record([&self.id[..], l.f[ID].as_bytes(), e.k.name().as_bytes(), &ts[..], &self.url[..], &self.props[..]])
             .map_err(|e| ("events.csv", e))?;
         self.n_events += 1;
         Ok(())
@@ -1556,11 +1337,7 @@ impl Gen<'_> {
         z += if s.pricing_30d { 0.3 } else { 0.0 };
         z += if s.surge_30d { 0.2 } else { 0.0 };
         z += if s.high_intent_pages >= 2 { 0.25 } else { 0.0 };
-        z += if s.features.count_ones() >= 3 {
-            0.5
-        } else {
-            0.0
-        };
+        z += if s.features.count_ones() >= 3 { 0.5 } else { 0.0 };
         z += if s.teammate { 0.4 } else { 0.0 };
         z += if s.webinar_follow_up { 0.3 } else { 0.0 };
         z += if l.in_market { 0.5 } else { 0.0 };
@@ -1574,26 +1351,11 @@ impl Gen<'_> {
             Seniority::Other => -0.4,
             Seniority::Student => -2.5,
         };
-        z += if l.budget_owner == Some(true) {
-            0.35
-        } else {
-            0.0
-        };
+        z += if l.budget_owner == Some(true) { 0.35 } else { 0.0 };
         // Timing.
-        z += if l.timeline.is_some_and(|t| t <= 90) {
-            0.45
-        } else {
-            0.0
-        };
+        z += if l.timeline.is_some_and(|t| t <= 90) { 0.45 } else { 0.0 };
         let as_of = self.w.as_of;
-        z += if l
-            .contract_end
-            .is_some_and(|c| c >= as_of && c <= as_of + 270 * DAY)
-        {
-            0.5
-        } else {
-            0.0
-        };
+        z += if l.contract_end.is_some_and(|c| c >= as_of && c <= as_of + 270 * DAY) { 0.5 } else { 0.0 };
         // Integrity and fraud.
         z += match l.mail {
             Mail::Corporate => 0.2,
@@ -1627,11 +1389,7 @@ impl Gen<'_> {
         }
         let as_of = self.w.as_of;
         let lo = l.created;
-        let mut t = if s.key_time > 0 {
-            s.key_time + self.rng.int(HOUR, 10 * DAY)
-        } else {
-            lo + self.rng.int(2 * DAY, 60 * DAY)
-        };
+        let mut t = if s.key_time > 0 { s.key_time + self.rng.int(HOUR, 10 * DAY) } else { lo + self.rng.int(2 * DAY, 60 * DAY) };
         if t >= as_of {
             if s.key_time == 0 {
                 return Ok(()); // too new to have become an opportunity yet
@@ -1651,9 +1409,7 @@ impl Gen<'_> {
         let cycle = cycle.clamp(7 * DAY, 300 * DAY) + self.rng.int(0, DAY);
         let closed = t + cycle;
         let median_amount = 3000.0 * libm::pow(employees as f64, 0.4);
-        let amount = ((self.rng.lognormal(libm::log(median_amount), 0.6) / 100.0).round() as i64
-            * 100)
-            .clamp(5_000, 500_000);
+        let amount = ((self.rng.lognormal(libm::log(median_amount), 0.6) / 100.0).round() as i64 * 100).clamp(5_000, 500_000);
 
         for r in self.row.iter_mut() {
             r.clear();
@@ -1683,9 +1439,7 @@ impl Gen<'_> {
             self.row[5].push_str("open");
         }
         let _ = write!(self.row[6], "{amount}");
-        self.outcomes
-            .write_record(self.row.iter())
-            .map_err(|e| ("outcomes.csv", e))?;
+        self.outcomes.write_record(self.row.iter()).map_err(|e| ("outcomes.csv", e))?;
         self.n_outcomes += 1;
         Ok(())
     }
@@ -1732,26 +1486,14 @@ fn render_props(out: &mut Vec<u8>, p: P) {
     let _ = match p {
         P::None => Ok(()),
         P::S(s) => out.write_all(s.as_bytes()),
-        P::Webinar(w, m) => write!(
-            out,
-            r#"{{"webinar":"{}","minutes":{m}}}"#,
-            data::WEBINARS[w as usize]
-        ),
-        P::Intent(t, score) => write!(
-            out,
-            r#"{{"topic":"{}","provider":"bombora","score":{score}}}"#,
-            data::INTENT_TOPICS[t as usize]
-        ),
+        P::Webinar(w, m) => write!(out, r#"{{"webinar":"{}","minutes":{m}}}"#, data::WEBINARS[w as usize]),
+        P::Intent(t, score) => write!(out, r#"{{"topic":"{}","provider":"bombora","score":{score}}}"#, data::INTENT_TOPICS[t as usize]),
         P::Touch(ch, rep) => {
             let ch = ["call", "email", "linkedin"][ch as usize];
             write!(out, r#"{{"channel":"{ch}","rep":"rep-{rep:02}"}}"#)
         }
         P::Meeting(rep) => write!(out, r#"{{"with":"rep-{rep:02}"}}"#),
-        P::Email(c) => write!(
-            out,
-            r#"{{"campaign":"{}"}}"#,
-            data::EMAIL_CAMPAIGNS[c as usize]
-        ),
+        P::Email(c) => write!(out, r#"{{"campaign":"{}"}}"#, data::EMAIL_CAMPAIGNS[c as usize]),
         P::Teammate(n) => write!(out, r#"{{"invited":{n}}}"#),
     };
 }

@@ -165,11 +165,7 @@ pub struct GenerateOptions {
 
 impl Default for GenerateOptions {
     fn default() -> Self {
-        GenerateOptions {
-            leads: 1000,
-            seed: 42,
-            as_of: default_as_of(),
-        }
+        GenerateOptions { leads: 1000, seed: 42, as_of: default_as_of() }
     }
 }
 
@@ -216,54 +212,30 @@ struct Out {
 impl Out {
     fn create(dir: &Path, name: &str) -> Result<Out, GenerateError> {
         let path = dir.join(name);
-        let f = File::create(&path).map_err(|source| GenerateError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        Ok(Out {
-            path,
-            w: BufWriter::with_capacity(1 << 20, f),
-        })
+        let f = File::create(&path).map_err(|source| GenerateError::Io { path: path.clone(), source })?;
+        Ok(Out { path, w: BufWriter::with_capacity(1 << 20, f) })
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), GenerateError> {
-        self.w.write_all(bytes).map_err(|source| GenerateError::Io {
-            path: self.path.clone(),
-            source,
-        })
+        self.w.write_all(bytes).map_err(|source| GenerateError::Io { path: self.path.clone(), source })
     }
 
     fn header(&mut self, cols: &[&str]) -> Result<(), GenerateError> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(cols).map_err(|source| GenerateError::Csv {
-            path: self.path.clone(),
-            source,
-        })?;
-        let bytes = w.into_inner().map_err(|e| GenerateError::Io {
-            path: self.path.clone(),
-            source: e.into_error(),
-        })?;
+        w.write_record(cols).map_err(|source| GenerateError::Csv { path: self.path.clone(), source })?;
+        let bytes = w.into_inner().map_err(|e| GenerateError::Io { path: self.path.clone(), source: e.into_error() })?;
         self.write(&bytes)
     }
 
     fn finish(mut self) -> Result<(), GenerateError> {
-        self.w.flush().map_err(|source| GenerateError::Io {
-            path: self.path.clone(),
-            source,
-        })
+        self.w.flush().map_err(|source| GenerateError::Io { path: self.path.clone(), source })
     }
 }
 
 /// Writes leads.csv, events.csv, accounts.csv and outcomes.csv into `out_dir` (created if
 /// missing). `progress` is called now and then with the number of leads generated so far.
-pub fn generate(
-    opts: &GenerateOptions,
-    out_dir: &Path,
-    progress: &mut dyn FnMut(u64),
-) -> Result<Summary, GenerateError> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+pub fn generate(opts: &GenerateOptions, out_dir: &Path, progress: &mut dyn FnMut(u64)) -> Result<Summary, GenerateError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     generate_with_workers(opts, out_dir, progress, workers)
 }
 
@@ -277,19 +249,13 @@ pub fn generate_with_workers(
     workers: usize,
 ) -> Result<Summary, GenerateError> {
     let workers = workers.max(1) as u64;
-    std::fs::create_dir_all(out_dir).map_err(|source| GenerateError::Io {
-        path: out_dir.to_path_buf(),
-        source,
-    })?;
+    std::fs::create_dir_all(out_dir).map_err(|source| GenerateError::Io { path: out_dir.to_path_buf(), source })?;
     let as_of = opts.as_of.as_second();
     let world = world::World::new(opts.seed, as_of, opts.leads);
 
     let mut accounts = Out::create(out_dir, "accounts.csv")?;
     accounts.header(&r#gen::ACCOUNT_HEADER)?;
-    let rows = r#gen::account_rows(&world).map_err(|source| GenerateError::Csv {
-        path: accounts.path.clone(),
-        source,
-    })?;
+    let rows = r#gen::account_rows(&world).map_err(|source| GenerateError::Csv { path: accounts.path.clone(), source })?;
     accounts.write(&rows)?;
     drop(rows);
     accounts.finish()?;
@@ -301,17 +267,11 @@ pub fn generate_with_workers(
     events.header(&r#gen::EVENT_HEADER)?;
     outcomes.header(&r#gen::OUTCOME_HEADER)?;
 
-    let mut summary = Summary {
-        accounts: world.accounts.len() as u64,
-        ..Summary::default()
-    };
+    let mut summary = Summary { accounts: world.accounts.len() as u64, ..Summary::default() };
     let total = opts.leads as u64;
     let n_chunks = total.div_ceil(r#gen::CHUNK);
     let chunk_args = |c: u64| (c * r#gen::CHUNK, r#gen::CHUNK.min(total - c * r#gen::CHUNK));
-    let tag = |(file, source): GenErr| GenerateError::Csv {
-        path: out_dir.join(file),
-        source,
-    };
+    let tag = |(file, source): GenErr| GenerateError::Csv { path: out_dir.join(file), source };
 
     let mut write_chunk = |chunk: Chunk, summary: &mut Summary| -> Result<(), GenerateError> {
         leads.write(&chunk.leads)?;
@@ -359,9 +319,7 @@ pub fn generate_with_workers(
             for (c, r) in rx {
                 pending.insert(c, r);
                 while let Some(r) = pending.remove(&want) {
-                    let res = r
-                        .map_err(tag)
-                        .and_then(|chunk| write_chunk(chunk, &mut summary));
+                    let res = r.map_err(tag).and_then(|chunk| write_chunk(chunk, &mut summary));
                     if let Err(e) = res {
                         // Stop the workers: they see `next` exhausted after their current chunk.
                         next.store(n_chunks, Ordering::Relaxed);

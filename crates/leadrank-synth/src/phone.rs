@@ -26,11 +26,7 @@ const D09: &[u8] = b"0123456789";
 
 macro_rules! b {
     ($p:expr, $n:expr, $f:expr) => {
-        Block {
-            prefix: $p,
-            rest: $n,
-            first: $f,
-        }
+        Block { prefix: $p, rest: $n, first: $f }
     };
 }
 
@@ -100,14 +96,7 @@ static PLANS: &[Plan] = &[
         code: "IE",
         cc: "353",
         trunk: "0",
-        blocks: &[
-            b!("1", 7, D29),
-            b!("21", 7, D29),
-            b!("83", 7, D29),
-            b!("85", 7, D29),
-            b!("86", 7, D29),
-            b!("87", 7, D29),
-        ],
+        blocks: &[b!("1", 7, D29), b!("21", 7, D29), b!("83", 7, D29), b!("85", 7, D29), b!("86", 7, D29), b!("87", 7, D29)],
     },
     Plan {
         code: "DE",
@@ -130,187 +119,59 @@ static PLANS: &[Plan] = &[
         code: "FR",
         cc: "33",
         trunk: "0",
-        blocks: &[
-            b!("1", 8, D19),
-            b!("4", 8, D19),
-            b!("6", 8, b"0124578"),
-            b!("7", 8, b"5678"),
-            b!("3", 8, D19),
-        ],
+        blocks: &[b!("1", 8, D19), b!("4", 8, D19), b!("6", 8, b"0124578"), b!("7", 8, b"5678"), b!("3", 8, D19)],
     },
-    Plan {
-        code: "NL",
-        cc: "31",
-        trunk: "0",
-        blocks: &[
-            b!("20", 7, D29),
-            b!("10", 7, D29),
-            b!("30", 7, D29),
-            b!("6", 8, b"12345"),
-        ],
-    },
+    Plan { code: "NL", cc: "31", trunk: "0", blocks: &[b!("20", 7, D29), b!("10", 7, D29), b!("30", 7, D29), b!("6", 8, b"12345")] },
     Plan {
         code: "SE",
         cc: "46",
         trunk: "0",
-        blocks: &[
-            b!("8", 7, D19),
-            b!("31", 7, D19),
-            b!("70", 7, D09),
-            b!("73", 7, D09),
-            b!("76", 7, D09),
-        ],
+        blocks: &[b!("8", 7, D19), b!("31", 7, D19), b!("70", 7, D09), b!("73", 7, D09), b!("76", 7, D09)],
     },
-    Plan {
-        code: "AU",
-        cc: "61",
-        trunk: "0",
-        blocks: &[
-            b!("2", 8, b"89"),
-            b!("3", 8, b"89"),
-            b!("7", 8, b"3"),
-            b!("4", 8, b"01236"),
-        ],
-    },
+    Plan { code: "AU", cc: "61", trunk: "0", blocks: &[b!("2", 8, b"89"), b!("3", 8, b"89"), b!("7", 8, b"3"), b!("4", 8, b"01236")] },
     Plan {
         code: "IN",
         cc: "91",
         trunk: "0",
-        blocks: &[
-            b!("98", 8, D09),
-            b!("99", 8, D09),
-            b!("97", 8, D09),
-            b!("96", 8, D09),
-            b!("70", 8, D09),
-            b!("22", 8, b"2345"),
-        ],
+        blocks: &[b!("98", 8, D09), b!("99", 8, D09), b!("97", 8, D09), b!("96", 8, D09), b!("70", 8, D09), b!("22", 8, b"2345")],
     },
     Plan {
         code: "BR",
         cc: "55",
         trunk: "0",
-        blocks: &[
-            b!("119", 8, b"6789"),
-            b!("219", 8, b"6789"),
-            b!("11", 8, b"2345"),
-            b!("31", 8, b"2345"),
-        ],
+        blocks: &[b!("119", 8, b"6789"), b!("219", 8, b"6789"), b!("11", 8, b"2345"), b!("31", 8, b"2345")],
     },
     Plan {
         code: "JP",
         cc: "81",
         trunk: "0",
-        blocks: &[
-            b!("3", 8, b"56"),
-            b!("6", 8, b"6"),
-            b!("90", 8, D19),
-            b!("80", 8, D19),
-            b!("70", 8, D19),
-        ],
+        blocks: &[b!("3", 8, b"56"), b!("6", 8, b"6"), b!("90", 8, D19), b!("80", 8, D19), b!("70", 8, D19)],
     },
-    Plan {
-        code: "ES",
-        cc: "34",
-        trunk: "",
-        blocks: &[b!("91", 7, D19), b!("93", 7, D19), b!("6", 8, D09)],
-    },
+    Plan { code: "ES", cc: "34", trunk: "", blocks: &[b!("91", 7, D19), b!("93", 7, D19), b!("6", 8, D09)] },
     Plan {
         code: "IT",
         cc: "39",
         trunk: "",
-        blocks: &[
-            b!("02", 8, D19),
-            b!("06", 8, D19),
-            b!("33", 8, D09),
-            b!("34", 8, D09),
-            b!("32", 8, b"0789"),
-        ],
+        blocks: &[b!("02", 8, D19), b!("06", 8, D19), b!("33", 8, D09), b!("34", 8, D09), b!("32", 8, b"0789")],
     },
-    Plan {
-        code: "SG",
-        cc: "65",
-        trunk: "",
-        blocks: &[
-            b!("6", 7, b"1236"),
-            b!("9", 7, b"0123478"),
-            b!("8", 7, b"1234568"),
-        ],
-    },
+    Plan { code: "SG", cc: "65", trunk: "", blocks: &[b!("6", 7, b"1236"), b!("9", 7, b"0123478"), b!("8", 7, b"1234568")] },
     Plan {
         code: "ZA",
         cc: "27",
         trunk: "0",
-        blocks: &[
-            b!("21", 7, D29),
-            b!("11", 7, D29),
-            b!("82", 7, D09),
-            b!("83", 7, D09),
-            b!("72", 7, D09),
-        ],
+        blocks: &[b!("21", 7, D29), b!("11", 7, D29), b!("82", 7, D09), b!("83", 7, D09), b!("72", 7, D09)],
     },
     Plan {
         code: "PL",
         cc: "48",
         trunk: "",
-        blocks: &[
-            b!("22", 7, D29),
-            b!("50", 7, D09),
-            b!("51", 7, D09),
-            b!("60", 7, D09),
-            b!("66", 7, D09),
-            b!("79", 7, D09),
-        ],
+        blocks: &[b!("22", 7, D29), b!("50", 7, D09), b!("51", 7, D09), b!("60", 7, D09), b!("66", 7, D09), b!("79", 7, D09)],
     },
-    Plan {
-        code: "MX",
-        cc: "52",
-        trunk: "",
-        blocks: &[b!("55", 8, D19), b!("33", 8, D19), b!("81", 8, D19)],
-    },
-    Plan {
-        code: "NG",
-        cc: "234",
-        trunk: "0",
-        blocks: &[
-            b!("803", 7, D09),
-            b!("806", 7, D09),
-            b!("813", 7, D09),
-            b!("816", 7, D09),
-        ],
-    },
-    Plan {
-        code: "CH",
-        cc: "41",
-        trunk: "0",
-        blocks: &[
-            b!("44", 7, D29),
-            b!("22", 7, D29),
-            b!("79", 7, D09),
-            b!("78", 7, D09),
-        ],
-    },
-    Plan {
-        code: "VN",
-        cc: "84",
-        trunk: "0",
-        blocks: &[
-            b!("90", 7, D09),
-            b!("91", 7, D09),
-            b!("98", 7, D09),
-            b!("24", 8, b"3"),
-        ],
-    },
-    Plan {
-        code: "CN",
-        cc: "86",
-        trunk: "0",
-        blocks: &[
-            b!("138", 8, D09),
-            b!("139", 8, D09),
-            b!("186", 8, D09),
-            b!("10", 8, b"568"),
-        ],
-    },
+    Plan { code: "MX", cc: "52", trunk: "", blocks: &[b!("55", 8, D19), b!("33", 8, D19), b!("81", 8, D19)] },
+    Plan { code: "NG", cc: "234", trunk: "0", blocks: &[b!("803", 7, D09), b!("806", 7, D09), b!("813", 7, D09), b!("816", 7, D09)] },
+    Plan { code: "CH", cc: "41", trunk: "0", blocks: &[b!("44", 7, D29), b!("22", 7, D29), b!("79", 7, D09), b!("78", 7, D09)] },
+    Plan { code: "VN", cc: "84", trunk: "0", blocks: &[b!("90", 7, D09), b!("91", 7, D09), b!("98", 7, D09), b!("24", 8, b"3")] },
+    Plan { code: "CN", cc: "86", trunk: "0", blocks: &[b!("138", 8, D09), b!("139", 8, D09), b!("186", 8, D09), b!("10", 8, b"568")] },
 ];
 
 const INVALID: &[&str] = &[
@@ -344,10 +205,7 @@ pub(crate) enum PhoneStyle {
 
 /// Appends a numbering-plan-valid number for `country` (falls back to the US plan).
 pub(crate) fn valid(out: &mut String, rng: &mut R, country: &str, style: PhoneStyle) {
-    let plan = PLANS
-        .iter()
-        .find(|p| p.code == country)
-        .unwrap_or(&PLANS[0]);
+    let plan = PLANS.iter().find(|p| p.code == country).unwrap_or(&PLANS[0]);
     let block = rng.pick(plan.blocks);
     let mut nsn = String::with_capacity(12);
     nsn.push_str(block.prefix);
@@ -449,14 +307,8 @@ mod tests {
         for _ in 0..200 {
             let mut s = String::new();
             valid(&mut s, rng, country, style);
-            let region = if matches!(style, PhoneStyle::National) {
-                Some(id)
-            } else {
-                None
-            };
-            let ok = phonenumber::parse(region, &s)
-                .map(|p| p.is_valid())
-                .unwrap_or(false);
+            let region = if matches!(style, PhoneStyle::National) { Some(id) } else { None };
+            let ok = phonenumber::parse(region, &s).map(|p| p.is_valid()).unwrap_or(false);
             if !ok {
                 bad.push(format!("{country} {s}"));
             }
@@ -471,11 +323,7 @@ mod tests {
         let mut bad = Vec::new();
         let mut total = 0;
         for plan in PLANS {
-            for style in [
-                PhoneStyle::E164,
-                PhoneStyle::E164Spaced,
-                PhoneStyle::National,
-            ] {
+            for style in [PhoneStyle::E164, PhoneStyle::E164Spaced, PhoneStyle::National] {
                 total += check(plan.code, style, &mut rng, &mut bad);
             }
         }
@@ -497,9 +345,7 @@ mod tests {
     #[test]
     fn junk_is_invalid() {
         for s in INVALID {
-            let ok = phonenumber::parse(Some(phonenumber::country::Id::US), s)
-                .map(|p| p.is_valid())
-                .unwrap_or(false);
+            let ok = phonenumber::parse(Some(phonenumber::country::Id::US), s).map(|p| p.is_valid()).unwrap_or(false);
             assert!(!ok, "{s} parses as valid");
         }
     }

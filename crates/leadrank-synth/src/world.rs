@@ -34,10 +34,7 @@ pub(crate) struct Account {
 
 impl Account {
     pub fn icp_tech(&self) -> bool {
-        TOOLS
-            .iter()
-            .enumerate()
-            .any(|(i, t)| t.icp && self.tech & (1 << i) != 0)
+        TOOLS.iter().enumerate().any(|(i, t)| t.icp && self.tech & (1 << i) != 0)
     }
 }
 
@@ -59,13 +56,7 @@ pub(crate) fn pick_country(rng: &mut R) -> u8 {
 pub(crate) fn pick_tools(rng: &mut R, n: u32, icp_bias: bool) -> u32 {
     let mut set = 0u32;
     for _ in 0..n {
-        let i = rng.weighted_index(TOOLS, |t| {
-            if icp_bias && t.icp {
-                t.weight * 2
-            } else {
-                t.weight
-            }
-        });
+        let i = rng.weighted_index(TOOLS, |t| if icp_bias && t.icp { t.weight * 2 } else { t.weight });
         set |= 1 << i;
     }
     set
@@ -86,28 +77,19 @@ impl World {
         for i in 0..n {
             let a = account(&mut rng, i, as_of, &mut domains);
             // How many leads the company sends: bigger and in-market companies send more.
-            let w = rng.lognormal(0.0, 0.6)
-                * libm::pow(a.employees as f64, 0.22)
-                * if a.in_market { 1.8 } else { 1.0 };
+            let w = rng.lognormal(0.0, 0.6) * libm::pow(a.employees as f64, 0.22) * if a.in_market { 1.8 } else { 1.0 };
             total += w;
             cum.push(total);
             accounts.push(a);
         }
-        World {
-            as_of,
-            accounts,
-            cum,
-        }
+        World { as_of, accounts, cum }
     }
 
     /// A company, chosen in proportion to how many leads it sends.
     pub fn pick_account(&self, rng: &mut R) -> Option<u32> {
         let total = *self.cum.last()?;
         let u = rng.f() * total;
-        let i = self
-            .cum
-            .partition_point(|&c| c <= u)
-            .min(self.cum.len() - 1);
+        let i = self.cum.partition_point(|&c| c <= u).min(self.cum.len() - 1);
         Some(i as u32)
     }
 }
@@ -118,9 +100,7 @@ fn account(rng: &mut R, i: usize, as_of: i64, domains: &mut HashSet<String>) -> 
     let country = pick_country(rng);
     let c = &COUNTRIES[country as usize];
     let employees = employees(rng);
-    let revenue = ((employees as f64 * ind.rev_per_emp * rng.lognormal(0.0, 0.5)) / 1000.0).round()
-        as u64
-        * 1000;
+    let revenue = ((employees as f64 * ind.rev_per_emp * rng.lognormal(0.0, 0.5)) / 1000.0).round() as u64 * 1000;
 
     // Brand: compound ("Bluepeak"), a word ("Meridian") or two words ("Silver Meridian").
     let brand = match rng.below(100) {
@@ -132,21 +112,9 @@ fn account(rng: &mut R, i: usize, as_of: i64, domains: &mut HashSet<String>) -> 
         55..90 => String::from(rng.pick(BRAND_WORDS)),
         _ => format!("{} {}", rng.pick(BRAND_A), rng.pick(BRAND_WORDS)),
     };
-    let suffix: &str = if rng.chance(0.85) {
-        rng.pick(ind.suffixes)
-    } else {
-        ""
-    };
-    let short = if suffix.is_empty() {
-        brand.clone()
-    } else {
-        format!("{brand} {suffix}")
-    };
-    let name = if rng.chance(0.5) {
-        format!("{short} {}", rng.pick(c.legal))
-    } else {
-        short.clone()
-    };
+    let suffix: &str = if rng.chance(0.85) { rng.pick(ind.suffixes) } else { "" };
+    let short = if suffix.is_empty() { brand.clone() } else { format!("{brand} {suffix}") };
+    let name = if rng.chance(0.5) { format!("{short} {}", rng.pick(c.legal)) } else { short.clone() };
 
     let mut b = String::new();
     fmt::fold_ascii(&mut b, &brand);
@@ -205,20 +173,13 @@ fn account(rng: &mut R, i: usize, as_of: i64, domains: &mut HashSet<String>) -> 
         _ => 4,
     };
     let tech = pick_tools(rng, ntools, icp_ind);
-    let tech_icp = TOOLS
-        .iter()
-        .enumerate()
-        .any(|(i, t)| t.icp && tech & (1 << i) != 0);
+    let tech_icp = TOOLS.iter().enumerate().any(|(i, t)| t.icp && tech & (1 << i) != 0);
     let criteria = icp_ind as u32 + band as u32 + c.icp as u32 + tech_icp as u32;
     // A buying project: running now (around a moment in the last 80 days) or already over
     // (3 to 11 months ago; its deals have mostly closed by `as_of`).
     let in_market = rng.chance(0.08 + 0.05 * criteria as f64);
     let current = rng.chance(0.5);
-    let center = if current {
-        as_of - rng.int(2 * DAY, 80 * DAY)
-    } else {
-        as_of - rng.int(95 * DAY, 330 * DAY)
-    };
+    let center = if current { as_of - rng.int(2 * DAY, 80 * DAY) } else { as_of - rng.int(95 * DAY, 330 * DAY) };
     let mut surges = [0i64; 2];
     if in_market {
         if rng.chance(0.7) {
@@ -230,16 +191,8 @@ fn account(rng: &mut R, i: usize, as_of: i64, domains: &mut HashSet<String>) -> 
     } else if rng.chance(0.03) {
         surges[0] = as_of - rng.int(DAY, 200 * DAY);
     }
-    let owner = if rng.chance(0.4) {
-        1 + rng.below(data::OWNERS as u32) as u8
-    } else {
-        0
-    };
-    let abm = rng.chance(if icp_ind && employees >= 200 {
-        0.15
-    } else {
-        0.025
-    });
+    let owner = if rng.chance(0.4) { 1 + rng.below(data::OWNERS as u32) as u8 } else { 0 };
+    let abm = rng.chance(if icp_ind && employees >= 200 { 0.15 } else { 0.025 });
     Account {
         id: format!("acc-{:06}", i + 1),
         name,

@@ -8,8 +8,7 @@ use leadrank_synth::{GenerateOptions, Summary, default_as_of, generate, generate
 const LEAD_HEADER: &str = "lead_id,email,first_name,last_name,title,company,domain,account_id,industry,employees,annual_revenue,country,phone,phone_verified,consent,consent_at,source,campaign,created_at,tech_stack,use_case,budget_owner,timeline_days,contract_end,honeypot";
 const EVENT_HEADER: &str = "event_id,lead_id,type,occurred_at,url,properties";
 const ACCOUNT_HEADER: &str = "account_id,name,domain,industry,employees,country,owner,tier";
-const OUTCOME_HEADER: &str =
-    "opportunity_id,lead_id,account_id,created_at,closed_at,status,amount,loss_reason";
+const OUTCOME_HEADER: &str = "opportunity_id,lead_id,account_id,created_at,closed_at,status,amount,loss_reason";
 
 const TYPES: &[&str] = &[
     "page_view",
@@ -31,11 +30,7 @@ const TYPES: &[&str] = &[
 ];
 
 fn opts(leads: usize, seed: u64) -> GenerateOptions {
-    GenerateOptions {
-        leads,
-        seed,
-        as_of: default_as_of(),
-    }
+    GenerateOptions { leads, seed, as_of: default_as_of() }
 }
 
 fn run(o: &GenerateOptions, dir: &Path) -> Summary {
@@ -54,23 +49,12 @@ fn run(o: &GenerateOptions, dir: &Path) -> Summary {
 fn read(dir: &Path, file: &str, header: &str) -> Vec<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(dir.join(file)).expect("read");
     assert_eq!(text.lines().next().unwrap(), header, "{file} header");
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(dir.join(file))
-        .expect("open");
-    let cols: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let mut r = csv::ReaderBuilder::new().flexible(false).from_path(dir.join(file)).expect("open");
+    let cols: Vec<String> = r.headers().expect("header").iter().map(str::to_string).collect();
     r.records()
         .map(|rec| {
             let rec = rec.unwrap_or_else(|e| panic!("{file}: {e}"));
-            cols.iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_string))
-                .collect()
+            cols.iter().cloned().zip(rec.iter().map(str::to_string)).collect()
         })
         .collect()
 }
@@ -82,27 +66,17 @@ fn ts(s: &str) -> jiff::Timestamp {
 }
 
 fn files(dir: &Path) -> Vec<Vec<u8>> {
-    leadrank_synth::FILES
-        .iter()
-        .map(|f| std::fs::read(dir.join(f)).expect("read"))
-        .collect()
+    leadrank_synth::FILES.iter().map(|f| std::fs::read(dir.join(f)).expect("read")).collect()
 }
 
 #[test]
 fn default_as_of_is_the_demo_date() {
-    assert_eq!(
-        default_as_of(),
-        "2026-06-30T12:00:00Z".parse::<jiff::Timestamp>().unwrap()
-    );
+    assert_eq!(default_as_of(), "2026-06-30T12:00:00Z".parse::<jiff::Timestamp>().unwrap());
 }
 
 #[test]
 fn same_seed_same_bytes_different_seed_different_bytes() {
-    let (a, b, c) = (
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-    );
+    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let sa = run(&opts(2000, 7), a.path());
     let sb = run(&opts(2000, 7), b.path());
     let sc = run(&opts(2000, 8), c.path());
@@ -115,12 +89,7 @@ fn same_seed_same_bytes_different_seed_different_bytes() {
     assert!((120..300).contains(&sa.outcomes), "{sa:?}");
     let (fa, fc) = (files(a.path()), files(c.path()));
     for i in 0..4 {
-        assert_ne!(
-            fa[i],
-            fc[i],
-            "{} differs between seeds",
-            leadrank_synth::FILES[i]
-        );
+        assert_ne!(fa[i], fc[i], "{} differs between seeds", leadrank_synth::FILES[i]);
     }
     assert_ne!(sa, sc);
 }
@@ -162,10 +131,7 @@ fn files_are_consistent_and_realistic() {
     let dir = tempfile::tempdir().unwrap();
     let n = 3000;
     // LEADRANK_SYNTH_TEST_SEED=... checks the same properties for another seed.
-    let seed = std::env::var("LEADRANK_SYNTH_TEST_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(42);
+    let seed = std::env::var("LEADRANK_SYNTH_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(42);
     let s = run(&opts(n, seed), dir.path());
     let as_of = default_as_of();
 
@@ -182,40 +148,23 @@ fn files_are_consistent_and_realistic() {
     assert_eq!(leads.len(), n);
     assert_eq!(accounts.len(), n / 8 + usize::from(n % 8 != 0));
     let per_lead = events.len() as f64 / n as f64;
-    assert!(
-        (7.0..13.0).contains(&per_lead),
-        "{per_lead} events per lead"
-    );
+    assert!((7.0..13.0).contains(&per_lead), "{per_lead} events per lead");
     let opp_rate = opps.len() as f64 / n as f64;
-    assert!(
-        (0.06..0.14).contains(&opp_rate),
-        "opportunity rate {opp_rate}"
-    );
+    assert!((0.06..0.14).contains(&opp_rate), "opportunity rate {opp_rate}");
 
     // Accounts: unique ids and domains, owners, abm tier, sizes.
     let account_ids: BTreeSet<&str> = accounts.iter().map(|a| a["account_id"].as_str()).collect();
     assert_eq!(account_ids.len(), accounts.len());
     let domains: BTreeSet<&str> = accounts.iter().map(|a| a["domain"].as_str()).collect();
     assert_eq!(domains.len(), accounts.len(), "account domains are unique");
-    let owned =
-        accounts.iter().filter(|a| !a["owner"].is_empty()).count() as f64 / accounts.len() as f64;
+    let owned = accounts.iter().filter(|a| !a["owner"].is_empty()).count() as f64 / accounts.len() as f64;
     assert!((0.3..0.5).contains(&owned), "owned share {owned}");
     assert!(accounts.iter().any(|a| a["tier"] == "abm"));
-    let emp: Vec<u32> = accounts
-        .iter()
-        .map(|a| a["employees"].parse().unwrap())
-        .collect();
+    let emp: Vec<u32> = accounts.iter().map(|a| a["employees"].parse().unwrap()).collect();
     assert!(emp.iter().all(|&e| (5..=50_000).contains(&e)));
-    assert!(
-        emp.iter().any(|&e| e < 200)
-            && emp.iter().any(|&e| (200..=2000).contains(&e))
-            && emp.iter().any(|&e| e > 2000)
-    );
+    assert!(emp.iter().any(|&e| e < 200) && emp.iter().any(|&e| (200..=2000).contains(&e)) && emp.iter().any(|&e| e > 2000));
     for tld in [".com", ".io", ".co.uk", ".de"] {
-        assert!(
-            accounts.iter().any(|a| a["domain"].ends_with(tld)),
-            "some {tld} domain"
-        );
+        assert!(accounts.iter().any(|a| a["domain"].ends_with(tld)), "some {tld} domain");
     }
 
     // Leads: unique ids, valid times, fields as documented.
@@ -223,19 +172,12 @@ fn files_are_consistent_and_realistic() {
     for l in &leads {
         let t = ts(&l["created_at"]);
         assert!(t < as_of && t > as_of - jiff::SignedDuration::from_hours(366 * 24));
-        assert!(
-            created.insert(l["lead_id"].clone(), t).is_none(),
-            "lead ids are unique"
-        );
+        assert!(created.insert(l["lead_id"].clone(), t).is_none(), "lead ids are unique");
         if !l["account_id"].is_empty() {
             assert!(account_ids.contains(l["account_id"].as_str()));
         }
         for b in ["phone_verified", "consent", "budget_owner"] {
-            assert!(
-                ["", "true", "false"].contains(&l[b].as_str()),
-                "{b}={}",
-                l[b]
-            );
+            assert!(["", "true", "false"].contains(&l[b].as_str()), "{b}={}", l[b]);
         }
         if !l["consent_at"].is_empty() {
             assert_eq!(l["consent"], "true");
@@ -255,9 +197,7 @@ fn files_are_consistent_and_realistic() {
             l["annual_revenue"].parse::<f64>().unwrap();
         }
     }
-    let share = |f: &dyn Fn(&BTreeMap<String, String>) -> bool| {
-        leads.iter().filter(|l| f(l)).count() as f64 / n as f64
-    };
+    let share = |f: &dyn Fn(&BTreeMap<String, String>) -> bool| leads.iter().filter(|l| f(l)).count() as f64 / n as f64;
     let honeypot = share(&|l| !l["honeypot"].is_empty());
     assert!((0.002..0.02).contains(&honeypot), "honeypot {honeypot}");
     let no_phone = share(&|l| l["phone"].is_empty());
@@ -267,37 +207,15 @@ fn files_are_consistent_and_realistic() {
     let consent = share(&|l| l["consent"] == "true");
     assert!((0.5..0.7).contains(&consent), "consent {consent}");
     let with_account = share(&|l| !l["account_id"].is_empty());
-    assert!(
-        (0.3..0.55).contains(&with_account),
-        "account_id {with_account}"
-    );
+    assert!((0.3..0.55).contains(&with_account), "account_id {with_account}");
     let free = share(&|l| l["email"].to_lowercase().ends_with("@gmail.com"));
     assert!(free > 0.03, "gmail {free}");
-    assert!(leads.iter().any(|l| {
-        ["mailinator.com", "yopmail.com", "guerrillamail.com"]
-            .iter()
-            .any(|d| l["email"].ends_with(d))
-    }));
-    assert!(
-        leads
-            .iter()
-            .any(|l| l["country"] == "United States" || l["country"] == "USA")
-    );
-    assert!(
-        leads
-            .iter()
-            .any(|l| l["title"].to_lowercase().contains("student"))
-    );
-    assert!(
-        leads
-            .iter()
-            .any(|l| l["use_case"].to_lowercase().contains("lead scoring"))
-    );
+    assert!(leads.iter().any(|l| { ["mailinator.com", "yopmail.com", "guerrillamail.com"].iter().any(|d| l["email"].ends_with(d)) }));
+    assert!(leads.iter().any(|l| l["country"] == "United States" || l["country"] == "USA"));
+    assert!(leads.iter().any(|l| l["title"].to_lowercase().contains("student")));
+    assert!(leads.iter().any(|l| l["use_case"].to_lowercase().contains("lead scoring")));
     assert!(leads.iter().any(|l| l["tech_stack"].contains(';')));
-    assert!(
-        leads.iter().any(|l| !l["first_name"].is_ascii()),
-        "accented names"
-    );
+    assert!(leads.iter().any(|l| !l["first_name"].is_ascii()), "accented names");
 
     // Duplicates: same normalised e-mail, or same name within the same account.
     let norm = |e: &str| {
@@ -348,73 +266,43 @@ fn files_are_consistent_and_realistic() {
     let mut types = BTreeSet::new();
     for e in &events {
         let lead = e["lead_id"].as_str();
-        let c = created
-            .get(lead)
-            .unwrap_or_else(|| panic!("event for unknown lead {lead}"));
+        let c = created.get(lead).unwrap_or_else(|| panic!("event for unknown lead {lead}"));
         let t = ts(&e["occurred_at"]);
         assert!(t <= as_of, "event after as_of: {e:?}");
         assert!(t >= *c, "event before the lead was created: {e:?}");
         assert!(TYPES.contains(&e["type"].as_str()), "type {}", e["type"]);
         types.insert(e["type"].as_str());
         if !e["properties"].is_empty() {
-            let v: serde_json::Value =
-                serde_json::from_str(&e["properties"]).expect("properties are JSON");
+            let v: serde_json::Value = serde_json::from_str(&e["properties"]).expect("properties are JSON");
             assert!(v.is_object());
         }
         if e["type"] == "page_view" {
-            assert!(
-                e["url"].starts_with("https://www.leadrank-demo.com/"),
-                "{}",
-                e["url"]
-            );
+            assert!(e["url"].starts_with("https://www.leadrank-demo.com/"), "{}", e["url"]);
         }
         if e["type"] == "feature_used" {
             let v: serde_json::Value = serde_json::from_str(&e["properties"]).unwrap();
-            assert!(
-                ["reports", "dashboards", "alerts", "api", "exports"]
-                    .contains(&v["feature"].as_str().unwrap())
-            );
+            assert!(["reports", "dashboards", "alerts", "api", "exports"].contains(&v["feature"].as_str().unwrap()));
         }
         if e["type"] == "form_submit" {
             forms.entry(lead).or_default().push(t);
         }
-        rows_by_id
-            .entry(e["event_id"].as_str())
-            .or_default()
-            .push(e);
+        rows_by_id.entry(e["event_id"].as_str()).or_default().push(e);
     }
-    assert_eq!(
-        types.len(),
-        TYPES.len(),
-        "every canonical type occurs: {types:?}"
-    );
+    assert_eq!(types.len(), TYPES.len(), "every canonical type occurs: {types:?}");
     let resent: Vec<_> = rows_by_id.values().filter(|v| v.len() > 1).collect();
     for v in &resent {
         assert_eq!(v.len(), 2);
         assert_eq!(v[0], v[1], "a re-sent event is the identical row");
     }
     let resent_share = resent.len() as f64 / events.len() as f64;
-    assert!(
-        (0.002..0.01).contains(&resent_share),
-        "re-sent share {resent_share}"
-    );
+    assert!((0.002..0.01).contains(&resent_share), "re-sent share {resent_share}");
     for v in forms.values_mut() {
         v.sort();
     }
-    let bursts = forms
-        .values()
-        .filter(|v| {
-            v.windows(5)
-                .any(|w| w[4].duration_since(w[0]) <= jiff::SignedDuration::from_secs(60))
-        })
-        .count();
+    let bursts = forms.values().filter(|v| v.windows(5).any(|w| w[4].duration_since(w[0]) <= jiff::SignedDuration::from_secs(60))).count();
     assert!(bursts >= n / 500, "{bursts} leads with form-submit bursts");
     assert!(events.iter().any(|e| e["url"].contains("/pricing")));
-    assert!(
-        events
-            .iter()
-            .any(|e| e["url"].contains("/careers") || e["url"].contains("/jobs/"))
-    );
+    assert!(events.iter().any(|e| e["url"].contains("/careers") || e["url"].contains("/jobs/")));
     assert!(events.iter().any(|e| e["url"].contains("?utm_source=")));
 
     // Engagement is heavy-tailed: many quiet leads, some very engaged ones.
@@ -422,10 +310,7 @@ fn files_are_consistent_and_realistic() {
     for e in &events {
         *per.entry(e["lead_id"].as_str()).or_default() += 1;
     }
-    let quiet = leads
-        .iter()
-        .filter(|l| per.get(l["lead_id"].as_str()).copied().unwrap_or(0) <= 3)
-        .count();
+    let quiet = leads.iter().filter(|l| per.get(l["lead_id"].as_str()).copied().unwrap_or(0) <= 3).count();
     let busy = per.values().filter(|&&c| c >= 20).count();
     assert!(quiet > n / 4, "{quiet} leads with 0-3 events");
     assert!(busy > n / 20, "{busy} leads with 20+ events");
@@ -434,10 +319,7 @@ fn files_are_consistent_and_realistic() {
     let mut statuses: BTreeMap<&str, usize> = BTreeMap::new();
     let mut opp_ids = BTreeSet::new();
     for o in &opps {
-        assert!(
-            opp_ids.insert(o["opportunity_id"].as_str()),
-            "opportunity ids are unique"
-        );
+        assert!(opp_ids.insert(o["opportunity_id"].as_str()), "opportunity ids are unique");
         assert!(!o["lead_id"].is_empty() || !o["account_id"].is_empty());
         if !o["lead_id"].is_empty() {
             let c = created[o["lead_id"].as_str()];
@@ -452,10 +334,7 @@ fn files_are_consistent_and_realistic() {
         match o["status"].as_str() {
             "open" => assert!(o["closed_at"].is_empty() && o["loss_reason"].is_empty()),
             "won" => assert!(o["loss_reason"].is_empty()),
-            "lost" => assert!(
-                ["no_budget", "competitor", "no_decision", "timing", "price"]
-                    .contains(&o["loss_reason"].as_str())
-            ),
+            "lost" => assert!(["no_budget", "competitor", "no_decision", "timing", "price"].contains(&o["loss_reason"].as_str())),
             s => panic!("status {s}"),
         }
         if o["status"] != "open" {
@@ -471,8 +350,5 @@ fn files_are_consistent_and_realistic() {
     assert!((0.15..0.35).contains(&won), "won share {won}");
     assert!((0.4..0.7).contains(&lost), "lost share {lost}");
     assert!(statuses.get("open").copied().unwrap_or(0) > 0);
-    assert!(
-        opps.iter().any(|o| o["lead_id"].is_empty()),
-        "some opportunities name only the account"
-    );
+    assert!(opps.iter().any(|o| o["lead_id"].is_empty()), "some opportunities name only the account");
 }

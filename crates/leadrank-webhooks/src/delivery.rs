@@ -24,21 +24,10 @@ pub fn new_delivery_id() -> String {
 /// The body is `{"id": <delivery id>, "type": event_type, "created_at": <RFC 3339>, "data":
 /// payload}`; the id is also sent as `Leadrank-Delivery-Id`. Whether the subscription wants
 /// this event type is the caller's business (see [`fan_out`]).
-pub fn new_delivery(
-    sub: &Subscription,
-    event_type: &str,
-    lead_id: Option<&str>,
-    payload: serde_json::Value,
-    now: Timestamp,
-) -> Delivery {
+pub fn new_delivery(sub: &Subscription, event_type: &str, lead_id: Option<&str>, payload: serde_json::Value, now: Timestamp) -> Delivery {
     let id = new_delivery_id();
-    let body = serde_json::to_string(&Envelope {
-        id: &id,
-        event_type,
-        created_at: now,
-        data: &payload,
-    })
-    .expect("a JSON value always serializes");
+    let body =
+        serde_json::to_string(&Envelope { id: &id, event_type, created_at: now, data: &payload }).expect("a JSON value always serializes");
     Delivery {
         id,
         subscription_id: sub.id.clone(),
@@ -98,10 +87,7 @@ mod tests {
         assert!(d.id[4..].chars().all(|c| c.is_ascii_hexdigit()));
         assert_eq!(d.subscription_id, "sub_1");
         assert_eq!(d.lead_id.as_deref(), Some("L1"));
-        assert_eq!(
-            (d.state, d.attempts, d.created_at, d.next_attempt_at),
-            (DeliveryState::Pending, 0, now, now)
-        );
+        assert_eq!((d.state, d.attempts, d.created_at, d.next_attempt_at), (DeliveryState::Pending, 0, now, now));
         assert_eq!(
             d.body,
             format!(
@@ -120,11 +106,7 @@ mod tests {
     #[test]
     fn fan_out_filters_by_event() {
         let now = Timestamp::UNIX_EPOCH;
-        let subs = [
-            sub("a", &["lead.quality"]),
-            sub("b", &["lead.score_changed"]),
-            sub("c", &["lead.quality", "x"]),
-        ];
+        let subs = [sub("a", &["lead.quality"]), sub("b", &["lead.score_changed"]), sub("c", &["lead.quality", "x"])];
         let ds = fan_out(&subs, "lead.quality", None, &serde_json::json!({}), now);
         let ids: Vec<_> = ds.iter().map(|d| d.subscription_id.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);

@@ -155,13 +155,7 @@ impl<S: Store + ?Sized> Dispatcher<S> {
             .user_agent(config.user_agent.clone())
             .build()
             .map_err(|e| DispatchError::Client(error_text(&e)))?;
-        Ok(Dispatcher {
-            store,
-            client,
-            config,
-            wakeup: Wakeup::default(),
-            stats: Arc::default(),
-        })
+        Ok(Dispatcher { store, client, config, wakeup: Wakeup::default(), stats: Arc::default() })
     }
 
     /// The handle that wakes [`Dispatcher::run`].
@@ -187,13 +181,9 @@ impl<S: Store + ?Sized> Dispatcher<S> {
     /// sent again later; receivers deduplicate on the delivery id); only failing to read the
     /// due deliveries or the subscriptions is an error.
     pub async fn run_once(&self, now: Timestamp) -> Result<usize, DispatchError> {
-        let due = self
-            .store
-            .due_deliveries(now, self.config.batch_limit)
-            .await
-            .inspect_err(|_| {
-                Stats::bump(&self.stats.store_errors);
-            })?;
+        let due = self.store.due_deliveries(now, self.config.batch_limit).await.inspect_err(|_| {
+            Stats::bump(&self.stats.store_errors);
+        })?;
         if due.is_empty() {
             return Ok(0);
         }
@@ -300,13 +290,7 @@ impl<S: Store + ?Sized> Dispatcher<S> {
                         "webhook delivery failed, retry horizon passed"
                     ),
                 }
-                Attempt {
-                    at: now,
-                    status: outcome.status,
-                    error: outcome.error,
-                    state,
-                    next_attempt_at,
-                }
+                Attempt { at: now, status: outcome.status, error: outcome.error, state, next_attempt_at }
             }
         };
         if let Err(e) = self.store.record_attempt(&delivery.id, &attempt).await {
@@ -339,15 +323,9 @@ impl<S: Store + ?Sized> Dispatcher<S> {
             Ok(response) => {
                 let status = response.status();
                 let error = (!status.is_success()).then(|| format!("HTTP {}", status.as_u16()));
-                Outcome {
-                    status: Some(status.as_u16()),
-                    error,
-                }
+                Outcome { status: Some(status.as_u16()), error }
             }
-            Err(e) => Outcome {
-                status: e.status().map(|s| s.as_u16()),
-                error: Some(error_text(&e)),
-            },
+            Err(e) => Outcome { status: e.status().map(|s| s.as_u16()), error: Some(error_text(&e)) },
         }
     }
 }

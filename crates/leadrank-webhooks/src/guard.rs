@@ -84,8 +84,20 @@ mod tests {
     #[test]
     fn private_and_special_addresses_are_not_public() {
         for ip in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1",
-            "224.0.0.1", "255.255.255.255", "::1", "fc00::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "fc00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
@@ -98,7 +110,9 @@ mod tests {
     fn url_hosts() {
         assert!(check_url_host("https://hooks.example.com/x").is_ok());
         assert!(check_url_host("https://8.8.8.8/x").is_ok());
-        for bad in ["http://127.0.0.1:8080/h", "http://[::1]/h", "http://localhost/h", "http://api.localhost/h", "http://169.254.169.254/latest"] {
+        for bad in
+            ["http://127.0.0.1:8080/h", "http://[::1]/h", "http://localhost/h", "http://api.localhost/h", "http://169.254.169.254/latest"]
+        {
             assert!(check_url_host(bad).is_err(), "{bad}");
         }
     }

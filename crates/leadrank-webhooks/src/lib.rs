@@ -19,11 +19,6 @@ mod retry;
 mod sign;
 
 pub use delivery::{fan_out, new_delivery, new_delivery_id};
-pub use dispatch::{
-    DispatchError, Dispatcher, DispatcherConfig, SUBSCRIPTION_GONE, Stats, StatsSnapshot, Wakeup,
-};
+pub use dispatch::{DispatchError, Dispatcher, DispatcherConfig, SUBSCRIPTION_GONE, Stats, StatsSnapshot, Wakeup};
 pub use retry::{LATER_DELAY_SECS, RETRY_DELAYS_SECS, RETRY_HORIZON, next_retry, retry_delay};
-pub use sign::{
-    DEFAULT_TOLERANCE_SECS, DELIVERY_ID_HEADER, EVENT_HEADER, SIGNATURE_HEADER, VerifyError, sign,
-    signature_header, verify,
-};
+pub use sign::{DEFAULT_TOLERANCE_SECS, DELIVERY_ID_HEADER, EVENT_HEADER, SIGNATURE_HEADER, VerifyError, sign, signature_header, verify};

@@ -17,10 +17,7 @@ pub const RETRY_HORIZON: SignedDuration = SignedDuration::from_hours(24);
 pub fn retry_delay(attempts: u32) -> SignedDuration {
     let secs = match attempts {
         0 => 0,
-        n => RETRY_DELAYS_SECS
-            .get(n as usize - 1)
-            .copied()
-            .unwrap_or(LATER_DELAY_SECS),
+        n => RETRY_DELAYS_SECS.get(n as usize - 1).copied().unwrap_or(LATER_DELAY_SECS),
     };
     SignedDuration::from_secs(secs)
 }
@@ -62,12 +59,7 @@ mod tests {
     #[test]
     fn steps() {
         let created = t0();
-        let secs = |n| {
-            next_retry(n, created, created)
-                .unwrap()
-                .duration_since(created)
-                .as_secs()
-        };
+        let secs = |n| next_retry(n, created, created).unwrap().duration_since(created).as_secs();
         assert_eq!(secs(0), 0);
         assert_eq!(secs(1), 10);
         assert_eq!(secs(2), 30);
@@ -85,14 +77,8 @@ mod tests {
         let times = punctual_attempts();
         let created = t0();
         let last = times.last().unwrap().duration_since(created);
-        assert!(
-            last >= SignedDuration::from_hours(24),
-            "last attempt at {last:?}"
-        );
-        assert!(
-            last <= SignedDuration::from_hours(26),
-            "last attempt at {last:?}"
-        );
+        assert!(last >= SignedDuration::from_hours(24), "last attempt at {last:?}");
+        assert!(last <= SignedDuration::from_hours(26), "last attempt at {last:?}");
         // 25 h 42 min 40 s: the 19th attempt.
         assert_eq!(last, SignedDuration::from_secs(25 * 3600 + 42 * 60 + 40));
         assert_eq!(times.len(), 19);
@@ -105,19 +91,10 @@ mod tests {
         let created = t0();
         let just_before = created + (RETRY_HORIZON - SignedDuration::from_secs(1));
         let next = next_retry(12, created, just_before).unwrap();
-        assert_eq!(
-            next.duration_since(created),
-            SignedDuration::from_secs(26 * 3600 - 1)
-        );
+        assert_eq!(next.duration_since(created), SignedDuration::from_secs(26 * 3600 - 1));
         assert_eq!(next_retry(12, created, created + RETRY_HORIZON), None);
-        assert_eq!(
-            next_retry(1, created, created + SignedDuration::from_hours(30)),
-            None
-        );
+        assert_eq!(next_retry(1, created, created + SignedDuration::from_hours(30)), None);
         // A late first attempt (the dispatcher was down) past the horizon is final too.
-        assert_eq!(
-            next_retry(1, created, created + SignedDuration::from_hours(48)),
-            None
-        );
+        assert_eq!(next_retry(1, created, created + SignedDuration::from_hours(48)), None);
     }
 }

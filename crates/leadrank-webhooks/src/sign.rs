@@ -17,8 +17,7 @@ pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
 
 fn mac(secret: &str, timestamp: i64, body: &[u8]) -> HmacSha256 {
     // HMAC takes keys of any length, so this cannot fail.
-    let mut mac =
-        HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
+    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
@@ -61,26 +60,13 @@ pub enum VerifyError {
 /// from it (in the past or the future) is rejected as [`VerifyError::Stale`]. Several `v1=`
 /// parts are allowed (any one matching is enough, for secret rotation); unknown keys are
 /// ignored. The comparison is constant-time.
-pub fn verify(
-    secret: &str,
-    header_value: &str,
-    body: &[u8],
-    now: i64,
-    tolerance_secs: u64,
-) -> Result<(), VerifyError> {
+pub fn verify(secret: &str, header_value: &str, body: &[u8], now: i64, tolerance_secs: u64) -> Result<(), VerifyError> {
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for part in header_value.split(',') {
         let (key, value) = part.trim().split_once('=').ok_or(VerifyError::Malformed)?;
         match key.trim() {
-            "t" => {
-                timestamp = Some(
-                    value
-                        .trim()
-                        .parse::<i64>()
-                        .map_err(|_| VerifyError::MissingTimestamp)?,
-                )
-            }
+            "t" => timestamp = Some(value.trim().parse::<i64>().map_err(|_| VerifyError::MissingTimestamp)?),
             "v1" => signatures.push(value.trim()),
             _ => {}
         }
@@ -120,10 +106,7 @@ mod tests {
     #[test]
     fn known_vector() {
         assert_eq!(sign(SECRET, TS, BODY), KNOWN);
-        assert_eq!(
-            signature_header(SECRET, TS, BODY),
-            format!("t={TS},v1={KNOWN}")
-        );
+        assert_eq!(signature_header(SECRET, TS, BODY), format!("t={TS},v1={KNOWN}"));
     }
 
     #[test]
@@ -140,66 +123,30 @@ mod tests {
     #[test]
     fn verify_rejects_tampering() {
         let header = signature_header(SECRET, TS, BODY);
-        assert_eq!(
-            verify("other", &header, BODY, TS, 300),
-            Err(VerifyError::Mismatch)
-        );
-        assert_eq!(
-            verify(SECRET, &header, b"{}", TS, 300),
-            Err(VerifyError::Mismatch)
-        );
+        assert_eq!(verify("other", &header, BODY, TS, 300), Err(VerifyError::Mismatch));
+        assert_eq!(verify(SECRET, &header, b"{}", TS, 300), Err(VerifyError::Mismatch));
         // Moving the timestamp breaks the signature.
         let moved = format!("t={},v1={KNOWN}", TS + 1);
-        assert_eq!(
-            verify(SECRET, &moved, BODY, TS, 300),
-            Err(VerifyError::Mismatch)
-        );
+        assert_eq!(verify(SECRET, &moved, BODY, TS, 300), Err(VerifyError::Mismatch));
         let bad_hex = format!("t={TS},v1=zz{}", &KNOWN[2..]);
-        assert_eq!(
-            verify(SECRET, &bad_hex, BODY, TS, 300),
-            Err(VerifyError::Mismatch)
-        );
+        assert_eq!(verify(SECRET, &bad_hex, BODY, TS, 300), Err(VerifyError::Mismatch));
         let short = format!("t={TS},v1={}", &KNOWN[..32]);
-        assert_eq!(
-            verify(SECRET, &short, BODY, TS, 300),
-            Err(VerifyError::Mismatch)
-        );
+        assert_eq!(verify(SECRET, &short, BODY, TS, 300), Err(VerifyError::Mismatch));
     }
 
     #[test]
     fn verify_rejects_stale_and_future() {
         let header = signature_header(SECRET, TS, BODY);
-        assert_eq!(
-            verify(SECRET, &header, BODY, TS + 301, 300),
-            Err(VerifyError::Stale { age_secs: 301 })
-        );
-        assert_eq!(
-            verify(SECRET, &header, BODY, TS - 301, 300),
-            Err(VerifyError::Stale { age_secs: -301 })
-        );
+        assert_eq!(verify(SECRET, &header, BODY, TS + 301, 300), Err(VerifyError::Stale { age_secs: 301 }));
+        assert_eq!(verify(SECRET, &header, BODY, TS - 301, 300), Err(VerifyError::Stale { age_secs: -301 }));
     }
 
     #[test]
     fn verify_rejects_malformed() {
-        assert_eq!(
-            verify(SECRET, "", BODY, TS, 300),
-            Err(VerifyError::Malformed)
-        );
-        assert_eq!(
-            verify(SECRET, "garbage", BODY, TS, 300),
-            Err(VerifyError::Malformed)
-        );
-        assert_eq!(
-            verify(SECRET, &format!("v1={KNOWN}"), BODY, TS, 300),
-            Err(VerifyError::MissingTimestamp)
-        );
-        assert_eq!(
-            verify(SECRET, &format!("t=soon,v1={KNOWN}"), BODY, TS, 300),
-            Err(VerifyError::MissingTimestamp)
-        );
-        assert_eq!(
-            verify(SECRET, &format!("t={TS}"), BODY, TS, 300),
-            Err(VerifyError::MissingSignature)
-        );
+        assert_eq!(verify(SECRET, "", BODY, TS, 300), Err(VerifyError::Malformed));
+        assert_eq!(verify(SECRET, "garbage", BODY, TS, 300), Err(VerifyError::Malformed));
+        assert_eq!(verify(SECRET, &format!("v1={KNOWN}"), BODY, TS, 300), Err(VerifyError::MissingTimestamp));
+        assert_eq!(verify(SECRET, &format!("t=soon,v1={KNOWN}"), BODY, TS, 300), Err(VerifyError::MissingTimestamp));
+        assert_eq!(verify(SECRET, &format!("t={TS}"), BODY, TS, 300), Err(VerifyError::MissingSignature));
     }
 }

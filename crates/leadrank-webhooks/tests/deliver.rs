@@ -18,10 +18,7 @@ use leadrank_store::{
     ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Store, StoreError, StoreResult,
     StoredModel, StoredScore, Subscription,
 };
-use leadrank_webhooks::{
-    Dispatcher, DispatcherConfig, RETRY_HORIZON, SUBSCRIPTION_GONE, StatsSnapshot, new_delivery,
-    verify,
-};
+use leadrank_webhooks::{Dispatcher, DispatcherConfig, RETRY_HORIZON, SUBSCRIPTION_GONE, StatsSnapshot, new_delivery, verify};
 use tokio_util::sync::CancellationToken;
 
 // ---------------------------------------------------------------------------------------
@@ -35,13 +32,7 @@ struct FakeStore {
 
 impl FakeStore {
     fn delivery(&self, id: &str) -> Delivery {
-        self.deliveries
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|d| d.id == id)
-            .cloned()
-            .expect("delivery exists")
+        self.deliveries.lock().unwrap().iter().find(|d| d.id == id).cloned().expect("delivery exists")
     }
 
     /// Drops the subscription but not its deliveries: a delivery already fetched when the
@@ -111,13 +102,7 @@ impl Store for FakeStore {
     async fn score_history(&self, _lead_id: &str) -> StoreResult<Vec<StoredScore>> {
         unused()
     }
-    async fn add_model(
-        &self,
-        _name: &str,
-        _version: &str,
-        _source: &str,
-        _at: Timestamp,
-    ) -> StoreResult<i64> {
+    async fn add_model(&self, _name: &str, _version: &str, _source: &str, _at: Timestamp) -> StoreResult<i64> {
         unused()
     }
     async fn models(&self) -> StoreResult<Vec<StoredModel>> {
@@ -156,17 +141,11 @@ impl Store for FakeStore {
         if subs.len() == before {
             return Err(StoreError::NotFound(format!("subscription {id}")));
         }
-        self.deliveries
-            .lock()
-            .unwrap()
-            .retain(|d| !(d.subscription_id == id && d.state == DeliveryState::Pending));
+        self.deliveries.lock().unwrap().retain(|d| !(d.subscription_id == id && d.state == DeliveryState::Pending));
         Ok(())
     }
     async fn enqueue_deliveries(&self, deliveries: &[Delivery]) -> StoreResult<()> {
-        self.deliveries
-            .lock()
-            .unwrap()
-            .extend_from_slice(deliveries);
+        self.deliveries.lock().unwrap().extend_from_slice(deliveries);
         Ok(())
     }
     async fn due_deliveries(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Delivery>> {
@@ -184,10 +163,8 @@ impl Store for FakeStore {
     }
     async fn record_attempt(&self, delivery_id: &str, attempt: &Attempt) -> StoreResult<()> {
         let mut deliveries = self.deliveries.lock().unwrap();
-        let d = deliveries
-            .iter_mut()
-            .find(|d| d.id == delivery_id)
-            .ok_or_else(|| StoreError::NotFound(format!("delivery {delivery_id}")))?;
+        let d =
+            deliveries.iter_mut().find(|d| d.id == delivery_id).ok_or_else(|| StoreError::NotFound(format!("delivery {delivery_id}")))?;
         d.attempts += 1;
         d.last_attempt_at = Some(attempt.at);
         d.last_status = attempt.status;
@@ -197,14 +174,8 @@ impl Store for FakeStore {
         Ok(())
     }
     async fn deliveries(&self, subscription_id: &str, limit: u32) -> StoreResult<Vec<Delivery>> {
-        let mut ds: Vec<Delivery> = self
-            .deliveries
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|d| d.subscription_id == subscription_id)
-            .cloned()
-            .collect();
+        let mut ds: Vec<Delivery> =
+            self.deliveries.lock().unwrap().iter().filter(|d| d.subscription_id == subscription_id).cloned().collect();
         ds.reverse();
         ds.truncate(limit as usize);
         Ok(ds)
@@ -277,36 +248,16 @@ impl Receiver {
     }
 
     fn plan(&self, hook: &str, statuses: &[u16]) {
-        self.plans
-            .lock()
-            .unwrap()
-            .insert(hook.to_owned(), statuses.iter().copied().collect());
+        self.plans.lock().unwrap().insert(hook.to_owned(), statuses.iter().copied().collect());
     }
 
     fn got(&self, hook: &str) -> Vec<Received> {
-        self.got
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| r.hook == hook)
-            .cloned()
-            .collect()
+        self.got.lock().unwrap().iter().filter(|r| r.hook == hook).cloned().collect()
     }
 }
 
-async fn hook(
-    State(rx): State<Arc<Receiver>>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let header = |n: &str| {
-        headers
-            .get(n)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
+async fn hook(State(rx): State<Arc<Receiver>>, Path(name): Path<String>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let signature = header("leadrank-signature");
     let now = match rx.clock.load(Ordering::SeqCst) {
         0 => Timestamp::now().as_second(),
@@ -330,20 +281,13 @@ async fn hook(
         "slow" => tokio::time::sleep(Duration::from_secs(3)).await,
         _ => {}
     }
-    let next = rx
-        .plans
-        .lock()
-        .unwrap()
-        .get_mut(&name)
-        .and_then(VecDeque::pop_front);
+    let next = rx.plans.lock().unwrap().get_mut(&name).and_then(VecDeque::pop_front);
     StatusCode::from_u16(next.unwrap_or(200)).unwrap()
 }
 
 /// Starts the receiver on 127.0.0.1:0; returns its base URL.
 async fn start_receiver(rx: Arc<Receiver>) -> String {
-    let app = Router::new()
-        .route("/hooks/{name}", post(hook))
-        .with_state(rx);
+    let app = Router::new().route("/hooks/{name}", post(hook)).with_state(rx);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -372,38 +316,18 @@ impl Harness {
         let rx = Arc::new(Receiver::default());
         let base = start_receiver(Arc::clone(&rx)).await;
         let dispatcher = Dispatcher::with_config(Arc::clone(&store), config).unwrap();
-        Harness {
-            store,
-            rx,
-            base,
-            dispatcher,
-        }
+        Harness { store, rx, base, dispatcher }
     }
 
     async fn subscribe(&self, id: &str, url: String) -> Subscription {
-        let sub = Subscription {
-            id: id.to_owned(),
-            url,
-            secret: SECRET.to_owned(),
-            events: vec!["lead.quality".into()],
-            created_at: t0(),
-        };
+        let sub = Subscription { id: id.to_owned(), url, secret: SECRET.to_owned(), events: vec!["lead.quality".into()], created_at: t0() };
         self.store.add_subscription(&sub).await.unwrap();
         sub
     }
 
     async fn enqueue(&self, sub: &Subscription, now: Timestamp) -> Delivery {
-        let d = new_delivery(
-            sub,
-            "lead.quality",
-            Some("L1"),
-            serde_json::json!({"lead_id": "L1", "total": 72}),
-            now,
-        );
-        self.store
-            .enqueue_deliveries(std::slice::from_ref(&d))
-            .await
-            .unwrap();
+        let d = new_delivery(sub, "lead.quality", Some("L1"), serde_json::json!({"lead_id": "L1", "total": 72}), now);
+        self.store.enqueue_deliveries(std::slice::from_ref(&d)).await.unwrap();
         d
     }
 
@@ -433,23 +357,13 @@ async fn delivers_signed() {
     let got = h.rx.got("ok");
     assert_eq!(got.len(), 1);
     let r = &got[0];
-    assert!(
-        r.verified,
-        "receiver rejected the signature {}",
-        r.signature
-    );
+    assert!(r.verified, "receiver rejected the signature {}", r.signature);
     assert_eq!(r.delivery_id, d.id);
     assert_eq!(r.event, "lead.quality");
     assert_eq!(r.content_type, "application/json");
     assert_eq!(r.body, d.body.as_bytes());
-    assert!(
-        r.signature
-            .starts_with(&format!("t={},v1=", t0().as_second()))
-    );
-    assert_eq!(
-        verify(SECRET, &r.signature, &r.body, t0().as_second(), 300),
-        Ok(())
-    );
+    assert!(r.signature.starts_with(&format!("t={},v1=", t0().as_second())));
+    assert_eq!(verify(SECRET, &r.signature, &r.body, t0().as_second(), 300), Ok(()));
     assert!(verify("whsec_wrong", &r.signature, &r.body, t0().as_second(), 300).is_err());
     let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(body["id"], d.id.as_str());
@@ -467,14 +381,7 @@ async fn delivers_signed() {
     assert_eq!(h.run_at(t0() + SignedDuration::from_hours(1)).await, 0);
     assert_eq!(h.rx.got("ok").len(), 1);
     let stats = h.dispatcher.stats().snapshot();
-    assert_eq!(
-        stats,
-        StatsSnapshot {
-            attempts: 1,
-            delivered: 1,
-            ..StatsSnapshot::default()
-        }
-    );
+    assert_eq!(stats, StatsSnapshot { attempts: 1, delivered: 1, ..StatsSnapshot::default() });
 }
 
 #[tokio::test]
@@ -486,10 +393,7 @@ async fn retries_after_two_500s() {
 
     assert_eq!(h.run_at(t0()).await, 1);
     let s = h.store.delivery(&d.id);
-    assert_eq!(
-        (s.state, s.attempts, s.last_status),
-        (DeliveryState::Pending, 1, Some(500))
-    );
+    assert_eq!((s.state, s.attempts, s.last_status), (DeliveryState::Pending, 1, Some(500)));
     assert_eq!(s.last_error.as_deref(), Some("HTTP 500"));
     assert_eq!(s.next_attempt_at, t0() + secs(10));
 
@@ -498,48 +402,24 @@ async fn retries_after_two_500s() {
 
     assert_eq!(h.run_at(t0() + secs(10)).await, 1);
     let s = h.store.delivery(&d.id);
-    assert_eq!(
-        (s.state, s.attempts, s.last_status),
-        (DeliveryState::Pending, 2, Some(500))
-    );
+    assert_eq!((s.state, s.attempts, s.last_status), (DeliveryState::Pending, 2, Some(500)));
     assert_eq!(s.next_attempt_at, t0() + secs(40));
 
     assert_eq!(h.run_at(t0() + secs(40)).await, 1);
     let s = h.store.delivery(&d.id);
-    assert_eq!(
-        (s.state, s.attempts, s.last_status),
-        (DeliveryState::Delivered, 3, Some(200))
-    );
+    assert_eq!((s.state, s.attempts, s.last_status), (DeliveryState::Delivered, 3, Some(200)));
     assert_eq!(s.last_error, None);
 
     let got = h.rx.got("flaky");
     assert_eq!(got.len(), 3);
     assert!(got.iter().all(|r| r.verified && r.delivery_id == d.id));
     // Each attempt is signed with its own time.
-    let stamps: Vec<_> = got
-        .iter()
-        .map(|r| r.signature.split(',').next().unwrap().to_owned())
-        .collect();
+    let stamps: Vec<_> = got.iter().map(|r| r.signature.split(',').next().unwrap().to_owned()).collect();
     let t = t0().as_second();
-    assert_eq!(
-        stamps,
-        [
-            format!("t={t}"),
-            format!("t={}", t + 10),
-            format!("t={}", t + 40)
-        ]
-    );
+    assert_eq!(stamps, [format!("t={t}"), format!("t={}", t + 10), format!("t={}", t + 40)]);
 
     let stats = h.dispatcher.stats().snapshot();
-    assert_eq!(
-        stats,
-        StatsSnapshot {
-            attempts: 3,
-            delivered: 1,
-            failed_attempts: 2,
-            ..StatsSnapshot::default()
-        }
-    );
+    assert_eq!(stats, StatsSnapshot { attempts: 3, delivered: 1, failed_attempts: 2, ..StatsSnapshot::default() });
 }
 
 #[tokio::test]
@@ -551,10 +431,7 @@ async fn fails_past_the_horizon() {
     let late = h.enqueue(&sub, t0()).await;
     assert_eq!(h.run_at(t0() + RETRY_HORIZON + secs(1)).await, 1);
     let s = h.store.delivery(&late.id);
-    assert_eq!(
-        (s.state, s.attempts, s.last_status),
-        (DeliveryState::Failed, 1, Some(500))
-    );
+    assert_eq!((s.state, s.attempts, s.last_status), (DeliveryState::Failed, 1, Some(500)));
     assert_eq!(s.last_error.as_deref(), Some("HTTP 500"));
     assert_eq!(h.dispatcher.stats().snapshot().gave_up, 1);
 
@@ -580,22 +457,11 @@ async fn fails_past_the_horizon() {
     assert_eq!(s.state, DeliveryState::Failed);
     assert_eq!(s.attempts, 19);
     let span = s.last_attempt_at.unwrap().duration_since(start);
-    assert!(
-        span >= SignedDuration::from_hours(24) && span <= SignedDuration::from_hours(26),
-        "{span:?}"
-    );
+    assert!(span >= SignedDuration::from_hours(24) && span <= SignedDuration::from_hours(26), "{span:?}");
     assert_eq!(h.rx.got("down").len(), 20);
     assert!(h.rx.got("down").iter().all(|r| r.verified));
     let stats = h.dispatcher.stats().snapshot();
-    assert_eq!(
-        stats,
-        StatsSnapshot {
-            attempts: 20,
-            failed_attempts: 20,
-            gave_up: 2,
-            ..StatsSnapshot::default()
-        }
-    );
+    assert_eq!(stats, StatsSnapshot { attempts: 20, failed_attempts: 20, gave_up: 2, ..StatsSnapshot::default() });
 }
 
 #[tokio::test]
@@ -612,13 +478,7 @@ async fn deleted_subscription_fails() {
     assert_eq!(s.last_error.as_deref(), Some(SUBSCRIPTION_GONE));
     assert!(h.rx.got("gone").is_empty());
     let stats = h.dispatcher.stats().snapshot();
-    assert_eq!(
-        stats,
-        StatsSnapshot {
-            gave_up: 1,
-            ..StatsSnapshot::default()
-        }
-    );
+    assert_eq!(stats, StatsSnapshot { gave_up: 1, ..StatsSnapshot::default() });
 
     // Deleting through the store drops pending deliveries altogether.
     let sub2 = h.subscribe("sub_gone2", format!("{}/gone", h.base)).await;
@@ -635,17 +495,12 @@ async fn network_errors_are_retried() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap()
     };
-    let sub = h
-        .subscribe("sub_closed", format!("http://{closed}/hook?token=sekrit"))
-        .await;
+    let sub = h.subscribe("sub_closed", format!("http://{closed}/hook?token=sekrit")).await;
     let d = h.enqueue(&sub, t0()).await;
 
     assert_eq!(h.run_at(t0()).await, 1);
     let s = h.store.delivery(&d.id);
-    assert_eq!(
-        (s.state, s.attempts, s.last_status),
-        (DeliveryState::Pending, 1, None)
-    );
+    assert_eq!((s.state, s.attempts, s.last_status), (DeliveryState::Pending, 1, None));
     let err = s.last_error.unwrap();
     assert!(err.starts_with("connect error"), "{err}");
     assert!(!err.contains("sekrit"), "{err}");
@@ -655,10 +510,7 @@ async fn network_errors_are_retried() {
 
 #[tokio::test]
 async fn slow_receivers_time_out() {
-    let config = DispatcherConfig {
-        request_timeout: Duration::from_millis(300),
-        ..DispatcherConfig::default()
-    };
+    let config = DispatcherConfig { request_timeout: Duration::from_millis(300), ..DispatcherConfig::default() };
     let h = Harness::with_config(config).await;
     let sub = h.subscribe("sub_slow", format!("{}/slow", h.base)).await;
     let d = h.enqueue(&sub, t0()).await;
@@ -668,20 +520,12 @@ async fn slow_receivers_time_out() {
     assert!(started.elapsed() < Duration::from_secs(2));
     let s = h.store.delivery(&d.id);
     assert_eq!((s.state, s.last_status), (DeliveryState::Pending, None));
-    assert!(
-        s.last_error.as_deref().unwrap().starts_with("timeout"),
-        "{:?}",
-        s.last_error
-    );
+    assert!(s.last_error.as_deref().unwrap().starts_with("timeout"), "{:?}", s.last_error);
 }
 
 #[tokio::test]
 async fn batches_are_bounded_and_concurrent() {
-    let config = DispatcherConfig {
-        batch_limit: 30,
-        concurrency: 8,
-        ..DispatcherConfig::default()
-    };
+    let config = DispatcherConfig { batch_limit: 30, concurrency: 8, ..DispatcherConfig::default() };
     let h = Harness::with_config(config).await;
     let sub = h.subscribe("sub_many", format!("{}/many", h.base)).await;
     let mut ids = Vec::new();
@@ -691,18 +535,11 @@ async fn batches_are_bounded_and_concurrent() {
     assert_eq!(h.run_at(t0()).await, 30);
     assert_eq!(h.run_at(t0()).await, 15);
     assert_eq!(h.run_at(t0()).await, 0);
-    let mut got: Vec<_> =
-        h.rx.got("many")
-            .into_iter()
-            .map(|r| r.delivery_id)
-            .collect();
+    let mut got: Vec<_> = h.rx.got("many").into_iter().map(|r| r.delivery_id).collect();
     got.sort();
     ids.sort();
     assert_eq!(got, ids);
-    assert!(
-        ids.iter()
-            .all(|id| h.store.delivery(id).state == DeliveryState::Delivered)
-    );
+    assert!(ids.iter().all(|id| h.store.delivery(id).state == DeliveryState::Delivered));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -711,10 +548,7 @@ async fn run_loop_wakes_and_shuts_down() {
     let rx = Arc::new(Receiver::default()); // real clock
     let base = start_receiver(Arc::clone(&rx)).await;
     // An idle interval far longer than the test: only the wake-up can make it deliver.
-    let config = DispatcherConfig {
-        idle_interval: Duration::from_secs(3600),
-        ..DispatcherConfig::default()
-    };
+    let config = DispatcherConfig { idle_interval: Duration::from_secs(3600), ..DispatcherConfig::default() };
     let as_dyn: Arc<dyn Store> = store.clone();
     let dispatcher = Dispatcher::with_config(as_dyn, DispatcherConfig { allow_private_targets: true, ..config }).unwrap();
     let wakeup = dispatcher.wakeup();
@@ -732,35 +566,20 @@ async fn run_loop_wakes_and_shuts_down() {
         created_at: Timestamp::now(),
     };
     store.add_subscription(&sub).await.unwrap();
-    let d = new_delivery(
-        &sub,
-        "lead.quality",
-        None,
-        serde_json::json!({}),
-        Timestamp::now(),
-    );
-    store
-        .enqueue_deliveries(std::slice::from_ref(&d))
-        .await
-        .unwrap();
+    let d = new_delivery(&sub, "lead.quality", None, serde_json::json!({}), Timestamp::now());
+    store.enqueue_deliveries(std::slice::from_ref(&d)).await.unwrap();
     wakeup.wake();
 
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while store.delivery(&d.id).state != DeliveryState::Delivered {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not delivered after a wake-up"
-        );
+        assert!(std::time::Instant::now() < deadline, "not delivered after a wake-up");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(stats.snapshot().delivered, 1);
     assert!(rx.got("live")[0].verified);
 
     shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(2), task)
-        .await
-        .expect("run stops promptly")
-        .unwrap();
+    tokio::time::timeout(Duration::from_secs(2), task).await.expect("run stops promptly").unwrap();
 }
 
 #[tokio::test]

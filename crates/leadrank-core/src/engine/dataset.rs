@@ -6,11 +6,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::eval::LeadContext;
-use super::facts::{account_key, DuplicateKeys, LeadFacts, PopulationFacts};
-use super::project::{Interner, ProjectedEvent, Projector, NONE};
-use super::{score_lead, Score};
-use crate::model::compile::{TypeMatch, NON_ENGAGEMENT};
+use super::facts::{DuplicateKeys, LeadFacts, PopulationFacts, account_key};
+use super::project::{Interner, NONE, ProjectedEvent, Projector};
+use super::{Score, score_lead};
 use crate::model::CompiledModel;
+use crate::model::compile::{NON_ENGAGEMENT, TypeMatch};
 use crate::records::{Account, ConsentRecord, ConsentStatus, Event, Lead, MARKETING_PURPOSE};
 
 /// Why a record was not added.
@@ -258,12 +258,7 @@ impl PopulationIndex {
     fn facts(&self, dataset: &Dataset, i: usize) -> PopulationFacts {
         PopulationFacts {
             duplicate: self.duplicate.get(i).copied().unwrap_or(false),
-            engaged_people: self
-                .account
-                .get(i)
-                .filter(|a| **a != 0)
-                .and_then(|a| self.engaged.get(a).cloned())
-                .unwrap_or_default(),
+            engaged_people: self.account.get(i).filter(|a| **a != 0).and_then(|a| self.engaged.get(a).cloned()).unwrap_or_default(),
             phone_valid: self.phone_valid.get(i).copied().flatten(),
             consent: dataset.consent_at(i, self.as_of),
             ip_burst: self.ip_burst_at(i, self.as_of),
@@ -296,11 +291,7 @@ impl LeadIndex {
 
 /// Each lead's `marketing` consent records as (time, granted), sorted by time; records with
 /// the same time keep their input order, so the later row wins a tie.
-fn marketing_consents(
-    leads: &[Lead],
-    index: &LeadIndex,
-    consents: &[ConsentRecord],
-) -> FxHashMap<u32, Vec<(Timestamp, bool)>> {
+fn marketing_consents(leads: &[Lead], index: &LeadIndex, consents: &[ConsentRecord]) -> FxHashMap<u32, Vec<(Timestamp, bool)>> {
     let mut out: FxHashMap<u32, Vec<(Timestamp, bool)>> = FxHashMap::default();
     for record in consents.iter().filter(|r| r.purpose == MARKETING_PURPOSE) {
         if let Some(idx) = index.get(leads, &record.lead_id) {
@@ -419,10 +410,7 @@ impl Dataset {
             .map(|(account, people)| {
                 let counts = windows
                     .iter()
-                    .map(|w| {
-                        people.iter().filter(|&&p| keys[p as usize].last_engagement.is_some_and(|last| last >= t - w)).count()
-                            as u32
-                    })
+                    .map(|w| people.iter().filter(|&&p| keys[p as usize].last_engagement.is_some_and(|last| last >= t - w)).count() as u32)
                     .collect();
                 (account, counts)
             })
@@ -453,10 +441,7 @@ impl Dataset {
         let Some(risk) = model.risk else { return FxHashMap::default() };
         let bit = 1u64 << risk.signup;
         let signups = (0..self.leads.len()).flat_map(|i| {
-            self.events_of(i)
-                .iter()
-                .filter(move |e| e.filters & bit != 0 && e.ip != NONE)
-                .map(move |e| (e.ip, e.at, i as u32))
+            self.events_of(i).iter().filter(move |e| e.filters & bit != 0 && e.ip != NONE).map(move |e| (e.ip, e.at, i as u32))
         });
         super::risk::ip_bursts(signups).into_iter().map(|(lead, (_, since))| (lead, since)).collect()
     }
@@ -502,12 +487,7 @@ impl Dataset {
 
     /// Scores every lead at `as_of`, in input order, in parallel.
     /// `progress` is called from worker threads with the number of leads just scored.
-    pub fn score_all(
-        &self,
-        model: &CompiledModel,
-        as_of: Timestamp,
-        progress: &(dyn Fn(u64) + Sync),
-    ) -> Vec<Score> {
+    pub fn score_all(&self, model: &CompiledModel, as_of: Timestamp, progress: &(dyn Fn(u64) + Sync)) -> Vec<Score> {
         let mut all = Vec::with_capacity(self.leads.len());
         self.score_batches(model, as_of, self.leads.len().max(1), &mut |batch| {
             progress(batch.len() as u64);
@@ -519,13 +499,7 @@ impl Dataset {
     /// Scores every lead at `as_of` in batches of `batch` leads (in input order, each batch
     /// in parallel) and hands each batch to `sink`, so that a million scores with their
     /// reasons never need to be in memory at once.
-    pub fn score_batches(
-        &self,
-        model: &CompiledModel,
-        as_of: Timestamp,
-        batch: usize,
-        sink: &mut dyn FnMut(Vec<Score>),
-    ) {
+    pub fn score_batches(&self, model: &CompiledModel, as_of: Timestamp, batch: usize, sink: &mut dyn FnMut(Vec<Score>)) {
         let population = self.population_index(model, as_of);
         let batch = batch.max(1);
         let mut start = 0;
@@ -598,12 +572,7 @@ impl Dataset {
     /// engagement (the people of the lead's account engaged by `as_of[i]`) all use `as_of[i]`.
     /// Leads without an entry in `as_of` (a shorter slice) are scored at its latest time.
     /// Results are in input order; `progress` is called with the number of leads just scored.
-    pub fn score_each_at(
-        &self,
-        model: &CompiledModel,
-        as_of: &[Timestamp],
-        progress: &(dyn Fn(u64) + Sync),
-    ) -> Vec<Score> {
+    pub fn score_each_at(&self, model: &CompiledModel, as_of: &[Timestamp], progress: &(dyn Fn(u64) + Sync)) -> Vec<Score> {
         let latest = as_of.iter().copied().max().unwrap_or_else(Timestamp::now);
         let at = |i: usize| as_of.get(i).copied().unwrap_or(latest);
         // Duplicates and phone validity do not depend on time; engagement, consent and IP
@@ -616,27 +585,17 @@ impl Dataset {
             }
         }
         // People engaged per (account, time), once per distinct pair.
-        let mut pairs: Vec<(u128, i64)> = population
-            .account
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| **k != 0)
-            .map(|(i, &k)| (k, at(i).as_second()))
-            .collect();
+        let mut pairs: Vec<(u128, i64)> =
+            population.account.iter().enumerate().filter(|(_, k)| **k != 0).map(|(i, &k)| (k, at(i).as_second())).collect();
         pairs.par_sort_unstable();
         pairs.dedup();
         let windows = &model.account_windows;
         let engaged: FxHashMap<(u128, i64), Vec<u32>> = pairs
             .into_par_iter()
             .map(|(key, t)| {
-                let last: Vec<Option<i64>> = members
-                    .get(&key)
-                    .map_or(&[][..], |m| m.as_slice())
-                    .iter()
-                    .map(|&p| self.last_engagement(p as usize, t))
-                    .collect();
-                let counts =
-                    windows.iter().map(|w| last.iter().filter(|l| l.is_some_and(|l| l >= t - w)).count() as u32).collect();
+                let last: Vec<Option<i64>> =
+                    members.get(&key).map_or(&[][..], |m| m.as_slice()).iter().map(|&p| self.last_engagement(p as usize, t)).collect();
+                let counts = windows.iter().map(|w| last.iter().filter(|l| l.is_some_and(|l| l >= t - w)).count() as u32).collect();
                 ((key, t), counts)
             })
             .collect();
@@ -647,11 +606,7 @@ impl Dataset {
                 let t = at(i);
                 let key = population.account.get(i).copied().unwrap_or(0);
                 let facts = PopulationFacts {
-                    engaged_people: if key == 0 {
-                        Vec::new()
-                    } else {
-                        engaged.get(&(key, t.as_second())).cloned().unwrap_or_default()
-                    },
+                    engaged_people: if key == 0 { Vec::new() } else { engaged.get(&(key, t.as_second())).cloned().unwrap_or_default() },
                     consent: self.consent_at(i, t),
                     ip_burst: population.ip_burst_at(i, t),
                     ..population.facts(self, i)
@@ -665,13 +620,7 @@ impl Dataset {
     }
 
     /// Scores lead number `idx` given its population facts.
-    pub fn score_index(
-        &self,
-        model: &CompiledModel,
-        idx: usize,
-        as_of: Timestamp,
-        population: &PopulationFacts,
-    ) -> Score {
+    pub fn score_index(&self, model: &CompiledModel, idx: usize, as_of: Timestamp, population: &PopulationFacts) -> Score {
         let lead = &self.leads[idx];
         let ctx = LeadContext {
             facts: LeadFacts::new(lead),
@@ -690,8 +639,12 @@ impl Dataset {
 /// property values), so that the input order never shows in a score.
 pub(crate) fn event_order(strings: &Interner, a: &ProjectedEvent, b: &ProjectedEvent) -> std::cmp::Ordering {
     a.at.cmp(&b.at).then_with(|| {
-        (strings.get(a.type_id), strings.get(a.path_id), a.keys.map(|k| strings.get(k)), strings.get(a.ip))
-            .cmp(&(strings.get(b.type_id), strings.get(b.path_id), b.keys.map(|k| strings.get(k)), strings.get(b.ip)))
+        (strings.get(a.type_id), strings.get(a.path_id), a.keys.map(|k| strings.get(k)), strings.get(a.ip)).cmp(&(
+            strings.get(b.type_id),
+            strings.get(b.path_id),
+            b.keys.map(|k| strings.get(k)),
+            strings.get(b.ip),
+        ))
     })
 }
 

@@ -2,11 +2,11 @@
 
 use jiff::Timestamp;
 
-use super::facts::{normalize_domain, segment, LeadFacts, PopulationFacts};
-use super::project::{Interner, ProjectedEvent, NONE};
-use crate::model::compile::{normalize_phrase, Cond, DistinctKey, EventCond, Fact, LeadField, Op, RiskFilters, Subject, DAY};
+use super::facts::{LeadFacts, PopulationFacts, normalize_domain, segment};
+use super::project::{Interner, NONE, ProjectedEvent};
+use crate::model::compile::{Cond, DAY, DistinctKey, EventCond, Fact, LeadField, Op, RiskFilters, Subject, normalize_phrase};
 use crate::model::format::Scalar;
-use crate::records::{parse_bool, parse_integer, parse_number, parse_time, Account, FieldType};
+use crate::records::{Account, FieldType, parse_bool, parse_integer, parse_number, parse_time};
 
 /// Everything a condition may look at for one lead.
 pub struct LeadContext<'a> {
@@ -96,9 +96,7 @@ impl<'a> LeadContext<'a> {
                     "domain" => text(&a.domain),
                     "industry" => text(&a.industry),
                     "employees" => a.employees.map(Val::Int),
-                    "country" => a.country.as_deref().map(|c| {
-                        Val::Text(leadrank_facts::country::normalize(c).unwrap_or(c).into())
-                    }),
+                    "country" => a.country.as_deref().map(|c| Val::Text(leadrank_facts::country::normalize(c).unwrap_or(c).into())),
                     "owner" => text(&a.owner),
                     "tier" => text(&a.tier),
                     _ => None,
@@ -107,20 +105,12 @@ impl<'a> LeadContext<'a> {
             Subject::Fact(f) => match f {
                 Fact::Seniority => Some(Val::Text(self.facts.seniority().as_str().into())),
                 Fact::EmailKind => self.facts.email_kind().map(|k| Val::Text(k.as_str().into())),
-                Fact::EmailDomain => {
-                    self.facts.email().and_then(|e| e.domain.clone()).map(|d| Val::Text(d.into()))
-                }
-                Fact::PhoneValid => {
-                    Some(Val::Bool(self.population.phone_valid.unwrap_or_else(|| self.facts.phone_valid())))
-                }
+                Fact::EmailDomain => self.facts.email().and_then(|e| e.domain.clone()).map(|d| Val::Text(d.into())),
+                Fact::PhoneValid => Some(Val::Bool(self.population.phone_valid.unwrap_or_else(|| self.facts.phone_valid()))),
                 Fact::Duplicate => Some(Val::Bool(self.population.duplicate)),
                 Fact::GibberishName => Some(Val::Bool(self.facts.gibberish().is_some())),
                 Fact::AccountKey => self.facts.account_key().map(|k| Val::Text(k.into())),
-                Fact::Region => self
-                    .facts
-                    .country_code()
-                    .and_then(leadrank_facts::country::region)
-                    .map(|r| Val::Text(r.as_str().into())),
+                Fact::Region => self.facts.country_code().and_then(leadrank_facts::country::region).map(|r| Val::Text(r.as_str().into())),
                 Fact::Segment => lead.employees.map(|e| Val::Text(segment(e).into())),
                 Fact::BotUserAgent => Some(Val::Bool(self.bot_agent_at().is_some())),
                 Fact::FormBurst => Some(Val::Bool(self.form_burst().is_some())),
@@ -241,9 +231,7 @@ impl<'a> LeadContext<'a> {
                     .map(|_| format!("{d} (in {list})"))
             }
             (Op::ContainsKeyword { phrases, .. }, Val::Text(got)) => contains_phrase(got, phrases),
-            (Op::ContainsKeyword { phrases, .. }, Val::List(items)) => {
-                items.iter().find_map(|i| contains_phrase(i, phrases))
-            }
+            (Op::ContainsKeyword { phrases, .. }, Val::List(items)) => items.iter().find_map(|i| contains_phrase(i, phrases)),
             (Op::Range { min, max }, _) => {
                 let v = number(&value)?;
                 let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
@@ -258,8 +246,7 @@ impl<'a> LeadContext<'a> {
             (Op::WithinNextDays(days), Val::Time(t)) => {
                 let today = day_number(self.as_of);
                 let d = day_number(t.as_second());
-                (d >= today && d - today <= i64::from(*days))
-                    .then(|| format!("{} (in {} days)", date(t.as_second()), d - today))
+                (d >= today && d - today <= i64::from(*days)).then(|| format!("{} (in {} days)", date(t.as_second()), d - today))
             }
             (Op::WithinLastDays(days), Val::Time(t)) => {
                 let s = t.as_second();
@@ -287,11 +274,7 @@ impl<'a> LeadContext<'a> {
                 None => "bot user agent".to_string(),
             },
             Subject::Fact(Fact::FormBurst) if detail == "true" => match self.form_burst() {
-                Some((at, span)) => format!(
-                    "{} form_submit within {span} s from {}",
-                    super::risk::FORM_BURST_COUNT,
-                    datetime(at)
-                ),
+                Some((at, span)) => format!("{} form_submit within {span} s from {}", super::risk::FORM_BURST_COUNT, datetime(at)),
                 None => "form burst".to_string(),
             },
             Subject::Fact(Fact::IpBurst) if detail == "true" => format!(
@@ -326,13 +309,10 @@ impl<'a> LeadContext<'a> {
         if let Some((count, seconds)) = ec.burst {
             let hits: Vec<&ProjectedEvent> = matching().collect();
             let need = count as usize;
-            return hits.windows(need).find(|w| w[need - 1].at - w[0].at <= i64::from(seconds)).map(|w| {
-                format!(
-                    "{count} {} within {seconds} s from {}",
-                    self.strings.get(w[0].type_id),
-                    datetime(w[0].at)
-                )
-            });
+            return hits
+                .windows(need)
+                .find(|w| w[need - 1].at - w[0].at <= i64::from(seconds))
+                .map(|w| format!("{count} {} within {seconds} s from {}", self.strings.get(w[0].type_id), datetime(w[0].at)));
         }
         if let Some((follow_filter, days)) = ec.followed_by {
             let fbit = 1u64 << follow_filter;
@@ -424,11 +404,7 @@ fn show(v: &Val<'_>) -> String {
 /// Case-insensitive equality; `want` is already lower case.
 fn eq_ci(got: &str, want: &str) -> bool {
     let got = got.trim();
-    if got.is_ascii() {
-        got.eq_ignore_ascii_case(want)
-    } else {
-        got.to_lowercase() == want
-    }
+    if got.is_ascii() { got.eq_ignore_ascii_case(want) } else { got.to_lowercase() == want }
 }
 
 /// The first phrase found in `text` as whole words, with the evidence.
@@ -436,9 +412,7 @@ fn contains_phrase(text: &str, phrases: &[String]) -> Option<String> {
     let words = format!(" {} ", normalize_phrase(text));
     let bytes = words.as_bytes();
     // A phrase counts only between spaces (whole words): "pipelines" is not "pipeline".
-    let whole = |p: &str| {
-        words.match_indices(p).any(|(i, _)| bytes[i - 1] == b' ' && bytes.get(i + p.len()) == Some(&b' '))
-    };
+    let whole = |p: &str| words.match_indices(p).any(|(i, _)| bytes[i - 1] == b' ' && bytes.get(i + p.len()) == Some(&b' '));
     phrases.iter().find(|p| !p.is_empty() && whole(p)).map(|p| format!("mentions \"{p}\""))
 }
 
@@ -474,11 +448,9 @@ pub(crate) fn describe(cond: &Cond) -> String {
                 Op::In { list, .. } => format!("{n} in {list}"),
                 Op::DomainIn { list, .. } => format!("{n} in {list}"),
                 Op::ContainsKeyword { list, .. } => format!("{n} mentions {list}"),
-                Op::Range { min, max } => format!(
-                    "{n} in {}..{}",
-                    min.map_or(String::new(), |m| m.to_string()),
-                    max.map_or(String::new(), |m| m.to_string())
-                ),
+                Op::Range { min, max } => {
+                    format!("{n} in {}..{}", min.map_or(String::new(), |m| m.to_string()), max.map_or(String::new(), |m| m.to_string()))
+                }
                 Op::Present(true) => format!("{n} present"),
                 Op::Present(false) => format!("{n} absent"),
                 Op::Is(b) => format!("{n} is {b}"),

@@ -75,16 +75,12 @@ impl<'a> LeadFacts<'a> {
     /// Whether the phone parses as a valid number (read in the lead's country when it has no
     /// country code). False when there is no phone.
     pub fn phone_valid(&self) -> bool {
-        *self.phone_valid.get_or_init(|| {
-            self.lead.phone.as_deref().is_some_and(|p| phone::is_valid(p, self.country_code()))
-        })
+        *self.phone_valid.get_or_init(|| self.lead.phone.as_deref().is_some_and(|p| phone::is_valid(p, self.country_code())))
     }
 
     /// Why the name looks machine-made, if it does.
     pub fn gibberish(&self) -> Option<&'static str> {
-        *self.gibberish.get_or_init(|| {
-            names::gibberish_reason(self.lead.first_name.as_deref(), self.lead.last_name.as_deref())
-        })
+        *self.gibberish.get_or_init(|| names::gibberish_reason(self.lead.first_name.as_deref(), self.lead.last_name.as_deref()))
     }
 
     /// How the phone's international prefix contradicts the lead's country, if it does
@@ -166,11 +162,10 @@ impl DuplicateKeys {
             (Some(kind), Some(e)) if kind != EmailKind::Invalid => email::normalize_for_dedupe(e),
             _ => None,
         };
-        let name_in_account =
-            match (account_key, names::normalize_full_name(lead.first_name.as_deref(), lead.last_name.as_deref())) {
-                (Some(k), Some(n)) => Some((k.to_string(), n)),
-                _ => None,
-            };
+        let name_in_account = match (account_key, names::normalize_full_name(lead.first_name.as_deref(), lead.last_name.as_deref())) {
+            (Some(k), Some(n)) => Some((k.to_string(), n)),
+            _ => None,
+        };
         DuplicateKeys { email, name_in_account }
     }
 }

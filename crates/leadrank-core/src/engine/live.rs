@@ -12,14 +12,14 @@ use jiff::Timestamp;
 use rustc_hash::{FxHashMap, FxHashSet};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::dataset::{event_id_hash, event_order, LoadError};
+use super::dataset::{LoadError, event_id_hash, event_order};
 use super::eval::LeadContext;
-use super::facts::{account_key, DuplicateKeys, LeadFacts, PopulationFacts};
-use super::project::{ProjectedEvent, Projector, NONE};
+use super::facts::{DuplicateKeys, LeadFacts, PopulationFacts, account_key};
+use super::project::{NONE, ProjectedEvent, Projector};
 use super::risk::in_ip_burst;
-use super::{eval_signals, score_lead, EventAdded, Score};
-use crate::model::compile::{TypeMatch, DAY};
+use super::{EventAdded, Score, eval_signals, score_lead};
 use crate::model::CompiledModel;
+use crate::model::compile::{DAY, TypeMatch};
 use crate::records::{Account, ConsentRecord, ConsentStatus, Event, Lead, MARKETING_PURPOSE};
 
 /// 128-bit key hashes of one lead; 0 means "no such key".
@@ -181,13 +181,7 @@ impl LiveBook {
         if !self.seen.insert(hash) {
             return Ok((EventAdded::Duplicate, Vec::new()));
         }
-        let projected = self.projector.project(
-            idx,
-            &event.event_type,
-            event.occurred_at,
-            event.url.as_deref(),
-            event.properties.as_ref(),
-        );
+        let projected = self.projector.project(idx, &event.event_type, event.occurred_at, event.url.as_deref(), event.properties.as_ref());
         let strings = &self.projector.strings;
         let Some(slot) = self.slots[idx as usize].as_mut() else {
             return Err(LoadError::UnknownLead(event.lead_id.clone()));
@@ -259,11 +253,7 @@ impl LiveBook {
         } else {
             let members = self.by_account.get(&slot.keys.account).map_or(&[][..], Vec::as_slice);
             let last: Vec<Option<i64>> = members.iter().map(|&m| self.last_engagement(m, t)).collect();
-            self.model
-                .account_windows
-                .iter()
-                .map(|w| last.iter().filter(|l| l.is_some_and(|l| l >= t - w)).count() as u32)
-                .collect()
+            self.model.account_windows.iter().map(|w| last.iter().filter(|l| l.is_some_and(|l| l >= t - w)).count() as u32).collect()
         };
         let known = slot.marketing.partition_point(|(at, _)| *at <= as_of);
         let population = PopulationFacts {
@@ -271,11 +261,12 @@ impl LiveBook {
             engaged_people,
             phone_valid: None,
             consent: known.checked_sub(1).map(|i| (slot.marketing[i].1, slot.marketing[i].0)),
-            ip_burst: self.model.risk.is_some() && slot.events.iter().filter(|e| e.ip != NONE && e.at <= t).any(|e| {
-                let signups = self.by_ip.get(&e.ip).map_or(&[][..], Vec::as_slice);
-                let known = signups.partition_point(|x| x.0 <= t);
-                in_ip_burst(&signups[..known], idx)
-            }),
+            ip_burst: self.model.risk.is_some()
+                && slot.events.iter().filter(|e| e.ip != NONE && e.at <= t).any(|e| {
+                    let signups = self.by_ip.get(&e.ip).map_or(&[][..], Vec::as_slice);
+                    let known = signups.partition_point(|x| x.0 <= t);
+                    in_ip_burst(&signups[..known], idx)
+                }),
         };
         let ctx = LeadContext {
             facts: LeadFacts::new(&slot.lead),
@@ -333,11 +324,8 @@ impl LiveBook {
             }
         }
         let lead = &slot.lead;
-        let mut times: Vec<i64> = [lead.created_at, lead.consent_at, lead.contract_end]
-            .into_iter()
-            .flatten()
-            .map(|ts| ts.as_second())
-            .collect();
+        let mut times: Vec<i64> =
+            [lead.created_at, lead.consent_at, lead.contract_end].into_iter().flatten().map(|ts| ts.as_second()).collect();
         times.extend(slot.marketing.iter().map(|(at, _)| at.as_second()));
         for (name, ty) in &self.model.custom_fields {
             if *ty == crate::records::FieldType::Time {
@@ -390,11 +378,9 @@ impl LiveBook {
     }
 
     fn link(&mut self, idx: u32, keys: Keys, touched: &mut FxHashSet<u32>) {
-        for (map, key) in [
-            (&mut self.by_email, keys.email),
-            (&mut self.by_name, keys.name_in_account),
-            (&mut self.by_account, keys.account),
-        ] {
+        for (map, key) in
+            [(&mut self.by_email, keys.email), (&mut self.by_name, keys.name_in_account), (&mut self.by_account, keys.account)]
+        {
             if key != 0 {
                 let list = map.entry(key).or_default();
                 touched.extend(list.iter().copied());
@@ -404,11 +390,9 @@ impl LiveBook {
     }
 
     fn unlink(&mut self, idx: u32, keys: Keys, touched: &mut FxHashSet<u32>) {
-        for (map, key) in [
-            (&mut self.by_email, keys.email),
-            (&mut self.by_name, keys.name_in_account),
-            (&mut self.by_account, keys.account),
-        ] {
+        for (map, key) in
+            [(&mut self.by_email, keys.email), (&mut self.by_name, keys.name_in_account), (&mut self.by_account, keys.account)]
+        {
             if key == 0 {
                 continue;
             }
@@ -423,10 +407,8 @@ impl LiveBook {
     }
 
     fn ids(&self, touched: FxHashSet<u32>) -> Affected {
-        let mut out: Vec<String> = touched
-            .into_iter()
-            .filter_map(|i| self.slots.get(i as usize)?.as_ref().map(|s| s.lead.lead_id.clone()))
-            .collect();
+        let mut out: Vec<String> =
+            touched.into_iter().filter_map(|i| self.slots.get(i as usize)?.as_ref().map(|s| s.lead.lead_id.clone())).collect();
         out.sort_unstable();
         out.dedup();
         out
@@ -484,11 +466,7 @@ mod tests {
     #[test]
     fn live_scores_equal_batch_scores_and_windows_expire() {
         let model = Arc::new(default_model());
-        let leads = vec![
-            lead("a", "ada@acme.com", None),
-            lead("b", "bob@acme.com", None),
-            lead("c", "ada@acme.com", Some("X")),
-        ];
+        let leads = vec![lead("a", "ada@acme.com", None), lead("b", "bob@acme.com", None), lead("c", "ada@acme.com", Some("X"))];
         let events = vec![
             event("e1", "a", "demo_request", "2026-06-01T10:00:00Z", None),
             event("e2", "b", "page_view", "2026-06-20T10:00:00Z", Some("https://acme.com/pricing")),

@@ -19,11 +19,11 @@ use jiff::Timestamp;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-pub use dataset::{event_id_hash, Dataset, DatasetBuilder, EventAdded, EventSink, LeadLookup, LoadError};
+pub use dataset::{Dataset, DatasetBuilder, EventAdded, EventSink, LeadLookup, LoadError, event_id_hash};
 pub use eval::LeadContext;
 pub use facts::{LeadFacts, PopulationFacts};
 pub use live::LiveBook;
-pub use project::{remap_event, Interner, ProjectedEvent, Projector};
+pub use project::{Interner, ProjectedEvent, Projector, remap_event};
 
 use crate::model::CompiledModel;
 
@@ -148,11 +148,7 @@ pub fn score_lead(model: &CompiledModel, ctx: &LeadContext<'_>) -> Score {
 }
 
 fn band(bands: &[crate::model::Band], points: i32) -> Arc<str> {
-    bands
-        .iter()
-        .find(|b| b.min.is_none_or(|m| points >= m))
-        .or(bands.last())
-        .map_or_else(|| Arc::from(""), |b| b.label.clone())
+    bands.iter().find(|b| b.min.is_none_or(|m| points >= m)).or(bands.last()).map_or_else(|| Arc::from(""), |b| b.label.clone())
 }
 
 fn finish(model: &CompiledModel, lead_id: String, total: i32, dimensions: Dimensions, reasons: Vec<Reason>) -> Score {
@@ -161,15 +157,7 @@ fn finish(model: &CompiledModel, lead_id: String, total: i32, dimensions: Dimens
         let col = dimensions.0.get(c.columns).map_or(0, |d| d.1);
         format!("{}{}", band(&c.row_bands, row), band(&c.column_bands, col))
     });
-    Score {
-        lead_id,
-        total,
-        quality: total >= model.quality_threshold,
-        grade: band(&model.grades, total),
-        cell,
-        dimensions,
-        reasons,
-    }
+    Score { lead_id, total, quality: total >= model.quality_threshold, grade: band(&model.grades, total), cell, dimensions, reasons }
 }
 
 /// The scoring time as Unix seconds (times are compared at one-second resolution).

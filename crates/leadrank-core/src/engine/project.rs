@@ -166,16 +166,13 @@ impl Projector {
             deep &= deep - 1;
             let f = &self.filters[i];
             let path_ok = f.paths.is_empty()
-                || path.as_deref().is_some_and(|p| {
-                    f.paths.iter().any(|prefix| leadrank_facts::url::path_is_under(p, prefix))
-                });
-            let props_ok = f.properties.iter().all(|(k, want)| {
-                properties.and_then(|m| m.get(k)).is_some_and(|v| scalar_matches(want, v))
-            }) && (!f.bot_agent
-                || properties
-                    .and_then(|m| m.get("user_agent"))
-                    .and_then(serde_json::Value::as_str)
-                    .is_some_and(|ua| crate::engine::risk::is_bot_user_agent(ua).is_some()));
+                || path.as_deref().is_some_and(|p| f.paths.iter().any(|prefix| leadrank_facts::url::path_is_under(p, prefix)));
+            let props_ok = f.properties.iter().all(|(k, want)| properties.and_then(|m| m.get(k)).is_some_and(|v| scalar_matches(want, v)))
+                && (!f.bot_agent
+                    || properties
+                        .and_then(|m| m.get("user_agent"))
+                        .and_then(serde_json::Value::as_str)
+                        .is_some_and(|ua| crate::engine::risk::is_bot_user_agent(ua).is_some()));
             if path_ok && props_ok {
                 filters |= 1 << i;
             }

@@ -54,9 +54,31 @@ pub fn risk_of<'a>(reasons: impl IntoIterator<Item = &'a str>) -> u32 {
 }
 
 const BOT_AGENTS: &[&str] = &[
-    "bot", "crawler", "spider", "crawl", "slurp", "headless", "phantomjs", "selenium", "puppeteer", "playwright",
-    "python-requests", "python-urllib", "curl/", "wget", "go-http-client", "scrapy", "httpclient", "okhttp",
-    "libwww", "java/", "node-fetch", "axios/", "aiohttp", "facebookexternalhit", "lighthouse",
+    "bot",
+    "crawler",
+    "spider",
+    "crawl",
+    "slurp",
+    "headless",
+    "phantomjs",
+    "selenium",
+    "puppeteer",
+    "playwright",
+    "python-requests",
+    "python-urllib",
+    "curl/",
+    "wget",
+    "go-http-client",
+    "scrapy",
+    "httpclient",
+    "okhttp",
+    "libwww",
+    "java/",
+    "node-fetch",
+    "axios/",
+    "aiohttp",
+    "facebookexternalhit",
+    "lighthouse",
 ];
 
 /// Which marker makes a user agent a bot, crawler, headless browser or HTTP library, if any.
@@ -96,9 +118,7 @@ pub fn form_burst(times: &[i64]) -> Option<(i64, i64)> {
 /// distinct leads (itself included) came from one of its IPs. Returns each such lead with
 /// the IP key and the time of the sign-up that first completed a burst around it: the lead
 /// is in a burst at T exactly when that time is at or before T.
-pub fn ip_bursts<K: Copy + Eq + std::hash::Hash + Ord>(
-    signups: impl IntoIterator<Item = (K, i64, u32)>,
-) -> FxHashMap<u32, (K, i64)> {
+pub fn ip_bursts<K: Copy + Eq + std::hash::Hash + Ord>(signups: impl IntoIterator<Item = (K, i64, u32)>) -> FxHashMap<u32, (K, i64)> {
     let mut by_ip: FxHashMap<K, Vec<(i64, u32)>> = FxHashMap::default();
     for (ip, at, lead) in signups {
         by_ip.entry(ip).or_default().push((at, lead));

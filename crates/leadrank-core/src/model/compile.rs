@@ -6,9 +6,9 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use toml::Spanned;
 
-use super::format::{ConditionSpec, LifecycleSpec, ListRef, ModelFile, Scalar, CHECKLISTS};
-use super::{line_col, ModelError, ModelIssue};
-use crate::records::{FieldType, ACCOUNT_FIELDS, LEAD_FIELDS};
+use super::format::{CHECKLISTS, ConditionSpec, LifecycleSpec, ListRef, ModelFile, Scalar};
+use super::{ModelError, ModelIssue, line_col};
+use crate::records::{ACCOUNT_FIELDS, FieldType, LEAD_FIELDS};
 
 /// Seconds in a day; windows are whole days of 86,400 seconds.
 pub const DAY: i64 = 86_400;
@@ -329,12 +329,7 @@ impl<'a> Compiler<'a> {
         self.issues.push(ModelIssue { line, column, key: key.to_string(), message: message.into() });
     }
 
-    fn resolve_list(
-        &mut self,
-        list: &ListRef,
-        span: std::ops::Range<usize>,
-        key: &str,
-    ) -> Option<(Vec<String>, String)> {
+    fn resolve_list(&mut self, list: &ListRef, span: std::ops::Range<usize>, key: &str) -> Option<(Vec<String>, String)> {
         match list {
             ListRef::Inline(values) => {
                 if values.is_empty() {
@@ -351,11 +346,7 @@ impl<'a> Compiler<'a> {
                 }
                 None => {
                     let known: Vec<&str> = self.lists.keys().map(String::as_str).collect();
-                    self.issue(
-                        span,
-                        key,
-                        format!("unknown list '{name}'; lists defined in [lists]: {}", join_or_none(&known)),
-                    );
+                    self.issue(span, key, format!("unknown list '{name}'; lists defined in [lists]: {}", join_or_none(&known)));
                     None
                 }
             },
@@ -423,9 +414,7 @@ impl<'a> Compiler<'a> {
             self.issue(
                 span,
                 key,
-                format!(
-                    "a condition needs exactly one of field, fact, event, account_engaged, any, all, not (found {n})"
-                ),
+                format!("a condition needs exactly one of field, fact, event, account_engaged, any, all, not (found {n})"),
             );
             return None;
         }
@@ -436,11 +425,8 @@ impl<'a> Compiler<'a> {
                 self.issue(span, key, format!("'{which}' needs at least one condition"));
                 return None;
             }
-            let compiled: Vec<Option<Cond>> = children
-                .iter()
-                .enumerate()
-                .map(|(i, c)| self.condition(c, &format!("{key}.{which}[{i}]")))
-                .collect();
+            let compiled: Vec<Option<Cond>> =
+                children.iter().enumerate().map(|(i, c)| self.condition(c, &format!("{key}.{which}[{i}]"))).collect();
             let compiled: Option<Vec<Cond>> = compiled.into_iter().collect();
             return compiled.map(|c| if spec.any.is_some() { Cond::Any(c) } else { Cond::All(c) });
         }
@@ -479,20 +465,10 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn value_condition(
-        &mut self,
-        spec: &ConditionSpec,
-        subject: Subject,
-        span: std::ops::Range<usize>,
-        key: &str,
-    ) -> Option<Cond> {
+    fn value_condition(&mut self, spec: &ConditionSpec, subject: Subject, span: std::ops::Range<usize>, key: &str) -> Option<Cond> {
         let stray = event_option_names(spec);
         if !stray.is_empty() {
-            self.issue(
-                span.clone(),
-                key,
-                format!("{} only apply to event conditions", stray.join(", ")),
-            );
+            self.issue(span.clone(), key, format!("{} only apply to event conditions", stray.join(", ")));
             return None;
         }
         let ops = operator_names(spec);
@@ -513,11 +489,7 @@ impl<'a> Compiler<'a> {
         }
         let op_key = format!("{key}.{}", ops[0]);
         let type_error = |c: &mut Self, op: &str, wants: &str| {
-            c.issue(
-                span.clone(),
-                &op_key,
-                format!("'{op}' needs {wants}, but '{name}' is {}", ty.as_str()),
-            );
+            c.issue(span.clone(), &op_key, format!("'{op}' needs {wants}, but '{name}' is {}", ty.as_str()));
             None
         };
         let op = if let Some(v) = &spec.equals {
@@ -526,19 +498,13 @@ impl<'a> Compiler<'a> {
                     if let Subject::Fact(f) = &subject {
                         let valid = f.values();
                         if !valid.is_empty() && !valid.iter().any(|x| x.eq_ignore_ascii_case(s)) {
-                            self.issue(
-                                span.clone(),
-                                &op_key,
-                                format!("'{s}' is never a value of {name}; valid: {}", valid.join(", ")),
-                            );
+                            self.issue(span.clone(), &op_key, format!("'{s}' is never a value of {name}; valid: {}", valid.join(", ")));
                             return None;
                         }
                     }
                     Op::Equals(Scalar::Text(s.to_lowercase()))
                 }
-                (FieldType::Integer | FieldType::Number, Scalar::Integer(_) | Scalar::Number(_)) => {
-                    Op::Equals(v.clone())
-                }
+                (FieldType::Integer | FieldType::Number, Scalar::Integer(_) | Scalar::Number(_)) => Op::Equals(v.clone()),
                 (FieldType::Bool, Scalar::Bool(_)) => Op::Equals(v.clone()),
                 _ => return type_error(self, "equals", "a value of the same type"),
             }
@@ -551,20 +517,13 @@ impl<'a> Compiler<'a> {
                 let valid = f.values();
                 for v in &values {
                     if !valid.is_empty() && !valid.iter().any(|x| x.eq_ignore_ascii_case(v)) {
-                        self.issue(
-                            span.clone(),
-                            &op_key,
-                            format!("'{v}' is never a value of {name}; valid: {}", valid.join(", ")),
-                        );
+                        self.issue(span.clone(), &op_key, format!("'{v}' is never a value of {name}; valid: {}", valid.join(", ")));
                         return None;
                     }
                 }
             }
             let values = if matches!(subject, Subject::Lead(LeadField::Country)) {
-                values
-                    .iter()
-                    .map(|v| leadrank_facts::country::normalize(v).map_or_else(|| v.to_lowercase(), str::to_lowercase))
-                    .collect()
+                values.iter().map(|v| leadrank_facts::country::normalize(v).map_or_else(|| v.to_lowercase(), str::to_lowercase)).collect()
             } else {
                 values.iter().map(|v| v.to_lowercase()).collect()
             };
@@ -659,11 +618,8 @@ impl<'a> Compiler<'a> {
             }
             None => Vec::new(),
         };
-        let properties: Vec<(String, Scalar)> = spec
-            .property
-            .as_ref()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default();
+        let properties: Vec<(String, Scalar)> =
+            spec.property.as_ref().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
         if spec.burst.is_some() && (spec.distinct.is_some() || spec.followed_by.is_some() || spec.at_least.is_some()) {
             self.issue(span.clone(), key, "burst cannot be combined with at_least, distinct or followed_by");
             return None;
@@ -721,11 +677,8 @@ impl<'a> Compiler<'a> {
                     self.issue(span.clone(), &format!("{key}.followed_by.within_days"), "must be at least 1");
                     return None;
                 }
-                let idx = self.filter(
-                    EventFilter { types, paths: Vec::new(), properties: Vec::new(), bot_agent: false },
-                    span.clone(),
-                    key,
-                )?;
+                let idx =
+                    self.filter(EventFilter { types, paths: Vec::new(), properties: Vec::new(), bot_agent: false }, span.clone(), key)?;
                 Some((idx, f.within_days))
             }
             None => None,
@@ -833,38 +786,69 @@ pub(crate) fn normalize_phrase(text: &str) -> String {
 
 fn operator_names(spec: &ConditionSpec) -> Vec<&'static str> {
     let mut v = Vec::new();
-    if spec.equals.is_some() { v.push("equals") }
-    if spec.in_list.is_some() { v.push("in") }
-    if spec.domain_in.is_some() { v.push("domain_in") }
-    if spec.contains_keyword.is_some() { v.push("contains_keyword") }
-    if spec.between.is_some() { v.push("between") }
-    if spec.min.is_some() { v.push("min") }
-    if spec.max.is_some() { v.push("max") }
-    if spec.present.is_some() { v.push("present") }
-    if spec.is.is_some() { v.push("is") }
-    if spec.within_next_days.is_some() { v.push("within_next_days") }
-    if spec.within_last_days.is_some() { v.push("within_last_days") }
+    if spec.equals.is_some() {
+        v.push("equals")
+    }
+    if spec.in_list.is_some() {
+        v.push("in")
+    }
+    if spec.domain_in.is_some() {
+        v.push("domain_in")
+    }
+    if spec.contains_keyword.is_some() {
+        v.push("contains_keyword")
+    }
+    if spec.between.is_some() {
+        v.push("between")
+    }
+    if spec.min.is_some() {
+        v.push("min")
+    }
+    if spec.max.is_some() {
+        v.push("max")
+    }
+    if spec.present.is_some() {
+        v.push("present")
+    }
+    if spec.is.is_some() {
+        v.push("is")
+    }
+    if spec.within_next_days.is_some() {
+        v.push("within_next_days")
+    }
+    if spec.within_last_days.is_some() {
+        v.push("within_last_days")
+    }
     v
 }
 
 fn event_option_names(spec: &ConditionSpec) -> Vec<&'static str> {
     let mut v = Vec::new();
-    if spec.within_days.is_some() { v.push("within_days") }
-    if spec.path.is_some() { v.push("path") }
-    if spec.property.is_some() { v.push("property") }
-    if spec.at_least.is_some() { v.push("at_least") }
-    if spec.distinct.is_some() { v.push("distinct") }
-    if spec.burst.is_some() { v.push("burst") }
-    if spec.followed_by.is_some() { v.push("followed_by") }
+    if spec.within_days.is_some() {
+        v.push("within_days")
+    }
+    if spec.path.is_some() {
+        v.push("path")
+    }
+    if spec.property.is_some() {
+        v.push("property")
+    }
+    if spec.at_least.is_some() {
+        v.push("at_least")
+    }
+    if spec.distinct.is_some() {
+        v.push("distinct")
+    }
+    if spec.burst.is_some() {
+        v.push("burst")
+    }
+    if spec.followed_by.is_some() {
+        v.push("followed_by")
+    }
     v
 }
 
-fn bands(
-    c: &mut Compiler<'_>,
-    raw: impl Iterator<Item = (String, Option<i32>)>,
-    span: std::ops::Range<usize>,
-    key: &str,
-) -> Vec<Band> {
+fn bands(c: &mut Compiler<'_>, raw: impl Iterator<Item = (String, Option<i32>)>, span: std::ops::Range<usize>, key: &str) -> Vec<Band> {
     let out: Vec<Band> = raw.map(|(label, min)| Band { label: label.into(), min }).collect();
     let n = out.len();
     if n == 0 {
@@ -936,12 +920,7 @@ impl CompiledModel {
         }
 
         // Grades and cell.
-        let grades = bands(
-            &mut c,
-            file.scoring.grades.iter().map(|g| (g.grade.clone(), g.min)),
-            whole.clone(),
-            "scoring.grades",
-        );
+        let grades = bands(&mut c, file.scoring.grades.iter().map(|g| (g.grade.clone(), g.min)), whole.clone(), "scoring.grades");
         let cell = match &file.cell {
             None => None,
             Some(spec) => {
@@ -1013,11 +992,7 @@ impl CompiledModel {
                 c.issue(s.span(), &key, format!("signal id '{}' is used twice", spec.id));
             }
             let Some(when) = c.condition(&spec.when, &format!("{key}.when")) else { continue };
-            signals.push(Signal {
-                id: spec.id.as_str().into(),
-                label: spec.label.clone().unwrap_or_else(|| spec.id.clone()),
-                when,
-            });
+            signals.push(Signal { id: spec.id.as_str().into(), label: spec.label.clone().unwrap_or_else(|| spec.id.clone()), when });
         }
         let lc = &file.lifecycle;
         if let Some(pql) = &lc.pql_signal {
@@ -1027,7 +1002,11 @@ impl CompiledModel {
             }
         }
         if !CHECKLISTS.contains(&lc.checklist.as_str()) {
-            c.issue(whole.clone(), "lifecycle.checklist", format!("unknown checklist '{}'; valid: {}", lc.checklist, CHECKLISTS.join(", ")));
+            c.issue(
+                whole.clone(),
+                "lifecycle.checklist",
+                format!("unknown checklist '{}'; valid: {}", lc.checklist, CHECKLISTS.join(", ")),
+            );
         }
         if lc.rejection_reasons.is_empty() {
             c.issue(whole.clone(), "lifecycle.rejection_reasons", "at least one reason code is needed");
@@ -1148,9 +1127,7 @@ impl CompiledModel {
 
     /// Whether any rule reads event properties (readers may skip parsing them otherwise).
     pub fn uses_properties(&self) -> bool {
-        !self.distinct_properties.is_empty()
-            || self.event_filters.iter().any(|f| !f.properties.is_empty())
-            || self.risk.is_some()
+        !self.distinct_properties.is_empty() || self.event_filters.iter().any(|f| !f.properties.is_empty()) || self.risk.is_some()
     }
 
     /// The type of a declared custom field.

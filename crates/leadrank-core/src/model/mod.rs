@@ -12,7 +12,7 @@ pub mod format;
 use std::fmt;
 
 pub use compile::{Band, Cell, CompiledModel, Dimension, Rule, Signal};
-pub use format::{LifecycleSpec, CHECKLISTS, DEFAULT_DISQUALIFYING_REASONS, DEFAULT_REJECTION_REASONS};
+pub use format::{CHECKLISTS, DEFAULT_DISQUALIFYING_REASONS, DEFAULT_REJECTION_REASONS, LifecycleSpec};
 
 /// One problem in a model (or routing) file, located by line and column (1-based) and key.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Response};
 use leadrank_core::CompiledModel;
 use leadrank_store::{Scope, Subscription};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::body::Strict;
 use super::problem::Problem;
 use super::read::query_problem;
-use super::{json, AppState, Caller};
+use super::{AppState, Caller, json};
 
 fn created(value: Value) -> Response {
     (StatusCode::CREATED, axum::Json(value)).into_response()
@@ -25,11 +25,8 @@ pub async fn upload_model(State(state): State<AppState>, caller: Caller, body: B
     caller.require(Scope::Admin)?;
     let text = std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "bad_body", "the model file is not UTF-8"))?;
     let model = CompiledModel::from_toml(text, "upload").map_err(|e| {
-        let errors: Vec<Value> = e
-            .issues
-            .iter()
-            .map(|i| json!({"line": i.line, "column": i.column, "key": i.key, "message": i.message}))
-            .collect();
+        let errors: Vec<Value> =
+            e.issues.iter().map(|i| json!({"line": i.line, "column": i.column, "key": i.key, "message": i.message})).collect();
         let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_model", e.to_string());
         p.extra = Some(json!({ "errors": errors }));
         p
@@ -64,12 +61,18 @@ pub async fn get_model(State(state): State<AppState>, caller: Caller, id: Result
     caller.require(Scope::Read)?;
     let id = model_id(id)?;
     let m = state.service.store.model(id).await?.ok_or_else(|| Problem::not_found(format!("model {id}")))?;
-    Ok(json(json!({"id": m.id, "name": m.name, "version": m.version, "created_at": m.created_at.to_string(), "active": m.active, "source": m.source})))
+    Ok(json(
+        json!({"id": m.id, "name": m.name, "version": m.version, "created_at": m.created_at.to_string(), "active": m.active, "source": m.source}),
+    ))
 }
 
 /// `POST /v1/models/{id}/activate`: recomputes every score with the version in the
 /// background (202); progress at `GET /v1/models/activation`.
-pub async fn activate_model(State(state): State<AppState>, caller: Caller, id: Result<Path<i64>, PathRejection>) -> Result<Response, Problem> {
+pub async fn activate_model(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Admin)?;
     let id = model_id(id)?;
     if state.service.store.model(id).await?.is_none() {
@@ -104,13 +107,19 @@ pub struct DiffQuery {
 
 /// `GET /v1/models/diff?from=A&to=B`: rule by rule (added, removed, points or condition
 /// changed), thresholds, and a unified diff of the files.
-pub async fn diff_models(State(state): State<AppState>, caller: Caller, q: Result<Query<DiffQuery>, QueryRejection>) -> Result<Response, Problem> {
+pub async fn diff_models(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<DiffQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Read)?;
     let Query(q) = q.map_err(query_problem)?;
     let store = &state.service.store;
     let a = store.model(q.from).await?.ok_or_else(|| Problem::not_found(format!("model {}", q.from)))?;
     let b = store.model(q.to).await?.ok_or_else(|| Problem::not_found(format!("model {}", q.to)))?;
-    let compile = |m: &leadrank_store::StoredModel| CompiledModel::from_toml(&m.source, &format!("model {}", m.id)).map_err(|e| Problem::internal(&e));
+    let compile = |m: &leadrank_store::StoredModel| {
+        CompiledModel::from_toml(&m.source, &format!("model {}", m.id)).map_err(|e| Problem::internal(&e))
+    };
     let (ma, mb) = (compile(&a)?, compile(&b)?);
     let mut rules = Vec::new();
     for r in &ma.rules {
@@ -159,7 +168,11 @@ pub async fn add_webhook(State(state): State<AppState>, caller: Caller, Strict(b
     }
     if !state.allow_private_webhooks {
         leadrank_webhooks::guard::check_url_host(&body.url).map_err(|why| {
-            Problem::field("invalid_url", "/url", format!("{why}: webhook targets must be public (serve --allow-private-webhooks allows private ones)"))
+            Problem::field(
+                "invalid_url",
+                "/url",
+                format!("{why}: webhook targets must be public (serve --allow-private-webhooks allows private ones)"),
+            )
         })?;
     }
     if body.events.is_empty() {
@@ -167,7 +180,11 @@ pub async fn add_webhook(State(state): State<AppState>, caller: Caller, Strict(b
     }
     for (i, e) in body.events.iter().enumerate() {
         if !WEBHOOK_EVENTS.contains(&e.as_str()) {
-            return Err(Problem::field("invalid_events", format!("/events/{i}"), format!("unknown event '{e}'; use {}", WEBHOOK_EVENTS.join(", "))));
+            return Err(Problem::field(
+                "invalid_events",
+                format!("/events/{i}"),
+                format!("unknown event '{e}'; use {}", WEBHOOK_EVENTS.join(", ")),
+            ));
         }
     }
     let svc = &state.service;
@@ -288,7 +305,11 @@ pub struct LimitQuery {
 }
 
 /// `GET /v1/audit`: erasures, exports, key and model changes, newest first.
-pub async fn audit_log(State(state): State<AppState>, caller: Caller, q: Result<Query<LimitQuery>, QueryRejection>) -> Result<Response, Problem> {
+pub async fn audit_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<LimitQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Admin)?;
     let Query(q) = q.map_err(query_problem)?;
     let items = state.service.store.audit_log(q.limit.unwrap_or(100).min(1000)).await?;
@@ -311,7 +332,8 @@ pub async fn create_key(State(state): State<AppState>, caller: Caller, Strict(bo
     }
     let svc = &state.service;
     let (key, secret) = crate::keys::create(svc.store.as_ref(), body.name.trim(), &scopes, svc.clock.now()).await?;
-    svc.audit(&caller.actor(), "key.create", &format!("{} ({})", key.id, scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))).await?;
+    svc.audit(&caller.actor(), "key.create", &format!("{} ({})", key.id, scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")))
+        .await?;
     Ok(created(json!({"id": key.id, "name": key.name, "scopes": key.scopes, "key": secret})))
 }
 

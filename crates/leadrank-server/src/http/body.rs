@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::problem::{escape, Problem};
+use super::problem::{Problem, escape};
 
 /// A JSON body of type `T` (which should `deny_unknown_fields`). Errors become problems with
 /// the JSON pointer of the field at fault; a body over the route's limit is a 413.

@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::response::Response;
 use leadrank_store::Scope;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::body::Strict;
 use super::problem::Problem;
 use super::records::{self, Rejection};
-use super::{json, AppState, Caller, MAX_BATCH};
+use super::{AppState, Caller, MAX_BATCH, json};
 use crate::service::Outcome;
 
 #[derive(Deserialize)]

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -99,7 +99,10 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
             if e.is::<tower::timeout::error::Elapsed>() {
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took too long")
             } else if e.is::<tower::load_shed::error::Overloaded>() {
-                Problem { retry_after: Some(1), ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "overloaded", "too many requests at once; retry later") }
+                Problem {
+                    retry_after: Some(1),
+                    ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "overloaded", "too many requests at once; retry later")
+                }
             } else {
                 Problem::internal(&e)
             }

@@ -11,12 +11,12 @@ use leadrank_lifecycle::{ItemStatus, LifecycleError, Stage, Transition};
 use leadrank_routing::{Rep, RoutingModel, Team};
 use leadrank_store::Scope;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::body::Strict;
 use super::problem::Problem;
 use super::read::query_problem;
-use super::{json, AppState, Caller};
+use super::{AppState, Caller, json};
 use crate::ops::LeadOpsState;
 use crate::service::Service;
 
@@ -33,7 +33,9 @@ fn check_note(note: &Option<String>) -> Result<(), Problem> {
 /// Who acted: the rep named in the body, else the API key.
 fn actor(caller: &Caller, by: &Option<String>) -> Result<String, Problem> {
     match by {
-        Some(b) if b.trim().is_empty() || b.len() > 200 => Err(Problem::field("invalid_field", "/by", "by names a rep: 1 to 200 characters")),
+        Some(b) if b.trim().is_empty() || b.len() > 200 => {
+            Err(Problem::field("invalid_field", "/by", "by names a rep: 1 to 200 characters"))
+        }
         Some(b) => Ok(b.trim().to_string()),
         None => Ok(caller.actor()),
     }
@@ -94,7 +96,12 @@ pub struct AcceptBody {
 async fn act(
     svc: &Service,
     lead_id: &str,
-    f: impl FnOnce(&leadrank_lifecycle::Policy, &mut leadrank_lifecycle::LeadLifecycle, i32, jiff::Timestamp) -> Result<Option<Transition>, LifecycleError>,
+    f: impl FnOnce(
+        &leadrank_lifecycle::Policy,
+        &mut leadrank_lifecycle::LeadLifecycle,
+        i32,
+        jiff::Timestamp,
+    ) -> Result<Option<Transition>, LifecycleError>,
 ) -> Result<Response, Problem> {
     let result = svc.lifecycle_action(lead_id, f).await?;
     let st = svc.ops_lock().leads.get(lead_id).cloned().ok_or_else(|| Problem::not_found(format!("lead '{lead_id}'")))?;
@@ -104,7 +111,12 @@ async fn act(
 }
 
 /// `POST /v1/leads/{lead_id}/accept`: sales accepts the lead (mql, pql or recycled -> sal).
-pub async fn accept(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>, Strict(body): Strict<AcceptBody>) -> Result<Response, Problem> {
+pub async fn accept(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(lead_id): Path<String>,
+    Strict(body): Strict<AcceptBody>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Sales)?;
     check_note(&body.note)?;
     let by = actor(&caller, &body.by)?;
@@ -121,14 +133,16 @@ pub struct RejectBody {
 }
 
 /// `POST /v1/leads/{lead_id}/reject`: sales rejects the lead with a reason code.
-pub async fn reject(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>, Strict(body): Strict<RejectBody>) -> Result<Response, Problem> {
+pub async fn reject(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(lead_id): Path<String>,
+    Strict(body): Strict<RejectBody>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Sales)?;
     check_note(&body.note)?;
     let by = actor(&caller, &body.by)?;
-    act(&state.service, &lead_id, |p, st, total, now| {
-        p.reject(st, &by, &body.reason, body.note.as_deref(), total, now).map(Some)
-    })
-    .await
+    act(&state.service, &lead_id, |p, st, total, now| p.reject(st, &by, &body.reason, body.note.as_deref(), total, now).map(Some)).await
 }
 
 #[derive(Deserialize)]
@@ -141,10 +155,16 @@ pub struct StageBody {
 }
 
 /// `POST /v1/leads/{lead_id}/stage`: a manual move, where the lifecycle rules allow it.
-pub async fn move_stage(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>, Strict(body): Strict<StageBody>) -> Result<Response, Problem> {
+pub async fn move_stage(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(lead_id): Path<String>,
+    Strict(body): Strict<StageBody>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Sales)?;
     check_note(&body.note)?;
-    let to: Stage = body.to.parse().map_err(|e: leadrank_lifecycle::ParseStageError| Problem::field("invalid_field", "/to", e.to_string()))?;
+    let to: Stage =
+        body.to.parse().map_err(|e: leadrank_lifecycle::ParseStageError| Problem::field("invalid_field", "/to", e.to_string()))?;
     if body.reason.trim().is_empty() || body.reason.len() > MAX_NOTE {
         return Err(Problem::field("invalid_field", "/reason", "a manual move needs a reason (1 to 2000 characters)"));
     }
@@ -185,7 +205,12 @@ pub struct RouteBody {
 }
 
 /// `POST /v1/leads/{lead_id}/route`: routes the lead again (e.g. after a rep left).
-pub async fn reroute(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>, Strict(body): Strict<RouteBody>) -> Result<Response, Problem> {
+pub async fn reroute(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(lead_id): Path<String>,
+    Strict(body): Strict<RouteBody>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Sales)?;
     let by = actor(&caller, &body.by)?;
     let svc = &state.service;
@@ -194,7 +219,11 @@ pub async fn reroute(State(state): State<AppState>, caller: Caller, Path(lead_id
         .with_ops(|live, ops, now, out| {
             let st = ops.leads.get(&lead).ok_or_else(|| Problem::not_found(format!("lead '{lead}'")))?;
             if !st.lifecycle.stage.is_open() {
-                return Err(Problem::new(StatusCode::CONFLICT, "invalid_transition", format!("lead is {}: only open leads are routed", st.lifecycle.stage.as_str())));
+                return Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    "invalid_transition",
+                    format!("lead is {}: only open leads are routed", st.lifecycle.stage.as_str()),
+                ));
             }
             let current = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone());
             let exclude: Vec<&str> = if body.exclude_current { current.as_deref().into_iter().collect() } else { Vec::new() };
@@ -297,7 +326,8 @@ pub async fn get_routing(State(state): State<AppState>, caller: Caller) -> Resul
 /// `PUT /v1/routing`: replaces the routing file; errors name line, column and key.
 pub async fn put_routing(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response, Problem> {
     caller.require(Scope::Admin)?;
-    let text = std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "bad_body", "the routing file is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "bad_body", "the routing file is not UTF-8"))?;
     let routing = RoutingModel::from_toml(text, "upload").map_err(|e| {
         let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_routing", e.to_string());
         let errors: Vec<Value> =
@@ -320,7 +350,11 @@ pub struct AccountsQuery {
 }
 
 /// `GET /v1/accounts`: accounts ranked by account score, with buying-committee coverage.
-pub async fn list_accounts(State(state): State<AppState>, caller: Caller, q: Result<Query<AccountsQuery>, QueryRejection>) -> Result<Response, Problem> {
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<AccountsQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Read)?;
     let Query(q) = q.map_err(query_problem)?;
     let limit = q.limit.unwrap_or(50);

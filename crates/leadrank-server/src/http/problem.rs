@@ -1,7 +1,7 @@
 //! Errors as `application/problem+json` (RFC 9457) with the request id and, where a field
 //! is at fault, its JSON pointer.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 

@@ -6,15 +6,15 @@ use std::ops::Bound;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use leadrank_store::Scope;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::problem::Problem;
-use super::{json, AppState, Caller};
+use super::{AppState, Caller, json};
 
 /// Query of `GET /v1/leads`.
 #[derive(Deserialize)]
@@ -41,10 +41,8 @@ pub fn query_problem(e: QueryRejection) -> Problem {
     let code = if text.contains("unknown field") { "unknown_parameter" } else { "invalid_parameter" };
     // axum names the parameter at fault: "Failed to deserialize query string: limit: ...".
     let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
-    let param = detail
-        .split_once(": ")
-        .map(|(name, _)| name)
-        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let param =
+        detail.split_once(": ").map(|(name, _)| name).filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     match param {
         Some(name) => Problem::field(code, format!("/query/{name}"), detail.to_string()),
         None => Problem::field(code, "/query", text),
@@ -62,7 +60,11 @@ fn cursor_decode(c: &str) -> Option<(i32, String)> {
 }
 
 /// `GET /v1/leads`: leads ranked by score (highest first), filtered, cursor-paginated.
-pub async fn list_leads(State(state): State<AppState>, caller: Caller, q: Result<Query<ListQuery>, QueryRejection>) -> Result<Response, Problem> {
+pub async fn list_leads(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
     caller.require(Scope::Read)?;
     let Query(q) = q.map_err(query_problem)?;
     let limit = q.limit.unwrap_or(50);
@@ -70,17 +72,24 @@ pub async fn list_leads(State(state): State<AppState>, caller: Caller, q: Result
         return Err(Problem::field("invalid_parameter", "/query/limit", "limit must be 1 to 500"));
     }
     let since: Option<Timestamp> = match &q.updated_since {
-        Some(s) => Some(leadrank_core::records::parse_time(s).ok().flatten().ok_or_else(|| {
-            Problem::field("invalid_parameter", "/query/updated_since", "expected an RFC 3339 time or a date")
-        })?),
+        Some(s) => Some(
+            leadrank_core::records::parse_time(s)
+                .ok()
+                .flatten()
+                .ok_or_else(|| Problem::field("invalid_parameter", "/query/updated_since", "expected an RFC 3339 time or a date"))?,
+        ),
         None => None,
     };
     let after = match &q.cursor {
-        Some(c) => Some(cursor_decode(c).ok_or_else(|| Problem::field("invalid_parameter", "/query/cursor", "not a cursor this API gave"))?),
+        Some(c) => {
+            Some(cursor_decode(c).ok_or_else(|| Problem::field("invalid_parameter", "/query/cursor", "not a cursor this API gave"))?)
+        }
         None => None,
     };
     let stage = match q.stage.as_deref() {
-        Some(s) => Some(s.parse::<leadrank_lifecycle::Stage>().map_err(|e| Problem::field("invalid_parameter", "/query/stage", e.to_string()))?),
+        Some(s) => {
+            Some(s.parse::<leadrank_lifecycle::Stage>().map_err(|e| Problem::field("invalid_parameter", "/query/stage", e.to_string()))?)
+        }
         None => None,
     };
     let live = state.service.live_read();

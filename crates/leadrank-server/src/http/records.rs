@@ -3,8 +3,8 @@
 //! in a `custom` object; any other member is an error.
 
 use leadrank_core::records::{
-    account_from_pairs, consent_from_pairs, event_from_pairs, lead_from_pairs, Account, ConsentRecord, Event, Lead,
-    EVENT_FIELDS, LEAD_FIELDS,
+    Account, ConsentRecord, EVENT_FIELDS, Event, LEAD_FIELDS, Lead, account_from_pairs, consent_from_pairs, event_from_pairs,
+    lead_from_pairs,
 };
 use serde_json::{Map, Value};
 
@@ -76,10 +76,7 @@ pub fn lead(v: &Value) -> Result<Lead, Rejection> {
         } else if let Some((_, ty)) = LEAD_FIELDS.iter().find(|(f, _)| f == name) {
             pairs.push((name.clone(), text_of(name, value, *ty == leadrank_core::records::FieldType::List)?));
         } else {
-            return Err(reject(
-                &format!("/{}", super::problem::escape(name)),
-                "unknown field (custom fields go in the \"custom\" object)",
-            ));
+            return Err(reject(&format!("/{}", super::problem::escape(name)), "unknown field (custom fields go in the \"custom\" object)"));
         }
     }
     lead_from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(field_error)
@@ -138,7 +135,8 @@ mod tests {
 
     #[test]
     fn leads_read_fields_custom_fields_and_name_what_is_wrong() {
-        let l = lead(&json!({"lead_id": "L1", "employees": 250, "tech_stack": ["Salesforce", "Segment"], "custom": {"plan": "pro"}})).unwrap();
+        let l =
+            lead(&json!({"lead_id": "L1", "employees": 250, "tech_stack": ["Salesforce", "Segment"], "custom": {"plan": "pro"}})).unwrap();
         assert_eq!(l.employees, Some(250));
         assert_eq!(l.tech_stack, vec!["Salesforce", "Segment"]);
         assert_eq!(l.custom_field("plan"), Some("pro"));

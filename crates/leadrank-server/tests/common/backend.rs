@@ -27,7 +27,11 @@ impl Backend {
         let mut out = vec![Backend::Sqlite(tempfile::tempdir().unwrap())];
         match sqlx::PgConnection::connect(&pg_url()).await {
             Ok(mut conn) => {
-                let schema = format!("leadrank_test_svc_{tag}_{}_{}", std::process::id(), Timestamp::now().as_nanosecond().rem_euclid(1_000_000_000));
+                let schema = format!(
+                    "leadrank_test_svc_{tag}_{}_{}",
+                    std::process::id(),
+                    Timestamp::now().as_nanosecond().rem_euclid(1_000_000_000)
+                );
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut conn).await.unwrap();
                 out.push(Backend::Postgres(schema));
             }
@@ -56,4 +60,3 @@ impl Backend {
         }
     }
 }
-

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use axum::http::HeaderMap;
 use jiff::Timestamp;
-use leadrank_server::{keys, Limits, ServeOptions};
+use leadrank_server::{Limits, ServeOptions, keys};
 use leadrank_store::{Scope, Store};
 use leadrank_store_sqlite::SqliteStore;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 pub struct Server {
@@ -39,7 +39,13 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let stop = CancellationToken::new();
-        let options = ServeOptions { addr: listener.local_addr().unwrap(), limits: Limits::default(), webhooks: true, demo_leads: None, allow_private_webhooks };
+        let options = ServeOptions {
+            addr: listener.local_addr().unwrap(),
+            limits: Limits::default(),
+            webhooks: true,
+            demo_leads: None,
+            allow_private_webhooks,
+        };
         let (s, st) = (store.clone(), stop.clone());
         tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });
         let client = reqwest::Client::new();
