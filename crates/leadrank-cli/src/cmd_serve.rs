@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use leadrank_server::{Limits, ServeOptions, keys};
+use leadrank_server::{Limits, ServeOptions};
+use leadrank_service::keys;
 use leadrank_store::Store;
 use tokio_util::sync::CancellationToken;
 

@@ -11,7 +11,7 @@ use super::body::Strict;
 use super::problem::Problem;
 use super::records::{self, Rejection};
 use super::{AppState, Caller, MAX_BATCH, json};
-use crate::service::Outcome;
+use leadrank_service::service::Outcome;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,6 +7,7 @@ mod ops;
 pub mod problem;
 mod read;
 pub mod records;
+pub mod views;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,7 +23,7 @@ use axum::{BoxError, Router};
 use leadrank_store::{ApiKey, Scope};
 use tower::ServiceBuilder;
 
-use crate::service::Service;
+use leadrank_service::Service;
 use problem::{Problem, REQUEST_ID};
 
 /// Limits that protect the service.
@@ -154,7 +155,7 @@ pub struct Caller(pub ApiKey);
 impl Caller {
     /// 403 unless the key has `scope`.
     pub fn require(&self, scope: Scope) -> Result<(), Problem> {
-        if crate::keys::grants(&self.0, scope) {
+        if leadrank_service::keys::grants(&self.0, scope) {
             Ok(())
         } else {
             Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", format!("this API key lacks the '{}' scope", scope.as_str())))
@@ -186,12 +187,17 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map_or("", |(_, key)| key.trim());
-        match crate::keys::verify(state.service.store.as_ref(), presented).await {
+        match state.service.authenticate(presented).await {
             Ok(Some(key)) => Ok(Caller(key)),
             Ok(None) => Err(unauthorized("the API key is unknown, malformed or revoked")),
             Err(e) => Err(Problem::internal(&e)),
         }
     }
+}
+
+/// A 200 answer with a view.
+pub(crate) fn view(value: impl serde::Serialize) -> Response {
+    (StatusCode::OK, axum::Json(value)).into_response()
 }
 
 /// A 200 JSON response.

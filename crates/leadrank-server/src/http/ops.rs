@@ -17,8 +17,8 @@ use super::body::Strict;
 use super::problem::Problem;
 use super::read::query_problem;
 use super::{AppState, Caller, json};
-use crate::ops::LeadOpsState;
-use crate::service::Service;
+use leadrank_service::ops::LeadOpsState;
+use leadrank_service::service::Service;
 
 /// Longest note a rep may attach.
 const MAX_NOTE: usize = 2000;
@@ -43,15 +43,16 @@ fn actor(caller: &Caller, by: &Option<String>) -> Result<String, Problem> {
 
 /// The lead's operating view: stage, checklist completeness, assignment, SLA status.
 fn view(svc: &Service, lead_id: &str, st: &LeadOpsState) -> Value {
-    let ops = svc.ops_lock();
-    let model_checklist = ops.policy_for(lead_id).checklist;
-    let mut checklists = vec![json!(st.lifecycle.checklist.completeness(model_checklist))];
-    for fw in leadrank_lifecycle::FRAMEWORKS {
-        if fw.id != model_checklist.id && st.lifecycle.checklist.entries.contains_key(fw.id) {
-            checklists.push(json!(st.lifecycle.checklist.completeness(fw)));
+    let checklists = svc.read_state(|_, ops| {
+        let model_checklist = ops.policy_for(lead_id).checklist;
+        let mut checklists = vec![json!(st.lifecycle.checklist.completeness(model_checklist))];
+        for fw in leadrank_lifecycle::FRAMEWORKS {
+            if fw.id != model_checklist.id && st.lifecycle.checklist.entries.contains_key(fw.id) {
+                checklists.push(json!(st.lifecycle.checklist.completeness(fw)));
+            }
         }
-    }
-    drop(ops);
+        checklists
+    });
     let sla = st.sla.as_ref().map(|run| {
         let status = run.clock.evaluate(&st.touches, svc.now());
         json!({"policy": run.policy, "team": run.team, "rep": run.rep, "milestones": run.clock.milestones, "status": status})
@@ -104,7 +105,7 @@ async fn act(
     ) -> Result<Option<Transition>, LifecycleError>,
 ) -> Result<Response, Problem> {
     let result = svc.lifecycle_action(lead_id, f).await?;
-    let st = svc.ops_lock().leads.get(lead_id).cloned().ok_or_else(|| Problem::not_found(format!("lead '{lead_id}'")))?;
+    let st = svc.read_state(|_, ops| ops.leads.get(lead_id).cloned()).ok_or_else(|| Problem::not_found(format!("lead '{lead_id}'")))?;
     let mut v = view(svc, lead_id, &st);
     v["transition"] = result.as_ref().map_or(Value::Null, transition_json);
     Ok(json(v))
@@ -213,32 +214,17 @@ pub async fn reroute(
 ) -> Result<Response, Problem> {
     caller.require(Scope::Sales)?;
     let by = actor(&caller, &body.by)?;
-    let svc = &state.service;
-    let lead = lead_id.clone();
-    let assignment = svc
-        .with_ops(|live, ops, now, out| {
-            let st = ops.leads.get(&lead).ok_or_else(|| Problem::not_found(format!("lead '{lead}'")))?;
-            if !st.lifecycle.stage.is_open() {
-                return Err(Problem::new(
-                    StatusCode::CONFLICT,
-                    "invalid_transition",
-                    format!("lead is {}: only open leads are routed", st.lifecycle.stage.as_str()),
-                ));
-            }
-            let current = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone());
-            let exclude: Vec<&str> = if body.exclude_current { current.as_deref().into_iter().collect() } else { Vec::new() };
-            ops.route(live, &lead, &exclude, now, &format!("manual by {by}"), out)
-                .ok_or_else(|| Problem::not_found(format!("lead '{lead}'")))
-        })
-        .await?;
+    let assignment = state.service.reroute(&lead_id, body.exclude_current, &by).await.map_err(|e| match e {
+        leadrank_service::ServiceError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "invalid_transition", m),
+        e => Problem::from(e),
+    })?;
     Ok(json(json!({"lead_id": lead_id, "assignment": assignment})))
 }
 
 /// `GET /v1/teams`.
 pub async fn list_teams(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
     caller.require(Scope::Read)?;
-    let ops = state.service.ops_lock();
-    Ok(json(json!({"items": ops.teams.values().collect::<Vec<_>>()})))
+    Ok(json(state.service.read_state(|_, ops| json!({"items": ops.teams.values().collect::<Vec<_>>()}))))
 }
 
 /// Parses a directory record whose `id` may be left out of the body (the path names it).
@@ -260,7 +246,7 @@ pub async fn put_team(State(state): State<AppState>, caller: Caller, Path(id): P
         return Err(Problem::field("invalid_field", "/id", format!("the body's id '{}' differs from the path's '{id}'", team.id)));
     }
     state.service.put_team(team.clone()).await.map_err(|e| match e {
-        crate::service::ServiceError::Conflict(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_team", m),
+        leadrank_service::ServiceError::Invalid(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_team", m),
         e => e.into(),
     })?;
     state.service.audit(&caller.actor(), "team.put", &id).await?;
@@ -278,18 +264,18 @@ pub async fn delete_team(State(state): State<AppState>, caller: Caller, Path(id)
 /// `GET /v1/reps`: reps with their open load.
 pub async fn list_reps(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
     caller.require(Scope::Read)?;
-    let ops = state.service.ops_lock();
-    let items: Vec<Value> = ops
-        .reps
-        .values()
-        .map(|r| {
-            let c = ops.load.reps.get(&r.id);
-            let mut v = json!(r);
-            v["open"] = json!(c.map_or(0, |c| c.open));
-            v["assigned"] = json!(c.map_or(0, |c| c.assigned));
-            v
-        })
-        .collect();
+    let items: Vec<Value> = state.service.read_state(|_, ops| {
+        ops.reps
+            .values()
+            .map(|r| {
+                let c = ops.load.reps.get(&r.id);
+                let mut v = json!(r);
+                v["open"] = json!(c.map_or(0, |c| c.open));
+                v["assigned"] = json!(c.map_or(0, |c| c.assigned));
+                v
+            })
+            .collect()
+    });
     Ok(json(json!({ "items": items })))
 }
 
@@ -301,7 +287,7 @@ pub async fn put_rep(State(state): State<AppState>, caller: Caller, Path(id): Pa
         return Err(Problem::field("invalid_field", "/id", format!("the body's id '{}' differs from the path's '{id}'", rep.id)));
     }
     state.service.put_rep(rep.clone()).await.map_err(|e| match e {
-        crate::service::ServiceError::Conflict(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rep", m),
+        leadrank_service::ServiceError::Invalid(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rep", m),
         e => e.into(),
     })?;
     state.service.audit(&caller.actor(), "rep.put", &id).await?;
@@ -319,7 +305,7 @@ pub async fn delete_rep(State(state): State<AppState>, caller: Caller, Path(id):
 /// `GET /v1/routing`: the active routing file (TOML).
 pub async fn get_routing(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
     caller.require(Scope::Read)?;
-    let source = state.service.ops_lock().routing_source.clone();
+    let source = state.service.read_state(|_, ops| ops.routing_source.clone());
     Ok(axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "application/toml; charset=utf-8")], source)))
 }
 
@@ -361,7 +347,7 @@ pub async fn list_accounts(
     if limit == 0 || limit > 500 {
         return Err(Problem::field("invalid_parameter", "/query/limit", "limit must be 1 to 500"));
     }
-    let mut scores = crate::accounts::score_all(&state.service);
+    let mut scores = leadrank_service::accounts::score_all(&state.service);
     if let Some(tier) = &q.tier {
         scores.retain(|s| s.tier.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(tier)));
     }

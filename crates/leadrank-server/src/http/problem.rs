@@ -52,9 +52,9 @@ impl Problem {
     }
 }
 
-impl From<crate::service::ServiceError> for Problem {
-    fn from(e: crate::service::ServiceError) -> Self {
-        use crate::service::ServiceError as E;
+impl From<leadrank_service::service::ServiceError> for Problem {
+    fn from(e: leadrank_service::service::ServiceError) -> Self {
+        use leadrank_service::service::ServiceError as E;
         match e {
             E::NotFound(what) => Problem::not_found(what),
             E::Conflict(msg) => Problem::new(StatusCode::CONFLICT, "conflict", msg),
@@ -69,7 +69,15 @@ impl From<crate::service::ServiceError> for Problem {
                     _ => Problem::new(StatusCode::CONFLICT, "invalid_transition", e.to_string()),
                 }
             }
-            E::Model(msg) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_model", msg),
+            E::InvalidModel(e) => {
+                let errors: Vec<serde_json::Value> =
+                    e.issues.iter().map(|i| json!({"line": i.line, "column": i.column, "key": i.key, "message": i.message})).collect();
+                let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_model", e.to_string());
+                p.extra = Some(json!({ "errors": errors }));
+                p
+            }
+            E::Invalid(msg) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg),
+            E::Internal(msg) => Problem::internal(&msg),
             E::Store(leadrank_store::StoreError::NotFound(what)) => Problem::not_found(what),
             E::Store(e) => Problem::internal(&e),
         }
@@ -78,7 +86,7 @@ impl From<crate::service::ServiceError> for Problem {
 
 impl From<leadrank_store::StoreError> for Problem {
     fn from(e: leadrank_store::StoreError) -> Self {
-        Problem::from(crate::service::ServiceError::Store(e))
+        Problem::from(leadrank_service::service::ServiceError::Store(e))
     }
 }
 

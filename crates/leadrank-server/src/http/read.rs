@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::problem::Problem;
+use super::views::HistoryView;
 use super::{AppState, Caller, json};
 
 /// Query of `GET /v1/leads`.
@@ -92,46 +93,47 @@ pub async fn list_leads(
         }
         None => None,
     };
-    let live = state.service.live_read();
-    let ops = state.service.ops_lock();
-    let start = match &after {
-        Some((total, id)) => Bound::Excluded((Reverse(*total), id.clone())),
-        None => Bound::Unbounded,
-    };
-    let mut items = Vec::with_capacity(limit);
-    let mut last: Option<(i32, String)> = None;
-    let mut more = false;
-    for (Reverse(total), id) in live.ranking.range((start, Bound::Unbounded)) {
-        let (Some(cur), Some(lead)) = (live.current.get(id), live.book.lead(id)) else { continue };
-        let owner = lead.account_id.as_deref().and_then(|a| live.book.account(a)).and_then(|a| a.owner.as_deref());
-        let s = &cur.score;
-        let st = ops.leads.get(id);
-        let lead_stage = st.map(|x| x.lifecycle.stage);
-        // The rep who worked the lead last, also after it left the sales stages.
-        let lead_rep = st.and_then(|x| x.assignment.as_ref()).and_then(|a| a.rep.as_deref());
-        let keep = stage.is_none_or(|want| lead_stage == Some(want))
-            && q.rep.as_deref().is_none_or(|r| lead_rep == Some(r))
-            && q.quality.is_none_or(|want| s.quality == want)
-            && q.grade.as_deref().is_none_or(|g| &*s.grade == g)
-            && q.cell.as_deref().is_none_or(|c| s.cell == c)
-            && q.owner.as_deref().is_none_or(|o| owner == Some(o))
-            && q.source.as_deref().is_none_or(|src| lead.source.as_deref() == Some(src))
-            && since.is_none_or(|t| cur.updated_at >= t);
-        if !keep {
-            continue;
+    let (items, last, more) = state.service.read_state(|live, ops| {
+        let start = match &after {
+            Some((total, id)) => Bound::Excluded((Reverse(*total), id.clone())),
+            None => Bound::Unbounded,
+        };
+        let mut items = Vec::with_capacity(limit);
+        let mut last: Option<(i32, String)> = None;
+        let mut more = false;
+        for (Reverse(total), id) in live.ranking.range((start, Bound::Unbounded)) {
+            let (Some(cur), Some(lead)) = (live.current.get(id), live.book.lead(id)) else { continue };
+            let owner = lead.account_id.as_deref().and_then(|a| live.book.account(a)).and_then(|a| a.owner.as_deref());
+            let s = &cur.score;
+            let st = ops.leads.get(id);
+            let lead_stage = st.map(|x| x.lifecycle.stage);
+            // The rep who worked the lead last, also after it left the sales stages.
+            let lead_rep = st.and_then(|x| x.assignment.as_ref()).and_then(|a| a.rep.as_deref());
+            let keep = stage.is_none_or(|want| lead_stage == Some(want))
+                && q.rep.as_deref().is_none_or(|r| lead_rep == Some(r))
+                && q.quality.is_none_or(|want| s.quality == want)
+                && q.grade.as_deref().is_none_or(|g| &*s.grade == g)
+                && q.cell.as_deref().is_none_or(|c| s.cell == c)
+                && q.owner.as_deref().is_none_or(|o| owner == Some(o))
+                && q.source.as_deref().is_none_or(|src| lead.source.as_deref() == Some(src))
+                && since.is_none_or(|t| cur.updated_at >= t);
+            if !keep {
+                continue;
+            }
+            if items.len() == limit {
+                more = true;
+                break;
+            }
+            items.push(json!({
+                "lead_id": id, "total": total, "quality": s.quality, "grade": &*s.grade, "cell": s.cell,
+                "source": lead.source.as_deref(), "owner": owner,
+                "stage": lead_stage.map(|x| x.as_str()), "rep": lead_rep,
+                "updated_at": cur.updated_at.to_string(), "as_of": cur.as_of.to_string(),
+            }));
+            last = Some((*total, id.clone()));
         }
-        if items.len() == limit {
-            more = true;
-            break;
-        }
-        items.push(json!({
-            "lead_id": id, "total": total, "quality": s.quality, "grade": &*s.grade, "cell": s.cell,
-            "source": lead.source.as_deref(), "owner": owner,
-            "stage": lead_stage.map(|x| x.as_str()), "rep": lead_rep,
-            "updated_at": cur.updated_at.to_string(), "as_of": cur.as_of.to_string(),
-        }));
-        last = Some((*total, id.clone()));
-    }
+        (items, last, more)
+    });
     let next = if more { last.map(|(t, id)| cursor_encode(t, &id)) } else { None };
     Ok(json(json!({ "items": items, "next_cursor": next })))
 }
@@ -172,15 +174,7 @@ pub async fn history(State(state): State<AppState>, caller: Caller, Path(lead_id
     if state.service.live_read().book.lead(&lead_id).is_none() {
         return Err(Problem::not_found(format!("lead '{lead_id}'")));
     }
-    state.service.flush().await;
-    let items: Vec<Value> = state
-        .service
-        .store
-        .score_history(&lead_id)
-        .await?
-        .into_iter()
-        .map(|h| json!({"at": h.as_of.to_string(), "total": h.total, "quality": h.quality, "grade": h.grade, "cell": h.cell, "cause": h.cause, "model_id": h.model_id}))
-        .collect();
+    let items: Vec<HistoryView> = state.service.score_history(&lead_id).await?.into_iter().map(HistoryView::from).collect();
     Ok(json(json!({ "lead_id": lead_id, "items": items })))
 }
 
@@ -201,14 +195,14 @@ pub async fn account(State(state): State<AppState>, caller: Caller, Path(account
     people.sort_by_key(|p| (Reverse(p["total"].as_i64().unwrap_or(i64::MIN)), p["lead_id"].as_str().unwrap_or("").to_string()));
     let account = account.clone();
     drop(live);
-    let score = crate::accounts::score_one(&state.service, &account_id);
+    let score = leadrank_service::accounts::score_one(&state.service, &account_id);
     let explanation = score.as_ref().map(leadrank_accounts::explain_account);
     Ok(json(json!({ "account": account, "people": people, "score": score, "explanation": explanation })))
 }
 
 /// `GET /readyz`: ready when the database answers.
 pub async fn ready(State(state): State<AppState>) -> Response {
-    match state.service.store.ping().await {
+    match state.service.ready().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", format!("database: {e}")).into_response(),
     }

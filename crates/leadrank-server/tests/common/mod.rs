@@ -2,14 +2,15 @@
 
 #![allow(dead_code)]
 
-pub mod backend;
+
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
 use jiff::Timestamp;
-use leadrank_server::{Limits, ServeOptions, keys};
+use leadrank_server::{Limits, ServeOptions};
+use leadrank_service::keys;
 use leadrank_store::{Scope, Store};
 use leadrank_store_sqlite::SqliteStore;
 use serde_json::{Value, json};

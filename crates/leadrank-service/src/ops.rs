@@ -13,14 +13,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use leadrank_core::CompiledModel;
 use leadrank_lifecycle::{LeadLifecycle, Policy, ScoreView, Stage, Transition};
-use leadrank_routing::{Assignment, BusinessCalendar, Calendar, Rep, RouteInput, RoutingModel, RoutingState, SlaClock, Team};
-use leadrank_store::{LeadOps, OpsLogEntry};
+use leadrank_routing::{
+    Assignment, BusinessCalendar, Calendar, Rep, RouteInput, RoutingModel, RoutingState, SlaClock, Team, builtin_routing,
+};
+use leadrank_store::{LeadOps, OpsLogEntry, Store, StoreError};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::service::Live;
+use crate::error::ServiceError;
+use crate::live::Live;
 
 /// The current assignment of a lead.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -547,4 +551,53 @@ pub(crate) fn route_input(live: &Live, id: &str, stage: Stage) -> Option<RouteIn
         account_tier: account.and_then(|a| a.tier.clone()),
         quality: score.is_some_and(|s| s.quality),
     })
+}
+
+/// Directory kinds.
+pub const TEAM: &str = "team";
+pub const REP: &str = "rep";
+pub const ROUTING: &str = "routing";
+/// The id under which the active routing file is stored.
+pub const ACTIVE: &str = "active";
+
+fn corrupt(table: &'static str, detail: impl ToString) -> ServiceError {
+    ServiceError::Store(StoreError::Corrupt { table, detail: detail.to_string() })
+}
+
+/// Builds the operating state from the store: routing file, teams, reps, lead states and the
+/// breach counters.
+pub(crate) async fn load(store: &dyn Store, model: &CompiledModel) -> Result<Ops, ServiceError> {
+    let (routing, source) = match store.directory(ROUTING).await?.into_iter().find(|e| e.id == ACTIVE) {
+        Some(e) => (RoutingModel::from_toml(&e.body, "stored routing file").map_err(|e| corrupt("directory", e))?, e.body),
+        None => (builtin_routing(), leadrank_routing::BUILTIN_ROUTING.to_string()),
+    };
+    let mut ops = Ops::new(Policy::from_spec(&model.lifecycle), routing, source).map_err(|e| corrupt("directory", e))?;
+    for e in store.directory(TEAM).await? {
+        let team: Team = serde_json::from_str(&e.body).map_err(|x| corrupt("directory", format!("team {}: {x}", e.id)))?;
+        ops.put_team(team).map_err(|x| corrupt("directory", format!("team {}: {x}", e.id)))?;
+    }
+    for e in store.directory(REP).await? {
+        let rep: Rep = serde_json::from_str(&e.body).map_err(|x| corrupt("directory", format!("rep {}: {x}", e.id)))?;
+        ops.put_rep(rep);
+    }
+    let mut states = Vec::new();
+    for row in store.all_ops().await? {
+        let st: LeadOpsState = serde_json::from_str(&row.body).map_err(|x| corrupt("lead_ops", format!("lead state: {x}")))?;
+        states.push((row.lead_id, st));
+    }
+    ops.load_states(states);
+    for entry in store.all_ops_log(Some("breach")).await? {
+        let v: serde_json::Value = serde_json::from_str(&entry.body).unwrap_or_default();
+        ops.breaches.total += 1;
+        if let Some(m) = v["milestone"].as_str() {
+            *ops.breaches.by_milestone.entry(m.to_string()).or_default() += 1;
+        }
+        if let Some(r) = v["rep"].as_str() {
+            *ops.breaches.by_rep.entry(r.to_string()).or_default() += 1;
+        }
+        if let Some(t) = v["team"].as_str() {
+            *ops.breaches.by_team.entry(t.to_string()).or_default() += 1;
+        }
+    }
+    Ok(ops)
 }

@@ -6,7 +6,8 @@ use leadrank_core::engine::LiveBook;
 use leadrank_core::records::Lead;
 use rustc_hash::FxHashMap;
 
-use crate::service::{Live, Service};
+use crate::live::Live;
+use crate::service::Service;
 
 /// The custom lead field read as the person's department, when present.
 pub const DEPARTMENT_FIELD: &str = "department";

@@ -2,78 +2,28 @@
 //! the routing file) and the operating reports (funnel, fairness, SLAs).
 
 use jiff::Timestamp;
-use leadrank_core::CompiledModel;
 use leadrank_lifecycle::{FunnelReport, Policy, Transition};
 use leadrank_routing::{Rep, RepLoad, RoutingModel, Team, builtin_routing, fairness, speed_to_lead};
-use leadrank_store::{DirectoryEntry, Store, StoreError};
+use leadrank_store::{DirectoryEntry, StoreError};
 use serde::Serialize;
 
-use crate::ops::{LeadOpsState, Ops};
+use crate::ops::{ACTIVE, LeadOpsState, Ops, REP, ROUTING, TEAM};
 use crate::service::{Service, ServiceError};
-
-/// Directory kinds.
-pub const TEAM: &str = "team";
-pub const REP: &str = "rep";
-pub const ROUTING: &str = "routing";
-/// The id under which the active routing file is stored.
-pub const ACTIVE: &str = "active";
-
-fn corrupt(table: &'static str, detail: impl ToString) -> ServiceError {
-    ServiceError::Store(StoreError::Corrupt { table, detail: detail.to_string() })
-}
-
-/// Builds the operating state from the store: routing file, teams, reps, lead states and the
-/// breach counters.
-pub(crate) async fn load_ops(store: &dyn Store, model: &CompiledModel) -> Result<Ops, ServiceError> {
-    let (routing, source) = match store.directory(ROUTING).await?.into_iter().find(|e| e.id == ACTIVE) {
-        Some(e) => (RoutingModel::from_toml(&e.body, "stored routing file").map_err(|e| corrupt("directory", e))?, e.body),
-        None => (builtin_routing(), leadrank_routing::BUILTIN_ROUTING.to_string()),
-    };
-    let mut ops = Ops::new(Policy::from_spec(&model.lifecycle), routing, source).map_err(ServiceError::Model)?;
-    for e in store.directory(TEAM).await? {
-        let team: Team = serde_json::from_str(&e.body).map_err(|x| corrupt("directory", format!("team {}: {x}", e.id)))?;
-        ops.put_team(team).map_err(|x| corrupt("directory", format!("team {}: {x}", e.id)))?;
-    }
-    for e in store.directory(REP).await? {
-        let rep: Rep = serde_json::from_str(&e.body).map_err(|x| corrupt("directory", format!("rep {}: {x}", e.id)))?;
-        ops.put_rep(rep);
-    }
-    let mut states = Vec::new();
-    for row in store.all_ops().await? {
-        let st: LeadOpsState = serde_json::from_str(&row.body).map_err(|x| corrupt("lead_ops", format!("lead state: {x}")))?;
-        states.push((row.lead_id, st));
-    }
-    ops.load_states(states);
-    for entry in store.all_ops_log(Some("breach")).await? {
-        let v: serde_json::Value = serde_json::from_str(&entry.body).unwrap_or_default();
-        ops.breaches.total += 1;
-        if let Some(m) = v["milestone"].as_str() {
-            *ops.breaches.by_milestone.entry(m.to_string()).or_default() += 1;
-        }
-        if let Some(r) = v["rep"].as_str() {
-            *ops.breaches.by_rep.entry(r.to_string()).or_default() += 1;
-        }
-        if let Some(t) = v["team"].as_str() {
-            *ops.breaches.by_team.entry(t.to_string()).or_default() += 1;
-        }
-    }
-    Ok(ops)
-}
 
 impl Service {
     /// Creates or replaces a team (validated).
     pub async fn put_team(&self, team: Team) -> Result<(), ServiceError> {
-        team.validate().map_err(|e| ServiceError::Conflict(e.to_string()))?;
-        let body = serde_json::to_string(&team).map_err(|e| ServiceError::Model(e.to_string()))?;
+        team.validate().map_err(|e| ServiceError::Invalid(e.to_string()))?;
+        let body = serde_json::to_string(&team).map_err(|e| ServiceError::Internal(e.to_string()))?;
         {
             // Check the calendar compiles before storing.
             let mut probe =
-                Ops::new(Policy::from_spec(&Default::default()), builtin_routing(), String::new()).map_err(ServiceError::Model)?;
-            probe.put_team(team.clone()).map_err(ServiceError::Conflict)?;
+                Ops::new(Policy::from_spec(&Default::default()), builtin_routing(), String::new()).map_err(ServiceError::Internal)?;
+            probe.put_team(team.clone()).map_err(ServiceError::Invalid)?;
         }
         let entry = DirectoryEntry { kind: TEAM.into(), id: team.id.clone(), body, updated_at: self.clock.now() };
         self.store.put_directory(&entry).await?;
-        self.ops_lock().put_team(team).map_err(ServiceError::Conflict)
+        self.ops_state(|ops| ops.put_team(team)).map_err(ServiceError::Invalid)
     }
 
     /// Deletes a team; its reps stay and route nowhere until moved.
@@ -82,20 +32,20 @@ impl Service {
             StoreError::NotFound(_) => ServiceError::NotFound(format!("team {id}")),
             e => e.into(),
         })?;
-        self.ops_lock().remove_team(id);
+        self.ops_state(|ops| ops.remove_team(id));
         Ok(())
     }
 
     /// Creates or replaces a rep (validated; its team must exist).
     pub async fn put_rep(&self, rep: Rep) -> Result<(), ServiceError> {
-        rep.validate().map_err(|e| ServiceError::Conflict(e.to_string()))?;
-        if !self.ops_lock().teams.contains_key(&rep.team) {
-            return Err(ServiceError::Conflict(format!("team: no team '{}' (create it first with PUT /v1/teams/{{id}})", rep.team)));
+        rep.validate().map_err(|e| ServiceError::Invalid(e.to_string()))?;
+        if !self.ops_state(|ops| ops.teams.contains_key(&rep.team)) {
+            return Err(ServiceError::Invalid(format!("team: no team '{}' (create it first with PUT /v1/teams/{{id}})", rep.team)));
         }
-        let body = serde_json::to_string(&rep).map_err(|e| ServiceError::Model(e.to_string()))?;
+        let body = serde_json::to_string(&rep).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let entry = DirectoryEntry { kind: REP.into(), id: rep.id.clone(), body, updated_at: self.clock.now() };
         self.store.put_directory(&entry).await?;
-        self.ops_lock().put_rep(rep);
+        self.ops_state(|ops| ops.put_rep(rep));
         Ok(())
     }
 
@@ -105,7 +55,7 @@ impl Service {
             StoreError::NotFound(_) => ServiceError::NotFound(format!("rep {id}")),
             e => e.into(),
         })?;
-        self.ops_lock().remove_rep(id);
+        self.ops_state(|ops| ops.remove_rep(id));
         Ok(())
     }
 
@@ -113,9 +63,10 @@ impl Service {
     pub async fn put_routing(&self, routing: RoutingModel, source: String) -> Result<(), ServiceError> {
         let entry = DirectoryEntry { kind: ROUTING.into(), id: ACTIVE.into(), body: source.clone(), updated_at: self.clock.now() };
         self.store.put_directory(&entry).await?;
-        let mut ops = self.ops_lock();
-        ops.routing = std::sync::Arc::new(routing);
-        ops.routing_source = source;
+        self.ops_state(|ops| {
+            ops.routing = std::sync::Arc::new(routing);
+            ops.routing_source = source;
+        });
         Ok(())
     }
 
@@ -147,14 +98,31 @@ impl Service {
         .await
     }
 
+    /// Routes an open lead again (e.g. after a rep left), optionally away from its current
+    /// rep; `by` is recorded as who asked.
+    pub async fn reroute(&self, lead_id: &str, exclude_current: bool, by: &str) -> Result<leadrank_routing::Assignment, ServiceError> {
+        self.with_ops(|live, ops, now, out| {
+            let st = ops.leads.get(lead_id).ok_or_else(|| ServiceError::NotFound(format!("lead '{lead_id}'")))?;
+            if !st.lifecycle.stage.is_open() {
+                return Err(ServiceError::Conflict(format!("lead is {}: only open leads are routed", st.lifecycle.stage.as_str())));
+            }
+            let current = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone());
+            let exclude: Vec<&str> = if exclude_current { current.as_deref().into_iter().collect() } else { Vec::new() };
+            ops.route(live, lead_id, &exclude, now, &format!("manual by {by}"), out)
+                .ok_or_else(|| ServiceError::NotFound(format!("lead '{lead_id}'")))
+        })
+        .await
+    }
+
     /// The lifecycle funnel: stage counts, conversions, rejections by reason.
     pub async fn funnel_report(&self) -> Result<FunnelReport, ServiceError> {
         self.flush().await;
         let log = self.store.all_ops_log(Some("transition")).await?;
         let transitions: Vec<(String, Transition)> =
             log.into_iter().filter_map(|e| serde_json::from_str(&e.body).ok().map(|t| (e.lead_id, t))).collect();
-        let ops = self.ops_lock();
-        Ok(FunnelReport::build(ops.leads.values().map(|s| &s.lifecycle), transitions.iter().map(|(id, t)| (id.as_str(), t))))
+        Ok(self.ops_state(|ops| {
+            FunnelReport::build(ops.leads.values().map(|s| &s.lifecycle), transitions.iter().map(|(id, t)| (id.as_str(), t)))
+        }))
     }
 
     /// Every stage transition as CSV in SPEC section 1's stage-history form (`lead_id, stage,
@@ -163,7 +131,7 @@ impl Service {
     pub async fn stage_history_csv(&self) -> Result<String, ServiceError> {
         self.flush().await;
         let mut w = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| ServiceError::Model(format!("writing CSV: {e}"));
+        let io = |e: csv::Error| ServiceError::Internal(format!("writing CSV: {e}"));
         w.write_record(["lead_id", "stage", "at", "by", "reason"]).map_err(io)?;
         for e in self.store.all_ops_log(Some("transition")).await? {
             let Ok(t) = serde_json::from_str::<Transition>(&e.body) else { continue };
@@ -172,13 +140,14 @@ impl Service {
             let by = t.actor.strip_prefix("user:").unwrap_or(&t.actor);
             w.write_record([e.lead_id.as_str(), t.to.as_str(), at.as_str(), by, t.rejection.as_deref().unwrap_or("")]).map_err(io)?;
         }
-        let bytes = w.into_inner().map_err(|e| ServiceError::Model(format!("writing CSV: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| ServiceError::Model(e.to_string()))
+        let bytes = w.into_inner().map_err(|e| ServiceError::Internal(format!("writing CSV: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
     }
 
     /// Leads and quality leads per rep against their weight; open load per rep.
     pub fn routing_report(&self) -> RoutingReport {
-        let ops = self.ops_lock();
+        let live = self.live_read();
+        let ops = self.ops_lock(&live);
         let mut rows = Vec::new();
         for rep in ops.reps.values() {
             let c = ops.load.reps.get(&rep.id);
@@ -212,14 +181,15 @@ impl Service {
 
     /// Breaches per rep, team and milestone; speed to lead; running clocks.
     pub fn sla_report(&self) -> SlaReport {
-        let ops = self.ops_lock();
+        let live = self.live_read();
+        let ops = self.ops_lock(&live);
         let pairs = ops.leads.values().filter_map(|s| s.lifecycle.quality_at.map(|q| (q, s.touches.iter().find(|t| **t >= q).copied())));
         SlaReport { breaches: ops.breaches.clone(), speed_to_lead: speed_to_lead(pairs), running_clocks: ops.running_clocks() }
     }
 
     /// A lead's operating state and log.
     pub async fn lead_ops(&self, lead_id: &str) -> Result<(LeadOpsState, Vec<serde_json::Value>), ServiceError> {
-        let st = self.ops_lock().leads.get(lead_id).cloned().ok_or_else(|| ServiceError::NotFound(format!("lead {lead_id}")))?;
+        let st = self.ops_state(|ops| ops.leads.get(lead_id).cloned()).ok_or_else(|| ServiceError::NotFound(format!("lead {lead_id}")))?;
         let log = self
             .store
             .ops_log(lead_id)
@@ -231,11 +201,6 @@ impl Service {
             })
             .collect();
         Ok((st, log))
-    }
-
-    /// The time now (for handlers).
-    pub fn now(&self) -> Timestamp {
-        self.clock.now()
     }
 }
 

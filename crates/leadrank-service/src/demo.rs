@@ -52,7 +52,7 @@ pub async fn load(service: &Service, leads: usize, seed: u64) -> anyhow::Result<
 /// territory names of the built-in routing file) and an ABM team, in the region's time zone,
 /// with two reps each.
 async fn load_sales_team(service: &Service) -> anyhow::Result<()> {
-    if !service.ops_lock().teams.is_empty() {
+    if !service.ops_state(|ops| ops.teams.is_empty()) {
         return Ok(());
     }
     let regions = [("amer", "America/New_York"), ("emea", "Europe/London"), ("apac", "Asia/Singapore")];

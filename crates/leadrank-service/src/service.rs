@@ -9,12 +9,11 @@
 //! recomputes every score from the stored records and records what changed.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use jiff::Timestamp;
-use leadrank_core::engine::LiveBook;
 use leadrank_core::model::builtin;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_core::{CompiledModel, Score};
@@ -23,145 +22,29 @@ use rustc_hash::FxHashMap;
 use tokio::sync::Mutex;
 
 use crate::clock::Clock;
+pub use crate::error::ServiceError;
+use crate::live::{Current, Live, RaisedEvent, ScoreChanges};
 use crate::metrics::Metrics;
 use crate::ops::{Ops, OpsOut};
 use crate::privacy::MarkerKey;
 use crate::writer::{WriteBatch, Writer};
 
-/// A failure of a service operation.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Model(String),
-    #[error("{0} not found")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
-    /// A lifecycle move the rules do not allow.
-    #[error(transparent)]
-    Lifecycle(#[from] leadrank_lifecycle::LifecycleError),
-}
-
-/// What the service knows about one lead's current score.
-#[derive(Debug, Clone)]
-pub struct Current {
-    pub score: Score,
-    /// When it was computed.
-    pub as_of: Timestamp,
-    /// Last change of the lead record or its score.
-    pub updated_at: Timestamp,
-    next_change: Option<i64>,
-}
-
-/// The in-memory state, rebuilt from the store on start and on model activation.
-pub struct Live {
-    pub book: LiveBook,
-    pub model_id: i64,
-    pub current: FxHashMap<String, Current>,
-    /// (score descending, lead id): the order of lists.
-    pub ranking: BTreeSet<(Reverse<i32>, String)>,
-    /// (time, lead id) of the next possible change by the passage of time.
-    timers: BTreeSet<(i64, String)>,
-}
-
-impl Live {
-    fn new(model: Arc<CompiledModel>, model_id: i64) -> Self {
-        Live { book: LiveBook::new(model), model_id, current: FxHashMap::default(), ranking: BTreeSet::new(), timers: BTreeSet::new() }
-    }
-
-    /// Rescores `ids` at `now`; returns the persisted form of the scores that changed, with
-    /// the webhook events they raise.
-    fn rescore(&mut self, ids: &[String], now: Timestamp, cause: &dyn Fn(&str) -> String) -> Changes {
-        let mut changes = Changes::default();
-        for id in ids {
-            let Some(score) = self.book.score(id, now) else { continue };
-            let next_change = self.book.next_change_after(id, now).map(|t| t.as_second());
-            let old = self.current.remove(id);
-            if let Some(old) = &old {
-                self.ranking.remove(&(Reverse(old.score.total), id.clone()));
-                if let Some(t) = old.next_change {
-                    self.timers.remove(&(t, id.clone()));
-                }
-            }
-            self.ranking.insert((Reverse(score.total), id.clone()));
-            if let Some(t) = next_change {
-                self.timers.insert((t, id.clone()));
-            }
-            let moved = old.as_ref().is_none_or(|o| headline(&o.score) != headline(&score));
-            let updated_at = match (&old, moved) {
-                (Some(o), false) => o.updated_at,
-                _ => now,
-            };
-            if moved {
-                changes.push(old.as_ref().map(|o| &o.score), &score, now, self.model_id, cause(id));
-            }
-            self.current.insert(id.clone(), Current { score, as_of: now, updated_at, next_change });
-        }
-        changes
-    }
-
-    fn forget(&mut self, id: &str) {
-        if let Some(old) = self.current.remove(id) {
-            self.ranking.remove(&(Reverse(old.score.total), id.to_string()));
-            if let Some(t) = old.next_change {
-                self.timers.remove(&(t, id.to_string()));
-            }
-        }
-    }
-
-    fn touch(&mut self, id: &str, now: Timestamp) {
-        if let Some(c) = self.current.get_mut(id) {
-            c.updated_at = now;
-        }
-    }
-}
-
-/// The parts of a score whose change is a "score change": total, quality, grade and cell.
-fn headline(s: &Score) -> (i32, bool, &str, &str) {
-    (s.total, s.quality, &s.grade, &s.cell)
-}
-
-/// Score changes and the webhook events they raise.
+/// Everything one operation changed: scores with the webhook events they raise, and the
+/// operating state and log entries (stages, assignments, SLA breaches).
 #[derive(Default)]
 pub(crate) struct Changes {
     pub scores: Vec<StoredScore>,
-    /// (event type, lead id, payload).
-    pub events: Vec<(&'static str, String, serde_json::Value)>,
-    /// Operating state and log entries (stages, assignments, SLA breaches).
+    pub events: Vec<RaisedEvent>,
     pub ops: OpsOut,
 }
 
-impl Changes {
-    fn push(&mut self, old: Option<&Score>, new: &Score, now: Timestamp, model_id: i64, cause: String) {
-        let body = serde_json::to_string(new).unwrap_or_default();
-        let payload = serde_json::json!({
-            "lead_id": new.lead_id,
-            "previous": old.map(|o| serde_json::json!({"total": o.total, "quality": o.quality, "grade": &*o.grade, "cell": o.cell})),
-            "score": new,
-            "as_of": now.to_string(),
-            "cause": cause,
-        });
-        if old.is_none_or(|o| o.total != new.total) {
-            self.events.push(("lead.score_changed", new.lead_id.clone(), payload.clone()));
-        }
-        if new.quality && old.is_none_or(|o| !o.quality) {
-            self.events.push(("lead.quality", new.lead_id.clone(), payload));
-        }
-        self.scores.push(StoredScore {
-            lead_id: new.lead_id.clone(),
-            as_of: now,
-            model_id,
-            total: new.total,
-            quality: new.quality,
-            grade: new.grade.to_string(),
-            cell: new.cell.clone(),
-            body,
-            cause,
-        });
+impl From<ScoreChanges> for Changes {
+    fn from(c: ScoreChanges) -> Self {
+        Changes { scores: c.scores, events: c.events, ops: OpsOut::default() }
     }
+}
 
+impl Changes {
     fn extend(&mut self, other: Changes) {
         self.scores.extend(other.scores);
         self.events.extend(other.events);
@@ -170,6 +53,11 @@ impl Changes {
         self.ops.events.extend(other.ops.events);
     }
 }
+
+/// Proof that the caller holds the ingest lock, the first lock of the service's order: the
+/// live book can be written only with it ([`Service::live_write`]), so every write to the
+/// store and the book happens in one order.
+pub struct IngestGuard<'a>(#[allow(dead_code)] tokio::sync::MutexGuard<'a, ()>);
 
 /// Progress of a model activation (all scores recomputed in the background).
 #[derive(Debug, Default, serde::Serialize)]
@@ -196,7 +84,8 @@ pub enum Outcome {
 
 /// The service: the store, the in-memory book and the background writers.
 pub struct Service {
-    pub store: Arc<dyn Store>,
+    /// Only this crate touches the store; front ends call the service.
+    pub(crate) store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
     /// Serialises writers (store commit and book update happen in one order).
@@ -230,13 +119,14 @@ impl Service {
             models = store.models().await?;
         }
         let active =
-            models.iter().rev().find(|m| m.active).or(models.last()).ok_or_else(|| ServiceError::Model("no model stored".into()))?;
-        let compiled =
-            CompiledModel::from_toml(&active.source, &format!("model {}", active.id)).map_err(|e| ServiceError::Model(e.to_string()))?;
+            models.iter().rev().find(|m| m.active).or(models.last()).ok_or_else(|| ServiceError::Internal("no model stored".into()))?;
+        let compiled = CompiledModel::from_toml(&active.source, &format!("model {}", active.id))
+            .map_err(|e| StoreError::Corrupt { table: "models", detail: format!("the active model no longer compiles: {e}") })?;
         let key = store.setting_or_insert("marker_key", &MarkerKey::generate_hex()).await?;
-        let marker_key = MarkerKey::from_hex(&key).map_err(|e| ServiceError::Model(format!("stored marker key: {e}")))?;
+        let marker_key =
+            MarkerKey::from_hex(&key).map_err(|e| StoreError::Corrupt { table: "settings", detail: format!("marker key: {e}") })?;
         let webhook_wakeup = Arc::new(tokio::sync::Notify::new());
-        let ops = crate::ops_admin::load_ops(store.as_ref(), &compiled).await?;
+        let ops = crate::ops::load(store.as_ref(), &compiled).await?;
         let writer = Writer::spawn(store.clone(), webhook_wakeup.clone(), metrics.clone());
         let service = Arc::new(Service {
             subscriptions: RwLock::new(store.subscriptions().await?),
@@ -255,10 +145,11 @@ impl Service {
             ops_wakeup: Arc::new(tokio::sync::Notify::new()),
         });
         service.sync_subscribed();
-        let _guard = service.ingest.lock().await;
+        let guard = service.ingest_lock().await;
         let model = service.live_read().book.model().clone();
         let live = service.build_live(active.id, model, "start").await?;
-        *service.live_write() = live;
+        *service.live_write(&guard) = live;
+        drop(guard);
         Ok(service.clone())
     }
 
@@ -304,9 +195,9 @@ impl Service {
                 live.ranking.insert((Reverse(p.total), id.clone()));
             }
         }
-        let mut changes = live.rescore(&ids, now, &|_| cause.to_string());
+        let mut changes = Changes::from(live.rescore(&ids, now, &|_| cause.to_string()));
         {
-            let mut ops = self.ops_lock();
+            let mut ops = self.ops_lock(&live);
             ops.policy = leadrank_lifecycle::Policy::from_spec(&live.book.model().lifecycle);
         }
         self.observe(&live, &ids, now, &mut changes);
@@ -314,14 +205,30 @@ impl Service {
         Ok(live)
     }
 
-    /// The operating state (lifecycle, routing, SLAs). Take `live` first when both are needed.
-    pub fn ops_lock(&self) -> std::sync::MutexGuard<'_, Ops> {
+    /// The operating state (lifecycle, routing, SLAs). It is locked after the live book: the
+    /// guard borrows the `Live` of a held live guard, so it cannot outlive it.
+    pub(crate) fn ops_lock<'a>(&'a self, _live: &'a Live) -> std::sync::MutexGuard<'a, Ops> {
         self.ops.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the operating state alone (the live book is held for reading meanwhile, to
+    /// keep the lock order).
+    pub(crate) fn ops_state<R>(&self, f: impl FnOnce(&mut Ops) -> R) -> R {
+        let live = self.live_read();
+        f(&mut self.ops_lock(&live))
+    }
+
+    /// Reads the live book and the operating state together, in the lock order; for views
+    /// that need both (lists, a lead's operating view). Keep `f` short: writers wait.
+    pub fn read_state<R>(&self, f: impl FnOnce(&Live, &Ops) -> R) -> R {
+        let live = self.live_read();
+        let ops = self.ops_lock(&live);
+        f(&live, &ops)
     }
 
     /// Applies the lifecycle rules to rescored leads and collects what they produce.
     fn observe(&self, live: &Live, ids: &[String], now: Timestamp, changes: &mut Changes) {
-        let mut ops = self.ops_lock();
+        let mut ops = self.ops_lock(live);
         let before = ops.routed;
         ops.observe(live, ids, now, &mut changes.ops);
         ops.finish(&mut changes.ops, now);
@@ -331,12 +238,12 @@ impl Service {
     /// Runs an operation on the operating state with the live book at hand, hands what it
     /// produced to the writer and waits for the commit (so a 2xx means it is stored).
     pub(crate) async fn with_ops<R>(&self, f: impl FnOnce(&Live, &mut Ops, Timestamp, &mut OpsOut) -> R) -> R {
-        let _guard = self.ingest.lock().await;
+        let _ingest = self.ingest_lock().await;
         let now = self.clock.now();
         let mut changes = Changes::default();
         let result = {
             let live = self.live_read();
-            let mut ops = self.ops_lock();
+            let mut ops = self.ops_lock(&live);
             let r = f(&live, &mut ops, now, &mut changes.ops);
             ops.finish(&mut changes.ops, now);
             r
@@ -352,7 +259,7 @@ impl Service {
         let mut changes = Changes::default();
         let lags = {
             let live = self.live_read();
-            let mut ops = self.ops_lock();
+            let mut ops = self.ops_lock(&live);
             if ops.next_due().is_none_or(|t| t > now) {
                 return (0, 0.0);
             }
@@ -367,7 +274,13 @@ impl Service {
 
     /// The next SLA deadline, if any clock runs.
     pub fn next_sla_due(&self) -> Option<Timestamp> {
-        self.ops_lock().next_due()
+        let live = self.live_read();
+        self.ops_lock(&live).next_due()
+    }
+
+    /// Takes the ingest lock (writers queue here, in arrival order).
+    pub(crate) async fn ingest_lock(&self) -> IngestGuard<'_> {
+        IngestGuard(self.ingest.lock().await)
     }
 
     /// The in-memory state, for reading.
@@ -375,7 +288,8 @@ impl Service {
         self.live.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn live_write(&self) -> RwLockWriteGuard<'_, Live> {
+    /// The in-memory state, for writing: only under the ingest lock.
+    pub(crate) fn live_write<'a>(&'a self, _ingest: &'a IngestGuard<'_>) -> RwLockWriteGuard<'a, Live> {
         self.live.write().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -417,7 +331,7 @@ impl Service {
 
     /// Upserts leads (already validated); one outcome per lead, in order.
     pub async fn upsert_leads(&self, leads: Vec<Lead>) -> Result<Vec<Outcome>, ServiceError> {
-        let _guard = self.ingest.lock().await;
+        let guard = self.ingest_lock().await;
         let now = self.clock.now();
         let mut outcomes = Vec::with_capacity(leads.len());
         let mut keep = Vec::with_capacity(leads.len());
@@ -441,7 +355,7 @@ impl Service {
         }
         self.store.upsert_leads(&keep, now).await?;
         let changes = {
-            let mut live = self.live_write();
+            let mut live = self.live_write(&guard);
             let mut affected: Vec<String> = Vec::new();
             for lead in keep {
                 let id = lead.lead_id.clone();
@@ -451,7 +365,7 @@ impl Service {
             }
             affected.sort_unstable();
             affected.dedup();
-            let mut changes = live.rescore(&affected, now, &|_| "lead updated".to_string());
+            let mut changes = Changes::from(live.rescore(&affected, now, &|_| "lead updated".to_string()));
             self.observe(&live, &affected, now, &mut changes);
             changes
         };
@@ -461,7 +375,7 @@ impl Service {
 
     /// Upserts accounts (already validated).
     pub async fn upsert_accounts(&self, accounts: Vec<Account>) -> Result<Vec<Outcome>, ServiceError> {
-        let _guard = self.ingest.lock().await;
+        let guard = self.ingest_lock().await;
         let now = self.clock.now();
         let outcomes: Vec<Outcome> = {
             let live = self.live_read();
@@ -482,14 +396,14 @@ impl Service {
         }
         self.store.upsert_accounts(&accounts, now).await?;
         let changes = {
-            let mut live = self.live_write();
+            let mut live = self.live_write(&guard);
             let mut affected = Vec::new();
             for a in accounts {
                 affected.extend(live.book.upsert_account(a));
             }
             affected.sort_unstable();
             affected.dedup();
-            let mut changes = live.rescore(&affected, now, &|_| "account updated".to_string());
+            let mut changes = Changes::from(live.rescore(&affected, now, &|_| "account updated".to_string()));
             self.observe(&live, &affected, now, &mut changes);
             changes
         };
@@ -500,7 +414,7 @@ impl Service {
     /// Ingests events (already validated). Events of unknown or erased leads are rejected
     /// with a reason; an event id seen before (ever) is a duplicate and counts once.
     pub async fn ingest_events(&self, events: Vec<Event>) -> Result<Vec<(Outcome, Option<String>)>, ServiceError> {
-        let _guard = self.ingest.lock().await;
+        let guard = self.ingest_lock().await;
         let now = self.clock.now();
         let mut out: Vec<(Outcome, Option<String>)> = Vec::with_capacity(events.len());
         let mut keep: Vec<Event> = Vec::with_capacity(events.len());
@@ -526,7 +440,7 @@ impl Service {
         }
         let stored = self.store.insert_events(&keep).await?;
         let changes = {
-            let mut live = self.live_write();
+            let mut live = self.live_write(&guard);
             let mut affected: Vec<String> = Vec::new();
             let mut cause: FxHashMap<String, String> = FxHashMap::default();
             let mut touches: Vec<(String, Timestamp)> = Vec::new();
@@ -552,10 +466,10 @@ impl Service {
             }
             affected.sort_unstable();
             affected.dedup();
-            let mut changes = live.rescore(&affected, now, &|id| cause.get(id).cloned().unwrap_or_else(|| "event".into()));
+            let mut changes = Changes::from(live.rescore(&affected, now, &|id| cause.get(id).cloned().unwrap_or_else(|| "event".into())));
             self.observe(&live, &affected, now, &mut changes);
             if !touches.is_empty() {
-                let mut ops = self.ops_lock();
+                let mut ops = self.ops_lock(&live);
                 for (lead_id, at) in &touches {
                     ops.touch(lead_id, *at, &mut changes.ops);
                 }
@@ -572,7 +486,7 @@ impl Service {
 
     /// Appends consent records (already validated).
     pub async fn add_consents(&self, records: Vec<ConsentRecord>) -> Result<Vec<(Outcome, Option<String>)>, ServiceError> {
-        let _guard = self.ingest.lock().await;
+        let guard = self.ingest_lock().await;
         let now = self.clock.now();
         let mut out = Vec::with_capacity(records.len());
         let mut keep = Vec::new();
@@ -592,14 +506,14 @@ impl Service {
         }
         self.store.insert_consents(&keep).await?;
         let changes = {
-            let mut live = self.live_write();
+            let mut live = self.live_write(&guard);
             let mut affected = Vec::new();
             for r in &keep {
                 affected.extend(live.book.add_consent(r).unwrap_or_default());
             }
             affected.sort_unstable();
             affected.dedup();
-            let mut changes = live.rescore(&affected, now, &|_| "consent record".into());
+            let mut changes = Changes::from(live.rescore(&affected, now, &|_| "consent record".into()));
             self.observe(&live, &affected, now, &mut changes);
             changes
         };
@@ -616,14 +530,15 @@ impl Service {
 
     /// Rescores the leads whose windows have moved by `now`; returns how many were
     /// rescored and how late the earliest was (the rescoring lag).
-    pub fn sweep(&self, now: Timestamp) -> (usize, f64) {
+    pub async fn sweep(&self, now: Timestamp) -> (usize, f64) {
+        let guard = self.ingest_lock().await;
         let t = now.as_second();
         let changes;
         let (count, lag) = {
-            let mut live = self.live_write();
+            let mut live = self.live_write(&guard);
             let due: Vec<String> = live.timers.iter().take_while(|(at, _)| *at <= t).map(|(_, id)| id.clone()).collect();
             let lag = live.timers.first().filter(|(at, _)| *at <= t).map_or(0.0, |(at, _)| (t - at) as f64);
-            let mut c = live.rescore(&due, now, &|_| "window".into());
+            let mut c = Changes::from(live.rescore(&due, now, &|_| "window".into()));
             self.observe(&live, &due, now, &mut c);
             changes = c;
             (due.len(), lag)
@@ -661,18 +576,18 @@ impl Service {
     /// switches. Runs to completion; call it from a background task.
     pub async fn activate(self: &Arc<Self>, model_id: i64, actor: &str) -> Result<(), ServiceError> {
         let stored = self.store.model(model_id).await?.ok_or_else(|| ServiceError::NotFound(format!("model {model_id}")))?;
-        let compiled =
-            CompiledModel::from_toml(&stored.source, &format!("model {model_id}")).map_err(|e| ServiceError::Model(e.to_string()))?;
+        let compiled = CompiledModel::from_toml(&stored.source, &format!("model {model_id}"))
+            .map_err(|e| StoreError::Corrupt { table: "models", detail: format!("model {model_id} no longer compiles: {e}") })?;
         {
             let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
             *a = Activation { model_id: Some(model_id), state: "running", ..Activation::default() };
         }
-        let _guard = self.ingest.lock().await;
+        let guard = self.ingest_lock().await;
         let result = self.build_live(model_id, Arc::new(compiled), &format!("model {model_id} activated")).await;
         let result = match result {
             Ok(live) => match self.store.activate_model(model_id).await {
                 Ok(()) => {
-                    *self.live_write() = live;
+                    *self.live_write(&guard) = live;
                     Ok(())
                 }
                 Err(e) => Err(ServiceError::from(e)),
@@ -724,7 +639,7 @@ impl Service {
     /// Erases people everywhere, keeping only keyed-hash markers so that re-ingesting them
     /// stores nothing. Returns what was removed.
     pub async fn erase(&self, lead_id: Option<&str>, email: Option<&str>, actor: &str) -> Result<(usize, Erased), ServiceError> {
-        let _guard = self.ingest.lock().await;
+        let guard = self.ingest_lock().await;
         // Scores queued for these leads must not land after the erasure.
         self.flush().await;
         let ids = self.find_person(lead_id, email);
@@ -748,11 +663,11 @@ impl Service {
             total.deliveries += erased.deliveries;
             self.markers.write().unwrap_or_else(|e| e.into_inner()).extend(markers);
             total.ops += erased.ops;
-            let mut live = self.live_write();
+            let mut live = self.live_write(&guard);
             live.forget(id);
-            self.ops_lock().forget(id);
+            self.ops_lock(&live).forget(id);
             let affected = live.book.remove_lead(id).unwrap_or_default();
-            let mut c = live.rescore(&affected, now, &|_| "a related lead was erased".into());
+            let mut c = Changes::from(live.rescore(&affected, now, &|_| "a related lead was erased".into()));
             self.observe(&live, &affected, now, &mut c);
             changes.extend(c);
         }
@@ -798,7 +713,8 @@ impl Service {
     /// Tells the operating layer which webhook events have subscribers.
     fn sync_subscribed(&self) {
         let kinds = self.subscriptions.read().unwrap_or_else(|e| e.into_inner()).iter().flat_map(|s| s.events.iter().cloned()).collect();
-        self.ops_lock().subscribed = kinds;
+        let live = self.live_read();
+        self.ops_lock(&live).subscribed = kinds;
     }
 
     /// Stops the background writer after committing everything queued.

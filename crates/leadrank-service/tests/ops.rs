@@ -8,14 +8,13 @@ use jiff::Timestamp;
 use leadrank_core::records::{Account, Event, Lead};
 use leadrank_lifecycle::{ItemStatus, Stage};
 use leadrank_routing::{Rep, Team};
-use leadrank_server::clock::ManualClock;
-use leadrank_server::metrics::Metrics;
-use leadrank_server::service::Service;
+use leadrank_service::clock::ManualClock;
+use leadrank_service::metrics::Metrics;
+use leadrank_service::service::Service;
 use leadrank_store::Store;
 use leadrank_store_sqlite::SqliteStore;
 
-mod common;
-use common::backend::Backend;
+use leadrank_testkit::Backend;
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -65,11 +64,11 @@ async fn sqlite() -> (tempfile::TempDir, Arc<dyn Store>) {
 }
 
 fn stage(svc: &Service, id: &str) -> Stage {
-    svc.ops_lock().leads.get(id).map(|s| s.lifecycle.stage).unwrap()
+    svc.read_state(|_, ops| ops.leads.get(id).map(|s| s.lifecycle.stage)).unwrap()
 }
 
 fn rep_of(svc: &Service, id: &str) -> Option<String> {
-    svc.ops_lock().leads.get(id).and_then(|s| s.assignment.as_ref()).filter(|a| !a.released).and_then(|a| a.rep.clone())
+    svc.read_state(|_, ops| ops.leads.get(id).and_then(|s| s.assignment.as_ref()).filter(|a| !a.released).and_then(|a| a.rep.clone()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -86,12 +85,11 @@ async fn quality_lead_is_routed_and_a_missed_first_touch_breaches_on_time_and_re
     assert_eq!(rep_of(&svc, "L1"), None, "an inquiry is not routed");
 
     let out = svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-02T13:59:00Z")]).await.unwrap();
-    assert_eq!(out[0].0, leadrank_server::service::Outcome::Accepted);
+    assert_eq!(out[0].0, leadrank_service::service::Outcome::Accepted);
     assert_eq!(stage(&svc, "L1"), Stage::Mql);
     assert_eq!(rep_of(&svc, "L1").as_deref(), Some("r1"), "round-robin starts with the lowest id on a tie");
     {
-        let ops = svc.ops_lock();
-        let a = ops.leads["L1"].assignment.clone().unwrap();
+        let a = svc.read_state(|_, ops| ops.leads["L1"].assignment.clone()).unwrap();
         assert_eq!(a.team.as_deref(), Some("amer-mid-market"));
         assert_eq!(a.rule, "territory", "{a:?}");
     }
@@ -147,7 +145,7 @@ async fn sla_deadlines_follow_each_teams_business_hours_and_time_zone() {
     .unwrap();
     assert_eq!(rep_of(&svc, "US1").as_deref(), Some("ny"));
     assert_eq!(rep_of(&svc, "DE1").as_deref(), Some("be"));
-    let due = |id: &str| svc.ops_lock().leads[id].sla.as_ref().unwrap().clock.milestones[0].due;
+    let due = |id: &str| svc.read_state(|_, ops| ops.leads[id].sla.as_ref().unwrap().clock.milestones[0].due);
     // Monday 09:05 local: 13:05 UTC in New York (EDT), 07:05 UTC in Berlin (CEST).
     assert_eq!(due("US1"), ts("2026-06-08T13:05:00Z"));
     assert_eq!(due("DE1"), ts("2026-06-08T07:05:00Z"));
@@ -194,8 +192,7 @@ async fn routing_rules_first_match_wins() {
     let events: Vec<Event> = ids.iter().map(|id| event(&format!("d-{id}"), id, "demo_request", "2026-06-02T13:00:00Z")).collect();
     svc.ingest_events(events).await.unwrap();
 
-    let ops = svc.ops_lock();
-    let a = |id: &str| ops.leads[id].assignment.clone().unwrap();
+    let a = |id: &str| svc.read_state(|_, ops| ops.leads[id].assignment.clone()).unwrap();
     assert_eq!((a("OWN").rule.as_str(), a("OWN").rep.as_deref()), ("account_owner", Some("owner1")));
     assert_eq!((a("ABM").rule.as_str(), a("ABM").rep.as_deref()), ("abm", Some("abm1")));
     // Enterprise GB: capacity 1 each, so the third goes to the owner1 rep of the same team.
@@ -205,7 +202,6 @@ async fn routing_rules_first_match_wins() {
     // The only SMB rep is away and the unknown country has no territory: the fallback queue.
     assert_eq!(a("SMB").queue.as_deref(), Some("unassigned"), "{:?}", a("SMB"));
     assert_eq!(a("NOWHERE").queue.as_deref(), Some("unassigned"));
-    drop(ops);
     let report = svc.routing_report();
     assert_eq!(report.queues.get("unassigned"), Some(&2));
 }
@@ -266,7 +262,7 @@ async fn acceptance_checklist_rejection_recycling_pql_and_falling_below_the_bar(
     // FADE's demo request leaves its 90-day window on 2026-06-08: back to nurture.
     let later = ts("2026-06-09T14:00:00Z");
     clock.set(later);
-    svc.sweep(later);
+    svc.sweep(later).await;
     assert_eq!(stage(&svc, "FADE"), Stage::Nurture);
     assert_eq!(stage(&svc, "WIN"), Stage::Sql, "accepted leads do not move with the score");
 

@@ -10,13 +10,12 @@ use jiff::Timestamp;
 use leadrank_core::engine::DatasetBuilder;
 use leadrank_core::model::builtin::default_model;
 use leadrank_core::records::{Event, Lead};
-use leadrank_server::clock::ManualClock;
-use leadrank_server::metrics::Metrics;
-use leadrank_server::service::{Outcome, Service};
+use leadrank_service::clock::ManualClock;
+use leadrank_service::metrics::Metrics;
+use leadrank_service::service::{Outcome, Service};
 use leadrank_store::Store;
 
-mod common;
-use common::backend::Backend;
+use leadrank_testkit::Backend;
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -98,7 +97,7 @@ async fn scores_follow_events_and_windows(backend: &Backend) {
     // 40 days later the demo request has left its window: the sweep rescores on time.
     let later = ts("2026-07-11T09:00:00Z");
     clock.set(later);
-    let (swept, _) = svc.sweep(later);
+    let (swept, _) = svc.sweep(later).await;
     assert!(swept >= 1);
     let live = svc.live_read().current.get("L1").unwrap().score.clone();
     assert_eq!(live, batch_score(&leads, &events, later, "L1"));

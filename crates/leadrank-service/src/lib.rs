@@ -1,0 +1,34 @@
+//! The leadrank service core, independent of any transport: what `leadrank serve`'s HTTP API,
+//! the web app and the CRM connectors all call.
+//!
+//! * [`service`]: the state and operations (ingest, rescoring, windows, models, erasure);
+//! * [`ops`], [`ops_admin`]: lifecycle stages, sales acceptance, checklists, routing and SLA
+//!   clocks, the sales directory and the operating reports; [`accounts`]: account scores;
+//! * [`admin`]: models, webhook subscriptions, API keys, privacy export and the audit log;
+//! * [`background`]: the window sweeper, the SLA watcher and the webhook dispatcher;
+//! * `writer`: the background writer of score history and webhook deliveries;
+//! * [`keys`], [`privacy`], [`metrics`], [`clock`]: API keys, erasure markers, Prometheus
+//!   metrics and the replaceable clock;
+//! * [`demo`]: generated demo data for `leadrank serve --demo`.
+//!
+//! Storage is a [`leadrank_store::Store`] (SQLite or PostgreSQL); only this crate calls it.
+//! Locks are taken in one order, enforced by the types: the ingest lock
+//! ([`service::IngestGuard`]) before the live book, the live book before the operating state
+//! (`Service::ops_lock` takes a `&Live` borrowed from a held guard).
+
+pub mod accounts;
+pub mod admin;
+pub mod background;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod keys;
+pub mod live;
+pub mod metrics;
+pub mod ops;
+pub mod ops_admin;
+pub mod privacy;
+pub mod service;
+mod writer;
+
+pub use service::{Outcome, Service, ServiceError};
