@@ -27,6 +27,7 @@ pub mod live;
 pub mod metrics;
 pub mod ops;
 pub mod ops_admin;
+pub mod order;
 pub mod privacy;
 pub mod service;
 mod writer;

@@ -84,7 +84,7 @@ impl Service {
             Timestamp,
         ) -> Result<Option<Transition>, leadrank_lifecycle::LifecycleError>,
     ) -> Result<Option<Transition>, ServiceError> {
-        self.with_ops(|live, ops, now, out| {
+        self.with_ops(lead_id, |live, ops, now, out| {
             let total = live.current.get(lead_id).map_or(0, |c| c.score.total);
             let policy = ops.policy_for(lead_id);
             let st = ops.leads.get_mut(lead_id).ok_or_else(|| ServiceError::NotFound(format!("lead '{lead_id}'")))?;
@@ -101,7 +101,7 @@ impl Service {
     /// Routes an open lead again (e.g. after a rep left), optionally away from its current
     /// rep; `by` is recorded as who asked.
     pub async fn reroute(&self, lead_id: &str, exclude_current: bool, by: &str) -> Result<leadrank_routing::Assignment, ServiceError> {
-        self.with_ops(|live, ops, now, out| {
+        self.with_ops(lead_id, |live, ops, now, out| {
             let st = ops.leads.get(lead_id).ok_or_else(|| ServiceError::NotFound(format!("lead '{lead_id}'")))?;
             if !st.lifecycle.stage.is_open() {
                 return Err(ServiceError::Conflict(format!("lead is {}: only open leads are routed", st.lifecycle.stage.as_str())));

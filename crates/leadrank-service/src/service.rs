@@ -19,13 +19,13 @@ use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_core::{CompiledModel, Score};
 use leadrank_store::{AuditEntry, Delivery, Erased, Store, StoreError, StoredScore, Subscription};
 use rustc_hash::FxHashMap;
-use tokio::sync::Mutex;
 
 use crate::clock::Clock;
 pub use crate::error::ServiceError;
 use crate::live::{Current, Live, RaisedEvent, ScoreChanges};
 use crate::metrics::Metrics;
 use crate::ops::{Ops, OpsOut};
+use crate::order::{OrderKey, Turn, WriteOrder};
 use crate::privacy::MarkerKey;
 use crate::writer::{WriteBatch, Writer};
 
@@ -54,10 +54,10 @@ impl Changes {
     }
 }
 
-/// Proof that the caller holds the ingest lock, the first lock of the service's order: the
-/// live book can be written only with it ([`Service::live_write`]), so every write to the
-/// store and the book happens in one order.
-pub struct IngestGuard<'a>(#[allow(dead_code)] tokio::sync::MutexGuard<'a, ()>);
+/// Records applied to the live book per hold of its write lock: a bulk batch lets other
+/// writers (a single event) in between its slices instead of holding the book for its whole
+/// rescoring.
+const APPLY_SLICE: usize = 64;
 
 /// Progress of a model activation (all scores recomputed in the background).
 #[derive(Debug, Default, serde::Serialize)]
@@ -88,8 +88,9 @@ pub struct Service {
     pub(crate) store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
-    /// Serialises writers (store commit and book update happen in one order).
-    ingest: Mutex<()>,
+    /// The order of writers: per lead, account and event id, or exclusive (store commit and
+    /// book update happen in that order).
+    order: WriteOrder,
     live: RwLock<Live>,
     writer: Writer,
     subscriptions: RwLock<Vec<Subscription>>,
@@ -135,7 +136,7 @@ impl Service {
             store,
             clock,
             metrics,
-            ingest: Mutex::new(()),
+            order: WriteOrder::default(),
             writer,
             marker_key,
             activation: std::sync::Mutex::new(Activation { state: "idle", ..Activation::default() }),
@@ -145,7 +146,7 @@ impl Service {
             ops_wakeup: Arc::new(tokio::sync::Notify::new()),
         });
         service.sync_subscribed();
-        let guard = service.ingest_lock().await;
+        let guard = service.order.exclusive().await;
         let model = service.live_read().book.model().clone();
         let live = service.build_live(active.id, model, "start").await?;
         *service.live_write(&guard) = live;
@@ -237,8 +238,8 @@ impl Service {
 
     /// Runs an operation on the operating state with the live book at hand, hands what it
     /// produced to the writer and waits for the commit (so a 2xx means it is stored).
-    pub(crate) async fn with_ops<R>(&self, f: impl FnOnce(&Live, &mut Ops, Timestamp, &mut OpsOut) -> R) -> R {
-        let _ingest = self.ingest_lock().await;
+    pub(crate) async fn with_ops<R>(&self, lead_id: &str, f: impl FnOnce(&Live, &mut Ops, Timestamp, &mut OpsOut) -> R) -> R {
+        let _turn = self.order.keyed([OrderKey::Lead(lead_id.into())]).await;
         let now = self.clock.now();
         let mut changes = Changes::default();
         let result = {
@@ -278,18 +279,13 @@ impl Service {
         self.ops_lock(&live).next_due()
     }
 
-    /// Takes the ingest lock (writers queue here, in arrival order).
-    pub(crate) async fn ingest_lock(&self) -> IngestGuard<'_> {
-        IngestGuard(self.ingest.lock().await)
-    }
-
     /// The in-memory state, for reading.
     pub fn live_read(&self) -> RwLockReadGuard<'_, Live> {
         self.live.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The in-memory state, for writing: only under the ingest lock.
-    pub(crate) fn live_write<'a>(&'a self, _ingest: &'a IngestGuard<'_>) -> RwLockWriteGuard<'a, Live> {
+    /// The in-memory state, for writing: only in a writer's turn (see [`crate::order`]).
+    pub(crate) fn live_write<'a>(&'a self, _turn: &'a Turn<'_>) -> RwLockWriteGuard<'a, Live> {
         self.live.write().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -331,7 +327,7 @@ impl Service {
 
     /// Upserts leads (already validated); one outcome per lead, in order.
     pub async fn upsert_leads(&self, leads: Vec<Lead>) -> Result<Vec<Outcome>, ServiceError> {
-        let guard = self.ingest_lock().await;
+        let turn = self.order.keyed(leads.iter().map(|l| OrderKey::Lead(l.lead_id.as_str().into()))).await;
         let now = self.clock.now();
         let mut outcomes = Vec::with_capacity(leads.len());
         let mut keep = Vec::with_capacity(leads.len());
@@ -354,28 +350,31 @@ impl Service {
             return Ok(outcomes);
         }
         self.store.upsert_leads(&keep, now).await?;
-        let changes = {
-            let mut live = self.live_write(&guard);
-            let mut affected: Vec<String> = Vec::new();
-            for lead in keep {
-                let id = lead.lead_id.clone();
-                let (_, a) = live.book.upsert_lead(lead);
-                live.touch(&id, now);
-                affected.extend(a);
-            }
-            affected.sort_unstable();
-            affected.dedup();
-            let mut changes = Changes::from(live.rescore(&affected, now, &|_| "lead updated".to_string()));
-            self.observe(&live, &affected, now, &mut changes);
-            changes
-        };
-        self.submit(changes);
+        let mut keep = keep.into_iter().peekable();
+        while keep.peek().is_some() {
+            let changes = {
+                let mut live = self.live_write(&turn);
+                let mut affected: Vec<String> = Vec::new();
+                for lead in keep.by_ref().take(APPLY_SLICE) {
+                    let id = lead.lead_id.clone();
+                    let (_, a) = live.book.upsert_lead(lead);
+                    live.touch(&id, now);
+                    affected.extend(a);
+                }
+                affected.sort_unstable();
+                affected.dedup();
+                let mut changes = Changes::from(live.rescore(&affected, now, &|_| "lead updated".to_string()));
+                self.observe(&live, &affected, now, &mut changes);
+                changes
+            };
+            self.submit(changes);
+        }
         Ok(outcomes)
     }
 
     /// Upserts accounts (already validated).
     pub async fn upsert_accounts(&self, accounts: Vec<Account>) -> Result<Vec<Outcome>, ServiceError> {
-        let guard = self.ingest_lock().await;
+        let turn = self.order.keyed(accounts.iter().map(|a| OrderKey::Account(a.account_id.as_str().into()))).await;
         let now = self.clock.now();
         let outcomes: Vec<Outcome> = {
             let live = self.live_read();
@@ -395,26 +394,30 @@ impl Service {
             return Ok(outcomes);
         }
         self.store.upsert_accounts(&accounts, now).await?;
-        let changes = {
-            let mut live = self.live_write(&guard);
-            let mut affected = Vec::new();
-            for a in accounts {
-                affected.extend(live.book.upsert_account(a));
-            }
-            affected.sort_unstable();
-            affected.dedup();
-            let mut changes = Changes::from(live.rescore(&affected, now, &|_| "account updated".to_string()));
-            self.observe(&live, &affected, now, &mut changes);
-            changes
-        };
-        self.submit(changes);
+        let mut accounts = accounts.into_iter().peekable();
+        while accounts.peek().is_some() {
+            let changes = {
+                let mut live = self.live_write(&turn);
+                let mut affected = Vec::new();
+                for a in accounts.by_ref().take(APPLY_SLICE) {
+                    affected.extend(live.book.upsert_account(a));
+                }
+                affected.sort_unstable();
+                affected.dedup();
+                let mut changes = Changes::from(live.rescore(&affected, now, &|_| "account updated".to_string()));
+                self.observe(&live, &affected, now, &mut changes);
+                changes
+            };
+            self.submit(changes);
+        }
         Ok(outcomes)
     }
 
     /// Ingests events (already validated). Events of unknown or erased leads are rejected
     /// with a reason; an event id seen before (ever) is a duplicate and counts once.
     pub async fn ingest_events(&self, events: Vec<Event>) -> Result<Vec<(Outcome, Option<String>)>, ServiceError> {
-        let guard = self.ingest_lock().await;
+        let keys = events.iter().flat_map(|e| [OrderKey::Lead(e.lead_id.as_str().into()), OrderKey::Event(e.event_id.as_str().into())]);
+        let turn = self.order.keyed(keys).await;
         let now = self.clock.now();
         let mut out: Vec<(Outcome, Option<String>)> = Vec::with_capacity(events.len());
         let mut keep: Vec<Event> = Vec::with_capacity(events.len());
@@ -439,54 +442,58 @@ impl Service {
             return Ok(out);
         }
         let stored = self.store.insert_events(&keep).await?;
-        let changes = {
-            let mut live = self.live_write(&guard);
-            let mut affected: Vec<String> = Vec::new();
-            let mut cause: FxHashMap<String, String> = FxHashMap::default();
-            let mut touches: Vec<(String, Timestamp)> = Vec::new();
-            for ((event, fresh), slot) in keep.iter().zip(&stored).zip(&slots) {
-                if !fresh {
-                    out[*slot].0 = Outcome::Duplicate;
-                    continue;
-                }
-                match live.book.add_event(event) {
-                    Ok((leadrank_core::engine::EventAdded::Accepted, a)) => {
-                        if event.event_type == "sales_touch" {
-                            touches.push((event.lead_id.clone(), event.occurred_at));
-                        }
-                        cause.insert(event.lead_id.clone(), format!("event {}", event.event_id));
-                        for id in &a {
-                            cause.entry(id.clone()).or_insert_with(|| format!("account engagement (event {})", event.event_id));
-                        }
-                        affected.extend(a);
+        let mut rows = keep.iter().zip(&stored).zip(&slots).peekable();
+        while rows.peek().is_some() {
+            let changes = {
+                let mut live = self.live_write(&turn);
+                let mut affected: Vec<String> = Vec::new();
+                let mut cause: FxHashMap<String, String> = FxHashMap::default();
+                let mut touches: Vec<(String, Timestamp)> = Vec::new();
+                for ((event, fresh), slot) in rows.by_ref().take(APPLY_SLICE) {
+                    if !fresh {
+                        out[*slot].0 = Outcome::Duplicate;
+                        continue;
                     }
-                    Ok((leadrank_core::engine::EventAdded::Duplicate, _)) => out[*slot].0 = Outcome::Duplicate,
-                    Err(e) => out[*slot] = (Outcome::Rejected, Some(e.to_string())),
+                    match live.book.add_event(event) {
+                        Ok((leadrank_core::engine::EventAdded::Accepted, a)) => {
+                            if event.event_type == "sales_touch" {
+                                touches.push((event.lead_id.clone(), event.occurred_at));
+                            }
+                            cause.insert(event.lead_id.clone(), format!("event {}", event.event_id));
+                            for id in &a {
+                                cause.entry(id.clone()).or_insert_with(|| format!("account engagement (event {})", event.event_id));
+                            }
+                            affected.extend(a);
+                        }
+                        Ok((leadrank_core::engine::EventAdded::Duplicate, _)) => out[*slot].0 = Outcome::Duplicate,
+                        Err(e) => out[*slot] = (Outcome::Rejected, Some(e.to_string())),
+                    }
                 }
-            }
-            affected.sort_unstable();
-            affected.dedup();
-            let mut changes = Changes::from(live.rescore(&affected, now, &|id| cause.get(id).cloned().unwrap_or_else(|| "event".into())));
-            self.observe(&live, &affected, now, &mut changes);
-            if !touches.is_empty() {
-                let mut ops = self.ops_lock(&live);
-                for (lead_id, at) in &touches {
-                    ops.touch(lead_id, *at, &mut changes.ops);
+                affected.sort_unstable();
+                affected.dedup();
+                let mut changes =
+                    Changes::from(live.rescore(&affected, now, &|id| cause.get(id).cloned().unwrap_or_else(|| "event".into())));
+                self.observe(&live, &affected, now, &mut changes);
+                if !touches.is_empty() {
+                    let mut ops = self.ops_lock(&live);
+                    for (lead_id, at) in &touches {
+                        ops.touch(lead_id, *at, &mut changes.ops);
+                    }
+                    ops.finish(&mut changes.ops, now);
                 }
-                ops.finish(&mut changes.ops, now);
-            }
-            changes
-        };
+                changes
+            };
+            self.submit(changes);
+        }
         let accepted = out.iter().filter(|o| o.0 == Outcome::Accepted).count() as u64;
         let duplicates = out.iter().filter(|o| o.0 == Outcome::Duplicate).count() as u64;
         self.metrics.events(accepted, duplicates, (out.len() as u64).saturating_sub(accepted + duplicates));
-        self.submit(changes);
         Ok(out)
     }
 
     /// Appends consent records (already validated).
     pub async fn add_consents(&self, records: Vec<ConsentRecord>) -> Result<Vec<(Outcome, Option<String>)>, ServiceError> {
-        let guard = self.ingest_lock().await;
+        let turn = self.order.keyed(records.iter().map(|r| OrderKey::Lead(r.lead_id.as_str().into()))).await;
         let now = self.clock.now();
         let mut out = Vec::with_capacity(records.len());
         let mut keep = Vec::new();
@@ -506,7 +513,7 @@ impl Service {
         }
         self.store.insert_consents(&keep).await?;
         let changes = {
-            let mut live = self.live_write(&guard);
+            let mut live = self.live_write(&turn);
             let mut affected = Vec::new();
             for r in &keep {
                 affected.extend(live.book.add_consent(r).unwrap_or_default());
@@ -531,11 +538,11 @@ impl Service {
     /// Rescores the leads whose windows have moved by `now`; returns how many were
     /// rescored and how late the earliest was (the rescoring lag).
     pub async fn sweep(&self, now: Timestamp) -> (usize, f64) {
-        let guard = self.ingest_lock().await;
+        let turn = self.order.background().await;
         let t = now.as_second();
         let changes;
         let (count, lag) = {
-            let mut live = self.live_write(&guard);
+            let mut live = self.live_write(&turn);
             let due: Vec<String> = live.timers.iter().take_while(|(at, _)| *at <= t).map(|(_, id)| id.clone()).collect();
             let lag = live.timers.first().filter(|(at, _)| *at <= t).map_or(0.0, |(at, _)| (t - at) as f64);
             let mut c = Changes::from(live.rescore(&due, now, &|_| "window".into()));
@@ -582,12 +589,12 @@ impl Service {
             let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
             *a = Activation { model_id: Some(model_id), state: "running", ..Activation::default() };
         }
-        let guard = self.ingest_lock().await;
+        let turn = self.order.exclusive().await;
         let result = self.build_live(model_id, Arc::new(compiled), &format!("model {model_id} activated")).await;
         let result = match result {
             Ok(live) => match self.store.activate_model(model_id).await {
                 Ok(()) => {
-                    *self.live_write(&guard) = live;
+                    *self.live_write(&turn) = live;
                     Ok(())
                 }
                 Err(e) => Err(ServiceError::from(e)),
@@ -639,7 +646,7 @@ impl Service {
     /// Erases people everywhere, keeping only keyed-hash markers so that re-ingesting them
     /// stores nothing. Returns what was removed.
     pub async fn erase(&self, lead_id: Option<&str>, email: Option<&str>, actor: &str) -> Result<(usize, Erased), ServiceError> {
-        let guard = self.ingest_lock().await;
+        let turn = self.order.exclusive().await;
         // Scores queued for these leads must not land after the erasure.
         self.flush().await;
         let ids = self.find_person(lead_id, email);
@@ -663,7 +670,7 @@ impl Service {
             total.deliveries += erased.deliveries;
             self.markers.write().unwrap_or_else(|e| e.into_inner()).extend(markers);
             total.ops += erased.ops;
-            let mut live = self.live_write(&guard);
+            let mut live = self.live_write(&turn);
             live.forget(id);
             self.ops_lock(&live).forget(id);
             let affected = live.book.remove_lead(id).unwrap_or_default();

@@ -2,8 +2,6 @@
 
 #![allow(dead_code)]
 
-
-
 use std::sync::Arc;
 use std::time::Duration;
 
