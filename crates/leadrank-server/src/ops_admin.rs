@@ -29,7 +29,7 @@ pub(crate) async fn load_ops(store: &dyn Store, model: &CompiledModel) -> Result
         Some(e) => (RoutingModel::from_toml(&e.body, "stored routing file").map_err(|e| corrupt("directory", e))?, e.body),
         None => (builtin_routing(), leadrank_routing::BUILTIN_ROUTING.to_string()),
     };
-    let mut ops = Ops::new(Policy::from_spec(&model.lifecycle), routing, source).map_err(ServiceError::Model)?;
+    let mut ops = Ops::new(Policy::from_spec(&model.lifecycle), routing, source).map_err(ServiceError::Internal)?;
     for e in store.directory(TEAM).await? {
         let team: Team = serde_json::from_str(&e.body).map_err(|x| corrupt("directory", format!("team {}: {x}", e.id)))?;
         ops.put_team(team).map_err(|x| corrupt("directory", format!("team {}: {x}", e.id)))?;
@@ -64,11 +64,11 @@ impl Service {
     /// Creates or replaces a team (validated).
     pub async fn put_team(&self, team: Team) -> Result<(), ServiceError> {
         team.validate().map_err(|e| ServiceError::Conflict(e.to_string()))?;
-        let body = serde_json::to_string(&team).map_err(|e| ServiceError::Model(e.to_string()))?;
+        let body = serde_json::to_string(&team).map_err(|e| ServiceError::Internal(e.to_string()))?;
         {
             // Check the calendar compiles before storing.
             let mut probe =
-                Ops::new(Policy::from_spec(&Default::default()), builtin_routing(), String::new()).map_err(ServiceError::Model)?;
+                Ops::new(Policy::from_spec(&Default::default()), builtin_routing(), String::new()).map_err(ServiceError::Internal)?;
             probe.put_team(team.clone()).map_err(ServiceError::Conflict)?;
         }
         let entry = DirectoryEntry { kind: TEAM.into(), id: team.id.clone(), body, updated_at: self.clock.now() };
@@ -92,7 +92,7 @@ impl Service {
         if !self.ops_lock().teams.contains_key(&rep.team) {
             return Err(ServiceError::Conflict(format!("team: no team '{}' (create it first with PUT /v1/teams/{{id}})", rep.team)));
         }
-        let body = serde_json::to_string(&rep).map_err(|e| ServiceError::Model(e.to_string()))?;
+        let body = serde_json::to_string(&rep).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let entry = DirectoryEntry { kind: REP.into(), id: rep.id.clone(), body, updated_at: self.clock.now() };
         self.store.put_directory(&entry).await?;
         self.ops_lock().put_rep(rep);
@@ -163,7 +163,7 @@ impl Service {
     pub async fn stage_history_csv(&self) -> Result<String, ServiceError> {
         self.flush().await;
         let mut w = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| ServiceError::Model(format!("writing CSV: {e}"));
+        let io = |e: csv::Error| ServiceError::Internal(format!("writing CSV: {e}"));
         w.write_record(["lead_id", "stage", "at", "by", "reason"]).map_err(io)?;
         for e in self.store.all_ops_log(Some("transition")).await? {
             let Ok(t) = serde_json::from_str::<Transition>(&e.body) else { continue };
@@ -172,8 +172,8 @@ impl Service {
             let by = t.actor.strip_prefix("user:").unwrap_or(&t.actor);
             w.write_record([e.lead_id.as_str(), t.to.as_str(), at.as_str(), by, t.rejection.as_deref().unwrap_or("")]).map_err(io)?;
         }
-        let bytes = w.into_inner().map_err(|e| ServiceError::Model(format!("writing CSV: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| ServiceError::Model(e.to_string()))
+        let bytes = w.into_inner().map_err(|e| ServiceError::Internal(format!("writing CSV: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
     }
 
     /// Leads and quality leads per rep against their weight; open load per rep.

@@ -33,8 +33,10 @@ use crate::writer::{WriteBatch, Writer};
 pub enum ServiceError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A fault of the service, never of the request: a stored model that no longer compiles,
+    /// an unreadable stored setting (the erasure marker key), an encoding failure.
     #[error("{0}")]
-    Model(String),
+    Internal(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -230,11 +232,11 @@ impl Service {
             models = store.models().await?;
         }
         let active =
-            models.iter().rev().find(|m| m.active).or(models.last()).ok_or_else(|| ServiceError::Model("no model stored".into()))?;
+            models.iter().rev().find(|m| m.active).or(models.last()).ok_or_else(|| ServiceError::Internal("no model stored".into()))?;
         let compiled =
-            CompiledModel::from_toml(&active.source, &format!("model {}", active.id)).map_err(|e| ServiceError::Model(e.to_string()))?;
+            CompiledModel::from_toml(&active.source, &format!("model {}", active.id)).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let key = store.setting_or_insert("marker_key", &MarkerKey::generate_hex()).await?;
-        let marker_key = MarkerKey::from_hex(&key).map_err(|e| ServiceError::Model(format!("stored marker key: {e}")))?;
+        let marker_key = MarkerKey::from_hex(&key).map_err(|e| ServiceError::Internal(format!("stored marker key: {e}")))?;
         let webhook_wakeup = Arc::new(tokio::sync::Notify::new());
         let ops = crate::ops_admin::load_ops(store.as_ref(), &compiled).await?;
         let writer = Writer::spawn(store.clone(), webhook_wakeup.clone(), metrics.clone());
@@ -662,7 +664,7 @@ impl Service {
     pub async fn activate(self: &Arc<Self>, model_id: i64, actor: &str) -> Result<(), ServiceError> {
         let stored = self.store.model(model_id).await?.ok_or_else(|| ServiceError::NotFound(format!("model {model_id}")))?;
         let compiled =
-            CompiledModel::from_toml(&stored.source, &format!("model {model_id}")).map_err(|e| ServiceError::Model(e.to_string()))?;
+            CompiledModel::from_toml(&stored.source, &format!("model {model_id}")).map_err(|e| ServiceError::Internal(e.to_string()))?;
         {
             let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
             *a = Activation { model_id: Some(model_id), state: "running", ..Activation::default() };

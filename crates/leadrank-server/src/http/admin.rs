@@ -1,29 +1,31 @@
 //! Admin routes: model versions, webhooks, privacy (export, erase), the audit log and keys.
 
-use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use leadrank_core::CompiledModel;
-use leadrank_store::{Scope, Subscription};
+use leadrank_store::Subscription;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::body::Strict;
+use super::body::{PathParam, QueryParams, Strict, TomlText};
 use super::problem::Problem;
-use super::read::query_problem;
-use super::{AppState, Caller, json};
+use super::{AppState, Caller, json, need};
 
 fn created(value: Value) -> Response {
     (StatusCode::CREATED, axum::Json(value)).into_response()
 }
 
-/// `POST /v1/models`: the body is a model file (TOML); it is checked and stored as a new,
-/// inactive version. Errors list line, column and key, as `leadrank model check` does.
-pub async fn upload_model(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
-    let text = std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "bad_body", "the model file is not UTF-8"))?;
+/// `POST /v1/models`: the body is a model file (TOML, sent as `application/toml`, `text/plain`,
+/// `application/octet-stream` or without a content type; see [`TomlText`]); it is checked and
+/// stored as a new, inactive version. Errors list line, column and key, as `leadrank model
+/// check` does.
+pub async fn upload_model(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    TomlText(text): TomlText,
+) -> Result<Response, Problem> {
+    let text = text.as_str();
     let model = CompiledModel::from_toml(text, "upload").map_err(|e| {
         let errors: Vec<Value> =
             e.issues.iter().map(|i| json!({"line": i.line, "column": i.column, "key": i.key, "message": i.message})).collect();
@@ -38,13 +40,13 @@ pub async fn upload_model(State(state): State<AppState>, caller: Caller, body: B
 }
 
 /// A model id from the path, or a problem naming it.
-fn model_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, Problem> {
-    id.map(|Path(id)| id).map_err(|_| Problem::field("invalid_parameter", "/path/id", "a model id is a whole number (see GET /v1/models)"))
+fn model_id(id: Result<PathParam<i64>, Problem>) -> Result<i64, Problem> {
+    id.map(|PathParam(id)| id)
+        .map_err(|_| Problem::field("invalid_parameter", "/path/id", "a model id is a whole number (see GET /v1/models)"))
 }
 
 /// `GET /v1/models`: every version.
-pub async fn list_models(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn list_models(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     let items: Vec<Value> = state
         .service
         .store
@@ -57,8 +59,11 @@ pub async fn list_models(State(state): State<AppState>, caller: Caller) -> Resul
 }
 
 /// `GET /v1/models/{id}`: one version with its source.
-pub async fn get_model(State(state): State<AppState>, caller: Caller, id: Result<Path<i64>, PathRejection>) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn get_model(
+    State(state): State<AppState>,
+    _: Caller<need::Read>,
+    id: Result<PathParam<i64>, Problem>,
+) -> Result<Response, Problem> {
     let id = model_id(id)?;
     let m = state.service.store.model(id).await?.ok_or_else(|| Problem::not_found(format!("model {id}")))?;
     Ok(json(
@@ -70,10 +75,9 @@ pub async fn get_model(State(state): State<AppState>, caller: Caller, id: Result
 /// background (202); progress at `GET /v1/models/activation`.
 pub async fn activate_model(
     State(state): State<AppState>,
-    caller: Caller,
-    id: Result<Path<i64>, PathRejection>,
+    caller: Caller<need::Admin>,
+    id: Result<PathParam<i64>, Problem>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
     let id = model_id(id)?;
     if state.service.store.model(id).await?.is_none() {
         return Err(Problem::not_found(format!("model {id}")));
@@ -93,9 +97,8 @@ pub async fn activate_model(
 }
 
 /// `GET /v1/models/activation`: progress of the latest activation.
-pub async fn activation(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
-    Ok(json(serde_json::to_value(state.service.activation()).unwrap_or_default()))
+pub async fn activation(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
+    Ok(json(serde_json::to_value(state.service.activation()).map_err(|e| Problem::internal(&e))?))
 }
 
 #[derive(Deserialize)]
@@ -109,11 +112,9 @@ pub struct DiffQuery {
 /// changed), thresholds, and a unified diff of the files.
 pub async fn diff_models(
     State(state): State<AppState>,
-    caller: Caller,
-    q: Result<Query<DiffQuery>, QueryRejection>,
+    _: Caller<need::Read>,
+    QueryParams(q): QueryParams<DiffQuery>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
-    let Query(q) = q.map_err(query_problem)?;
     let store = &state.service.store;
     let a = store.model(q.from).await?.ok_or_else(|| Problem::not_found(format!("model {}", q.from)))?;
     let b = store.model(q.to).await?.ok_or_else(|| Problem::not_found(format!("model {}", q.to)))?;
@@ -161,8 +162,11 @@ pub struct WebhookBody {
 }
 
 /// `POST /v1/webhooks`: subscribes a URL; the signing secret is shown once.
-pub async fn add_webhook(State(state): State<AppState>, caller: Caller, Strict(body): Strict<WebhookBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn add_webhook(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    Strict(body): Strict<WebhookBody>,
+) -> Result<Response, Problem> {
     if !(body.url.starts_with("http://") || body.url.starts_with("https://")) || body.url.len() > 2048 {
         return Err(Problem::field("invalid_url", "/url", "expected an http:// or https:// URL of at most 2048 characters"));
     }
@@ -202,8 +206,7 @@ pub async fn add_webhook(State(state): State<AppState>, caller: Caller, Strict(b
 }
 
 /// `GET /v1/webhooks`: subscriptions (without secrets).
-pub async fn list_webhooks(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn list_webhooks(State(state): State<AppState>, _: Caller<need::Admin>) -> Result<Response, Problem> {
     let items: Vec<Value> = state
         .service
         .store
@@ -216,8 +219,11 @@ pub async fn list_webhooks(State(state): State<AppState>, caller: Caller) -> Res
 }
 
 /// `DELETE /v1/webhooks/{id}`.
-pub async fn delete_webhook(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn delete_webhook(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+) -> Result<Response, Problem> {
     state.service.store.delete_subscription(&id).await?;
     state.service.reload_subscriptions().await?;
     state.service.audit(&caller.actor(), "webhook.delete", &id).await?;
@@ -225,8 +231,11 @@ pub async fn delete_webhook(State(state): State<AppState>, caller: Caller, Path(
 }
 
 /// `GET /v1/webhooks/{id}/deliveries`: the latest deliveries with their last attempt.
-pub async fn webhook_deliveries(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn webhook_deliveries(
+    State(state): State<AppState>,
+    _: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+) -> Result<Response, Problem> {
     if !state.service.store.subscriptions().await?.iter().any(|s| s.id == id) {
         return Err(Problem::not_found(format!("webhook '{id}'")));
     }
@@ -264,8 +273,11 @@ impl PersonBody {
 }
 
 /// `POST /v1/privacy/export`: everything held about a person (by lead id or email).
-pub async fn export(State(state): State<AppState>, caller: Caller, Strict(body): Strict<PersonBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn export(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    Strict(body): Strict<PersonBody>,
+) -> Result<Response, Problem> {
     body.check()?;
     let svc = &state.service;
     svc.flush().await;
@@ -280,7 +292,8 @@ pub async fn export(State(state): State<AppState>, caller: Caller, Strict(body):
         // How the lead was worked: stage, checklist notes, assignment, SLA clock, and the log.
         let (operating, operating_log) = match svc.lead_ops(id).await {
             Ok((st, log)) => (Some(st), log),
-            Err(_) => (None, Vec::new()),
+            Err(crate::service::ServiceError::NotFound(_)) => (None, Vec::new()),
+            Err(e) => return Err(e.into()),
         };
         people.push(json!({"lead": lead, "events": events, "consents": consents, "score": score, "score_history": history,
                            "operating": operating, "operating_log": operating_log}));
@@ -291,8 +304,11 @@ pub async fn export(State(state): State<AppState>, caller: Caller, Strict(body):
 
 /// `POST /v1/privacy/erase`: erases a person everywhere; only keyed-hash markers remain,
 /// so that re-ingesting them stores nothing.
-pub async fn erase(State(state): State<AppState>, caller: Caller, Strict(body): Strict<PersonBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn erase(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    Strict(body): Strict<PersonBody>,
+) -> Result<Response, Problem> {
     body.check()?;
     let (leads, erased) = state.service.erase(body.lead_id.as_deref(), body.email.as_deref(), &caller.actor()).await?;
     Ok(json(json!({ "leads": leads, "erased": erased })))
@@ -307,11 +323,9 @@ pub struct LimitQuery {
 /// `GET /v1/audit`: erasures, exports, key and model changes, newest first.
 pub async fn audit_log(
     State(state): State<AppState>,
-    caller: Caller,
-    q: Result<Query<LimitQuery>, QueryRejection>,
+    _: Caller<need::Admin>,
+    QueryParams(q): QueryParams<LimitQuery>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
-    let Query(q) = q.map_err(query_problem)?;
     let items = state.service.store.audit_log(q.limit.unwrap_or(100).min(1000)).await?;
     Ok(json(json!({ "items": items })))
 }
@@ -324,8 +338,11 @@ pub struct KeyBody {
 }
 
 /// `POST /v1/keys`: creates a key; the key is shown once.
-pub async fn create_key(State(state): State<AppState>, caller: Caller, Strict(body): Strict<KeyBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn create_key(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    Strict(body): Strict<KeyBody>,
+) -> Result<Response, Problem> {
     let scopes = crate::keys::parse_scopes(&body.scopes.join(",")).map_err(|e| Problem::field("invalid_scopes", "/scopes", e))?;
     if body.name.trim().is_empty() || body.name.len() > 200 {
         return Err(Problem::field("invalid_name", "/name", "a name of 1 to 200 characters"));
@@ -338,8 +355,7 @@ pub async fn create_key(State(state): State<AppState>, caller: Caller, Strict(bo
 }
 
 /// `GET /v1/keys`: keys without secrets.
-pub async fn list_keys(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn list_keys(State(state): State<AppState>, _: Caller<need::Admin>) -> Result<Response, Problem> {
     let items: Vec<Value> = state
         .service
         .store
@@ -352,8 +368,11 @@ pub async fn list_keys(State(state): State<AppState>, caller: Caller) -> Result<
 }
 
 /// `DELETE /v1/keys/{id}`: revokes a key.
-pub async fn revoke_key(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn revoke_key(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+) -> Result<Response, Problem> {
     let svc = &state.service;
     svc.store.revoke_key(&id, svc.clock.now()).await?;
     svc.audit(&caller.actor(), "key.revoke", &id).await?;

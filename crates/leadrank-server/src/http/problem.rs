@@ -1,5 +1,11 @@
 //! Errors as `application/problem+json` (RFC 9457) with the request id and, where a field
 //! is at fault, its JSON pointer.
+//!
+//! One mapping from error kinds to statuses: a request at fault is a 4xx named by the
+//! handler or the extractor; every failure of the service itself (store, encoding, a corrupt
+//! stored value or setting) goes through [`Problem::internal`]: 500 `internal`, the detail
+//! withheld, logged with the request id and with quoted values removed (they may be
+//! personal data).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -47,9 +53,43 @@ impl Problem {
 
     /// 500 without details (they go to the log, without personal data).
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
-        tracing::error!(request_id = %request_id(), error = %error, "internal error");
+        tracing::error!(request_id = %request_id(), error = %redact(&error.to_string()), "internal error");
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log for this request id")
     }
+
+    /// 429 with `Retry-After`.
+    pub fn overloaded(detail: impl Into<String>) -> Self {
+        Problem { retry_after: Some(1), ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "overloaded", detail) }
+    }
+}
+
+/// An error message with every quoted part (`"..."`, `'...'`, `` `...` ``) replaced by `…`:
+/// store and decoding errors quote the values they could not read, which may be personal data.
+pub fn redact(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut open: Option<char> = None;
+    for c in message.chars() {
+        match open {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                // An apostrophe inside a word ("can't") opens nothing.
+                let opens = matches!(c, '"' | '`') || (c == '\'' && !out.ends_with(|p: char| p.is_alphanumeric()));
+                out.push(c);
+                if opens {
+                    open = Some(c);
+                }
+            }
+        }
+    }
+    if open.is_some() {
+        out.push('…');
+    }
+    out
 }
 
 impl From<crate::service::ServiceError> for Problem {
@@ -69,7 +109,7 @@ impl From<crate::service::ServiceError> for Problem {
                     _ => Problem::new(StatusCode::CONFLICT, "invalid_transition", e.to_string()),
                 }
             }
-            E::Model(msg) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_model", msg),
+            E::Internal(msg) => Problem::internal(&msg),
             E::Store(leadrank_store::StoreError::NotFound(what)) => Problem::not_found(what),
             E::Store(e) => Problem::internal(&e),
         }
