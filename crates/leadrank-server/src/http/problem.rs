@@ -156,3 +156,43 @@ impl IntoResponse for Problem {
 pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
+
+#[cfg(test)]
+mod tests {
+    use leadrank_store::StoreError;
+
+    use super::*;
+    use crate::service::ServiceError;
+
+    #[test]
+    fn faults_of_the_service_are_500_and_faults_of_the_request_are_not() {
+        let internal = [
+            ServiceError::Internal("writing CSV: broken pipe".into()),
+            ServiceError::Internal("stored marker key: Invalid character 'x' at position 3".into()),
+            ServiceError::Internal("model 3: rule r1: unknown field".into()),
+            ServiceError::Store(StoreError::Corrupt { table: "directory", detail: "team t1: invalid type: string \"Ada\"".into() }),
+            ServiceError::Store(StoreError::Database("disk I/O error".into())),
+        ];
+        for e in internal {
+            let what = e.to_string();
+            let p = Problem::from(e);
+            assert_eq!((p.status, p.code), (StatusCode::INTERNAL_SERVER_ERROR, "internal"), "{what}");
+            assert!(!p.detail.contains("Ada") && !p.detail.contains("CSV"), "details stay in the log: {}", p.detail);
+        }
+        assert_eq!(Problem::from(ServiceError::NotFound("lead 'L1'".into())).status, StatusCode::NOT_FOUND);
+        assert_eq!(Problem::from(StoreError::NotFound("key k1".into())).status, StatusCode::NOT_FOUND);
+        assert_eq!(Problem::from(ServiceError::Conflict("taken".into())).status, StatusCode::CONFLICT);
+    }
+
+    #[test]
+    fn logged_errors_lose_their_quoted_values() {
+        assert_eq!(
+            redact(r#"team t1: invalid type: string "Ada Núñez", expected u32"#),
+            r#"team t1: invalid type: string "…", expected u32"#
+        );
+        assert_eq!(redact("unknown variant `ada@example.com`, expected one of"), "unknown variant `…`, expected one of");
+        assert_eq!(redact("value 'secret' can't be read"), "value '…' can't be read");
+        assert_eq!(redact("unterminated \"ada@exa"), "unterminated \"…");
+        assert_eq!(redact("database error: disk I/O error"), "database error: disk I/O error");
+    }
+}
