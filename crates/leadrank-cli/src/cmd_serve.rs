@@ -33,19 +33,19 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 2000)]
     demo_leads: usize,
     /// Requests handled at once before new ones get 429 (with Retry-After).
-    #[arg(long, default_value_t = Limits::default().concurrency, value_parser = clap::value_parser!(u64).range(1..).map(|n| n as usize))]
+    #[arg(long, default_value_t = Limits::default().concurrency, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_concurrency: usize,
     /// Writes (POST, PUT, DELETE) handled or waiting at once before new ones get 429; writes
     /// take turns on one lock, so keep this small enough that the writes admitted finish
     /// well within --request-timeout.
-    #[arg(long, default_value_t = Limits::default().write_concurrency, value_parser = clap::value_parser!(u64).range(1..).map(|n| n as usize))]
+    #[arg(long, default_value_t = Limits::default().write_concurrency, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_write_concurrency: usize,
     /// Longest a request may take, in seconds (then 503).
     #[arg(long, default_value_t = Limits::default().timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout: u64,
     /// Open connections at most; a new connection beyond displaces the one idle longest.
     /// Keep it below the process's open-file limit (ulimit -n).
-    #[arg(long, default_value_t = Limits::default().max_connections, value_parser = clap::value_parser!(u64).range(1..).map(|n| n as usize))]
+    #[arg(long, default_value_t = Limits::default().max_connections, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_connections: usize,
     /// Longest a client may take to send a request's headers, in seconds (then the
     /// connection is closed).
