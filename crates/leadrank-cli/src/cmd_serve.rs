@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
@@ -32,12 +33,28 @@ pub struct ServeArgs {
     /// Number of demo leads.
     #[arg(long, default_value_t = 2000)]
     demo_leads: usize,
-    /// Requests handled at once before new ones get 429.
-    #[arg(long, default_value_t = 512)]
+    /// Requests handled at once before new ones get 429 (with Retry-After).
+    #[arg(long, default_value_t = Limits::default().concurrency, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_concurrency: usize,
-    /// Longest a request may take, in seconds.
-    #[arg(long, default_value_t = 30)]
+    /// Writes (POST, PUT, DELETE) handled or waiting at once before new ones get 429; writes
+    /// take turns on one lock, so keep this small enough that the writes admitted finish
+    /// well within --request-timeout.
+    #[arg(long, default_value_t = Limits::default().write_concurrency, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    max_write_concurrency: usize,
+    /// Longest a request may take, in seconds (then 503).
+    #[arg(long, default_value_t = Limits::default().timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout: u64,
+    /// Open connections at most; a new connection beyond displaces the one idle longest.
+    /// Keep it below the process's open-file limit (ulimit -n).
+    #[arg(long, default_value_t = Limits::default().max_connections, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    max_connections: usize,
+    /// Longest a client may take to send a request's headers, in seconds (then the
+    /// connection is closed).
+    #[arg(long, default_value_t = Limits::default().header_read_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Longest a kept-alive connection may wait for its next request, in seconds.
+    #[arg(long, default_value_t = Limits::default().idle_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
     /// Allow webhook URLs on loopback and private networks (a receiver on this machine or
     /// your LAN). Off by default: subscribers cannot point the service at internal hosts.
     #[arg(long)]
@@ -102,7 +119,14 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         });
         let options = ServeOptions {
             addr: args.addr,
-            limits: Limits { concurrency: args.max_concurrency, timeout: std::time::Duration::from_secs(args.request_timeout) },
+            limits: Limits {
+                concurrency: args.max_concurrency,
+                write_concurrency: args.max_write_concurrency,
+                timeout: Duration::from_secs(args.request_timeout),
+                max_connections: args.max_connections,
+                header_read_timeout: Duration::from_secs(args.header_read_timeout),
+                idle_timeout: Duration::from_secs(args.idle_timeout),
+            },
             webhooks: true,
             demo_leads: args.demo.then_some(args.demo_leads),
             allow_private_webhooks: args.allow_private_webhooks,

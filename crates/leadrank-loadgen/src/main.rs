@@ -9,6 +9,11 @@
 //!   SLA, then L quality leads (each routed with an SLA clock on arrival); routing
 //!   decisions/s end to end, and the detection lag of the L breaches (`bench/ops.sh`).
 //!
+//! * `flood`: N clients at once, each sending its next request as soon as the last one is
+//!   answered (after Retry-After on a 429): latency of the requests admitted, share of 429s;
+//! * `slowloris`: N connections that send their headers a line at a time, while
+//!   `GET /healthz` is timed on a new connection every half second.
+//!
 //! Every command prints a human summary and, last, one line `RESULT {json}` for scripts.
 
 use std::collections::BTreeMap;
@@ -110,6 +115,39 @@ enum Cmd {
         #[arg(long)]
         non_quality: bool,
     },
+    /// N clients at once for S seconds: POST /v1/leads batches (ingest scope), or also
+    /// GET /v1/leads reads; latency of admitted requests (not 429) and the share of 429s.
+    Flood {
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        key: String,
+        #[arg(long, default_value_t = 1500)]
+        clients: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Leads per POST.
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+        /// Percent of requests that are writes (the rest GET /v1/leads?limit=20).
+        #[arg(long, default_value_t = 100)]
+        write_percent: u32,
+        /// Send the next request at once after a 429 instead of waiting for Retry-After.
+        #[arg(long)]
+        no_backoff: bool,
+    },
+    /// N connections that send a request line, then one header line every 300 ms (coming
+    /// back a second after the server closes them), for S seconds; meanwhile GET /healthz on
+    /// a new connection every 500 ms, timed (5 s at most).
+    Slowloris {
+        /// host:port of the server.
+        #[arg(long)]
+        addr: String,
+        #[arg(long, default_value_t = 1100)]
+        connections: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
 }
 
 /// Per-route body limits of the server (`/v1/events` 512 KB, `/v1/leads` 2 MB, accounts 1 MB).
@@ -126,6 +164,10 @@ fn main() -> anyhow::Result<()> {
             Cmd::Latency { base, key, samples } => latency(&base, &key, samples).await,
             Cmd::EmptyServer { addr } => empty_server(addr).await,
             Cmd::EmptyLoad { url, concurrency, seconds, key } => empty_load(&url, concurrency, seconds, key).await,
+            Cmd::Flood { base, key, clients, seconds, batch, write_percent, no_backoff } => {
+                flood(&base, &key, clients, Duration::from_secs(seconds), batch, write_percent, !no_backoff).await
+            }
+            Cmd::Slowloris { addr, connections, seconds } => slowloris(&addr, connections, Duration::from_secs(seconds)).await,
             Cmd::Sla {
                 base,
                 key,
@@ -486,6 +528,185 @@ async fn empty_load(url: &str, concurrency: usize, seconds: u64, key: Option<Str
         ok as f64 / secs
     );
     println!("RESULT {}", json!({"rps": ok as f64 / secs, "errors": errors, "latency": p.to_json(), "concurrency": concurrency}));
+    Ok(())
+}
+
+/// One answer of the flood: status (0 = transport error), latency, write or not.
+type Answer = (u16, Duration, bool);
+
+async fn flood(
+    base: &str,
+    key: &str,
+    clients: usize,
+    run: Duration,
+    batch: usize,
+    write_percent: u32,
+    backoff: bool,
+) -> anyhow::Result<()> {
+    let http =
+        reqwest::Client::builder().pool_max_idle_per_host(clients.max(1)).tcp_nodelay(true).timeout(Duration::from_secs(120)).build()?;
+    let deadline = Instant::now() + run;
+    let mut workers = Vec::new();
+    for c in 0..clients.max(1) {
+        let (http, base, auth) = (http.clone(), base.to_string(), format!("Bearer {key}"));
+        workers.push(tokio::spawn(async move {
+            let mut answers: Vec<Answer> = Vec::new();
+            let mut n = 0usize;
+            // Spread the first requests over 100 ms, as clients arriving.
+            tokio::time::sleep(Duration::from_micros((c as u64 * 100_000) / clients.max(1) as u64)).await;
+            while Instant::now() < deadline {
+                n += 1;
+                let write = (c * 7919 + n * 104_729) % 100 < write_percent as usize;
+                let req = if write {
+                    let leads: Vec<Value> = (0..batch)
+                        .map(|i| {
+                            let j = (n * batch + i) % 5000;
+                            json!({"lead_id": format!("F{c}-{j}"), "email": format!("f{c}.{j}@flood{}.example", j % 97),
+                                   "first_name": FIRST_NAMES[j % FIRST_NAMES.len()], "last_name": LAST_NAMES[(j / 7) % LAST_NAMES.len()],
+                                   "title": "VP Sales", "industry": "software", "employees": 100 + j, "country": "DE", "source": "webinar"})
+                        })
+                        .collect();
+                    http.post(format!("{base}/v1/leads"))
+                        .header("content-type", "application/json")
+                        .body(serde_json::to_vec(&json!({ "leads": leads })).unwrap_or_default())
+                } else {
+                    http.get(format!("{base}/v1/leads?limit=20"))
+                };
+                let t0 = Instant::now();
+                let (status, retry_after) = match req.header("authorization", &auth).send().await {
+                    Ok(r) => {
+                        let status = r.status().as_u16();
+                        let retry = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+                        let ok = r.bytes().await.is_ok();
+                        (if ok { status } else { 0 }, retry)
+                    }
+                    Err(_) => (0, None),
+                };
+                answers.push((status, t0.elapsed(), write));
+                if status == 429 && backoff {
+                    tokio::time::sleep(Duration::from_secs(retry_after.unwrap_or(1))).await;
+                } else if status == 0 {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+            answers
+        }));
+    }
+    let mut answers: Vec<Answer> = Vec::new();
+    for w in workers {
+        answers.extend(w.await?);
+    }
+    let mut by_status: BTreeMap<u16, u64> = BTreeMap::new();
+    for a in &answers {
+        *by_status.entry(a.0).or_default() += 1;
+    }
+    let admitted: Vec<Duration> = answers.iter().filter(|a| a.0 != 429 && a.0 != 0).map(|a| a.1).collect();
+    let admitted_writes: Vec<Duration> = answers.iter().filter(|a| a.0 != 429 && a.0 != 0 && a.2).map(|a| a.1).collect();
+    let shed: Vec<Duration> = answers.iter().filter(|a| a.0 == 429).map(|a| a.1).collect();
+    let total = answers.len().max(1);
+    let share_429 = shed.len() as f64 / total as f64;
+    let (pa, pw, ps) = (Percentiles::of(&admitted), Percentiles::of(&admitted_writes), Percentiles::of(&shed));
+    println!(
+        "{clients} clients for {} s ({write_percent}% writes of {batch} leads): {} requests; statuses {by_status:?}",
+        run.as_secs(),
+        answers.len()
+    );
+    println!("admitted (not 429): {pa}");
+    println!("admitted writes:    {pw}");
+    println!("429: {:.1}% of requests; {ps}", share_429 * 100.0);
+    let statuses: serde_json::Map<String, Value> = by_status.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    println!(
+        "RESULT {}",
+        json!({"clients": clients, "requests": answers.len(), "statuses": statuses, "share_429": share_429,
+               "admitted": pa.to_json(), "admitted_writes": pw.to_json(), "shed": ps.to_json()})
+    );
+    Ok(())
+}
+
+/// One slow client (see `Cmd::Slowloris`); counts the connections the server closed.
+async fn slow_client(addr: String, until: Instant, closed: Arc<AtomicUsize>, open: Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    while Instant::now() < until {
+        let Ok(Ok(mut stream)) = tokio::time::timeout(Duration::from_secs(3), tokio::net::TcpStream::connect(&addr)).await else {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        };
+        open.fetch_add(1, Ordering::Relaxed);
+        let mut line: &[u8] = b"GET /healthz HTTP/1.1\r\n";
+        let mut buf = [0u8; 256];
+        while Instant::now() < until {
+            if stream.write_all(line).await.is_err() {
+                closed.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
+            line = b"X-Slow: 1\r\n";
+            tokio::select! {
+                read = stream.read(&mut buf) => {
+                    if matches!(read, Ok(0) | Err(_)) {
+                        closed.fetch_add(1, Ordering::Relaxed);
+                        break;
+                    }
+                }
+                () = tokio::time::sleep(Duration::from_millis(300)) => {}
+            }
+        }
+        open.fetch_sub(1, Ordering::Relaxed);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// GET /healthz on a new connection: the time to the whole answer, or why there was none.
+async fn healthz_once(addr: &str) -> Result<Duration, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = Instant::now();
+    let attempt = async {
+        let mut s = tokio::net::TcpStream::connect(addr).await.map_err(|e| format!("connect: {e}"))?;
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.map_err(|e| format!("write: {e}"))?;
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).await.map_err(|e| format!("read: {e}"))?;
+        if out.starts_with(b"HTTP/1.1 200") {
+            Ok(())
+        } else {
+            Err(format!("answer: {:?}", String::from_utf8_lossy(&out[..out.len().min(80)])))
+        }
+    };
+    match tokio::time::timeout(Duration::from_secs(5), attempt).await {
+        Ok(Ok(())) => Ok(started.elapsed()),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err("no answer within 5 s".into()),
+    }
+}
+
+async fn slowloris(addr: &str, connections: usize, run: Duration) -> anyhow::Result<()> {
+    let before = healthz_once(addr).await.map_err(|e| anyhow::anyhow!("/healthz before the attack: {e}"))?;
+    let until = Instant::now() + run;
+    let (closed, open) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let attackers: Vec<_> =
+        (0..connections).map(|_| tokio::spawn(slow_client(addr.to_string(), until, closed.clone(), open.clone()))).collect();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (mut answered, mut failures) = (Vec::new(), BTreeMap::<String, u64>::new());
+    while Instant::now() + Duration::from_secs(1) < until {
+        let t0 = Instant::now();
+        match healthz_once(addr).await {
+            Ok(t) => answered.push(t),
+            Err(e) => *failures.entry(e).or_default() += 1,
+        }
+        tokio::time::sleep(Duration::from_millis(500).saturating_sub(t0.elapsed())).await;
+    }
+    let held = open.load(Ordering::Relaxed);
+    for a in attackers {
+        let _ = a.await;
+    }
+    let p = Percentiles::of(&answered);
+    let probes = answered.len() + failures.values().sum::<u64>() as usize;
+    println!("{connections} slow connections for {} s; /healthz before: {before:?}", run.as_secs());
+    println!("/healthz during: {} of {probes} answered; {p}; failures {failures:?}", answered.len());
+    println!("connections closed by the server: {}; open (client side) near the end: {held}", closed.load(Ordering::Relaxed));
+    println!(
+        "RESULT {}",
+        json!({"connections": connections, "probes": probes, "answered": answered.len(), "healthz": p.to_json(),
+               "failures": failures, "closed_by_server": closed.load(Ordering::Relaxed)})
+    );
     Ok(())
 }
 

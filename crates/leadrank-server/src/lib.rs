@@ -83,8 +83,7 @@ pub async fn serve_on(
     let app = router(state, &options.limits);
     tracing::info!(addr = %ready.addr, leads = ready.leads, "leadrank serving");
     on_ready(&ready);
-    let stop = shutdown.clone();
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(async move { stop.cancelled().await }).await?;
+    http::conn::serve(listener, app, &options.limits, shutdown.clone()).await;
     shutdown.cancel();
     service.shutdown().await;
     background.join().await;

@@ -1,20 +1,16 @@
 //! Admin routes: model versions, webhooks, privacy (export, erase), the audit log and keys.
 
-use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use leadrank_service::admin::SubscriptionError;
-use leadrank_store::Scope;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::body::Strict;
+use super::body::{PathParam, QueryParams, Strict, TomlText};
 use super::problem::Problem;
-use super::read::query_problem;
 use super::views::{AuditView, DeliveryView, Items, KeyView, ModelDiffView, ModelView, PersonView, WebhookView};
-use super::{AppState, Caller, json, view};
+use super::{AppState, Caller, json, need, view};
 
 fn created(value: impl Serialize) -> Response {
     (StatusCode::CREATED, axum::Json(value)).into_response()
@@ -22,27 +18,33 @@ fn created(value: impl Serialize) -> Response {
 
 /// `POST /v1/models`: the body is a model file (TOML); it is checked and stored as a new,
 /// inactive version. Errors list line, column and key, as `leadrank model check` does.
-pub async fn upload_model(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
-    let text = std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "bad_body", "the model file is not UTF-8"))?;
+pub async fn upload_model(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    TomlText(text): TomlText,
+) -> Result<Response, Problem> {
+    let text = text.as_str();
     let m = state.service.upload_model(text, &caller.actor()).await?;
     Ok(created(json!({"id": m.id, "name": m.name, "version": m.version, "rules": m.rules, "active": false})))
 }
 
 /// A model id from the path, or a problem naming it.
-fn model_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, Problem> {
-    id.map(|Path(id)| id).map_err(|_| Problem::field("invalid_parameter", "/path/id", "a model id is a whole number (see GET /v1/models)"))
+fn model_id(id: Result<PathParam<i64>, Problem>) -> Result<i64, Problem> {
+    id.map(|PathParam(id)| id)
+        .map_err(|_| Problem::field("invalid_parameter", "/path/id", "a model id is a whole number (see GET /v1/models)"))
 }
 
 /// `GET /v1/models`: every version.
-pub async fn list_models(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn list_models(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     Ok(view(Items::of(state.service.models().await?, ModelView::summary)))
 }
 
 /// `GET /v1/models/{id}`: one version with its source.
-pub async fn get_model(State(state): State<AppState>, caller: Caller, id: Result<Path<i64>, PathRejection>) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn get_model(
+    State(state): State<AppState>,
+    _: Caller<need::Read>,
+    id: Result<PathParam<i64>, Problem>,
+) -> Result<Response, Problem> {
     let id = model_id(id)?;
     Ok(view(ModelView::with_source(state.service.stored_model(id).await?)))
 }
@@ -51,10 +53,9 @@ pub async fn get_model(State(state): State<AppState>, caller: Caller, id: Result
 /// background (202); progress at `GET /v1/models/activation`.
 pub async fn activate_model(
     State(state): State<AppState>,
-    caller: Caller,
-    id: Result<Path<i64>, PathRejection>,
+    caller: Caller<need::Admin>,
+    id: Result<PathParam<i64>, Problem>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
     let id = model_id(id)?;
     state.service.request_activation(id, &caller.actor()).await.map_err(|e| match e {
         leadrank_service::ServiceError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "activation_running", m),
@@ -64,8 +65,7 @@ pub async fn activate_model(
 }
 
 /// `GET /v1/models/activation`: progress of the latest activation.
-pub async fn activation(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn activation(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     Ok(view(state.service.activation()))
 }
 
@@ -80,11 +80,9 @@ pub struct DiffQuery {
 /// changed), thresholds, and a unified diff of the files.
 pub async fn diff_models(
     State(state): State<AppState>,
-    caller: Caller,
-    q: Result<Query<DiffQuery>, QueryRejection>,
+    _: Caller<need::Read>,
+    QueryParams(q): QueryParams<DiffQuery>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
-    let Query(q) = q.map_err(query_problem)?;
     Ok(view(ModelDiffView::from(state.service.diff_models(q.from, q.to).await?)))
 }
 
@@ -96,8 +94,11 @@ pub struct WebhookBody {
 }
 
 /// `POST /v1/webhooks`: subscribes a URL; the signing secret is shown once.
-pub async fn add_webhook(State(state): State<AppState>, caller: Caller, Strict(body): Strict<WebhookBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn add_webhook(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    Strict(body): Strict<WebhookBody>,
+) -> Result<Response, Problem> {
     let sub = state.service.subscribe(body.url, body.events, state.allow_private_webhooks, &caller.actor()).await?.map_err(|e| {
         let pointer = match &e {
             SubscriptionError::BadUrl | SubscriptionError::PrivateTarget(_) => "/url".to_string(),
@@ -111,21 +112,26 @@ pub async fn add_webhook(State(state): State<AppState>, caller: Caller, Strict(b
 }
 
 /// `GET /v1/webhooks`: subscriptions (without secrets).
-pub async fn list_webhooks(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn list_webhooks(State(state): State<AppState>, _: Caller<need::Admin>) -> Result<Response, Problem> {
     Ok(view(Items::of(state.service.subscriptions().await?, WebhookView::listed)))
 }
 
 /// `DELETE /v1/webhooks/{id}`.
-pub async fn delete_webhook(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn delete_webhook(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+) -> Result<Response, Problem> {
     state.service.unsubscribe(&id, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// `GET /v1/webhooks/{id}/deliveries`: the latest deliveries with their last attempt.
-pub async fn webhook_deliveries(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn webhook_deliveries(
+    State(state): State<AppState>,
+    _: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+) -> Result<Response, Problem> {
     Ok(view(Items::of(state.service.deliveries(&id, 100).await?, DeliveryView::from)))
 }
 
@@ -153,8 +159,11 @@ struct ExportView {
 }
 
 /// `POST /v1/privacy/export`: everything held about a person (by lead id or email).
-pub async fn export(State(state): State<AppState>, caller: Caller, Strict(body): Strict<PersonBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn export(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    Strict(body): Strict<PersonBody>,
+) -> Result<Response, Problem> {
     body.check()?;
     let svc = &state.service;
     let people = svc.export_person(body.lead_id.as_deref(), body.email.as_deref(), &caller.actor()).await?;
@@ -163,8 +172,11 @@ pub async fn export(State(state): State<AppState>, caller: Caller, Strict(body):
 
 /// `POST /v1/privacy/erase`: erases a person everywhere; only keyed-hash markers remain,
 /// so that re-ingesting them stores nothing.
-pub async fn erase(State(state): State<AppState>, caller: Caller, Strict(body): Strict<PersonBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn erase(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    Strict(body): Strict<PersonBody>,
+) -> Result<Response, Problem> {
     body.check()?;
     let (leads, erased) = state.service.erase(body.lead_id.as_deref(), body.email.as_deref(), &caller.actor()).await?;
     Ok(json(json!({ "leads": leads, "erased": erased })))
@@ -179,11 +191,9 @@ pub struct LimitQuery {
 /// `GET /v1/audit`: erasures, exports, key and model changes, newest first.
 pub async fn audit_log(
     State(state): State<AppState>,
-    caller: Caller,
-    q: Result<Query<LimitQuery>, QueryRejection>,
+    _: Caller<need::Admin>,
+    QueryParams(q): QueryParams<LimitQuery>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
-    let Query(q) = q.map_err(query_problem)?;
     Ok(view(Items::of(state.service.audit_log(q.limit.unwrap_or(100).min(1000)).await?, AuditView::from)))
 }
 
@@ -195,8 +205,11 @@ pub struct KeyBody {
 }
 
 /// `POST /v1/keys`: creates a key; the key is shown once.
-pub async fn create_key(State(state): State<AppState>, caller: Caller, Strict(body): Strict<KeyBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn create_key(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    Strict(body): Strict<KeyBody>,
+) -> Result<Response, Problem> {
     let scopes =
         leadrank_service::keys::parse_scopes(&body.scopes.join(",")).map_err(|e| Problem::field("invalid_scopes", "/scopes", e))?;
     if body.name.trim().is_empty() || body.name.len() > 200 {
@@ -207,14 +220,16 @@ pub async fn create_key(State(state): State<AppState>, caller: Caller, Strict(bo
 }
 
 /// `GET /v1/keys`: keys without secrets.
-pub async fn list_keys(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn list_keys(State(state): State<AppState>, _: Caller<need::Admin>) -> Result<Response, Problem> {
     Ok(view(Items::of(state.service.keys().await?, KeyView::listed)))
 }
 
 /// `DELETE /v1/keys/{id}`: revokes a key.
-pub async fn revoke_key(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn revoke_key(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+) -> Result<Response, Problem> {
     state.service.revoke_key(&id, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

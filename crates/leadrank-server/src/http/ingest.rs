@@ -3,14 +3,13 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use leadrank_store::Scope;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::body::Strict;
 use super::problem::Problem;
 use super::records::{self, Rejection};
-use super::{AppState, Caller, MAX_BATCH, json};
+use super::{AppState, Caller, MAX_BATCH, json, need};
 use leadrank_service::service::Outcome;
 
 #[derive(Deserialize)]
@@ -72,8 +71,7 @@ fn summary(results: &[Value]) -> Value {
 }
 
 /// `POST /v1/leads`: upsert up to 500 leads.
-pub async fn leads(State(state): State<AppState>, caller: Caller, Strict(body): Strict<LeadsBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Ingest)?;
+pub async fn leads(State(state): State<AppState>, _: Caller<need::Ingest>, Strict(body): Strict<LeadsBody>) -> Result<Response, Problem> {
     check_size("leads", body.leads.len())?;
     let parsed: Vec<Result<leadrank_core::Lead, Rejection>> = body.leads.iter().map(records::lead).collect();
     let good: Vec<leadrank_core::Lead> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
@@ -93,8 +91,11 @@ pub async fn leads(State(state): State<AppState>, caller: Caller, Strict(body): 
 }
 
 /// `POST /v1/accounts`: upsert up to 500 accounts.
-pub async fn accounts(State(state): State<AppState>, caller: Caller, Strict(body): Strict<AccountsBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Ingest)?;
+pub async fn accounts(
+    State(state): State<AppState>,
+    _: Caller<need::Ingest>,
+    Strict(body): Strict<AccountsBody>,
+) -> Result<Response, Problem> {
     check_size("accounts", body.accounts.len())?;
     let parsed: Vec<_> = body.accounts.iter().map(records::account).collect();
     let good: Vec<leadrank_core::Account> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
@@ -111,8 +112,7 @@ pub async fn accounts(State(state): State<AppState>, caller: Caller, Strict(body
 }
 
 /// `POST /v1/events`: ingest up to 500 events; the event id is the idempotency key.
-pub async fn events(State(state): State<AppState>, caller: Caller, Strict(body): Strict<EventsBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Ingest)?;
+pub async fn events(State(state): State<AppState>, _: Caller<need::Ingest>, Strict(body): Strict<EventsBody>) -> Result<Response, Problem> {
     check_size("events", body.events.len())?;
     let parsed: Vec<_> = body.events.iter().map(records::event).collect();
     let good: Vec<leadrank_core::Event> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
@@ -133,8 +133,11 @@ pub async fn events(State(state): State<AppState>, caller: Caller, Strict(body):
 }
 
 /// `POST /v1/consents`: append consent records (purpose, status, source, time).
-pub async fn consents(State(state): State<AppState>, caller: Caller, Strict(body): Strict<ConsentsBody>) -> Result<Response, Problem> {
-    caller.require(Scope::Ingest)?;
+pub async fn consents(
+    State(state): State<AppState>,
+    _: Caller<need::Ingest>,
+    Strict(body): Strict<ConsentsBody>,
+) -> Result<Response, Problem> {
     check_size("consents", body.consents.len())?;
     let parsed: Vec<_> = body.consents.iter().map(records::consent).collect();
     let good: Vec<leadrank_core::records::ConsentRecord> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();

@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod body;
+pub mod conn;
 mod ingest;
 mod ops;
 pub mod problem;
@@ -9,35 +10,57 @@ mod read;
 pub mod records;
 pub mod views;
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{BoxError, Router};
-use leadrank_store::{ApiKey, Scope};
+use leadrank_store::ApiKey;
+use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 
 use leadrank_service::Service;
 use problem::{Problem, REQUEST_ID};
 
-/// Limits that protect the service.
+/// Limits that protect the service. Every value is a flag of `leadrank serve`.
+///
+/// Writes (every method but GET and HEAD) queue on one lock in the service, so they have a
+/// bound of their own, small enough that the writes admitted finish well within `timeout`;
+/// the rest get 429 with `Retry-After` at once instead of waiting.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Requests handled at once before new ones get 429.
     pub concurrency: usize,
-    /// Longest a request may take.
+    /// Writes handled or waiting at once (within `concurrency`) before new ones get 429.
+    pub write_concurrency: usize,
+    /// Longest a request may take (then 503).
     pub timeout: Duration,
+    /// Open connections at most; a new connection beyond displaces the one idle longest.
+    pub max_connections: usize,
+    /// Longest a client may take to send a request's headers, from connecting (or from the
+    /// first byte of a following request on a kept-alive connection).
+    pub header_read_timeout: Duration,
+    /// Longest a kept-alive connection may wait for its next request.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { concurrency: 512, timeout: Duration::from_secs(30) }
+        Limits {
+            concurrency: 512,
+            write_concurrency: 32,
+            timeout: Duration::from_secs(30),
+            max_connections: 4096,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+        }
     }
 }
 
@@ -94,16 +117,14 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .route("/audit", get(admin::audit_log))
         .route("/keys", post(admin::create_key).get(admin::list_keys))
         .route("/keys/{id}", delete(admin::revoke_key))
-        .layer(DefaultBodyLimit::max(64 * KB));
+        .layer(DefaultBodyLimit::max(64 * KB))
+        .layer(middleware::from_fn_with_state(Arc::new(Semaphore::new(limits.write_concurrency)), limit_writes));
     let overload = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(|e: BoxError| async move {
             if e.is::<tower::timeout::error::Elapsed>() {
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took too long")
             } else if e.is::<tower::load_shed::error::Overloaded>() {
-                Problem {
-                    retry_after: Some(1),
-                    ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "overloaded", "too many requests at once; retry later")
-                }
+                Problem::overloaded("too many requests at once; retry later")
             } else {
                 Problem::internal(&e)
             }
@@ -111,19 +132,32 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .load_shed()
         .concurrency_limit(limits.concurrency)
         .timeout(limits.timeout);
+    // Liveness and metrics answer also when every request slot is taken.
+    let unlimited = Router::new().route("/healthz", get(|| async { "ok" })).route("/metrics", get(read::metrics));
     Router::new()
         .nest("/v1", v1)
-        .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(read::ready))
-        .route("/metrics", get(read::metrics))
         .route("/openapi.json", get(read::openapi))
         .fallback(|| async { Problem::not_found("route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method (see /openapi.json)")
         })
         .layer(overload)
+        .merge(unlimited)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
+}
+
+/// Admits a write while fewer than `write_concurrency` are handled or waiting; else 429 at
+/// once (reads pass).
+async fn limit_writes(State(writes): State<Arc<Semaphore>>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    match writes.try_acquire_owned() {
+        Ok(_permit) => next.run(req).await,
+        Err(_) => Problem::overloaded("too many writes at once; retry later").into_response(),
+    }
 }
 
 /// Gives each request an id (kept from `x-request-id` when sane), records metrics and a
@@ -138,7 +172,7 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
     let method = req.method().to_string();
     let started = Instant::now();
-    let mut resp = REQUEST_ID.scope(id.clone(), next.run(req)).await;
+    let mut resp = REQUEST_ID.scope(id.clone(), async { as_problem(next.run(req).await).await }).await;
     let seconds = started.elapsed().as_secs_f64();
     let status = resp.status().as_u16();
     state.service.metrics.request(&method, &route, status, seconds);
@@ -149,26 +183,77 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     resp
 }
 
-/// The API key of the request, checked.
-pub struct Caller(pub ApiKey);
+/// Every error answer as problem+json: an error response that is not one (a rejection of an
+/// extractor or a layer that no handler mapped) becomes one, its text as the detail.
+async fn as_problem(resp: Response) -> Response {
+    let status = resp.status();
+    let is_problem = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return resp;
+    }
+    let text = match axum::body::to_bytes(resp.into_body(), 16 * KB).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+    if status.is_server_error() {
+        return Problem { status, ..Problem::internal(&detail) }.into_response();
+    }
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ => "bad_request",
+    };
+    Problem::new(status, code, detail).into_response()
+}
 
-impl Caller {
-    /// 403 unless the key has `scope`.
-    pub fn require(&self, scope: Scope) -> Result<(), Problem> {
-        if leadrank_service::keys::grants(&self.0, scope) {
-            Ok(())
-        } else {
-            Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", format!("this API key lacks the '{}' scope", scope.as_str())))
-        }
+/// Scopes a route needs, as types: a handler takes `Caller<need::Admin>` and the key's scope
+/// is checked with the key, before the body is read or validated.
+pub mod need {
+    use leadrank_store::Scope;
+
+    /// A scope marker.
+    pub trait Need: Send + Sync + 'static {
+        const SCOPE: Scope;
     }
 
+    /// The `read` scope.
+    pub struct Read;
+    /// The `ingest` scope.
+    pub struct Ingest;
+    /// The `sales` scope.
+    pub struct Sales;
+    /// The `admin` scope.
+    pub struct Admin;
+
+    impl Need for Read {
+        const SCOPE: Scope = Scope::Read;
+    }
+    impl Need for Ingest {
+        const SCOPE: Scope = Scope::Ingest;
+    }
+    impl Need for Sales {
+        const SCOPE: Scope = Scope::Sales;
+    }
+    impl Need for Admin {
+        const SCOPE: Scope = Scope::Admin;
+    }
+}
+
+/// The API key of the request, checked and holding the scope `N` (else 401 or 403, before
+/// any other part of the request is looked at).
+pub struct Caller<N: need::Need>(pub ApiKey, PhantomData<N>);
+
+impl<N: need::Need> Caller<N> {
     /// The key id, for the audit log.
     pub fn actor(&self) -> String {
         format!("key:{}", self.0.id)
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
+impl<N: need::Need> FromRequestParts<AppState> for Caller<N> {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -187,11 +272,15 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map_or("", |(_, key)| key.trim());
-        match state.service.authenticate(presented).await {
-            Ok(Some(key)) => Ok(Caller(key)),
-            Ok(None) => Err(unauthorized("the API key is unknown, malformed or revoked")),
-            Err(e) => Err(Problem::internal(&e)),
+        let key = match state.service.authenticate(presented).await {
+            Ok(Some(key)) => key,
+            Ok(None) => return Err(unauthorized("the API key is unknown, malformed or revoked")),
+            Err(e) => return Err(e.into()),
+        };
+        if !leadrank_service::keys::grants(&key, N::SCOPE) {
+            return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", format!("this API key lacks the '{}' scope", N::SCOPE.as_str())));
         }
+        Ok(Caller(key, PhantomData))
     }
 }
 

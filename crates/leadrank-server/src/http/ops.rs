@@ -2,21 +2,17 @@
 //! routing (teams, reps, the routing file, re-routing), account scores and the operating
 //! reports.
 
-use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use leadrank_lifecycle::{ItemStatus, LifecycleError, Stage, Transition};
 use leadrank_routing::{Rep, RoutingModel, Team};
-use leadrank_store::Scope;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::body::Strict;
+use super::body::{JsonBytes, PathParam, QueryParams, Strict, TomlText};
 use super::problem::Problem;
-use super::read::query_problem;
-use super::{AppState, Caller, json};
+use super::{AppState, Caller, json, need};
 use leadrank_service::ops::LeadOpsState;
 use leadrank_service::service::Service;
 
@@ -31,7 +27,7 @@ fn check_note(note: &Option<String>) -> Result<(), Problem> {
 }
 
 /// Who acted: the rep named in the body, else the API key.
-fn actor(caller: &Caller, by: &Option<String>) -> Result<String, Problem> {
+fn actor<N: need::Need>(caller: &Caller<N>, by: &Option<String>) -> Result<String, Problem> {
     match by {
         Some(b) if b.trim().is_empty() || b.len() > 200 => {
             Err(Problem::field("invalid_field", "/by", "by names a rep: 1 to 200 characters"))
@@ -76,11 +72,17 @@ fn transition_json(t: &Transition) -> Value {
 
 /// `GET /v1/leads/{lead_id}/lifecycle`: stage, checklists with prompts for missing items,
 /// assignment, SLA clock and the whole operating log.
-pub async fn lifecycle(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn lifecycle(
+    State(state): State<AppState>,
+    _: Caller<need::Read>,
+    PathParam(lead_id): PathParam<String>,
+) -> Result<Response, Problem> {
     let svc = &state.service;
     svc.flush().await;
-    let (st, log) = svc.lead_ops(&lead_id).await.map_err(|_| Problem::not_found(format!("lead '{lead_id}'")))?;
+    let (st, log) = svc.lead_ops(&lead_id).await.map_err(|e| match e {
+        leadrank_service::ServiceError::NotFound(_) => Problem::not_found(format!("lead '{lead_id}'")),
+        e => e.into(),
+    })?;
     let mut v = view(svc, &lead_id, &st);
     v["log"] = Value::Array(log);
     Ok(json(v))
@@ -114,11 +116,10 @@ async fn act(
 /// `POST /v1/leads/{lead_id}/accept`: sales accepts the lead (mql, pql or recycled -> sal).
 pub async fn accept(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(lead_id): Path<String>,
+    caller: Caller<need::Sales>,
+    PathParam(lead_id): PathParam<String>,
     Strict(body): Strict<AcceptBody>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Sales)?;
     check_note(&body.note)?;
     let by = actor(&caller, &body.by)?;
     act(&state.service, &lead_id, |p, st, _, now| p.accept(st, &by, body.note.as_deref(), now).map(Some)).await
@@ -136,11 +137,10 @@ pub struct RejectBody {
 /// `POST /v1/leads/{lead_id}/reject`: sales rejects the lead with a reason code.
 pub async fn reject(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(lead_id): Path<String>,
+    caller: Caller<need::Sales>,
+    PathParam(lead_id): PathParam<String>,
     Strict(body): Strict<RejectBody>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Sales)?;
     check_note(&body.note)?;
     let by = actor(&caller, &body.by)?;
     act(&state.service, &lead_id, |p, st, total, now| p.reject(st, &by, &body.reason, body.note.as_deref(), total, now).map(Some)).await
@@ -158,11 +158,10 @@ pub struct StageBody {
 /// `POST /v1/leads/{lead_id}/stage`: a manual move, where the lifecycle rules allow it.
 pub async fn move_stage(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(lead_id): Path<String>,
+    caller: Caller<need::Sales>,
+    PathParam(lead_id): PathParam<String>,
     Strict(body): Strict<StageBody>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Sales)?;
     check_note(&body.note)?;
     let to: Stage =
         body.to.parse().map_err(|e: leadrank_lifecycle::ParseStageError| Problem::field("invalid_field", "/to", e.to_string()))?;
@@ -186,11 +185,10 @@ pub struct ItemBody {
 /// sal whose model checklist becomes complete enters sql.
 pub async fn set_item(
     State(state): State<AppState>,
-    caller: Caller,
-    Path((lead_id, framework, item)): Path<(String, String, String)>,
+    caller: Caller<need::Sales>,
+    PathParam((lead_id, framework, item)): PathParam<(String, String, String)>,
     Strict(body): Strict<ItemBody>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Sales)?;
     check_note(&body.note)?;
     let by = actor(&caller, &body.by)?;
     act(&state.service, &lead_id, |p, st, _, now| p.set_item(st, &framework, &item, body.status, body.note.as_deref(), &by, now)).await
@@ -208,11 +206,10 @@ pub struct RouteBody {
 /// `POST /v1/leads/{lead_id}/route`: routes the lead again (e.g. after a rep left).
 pub async fn reroute(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(lead_id): Path<String>,
+    caller: Caller<need::Sales>,
+    PathParam(lead_id): PathParam<String>,
     Strict(body): Strict<RouteBody>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Sales)?;
     let by = actor(&caller, &body.by)?;
     let assignment = state.service.reroute(&lead_id, body.exclude_current, &by).await.map_err(|e| match e {
         leadrank_service::ServiceError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "invalid_transition", m),
@@ -222,8 +219,7 @@ pub async fn reroute(
 }
 
 /// `GET /v1/teams`.
-pub async fn list_teams(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn list_teams(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     Ok(json(state.service.read_state(|_, ops| json!({"items": ops.teams.values().collect::<Vec<_>>()}))))
 }
 
@@ -239,8 +235,12 @@ fn with_path_id<T: serde::de::DeserializeOwned>(body: &[u8], id: &str) -> Result
 }
 
 /// `PUT /v1/teams/{id}`: creates or replaces a team (calendar and time zone).
-pub async fn put_team(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, body: Bytes) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn put_team(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+    JsonBytes(body): JsonBytes,
+) -> Result<Response, Problem> {
     let team: Team = with_path_id(&body, &id)?;
     if team.id != id {
         return Err(Problem::field("invalid_field", "/id", format!("the body's id '{}' differs from the path's '{id}'", team.id)));
@@ -254,16 +254,18 @@ pub async fn put_team(State(state): State<AppState>, caller: Caller, Path(id): P
 }
 
 /// `DELETE /v1/teams/{id}`.
-pub async fn delete_team(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn delete_team(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+) -> Result<Response, Problem> {
     state.service.delete_team(&id).await?;
     state.service.audit(&caller.actor(), "team.delete", &id).await?;
     Ok(axum::response::IntoResponse::into_response(StatusCode::NO_CONTENT))
 }
 
 /// `GET /v1/reps`: reps with their open load.
-pub async fn list_reps(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn list_reps(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     let items: Vec<Value> = state.service.read_state(|_, ops| {
         ops.reps
             .values()
@@ -280,8 +282,12 @@ pub async fn list_reps(State(state): State<AppState>, caller: Caller) -> Result<
 }
 
 /// `PUT /v1/reps/{id}`: creates or replaces a rep (team, capacity, weight, away).
-pub async fn put_rep(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, body: Bytes) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn put_rep(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+    JsonBytes(body): JsonBytes,
+) -> Result<Response, Problem> {
     let rep: Rep = with_path_id(&body, &id)?;
     if rep.id != id {
         return Err(Problem::field("invalid_field", "/id", format!("the body's id '{}' differs from the path's '{id}'", rep.id)));
@@ -295,25 +301,29 @@ pub async fn put_rep(State(state): State<AppState>, caller: Caller, Path(id): Pa
 }
 
 /// `DELETE /v1/reps/{id}`.
-pub async fn delete_rep(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
+pub async fn delete_rep(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    PathParam(id): PathParam<String>,
+) -> Result<Response, Problem> {
     state.service.delete_rep(&id).await?;
     state.service.audit(&caller.actor(), "rep.delete", &id).await?;
     Ok(axum::response::IntoResponse::into_response(StatusCode::NO_CONTENT))
 }
 
 /// `GET /v1/routing`: the active routing file (TOML).
-pub async fn get_routing(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn get_routing(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     let source = state.service.read_state(|_, ops| ops.routing_source.clone());
     Ok(axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "application/toml; charset=utf-8")], source)))
 }
 
 /// `PUT /v1/routing`: replaces the routing file; errors name line, column and key.
-pub async fn put_routing(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Response, Problem> {
-    caller.require(Scope::Admin)?;
-    let text =
-        std::str::from_utf8(&body).map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "bad_body", "the routing file is not UTF-8"))?;
+pub async fn put_routing(
+    State(state): State<AppState>,
+    caller: Caller<need::Admin>,
+    TomlText(text): TomlText,
+) -> Result<Response, Problem> {
+    let text = text.as_str();
     let routing = RoutingModel::from_toml(text, "upload").map_err(|e| {
         let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_routing", e.to_string());
         let errors: Vec<Value> =
@@ -338,11 +348,9 @@ pub struct AccountsQuery {
 /// `GET /v1/accounts`: accounts ranked by account score, with buying-committee coverage.
 pub async fn list_accounts(
     State(state): State<AppState>,
-    caller: Caller,
-    q: Result<Query<AccountsQuery>, QueryRejection>,
+    _: Caller<need::Read>,
+    QueryParams(q): QueryParams<AccountsQuery>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
-    let Query(q) = q.map_err(query_problem)?;
     let limit = q.limit.unwrap_or(50);
     if limit == 0 || limit > 500 {
         return Err(Problem::field("invalid_parameter", "/query/limit", "limit must be 1 to 500"));
@@ -356,28 +364,24 @@ pub async fn list_accounts(
 }
 
 /// `GET /v1/reports/funnel`: stage counts, conversions, rejections by reason.
-pub async fn funnel(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn funnel(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     state.service.flush().await;
     Ok(json(json!(state.service.funnel_report().await?)))
 }
 
 /// `GET /v1/reports/routing`: fairness (leads and quality leads per rep against weight).
-pub async fn routing_report(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn routing_report(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     Ok(json(json!(state.service.routing_report())))
 }
 
 /// `GET /v1/reports/sla`: breaches per rep, team and milestone; speed to lead.
-pub async fn sla_report(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn sla_report(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     Ok(json(json!(state.service.sla_report())))
 }
 
 /// `GET /v1/reports/stages`: every stage transition as CSV (`lead_id,stage,at,by,reason`),
 /// the stage history `leadrank report --stages` reads.
-pub async fn stages_csv(State(state): State<AppState>, caller: Caller) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn stages_csv(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     let body = state.service.stage_history_csv().await?;
     Ok(axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")], body)))
 }

@@ -1,5 +1,11 @@
 //! Errors as `application/problem+json` (RFC 9457) with the request id and, where a field
 //! is at fault, its JSON pointer.
+//!
+//! One mapping from error kinds to statuses: a request at fault is a 4xx named by the
+//! handler or the extractor; every failure of the service itself (store, encoding, a corrupt
+//! stored value or setting) goes through [`Problem::internal`]: 500 `internal`, the detail
+//! withheld, logged with the request id and with quoted values removed (they may be
+//! personal data).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -47,9 +53,43 @@ impl Problem {
 
     /// 500 without details (they go to the log, without personal data).
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
-        tracing::error!(request_id = %request_id(), error = %error, "internal error");
+        tracing::error!(request_id = %request_id(), error = %redact(&error.to_string()), "internal error");
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log for this request id")
     }
+
+    /// 429 with `Retry-After`.
+    pub fn overloaded(detail: impl Into<String>) -> Self {
+        Problem { retry_after: Some(1), ..Problem::new(StatusCode::TOO_MANY_REQUESTS, "overloaded", detail) }
+    }
+}
+
+/// An error message with every quoted part (`"..."`, `'...'`, `` `...` ``) replaced by `…`:
+/// store and decoding errors quote the values they could not read, which may be personal data.
+pub fn redact(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut open: Option<char> = None;
+    for c in message.chars() {
+        match open {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                // An apostrophe inside a word ("can't") opens nothing.
+                let opens = matches!(c, '"' | '`') || (c == '\'' && !out.ends_with(|p: char| p.is_alphanumeric()));
+                out.push(c);
+                if opens {
+                    open = Some(c);
+                }
+            }
+        }
+    }
+    if open.is_some() {
+        out.push('…');
+    }
+    out
 }
 
 impl From<leadrank_service::service::ServiceError> for Problem {
@@ -123,4 +163,45 @@ impl IntoResponse for Problem {
 /// JSON pointer escaping of one path segment.
 pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use leadrank_store::StoreError;
+
+    use super::*;
+    use leadrank_service::ServiceError;
+
+    #[test]
+    fn faults_of_the_service_are_500_and_faults_of_the_request_are_not() {
+        let internal = [
+            ServiceError::Internal("writing CSV: broken pipe".into()),
+            ServiceError::Internal("stored marker key: Invalid character 'x' at position 3".into()),
+            ServiceError::Internal("model 3: rule r1: unknown field".into()),
+            ServiceError::Store(StoreError::Corrupt { table: "directory", detail: "team t1: invalid type: string \"Ada\"".into() }),
+            ServiceError::Store(StoreError::Database("disk I/O error".into())),
+        ];
+        for e in internal {
+            let what = e.to_string();
+            let p = Problem::from(e);
+            assert_eq!((p.status, p.code), (StatusCode::INTERNAL_SERVER_ERROR, "internal"), "{what}");
+            assert!(!p.detail.contains("Ada") && !p.detail.contains("CSV"), "details stay in the log: {}", p.detail);
+        }
+        assert_eq!(Problem::from(ServiceError::NotFound("lead 'L1'".into())).status, StatusCode::NOT_FOUND);
+        assert_eq!(Problem::from(StoreError::NotFound("key k1".into())).status, StatusCode::NOT_FOUND);
+        assert_eq!(Problem::from(ServiceError::Conflict("taken".into())).status, StatusCode::CONFLICT);
+        assert_eq!(Problem::from(ServiceError::Invalid("team: no calendar".into())).status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[test]
+    fn logged_errors_lose_their_quoted_values() {
+        assert_eq!(
+            redact(r#"team t1: invalid type: string "Ada Núñez", expected u32"#),
+            r#"team t1: invalid type: string "…", expected u32"#
+        );
+        assert_eq!(redact("unknown variant `ada@example.com`, expected one of"), "unknown variant `…`, expected one of");
+        assert_eq!(redact("value 'secret' can't be read"), "value '…' can't be read");
+        assert_eq!(redact("unterminated \"ada@exa"), "unterminated \"…");
+        assert_eq!(redact("database error: disk I/O error"), "database error: disk I/O error");
+    }
 }

@@ -4,18 +4,17 @@
 use std::cmp::Reverse;
 use std::ops::Bound;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use leadrank_store::Scope;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::body::{PathParam, QueryParams};
 use super::problem::Problem;
 use super::views::HistoryView;
-use super::{AppState, Caller, json};
+use super::{AppState, Caller, json, need};
 
 /// Query of `GET /v1/leads`.
 #[derive(Deserialize)]
@@ -36,20 +35,6 @@ pub struct ListQuery {
     cursor: Option<String>,
 }
 
-/// Maps a query-string error to a problem naming the parameter.
-pub fn query_problem(e: QueryRejection) -> Problem {
-    let text = e.body_text();
-    let code = if text.contains("unknown field") { "unknown_parameter" } else { "invalid_parameter" };
-    // axum names the parameter at fault: "Failed to deserialize query string: limit: ...".
-    let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
-    let param =
-        detail.split_once(": ").map(|(name, _)| name).filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    match param {
-        Some(name) => Problem::field(code, format!("/query/{name}"), detail.to_string()),
-        None => Problem::field(code, "/query", text),
-    }
-}
-
 fn cursor_encode(total: i32, lead_id: &str) -> String {
     hex::encode(format!("{total}\t{lead_id}"))
 }
@@ -63,11 +48,9 @@ fn cursor_decode(c: &str) -> Option<(i32, String)> {
 /// `GET /v1/leads`: leads ranked by score (highest first), filtered, cursor-paginated.
 pub async fn list_leads(
     State(state): State<AppState>,
-    caller: Caller,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    _: Caller<need::Read>,
+    QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
-    let Query(q) = q.map_err(query_problem)?;
     let limit = q.limit.unwrap_or(50);
     if limit == 0 || limit > 500 {
         return Err(Problem::field("invalid_parameter", "/query/limit", "limit must be 1 to 500"));
@@ -139,8 +122,11 @@ pub async fn list_leads(
 }
 
 /// `GET /v1/leads/{lead_id}`: the lead record and its current score summary.
-pub async fn lead(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn lead(
+    State(state): State<AppState>,
+    _: Caller<need::Read>,
+    PathParam(lead_id): PathParam<String>,
+) -> Result<Response, Problem> {
     let live = state.service.live_read();
     let lead = live.book.lead(&lead_id).ok_or_else(|| Problem::not_found(format!("lead '{lead_id}'")))?;
     let cur = live.current.get(&lead_id);
@@ -152,8 +138,11 @@ pub async fn lead(State(state): State<AppState>, caller: Caller, Path(lead_id): 
 
 /// `GET /v1/leads/{lead_id}/score`: the score now, with every reason, the ledger and the gap
 /// to the quality threshold; equal to `leadrank score --as-of <as_of>` on the same data.
-pub async fn score(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn score(
+    State(state): State<AppState>,
+    _: Caller<need::Read>,
+    PathParam(lead_id): PathParam<String>,
+) -> Result<Response, Problem> {
     let (score, as_of) = state.service.score_now(&lead_id).ok_or_else(|| Problem::not_found(format!("lead '{lead_id}'")))?;
     let (model_id, model) = state.service.model();
     let at = as_of.to_string();
@@ -169,8 +158,11 @@ pub async fn score(State(state): State<AppState>, caller: Caller, Path(lead_id):
 }
 
 /// `GET /v1/leads/{lead_id}/history`: each change of the score, when and why.
-pub async fn history(State(state): State<AppState>, caller: Caller, Path(lead_id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn history(
+    State(state): State<AppState>,
+    _: Caller<need::Read>,
+    PathParam(lead_id): PathParam<String>,
+) -> Result<Response, Problem> {
     if state.service.live_read().book.lead(&lead_id).is_none() {
         return Err(Problem::not_found(format!("lead '{lead_id}'")));
     }
@@ -179,8 +171,11 @@ pub async fn history(State(state): State<AppState>, caller: Caller, Path(lead_id
 }
 
 /// `GET /v1/accounts/{account_id}`: the account and its people with their scores.
-pub async fn account(State(state): State<AppState>, caller: Caller, Path(account_id): Path<String>) -> Result<Response, Problem> {
-    caller.require(Scope::Read)?;
+pub async fn account(
+    State(state): State<AppState>,
+    _: Caller<need::Read>,
+    PathParam(account_id): PathParam<String>,
+) -> Result<Response, Problem> {
     let live = state.service.live_read();
     let account = live.book.account(&account_id).ok_or_else(|| Problem::not_found(format!("account '{account_id}'")))?;
     let mut people: Vec<Value> = live

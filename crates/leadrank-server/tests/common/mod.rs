@@ -31,6 +31,11 @@ impl Server {
 
     /// A server; `allow_private_webhooks` as `leadrank serve --allow-private-webhooks`.
     pub async fn start_with(allow_private_webhooks: bool) -> Server {
+        Self::start_limited(allow_private_webhooks, Limits::default()).await
+    }
+
+    /// A server with these limits.
+    pub async fn start_limited(allow_private_webhooks: bool, limits: Limits) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("api.db")).await.unwrap());
         store.migrate().await.unwrap();
@@ -38,13 +43,8 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let stop = CancellationToken::new();
-        let options = ServeOptions {
-            addr: listener.local_addr().unwrap(),
-            limits: Limits::default(),
-            webhooks: true,
-            demo_leads: None,
-            allow_private_webhooks,
-        };
+        let options =
+            ServeOptions { addr: listener.local_addr().unwrap(), limits, webhooks: true, demo_leads: None, allow_private_webhooks };
         let (s, st) = (store.clone(), stop.clone());
         tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });
         let client = reqwest::Client::new();
@@ -87,6 +87,34 @@ impl Server {
 }
 
 impl Server {
+    /// The SQLite file of the server.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("api.db")
+    }
+
+    /// The address of the server (`host:port`).
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+
+    /// A request with a raw body and the given content type (none when `None`).
+    pub async fn send_typed(&self, method: &str, path: &str, key: &str, content_type: Option<&str>, body: &str) -> (u16, HeaderMap, Value) {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "PUT" => self.client.put(url),
+            _ => self.client.post(url),
+        };
+        req = req.header("authorization", format!("Bearer {key}")).body(body.to_string());
+        if let Some(t) = content_type {
+            req = req.header("content-type", t);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap();
+        (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
     /// A request with a raw text body (e.g. a TOML file).
     pub async fn send_text(&self, method: &str, path: &str, key: &str, body: &str) -> (u16, Value) {
         let url = format!("{}{path}", self.base);
