@@ -792,7 +792,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
             .iter()
             .map(|&t| jiff::Timestamp::from_second(t).with_context(|| format!("cut-off {t} s is not a valid time")))
             .collect::<Result<Vec<_>>>()?;
-        dataset.score_each_at(&model, &times, &|_| {})
+        dataset.score_each_at(&model, &times, as_of, &|_| {})
     };
     let mut f = features(&model, &dataset, &scores, &cut.at);
     let p = f.names.len();

@@ -14,6 +14,7 @@ use leadrank_core::model::builtin;
 use leadrank_core::records::event_from_pairs;
 use leadrank_core::{Account, Lead};
 
+use crate::csv_input::CsvHeader;
 use crate::read::{self, InputFormat, LoadReport, ReadError};
 
 /// Reads a leads file on its own (no model needed). Rejected rows are in the report with
@@ -152,11 +153,7 @@ pub fn remap_events(
             let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open()?);
             let headers =
                 reader.byte_headers().map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?.clone();
-            let lead_col = headers.iter().position(|h| h == b"lead_id").ok_or_else(|| ReadError::MissingColumn {
-                path: path.to_path_buf(),
-                column: "lead_id",
-                found: String::from_utf8_lossy(headers.as_slice()).into_owned(),
-            })?;
+            let lead_col = CsvHeader::from_record(path, &headers)?.column(path, "lead_id")?;
             // Flexible: a short row is copied as it is, never dropped.
             let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
             let mut header = headers.clone();

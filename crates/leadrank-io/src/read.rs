@@ -1,16 +1,16 @@
 //! Readers for leads, accounts and events in CSV (with a header row) or JSON Lines.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use leadrank_core::CompiledModel;
 use leadrank_core::engine::{DatasetBuilder, EventAdded};
 use leadrank_core::records::{self, FieldError, FieldType, account_from_pairs, consent_from_pairs, event_from_pairs, lead_from_pairs};
 
-/// The most bytes one JSON line or CSV row may have; longer rows are rejected.
-pub const MAX_ROW_BYTES: usize = 1 << 20;
+use crate::csv_blocks::read_blocks;
+use crate::csv_input::{CsvHeader, NOT_UTF8, RecordKind, check_record, field_text};
+pub use crate::report::{LoadReport, MAX_ROW_BYTES, ReadError, RowError};
 
 /// How an input file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,60 +29,6 @@ impl InputFormat {
             _ => Err(ReadError::UnknownFormat(path.to_path_buf())),
         }
     }
-}
-
-/// A file that cannot be read at all.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error("cannot open {}: {source}", .path.display())]
-    Open { path: PathBuf, source: std::io::Error },
-    #[error("cannot read {}: {source}", .path.display())]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{}:1: the header has no '{column}' column (found: {found})", .path.display())]
-    MissingColumn { path: PathBuf, column: &'static str, found: String },
-    #[error("{}:1: cannot read the header: {message}", .path.display())]
-    Header { path: PathBuf, message: String },
-    #[error("{}: cannot tell the format from the extension; use .csv or .jsonl, or pass --input-format", .0.display())]
-    UnknownFormat(PathBuf),
-}
-
-/// A rejected row: where it is and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    pub file: String,
-    /// 1-based line where the row starts.
-    pub line: u64,
-    /// 1-based column of the offending field in a CSV file.
-    pub column: Option<usize>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)?;
-        if let Some(c) = self.column {
-            write!(f, ":{c}")?;
-        }
-        write!(f, ": ")?;
-        if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
-        }
-        write!(f, "{}", self.message)
-    }
-}
-
-/// What a load accepted and rejected.
-#[derive(Debug, Default)]
-pub struct LoadReport {
-    pub leads: u64,
-    pub accounts: u64,
-    pub events: u64,
-    /// Events whose id was seen before (they count once).
-    pub duplicate_events: u64,
-    /// Consent records accepted (all purposes).
-    pub consents: u64,
-    pub rejected: Vec<RowError>,
 }
 
 /// One row as (name, value) pairs, with its line and a way to find a column by name.
@@ -126,16 +72,12 @@ pub(crate) fn for_each_row(
     let file = path.display().to_string();
     match format {
         InputFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open(path)?);
-            let headers =
-                reader.byte_headers().map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?.clone();
-            let mut names = Vec::with_capacity(headers.len());
-            for h in headers.iter() {
-                let name =
-                    std::str::from_utf8(h).map_err(|_| ReadError::Header { path: path.to_path_buf(), message: "not UTF-8".into() })?;
-                names.push(name.trim().trim_start_matches('\u{feff}').to_string());
-            }
-            check_columns(path, &names, required)?;
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(open(path)?);
+            let mut first = csv::ByteRecord::new();
+            reader.read_byte_record(&mut first).map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?;
+            let header = CsvHeader::from_record(path, &first)?;
+            header.require(path, required)?;
+            let names = &header.names;
             let mut record = csv::ByteRecord::new();
             loop {
                 let line = reader.position().line();
@@ -149,12 +91,12 @@ pub(crate) fn for_each_row(
                                 source: std::io::Error::new(source.kind(), source.to_string()),
                             });
                         }
-                        report.rejected.push(RowError { file: file.clone(), line, column: None, field: None, message: e.to_string() });
+                        report.rejected.push(RowError::row(&file, line, e.to_string()));
                         continue;
                     }
                 }
                 let line = record.position().map_or(line, |p| p.line());
-                match csv_row(&record, &names, line, &file) {
+                match csv_row(&record, names, line, &file) {
                     Ok(Some(row)) => each(&row, report),
                     Ok(None) => {}
                     Err(e) => report.rejected.push(e),
@@ -258,15 +200,6 @@ fn json_to_text(v: serde_json::Value) -> String {
     }
 }
 
-fn check_columns(path: &Path, names: &[String], required: &[&'static str]) -> Result<(), ReadError> {
-    for column in required {
-        if !names.iter().any(|n| n == column) {
-            return Err(ReadError::MissingColumn { path: path.to_path_buf(), column, found: names.join(",") });
-        }
-    }
-    Ok(())
-}
-
 /// Checks the custom fields a model declares: a value that does not fit its type rejects the row.
 fn check_custom(model: &CompiledModel, lead: &records::Lead) -> Result<(), FieldError> {
     for (name, value) in &lead.custom {
@@ -314,31 +247,15 @@ pub fn load_leads(
 /// blank line, an error naming the line (and column) for a wrong field count, an over-long
 /// row or a field that is not UTF-8.
 fn csv_row<'a>(record: &'a csv::ByteRecord, names: &'a [String], line: u64, file: &str) -> Result<Option<Row<'a>>, RowError> {
-    let plain = |message: String| RowError { file: file.to_string(), line, column: None, field: None, message };
-    if record.len() != names.len() {
-        if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            return Ok(None);
-        }
-        return Err(plain(format!("has {} fields but the header has {}", record.len(), names.len())));
+    match check_record(record, names.len()) {
+        Ok(RecordKind::Blank) => return Ok(None),
+        Ok(RecordKind::Row) => {}
+        Err(message) => return Err(RowError::row(file, line, message)),
     }
-    if record.as_slice().len() > MAX_ROW_BYTES {
-        return Err(plain(format!("row is larger than {MAX_ROW_BYTES} bytes")));
-    }
-    let mut values = Vec::with_capacity(names.len());
-    for (i, v) in record.iter().enumerate() {
-        match std::str::from_utf8(v) {
-            Ok(s) => values.push(s),
-            Err(_) => {
-                return Err(RowError {
-                    file: file.to_string(),
-                    line,
-                    column: Some(i + 1),
-                    field: Some(names[i].clone()),
-                    message: "is not valid UTF-8".into(),
-                });
-            }
-        }
-    }
+    let values = (0..record.len())
+        .map(|i| field_text(record, i))
+        .collect::<Result<Vec<&str>, usize>>()
+        .map_err(|i| RowError::at_column(file, line, names, i, NOT_UTF8.into()))?;
     Ok(Some(Row { names, values, line, csv: true }))
 }
 
@@ -349,26 +266,14 @@ fn load_leads_csv(path: &Path, builder: &mut DatasetBuilder, model: &CompiledMod
     use rayon::prelude::*;
     let file = path.display().to_string();
     let threads = rayon::current_num_threads().max(1);
-    let parse_header = |line: &[u8]| -> Result<Vec<String>, ReadError> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
-        let mut record = csv::ByteRecord::new();
-        let bad = |message: String| ReadError::Header { path: path.to_path_buf(), message };
-        reader.read_byte_record(&mut record).map_err(|e| bad(e.to_string()))?;
-        let mut names = Vec::with_capacity(record.len());
-        for h in record.iter() {
-            let name = std::str::from_utf8(h).map_err(|_| bad("not UTF-8".into()))?;
-            names.push(name.trim().trim_start_matches('\u{feff}').to_string());
-        }
-        check_columns(path, &names, &["lead_id"])?;
-        Ok(names)
-    };
     let file_len = file_len(path).unwrap_or(0);
     let mut sized = false;
-    crate::events_csv::read_blocks(path, threads, report, parse_header, |names, bytes, pieces, starts, report| {
+    let prepare = |header: CsvHeader| header.require(path, &["lead_id"]).map(|()| header);
+    read_blocks(path, threads, report, prepare, |header, bytes, pieces, starts, report| {
         let parsed: Vec<Vec<(u64, Result<records::Lead, RowError>)>> = pieces
             .par_iter()
             .zip(starts.par_iter())
-            .map(|(range, &first_line)| parse_lead_piece(&bytes[range.clone()], first_line, names, &file, model))
+            .map(|(range, &first_line)| parse_lead_piece(&bytes[range.clone()], first_line, header, &file, model))
             .collect();
         if !sized && !bytes.is_empty() {
             // Size the lead vector once from the first block's rows per byte (a hint only:
@@ -385,7 +290,7 @@ fn load_leads_csv(path: &Path, builder: &mut DatasetBuilder, model: &CompiledMod
                 Ok(lead) => match builder.add_lead(lead) {
                     Ok(()) => report.leads += 1,
                     Err(e) => {
-                        let row = Row { names, values: Vec::new(), line, csv: true };
+                        let row = Row { names: &header.names, values: Vec::new(), line, csv: true };
                         report.rejected.push(row.error(&file, Some("lead_id"), e.to_string()));
                     }
                 },
@@ -399,21 +304,21 @@ fn load_leads_csv(path: &Path, builder: &mut DatasetBuilder, model: &CompiledMod
 fn parse_lead_piece(
     bytes: &[u8],
     first_line: u64,
-    names: &[String],
+    header: &CsvHeader,
     file: &str,
     model: &CompiledModel,
 ) -> Vec<(u64, Result<records::Lead, RowError>)> {
     let mut out = Vec::with_capacity(bytes.len() / 200);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut reader = header.rows_reader(bytes);
     let mut record = csv::ByteRecord::new();
+    let names = &header.names;
     loop {
         let line = first_line + reader.position().line() - 1;
-        let plain = |message: String| RowError { file: file.to_string(), line, column: None, field: None, message };
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                out.push((line, Err(plain(e.to_string()))));
+                out.push((line, Err(RowError::row(file, line, e.to_string()))));
                 continue;
             }
         }
