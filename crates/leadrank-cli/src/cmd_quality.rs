@@ -210,8 +210,8 @@ fn model_arg(raw: &str) -> Option<PathBuf> {
 }
 
 fn print_rejects(rejected: &[RowError]) {
-    for r in rejected.iter().take(50) {
-        eprintln!("rejected {r}");
+    for line in rejected.iter().take(50).flat_map(|r| r.lines()) {
+        eprintln!("rejected {line}");
     }
     if rejected.len() > 50 {
         eprintln!("... and {} more rejected rows", rejected.len() - 50);

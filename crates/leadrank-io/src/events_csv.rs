@@ -10,12 +10,13 @@ use std::path::Path;
 
 use leadrank_core::CompiledModel;
 use leadrank_core::engine::{DatasetBuilder, EventAdded, EventSink, LoadError, ProjectedEvent, Projector, event_id_hash, remap_event};
-use leadrank_core::records::{ValueError, checked_text, non_empty, parse_properties, parse_time};
+use leadrank_core::records::{ValueError, checked_text, event_from_pairs_all_errors, non_empty, parse_properties, parse_time};
 use rayon::prelude::*;
 
 use crate::csv_blocks::read_blocks;
 use crate::csv_input::{CsvHeader, NOT_UTF8, RecordKind, check_record, field_text};
 use crate::report::{LoadReport, ReadError, RowError};
+use crate::row::csv_row;
 
 /// The columns of an events CSV that the reader uses.
 struct Columns {
@@ -232,10 +233,21 @@ fn parse_piece(
         })();
         match parsed {
             Ok(e) => out.events.push(e),
-            Err(e) => out.errors.push(e),
+            // The fast checks stop at the first problem; the row reader names every bad field.
+            Err(first) => out.errors.push(every_bad_field(&record, names, line, file).unwrap_or(first)),
         }
     }
     out
+}
+
+/// A rejected event row as the row reader reports it (every bad field), or `None` when its
+/// fields are all readable (the problem is then the row's lead, which the fast path named).
+fn every_bad_field(record: &csv::ByteRecord, names: &[String], line: u64, file: &str) -> Option<RowError> {
+    match csv_row(record, names, line, file) {
+        Ok(Some(row)) => event_from_pairs_all_errors(row.pairs()).err().map(|e| row.field_errors(file, e.0)),
+        Ok(None) => None,
+        Err(e) => Some(e),
+    }
 }
 
 /// Checks that `text` is a JSON object without building it (built when it may hold a NUL,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use leadrank_core::engine::{DatasetBuilder, event_id_hash};
 use leadrank_core::model::builtin;
-use leadrank_core::records::event_from_pairs;
+use leadrank_core::records::event_from_pairs_all_errors;
 use leadrank_core::{Account, Lead};
 
 use crate::csv_input::CsvHeader;
@@ -66,9 +66,9 @@ pub fn read_event_traces(
     let mut seen: HashSet<u128> = HashSet::new();
     let required: &[&'static str] = if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
     read::for_each_row(path, format, required, report, |row, report| {
-        let event = match event_from_pairs(row.pairs()) {
+        let event = match event_from_pairs_all_errors(row.pairs()) {
             Ok(e) => e,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         let Some(&lead) = lead_index.get(&event.lead_id) else {
             return report.rejected.push(row.error(&file, Some("lead_id"), format!("unknown lead '{}'", event.lead_id)));

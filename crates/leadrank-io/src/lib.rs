@@ -11,6 +11,7 @@ pub mod hygiene;
 pub mod read;
 pub mod read_outcomes;
 mod report;
+mod row;
 pub mod write;
 
 pub use read::{InputFormat, LoadReport, ReadError, RowError};

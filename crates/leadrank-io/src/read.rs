@@ -6,11 +6,12 @@ use std::path::Path;
 
 use leadrank_core::CompiledModel;
 use leadrank_core::engine::{DatasetBuilder, EventAdded};
-use leadrank_core::records::{self, FieldError, FieldType, account_from_pairs, consent_from_pairs, event_from_pairs, lead_from_pairs};
+use leadrank_core::records::{self, FieldError, FieldType};
 
 use crate::csv_blocks::read_blocks;
-use crate::csv_input::{CsvHeader, NOT_UTF8, RecordKind, check_record, field_text};
-pub use crate::report::{LoadReport, MAX_ROW_BYTES, ReadError, RowError};
+use crate::csv_input::CsvHeader;
+pub use crate::report::{FieldProblem, LoadReport, MAX_ROW_BYTES, ReadError, RowError};
+use crate::row::{Row, csv_row};
 
 /// How an input file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,32 +29,6 @@ impl InputFormat {
             Some("jsonl" | "ndjson" | "json") => Ok(InputFormat::JsonLines),
             _ => Err(ReadError::UnknownFormat(path.to_path_buf())),
         }
-    }
-}
-
-/// One row as (name, value) pairs, with its line and a way to find a column by name.
-pub(crate) struct Row<'a> {
-    names: &'a [String],
-    values: Vec<&'a str>,
-    line: u64,
-    csv: bool,
-}
-
-impl Row<'_> {
-    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.names.iter().map(String::as_str).zip(self.values.iter().copied())
-    }
-
-    pub(crate) fn error(&self, file: &str, field: Option<&str>, message: String) -> RowError {
-        let column = match (self.csv, field) {
-            (true, Some(f)) => self.names.iter().position(|n| n == f).map(|i| i + 1),
-            _ => None,
-        };
-        RowError { file: file.to_string(), line: self.line, column, field: field.map(str::to_string), message }
-    }
-
-    pub(crate) fn field_error(&self, file: &str, e: &FieldError) -> RowError {
-        self.error(file, Some(&e.field), e.error.to_string())
     }
 }
 
@@ -118,13 +93,7 @@ pub(crate) fn for_each_row(
                 }
                 line += 1;
                 if buf.len() > MAX_ROW_BYTES && !buf.ends_with(b"\n") {
-                    report.rejected.push(RowError {
-                        file: file.clone(),
-                        line,
-                        column: None,
-                        field: None,
-                        message: format!("line is longer than {MAX_ROW_BYTES} bytes"),
-                    });
+                    report.rejected.push(RowError::row(&file, line, format!("line is longer than {MAX_ROW_BYTES} bytes")));
                     // Skip the rest of the over-long line.
                     let mut rest = Vec::new();
                     reader.read_until(b'\n', &mut rest).map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
@@ -133,13 +102,7 @@ pub(crate) fn for_each_row(
                 let text = match std::str::from_utf8(&buf) {
                     Ok(t) => t.trim(),
                     Err(_) => {
-                        report.rejected.push(RowError {
-                            file: file.clone(),
-                            line,
-                            column: None,
-                            field: None,
-                            message: "is not valid UTF-8".into(),
-                        });
+                        report.rejected.push(RowError::row(&file, line, "is not valid UTF-8".into()));
                         continue;
                     }
                 };
@@ -149,23 +112,11 @@ pub(crate) fn for_each_row(
                 let object = match serde_json::from_str::<serde_json::Value>(text) {
                     Ok(serde_json::Value::Object(m)) => m,
                     Ok(_) => {
-                        report.rejected.push(RowError {
-                            file: file.clone(),
-                            line,
-                            column: None,
-                            field: None,
-                            message: "is not a JSON object".into(),
-                        });
+                        report.rejected.push(RowError::row(&file, line, "is not a JSON object".into()));
                         continue;
                     }
                     Err(e) => {
-                        report.rejected.push(RowError {
-                            file: file.clone(),
-                            line,
-                            column: None,
-                            field: None,
-                            message: format!("is not valid JSON: {e}"),
-                        });
+                        report.rejected.push(RowError::row(&file, line, format!("is not valid JSON: {e}")));
                         continue;
                     }
                 };
@@ -200,10 +151,16 @@ fn json_to_text(v: serde_json::Value) -> String {
     }
 }
 
-/// Checks the custom fields a model declares: a value that does not fit its type rejects the row.
-fn check_custom(model: &CompiledModel, lead: &records::Lead) -> Result<(), FieldError> {
-    for (name, value) in &lead.custom {
+/// Reads a lead from a row: every bad field, including custom fields the model declares
+/// with a type their value does not fit.
+fn parse_lead(row: &Row<'_>, model: &CompiledModel) -> Result<records::Lead, Vec<FieldError>> {
+    let lead = records::lead_from_pairs_all_errors(row.pairs()).map_err(|e| e.0);
+    let mut custom_errors = Vec::new();
+    for (name, value) in row.pairs() {
         let Some(ty) = model.custom_field_type(name) else { continue };
+        if records::LEAD_FIELDS.iter().any(|(builtin, _)| *builtin == name) {
+            continue;
+        }
         let result = match ty {
             FieldType::Integer => records::parse_integer(value).map(|_| ()),
             FieldType::Number => records::parse_number(value).map(|_| ()),
@@ -211,9 +168,18 @@ fn check_custom(model: &CompiledModel, lead: &records::Lead) -> Result<(), Field
             FieldType::Time => records::parse_time(value).map(|_| ()),
             FieldType::Text | FieldType::List => Ok(()),
         };
-        result.map_err(|error| FieldError { field: name.clone(), error })?;
+        if let Err(error) = result {
+            custom_errors.push(FieldError { field: name.to_string(), error });
+        }
     }
-    Ok(())
+    match lead {
+        Ok(lead) if custom_errors.is_empty() => Ok(lead),
+        Ok(_) => Err(custom_errors),
+        Err(mut errors) => {
+            errors.extend(custom_errors);
+            Err(errors)
+        }
+    }
 }
 
 /// Reads leads into `builder`. Returns an error only when the file cannot be read at all.
@@ -229,34 +195,15 @@ pub fn load_leads(
     }
     let file = path.display().to_string();
     for_each_row(path, format, &[], report, |row, report| {
-        let lead = match lead_from_pairs(row.pairs()) {
+        let lead = match parse_lead(row, model) {
             Ok(l) => l,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e)),
         };
-        if let Err(e) = check_custom(model, &lead) {
-            return report.rejected.push(row.field_error(&file, &e));
-        }
         match builder.add_lead(lead) {
             Ok(()) => report.leads += 1,
             Err(e) => report.rejected.push(row.error(&file, Some("lead_id"), e.to_string())),
         }
     })
-}
-
-/// Checks one CSV record against the header and reads its fields as text: `Ok(None)` for a
-/// blank line, an error naming the line (and column) for a wrong field count, an over-long
-/// row or a field that is not UTF-8.
-fn csv_row<'a>(record: &'a csv::ByteRecord, names: &'a [String], line: u64, file: &str) -> Result<Option<Row<'a>>, RowError> {
-    match check_record(record, names.len()) {
-        Ok(RecordKind::Blank) => return Ok(None),
-        Ok(RecordKind::Row) => {}
-        Err(message) => return Err(RowError::row(file, line, message)),
-    }
-    let values = (0..record.len())
-        .map(|i| field_text(record, i))
-        .collect::<Result<Vec<&str>, usize>>()
-        .map_err(|i| RowError::at_column(file, line, names, i, NOT_UTF8.into()))?;
-    Ok(Some(Row { names, values, line, csv: true }))
 }
 
 /// The CSV leads reader: blocks of rows parsed into leads on all cores, then added in file
@@ -330,8 +277,7 @@ fn parse_lead_piece(
                 continue;
             }
         };
-        let result =
-            lead_from_pairs(row.pairs()).and_then(|lead| check_custom(model, &lead).map(|()| lead)).map_err(|e| row.field_error(file, &e));
+        let result = parse_lead(&row, model).map_err(|e| row.field_errors(file, e));
         out.push((line, result));
     }
     out
@@ -341,9 +287,9 @@ fn parse_lead_piece(
 pub fn load_accounts(path: &Path, format: InputFormat, builder: &mut DatasetBuilder, report: &mut LoadReport) -> Result<(), ReadError> {
     let file = path.display().to_string();
     for_each_row(path, format, if format == InputFormat::Csv { &["account_id"] } else { &[] }, report, |row, report| {
-        let account = match account_from_pairs(row.pairs()) {
+        let account = match records::account_from_pairs_all_errors(row.pairs()) {
             Ok(a) => a,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_account(account) {
             Ok(()) => report.accounts += 1,
@@ -358,9 +304,9 @@ pub fn load_consents(path: &Path, format: InputFormat, builder: &mut DatasetBuil
     let file = path.display().to_string();
     let required: &[&'static str] = if format == InputFormat::Csv { &["lead_id", "purpose", "status", "at"] } else { &[] };
     for_each_row(path, format, required, report, |row, report| {
-        let record = match consent_from_pairs(row.pairs()) {
+        let record = match records::consent_from_pairs_all_errors(row.pairs()) {
             Ok(c) => c,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_consent(record) {
             Ok(()) => report.consents += 1,
@@ -391,9 +337,9 @@ pub fn load_events(
             progress(since);
             since = 0;
         }
-        let event = match event_from_pairs(row.pairs()) {
+        let event = match records::event_from_pairs_all_errors(row.pairs()) {
             Ok(e) => e,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_event(&event) {
             Ok(EventAdded::Accepted) => report.events += 1,

@@ -22,7 +22,8 @@ pub enum ReadError {
     UnknownFormat(PathBuf),
 }
 
-/// A rejected row: where it is and why.
+/// A rejected row: where it is and why. A row with several bad fields is rejected once,
+/// naming the first in `column`, `field` and `message` and the others in `more`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     pub file: String,
@@ -32,31 +33,76 @@ pub struct RowError {
     pub column: Option<usize>,
     pub field: Option<String>,
     pub message: String,
+    /// The row's other bad fields, in column order.
+    pub more: Vec<FieldProblem>,
+}
+
+/// One more bad field of a rejected row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// 1-based column in a CSV file.
+    pub column: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
 }
 
 impl RowError {
     /// An error about a whole row (no column).
     pub(crate) fn row(file: &str, line: u64, message: String) -> Self {
-        RowError { file: file.to_string(), line, column: None, field: None, message }
+        RowError { file: file.to_string(), line, column: None, field: None, message, more: Vec::new() }
     }
 
     /// An error about the CSV field at 0-based `index`, named from the header `names`.
     pub(crate) fn at_column(file: &str, line: u64, names: &[String], index: usize, message: String) -> Self {
-        RowError { file: file.to_string(), line, column: Some(index + 1), field: names.get(index).cloned(), message }
+        RowError { file: file.to_string(), line, column: Some(index + 1), field: names.get(index).cloned(), message, more: Vec::new() }
+    }
+
+    /// A row rejected for the bad fields in `problems` (the first one leads; `None` when
+    /// there is none).
+    pub(crate) fn fields(file: &str, line: u64, problems: Vec<FieldProblem>) -> Option<Self> {
+        let mut problems = problems.into_iter();
+        let first = problems.next()?;
+        Some(RowError {
+            file: file.to_string(),
+            line,
+            column: first.column,
+            field: first.field,
+            message: first.message,
+            more: problems.collect(),
+        })
+    }
+
+    /// Every bad field of the row as `file:line[:column]: [field: ]reason`, one per line.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        let first = (self.column, self.field.as_deref(), self.message.as_str());
+        std::iter::once(first).chain(self.more.iter().map(|p| (p.column, p.field.as_deref(), p.message.as_str()))).map(
+            |(column, field, message)| {
+                let mut s = format!("{}:{}", self.file, self.line);
+                if let Some(c) = column {
+                    s.push_str(&format!(":{c}"));
+                }
+                s.push_str(": ");
+                if let Some(field) = field {
+                    s.push_str(field);
+                    s.push_str(": ");
+                }
+                s.push_str(message);
+                s
+            },
+        )
     }
 }
 
+/// Each bad field on its own line (see [`RowError::lines`]).
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)?;
-        if let Some(c) = self.column {
-            write!(f, ":{c}")?;
+        for (i, line) in self.lines().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(&line)?;
         }
-        write!(f, ": ")?;
-        if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
-        }
-        write!(f, "{}", self.message)
+        Ok(())
     }
 }
 
