@@ -47,8 +47,9 @@ fn format_of(path: &Path) -> Result<InputFormat> {
 
 fn report_rejects(report: &LoadReport, file: Option<&Path>) -> Result<()> {
     let mut stderr = std::io::stderr().lock();
-    for r in report.rejected.iter().take(SHOWN_REJECTS) {
-        writeln!(stderr, "rejected {r}")?;
+    // The first rows, each with every bad field on its own line.
+    for line in report.rejected.iter().take(SHOWN_REJECTS).flat_map(|r| r.lines()) {
+        writeln!(stderr, "rejected {line}")?;
     }
     if report.rejected.len() > SHOWN_REJECTS {
         writeln!(stderr, "... and {} more rejected rows", report.rejected.len() - SHOWN_REJECTS)?;

@@ -210,8 +210,8 @@ fn model_arg(raw: &str) -> Option<PathBuf> {
 }
 
 fn print_rejects(rejected: &[RowError]) {
-    for r in rejected.iter().take(50) {
-        eprintln!("rejected {r}");
+    for line in rejected.iter().take(50).flat_map(|r| r.lines()) {
+        eprintln!("rejected {line}");
     }
     if rejected.len() > 50 {
         eprintln!("... and {} more rejected rows", rejected.len() - 50);
@@ -792,7 +792,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
             .iter()
             .map(|&t| jiff::Timestamp::from_second(t).with_context(|| format!("cut-off {t} s is not a valid time")))
             .collect::<Result<Vec<_>>>()?;
-        dataset.score_each_at(&model, &times, &|_| {})
+        dataset.score_each_at(&model, &times, as_of, &|_| {})
     };
     let mut f = features(&model, &dataset, &scores, &cut.at);
     let p = f.names.len();

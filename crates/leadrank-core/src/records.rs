@@ -199,6 +199,8 @@ pub enum ValueError {
     OutOfRange(String, &'static str),
     #[error("'{0}' is not a consent status (granted, withdrawn, denied)")]
     NotConsentStatus(String),
+    #[error("contains a NUL byte (\\0), which no text value may hold")]
+    NulByte,
 }
 
 /// Trims a value; `None` when it is empty.
@@ -296,9 +298,20 @@ pub fn parse_list(raw: &str) -> Vec<String> {
 pub fn parse_properties(raw: &str) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ValueError> {
     let Some(t) = non_empty(raw) else { return Ok(None) };
     match serde_json::from_str::<serde_json::Value>(t) {
+        Ok(serde_json::Value::Object(map)) if map.iter().any(|(k, v)| k.contains('\0') || json_has_nul(v)) => Err(ValueError::NulByte),
         Ok(serde_json::Value::Object(map)) => Ok(Some(map)),
         Ok(_) => Err(ValueError::NotJsonObject("expected an object like {\"feature\": \"reports\"}".into())),
         Err(e) => Err(ValueError::NotJsonObject(e.to_string())),
+    }
+}
+
+/// Whether a JSON value holds a NUL character in a string or a key (written `\u0000`).
+fn json_has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(json_has_nul),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || json_has_nul(v)),
+        _ => false,
     }
 }
 
@@ -316,138 +329,242 @@ impl FieldError {
     }
 }
 
-fn text<T: for<'a> From<&'a str>>(v: &str) -> Option<T> {
-    non_empty(v).map(T::from)
+/// Every bad field of a record, in the order the fields came (at least one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    /// The first bad field.
+    pub fn into_first(self) -> FieldError {
+        self.0.into_iter().next().unwrap_or_else(|| FieldError::new("", ValueError::Missing))
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FieldErrors {}
+
+/// Collects the bad fields of one record while its values are read.
+#[derive(Default)]
+struct Fields {
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    /// The parsed value, or `None` with the error recorded against `name`.
+    fn take<T>(&mut self, name: &str, parsed: Result<Option<T>, ValueError>) -> Option<T> {
+        parsed.unwrap_or_else(|e| {
+            self.errors.push(FieldError::new(name, e));
+            None
+        })
+    }
+
+    /// A text value (trimmed; empty is absent). A NUL byte is an error: PostgreSQL cannot
+    /// store one, so no store accepts it.
+    fn text<T: for<'a> From<&'a str>>(&mut self, name: &str, value: &str) -> Option<T> {
+        self.take(name, checked_text(value).map(|v| v.map(T::from)))
+    }
+
+    /// A whole number that cannot be negative (counts, days).
+    fn count(&mut self, name: &str, value: &str) -> Option<i64> {
+        let parsed = parse_integer(value).and_then(|v| match v {
+            Some(n) if n < 0 => Err(ValueError::OutOfRange(value.trim().into(), "zero or more")),
+            v => Ok(v),
+        });
+        self.take(name, parsed)
+    }
+
+    /// A number that cannot be negative (amounts).
+    fn amount(&mut self, name: &str, value: &str) -> Option<f64> {
+        let parsed = parse_number(value).and_then(|v| match v {
+            Some(n) if n < 0.0 => Err(ValueError::OutOfRange(value.trim().into(), "zero or more")),
+            v => Ok(v),
+        });
+        self.take(name, parsed)
+    }
+
+    /// A value that must be present: a "missing" error when it is absent and its field has
+    /// no error yet.
+    fn required<T>(&mut self, name: &str, value: Option<T>) -> Option<T> {
+        if value.is_none() && !self.errors.iter().any(|e| e.field == name) {
+            self.errors.push(FieldError::new(name, ValueError::Missing));
+        }
+        value
+    }
+
+    /// The record when no field was bad, else every error.
+    fn finish<T>(self, record: Option<T>) -> Result<T, FieldErrors> {
+        match record {
+            Some(r) if self.errors.is_empty() => Ok(r),
+            _ => Err(FieldErrors(self.errors)),
+        }
+    }
+}
+
+/// A trimmed text value, `None` when empty; an error when it holds a NUL byte.
+pub fn checked_text(raw: &str) -> Result<Option<&str>, ValueError> {
+    if raw.contains('\0') {
+        return Err(ValueError::NulByte);
+    }
+    Ok(non_empty(raw))
 }
 
 /// Builds a lead from named text values (a CSV row or a flattened JSON object).
 ///
-/// Unknown names become custom fields. Returns the first bad field.
+/// Unknown names become custom fields. Returns the first bad field; see
+/// [`lead_from_pairs_all_errors`] for all of them.
 pub fn lead_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Lead, FieldError> {
+    lead_from_pairs_all_errors(pairs).map_err(FieldErrors::into_first)
+}
+
+/// Builds a lead from named text values, reporting every bad field: value errors in the
+/// order the fields came, then a missing `lead_id`.
+pub fn lead_from_pairs_all_errors<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Lead, FieldErrors> {
     let mut lead = Lead::default();
-    let mut has_id = false;
+    let mut id = None;
+    let mut f = Fields::default();
     for (name, value) in pairs {
-        let wrap = |e| FieldError::new(name, e);
         match name {
-            "lead_id" => {
-                if let Some(v) = text(value) {
-                    lead.lead_id = v;
-                    has_id = true;
+            "lead_id" => id = f.text::<String>(name, value),
+            "email" => lead.email = f.text(name, value),
+            "first_name" => lead.first_name = f.text(name, value),
+            "last_name" => lead.last_name = f.text(name, value),
+            "title" => lead.title = f.text(name, value),
+            "company" => lead.company = f.text(name, value),
+            "domain" => lead.domain = f.text(name, value),
+            "account_id" => lead.account_id = f.text(name, value),
+            "industry" => lead.industry = f.text(name, value),
+            "employees" => lead.employees = f.count(name, value),
+            "annual_revenue" => lead.annual_revenue = f.amount(name, value),
+            "country" => lead.country = f.text(name, value),
+            "phone" => lead.phone = f.text(name, value),
+            "phone_verified" => lead.phone_verified = f.take(name, parse_bool(value)),
+            "consent" => lead.consent = f.take(name, parse_bool(value)),
+            "consent_at" => lead.consent_at = f.take(name, parse_time(value)),
+            "source" => lead.source = f.text(name, value),
+            "campaign" => lead.campaign = f.text(name, value),
+            "created_at" => lead.created_at = f.take(name, parse_time(value)),
+            "tech_stack" => {
+                if f.text::<String>(name, value).is_some() {
+                    lead.tech_stack = parse_list(value);
                 }
             }
-            "email" => lead.email = text(value),
-            "first_name" => lead.first_name = text(value),
-            "last_name" => lead.last_name = text(value),
-            "title" => lead.title = text(value),
-            "company" => lead.company = text(value),
-            "domain" => lead.domain = text(value),
-            "account_id" => lead.account_id = text(value),
-            "industry" => lead.industry = text(value),
-            "employees" => {
-                lead.employees = parse_integer(value).map_err(wrap)?;
-                if lead.employees.is_some_and(|e| e < 0) {
-                    return Err(wrap(ValueError::OutOfRange(value.trim().into(), "zero or more")));
-                }
-            }
-            "annual_revenue" => lead.annual_revenue = parse_number(value).map_err(wrap)?,
-            "country" => lead.country = text(value),
-            "phone" => lead.phone = text(value),
-            "phone_verified" => lead.phone_verified = parse_bool(value).map_err(wrap)?,
-            "consent" => lead.consent = parse_bool(value).map_err(wrap)?,
-            "consent_at" => lead.consent_at = parse_time(value).map_err(wrap)?,
-            "source" => lead.source = text(value),
-            "campaign" => lead.campaign = text(value),
-            "created_at" => lead.created_at = parse_time(value).map_err(wrap)?,
-            "tech_stack" => lead.tech_stack = parse_list(value),
-            "use_case" => lead.use_case = text(value),
-            "budget_owner" => lead.budget_owner = parse_bool(value).map_err(wrap)?,
-            "timeline_days" => lead.timeline_days = parse_integer(value).map_err(wrap)?,
-            "contract_end" => lead.contract_end = parse_time(value).map_err(wrap)?,
-            "honeypot" => lead.honeypot = text(value),
+            "use_case" => lead.use_case = f.text(name, value),
+            "budget_owner" => lead.budget_owner = f.take(name, parse_bool(value)),
+            "timeline_days" => lead.timeline_days = f.count(name, value),
+            "contract_end" => lead.contract_end = f.take(name, parse_time(value)),
+            "honeypot" => lead.honeypot = f.text(name, value),
             other => {
-                if let Some(v) = non_empty(value) {
-                    lead.custom.push((other.to_string(), v.to_string()));
+                if other.contains('\0') {
+                    f.errors.push(FieldError::new(&other.replace('\0', "\\0"), ValueError::NulByte));
+                } else if let Some(v) = f.text::<String>(name, value) {
+                    lead.custom.push((other.to_string(), v));
                 }
             }
         }
     }
-    if !has_id {
-        return Err(FieldError::new("lead_id", ValueError::Missing));
-    }
-    Ok(lead)
+    let id = f.required("lead_id", id);
+    f.finish(id.map(|id| Lead { lead_id: id, ..lead }))
 }
 
-/// Builds an account from named text values. Unknown names are ignored.
+/// Builds an account from named text values. Unknown names are ignored. Returns the first
+/// bad field; see [`account_from_pairs_all_errors`] for all of them.
 pub fn account_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Account, FieldError> {
-    let mut account = Account::default();
-    for (name, value) in pairs {
-        match name {
-            "account_id" => account.account_id = text(value).unwrap_or_default(),
-            "name" => account.name = text(value),
-            "domain" => account.domain = text(value),
-            "industry" => account.industry = text(value),
-            "employees" => account.employees = parse_integer(value).map_err(|e| FieldError::new(name, e))?,
-            "country" => account.country = text(value),
-            "owner" => account.owner = text(value),
-            "tier" => account.tier = text(value),
-            _ => {}
-        }
-    }
-    if account.account_id.is_empty() {
-        return Err(FieldError::new("account_id", ValueError::Missing));
-    }
-    Ok(account)
+    account_from_pairs_all_errors(pairs).map_err(FieldErrors::into_first)
 }
 
-/// Builds an event from named text values. Unknown names are ignored.
-pub fn event_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Event, FieldError> {
-    let (mut id, mut lead, mut kind, mut at, mut url, mut props) = (None, None, None, None, None, None);
+/// Builds an account from named text values, reporting every bad field.
+pub fn account_from_pairs_all_errors<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Account, FieldErrors> {
+    let mut account = Account::default();
+    let mut id = None;
+    let mut f = Fields::default();
     for (name, value) in pairs {
-        let wrap = |e| FieldError::new(name, e);
         match name {
-            "event_id" => id = text(value),
-            "lead_id" => lead = text(value),
-            "type" => kind = text(value),
-            "occurred_at" => at = parse_time(value).map_err(wrap)?,
-            "url" => url = text(value),
-            "properties" => props = parse_properties(value).map_err(wrap)?,
+            "account_id" => id = f.text(name, value),
+            "name" => account.name = f.text(name, value),
+            "domain" => account.domain = f.text(name, value),
+            "industry" => account.industry = f.text(name, value),
+            "employees" => account.employees = f.count(name, value),
+            "country" => account.country = f.text(name, value),
+            "owner" => account.owner = f.text(name, value),
+            "tier" => account.tier = f.text(name, value),
             _ => {}
         }
     }
-    let missing = |f: &str| FieldError::new(f, ValueError::Missing);
-    Ok(Event {
-        event_id: id.ok_or_else(|| missing("event_id"))?,
-        lead_id: lead.ok_or_else(|| missing("lead_id"))?,
-        event_type: kind.ok_or_else(|| missing("type"))?,
-        occurred_at: at.ok_or_else(|| missing("occurred_at"))?,
-        url,
-        properties: props,
-    })
+    let id = f.required("account_id", id);
+    f.finish(id.map(|id| Account { account_id: id, ..account }))
+}
+
+/// Builds an event from named text values. Unknown names are ignored. Returns the first bad
+/// field; see [`event_from_pairs_all_errors`] for all of them.
+pub fn event_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Event, FieldError> {
+    event_from_pairs_all_errors(pairs).map_err(FieldErrors::into_first)
+}
+
+/// Builds an event from named text values, reporting every bad field: value errors in the
+/// order the fields came, then the missing ones (event_id, lead_id, type, occurred_at).
+pub fn event_from_pairs_all_errors<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Event, FieldErrors> {
+    let (mut id, mut lead, mut kind, mut at, mut url, mut props) = (None, None, None, None, None, None);
+    let mut f = Fields::default();
+    for (name, value) in pairs {
+        match name {
+            "event_id" => id = f.text(name, value),
+            "lead_id" => lead = f.text(name, value),
+            "type" => kind = f.text(name, value),
+            "occurred_at" => at = f.take(name, parse_time(value)),
+            "url" => url = f.text(name, value),
+            "properties" => props = f.take(name, parse_properties(value)),
+            _ => {}
+        }
+    }
+    let (id, lead, kind, at) =
+        (f.required("event_id", id), f.required("lead_id", lead), f.required("type", kind), f.required("occurred_at", at));
+    let event = match (id, lead, kind, at) {
+        (Some(event_id), Some(lead_id), Some(event_type), Some(occurred_at)) => {
+            Some(Event { event_id, lead_id, event_type, occurred_at, url, properties: props })
+        }
+        _ => None,
+    };
+    f.finish(event)
 }
 
 /// Builds a consent record from named text values. Unknown names are ignored; the purpose
-/// is lower-cased.
+/// is lower-cased. Returns the first bad field; see [`consent_from_pairs_all_errors`].
 pub fn consent_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<ConsentRecord, FieldError> {
+    consent_from_pairs_all_errors(pairs).map_err(FieldErrors::into_first)
+}
+
+/// Builds a consent record from named text values, reporting every bad field.
+pub fn consent_from_pairs_all_errors<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<ConsentRecord, FieldErrors> {
     let (mut lead, mut purpose, mut status, mut source, mut at) = (None, None, None, None, None);
+    let mut f = Fields::default();
     for (name, value) in pairs {
-        let wrap = |e| FieldError::new(name, e);
         match name {
-            "lead_id" => lead = text(value),
-            "purpose" => purpose = non_empty(value).map(str::to_ascii_lowercase),
-            "status" => status = parse_consent_status(value).map_err(wrap)?,
-            "source" => source = text(value),
-            "at" => at = parse_time(value).map_err(wrap)?,
+            "lead_id" => lead = f.text(name, value),
+            "purpose" => purpose = f.text::<String>(name, value).map(|p| p.to_ascii_lowercase()),
+            "status" => status = f.take(name, parse_consent_status(value)),
+            "source" => source = f.text(name, value),
+            "at" => at = f.take(name, parse_time(value)),
             _ => {}
         }
     }
-    let missing = |f: &str| FieldError::new(f, ValueError::Missing);
-    Ok(ConsentRecord {
-        lead_id: lead.ok_or_else(|| missing("lead_id"))?,
-        purpose: purpose.ok_or_else(|| missing("purpose"))?,
-        status: status.ok_or_else(|| missing("status"))?,
-        source,
-        at: at.ok_or_else(|| missing("at"))?,
-    })
+    let (lead, purpose, status, at) =
+        (f.required("lead_id", lead), f.required("purpose", purpose), f.required("status", status), f.required("at", at));
+    let record = match (lead, purpose, status, at) {
+        (Some(lead_id), Some(purpose), Some(status), Some(at)) => Some(ConsentRecord { lead_id, purpose, status, source, at }),
+        _ => None,
+    };
+    f.finish(record)
 }
 
 #[cfg(test)]
@@ -483,6 +600,79 @@ mod tests {
         assert_eq!(err.to_string(), "employees: 'many' is not an integer");
         let err = lead_from_pairs([("email", "a@b.com")]).unwrap_err();
         assert_eq!(err.to_string(), "lead_id: is required");
+    }
+
+    #[test]
+    fn a_nul_byte_in_any_stored_text_is_a_field_error() {
+        let err = lead_from_pairs([("lead_id", "L\01")]).unwrap_err();
+        assert_eq!(err.to_string(), "lead_id: contains a NUL byte (\\0), which no text value may hold");
+        for field in ["email", "first_name", "company", "domain", "account_id", "phone", "tech_stack", "honeypot", "seats"] {
+            let err = lead_from_pairs([("lead_id", "L1"), (field, "a\0b")]).unwrap_err();
+            assert_eq!((err.field.as_str(), &err.error), (field, &ValueError::NulByte));
+        }
+        assert_eq!(lead_from_pairs([("lead_id", "L1"), ("se\0ats", "3")]).unwrap_err().field, "se\\0ats");
+        assert_eq!(account_from_pairs([("account_id", "A\0")]).unwrap_err().error, ValueError::NulByte);
+        assert_eq!(account_from_pairs([("account_id", "A1"), ("owner", "x\0")]).unwrap_err().field, "owner");
+        let event = |k: &str, v: &str| {
+            let mut pairs = vec![("event_id", "e1"), ("lead_id", "L1"), ("type", "page_view"), ("occurred_at", "2026-01-01")];
+            pairs.retain(|(n, _)| *n != k);
+            pairs.push((k, v));
+            pairs.into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>()
+        };
+        for (k, v) in [("event_id", "e\0"), ("lead_id", "\0"), ("type", "page\0view"), ("url", "/a\0")] {
+            let pairs = event(k, v);
+            let err = event_from_pairs(pairs.iter().map(|(a, b)| (a.as_str(), b.as_str()))).unwrap_err();
+            assert_eq!((err.field.as_str(), err.error), (k, ValueError::NulByte));
+        }
+        // In properties the NUL is an escape inside a JSON string (a raw one is not JSON).
+        let err = parse_properties(r#"{"feature": "a\u0000b"}"#).unwrap_err();
+        assert_eq!(err, ValueError::NulByte);
+        assert_eq!(parse_properties(r#"{"deep": [{"k\u0000": 1}]}"#).unwrap_err(), ValueError::NulByte);
+        assert!(parse_properties(r#"{"path": "C:\\u0000"}"#).unwrap().is_some(), "an escaped backslash is not a NUL");
+        let err =
+            consent_from_pairs([("lead_id", "L1"), ("purpose", "market\0ing"), ("status", "granted"), ("at", "2026-01-01")]).unwrap_err();
+        assert_eq!((err.field.as_str(), err.error), ("purpose", ValueError::NulByte));
+    }
+
+    #[test]
+    fn counts_and_amounts_cannot_be_negative() {
+        for (field, value) in [("employees", "-1"), ("annual_revenue", "-0.5"), ("timeline_days", "-30")] {
+            let err = lead_from_pairs([("lead_id", "L1"), (field, value)]).unwrap_err();
+            assert_eq!(err.to_string(), format!("{field}: '{value}' must be zero or more"));
+        }
+        let err = account_from_pairs([("account_id", "A1"), ("employees", " -3 ")]).unwrap_err();
+        assert_eq!(err.to_string(), "employees: '-3' must be zero or more");
+        let lead = lead_from_pairs([("lead_id", "L1"), ("employees", "0"), ("annual_revenue", "0"), ("timeline_days", "0")]).unwrap();
+        assert_eq!((lead.employees, lead.annual_revenue, lead.timeline_days), (Some(0), Some(0.0), Some(0)));
+        // A custom field declares its own type and may be negative.
+        assert_eq!(lead_from_pairs([("lead_id", "L1"), ("balance", "-5")]).unwrap().custom_field("balance"), Some("-5"));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_in_field_order() {
+        let errs = lead_from_pairs_all_errors([("email", "a\0"), ("employees", "many"), ("consent", "maybe"), ("timeline_days", "-1")])
+            .unwrap_err();
+        let got: Vec<String> = errs.0.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            vec![
+                "email: contains a NUL byte (\\0), which no text value may hold",
+                "employees: 'many' is not an integer",
+                "consent: 'maybe' is not a boolean (use true/false, yes/no or 1/0)",
+                "timeline_days: '-1' must be zero or more",
+                "lead_id: is required",
+            ]
+        );
+        assert_eq!(lead_from_pairs([("email", "a\0"), ("employees", "many")]).unwrap_err().field, "email", "the first one");
+        let errs = event_from_pairs_all_errors([("lead_id", "L1"), ("occurred_at", "soon"), ("properties", "[1]")]).unwrap_err();
+        let fields: Vec<&str> = errs.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["occurred_at", "properties", "event_id", "type"], "a bad time is not also reported missing");
+        assert_eq!(errs.to_string().matches("; ").count(), 3);
+        let errs = consent_from_pairs_all_errors([("status", "maybe"), ("at", "")]).unwrap_err();
+        let fields: Vec<&str> = errs.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["status", "lead_id", "purpose", "at"]);
+        let errs = account_from_pairs_all_errors([("employees", "-2"), ("account_id", "")]).unwrap_err();
+        assert_eq!(errs.to_string(), "employees: '-2' must be zero or more; account_id: is required");
     }
 
     #[test]

@@ -155,7 +155,7 @@ fn point_in_time_scores_see_only_the_bursts_complete_by_each_leads_time() {
     // ip3's sign-up completes the burst at T - 6800: ip1 is scored before it, the rest after.
     let ts = |s: i64| Timestamp::from_second(AS_OF + s).expect("valid time");
     let times = [ts(0), ts(0), ts(-6900), ts(0), ts(-6800)];
-    let each = d.score_each_at(&m, &times, &|_| {});
+    let each = d.score_each_at(&m, &times, ts(0), &|_| {});
     for (i, t) in times.iter().enumerate() {
         assert_eq!(each[i], d.score_all(&m, *t, &|_| {})[i], "lead {i}");
     }

@@ -6,22 +6,21 @@
 //! the pieces are then merged in file order, so deduplication ("the first event with an id
 //! counts"), error order and line numbers are exactly those of a sequential read.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use leadrank_core::CompiledModel;
 use leadrank_core::engine::{DatasetBuilder, EventAdded, EventSink, LoadError, ProjectedEvent, Projector, event_id_hash, remap_event};
-use leadrank_core::records::{ValueError, non_empty, parse_properties, parse_time};
+use leadrank_core::records::{ValueError, checked_text, event_from_pairs_all_errors, non_empty, parse_properties, parse_time};
 use rayon::prelude::*;
 
-use crate::read::{LoadReport, MAX_ROW_BYTES, ReadError, RowError};
+use crate::csv_blocks::read_blocks;
+use crate::csv_input::{CsvHeader, NOT_UTF8, RecordKind, check_record, field_text};
+use crate::report::{LoadReport, ReadError, RowError};
+use crate::row::csv_row;
 
-/// Bytes read per block.
-const BLOCK: usize = 16 << 20;
-
+/// The columns of an events CSV that the reader uses.
 struct Columns {
-    names: Vec<String>,
+    header: CsvHeader,
     event_id: usize,
     lead_id: usize,
     kind: usize,
@@ -64,7 +63,7 @@ pub fn load_events_csv(
         path,
         pieces_per_block,
         report,
-        |line| header(path, line),
+        |header| Columns::new(path, header),
         |cols, bytes, pieces, starts, report| {
             // The ids the pending block uses are all interned by now: remap tables are brought up to
             // date before its projectors take the next block.
@@ -136,110 +135,18 @@ fn merge_block(
     report.rejected.splice(at..at, errors);
 }
 
-/// Reads a CSV file block by block. `parse_header` reads the header line; then `on_block`
-/// gets, for each block of whole records, its bytes, up to `threads` pieces of whole records
-/// and the line number each piece starts at. A record that never ends (an unclosed quote)
-/// is reported once and ends the read.
-pub(crate) fn read_blocks<H>(
-    path: &Path,
-    threads: usize,
-    report: &mut LoadReport,
-    parse_header: impl FnOnce(&[u8]) -> Result<H, ReadError>,
-    mut on_block: impl FnMut(&H, &[u8], &[std::ops::Range<usize>], &[u64], &mut LoadReport),
-) -> Result<(), ReadError> {
-    let io_err = |source| ReadError::Io { path: path.to_path_buf(), source };
-    let mut file = File::open(path).map_err(|source| ReadError::Open { path: path.to_path_buf(), source })?;
-    let mut parse_header = Some(parse_header);
-    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK * 2);
-    let mut header: Option<H> = None;
-    let mut next_line: u64 = 1;
-    let mut eof = false;
-    while !eof {
-        let start = buf.len();
-        buf.resize(start + BLOCK, 0);
-        let mut filled = start;
-        while filled < buf.len() {
-            let n = file.read(&mut buf[filled..]).map_err(io_err)?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            filled += n;
-        }
-        buf.truncate(filled);
-        if buf.is_empty() {
-            break;
-        }
-        // The header comes first.
-        if header.is_none() {
-            let Some(end) = record_end(&buf, 0) else {
-                if eof {
-                    return Err(ReadError::Header { path: path.to_path_buf(), message: "the file has no complete header line".into() });
-                }
-                continue;
-            };
-            if let Some(parse) = parse_header.take() {
-                header = Some(parse(&buf[..end])?);
-            }
-            next_line += count_lines(&buf[..end]);
-            buf.drain(..end);
-        }
-        let Some(h) = header.as_ref() else { continue };
-        // Everything up to the last record boundary is parsed now; the rest waits for more.
-        let complete = if eof { buf.len() } else { last_record_end(&buf).unwrap_or(0) };
-        if complete == 0 {
-            if buf.len() > MAX_ROW_BYTES * 2 {
-                report.rejected.push(RowError {
-                    file: path.display().to_string(),
-                    line: next_line,
-                    column: None,
-                    field: None,
-                    message: format!("row is larger than {MAX_ROW_BYTES} bytes (or has an unclosed quote)"),
-                });
-                return Ok(());
-            }
-            continue;
-        }
-        let pieces = split_pieces(&buf[..complete], threads);
-        let mut starts = Vec::with_capacity(pieces.len());
-        let mut line = next_line;
-        for p in &pieces {
-            starts.push(line);
-            line += count_lines(&buf[p.clone()]);
-        }
-        next_line = line;
-        on_block(h, &buf[..complete], &pieces, &starts, report);
-        buf.drain(..complete);
-    }
-    Ok(())
-}
-
-fn header(path: &Path, line: &[u8]) -> Result<Columns, ReadError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
-    let mut record = csv::ByteRecord::new();
-    let bad = |message: String| ReadError::Header { path: path.to_path_buf(), message };
-    reader.read_byte_record(&mut record).map_err(|e| bad(e.to_string()))?;
-    let mut names = Vec::new();
-    for h in record.iter() {
-        let n = std::str::from_utf8(h).map_err(|_| bad("not UTF-8".into()))?;
-        names.push(n.trim().trim_start_matches('\u{feff}').to_string());
-    }
-    let find = |c: &'static str| -> Result<usize, ReadError> {
-        names.iter().position(|n| n == c).ok_or_else(|| ReadError::MissingColumn {
-            path: path.to_path_buf(),
-            column: c,
-            found: names.join(","),
+impl Columns {
+    fn new(path: &Path, header: CsvHeader) -> Result<Self, ReadError> {
+        Ok(Columns {
+            event_id: header.column(path, "event_id")?,
+            lead_id: header.column(path, "lead_id")?,
+            kind: header.column(path, "type")?,
+            occurred_at: header.column(path, "occurred_at")?,
+            url: header.position("url"),
+            properties: header.position("properties"),
+            header,
         })
-    };
-    Ok(Columns {
-        event_id: find("event_id")?,
-        lead_id: find("lead_id")?,
-        kind: find("type")?,
-        occurred_at: find("occurred_at")?,
-        url: names.iter().position(|n| n == "url"),
-        properties: names.iter().position(|n| n == "properties"),
-        names,
-    })
+    }
 }
 
 fn parse_piece(
@@ -252,18 +159,14 @@ fn parse_piece(
     parse_properties_fully: bool,
 ) -> PieceOut {
     let mut out = PieceOut { events: Vec::with_capacity(bytes.len() / 64), errors: Vec::new(), rows: 0 };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut reader = cols.header.rows_reader(bytes);
     let mut record = csv::ByteRecord::new();
-    let width = cols.names.len();
+    let names = &cols.header.names;
     loop {
-        let line_in_piece = reader.position().line();
-        let line = first_line + line_in_piece - 1;
-        let err = |column: Option<usize>, message: String| RowError {
-            file: file.to_string(),
-            line,
-            column: column.map(|c| c + 1),
-            field: column.map(|c| cols.names[c].clone()),
-            message,
+        let line = first_line + reader.position().line() - 1;
+        let err = |column: Option<usize>, message: String| match column {
+            Some(i) => RowError::at_column(file, line, names, i, message),
+            None => RowError::row(file, line, message),
         };
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -273,25 +176,24 @@ fn parse_piece(
                 continue;
             }
         }
-        out.rows += 1;
-        if record.len() != width {
-            // A blank line is not a row.
-            if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                out.rows -= 1;
+        match check_record(&record, names.len()) {
+            Ok(RecordKind::Blank) => continue,
+            Ok(RecordKind::Row) => out.rows += 1,
+            Err(message) => {
+                out.rows += 1;
+                out.errors.push(err(None, message));
                 continue;
             }
-            out.errors.push(err(None, format!("has {} fields but the header has {width}", record.len())));
-            continue;
         }
-        if record.as_slice().len() > MAX_ROW_BYTES {
-            out.errors.push(err(None, format!("row is larger than {MAX_ROW_BYTES} bytes")));
-            continue;
-        }
-        let field = |i: usize| -> Result<&str, RowError> {
-            std::str::from_utf8(record.get(i).unwrap_or_default()).map_err(|_| err(Some(i), "is not valid UTF-8".into()))
+        let field = |i: usize| -> Result<&str, RowError> { field_text(&record, i).map_err(|i| err(Some(i), NOT_UTF8.into())) };
+        // A NUL byte in a text value is an error, as in the row reader (checked per field
+        // only when the row has one).
+        let has_nul = memchr::memchr(0, record.as_slice()).is_some();
+        let text = |i: usize| -> Result<Option<&str>, RowError> {
+            let raw = field(i)?;
+            if has_nul { checked_text(raw).map_err(|e| err(Some(i), e.to_string())) } else { Ok(non_empty(raw)) }
         };
-        let required =
-            |i: usize| -> Result<&str, RowError> { non_empty(field(i)?).ok_or_else(|| err(Some(i), ValueError::Missing.to_string())) };
+        let required = |i: usize| -> Result<&str, RowError> { text(i)?.ok_or_else(|| err(Some(i), ValueError::Missing.to_string())) };
         let parsed = (|| -> Result<(u128, ProjectedEvent), RowError> {
             // Checked in column order, like the row reader.
             let mut order = [cols.event_id, cols.lead_id, cols.kind, cols.occurred_at];
@@ -308,7 +210,7 @@ fn parse_piece(
                 Err(e) => return Err(err(Some(cols.occurred_at), e.to_string())),
             };
             let url = match cols.url {
-                Some(i) => non_empty(field(i)?),
+                Some(i) => text(i)?,
                 None => None,
             };
             let properties = match cols.properties {
@@ -331,89 +233,28 @@ fn parse_piece(
         })();
         match parsed {
             Ok(e) => out.events.push(e),
-            Err(e) => out.errors.push(e),
+            // The fast checks stop at the first problem; the row reader names every bad field.
+            Err(first) => out.errors.push(every_bad_field(&record, names, line, file).unwrap_or(first)),
         }
     }
     out
 }
 
-/// Checks that `text` is a JSON object without building it.
+/// A rejected event row as the row reader reports it (every bad field), or `None` when its
+/// fields are all readable (the problem is then the row's lead, which the fast path named).
+fn every_bad_field(record: &csv::ByteRecord, names: &[String], line: u64, file: &str) -> Option<RowError> {
+    match csv_row(record, names, line, file) {
+        Ok(Some(row)) => event_from_pairs_all_errors(row.pairs()).err().map(|e| row.field_errors(file, e.0)),
+        Ok(None) => None,
+        Err(e) => Some(e),
+    }
+}
+
+/// Checks that `text` is a JSON object without building it (built when it may hold a NUL,
+/// which [`parse_properties`] rejects).
 fn check_json_object(text: &str) -> Result<(), ValueError> {
-    if !text.starts_with('{') {
+    if !text.starts_with('{') || text.contains("\\u0000") {
         return parse_properties(text).map(|_| ());
     }
     serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|e| ValueError::NotJsonObject(e.to_string()))
-}
-
-pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
-/// End (exclusive) of the first record starting at `from`: just past a newline outside quotes.
-fn record_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut quoted = false;
-    for i in memchr::memchr2_iter(b'"', b'\n', &bytes[from..]) {
-        match bytes[from + i] {
-            b'"' => quoted = !quoted,
-            _ if !quoted => return Some(from + i + 1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// End (exclusive) of the last complete record in `bytes`, which starts at a record boundary.
-fn last_record_end(bytes: &[u8]) -> Option<usize> {
-    let mut quoted = false;
-    let mut last = None;
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        match bytes[i] {
-            b'"' => quoted = !quoted,
-            _ if !quoted => last = Some(i + 1),
-            _ => {}
-        }
-    }
-    last
-}
-
-/// Cuts `bytes` (whole records) into up to `n` ranges of whole records of similar size.
-fn split_pieces(bytes: &[u8], n: usize) -> Vec<std::ops::Range<usize>> {
-    let mut pieces = Vec::with_capacity(n);
-    let mut quoted = false;
-    let mut start = 0;
-    let target = bytes.len().div_ceil(n.max(1)).max(1);
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        match bytes[i] {
-            b'"' => quoted = !quoted,
-            _ if !quoted && i + 1 - start >= target && pieces.len() + 1 < n => {
-                pieces.push(start..i + 1);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if start < bytes.len() || pieces.is_empty() {
-        pieces.push(start..bytes.len());
-    }
-    pieces
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pieces_cut_only_outside_quotes() {
-        let text = b"a,\"x\ny\"\nb,2\nc,\"3\n\"\nd,4\n";
-        let pieces = split_pieces(text, 3);
-        let joined: Vec<u8> = pieces.iter().flat_map(|r| text[r.clone()].to_vec()).collect();
-        assert_eq!(joined, text.to_vec());
-        for r in &pieces {
-            let piece = &text[r.clone()];
-            assert_eq!(piece.iter().filter(|b| **b == b'"').count() % 2, 0, "{:?}", String::from_utf8_lossy(piece));
-            assert!(piece.ends_with(b"\n"));
-        }
-        assert_eq!(last_record_end(b"a,1\nb,\"2\n"), Some(4));
-        assert_eq!(record_end(b"h,\"a\nb\"\nx", 0), Some(8));
-    }
 }

@@ -11,9 +11,10 @@ use std::sync::Arc;
 
 use leadrank_core::engine::{DatasetBuilder, event_id_hash};
 use leadrank_core::model::builtin;
-use leadrank_core::records::event_from_pairs;
+use leadrank_core::records::event_from_pairs_all_errors;
 use leadrank_core::{Account, Lead};
 
+use crate::csv_input::CsvHeader;
 use crate::read::{self, InputFormat, LoadReport, ReadError};
 
 /// Reads a leads file on its own (no model needed). Rejected rows are in the report with
@@ -65,9 +66,9 @@ pub fn read_event_traces(
     let mut seen: HashSet<u128> = HashSet::new();
     let required: &[&'static str] = if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
     read::for_each_row(path, format, required, report, |row, report| {
-        let event = match event_from_pairs(row.pairs()) {
+        let event = match event_from_pairs_all_errors(row.pairs()) {
             Ok(e) => e,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         let Some(&lead) = lead_index.get(&event.lead_id) else {
             return report.rejected.push(row.error(&file, Some("lead_id"), format!("unknown lead '{}'", event.lead_id)));
@@ -152,11 +153,7 @@ pub fn remap_events(
             let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open()?);
             let headers =
                 reader.byte_headers().map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?.clone();
-            let lead_col = headers.iter().position(|h| h == b"lead_id").ok_or_else(|| ReadError::MissingColumn {
-                path: path.to_path_buf(),
-                column: "lead_id",
-                found: String::from_utf8_lossy(headers.as_slice()).into_owned(),
-            })?;
+            let lead_col = CsvHeader::from_record(path, &headers)?.column(path, "lead_id")?;
             // Flexible: a short row is copied as it is, never dropped.
             let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
             let mut header = headers.clone();

@@ -4,10 +4,14 @@
 //!   [`RowError`] naming the file, line, column and reason, and the good rows go on.
 //! * [`write`]: score writers (JSON Lines, CSV, a ranked table for terminals).
 
+mod csv_blocks;
+mod csv_input;
 mod events_csv;
 pub mod hygiene;
 pub mod read;
 pub mod read_outcomes;
+mod report;
+mod row;
 pub mod write;
 
 pub use read::{InputFormat, LoadReport, ReadError, RowError};

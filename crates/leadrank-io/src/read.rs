@@ -1,16 +1,17 @@
 //! Readers for leads, accounts and events in CSV (with a header row) or JSON Lines.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use leadrank_core::CompiledModel;
 use leadrank_core::engine::{DatasetBuilder, EventAdded};
-use leadrank_core::records::{self, FieldError, FieldType, account_from_pairs, consent_from_pairs, event_from_pairs, lead_from_pairs};
+use leadrank_core::records::{self, FieldError, FieldType};
 
-/// The most bytes one JSON line or CSV row may have; longer rows are rejected.
-pub const MAX_ROW_BYTES: usize = 1 << 20;
+use crate::csv_blocks::read_blocks;
+use crate::csv_input::CsvHeader;
+pub use crate::report::{FieldProblem, LoadReport, MAX_ROW_BYTES, ReadError, RowError};
+use crate::row::{Row, csv_row};
 
 /// How an input file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,86 +32,6 @@ impl InputFormat {
     }
 }
 
-/// A file that cannot be read at all.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error("cannot open {}: {source}", .path.display())]
-    Open { path: PathBuf, source: std::io::Error },
-    #[error("cannot read {}: {source}", .path.display())]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{}:1: the header has no '{column}' column (found: {found})", .path.display())]
-    MissingColumn { path: PathBuf, column: &'static str, found: String },
-    #[error("{}:1: cannot read the header: {message}", .path.display())]
-    Header { path: PathBuf, message: String },
-    #[error("{}: cannot tell the format from the extension; use .csv or .jsonl, or pass --input-format", .0.display())]
-    UnknownFormat(PathBuf),
-}
-
-/// A rejected row: where it is and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    pub file: String,
-    /// 1-based line where the row starts.
-    pub line: u64,
-    /// 1-based column of the offending field in a CSV file.
-    pub column: Option<usize>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)?;
-        if let Some(c) = self.column {
-            write!(f, ":{c}")?;
-        }
-        write!(f, ": ")?;
-        if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
-        }
-        write!(f, "{}", self.message)
-    }
-}
-
-/// What a load accepted and rejected.
-#[derive(Debug, Default)]
-pub struct LoadReport {
-    pub leads: u64,
-    pub accounts: u64,
-    pub events: u64,
-    /// Events whose id was seen before (they count once).
-    pub duplicate_events: u64,
-    /// Consent records accepted (all purposes).
-    pub consents: u64,
-    pub rejected: Vec<RowError>,
-}
-
-/// One row as (name, value) pairs, with its line and a way to find a column by name.
-pub(crate) struct Row<'a> {
-    names: &'a [String],
-    values: Vec<&'a str>,
-    line: u64,
-    csv: bool,
-}
-
-impl Row<'_> {
-    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.names.iter().map(String::as_str).zip(self.values.iter().copied())
-    }
-
-    pub(crate) fn error(&self, file: &str, field: Option<&str>, message: String) -> RowError {
-        let column = match (self.csv, field) {
-            (true, Some(f)) => self.names.iter().position(|n| n == f).map(|i| i + 1),
-            _ => None,
-        };
-        RowError { file: file.to_string(), line: self.line, column, field: field.map(str::to_string), message }
-    }
-
-    pub(crate) fn field_error(&self, file: &str, e: &FieldError) -> RowError {
-        self.error(file, Some(&e.field), e.error.to_string())
-    }
-}
-
 fn open(path: &Path) -> Result<BufReader<File>, ReadError> {
     File::open(path).map(|f| BufReader::with_capacity(1 << 20, f)).map_err(|source| ReadError::Open { path: path.to_path_buf(), source })
 }
@@ -126,16 +47,12 @@ pub(crate) fn for_each_row(
     let file = path.display().to_string();
     match format {
         InputFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open(path)?);
-            let headers =
-                reader.byte_headers().map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?.clone();
-            let mut names = Vec::with_capacity(headers.len());
-            for h in headers.iter() {
-                let name =
-                    std::str::from_utf8(h).map_err(|_| ReadError::Header { path: path.to_path_buf(), message: "not UTF-8".into() })?;
-                names.push(name.trim().trim_start_matches('\u{feff}').to_string());
-            }
-            check_columns(path, &names, required)?;
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(open(path)?);
+            let mut first = csv::ByteRecord::new();
+            reader.read_byte_record(&mut first).map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?;
+            let header = CsvHeader::from_record(path, &first)?;
+            header.require(path, required)?;
+            let names = &header.names;
             let mut record = csv::ByteRecord::new();
             loop {
                 let line = reader.position().line();
@@ -149,12 +66,12 @@ pub(crate) fn for_each_row(
                                 source: std::io::Error::new(source.kind(), source.to_string()),
                             });
                         }
-                        report.rejected.push(RowError { file: file.clone(), line, column: None, field: None, message: e.to_string() });
+                        report.rejected.push(RowError::row(&file, line, e.to_string()));
                         continue;
                     }
                 }
                 let line = record.position().map_or(line, |p| p.line());
-                match csv_row(&record, &names, line, &file) {
+                match csv_row(&record, names, line, &file) {
                     Ok(Some(row)) => each(&row, report),
                     Ok(None) => {}
                     Err(e) => report.rejected.push(e),
@@ -176,13 +93,7 @@ pub(crate) fn for_each_row(
                 }
                 line += 1;
                 if buf.len() > MAX_ROW_BYTES && !buf.ends_with(b"\n") {
-                    report.rejected.push(RowError {
-                        file: file.clone(),
-                        line,
-                        column: None,
-                        field: None,
-                        message: format!("line is longer than {MAX_ROW_BYTES} bytes"),
-                    });
+                    report.rejected.push(RowError::row(&file, line, format!("line is longer than {MAX_ROW_BYTES} bytes")));
                     // Skip the rest of the over-long line.
                     let mut rest = Vec::new();
                     reader.read_until(b'\n', &mut rest).map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
@@ -191,13 +102,7 @@ pub(crate) fn for_each_row(
                 let text = match std::str::from_utf8(&buf) {
                     Ok(t) => t.trim(),
                     Err(_) => {
-                        report.rejected.push(RowError {
-                            file: file.clone(),
-                            line,
-                            column: None,
-                            field: None,
-                            message: "is not valid UTF-8".into(),
-                        });
+                        report.rejected.push(RowError::row(&file, line, "is not valid UTF-8".into()));
                         continue;
                     }
                 };
@@ -207,23 +112,11 @@ pub(crate) fn for_each_row(
                 let object = match serde_json::from_str::<serde_json::Value>(text) {
                     Ok(serde_json::Value::Object(m)) => m,
                     Ok(_) => {
-                        report.rejected.push(RowError {
-                            file: file.clone(),
-                            line,
-                            column: None,
-                            field: None,
-                            message: "is not a JSON object".into(),
-                        });
+                        report.rejected.push(RowError::row(&file, line, "is not a JSON object".into()));
                         continue;
                     }
                     Err(e) => {
-                        report.rejected.push(RowError {
-                            file: file.clone(),
-                            line,
-                            column: None,
-                            field: None,
-                            message: format!("is not valid JSON: {e}"),
-                        });
+                        report.rejected.push(RowError::row(&file, line, format!("is not valid JSON: {e}")));
                         continue;
                     }
                 };
@@ -258,19 +151,16 @@ fn json_to_text(v: serde_json::Value) -> String {
     }
 }
 
-fn check_columns(path: &Path, names: &[String], required: &[&'static str]) -> Result<(), ReadError> {
-    for column in required {
-        if !names.iter().any(|n| n == column) {
-            return Err(ReadError::MissingColumn { path: path.to_path_buf(), column, found: names.join(",") });
-        }
-    }
-    Ok(())
-}
-
-/// Checks the custom fields a model declares: a value that does not fit its type rejects the row.
-fn check_custom(model: &CompiledModel, lead: &records::Lead) -> Result<(), FieldError> {
-    for (name, value) in &lead.custom {
+/// Reads a lead from a row: every bad field, including custom fields the model declares
+/// with a type their value does not fit.
+fn parse_lead(row: &Row<'_>, model: &CompiledModel) -> Result<records::Lead, Vec<FieldError>> {
+    let lead = records::lead_from_pairs_all_errors(row.pairs()).map_err(|e| e.0);
+    let mut custom_errors = Vec::new();
+    for (name, value) in row.pairs() {
         let Some(ty) = model.custom_field_type(name) else { continue };
+        if records::LEAD_FIELDS.iter().any(|(builtin, _)| *builtin == name) {
+            continue;
+        }
         let result = match ty {
             FieldType::Integer => records::parse_integer(value).map(|_| ()),
             FieldType::Number => records::parse_number(value).map(|_| ()),
@@ -278,9 +168,18 @@ fn check_custom(model: &CompiledModel, lead: &records::Lead) -> Result<(), Field
             FieldType::Time => records::parse_time(value).map(|_| ()),
             FieldType::Text | FieldType::List => Ok(()),
         };
-        result.map_err(|error| FieldError { field: name.clone(), error })?;
+        if let Err(error) = result {
+            custom_errors.push(FieldError { field: name.to_string(), error });
+        }
     }
-    Ok(())
+    match lead {
+        Ok(lead) if custom_errors.is_empty() => Ok(lead),
+        Ok(_) => Err(custom_errors),
+        Err(mut errors) => {
+            errors.extend(custom_errors);
+            Err(errors)
+        }
+    }
 }
 
 /// Reads leads into `builder`. Returns an error only when the file cannot be read at all.
@@ -296,50 +195,15 @@ pub fn load_leads(
     }
     let file = path.display().to_string();
     for_each_row(path, format, &[], report, |row, report| {
-        let lead = match lead_from_pairs(row.pairs()) {
+        let lead = match parse_lead(row, model) {
             Ok(l) => l,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e)),
         };
-        if let Err(e) = check_custom(model, &lead) {
-            return report.rejected.push(row.field_error(&file, &e));
-        }
         match builder.add_lead(lead) {
             Ok(()) => report.leads += 1,
             Err(e) => report.rejected.push(row.error(&file, Some("lead_id"), e.to_string())),
         }
     })
-}
-
-/// Checks one CSV record against the header and reads its fields as text: `Ok(None)` for a
-/// blank line, an error naming the line (and column) for a wrong field count, an over-long
-/// row or a field that is not UTF-8.
-fn csv_row<'a>(record: &'a csv::ByteRecord, names: &'a [String], line: u64, file: &str) -> Result<Option<Row<'a>>, RowError> {
-    let plain = |message: String| RowError { file: file.to_string(), line, column: None, field: None, message };
-    if record.len() != names.len() {
-        if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            return Ok(None);
-        }
-        return Err(plain(format!("has {} fields but the header has {}", record.len(), names.len())));
-    }
-    if record.as_slice().len() > MAX_ROW_BYTES {
-        return Err(plain(format!("row is larger than {MAX_ROW_BYTES} bytes")));
-    }
-    let mut values = Vec::with_capacity(names.len());
-    for (i, v) in record.iter().enumerate() {
-        match std::str::from_utf8(v) {
-            Ok(s) => values.push(s),
-            Err(_) => {
-                return Err(RowError {
-                    file: file.to_string(),
-                    line,
-                    column: Some(i + 1),
-                    field: Some(names[i].clone()),
-                    message: "is not valid UTF-8".into(),
-                });
-            }
-        }
-    }
-    Ok(Some(Row { names, values, line, csv: true }))
 }
 
 /// The CSV leads reader: blocks of rows parsed into leads on all cores, then added in file
@@ -349,26 +213,14 @@ fn load_leads_csv(path: &Path, builder: &mut DatasetBuilder, model: &CompiledMod
     use rayon::prelude::*;
     let file = path.display().to_string();
     let threads = rayon::current_num_threads().max(1);
-    let parse_header = |line: &[u8]| -> Result<Vec<String>, ReadError> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
-        let mut record = csv::ByteRecord::new();
-        let bad = |message: String| ReadError::Header { path: path.to_path_buf(), message };
-        reader.read_byte_record(&mut record).map_err(|e| bad(e.to_string()))?;
-        let mut names = Vec::with_capacity(record.len());
-        for h in record.iter() {
-            let name = std::str::from_utf8(h).map_err(|_| bad("not UTF-8".into()))?;
-            names.push(name.trim().trim_start_matches('\u{feff}').to_string());
-        }
-        check_columns(path, &names, &["lead_id"])?;
-        Ok(names)
-    };
     let file_len = file_len(path).unwrap_or(0);
     let mut sized = false;
-    crate::events_csv::read_blocks(path, threads, report, parse_header, |names, bytes, pieces, starts, report| {
+    let prepare = |header: CsvHeader| header.require(path, &["lead_id"]).map(|()| header);
+    read_blocks(path, threads, report, prepare, |header, bytes, pieces, starts, report| {
         let parsed: Vec<Vec<(u64, Result<records::Lead, RowError>)>> = pieces
             .par_iter()
             .zip(starts.par_iter())
-            .map(|(range, &first_line)| parse_lead_piece(&bytes[range.clone()], first_line, names, &file, model))
+            .map(|(range, &first_line)| parse_lead_piece(&bytes[range.clone()], first_line, header, &file, model))
             .collect();
         if !sized && !bytes.is_empty() {
             // Size the lead vector once from the first block's rows per byte (a hint only:
@@ -385,7 +237,7 @@ fn load_leads_csv(path: &Path, builder: &mut DatasetBuilder, model: &CompiledMod
                 Ok(lead) => match builder.add_lead(lead) {
                     Ok(()) => report.leads += 1,
                     Err(e) => {
-                        let row = Row { names, values: Vec::new(), line, csv: true };
+                        let row = Row { names: &header.names, values: Vec::new(), line, csv: true };
                         report.rejected.push(row.error(&file, Some("lead_id"), e.to_string()));
                     }
                 },
@@ -399,21 +251,21 @@ fn load_leads_csv(path: &Path, builder: &mut DatasetBuilder, model: &CompiledMod
 fn parse_lead_piece(
     bytes: &[u8],
     first_line: u64,
-    names: &[String],
+    header: &CsvHeader,
     file: &str,
     model: &CompiledModel,
 ) -> Vec<(u64, Result<records::Lead, RowError>)> {
     let mut out = Vec::with_capacity(bytes.len() / 200);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut reader = header.rows_reader(bytes);
     let mut record = csv::ByteRecord::new();
+    let names = &header.names;
     loop {
         let line = first_line + reader.position().line() - 1;
-        let plain = |message: String| RowError { file: file.to_string(), line, column: None, field: None, message };
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                out.push((line, Err(plain(e.to_string()))));
+                out.push((line, Err(RowError::row(file, line, e.to_string()))));
                 continue;
             }
         }
@@ -425,8 +277,7 @@ fn parse_lead_piece(
                 continue;
             }
         };
-        let result =
-            lead_from_pairs(row.pairs()).and_then(|lead| check_custom(model, &lead).map(|()| lead)).map_err(|e| row.field_error(file, &e));
+        let result = parse_lead(&row, model).map_err(|e| row.field_errors(file, e));
         out.push((line, result));
     }
     out
@@ -436,9 +287,9 @@ fn parse_lead_piece(
 pub fn load_accounts(path: &Path, format: InputFormat, builder: &mut DatasetBuilder, report: &mut LoadReport) -> Result<(), ReadError> {
     let file = path.display().to_string();
     for_each_row(path, format, if format == InputFormat::Csv { &["account_id"] } else { &[] }, report, |row, report| {
-        let account = match account_from_pairs(row.pairs()) {
+        let account = match records::account_from_pairs_all_errors(row.pairs()) {
             Ok(a) => a,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_account(account) {
             Ok(()) => report.accounts += 1,
@@ -453,9 +304,9 @@ pub fn load_consents(path: &Path, format: InputFormat, builder: &mut DatasetBuil
     let file = path.display().to_string();
     let required: &[&'static str] = if format == InputFormat::Csv { &["lead_id", "purpose", "status", "at"] } else { &[] };
     for_each_row(path, format, required, report, |row, report| {
-        let record = match consent_from_pairs(row.pairs()) {
+        let record = match records::consent_from_pairs_all_errors(row.pairs()) {
             Ok(c) => c,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_consent(record) {
             Ok(()) => report.consents += 1,
@@ -486,9 +337,9 @@ pub fn load_events(
             progress(since);
             since = 0;
         }
-        let event = match event_from_pairs(row.pairs()) {
+        let event = match records::event_from_pairs_all_errors(row.pairs()) {
             Ok(e) => e,
-            Err(e) => return report.rejected.push(row.field_error(&file, &e)),
+            Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_event(&event) {
             Ok(EventAdded::Accepted) => report.events += 1,

@@ -57,61 +57,43 @@ pub fn read_outcomes(path: &Path, format: InputFormat) -> Result<Loaded<Opportun
             loss_reason: None,
         };
         let mut status = None;
+        let mut problems: Vec<(String, String)> = Vec::new();
         for (name, value) in row.pairs() {
-            let bad = |msg: String| row.error(&file, Some(name), msg);
-            let res: Result<(), RowError> = match name {
-                "opportunity_id" => {
-                    o.id = non_empty(value).unwrap_or_default().to_string();
-                    Ok(())
-                }
-                "lead_id" => {
-                    o.lead_id = non_empty(value).map(str::to_string);
-                    Ok(())
-                }
-                "account_id" => {
-                    o.account_id = non_empty(value).map(str::to_string);
-                    Ok(())
-                }
-                "created_at" => time_secs(value).map(|t| o.created_at = t).map_err(|e| bad(e.to_string())),
-                "closed_at" => time_secs(value).map(|t| o.closed_at = t).map_err(|e| bad(e.to_string())),
+            let mut bad = |msg: String| problems.push((name.to_string(), msg));
+            match name {
+                "opportunity_id" => o.id = non_empty(value).unwrap_or_default().to_string(),
+                "lead_id" => o.lead_id = non_empty(value).map(str::to_string),
+                "account_id" => o.account_id = non_empty(value).map(str::to_string),
+                "created_at" => time_secs(value).map(|t| o.created_at = t).unwrap_or_else(|e| bad(e.to_string())),
+                "closed_at" => time_secs(value).map(|t| o.closed_at = t).unwrap_or_else(|e| bad(e.to_string())),
                 "amount" => match parse_number(value) {
-                    Ok(Some(a)) if a < 0.0 => Err(bad(format!("'{}' must be zero or more", value.trim()))),
-                    Ok(a) => {
-                        o.amount = a;
-                        Ok(())
-                    }
-                    Err(e) => Err(bad(e.to_string())),
+                    Ok(Some(a)) if a < 0.0 => bad(format!("'{}' must be zero or more", value.trim())),
+                    Ok(a) => o.amount = a,
+                    Err(e) => bad(e.to_string()),
                 },
-                "loss_reason" => {
-                    o.loss_reason = non_empty(value).map(str::to_string);
-                    Ok(())
-                }
-                "status" => match non_empty(value) {
-                    None => Err(bad("is required".into())),
-                    Some(v) => match parse_status(v) {
-                        Some(s) => {
-                            status = Some(s);
-                            Ok(())
-                        }
-                        None => Err(bad(format!("'{v}' is not open, won or lost"))),
-                    },
+                "loss_reason" => o.loss_reason = non_empty(value).map(str::to_string),
+                "status" => match non_empty(value).map(|v| (v, parse_status(v))) {
+                    None => {}
+                    Some((_, Some(s))) => status = Some(s),
+                    Some((v, None)) => bad(format!("'{v}' is not open, won or lost")),
                 },
-                _ => Ok(()),
-            };
-            if let Err(e) = res {
-                return report.rejected.push(e);
+                _ => {}
             }
         }
+        let has_problem = |problems: &[(String, String)], field: &str| problems.iter().any(|(f, _)| f == field);
         if o.id.is_empty() {
-            return report.rejected.push(row.error(&file, Some("opportunity_id"), "is required".into()));
+            problems.push(("opportunity_id".into(), "is required".into()));
         }
-        let Some(s) = status else {
-            return report.rejected.push(row.error(&file, Some("status"), "is required".into()));
+        if status.is_none() && !has_problem(&problems, "status") {
+            problems.push(("status".into(), "is required".into()));
+        }
+        if o.lead_id.is_none() && o.account_id.is_none() {
+            problems.push(("lead_id".into(), "an opportunity needs a lead_id or an account_id".into()));
+        }
+        let Some(s) = status.filter(|_| problems.is_empty()) else {
+            return report.rejected.push(row.problems(&file, problems));
         };
         o.status = s;
-        if o.lead_id.is_none() && o.account_id.is_none() {
-            return report.rejected.push(row.error(&file, Some("lead_id"), "an opportunity needs a lead_id or an account_id".into()));
-        }
         if let (Some(c), Some(d)) = (o.created_at, o.closed_at) {
             if d < c {
                 return report.rejected.push(row.error(&file, Some("closed_at"), "is before created_at".into()));
@@ -134,13 +116,14 @@ pub fn read_stages(path: &Path, format: InputFormat) -> Result<Loaded<StageChang
     let required: &[&'static str] = if format == InputFormat::Csv { &["lead_id", "stage"] } else { &[] };
     for_each_row(path, format, required, &mut report, |row, report| {
         let mut c = StageChange { lead_id: String::new(), stage: String::new(), at: None, by: None, reason: None };
+        let mut problems: Vec<(String, String)> = Vec::new();
         for (name, value) in row.pairs() {
             match name {
                 "lead_id" => c.lead_id = non_empty(value).unwrap_or_default().to_string(),
                 "stage" => c.stage = non_empty(value).unwrap_or_default().to_ascii_lowercase(),
                 "at" => match time_secs(value) {
                     Ok(t) => c.at = t,
-                    Err(e) => return report.rejected.push(row.error(&file, Some(name), e.to_string())),
+                    Err(e) => problems.push((name.to_string(), e.to_string())),
                 },
                 "by" => c.by = non_empty(value).map(str::to_string),
                 "reason" => c.reason = non_empty(value).map(str::to_string),
@@ -149,8 +132,11 @@ pub fn read_stages(path: &Path, format: InputFormat) -> Result<Loaded<StageChang
         }
         for (field, v) in [("lead_id", &c.lead_id), ("stage", &c.stage)] {
             if v.is_empty() {
-                return report.rejected.push(row.error(&file, Some(field), "is required".into()));
+                problems.push((field.to_string(), "is required".into()));
             }
+        }
+        if !problems.is_empty() {
+            return report.rejected.push(row.problems(&file, problems));
         }
         out.rows.push(c);
     })?;
@@ -269,13 +255,7 @@ pub fn read_maven_crm(dir: &Path) -> Result<MavenCrm, ReadError> {
     for (i, r) in pipeline.rows.iter().enumerate() {
         // Line numbers: the header is line 1 (these files have no multi-line cells).
         let line = i as u64 + 2;
-        let err = |c: usize, msg: String| RowError {
-            file: file.clone(),
-            line,
-            column: Some(c + 1),
-            field: Some(pipeline.columns[c].clone()),
-            message: msg,
-        };
+        let err = |c: usize, msg: String| RowError::at_column(&file, line, &pipeline.columns, c, msg);
         let Some(status) = parse_status(&r[c_stage]) else {
             out.rejected.push(err(c_stage, format!("'{}' is not Won, Lost, Engaging or Prospecting", r[c_stage])));
             continue;

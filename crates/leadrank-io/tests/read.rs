@@ -242,3 +242,120 @@ fn consent_records_are_read_and_bad_rows_reported() {
     assert_eq!(got, vec![format!("{g}:2: status: 'perhaps' is not a consent status (granted, withdrawn, denied)")]);
     assert_eq!(b.build().consent_at(1, "2026-06-30T12:00:00Z".parse().unwrap()).map(|c| c.0), Some(true));
 }
+
+#[test]
+fn nul_bytes_and_negative_counts_reject_their_row_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = file(
+        &dir,
+        "leads.csv",
+        "lead_id,email,employees,annual_revenue,timeline_days\n\
+         L1,a@acme.io,10,1000,30\n\
+         L\u{0}2,b@acme.io,,,\n\
+         L3,c@ac\u{0}me.io,,,\n\
+         L4,d@acme.io,-1,,\n\
+         L5,e@acme.io,,-2.5,\n\
+         L6,f@acme.io,,,-7\n",
+    );
+    let events = file(
+        &dir,
+        "events.csv",
+        "event_id,lead_id,type,occurred_at,url,properties\n\
+         e1,L1,page_view,2026-06-01T00:00:00Z,/pricing,\n\
+         e\u{0}2,L1,page_view,2026-06-01T00:00:00Z,,\n\
+         e3,L1,page_view,2026-06-01T00:00:00Z,/a\u{0},\n\
+         e4,L1,feature_used,2026-06-01T00:00:00Z,,\"{\"\"feature\"\": \"\"a\\u0000\"\"}\"\n\
+         e5,L1,feature_used,2026-06-01T00:00:00Z,,\"{\"\"path\"\": \"\"C:\\\\u0000\"\"}\"\n",
+    );
+    let model = default_model();
+    let mut b = DatasetBuilder::new(&model);
+    let mut report = LoadReport::default();
+    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
+    load_events(&events, InputFormat::Csv, &mut b, &model, &mut report, &mut |_| {}).unwrap();
+    let (f, g) = (leads.display().to_string(), events.display().to_string());
+    let nul = "contains a NUL byte (\\0), which no text value may hold";
+    let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
+    assert_eq!(
+        got,
+        vec![
+            format!("{f}:3:1: lead_id: {nul}"),
+            format!("{f}:4:2: email: {nul}"),
+            format!("{f}:5:3: employees: '-1' must be zero or more"),
+            format!("{f}:6:4: annual_revenue: '-2.5' must be zero or more"),
+            format!("{f}:7:5: timeline_days: '-7' must be zero or more"),
+            format!("{g}:3:1: event_id: {nul}"),
+            format!("{g}:4:5: url: {nul}"),
+            format!("{g}:5:6: properties: {nul}"),
+        ]
+    );
+    assert_eq!((report.leads, report.events), (1, 2));
+
+    // JSON Lines give the same answer, with a NUL written as an escape.
+    let jsonl = file(&dir, "leads.jsonl", "{\"lead_id\": \"L\\u0000\"}\n{\"lead_id\": \"L9\", \"employees\": -3}\n");
+    let mut b = DatasetBuilder::new(&model);
+    let mut report = LoadReport::default();
+    load_leads(&jsonl, InputFormat::JsonLines, &mut b, &model, &mut report).unwrap();
+    let j = jsonl.display().to_string();
+    let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
+    assert_eq!(got, vec![format!("{j}:1: lead_id: {nul}"), format!("{j}:2: employees: '-3' must be zero or more")]);
+}
+
+#[test]
+fn a_rejected_row_names_every_bad_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = file(
+        &dir,
+        "leads.csv",
+        "lead_id,email,employees,consent,created_at,timeline_days\n\
+         ,a@acme.io,many,maybe,02/01/2026,-3\n\
+         L2,b@acme.io,5,yes,2026-01-02,\n",
+    );
+    let events = file(
+        &dir,
+        "events.csv",
+        "event_id,lead_id,type,occurred_at,url,properties\n\
+         ,L2,,yesterday,/a,not json\n\
+         e2,L2,page_view,2026-06-01T00:00:00Z,/b,\n\
+         e3,NOPE,page_view,2026-06-01T00:00:00Z,/b,\n",
+    );
+    let model = default_model();
+    let mut b = DatasetBuilder::new(&model);
+    let mut report = LoadReport::default();
+    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
+    load_events(&events, InputFormat::Csv, &mut b, &model, &mut report, &mut |_| {}).unwrap();
+    let (f, g) = (leads.display().to_string(), events.display().to_string());
+    assert_eq!(report.rejected.len(), 3, "one entry per rejected row");
+    let lines: Vec<String> = report.rejected.iter().flat_map(|r| r.lines()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            format!("{f}:2:1: lead_id: is required"),
+            format!("{f}:2:3: employees: 'many' is not an integer"),
+            format!("{f}:2:4: consent: 'maybe' is not a boolean (use true/false, yes/no or 1/0)"),
+            format!("{f}:2:5: created_at: '02/01/2026' is not an RFC 3339 time or a YYYY-MM-DD date"),
+            format!("{f}:2:6: timeline_days: '-3' must be zero or more"),
+            format!("{g}:2:1: event_id: is required"),
+            format!("{g}:2:3: type: is required"),
+            format!("{g}:2:4: occurred_at: 'yesterday' is not an RFC 3339 time or a YYYY-MM-DD date"),
+            format!("{g}:2:6: properties: is not a JSON object: expected ident at line 1 column 2"),
+            format!("{g}:4:2: lead_id: lead_id 'NOPE' is not in the leads input"),
+        ]
+    );
+    assert_eq!(report.rejected[0].to_string(), lines[..5].join("\n"), "Display gives every field, one per line");
+    assert_eq!((report.leads, report.events), (1, 1));
+
+    // The row reader (JSON Lines) names the same fields as the parallel CSV reader.
+    let jsonl = file(
+        &dir,
+        "events.jsonl",
+        "{\"event_id\": \"\", \"lead_id\": \"L2\", \"type\": \"\", \"occurred_at\": \"yesterday\", \"url\": \"/a\", \"properties\": \"not json\"}\n",
+    );
+    let mut report = LoadReport::default();
+    load_events(&jsonl, InputFormat::JsonLines, &mut b, &model, &mut report, &mut |_| {}).unwrap();
+    assert_eq!(report.rejected[0].lines().count(), 4);
+    let mut json_fields: Vec<String> = std::iter::once(report.rejected[0].field.clone().unwrap())
+        .chain(report.rejected[0].more.iter().map(|p| p.field.clone().unwrap()))
+        .collect();
+    json_fields.sort();
+    assert_eq!(json_fields, vec!["event_id", "occurred_at", "properties", "type"]);
+}

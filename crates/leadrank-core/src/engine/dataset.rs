@@ -570,11 +570,17 @@ impl Dataset {
     /// afterwards cannot leak into a calibration). Each score equals the one
     /// [`Self::score_all`] gives at that lead's time: windows, consent records and account
     /// engagement (the people of the lead's account engaged by `as_of[i]`) all use `as_of[i]`.
-    /// Leads without an entry in `as_of` (a shorter slice) are scored at its latest time.
+    /// Leads without an entry in `as_of` (a shorter slice) are scored at `otherwise`.
     /// Results are in input order; `progress` is called with the number of leads just scored.
-    pub fn score_each_at(&self, model: &CompiledModel, as_of: &[Timestamp], progress: &(dyn Fn(u64) + Sync)) -> Vec<Score> {
-        let latest = as_of.iter().copied().max().unwrap_or_else(Timestamp::now);
-        let at = |i: usize| as_of.get(i).copied().unwrap_or(latest);
+    pub fn score_each_at(
+        &self,
+        model: &CompiledModel,
+        as_of: &[Timestamp],
+        otherwise: Timestamp,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Vec<Score> {
+        let at = |i: usize| as_of.get(i).copied().unwrap_or(otherwise);
+        let latest = as_of.iter().copied().chain((as_of.len() < self.leads.len()).then_some(otherwise)).max().unwrap_or(otherwise);
         // Duplicates and phone validity do not depend on time; engagement, consent and IP
         // bursts do.
         let population = self.population_index(model, latest);
@@ -708,15 +714,19 @@ mod tests {
         let late: Timestamp = "2026-06-30T00:00:00Z".parse().unwrap();
         let at_early = d.score_all(&model, early, &|_| {});
         let at_late = d.score_all(&model, late, &|_| {});
-        let each = d.score_each_at(&model, &[late, early, late], &|_| {});
+        let each = d.score_each_at(&model, &[late, early, late], early, &|_| {});
         assert_eq!(each[0], at_late[0]);
         assert_eq!(each[1], at_early[1], "b is scored before its demo request and a's trial");
         assert_eq!(each[2], at_late[2]);
         assert_ne!(at_early[1].total, at_late[1].total);
-        let each = d.score_each_at(&model, &[early, late, early], &|_| {});
+        let each = d.score_each_at(&model, &[early, late, early], late, &|_| {});
         assert_eq!(each[0], at_early[0]);
         assert_eq!(each[1], at_late[1]);
         assert_eq!(each[2], at_early[2]);
+        // Leads past the end of the slice are scored at the time the caller gives.
+        let each = d.score_each_at(&model, &[early], late, &|_| {});
+        assert_eq!(each, vec![at_early[0].clone(), at_late[1].clone(), at_late[2].clone()]);
+        assert_eq!(d.score_each_at(&model, &[], early, &|_| {}), at_early);
     }
 
     #[test]
