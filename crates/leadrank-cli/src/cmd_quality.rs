@@ -1,7 +1,8 @@
 //! `report`, `calibrate`, `learn` and `backtest`: lead quality against revenue.
 //!
 //! Thin glue: files are read by `leadrank-io`, scores come from `leadrank-core`, and every
-//! figure is computed by the pure `leadrank-metrics` crate.
+//! figure is computed by the pure `leadrank-metrics` and `leadrank-quality` crates
+//! (calibration: a typed report this module only renders).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

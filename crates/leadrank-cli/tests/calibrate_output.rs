@@ -1,7 +1,8 @@
-//! `leadrank calibrate` output, pinned on one generated history (seed 11, 1200 leads, explicit
-//! as-of): the JSON (byte for byte: scripts read its keys), the table, and the model file
-//! `--write-model` writes. The snapshots were recorded before calibration moved out of the CLI
-//! into `leadrank-quality`; a change to any of them is a change users see.
+//! `leadrank calibrate` and `backtest` output, pinned on one generated history (seed 11, 1200
+//! leads, explicit as-of): the JSON (byte for byte: scripts read its keys), the tables, and the
+//! model file `--write-model` writes. The snapshots were recorded before calibration and the
+//! backtest moved out of the CLI into `leadrank-quality`; a change to any of them is a change
+//! users see.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -101,4 +102,23 @@ fn gbm_split_by_time_with_a_horizon() {
 #[test]
 fn sales_acceptance() {
     check("accepted", &["--target", "accepted"], true);
+}
+
+/// The default model against the one calibration writes on the split that recommends it.
+#[test]
+fn backtest_of_the_calibrated_model() {
+    let dir = tempfile::tempdir().unwrap();
+    history(dir.path());
+    let f = |n: &str| dir.path().join(n).display().to_string();
+    let (leads, events, accounts, outcomes, model) = (f("leads.csv"), f("events.csv"), f("accounts.csv"), f("outcomes.csv"), f("out.toml"));
+    let data = ["--leads", &leads, "--events", &events, "--accounts", &accounts, "--outcomes", &outcomes, "--as-of", AS_OF];
+    let mut args = vec!["calibrate", "--json", "--holdout", "0.25", "--seed", "7", "--write-model", &model];
+    args.extend(data);
+    let out = leadrank(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut args = vec!["backtest", "--model-a", "default", "--model-b", &model, "--show", "5"];
+    args.extend(data);
+    let out = leadrank(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!("backtest_table", text(&out.stdout));
 }
