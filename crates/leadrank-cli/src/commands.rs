@@ -274,6 +274,9 @@ pub fn model(cmd: ModelCommand) -> Result<ExitCode> {
         ModelCommand::Schema => {
             println!("{}", serde_json::to_string_pretty(&leadrank_core::model::json_schema())?);
         }
+        ModelCommand::Reference => {
+            print!("{}", leadrank_core::model::reference_markdown());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

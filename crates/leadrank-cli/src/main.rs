@@ -161,6 +161,9 @@ enum ModelCommand {
     Check { file: PathBuf },
     /// Print the JSON Schema of model files, for editors.
     Schema,
+    /// Print the reference of the model language (Markdown): every section, condition,
+    /// operator, event option and fact.
+    Reference,
 }
 
 #[derive(Args)]

@@ -85,6 +85,9 @@ fn model_commands() {
     let out = leadrank(&["model", "schema"]);
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(schema["properties"]["rules"].is_object(), "{schema}");
+    assert!(schema["$defs"]["condition"]["properties"]["within_days"]["description"].is_string(), "{schema}");
+    let out = leadrank(&["model", "reference"]);
+    assert_eq!(text(&out.stdout), leadrank_core::model::reference_markdown());
     let dir = tempfile::tempdir().unwrap();
     let default = text(&leadrank(&["model", "show"]).stdout);
     let good = write(dir.path(), "good.toml", &default);

@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use toml::Spanned;
 
 use super::format::{CHECKLISTS, ConditionSpec, LifecycleSpec, ListRef, ModelFile, Scalar};
+use super::language::{self, Kind, Role};
 use super::{ModelError, ModelIssue, line_col};
 use crate::records::{ACCOUNT_FIELDS, FieldType, LEAD_FIELDS};
 
@@ -199,41 +200,6 @@ pub(crate) struct RiskFilters {
     pub signup: usize,
 }
 
-/// Every fact a rule can use, with its type and, for enumerations, the valid values.
-const FACTS: &[(&str, Fact, FieldType, &[&str])] = &[
-    (
-        "seniority",
-        Fact::Seniority,
-        FieldType::Text,
-        &["c_level", "vp", "head", "director", "manager", "senior", "individual", "student", "unknown"],
-    ),
-    ("email_kind", Fact::EmailKind, FieldType::Text, &["corporate", "free_mail", "disposable", "invalid"]),
-    ("email_domain", Fact::EmailDomain, FieldType::Text, &[]),
-    ("phone_valid", Fact::PhoneValid, FieldType::Bool, &[]),
-    ("duplicate", Fact::Duplicate, FieldType::Bool, &[]),
-    ("gibberish_name", Fact::GibberishName, FieldType::Bool, &[]),
-    ("account_key", Fact::AccountKey, FieldType::Text, &[]),
-    ("region", Fact::Region, FieldType::Text, &["AMER", "EMEA", "APAC"]),
-    ("segment", Fact::Segment, FieldType::Text, &["smb", "mid_market", "enterprise"]),
-    ("bot_user_agent", Fact::BotUserAgent, FieldType::Bool, &[]),
-    ("form_burst", Fact::FormBurst, FieldType::Bool, &[]),
-    ("ip_burst", Fact::IpBurst, FieldType::Bool, &[]),
-    ("country_phone_mismatch", Fact::CountryPhoneMismatch, FieldType::Bool, &[]),
-    ("bot_risk", Fact::BotRisk, FieldType::Integer, &[]),
-];
-
-impl Fact {
-    pub(crate) fn name(self) -> &'static str {
-        FACTS.iter().find(|f| f.1 == self).map_or("", |f| f.0)
-    }
-    fn field_type(self) -> FieldType {
-        FACTS.iter().find(|f| f.1 == self).map_or(FieldType::Text, |f| f.2)
-    }
-    fn values(self) -> &'static [&'static str] {
-        FACTS.iter().find(|f| f.1 == self).map_or(&[], |f| f.3)
-    }
-}
-
 /// A compiled operator. Text values are lower-cased at compile time.
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
@@ -298,7 +264,9 @@ pub(crate) struct EventCond {
     pub text: String,
 }
 
-struct Compiler<'a> {
+/// Checks conditions and collects what the compiled model needs (event filters, distinct
+/// properties, account windows) and every problem found.
+pub(crate) struct Compiler<'a> {
     source: &'a str,
     lists: &'a BTreeMap<String, Vec<String>>,
     custom: &'a BTreeMap<String, FieldType>,
@@ -366,33 +334,46 @@ impl<'a> Compiler<'a> {
                     return Some(Subject::Account(n, *t));
                 }
                 let known: Vec<&str> = ACCOUNT_FIELDS.iter().map(|(n, _)| *n).collect();
+                let hint = match language::did_you_mean(name, known.iter().copied()) {
+                    Some(close) => format!(" (did you mean 'account.{close}'?)"),
+                    None => String::new(),
+                };
                 self.issue(
                     span,
                     &format!("{key}.field"),
-                    format!("unknown account field '{name}'; valid: account.{}", known.join(", account.")),
+                    format!("unknown account field '{name}'{hint}; valid: account.{}", known.join(", account.")),
                 );
                 return None;
             }
-            let known: Vec<&str> = LEAD_FIELDS.iter().map(|(n, _)| *n).collect();
+            let known: Vec<&str> = LEAD_FIELDS.iter().map(|(n, _)| *n).chain(self.custom.keys().map(String::as_str)).collect();
+            let hint = match language::did_you_mean(field, known.iter().copied()) {
+                Some(close) => format!(" (did you mean '{close}'?)"),
+                None => String::new(),
+            };
+            let lead_fields: Vec<&str> = LEAD_FIELDS.iter().map(|(n, _)| *n).collect();
             self.issue(
                 span,
                 &format!("{key}.field"),
                 format!(
-                    "unknown field '{field}'; valid: {}, account.<field>, or a custom field declared in [custom_fields]",
-                    known.join(", ")
+                    "unknown field '{field}'{hint}; valid: {}, account.<field>, or a custom field declared in [custom_fields]",
+                    lead_fields.join(", ")
                 ),
             );
             return None;
         }
         if let Some(fact) = &spec.fact {
-            if let Some((_, f, _, _)) = FACTS.iter().find(|(n, ..)| n == fact) {
-                if f.is_risk() {
+            if let Some(def) = language::fact(fact) {
+                if def.fact.is_risk() {
                     self.risk_filters(span, &format!("{key}.fact"))?;
                 }
-                return Some(Subject::Fact(*f));
+                return Some(Subject::Fact(def.fact));
             }
-            let known: Vec<&str> = FACTS.iter().map(|f| f.0).collect();
-            self.issue(span, &format!("{key}.fact"), format!("unknown fact '{fact}'; valid: {}", known.join(", ")));
+            let known: Vec<&str> = language::FACTS.iter().map(|f| f.name).collect();
+            let hint = match language::did_you_mean(fact, known.iter().copied()) {
+                Some(close) => format!(" (did you mean '{close}'?)"),
+                None => String::new(),
+            };
+            self.issue(span, &format!("{key}.fact"), format!("unknown fact '{fact}'{hint}; valid: {}", known.join(", ")));
         }
         None
     }
@@ -400,206 +381,116 @@ impl<'a> Compiler<'a> {
     fn condition(&mut self, spanned: &Spanned<ConditionSpec>, key: &str) -> Option<Cond> {
         let span = spanned.span();
         let spec = spanned.get_ref();
-        let subjects = [
-            spec.field.is_some(),
-            spec.fact.is_some(),
-            spec.event.is_some(),
-            spec.account_engaged.is_some(),
-            spec.any.is_some(),
-            spec.all.is_some(),
-            spec.not.is_some(),
-        ];
-        let n = subjects.iter().filter(|s| **s).count();
-        if n != 1 {
-            self.issue(
-                span,
-                key,
-                format!("a condition needs exactly one of field, fact, event, account_engaged, any, all, not (found {n})"),
-            );
+        let kinds: Vec<Kind> = language::kind_keys().filter(|(k, _)| k.is_set(spec)).map(|(_, kind)| kind).collect();
+        let [kind] = kinds[..] else {
+            let names: Vec<&str> = language::kind_keys().map(|(k, _)| k.name).collect();
+            self.issue(span, key, format!("a condition needs exactly one of {} (found {})", names.join(", "), kinds.len()));
             return None;
-        }
-        if let Some(children) = spec.any.as_ref().or(spec.all.as_ref()) {
-            let which = if spec.any.is_some() { "any" } else { "all" };
-            self.no_operators(spec, span.clone(), key, which);
-            if children.is_empty() {
-                self.issue(span, key, format!("'{which}' needs at least one condition"));
-                return None;
-            }
-            let compiled: Vec<Option<Cond>> =
-                children.iter().enumerate().map(|(i, c)| self.condition(c, &format!("{key}.{which}[{i}]"))).collect();
-            let compiled: Option<Vec<Cond>> = compiled.into_iter().collect();
-            return compiled.map(|c| if spec.any.is_some() { Cond::Any(c) } else { Cond::All(c) });
-        }
-        if let Some(inner) = &spec.not {
-            self.no_operators(spec, span, key, "not");
-            return self.condition(inner, &format!("{key}.not")).map(|c| Cond::Not(Box::new(c)));
-        }
-        if let Some(acc) = &spec.account_engaged {
-            self.no_operators(spec, span.clone(), key, "account_engaged");
-            if acc.at_least == 0 || acc.within_days == 0 {
-                self.issue(span, &format!("{key}.account_engaged"), "at_least and within_days must be at least 1");
-                return None;
-            }
-            let secs = i64::from(acc.within_days) * DAY;
-            let window = match self.account_windows.iter().position(|w| *w == secs) {
-                Some(i) => i,
-                None => {
-                    self.account_windows.push(secs);
-                    self.account_windows.len() - 1
+        };
+        match kind {
+            Kind::Any | Kind::All => {
+                let (which, children) = match (kind, &spec.any, &spec.all) {
+                    (Kind::Any, Some(c), _) => ("any", c),
+                    (_, _, Some(c)) => ("all", c),
+                    _ => return None,
+                };
+                self.no_operators(spec, span.clone(), key, which);
+                if children.is_empty() {
+                    self.issue(span, key, format!("'{which}' needs at least one condition"));
+                    return None;
                 }
-            };
-            return Some(Cond::AccountEngaged { at_least: acc.at_least, window, days: acc.within_days });
+                let compiled: Vec<Option<Cond>> =
+                    children.iter().enumerate().map(|(i, c)| self.condition(c, &format!("{key}.{which}[{i}]"))).collect();
+                let compiled: Option<Vec<Cond>> = compiled.into_iter().collect();
+                compiled.map(|c| if kind == Kind::Any { Cond::Any(c) } else { Cond::All(c) })
+            }
+            Kind::Not => {
+                let inner = spec.not.as_ref()?;
+                self.no_operators(spec, span, key, "not");
+                self.condition(inner, &format!("{key}.not")).map(|c| Cond::Not(Box::new(c)))
+            }
+            Kind::AccountEngaged => {
+                let acc = spec.account_engaged.as_ref()?;
+                self.no_operators(spec, span.clone(), key, "account_engaged");
+                if acc.at_least == 0 || acc.within_days == 0 {
+                    self.issue(span, &format!("{key}.account_engaged"), "at_least and within_days must be at least 1");
+                    return None;
+                }
+                let secs = i64::from(acc.within_days) * DAY;
+                let window = match self.account_windows.iter().position(|w| *w == secs) {
+                    Some(i) => i,
+                    None => {
+                        self.account_windows.push(secs);
+                        self.account_windows.len() - 1
+                    }
+                };
+                Some(Cond::AccountEngaged { at_least: acc.at_least, window, days: acc.within_days })
+            }
+            Kind::Event => self.event_condition(spec, span, key),
+            Kind::Field | Kind::Fact => {
+                let subject = self.subject(spec, span.clone(), key)?;
+                self.value_condition(spec, subject, span, key)
+            }
         }
-        if spec.event.is_some() {
-            return self.event_condition(spec, span, key);
-        }
-        let subject = self.subject(spec, span.clone(), key)?;
-        self.value_condition(spec, subject, span, key)
     }
 
     /// Rejects field/fact operators and event options on a combinator.
     fn no_operators(&mut self, spec: &ConditionSpec, span: std::ops::Range<usize>, key: &str, what: &str) {
-        let extra = operator_names(spec).into_iter().chain(event_option_names(spec)).collect::<Vec<_>>();
+        let extra = set_keys(spec, |r| matches!(r, Role::Operator(..))).chain(set_keys(spec, |r| matches!(r, Role::EventOption(_))));
+        let extra: Vec<&str> = extra.collect();
         if !extra.is_empty() {
             self.issue(span, key, format!("'{what}' takes no other keys, found: {}", extra.join(", ")));
         }
     }
 
     fn value_condition(&mut self, spec: &ConditionSpec, subject: Subject, span: std::ops::Range<usize>, key: &str) -> Option<Cond> {
-        let stray = event_option_names(spec);
+        let stray: Vec<&str> = set_keys(spec, |r| !Kind::Field.takes(r) && !matches!(r, Role::Kind(..))).collect();
         if !stray.is_empty() {
             self.issue(span.clone(), key, format!("{} only apply to event conditions", stray.join(", ")));
             return None;
         }
-        let ops = operator_names(spec);
+        let ops: Vec<(&'static str, &'static language::Operator)> =
+            language::operator_keys().filter(|(k, _)| k.is_set(spec)).map(|(k, op)| (k.name, op)).collect();
         let ty = subject.field_type();
         let name = subject.name();
-        // `min` and `max` together form one range operator.
-        let range_only = ops.iter().all(|o| *o == "min" || *o == "max") && !ops.is_empty();
-        if ops.len() != 1 && !range_only {
+        // Keys of one operator group (`min` and `max`) form one operator.
+        let one_group = ops.first().is_some_and(|(_, first)| ops.iter().all(|(_, op)| op.group == first.group));
+        let Some(&(first, op)) = ops.first().filter(|_| one_group) else {
+            let mut groups: Vec<&str> = language::operator_keys().map(|(_, op)| op.group).collect();
+            groups.dedup();
+            let found: Vec<&str> = ops.iter().map(|(n, _)| *n).collect();
             self.issue(
                 span,
                 key,
                 format!(
-                    "'{name}' needs exactly one operator (equals, in, domain_in, contains_keyword, between, min/max, present, is, within_next_days, within_last_days); found {}",
-                    if ops.is_empty() { "none".to_string() } else { ops.join(", ") }
+                    "'{name}' needs exactly one operator ({}); found {}",
+                    groups.join(", "),
+                    if found.is_empty() { "none".to_string() } else { found.join(", ") }
                 ),
             );
             return None;
-        }
-        let op_key = format!("{key}.{}", ops[0]);
-        let type_error = |c: &mut Self, op: &str, wants: &str| {
-            c.issue(span.clone(), &op_key, format!("'{op}' needs {wants}, but '{name}' is {}", ty.as_str()));
-            None
         };
-        let op = if let Some(v) = &spec.equals {
-            match (ty, v) {
-                (FieldType::Text, Scalar::Text(s)) => {
-                    if let Subject::Fact(f) = &subject {
-                        let valid = f.values();
-                        if !valid.is_empty() && !valid.iter().any(|x| x.eq_ignore_ascii_case(s)) {
-                            self.issue(span.clone(), &op_key, format!("'{s}' is never a value of {name}; valid: {}", valid.join(", ")));
-                            return None;
-                        }
-                    }
-                    Op::Equals(Scalar::Text(s.to_lowercase()))
-                }
-                (FieldType::Integer | FieldType::Number, Scalar::Integer(_) | Scalar::Number(_)) => Op::Equals(v.clone()),
-                (FieldType::Bool, Scalar::Bool(_)) => Op::Equals(v.clone()),
-                _ => return type_error(self, "equals", "a value of the same type"),
-            }
-        } else if let Some(list) = &spec.in_list {
-            if !matches!(ty, FieldType::Text | FieldType::List) {
-                return type_error(self, "in", "a text or list field");
-            }
-            let (values, list_name) = self.resolve_list(list, span.clone(), &op_key)?;
-            if let Subject::Fact(f) = &subject {
-                let valid = f.values();
-                for v in &values {
-                    if !valid.is_empty() && !valid.iter().any(|x| x.eq_ignore_ascii_case(v)) {
-                        self.issue(span.clone(), &op_key, format!("'{v}' is never a value of {name}; valid: {}", valid.join(", ")));
-                        return None;
-                    }
-                }
-            }
-            let values = if matches!(subject, Subject::Lead(LeadField::Country)) {
-                values.iter().map(|v| leadrank_facts::country::normalize(v).map_or_else(|| v.to_lowercase(), str::to_lowercase)).collect()
-            } else {
-                values.iter().map(|v| v.to_lowercase()).collect()
-            };
-            Op::In { values: values_arc(values), list: list_name }
-        } else if let Some(list) = &spec.domain_in {
-            if ty != FieldType::Text {
-                return type_error(self, "domain_in", "a text field holding a domain");
-            }
-            let (values, list_name) = self.resolve_list(list, span.clone(), &op_key)?;
-            let domains = values.iter().map(|v| v.trim().trim_start_matches('@').to_lowercase()).collect();
-            Op::DomainIn { domains: values_arc(domains), list: list_name }
-        } else if let Some(list) = &spec.contains_keyword {
-            if !matches!(ty, FieldType::Text | FieldType::List) {
-                return type_error(self, "contains_keyword", "a text or list field");
-            }
-            let (values, list_name) = self.resolve_list(list, span.clone(), &op_key)?;
-            let phrases = values.iter().map(|v| normalize_phrase(v)).collect::<Vec<_>>();
-            if phrases.iter().any(String::is_empty) {
-                self.issue(span, &op_key, "a keyword is empty or has no letters or digits");
-                return None;
-            }
-            Op::ContainsKeyword { phrases: values_arc(phrases), list: list_name }
-        } else if let Some([lo, hi]) = spec.between {
-            if !matches!(ty, FieldType::Integer | FieldType::Number) {
-                return type_error(self, "between", "a numeric field");
-            }
-            if lo > hi {
-                self.issue(span, &op_key, format!("between [{lo}, {hi}] is empty: the low end is above the high end"));
-                return None;
-            }
-            Op::Range { min: Some(lo), max: Some(hi) }
-        } else if range_only {
-            if !matches!(ty, FieldType::Integer | FieldType::Number) {
-                return type_error(self, "min/max", "a numeric field");
-            }
-            if let (Some(lo), Some(hi)) = (spec.min, spec.max) {
-                if lo > hi {
-                    self.issue(span, &op_key, format!("min {lo} is above max {hi}: the condition could never hold"));
-                    return None;
-                }
-            }
-            Op::Range { min: spec.min, max: spec.max }
-        } else if let Some(p) = spec.present {
-            Op::Present(p)
-        } else if let Some(b) = spec.is {
-            if ty != FieldType::Bool {
-                return type_error(self, "is", "a bool field");
-            }
-            Op::Is(b)
-        } else if let Some(d) = spec.within_next_days {
-            if ty != FieldType::Time {
-                return type_error(self, "within_next_days", "a time or date field");
-            }
-            Op::WithinNextDays(d)
-        } else if let Some(d) = spec.within_last_days {
-            if ty != FieldType::Time {
-                return type_error(self, "within_last_days", "a time or date field");
-            }
-            Op::WithinLastDays(d)
-        } else {
+        let site = OpSite { op_key: format!("{key}.{first}"), span, subject: &subject, ty, name };
+        if !op.accepts.contains(&ty) {
+            self.type_error(&site, op.group, op.needs);
             return None;
-        };
+        }
+        let op = (op.compile)(self, spec, &site)?;
         Some(Cond::Value { subject, op })
     }
 
+    /// Reports an operator used on a value of the wrong type.
+    fn type_error(&mut self, site: &OpSite<'_>, op: &str, wants: &str) -> Option<Op> {
+        self.issue(site.span.clone(), &site.op_key, format!("'{op}' needs {wants}, but '{}' is {}", site.name, site.ty.as_str()));
+        None
+    }
+
     fn event_condition(&mut self, spec: &ConditionSpec, span: std::ops::Range<usize>, key: &str) -> Option<Cond> {
-        let ops = operator_names(spec);
+        let ops: Vec<&str> = set_keys(spec, |r| !Kind::Event.takes(r) && !matches!(r, Role::Kind(..))).collect();
         if !ops.is_empty() {
-            self.issue(
-                span.clone(),
-                key,
-                format!(
-                    "{} do not apply to events; use within_days, path, property, at_least, distinct, burst or followed_by",
-                    ops.join(", ")
-                ),
-            );
+            let options: Vec<&str> = language::event_option_names().collect();
+            let (last, others) = options.split_last().map_or(("", &[][..]), |(l, o)| (*l, o));
+            self.issue(span.clone(), key, format!("{} do not apply to events; use {} or {last}", ops.join(", "), others.join(", ")));
             return None;
         }
         let types = self.event_types(spec.event.as_ref()?, span.clone(), &format!("{key}.event"))?;
@@ -727,6 +618,132 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// Where an operator is compiled: its condition's subject and the key to report problems at.
+pub(crate) struct OpSite<'s> {
+    /// `rules[3] (id).when.<operator>`.
+    pub op_key: String,
+    pub span: std::ops::Range<usize>,
+    pub subject: &'s Subject,
+    pub ty: FieldType,
+    /// The subject's name, for messages.
+    pub name: String,
+}
+
+/// The compile step of an operator (see [`language::Operator`]): checks its value against
+/// the subject and builds the operator the evaluator matches on. It runs only once the
+/// operator's types are known to fit the subject.
+pub(crate) type CompileOp = fn(&mut Compiler<'_>, &ConditionSpec, &OpSite<'_>) -> Option<Op>;
+
+/// Reports a text value that a fact never takes.
+fn check_fact_value(c: &mut Compiler<'_>, site: &OpSite<'_>, value: &str) -> Option<()> {
+    if let Subject::Fact(f) = site.subject {
+        let valid = f.values();
+        if !valid.is_empty() && !valid.iter().any(|x| x.eq_ignore_ascii_case(value)) {
+            c.issue(site.span.clone(), &site.op_key, format!("'{value}' is never a value of {}; valid: {}", site.name, valid.join(", ")));
+            return None;
+        }
+    }
+    Some(())
+}
+
+pub(crate) fn op_equals(c: &mut Compiler<'_>, spec: &ConditionSpec, site: &OpSite<'_>) -> Option<Op> {
+    let v = spec.equals.as_ref()?;
+    match (site.ty, v) {
+        (FieldType::Text, Scalar::Text(s)) => {
+            check_fact_value(c, site, s)?;
+            Some(Op::Equals(Scalar::Text(s.to_lowercase())))
+        }
+        (FieldType::Integer | FieldType::Number, Scalar::Integer(_) | Scalar::Number(_)) | (FieldType::Bool, Scalar::Bool(_)) => {
+            Some(Op::Equals(v.clone()))
+        }
+        _ => c.type_error(site, "equals", "a value of the same type"),
+    }
+}
+
+pub(crate) fn op_in(c: &mut Compiler<'_>, spec: &ConditionSpec, site: &OpSite<'_>) -> Option<Op> {
+    let (values, list_name) = c.resolve_list(spec.in_list.as_ref()?, site.span.clone(), &site.op_key)?;
+    for v in &values {
+        check_fact_value(c, site, v)?;
+    }
+    let values = if matches!(site.subject, Subject::Lead(LeadField::Country)) {
+        values.iter().map(|v| leadrank_facts::country::normalize(v).map_or_else(|| v.to_lowercase(), str::to_lowercase)).collect()
+    } else {
+        values.iter().map(|v| v.to_lowercase()).collect()
+    };
+    Some(Op::In { values: values_arc(values), list: list_name })
+}
+
+pub(crate) fn op_domain_in(c: &mut Compiler<'_>, spec: &ConditionSpec, site: &OpSite<'_>) -> Option<Op> {
+    let (values, list_name) = c.resolve_list(spec.domain_in.as_ref()?, site.span.clone(), &site.op_key)?;
+    let domains = values.iter().map(|v| v.trim().trim_start_matches('@').to_lowercase()).collect();
+    Some(Op::DomainIn { domains: values_arc(domains), list: list_name })
+}
+
+pub(crate) fn op_contains_keyword(c: &mut Compiler<'_>, spec: &ConditionSpec, site: &OpSite<'_>) -> Option<Op> {
+    let (values, list_name) = c.resolve_list(spec.contains_keyword.as_ref()?, site.span.clone(), &site.op_key)?;
+    let phrases = values.iter().map(|v| normalize_phrase(v)).collect::<Vec<_>>();
+    if phrases.iter().any(String::is_empty) {
+        c.issue(site.span.clone(), &site.op_key, "a keyword is empty or has no letters or digits");
+        return None;
+    }
+    Some(Op::ContainsKeyword { phrases: values_arc(phrases), list: list_name })
+}
+
+pub(crate) fn op_between(c: &mut Compiler<'_>, spec: &ConditionSpec, site: &OpSite<'_>) -> Option<Op> {
+    let [lo, hi] = spec.between?;
+    if lo > hi {
+        c.issue(site.span.clone(), &site.op_key, format!("between [{lo}, {hi}] is empty: the low end is above the high end"));
+        return None;
+    }
+    Some(Op::Range { min: Some(lo), max: Some(hi) })
+}
+
+/// `min`, `max` or both: one range.
+pub(crate) fn op_range(c: &mut Compiler<'_>, spec: &ConditionSpec, site: &OpSite<'_>) -> Option<Op> {
+    if let (Some(lo), Some(hi)) = (spec.min, spec.max)
+        && lo > hi
+    {
+        c.issue(site.span.clone(), &site.op_key, format!("min {lo} is above max {hi}: the condition could never hold"));
+        return None;
+    }
+    Some(Op::Range { min: spec.min, max: spec.max })
+}
+
+pub(crate) fn op_present(_: &mut Compiler<'_>, spec: &ConditionSpec, _: &OpSite<'_>) -> Option<Op> {
+    spec.present.map(Op::Present)
+}
+
+pub(crate) fn op_is(_: &mut Compiler<'_>, spec: &ConditionSpec, _: &OpSite<'_>) -> Option<Op> {
+    spec.is.map(Op::Is)
+}
+
+pub(crate) fn op_within_next_days(_: &mut Compiler<'_>, spec: &ConditionSpec, _: &OpSite<'_>) -> Option<Op> {
+    spec.within_next_days.map(Op::WithinNextDays)
+}
+
+pub(crate) fn op_within_last_days(_: &mut Compiler<'_>, spec: &ConditionSpec, _: &OpSite<'_>) -> Option<Op> {
+    spec.within_last_days.map(Op::WithinLastDays)
+}
+
+impl Op {
+    /// The operator group of the table whose compile step builds this operator (`min/max`
+    /// for a range from `min` and `max`, `between` for one from `between`: both are ranges).
+    #[cfg(test)]
+    pub(crate) fn groups(&self) -> &'static [&'static str] {
+        match self {
+            Op::Equals(_) => &["equals"],
+            Op::In { .. } => &["in"],
+            Op::DomainIn { .. } => &["domain_in"],
+            Op::ContainsKeyword { .. } => &["contains_keyword"],
+            Op::Range { .. } => &["between", "min/max"],
+            Op::Present(_) => &["present"],
+            Op::Is(_) => &["is"],
+            Op::WithinNextDays(_) => &["within_next_days"],
+            Op::WithinLastDays(_) => &["within_last_days"],
+        }
+    }
+}
+
 fn list_text(list: &ListRef) -> String {
     match list {
         ListRef::Named(n) => n.clone(),
@@ -784,68 +801,9 @@ pub(crate) fn normalize_phrase(text: &str) -> String {
     out
 }
 
-fn operator_names(spec: &ConditionSpec) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    if spec.equals.is_some() {
-        v.push("equals")
-    }
-    if spec.in_list.is_some() {
-        v.push("in")
-    }
-    if spec.domain_in.is_some() {
-        v.push("domain_in")
-    }
-    if spec.contains_keyword.is_some() {
-        v.push("contains_keyword")
-    }
-    if spec.between.is_some() {
-        v.push("between")
-    }
-    if spec.min.is_some() {
-        v.push("min")
-    }
-    if spec.max.is_some() {
-        v.push("max")
-    }
-    if spec.present.is_some() {
-        v.push("present")
-    }
-    if spec.is.is_some() {
-        v.push("is")
-    }
-    if spec.within_next_days.is_some() {
-        v.push("within_next_days")
-    }
-    if spec.within_last_days.is_some() {
-        v.push("within_last_days")
-    }
-    v
-}
-
-fn event_option_names(spec: &ConditionSpec) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    if spec.within_days.is_some() {
-        v.push("within_days")
-    }
-    if spec.path.is_some() {
-        v.push("path")
-    }
-    if spec.property.is_some() {
-        v.push("property")
-    }
-    if spec.at_least.is_some() {
-        v.push("at_least")
-    }
-    if spec.distinct.is_some() {
-        v.push("distinct")
-    }
-    if spec.burst.is_some() {
-        v.push("burst")
-    }
-    if spec.followed_by.is_some() {
-        v.push("followed_by")
-    }
-    v
+/// The names of the condition keys set in `spec` whose role passes `role`, in table order.
+fn set_keys(spec: &ConditionSpec, role: impl Fn(&Role) -> bool) -> impl Iterator<Item = &'static str> {
+    language::condition_keys().iter().filter(move |k| role(&k.role) && k.is_set(spec)).map(|k| k.name)
 }
 
 fn bands(c: &mut Compiler<'_>, raw: impl Iterator<Item = (String, Option<i32>)>, span: std::ops::Range<usize>, key: &str) -> Vec<Band> {
@@ -864,10 +822,10 @@ fn bands(c: &mut Compiler<'_>, raw: impl Iterator<Item = (String, Option<i32>)>,
         }
     }
     for w in out.windows(2) {
-        if let (Some(a), Some(b)) = (w[0].min, w[1].min) {
-            if b >= a {
-                c.issue(span.clone(), key, format!("bands must go from highest to lowest min ({a} then {b})"));
-            }
+        if let (Some(a), Some(b)) = (w[0].min, w[1].min)
+            && b >= a
+        {
+            c.issue(span.clone(), key, format!("bands must go from highest to lowest min ({a} then {b})"));
         }
     }
     out
@@ -877,6 +835,10 @@ impl CompiledModel {
     /// Parses and checks a model file. `origin` names the file in errors.
     pub fn from_toml(source: &str, origin: &str) -> Result<CompiledModel, ModelError> {
         let fail = |issues| ModelError { origin: origin.to_string(), issues };
+        let unknown = language::unknown_keys(source);
+        if !unknown.is_empty() {
+            return Err(fail(unknown));
+        }
         let file: ModelFile = toml::from_str(source).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(source, s.start));
             fail(vec![ModelIssue { line, column, key: String::new(), message: e.message().trim().to_string() }])
@@ -995,11 +957,11 @@ impl CompiledModel {
             signals.push(Signal { id: spec.id.as_str().into(), label: spec.label.clone().unwrap_or_else(|| spec.id.clone()), when });
         }
         let lc = &file.lifecycle;
-        if let Some(pql) = &lc.pql_signal {
-            if !file.signals.iter().any(|s| s.get_ref().id == *pql) {
-                let known: Vec<&str> = file.signals.iter().map(|s| s.get_ref().id.as_str()).collect();
-                c.issue(whole.clone(), "lifecycle.pql_signal", format!("unknown signal '{pql}'; valid: {}", join_or_none(&known)));
-            }
+        if let Some(pql) = &lc.pql_signal
+            && !file.signals.iter().any(|s| s.get_ref().id == *pql)
+        {
+            let known: Vec<&str> = file.signals.iter().map(|s| s.get_ref().id.as_str()).collect();
+            c.issue(whole.clone(), "lifecycle.pql_signal", format!("unknown signal '{pql}'; valid: {}", join_or_none(&known)));
         }
         if !CHECKLISTS.contains(&lc.checklist.as_str()) {
             c.issue(

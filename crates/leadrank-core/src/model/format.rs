@@ -1,5 +1,10 @@
 //! The model file as written by people: TOML deserialised into these structs, then checked
-//! and compiled by [`super::compile`]. The JSON Schema for editors is derived from them.
+//! and compiled by [`super::compile`].
+//!
+//! What each key means, its type and default, is documented once, in the table of
+//! [`super::language`]; the schema, the reference and the unknown-key errors come from there.
+//! The `JsonSchema` derives here only let a test check that the table and these structs hold
+//! exactly the same keys.
 
 use std::collections::BTreeMap;
 

@@ -1,13 +1,17 @@
 //! The model file: one company's exact, versioned definition of a quality lead.
 //!
 //! A model is written in TOML ([`format`]), checked and compiled into a [`CompiledModel`]
-//! ([`compile`]) that the engine evaluates. Compilation rejects anything that could make a
-//! rule silently never fire: unknown fields, lists, facts, event options or operators that do
-//! not fit the field's type. Errors name the file, line, column and key.
+//! ([`compile`]) that the engine evaluates. The language itself (every section, key, type,
+//! default and its documentation) is one table, [`language`], from which the JSON Schema, the
+//! reference documentation and the unknown-key errors derive. Compilation rejects anything
+//! that could make a rule silently never fire: unknown keys, fields, lists, facts, event
+//! options or operators that do not fit the field's type. Errors name the file, line, column
+//! and key.
 
 pub mod builtin;
 pub mod compile;
 pub mod format;
+pub mod language;
 
 use std::fmt;
 
@@ -57,8 +61,13 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// The JSON Schema of the model file format, for editors.
+/// The JSON Schema of the model file format, for editors (see [`language::json_schema`]).
 pub fn json_schema() -> serde_json::Value {
-    let schema = schemars::schema_for!(format::ModelFile);
-    serde_json::to_value(schema).unwrap_or_default()
+    language::json_schema()
+}
+
+/// The reference documentation of the model language, in Markdown (see
+/// [`language::reference_markdown`]).
+pub fn reference_markdown() -> String {
+    language::reference_markdown()
 }
