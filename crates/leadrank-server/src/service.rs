@@ -18,7 +18,7 @@ use leadrank_core::engine::LiveBook;
 use leadrank_core::model::builtin;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_core::{CompiledModel, Score};
-use leadrank_store::{AuditEntry, Delivery, Erased, Store, StoreError, StoredScore, Subscription};
+use leadrank_store::{AuditEntry, Delivery, Erased, Store, StoreError, StoredScore, StoredScoreBody, Subscription};
 use rustc_hash::FxHashMap;
 use tokio::sync::Mutex;
 
@@ -135,7 +135,7 @@ pub(crate) struct Changes {
 
 impl Changes {
     fn push(&mut self, old: Option<&Score>, new: &Score, now: Timestamp, model_id: i64, cause: String) {
-        let body = serde_json::to_string(new).unwrap_or_default();
+        let body = StoredScoreBody::from(new);
         let payload = serde_json::json!({
             "lead_id": new.lead_id,
             "previous": old.map(|o| serde_json::json!({"total": o.total, "quality": o.quality, "grade": &*o.grade, "cell": o.cell})),
@@ -294,8 +294,8 @@ impl Service {
             let _ = live.book.add_consent(record);
         }
         let now = self.clock.now();
-        let previous: FxHashMap<String, Score> =
-            stored.into_iter().filter_map(|s| serde_json::from_str::<Score>(&s.body).ok().map(|b| (s.lead_id, b))).collect();
+        // Decoded by the store: a body that does not decode failed `current_scores` above.
+        let previous: FxHashMap<String, Score> = stored.into_iter().map(|s| (s.lead_id, Score::from(s.body))).collect();
         let ids: Vec<String> = live.book.leads().map(|l| l.lead_id.clone()).collect();
         // Seed `current` with the stored scores so that only real changes are recorded.
         for id in &ids {
