@@ -12,6 +12,8 @@
 //! pending ones in one transaction under an advisory lock, in the schema that
 //! `search_path` names.
 
+pub mod test_server;
+
 use std::str::FromStr;
 use std::time::Duration;
 
