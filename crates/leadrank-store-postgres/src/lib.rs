@@ -29,7 +29,8 @@ use leadrank_store::{
     ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, Migration, OpsLogEntry, SchemaStatus, Store, StoreError,
     StoreResult, StoredModel, StoredScore, Subscription, Upgrade,
 };
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
+pub use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row};
 
 /// Rows per multi-row `INSERT` (far below PostgreSQL's 65,535 parameters).
