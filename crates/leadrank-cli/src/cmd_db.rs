@@ -14,16 +14,20 @@ use crate::cmd_serve::DbArg;
 
 #[derive(Subcommand)]
 pub enum DbCommand {
-    /// Show the database's schema version, this leadrank's, the recorded and the pending
-    /// migrations. Exit status 0 when up to date, 1 when migrations are pending, 2 when
-    /// this leadrank refuses the database (a newer or altered schema) or cannot read it.
+    /// Show the database's schema version, this leadrank's, and the pending migrations.
+    ///
+    /// Also lists the recorded migrations. Exit status 0 when up to date, 1 when migrations
+    /// are pending, 2 when this leadrank refuses the database (a newer or altered schema) or
+    /// cannot read it. Creates nothing.
     Status {
         #[command(flatten)]
         db: DbArg,
     },
-    /// Upgrade the database to this leadrank's schema version, all pending migrations in
-    /// one transaction. A database made before migrations were recorded is adopted as
-    /// version 1; a newer one is refused and left unchanged. `serve` does the same on start.
+    /// Upgrade the database to this leadrank's schema version (`serve` does it on start).
+    ///
+    /// All pending migrations run in one transaction. A database made before migrations
+    /// were recorded is taken as version 1; one from a newer leadrank is refused, naming
+    /// both versions, and left unchanged.
     Migrate {
         #[command(flatten)]
         db: DbArg,
@@ -107,8 +111,14 @@ pub(crate) fn upgrade_summary(up: &Upgrade) -> String {
     let names: Vec<String> = up.applied.iter().map(|m| format!("{} {}", m.version, m.description)).collect();
     if names.is_empty() {
         format!("database schema version {}: up to date", up.to)
+    } else if up.adopted && up.to == 1 {
+        "database made before migrations were recorded: adopted as schema version 1".to_string()
     } else if up.adopted {
-        format!("database made before migrations were recorded, adopted as version 1 and upgraded to {} ({})", up.to, names.join(", "))
+        format!(
+            "database made before migrations were recorded: adopted as schema version 1 and upgraded to {} ({})",
+            up.to,
+            names.join(", ")
+        )
     } else {
         format!("database upgraded from schema version {} to {} ({})", up.from, up.to, names.join(", "))
     }
@@ -138,12 +148,20 @@ pub fn db_command(cmd: &DbCommand) -> anyhow::Result<ExitCode> {
                 if status.pending.is_empty() {
                     println!("database schema version {}: up to date, nothing to apply", status.binary);
                 } else {
-                    println!(
-                        "would upgrade {} from schema version {} to {} in one transaction:",
-                        describe(&db.db),
-                        status.database.number(),
-                        status.binary
-                    );
+                    if status.unrecorded() {
+                        println!(
+                            "would record {} (made before migrations were recorded) as schema version 1 and bring it to {}, in one transaction:",
+                            describe(&db.db),
+                            status.binary
+                        );
+                    } else {
+                        println!(
+                            "would upgrade {} from schema version {} to {}, in one transaction:",
+                            describe(&db.db),
+                            status.database.number(),
+                            status.binary
+                        );
+                    }
                     for line in migration_lines(&status) {
                         println!("{line}");
                     }

@@ -425,13 +425,13 @@ fn check_upgrade(db: &str, keys: &BTreeMap<String, String>, recorded: &BTreeMap<
     let before = unchanged();
     let out = frozen(&new_bin(), &["db", "migrate", "--dry-run", "--db", db]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && text.contains("would upgrade") && text.contains("nothing changed"), "{text}");
+    assert!(out.status.success() && text.contains("would record") && text.contains("nothing changed"), "{text}");
     assert_eq!(unchanged(), before, "a dry run changes nothing");
 
     let server = Server::start(&new_bin(), db);
     let now = answers(&server.addr, keys);
     let log = server.stop();
-    assert!(log.contains("adopted as version 1"), "serve reports the upgrade: {log}");
+    assert!(log.contains("adopted as schema version 1"), "serve reports the upgrade: {log}");
     assert_eq!(now.len(), recorded.len());
     for (path, old) in recorded {
         assert_eq!(Some(old), now.get(path), "the answer to GET {path} changed with the upgrade");
@@ -455,6 +455,27 @@ fn sqlite_database_of_the_previous_release_upgrades_intact() {
     let recorded: BTreeMap<String, Value> = load_json("sqlite.answers.json");
     let path = db.clone();
     check_upgrade(db.to_str().unwrap(), &keys, &recorded, move || std::fs::read(&path).unwrap());
+
+    // A later leadrank's migration 2 applied: this one refuses the database, naming both
+    // versions, in `db status`, `db migrate` and `serve`.
+    let later = leadrank_store::Migration { version: 2, description: "from a later release", sql: "CREATE TABLE later (x INTEGER);" };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = leadrank_store_sqlite::SqliteStore::open_existing(&db).await.unwrap();
+        store.upgrade_with(&[leadrank_store_sqlite::MIGRATIONS[0], later]).await.unwrap();
+        store.close().await;
+    });
+    let (code, text) = db_status(db.to_str().unwrap());
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("database schema:  2") && text.contains("leadrank schema:  1") && text.contains("refused:"), "{text}");
+    for args in [&["db", "migrate", "--db"][..], &["serve", "--addr", "127.0.0.1:0", "--db"][..]] {
+        let mut args = args.to_vec();
+        args.push(db.to_str().unwrap());
+        let out = frozen(&new_bin(), &args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("database schema version 2 cannot be used by this leadrank (schema version 1)"), "{args:?}: {err}");
+    }
 }
 
 #[test]

@@ -212,7 +212,7 @@ impl rows::Row for Cols<'_> {
 /// The last record per key, in the order of those last occurrences: PostgreSQL refuses an
 /// `INSERT ... ON CONFLICT DO UPDATE` that touches one row twice, and within one batch the
 /// later record is the newer.
-fn last_per_key<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str) -> Vec<&'a T> {
+fn last_per_key<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
     let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, item) in items.iter().enumerate() {
         last.insert(key(item), i);

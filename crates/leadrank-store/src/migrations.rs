@@ -197,9 +197,10 @@ pub fn status(found: Found, migrations: &[Migration]) -> SchemaStatus {
             let database = applied.iter().map(|a| a.version).max().unwrap_or(0);
             let mut refusal = None;
             if database > binary {
-                refusal = Some(format!(
+                refusal = Some(
                     "it was upgraded by a newer leadrank; run that version or newer, or restore a backup taken before the upgrade"
-                ));
+                        .to_string(),
+                );
             } else {
                 for a in &applied {
                     match migrations.iter().find(|m| m.version == a.version) {
