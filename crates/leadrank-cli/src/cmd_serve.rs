@@ -1,7 +1,6 @@
 //! `leadrank serve` and `leadrank keys`: the service and its API keys.
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,12 +11,12 @@ use leadrank_service::keys;
 use leadrank_store::Store;
 use tokio_util::sync::CancellationToken;
 
-/// Database option shared by `serve` and `keys`.
+/// Database option shared by `serve`, `keys` and `db`.
 #[derive(Args, Clone)]
 pub struct DbArg {
     /// SQLite file, or a postgres:// URL.
     #[arg(long, default_value = "./leadrank.db")]
-    db: String,
+    pub(crate) db: String,
 }
 
 #[derive(Args)]
@@ -87,14 +86,13 @@ pub enum KeysCommand {
     },
 }
 
-/// Opens the store named by `--db` and migrates it.
+/// Opens the store named by `--db` and migrates it (a newer database is refused).
 async fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store: Arc<dyn Store> = if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        Arc::new(leadrank_store_postgres::PostgresStore::connect(db).await.context("connecting to PostgreSQL")?)
-    } else {
-        Arc::new(leadrank_store_sqlite::SqliteStore::open(Path::new(db)).await.with_context(|| format!("opening SQLite database {db}"))?)
-    };
-    store.migrate().await.context("migrating the database")?;
+    let store = crate::cmd_db::open(db, crate::cmd_db::Create::IfMissing).await?;
+    let up = store.migrate().await.context("migrating the database")?;
+    if !up.applied.is_empty() {
+        eprintln!("{}", crate::cmd_db::upgrade_summary(&up));
+    }
     Ok(store)
 }
 

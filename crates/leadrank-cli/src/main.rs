@@ -3,6 +3,7 @@
 //! Exit status: 0 when everything was read, 1 when some rows were rejected (they are listed on
 //! stderr and the good rows are still processed), 2 for usage, model or file errors.
 
+mod cmd_db;
 mod cmd_hygiene;
 mod cmd_ops;
 mod cmd_quality;
@@ -64,6 +65,9 @@ enum Command {
     /// Create, list and revoke API keys of the service.
     #[command(subcommand)]
     Keys(cmd_serve::KeysCommand),
+    /// The service's database: schema version and pending migrations, and the upgrade.
+    #[command(subcommand)]
+    Db(cmd_db::DbCommand),
 }
 
 #[derive(Args)]
@@ -201,6 +205,7 @@ fn main() -> ExitCode {
         Command::Routing(r) => cmd_ops::routing(r),
         Command::Serve(a) => cmd_serve::serve(&a).map(|()| ExitCode::SUCCESS),
         Command::Keys(k) => cmd_serve::keys_command(&k).map(|()| ExitCode::SUCCESS),
+        Command::Db(d) => cmd_db::db_command(&d),
     };
     match result {
         Ok(code) => code,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use leadrank_core::engine::LiveBook;
 use leadrank_core::{CompiledModel, Score};
-use leadrank_store::StoredScore;
+use leadrank_store::{StoredScore, StoredScoreBody};
 use rustc_hash::FxHashMap;
 
 /// What the service knows about one lead's current score.
@@ -103,7 +103,7 @@ pub struct ScoreChanges {
 
 impl ScoreChanges {
     fn push(&mut self, old: Option<&Score>, new: &Score, now: Timestamp, model_id: i64, cause: String) {
-        let body = serde_json::to_string(new).unwrap_or_default();
+        let body = StoredScoreBody::from(new);
         let payload = serde_json::json!({
             "lead_id": new.lead_id,
             "previous": old.map(|o| serde_json::json!({"total": o.total, "quality": o.quality, "grade": &*o.grade, "cell": o.cell})),

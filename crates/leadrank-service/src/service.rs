@@ -186,8 +186,8 @@ impl Service {
             let _ = live.book.add_consent(record);
         }
         let now = self.clock.now();
-        let previous: FxHashMap<String, Score> =
-            stored.into_iter().filter_map(|s| serde_json::from_str::<Score>(&s.body).ok().map(|b| (s.lead_id, b))).collect();
+        // Decoded by the store: a body that does not decode failed `current_scores` above.
+        let previous: FxHashMap<String, Score> = stored.into_iter().map(|s| (s.lead_id, Score::from(s.body))).collect();
         let ids: Vec<String> = live.book.leads().map(|l| l.lead_id.clone()).collect();
         // Seed `current` with the stored scores so that only real changes are recorded.
         for id in &ids {

@@ -7,6 +7,12 @@
 //! Timestamps are stored as microseconds since the Unix epoch (`BIGINT`); leads, accounts,
 //! events and consent records are stored as the JSON text of the record (exactly as
 //! serialised, full precision).
+//!
+//! The schema is upgraded by the numbered migrations of `migrations/` ([`MIGRATIONS`]), all
+//! pending ones in one transaction under an advisory lock, in the schema that
+//! `search_path` names.
+
+pub mod test_server;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -14,52 +20,29 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
+use leadrank_store::migrations::{self, Found};
 use leadrank_store::rows::{
-    self, DELIVERY_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row, from_json, json_rows, key_row, micros,
-    model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
+    self, DELIVERY_COLS, MIGRATION_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row, from_json, json_rows, key_row,
+    micros, migration_row, model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
 };
 use leadrank_store::{
-    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Store, StoreError, StoreResult, StoredModel,
-    StoredScore, Subscription,
+    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, Migration, OpsLogEntry, SchemaStatus, Store, StoreError,
+    StoreResult, StoredModel, StoredScore, Subscription, Upgrade,
 };
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+pub use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row};
-
-/// The schema version `migrate` writes to the `schema_version` setting.
-pub const SCHEMA_VERSION: &str = "2";
 
 /// Rows per multi-row `INSERT` (far below PostgreSQL's 65,535 parameters).
 const CHUNK: usize = 500;
 
-/// Serialises concurrent `migrate` calls (`pg_advisory_xact_lock` key).
+/// Serialises concurrent upgrades (`pg_advisory_xact_lock` key).
 const MIGRATE_LOCK: i64 = 0x6c65_6164_7261_6e6b;
 
-const SCHEMA: &[&str] = &[
-    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS leads (lead_id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS accounts (account_id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS events (seq BIGSERIAL PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, lead_id TEXT NOT NULL, occurred_at BIGINT NOT NULL, data TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS events_lead ON events (lead_id)",
-    "CREATE TABLE IF NOT EXISTS consents (seq BIGSERIAL PRIMARY KEY, lead_id TEXT NOT NULL, data TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS consents_lead ON consents (lead_id)",
-    "CREATE TABLE IF NOT EXISTS scores (lead_id TEXT PRIMARY KEY, as_of BIGINT NOT NULL, model_id BIGINT NOT NULL, total INTEGER NOT NULL, quality BOOLEAN NOT NULL, grade TEXT NOT NULL, cell TEXT NOT NULL, body TEXT NOT NULL, cause TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS score_history (seq BIGSERIAL PRIMARY KEY, lead_id TEXT NOT NULL, as_of BIGINT NOT NULL, model_id BIGINT NOT NULL, total INTEGER NOT NULL, quality BOOLEAN NOT NULL, grade TEXT NOT NULL, cell TEXT NOT NULL, body TEXT NOT NULL, cause TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS score_history_lead ON score_history (lead_id)",
-    "CREATE TABLE IF NOT EXISTS models (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, source TEXT NOT NULL, created_at BIGINT NOT NULL, active BOOLEAN NOT NULL DEFAULT FALSE)",
-    "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL, scopes TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)",
-    "CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, events TEXT NOT NULL, created_at BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS deliveries (seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, subscription_id TEXT NOT NULL, event_type TEXT NOT NULL, lead_id TEXT, body TEXT NOT NULL, created_at BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL, attempts BIGINT NOT NULL, state TEXT NOT NULL, last_attempt_at BIGINT, last_status BIGINT, last_error TEXT)",
-    "CREATE INDEX IF NOT EXISTS deliveries_subscription ON deliveries (subscription_id)",
-    "CREATE INDEX IF NOT EXISTS deliveries_lead ON deliveries (lead_id)",
-    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at)",
-    "CREATE TABLE IF NOT EXISTS suppressions (marker TEXT PRIMARY KEY)",
-    "CREATE TABLE IF NOT EXISTS audit (seq BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS lead_ops (lead_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS ops_log (id BIGSERIAL PRIMARY KEY, lead_id TEXT NOT NULL, kind TEXT NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS ops_log_lead ON ops_log (lead_id)",
-    "CREATE INDEX IF NOT EXISTS ops_log_kind ON ops_log (kind)",
-    "CREATE TABLE IF NOT EXISTS directory (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (kind, id))",
-];
+/// This back end's migrations, embedded from `migrations/` (see
+/// [`leadrank_store::migrations`]).
+pub const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, description: "initial schema", sql: include_str!("../migrations/0001_initial_schema.sql") }];
 
 /// The leadrank store in a PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -96,6 +79,97 @@ impl PostgresStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// Where the database stands against `migrations` ([`Store::schema_status`] uses
+    /// [`MIGRATIONS`]; other lists test upgrade paths).
+    pub async fn status_with(&self, migrations: &[Migration]) -> StoreResult<SchemaStatus> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let found = found(&mut tx).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(migrations::status(found, migrations))
+    }
+
+    /// Upgrades to the last of `migrations` in one transaction ([`Store::migrate`] uses
+    /// [`MIGRATIONS`]; other lists test upgrade paths).
+    pub async fn upgrade_with(&self, migrations: &[Migration]) -> StoreResult<Upgrade> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(MIGRATE_LOCK).execute(&mut *tx).await.map_err(db)?;
+        let status = migrations::status(found(&mut tx).await?, migrations);
+        status.check()?;
+        let from = status.database.number();
+        let adopted = status.unrecorded();
+        if status.pending.is_empty() {
+            return Ok(Upgrade { from, to: from, applied: Vec::new(), adopted });
+        }
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, \
+             checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let now = micros(Timestamp::now());
+        for m in &status.pending {
+            sqlx::raw_sql(m.sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::Database(format!("migration {} ({}): {e}", m.version, m.description)))?;
+            sqlx::query("INSERT INTO schema_migrations (version, description, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+                .bind(m.version)
+                .bind(m.description)
+                .bind(m.checksum())
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        if adopted {
+            // The setting is replaced by the recorded migrations.
+            sqlx::query("DELETE FROM settings WHERE key = $1")
+                .bind(migrations::LEGACY_VERSION_SETTING)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(Upgrade { from, to: status.binary, applied: status.pending, adopted })
+    }
+}
+
+/// Whether `table` exists in the first schema of `search_path`.
+async fn table_exists(conn: &mut PgConnection, table: &str) -> StoreResult<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1)")
+        .bind(table)
+        .fetch_one(conn)
+        .await
+        .map_err(db)
+}
+
+/// What the database holds, read inside `conn`'s transaction.
+async fn found(conn: &mut PgConnection) -> StoreResult<Found> {
+    if table_exists(conn, migrations::MIGRATIONS_TABLE).await? {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {MIGRATION_COLS} FROM schema_migrations ORDER BY version")))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+        return Ok(Found::Recorded(rows.iter().map(Cols).map(migration_row).collect::<StoreResult<_>>()?));
+    }
+    if !table_exists(conn, "settings").await? {
+        let any: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() \
+             AND table_name IN ('leads', 'events', 'scores', 'models', 'api_keys'))",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+        return Ok(if any { Found::Unrecorded { stamp: None } } else { Found::Empty });
+    }
+    let stamp = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(migrations::LEGACY_VERSION_SETTING)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(Found::Unrecorded { stamp })
 }
 
 // ---- conversions -------------------------------------------------------------------------
@@ -138,7 +212,7 @@ impl rows::Row for Cols<'_> {
 /// The last record per key, in the order of those last occurrences: PostgreSQL refuses an
 /// `INSERT ... ON CONFLICT DO UPDATE` that touches one row twice, and within one batch the
 /// later record is the newer.
-fn last_per_key<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str) -> Vec<&'a T> {
+fn last_per_key<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
     let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, item) in items.iter().enumerate() {
         last.insert(key(item), i);
@@ -148,21 +222,12 @@ fn last_per_key<'a, T>(items: &'a [T], key: impl Fn(&T) -> &str) -> Vec<&'a T> {
 
 #[async_trait]
 impl Store for PostgresStore {
-    async fn migrate(&self) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(MIGRATE_LOCK).execute(&mut *tx).await.map_err(db)?;
-        for stmt in SCHEMA {
-            sqlx::query(*stmt).execute(&mut *tx).await.map_err(db)?;
-        }
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ('schema_version', $1) \
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(SCHEMA_VERSION)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)
+    async fn migrate(&self) -> StoreResult<Upgrade> {
+        self.upgrade_with(MIGRATIONS).await
+    }
+
+    async fn schema_status(&self) -> StoreResult<SchemaStatus> {
+        self.status_with(MIGRATIONS).await
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -301,13 +366,14 @@ impl Store for PostgresStore {
         if scores.is_empty() {
             return Ok(());
         }
-        let latest = last_per_key(scores, |s| s.lead_id.as_str());
-        let all: Vec<&StoredScore> = scores.iter().collect();
+        let encoded: Vec<(&StoredScore, String)> = scores.iter().map(|s| (s, s.body.encode())).collect();
+        let latest = last_per_key(&encoded, |(s, _)| s.lead_id.as_str());
+        let all: Vec<&(&StoredScore, String)> = encoded.iter().collect();
         let mut tx = self.pool.begin().await.map_err(db)?;
         for (table, rows) in [("scores", &latest), ("score_history", &all)] {
             for chunk in rows.chunks(CHUNK) {
                 let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO {table} ({SCORE_COLS}) "));
-                qb.push_values(chunk, |mut b, s| {
+                qb.push_values(chunk, |mut b, (s, body)| {
                     b.push_bind(s.lead_id.clone())
                         .push_bind(micros(s.as_of))
                         .push_bind(s.model_id)
@@ -315,7 +381,7 @@ impl Store for PostgresStore {
                         .push_bind(s.quality)
                         .push_bind(s.grade.clone())
                         .push_bind(s.cell.clone())
-                        .push_bind(s.body.clone())
+                        .push_bind(body.clone())
                         .push_bind(s.cause.clone());
                 });
                 if table == "scores" {

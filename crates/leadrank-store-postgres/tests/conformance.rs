@@ -1,53 +1,22 @@
 //! The shared scenario suite against PostgreSQL, in a fresh schema dropped at the end.
 //!
-//! The server is `LEADRANK_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`).
-//! When it cannot be reached the test fails if `CI` is set and is skipped (with a notice)
-//! otherwise.
+//! The server is `LEADRANK_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`);
+//! the tests run whenever it answers and are skipped with a notice when nothing listens
+//! there (a failure under `CI`), see [`leadrank_store_postgres::test_server`].
 
-use std::str::FromStr;
-
-use leadrank_store_postgres::PostgresStore;
-use sqlx::Connection;
-use sqlx::postgres::{PgConnectOptions, PgConnection};
-
-const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-fn url() -> String {
-    std::env::var("LEADRANK_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_URL.to_string())
-}
-
-/// An admin connection, or `None` (skip) when the server is unreachable outside CI.
-async fn admin() -> Option<PgConnection> {
-    let url = url();
-    match PgConnection::connect(&url).await {
-        Ok(conn) => Some(conn),
-        Err(e) if std::env::var_os("CI").is_some() => {
-            panic!("PostgreSQL at {url} is unreachable and CI is set: {e}")
-        }
-        Err(e) => {
-            eprintln!("NOTICE: skipping PostgreSQL conformance; {url} is unreachable: {e}");
-            None
-        }
-    }
-}
-
-fn schema_name(tag: &str) -> String {
-    let nanos = jiff::Timestamp::now().as_nanosecond();
-    format!("leadrank_test_{tag}_{}_{}", std::process::id(), nanos.rem_euclid(1_000_000_000_000))
-}
+use leadrank_store_postgres::{PostgresStore, test_server};
 
 async fn in_fresh_schema<F, Fut>(tag: &str, f: F)
 where
     F: FnOnce(PostgresStore) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(mut admin) = admin().await else {
+    let Some(mut admin) = test_server::connect("the conformance suite").await else {
         return;
     };
-    let schema = schema_name(tag);
+    let schema = test_server::schema_name(tag);
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut admin).await.expect("create schema");
-    let options = PgConnectOptions::from_str(&url()).expect("url").options([("search_path", schema.as_str())]);
-    let store = PostgresStore::connect_with(options, 4).await.expect("connect");
+    let store = PostgresStore::connect_with(test_server::options_in(&schema), 4).await.expect("connect");
     // Drop the schema even when the suite panics.
     let outcome = tokio::spawn({
         let store = store.clone();
@@ -71,8 +40,8 @@ async fn conformance() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_by_url() {
-    let Some(_admin) = admin().await else { return };
-    let store = PostgresStore::connect(&url()).await.expect("connect");
+    let Some(_admin) = test_server::connect("connect_by_url").await else { return };
+    let store = PostgresStore::connect(&test_server::url()).await.expect("connect");
     use leadrank_store::Store;
     store.ping().await.expect("ping");
     store.close().await;

@@ -8,6 +8,14 @@
 //!
 //! Timestamps are stored as microseconds since the Unix epoch (`INTEGER`); leads, accounts,
 //! events and consent records are stored as the JSON of the record (full precision).
+//!
+//! The schema is upgraded by the numbered migrations of `migrations/` ([`MIGRATIONS`]), all
+//! pending ones in one `BEGIN IMMEDIATE` transaction.
+//!
+//! Erasure leaves nothing on disk: every connection runs with `secure_delete` (deleted
+//! content is overwritten with zeros in the database pages), and after an erasure commits
+//! the write-ahead log is checkpointed into the database and truncated to zero bytes, so the
+//! older page images that held the person are gone from the `-wal` file too.
 
 use std::path::Path;
 use std::time::Duration;
@@ -15,49 +23,27 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
+use leadrank_store::migrations::{self, Found};
 use leadrank_store::rows::{
-    self, DELIVERY_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row, from_json, json_rows, key_row, micros,
-    model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
+    self, DELIVERY_COLS, MIGRATION_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row, from_json, json_rows, key_row,
+    micros, migration_row, model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
 };
 use leadrank_store::{
-    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Store, StoreError, StoreResult, StoredModel,
-    StoredScore, Subscription,
+    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, Migration, OpsLogEntry, SchemaStatus, Store, StoreError,
+    StoreResult, StoredModel, StoredScore, Subscription, Upgrade,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{QueryBuilder, Row, Sqlite};
-
-/// The schema version `migrate` writes to the `schema_version` setting.
-pub const SCHEMA_VERSION: &str = "2";
 
 /// Rows per multi-row `INSERT` (4-14 parameters a row stays far below SQLite's limit).
 const CHUNK: usize = 250;
 
-const SCHEMA: &[&str] = &[
-    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS leads (lead_id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS accounts (account_id TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lead_id TEXT NOT NULL, occurred_at INTEGER NOT NULL, data TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS events_lead ON events (lead_id)",
-    "CREATE TABLE IF NOT EXISTS consents (seq INTEGER PRIMARY KEY AUTOINCREMENT, lead_id TEXT NOT NULL, data TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS consents_lead ON consents (lead_id)",
-    "CREATE TABLE IF NOT EXISTS scores (lead_id TEXT PRIMARY KEY, as_of INTEGER NOT NULL, model_id INTEGER NOT NULL, total INTEGER NOT NULL, quality INTEGER NOT NULL, grade TEXT NOT NULL, cell TEXT NOT NULL, body TEXT NOT NULL, cause TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS score_history (seq INTEGER PRIMARY KEY AUTOINCREMENT, lead_id TEXT NOT NULL, as_of INTEGER NOT NULL, model_id INTEGER NOT NULL, total INTEGER NOT NULL, quality INTEGER NOT NULL, grade TEXT NOT NULL, cell TEXT NOT NULL, body TEXT NOT NULL, cause TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS score_history_lead ON score_history (lead_id)",
-    "CREATE TABLE IF NOT EXISTS models (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, version TEXT NOT NULL, source TEXT NOT NULL, created_at INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 0)",
-    "CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL, scopes TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER)",
-    "CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, events TEXT NOT NULL, created_at INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS deliveries (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, subscription_id TEXT NOT NULL, event_type TEXT NOT NULL, lead_id TEXT, body TEXT NOT NULL, created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, attempts INTEGER NOT NULL, state TEXT NOT NULL, last_attempt_at INTEGER, last_status INTEGER, last_error TEXT)",
-    "CREATE INDEX IF NOT EXISTS deliveries_subscription ON deliveries (subscription_id)",
-    "CREATE INDEX IF NOT EXISTS deliveries_lead ON deliveries (lead_id)",
-    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at)",
-    "CREATE TABLE IF NOT EXISTS suppressions (marker TEXT PRIMARY KEY)",
-    "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS lead_ops (lead_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS ops_log (id INTEGER PRIMARY KEY AUTOINCREMENT, lead_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS ops_log_lead ON ops_log (lead_id)",
-    "CREATE INDEX IF NOT EXISTS ops_log_kind ON ops_log (kind)",
-    "CREATE TABLE IF NOT EXISTS directory (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (kind, id))",
-];
+/// This back end's migrations, embedded from `migrations/` (see
+/// [`leadrank_store::migrations`]).
+pub const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, description: "initial schema", sql: include_str!("../migrations/0001_initial_schema.sql") }];
 
 /// The leadrank store in one SQLite file.
 #[derive(Debug, Clone)]
@@ -79,13 +65,26 @@ fn options() -> SqliteConnectOptions {
         .busy_timeout(Duration::from_secs(30))
         .synchronous(SqliteSynchronous::Full)
         .statement_cache_capacity(200)
+        .pragma("secure_delete", "ON")
 }
 
 impl SqliteStore {
     /// Opens (creating it if missing) the database file at `path`. Call [`Store::migrate`]
     /// before use.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        let opts = options().filename(path).create_if_missing(true).journal_mode(SqliteJournalMode::Wal);
+        Self::open_file(path, true).await
+    }
+
+    /// Opens the database file at `path`; an error if there is none (nothing is created).
+    pub async fn open_existing(path: &Path) -> Result<Self, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(format!("SQLite database {}", path.display())));
+        }
+        Self::open_file(path, false).await
+    }
+
+    async fn open_file(path: &Path, create: bool) -> Result<Self, StoreError> {
+        let opts = options().filename(path).create_if_missing(create).journal_mode(SqliteJournalMode::Wal);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -129,6 +128,103 @@ impl SqliteStore {
         self.reader.close().await;
         self.writer.close().await;
     }
+
+    /// Where the database stands against `migrations` ([`Store::schema_status`] uses
+    /// [`MIGRATIONS`]; other lists test upgrade paths).
+    pub async fn status_with(&self, migrations: &[Migration]) -> StoreResult<SchemaStatus> {
+        let mut tx = self.reader.begin().await.map_err(db)?;
+        let found = found(&mut tx).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(migrations::status(found, migrations))
+    }
+
+    /// Upgrades to the last of `migrations` in one transaction ([`Store::migrate`] uses
+    /// [`MIGRATIONS`]; other lists test upgrade paths).
+    pub async fn upgrade_with(&self, migrations: &[Migration]) -> StoreResult<Upgrade> {
+        // IMMEDIATE: take the write lock before reading the version, so that two processes
+        // upgrading at once run one after the other.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let status = migrations::status(found(&mut tx).await?, migrations);
+        status.check()?;
+        let from = status.database.number();
+        let adopted = status.unrecorded();
+        if status.pending.is_empty() {
+            return Ok(Upgrade { from, to: from, applied: Vec::new(), adopted });
+        }
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, \
+             checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let now = micros(Timestamp::now());
+        for m in &status.pending {
+            sqlx::raw_sql(m.sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::Database(format!("migration {} ({}): {e}", m.version, m.description)))?;
+            sqlx::query("INSERT INTO schema_migrations (version, description, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)")
+                .bind(m.version)
+                .bind(m.description)
+                .bind(m.checksum())
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        if adopted {
+            // The setting is replaced by the recorded migrations.
+            sqlx::query("DELETE FROM settings WHERE key = ?1")
+                .bind(migrations::LEGACY_VERSION_SETTING)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(Upgrade { from, to: status.binary, applied: status.pending, adopted })
+    }
+}
+
+/// What the database holds, read inside `conn`'s transaction.
+async fn found(conn: &mut SqliteConnection) -> StoreResult<Found> {
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut *conn).await.map_err(db)?;
+    let has = |t: &str| tables.iter().any(|n| n == t);
+    if has(migrations::MIGRATIONS_TABLE) {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {MIGRATION_COLS} FROM schema_migrations ORDER BY version")))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+        return Ok(Found::Recorded(rows.iter().map(Cols).map(migration_row).collect::<StoreResult<_>>()?));
+    }
+    if !has("settings") {
+        return Ok(if tables.iter().any(|t| !t.starts_with("sqlite_")) { Found::Unrecorded { stamp: None } } else { Found::Empty });
+    }
+    let stamp = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?1")
+        .bind(migrations::LEGACY_VERSION_SETTING)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(Found::Unrecorded { stamp })
+}
+
+impl SqliteStore {
+    /// Copies the write-ahead log into the database and truncates it to zero bytes, so that
+    /// page images written before an erasure (which still hold the erased person) leave the
+    /// disk. Waits for readers through the busy timeout; an error if they held on past it.
+    async fn clear_wal(&self) -> StoreResult<()> {
+        let (busy, _log, _done): (i64, i64, i64) =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&self.writer).await.map_err(db)?;
+        if busy != 0 {
+            return Err(StoreError::Database(
+                "the erasure is committed, but readers held the write-ahead log past the busy timeout, so it still holds \
+                 older page images; it is cleared at the next erasure or when the service stops"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 // ---- conversions -------------------------------------------------------------------------
@@ -170,20 +266,12 @@ impl rows::Row for Cols<'_> {
 
 #[async_trait]
 impl Store for SqliteStore {
-    async fn migrate(&self) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.map_err(db)?;
-        for stmt in SCHEMA {
-            sqlx::query(*stmt).execute(&mut *tx).await.map_err(db)?;
-        }
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ('schema_version', ?1) \
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(SCHEMA_VERSION)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)
+    async fn migrate(&self) -> StoreResult<Upgrade> {
+        self.upgrade_with(MIGRATIONS).await
+    }
+
+    async fn schema_status(&self) -> StoreResult<SchemaStatus> {
+        self.status_with(MIGRATIONS).await
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -323,11 +411,12 @@ impl Store for SqliteStore {
         if scores.is_empty() {
             return Ok(());
         }
+        let rows: Vec<(&StoredScore, String)> = scores.iter().map(|s| (s, s.body.encode())).collect();
         let mut tx = self.writer.begin().await.map_err(db)?;
         for table in ["scores", "score_history"] {
-            for chunk in scores.chunks(CHUNK) {
+            for chunk in rows.chunks(CHUNK) {
                 let mut qb = QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} ({SCORE_COLS}) "));
-                qb.push_values(chunk, |mut b, s| {
+                qb.push_values(chunk, |mut b, (s, body)| {
                     b.push_bind(s.lead_id.clone())
                         .push_bind(micros(s.as_of))
                         .push_bind(s.model_id)
@@ -335,7 +424,7 @@ impl Store for SqliteStore {
                         .push_bind(s.quality)
                         .push_bind(s.grade.clone())
                         .push_bind(s.cell.clone())
-                        .push_bind(s.body.clone())
+                        .push_bind(body.clone())
                         .push_bind(s.cause.clone());
                 });
                 if table == "scores" {
@@ -595,6 +684,7 @@ impl Store for SqliteStore {
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
+        self.clear_wal().await?;
         Ok(erased)
     }
 

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::{
     ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Scope, Store, StoreError,
-    StoredScore, Subscription,
+    StoredReason, StoredScore, StoredScoreBody, Subscription,
 };
 
 /// Runs every scenario, in order, against `store` (a fresh, empty database).
@@ -62,13 +62,21 @@ fn sorted_by<T, K: Ord>(mut v: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
     v
 }
 
-/// `migrate` twice, then the store answers and keeps a schema version.
+/// `migrate` twice: the first brings the database to the binary's version and records it,
+/// the second has nothing to do; then the store answers.
 pub async fn migrate_is_idempotent<S: Store>(store: &S) {
-    store.migrate().await.expect("first migrate");
-    store.migrate().await.expect("second migrate is idempotent");
+    let before = store.schema_status().await.expect("status before");
+    let first = store.migrate().await.expect("first migrate");
+    assert_eq!(first.to, before.binary, "migrate reaches the binary's version");
+    let second = store.migrate().await.expect("second migrate is idempotent");
+    assert!(second.applied.is_empty() && second.from == before.binary && second.to == before.binary, "{second:?}");
     store.ping().await.expect("ping");
-    let version = store.setting("schema_version").await.expect("setting");
-    assert!(version.is_some_and(|v| !v.is_empty()), "migrate keeps a schema_version setting");
+    let after = store.schema_status().await.expect("status after");
+    assert!(after.up_to_date(), "{after:?}");
+    assert_eq!(after.database, crate::migrations::DatabaseVersion::Recorded(before.binary));
+    let recorded: Vec<i64> = after.applied.iter().map(|a| a.version).collect();
+    assert_eq!(recorded, (1..=before.binary).collect::<Vec<_>>(), "every migration is recorded once");
+    assert_eq!(store.setting("schema_version").await.expect("setting"), None, "the unrecorded-era setting is not written");
 }
 
 /// `setting` and `setting_or_insert` (the first value holds).
@@ -331,7 +339,20 @@ fn score(lead: &str, at: &str, model: i64, total: i32, grade: &str, cause: &str)
         quality: total >= 60,
         grade: grade.into(),
         cell: format!("{grade}2"),
-        body: json!({"total": total, "reasons": [{"rule": "title_seniority", "points": total, "why": "Directeur général"}]}).to_string(),
+        body: StoredScoreBody {
+            lead_id: lead.into(),
+            total,
+            quality: total >= 60,
+            grade: grade.into(),
+            cell: format!("{grade}2"),
+            dimensions: vec![("fit".into(), total), ("intent".into(), 0)],
+            reasons: vec![StoredReason {
+                rule: "title_seniority".into(),
+                dimension: "fit".into(),
+                points: total,
+                detail: "Directeur général".into(),
+            }],
+        },
         cause: cause.into(),
     }
 }

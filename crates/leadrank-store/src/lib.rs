@@ -9,7 +9,9 @@
 //! here on start, and writes through this trait before it acknowledges anything.
 //!
 //! Every back end passes the same scenario suite ([`conformance`], feature `conformance`)
-//! and maps its rows to records with the same code ([`rows`]).
+//! and maps its rows to records with the same code ([`rows`]). Its schema is upgraded by
+//! numbered migrations with the same rules everywhere ([`migrations`]); a lead's score is
+//! stored in the store's own versioned form ([`StoredScoreBody`]).
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -18,7 +20,12 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod migrations;
 pub mod rows;
+mod score_body;
+
+pub use migrations::{Migration, SchemaStatus, Upgrade};
+pub use score_body::{SCORE_BODY_FORMAT, StoredReason, StoredScoreBody};
 
 /// A storage failure. Messages never carry personal data.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +39,9 @@ pub enum StoreError {
     /// The thing asked for does not exist.
     #[error("{0} not found")]
     NotFound(String),
+    /// The database's schema is one this build must not use (newer, altered or unknown).
+    #[error("database schema version {database} cannot be used by this leadrank (schema version {binary}): {reason}")]
+    Schema { database: String, binary: i64, reason: String },
 }
 
 /// Shorthand for store results.
@@ -62,8 +72,10 @@ pub struct StoredScore {
     pub quality: bool,
     pub grade: String,
     pub cell: String,
-    /// The whole [`leadrank_core::Score`] as JSON (dimensions and reasons).
-    pub body: String,
+    /// The whole score (dimensions and reasons), in the store's own versioned form; in a
+    /// record's serde form it is the stored JSON text.
+    #[serde(with = "score_body::as_text")]
+    pub body: StoredScoreBody,
     /// Why it was (re)computed: "event e1", "lead updated", "window", "model 3", ...
     pub cause: String,
 }
@@ -256,8 +268,13 @@ pub struct DirectoryEntry {
 /// end's settings) before the method returns.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Creates or upgrades the schema (idempotent).
-    async fn migrate(&self) -> StoreResult<()>;
+    /// Upgrades the schema to this build's version in one transaction (idempotent): a new
+    /// database gets every migration, one made before migrations were recorded is adopted
+    /// as version 1, an older one gets the pending migrations. A database this build must
+    /// not use (newer, altered) is refused with [`StoreError::Schema`] and left unchanged.
+    async fn migrate(&self) -> StoreResult<Upgrade>;
+    /// Where the database stands against this build's migrations (reads only).
+    async fn schema_status(&self) -> StoreResult<SchemaStatus>;
     /// Whether the database answers (for /readyz).
     async fn ping(&self) -> StoreResult<()>;
 

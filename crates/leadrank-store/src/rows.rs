@@ -11,9 +11,10 @@
 
 use jiff::Timestamp;
 
+use crate::migrations::AppliedMigration;
 use crate::{
     ApiKey, AuditEntry, Delivery, DeliveryState, DirectoryEntry, LeadOps, OpsLogEntry, Scope, StoreError, StoreResult, StoredModel,
-    StoredScore, Subscription,
+    StoredScore, StoredScoreBody, Subscription,
 };
 
 /// One result row, read column by column by name.
@@ -100,17 +101,20 @@ pub fn json_rows<R: Row, T: serde::de::DeserializeOwned>(rows: impl IntoIterator
 /// The columns of `scores` and `score_history` that [`score_row`] reads.
 pub const SCORE_COLS: &str = "lead_id, as_of, model_id, total, quality, grade, cell, body, cause";
 
-/// A score from a row of `table` (`scores` or `score_history`) with [`SCORE_COLS`].
+/// A score from a row of `table` (`scores` or `score_history`) with [`SCORE_COLS`]; a body
+/// that does not decode is [`StoreError::Corrupt`] naming the table and the lead.
 pub fn score_row<R: Row>(row: R, table: &'static str) -> StoreResult<StoredScore> {
+    let lead_id = row.text(table, "lead_id")?;
+    let body = StoredScoreBody::decode(table, &lead_id, &row.text(table, "body")?)?;
     Ok(StoredScore {
-        lead_id: row.text(table, "lead_id")?,
+        lead_id,
         as_of: ts(table, row.int(table, "as_of")?)?,
         model_id: row.int(table, "model_id")?,
         total: row.int32(table, "total")?,
         quality: row.boolean(table, "quality")?,
         grade: row.text(table, "grade")?,
         cell: row.text(table, "cell")?,
-        body: row.text(table, "body")?,
+        body,
         cause: row.text(table, "cause")?,
     })
 }
@@ -229,6 +233,20 @@ pub fn directory_row<R: Row>(row: R) -> StoreResult<DirectoryEntry> {
         id: row.text(T, "id")?,
         body: row.text(T, "body")?,
         updated_at: ts(T, row.int(T, "updated_at")?)?,
+    })
+}
+
+/// The columns of `schema_migrations` that [`migration_row`] reads.
+pub const MIGRATION_COLS: &str = "version, description, checksum, applied_at";
+
+/// An applied migration from a row of `schema_migrations` with [`MIGRATION_COLS`].
+pub fn migration_row<R: Row>(row: R) -> StoreResult<AppliedMigration> {
+    const T: &str = "schema_migrations";
+    Ok(AppliedMigration {
+        version: row.int(T, "version")?,
+        description: row.text(T, "description")?,
+        checksum: row.text(T, "checksum")?,
+        applied_at: ts(T, row.int(T, "applied_at")?)?,
     })
 }
 

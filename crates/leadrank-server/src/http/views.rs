@@ -212,14 +212,15 @@ pub struct StoredHistoryView {
     pub lead_id: String,
     #[serde(flatten)]
     pub entry: HistoryView,
-    /// The score with its reasons, as stored (JSON).
-    pub body: String,
+    /// The score with its reasons, as stored.
+    pub score: Score,
 }
 
 impl From<StoredScore> for StoredHistoryView {
     fn from(mut h: StoredScore) -> Self {
-        let (lead_id, body) = (std::mem::take(&mut h.lead_id), std::mem::take(&mut h.body));
-        StoredHistoryView { lead_id, entry: HistoryView::from(h), body }
+        let lead_id = std::mem::take(&mut h.lead_id);
+        let score = Score::from(h.body.clone());
+        StoredHistoryView { lead_id, entry: HistoryView::from(h), score }
     }
 }
 
