@@ -239,16 +239,14 @@ pub fn parse_bool(raw: &str) -> Result<Option<bool>, ValueError> {
 /// Parses an RFC 3339 time, or a bare `YYYY-MM-DD` date read as midnight UTC.
 pub fn parse_time(raw: &str) -> Result<Option<Timestamp>, ValueError> {
     let Some(t) = non_empty(raw) else { return Ok(None) };
-    if let Some(secs) = utc_seconds_fast(t.as_bytes()) {
-        if let Ok(ts) = Timestamp::from_second(secs) {
+    if let Some(secs) = utc_seconds_fast(t.as_bytes())
+        && let Ok(ts) = Timestamp::from_second(secs) {
             return Ok(Some(ts));
         }
-    }
-    if t.len() == 10 {
-        if let Ok(date) = t.parse::<jiff::civil::Date>() {
+    if t.len() == 10
+        && let Ok(date) = t.parse::<jiff::civil::Date>() {
             return date.to_zoned(jiff::tz::TimeZone::UTC).map(|z| Some(z.timestamp())).map_err(|_| ValueError::NotTime(t.to_string()));
         }
-    }
     t.parse::<Timestamp>().map(Some).map_err(|_| ValueError::NotTime(t.to_string()))
 }
 

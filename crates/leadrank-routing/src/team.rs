@@ -174,14 +174,13 @@ impl Team {
                 format!("{:?} is not a known IANA time zone (e.g. \"Europe/Berlin\")", self.timezone),
             ));
         }
-        if let Some(c) = &self.checklist {
-            if !leadrank_core::model::CHECKLISTS.contains(&c.as_str()) {
+        if let Some(c) = &self.checklist
+            && !leadrank_core::model::CHECKLISTS.contains(&c.as_str()) {
                 return Err(ValidationError::new(
                     "checklist",
                     format!("{c:?} is not a checklist; valid: {}", leadrank_core::model::CHECKLISTS.join(", ")),
                 ));
             }
-        }
         self.calendar.validate().map_err(|e| e.prefixed("calendar."))
     }
 }

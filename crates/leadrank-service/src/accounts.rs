@@ -51,11 +51,10 @@ pub fn score_all(svc: &Service) -> Vec<AccountScore> {
     let policy = AccountPolicy::default();
     let mut people: FxHashMap<&str, Vec<Person>> = FxHashMap::default();
     for lead in live.book.leads() {
-        if let Some(a) = lead.account_id.as_deref() {
-            if live.book.account(a).is_some() {
+        if let Some(a) = lead.account_id.as_deref()
+            && live.book.account(a).is_some() {
                 people.entry(a).or_default().push(person(&live, lead, now, &policy));
             }
-        }
     }
     let mut scores: Vec<AccountScore> =
         people.into_iter().filter_map(|(id, ps)| info(&live.book, id).map(|i| score_account(&i, &ps, now, &policy))).collect();

@@ -30,18 +30,27 @@ pub async fn load(service: &Service, leads: usize, seed: u64) -> anyhow::Result<
     let opts = leadrank_synth::GenerateOptions { leads, seed, as_of: service.clock.now() };
     leadrank_synth::generate(&opts, dir.path(), &mut |_| {})?;
     let mut accounts = Vec::new();
-    read_rows(&dir.path().join("accounts.csv"), |p| Ok(accounts.push(account_from_pairs(p.iter().copied())?)))?;
+    read_rows(&dir.path().join("accounts.csv"), |p| {
+        let _: () = accounts.push(account_from_pairs(p.iter().copied())?);
+        Ok(())
+    })?;
     for chunk in accounts.chunks(500) {
         service.upsert_accounts(chunk.to_vec()).await?;
     }
     let mut all = Vec::new();
-    read_rows(&dir.path().join("leads.csv"), |p| Ok(all.push(lead_from_pairs(p.iter().copied())?)))?;
+    read_rows(&dir.path().join("leads.csv"), |p| {
+        let _: () = all.push(lead_from_pairs(p.iter().copied())?);
+        Ok(())
+    })?;
     let count = all.len();
     for chunk in all.chunks(500) {
         service.upsert_leads(chunk.to_vec()).await?;
     }
     let mut events = Vec::new();
-    read_rows(&dir.path().join("events.csv"), |p| Ok(events.push(event_from_pairs(p.iter().copied())?)))?;
+    read_rows(&dir.path().join("events.csv"), |p| {
+        let _: () = events.push(event_from_pairs(p.iter().copied())?);
+        Ok(())
+    })?;
     for chunk in events.chunks(500) {
         service.ingest_events(chunk.to_vec()).await?;
     }

@@ -229,11 +229,10 @@ impl Ops {
     fn index(&mut self, id: &str, st: &LeadOpsState) {
         if let Some(a) = &st.assignment {
             self.load.record(&to_assignment(id, a), a.quality);
-            if a.released || !holds_load(st.lifecycle.stage) {
-                if let Some(rep) = &a.rep {
+            if (a.released || !holds_load(st.lifecycle.stage))
+                && let Some(rep) = &a.rep {
                     self.load.release(rep);
                 }
-            }
         }
         if let Some(due) = st.sla.as_ref().and_then(|s| s.armed) {
             self.timers.insert((due, id.to_string()));
@@ -258,11 +257,10 @@ impl Ops {
     /// Turns the set of changed leads into stored states.
     pub(crate) fn finish(&self, out: &mut OpsOut, now: Timestamp) {
         for id in std::mem::take(&mut out.dirty) {
-            if let Some(st) = self.leads.get(&id) {
-                if let Ok(body) = serde_json::to_string(st) {
+            if let Some(st) = self.leads.get(&id)
+                && let Ok(body) = serde_json::to_string(st) {
                     out.ops.push(LeadOps { lead_id: id, body, updated_at: now });
                 }
-            }
         }
     }
 
@@ -355,8 +353,8 @@ impl Ops {
             self.timers.remove(&(due, id.to_string()));
         }
         let stage = t.to;
-        if let Some(rep) = &active_rep {
-            if !holds_load(stage) {
+        if let Some(rep) = &active_rep
+            && !holds_load(stage) {
                 if let Some(rep) = rep {
                     self.load.release(rep);
                 }
@@ -364,7 +362,6 @@ impl Ops {
                     a.released = true;
                 }
             }
-        }
         if routes_on_entry(stage) && active_rep.is_none() {
             self.route(live, id, &[], now, "stage", out);
         } else {

@@ -625,11 +625,10 @@ impl Service {
     pub fn find_person(&self, lead_id: Option<&str>, email: Option<&str>) -> Vec<String> {
         let live = self.live_read();
         let mut out: Vec<String> = Vec::new();
-        if let Some(id) = lead_id {
-            if live.book.lead(id).is_some() {
+        if let Some(id) = lead_id
+            && live.book.lead(id).is_some() {
                 out.push(id.to_string());
             }
-        }
         if let Some(email) = email {
             let want = leadrank_facts::email::normalize_for_dedupe(email);
             for lead in live.book.leads() {

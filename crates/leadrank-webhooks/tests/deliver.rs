@@ -48,8 +48,11 @@ fn unused<T>() -> StoreResult<T> {
 
 #[async_trait]
 impl Store for FakeStore {
-    async fn migrate(&self) -> StoreResult<()> {
-        Ok(())
+    async fn migrate(&self) -> StoreResult<leadrank_store::Upgrade> {
+        unused()
+    }
+    async fn schema_status(&self) -> StoreResult<leadrank_store::SchemaStatus> {
+        unused()
     }
     async fn ping(&self) -> StoreResult<()> {
         Ok(())
