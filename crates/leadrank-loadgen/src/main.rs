@@ -560,8 +560,9 @@ async fn flood(
                 let req = if write {
                     let leads: Vec<Value> = (0..batch)
                         .map(|i| {
+                            // Distinct companies: one write rescoring only its own leads.
                             let j = (n * batch + i) % 5000;
-                            json!({"lead_id": format!("F{c}-{j}"), "email": format!("f{c}.{j}@flood{}.example", j % 97),
+                            json!({"lead_id": format!("F{c}-{j}"), "email": format!("f@c{c}-{j}.example"),
                                    "first_name": FIRST_NAMES[j % FIRST_NAMES.len()], "last_name": LAST_NAMES[(j / 7) % LAST_NAMES.len()],
                                    "title": "VP Sales", "industry": "software", "employees": 100 + j, "country": "DE", "source": "webinar"})
                         })
