@@ -195,12 +195,30 @@ impl WriteGate {
     }
 }
 
+/// Reads and drops a body: at most `limit` bytes, for at most `within`.
+async fn drain(mut body: axum::body::Body, limit: usize, within: Duration) {
+    use http_body::Body as _;
+    let read = async {
+        let mut seen = 0;
+        while let Some(Ok(frame)) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+            seen += frame.data_ref().map_or(0, |d| d.len());
+            if seen > limit {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(within, read).await;
+}
+
 /// Admits a write through the [`WriteGate`] or answers 429 at once (reads pass).
 async fn limit_writes(State(gate): State<Arc<WriteGate>>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
     let Some(n) = gate.admit() else {
+        // Read what the client is sending (briefly, within the largest body limit) so that it
+        // gets the 429 rather than a connection reset.
+        drain(req.into_body(), 2048 * KB + 64 * KB, Duration::from_secs(2)).await;
         return Problem::overloaded("too many writes at once; retry later").into_response();
     };
     // Leaves the queue also when the request is dropped (timeout, closed connection).
