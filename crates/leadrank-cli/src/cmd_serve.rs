@@ -35,9 +35,9 @@ pub struct ServeArgs {
     /// Requests handled at once before new ones get 429 (with Retry-After).
     #[arg(long, default_value_t = Limits::default().concurrency, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_concurrency: usize,
-    /// Writes (POST, PUT, DELETE) handled or waiting at once before new ones get 429; writes
-    /// take turns on one lock, so keep this small enough that the writes admitted finish
-    /// well within --request-timeout.
+    /// Writes (POST, PUT, DELETE) handled or waiting at once before new ones get 429. Writes
+    /// take turns on one lock: fewer are admitted when writes are slow, so that those
+    /// admitted finish within half of --request-timeout.
     #[arg(long, default_value_t = Limits::default().write_concurrency, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_write_concurrency: usize,
     /// Longest a request may take, in seconds (then 503).

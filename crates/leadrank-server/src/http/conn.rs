@@ -150,6 +150,8 @@ pub async fn serve(listener: TcpListener, app: Router, limits: &Limits, shutdown
         open: Mutex::new(HashMap::new()),
     });
     let mut tasks = JoinSet::new();
+    // Out of file descriptors: warned about at most once every 10 s.
+    let mut warned: Option<Instant> = None;
     loop {
         let accepted = tokio::select! {
             () = shutdown.cancelled() => break,
@@ -163,7 +165,10 @@ pub async fn serve(listener: TcpListener, app: Router, limits: &Limits, shutdown
                 if !registry.evict_longest_waiting() {
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
-                tracing::warn!(error = %e, open = registry.len(), "accept failed: out of file descriptors");
+                if warned.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
+                    warned = Some(Instant::now());
+                    tracing::warn!(error = %e, open = registry.len(), "accept failed: out of file descriptors (raise ulimit -n or lower --max-connections)");
+                }
                 continue;
             }
             // A connection reset before it was accepted, and the like.

@@ -12,6 +12,7 @@ pub mod views;
 
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::error_handling::HandleErrorLayer;
@@ -23,7 +24,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{BoxError, Router};
 use leadrank_store::ApiKey;
-use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
 
 use leadrank_service::Service;
@@ -32,13 +32,15 @@ use problem::{Problem, REQUEST_ID};
 /// Limits that protect the service. Every value is a flag of `leadrank serve`.
 ///
 /// Writes (every method but GET and HEAD) queue on one lock in the service, so they have a
-/// bound of their own, small enough that the writes admitted finish well within `timeout`;
-/// the rest get 429 with `Retry-After` at once instead of waiting.
+/// bound of their own ([`WriteGate`]): at most `write_concurrency`, and no more than finish
+/// within half of `timeout` at the recent time per write; the rest get 429 with
+/// `Retry-After` at once instead of waiting.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Requests handled at once before new ones get 429.
     pub concurrency: usize,
-    /// Writes handled or waiting at once (within `concurrency`) before new ones get 429.
+    /// Writes handled or waiting at once (within `concurrency`) before new ones get 429; fewer
+    /// when writes are slow (see [`WriteGate`]).
     pub write_concurrency: usize,
     /// Longest a request may take (then 503).
     pub timeout: Duration,
@@ -118,7 +120,7 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .route("/keys", post(admin::create_key).get(admin::list_keys))
         .route("/keys/{id}", delete(admin::revoke_key))
         .layer(DefaultBodyLimit::max(64 * KB))
-        .layer(middleware::from_fn_with_state(Arc::new(Semaphore::new(limits.write_concurrency)), limit_writes));
+        .layer(middleware::from_fn_with_state(Arc::new(WriteGate::new(limits)), limit_writes));
     let overload = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(|e: BoxError| async move {
             if e.is::<tower::timeout::error::Elapsed>() {
@@ -148,16 +150,87 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .with_state(state)
 }
 
-/// Admits a write while fewer than `write_concurrency` are handled or waiting; else 429 at
-/// once (reads pass).
-async fn limit_writes(State(writes): State<Arc<Semaphore>>, req: Request, next: Next) -> Response {
+/// Admission of writes. Writes take turns on the service's ingest lock, so a write admitted
+/// behind `n - 1` others waits about `n - 1` write times: a write is admitted while fewer
+/// than `write_concurrency` are handled or waiting and the expected time of the queue with it,
+/// `n` times the recent time per write, stays within half the request timeout; else 429 at
+/// once. The time per write is learnt from the writes answered (the time one took over the
+/// writes in flight when it was admitted, a moving average).
+pub struct WriteGate {
+    max: usize,
+    budget_us: u64,
+    in_flight: AtomicUsize,
+    /// Moving average of the time per write, in microseconds.
+    per_write_us: AtomicU64,
+}
+
+impl WriteGate {
+    pub fn new(limits: &Limits) -> Self {
+        WriteGate {
+            max: limits.write_concurrency.max(1),
+            budget_us: (limits.timeout.as_micros() / 2).min(u128::from(u64::MAX)) as u64,
+            in_flight: AtomicUsize::new(0),
+            per_write_us: AtomicU64::new(0),
+        }
+    }
+
+    /// Takes a place in the queue; `None` when the write must be refused.
+    fn admit(&self) -> Option<usize> {
+        let n = self.in_flight.fetch_add(1, Ordering::AcqRel) + 1;
+        let expected = (n as u64).saturating_mul(self.per_write_us.load(Ordering::Relaxed));
+        // The first write in the queue is always admitted.
+        if n > 1 && (n > self.max || expected > self.budget_us) {
+            self.in_flight.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(n)
+    }
+
+    /// Leaves the queue: `took` for a write admitted as the `n`-th.
+    fn done(&self, n: usize, took: Duration) {
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+        let sample = (took.as_micros() / n as u128).min(u128::from(u64::MAX)) as u64;
+        let old = self.per_write_us.load(Ordering::Relaxed);
+        let new = if old == 0 { sample } else { (old * 4 + sample) / 5 };
+        self.per_write_us.store(new, Ordering::Relaxed);
+    }
+}
+
+/// Reads and drops a body: at most `limit` bytes, for at most `within`.
+async fn drain(mut body: axum::body::Body, limit: usize, within: Duration) {
+    use http_body::Body as _;
+    let read = async {
+        let mut seen = 0;
+        while let Some(Ok(frame)) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+            seen += frame.data_ref().map_or(0, |d| d.len());
+            if seen > limit {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(within, read).await;
+}
+
+/// Admits a write through the [`WriteGate`] or answers 429 at once (reads pass).
+async fn limit_writes(State(gate): State<Arc<WriteGate>>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
-    match writes.try_acquire_owned() {
-        Ok(_permit) => next.run(req).await,
-        Err(_) => Problem::overloaded("too many writes at once; retry later").into_response(),
+    let Some(n) = gate.admit() else {
+        // Read what the client is sending (briefly, within the largest body limit) so that it
+        // gets the 429 rather than a connection reset.
+        drain(req.into_body(), 2048 * KB + 64 * KB, Duration::from_secs(2)).await;
+        return Problem::overloaded("too many writes at once; retry later").into_response();
+    };
+    // Leaves the queue also when the request is dropped (timeout, closed connection).
+    struct Leave<'a>(&'a WriteGate, usize, Instant);
+    impl Drop for Leave<'_> {
+        fn drop(&mut self) {
+            self.0.done(self.1, self.2.elapsed());
+        }
     }
+    let _leave = Leave(&gate, n, Instant::now());
+    next.run(req).await
 }
 
 /// Gives each request an id (kept from `x-request-id` when sane), records metrics and a
@@ -292,4 +365,35 @@ pub(crate) fn view(value: impl serde::Serialize) -> Response {
 /// A 200 JSON response.
 pub(crate) fn json(value: serde_json::Value) -> Response {
     (StatusCode::OK, axum::Json(value)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_write_gate_admits_what_finishes_within_half_the_timeout() {
+        let limits = Limits { write_concurrency: 8, timeout: Duration::from_secs(10), ..Limits::default() };
+        let gate = WriteGate::new(&limits);
+        // Nothing learnt yet: the count bounds the queue.
+        let places: Vec<_> = (0..9).map(|_| gate.admit()).collect();
+        assert_eq!(places.iter().filter(|p| p.is_some()).count(), 8);
+        for n in places.into_iter().flatten().rev() {
+            gate.done(n, Duration::from_secs(n as u64));
+        }
+        // One second per write: five fit in five seconds, a sixth does not.
+        assert_eq!(gate.per_write_us.load(Ordering::Relaxed), 1_000_000);
+        let admitted: Vec<_> = (0..6).map(|_| gate.admit()).collect();
+        assert_eq!(admitted, [Some(1), Some(2), Some(3), Some(4), Some(5), None]);
+        for n in admitted.into_iter().flatten() {
+            gate.done(n, Duration::from_millis(10 * n as u64));
+        }
+        // Faster writes let more in again, up to the count.
+        assert!(gate.per_write_us.load(Ordering::Relaxed) < 1_000_000);
+        let slow = WriteGate::new(&Limits { timeout: Duration::from_millis(1), ..limits });
+        let first = slow.admit().unwrap();
+        slow.done(first, Duration::from_secs(1));
+        assert_eq!(slow.admit(), Some(1), "the first write in the queue is always admitted");
+        assert_eq!(slow.admit(), None);
+    }
 }
