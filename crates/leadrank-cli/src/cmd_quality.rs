@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use leadrank_core::engine::Dataset;
 use leadrank_core::{CompiledModel, Lead, Score};
-use leadrank_io::read::{LoadReport, RowError};
+use leadrank_io::read::{Delimiter, LoadReport, RowError};
 use leadrank_io::read_outcomes::{read_maven_crm, read_outcomes, read_stages, read_table_with_columns};
 use leadrank_metrics::classify::{self, confusion_at, decile_table, roc_auc};
 use leadrank_metrics::html;
@@ -62,6 +62,9 @@ pub struct HistoryInputs {
     /// Input format for all files, instead of telling it from the extension.
     #[arg(long, value_enum)]
     input_format: Option<InputFormatArg>,
+    /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
+    #[arg(long, value_name = "SEP")]
+    delimiter: Option<Delimiter>,
 }
 
 impl HistoryInputs {
@@ -75,6 +78,7 @@ impl HistoryInputs {
             model,
             as_of: self.as_of.clone(),
             input_format: self.input_format,
+            delimiter: self.delimiter,
             rejects: None,
         })
     }
@@ -167,6 +171,9 @@ pub struct LearnArgs {
     /// Labelled table (.csv or .jsonl).
     #[arg(long)]
     data: PathBuf,
+    /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
+    #[arg(long, value_name = "SEP")]
+    delimiter: Option<Delimiter>,
     /// The 0/1 (true/false, yes/no, won/lost) outcome column.
     #[arg(long)]
     target: String,
@@ -223,7 +230,7 @@ fn print_rejects(rejected: &[RowError]) {
 /// Reads the outcomes file, reporting rejected rows.
 fn outcomes(h: &HistoryInputs, rejected: &mut Vec<RowError>) -> Result<Vec<Opportunity>> {
     let Some(path) = &h.outcomes else { bail!("--outcomes is required") };
-    let l = read_outcomes(path, format_of(path, h.input_format)?)?;
+    let l = read_outcomes(path, format_of(path, h.input_format, h.delimiter)?)?;
     rejected.extend(l.rejected);
     Ok(l.rows)
 }
@@ -319,7 +326,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         let opps = outcomes(&args.history, &mut rejected)?;
         let stages = match &args.stages {
             Some(p) => {
-                let l = read_stages(p, format_of(p, args.history.input_format)?)?;
+                let l = read_stages(p, format_of(p, args.history.input_format, args.history.delimiter)?)?;
                 rejected.extend(l.rejected);
                 Some(l.rows)
             }
@@ -502,7 +509,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
         Target::Won => None,
         Target::Accepted => {
             let Some(path) = &args.stages else { bail!("--target accepted needs --stages FILE (lead_id, stage, at, by, reason)") };
-            let l = read_stages(path, format_of(path, args.history.input_format)?)?;
+            let l = read_stages(path, format_of(path, args.history.input_format, args.history.delimiter)?)?;
             rejected.extend(l.rejected);
             Some((path, l.rows))
         }
@@ -583,7 +590,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
 }
 
 pub fn learn(args: LearnArgs) -> Result<ExitCode> {
-    let format = format_of(&args.data, None)?;
+    let format = format_of(&args.data, None, args.delimiter)?;
     let (table, rejected) = read_table_with_columns(&args.data, format)?;
     print_rejects(&rejected);
     let mut opts = LearnOptions {

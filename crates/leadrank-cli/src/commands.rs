@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use leadrank_core::engine::{Dataset, DatasetBuilder};
 use leadrank_core::model::builtin;
 use leadrank_core::{CompiledModel, explain as ledger, records};
-use leadrank_io::read::{self, InputFormat, LoadReport};
+use leadrank_io::read::{self, Delimiter, InputFormat, LoadReport};
 use leadrank_io::write::{OutputFormat, ScoreWriter, write_scores};
 
 use crate::{DemoArgs, ExplainArgs, FormatArg, GenerateArgs, InputFormatArg, Inputs, ModelCommand, ScoreArgs};
@@ -41,12 +41,15 @@ pub(crate) fn load_model(path: Option<&Path>) -> Result<CompiledModel> {
     }
 }
 
-pub(crate) fn format_of(path: &Path, forced: Option<InputFormatArg>) -> Result<InputFormat> {
-    Ok(match forced {
-        Some(InputFormatArg::Csv) => InputFormat::Csv,
+/// The format of an input file: forced, or from its extension; CSV with `delimiter` when
+/// given (else the one its header line uses).
+pub(crate) fn format_of(path: &Path, forced: Option<InputFormatArg>, delimiter: Option<Delimiter>) -> Result<InputFormat> {
+    let format = match forced {
+        Some(InputFormatArg::Csv) => InputFormat::CSV,
         Some(InputFormatArg::Jsonl) => InputFormat::JsonLines,
         None => InputFormat::from_path(path)?,
-    })
+    };
+    Ok(format.with_delimiter(delimiter.unwrap_or_default()))
 }
 
 fn spinner(message: &str, len: Option<u64>) -> ProgressBar {
@@ -99,13 +102,13 @@ pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, L
     let mut clock = std::time::Instant::now();
     let mut builder = DatasetBuilder::new(model);
     let mut report = LoadReport::default();
-    read::load_leads(&inputs.leads, format_of(&inputs.leads, inputs.input_format)?, &mut builder, model, &mut report)?;
+    read::load_leads(&inputs.leads, format_of(&inputs.leads, inputs.input_format, inputs.delimiter)?, &mut builder, model, &mut report)?;
     timing("leads", &mut clock);
     if let Some(accounts) = &inputs.accounts {
-        read::load_accounts(accounts, format_of(accounts, inputs.input_format)?, &mut builder, &mut report)?;
+        read::load_accounts(accounts, format_of(accounts, inputs.input_format, inputs.delimiter)?, &mut builder, &mut report)?;
     }
     if let Some(consents) = &inputs.consents {
-        read::load_consents(consents, format_of(consents, inputs.input_format)?, &mut builder, &mut report)?;
+        read::load_consents(consents, format_of(consents, inputs.input_format, inputs.delimiter)?, &mut builder, &mut report)?;
     }
     if let Some(events) = &inputs.events {
         let bar = spinner("events", None);
@@ -113,7 +116,9 @@ pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, L
             // About 70 bytes a CSV event row; only a hint for the allocator.
             builder.reserve_events((len / 70) as usize);
         }
-        read::load_events(events, format_of(events, inputs.input_format)?, &mut builder, model, &mut report, &mut |n| bar.inc(n))?;
+        read::load_events(events, format_of(events, inputs.input_format, inputs.delimiter)?, &mut builder, model, &mut report, &mut |n| {
+            bar.inc(n)
+        })?;
         bar.finish_and_clear();
     }
     timing("events", &mut clock);
@@ -317,6 +322,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         model: None,
         as_of: Some(as_of.to_string()),
         input_format: None,
+        delimiter: None,
         rejects: None,
     };
     let model = builtin::default_model();

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use leadrank_io::read::Delimiter;
 
 /// mimalloc: smaller per-allocation overhead than the system allocator for the millions of
 /// short strings a large leads file holds, and faster from many threads.
@@ -108,6 +109,9 @@ struct Inputs {
     /// Input format for all files, instead of telling it from the extension.
     #[arg(long, value_enum)]
     input_format: Option<InputFormatArg>,
+    /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
+    #[arg(long, value_name = "SEP")]
+    delimiter: Option<Delimiter>,
     /// Also write every rejected row to this file (stderr shows the first 50).
     #[arg(long)]
     rejects: Option<PathBuf>,

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use crate::csv_input::CsvHeader;
+use crate::csv_input::{CsvHeader, Delimiter, check_encoding, record_end};
 use crate::report::{LoadReport, MAX_ROW_BYTES, ReadError, RowError};
 
 /// Bytes read per block.
@@ -23,6 +23,7 @@ pub(crate) fn read_blocks<H>(
     path: &Path,
     threads: usize,
     report: &mut LoadReport,
+    delimiter: Delimiter,
     prepare: impl FnOnce(CsvHeader) -> Result<H, ReadError>,
     mut on_block: impl FnMut(&H, &[u8], &[std::ops::Range<usize>], &[u64], &mut LoadReport),
 ) -> Result<(), ReadError> {
@@ -33,6 +34,8 @@ pub(crate) fn read_blocks<H>(
     let mut header: Option<H> = None;
     let mut next_line: u64 = 1;
     let mut eof = false;
+    // The length of the byte order mark, once the start of the file is checked.
+    let mut bom: Option<usize> = None;
     while !eof {
         let start = buf.len();
         buf.resize(start + BLOCK, 0);
@@ -49,6 +52,11 @@ pub(crate) fn read_blocks<H>(
         if buf.is_empty() {
             break;
         }
+        if bom.is_none() {
+            let n = check_encoding(path, &buf)?;
+            buf.drain(..n);
+            bom = Some(n);
+        }
         // The header comes first.
         if header.is_none() {
             let Some(end) = record_end(&buf, 0) else {
@@ -58,7 +66,7 @@ pub(crate) fn read_blocks<H>(
                 continue;
             };
             if let Some(prepare) = prepare.take() {
-                header = Some(prepare(CsvHeader::parse_line(path, &buf[..end])?)?);
+                header = Some(prepare(CsvHeader::parse_line(path, &buf[..end], bom.unwrap_or(0), delimiter)?)?);
             }
             next_line += count_lines(&buf[..end]);
             buf.drain(..end);
@@ -94,19 +102,6 @@ pub(crate) fn read_blocks<H>(
 /// The number of line ends in `bytes`.
 pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
-/// End (exclusive) of the first record starting at `from`: just past a newline outside quotes.
-fn record_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut quoted = false;
-    for i in memchr::memchr2_iter(b'"', b'\n', &bytes[from..]) {
-        match bytes[from + i] {
-            b'"' => quoted = !quoted,
-            _ if !quoted => return Some(from + i + 1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// End (exclusive) of the last complete record in `bytes`, which starts at a record boundary.

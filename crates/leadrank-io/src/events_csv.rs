@@ -14,7 +14,7 @@ use leadrank_core::records::{ValueError, checked_text, event_from_pairs_all_erro
 use rayon::prelude::*;
 
 use crate::csv_blocks::read_blocks;
-use crate::csv_input::{CsvHeader, NOT_UTF8, RecordKind, check_record, field_text};
+use crate::csv_input::{CsvHeader, Delimiter, NOT_UTF8, RecordKind, check_record, field_text, next_record};
 use crate::report::{LoadReport, ReadError, RowError};
 use crate::row::csv_row;
 
@@ -45,6 +45,7 @@ const PIECES_PER_THREAD: usize = 4;
 /// of block k - 1 (in file order), so the merge overlaps the parsing.
 pub fn load_events_csv(
     path: &Path,
+    delimiter: Delimiter,
     builder: &mut DatasetBuilder,
     model: &CompiledModel,
     report: &mut LoadReport,
@@ -63,6 +64,7 @@ pub fn load_events_csv(
         path,
         pieces_per_block,
         report,
+        delimiter,
         |header| Columns::new(path, header),
         |cols, bytes, pieces, starts, report| {
             // The ids the pending block uses are all interned by now: remap tables are brought up to
@@ -163,19 +165,18 @@ fn parse_piece(
     let mut record = csv::ByteRecord::new();
     let names = &cols.header.names;
     loop {
-        let line = first_line + reader.position().line() - 1;
+        let line = match next_record(&mut reader, &mut record) {
+            Ok(None) => break,
+            Ok(Some(line)) => first_line + line - 1,
+            Err((line, e)) => {
+                out.errors.push(RowError::row(file, first_line + line - 1, e.to_string()));
+                continue;
+            }
+        };
         let err = |column: Option<usize>, message: String| match column {
             Some(i) => RowError::at_column(file, line, names, i, message),
             None => RowError::row(file, line, message),
         };
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                out.errors.push(err(None, e.to_string()));
-                continue;
-            }
-        }
         match check_record(&record, names.len()) {
             Ok(RecordKind::Blank) => continue,
             Ok(RecordKind::Row) => out.rows += 1,

@@ -14,7 +14,7 @@ use leadrank_core::model::builtin;
 use leadrank_core::records::event_from_pairs_all_errors;
 use leadrank_core::{Account, Lead};
 
-use crate::csv_input::CsvHeader;
+use crate::csv_input::{CsvHeader, field, fields};
 use crate::read::{self, InputFormat, LoadReport, ReadError};
 
 /// Reads a leads file on its own (no model needed). Rejected rows are in the report with
@@ -64,7 +64,7 @@ pub fn read_event_traces(
     let mut out: Vec<Vec<EventTrace>> = vec![Vec::new(); lead_index.len()];
     let mut types: HashMap<String, Arc<str>> = HashMap::new();
     let mut seen: HashSet<u128> = HashSet::new();
-    let required: &[&'static str] = if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
+    let required: &[&'static str] = if format.is_csv() { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
     read::for_each_row(path, format, required, report, |row, report| {
         let event = match event_from_pairs_all_errors(row.pairs()) {
             Ok(e) => e,
@@ -149,16 +149,13 @@ pub fn remap_events(
     let io_err = |source: io::Error| ReadError::Io { path: path.to_path_buf(), source };
     let mut report = RemapReport::default();
     match format {
-        InputFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(open()?);
-            let headers =
-                reader.byte_headers().map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?.clone();
-            let lead_col = CsvHeader::from_record(path, &headers)?.column(path, "lead_id")?;
-            // Flexible: a short row is copied as it is, never dropped.
-            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
-            let mut header = headers.clone();
-            header.push_field(b"merged_from");
-            w.write_byte_record(&header).map_err(|e| io_err(e.into()))?;
+        InputFormat::Csv(delimiter) => {
+            let (header, mut reader) = CsvHeader::open(path, delimiter)?;
+            let lead_col = header.column(path, "lead_id")?;
+            // Written with the input's delimiter. Flexible: a short row is copied as it is,
+            // never dropped.
+            let mut w = csv::WriterBuilder::new().flexible(true).delimiter(header.delimiter).from_writer(out);
+            w.write_record(header.names.iter().map(String::as_str).chain(["merged_from"])).map_err(|e| io_err(e.into()))?;
             let mut record = csv::ByteRecord::new();
             loop {
                 match reader.read_byte_record(&mut record) {
@@ -173,10 +170,10 @@ pub fn remap_events(
                     }
                 }
                 report.rows += 1;
-                let old = record.get(lead_col).and_then(|v| std::str::from_utf8(v).ok()).map(str::trim);
+                let old = std::str::from_utf8(field(&record, lead_col)).ok().map(str::trim).filter(|_| lead_col < record.len());
                 let target = old.and_then(|o| map.get(o).filter(|s| s.as_str() != o));
                 let mut row = csv::ByteRecord::new();
-                for (i, v) in record.iter().enumerate() {
+                for (i, v) in fields(&record).enumerate() {
                     match (i == lead_col, target) {
                         (true, Some(t)) => row.push_field(t.as_bytes()),
                         _ => row.push_field(v),
@@ -244,7 +241,7 @@ mod tests {
         .unwrap();
         let index: HashMap<String, u32> = [("L1".to_string(), 0), ("L2".to_string(), 1)].into();
         let mut report = LoadReport::default();
-        let t = read_event_traces(&p, InputFormat::Csv, &index, &mut report).unwrap();
+        let t = read_event_traces(&p, InputFormat::CSV, &index, &mut report).unwrap();
         assert_eq!(t[0].len(), 1);
         assert_eq!(
             (&*t[0][0].event_type, t[0][0].user_agent.as_deref(), t[0][0].ip.as_deref()),
@@ -263,7 +260,7 @@ mod tests {
         std::fs::write(&p, "event_id,lead_id,type,occurred_at\ne1,L2,page_view,2026-01-01\ne2,L1,page_view,2026-01-02\n\"bad\n").unwrap();
         let map: HashMap<String, String> = [("L2".to_string(), "L1".to_string()), ("L1".into(), "L1".into())].into();
         let mut out = Vec::new();
-        let r = remap_events(&p, InputFormat::Csv, &mut out, &map).unwrap();
+        let r = remap_events(&p, InputFormat::CSV, &mut out, &map).unwrap();
         assert_eq!(r.moved, 1);
         let text = String::from_utf8(out).unwrap();
         assert!(

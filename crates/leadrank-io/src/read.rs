@@ -9,23 +9,41 @@ use leadrank_core::engine::{DatasetBuilder, EventAdded};
 use leadrank_core::records::{self, FieldError, FieldType};
 
 use crate::csv_blocks::read_blocks;
-use crate::csv_input::CsvHeader;
+pub use crate::csv_input::Delimiter;
+use crate::csv_input::{CsvHeader, next_record};
 pub use crate::report::{FieldProblem, LoadReport, MAX_ROW_BYTES, ReadError, RowError};
 use crate::row::{Row, csv_row};
 
 /// How an input file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
-    Csv,
+    /// CSV with a header row, UTF-8 with or without a byte order mark.
+    Csv(Delimiter),
     JsonLines,
 }
 
 impl InputFormat {
-    /// The format named by a file's extension: .csv, or .jsonl/.ndjson/.json for JSON Lines.
+    /// CSV with the delimiter found from the header line.
+    pub const CSV: InputFormat = InputFormat::Csv(Delimiter::Auto);
+
+    /// Whether this is CSV (with any delimiter).
+    pub fn is_csv(self) -> bool {
+        matches!(self, InputFormat::Csv(_))
+    }
+
+    /// The same format with CSV files separated by `delimiter` (JSON Lines is unchanged).
+    pub fn with_delimiter(self, delimiter: Delimiter) -> Self {
+        match self {
+            InputFormat::Csv(_) => InputFormat::Csv(delimiter),
+            InputFormat::JsonLines => InputFormat::JsonLines,
+        }
+    }
+
+    /// The format named by a file's extension: .csv or .tsv, or .jsonl/.ndjson/.json for JSON Lines.
     pub fn from_path(path: &Path) -> Result<Self, ReadError> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
-            Some("csv") => Ok(InputFormat::Csv),
+            Some("csv" | "tsv") => Ok(InputFormat::CSV),
             Some("jsonl" | "ndjson" | "json") => Ok(InputFormat::JsonLines),
             _ => Err(ReadError::UnknownFormat(path.to_path_buf())),
         }
@@ -46,20 +64,16 @@ pub(crate) fn for_each_row(
 ) -> Result<(), ReadError> {
     let file = path.display().to_string();
     match format {
-        InputFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(open(path)?);
-            let mut first = csv::ByteRecord::new();
-            reader.read_byte_record(&mut first).map_err(|e| ReadError::Header { path: path.to_path_buf(), message: e.to_string() })?;
-            let header = CsvHeader::from_record(path, &first)?;
+        InputFormat::Csv(delimiter) => {
+            let (header, mut reader) = CsvHeader::open(path, delimiter)?;
             header.require(path, required)?;
             let names = &header.names;
             let mut record = csv::ByteRecord::new();
             loop {
-                let line = reader.position().line();
-                match reader.read_byte_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {}
-                    Err(e) => {
+                let line = match next_record(&mut reader, &mut record) {
+                    Ok(None) => break,
+                    Ok(Some(line)) => line,
+                    Err((line, e)) => {
                         if let csv::ErrorKind::Io(source) = e.kind() {
                             return Err(ReadError::Io {
                                 path: path.to_path_buf(),
@@ -69,8 +83,7 @@ pub(crate) fn for_each_row(
                         report.rejected.push(RowError::row(&file, line, e.to_string()));
                         continue;
                     }
-                }
-                let line = record.position().map_or(line, |p| p.line());
+                };
                 match csv_row(&record, names, line, &file) {
                     Ok(Some(row)) => each(&row, report),
                     Ok(None) => {}
@@ -190,8 +203,8 @@ pub fn load_leads(
     model: &CompiledModel,
     report: &mut LoadReport,
 ) -> Result<(), ReadError> {
-    if format == InputFormat::Csv {
-        return load_leads_csv(path, builder, model, report);
+    if let InputFormat::Csv(delimiter) = format {
+        return load_leads_csv(path, delimiter, builder, model, report);
     }
     let file = path.display().to_string();
     for_each_row(path, format, &[], report, |row, report| {
@@ -209,14 +222,20 @@ pub fn load_leads(
 /// The CSV leads reader: blocks of rows parsed into leads on all cores, then added in file
 /// order (so "the first lead with an id wins" and line numbers are exactly those of a
 /// sequential read).
-fn load_leads_csv(path: &Path, builder: &mut DatasetBuilder, model: &CompiledModel, report: &mut LoadReport) -> Result<(), ReadError> {
+fn load_leads_csv(
+    path: &Path,
+    delimiter: Delimiter,
+    builder: &mut DatasetBuilder,
+    model: &CompiledModel,
+    report: &mut LoadReport,
+) -> Result<(), ReadError> {
     use rayon::prelude::*;
     let file = path.display().to_string();
     let threads = rayon::current_num_threads().max(1);
     let file_len = file_len(path).unwrap_or(0);
     let mut sized = false;
     let prepare = |header: CsvHeader| header.require(path, &["lead_id"]).map(|()| header);
-    read_blocks(path, threads, report, prepare, |header, bytes, pieces, starts, report| {
+    read_blocks(path, threads, report, delimiter, prepare, |header, bytes, pieces, starts, report| {
         let parsed: Vec<Vec<(u64, Result<records::Lead, RowError>)>> = pieces
             .par_iter()
             .zip(starts.par_iter())
@@ -260,15 +279,15 @@ fn parse_lead_piece(
     let mut record = csv::ByteRecord::new();
     let names = &header.names;
     loop {
-        let line = first_line + reader.position().line() - 1;
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
+        let line = match next_record(&mut reader, &mut record) {
+            Ok(None) => break,
+            Ok(Some(line)) => first_line + line - 1,
+            Err((line, e)) => {
+                let line = first_line + line - 1;
                 out.push((line, Err(RowError::row(file, line, e.to_string()))));
                 continue;
             }
-        }
+        };
         let row = match csv_row(&record, names, line, file) {
             Ok(Some(row)) => row,
             Ok(None) => continue,
@@ -286,7 +305,7 @@ fn parse_lead_piece(
 /// Reads accounts into `builder`.
 pub fn load_accounts(path: &Path, format: InputFormat, builder: &mut DatasetBuilder, report: &mut LoadReport) -> Result<(), ReadError> {
     let file = path.display().to_string();
-    for_each_row(path, format, if format == InputFormat::Csv { &["account_id"] } else { &[] }, report, |row, report| {
+    for_each_row(path, format, if format.is_csv() { &["account_id"] } else { &[] }, report, |row, report| {
         let account = match records::account_from_pairs_all_errors(row.pairs()) {
             Ok(a) => a,
             Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
@@ -302,7 +321,7 @@ pub fn load_accounts(path: &Path, format: InputFormat, builder: &mut DatasetBuil
 /// leads since each record names its lead.
 pub fn load_consents(path: &Path, format: InputFormat, builder: &mut DatasetBuilder, report: &mut LoadReport) -> Result<(), ReadError> {
     let file = path.display().to_string();
-    let required: &[&'static str] = if format == InputFormat::Csv { &["lead_id", "purpose", "status", "at"] } else { &[] };
+    let required: &[&'static str] = if format.is_csv() { &["lead_id", "purpose", "status", "at"] } else { &[] };
     for_each_row(path, format, required, report, |row, report| {
         let record = match records::consent_from_pairs_all_errors(row.pairs()) {
             Ok(c) => c,
@@ -325,11 +344,11 @@ pub fn load_events(
     report: &mut LoadReport,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), ReadError> {
-    if format == InputFormat::Csv {
-        return crate::events_csv::load_events_csv(path, builder, model, report, progress);
+    if let InputFormat::Csv(delimiter) = format {
+        return crate::events_csv::load_events_csv(path, delimiter, builder, model, report, progress);
     }
     let file = path.display().to_string();
-    let required: &[&'static str] = if format == InputFormat::Csv { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
+    let required: &[&'static str] = if format.is_csv() { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
     let mut since = 0u64;
     for_each_row(path, format, required, report, |row, report| {
         since += 1;

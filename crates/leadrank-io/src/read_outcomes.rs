@@ -44,7 +44,7 @@ pub fn read_outcomes(path: &Path, format: InputFormat) -> Result<Loaded<Opportun
     let mut out = Loaded { rows: Vec::new(), rejected: Vec::new() };
     let mut seen = HashSet::new();
     let mut report = LoadReport::default();
-    let required: &[&'static str] = if format == InputFormat::Csv { &["opportunity_id", "status"] } else { &[] };
+    let required: &[&'static str] = if format.is_csv() { &["opportunity_id", "status"] } else { &[] };
     for_each_row(path, format, required, &mut report, |row, report| {
         let mut o = Opportunity {
             id: String::new(),
@@ -112,7 +112,7 @@ pub fn read_stages(path: &Path, format: InputFormat) -> Result<Loaded<StageChang
     let file = path.display().to_string();
     let mut out = Loaded { rows: Vec::new(), rejected: Vec::new() };
     let mut report = LoadReport::default();
-    let required: &[&'static str] = if format == InputFormat::Csv { &["lead_id", "stage"] } else { &[] };
+    let required: &[&'static str] = if format.is_csv() { &["lead_id", "stage"] } else { &[] };
     for_each_row(path, format, required, &mut report, |row, report| {
         let mut c = StageChange { lead_id: String::new(), stage: String::new(), at: None, by: None, reason: None };
         let mut problems: Vec<(String, String)> = Vec::new();
@@ -204,7 +204,7 @@ pub struct MavenCrm {
 /// custom fields `product`, `series`, `sales_agent`, `manager`, `regional_office` and
 /// `deal_stage`, so any of them can be a report breakdown. Product `GTXPro` is `GTX Pro`.
 pub fn read_maven_crm(dir: &Path) -> Result<MavenCrm, ReadError> {
-    let load = |name: &str| read_table_with_columns(&dir.join(name), InputFormat::Csv);
+    let load = |name: &str| read_table_with_columns(&dir.join(name), InputFormat::CSV);
     let (pipeline, mut rejected) = load("sales_pipeline.csv")?;
     let (accounts, r2) = load("accounts.csv")?;
     let (products, r3) = load("products.csv")?;
@@ -353,7 +353,7 @@ mod tests {
              o6,L6,A1,,,open,,\n",
         )
         .unwrap();
-        let l = read_outcomes(&p, InputFormat::Csv).unwrap();
+        let l = read_outcomes(&p, InputFormat::CSV).unwrap();
         assert_eq!(l.rows.len(), 2);
         assert_eq!(l.rows[0].amount, Some(1000.0));
         assert_eq!(l.rows[0].closed_at.unwrap() - l.rows[0].created_at.unwrap(), 31 * 86_400);
@@ -371,7 +371,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("stages.csv");
         std::fs::write(&p, "lead_id,stage,at,by,reason\nL1,MQL,2026-01-01,,\nL1,disqualified,2026-01-02,rep-1,no_company_fit\n,sql,,,\nL2,sql,yesterday,,\n").unwrap();
-        let s = read_stages(&p, InputFormat::Csv).unwrap();
+        let s = read_stages(&p, InputFormat::CSV).unwrap();
         assert_eq!(s.rows.len(), 2);
         assert_eq!(s.rows[0].stage, "mql");
         assert_eq!(s.rejected.len(), 2);

@@ -48,8 +48,8 @@ fn bad_rows_are_reported_and_good_rows_kept() {
     let model = default_model();
     let mut b = DatasetBuilder::new(&model);
     let mut report = LoadReport::default();
-    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
-    load_events(&events, InputFormat::Csv, &mut b, &model, &mut report, &mut |_| {}).unwrap();
+    load_leads(&leads, InputFormat::CSV, &mut b, &model, &mut report).unwrap();
+    load_events(&events, InputFormat::CSV, &mut b, &model, &mut report, &mut |_| {}).unwrap();
     let f = leads.display().to_string();
     let g = events.display().to_string();
     let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
@@ -104,7 +104,7 @@ fn a_missing_required_column_is_a_file_error() {
     let events = file(&dir, "events.csv", "id,lead_id,type,occurred_at\n");
     let model = default_model();
     let mut b = DatasetBuilder::new(&model);
-    let err = load_events(&events, InputFormat::Csv, &mut b, &model, &mut LoadReport::default(), &mut |_| {}).unwrap_err();
+    let err = load_events(&events, InputFormat::CSV, &mut b, &model, &mut LoadReport::default(), &mut |_| {}).unwrap_err();
     assert!(err.to_string().ends_with(":1: the header has no 'event_id' column (found: id,lead_id,type,occurred_at)"), "{err}");
 }
 
@@ -151,7 +151,7 @@ proptest! {
         let model = default_model();
         let mut b = DatasetBuilder::new(&model);
         let mut report = LoadReport::default();
-        load_leads(&path, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
+        load_leads(&path, InputFormat::CSV, &mut b, &model, &mut report).unwrap();
         prop_assert!(report.rejected.is_empty(), "{:?}", report.rejected);
         prop_assert_eq!(b.build().leads, leads);
     }
@@ -174,7 +174,7 @@ proptest! {
     fn readers_never_panic(data in prop::strategy::Union::new(vec![csv_like().boxed(), prop::collection::vec(any::<u8>(), 0..400).boxed()])) {
         let dir = tempfile::tempdir().unwrap();
         let model = default_model();
-        for (name, format) in [("x.csv", InputFormat::Csv), ("x.jsonl", InputFormat::JsonLines)] {
+        for (name, format) in [("x.csv", InputFormat::CSV), ("x.jsonl", InputFormat::JsonLines)] {
             let path = dir.path().join(name);
             std::fs::write(&path, &data).unwrap();
             let mut b = DatasetBuilder::new(&model);
@@ -205,8 +205,8 @@ fn consent_records_are_read_and_bad_rows_reported() {
     let model = default_model();
     let mut b = DatasetBuilder::new(&model);
     let mut report = LoadReport::default();
-    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
-    load_consents(&consents, InputFormat::Csv, &mut b, &mut report).unwrap();
+    load_leads(&leads, InputFormat::CSV, &mut b, &model, &mut report).unwrap();
+    load_consents(&consents, InputFormat::CSV, &mut b, &mut report).unwrap();
     let f = consents.display().to_string();
     let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
     assert_eq!(
@@ -235,7 +235,7 @@ fn consent_records_are_read_and_bad_rows_reported() {
     );
     let mut b = DatasetBuilder::new(&model);
     let mut report = LoadReport::default();
-    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
+    load_leads(&leads, InputFormat::CSV, &mut b, &model, &mut report).unwrap();
     load_consents(&jsonl, InputFormat::JsonLines, &mut b, &mut report).unwrap();
     let g = jsonl.display().to_string();
     let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
@@ -270,8 +270,8 @@ fn nul_bytes_and_negative_counts_reject_their_row_only() {
     let model = default_model();
     let mut b = DatasetBuilder::new(&model);
     let mut report = LoadReport::default();
-    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
-    load_events(&events, InputFormat::Csv, &mut b, &model, &mut report, &mut |_| {}).unwrap();
+    load_leads(&leads, InputFormat::CSV, &mut b, &model, &mut report).unwrap();
+    load_events(&events, InputFormat::CSV, &mut b, &model, &mut report, &mut |_| {}).unwrap();
     let (f, g) = (leads.display().to_string(), events.display().to_string());
     let nul = "contains a NUL byte (\\0), which no text value may hold";
     let got: Vec<String> = report.rejected.iter().map(|r| r.to_string()).collect();
@@ -321,8 +321,8 @@ fn a_rejected_row_names_every_bad_field() {
     let model = default_model();
     let mut b = DatasetBuilder::new(&model);
     let mut report = LoadReport::default();
-    load_leads(&leads, InputFormat::Csv, &mut b, &model, &mut report).unwrap();
-    load_events(&events, InputFormat::Csv, &mut b, &model, &mut report, &mut |_| {}).unwrap();
+    load_leads(&leads, InputFormat::CSV, &mut b, &model, &mut report).unwrap();
+    load_events(&events, InputFormat::CSV, &mut b, &model, &mut report, &mut |_| {}).unwrap();
     let (f, g) = (leads.display().to_string(), events.display().to_string());
     assert_eq!(report.rejected.len(), 3, "one entry per rejected row");
     let lines: Vec<String> = report.rejected.iter().flat_map(|r| r.lines()).collect();
