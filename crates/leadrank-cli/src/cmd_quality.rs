@@ -4,7 +4,6 @@
 //! figure is computed by the pure `leadrank-metrics` and `leadrank-quality` crates
 //! (calibration: a typed report this module only renders).
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,11 +16,11 @@ use leadrank_core::engine::Dataset;
 use leadrank_core::{CompiledModel, Lead, Score};
 use leadrank_io::read::{Delimiter, LoadReport, RowError};
 use leadrank_io::read_outcomes::{read_maven_crm, read_outcomes, read_stages, read_table_with_columns};
-use leadrank_metrics::classify::{self, confusion_at, decile_table, roc_auc};
+use leadrank_metrics::classify;
 use leadrank_metrics::html;
-use leadrank_metrics::report::{self, LeadObs, OppStatus, Opportunity, Report};
+use leadrank_metrics::report::{self, LeadObs, Opportunity, Report};
 use leadrank_metrics::table::{LearnOptions, learn as learn_table};
-use leadrank_quality::labels::won_labels;
+use leadrank_quality::backtest::{ModelScores, render_backtest};
 use leadrank_quality::{
     self as calibration, CalibrationError, CalibrationInput, CalibrationOptions, CutOffChoice, Phase, Split, WrittenPoints,
 };
@@ -696,89 +695,11 @@ pub fn backtest(args: BacktestArgs) -> Result<ExitCode> {
         report.rejected.extend(r.rejected);
         runs.push((model, dataset, scores));
     }
-    let leads = &runs[0].1.leads;
-    let won = won_labels(leads, &opps);
-    let index: HashMap<&str, usize> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.as_str(), i)).collect();
-    let mut revenue = vec![0.0; leads.len()];
-    let mut has_opp = vec![false; leads.len()];
-    for o in &opps {
-        if let Some(&i) = o.lead_id.as_deref().and_then(|l| index.get(l)) {
-            has_opp[i] = true;
-            if o.status == OppStatus::Won {
-                revenue[i] += o.amount.unwrap_or(0.0);
-            }
-        }
-    }
-    let total_rev: f64 = revenue.iter().sum();
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "Backtest of {} leads as of {as_of}: {} won\n", leads.len(), won.iter().filter(|&&w| w).count())?;
-    writeln!(
-        out,
-        "{:<40}{:>14}{:>12}{:>10}{:>10}{:>14}{:>10}",
-        "model", "quality leads", "precision", "recall", "AUC", "top-10% rev", "share"
-    )?;
-    for (model, _, scores) in &runs {
-        let t: Vec<f64> = scores.iter().map(|s| f64::from(s.total)).collect();
-        let c = confusion_at(&t, &won, f64::from(model.quality_threshold));
-        let d = decile_table(&t, &won, &revenue);
-        writeln!(
-            out,
-            "{:<40}{:>14}{:>12}{:>10}{:>10}{:>14}{:>10}",
-            model.id(),
-            c.true_pos + c.false_pos,
-            num(c.precision, 3),
-            num(c.recall, 3),
-            num(roc_auc(&t, &won), 3),
-            money(d[0].value),
-            pct((total_rev > 0.0).then(|| d[0].value / total_rev))
-        )?;
-        writeln!(
-            out,
-            "{:<40}top decile: {} leads, opportunity rate {}, won rate {}",
-            "",
-            d[0].leads,
-            pct(top_rate(&t, &has_opp)),
-            pct(d[0].rate)
-        )?;
-    }
-    let (a, b) = (&runs[0].2, &runs[1].2);
-    let mut up = Vec::new();
-    let mut down = Vec::new();
-    for i in 0..leads.len() {
-        match (a[i].quality, b[i].quality) {
-            (false, true) => up.push(i),
-            (true, false) => down.push(i),
-            _ => {}
-        }
-    }
-    let won_in = |v: &[usize]| v.iter().filter(|&&i| won[i]).count();
-    writeln!(
-        out,
-        "\n{} leads become quality under B ({} of them won); {} stop being quality ({} won)",
-        up.len(),
-        won_in(&up),
-        down.len(),
-        won_in(&down)
-    )?;
-    for (label, list) in [("now quality", &up), ("no longer quality", &down)] {
-        for &i in list.iter().take(args.show) {
-            writeln!(
-                out,
-                "  {:<18} {:<12} {:>5} -> {:<5} {}",
-                label,
-                leads[i].lead_id,
-                a[i].total,
-                b[i].total,
-                if won[i] { "won" } else { "" }
-            )?;
-        }
-    }
+    let ids: Vec<String> = runs.iter().map(|(model, _, _)| model.id()).collect();
+    let scored = |k: usize| ModelScores { id: &ids[k], quality_threshold: runs[k].0.quality_threshold, scores: &runs[k].2 };
+    let result = leadrank_quality::backtest::backtest(&runs[0].1.leads, &opps, as_of, scored(0), scored(1));
+    write!(std::io::stdout().lock(), "{}", render_backtest(&result, args.show))?;
     report_rejects(&report, None)?;
     report.rejected.extend(rejected);
     Ok(exit_code(&report))
-}
-
-/// The positive rate of `labels` in the top decile of `scores`.
-fn top_rate(scores: &[f64], labels: &[bool]) -> Option<f64> {
-    decile_table(scores, labels, &[]).first().and_then(|d| d.rate)
 }

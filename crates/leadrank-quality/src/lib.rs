@@ -7,10 +7,13 @@
 //! renders as a table ([`render_table`]) or as JSON ([`CalibrationReport::to_json_pretty`]),
 //! and gives the model file to write ([`CalibrationReport::model_text`]).
 //!
+//! [`backtest`] compares two models on the same leads and outcomes, as a typed report too.
+//!
 //! This sits above `leadrank-metrics` (figures on plain slices, engine-agnostic) because it
 //! needs the engine's types: the model's rules and caps, each lead's events, and re-scoring
 //! every lead at its own cut-off.
 
+pub mod backtest;
 mod calibrate;
 pub mod cutoffs;
 mod features;

@@ -270,3 +270,37 @@ fn table_with_the_challenger_and_a_single_cut_off() {
     let (r, _) = run(&model, &dataset, &opps, &CalibrationOptions { gbm: true, cut_off: CutOffChoice::Single, ..options() });
     insta::assert_snapshot!("table_gbm_single_as_of", render_table(&r));
 }
+
+#[test]
+fn backtest_lists_the_leads_that_change_side() {
+    use leadrank_quality::backtest::{ModelScores, backtest, render_backtest};
+    let (model, dataset, opps) = history();
+    let scores = dataset.score_all(&model, as_of(), &|_| {});
+    let id = model.id();
+    let a = ModelScores { id: &id, quality_threshold: model.quality_threshold, scores: &scores };
+    let same = backtest(&dataset.leads, &opps, as_of(), a, a);
+    assert_eq!(same.a, same.b);
+    assert!(same.now_quality.is_empty() && same.no_longer_quality.is_empty());
+    assert_eq!(same.won, opps.iter().filter(|o| o.status == OppStatus::Won).count());
+    // B: the same totals with the median total as its threshold.
+    let mut totals: Vec<i32> = scores.iter().map(|s| s.total).collect();
+    totals.sort_unstable();
+    let lax = totals[totals.len() / 2];
+    let b_scores: Vec<_> = scores.iter().cloned().map(|mut s| (s.quality = s.total >= lax, s).1).collect();
+    let b = ModelScores { id: "median", quality_threshold: lax, scores: &b_scores };
+    let r = backtest(&dataset.leads, &opps, as_of(), a, b);
+    let ids = |f: &dyn Fn(&leadrank_core::Score, &leadrank_core::Score) -> bool| -> Vec<&str> {
+        scores.iter().zip(&b_scores).filter(|(x, y)| f(x, y)).map(|(x, _)| x.lead_id.as_str()).collect()
+    };
+    let up = ids(&|x, y| !x.quality && y.quality);
+    let down = ids(&|x, y| x.quality && !y.quality);
+    assert!(!up.is_empty(), "the median threshold lets leads in");
+    assert_eq!(r.now_quality.iter().map(|c| c.lead_id.as_str()).collect::<Vec<_>>(), up);
+    assert_eq!(r.no_longer_quality.iter().map(|c| c.lead_id.as_str()).collect::<Vec<_>>(), down);
+    assert_eq!(r.b.quality_leads, r.a.quality_leads + up.len() - down.len());
+    assert_eq!(r.a.auc, r.b.auc, "the same totals rank the same");
+    let won_up = r.now_quality.iter().filter(|c| c.won).count();
+    let text = render_backtest(&r, 3);
+    assert!(text.contains(&format!("{} leads become quality under B ({won_up} of them won); {} stop", up.len(), down.len())), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("  now quality")).count(), up.len().min(3));
+}
