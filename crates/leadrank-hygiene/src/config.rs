@@ -125,6 +125,9 @@ pub(crate) enum Transform {
     LastToken,
 }
 
+/// One blocking key as (field index, transform) parts.
+pub(crate) type BlockingKeyPlan = Vec<(usize, Transform)>;
+
 impl DedupeConfig {
     /// The built-in configuration.
     pub fn default_config() -> Self {
@@ -152,7 +155,7 @@ impl DedupeConfig {
 
     /// Each blocking key as (field index, transform) parts; `Err((part, Some(field)))` for an
     /// unknown field, `Err((part, None))` for an unknown transform.
-    pub(crate) fn blocking_plan(&self) -> Result<Vec<Vec<(usize, Transform)>>, (String, Option<String>)> {
+    pub(crate) fn blocking_plan(&self) -> Result<Vec<BlockingKeyPlan>, (String, Option<String>)> {
         self.blocking
             .iter()
             .map(|k| {

@@ -679,9 +679,10 @@ fn render(p: &Person, companies: &[(usize, Company)], rng: &mut Rng, corrupt: bo
         } else if r < 36 {
             last = last.to_uppercase();
         } else if r < 40
-            && let Some((a, _)) = last.split_once(' ') {
-                last = a.to_string();
-            }
+            && let Some((a, _)) = last.split_once(' ')
+        {
+            last = a.to_string();
+        }
         if rng.chance(0.02) {
             std::mem::swap(&mut first, &mut last);
         }

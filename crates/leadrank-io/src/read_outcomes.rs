@@ -95,9 +95,10 @@ pub fn read_outcomes(path: &Path, format: InputFormat) -> Result<Loaded<Opportun
         };
         o.status = s;
         if let (Some(c), Some(d)) = (o.created_at, o.closed_at)
-            && d < c {
-                return report.rejected.push(row.error(&file, Some("closed_at"), "is before created_at".into()));
-            }
+            && d < c
+        {
+            return report.rejected.push(row.error(&file, Some("closed_at"), "is before created_at".into()));
+        }
         if !seen.insert(o.id.clone()) {
             return report.rejected.push(row.error(&file, Some("opportunity_id"), format!("'{}' appears twice", o.id)));
         }

@@ -210,7 +210,7 @@ impl Checklist {
             });
         }
         c.complete = c.confirmed == c.total;
-        c.percent = if c.total == 0 { 100 } else { (c.confirmed * 100 / c.total) as u8 };
+        c.percent = (c.confirmed * 100).checked_div(c.total).map_or(100, |p| p as u8);
         c
     }
 }

@@ -340,9 +340,10 @@ fn metrics(leads: &[LeadObs], idx: &[usize], opps: &[Opportunity], attributed: &
             OppStatus::Lost => lost += 1,
         }
         if opp.status != OppStatus::Open
-            && let (Some(c), Some(d)) = (opp.created_at, opp.closed_at) {
-                cycles.push((d - c) as f64 / DAY);
-            }
+            && let (Some(c), Some(d)) = (opp.created_at, opp.closed_at)
+        {
+            cycles.push((d - c) as f64 / DAY);
+        }
     }
     let opportunities = shares.len();
     let win_rate = ratio(won as f64, (won + lost) as f64);
@@ -544,13 +545,14 @@ pub fn symptoms(r: &Report) -> Vec<Symptom> {
         });
     }
     if let Some(s) = &r.speed_to_lead
-        && let Some(w) = s.within_5_minutes.filter(|&w| w < 0.5) {
-            out.push(Symptom {
+        && let Some(w) = s.within_5_minutes.filter(|&w| w < 0.5)
+    {
+        out.push(Symptom {
                 symptom: "Slow speed to lead".into(),
                 evidence: format!("{} of quality leads touched within 5 minutes", pct(w)),
                 likely_causes: "Routing and SLAs: the odds of qualifying fall by 80% after 5 minutes. Route quality leads to reps at once and alert on breaches.",
             });
-        }
+    }
     if let Some(sq) = &r.score_quality {
         let top_lift = sq.deciles.first().and_then(|d| d.lift);
         if sq.auc_won.is_some_and(|a| a < 0.65) || top_lift.is_some_and(|l| l < 2.0) {

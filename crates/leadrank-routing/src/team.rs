@@ -175,12 +175,13 @@ impl Team {
             ));
         }
         if let Some(c) = &self.checklist
-            && !leadrank_core::model::CHECKLISTS.contains(&c.as_str()) {
-                return Err(ValidationError::new(
-                    "checklist",
-                    format!("{c:?} is not a checklist; valid: {}", leadrank_core::model::CHECKLISTS.join(", ")),
-                ));
-            }
+            && !leadrank_core::model::CHECKLISTS.contains(&c.as_str())
+        {
+            return Err(ValidationError::new(
+                "checklist",
+                format!("{c:?} is not a checklist; valid: {}", leadrank_core::model::CHECKLISTS.join(", ")),
+            ));
+        }
         self.calendar.validate().map_err(|e| e.prefixed("calendar."))
     }
 }

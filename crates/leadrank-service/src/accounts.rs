@@ -52,9 +52,10 @@ pub fn score_all(svc: &Service) -> Vec<AccountScore> {
     let mut people: FxHashMap<&str, Vec<Person>> = FxHashMap::default();
     for lead in live.book.leads() {
         if let Some(a) = lead.account_id.as_deref()
-            && live.book.account(a).is_some() {
-                people.entry(a).or_default().push(person(&live, lead, now, &policy));
-            }
+            && live.book.account(a).is_some()
+        {
+            people.entry(a).or_default().push(person(&live, lead, now, &policy));
+        }
     }
     let mut scores: Vec<AccountScore> =
         people.into_iter().filter_map(|(id, ps)| info(&live.book, id).map(|i| score_account(&i, &ps, now, &policy))).collect();

@@ -155,10 +155,9 @@ impl Service {
         if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2048 {
             return Ok(Err(SubscriptionError::BadUrl));
         }
-        if !allow_private
-            && let Err(why) = leadrank_webhooks::guard::check_url_host(&url) {
-                return Ok(Err(SubscriptionError::PrivateTarget(why)));
-            }
+        if !allow_private && let Err(why) = leadrank_webhooks::guard::check_url_host(&url) {
+            return Ok(Err(SubscriptionError::PrivateTarget(why)));
+        }
         if events.is_empty() {
             return Ok(Err(SubscriptionError::NoEvents));
         }

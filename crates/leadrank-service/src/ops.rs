@@ -230,9 +230,10 @@ impl Ops {
         if let Some(a) = &st.assignment {
             self.load.record(&to_assignment(id, a), a.quality);
             if (a.released || !holds_load(st.lifecycle.stage))
-                && let Some(rep) = &a.rep {
-                    self.load.release(rep);
-                }
+                && let Some(rep) = &a.rep
+            {
+                self.load.release(rep);
+            }
         }
         if let Some(due) = st.sla.as_ref().and_then(|s| s.armed) {
             self.timers.insert((due, id.to_string()));
@@ -258,9 +259,10 @@ impl Ops {
     pub(crate) fn finish(&self, out: &mut OpsOut, now: Timestamp) {
         for id in std::mem::take(&mut out.dirty) {
             if let Some(st) = self.leads.get(&id)
-                && let Ok(body) = serde_json::to_string(st) {
-                    out.ops.push(LeadOps { lead_id: id, body, updated_at: now });
-                }
+                && let Ok(body) = serde_json::to_string(st)
+            {
+                out.ops.push(LeadOps { lead_id: id, body, updated_at: now });
+            }
         }
     }
 
@@ -354,14 +356,15 @@ impl Ops {
         }
         let stage = t.to;
         if let Some(rep) = &active_rep
-            && !holds_load(stage) {
-                if let Some(rep) = rep {
-                    self.load.release(rep);
-                }
-                if let Some(a) = self.leads.get_mut(id).and_then(|s| s.assignment.as_mut()) {
-                    a.released = true;
-                }
+            && !holds_load(stage)
+        {
+            if let Some(rep) = rep {
+                self.load.release(rep);
             }
+            if let Some(a) = self.leads.get_mut(id).and_then(|s| s.assignment.as_mut()) {
+                a.released = true;
+            }
+        }
         if routes_on_entry(stage) && active_rep.is_none() {
             self.route(live, id, &[], now, "stage", out);
         } else {

@@ -626,9 +626,10 @@ impl Service {
         let live = self.live_read();
         let mut out: Vec<String> = Vec::new();
         if let Some(id) = lead_id
-            && live.book.lead(id).is_some() {
-                out.push(id.to_string());
-            }
+            && live.book.lead(id).is_some()
+        {
+            out.push(id.to_string());
+        }
         if let Some(email) = email {
             let want = leadrank_facts::email::normalize_for_dedupe(email);
             for lead in live.book.leads() {

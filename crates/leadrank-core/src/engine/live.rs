@@ -317,9 +317,10 @@ impl LiveBook {
         if self.uses_account_engagement && slot.keys.account != 0 {
             for &m in self.by_account.get(&slot.keys.account).into_iter().flatten() {
                 if m != idx
-                    && let Some(other) = self.slots[m as usize].as_ref() {
-                        event_times(&other.events, &mut consider);
-                    }
+                    && let Some(other) = self.slots[m as usize].as_ref()
+                {
+                    event_times(&other.events, &mut consider);
+                }
             }
         }
         let lead = &slot.lead;
@@ -328,9 +329,10 @@ impl LiveBook {
         times.extend(slot.marketing.iter().map(|(at, _)| at.as_second()));
         for (name, ty) in &self.model.custom_fields {
             if *ty == crate::records::FieldType::Time
-                && let Some(Ok(Some(ts))) = lead.custom_field(name).map(crate::records::parse_time) {
-                    times.push(ts.as_second());
-                }
+                && let Some(Ok(Some(ts))) = lead.custom_field(name).map(crate::records::parse_time)
+            {
+                times.push(ts.as_second());
+            }
         }
         for v in times {
             let day = v.div_euclid(DAY) * DAY;
