@@ -239,15 +239,15 @@ pub fn parse_bool(raw: &str) -> Result<Option<bool>, ValueError> {
 /// Parses an RFC 3339 time, or a bare `YYYY-MM-DD` date read as midnight UTC.
 pub fn parse_time(raw: &str) -> Result<Option<Timestamp>, ValueError> {
     let Some(t) = non_empty(raw) else { return Ok(None) };
-    if let Some(secs) = utc_seconds_fast(t.as_bytes()) {
-        if let Ok(ts) = Timestamp::from_second(secs) {
-            return Ok(Some(ts));
-        }
+    if let Some(secs) = utc_seconds_fast(t.as_bytes())
+        && let Ok(ts) = Timestamp::from_second(secs)
+    {
+        return Ok(Some(ts));
     }
-    if t.len() == 10 {
-        if let Ok(date) = t.parse::<jiff::civil::Date>() {
-            return date.to_zoned(jiff::tz::TimeZone::UTC).map(|z| Some(z.timestamp())).map_err(|_| ValueError::NotTime(t.to_string()));
-        }
+    if t.len() == 10
+        && let Ok(date) = t.parse::<jiff::civil::Date>()
+    {
+        return date.to_zoned(jiff::tz::TimeZone::UTC).map(|z| Some(z.timestamp())).map_err(|_| ValueError::NotTime(t.to_string()));
     }
     t.parse::<Timestamp>().map(Some).map_err(|_| ValueError::NotTime(t.to_string()))
 }
@@ -604,7 +604,7 @@ mod tests {
 
     #[test]
     fn a_nul_byte_in_any_stored_text_is_a_field_error() {
-        let err = lead_from_pairs([("lead_id", "L\01")]).unwrap_err();
+        let err = lead_from_pairs([("lead_id", "L\u{0}1")]).unwrap_err();
         assert_eq!(err.to_string(), "lead_id: contains a NUL byte (\\0), which no text value may hold");
         for field in ["email", "first_name", "company", "domain", "account_id", "phone", "tech_stack", "honeypot", "seats"] {
             let err = lead_from_pairs([("lead_id", "L1"), (field, "a\0b")]).unwrap_err();

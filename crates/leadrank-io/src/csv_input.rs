@@ -48,10 +48,8 @@ impl Delimiter {
             for &b in line {
                 if b == b'"' {
                     quoted = !quoted;
-                } else if !quoted {
-                    if let Some(i) = Self::CANDIDATES.iter().position(|&c| c == b) {
-                        counts[i] += 1;
-                    }
+                } else if !quoted && let Some(i) = Self::CANDIDATES.iter().position(|&c| c == b) {
+                    counts[i] += 1;
                 }
             }
             // The first of the most frequent (max_by_key would take the last).

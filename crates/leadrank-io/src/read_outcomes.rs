@@ -94,10 +94,10 @@ pub fn read_outcomes(path: &Path, format: InputFormat) -> Result<Loaded<Opportun
             return report.rejected.push(row.problems(&file, problems));
         };
         o.status = s;
-        if let (Some(c), Some(d)) = (o.created_at, o.closed_at) {
-            if d < c {
-                return report.rejected.push(row.error(&file, Some("closed_at"), "is before created_at".into()));
-            }
+        if let (Some(c), Some(d)) = (o.created_at, o.closed_at)
+            && d < c
+        {
+            return report.rejected.push(row.error(&file, Some("closed_at"), "is before created_at".into()));
         }
         if !seen.insert(o.id.clone()) {
             return report.rejected.push(row.error(&file, Some("opportunity_id"), format!("'{}' appears twice", o.id)));
