@@ -274,3 +274,27 @@ async fn webhooks_to_private_networks_are_refused_by_default() {
     assert_eq!(s, 201, "{v}");
     srv.stop.cancel();
 }
+
+/// A NUL byte (which PostgreSQL cannot store in text) or a negative count rejects only its
+/// record, before anything reaches the store, so every back end gives the same answer.
+#[tokio::test]
+async fn nul_bytes_and_negative_counts_reject_only_their_record() {
+    let srv = Server::start().await;
+    let leads = json!({"leads": [
+        {"lead_id": "N1", "email": "ada@example.com", "first_name": "Ada\u{0}"},
+        {"lead_id": "N\u{0}2", "email": "bob@example.com"},
+        {"lead_id": "N3", "email": "cy@example.com", "employees": -3, "annual_revenue": -1},
+        {"lead_id": "N4", "email": "dee@example.com", "employees": 40},
+    ]});
+    let (s, _, v) = srv.call("POST", "/v1/leads", Some(&srv.admin), Some(leads)).await;
+    assert_eq!(s, 200, "{v}");
+    let results = v["results"].as_array().expect("one result per record");
+    let outcomes: Vec<&str> = results.iter().map(|r| r["status"].as_str().unwrap_or("")).collect();
+    assert_eq!(outcomes, ["rejected", "rejected", "rejected", "created"], "{v}");
+    assert!(results[0].to_string().contains("first_name"), "{v}");
+    assert!(results[2]["reason"].as_str().is_some_and(|r| r.contains("must be zero or more")), "{v}");
+    let (s, _, v) = srv.call("GET", "/v1/leads/N4", Some(&srv.admin), None).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, _, _) = srv.call("GET", "/v1/leads/N1", Some(&srv.admin), None).await;
+    assert_eq!(s, 404);
+}
