@@ -10,6 +10,10 @@ use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::metrics::Metrics;
 
+/// Scores per transaction: large enough to keep bulk ingest fast, small enough that a
+/// request's write never waits long behind one.
+const SCORE_SLICE: usize = 1_000;
+
 /// Score changes and deliveries to commit together.
 #[derive(Default)]
 pub(crate) struct WriteBatch {
@@ -72,16 +76,27 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<Msg>, wakeup
             }
         }
         let mut delay = Duration::from_millis(50);
+        // What is committed survives a retry, so nothing is written twice (history rows and
+        // log entries are appended, not upserted).
+        let mut scores_saved = 0;
+        let mut ops_saved = batch.ops.is_empty() && batch.log.is_empty();
+        let mut deliveries_saved = batch.deliveries.is_empty();
         loop {
             let result = async {
-                if !batch.scores.is_empty() {
-                    store.save_scores(&batch.scores).await?;
+                // Scores go in slices, each its own transaction, so a request's write waits
+                // for at most one slice rather than for everything that piled up.
+                while scores_saved < batch.scores.len() {
+                    let end = (scores_saved + SCORE_SLICE).min(batch.scores.len());
+                    store.save_scores(&batch.scores[scores_saved..end]).await?;
+                    scores_saved = end;
                 }
-                if !batch.ops.is_empty() || !batch.log.is_empty() {
+                if !ops_saved {
                     store.save_ops(&batch.ops, &batch.log).await?;
+                    ops_saved = true;
                 }
-                if !batch.deliveries.is_empty() {
+                if !deliveries_saved {
                     store.enqueue_deliveries(&batch.deliveries).await?;
+                    deliveries_saved = true;
                 }
                 Ok::<(), leadrank_store::StoreError>(())
             }

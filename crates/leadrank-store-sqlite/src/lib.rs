@@ -2,7 +2,8 @@
 //!
 //! One file, WAL journal, `synchronous = FULL` (every commit is durable when it returns),
 //! foreign keys on and a busy timeout. Writes go through a pool of exactly one connection,
-//! so they are serialised in the process and never fail with `SQLITE_BUSY`; reads use a
+//! so they are serialised in the process and never fail with `SQLITE_BUSY` (writes of a few
+//! rows queue in an express lane ahead of bulk writes: [`lane`]); reads use a
 //! separate pool of a few connections (WAL lets them run beside the writer). Queries are
 //! built at run time; prepared statements are cached per connection by sqlx.
 //!
@@ -18,6 +19,7 @@
 //! older page images that held the person are gone from the `-wal` file too.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -37,6 +39,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{QueryBuilder, Row, Sqlite};
 
+mod lane;
+use lane::{Lane, WriteLanes};
+
 /// Rows per multi-row `INSERT` (4-14 parameters a row stays far below SQLite's limit).
 const CHUNK: usize = 250;
 
@@ -52,6 +57,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     /// Reads; the same pool as `writer` for an in-memory database.
     reader: SqlitePool,
+    /// Who takes `writer` next: small writes before bulk ones (see [`lane`]).
+    lanes: Arc<WriteLanes>,
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -101,7 +108,7 @@ impl SqliteStore {
             .connect_with(opts.create_if_missing(false))
             .await
             .map_err(db)?;
-        Ok(SqliteStore { writer, reader })
+        Ok(SqliteStore { writer, reader, lanes: Arc::default() })
     }
 
     /// A private in-memory database (one connection, gone when the store is dropped).
@@ -115,7 +122,7 @@ impl SqliteStore {
             .connect_with(opts)
             .await
             .map_err(db)?;
-        Ok(SqliteStore { reader: writer.clone(), writer })
+        Ok(SqliteStore { reader: writer.clone(), writer, lanes: Arc::default() })
     }
 
     /// The journal mode in effect ("wal" for a file, "memory" in memory).
@@ -141,6 +148,7 @@ impl SqliteStore {
     /// Upgrades to the last of `migrations` in one transaction ([`Store::migrate`] uses
     /// [`MIGRATIONS`]; other lists test upgrade paths).
     pub async fn upgrade_with(&self, migrations: &[Migration]) -> StoreResult<Upgrade> {
+        let _turn = self.lanes.enter(Lane::Bulk).await;
         // IMMEDIATE: take the write lock before reading the version, so that two processes
         // upgrading at once run one after the other.
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
@@ -284,6 +292,7 @@ impl Store for SqliteStore {
     }
 
     async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         let mut tx = self.writer.begin().await.map_err(db)?;
         sqlx::query("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING")
             .bind(key)
@@ -297,6 +306,7 @@ impl Store for SqliteStore {
     }
 
     async fn upsert_leads(&self, leads: &[Lead], at: Timestamp) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::for_rows(leads.len())).await;
         if leads.is_empty() {
             return Ok(());
         }
@@ -313,6 +323,7 @@ impl Store for SqliteStore {
     }
 
     async fn upsert_accounts(&self, accounts: &[Account], at: Timestamp) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::for_rows(accounts.len())).await;
         if accounts.is_empty() {
             return Ok(());
         }
@@ -329,6 +340,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_events(&self, events: &[Event]) -> StoreResult<Vec<bool>> {
+        let _turn = self.lanes.enter(Lane::for_rows(events.len())).await;
         let mut stored = vec![false; events.len()];
         if events.is_empty() {
             return Ok(stored);
@@ -349,6 +361,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_consents(&self, records: &[ConsentRecord]) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::for_rows(records.len())).await;
         if records.is_empty() {
             return Ok(());
         }
@@ -408,6 +421,7 @@ impl Store for SqliteStore {
     }
 
     async fn save_scores(&self, scores: &[StoredScore]) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::for_rows(scores.len())).await;
         if scores.is_empty() {
             return Ok(());
         }
@@ -459,6 +473,7 @@ impl Store for SqliteStore {
     }
 
     async fn add_model(&self, name: &str, version: &str, source: &str, at: Timestamp) -> StoreResult<i64> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         sqlx::query_scalar(
             "INSERT INTO models (name, version, source, created_at, active) \
              VALUES (?1, ?2, ?3, ?4, 0) RETURNING id",
@@ -490,6 +505,7 @@ impl Store for SqliteStore {
     }
 
     async fn activate_model(&self, id: i64) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         let mut tx = self.writer.begin().await.map_err(db)?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM models WHERE id = ?1").bind(id).fetch_optional(&mut *tx).await.map_err(db)?;
@@ -501,6 +517,7 @@ impl Store for SqliteStore {
     }
 
     async fn add_key(&self, key: &ApiKey) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         sqlx::query(
             "INSERT INTO api_keys (id, secret_hash, name, scopes, created_at, revoked_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -538,6 +555,7 @@ impl Store for SqliteStore {
     }
 
     async fn revoke_key(&self, id: &str, at: Timestamp) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         let done = sqlx::query("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1")
             .bind(id)
             .bind(micros(at))
@@ -551,6 +569,7 @@ impl Store for SqliteStore {
     }
 
     async fn add_subscription(&self, sub: &Subscription) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         sqlx::query(
             "INSERT INTO subscriptions (id, url, secret, events, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -575,6 +594,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_subscription(&self, id: &str) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         let mut tx = self.writer.begin().await.map_err(db)?;
         let done = sqlx::query("DELETE FROM subscriptions WHERE id = ?1").bind(id).execute(&mut *tx).await.map_err(db)?;
         if done.rows_affected() == 0 {
@@ -589,6 +609,7 @@ impl Store for SqliteStore {
     }
 
     async fn enqueue_deliveries(&self, deliveries: &[Delivery]) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::for_rows(deliveries.len())).await;
         if deliveries.is_empty() {
             return Ok(());
         }
@@ -629,6 +650,7 @@ impl Store for SqliteStore {
     }
 
     async fn record_attempt(&self, delivery_id: &str, attempt: &Attempt) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         let done = sqlx::query(
             "UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = ?2, \
              last_status = ?3, last_error = ?4, state = ?5, next_attempt_at = ?6 WHERE id = ?1",
@@ -662,6 +684,7 @@ impl Store for SqliteStore {
     }
 
     async fn erase_lead(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased> {
+        let _turn = self.lanes.enter(Lane::Bulk).await;
         let mut tx = self.writer.begin().await.map_err(db)?;
         let mut count = async |sql: &'static str| -> StoreResult<u64> {
             Ok(sqlx::query(sql).bind(lead_id).execute(&mut *tx).await.map_err(db)?.rows_affected())
@@ -693,6 +716,7 @@ impl Store for SqliteStore {
     }
 
     async fn save_ops(&self, ops: &[LeadOps], log: &[OpsLogEntry]) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::for_rows(ops.len() + log.len())).await;
         if ops.is_empty() && log.is_empty() {
             return Ok(());
         }
@@ -742,6 +766,7 @@ impl Store for SqliteStore {
     }
 
     async fn put_directory(&self, entry: &DirectoryEntry) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         sqlx::query(
             "INSERT INTO directory (kind, id, body, updated_at) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT(kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
@@ -757,6 +782,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_directory(&self, kind: &str, id: &str) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         let done =
             sqlx::query("DELETE FROM directory WHERE kind = ?1 AND id = ?2").bind(kind).bind(id).execute(&self.writer).await.map_err(db)?;
         if done.rows_affected() == 0 {
@@ -775,6 +801,7 @@ impl Store for SqliteStore {
     }
 
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::Express).await;
         sqlx::query("INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)")
             .bind(micros(entry.at))
             .bind(&entry.actor)
