@@ -33,7 +33,7 @@
 
 use crate::country;
 use phonenumber::PhoneNumber;
-use phonenumber::country::Id;
+use phonenumber::country::{Id, Source};
 use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
 use regex::{Regex, RegexBuilder};
 use rustc_hash::FxHashMap;
@@ -74,9 +74,31 @@ fn parse_valid(raw: &str, default_country: Option<&str>) -> Option<(PhoneNumber,
         return None;
     }
     let region = default_country.and_then(region_id);
-    let number = phonenumber::parse(region, raw).ok()?;
+    let mut number = phonenumber::parse(region, raw).ok()?;
+    if let Some(region) = region
+        && matches!(number.code().source(), Source::Plus | Source::Idd)
+    {
+        number = read_internationally(raw, region, number.code().source())?;
+    }
     let plan = validating_plan(&number)?;
     Some((number, plan))
+}
+
+/// A number that carries its own country code (after a `+`, or after the default region's
+/// international call prefix such as `00` or `011`), read the way libphonenumber reads it:
+/// in its own country's plan, whatever the default region. `phonenumber` 0.3 applies the
+/// default region's national prefix to such numbers, so `+33 1 42 68 53 00` with a default
+/// of `CA` lost its leading `1` and was judged invalid.
+fn read_internationally(raw: &str, region: Id, source: Source) -> Option<PhoneNumber> {
+    match source {
+        Source::Plus => phonenumber::parse(None, raw).ok(),
+        _ => {
+            let idd = DATABASE.by_id(region.as_ref())?.international_prefix()?;
+            let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+            let prefix = idd.find(&digits).filter(|m| m.start() == 0)?;
+            phonenumber::parse(None, format!("+{}", &digits[prefix.end()..])).ok()
+        }
+    }
 }
 
 /// The `phonenumber` region for an alpha-2 code (including libphonenumber's `AC` and `TA`)
@@ -269,6 +291,46 @@ mod tests {
         for (raw, dc, want) in cases {
             assert_eq!(parse_e164(raw, dc).as_deref(), Some(want), "{raw} {dc:?}");
             assert!(is_valid(raw, dc));
+        }
+    }
+
+    /// A number written with its country code is valid whatever the lead's country: the
+    /// default region only reads numbers without one (libphonenumber's rule; the expected
+    /// values were checked with its Python port, `phonenumbers` 8.13.52).
+    #[test]
+    fn a_country_code_wins_over_the_default_region() {
+        let cases = [
+            ("+33 1 42 68 53 00", "+33142685300", "FR"),
+            ("+44 20 7946 0958", "+442079460958", "GB"),
+            ("+49 30 123456", "+4930123456", "DE"),
+            ("+81 3-1234-5678", "+81312345678", "JP"),
+            ("+1 415 555 2671", "+14155552671", "US"),
+            ("+1 604 555 0123", "+16045550123", "CA"),
+            ("+61 2 9374 4000", "+61293744000", "AU"),
+            ("+33 1 42 68 53 00 ext. 12", "+33142685300", "FR"),
+            ("+33 1 42 68 53 00 x12", "+33142685300", "FR"),
+        ];
+        for (raw, want, region) in cases {
+            for dc in [None, Some("CA"), Some("US"), Some("FR"), Some("GB"), Some("DE"), Some("JP"), Some("BR"), Some("IN"), Some("canada")]
+            {
+                assert_eq!(parse_e164(raw, dc).as_deref(), Some(want), "{raw} with default {dc:?}");
+                assert_eq!(country_of(raw, dc), Some(region), "{raw} with default {dc:?}");
+            }
+        }
+    }
+
+    /// `00` and `011` are international call prefixes where the default region dials them
+    /// (most of Europe; North America): there the digits after them carry a country code.
+    #[test]
+    fn international_call_prefixes_of_the_default_region() {
+        let cases = [
+            ("0033 1 42 68 53 00", "DE", "+33142685300"),
+            ("00 44 20 7946 0958", "FR", "+442079460958"),
+            ("011 33 1 42 68 53 00", "US", "+33142685300"),
+            ("011 44 20 7946 0958", "CA", "+442079460958"),
+        ];
+        for (raw, dc, want) in cases {
+            assert_eq!(parse_e164(raw, Some(dc)).as_deref(), Some(want), "{raw} with default {dc}");
         }
     }
 
@@ -536,13 +598,17 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2_000))]
 
-        /// Our validity equals `phonenumber::is_valid` on arbitrary digit strings.
+        /// Our validity equals `phonenumber::is_valid` on arbitrary digit strings (numbers
+        /// with a `+` read without a default region).
         #[test]
         fn validity_matches_phonenumber(
             s in "[+]?[1-9][0-9]{3,13}",
             dc in region_strategy(),
         ) {
-            let region = dc.and_then(region_id);
+            // A number with a `+` is read in its own country's plan whatever the default
+            // region (libphonenumber's rule, which `phonenumber` 0.3 misses: see
+            // `read_internationally`).
+            let region = if s.starts_with('+') { None } else { dc.and_then(region_id) };
             let theirs = phonenumber::parse(region, &s)
                 .map(|p| phonenumber::is_valid(&p))
                 .unwrap_or(false);
