@@ -368,6 +368,9 @@ impl Service {
                 changes
             };
             self.submit(changes);
+            // Let other requests run between slices: a bulk request must not hold a worker
+            // thread for all of its records while a single event waits for one.
+            tokio::task::yield_now().await;
         }
         Ok(outcomes)
     }
@@ -409,6 +412,9 @@ impl Service {
                 changes
             };
             self.submit(changes);
+            // Let other requests run between slices: a bulk request must not hold a worker
+            // thread for all of its records while a single event waits for one.
+            tokio::task::yield_now().await;
         }
         Ok(outcomes)
     }
@@ -484,6 +490,9 @@ impl Service {
                 changes
             };
             self.submit(changes);
+            // Let other requests run between slices: a bulk request must not hold a worker
+            // thread for all of its records while a single event waits for one.
+            tokio::task::yield_now().await;
         }
         let accepted = out.iter().filter(|o| o.0 == Outcome::Accepted).count() as u64;
         let duplicates = out.iter().filter(|o| o.0 == Outcome::Duplicate).count() as u64;
