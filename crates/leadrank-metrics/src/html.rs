@@ -113,7 +113,12 @@ pub fn render(r: &Report, title: &str, breakdown: Option<(&str, &[GroupRow])>) -
             format!("{} of {} leads", m.quality_leads.map_or("n/a".into(), count), count(m.leads)),
             badge_html(bench("quality_lead_rate")),
         ),
-        ("Lead to opportunity (L2O)", pct(m.l2o), format!("{} leads with an opportunity", count(m.leads_with_opportunity)), badge_html(None)),
+        (
+            "Lead to opportunity (L2O)",
+            pct(m.l2o),
+            format!("{} leads with an opportunity", count(m.leads_with_opportunity)),
+            badge_html(None),
+        ),
         (
             "Lead to deal",
             pct(m.lead_to_deal),
@@ -540,5 +545,57 @@ mod tests {
         let html = render(&r, "x", None);
         assert_eq!(html.matches("<svg").count(), 3);
         assert!(html.contains("not scored"));
+    }
+    /// The rate axis never runs past 100%: a top decile at 95.3% gives 95.3 x 1.1 = 104.8,
+    /// rounded up to 105, cut at 100. Small rates get 1-point steps: 3.2% -> 3.52 -> 4%.
+    #[test]
+    fn rate_axis_stops_at_100_percent() {
+        assert_eq!(rate_axis_top(0.953), 1.0);
+        assert!((rate_axis_top(0.032) - 0.04).abs() < 1e-12);
+        assert!((rate_axis_top(0.40) - 0.45).abs() < 1e-12);
+    }
+
+    /// A source with one lead and one won deal is not drawn as the biggest win-rate bar: it
+    /// is marked too few to judge, with its counts; the others show "x of n closed".
+    #[test]
+    fn small_groups_are_marked_not_drawn() {
+        let mut leads: Vec<LeadObs> = (0..60)
+            .map(|i| LeadObs { lead_id: format!("l{i}"), group: Some("organic".into()), has_email: true, ..LeadObs::default() })
+            .collect();
+        leads.push(LeadObs { lead_id: "tiny".into(), group: Some("fair".into()), ..LeadObs::default() });
+        let deal = |id: &str, lead: &str, status| Opportunity {
+            id: id.into(),
+            lead_id: Some(lead.into()),
+            account_id: None,
+            created_at: Some(0),
+            closed_at: Some(86_400),
+            status,
+            amount: Some(1000.0),
+            loss_reason: None,
+        };
+        let mut opps: Vec<Opportunity> =
+            (0..20).map(|i| deal(&format!("o{i}"), &format!("l{i}"), if i < 5 { OppStatus::Won } else { OppStatus::Lost })).collect();
+        opps.push(deal("t", "tiny", OppStatus::Won));
+        let mut r = compute(&leads, &opps, None, Some("source"));
+        r.currency = Some("EUR".into());
+        let svg = groups_svg("source", &r.groups, r.currency.as_deref());
+        assert!(svg.contains("too few to judge (1 closed)"), "{svg}");
+        assert!(svg.contains("too few to judge (1 leads)"), "{svg}");
+        // organic: 5 won of 20 closed.
+        assert!(svg.contains("25.00% of 20 closed"), "{svg}");
+        assert!(svg.contains("won EUR 5,000"), "{svg}");
+        // The tiny group has no bar in the win-rate column: organic's bar is the widest.
+        let html = render(&r, "t", Some(("source", &r.groups)));
+        assert!(html.contains("EUR 6,000"), "won amount with its currency");
+    }
+
+    /// Deciles keep their order in the chart; other groups go largest first.
+    #[test]
+    fn deciles_keep_their_order() {
+        let row = |g: &str, leads: usize| GroupRow { group: g.into(), metrics: crate::report::Metrics { leads, ..Default::default() } };
+        let rows = vec![row("D01", 5), row("D02", 50), row("D10", 9)];
+        assert_eq!(chart_order(&rows).iter().map(|g| g.group.as_str()).collect::<Vec<_>>(), ["D01", "D02", "D10"]);
+        let rows = vec![row("a", 5), row("b", 50)];
+        assert_eq!(chart_order(&rows).iter().map(|g| g.group.as_str()).collect::<Vec<_>>(), ["b", "a"]);
     }
 }

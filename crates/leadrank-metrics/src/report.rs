@@ -249,7 +249,14 @@ fn attribute(leads: &[LeadObs], opps: &[Opportunity], lead_index: &HashMap<&str,
     for (i, l) in leads.iter().enumerate() {
         if let Some(a) = &l.account_id {
             let key = |k: usize| (leads[k].created_at.unwrap_or(i64::MAX), leads[k].lead_id.as_str());
-            first_of_account.entry(a.as_str()).and_modify(|f| if key(i) < key(*f) { *f = i }).or_insert(i);
+            first_of_account
+                .entry(a.as_str())
+                .and_modify(|f| {
+                    if key(i) < key(*f) {
+                        *f = i
+                    }
+                })
+                .or_insert(i);
         }
     }
     let mut by_account = 0;
@@ -536,14 +543,8 @@ fn check(metric: &'static str, definition: &'static str, value: Option<f64>, lo:
 /// definition. The closed-deal win rate has none (the published "SQL-to-win" is a lead-level
 /// rate, compared with `sql_to_won`); the referral rate is shown only in a breakdown by source.
 pub fn benchmarks(r: &Report) -> Vec<BenchmarkCheck> {
-    let mut out = vec![check(
-        "lead_to_deal",
-        "leads with a won deal / leads",
-        r.overall.lead_to_deal,
-        0.01,
-        0.05,
-        "1-5% (average B2B lead-to-deal)",
-    )];
+    let mut out =
+        vec![check("lead_to_deal", "leads with a won deal / leads", r.overall.lead_to_deal, 0.01, 0.05, "1-5% (average B2B lead-to-deal)")];
     if r.by.as_deref() == Some("source") {
         let referral = r.groups.iter().find(|g| g.group.eq_ignore_ascii_case("referral")).and_then(|g| g.metrics.lead_to_deal);
         out.push(check(
@@ -567,14 +568,7 @@ pub fn benchmarks(r: &Report) -> Vec<BenchmarkCheck> {
         check("mql_to_sql", mql_def, r.stages.mql_to_sql, 0.20, 0.40, "20-40% (inbound B2B SaaS MQL-to-SQL)"),
         check("sql_to_won", sql_def, r.stages.sql_to_won, 0.15, 0.30, "15-30% SQL-to-win (ICP with strong intent)"),
         check("rejection_rate", "rejected leads / leads handed to sales", r.stages.rejection_rate, 0.0, 0.15, "under 15%"),
-        check(
-            "quality_lead_rate",
-            "quality leads / leads",
-            r.overall.qlr,
-            0.20,
-            1.0,
-            "20% or more (under 20%: targeting needs work)",
-        ),
+        check("quality_lead_rate", "quality leads / leads", r.overall.qlr, 0.20, 1.0, "20% or more (under 20%: targeting needs work)"),
         check(
             "bounce_rate",
             "leads with a bounced email / leads with an email",

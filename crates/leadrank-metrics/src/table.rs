@@ -263,11 +263,8 @@ impl Encoding {
             Encoding::Numeric { edges, spikes, .. } => {
                 let bands = edges.len() + 1;
                 let but = |lo: Option<f64>, hi: Option<f64>| -> String {
-                    let inside: Vec<String> = spikes
-                        .iter()
-                        .filter(|&&s| lo.is_none_or(|l| s >= l) && hi.is_none_or(|h| s < h))
-                        .map(|&s| fmt_num(s))
-                        .collect();
+                    let inside: Vec<String> =
+                        spikes.iter().filter(|&&s| lo.is_none_or(|l| s >= l) && hi.is_none_or(|h| s < h)).map(|&s| fmt_num(s)).collect();
                     if inside.is_empty() { String::new() } else { format!(" except {}", inside.join(", ")) }
                 };
                 if slot >= bands + spikes.len() {
@@ -704,7 +701,8 @@ pub fn model_toml(l: &Learned, opts: &ModelFileOptions<'_>) -> String {
     for c in &l.model_columns {
         for (slot, &points) in c.points.iter().enumerate().filter(|(_, p)| **p != 0) {
             let label = format!("{} {}", c.name, c.encoding.label(slot));
-            let mut id: String = crate::proposal::rule_id("learned", &label).split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
+            let mut id: String =
+                crate::proposal::rule_id("learned", &label).split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
             id.truncate(60);
             let stem = id.clone();
             let mut k = 2;
@@ -858,13 +856,20 @@ mod tests {
         let mut rows = Vec::new();
         for i in 0..1000 {
             // "rare" on every 40th row (25 rows), always won; "a"/"b" alternate, b wins on 1 in 4.
-            let kind = if i % 40 == 0 { "rare" } else if i % 2 == 0 { "a" } else { "b" };
+            let kind = if i % 40 == 0 {
+                "rare"
+            } else if i % 2 == 0 {
+                "a"
+            } else {
+                "b"
+            };
             let won = kind == "rare" || (kind == "b" && i % 8 == 1);
             rows.push(vec![kind.to_string(), if won { "1".into() } else { "0".into() }]);
         }
         let test_rows: Vec<bool> = (0..1000).map(|i| i % 10 == 9).collect();
         // "rare" is always won, so the column is a probable leak: kept here on purpose.
-        let opts = LearnOptions { target: "won".into(), test_rows: Some(test_rows), folds: 0, allow_leaky: true, ..LearnOptions::default() };
+        let opts =
+            LearnOptions { target: "won".into(), test_rows: Some(test_rows), folds: 0, allow_leaky: true, ..LearnOptions::default() };
         let l = learn(&cols, &rows, &opts).unwrap();
         assert!(l.rules.iter().all(|r| r.condition != "= rare"), "{:?}", l.rules);
         assert!(l.thin_values >= 1);

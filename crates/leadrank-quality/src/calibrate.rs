@@ -228,7 +228,8 @@ pub fn calibrate(
         f.x = take_rows(&f.x, p, &keep);
         created = keep.iter().map(|&i| created[i]).collect();
     }
-    let scores: Vec<leadrank_core::Score> = if keep.len() < dataset.leads.len() { keep.iter().map(|&i| scores[i].clone()).collect() } else { scores };
+    let scores: Vec<leadrank_core::Score> =
+        if keep.len() < dataset.leads.len() { keep.iter().map(|&i| scores[i].clone()).collect() } else { scores };
     let y: Vec<bool> = labelled.iter().map(|&(l, _)| l).collect();
     let row_lead = keep;
     let positive = opts.target.as_str();

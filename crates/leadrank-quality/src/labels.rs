@@ -51,7 +51,18 @@ pub fn won_labels(leads: &[Lead], opps: &[Opportunity]) -> Vec<Option<bool>> {
             flags[i] = true;
         }
     }
-    won.iter().zip(&open).map(|(&w, &o)| if w { Some(true) } else if o { None } else { Some(false) }).collect()
+    won.iter()
+        .zip(&open)
+        .map(|(&w, &o)| {
+            if w {
+                Some(true)
+            } else if o {
+                None
+            } else {
+                Some(false)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -103,9 +114,6 @@ mod tests {
             opp("7", Some("h"), None, Open),
             opp("8", Some("h"), None, Won),
         ];
-        assert_eq!(
-            won_labels(&leads, &opps),
-            vec![Some(true), None, None, Some(false), Some(false), None, None, Some(true)]
-        );
+        assert_eq!(won_labels(&leads, &opps), vec![Some(true), None, None, Some(false), Some(false), None, None, Some(true)]);
     }
 }

@@ -181,7 +181,8 @@ fn json_keeps_the_command_line_keys_in_alphabetical_order() {
     let json = r.to_json_pretty().unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    let expected = ["censored_open", "current", "cut_off", "leads", "logistic", "proposed", "split", "target", "test", "train", "warnings", "won"];
+    let expected =
+        ["censored_open", "current", "cut_off", "leads", "logistic", "proposed", "split", "target", "test", "train", "warnings", "won"];
     assert_eq!(keys, expected);
     // Pretty JSON of a sorted map: the text itself lists the keys in that order.
     let top: Vec<&str> = json.lines().filter(|l| l.starts_with("  \"")).map(|l| l[3..].split('"').next().unwrap()).collect();
