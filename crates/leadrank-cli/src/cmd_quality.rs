@@ -753,7 +753,7 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
     // Say what was read, so a wrong separator shows at once.
     eprintln!("read {} rows and {} columns from {}", table.rows.len(), table.columns.len(), args.data.display());
     if table.rows.is_empty() {
-        bail!("{} has a header but no rows", args.data.display());
+        bail!("{} has no data rows (an empty file, or a header only)", args.data.display());
     }
     if !table.columns.contains(&args.target) {
         let hint =

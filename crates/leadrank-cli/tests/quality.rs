@@ -389,7 +389,7 @@ fn bad_groupings_time_columns_and_empty_tables_are_errors() {
     std::fs::write(&header_only, "when,kind,won\n").unwrap();
     let out = leadrank(&["learn", "--data", &header_only, "--target", "won"]);
     assert_ne!(out.status.code(), Some(0));
-    assert!(text(&out.stderr).contains("has a header but no rows"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("has no data rows"), "{}", text(&out.stderr));
 
     let Some(dir) = shared("maven_crm") else { return };
     for by in ["bogus_field", "sector", "decile"] {
