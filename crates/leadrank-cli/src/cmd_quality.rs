@@ -15,11 +15,11 @@ use clap::{Args, ValueEnum};
 use leadrank_core::engine::Dataset;
 use leadrank_core::{CompiledModel, Lead, Score};
 use leadrank_io::read::{Delimiter, LoadReport, RowError};
-use leadrank_io::read_outcomes::{read_maven_crm, read_outcomes, read_stages, read_table_with_columns};
+use leadrank_io::read_outcomes::{Table, read_maven_crm, read_outcomes, read_stages, read_table_with_columns};
 use leadrank_metrics::classify;
 use leadrank_metrics::html;
 use leadrank_metrics::report::{self, LeadObs, Opportunity, Report};
-use leadrank_metrics::table::{LearnOptions, learn as learn_table};
+use leadrank_metrics::table::{LearnOptions, ModelFileOptions, learn as learn_table, model_toml};
 use leadrank_quality::backtest::{ModelScores, render_backtest};
 use leadrank_quality::{
     self as calibration, CalibrationError, CalibrationInput, CalibrationOptions, CutOffChoice, Phase, Split, WrittenPoints,
@@ -27,7 +27,7 @@ use leadrank_quality::{
 
 use crate::commands::{exit_code, format_of, load, load_model, parse_as_of, report_rejects};
 use crate::{InputFormatArg, Inputs};
-use leadrank_metrics::fmt::{money, num, pct};
+use leadrank_metrics::fmt::{amount, amount_dp, count, num, pct};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -96,9 +96,15 @@ pub struct ReportArgs {
     /// Read the Maven Analytics CRM pipeline from this directory instead of leads/outcomes.
     #[arg(long, conflicts_with_all = ["leads", "outcomes"])]
     maven_crm: Option<PathBuf>,
-    /// Breakdown: source, segment, decile, campaign, month, quarter, industry, country or any custom field.
+    /// Breakdown: source, segment, decile, campaign, month, quarter, industry, country or a
+    /// custom column of the leads; a grouping without any value in the data is an error that
+    /// lists the valid ones.
     #[arg(long)]
     by: Option<String>,
+    /// The currency of the outcomes' amounts, shown with every amount (e.g. EUR); the Maven
+    /// adapter's amounts are USD.
+    #[arg(long, value_name = "CODE")]
+    currency: Option<String>,
     /// table, json, or html (one self-contained page with charts; its volume and quality chart
     /// compares the `--by` groups, or sources without `--by`).
     #[arg(long, value_enum, default_value = "table")]
@@ -179,7 +185,18 @@ pub struct LearnArgs {
     /// Columns to leave out (comma-separated), e.g. those filled after sales contact.
     #[arg(long, value_delimiter = ',')]
     exclude: Vec<String>,
-    /// Hold out the latest rows by this column (a time or a number) instead of a random share.
+    /// Keep columns flagged as probable leaks (left out by default).
+    #[arg(long)]
+    allow_leaky: bool,
+    /// Columns to read as categories even when their values are numbers, e.g. codes
+    /// (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    categorical: Vec<String>,
+    /// A value (category or band) held by fewer training rows gets no rule.
+    #[arg(long, default_value_t = 30)]
+    min_rule_rows: usize,
+    /// Hold out the latest rows by this column (a time or a number) instead of a random
+    /// share; every non-empty cell must be a time (RFC 3339 or YYYY-MM-DD) or a number.
     #[arg(long)]
     time_column: Option<String>,
     /// Share of rows held out.
@@ -193,6 +210,11 @@ pub struct LearnArgs {
     /// Write each row's split (row number, train/test/skipped) to this CSV file.
     #[arg(long)]
     write_split: Option<PathBuf>,
+    /// Write the points as a model file (the table's columns declared as custom fields) that
+    /// `model check`, `score`, `serve` and `backtest` accept; the leads scored need a lead_id
+    /// column.
+    #[arg(long)]
+    write_model: Option<PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -262,8 +284,39 @@ fn group_of(lead: &Lead, by: &str, decile: Option<u8>) -> Option<String> {
     }
 }
 
+/// The built-in groupings of `--by`.
+const BUILT_IN_GROUPINGS: &[&str] = &["source", "segment", "decile", "campaign", "month", "quarter", "industry", "country"];
+
+/// Checks that `--by` names a grouping with values in these leads: a built-in one (`decile`
+/// only when the leads are scored) or a custom column; the error lists the valid ones.
+fn check_grouping(leads: &[Lead], by: &str, scored: bool) -> Result<()> {
+    let has_values = |g: &str| if g == "decile" { scored } else { leads.iter().any(|l| group_of(l, g, None).is_some()) };
+    let built_in: Vec<&str> = BUILT_IN_GROUPINGS.iter().copied().filter(|g| has_values(g)).collect();
+    let mut custom: Vec<&str> = leads.iter().flat_map(|l| l.custom.iter().map(|(k, _)| k.as_str())).collect();
+    custom.sort_unstable();
+    custom.dedup();
+    custom.retain(|c| !BUILT_IN_GROUPINGS.contains(c));
+    if built_in.contains(&by) || custom.contains(&by) {
+        return Ok(());
+    }
+    let why = match by {
+        "decile" => "the leads are not scored, so they have no score decile".to_string(),
+        b if BUILT_IN_GROUPINGS.contains(&b) => format!("no lead has a value for '{b}'"),
+        b => format!("'{b}' is neither a built-in grouping nor a column of the leads"),
+    };
+    let custom = if custom.is_empty() { "none".to_string() } else { custom.join(", ") };
+    bail!("--by {by}: {why}; valid groupings for these leads: {}; custom columns: {custom}", built_in.join(", "))
+}
+
 /// Lead observations for the report from leads and (optionally) their scores and events.
-fn observations(leads: &[Lead], scores: Option<&[Score]>, dataset: Option<&Dataset>, by: Option<&str>, as_of: i64) -> Vec<LeadObs> {
+fn observations(
+    leads: &[Lead],
+    scores: Option<&[Score]>,
+    dataset: Option<&Dataset>,
+    events_read: bool,
+    by: Option<&str>,
+    as_of: i64,
+) -> Vec<LeadObs> {
     let deciles = scores.map(|s| classify::deciles(&s.iter().map(|s| f64::from(s.total)).collect::<Vec<_>>()));
     leads
         .iter()
@@ -295,7 +348,7 @@ fn observations(leads: &[Lead], scores: Option<&[Score]>, dataset: Option<&Datas
                 first_touch_secs: first_touch,
                 has_email: lead.email.is_some(),
                 email_invalid: lead.email.is_some() && kind.map(|k| k.as_str()) == Some("invalid"),
-                email_bounced: bounced,
+                email_bounced: events_read.then_some(bounced),
             }
         })
         .collect()
@@ -305,21 +358,29 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let by = args.by.as_deref();
     let mut rejected = Vec::new();
     let mut load_rejects = 0;
-    let (rep, chart, title) = if let Some(dir) = &args.maven_crm {
+    let (mut rep, chart, title) = if let Some(dir) = &args.maven_crm {
         let m = read_maven_crm(dir)?;
+        if let Some(b) = by {
+            check_grouping(&m.leads, b, false)?;
+        }
         rejected.extend(m.rejected);
-        let obs = observations(&m.leads, None, None, by, i64::MAX);
+        let obs = observations(&m.leads, None, None, false, by, i64::MAX);
         let rep = report::compute(&obs, &m.opportunities, None, by);
         let chart = chart_groups(&rep, args.format, by, || {
-            let obs = observations(&m.leads, None, None, Some("source"), i64::MAX);
+            let obs = observations(&m.leads, None, None, false, Some("source"), i64::MAX);
             report::compute(&obs, &m.opportunities, None, Some("source")).groups
         });
         (rep, chart, format!("Maven CRM pipeline in {} (one lead per opportunity; not scored)", dir.display()))
     } else {
         let as_of = parse_as_of(args.history.as_of.as_deref())?;
+        // Shown to the second: the report reads nothing finer.
+        let as_of_shown = jiff::Timestamp::from_second(as_of.as_second()).unwrap_or(as_of);
         let model = load_model(args.model.as_deref())?;
         let inputs = args.history.inputs(args.model.clone())?;
         let (dataset, load_report) = load(&inputs, &model)?;
+        if let Some(b) = by {
+            check_grouping(&dataset.leads, b, true)?;
+        }
         load_rejects = load_report.rejected.len();
         let scores = dataset.score_all(&model, as_of, &|_| {});
         let opps = outcomes(&args.history, &mut rejected)?;
@@ -331,13 +392,19 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             }
             None => None,
         };
-        let obs = observations(&dataset.leads, Some(&scores), Some(&dataset), by, as_of.as_second());
+        let events_read = args.history.events.is_some();
+        let obs = observations(&dataset.leads, Some(&scores), Some(&dataset), events_read, by, as_of.as_second());
         let rep = report::compute(&obs, &opps, stages.as_deref(), by);
         let chart = chart_groups(&rep, args.format, by, || {
-            let obs = observations(&dataset.leads, Some(&scores), Some(&dataset), Some("source"), as_of.as_second());
+            let obs = observations(&dataset.leads, Some(&scores), Some(&dataset), events_read, Some("source"), as_of.as_second());
             report::compute(&obs, &opps, stages.as_deref(), Some("source")).groups
         });
-        (rep, chart, format!("{} leads scored with {} as of {as_of}", dataset.leads.len(), model.id()))
+        (rep, chart, format!("{} leads scored with {} as of {as_of_shown}", dataset.leads.len(), model.id()))
+    };
+    rep.currency = match (&args.currency, &args.maven_crm) {
+        (Some(c), _) => Some(c.trim().to_ascii_uppercase()),
+        (None, Some(_)) => Some("USD".into()),
+        (None, None) => None,
     };
     print_rejects(&rejected);
     let mut out = std::io::stdout().lock();
@@ -373,30 +440,49 @@ fn chart_groups(
 pub fn render_report(r: &Report, title: &str) -> String {
     let mut s = String::new();
     let m = &r.overall;
+    let cur = r.currency.as_deref();
     let _ = writeln!(s, "Lead quality report: {title}\n");
     let _ = writeln!(s, "Funnel and revenue");
+    let velocity = match &m.velocity {
+        Some(v) => format!(
+            "{} = {} open deals x win rate {} x average won {} / {} days average cycle",
+            amount(Some(v.per_day), cur),
+            count(v.open_opportunities),
+            pct(Some(v.win_rate)),
+            amount(Some(v.avg_won_amount), cur),
+            num(Some(v.cycle_days), 1)
+        ),
+        None => "n/a (needs closed deals with amounts and dates)".into(),
+    };
     let rows: Vec<(&str, String)> = vec![
-        ("leads", m.leads.to_string()),
-        ("quality leads (QLR)", format!("{} ({})", m.quality_leads.map_or("n/a".into(), |q| q.to_string()), pct(m.qlr))),
-        ("lead-to-opportunity (L2O)", format!("{} ({})", m.leads_with_opportunity, pct(m.l2o))),
-        ("lead-to-deal", format!("{} ({})", m.leads_won, pct(m.lead_to_deal))),
-        ("opportunities (open / won / lost)", format!("{} ({} / {} / {})", m.opportunities, m.open, m.won, m.lost)),
-        ("win rate (closed deals)", pct(m.win_rate)),
-        ("pipeline / won amount", format!("{} / {}", money(m.pipeline), money(m.won_amount))),
-        ("pipeline per lead / revenue per lead", format!("{} / {}", num(m.ppl, 2), num(m.rpl, 2))),
-        ("average won amount", num(m.avg_won_amount, 2)),
+        ("leads", count(m.leads)),
+        ("quality leads (QLR)", format!("{} ({})", m.quality_leads.map_or("n/a".into(), count), pct(m.qlr))),
+        ("lead-to-opportunity (L2O)", format!("{} ({})", count(m.leads_with_opportunity), pct(m.l2o))),
+        ("lead-to-deal (leads with a won deal)", format!("{} ({})", count(m.leads_won), pct(m.lead_to_deal))),
+        ("deals (open / won / lost)", format!("{} ({} / {} / {})", count(m.opportunities), count(m.open), count(m.won), count(m.lost))),
+        ("win rate of closed deals", pct(m.win_rate)),
+        ("pipeline / won amount", format!("{} / {}", amount(m.pipeline, cur), amount(m.won_amount, cur))),
+        ("pipeline per lead / revenue per lead", format!("{} / {}", amount_dp(m.ppl, cur, 2), amount_dp(m.rpl, cur, 2))),
+        ("average won amount", amount(m.avg_won_amount, cur)),
         ("sales cycle median / mean (days)", format!("{} / {}", num(m.cycle_median_days, 1), num(m.cycle_mean_days, 1))),
-        ("pipeline velocity (per day)", num(m.velocity_per_day, 2)),
+        ("pipeline velocity (per day)", velocity),
     ];
     for (k, v) in rows {
         let _ = writeln!(s, "  {k:<40}{v}");
     }
     if r.unattributed_opportunities > 0 {
+        let _ =
+            writeln!(s, "  ({} deals name no known lead or account: counted in deal figures only)", count(r.unattributed_opportunities));
+    }
+    if r.account_attributed_opportunities > 0 {
         let _ = writeln!(
             s,
-            "  ({} opportunities name no known lead or account: counted in opportunity figures only)",
-            r.unattributed_opportunities
+            "  ({} deals name only an account: each attributed once, to the account's earliest-created lead)",
+            count(r.account_attributed_opportunities)
         );
+    }
+    if cur.is_none() && m.pipeline.is_some() {
+        let _ = writeln!(s, "  (amounts in the outcomes' currency; --currency names it)");
     }
     let st = &r.stages;
     let _ = writeln!(
@@ -404,8 +490,15 @@ pub fn render_report(r: &Report, title: &str) -> String {
         "\nStage conversion ({})",
         if st.basis == "derived" { "derived: MQL = quality lead, SQL = has an opportunity" } else { "from the stage history" }
     );
-    let _ =
-        writeln!(s, "  inquiry -> MQL {}   MQL -> SQL {}   SQL -> won {}", pct(st.inquiry_to_mql), pct(st.mql_to_sql), pct(st.sql_to_won));
+    let _ = writeln!(
+        s,
+        "  inquiry -> MQL {}   MQL -> SQL {}   SQL -> won {} (of {} SQLs; {} with only open deals count as not won)",
+        pct(st.inquiry_to_mql),
+        pct(st.mql_to_sql),
+        pct(st.sql_to_won),
+        count(st.sql),
+        count(st.sql_open)
+    );
     if st.basis == "stages" {
         let _ = writeln!(s, "  rejected {} ({} of MQLs)", st.rejected, pct(st.rejection_rate));
         for (k, v) in &st.rejections_by_reason {
@@ -419,73 +512,83 @@ pub fn render_report(r: &Report, title: &str) -> String {
             r.lost_by_reason.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
         );
     }
-    if let Some(sp) = &r.speed_to_lead {
-        let _ = writeln!(
-            s,
-            "\nSpeed to lead: {} of {} quality leads touched; median {} minutes; {} within 5 minutes",
-            sp.touched,
-            sp.quality_leads,
-            num(sp.median_minutes, 1),
-            pct(sp.within_5_minutes)
-        );
+    match &r.speed_to_lead {
+        Some(sp) => {
+            let _ = writeln!(
+                s,
+                "\nSpeed to lead: {} of {} quality leads touched; median {} minutes; {} within 5 minutes",
+                count(sp.touched),
+                count(sp.quality_leads),
+                num(sp.median_minutes, 1),
+                pct(sp.within_5_minutes)
+            );
+        }
+        None => {
+            let _ = writeln!(s, "\nSpeed to lead: n/a (needs scored leads and sales_touch events)");
+        }
     }
     let dq = &r.data_quality;
     let _ = writeln!(
         s,
         "Data: {} leads with an email; bounce rate {}, invalid addresses {}",
-        dq.leads_with_email,
-        pct(dq.bounce_rate),
+        count(dq.leads_with_email),
+        dq.bounce_rate.map_or("n/a (no event data)".into(), |b| pct(Some(b))),
         pct(dq.invalid_email_rate)
     );
     if let Some(sq) = &r.score_quality {
         let _ =
             writeln!(s, "\nScore quality: ROC AUC against won {}, against opportunity {}", num(sq.auc_won, 3), num(sq.auc_opportunity, 3));
-        let _ = writeln!(s, "  {:<8}{:>8}{:>8}{:>10}{:>8}{:>14}{:>10}", "decile", "leads", "won", "rate", "lift", "won revenue", "capture");
+        let _ = writeln!(s, "  {:<8}{:>8}{:>8}{:>10}{:>8}{:>18}{:>10}", "decile", "leads", "won", "rate", "lift", "won revenue", "capture");
         for d in &sq.deciles {
             let _ = writeln!(
                 s,
-                "  {:<8}{:>8}{:>8}{:>10}{:>8}{:>14}{:>10}",
+                "  {:<8}{:>8}{:>8}{:>10}{:>8}{:>18}{:>10}",
                 d.decile,
-                d.leads,
-                d.positives,
+                count(d.leads),
+                count(d.positives),
                 pct(d.rate),
                 num(d.lift, 2),
-                money(d.value),
+                amount(Some(d.value), cur),
                 pct(d.cumulative_capture)
             );
         }
     }
     if let Some(by) = &r.by {
-        let _ = writeln!(s, "\nBy {by}");
-        let _ = writeln!(s, "  {:<24}{:>8}{:>9}{:>9}{:>9}{:>9}{:>14}{:>10}", by, "leads", "QLR", "L2O", "to deal", "win", "revenue", "RPL");
+        let _ = writeln!(s, "\nBy {by} (* too few leads or closed deals to judge the rate)");
+        let _ = writeln!(
+            s,
+            "  {:<24}{:>8}{:>9}{:>9}{:>9}{:>8}{:>8}{:>9}{:>18}{:>12}",
+            by, "leads", "QLR", "L2O", "to deal", "deals", "closed", "win", "revenue", "RPL"
+        );
         for g in &r.groups {
             let gm = &g.metrics;
+            let mark = |v: String, small: bool| if small { format!("{v}*") } else { v };
             let _ = writeln!(
                 s,
-                "  {:<24}{:>8}{:>9}{:>9}{:>9}{:>9}{:>14}{:>10}",
+                "  {:<24}{:>8}{:>9}{:>9}{:>9}{:>8}{:>8}{:>9}{:>18}{:>12}",
                 g.group.chars().take(23).collect::<String>(),
-                gm.leads,
+                count(gm.leads),
                 pct(gm.qlr),
-                pct(gm.l2o),
-                pct(gm.lead_to_deal),
-                pct(gm.win_rate),
-                money(gm.won_amount),
-                num(gm.rpl, 0)
+                mark(pct(gm.l2o), g.too_few_leads()),
+                mark(pct(gm.lead_to_deal), g.too_few_leads()),
+                count(gm.opportunities),
+                count(gm.won + gm.lost),
+                mark(pct(gm.win_rate), g.too_few_closed()),
+                amount(gm.won_amount, cur),
+                amount_dp(gm.rpl, cur, 0)
             );
         }
     }
-    let _ = writeln!(s, "\nAgainst the seeds' benchmarks");
+    let _ = writeln!(s, "\nAgainst published benchmarks (each compared only with a benchmark of the same definition)");
     for b in &r.benchmarks {
-        let v = match b.value {
-            Some(v) => format!("{:.2}%", v * 100.0),
-            None => "n/a".into(),
-        };
-        let _ = writeln!(s, "  {:<24}{:>10}  {:<7} benchmark {}", b.metric, v, b.status, b.benchmark);
+        let _ =
+            writeln!(s, "  {:<24}{:>10}  {:<7} benchmark {}; computed as {}", b.metric, pct(b.value), b.status, b.benchmark, b.definition);
     }
+    let _ = writeln!(s, "  (the win rate of closed deals has no published benchmark of its definition)");
     if r.symptoms.is_empty() {
-        let _ = writeln!(s, "\nNo symptom of poor lead quality (seed 001) found.");
+        let _ = writeln!(s, "\nNo symptom of poor lead quality found.");
     } else {
-        let _ = writeln!(s, "\nSymptoms of poor lead quality (seed 001)");
+        let _ = writeln!(s, "\nSymptoms of poor lead quality");
         for sy in &r.symptoms {
             let _ = writeln!(s, "  * {}: {}\n    likely causes: {}", sy.symptom, sy.evidence, sy.likely_causes);
         }
@@ -588,34 +691,98 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
     Ok(exit_code(&all))
 }
 
+/// The rows held out by `--time-column`: the latest `holdout` share by that column's value
+/// (a number, or a time read as Unix seconds). Every non-empty cell must parse.
+fn time_split(table: &Table, column: &str, target: &str, holdout: f64, file: &std::path::Path) -> Result<Vec<bool>> {
+    if column == target {
+        bail!("--time-column {column} is the target column: the split must come from another column (a time or a row number)");
+    }
+    let Some(c) = table.columns.iter().position(|x| x == column) else {
+        bail!("--time-column: no column '{column}' in {}", file.display())
+    };
+    let key = |v: &str| -> Option<f64> {
+        v.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .or_else(|| leadrank_core::records::parse_time(v).ok().flatten().map(|t| t.as_second() as f64))
+    };
+    let mut idx = Vec::with_capacity(table.rows.len());
+    let mut bad = Vec::new();
+    let mut empty = 0;
+    for (i, r) in table.rows.iter().enumerate() {
+        let cell = r[c].trim();
+        if cell.is_empty() {
+            empty += 1;
+            idx.push((f64::NEG_INFINITY, i));
+            continue;
+        }
+        match key(cell) {
+            Some(k) => idx.push((k, i)),
+            None => bad.push((i, cell)),
+        }
+    }
+    if !bad.is_empty() {
+        let shown: Vec<String> =
+            bad.iter().take(3).map(|(i, v)| format!("data row {} '{}'", i + 1, v.chars().take(40).collect::<String>())).collect();
+        bail!(
+            "--time-column {column}: {} of {} cells are neither a time (RFC 3339 or YYYY-MM-DD) nor a number, e.g. {}",
+            bad.len(),
+            table.rows.len(),
+            shown.join(", ")
+        );
+    }
+    if empty == table.rows.len() {
+        bail!("--time-column {column}: every cell is empty");
+    }
+    if empty > 0 {
+        eprintln!("note: --time-column {column}: {empty} rows without a value count as the earliest (training)");
+    }
+    idx.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let cut = ((idx.len() as f64) * (1.0 - holdout)).round() as usize;
+    let mut flags = vec![false; table.rows.len()];
+    for &(_, i) in &idx[cut.min(idx.len())..] {
+        flags[i] = true;
+    }
+    Ok(flags)
+}
+
 pub fn learn(args: LearnArgs) -> Result<ExitCode> {
     let format = format_of(&args.data, None, args.delimiter)?;
     let (table, rejected) = read_table_with_columns(&args.data, format)?;
     print_rejects(&rejected);
+    // Say what was read, so a wrong separator shows at once.
+    eprintln!("read {} rows and {} columns from {}", table.rows.len(), table.columns.len(), args.data.display());
+    if table.rows.is_empty() {
+        bail!("{} has no data rows (an empty file, or a header only)", args.data.display());
+    }
+    if !table.columns.contains(&args.target) {
+        let hint =
+            if table.columns.len() == 1 { " (one column only: is the separator one of , ; | or tab? --delimiter sets it)" } else { "" };
+        let mut names: Vec<String> =
+            table.columns.iter().take(8).map(|c| format!("'{}'", c.chars().take(60).collect::<String>())).collect();
+        if table.columns.len() > 8 {
+            names.push(format!("... and {} more", table.columns.len() - 8));
+        }
+        bail!("--target {}: {} has no such column{hint}; its columns: {}", args.target, args.data.display(), names.join(", "));
+    }
+    for (flag, names) in [("--exclude", &args.exclude), ("--categorical", &args.categorical)] {
+        if let Some(unknown) = names.iter().find(|e| !table.columns.contains(e)) {
+            bail!("{flag} names '{unknown}', which is not a column of {}", args.data.display());
+        }
+    }
     let mut opts = LearnOptions {
         target: args.target.clone(),
         exclude: args.exclude.clone(),
         holdout: args.holdout,
         seed: args.seed,
+        allow_leaky: args.allow_leaky,
+        categorical: args.categorical.clone(),
+        min_rule_rows: args.min_rule_rows,
         ..LearnOptions::default()
     };
-    if let Some(unknown) = args.exclude.iter().find(|e| !table.columns.contains(e)) {
-        bail!("--exclude names '{unknown}', which is not a column of {}", args.data.display());
-    }
     opts.missing.extend(args.missing.iter().map(|m| m.trim().to_string()));
     if let Some(tc) = &args.time_column {
-        let Some(c) = table.columns.iter().position(|x| x == tc) else { bail!("no column '{tc}' in {}", args.data.display()) };
-        let key = |v: &str| -> Option<f64> {
-            v.parse::<f64>().ok().or_else(|| leadrank_core::records::parse_time(v).ok().flatten().map(|t| t.as_second() as f64))
-        };
-        let mut idx: Vec<(f64, usize)> = table.rows.iter().enumerate().map(|(i, r)| (key(&r[c]).unwrap_or(f64::NEG_INFINITY), i)).collect();
-        idx.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let cut = ((idx.len() as f64) * (1.0 - args.holdout)).round() as usize;
-        let mut flags = vec![false; table.rows.len()];
-        for &(_, i) in &idx[cut..] {
-            flags[i] = true;
-        }
-        opts.test_rows = Some(flags);
+        opts.test_rows = Some(time_split(&table, tc, &args.target, args.holdout, &args.data)?);
     }
     let learned = learn_table(&table.columns, &table.rows, &opts)?;
     if let Some(path) = &args.write_split {
@@ -634,6 +801,30 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         }
         std::fs::write(path, w).with_context(|| format!("cannot write {}", path.display()))?;
     }
+    if let Some(path) = &args.write_model {
+        let stem = args.data.file_stem().and_then(|s| s.to_str()).unwrap_or("table");
+        let name: String = format!("learned-{stem}-{}", args.target)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
+            .collect();
+        let builtin: Vec<&str> = learned
+            .model_columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| n.starts_with("account.") || leadrank_core::records::LEAD_FIELDS.iter().any(|(f, _)| f == n))
+            .collect();
+        if !builtin.is_empty() {
+            bail!(
+                "--write-model: the columns {} are named like built-in lead fields, which `score` reads with their own types; rename them in the table or --exclude them",
+                builtin.join(", ")
+            );
+        }
+        let text = model_toml(&learned, &ModelFileOptions { name: &name, source: &args.data.display().to_string() });
+        CompiledModel::from_toml(&text, &path.display().to_string())
+            .map_err(|e| anyhow::anyhow!("the learned model does not compile: {e}"))?;
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote the learned model ({} rules) to {}", learned.rules.len(), path.display());
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&learned)?)?;
@@ -643,7 +834,11 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         let _ = writeln!(
             s,
             "Learned a points model for '{}' from {} training rows; {} held out ({} positive); {} rows without a target skipped",
-            learned.target, learned.train_rows, h.rows, h.positives, learned.skipped_rows
+            learned.target,
+            count(learned.train_rows),
+            count(h.rows),
+            count(h.positives),
+            count(learned.skipped_rows)
         );
         let _ = writeln!(
             s,
@@ -663,15 +858,25 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
                 c.kind,
                 num(c.alone_auc, 3),
                 if c.leak {
-                    format!("  LEAKS? {}", c.purest_value.clone().unwrap_or_else(|| "nearly perfect alone".into()))
+                    format!(
+                        "  LEAKS? {}{}",
+                        c.purest_value.clone().unwrap_or_else(|| "nearly perfect alone".into()),
+                        if c.kind == "leak" { "; left out (--allow-leaky keeps it)" } else { "" }
+                    )
                 } else {
                     String::new()
                 }
             );
         }
-        let _ = writeln!(s, "\nPoints (20 points double the odds; the most common value of each column scores 0)");
+        let _ = writeln!(
+            s,
+            "\n{} rules (20 points double the odds; the most common value of each column scores 0; {} values held by fewer than {} training rows get no rule)",
+            learned.rules.len(),
+            learned.thin_values,
+            learned.min_rule_rows
+        );
         for r in &learned.rules {
-            let _ = writeln!(s, "  {:>+5}  {} {}   ({} rows)", r.points, r.column, r.condition, r.rows);
+            let _ = writeln!(s, "  {:>+5}  {} {}   ({} rows)", r.points, r.column, r.condition, count(r.rows));
         }
         let _ = writeln!(s, "\nProbability = 1 / (1 + exp(-({:.4} + {:.5} x points)))", learned.platt_a, learned.platt_b);
         write!(out, "{s}")?;

@@ -287,3 +287,136 @@ fn calibrate_cuts_each_lead_before_its_opportunity() {
     assert!(coef(&cut, "rule:demo_request").is_some_and(|c| c.abs() < 1e-9), "never fires before an opportunity");
     assert!(coef(&single, "rule:demo_request").is_some_and(|c| c > 0.5));
 }
+
+/// The ROC AUC of `scores` against `labels` (ties count one half), computed here by
+/// counting pairs so the test does not lean on the code it checks.
+fn pair_auc(scores: &[f64], labels: &[bool]) -> f64 {
+    let (mut wins, mut pairs) = (0.0, 0.0);
+    let pos: Vec<f64> = scores.iter().zip(labels).filter(|(_, l)| **l).map(|(s, _)| *s).collect();
+    let neg: Vec<f64> = scores.iter().zip(labels).filter(|(_, l)| !**l).map(|(s, _)| *s).collect();
+    for p in &pos {
+        for n in &neg {
+            pairs += 1.0;
+            wins += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
+        }
+    }
+    wins / pairs
+}
+
+/// `learn --write-model` writes a model that `model check` accepts and that `score` turns
+/// into exactly the learned points: the held-out rows scored with it give the AUC `learn`
+/// reports, to 4 decimals.
+#[test]
+fn learned_model_scores_the_held_out_rows_to_the_reported_auc() {
+    let Some(file) = shared("x_education/Leads.csv") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (model, split) = (format!("{d}/learned.toml"), format!("{d}/split.csv"));
+    let out = leadrank(&[
+        "learn",
+        "--data",
+        file.to_str().unwrap(),
+        "--target",
+        "Converted",
+        "--json",
+        "--write-model",
+        &model,
+        "--write-split",
+        &split,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reported = r["holdout"]["auc_points"].as_f64().unwrap();
+    let check = leadrank(&["model", "check", &model]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    // The held-out rows, with a lead_id (the row number) as `score` needs.
+    let test_rows: Vec<bool> = std::fs::read_to_string(&split).unwrap().lines().skip(1).map(|l| l.ends_with(",test")).collect();
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let target = header.iter().position(|h| h == "Converted").unwrap();
+    let held = format!("{d}/held.csv");
+    let mut w = csv::Writer::from_path(&held).unwrap();
+    w.write_record(std::iter::once("lead_id".to_string()).chain(header.iter().cloned())).unwrap();
+    let mut label = std::collections::HashMap::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.unwrap();
+        if test_rows[i] {
+            label.insert(format!("r{i}"), &rec[target] == "1");
+            w.write_record(std::iter::once(format!("r{i}")).chain(rec.iter().map(str::to_string))).unwrap();
+        }
+    }
+    w.flush().unwrap();
+    let scored = format!("{d}/scores.csv");
+    let out = leadrank(&["score", "--leads", &held, "--model", &model, "--as-of", "2026-01-01", "--format", "csv", "--out", &scored]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut totals = Vec::new();
+    let mut labels = Vec::new();
+    for rec in csv::Reader::from_path(&scored).unwrap().records() {
+        let rec = rec.unwrap();
+        totals.push(rec[1].parse::<f64>().unwrap());
+        labels.push(label[&rec[0]]);
+    }
+    assert_eq!(totals.len(), label.len(), "every held-out row scored");
+    let auc = pair_auc(&totals, &labels);
+    assert!((auc - reported).abs() < 5e-5, "scored {auc:.6}, learn reported {reported:.6}");
+}
+
+/// Errors that used to pass silently: an unknown `--by`, a time column that does not parse
+/// or is the target, a header-only table.
+#[test]
+fn bad_groupings_time_columns_and_empty_tables_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let table = format!("{d}/t.csv");
+    let mut body = String::from("when,kind,won\n");
+    for i in 0..100 {
+        body.push_str(&format!("{},{},{}\n", if i == 7 { "soon".to_string() } else { format!("2026-01-{:02}", i % 28 + 1) }, i % 3, i % 2));
+    }
+    std::fs::write(&table, body).unwrap();
+    let out = leadrank(&["learn", "--data", &table, "--target", "won", "--time-column", "when"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("data row 8 'soon'"), "{}", text(&out.stderr));
+    let out = leadrank(&["learn", "--data", &table, "--target", "won", "--time-column", "won"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("is the target column"), "{}", text(&out.stderr));
+    let header_only = format!("{d}/h.csv");
+    std::fs::write(&header_only, "when,kind,won\n").unwrap();
+    let out = leadrank(&["learn", "--data", &header_only, "--target", "won"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("has no data rows"), "{}", text(&out.stderr));
+
+    let Some(dir) = shared("maven_crm") else { return };
+    for by in ["bogus_field", "sector", "decile"] {
+        let out = leadrank(&["report", "--maven-crm", dir.to_str().unwrap(), "--by", by]);
+        assert_ne!(out.status.code(), Some(0), "--by {by}");
+        let err = text(&out.stderr);
+        assert!(err.contains("valid groupings") && err.contains("regional_office") && err.contains("industry"), "{err}");
+    }
+}
+
+/// Maven: the velocity is the open pipeline's (2,089 open deals), not every deal's, and
+/// shows its inputs; the closed-deal win rate is not compared with the SQL-to-win benchmark.
+#[test]
+fn maven_velocity_counts_open_deals_and_win_rates_are_named() {
+    let Some(dir) = shared("maven_crm") else { return };
+    let out = leadrank(&["report", "--maven-crm", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = &r["overall"]["velocity"];
+    assert_eq!(v["open_opportunities"].as_u64(), Some(2089));
+    let expected = 2089.0 * v["win_rate"].as_f64().unwrap() * v["avg_won_amount"].as_f64().unwrap() / v["cycle_days"].as_f64().unwrap();
+    assert!((v["per_day"].as_f64().unwrap() - expected).abs() < 1e-6);
+    assert!(expected < 100_000.0, "{expected}");
+    let metrics: Vec<&str> = r["benchmarks"].as_array().unwrap().iter().map(|b| b["metric"].as_str().unwrap()).collect();
+    assert!(!metrics.contains(&"win_rate") && !metrics.contains(&"referral_lead_to_deal"), "{metrics:?}");
+    assert_eq!(r["currency"], "USD");
+    let table = text(&leadrank(&["report", "--maven-crm", dir.to_str().unwrap()]).stdout);
+    assert!(table.contains("2,089 open deals x win rate 63.15%"), "{table}");
+    assert!(table.contains("USD 10,005,534") && !table.to_lowercase().contains("seed"), "{table}");
+}

@@ -33,8 +33,9 @@ pub struct ProposedRule {
     /// None: the rule should go.
     pub proposed: Option<i32>,
     pub coef: f64,
-    /// "gained", "lost", "unchanged", "drop", or "new" (a candidate new rule that keeps
-    /// points; a candidate that rounds to 0 is "drop").
+    /// "gained", "lost", "unchanged", "drop", "new" (a candidate new rule that keeps
+    /// points; a candidate that rounds to 0 is "drop"), or "kept (thin)" (too little support
+    /// to judge: the current points stay).
     pub change: &'static str,
 }
 

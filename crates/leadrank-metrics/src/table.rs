@@ -1,17 +1,25 @@
 //! Learning a readable points model from any labelled table (`leadrank learn`).
 //!
 //! Each usable column becomes a set of 0/1 features: a categorical column one per frequent
-//! category (plus "other" and "missing"), a numeric column one per band between training
-//! quantiles (plus "missing"). An L2-regularised logistic regression, its penalty chosen by
-//! k-fold cross-validation on the training rows, is turned into integer points: per column,
-//! the most common value scores 0 and every other value `round(S x (its coefficient minus the
-//! common value's))`, with `S` = [`POINTS_PER_LOGIT`] (20 points double the odds). A
-//! one-variable logistic fit of the outcome on the total points (Platt scaling, on the
-//! training rows) turns points into a calibrated probability.
+//! category (compared ignoring case, plus "other" and "missing"), a numeric column one per
+//! spike value (a value held by at least a fifth of the training rows, e.g. 0 on most rows)
+//! and one per band between training quantiles of the other values (plus "missing"). An
+//! L2-regularised logistic regression, its penalty chosen by k-fold cross-validation on the
+//! training rows, is turned into integer points: per column, the most common value scores 0
+//! and every other value `round(S x (its coefficient minus the common value's))`, with `S` =
+//! [`POINTS_PER_LOGIT`] (20 points double the odds). A value held by fewer than
+//! [`LearnOptions::min_rule_rows`] training rows gets no rule. A one-variable logistic fit of
+//! the outcome on the total points (Platt scaling, on the training rows) turns points into a
+//! calibrated probability.
 //!
 //! Identifier columns (a distinct value on nearly every row) and constant columns are skipped.
-//! Every column, excluded ones included, is also screened alone on the held-out rows: a column
-//! that is nearly perfect by itself is flagged as a probable leak (filled after the outcome).
+//! Every column is screened alone on the held-out rows: a column that is nearly perfect by
+//! itself, or has a frequent value whose minority outcome all but vanishes against the base
+//! rate, is flagged as a probable leak (filled after the outcome) and left out unless
+//! [`LearnOptions::allow_leaky`] is set.
+//!
+//! [`model_toml`] writes the learned points as a model file whose totals are exactly the
+//! learned points of every row.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,6 +27,7 @@ use serde::Serialize;
 
 use crate::classify::{DecileRow, ReliabilityBin, brier, decile_table, reliability, roc_auc, sigmoid};
 use crate::logistic::{self, FitError, FitOptions, fit, holdout_split, kfold, take_rows};
+use crate::proposal::toml_string;
 
 /// Points per unit of log-odds: 20 points double the odds.
 pub const POINTS_PER_LOGIT: f64 = 20.0 / std::f64::consts::LN_2;
@@ -45,6 +54,12 @@ pub struct LearnOptions {
     pub min_count: usize,
     /// A column alone with a held-out AUC at or above this is flagged as a probable leak.
     pub leak_auc: f64,
+    /// Keep columns flagged as probable leaks (by default they are left out).
+    pub allow_leaky: bool,
+    /// Columns read as categories even when their values are numbers (e.g. codes).
+    pub categorical: Vec<String>,
+    /// A category or band held by fewer training rows gets no rule (it scores 0).
+    pub min_rule_rows: usize,
 }
 
 impl Default for LearnOptions {
@@ -61,6 +76,9 @@ impl Default for LearnOptions {
             bands: 5,
             min_count: 20,
             leak_auc: 0.85,
+            allow_leaky: false,
+            categorical: Vec::new(),
+            min_rule_rows: 30,
         }
     }
 }
@@ -68,8 +86,10 @@ impl Default for LearnOptions {
 /// Why a model could not be learned.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LearnError {
-    #[error("the table has no column '{0}'")]
-    NoTarget(String),
+    #[error("the table has no column '{target}'; read {} column(s): {}", .columns.len(), preview(.columns))]
+    NoTarget { target: String, columns: Vec<String> },
+    #[error("the table has a header but no rows")]
+    NoRows,
     #[error("row {row}: target value '{value}' is not 1/0, true/false, yes/no or won/lost")]
     TargetValue { row: usize, value: String },
     #[error("no usable feature column (all excluded, identifiers or constant)")]
@@ -78,6 +98,15 @@ pub enum LearnError {
     TooFew(String),
     #[error(transparent)]
     Fit(#[from] FitError),
+}
+
+/// The first column names, quoted, for an error message.
+fn preview(columns: &[String]) -> String {
+    let mut s: Vec<String> = columns.iter().take(5).map(|c| format!("'{}'", c.chars().take(80).collect::<String>())).collect();
+    if columns.len() > 5 {
+        s.push(format!("... and {} more", columns.len() - 5));
+    }
+    s.join(", ")
 }
 
 /// Reads a target cell: 1/0, true/false, yes/no, won/lost, converted/not (any case).
@@ -93,11 +122,13 @@ pub fn parse_target(raw: &str) -> Option<bool> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ColumnInfo {
     pub name: String,
-    /// "categorical", "numeric", "identifier", "constant", "excluded" or "target".
+    /// "categorical", "numeric", "identifier", "constant", "excluded" (by the user), "leak"
+    /// (a probable leak, left out) or "target".
     pub kind: &'static str,
     /// Held-out ROC AUC of the column alone (its per-value training conversion rate).
     pub alone_auc: Option<f64>,
-    /// A value held by at least 2% of rows with at least 98% of one outcome.
+    /// A value held by at least 2% of training rows whose minority outcome all but vanishes
+    /// (under a twentieth of its base rate, where at least 10 were expected).
     pub purest_value: Option<String>,
     pub leak: bool,
 }
@@ -131,7 +162,12 @@ pub struct Evaluation {
 pub struct Learned {
     pub target: String,
     pub columns: Vec<ColumnInfo>,
+    /// The rules of the points model, largest points first.
     pub rules: Vec<PointsRule>,
+    /// Values whose fitted points were not 0 but that are held by fewer than
+    /// `min_rule_rows` training rows: they got no rule (they score 0).
+    pub thin_values: usize,
+    pub min_rule_rows: usize,
     /// Probability = sigmoid(platt_a + platt_b x points).
     pub platt_a: f64,
     pub platt_b: f64,
@@ -144,46 +180,78 @@ pub struct Learned {
     /// Per input row: Some(true) held out, Some(false) training, None skipped (no target).
     #[serde(skip)]
     pub split: Vec<Option<bool>>,
+    /// The columns the points model reads, with their encoding and points per value.
+    #[serde(skip)]
+    pub model_columns: Vec<ModelColumn>,
+    /// Cell values read as missing (as in the options).
+    #[serde(skip)]
+    pub missing_values: Vec<String>,
 }
 
-enum Encoder {
+/// How a column's cells map to its values (slots).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Encoding {
+    /// Frequent categories (lower case), then "other" and "missing" when present.
     Categorical { levels: Vec<String>, other: bool, missing: bool },
-    Numeric { edges: Vec<f64>, missing: bool },
+    /// Bands cut at `edges` (`edges.len() + 1` of them, each `[lo, hi)`), then one slot per
+    /// spike value (taken out of the bands), then "missing".
+    Numeric { edges: Vec<f64>, spikes: Vec<f64>, missing: bool },
+}
+
+/// A column of the points model: its encoding and the points of each of its slots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelColumn {
+    pub name: String,
+    pub encoding: Encoding,
+    /// Points per slot (0 for the most common value and for thin values).
+    pub points: Vec<i32>,
 }
 
 struct Column {
     index: usize,
     name: String,
-    enc: Encoder,
+    enc: Encoding,
     /// Offset of its first feature.
     offset: usize,
 }
 
-impl Encoder {
-    fn width(&self) -> usize {
+/// A numeric cell's value (finite numbers only).
+fn number(cell: &str) -> Option<f64> {
+    cell.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+impl Encoding {
+    pub fn width(&self) -> usize {
         match self {
-            Encoder::Categorical { levels, other, missing } => levels.len() + usize::from(*other) + usize::from(*missing),
-            Encoder::Numeric { edges, missing } => edges.len() + 1 + usize::from(*missing),
+            Encoding::Categorical { levels, other, missing } => levels.len() + usize::from(*other) + usize::from(*missing),
+            Encoding::Numeric { edges, spikes, missing } => edges.len() + 1 + spikes.len() + usize::from(*missing),
         }
     }
 
-    /// The feature (0-based within the column) a cell falls in, if any.
-    fn slot(&self, cell: Option<&str>) -> Option<usize> {
+    /// The slot (0-based within the column) a cell falls in, if any. Categorical cells are
+    /// compared in lower case.
+    pub fn slot(&self, cell: Option<&str>) -> Option<usize> {
         match self {
-            Encoder::Categorical { levels, other, missing } => match cell {
+            Encoding::Categorical { levels, other, missing } => match cell {
                 None => missing.then_some(levels.len() + usize::from(*other)),
-                Some(v) => levels.iter().position(|l| l == v).or_else(|| other.then_some(levels.len())),
+                Some(v) => {
+                    let v = v.to_lowercase();
+                    levels.iter().position(|l| *l == v).or_else(|| other.then_some(levels.len()))
+                }
             },
-            Encoder::Numeric { edges, missing } => match cell.and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite()) {
-                None => missing.then_some(edges.len() + 1),
-                Some(v) => Some(edges.iter().take_while(|&&e| v >= e).count()),
+            Encoding::Numeric { edges, spikes, missing } => match cell.and_then(number) {
+                None => missing.then_some(edges.len() + 1 + spikes.len()),
+                Some(v) => match spikes.iter().position(|&s| s == v) {
+                    Some(k) => Some(edges.len() + 1 + k),
+                    None => Some(edges.iter().take_while(|&&e| v >= e).count()),
+                },
             },
         }
     }
 
-    fn label(&self, slot: usize) -> String {
+    pub fn label(&self, slot: usize) -> String {
         match self {
-            Encoder::Categorical { levels, other, .. } => {
+            Encoding::Categorical { levels, other, .. } => {
                 if slot < levels.len() {
                     format!("= {}", levels[slot])
                 } else if *other && slot == levels.len() {
@@ -192,17 +260,25 @@ impl Encoder {
                     "is missing".into()
                 }
             }
-            Encoder::Numeric { edges, .. } => {
-                if slot > edges.len() {
+            Encoding::Numeric { edges, spikes, .. } => {
+                let bands = edges.len() + 1;
+                let but = |lo: Option<f64>, hi: Option<f64>| -> String {
+                    let inside: Vec<String> =
+                        spikes.iter().filter(|&&s| lo.is_none_or(|l| s >= l) && hi.is_none_or(|h| s < h)).map(|&s| fmt_num(s)).collect();
+                    if inside.is_empty() { String::new() } else { format!(" except {}", inside.join(", ")) }
+                };
+                if slot >= bands + spikes.len() {
                     "is missing".into()
+                } else if slot >= bands {
+                    format!("= {}", fmt_num(spikes[slot - bands]))
                 } else if edges.is_empty() {
-                    "any value".into()
+                    format!("any value{}", but(None, None))
                 } else if slot == 0 {
-                    format!("< {}", fmt_num(edges[0]))
+                    format!("< {}{}", fmt_num(edges[0]), but(None, Some(edges[0])))
                 } else if slot == edges.len() {
-                    format!(">= {}", fmt_num(edges[slot - 1]))
+                    format!(">= {}{}", fmt_num(edges[slot - 1]), but(Some(edges[slot - 1]), None))
                 } else {
-                    format!("in [{}, {})", fmt_num(edges[slot - 1]), fmt_num(edges[slot]))
+                    format!("in [{}, {}){}", fmt_num(edges[slot - 1]), fmt_num(edges[slot]), but(Some(edges[slot - 1]), Some(edges[slot])))
                 }
             }
         }
@@ -213,19 +289,24 @@ fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.4}").trim_end_matches('0').to_string() }
 }
 
-/// Builds the encoder of one column from its training cells; `None` for unusable columns.
-fn encoder(cells: &[Option<&str>], opts: &LearnOptions) -> Result<Encoder, &'static str> {
+/// A value held by at least this share of a numeric column's training rows is a spike: it
+/// gets its own slot instead of collapsing the quantile bands around it.
+const SPIKE_SHARE: f64 = 0.2;
+
+/// Builds the encoding of one column from its training cells, or why the column is unusable
+/// ("constant" or "identifier"). `categorical`: read as categories even when numeric.
+fn encoder(cells: &[Option<&str>], opts: &LearnOptions, categorical: bool) -> Result<Encoding, &'static str> {
     let present: Vec<&str> = cells.iter().flatten().copied().collect();
     if present.is_empty() {
         return Err("constant");
     }
     let has_missing = present.len() < cells.len();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let numeric: Vec<f64> = present.iter().filter_map(|v| number(v)).collect();
+    let is_numeric = !categorical && numeric.len() * 100 >= present.len() * 95;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for v in &present {
-        *counts.entry(v).or_default() += 1;
+        *counts.entry(if is_numeric { (*v).to_string() } else { v.to_lowercase() }).or_default() += 1;
     }
-    let numeric: Vec<f64> = present.iter().filter_map(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite()).collect();
-    let is_numeric = numeric.len() * 100 >= present.len() * 95;
     if counts.len() * 10 >= present.len() * 9 && present.len() > 20 && (!is_numeric || numeric.iter().all(|v| v.fract() == 0.0)) {
         return Err("identifier");
     }
@@ -233,26 +314,41 @@ fn encoder(cells: &[Option<&str>], opts: &LearnOptions) -> Result<Encoder, &'sta
         return Err("constant");
     }
     if is_numeric && counts.len() > opts.bands {
-        let mut s = numeric;
-        s.sort_by(f64::total_cmp);
-        let mut edges: Vec<f64> = (1..opts.bands).map(|k| s[(k * s.len() / opts.bands).min(s.len() - 1)]).collect();
+        let mut by_value: BTreeMap<u64, (f64, usize)> = BTreeMap::new();
+        for &v in &numeric {
+            by_value.entry((v + 0.0).to_bits()).or_insert((v, 0)).1 += 1;
+        }
+        let mut spikes: Vec<f64> =
+            by_value.values().filter(|&&(_, c)| c as f64 >= SPIKE_SHARE * numeric.len() as f64).map(|&(v, _)| v).collect();
+        spikes.sort_by(f64::total_cmp);
+        let mut rest: Vec<f64> = numeric.iter().copied().filter(|v| !spikes.contains(v)).collect();
+        rest.sort_by(f64::total_cmp);
+        let mut edges: Vec<f64> = if rest.is_empty() {
+            Vec::new()
+        } else {
+            (1..opts.bands).map(|k| rest[(k * rest.len() / opts.bands).min(rest.len() - 1)]).collect()
+        };
         edges.dedup();
-        edges.retain(|&e| e > s[0]);
-        return Ok(Encoder::Numeric { edges, missing: has_missing });
+        if let Some(&lo) = rest.first() {
+            edges.retain(|&e| e > lo);
+        }
+        return Ok(Encoding::Numeric { edges, spikes, missing: has_missing });
     }
-    let mut levels: Vec<(&str, usize)> = counts.into_iter().filter(|&(_, c)| c >= opts.min_count).collect();
-    levels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut levels: Vec<(String, usize)> = counts.into_iter().filter(|&(_, c)| c >= opts.min_count).collect();
+    levels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let kept: usize = levels.iter().map(|l| l.1).sum();
-    Ok(Encoder::Categorical {
-        levels: levels.into_iter().map(|(l, _)| l.to_string()).collect(),
-        other: kept < present.len(),
-        missing: has_missing,
-    })
+    Ok(Encoding::Categorical { levels: levels.into_iter().map(|(l, _)| l).collect(), other: kept < present.len(), missing: has_missing })
 }
 
 /// Learns a points model from `rows` (cells by `columns`).
 pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> Result<Learned, LearnError> {
-    let target = columns.iter().position(|c| c == &opts.target).ok_or_else(|| LearnError::NoTarget(opts.target.clone()))?;
+    let target = columns
+        .iter()
+        .position(|c| c == &opts.target)
+        .ok_or_else(|| LearnError::NoTarget { target: opts.target.clone(), columns: columns.to_vec() })?;
+    if rows.is_empty() {
+        return Err(LearnError::NoRows);
+    }
     let is_missing = |v: &str| opts.missing.iter().any(|m| m.eq_ignore_ascii_case(v.trim()));
     // Rows with a target.
     let mut keep = Vec::new();
@@ -289,6 +385,7 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
         let v = rows[keep[k]].get(c).map_or("", String::as_str).trim();
         (!is_missing(v)).then_some(v)
     };
+    let base_rate = train.iter().filter(|&&k| y[k]).count() as f64 / train.len() as f64;
     // Encoders, from the training rows only.
     let mut infos = Vec::new();
     let mut cols: Vec<Column> = Vec::new();
@@ -299,28 +396,22 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
             continue;
         }
         let train_cells: Vec<Option<&str>> = train.iter().map(|&k| cell(k, c)).collect();
-        let enc = encoder(&train_cells, opts);
+        let enc = encoder(&train_cells, opts, opts.categorical.iter().any(|e| e == name));
         let excluded = opts.exclude.iter().any(|e| e == name);
-        let (kind, alone, purest) = match &enc {
-            Err(kind) => (*kind, None, None),
-            Ok(e) => {
-                let (auc, purest) = screen(e, &train, &test, &y, |k| cell(k, c));
-                (
-                    if excluded {
-                        "excluded"
-                    } else if matches!(e, Encoder::Numeric { .. }) {
-                        "numeric"
-                    } else {
-                        "categorical"
-                    },
-                    auc,
-                    purest,
-                )
-            }
+        let (alone, purest) = match &enc {
+            Err(_) => (None, None),
+            Ok(e) => screen(e, &train, &test, &y, base_rate, |k| cell(k, c)),
         };
         let leak = alone.is_some_and(|a| a >= opts.leak_auc) || purest.is_some();
+        let kind = match &enc {
+            Err(kind) => *kind,
+            Ok(_) if excluded => "excluded",
+            Ok(_) if leak && !opts.allow_leaky => "leak",
+            Ok(Encoding::Numeric { .. }) => "numeric",
+            Ok(Encoding::Categorical { .. }) => "categorical",
+        };
         infos.push(ColumnInfo { name: name.clone(), kind, alone_auc: alone, purest_value: purest, leak });
-        if let (Ok(e), false) = (enc, excluded) {
+        if let (Ok(e), "numeric" | "categorical") = (enc, kind) {
             let w = e.width();
             cols.push(Column { index: c, name: name.clone(), enc: e, offset: width });
             width += w;
@@ -370,9 +461,12 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
         }
     }
     let model = fit(&x_train, width, &y_train, &FitOptions { l2, ..FitOptions::default() })?;
-    // Points: per column, the most common training value scores 0.
+    // Points: per column, the most common training value scores 0, and so does a value held
+    // by fewer than `min_rule_rows` training rows (no rule rests on so few rows).
     let mut rules = Vec::new();
+    let mut thin_values = 0;
     let mut slot_points = vec![0i32; width];
+    let mut model_columns = Vec::new();
     for col in &cols {
         let w = col.enc.width();
         let mut counts = vec![0usize; w];
@@ -385,13 +479,23 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
         }
         let reference = (0..w).max_by(|&a, &b| counts[a].cmp(&counts[b]).then(b.cmp(&a))).unwrap_or(0);
         let base = model.coef[col.offset + reference];
+        let mut points_of_col = vec![0i32; w];
         for s in 0..w {
             let coef = model.coef[col.offset + s] - base;
             let points = (coef * POINTS_PER_LOGIT).round() as i32;
-            slot_points[col.offset + s] = points;
-            if points != 0 && counts[s] > 0 {
-                rules.push(PointsRule { column: col.name.clone(), condition: col.enc.label(s), points, rows: counts[s], coef });
+            if points == 0 || counts[s] == 0 {
+                continue;
             }
+            if counts[s] < opts.min_rule_rows {
+                thin_values += 1;
+                continue;
+            }
+            slot_points[col.offset + s] = points;
+            points_of_col[s] = points;
+            rules.push(PointsRule { column: col.name.clone(), condition: col.enc.label(s), points, rows: counts[s], coef });
+        }
+        if points_of_col.iter().any(|&p| p != 0) {
+            model_columns.push(ModelColumn { name: col.name.clone(), encoding: col.enc.clone(), points: points_of_col });
         }
     }
     rules.sort_by(|a, b| b.points.abs().cmp(&a.points.abs()).then(a.column.cmp(&b.column)).then(a.condition.cmp(&b.condition)));
@@ -415,6 +519,8 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
         target: opts.target.clone(),
         columns: infos,
         rules,
+        thin_values,
+        min_rule_rows: opts.min_rule_rows,
         platt_a: platt.intercept,
         platt_b: platt.coef[0],
         l2,
@@ -431,16 +537,22 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
             deciles: decile_table(&test_points, &y_test, &[]),
         },
         split,
+        model_columns,
+        missing_values: opts.missing.clone(),
     })
 }
 
 /// One column alone: held-out AUC of its per-value training conversion rate (smoothed), and
-/// a value that is nearly pure (>= 2% of training rows, >= 98% one outcome).
+/// a value that is nearly pure against the base rate: held by >= 2% and >= 20 training rows,
+/// where its minority outcome falls under a twentieth of that outcome's base rate although at
+/// least 10 were expected. (At a 1.5% positive rate, a value with 213 positives of 15,910
+/// rows is ordinary, not pure.)
 fn screen<'a>(
-    enc: &Encoder,
+    enc: &Encoding,
     train: &[usize],
     test: &[usize],
     y: &[bool],
+    base_rate: f64,
     cell: impl Fn(usize) -> Option<&'a str>,
 ) -> (Option<f64>, Option<String>) {
     let w = enc.width();
@@ -456,10 +568,157 @@ fn screen<'a>(
     let labels: Vec<bool> = test.iter().map(|&k| y[k]).collect();
     let purest = (0..w)
         .filter(|&s| n[s] * 50 >= train.len() && n[s] >= 20)
-        .filter(|&s| pos[s] * 50 >= n[s] * 49 || pos[s] * 50 <= n[s])
+        .filter(|&s| nearly_pure(n[s], pos[s], base_rate))
         .max_by_key(|&s| n[s])
-        .map(|s| format!("{} ({} of {} rows positive)", enc.label(s), pos[s], n[s]));
+        .map(|s| format!("{} ({} of {} rows positive; {:.1}% overall)", enc.label(s), pos[s], n[s], base_rate * 100.0));
     (roc_auc(&scores, &labels), purest)
+}
+
+/// Whether `positives` of `rows` departs from `base_rate` so far that one outcome all but
+/// vanishes: fewer than a twentieth of the positives (or negatives) the base rate predicts,
+/// where at least 10 were expected.
+fn nearly_pure(rows: usize, positives: usize, base_rate: f64) -> bool {
+    let rows_f = rows as f64;
+    let (exp_pos, exp_neg) = (rows_f * base_rate, rows_f * (1.0 - base_rate));
+    let negatives = (rows - positives) as f64;
+    (exp_pos >= 10.0 && (positives as f64) * 20.0 < exp_pos) || (exp_neg >= 10.0 && negatives * 20.0 < exp_neg)
+}
+
+/// What [`model_toml`] needs beyond the learned model.
+pub struct ModelFileOptions<'a> {
+    /// `[model].name`.
+    pub name: &'a str,
+    /// Where the model was learned from, for the file's comment.
+    pub source: &'a str,
+}
+
+/// A number as a TOML value that reads back to the same `f64` (shortest round-trip form).
+fn toml_number(v: f64) -> String {
+    format!("{v}")
+}
+
+/// The condition (an inline TOML table) under which a row falls in `slot` of `enc`, with the
+/// semantics of the model language: text compared ignoring case, a number field absent when
+/// its cell is empty or not a number, `missing` the cell values read as missing.
+fn slot_condition(field: &str, enc: &Encoding, slot: usize, missing: &[String]) -> String {
+    let f = toml_string(field);
+    let list = |values: &mut dyn Iterator<Item = &String>| values.map(|v| toml_string(v)).collect::<Vec<_>>().join(", ");
+    let tokens: Vec<&String> = missing.iter().filter(|m| !m.trim().is_empty()).collect();
+    let all = |parts: Vec<String>| if parts.len() == 1 { parts[0].clone() } else { format!("{{ all = [{}] }}", parts.join(", ")) };
+    match enc {
+        Encoding::Categorical { levels, other, .. } => {
+            if slot < levels.len() {
+                format!("{{ field = {f}, equals = {} }}", toml_string(&levels[slot]))
+            } else if *other && slot == levels.len() {
+                let known = list(&mut levels.iter().chain(tokens.iter().copied()));
+                format!("{{ all = [{{ field = {f}, present = true }}, {{ not = {{ field = {f}, in = [{known}] }} }}] }}")
+            } else if tokens.is_empty() {
+                format!("{{ not = {{ field = {f}, present = true }} }}")
+            } else {
+                format!(
+                    "{{ any = [{{ not = {{ field = {f}, present = true }} }}, {{ field = {f}, in = [{}] }}] }}",
+                    list(&mut tokens.iter().copied())
+                )
+            }
+        }
+        Encoding::Numeric { edges, spikes, .. } => {
+            let bands = edges.len() + 1;
+            if slot >= bands + spikes.len() {
+                return format!("{{ not = {{ field = {f}, present = true }} }}");
+            }
+            if slot >= bands {
+                return format!("{{ field = {f}, equals = {} }}", toml_number(spikes[slot - bands]));
+            }
+            let lo = (slot > 0).then(|| edges[slot - 1]);
+            let hi = edges.get(slot).copied();
+            let mut parts = Vec::new();
+            match lo {
+                Some(lo) => parts.push(format!("{{ field = {f}, min = {} }}", toml_number(lo))),
+                None => parts.push(format!("{{ field = {f}, present = true }}")),
+            }
+            if let Some(hi) = hi {
+                parts.push(format!("{{ not = {{ field = {f}, min = {} }} }}", toml_number(hi)));
+            }
+            for &s in spikes.iter().filter(|&&s| lo.is_none_or(|l| s >= l) && hi.is_none_or(|h| s < h)) {
+                parts.push(format!("{{ not = {{ field = {f}, equals = {} }} }}", toml_number(s)));
+            }
+            all(parts)
+        }
+    }
+}
+
+/// The learned points as a model file (every column it reads is declared as a custom field,
+/// so no column may be named like a built-in lead field): one uncapped dimension `learned`, one rule per value
+/// with points (its condition reads the column as the points model does, so a row's total is
+/// its learned points), the columns declared in `[custom_fields]` (text for categories,
+/// number for numbers), the quality threshold at the total whose calibrated probability
+/// reaches 50%, and grades A (the threshold), B (25%) and C.
+pub fn model_toml(l: &Learned, opts: &ModelFileOptions<'_>) -> String {
+    let mut out = String::new();
+    let total_at = |p: f64| -> Option<i32> {
+        (l.platt_b > 0.0).then(|| (((p / (1.0 - p)).ln() - l.platt_a) / l.platt_b).ceil()).map(|t| t.clamp(-1e6, 1e6) as i32)
+    };
+    let threshold = total_at(0.5).unwrap_or(1);
+    let b_min = total_at(0.25).filter(|&b| b < threshold);
+    out.push_str(&format!(
+        "# Learned by `leadrank learn` from {} (target {}): {} rules on {} columns, {} training rows.\n\
+         # Probability of the target = 1 / (1 + exp(-({:.6} + {:.6} x total))); 20 points double the odds.\n\
+         # Held-out ROC AUC of the totals: {}.\n\n",
+        opts.source.replace('\n', " "),
+        toml_string(&l.target),
+        l.rules.len(),
+        l.model_columns.len(),
+        l.train_rows,
+        l.platt_a,
+        l.platt_b,
+        l.holdout.auc_points.map_or("n/a".into(), |a| format!("{a:.4}"))
+    ));
+    out.push_str(&format!(
+        "[model]\nname = {}\nversion = \"1\"\ndescription = {}\n\n",
+        toml_string(opts.name),
+        toml_string(&format!("Points learned for {} by leadrank learn", l.target))
+    ));
+    let grades = match b_min {
+        Some(b) => format!("[{{ grade = \"A\", min = {threshold} }}, {{ grade = \"B\", min = {b} }}, {{ grade = \"C\" }}]"),
+        None => format!("[{{ grade = \"A\", min = {threshold} }}, {{ grade = \"C\" }}]"),
+    };
+    out.push_str(&format!(
+        "# A quality lead: a calibrated probability of at least 50%. B: at least 25%.\n[scoring]\nquality_threshold = {threshold}\ngrades = {grades}\n\n"
+    ));
+    if !l.model_columns.is_empty() {
+        out.push_str("# The table's columns the rules read.\n[custom_fields]\n");
+        for c in &l.model_columns {
+            let ty = match c.encoding {
+                Encoding::Categorical { .. } => "text",
+                Encoding::Numeric { .. } => "number",
+            };
+            out.push_str(&format!("{} = \"{ty}\"\n", toml_string(&c.name)));
+        }
+        out.push('\n');
+    }
+    out.push_str("[[dimensions]]\nid = \"learned\"\nlabel = \"Learned points\"\n");
+    let mut ids = std::collections::HashSet::new();
+    for c in &l.model_columns {
+        for (slot, &points) in c.points.iter().enumerate().filter(|(_, p)| **p != 0) {
+            let label = format!("{} {}", c.name, c.encoding.label(slot));
+            let mut id: String =
+                crate::proposal::rule_id("learned", &label).split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
+            id.truncate(60);
+            let stem = id.clone();
+            let mut k = 2;
+            while !ids.insert(id.clone()) {
+                id = format!("{stem}_{k}");
+                k += 1;
+            }
+            out.push_str(&format!(
+                "\n[[rules]]\nid = {}\ndimension = \"learned\"\npoints = {points}\nlabel = {}\nwhen = {}\n",
+                toml_string(&id),
+                toml_string(&label),
+                slot_condition(&c.name, &c.encoding, slot, &l.missing_values)
+            ));
+        }
+    }
+    out
 }
 
 /// The held-out logits of a plain logistic regression on the same one-hot design, for
@@ -526,8 +785,124 @@ mod tests {
         let opts = LearnOptions { target: "won".into(), ..LearnOptions::default() };
         assert_eq!(learn(&cols, &rows, &opts).unwrap_err(), LearnError::TargetValue { row: 4, value: "maybe".into() });
         let opts = LearnOptions { target: "nope".into(), ..LearnOptions::default() };
-        assert!(matches!(learn(&cols, &rows, &opts), Err(LearnError::NoTarget(_))));
+        assert!(matches!(learn(&cols, &rows, &opts), Err(LearnError::NoTarget { .. })));
+        let opts = LearnOptions { target: "won".into(), ..LearnOptions::default() };
+        assert_eq!(learn(&cols, &[], &opts).unwrap_err(), LearnError::NoRows);
         assert_eq!(parse_target(" Yes "), Some(true));
         assert_eq!(parse_target("lost"), Some(false));
+    }
+    /// The leak test compares with the base rate. At a 1.5% positive rate a value of 15,910
+    /// rows with 213 positives is ordinary (238.7 expected); one of 1,000 rows with none is
+    /// pure (15 expected, under a twentieth of that is < 0.75). A value of 100 rows with none
+    /// proves nothing (1.5 expected, under 10). At 38.5%, 10 negatives in 1,000 rows are pure
+    /// (615 expected, a twentieth is 30.75).
+    #[test]
+    fn purity_is_judged_against_the_base_rate() {
+        assert!(!nearly_pure(15_910, 213, 0.015));
+        assert!(nearly_pure(1_000, 0, 0.015));
+        assert!(!nearly_pure(100, 0, 0.015));
+        assert!(nearly_pure(1_000, 990, 0.385));
+        assert!(!nearly_pure(1_000, 500, 0.385));
+    }
+
+    #[test]
+    fn probable_leaks_are_left_out_unless_allowed() {
+        let (cols, rows) = table();
+        let opts = LearnOptions { target: "won".into(), folds: 3, ..LearnOptions::default() };
+        let l = learn(&cols, &rows, &opts).unwrap();
+        let tag = l.columns.iter().find(|c| c.name == "tag").unwrap();
+        assert_eq!((tag.kind, tag.leak), ("leak", true));
+        assert!(l.rules.iter().all(|r| r.column != "tag"), "{:?}", l.rules);
+        let opts = LearnOptions { allow_leaky: true, ..opts };
+        let l = learn(&cols, &rows, &opts).unwrap();
+        assert_eq!(l.columns.iter().find(|c| c.name == "tag").unwrap().kind, "categorical");
+        assert!(l.rules.iter().any(|r| r.column == "tag"));
+    }
+
+    /// 100 training cells: 86 zeros and 1..=14. The spike 0 gets its own slot; the five
+    /// quantile bands are cut on the 14 other values: edges at sorted[k * 14 / 5] for k = 1..4
+    /// = rest[2], rest[5], rest[8], rest[11] = 3, 6, 9, 12.
+    #[test]
+    fn a_spike_gets_its_own_slot() {
+        let cells: Vec<String> = (0..100).map(|i| if i < 86 { "0".to_string() } else { (i - 85).to_string() }).collect();
+        let cells: Vec<Option<&str>> = cells.iter().map(|c| Some(c.as_str())).collect();
+        let enc = encoder(&cells, &LearnOptions::default(), false).unwrap();
+        assert_eq!(enc, Encoding::Numeric { edges: vec![3.0, 6.0, 9.0, 12.0], spikes: vec![0.0], missing: false });
+        assert_eq!(enc.slot(Some("0")), Some(5));
+        assert_eq!(enc.slot(Some("1")), Some(0));
+        assert_eq!(enc.slot(Some("12")), Some(4));
+        assert_eq!(enc.label(5), "= 0");
+        assert_eq!(enc.label(0), "< 3 except 0");
+        // Declared categorical: the codes are categories (those with >= 20 rows: only "0").
+        let enc = encoder(&cells, &LearnOptions::default(), true).unwrap();
+        assert_eq!(enc, Encoding::Categorical { levels: vec!["0".into()], other: true, missing: false });
+    }
+
+    /// Categories are compared ignoring case: "Google" and "google" are one value.
+    #[test]
+    fn categories_ignore_case() {
+        let cells = ["Google", "google", "GOOGLE", "Bing"].repeat(10);
+        let cells: Vec<Option<&str>> = cells.iter().map(|c| Some(*c)).collect();
+        let enc = encoder(&cells, &LearnOptions::default(), false).unwrap();
+        assert_eq!(enc, Encoding::Categorical { levels: vec!["google".into()], other: true, missing: false });
+        assert_eq!(enc.slot(Some("GoOgle")), Some(0));
+    }
+
+    /// A category held by 25 training rows (>= 20, so it is a level) but under the 30 a rule
+    /// needs scores 0 and is counted as thin; with `min_rule_rows` 20 it gets its rule.
+    #[test]
+    fn no_rule_rests_on_few_rows() {
+        let cols = vec!["kind".to_string(), "won".into()];
+        let mut rows = Vec::new();
+        for i in 0..1000 {
+            // "rare" on every 40th row (25 rows), always won; "a"/"b" alternate, b wins on 1 in 4.
+            let kind = if i % 40 == 0 {
+                "rare"
+            } else if i % 2 == 0 {
+                "a"
+            } else {
+                "b"
+            };
+            let won = kind == "rare" || (kind == "b" && i % 8 == 1);
+            rows.push(vec![kind.to_string(), if won { "1".into() } else { "0".into() }]);
+        }
+        let test_rows: Vec<bool> = (0..1000).map(|i| i % 10 == 9).collect();
+        // "rare" is always won, so the column is a probable leak: kept here on purpose.
+        let opts =
+            LearnOptions { target: "won".into(), test_rows: Some(test_rows), folds: 0, allow_leaky: true, ..LearnOptions::default() };
+        let l = learn(&cols, &rows, &opts).unwrap();
+        assert!(l.rules.iter().all(|r| r.condition != "= rare"), "{:?}", l.rules);
+        assert!(l.thin_values >= 1);
+        let l = learn(&cols, &rows, &LearnOptions { min_rule_rows: 20, ..opts }).unwrap();
+        assert!(l.rules.iter().any(|r| r.condition == "= rare"), "{:?}", l.rules);
+    }
+
+    /// The conditions of the written model, by hand: a level, "other" and "missing" of a
+    /// category; a band with a spike inside, the spike, and "missing" of a number.
+    #[test]
+    fn slot_conditions_read_cells_as_the_learner_does() {
+        let missing = vec!["".to_string(), "select".to_string()];
+        let cat = Encoding::Categorical { levels: vec!["api".into()], other: true, missing: true };
+        assert_eq!(slot_condition("Lead Origin", &cat, 0, &missing), r#"{ field = "Lead Origin", equals = "api" }"#);
+        assert_eq!(
+            slot_condition("Lead Origin", &cat, 1, &missing),
+            r#"{ all = [{ field = "Lead Origin", present = true }, { not = { field = "Lead Origin", in = ["api", "select"] } }] }"#
+        );
+        assert_eq!(
+            slot_condition("Lead Origin", &cat, 2, &missing),
+            r#"{ any = [{ not = { field = "Lead Origin", present = true } }, { field = "Lead Origin", in = ["select"] }] }"#
+        );
+        let num = Encoding::Numeric { edges: vec![2.5, 6.0], spikes: vec![0.0], missing: true };
+        assert_eq!(
+            slot_condition("visits", &num, 0, &missing),
+            r#"{ all = [{ field = "visits", present = true }, { not = { field = "visits", min = 2.5 } }, { not = { field = "visits", equals = 0 } }] }"#
+        );
+        assert_eq!(
+            slot_condition("visits", &num, 1, &missing),
+            r#"{ all = [{ field = "visits", min = 2.5 }, { not = { field = "visits", min = 6 } }] }"#
+        );
+        assert_eq!(slot_condition("visits", &num, 2, &missing), r#"{ field = "visits", min = 6 }"#);
+        assert_eq!(slot_condition("visits", &num, 3, &missing), r#"{ field = "visits", equals = 0 }"#);
+        assert_eq!(slot_condition("visits", &num, 4, &missing), r#"{ not = { field = "visits", present = true } }"#);
     }
 }

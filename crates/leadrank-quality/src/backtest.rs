@@ -77,7 +77,8 @@ pub fn backtest(
     b: ModelScores<'_>,
 ) -> BacktestReport {
     assert!(a.scores.len() == leads.len() && b.scores.len() == leads.len(), "backtest: one score per lead");
-    let won = won_labels(leads, opportunities);
+    // Replayed history: a lead counts as won or not (open deals as not won, as at the time).
+    let won: Vec<bool> = won_labels(leads, opportunities).iter().map(|l| *l == Some(true)).collect();
     let index: HashMap<&str, usize> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.as_str(), i)).collect();
     let mut revenue = vec![0.0; leads.len()];
     let mut has_opp = vec![false; leads.len()];

@@ -14,6 +14,7 @@ use crate::features::features;
 use crate::labels::{acceptance_labels, won_labels};
 use crate::report::{
     CalibrationReport, CurrentFigures, GbmFigures, HeldOut, LogisticFigures, ProposalCv, ProposedFigures, SampleLead, Split, Target,
+    ThresholdCheck,
 };
 
 /// What [`calibrate`] works on.
@@ -77,6 +78,8 @@ pub enum CalibrationError {
     NoStages,
     #[error("no lead was accepted or rejected by sales")]
     NoReviewedLeads,
+    #[error("all {leads} leads have only open deals: no outcome is known yet")]
+    AllCensored { leads: usize },
     #[error("cut-off {seconds} s is not a valid time")]
     InvalidCutOff { seconds: i64 },
     #[error(transparent)]
@@ -139,13 +142,25 @@ fn fit_points(
     fired: &[Vec<usize>],
     threshold: i32,
     l2: f64,
+    pinned: &[bool],
 ) -> Result<(Proposal, Refinement, LogisticFit), CalibrationError> {
     let yr: Vec<bool> = rows.iter().map(|&i| y[i]).collect();
     let m = fit(&take_rows(xr, q, rows), q, &yr, &FitOptions { l2, ..FitOptions::default() }).map_err(CalibrationError::PointsFit)?;
     let weights: Vec<RuleWeight> =
         meta.iter().zip(&m.coef).map(|((id, d, c), &coef)| RuleWeight { id: id.clone(), dimension: *d, current: *c, coef }).collect();
     let fr: Vec<Vec<usize>> = rows.iter().map(|&i| fired[i].clone()).collect();
-    let (p, r) = proposal::propose_fitted(&weights, caps, &fr, &yr, threshold, SHARE_TOLERANCE, 3);
+    let (mut p, r) = proposal::propose_fitted(&weights, caps, &fr, &yr, threshold, SHARE_TOLERANCE, 3);
+    // Rules with too little support keep their current points (the data cannot judge them).
+    if pinned.iter().any(|&k| k) {
+        for (rule, _) in p.rules.iter_mut().zip(pinned).filter(|(_, k)| **k) {
+            rule.proposed = (rule.current != 0).then_some(rule.current);
+            rule.change = "kept (thin)";
+        }
+        let pts: Vec<i32> = p.rules.iter().map(|r| r.proposed.unwrap_or(0)).collect();
+        let dims: Vec<usize> = meta.iter().map(|m| m.1).collect();
+        let t = totals(&pts, &dims, caps, &fr);
+        p.share_proposed = t.iter().filter(|&&v| v >= threshold).count() as f64 / t.len().max(1) as f64;
+    }
     Ok((p, r, m))
 }
 
@@ -153,6 +168,11 @@ fn fit_points(
 const SHARE_TOLERANCE: f64 = 0.005;
 /// The cross-validated AUC gain the proposal needs before it is recommended.
 const MIN_GAIN: f64 = 0.001;
+/// A new rule is proposed only for a signal that fires on at least this many training leads
+/// and this many positive ones among them; a rule of the model with less support keeps
+/// points resting on thin evidence, which a warning names.
+const MIN_RULE_LEADS: usize = 30;
+const MIN_RULE_POSITIVES: usize = 10;
 
 /// Calibrates `input.model` against the outcomes: see the crate documentation. Pure and
 /// deterministic for a given input and seed; `on_phase` hears each step as it passes.
@@ -184,23 +204,34 @@ pub fn calibrate(
     let mut f = features(model, dataset, &scores, &cut.at);
     let p = f.names.len();
     let mut created: Vec<Option<i64>> = dataset.leads.iter().map(|l| l.created_at.map(|t| t.as_second())).collect();
-    // row_lead[r]: the lead (dataset index) of calibration row r.
-    let (y, scores, row_lead) = match opts.target {
-        Target::Won => (won_labels(&dataset.leads, opps), scores, (0..dataset.leads.len()).collect::<Vec<_>>()),
+    // row_lead[r]: the lead (dataset index) of calibration row r. Labels: won deals, where a
+    // lead whose deals are still open is censored (left out: its outcome is not known yet);
+    // or sales acceptance, where leads sales never reviewed are left out.
+    let labelled: Vec<(bool, usize)> = match opts.target {
+        Target::Won => won_labels(&dataset.leads, opps).iter().enumerate().filter_map(|(i, l)| l.map(|l| (l, i))).collect(),
         Target::Accepted => {
             let stages = stages.ok_or(CalibrationError::NoStages)?;
             let labelled = acceptance_labels(&dataset.leads, stages);
             if labelled.is_empty() {
                 return Err(CalibrationError::NoReviewedLeads);
             }
-            // Keep only the leads sales reviewed, in lead order.
-            let keep: Vec<usize> = labelled.iter().map(|&(_, i)| i).collect();
-            f.x = take_rows(&f.x, p, &keep);
-            created = keep.iter().map(|&i| created[i]).collect();
-            let kept_scores = keep.iter().map(|&i| scores[i].clone()).collect();
-            (labelled.iter().map(|&(l, _)| l).collect(), kept_scores, keep)
+            labelled
         }
     };
+    let censored_open = if opts.target == Target::Won { dataset.leads.len() - labelled.len() } else { 0 };
+    if labelled.is_empty() {
+        return Err(CalibrationError::AllCensored { leads: dataset.leads.len() });
+    }
+    // Keep only the labelled leads, in lead order.
+    let keep: Vec<usize> = labelled.iter().map(|&(_, i)| i).collect();
+    if keep.len() < dataset.leads.len() {
+        f.x = take_rows(&f.x, p, &keep);
+        created = keep.iter().map(|&i| created[i]).collect();
+    }
+    let scores: Vec<leadrank_core::Score> =
+        if keep.len() < dataset.leads.len() { keep.iter().map(|&i| scores[i].clone()).collect() } else { scores };
+    let y: Vec<bool> = labelled.iter().map(|&(l, _)| l).collect();
+    let row_lead = keep;
     let positive = opts.target.as_str();
     let n = y.len();
     let won = y.iter().filter(|&&v| v).count();
@@ -353,19 +384,29 @@ pub fn calibrate(
     let column = |k: usize| (0..n).map(move |i| fx[i * p + k] != 0.0);
     let mut not_proposed: Vec<(String, String)> = Vec::new();
     let mut candidates: Vec<(usize, String, String, String)> = Vec::new();
+    // Support of a feature on the training rows: leads where it fires, and positives among them.
+    let support = |k: usize| {
+        let fired: Vec<usize> = train.iter().copied().filter(|&i| fx[i * p + k] != 0.0).collect();
+        (fired.len(), fired.iter().filter(|&&i| y[i]).count())
+    };
     for (name, _) in &strong_new {
         let Some(k) = f.names.iter().position(|x| x == name) else { continue };
+        let (leads_k, pos_k) = support(k);
         let why = if leaky[k] {
-            Some("possible leak")
+            Some("possible leak".to_string())
         } else if name == "event:sales_touch" {
-            Some("a rep's action, not the lead's signal")
+            Some("a rep's action, not the lead's signal".to_string())
         } else if (0..f.rules).any(|r| column(r).eq(column(k))) {
-            Some("the same leads as an existing rule")
+            Some("the same leads as an existing rule".to_string())
+        } else if leads_k < MIN_RULE_LEADS || pos_k < MIN_RULE_POSITIVES {
+            Some(format!(
+                "too thin: fires on {leads_k} training leads ({pos_k} {positive}); a new rule needs at least {MIN_RULE_LEADS} leads and {MIN_RULE_POSITIVES} {positive}"
+            ))
         } else {
             None
         };
         match (why, new_rule_condition(name)) {
-            (Some(w), _) => not_proposed.push((name.clone(), w.into())),
+            (Some(w), _) => not_proposed.push((name.clone(), w)),
             (None, Some((id, _, _))) if model.rules.iter().any(|r| *r.id == *id) => {
                 not_proposed.push((name.clone(), format!("rule {id} exists")))
             }
@@ -384,6 +425,31 @@ pub fn calibrate(
     let fired: Vec<Vec<usize>> = (0..n).map(|i| (0..q).filter(|&c| xr[i * q + c] != 0.0).collect()).collect();
     let dims: Vec<usize> = meta.iter().map(|m| m.1).collect();
     let current_int: Vec<i32> = scores.iter().map(|s| s.total).collect();
+    // Rules of the model that fire on too few training leads (or positives) to judge them:
+    // their points are kept as they are.
+    let pinned: Vec<bool> = (0..q)
+        .map(|c| {
+            if c >= f.rules {
+                return false;
+            }
+            let (l, k) = support(c);
+            l < MIN_RULE_LEADS || k < MIN_RULE_POSITIVES
+        })
+        .collect();
+    let thin: Vec<String> = (0..f.rules)
+        .filter(|&k| pinned[k])
+        .map(|k| {
+            let (l, pos) = support(k);
+            format!("{} ({l} leads, {pos} {positive})", model.rules[k].id)
+        })
+        .collect();
+    if !thin.is_empty() {
+        warnings.push(format!(
+            "thin evidence: {} rules fire on fewer than {MIN_RULE_LEADS} training leads or {MIN_RULE_POSITIVES} {positive}, so their current points are kept: {}",
+            thin.len(),
+            thin.join(", ")
+        ));
+    }
     // Cross-validation on the training rows: the whole proposal procedure on 4 folds, both
     // point sets ranked on the fifth.
     on_phase(Phase::ProposalStarted);
@@ -392,7 +458,7 @@ pub fn calibrate(
     for k in 0..5 {
         let (va, tr): (Vec<usize>, Vec<usize>) = (0..train.len()).partition(|&i| pfolds[i] == k);
         let (tr, va): (Vec<usize>, Vec<usize>) = (tr.iter().map(|&i| train[i]).collect(), va.iter().map(|&i| train[i]).collect());
-        let Ok((pk, _, _)) = fit_points(&xr, q, &tr, &y, &meta, &caps, &fired, thr_points, l2) else { continue };
+        let Ok((pk, _, _)) = fit_points(&xr, q, &tr, &y, &meta, &caps, &fired, thr_points, l2, &pinned) else { continue };
         let pts: Vec<i32> = pk.rules.iter().map(|r| r.proposed.unwrap_or(0)).collect();
         let yv: Vec<bool> = va.iter().map(|&i| y[i]).collect();
         let fv: Vec<Vec<usize>> = va.iter().map(|&i| fired[i].clone()).collect();
@@ -403,7 +469,7 @@ pub fn calibrate(
         }
     }
     let (cv_cur_mean, cv_prop_mean) = (mean(&cv_cur), mean(&cv_prop));
-    let (proposal, refinement, points_fit) = fit_points(&xr, q, &train, &y, &meta, &caps, &fired, thr_points, l2)?;
+    let (proposal, refinement, points_fit) = fit_points(&xr, q, &train, &y, &meta, &caps, &fired, thr_points, l2, &pinned)?;
     on_phase(Phase::ProposalFitted);
     let new_points: Vec<i32> = proposal.rules.iter().map(|r| r.proposed.unwrap_or(0)).collect();
     let fired_te: Vec<Vec<usize>> = test.iter().map(|&i| fired[i].clone()).collect();
@@ -418,6 +484,25 @@ pub fn calibrate(
             "keep the current points: the proposal does not rank better in cross-validation (AUC {b:.4} against {a:.4} for the current points; a gain of at least {MIN_GAIN} is required)"
         ),
         _ => "keep the current points: cross-validation could not be done (too few outcomes in the folds)".to_string(),
+    };
+    // Can any lead reach the quality threshold with the proposed points?
+    let highest_possible = highest_total(&new_points, &dims, &caps);
+    let threshold_check = if highest_possible < thr_points {
+        let train_totals = totals(&new_points, &dims, &caps, &train.iter().map(|&i| fired[i].clone()).collect::<Vec<_>>());
+        let suggested = threshold_keeping_share(&train_totals, proposal.share_current);
+        warnings.push(match suggested {
+            Some((t, share)) => format!(
+                "no lead can reach the quality threshold {thr_points} with the proposed points (highest possible total {highest_possible}); a threshold of {t} would keep the share of quality leads ({:.2}% of training leads today, {:.2}% at {t})",
+                proposal.share_current * 100.0,
+                share * 100.0
+            ),
+            None => format!(
+                "no lead can reach the quality threshold {thr_points} with the proposed points (highest possible total {highest_possible}); no lead reaches it today either, so the threshold flags no lead under both sets of points"
+            ),
+        });
+        Some(ThresholdCheck { highest_possible, suggested_threshold: suggested.map(|s| s.0) })
+    } else {
+        None
     };
     let (auc_cur_te, auc_prop_te) = (roc_auc(&t_te, &y_te), roc_auc(&prop_te, &y_te));
     if recommend && matches!((auc_cur_te, auc_prop_te), (Some(a), Some(b)) if b < a) {
@@ -509,13 +594,63 @@ pub fn calibrate(
             sample,
         },
         cut_off: cut,
+        censored_open,
+        threshold_check,
         warnings,
         gbm,
         written: None,
     })
 }
 
+/// The highest total any lead can reach with `points`: per dimension the sum of its positive
+/// points, cut at the cap.
+fn highest_total(points: &[i32], dims: &[usize], caps: &[Option<i32>]) -> i32 {
+    let mut per = vec![0i32; caps.len()];
+    for (&p, &d) in points.iter().zip(dims) {
+        per[d] += p.max(0);
+    }
+    per.iter().zip(caps).map(|(&p, c)| c.map_or(p, |c| p.min(c))).sum()
+}
+
+/// The threshold on `totals` whose share of leads at or above it is closest to `share`, with
+/// that share; `None` when `share` is 0 (no threshold to keep).
+fn threshold_keeping_share(totals: &[i32], share: f64) -> Option<(i32, f64)> {
+    if share <= 0.0 || totals.is_empty() {
+        return None;
+    }
+    let mut sorted = totals.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let n = totals.len() as f64;
+    sorted
+        .iter()
+        .map(|&t| (t, totals.iter().filter(|&&v| v >= t).count() as f64 / n))
+        .min_by(|a, b| (a.1 - share).abs().total_cmp(&(b.1 - share).abs()).then(b.0.cmp(&a.0)))
+}
+
 /// The AUC and deciles of `scores` against the held-out labels.
 fn held_out(scores: &[f64], labels: &[bool]) -> HeldOut {
     HeldOut { auc: roc_auc(scores, labels), deciles: decile_table(scores, labels, &[]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two capped dimensions and a penalty: fit (cap 15) has rules of 10 and 8, intent (no
+    /// cap) a rule of 4, penalty -30. Highest total = min(10 + 8, 15) + 4 = 19; the penalty
+    /// never raises it.
+    #[test]
+    fn highest_total_respects_caps_and_ignores_penalties() {
+        assert_eq!(highest_total(&[10, 8, 4, -30], &[0, 0, 1, 2], &[Some(15), None, None]), 19);
+    }
+
+    /// Totals 0, 5, 5, 10, 20 and a share of 40% to keep: at 10 two of five leads (40%)
+    /// qualify; at 5 four (80%). Nothing to keep when the share is 0.
+    #[test]
+    fn threshold_keeping_the_share() {
+        assert_eq!(threshold_keeping_share(&[0, 5, 5, 10, 20], 0.4), Some((10, 0.4)));
+        assert_eq!(threshold_keeping_share(&[0, 5, 5, 10, 20], 0.8), Some((5, 0.8)));
+        assert_eq!(threshold_keeping_share(&[0, 5], 0.0), None);
+    }
 }

@@ -25,6 +25,6 @@ pub use calibrate::{CalibrationError, CalibrationInput, CalibrationOptions, CutO
 pub use cutoffs::{CutOffRule, CutOffs, cutoffs};
 pub use report::{
     CalibrationReport, CurrentFigures, GbmFigures, HeldOut, LogisticFigures, ProposalCv, ProposedFigures, SampleLead, Split, Target,
-    WrittenPoints,
+    ThresholdCheck, WrittenPoints,
 };
 pub use table::render_table;

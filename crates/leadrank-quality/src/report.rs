@@ -168,6 +168,16 @@ pub struct ProposedFigures {
     pub sample: Vec<SampleLead>,
 }
 
+/// Set when no lead can reach the quality threshold with the proposed points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdCheck {
+    /// The highest total any lead can reach with the proposed points (caps applied).
+    pub highest_possible: i32,
+    /// The threshold that keeps today's share of quality leads on the training rows, when
+    /// some lead qualifies today.
+    pub suggested_threshold: Option<i32>,
+}
+
 /// Everything `leadrank calibrate` reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CalibrationReport {
@@ -185,6 +195,11 @@ pub struct CalibrationReport {
     pub test_rows: usize,
     pub split: Split,
     pub cut_off: CutOffs,
+    /// Leads left out because their deals are all still open (outcome not known yet).
+    pub censored_open: usize,
+    /// Present when the proposed points cannot reach the quality threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_check: Option<ThresholdCheck>,
     pub current: CurrentFigures,
     pub logistic: LogisticFigures,
     pub proposed: ProposedFigures,

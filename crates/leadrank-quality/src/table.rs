@@ -34,6 +34,9 @@ pub fn render_table(r: &CalibrationReport) -> String {
         r.test_rows,
         r.split.label()
     );
+    if r.censored_open > 0 {
+        let _ = writeln!(s, "Left out: {} leads whose deals are all still open (their outcome is not known yet)", r.censored_open);
+    }
     let c = &r.cut_off;
     if c.rule == CutOffRule::Single {
         let _ = writeln!(s, "Cut-off: every lead scored at --as-of (--single-as-of; events after sales contact can leak)\n");

@@ -181,7 +181,8 @@ fn json_keeps_the_command_line_keys_in_alphabetical_order() {
     let json = r.to_json_pretty().unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    let expected = ["current", "cut_off", "leads", "logistic", "proposed", "split", "target", "test", "train", "warnings", "won"];
+    let expected =
+        ["censored_open", "current", "cut_off", "leads", "logistic", "proposed", "split", "target", "test", "train", "warnings", "won"];
     assert_eq!(keys, expected);
     // Pretty JSON of a sorted map: the text itself lists the keys in that order.
     let top: Vec<&str> = json.lines().filter(|l| l.starts_with("  \"")).map(|l| l[3..].split('"').next().unwrap()).collect();
@@ -303,4 +304,38 @@ fn backtest_lists_the_leads_that_change_side() {
     let text = render_backtest(&r, 3);
     assert!(text.contains(&format!("{} leads become quality under B ({won_up} of them won); {} stop", up.len(), down.len())), "{text}");
     assert_eq!(text.lines().filter(|l| l.starts_with("  now quality")).count(), up.len().min(3));
+}
+
+/// Open deals are censored, not losses: 30 leads without an opportunity get an open one.
+/// Before, they were 30 more negatives; now they leave the fit (400 - 30 = 370 labelled
+/// leads) and the report says how many were left out. Those that had none before stay
+/// negatives; won and lost leads are unchanged.
+#[test]
+fn open_deals_are_left_out_and_counted() {
+    let (model, dataset, mut opps) = history();
+    let without: Vec<String> = dataset
+        .leads
+        .iter()
+        .map(|l| l.lead_id.clone())
+        .filter(|id| !opps.iter().any(|o| o.lead_id.as_deref() == Some(id)))
+        .take(30)
+        .collect();
+    assert_eq!(without.len(), 30);
+    let won = opps.iter().filter(|o| o.status == OppStatus::Won).count();
+    for (k, id) in without.iter().enumerate() {
+        opps.push(Opportunity {
+            id: format!("open{k}"),
+            lead_id: Some(id.clone()),
+            account_id: None,
+            created_at: Some(as_of().as_second() - 5 * DAY),
+            closed_at: None,
+            status: OppStatus::Open,
+            amount: Some(500.0),
+            loss_reason: None,
+        });
+    }
+    let (r, _) = run(&model, &dataset, &opps, &options());
+    assert_eq!((r.censored_open, r.leads, r.positives), (30, 370, won));
+    assert!(render_table(&r).contains("Left out: 30 leads whose deals are all still open"));
+    assert!(r.proposed.sample.iter().all(|s| !without.contains(&s.lead_id)));
 }
