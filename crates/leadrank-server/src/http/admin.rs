@@ -27,7 +27,13 @@ fn created(value: impl Serialize) -> Response {
     path = "/v1/models",
     tag = "models",
     operation_id = "uploadModel",
-    request_body(content = String, content_type = "application/toml", description = "The file (TOML). Also taken as text/toml, application/x-toml, text/x-toml, text/plain, application/octet-stream, application/x-www-form-urlencoded or without a content type."),
+    request_body(
+        description = "A model file (TOML, UTF-8). Also taken as text/toml, application/x-toml, text/x-toml, application/octet-stream, application/x-www-form-urlencoded or without a content type.",
+        content(
+            (String = "application/toml", example = json!(leadrank_core::model::builtin::DEFAULT.source)),
+            (String = "text/plain", example = json!(leadrank_core::model::builtin::DEFAULT.source)),
+        )
+    ),
     responses(
         (status = 201, description = "Stored as a new, inactive version.", body = ModelUploaded),
         (status = 400, response = BadRequest),

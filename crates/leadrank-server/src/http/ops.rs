@@ -477,7 +477,7 @@ pub async fn list_reps(State(state): State<AppState>, _: Caller<need::Read>) -> 
             .values()
             .map(|r| {
                 let c = ops.load.reps.get(&r.id);
-                RepListItem { rep: r.clone(), open: c.map_or(0, |c| c.open), assigned: c.map_or(0, |c| c.assigned) }
+                RepListItem::new(r.clone(), c.map_or(0, |c| c.open), c.map_or(0, |c| c.assigned))
             })
             .collect()
     });
@@ -582,7 +582,13 @@ pub async fn get_routing(State(state): State<AppState>, _: Caller<need::Read>) -
     path = "/v1/routing",
     tag = "routing",
     operation_id = "putRouting",
-    request_body(content = String, content_type = "application/toml", description = "The file (TOML). Also taken as text/toml, application/x-toml, text/x-toml, text/plain, application/octet-stream, application/x-www-form-urlencoded or without a content type."),
+    request_body(
+        description = "A routing file (TOML, UTF-8). Also taken as text/toml, application/x-toml, text/x-toml, application/octet-stream, application/x-www-form-urlencoded or without a content type.",
+        content(
+            (String = "application/toml", example = json!(leadrank_routing::BUILTIN_ROUTING)),
+            (String = "text/plain", example = json!(leadrank_routing::BUILTIN_ROUTING)),
+        )
+    ),
     responses(
         (status = 200, description = "The routing file was checked and replaced.", body = RoutingUploaded),
         (status = 400, response = BadRequest),

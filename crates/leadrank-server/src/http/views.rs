@@ -698,13 +698,29 @@ pub struct TeamList {
 /// A rep with the open load.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RepListItem {
-    #[serde(flatten)]
-    #[schema(value_type = RepSchema)]
-    pub rep: leadrank_routing::Rep,
+    pub id: String,
+    pub name: String,
+    /// The id of the rep's team.
+    pub team: String,
+    /// The most open leads the rep may hold.
+    pub capacity: u32,
+    /// Round-robin weight (null: the capacity).
+    pub weight: Option<u32>,
+    pub away: bool,
+    /// End of an absence.
+    pub away_until: Option<String>,
+    pub email: Option<String>,
     /// Open leads now.
     pub open: u32,
     /// Leads assigned so far.
     pub assigned: u64,
+}
+
+impl RepListItem {
+    pub fn new(rep: leadrank_routing::Rep, open: u32, assigned: u64) -> Self {
+        let leadrank_routing::Rep { id, name, team, capacity, weight, away, away_until, email } = rep;
+        RepListItem { id, name, team, capacity, weight, away, away_until: away_until.map(|t| t.to_string()), email, open, assigned }
+    }
 }
 
 /// A list of reps.
@@ -918,5 +934,11 @@ mod tests {
         let schema: RepSchema = serde_json::from_value(written.clone()).expect("the rep schema takes a rep");
         assert_eq!(keys(&serde_json::to_value(&schema).unwrap()), keys(&written));
         assert!(serde_json::from_value::<RepSchema>(json!({"team": "t", "capacity": 1, "colour": "red"})).is_err());
+        // A listed rep is the rep as written plus its load.
+        rep.away_until = Some("2026-12-24T17:00:00Z".parse().unwrap());
+        let mut written = serde_json::to_value(&rep).unwrap();
+        written["open"] = json!(3);
+        written["assigned"] = json!(7);
+        assert_eq!(serde_json::to_value(RepListItem::new(rep, 3, 7)).unwrap(), written);
     }
 }
