@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Schemathesis against the live server, on SQLite and on PostgreSQL: every operation of the
 # served OpenAPI document, a bounded number of generated requests each, with the checks
-# `not_a_server_error` (no 5xx) and `response_schema_conformance` (every answer matches the
-# document). Exits non-zero on any failure.
+# `not_a_server_error` (no 5xx), `response_schema_conformance` (every answer matches the
+# document), `status_code_conformance` and `content_type_conformance` (every status and
+# content type is documented). Exits non-zero on any failure.
 #
 #   bash .ci/schemathesis.sh                   # both back ends
 #   SCHEMATHESIS_BACKENDS=sqlite bash .ci/schemathesis.sh
@@ -70,7 +71,7 @@ run_backend() {
     local status=0
     # Model and routing files (application/toml) are sent as text: see schemathesis_hooks.py.
     PYTHONPATH="$(pwd)/.ci" SCHEMATHESIS_HOOKS=schemathesis_hooks "$VENV/bin/st" run "$BASE/openapi.json" \
-        --checks not_a_server_error,response_schema_conformance \
+        --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
         --phases examples,coverage,fuzzing \
         --max-examples "$EXAMPLES" \
         --seed 20261206 \
