@@ -1,209 +1,122 @@
-//! The OpenAPI document (`openapi.json`, served at `/openapi.json`) documents exactly the
-//! routes of the router in `src/http/mod.rs`: a route added without documentation, or a
-//! documented path that no longer exists, fails here.
+//! The OpenAPI document is generated from the handlers (`src/http/doc.rs`): these tests check
+//! that it lists exactly the routes the router mounts, that the committed copy
+//! (`docs/openapi.json`) is the generated one, and that the document is complete.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod common;
 
+use std::collections::BTreeSet;
+
+use leadrank_server::http::{doc, mounted_routes};
 use serde_json::Value;
 
-const DOC: &str = include_str!("../openapi.json");
-const ROUTER: &str = include_str!("../src/http/mod.rs");
+const METHODS: [&str; 8] = ["get", "post", "put", "delete", "patch", "head", "options", "trace"];
 
-/// Path -> methods (lower case) of the router, read from the source of `router()`.
-fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
-    let start = ROUTER.find("pub fn router(").expect("router() in src/http/mod.rs");
-    let body = &ROUTER[start..];
-    let body = &body[..body.find("\n}\n").expect("end of router()")];
-    // The prefix of each nested router, by variable name (`.nest("/v1", v1)`).
-    let mut nests: BTreeMap<String, String> = BTreeMap::new();
-    for (i, _) in body.match_indices(".nest(\"") {
-        let rest = &body[i + 7..];
-        let prefix = &rest[..rest.find('"').unwrap()];
-        let var = rest[rest.find(',').unwrap() + 1..rest.find(')').unwrap()].trim();
-        nests.insert(var.to_string(), prefix.to_string());
-    }
-    assert!(!nests.is_empty(), "no .nest(...) found");
-    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    // Split into `let x = ...;` statements and the final expression.
-    for stmt in body.split(';') {
-        // `let v1 = Router::new()...` (the statement may start with the fn signature).
-        let prefix = stmt
-            .find("let ")
-            .and_then(|i| stmt[i + 4..].split_once('='))
-            .and_then(|(var, _)| nests.get(var.trim()))
-            .cloned()
-            .unwrap_or_default();
-        for (i, _) in stmt.match_indices(".route(\"") {
-            let rest = &stmt[i + 8..];
-            let path = &rest[..rest.find('"').unwrap()];
-            let call = route_call(&rest[path.len() + 1..]);
-            let methods = methods_of(call);
-            assert!(!methods.is_empty(), "no method found for route {path}: {call}");
-            let full = format!("{prefix}{path}");
-            routes.entry(full).or_default().extend(methods);
-        }
-    }
-    routes
+fn document() -> Value {
+    serde_json::from_str(doc::json()).expect("the generated document is JSON")
 }
 
-/// The text of the `.route(` call's arguments after the path, up to its closing parenthesis.
-fn route_call(after_path: &str) -> &str {
-    let mut depth = 1;
-    for (i, c) in after_path.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return &after_path[..i];
-                }
-            }
-            _ => {}
-        }
-    }
-    panic!("unbalanced .route(...) call");
-}
-
-/// The methods of a method router: `get(`, `post(`, `delete(`… at depth 0 and chained
-/// `.get(`, `.post(`… (layers and handlers in between are skipped).
-fn methods_of(call: &str) -> BTreeSet<String> {
-    const METHODS: [&str; 7] = ["get", "post", "put", "delete", "patch", "head", "options"];
+/// (method, path) of every operation of the document.
+fn documented(d: &Value) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
-    let bytes = call.as_bytes();
-    let mut depth = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'(' => depth += 1,
-            b')' => depth -= 1,
-            _ if depth == 0 => {
-                for m in METHODS {
-                    let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':');
-                    if word_start && call[i..].starts_with(m) && call[i + m.len()..].starts_with('(') {
-                        out.insert(m.to_string());
-                    }
-                }
-            }
-            _ => {}
+    for (path, item) in d["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys().filter(|k| METHODS.contains(&k.as_str())) {
+            out.insert((method.clone(), path.clone()));
         }
-        i += 1;
     }
     out
 }
 
-fn doc() -> Value {
-    serde_json::from_str(DOC).expect("openapi.json is valid JSON")
-}
-
-fn documented() -> BTreeMap<String, BTreeSet<String>> {
-    const METHODS: [&str; 8] = ["get", "post", "put", "delete", "patch", "head", "options", "trace"];
-    let d = doc();
-    d["paths"]
-        .as_object()
-        .expect("paths is an object")
-        .iter()
-        .map(|(p, item)| {
-            let methods = item.as_object().unwrap().keys().filter(|k| METHODS.contains(&k.as_str())).cloned().collect();
-            (p.clone(), methods)
-        })
-        .collect()
+#[test]
+fn the_router_mounts_exactly_the_documented_operations() {
+    let mounted: Vec<(String, String)> = mounted_routes().into_iter().map(|(m, p)| (m.as_str().to_ascii_lowercase(), p)).collect();
+    let mounted_set: BTreeSet<(String, String)> = mounted.iter().cloned().collect();
+    assert_eq!(mounted.len(), mounted_set.len(), "a route is mounted twice: {mounted:?}");
+    assert!(mounted_set.len() >= 48, "{mounted_set:?}");
+    let d = document();
+    let docs = documented(&d);
+    let undocumented: Vec<_> = mounted_set.difference(&docs).collect();
+    let unrouted: Vec<_> = docs.difference(&mounted_set).collect();
+    assert!(undocumented.is_empty(), "mounted but missing from the document (add them to doc::ApiDoc): {undocumented:?}");
+    assert!(unrouted.is_empty(), "documented but not mounted (mount them in http::mounts): {unrouted:?}");
+    for want in [("get", "/v1/leads"), ("post", "/v1/leads"), ("delete", "/v1/keys/{id}"), ("get", "/healthz"), ("get", "/openapi.json")] {
+        assert!(mounted_set.contains(&(want.0.to_string(), want.1.to_string())), "{want:?}");
+    }
 }
 
 #[test]
-fn the_router_parser_reads_the_router() {
-    let routes = router_routes();
-    // Sanity checks so that a change of style in mod.rs cannot silently empty the list.
-    assert!(routes.len() >= 20, "{routes:?}");
-    let methods = |p: &str| routes.get(p).cloned().unwrap_or_default().into_iter().collect::<Vec<_>>();
-    assert_eq!(methods("/v1/leads"), ["get", "post"]);
-    assert_eq!(methods("/v1/models"), ["get", "post"]);
-    assert_eq!(methods("/v1/keys/{id}"), ["delete"]);
-    assert_eq!(methods("/healthz"), ["get"]);
-    assert_eq!(methods_of("post(a::b).layer(X::max(2 * KB)).get(c::d)").into_iter().collect::<Vec<_>>(), ["get", "post"]);
-    assert_eq!(methods_of("get(|| async { \"ok\" })").into_iter().collect::<Vec<_>>(), ["get"]);
+fn the_committed_document_is_the_generated_one() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+    let generated = doc::json();
+    if std::env::var_os("LEADRANK_UPDATE_DOCS").is_some() {
+        std::fs::write(path, generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/openapi.json differs from the document the code generates; regenerate it with \
+         `LEADRANK_UPDATE_DOCS=1 cargo test -p leadrank-server --test openapi`"
+    );
 }
 
+/// Every operation has an id, a tag and a success answer; operations under /v1 need a key
+/// with one scope and document 401, 403, 429 and 500 as problems; path parameters are
+/// declared; every `$ref` resolves.
 #[test]
-fn the_document_is_openapi_3_1() {
-    let d = doc();
-    let version = d["openapi"].as_str().expect("openapi member");
-    assert!(version.starts_with("3.1."), "openapi {version}");
-    assert!(d["info"]["title"].is_string() && d["info"]["version"].is_string());
+fn the_document_is_openapi_3_1_and_complete() {
+    let d = document();
+    assert!(d["openapi"].as_str().unwrap().starts_with("3.1."), "{}", d["openapi"]);
+    assert_eq!(d["info"]["title"], "leadrank API");
     assert_eq!(d["components"]["securitySchemes"]["apiKey"]["scheme"], "bearer");
-    for name in ["Problem", "BatchResult", "RecordResult", "Lead", "Event", "Account", "Consent"] {
-        assert!(d["components"]["schemas"][name].is_object(), "schema {name}");
-    }
-}
-
-#[test]
-fn every_route_is_documented_with_its_methods() {
-    let routes = router_routes();
-    let docs = documented();
-    let mut missing = Vec::new();
-    for (path, methods) in &routes {
-        let have = docs.get(path).cloned().unwrap_or_default();
-        for m in methods {
-            if !have.contains(m) {
-                missing.push(format!("{} {path}", m.to_uppercase()));
-            }
-        }
-    }
-    assert!(missing.is_empty(), "routes missing from openapi.json: {missing:?}");
-}
-
-#[test]
-fn every_documented_operation_exists() {
-    let routes = router_routes();
-    let mut stale = Vec::new();
-    for (path, methods) in documented() {
-        let have = routes.get(&path).cloned().unwrap_or_default();
-        for m in methods {
-            if !have.contains(&m) {
-                stale.push(format!("{} {path}", m.to_uppercase()));
-            }
-        }
-    }
-    assert!(stale.is_empty(), "documented but not routed: {stale:?}");
-}
-
-/// Every operation says which scope it needs (or that it is open), declares its path
-/// parameters, documents errors as problems, and every `$ref` resolves.
-#[test]
-fn operations_are_complete() {
-    let d = doc();
-    let open = ["/healthz", "/readyz", "/metrics", "/openapi.json"];
+    let mut ids = BTreeSet::new();
     for (path, item) in d["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let what = format!("{} {path}", method.to_uppercase());
-            if open.contains(&path.as_str()) {
-                assert_eq!(op["security"], serde_json::json!([]), "{what} is unauthenticated");
-                continue;
+            assert!(ids.insert(op["operationId"].as_str().unwrap_or_else(|| panic!("{what}: operationId")).to_string()), "{what}: id");
+            assert!(op["tags"].as_array().is_some_and(|t| t.len() == 1), "{what}: one tag");
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.keys().any(|k| k.starts_with('2')), "{what}: a 2xx answer");
+            for (status, r) in responses {
+                if !status.starts_with('2') {
+                    let name = r["$ref"].as_str().unwrap_or_else(|| panic!("{what} {status}: a reusable problem answer"));
+                    let resolved = d.pointer(name.strip_prefix('#').unwrap()).unwrap_or_else(|| panic!("{what}: {name}"));
+                    assert!(resolved["content"]["application/problem+json"].is_object(), "{what} {status}: problem+json");
+                }
             }
-            let scope = op["x-scope"].as_str().unwrap_or_else(|| panic!("{what} has no x-scope"));
-            assert!(["ingest", "read", "admin", "sales"].contains(&scope), "{what}: {scope}");
-            assert!(op["description"].as_str().unwrap_or("").contains(&format!("`{scope}`")), "{what}: scope in the description");
-            for code in ["401", "403"] {
-                assert!(op["responses"][code].is_object(), "{what} documents {code}");
+            if path.starts_with("/v1/") {
+                let security = op["security"].as_array().unwrap_or_else(|| panic!("{what}: security"));
+                assert_eq!(security.len(), 1, "{what}");
+                let scopes = security[0]["apiKey"].as_array().unwrap_or_else(|| panic!("{what}: the apiKey scheme"));
+                assert_eq!(scopes.len(), 1, "{what}: one scope");
+                assert!(["ingest", "read", "sales", "admin"].contains(&scopes[0].as_str().unwrap()), "{what}: {scopes:?}");
+                for code in ["401", "403", "429", "500"] {
+                    assert!(responses.contains_key(code), "{what} documents {code}");
+                }
+            } else {
+                assert!(op.get("security").is_none(), "{what} needs no key");
             }
-            let params: BTreeSet<&str> = op["parameters"]
+            let declared: BTreeSet<&str> = op["parameters"]
                 .as_array()
                 .map(|a| a.iter().filter(|p| p["in"] == "path").map(|p| p["name"].as_str().unwrap()).collect())
                 .unwrap_or_default();
             let in_path: BTreeSet<&str> = path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
-            assert_eq!(params, in_path, "{what}: path parameters");
+            assert_eq!(declared, in_path, "{what}: path parameters");
+            if op.get("requestBody").is_some() {
+                assert!(
+                    responses.contains_key("413") && responses.contains_key("415"),
+                    "{what}: a body can be too large or of another type"
+                );
+            }
         }
     }
-    // Scopes as the handlers require them.
-    let scope = |p: &str, m: &str| d["paths"][p][m]["x-scope"].as_str().unwrap().to_string();
+    let scope = |p: &str, m: &str| d["paths"][p][m]["security"][0]["apiKey"][0].as_str().unwrap().to_string();
     assert_eq!(scope("/v1/events", "post"), "ingest");
     assert_eq!(scope("/v1/leads", "get"), "read");
     assert_eq!(scope("/v1/privacy/erase", "post"), "admin");
     assert_eq!(scope("/v1/models", "post"), "admin");
-    assert_eq!(scope("/v1/models", "get"), "read");
-    // Every $ref points at something.
+    assert_eq!(scope("/v1/leads/{lead_id}/accept", "post"), "sales");
     let mut refs = Vec::new();
     collect_refs(&d, &mut refs);
-    assert!(!refs.is_empty());
+    assert!(refs.len() > 50);
     for r in refs {
         let pointer = r.strip_prefix('#').unwrap_or_else(|| panic!("external $ref {r}"));
         assert!(d.pointer(pointer).is_some(), "unresolved $ref {r}");
@@ -223,19 +136,57 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// The lead schema lists exactly the core's lead fields plus `custom`, so a field added to
-/// the core is documented too.
+fn property_names(d: &Value, schema: &str) -> BTreeSet<String> {
+    d["components"]["schemas"][schema]["properties"].as_object().unwrap_or_else(|| panic!("schema {schema}")).keys().cloned().collect()
+}
+
+/// The record schemas are made from the core's field tables: a field added there is
+/// documented; webhook events are named.
 #[test]
-fn the_lead_schema_matches_the_core_fields() {
-    let d = doc();
-    let props: BTreeSet<String> = d["components"]["schemas"]["Lead"]["properties"].as_object().unwrap().keys().cloned().collect();
+fn the_record_schemas_list_the_core_fields() {
+    let d = document();
     let mut want: BTreeSet<String> = leadrank_core::records::LEAD_FIELDS.iter().map(|(f, _)| f.to_string()).collect();
     want.insert("custom".into());
-    assert_eq!(props, want);
-    let props: BTreeSet<String> = d["components"]["schemas"]["Account"]["properties"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(property_names(&d, "Lead"), want);
     let mut want: BTreeSet<String> = leadrank_core::records::ACCOUNT_FIELDS.iter().map(|(f, _)| f.to_string()).collect();
     want.insert("account_id".into());
-    assert_eq!(props, want);
-    let props: BTreeSet<&str> = d["components"]["schemas"]["Event"]["properties"].as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(props, leadrank_core::records::EVENT_FIELDS.iter().copied().collect());
+    assert_eq!(property_names(&d, "Account"), want);
+    let want: BTreeSet<String> = leadrank_core::records::EVENT_FIELDS.iter().map(|f| f.to_string()).collect();
+    assert_eq!(property_names(&d, "Event"), want);
+    assert_eq!(property_names(&d, "Consent").len(), 5);
+    for name in ["Lead", "Account", "Event", "Consent"] {
+        assert_eq!(d["components"]["schemas"][name]["additionalProperties"], false, "{name}");
+    }
+    let events = d["components"]["schemas"]["WebhookBody"]["properties"]["events"]["description"].as_str().unwrap_or("");
+    for e in leadrank_service::admin::WEBHOOK_EVENTS {
+        assert!(events.contains(e), "webhook event {e} is named in the document");
+    }
+}
+
+/// The server serves the generated document, routes every documented operation (not the
+/// 404 of unknown routes, not 405) and answers 405 for any other method on a documented path.
+#[tokio::test]
+async fn the_live_router_answers_every_documented_operation() {
+    let s = common::Server::start().await;
+    let resp = s.client.get(format!("{}/openapi.json", s.base)).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().await.unwrap(), doc::json());
+    let d = document();
+    for (path, item) in d["paths"].as_object().unwrap() {
+        let concrete = path.split('/').map(|seg| if seg.starts_with('{') { "x" } else { seg }).collect::<Vec<_>>().join("/");
+        for method in ["get", "post", "put", "delete", "patch"] {
+            let documented = item.get(method).is_some();
+            let m = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+            let resp = s.client.request(m, format!("{}{concrete}", s.base)).send().await.unwrap();
+            let status = resp.status().as_u16();
+            let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or(Value::Null);
+            let what = format!("{} {path}", method.to_uppercase());
+            if documented {
+                assert_ne!(status, 405, "{what} is routed");
+                assert!(!(status == 404 && body["detail"] == "route not found"), "{what} is routed");
+            } else {
+                assert_eq!(status, 405, "{what} is not routed: {body}");
+            }
+        }
+    }
 }

@@ -4,35 +4,48 @@
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::records::schema::{AccountRecord, ConsentRecordSchema, EventRecord, LeadRecord};
 
 use super::body::Strict;
 use super::problem::Problem;
+use super::problem::responses::*;
 use super::records::{self, Rejection};
-use super::{AppState, Caller, MAX_BATCH, json, need};
+use super::views::{BatchResult, RecordId, RecordResult};
+use super::{AppState, Caller, MAX_BATCH, need, view};
 use leadrank_service::service::Outcome;
 
-#[derive(Deserialize)]
+/// A batch of 1 to 500 leads; each record is checked on its own.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeadsBody {
+    #[schema(value_type = Vec<LeadRecord>, min_items = 1, max_items = 500)]
     leads: Vec<Value>,
 }
 
-#[derive(Deserialize)]
+/// A batch of 1 to 500 accounts; each record is checked on its own.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountsBody {
+    #[schema(value_type = Vec<AccountRecord>, min_items = 1, max_items = 500)]
     accounts: Vec<Value>,
 }
 
-#[derive(Deserialize)]
+/// A batch of 1 to 500 events; each record is checked on its own.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventsBody {
+    #[schema(value_type = Vec<EventRecord>, min_items = 1, max_items = 500)]
     events: Vec<Value>,
 }
 
-#[derive(Deserialize)]
+/// A batch of 1 to 500 consent records; each record is checked on its own.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentsBody {
+    #[schema(value_type = Vec<ConsentRecordSchema>, min_items = 1, max_items = 500)]
     consents: Vec<Value>,
 }
 
@@ -46,51 +59,71 @@ fn check_size(name: &str, n: usize) -> Result<(), Problem> {
     Ok(())
 }
 
-/// One result line.
-fn result(name: &str, index: usize, id_field: &str, id: Option<&str>, outcome: &Outcome, why: Option<&Rejection>) -> Value {
-    let mut v = json!({ "index": index, "status": outcome });
-    if let Some(id) = id {
-        v[id_field] = json!(id);
-    }
-    if let Some(r) = why {
-        v["pointer"] = json!(format!("/{name}/{index}{}", r.pointer));
-        v["reason"] = json!(r.reason);
-    }
-    v
-}
-
-fn summary(results: &[Value]) -> Value {
-    let mut counts = serde_json::Map::new();
-    for r in results {
-        if let Some(s) = r["status"].as_str() {
-            let n = counts.get(s).and_then(Value::as_u64).unwrap_or(0);
-            counts.insert(s.to_string(), json!(n + 1));
-        }
-    }
-    Value::Object(counts)
+/// The result of record `index` of the batch `name`.
+fn result(name: &str, index: usize, id_kind: RecordId, id: Option<&str>, outcome: &Outcome, why: Option<&Rejection>) -> RecordResult {
+    let why = why.map(|r| (format!("/{name}/{index}{}", r.pointer), r.reason.clone()));
+    RecordResult::new(index, id_kind, id, outcome, why)
 }
 
 /// `POST /v1/leads`: upsert up to 500 leads.
+#[utoipa::path(
+    post,
+    path = "/v1/leads",
+    tag = "ingest",
+    operation_id = "upsertLeads",
+    request_body(content = LeadsBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One result per record, in order; created and updated leads are rescored before the answer.", body = BatchResult),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["ingest"]))
+)]
 pub async fn leads(State(state): State<AppState>, _: Caller<need::Ingest>, Strict(body): Strict<LeadsBody>) -> Result<Response, Problem> {
     check_size("leads", body.leads.len())?;
     let parsed: Vec<Result<leadrank_core::Lead, Rejection>> = body.leads.iter().map(records::lead).collect();
     let good: Vec<leadrank_core::Lead> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
     let mut outcomes = state.service.upsert_leads(good).await?.into_iter();
-    let results: Vec<Value> = parsed
+    let results: Vec<RecordResult> = parsed
         .iter()
         .enumerate()
         .map(|(i, r)| match r {
             Ok(lead) => {
                 let outcome = outcomes.next().unwrap_or(Outcome::Rejected);
-                result("leads", i, "lead_id", Some(&lead.lead_id), &outcome, None)
+                result("leads", i, RecordId::Lead, Some(&lead.lead_id), &outcome, None)
             }
-            Err(why) => result("leads", i, "lead_id", body.leads[i]["lead_id"].as_str(), &Outcome::Rejected, Some(why)),
+            Err(why) => result("leads", i, RecordId::Lead, body.leads[i]["lead_id"].as_str(), &Outcome::Rejected, Some(why)),
         })
         .collect();
-    Ok(json(json!({ "summary": summary(&results), "results": results })))
+    Ok(view(BatchResult::of(results)))
 }
 
 /// `POST /v1/accounts`: upsert up to 500 accounts.
+#[utoipa::path(
+    post,
+    path = "/v1/accounts",
+    tag = "ingest",
+    operation_id = "upsertAccounts",
+    request_body(content = AccountsBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One result per record, in order.", body = BatchResult),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["ingest"]))
+)]
 pub async fn accounts(
     State(state): State<AppState>,
     _: Caller<need::Ingest>,
@@ -100,39 +133,77 @@ pub async fn accounts(
     let parsed: Vec<_> = body.accounts.iter().map(records::account).collect();
     let good: Vec<leadrank_core::Account> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
     let mut outcomes = state.service.upsert_accounts(good).await?.into_iter();
-    let results: Vec<Value> = parsed
+    let results: Vec<RecordResult> = parsed
         .iter()
         .enumerate()
         .map(|(i, r)| match r {
-            Ok(a) => result("accounts", i, "account_id", Some(&a.account_id), &outcomes.next().unwrap_or(Outcome::Rejected), None),
-            Err(why) => result("accounts", i, "account_id", body.accounts[i]["account_id"].as_str(), &Outcome::Rejected, Some(why)),
+            Ok(a) => result("accounts", i, RecordId::Account, Some(&a.account_id), &outcomes.next().unwrap_or(Outcome::Rejected), None),
+            Err(why) => result("accounts", i, RecordId::Account, body.accounts[i]["account_id"].as_str(), &Outcome::Rejected, Some(why)),
         })
         .collect();
-    Ok(json(json!({ "summary": summary(&results), "results": results })))
+    Ok(view(BatchResult::of(results)))
 }
 
 /// `POST /v1/events`: ingest up to 500 events; the event id is the idempotency key.
+#[utoipa::path(
+    post,
+    path = "/v1/events",
+    tag = "ingest",
+    operation_id = "ingestEvents",
+    request_body(content = EventsBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One result per record, in order; a resent event id is a duplicate.", body = BatchResult),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["ingest"]))
+)]
 pub async fn events(State(state): State<AppState>, _: Caller<need::Ingest>, Strict(body): Strict<EventsBody>) -> Result<Response, Problem> {
     check_size("events", body.events.len())?;
     let parsed: Vec<_> = body.events.iter().map(records::event).collect();
     let good: Vec<leadrank_core::Event> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
     let mut outcomes = state.service.ingest_events(good).await?.into_iter();
-    let results: Vec<Value> = parsed
+    let results: Vec<RecordResult> = parsed
         .iter()
         .enumerate()
         .map(|(i, r)| match r {
             Ok(e) => {
                 let (outcome, why) = outcomes.next().unwrap_or((Outcome::Rejected, None));
                 let why = why.map(|reason| Rejection { pointer: "/lead_id".into(), reason });
-                result("events", i, "event_id", Some(&e.event_id), &outcome, why.as_ref())
+                result("events", i, RecordId::Event, Some(&e.event_id), &outcome, why.as_ref())
             }
-            Err(why) => result("events", i, "event_id", body.events[i]["event_id"].as_str(), &Outcome::Rejected, Some(why)),
+            Err(why) => result("events", i, RecordId::Event, body.events[i]["event_id"].as_str(), &Outcome::Rejected, Some(why)),
         })
         .collect();
-    Ok(json(json!({ "summary": summary(&results), "results": results })))
+    Ok(view(BatchResult::of(results)))
 }
 
 /// `POST /v1/consents`: append consent records (purpose, status, source, time).
+#[utoipa::path(
+    post,
+    path = "/v1/consents",
+    tag = "ingest",
+    operation_id = "addConsents",
+    request_body(content = ConsentsBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One result per record, in order.", body = BatchResult),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["ingest"]))
+)]
 pub async fn consents(
     State(state): State<AppState>,
     _: Caller<need::Ingest>,
@@ -142,17 +213,17 @@ pub async fn consents(
     let parsed: Vec<_> = body.consents.iter().map(records::consent).collect();
     let good: Vec<leadrank_core::records::ConsentRecord> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
     let mut outcomes = state.service.add_consents(good).await?.into_iter();
-    let results: Vec<Value> = parsed
+    let results: Vec<RecordResult> = parsed
         .iter()
         .enumerate()
         .map(|(i, r)| match r {
             Ok(c) => {
                 let (outcome, why) = outcomes.next().unwrap_or((Outcome::Rejected, None));
                 let why = why.map(|reason| Rejection { pointer: "/lead_id".into(), reason });
-                result("consents", i, "lead_id", Some(&c.lead_id), &outcome, why.as_ref())
+                result("consents", i, RecordId::Lead, Some(&c.lead_id), &outcome, why.as_ref())
             }
-            Err(why) => result("consents", i, "lead_id", body.consents[i]["lead_id"].as_str(), &Outcome::Rejected, Some(why)),
+            Err(why) => result("consents", i, RecordId::Lead, body.consents[i]["lead_id"].as_str(), &Outcome::Rejected, Some(why)),
         })
         .collect();
-    Ok(json(json!({ "summary": summary(&results), "results": results })))
+    Ok(view(BatchResult::of(results)))
 }

@@ -3,6 +3,7 @@
 mod admin;
 pub mod body;
 pub mod conn;
+pub mod doc;
 mod ingest;
 mod ops;
 pub mod problem;
@@ -17,11 +18,12 @@ use std::time::{Duration, Instant};
 
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Request, State};
+use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{MethodFilter, MethodRouter};
 use axum::{BoxError, Router};
 use leadrank_store::ApiKey;
 use tower::ServiceBuilder;
@@ -80,47 +82,171 @@ pub struct AppState {
 pub const MAX_BATCH: usize = 500;
 const KB: usize = 1024;
 
+/// Body limits per route, in bytes (413 beyond).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    pub leads: usize,
+    pub accounts: usize,
+    /// Events and consent records.
+    pub events: usize,
+    /// Model and routing files.
+    pub files: usize,
+    pub team: usize,
+    pub rep: usize,
+    /// Every other route under /v1.
+    pub default: usize,
+}
+
+impl BodyLimits {
+    pub const ROUTES: BodyLimits = BodyLimits {
+        leads: 2048 * KB,
+        accounts: 1024 * KB,
+        events: 512 * KB,
+        files: 256 * KB,
+        team: 64 * KB,
+        rep: 16 * KB,
+        default: 64 * KB,
+    };
+}
+
+/// A router being built from annotated handlers: each handler is mounted at the path and
+/// with the methods of its `#[utoipa::path]` (its `__path_*` type), and the mounted routes
+/// are recorded so that a test can compare them with the OpenAPI document.
+struct Mount {
+    router: Router<AppState>,
+    routes: Vec<(Method, String)>,
+}
+
+impl Mount {
+    fn new() -> Self {
+        Mount { router: Router::new(), routes: Vec::new() }
+    }
+
+    /// Mounts `handler` as the operation `P`.
+    fn op<P: utoipa::Path, T: 'static>(self, handler: impl Handler<T, AppState>) -> Self {
+        self.op_with::<P, T>(handler, |m| m)
+    }
+
+    /// Mounts `handler` as the operation `P`, with layers of its own (e.g. a body limit).
+    fn op_with<P: utoipa::Path, T: 'static>(
+        mut self,
+        handler: impl Handler<T, AppState>,
+        layers: impl FnOnce(MethodRouter<AppState>) -> MethodRouter<AppState>,
+    ) -> Self {
+        let path = P::path();
+        let mut methods = MethodRouter::new();
+        for m in P::methods() {
+            let method = http_method(&m);
+            let filter = MethodFilter::try_from(method.clone()).expect("every OpenAPI method is one axum routes");
+            methods = methods.on(filter, handler.clone());
+            self.routes.push((method, path.clone()));
+        }
+        self.router = self.router.route(&path, layers(methods));
+        self
+    }
+
+    /// Adds the routes of `other` (with the layers it has).
+    fn merge(mut self, other: Mount) -> Self {
+        self.router = self.router.merge(other.router);
+        self.routes.extend(other.routes);
+        self
+    }
+
+    /// A layer over every route mounted so far.
+    fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as tower::Service<Request>>::Error: Into<std::convert::Infallible> + 'static,
+        <L::Service as tower::Service<Request>>::Future: Send + 'static,
+    {
+        self.router = self.router.layer(layer);
+        self
+    }
+}
+
+fn http_method(m: &utoipa::openapi::HttpMethod) -> Method {
+    use utoipa::openapi::HttpMethod as H;
+    match m {
+        H::Get => Method::GET,
+        H::Post => Method::POST,
+        H::Put => Method::PUT,
+        H::Delete => Method::DELETE,
+        H::Options => Method::OPTIONS,
+        H::Head => Method::HEAD,
+        H::Patch => Method::PATCH,
+        H::Trace => Method::TRACE,
+    }
+}
+
+/// The routes: the API under /v1 (authenticated, write-gated), the open routes behind the
+/// overload limits (/readyz, /openapi.json), and those that answer also when every request
+/// slot is taken (/healthz, /metrics).
+fn mounts(limits: &Limits) -> (Mount, Mount, Mount) {
+    let l = BodyLimits::ROUTES;
+    let limit = |bytes: usize| move |m: MethodRouter<AppState>| m.layer(DefaultBodyLimit::max(bytes));
+    let v1 = Mount::new()
+        .op_with::<ingest::__path_leads, _>(ingest::leads, limit(l.leads))
+        .op::<read::__path_list_leads, _>(read::list_leads)
+        .op::<read::__path_lead, _>(read::lead)
+        .op::<read::__path_score, _>(read::score)
+        .op::<read::__path_history, _>(read::history)
+        .op::<ops::__path_lifecycle, _>(ops::lifecycle)
+        .op::<ops::__path_accept, _>(ops::accept)
+        .op::<ops::__path_reject, _>(ops::reject)
+        .op::<ops::__path_move_stage, _>(ops::move_stage)
+        .op::<ops::__path_reroute, _>(ops::reroute)
+        .op::<ops::__path_set_item, _>(ops::set_item)
+        .op::<ops::__path_list_teams, _>(ops::list_teams)
+        .op_with::<ops::__path_put_team, _>(ops::put_team, limit(l.team))
+        .op_with::<ops::__path_delete_team, _>(ops::delete_team, limit(l.team))
+        .op::<ops::__path_list_reps, _>(ops::list_reps)
+        .op_with::<ops::__path_put_rep, _>(ops::put_rep, limit(l.rep))
+        .op_with::<ops::__path_delete_rep, _>(ops::delete_rep, limit(l.rep))
+        .op_with::<ops::__path_get_routing, _>(ops::get_routing, limit(l.files))
+        .op_with::<ops::__path_put_routing, _>(ops::put_routing, limit(l.files))
+        .op::<ops::__path_funnel, _>(ops::funnel)
+        .op::<ops::__path_routing_report, _>(ops::routing_report)
+        .op::<ops::__path_sla_report, _>(ops::sla_report)
+        .op::<ops::__path_stages_csv, _>(ops::stages_csv)
+        .op_with::<ingest::__path_accounts, _>(ingest::accounts, limit(l.accounts))
+        .op::<ops::__path_list_accounts, _>(ops::list_accounts)
+        .op::<read::__path_account, _>(read::account)
+        .op_with::<ingest::__path_events, _>(ingest::events, limit(l.events))
+        .op_with::<ingest::__path_consents, _>(ingest::consents, limit(l.events))
+        .op_with::<admin::__path_upload_model, _>(admin::upload_model, limit(l.files))
+        .op::<admin::__path_list_models, _>(admin::list_models)
+        .op::<admin::__path_activation, _>(admin::activation)
+        .op::<admin::__path_diff_models, _>(admin::diff_models)
+        .op::<admin::__path_get_model, _>(admin::get_model)
+        .op::<admin::__path_activate_model, _>(admin::activate_model)
+        .op::<admin::__path_add_webhook, _>(admin::add_webhook)
+        .op::<admin::__path_list_webhooks, _>(admin::list_webhooks)
+        .op::<admin::__path_delete_webhook, _>(admin::delete_webhook)
+        .op::<admin::__path_webhook_deliveries, _>(admin::webhook_deliveries)
+        .op::<admin::__path_export, _>(admin::export)
+        .op::<admin::__path_erase, _>(admin::erase)
+        .op::<admin::__path_audit_log, _>(admin::audit_log)
+        .op::<admin::__path_create_key, _>(admin::create_key)
+        .op::<admin::__path_list_keys, _>(admin::list_keys)
+        .op::<admin::__path_revoke_key, _>(admin::revoke_key)
+        .layer(DefaultBodyLimit::max(l.default))
+        .layer(middleware::from_fn_with_state(Arc::new(WriteGate::new(limits)), limit_writes));
+    let open = Mount::new().op::<read::__path_ready, _>(read::ready).op::<read::__path_openapi, _>(read::openapi);
+    let unlimited = Mount::new().op::<read::__path_healthz, _>(read::healthz).op::<read::__path_metrics, _>(read::metrics);
+    (v1, open, unlimited)
+}
+
+/// Every (method, path) the router mounts, in mounting order.
+pub fn mounted_routes() -> Vec<(Method, String)> {
+    let (v1, open, unlimited) = mounts(&Limits::default());
+    v1.merge(open).merge(unlimited).routes
+}
+
 /// The router with every route, limit and middleware.
 pub fn router(state: AppState, limits: &Limits) -> Router {
-    let v1 = Router::new()
-        .route("/leads", post(ingest::leads).layer(DefaultBodyLimit::max(2048 * KB)).get(read::list_leads))
-        .route("/leads/{lead_id}", get(read::lead))
-        .route("/leads/{lead_id}/score", get(read::score))
-        .route("/leads/{lead_id}/history", get(read::history))
-        .route("/leads/{lead_id}/lifecycle", get(ops::lifecycle))
-        .route("/leads/{lead_id}/accept", post(ops::accept))
-        .route("/leads/{lead_id}/reject", post(ops::reject))
-        .route("/leads/{lead_id}/stage", post(ops::move_stage))
-        .route("/leads/{lead_id}/route", post(ops::reroute))
-        .route("/leads/{lead_id}/checklist/{framework}/{item}", put(ops::set_item))
-        .route("/teams", get(ops::list_teams))
-        .route("/teams/{id}", put(ops::put_team).delete(ops::delete_team).layer(DefaultBodyLimit::max(64 * KB)))
-        .route("/reps", get(ops::list_reps))
-        .route("/reps/{id}", put(ops::put_rep).delete(ops::delete_rep).layer(DefaultBodyLimit::max(16 * KB)))
-        .route("/routing", get(ops::get_routing).put(ops::put_routing).layer(DefaultBodyLimit::max(256 * KB)))
-        .route("/reports/funnel", get(ops::funnel))
-        .route("/reports/routing", get(ops::routing_report))
-        .route("/reports/sla", get(ops::sla_report))
-        .route("/reports/stages", get(ops::stages_csv))
-        .route("/accounts", post(ingest::accounts).layer(DefaultBodyLimit::max(1024 * KB)).get(ops::list_accounts))
-        .route("/accounts/{account_id}", get(read::account))
-        .route("/events", post(ingest::events).layer(DefaultBodyLimit::max(512 * KB)))
-        .route("/consents", post(ingest::consents).layer(DefaultBodyLimit::max(512 * KB)))
-        .route("/models", post(admin::upload_model).layer(DefaultBodyLimit::max(256 * KB)).get(admin::list_models))
-        .route("/models/activation", get(admin::activation))
-        .route("/models/diff", get(admin::diff_models))
-        .route("/models/{id}", get(admin::get_model))
-        .route("/models/{id}/activate", post(admin::activate_model))
-        .route("/webhooks", post(admin::add_webhook).get(admin::list_webhooks))
-        .route("/webhooks/{id}", delete(admin::delete_webhook))
-        .route("/webhooks/{id}/deliveries", get(admin::webhook_deliveries))
-        .route("/privacy/export", post(admin::export))
-        .route("/privacy/erase", post(admin::erase))
-        .route("/audit", get(admin::audit_log))
-        .route("/keys", post(admin::create_key).get(admin::list_keys))
-        .route("/keys/{id}", delete(admin::revoke_key))
-        .layer(DefaultBodyLimit::max(64 * KB))
-        .layer(middleware::from_fn_with_state(Arc::new(WriteGate::new(limits)), limit_writes));
+    let (v1, open, unlimited) = mounts(limits);
     let overload = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(|e: BoxError| async move {
             if e.is::<tower::timeout::error::Elapsed>() {
@@ -135,17 +261,14 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .concurrency_limit(limits.concurrency)
         .timeout(limits.timeout);
     // Liveness and metrics answer also when every request slot is taken.
-    let unlimited = Router::new().route("/healthz", get(|| async { "ok" })).route("/metrics", get(read::metrics));
-    Router::new()
-        .nest("/v1", v1)
-        .route("/readyz", get(read::ready))
-        .route("/openapi.json", get(read::openapi))
+    v1.router
+        .merge(open.router)
         .fallback(|| async { Problem::not_found("route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method (see /openapi.json)")
         })
         .layer(overload)
-        .merge(unlimited)
+        .merge(unlimited.router)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -359,11 +482,6 @@ impl<N: need::Need> FromRequestParts<AppState> for Caller<N> {
 
 /// A 200 answer with a view.
 pub(crate) fn view(value: impl serde::Serialize) -> Response {
-    (StatusCode::OK, axum::Json(value)).into_response()
-}
-
-/// A 200 JSON response.
-pub(crate) fn json(value: serde_json::Value) -> Response {
     (StatusCode::OK, axum::Json(value)).into_response()
 }
 

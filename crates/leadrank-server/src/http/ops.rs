@@ -7,12 +7,17 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leadrank_lifecycle::{ItemStatus, LifecycleError, Stage, Transition};
 use leadrank_routing::{Rep, RoutingModel, Team};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 use super::body::{JsonBytes, PathParam, QueryParams, Strict, TomlText};
 use super::problem::Problem;
-use super::{AppState, Caller, json, need};
+use super::problem::responses::*;
+use super::views::{
+    LeadOpsView, RepList, RepListItem, RepSchema, Rerouted, RoutingUploaded, SlaView, TeamList, TeamSchema, TransitionView,
+};
+use super::{AppState, Caller, need, view};
 use leadrank_service::ops::LeadOpsState;
 use leadrank_service::service::Service;
 
@@ -38,40 +43,59 @@ fn actor<N: need::Need>(caller: &Caller<N>, by: &Option<String>) -> Result<Strin
 }
 
 /// The lead's operating view: stage, checklist completeness, assignment, SLA status.
-fn view(svc: &Service, lead_id: &str, st: &LeadOpsState) -> Value {
+fn ops_view(svc: &Service, lead_id: &str, st: LeadOpsState) -> LeadOpsView {
     let checklists = svc.read_state(|_, ops| {
         let model_checklist = ops.policy_for(lead_id).checklist;
-        let mut checklists = vec![json!(st.lifecycle.checklist.completeness(model_checklist))];
+        let mut checklists = vec![st.lifecycle.checklist.completeness(model_checklist)];
         for fw in leadrank_lifecycle::FRAMEWORKS {
             if fw.id != model_checklist.id && st.lifecycle.checklist.entries.contains_key(fw.id) {
-                checklists.push(json!(st.lifecycle.checklist.completeness(fw)));
+                checklists.push(st.lifecycle.checklist.completeness(fw));
             }
         }
         checklists
     });
-    let sla = st.sla.as_ref().map(|run| {
-        let status = run.clock.evaluate(&st.touches, svc.now());
-        json!({"policy": run.policy, "team": run.team, "rep": run.rep, "milestones": run.clock.milestones, "status": status})
+    let sla = st.sla.as_ref().map(|run| SlaView {
+        policy: run.policy.clone(),
+        team: run.team.clone(),
+        rep: run.rep.clone(),
+        milestones: run.clock.milestones.clone(),
+        status: run.clock.evaluate(&st.touches, svc.now()),
     });
-    json!({
-        "lead_id": lead_id,
-        "stage": st.lifecycle.stage.as_str(),
-        "since": st.lifecycle.since.to_string(),
-        "lifecycle": st.lifecycle,
-        "checklists": checklists,
-        "assignment": st.assignment,
-        "sla": sla,
-        "touches": st.touches.len(),
-        "breaches": st.breaches,
-    })
-}
-
-fn transition_json(t: &Transition) -> Value {
-    json!({"from": t.from.map(|s| s.as_str()), "to": t.to.as_str(), "at": t.at.to_string(), "actor": t.actor, "reason": t.reason, "rejection": t.rejection, "note": t.note})
+    LeadOpsView {
+        lead_id: lead_id.to_string(),
+        stage: st.lifecycle.stage.as_str().to_string(),
+        since: st.lifecycle.since.to_string(),
+        checklists,
+        sla,
+        touches: st.touches.len(),
+        breaches: st.breaches,
+        assignment: st.assignment,
+        lifecycle: st.lifecycle,
+        transition: None,
+        log: None,
+    }
 }
 
 /// `GET /v1/leads/{lead_id}/lifecycle`: stage, checklists with prompts for missing items,
 /// assignment, SLA clock and the whole operating log.
+#[utoipa::path(
+    get,
+    path = "/v1/leads/{lead_id}/lifecycle",
+    tag = "lifecycle",
+    operation_id = "getLifecycle",
+    params(("lead_id" = String, Path, description = "The lead's id.")),
+    responses(
+        (status = 200, description = "The operating view with the whole operating log.", body = LeadOpsView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn lifecycle(
     State(state): State<AppState>,
     _: Caller<need::Read>,
@@ -83,12 +107,12 @@ pub async fn lifecycle(
         leadrank_service::ServiceError::NotFound(_) => Problem::not_found(format!("lead '{lead_id}'")),
         e => e.into(),
     })?;
-    let mut v = view(svc, &lead_id, &st);
-    v["log"] = Value::Array(log);
-    Ok(json(v))
+    let mut v = ops_view(svc, &lead_id, st);
+    v.log = Some(log);
+    Ok(view(v))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptBody {
     by: Option<String>,
@@ -108,12 +132,34 @@ async fn act(
 ) -> Result<Response, Problem> {
     let result = svc.lifecycle_action(lead_id, f).await?;
     let st = svc.read_state(|_, ops| ops.leads.get(lead_id).cloned()).ok_or_else(|| Problem::not_found(format!("lead '{lead_id}'")))?;
-    let mut v = view(svc, lead_id, &st);
-    v["transition"] = result.as_ref().map_or(Value::Null, transition_json);
-    Ok(json(v))
+    let mut v = ops_view(svc, lead_id, st);
+    v.transition = Some(result.as_ref().map(TransitionView::from));
+    Ok(view(v))
 }
 
 /// `POST /v1/leads/{lead_id}/accept`: sales accepts the lead (mql, pql or recycled -> sal).
+#[utoipa::path(
+    post,
+    path = "/v1/leads/{lead_id}/accept",
+    tag = "lifecycle",
+    operation_id = "acceptLead",
+    params(("lead_id" = String, Path, description = "The lead's id.")),
+    request_body(content = AcceptBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The lead's new operating view with the transition.", body = LeadOpsView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["sales"]))
+)]
 pub async fn accept(
     State(state): State<AppState>,
     caller: Caller<need::Sales>,
@@ -125,7 +171,7 @@ pub async fn accept(
     act(&state.service, &lead_id, |p, st, _, now| p.accept(st, &by, body.note.as_deref(), now).map(Some)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectBody {
     by: Option<String>,
@@ -135,6 +181,28 @@ pub struct RejectBody {
 }
 
 /// `POST /v1/leads/{lead_id}/reject`: sales rejects the lead with a reason code.
+#[utoipa::path(
+    post,
+    path = "/v1/leads/{lead_id}/reject",
+    tag = "lifecycle",
+    operation_id = "rejectLead",
+    params(("lead_id" = String, Path, description = "The lead's id.")),
+    request_body(content = RejectBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The lead's new operating view with the transition.", body = LeadOpsView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["sales"]))
+)]
 pub async fn reject(
     State(state): State<AppState>,
     caller: Caller<need::Sales>,
@@ -146,7 +214,7 @@ pub async fn reject(
     act(&state.service, &lead_id, |p, st, total, now| p.reject(st, &by, &body.reason, body.note.as_deref(), total, now).map(Some)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageBody {
     to: String,
@@ -156,6 +224,28 @@ pub struct StageBody {
 }
 
 /// `POST /v1/leads/{lead_id}/stage`: a manual move, where the lifecycle rules allow it.
+#[utoipa::path(
+    post,
+    path = "/v1/leads/{lead_id}/stage",
+    tag = "lifecycle",
+    operation_id = "moveStage",
+    params(("lead_id" = String, Path, description = "The lead's id.")),
+    request_body(content = StageBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The lead's new operating view with the transition.", body = LeadOpsView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["sales"]))
+)]
 pub async fn move_stage(
     State(state): State<AppState>,
     caller: Caller<need::Sales>,
@@ -172,10 +262,11 @@ pub async fn move_stage(
     act(&state.service, &lead_id, |p, st, _, now| p.move_to(st, to, &by, &body.reason, body.note.as_deref(), now).map(Some)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemBody {
     /// confirmed, unknown or negative.
+    #[schema(value_type = String, pattern = "^(confirmed|unknown|negative)$")]
     status: ItemStatus,
     note: Option<String>,
     by: Option<String>,
@@ -183,6 +274,28 @@ pub struct ItemBody {
 
 /// `PUT /v1/leads/{lead_id}/checklist/{framework}/{item}`: sets one checklist item; a lead in
 /// sal whose model checklist becomes complete enters sql.
+#[utoipa::path(
+    put,
+    path = "/v1/leads/{lead_id}/checklist/{framework}/{item}",
+    tag = "lifecycle",
+    operation_id = "setChecklistItem",
+    params(("lead_id" = String, Path, description = "The lead's id."), ("framework" = String, Path, description = "bant, champ or meddicc."), ("item" = String, Path, description = "The checklist item's id in the framework.")),
+    request_body(content = ItemBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The lead's new operating view; `transition` is set when the lead entered sql.", body = LeadOpsView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["sales"]))
+)]
 pub async fn set_item(
     State(state): State<AppState>,
     caller: Caller<need::Sales>,
@@ -194,7 +307,7 @@ pub async fn set_item(
     act(&state.service, &lead_id, |p, st, _, now| p.set_item(st, &framework, &item, body.status, body.note.as_deref(), &by, now)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteBody {
     by: Option<String>,
@@ -204,6 +317,28 @@ pub struct RouteBody {
 }
 
 /// `POST /v1/leads/{lead_id}/route`: routes the lead again (e.g. after a rep left).
+#[utoipa::path(
+    post,
+    path = "/v1/leads/{lead_id}/route",
+    tag = "routing",
+    operation_id = "rerouteLead",
+    params(("lead_id" = String, Path, description = "The lead's id.")),
+    request_body(content = RouteBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The new assignment.", body = Rerouted),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["sales"]))
+)]
 pub async fn reroute(
     State(state): State<AppState>,
     caller: Caller<need::Sales>,
@@ -215,12 +350,27 @@ pub async fn reroute(
         leadrank_service::ServiceError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "invalid_transition", m),
         e => Problem::from(e),
     })?;
-    Ok(json(json!({"lead_id": lead_id, "assignment": assignment})))
+    Ok(view(Rerouted { lead_id, assignment }))
 }
 
 /// `GET /v1/teams`.
+#[utoipa::path(
+    get,
+    path = "/v1/teams",
+    tag = "routing",
+    operation_id = "listTeams",
+    responses(
+        (status = 200, description = "Every team.", body = TeamList),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn list_teams(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
-    Ok(json(state.service.read_state(|_, ops| json!({"items": ops.teams.values().collect::<Vec<_>>()}))))
+    Ok(view(state.service.read_state(|_, ops| TeamList { items: ops.teams.values().cloned().collect() })))
 }
 
 /// Parses a directory record whose `id` may be left out of the body (the path names it).
@@ -229,12 +379,33 @@ fn with_path_id<T: serde::de::DeserializeOwned>(body: &[u8], id: &str) -> Result
     let Some(obj) = v.as_object_mut() else {
         return Err(Problem::field("invalid_body", "", "expected a JSON object"));
     };
-    obj.entry("id").or_insert_with(|| json!(id));
+    obj.entry("id").or_insert_with(|| Value::String(id.to_string()));
     let bytes = serde_json::to_vec(&v).map_err(|e| Problem::internal(&e))?;
     super::body::parse(&bytes)
 }
 
 /// `PUT /v1/teams/{id}`: creates or replaces a team (calendar and time zone).
+#[utoipa::path(
+    put,
+    path = "/v1/teams/{id}",
+    tag = "routing",
+    operation_id = "putTeam",
+    params(("id" = String, Path, description = "The id.")),
+    request_body(content = TeamSchema, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The team as stored.", body = TeamSchema),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["admin"]))
+)]
 pub async fn put_team(
     State(state): State<AppState>,
     caller: Caller<need::Admin>,
@@ -250,10 +421,30 @@ pub async fn put_team(
         e => e.into(),
     })?;
     state.service.audit(&caller.actor(), "team.put", &id).await?;
-    Ok(json(json!(team)))
+    Ok(view(team))
 }
 
 /// `DELETE /v1/teams/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/v1/teams/{id}",
+    tag = "routing",
+    operation_id = "deleteTeam",
+    params(("id" = String, Path, description = "The id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["admin"]))
+)]
 pub async fn delete_team(
     State(state): State<AppState>,
     caller: Caller<need::Admin>,
@@ -265,23 +456,56 @@ pub async fn delete_team(
 }
 
 /// `GET /v1/reps`: reps with their open load.
+#[utoipa::path(
+    get,
+    path = "/v1/reps",
+    tag = "routing",
+    operation_id = "listReps",
+    responses(
+        (status = 200, description = "Every rep with the open load.", body = RepList),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn list_reps(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
-    let items: Vec<Value> = state.service.read_state(|_, ops| {
+    let items: Vec<RepListItem> = state.service.read_state(|_, ops| {
         ops.reps
             .values()
             .map(|r| {
                 let c = ops.load.reps.get(&r.id);
-                let mut v = json!(r);
-                v["open"] = json!(c.map_or(0, |c| c.open));
-                v["assigned"] = json!(c.map_or(0, |c| c.assigned));
-                v
+                RepListItem::new(r.clone(), c.map_or(0, |c| c.open), c.map_or(0, |c| c.assigned))
             })
             .collect()
     });
-    Ok(json(json!({ "items": items })))
+    Ok(view(RepList { items }))
 }
 
 /// `PUT /v1/reps/{id}`: creates or replaces a rep (team, capacity, weight, away).
+#[utoipa::path(
+    put,
+    path = "/v1/reps/{id}",
+    tag = "routing",
+    operation_id = "putRep",
+    params(("id" = String, Path, description = "The id.")),
+    request_body(content = RepSchema, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The rep as stored.", body = RepSchema),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["admin"]))
+)]
 pub async fn put_rep(
     State(state): State<AppState>,
     caller: Caller<need::Admin>,
@@ -297,10 +521,30 @@ pub async fn put_rep(
         e => e.into(),
     })?;
     state.service.audit(&caller.actor(), "rep.put", &id).await?;
-    Ok(json(json!(rep)))
+    Ok(view(rep))
 }
 
 /// `DELETE /v1/reps/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/v1/reps/{id}",
+    tag = "routing",
+    operation_id = "deleteRep",
+    params(("id" = String, Path, description = "The id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["admin"]))
+)]
 pub async fn delete_rep(
     State(state): State<AppState>,
     caller: Caller<need::Admin>,
@@ -312,12 +556,53 @@ pub async fn delete_rep(
 }
 
 /// `GET /v1/routing`: the active routing file (TOML).
+#[utoipa::path(
+    get,
+    path = "/v1/routing",
+    tag = "routing",
+    operation_id = "getRouting",
+    responses(
+        (status = 200, description = "The routing file (TOML).", body = String, content_type = "application/toml"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn get_routing(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     let source = state.service.read_state(|_, ops| ops.routing_source.clone());
     Ok(axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "application/toml; charset=utf-8")], source)))
 }
 
 /// `PUT /v1/routing`: replaces the routing file; errors name line, column and key.
+#[utoipa::path(
+    put,
+    path = "/v1/routing",
+    tag = "routing",
+    operation_id = "putRouting",
+    request_body(
+        description = "A routing file (TOML, UTF-8). Also taken as text/toml, application/x-toml, text/x-toml, application/octet-stream, application/x-www-form-urlencoded or without a content type.",
+        content(
+            (String = "application/toml", example = json!(leadrank_routing::BUILTIN_ROUTING)),
+            (String = "text/plain", example = json!(leadrank_routing::BUILTIN_ROUTING)),
+        )
+    ),
+    responses(
+        (status = 200, description = "The routing file was checked and replaced.", body = RoutingUploaded),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["admin"]))
+)]
 pub async fn put_routing(
     State(state): State<AppState>,
     caller: Caller<need::Admin>,
@@ -326,26 +611,75 @@ pub async fn put_routing(
     let text = text.as_str();
     let routing = RoutingModel::from_toml(text, "upload").map_err(|e| {
         let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_routing", e.to_string());
-        let errors: Vec<Value> =
-            e.issues.iter().map(|i| json!({"line": i.line, "column": i.column, "key": i.key, "message": i.message})).collect();
-        p.extra = Some(json!({ "errors": errors }));
+        p.errors = Some(e.issues.iter().map(|i| super::problem::FileIssue::new(i.line, i.column, &i.key, &i.message)).collect());
         p
     })?;
     let rules = routing.rules.len();
     state.service.put_routing(routing, text.to_string()).await?;
     state.service.audit(&caller.actor(), "routing.put", &format!("{rules} rules")).await?;
-    Ok(json(json!({"rules": rules})))
+    Ok(view(RoutingUploaded { rules }))
 }
 
 /// Query of `GET /v1/accounts`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AccountsQuery {
+    /// Only accounts of this tier (any case).
     tier: Option<String>,
+    /// Accounts at most, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
 }
 
+/// `GET /v1/accounts`: account scores, highest first.
+#[derive(Serialize, ToSchema)]
+pub struct AccountList {
+    /// Account scores: fit, engagement with diminishing returns per person, recency,
+    /// buying-committee coverage, reasons (their sum is the total), what is missing.
+    #[schema(value_type = Vec<Object>)]
+    items: Vec<leadrank_accounts::AccountScore>,
+}
+
+/// Stage counts, leads that ever entered each stage, conversions (inquiry->mql, mql->sal,
+/// mql->sql, sql->won), rejections by reason and the rejection rate.
+#[derive(Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct FunnelReportView(leadrank_lifecycle::FunnelReport);
+
+/// Fairness (leads and quality leads per rep against weight), open load per rep, leads
+/// waiting in queues.
+#[derive(Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct RoutingReportView(leadrank_service::ops_admin::RoutingReport);
+
+/// Breaches per rep, team and milestone; speed to lead (median, p90, share within 5
+/// minutes); running SLA clocks.
+#[derive(Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct SlaReportView(leadrank_service::ops_admin::SlaReport);
+
 /// `GET /v1/accounts`: accounts ranked by account score, with buying-committee coverage.
+#[utoipa::path(
+    get,
+    path = "/v1/accounts",
+    tag = "read",
+    operation_id = "listAccounts",
+    params(AccountsQuery),
+    responses(
+        (status = 200, description = "Accounts, highest account score first.", body = AccountList),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn list_accounts(
     State(state): State<AppState>,
     _: Caller<need::Read>,
@@ -360,27 +694,87 @@ pub async fn list_accounts(
         scores.retain(|s| s.tier.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(tier)));
     }
     scores.truncate(limit);
-    Ok(json(json!({ "items": scores })))
+    Ok(view(AccountList { items: scores }))
 }
 
 /// `GET /v1/reports/funnel`: stage counts, conversions, rejections by reason.
+#[utoipa::path(
+    get,
+    path = "/v1/reports/funnel",
+    tag = "reports",
+    operation_id = "funnelReport",
+    responses(
+        (status = 200, description = "The funnel report.", body = FunnelReportView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn funnel(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     state.service.flush().await;
-    Ok(json(json!(state.service.funnel_report().await?)))
+    Ok(view(FunnelReportView(state.service.funnel_report().await?)))
 }
 
 /// `GET /v1/reports/routing`: fairness (leads and quality leads per rep against weight).
+#[utoipa::path(
+    get,
+    path = "/v1/reports/routing",
+    tag = "reports",
+    operation_id = "routingReport",
+    responses(
+        (status = 200, description = "The fairness report.", body = RoutingReportView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn routing_report(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
-    Ok(json(json!(state.service.routing_report())))
+    Ok(view(RoutingReportView(state.service.routing_report())))
 }
 
 /// `GET /v1/reports/sla`: breaches per rep, team and milestone; speed to lead.
+#[utoipa::path(
+    get,
+    path = "/v1/reports/sla",
+    tag = "reports",
+    operation_id = "slaReport",
+    responses(
+        (status = 200, description = "The SLA report.", body = SlaReportView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn sla_report(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
-    Ok(json(json!(state.service.sla_report())))
+    Ok(view(SlaReportView(state.service.sla_report())))
 }
 
 /// `GET /v1/reports/stages`: every stage transition as CSV (`lead_id,stage,at,by,reason`),
 /// the stage history `leadrank report --stages` reads.
+#[utoipa::path(
+    get,
+    path = "/v1/reports/stages",
+    tag = "reports",
+    operation_id = "stageHistory",
+    responses(
+        (status = 200, description = "Every stage transition: `lead_id,stage,at,by,reason`.", body = String, content_type = "text/csv"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
 pub async fn stages_csv(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
     let body = state.service.stage_history_csv().await?;
     Ok(axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")], body)))

@@ -9,7 +9,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 tokio::task_local! {
     /// The id of the request being handled (set by the request-id middleware).
@@ -30,15 +31,15 @@ pub struct Problem {
     pub detail: String,
     /// JSON pointer of the offending field in the request body or query.
     pub pointer: Option<String>,
-    /// Extra members (e.g. model file errors).
-    pub extra: Option<serde_json::Value>,
+    /// The issues of an uploaded file (model or routing file), each with line, column and key.
+    pub errors: Option<Vec<FileIssue>>,
     pub retry_after: Option<u64>,
 }
 
 impl Problem {
     /// A problem with a status, a code and a detail.
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Problem { status, code, detail: detail.into(), pointer: None, extra: None, retry_after: None }
+        Problem { status, code, detail: detail.into(), pointer: None, errors: None, retry_after: None }
     }
 
     /// 400 about one field.
@@ -110,10 +111,9 @@ impl From<leadrank_service::service::ServiceError> for Problem {
                 }
             }
             E::InvalidModel(e) => {
-                let errors: Vec<serde_json::Value> =
-                    e.issues.iter().map(|i| json!({"line": i.line, "column": i.column, "key": i.key, "message": i.message})).collect();
+                let errors = e.issues.iter().map(|i| FileIssue::new(i.line, i.column, &i.key, &i.message)).collect();
                 let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_model", e.to_string());
-                p.extra = Some(json!({ "errors": errors }));
+                p.errors = Some(errors);
                 p
             }
             E::Invalid(msg) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg),
@@ -130,25 +130,62 @@ impl From<leadrank_store::StoreError> for Problem {
     }
 }
 
+/// One issue of an uploaded file.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FileIssue {
+    pub line: usize,
+    pub column: usize,
+    /// The dotted key or rule at fault, e.g. `rules[3] (demo_request).when.event`.
+    pub key: String,
+    pub message: String,
+}
+
+impl FileIssue {
+    pub fn new(line: usize, column: usize, key: &str, message: &str) -> Self {
+        FileIssue { line, column, key: key.to_string(), message: message.to_string() }
+    }
+}
+
+/// The body of every error answer (`application/problem+json`, RFC 9457).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Problem)]
+pub struct ProblemBody {
+    /// `about:blank#<code>`, the code naming the kind of fault (e.g. `unknown_field`,
+    /// `invalid_parameter`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `body_too_large`, `unsupported_media_type`, `invalid_model`, `overloaded`, `internal`).
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank#unknown_field")]
+    pub kind: String,
+    /// The status's reason phrase.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What is wrong, in words.
+    pub detail: String,
+    /// The id of the request (also in the `x-request-id` header and the server log).
+    pub request_id: String,
+    /// JSON pointer of the field at fault: in the body, `/query/<name>`, `/path/<name>` or
+    /// `/headers/<name>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// The issues of an uploaded model or routing file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FileIssue>>,
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let title = self.status.canonical_reason().unwrap_or("Error");
-        let mut body = json!({
-            "type": format!("about:blank#{}", self.code),
-            "title": title,
-            "status": self.status.as_u16(),
-            "detail": self.detail,
-            "request_id": request_id(),
-        });
-        if let Some(p) = self.pointer {
-            body["pointer"] = json!(p);
-        }
-        if let Some(serde_json::Value::Object(extra)) = self.extra {
-            for (k, v) in extra {
-                body[k] = v;
-            }
-        }
-        let mut resp = (self.status, body.to_string()).into_response();
+        let body = ProblemBody {
+            kind: format!("about:blank#{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error").to_string(),
+            status: self.status.as_u16(),
+            detail: self.detail,
+            request_id: request_id(),
+            pointer: self.pointer,
+            errors: self.errors,
+        };
+        let text = serde_json::to_string(&body).unwrap_or_else(|_| String::from("{}"));
+        let mut resp = (self.status, text).into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"leadrank\""));
@@ -157,6 +194,103 @@ impl IntoResponse for Problem {
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
+    }
+}
+
+/// The error answers of the OpenAPI document, one reusable response per status, each a
+/// [`ProblemBody`] as `application/problem+json`.
+pub mod responses {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    use utoipa::{ToResponse, ToSchema};
+
+    use super::ProblemBody;
+
+    fn problem(description: &str) -> ResponseBuilder {
+        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name(ProblemBody::name()))).build();
+        ResponseBuilder::new().description(description).content("application/problem+json", content)
+    }
+
+    macro_rules! problem_response {
+        ($(#[$doc:meta])* $name:ident, $description:expr) => {
+            $(#[$doc])*
+            pub struct $name;
+
+            impl<'r> ToResponse<'r> for $name {
+                fn response() -> (&'r str, RefOr<utoipa::openapi::Response>) {
+                    (stringify!($name), RefOr::T(problem($description).build()))
+                }
+            }
+        };
+    }
+
+    problem_response!(
+        /// 400.
+        BadRequest,
+        "The body, a query parameter or a path parameter is not valid; `pointer` names it."
+    );
+    problem_response!(
+        /// 401.
+        Unauthorized,
+        "No API key, or an unknown, malformed or revoked one (`pointer` is /headers/authorization)."
+    );
+    problem_response!(
+        /// 403.
+        Forbidden,
+        "The API key lacks the scope this operation needs."
+    );
+    problem_response!(
+        /// 404.
+        NotFound,
+        "Not found."
+    );
+    problem_response!(
+        /// 409.
+        Conflict,
+        "Conflicts with the current state (e.g. a transition the lifecycle does not allow, an activation already running)."
+    );
+    problem_response!(
+        /// 413.
+        PayloadTooLarge,
+        "The body is larger than this route accepts."
+    );
+    problem_response!(
+        /// 415.
+        UnsupportedMediaType,
+        "The body's content type is not one this route takes (`pointer` is /headers/content-type): JSON bodies need \
+         `application/json` (or `application/*+json`); TOML files `application/toml`, `text/toml`, `application/x-toml`, \
+         `text/x-toml`, `text/plain`, `application/octet-stream`, `application/x-www-form-urlencoded` or none."
+    );
+    problem_response!(
+        /// 422.
+        UnprocessableEntity,
+        "The content is well-formed but not valid (e.g. a model or routing file with errors: `errors` lists line, column and key)."
+    );
+    problem_response!(
+        /// 500.
+        InternalError,
+        "A fault of the service (database, a corrupt stored value); the details are in the server log under the request id."
+    );
+    problem_response!(
+        /// 503.
+        ServiceUnavailable,
+        "The request took too long, or the service is not ready."
+    );
+
+    /// 429, with `Retry-After`.
+    pub struct TooManyRequests;
+
+    impl<'r> ToResponse<'r> for TooManyRequests {
+        fn response() -> (&'r str, RefOr<utoipa::openapi::Response>) {
+            let retry_after = HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::Integer))
+                .description(Some("Seconds to wait before retrying."))
+                .build();
+            let resp =
+                problem("Too many requests (or writes) at once; retry after the Retry-After seconds.").header("Retry-After", retry_after);
+            ("TooManyRequests", RefOr::T(resp.build()))
+        }
     }
 }
 

@@ -11,6 +11,9 @@ use serde_json::{Map, Value};
 /// Largest accepted record (serialised JSON), in bytes.
 pub const MAX_RECORD_BYTES: usize = 32 * 1024;
 
+/// The members of a consent record.
+pub const CONSENT_FIELDS: &[&str] = &["lead_id", "purpose", "status", "source", "at"];
+
 /// Why a record was rejected: the pointer (relative to the record) and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Rejection {
@@ -120,12 +123,177 @@ pub fn consent(v: &Value) -> Result<ConsentRecord, Rejection> {
     let obj = as_object(v)?;
     let mut pairs = Vec::with_capacity(obj.len());
     for (name, value) in obj {
-        if !["lead_id", "purpose", "status", "source", "at"].contains(&name.as_str()) {
+        if !CONSENT_FIELDS.contains(&name.as_str()) {
             return Err(reject(&format!("/{}", super::problem::escape(name)), "unknown field"));
         }
         pairs.push((name.clone(), text_of(name, value, false)?));
     }
     consent_from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(field_error)
+}
+
+/// The schemas of the records in the OpenAPI document, made from the same field tables the
+/// parsing above reads, so that a field added to the core is documented with its type.
+pub mod schema {
+    use std::borrow::Cow;
+
+    use leadrank_core::records::{ACCOUNT_FIELDS, EVENT_FIELDS, FieldType, LEAD_FIELDS};
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    use utoipa::openapi::{RefOr, Schema};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::{CONSENT_FIELDS, MAX_RECORD_BYTES};
+
+    fn types(list: &[Type]) -> SchemaType {
+        SchemaType::from_iter(list.iter().cloned())
+    }
+
+    /// The JSON a field of this type takes: its own JSON type or the text a CSV cell would
+    /// hold; null (or "") for no value.
+    fn field(ty: FieldType) -> Schema {
+        let b = ObjectBuilder::new();
+        let b = match ty {
+            FieldType::Text => b.schema_type(types(&[Type::String, Type::Null])),
+            FieldType::Integer => {
+                b.schema_type(types(&[Type::Integer, Type::String, Type::Null])).description(Some("A whole number (or its text)."))
+            }
+            FieldType::Number => {
+                b.schema_type(types(&[Type::Number, Type::String, Type::Null])).description(Some("A number (or its text)."))
+            }
+            FieldType::Bool => b
+                .schema_type(types(&[Type::Boolean, Type::String, Type::Null]))
+                .description(Some("true or false (or yes/no, 1/0 as text).")),
+            FieldType::Time => {
+                b.schema_type(types(&[Type::String, Type::Null])).description(Some("An RFC 3339 time, or a date (midnight UTC)."))
+            }
+            FieldType::List => {
+                let items = ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String).pattern(Some("^[^;]*$")));
+                return Schema::OneOf(
+                    utoipa::openapi::schema::OneOfBuilder::new()
+                        .item(items)
+                        .item(ObjectBuilder::new().schema_type(types(&[Type::String, Type::Null])))
+                        .description(Some("A list of strings, or one string of items separated by ';'."))
+                        .build(),
+                );
+            }
+        };
+        Schema::Object(b.build())
+    }
+
+    fn record(description: &str, fields: &[(&str, Schema)], required: &[&str]) -> ObjectBuilder {
+        let mut b = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(format!("{description} At most {} KiB of JSON.", MAX_RECORD_BYTES / 1024)))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for (name, schema) in fields {
+            b = b.property(*name, schema.clone());
+        }
+        for name in required {
+            b = b.required(*name);
+        }
+        b
+    }
+
+    macro_rules! named_schema {
+        ($ty:ident, $name:literal) => {
+            impl ToSchema for $ty {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed($name)
+                }
+            }
+        };
+    }
+
+    /// A lead record (`POST /v1/leads`).
+    pub struct LeadRecord;
+    /// An account record (`POST /v1/accounts`).
+    pub struct AccountRecord;
+    /// An event record (`POST /v1/events`).
+    pub struct EventRecord;
+    /// A consent record (`POST /v1/consents`).
+    pub struct ConsentRecordSchema;
+
+    impl PartialSchema for LeadRecord {
+        fn schema() -> RefOr<Schema> {
+            let mut fields: Vec<(&str, Schema)> = LEAD_FIELDS.iter().map(|(name, ty)| (*name, field(*ty))).collect();
+            let custom_value = Schema::OneOf(
+                utoipa::openapi::schema::OneOfBuilder::new()
+                    .item(ObjectBuilder::new().schema_type(types(&[Type::String, Type::Number, Type::Boolean, Type::Null])))
+                    .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String).pattern(Some("^[^;]*$"))))
+                    .build(),
+            );
+            let custom = ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .description(Some("Custom fields by name (not a built-in field's name); a value is a scalar or a list of strings."))
+                .additional_properties(Some(custom_value))
+                .build();
+            fields.push(("custom", Schema::Object(custom)));
+            RefOr::T(Schema::Object(
+                record(
+                    "A lead: the built-in fields, custom fields in `custom`; any other member rejects the record.",
+                    &fields,
+                    &["lead_id"],
+                )
+                .build(),
+            ))
+        }
+    }
+    named_schema!(LeadRecord, "Lead");
+
+    impl PartialSchema for AccountRecord {
+        fn schema() -> RefOr<Schema> {
+            let mut fields: Vec<(&str, Schema)> = vec![("account_id", field(FieldType::Text))];
+            fields.extend(ACCOUNT_FIELDS.iter().map(|(name, ty)| (*name, field(*ty))));
+            RefOr::T(Schema::Object(record("An account.", &fields, &["account_id"]).build()))
+        }
+    }
+    named_schema!(AccountRecord, "Account");
+
+    impl PartialSchema for EventRecord {
+        fn schema() -> RefOr<Schema> {
+            let fields: Vec<(&str, Schema)> = EVENT_FIELDS
+                .iter()
+                .map(|name| {
+                    let schema = match *name {
+                        "occurred_at" => field(FieldType::Time),
+                        "properties" => Schema::Object(
+                            ObjectBuilder::new()
+                                .schema_type(types(&[Type::Object, Type::Null]))
+                                .description(Some("Event properties (any JSON object)."))
+                                .build(),
+                        ),
+                        _ => field(FieldType::Text),
+                    };
+                    (*name, schema)
+                })
+                .collect();
+            let required = ["event_id", "lead_id", "type", "occurred_at"];
+            RefOr::T(Schema::Object(record("An event; its id is the idempotency key.", &fields, &required).build()))
+        }
+    }
+    named_schema!(EventRecord, "Event");
+
+    impl PartialSchema for ConsentRecordSchema {
+        fn schema() -> RefOr<Schema> {
+            let fields: Vec<(&str, Schema)> = CONSENT_FIELDS
+                .iter()
+                .map(|name| {
+                    let schema = match *name {
+                        "at" => field(FieldType::Time),
+                        "status" => Schema::Object(
+                            ObjectBuilder::new()
+                                .schema_type(types(&[Type::String, Type::Null]))
+                                .description(Some("granted, withdrawn or denied (any case)."))
+                                .build(),
+                        ),
+                        _ => field(FieldType::Text),
+                    };
+                    (*name, schema)
+                })
+                .collect();
+            RefOr::T(Schema::Object(record("A consent record.", &fields, &["lead_id", "purpose", "status", "at"]).build()))
+        }
+    }
+    named_schema!(ConsentRecordSchema, "Consent");
 }
 
 #[cfg(test)]

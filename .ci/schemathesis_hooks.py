@@ -1,0 +1,10 @@
+"""Schemathesis hooks for .ci/schemathesis.sh: model and routing files are sent as TOML text."""
+
+import schemathesis
+
+
+@schemathesis.serializer("application/toml")
+def toml_text(ctx, value):
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8")
