@@ -20,6 +20,10 @@ pub enum ReadError {
     Header { path: PathBuf, message: String },
     #[error("{}: cannot tell the format from the extension; use .csv or .jsonl, or pass --input-format", .0.display())]
     UnknownFormat(PathBuf),
+    /// The mapping does not fit the file (a column it names is missing), or is of another
+    /// input kind; the message names the mapping file, line and key.
+    #[error("{0}")]
+    Mapping(String),
 }
 
 /// A rejected row: where it is and why. A row with several bad fields is rejected once,
@@ -117,4 +121,7 @@ pub struct LoadReport {
     /// Consent records accepted (all purposes).
     pub consents: u64,
     pub rejected: Vec<RowError>,
+    /// What the user should know about the read that is not a rejected row (columns a
+    /// mapping does not read).
+    pub notes: Vec<String>,
 }
