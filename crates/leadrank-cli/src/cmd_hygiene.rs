@@ -88,7 +88,9 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     let mut clock = std::time::Instant::now();
     let read = args.read.resolve()?;
     if args.events.is_some() && read.mapping(Kind::Events).is_some() {
-        anyhow::bail!("dedupe writes the events file back with its own columns, so it reads events without a mapping; map the events first");
+        anyhow::bail!(
+            "dedupe writes the events file back with its own columns, so it reads events without a mapping; map the events first"
+        );
     }
     let (leads, report) = files::read_leads_mapped(&args.leads, read.format_of(&args.leads)?, read.mapping(Kind::Leads))?;
     crate::input_args::print_report_notes(&report);

@@ -86,7 +86,8 @@ pub fn mapping(cmd: MappingCommand) -> Result<ExitCode> {
         }
         MappingCommand::Check { file } => {
             let m = load_mapping(&file)?;
-            let kinds: Vec<String> = m.mappings.iter().map(|k| format!("{} ({} fields, {} custom)", k.kind.as_str(), k.fields.len(), k.custom.len())).collect();
+            let kinds: Vec<String> =
+                m.mappings.iter().map(|k| format!("{} ({} fields, {} custom)", k.kind.as_str(), k.fields.len(), k.custom.len())).collect();
             println!("{file}: ok: maps {}", kinds.join(", "));
         }
         MappingCommand::Fields => print!("{}", leadrank_mapping::input_fields_markdown()),
@@ -110,7 +111,8 @@ pub fn inspect(args: InspectArgs) -> Result<ExitCode> {
     let result = inspect_file(&args.file, format, args.kind.map(KindArg::kind), &mappings)?;
     print!("{}", render(&result, args.reasons));
     let rejected = result.unreadable.len() as u64 + result.checks.iter().map(|c| c.rejected).sum::<u64>();
-    Ok(if rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let unreadable = result.checks.iter().any(|c| c.problem.is_some());
+    Ok(if rejected == 0 && !unreadable { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// The inspection as text for a terminal.
@@ -135,6 +137,10 @@ fn render(r: &Inspection, max_reasons: usize) -> String {
             Some(m) => format!("through the mapping at {m}"),
             None => "by its own column names".to_string(),
         };
+        if let Some(problem) = &check.problem {
+            let _ = writeln!(s, "\nAs {} ({via}): cannot be read: {problem}", check.kind.as_str());
+            continue;
+        }
         let _ = writeln!(s, "\nAs {} ({via}): {} rows accepted, {} rejected", check.kind.as_str(), check.accepted, check.rejected);
         if !check.fields.is_empty() {
             for (target, source, found) in &check.fields {
@@ -151,7 +157,13 @@ fn render(r: &Inspection, max_reasons: usize) -> String {
         if !check.reasons.is_empty() {
             let _ = writeln!(s, "  Rejected, by reason (rows, first example):");
             for reason in check.reasons.iter().take(max_reasons) {
-                let _ = writeln!(s, "  {:>7}  {}\n           e.g. {}", reason.rows, reason.reason, reason.first.lines().next().unwrap_or_default());
+                let _ = writeln!(
+                    s,
+                    "  {:>7}  {}\n           e.g. {}",
+                    reason.rows,
+                    reason.reason,
+                    reason.first.lines().next().unwrap_or_default()
+                );
             }
             if check.reasons.len() > max_reasons {
                 let _ = writeln!(s, "  ... and {} more reasons (--reasons N shows more)", check.reasons.len() - max_reasons);

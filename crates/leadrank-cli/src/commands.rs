@@ -108,9 +108,15 @@ pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, L
             // About 70 bytes a CSV event row; only a hint for the allocator.
             builder.reserve_events((len / 70) as usize);
         }
-        read::load_events_mapped(events, read.format_of(events)?, read.mapping(Kind::Events), &mut builder, model, &mut report, &mut |n| {
-            bar.inc(n)
-        })?;
+        read::load_events_mapped(
+            events,
+            read.format_of(events)?,
+            read.mapping(Kind::Events),
+            &mut builder,
+            model,
+            &mut report,
+            &mut |n| bar.inc(n),
+        )?;
         bar.finish_and_clear();
     }
     timing("events", &mut clock);

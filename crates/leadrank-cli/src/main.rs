@@ -5,9 +5,9 @@
 
 mod cmd_db;
 mod cmd_hygiene;
+mod cmd_inspect;
 mod cmd_ops;
 mod cmd_quality;
-mod cmd_inspect;
 mod cmd_serve;
 mod commands;
 mod input_args;

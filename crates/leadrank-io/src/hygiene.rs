@@ -39,7 +39,12 @@ pub fn read_accounts(path: &Path, format: InputFormat, report: &mut LoadReport) 
 
 /// Reads an accounts file on its own through `mapping` when there is one (an `[accounts]`
 /// mapping), sorted by account id.
-pub fn read_accounts_mapped(path: &Path, format: InputFormat, mapping: Option<&Mapping>, report: &mut LoadReport) -> Result<Vec<Account>, ReadError> {
+pub fn read_accounts_mapped(
+    path: &Path,
+    format: InputFormat,
+    mapping: Option<&Mapping>,
+    report: &mut LoadReport,
+) -> Result<Vec<Account>, ReadError> {
     let model = builtin::default_model();
     let mut builder = DatasetBuilder::new(&model);
     read::load_accounts_mapped(path, format, mapping, &mut builder, report)?;

@@ -30,7 +30,10 @@ pub enum Guess {
     /// Ranges like `201-500` or `1000+`.
     Range,
     /// Dates or times; the day/month order when slashes leave it open (`None`: could be either).
-    Date { form: String, day_first: Option<bool> },
+    Date {
+        form: String,
+        day_first: Option<bool>,
+    },
     Email,
     Url,
     Text,
@@ -44,7 +47,9 @@ impl std::fmt::Display for Guess {
             Guess::Integer => f.write_str("integer"),
             Guess::Number => f.write_str("number"),
             Guess::Range => f.write_str("range"),
-            Guess::Date { form, day_first: None } if form.contains('/') => write!(f, "date {form} (day/month order unclear: set a pattern)"),
+            Guess::Date { form, day_first: None } if form.contains('/') => {
+                write!(f, "date {form} (day/month order unclear: set a pattern)")
+            }
             Guess::Date { form, day_first: Some(true) } if form.contains('/') => write!(f, "date {form} (day first)"),
             Guess::Date { form, day_first: Some(false) } if form.contains('/') => write!(f, "date {form} (month first)"),
             Guess::Date { form, .. } => write!(f, "date {form}"),
@@ -93,6 +98,8 @@ pub struct KindCheck {
     pub notes: Vec<String>,
     /// What the check leaves out (events: whether their leads exist).
     pub caveat: Option<String>,
+    /// Why the file cannot be read as this kind at all (a missing column), if so.
+    pub problem: Option<String>,
 }
 
 /// A built-in mapping and how many of the columns it names the file has.
@@ -183,7 +190,8 @@ impl Acc {
         }
         if let Ok(Some(_)) = records::parse_time(v) {
             *self.dates.entry(if v.len() == 10 { "YYYY-MM-DD" } else { "RFC 3339" }).or_default() += 1;
-        } else if let Some((_, name)) = DATE_FORMS.iter().find(|(p, _)| jiff::fmt::strtime::parse(p, v).is_ok_and(|t| t.to_date().is_ok())) {
+        } else if let Some((_, name)) = DATE_FORMS.iter().find(|(p, _)| jiff::fmt::strtime::parse(p, v).is_ok_and(|t| t.to_date().is_ok()))
+        {
             *self.dates.entry(name).or_default() += 1;
             if name.starts_with("NN/NN") {
                 let mut parts = v.split('/');
@@ -287,10 +295,13 @@ pub fn inspect(path: &Path, format: InputFormat, kind: Option<Kind>, mappings: &
     })?;
     if format.is_csv() && columns.is_empty() {
         // A file with a header and no rows: take the names from the header.
-        let (header, _) = crate::csv_input::CsvHeader::open(path, match format {
-            InputFormat::Csv(d) => d,
-            InputFormat::JsonLines => Default::default(),
-        })?;
+        let (header, _) = crate::csv_input::CsvHeader::open(
+            path,
+            match format {
+                InputFormat::Csv(d) => d,
+                InputFormat::JsonLines => Default::default(),
+            },
+        )?;
         columns = header.names;
         accs = columns.iter().map(|_| Acc::default()).collect();
     }
@@ -330,7 +341,23 @@ pub fn inspect(path: &Path, format: InputFormat, kind: Option<Kind>, mappings: &
                 }
             }
         }
-        checks.push(check_kind(path, format, kind, mapping, fields)?);
+        let check = match check_kind(path, format, kind, mapping, fields.clone()) {
+            Ok(check) => check,
+            // A file that cannot be read as this kind is what inspect is for: say why.
+            Err(e @ (ReadError::MissingColumn { .. } | ReadError::Mapping(_))) => KindCheck {
+                kind,
+                mapping: mapping.map(|m| format!("{}:{}", m.source, m.line)),
+                fields,
+                accepted: 0,
+                rejected: 0,
+                reasons: Vec::new(),
+                notes: Vec::new(),
+                caveat: None,
+                problem: Some(e.to_string()),
+            },
+            Err(e) => return Err(e),
+        };
+        checks.push(check);
     }
     let presets = if mappings.is_empty() { preset_fits(&columns, &file) } else { Vec::new() };
     let columns = columns
@@ -368,7 +395,13 @@ fn preset_fits(columns: &[String], file: &str) -> Vec<PresetFit> {
 }
 
 /// Runs the reader of `kind` over the file and groups its rejections.
-fn check_kind(path: &Path, format: InputFormat, kind: Kind, mapping: Option<&Mapping>, fields: Vec<(String, String, bool)>) -> Result<KindCheck, ReadError> {
+fn check_kind(
+    path: &Path,
+    format: InputFormat,
+    kind: Kind,
+    mapping: Option<&Mapping>,
+    fields: Vec<(String, String, bool)>,
+) -> Result<KindCheck, ReadError> {
     let mut report = LoadReport::default();
     let mut caveat = None;
     let accepted = match kind {
@@ -397,7 +430,8 @@ fn check_kind(path: &Path, format: InputFormat, kind: Kind, mapping: Option<&Map
             l.rows.len() as u64
         }
         Kind::Events | Kind::Consents => {
-            caveat = Some(format!("{} name their leads; whether those leads exist is checked when the leads are read with them", kind.as_str()));
+            caveat =
+                Some(format!("{} name their leads; whether those leads exist is checked when the leads are read with them", kind.as_str()));
             let file = path.display().to_string();
             let mut accepted = 0u64;
             let required: &[&'static str] = &[];
@@ -417,15 +451,16 @@ fn check_kind(path: &Path, format: InputFormat, kind: Kind, mapping: Option<&Map
     };
     let mut reasons: Vec<RejectReason> = Vec::new();
     for r in &report.rejected {
-        let first = r.to_string();
-        for (field, message) in std::iter::once((r.field.as_deref(), r.message.as_str())).chain(r.more.iter().map(|p| (p.field.as_deref(), p.message.as_str()))) {
+        let problems = std::iter::once((r.field.as_deref(), r.message.as_str()))
+            .chain(r.more.iter().map(|p| (p.field.as_deref(), p.message.as_str())));
+        for ((field, message), example) in problems.zip(r.lines()) {
             let reason = match field {
                 Some(f) => format!("{f}: {}", without_quoted(message)),
                 None => without_quoted(message),
             };
             match reasons.iter_mut().find(|x| x.reason == reason) {
                 Some(x) => x.rows += 1,
-                None => reasons.push(RejectReason { reason, rows: 1, first: first.clone() }),
+                None => reasons.push(RejectReason { reason, rows: 1, first: example }),
             }
         }
     }
@@ -439,6 +474,7 @@ fn check_kind(path: &Path, format: InputFormat, kind: Kind, mapping: Option<&Map
         reasons,
         notes: report.notes,
         caveat,
+        problem: None,
     })
 }
 

@@ -13,8 +13,8 @@ pub use crate::csv_input::Delimiter;
 use crate::csv_input::{CsvHeader, next_record};
 pub use crate::report::{FieldProblem, LoadReport, MAX_ROW_BYTES, ReadError, RowError};
 use crate::row::{Row, csv_row};
-pub use leadrank_mapping::{Kind, Mapping};
 use leadrank_mapping::{Bound, Presence};
+pub use leadrank_mapping::{Kind, Mapping};
 
 /// How an input file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,12 @@ pub(crate) fn check_kind(mapping: Option<&Mapping>, kind: Kind) -> Result<(), Re
 
 /// Binds `mapping` to a CSV header: a column it needs that the file lacks is an error; the
 /// columns it does not read are noted in the report.
-pub(crate) fn bind_header<'m>(mapping: &'m Mapping, path: &Path, names: &[String], report: &mut LoadReport) -> Result<Bound<'m>, ReadError> {
+pub(crate) fn bind_header<'m>(
+    mapping: &'m Mapping,
+    path: &Path,
+    names: &[String],
+    report: &mut LoadReport,
+) -> Result<Bound<'m>, ReadError> {
     let file = path.display().to_string();
     let bound = mapping.bind(names, &file, Presence::Required).map_err(|e| ReadError::Mapping(e.to_string()))?;
     let unmapped: Vec<&str> = bound.unmapped().collect();
@@ -108,7 +113,11 @@ pub(crate) fn bind_header<'m>(mapping: &'m Mapping, path: &Path, names: &[String
         .map(|f| f.source_label())
         .collect();
     if !missing.is_empty() {
-        report.notes.push(format!("{file}: optional column{} not in the file (left empty): {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", ")));
+        report.notes.push(format!(
+            "{file}: optional column{} not in the file (left empty): {}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        ));
     }
     Ok(bound)
 }
@@ -332,14 +341,12 @@ fn load_leads_csv(
     let file_len = file_len(path).unwrap_or(0);
     let mut sized = false;
     let mut notes = LoadReport::default();
-    let prepare = |header: CsvHeader| {
-        match mapping {
-            Some(m) => {
-                let bound = bind_header(m, path, &header.names, &mut notes)?;
-                Ok((header, Some(bound)))
-            }
-            None => header.require(path, &["lead_id"]).map(|()| (header, None::<Bound<'_>>)),
+    let prepare = |header: CsvHeader| match mapping {
+        Some(m) => {
+            let bound = bind_header(m, path, &header.names, &mut notes)?;
+            Ok((header, Some(bound)))
         }
+        None => header.require(path, &["lead_id"]).map(|()| (header, None::<Bound<'_>>)),
     };
     let result = read_blocks(path, threads, report, delimiter, prepare, |(header, bound), bytes, pieces, starts, report| {
         let parsed: Vec<Vec<(u64, Result<records::Lead, RowError>)>> = pieces

@@ -14,7 +14,11 @@ pub enum ReadError {
     Open { path: PathBuf, source: std::io::Error },
     #[error("cannot read {}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{}:1: the header has no '{column}' column (found: {found})", .path.display())]
+    #[error(
+        "{}:1: the header has no '{column}' column (found: {found}); a file with other column names is read through a mapping: \
+         --mapping FILE|NAME (`leadrank inspect FILE` suggests one)",
+        .path.display()
+    )]
     MissingColumn { path: PathBuf, column: &'static str, found: String },
     #[error("{}:1: cannot read the header: {message}", .path.display())]
     Header { path: PathBuf, message: String },

@@ -29,11 +29,8 @@ pub fn input_fields_markdown() -> String {
     s.push_str("- [Value types](#value-types)\n\n");
     for kind in Kind::ALL {
         let _ = writeln!(s, "## {}\n\n{}\n", kind.as_str(), kind.about());
-        let required: Vec<String> = kind
-            .required()
-            .iter()
-            .map(|set| set.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or "))
-            .collect();
+        let required: Vec<String> =
+            kind.required().iter().map(|set| set.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")).collect();
         let _ = writeln!(s, "Required: {}.\n", required.join(", "));
         s.push_str("| Field | Type | Meaning | Example |\n|---|---|---|---|\n");
         for f in kind.fields() {

@@ -39,11 +39,19 @@ impl Kind {
     /// What one row of this input is.
     pub fn about(self) -> &'static str {
         match self {
-            Kind::Leads => "One person in the source system (a lead or a contact). Columns that are not fields below are kept as custom fields, which a model can declare and use.",
+            Kind::Leads => {
+                "One person in the source system (a lead or a contact). Columns that are not fields below are kept as custom fields, which a model can declare and use."
+            }
             Kind::Accounts => "A company known to the CRM. Rules read these as `account.<field>` for the leads whose `account_id` matches.",
-            Kind::Events => "One behavioural event of a lead (a page view, a form, an email click, a sales touch). The event id is the idempotency key: an event sent twice counts once.",
-            Kind::Outcomes => "An opportunity (deal) and how it ended. An opportunity with a `lead_id` belongs to that lead; one with only an `account_id` belongs to every lead of that account (its amount shared between them). Open opportunities are neither won nor lost.",
-            Kind::Consents => "One consent event for a lead and a purpose. Consent is a history: the latest `marketing` record of a lead sets its `consent` and `consent_at`.",
+            Kind::Events => {
+                "One behavioural event of a lead (a page view, a form, an email click, a sales touch). The event id is the idempotency key: an event sent twice counts once."
+            }
+            Kind::Outcomes => {
+                "An opportunity (deal) and how it ended. An opportunity with a `lead_id` belongs to that lead; one with only an `account_id` belongs to every lead of that account (its amount shared between them). Open opportunities are neither won nor lost."
+            }
+            Kind::Consents => {
+                "One consent event for a lead and a purpose. Consent is a history: the latest `marketing` record of a lead sets its `consent` and `consent_at`."
+            }
             Kind::Stages => "One change of a lead's lifecycle stage (for the funnel report and `calibrate --target accepted`).",
         }
     }
@@ -129,13 +137,21 @@ impl ValueType {
         match self {
             ValueType::Text => "any text; surrounding spaces are trimmed; an empty value is absent; no NUL byte",
             ValueType::Integer => "a whole number (`1200`, `+5`); no thousands separators (a mapping reads `1,200` and ranges)",
-            ValueType::Count => "a whole number, zero or more (`1200`); no thousands separators (a mapping reads `1,200` and ranges like `201-500`)",
-            ValueType::Amount => "a number, zero or more (`12.5`, `1e6`); no currency sign or thousands separators (a mapping reads `$1,200.50`)",
+            ValueType::Count => {
+                "a whole number, zero or more (`1200`); no thousands separators (a mapping reads `1,200` and ranges like `201-500`)"
+            }
+            ValueType::Amount => {
+                "a number, zero or more (`12.5`, `1e6`); no currency sign or thousands separators (a mapping reads `$1,200.50`)"
+            }
             ValueType::Bool => "`true`/`false`, `yes`/`no` or `1`/`0`, in any case (a mapping reads other words)",
-            ValueType::Time => "RFC 3339 (`2026-03-02T10:00:00Z`, `2026-03-02T10:00:00+02:00`) or a date `YYYY-MM-DD` (midnight UTC); a mapping reads other formats such as `01/05/2024 10:22 AM`",
+            ValueType::Time => {
+                "RFC 3339 (`2026-03-02T10:00:00Z`, `2026-03-02T10:00:00+02:00`) or a date `YYYY-MM-DD` (midnight UTC); a mapping reads other formats such as `01/05/2024 10:22 AM`"
+            }
             ValueType::List => "entries separated by `;` in CSV, or a JSON array in JSON Lines",
             ValueType::JsonObject => "a JSON object (`{\"feature\": \"reports\"}`)",
-            ValueType::OpportunityStatus => "`open`, `won` or `lost` in any case; `Closed Won`, `closed_lost`, `Engaging` and `Prospecting` are read too",
+            ValueType::OpportunityStatus => {
+                "`open`, `won` or `lost` in any case; `Closed Won`, `closed_lost`, `Engaging` and `Prospecting` are read too"
+            }
             ValueType::ConsentStatus => "`granted`, `withdrawn` or `denied`, in any case",
         }
     }
@@ -183,14 +199,24 @@ use ValueType as T;
 
 /// The lead fields, in the readers' order.
 pub const LEAD_FIELDS: &[FieldDef] = &[
-    f("lead_id", T::Text, "The lead's id in the source system; unique (the first row with an id wins, later ones are rejected).", "00Q5e00000AbCdE"),
+    f(
+        "lead_id",
+        T::Text,
+        "The lead's id in the source system; unique (the first row with an id wins, later ones are rejected).",
+        "00Q5e00000AbCdE",
+    ),
     f("email", T::Text, "Email address; its kind (work, free-mail, disposable, role, invalid) is a fact rules use.", "dana@acme.com"),
     f("first_name", T::Text, "Given name.", "Dana"),
     f("last_name", T::Text, "Family name.", "Reyes"),
     f("title", T::Text, "Job title; seniority and department are read from it.", "VP of Operations"),
     f("company", T::Text, "Company name as the lead gave it.", "Acme Corp"),
     f("domain", T::Text, "The company's web domain.", "acme.com"),
-    f("account_id", T::Text, "The account (company) the lead belongs to: links the lead to the accounts input and to opportunities on the account.", "001A000001"),
+    f(
+        "account_id",
+        T::Text,
+        "The account (company) the lead belongs to: links the lead to the accounts input and to opportunities on the account.",
+        "001A000001",
+    ),
     f("industry", T::Text, "Industry.", "Software"),
     f("employees", T::Count, "Number of employees of the company.", "250"),
     f("annual_revenue", T::Amount, "The company's annual revenue.", "12000000"),
@@ -226,7 +252,12 @@ pub const ACCOUNT_FIELDS: &[FieldDef] = &[
 pub const EVENT_FIELDS: &[FieldDef] = &[
     f("event_id", T::Text, "The event's id: the idempotency key (a repeated id counts once).", "ev-000123"),
     f("lead_id", T::Text, "The lead the event belongs to (must be in the leads input).", "L1"),
-    f("type", T::Text, "Event type: page_view, form_submit, email_open, email_click, demo_request, trial_signup, sales_touch, email_bounce, ... (any name; rules match on it).", "page_view"),
+    f(
+        "type",
+        T::Text,
+        "Event type: page_view, form_submit, email_open, email_click, demo_request, trial_signup, sales_touch, email_bounce, ... (any name; rules match on it).",
+        "page_view",
+    ),
     f("occurred_at", T::Time, "When it happened. Events after the scoring time are ignored.", "2026-03-02T10:15:00Z"),
     f("url", T::Text, "Page URL or path (page views).", "/pricing"),
     f("properties", T::JsonObject, "Other properties of the event.", "{\"feature\": \"reports\"}"),
@@ -236,7 +267,12 @@ pub const EVENT_FIELDS: &[FieldDef] = &[
 pub const OUTCOME_FIELDS: &[FieldDef] = &[
     f("opportunity_id", T::Text, "The opportunity's id; unique.", "006A000001"),
     f("lead_id", T::Text, "The lead the opportunity came from (one of lead_id and account_id is required).", "L1"),
-    f("account_id", T::Text, "The account of the opportunity: without a lead_id, the opportunity belongs to every lead of the account.", "001A000001"),
+    f(
+        "account_id",
+        T::Text,
+        "The account of the opportunity: without a lead_id, the opportunity belongs to every lead of the account.",
+        "001A000001",
+    ),
     f("created_at", T::Time, "When the opportunity was created.", "2026-03-02"),
     f("closed_at", T::Time, "When it was won or lost (not before created_at).", "2026-05-20"),
     f("status", T::OpportunityStatus, "open, won or lost.", "won"),
@@ -256,12 +292,16 @@ pub const CONSENT_FIELDS: &[FieldDef] = &[
 /// The stage history fields.
 pub const STAGE_FIELDS: &[FieldDef] = &[
     f("lead_id", T::Text, "The lead.", "L1"),
-    f("stage", T::Text, "The stage entered (lower-cased): inquiry, mql, pql, sal, sql, opportunity, won, lost, nurture, recycled, disqualified.", "sal"),
+    f(
+        "stage",
+        T::Text,
+        "The stage entered (lower-cased): inquiry, mql, pql, sal, sql, opportunity, won, lost, nurture, recycled, disqualified.",
+        "sal",
+    ),
     f("at", T::Time, "When.", "2026-03-05T09:00:00Z"),
     f("by", T::Text, "Who moved the lead.", "rep-7"),
     f("reason", T::Text, "Reason code of a rejection or move.", "no_budget"),
 ];
-
 
 #[cfg(test)]
 mod tests {

@@ -8,8 +8,10 @@ use crate::format::{FALSE_WORDS, Format, NumberStyle, RangePick, TRUE_WORDS, che
 use crate::{FieldSpec, Mapping, MappingError, MappingErrors, MappingFile, Unmatched};
 
 /// The keys of the `[mapping]` table, with their meaning.
-pub const META_KEYS: &[(&str, &str)] =
-    &[("name", "A short name for the mapping (shown by `leadrank mapping list`)."), ("description", "What the mapping reads, in a sentence or two.")];
+pub const META_KEYS: &[(&str, &str)] = &[
+    ("name", "A short name for the mapping (shown by `leadrank mapping list`)."),
+    ("description", "What the mapping reads, in a sentence or two."),
+];
 
 /// The keys of an input kind's table (`[leads]`, `[outcomes]`, ...), with their meaning.
 pub const KIND_KEYS: &[(&str, &str)] = &[
@@ -24,9 +26,15 @@ pub const KIND_KEYS: &[(&str, &str)] = &[
 
 /// The options of one field's source, with their meaning.
 pub const FIELD_KEYS: &[(&str, &str)] = &[
-    ("from", "The source column, or a list of columns whose non-empty values are joined (e.g. `[\"First Name\", \"Last Name\"]`). Without `from`, the field always takes `default`."),
+    (
+        "from",
+        "The source column, or a list of columns whose non-empty values are joined (e.g. `[\"First Name\", \"Last Name\"]`). Without `from`, the field always takes `default`.",
+    ),
     ("join", "The text between joined columns (default one space)."),
-    ("values", "Table: source value -> leadrank value, matched ignoring case and surrounding spaces (picklists: lead source, industry, deal stage). Applied before `format`."),
+    (
+        "values",
+        "Table: source value -> leadrank value, matched ignoring case and surrounding spaces (picklists: lead source, industry, deal stage). Applied before `format`.",
+    ),
     (
         "unmatched",
         "What a value that is not in `values` becomes: `\"keep\"` (itself, the default), `\"empty\"`, `\"default\"` (the field's `default`) or `\"error\"` (the row is rejected).",
@@ -36,9 +44,15 @@ pub const FIELD_KEYS: &[(&str, &str)] = &[
         "format",
         "How to read the value: `text`, `integer`, `number`, `range`, `bool`, `date`, `domain`, `list` or `first`. The default follows the field's type: `date` for times, `integer` for counts, `number` for amounts, `bool` for booleans, `list` for lists, `text` otherwise.",
     ),
-    ("thousands", "integer, number, range: the thousands separator (default `\",\"`; `\"\"` for none). Groups must have three digits, so `12,5` is an error, not 125."),
+    (
+        "thousands",
+        "integer, number, range: the thousands separator (default `\",\"`; `\"\"` for none). Groups must have three digits, so `12,5` is an error, not 125.",
+    ),
     ("decimal", "number, range: the decimal mark (default `\".\"`)."),
-    ("range", "range: which number of `201-500` the field gets: `\"low\"` (the default: 201), `\"high\"` (500) or `\"middle\"` (350). An open range like `1000+` gives its low bound."),
+    (
+        "range",
+        "range: which number of `201-500` the field gets: `\"low\"` (the default: 201), `\"high\"` (500) or `\"middle\"` (350). An open range like `1000+` gives its low bound.",
+    ),
     ("true", "bool: the words read as true (any case; default yes, y, true, 1)."),
     ("false", "bool: the words read as false (any case; default no, n, false, 0)."),
     (
@@ -274,8 +288,13 @@ fn parse_kind(p: &mut Parser<'_>, kind: Kind, table: &TableLike<'_>, line: usize
                     let key = join(&fields_path, &name);
                     let Some(def) = kind.field(&name) else {
                         let hint = suggest(&name, field_names.iter().copied());
-                        let custom = if kind.keeps_custom_fields() { format!("; custom fields go in [{path}.custom]") } else { String::new() };
-                        p.error(key_span, &key, format!("'{name}' is not a {path} field{hint}{custom} (fields: {})", field_names.join(", ")));
+                        let custom =
+                            if kind.keeps_custom_fields() { format!("; custom fields go in [{path}.custom]") } else { String::new() };
+                        p.error(
+                            key_span,
+                            &key,
+                            format!("'{name}' is not a {path} field{hint}{custom} (fields: {})", field_names.join(", ")),
+                        );
                         continue;
                     };
                     if let Some(spec) = parse_field(p, &name, Some(def.ty), item, key_span, &key) {
@@ -453,7 +472,11 @@ fn build_format(p: &mut Parser<'_>, name: &str, table: &TableLike<'_>, key: &str
         if let Some((_, s)) = table.get(option)
             && !formats.contains(&name)
         {
-            p.error(s, &format!("{key}.{option}"), format!("applies to format {} only (this field's format is {name})", formats.join(" or ")));
+            p.error(
+                s,
+                &format!("{key}.{option}"),
+                format!("applies to format {} only (this field's format is {name})", formats.join(" or ")),
+            );
         }
     }
     let text = |p: &mut Parser<'_>, option: &str| table.get(option).and_then(|(v, s)| p.string(v, s, &format!("{key}.{option}")));
@@ -472,7 +495,11 @@ fn build_format(p: &mut Parser<'_>, name: &str, table: &TableLike<'_>, key: &str
         let thousands = one_char(p, "thousands", Some(','))?;
         let decimal = one_char(p, "decimal", Some('.'))?.unwrap_or('.');
         if thousands == Some(decimal) {
-            p.error(table.get("decimal").and_then(|(_, s)| s), &format!("{key}.decimal"), "the decimal mark and the thousands separator must differ");
+            p.error(
+                table.get("decimal").and_then(|(_, s)| s),
+                &format!("{key}.decimal"),
+                "the decimal mark and the thousands separator must differ",
+            );
             return None;
         }
         Some(NumberStyle { thousands, decimal })
@@ -493,7 +520,11 @@ fn build_format(p: &mut Parser<'_>, name: &str, table: &TableLike<'_>, key: &str
                 Some(r) => match RangePick::from_name(&r) {
                     Some(pick) => pick,
                     None => {
-                        p.error(table.get("range").and_then(|(_, s)| s), &format!("{key}.range"), format!("'{r}' is not low, high or middle"));
+                        p.error(
+                            table.get("range").and_then(|(_, s)| s),
+                            &format!("{key}.range"),
+                            format!("'{r}' is not low, high or middle"),
+                        );
                         return None;
                     }
                 },

@@ -114,8 +114,12 @@ impl Format {
             }
             Format::Date { patterns, offset } => date(value, patterns, *offset),
             Format::Domain => domain(value),
-            Format::List { split } => Ok(value.split(split.as_str()).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(";")),
-            Format::First { split } => Ok(value.split(split.as_str()).map(str::trim).find(|s| !s.is_empty()).unwrap_or_default().to_string()),
+            Format::List { split } => {
+                Ok(value.split(split.as_str()).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(";"))
+            }
+            Format::First { split } => {
+                Ok(value.split(split.as_str()).map(str::trim).find(|s| !s.is_empty()).unwrap_or_default().to_string())
+            }
         }
     }
 }
@@ -243,7 +247,8 @@ pub fn check_pattern(pattern: &str) -> Result<(), String> {
     let probe: Timestamp = "2024-01-05T10:22:33Z".parse().map_err(|e| format!("{e}"))?;
     let zoned = probe.to_zoned(TimeZone::UTC);
     let written = jiff::fmt::strtime::format(pattern, &zoned).map_err(|e| format!("'{pattern}' is not a date pattern: {e}"))?;
-    let tm = jiff::fmt::strtime::parse(pattern, &written).map_err(|e| format!("'{pattern}' cannot read its own output '{written}': {e}"))?;
+    let tm =
+        jiff::fmt::strtime::parse(pattern, &written).map_err(|e| format!("'{pattern}' cannot read its own output '{written}': {e}"))?;
     tm.to_date().map_err(|_| format!("'{pattern}' has no full date (it needs a year, a month and a day, e.g. %Y-%m-%d)"))?;
     Ok(())
 }
@@ -335,9 +340,7 @@ mod tests {
 
     #[test]
     fn dates_follow_the_pattern_day_month_order() {
-        let d = |v: &str, p: &[&str]| {
-            Format::Date { patterns: p.iter().map(|s| s.to_string()).collect(), offset: Offset::UTC }.apply(v)
-        };
+        let d = |v: &str, p: &[&str]| Format::Date { patterns: p.iter().map(|s| s.to_string()).collect(), offset: Offset::UTC }.apply(v);
         assert_eq!(d("01/05/2024", &["%m/%d/%Y"]), Ok("2024-01-05T00:00:00Z".into()));
         assert_eq!(d("01/05/2024", &["%d/%m/%Y"]), Ok("2024-05-01T00:00:00Z".into()));
         assert_eq!(d("2024-01-05 10:22", &["%Y-%m-%d %H:%M"]), Ok("2024-01-05T10:22:00Z".into()));

@@ -178,12 +178,7 @@ impl MappingSet {
     pub fn add(&mut self, file: MappingFile) -> Result<(), String> {
         for m in &file.mappings {
             if let Some(other) = self.get(m.kind) {
-                return Err(format!(
-                    "{} and {} both map {}: give one mapping per input",
-                    other.source,
-                    file.source,
-                    m.kind.as_str()
-                ));
+                return Err(format!("{} and {} both map {}: give one mapping per input", other.source, file.source, m.kind.as_str()));
             }
         }
         self.files.push(file);
@@ -246,7 +241,9 @@ impl Mapping {
     /// With [`Presence::Required`], a column the mapping names that the file lacks is an
     /// error naming the mapping file, line and key.
     pub fn bind<'m>(&'m self, columns: &[String], data_file: &str, presence: Presence) -> Result<Bound<'m>, MappingErrors> {
-        let position = |name: &str| columns.iter().position(|c| c == name).or_else(|| columns.iter().position(|c| c.trim().eq_ignore_ascii_case(name.trim())));
+        let position = |name: &str| {
+            columns.iter().position(|c| c == name).or_else(|| columns.iter().position(|c| c.trim().eq_ignore_ascii_case(name.trim())))
+        };
         let mut errors = Vec::new();
         let mut outputs = Vec::new();
         let mut names = Vec::new();
@@ -260,7 +257,8 @@ impl Mapping {
                     None if presence == Presence::Required && !spec.optional => {
                         let hint = file::suggest(column, columns.iter().map(String::as_str));
                         let shown: Vec<&str> = columns.iter().map(String::as_str).take(40).collect();
-                        let more = if columns.len() > shown.len() { format!(", ... {} more", columns.len() - shown.len()) } else { String::new() };
+                        let more =
+                            if columns.len() > shown.len() { format!(", ... {} more", columns.len() - shown.len()) } else { String::new() };
                         errors.push(MappingError {
                             file: self.source.clone(),
                             line: spec.line,

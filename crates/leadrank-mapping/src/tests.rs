@@ -33,11 +33,22 @@ full_name = { from = ["First Name", "Last Name"] }
 fn maps_a_row_with_every_kind_of_source() {
     let file = parse(HUBSPOT_LIKE).unwrap();
     let m = file.get(Kind::Leads).unwrap();
-    let cols = columns(&["Record ID", "First Name", "Last Name", "Number of Employees", "Create Date", "Opt In", "Source", "Website", "Notes"]);
+    let cols =
+        columns(&["Record ID", "First Name", "Last Name", "Number of Employees", "Create Date", "Opt In", "Source", "Website", "Notes"]);
     let bound = m.bind(&cols, "x.csv", Presence::Required).unwrap();
     assert_eq!(bound.names(), ["lead_id", "first_name", "employees", "created_at", "consent", "source", "domain", "country", "full_name"]);
     assert_eq!(bound.unmapped().collect::<Vec<_>>(), ["Notes"]);
-    let row = bound.apply(&["17", " Dana ", "Reyes", "201-500", "01/05/2024 10:22", "subscribed", "organic search", "https://www.acme.com/x", "n"]);
+    let row = bound.apply(&[
+        "17",
+        " Dana ",
+        "Reyes",
+        "201-500",
+        "01/05/2024 10:22",
+        "subscribed",
+        "organic search",
+        "https://www.acme.com/x",
+        "n",
+    ]);
     assert!(row.problems.is_empty(), "{:?}", row.problems);
     assert_eq!(row.values, ["17", "Dana", "350", "2024-01-05T10:22:00Z", "true", "organic", "acme.com", "DE", "Dana Reyes"]);
     // Null values and joined columns with one part missing.
@@ -108,7 +119,8 @@ fn typed_fields_read_separators_and_words_by_default() {
 #[test]
 fn unmapped_columns_can_be_kept_as_custom_fields() {
     let file = parse("[leads]\nunmapped = \"custom\"\n[leads.fields]\nlead_id = \"Prospect ID\"\n").unwrap();
-    let bound = file.get(Kind::Leads).unwrap().bind(&columns(&["Prospect ID", "Lead Origin", "email"]), "x.csv", Presence::Required).unwrap();
+    let bound =
+        file.get(Kind::Leads).unwrap().bind(&columns(&["Prospect ID", "Lead Origin", "email"]), "x.csv", Presence::Required).unwrap();
     // A column named like a leadrank field is not a custom field.
     assert_eq!(bound.names(), ["lead_id", "Lead Origin"]);
     assert_eq!(bound.apply(&["p1", "API", "a@b.com"]).values, ["p1", "API"]);
@@ -133,17 +145,30 @@ fn every_preset_parses_and_documents_itself() {
     }
 }
 
+/// Set `LEADRANK_BLESS_DOCS=1` to rewrite the generated documentation.
 #[test]
 fn the_reference_docs_are_generated_and_cover_every_key() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/input-fields.md");
-    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    let bless = std::env::var_os("LEADRANK_BLESS_DOCS").is_some();
+    let fields_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/input-fields.md");
+    let mapping_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/mapping.md");
+    let (start, end) = ("<!-- keys:start -->\n", "<!-- keys:end -->");
+    if bless {
+        std::fs::write(fields_path, input_fields_markdown()).unwrap();
+        let doc = std::fs::read_to_string(mapping_path).unwrap();
+        let (head, rest) = doc.split_once(start).unwrap();
+        let (_, tail) = rest.split_once(end).unwrap();
+        std::fs::write(mapping_path, format!("{head}{start}{}{end}{tail}", mapping_keys_markdown())).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(fields_path).unwrap_or_default();
     assert!(
         on_disk == input_fields_markdown(),
-        "docs/input-fields.md differs from the field definitions; regenerate it with `cargo run -p leadrank-cli -- mapping fields > docs/input-fields.md`"
+        "docs/input-fields.md differs from the field definitions; regenerate it with `leadrank mapping fields > docs/input-fields.md` \
+         (or LEADRANK_BLESS_DOCS=1 cargo test -p leadrank-mapping)"
     );
-    let mapping_doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/mapping.md")).unwrap_or_default();
+    let mapping_doc = std::fs::read_to_string(mapping_path).unwrap_or_default();
     assert!(
-        mapping_doc.contains(&mapping_keys_markdown()),
-        "docs/mapping.md does not hold the key tables; paste the output of `leadrank mapping keys` into it"
+        mapping_doc.contains(&format!("{start}{}{end}", mapping_keys_markdown())),
+        "docs/mapping.md does not hold the current key tables; put the output of `leadrank mapping keys` between its keys markers \
+         (or LEADRANK_BLESS_DOCS=1 cargo test -p leadrank-mapping)"
     );
 }
