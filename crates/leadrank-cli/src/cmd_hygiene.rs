@@ -211,7 +211,7 @@ pub struct HygieneArgs {
     #[arg(long)]
     model: Option<PathBuf>,
     /// Count duplicate clusters with the fuzzy matcher of `dedupe` (built-in configuration)
-    /// instead of the SPEC duplicate keys (same valid email, or same name in one account).
+    /// instead of the exact duplicate keys (same valid email, or same name in one account).
     #[arg(long)]
     fuzzy: bool,
     #[command(flatten)]
@@ -409,7 +409,7 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
     ));
     let u = &r.duplicates;
     let ex: Vec<String> = u.examples.iter().map(|c| c.join("+")).collect();
-    let label = if fuzzy { "clusters (fuzzy matcher)" } else { "clusters (SPEC duplicate keys)" };
+    let label = if fuzzy { "clusters (fuzzy matcher)" } else { "clusters (exact duplicate keys)" };
     rows.push(row("duplicates", "record", label, "duplicate", u.clusters, share(u.clusters), &ex));
     rows.push(row("duplicates", "record", "records in clusters", "duplicate", u.records_in_clusters, u.share, &[]));
     rows.push(row("duplicates", "record", "redundant records", "duplicate", u.redundant_records, share(u.redundant_records), &[]));
@@ -483,7 +483,7 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model
     ]);
     let u = &r.duplicates;
     let ex: Vec<String> = u.examples.iter().take(3).map(|c| c.join("+")).collect();
-    let label = if fuzzy { "duplicate clusters (fuzzy)" } else { "duplicate clusters (SPEC keys)" };
+    let label = if fuzzy { "duplicate clusters (fuzzy)" } else { "duplicate clusters (exact keys)" };
     t.add_row(vec![Cell::new(label), right(u.clusters.to_string()), right(String::new()), Cell::new(ex.join(", "))]);
     t.add_row(vec![Cell::new("records in clusters"), right(u.records_in_clusters.to_string()), right(pct(u.share)), Cell::new("")]);
     t.add_row(vec![

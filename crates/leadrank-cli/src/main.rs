@@ -50,7 +50,7 @@ enum Command {
     Generate(GenerateArgs),
     /// Generate demo data (if missing), score it and explain the best lead.
     Demo(DemoArgs),
-    /// Measure lead quality against revenue (SPEC section 6) and compare with benchmarks.
+    /// Measure lead quality against revenue and compare with benchmarks.
     Report(cmd_quality::ReportArgs),
     /// Check the model against won and lost deals and propose calibrated points.
     Calibrate(cmd_quality::CalibrateArgs),
