@@ -464,7 +464,7 @@ fn check_kind(
             }
         }
     }
-    reasons.sort_by(|a, b| b.rows.cmp(&a.rows));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.rows));
     Ok(KindCheck {
         kind,
         mapping: mapping.map(|m| format!("{}:{}", m.source, m.line)),
