@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::roles::{CommitteeRole, roles_of};
 
-/// An account as the CRM knows it (the SPEC's `accounts` input).
+/// An account as the CRM knows it (the `accounts` input).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountInfo {
     /// The account's id.

@@ -11,7 +11,7 @@ use clap::Args;
 use leadrank_hygiene::merge::survivors;
 use leadrank_hygiene::{DedupeConfig, Matcher};
 use leadrank_io::hygiene as files;
-use leadrank_io::read::{Delimiter, InputFormat, LoadReport};
+use leadrank_io::read::{Kind, LoadReport};
 use leadrank_io::write::write_leads_csv_iter;
 
 /// How many rejected rows stderr shows before summarising.
@@ -36,16 +36,11 @@ pub struct DedupeArgs {
     /// Print the built-in configuration and exit.
     #[arg(long)]
     show_config: bool,
-    /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
-    #[arg(long, value_name = "SEP")]
-    delimiter: Option<Delimiter>,
+    #[command(flatten)]
+    read: crate::InputArgs,
     /// Also write every rejected row to this file (stderr shows the first 50).
     #[arg(long)]
     rejects: Option<PathBuf>,
-}
-
-fn format_of(path: &Path, delimiter: Option<Delimiter>) -> Result<InputFormat> {
-    Ok(InputFormat::from_path(path)?.with_delimiter(delimiter.unwrap_or_default()))
 }
 
 fn report_rejects(report: &LoadReport, file: Option<&Path>) -> Result<()> {
@@ -91,7 +86,14 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     let config = load_config(args.config.as_deref())?;
     // Phase timings and memory on stderr when LEADRANK_TIMINGS is set.
     let mut clock = std::time::Instant::now();
-    let (leads, report) = files::read_leads(&args.leads, format_of(&args.leads, args.delimiter)?)?;
+    let read = args.read.resolve()?;
+    if args.events.is_some() && read.mapping(Kind::Events).is_some() {
+        anyhow::bail!(
+            "dedupe writes the events file back with its own columns, so it reads events without a mapping; map the events first"
+        );
+    }
+    let (leads, report) = files::read_leads_mapped(&args.leads, read.format_of(&args.leads)?, read.mapping(Kind::Leads))?;
+    crate::input_args::print_report_notes(&report);
     report_rejects(&report, args.rejects.as_deref())?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     crate::commands::timing("read", &mut clock);
@@ -133,7 +135,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     write_file(&out.join("leads.csv"), |w| write_leads_csv_iter(w, plan.leads(&leads), &custom))?;
     let mut moved = None;
     if let Some(events) = &args.events {
-        let format = format_of(events, args.delimiter)?;
+        let format = read.format_of(events)?;
         let name = if format.is_csv() { "events.csv" } else { "events.jsonl" };
         let map: HashMap<String, String> = plan.map.iter().map(|e| (e.old_id.clone(), e.survivor_id.clone())).collect();
         let path = out.join(name);
@@ -209,12 +211,11 @@ pub struct HygieneArgs {
     #[arg(long)]
     model: Option<PathBuf>,
     /// Count duplicate clusters with the fuzzy matcher of `dedupe` (built-in configuration)
-    /// instead of the SPEC duplicate keys (same valid email, or same name in one account).
+    /// instead of the exact duplicate keys (same valid email, or same name in one account).
     #[arg(long)]
     fuzzy: bool,
-    /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
-    #[arg(long, value_name = "SEP")]
-    delimiter: Option<Delimiter>,
+    #[command(flatten)]
+    read: crate::InputArgs,
     /// Also write every rejected row to this file (stderr shows the first 50).
     #[arg(long)]
     rejects: Option<PathBuf>,
@@ -237,10 +238,10 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
         consents: args.consents.clone(),
         model: args.model.clone(),
         as_of: args.as_of.clone(),
-        input_format: None,
-        delimiter: args.delimiter,
+        read: args.read.clone(),
         rejects: args.rejects.clone(),
     };
+    let read = args.read.resolve()?;
     let (dataset, load) = crate::commands::load(&inputs, &model)?;
     let leads = &dataset.leads;
     let leads_file = args.leads.display().to_string();
@@ -264,7 +265,7 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
             let index: HashMap<String, u32> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.clone(), i as u32)).collect();
             // Rejected event rows were reported by the first read.
             let mut again = LoadReport::default();
-            let traces = files::read_event_traces(path, format_of(path, args.delimiter)?, &index, &mut again)?;
+            let traces = files::read_event_traces_mapped(path, read.format_of(path)?, read.mapping(Kind::Events), &index, &mut again)?;
             let (s, b): (Vec<_>, Vec<_>) = traces
                 .iter()
                 .map(|t| {
@@ -408,7 +409,7 @@ fn write_hygiene_csv(out: &mut dyn Write, r: &leadrank_hygiene::report::HygieneR
     ));
     let u = &r.duplicates;
     let ex: Vec<String> = u.examples.iter().map(|c| c.join("+")).collect();
-    let label = if fuzzy { "clusters (fuzzy matcher)" } else { "clusters (SPEC duplicate keys)" };
+    let label = if fuzzy { "clusters (fuzzy matcher)" } else { "clusters (exact duplicate keys)" };
     rows.push(row("duplicates", "record", label, "duplicate", u.clusters, share(u.clusters), &ex));
     rows.push(row("duplicates", "record", "records in clusters", "duplicate", u.records_in_clusters, u.share, &[]));
     rows.push(row("duplicates", "record", "redundant records", "duplicate", u.redundant_records, share(u.redundant_records), &[]));
@@ -482,7 +483,7 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model
     ]);
     let u = &r.duplicates;
     let ex: Vec<String> = u.examples.iter().take(3).map(|c| c.join("+")).collect();
-    let label = if fuzzy { "duplicate clusters (fuzzy)" } else { "duplicate clusters (SPEC keys)" };
+    let label = if fuzzy { "duplicate clusters (fuzzy)" } else { "duplicate clusters (exact keys)" };
     t.add_row(vec![Cell::new(label), right(u.clusters.to_string()), right(String::new()), Cell::new(ex.join(", "))]);
     t.add_row(vec![Cell::new("records in clusters"), right(u.records_in_clusters.to_string()), right(pct(u.share)), Cell::new("")]);
     t.add_row(vec![
@@ -542,9 +543,8 @@ pub struct MatchAccountsArgs {
     /// Output format (default: table on a terminal, csv otherwise).
     #[arg(long, value_enum)]
     format: Option<ReportFormat>,
-    /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
-    #[arg(long, value_name = "SEP")]
-    delimiter: Option<Delimiter>,
+    #[command(flatten)]
+    read: crate::InputArgs,
     /// Also write every rejected row to this file (stderr shows the first 50).
     #[arg(long)]
     rejects: Option<PathBuf>,
@@ -554,8 +554,10 @@ pub struct MatchAccountsArgs {
 pub fn match_accounts(args: MatchAccountsArgs) -> Result<ExitCode> {
     use leadrank_hygiene::account_match::{Method, match_leads};
     let started = std::time::Instant::now();
-    let (leads, mut load) = files::read_leads(&args.leads, format_of(&args.leads, args.delimiter)?)?;
-    let accounts = files::read_accounts(&args.accounts, format_of(&args.accounts, args.delimiter)?, &mut load)?;
+    let read = args.read.resolve()?;
+    let (leads, mut load) = files::read_leads_mapped(&args.leads, read.format_of(&args.leads)?, read.mapping(Kind::Leads))?;
+    let accounts = files::read_accounts_mapped(&args.accounts, read.format_of(&args.accounts)?, read.mapping(Kind::Accounts), &mut load)?;
+    crate::input_args::print_report_notes(&load);
     report_rejects(&load, args.rejects.as_deref())?;
     let matches = match_leads(&leads, &accounts);
     let format = pick_format(args.format, args.out.is_some(), ReportFormat::Csv);

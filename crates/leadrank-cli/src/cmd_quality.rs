@@ -14,8 +14,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use leadrank_core::engine::Dataset;
 use leadrank_core::{CompiledModel, Lead, Score};
+use leadrank_io::read::Kind;
 use leadrank_io::read::{Delimiter, LoadReport, RowError};
-use leadrank_io::read_outcomes::{Table, read_maven_crm, read_outcomes, read_stages, read_table_with_columns};
+use leadrank_io::read_outcomes::{Table, read_maven_crm, read_outcomes_mapped, read_stages_mapped, read_table_with_columns};
 use leadrank_metrics::classify;
 use leadrank_metrics::html;
 use leadrank_metrics::report::{self, LeadObs, Opportunity, Report};
@@ -26,7 +27,7 @@ use leadrank_quality::{
 };
 
 use crate::commands::{exit_code, format_of, load, load_model, parse_as_of, report_rejects};
-use crate::{InputFormatArg, Inputs};
+use crate::{InputArgs, InputFormatArg, Inputs};
 use leadrank_metrics::fmt::{amount, amount_dp, count, num, pct};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -58,12 +59,8 @@ pub struct HistoryInputs {
     /// Scoring time T, RFC 3339 or YYYY-MM-DD (default: now). Events after T are ignored.
     #[arg(long)]
     as_of: Option<String>,
-    /// Input format for all files, instead of telling it from the extension.
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormatArg>,
-    /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
-    #[arg(long, value_name = "SEP")]
-    delimiter: Option<Delimiter>,
+    #[command(flatten)]
+    read: InputArgs,
 }
 
 impl HistoryInputs {
@@ -76,8 +73,7 @@ impl HistoryInputs {
             consents: self.consents.clone(),
             model,
             as_of: self.as_of.clone(),
-            input_format: self.input_format,
-            delimiter: self.delimiter,
+            read: self.read.clone(),
             rejects: None,
         })
     }
@@ -176,6 +172,9 @@ pub struct LearnArgs {
     /// Labelled table (.csv or .jsonl).
     #[arg(long)]
     data: PathBuf,
+    /// Input format, instead of telling it from the extension.
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
     /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
     #[arg(long, value_name = "SEP")]
     delimiter: Option<Delimiter>,
@@ -251,7 +250,9 @@ fn print_rejects(rejected: &[RowError]) {
 /// Reads the outcomes file, reporting rejected rows.
 fn outcomes(h: &HistoryInputs, rejected: &mut Vec<RowError>) -> Result<Vec<Opportunity>> {
     let Some(path) = &h.outcomes else { bail!("--outcomes is required") };
-    let l = read_outcomes(path, format_of(path, h.input_format, h.delimiter)?)?;
+    let read = h.read.resolve()?;
+    let l = read_outcomes_mapped(path, read.format_of(path)?, read.mapping(Kind::Outcomes))?;
+    crate::input_args::print_notes(&l.notes);
     rejected.extend(l.rejected);
     Ok(l.rows)
 }
@@ -386,7 +387,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         let opps = outcomes(&args.history, &mut rejected)?;
         let stages = match &args.stages {
             Some(p) => {
-                let l = read_stages(p, format_of(p, args.history.input_format, args.history.delimiter)?)?;
+                let l = args.history.read.resolve().and_then(|r| Ok(read_stages_mapped(p, r.format_of(p)?, r.mapping(Kind::Stages))?))?;
                 rejected.extend(l.rejected);
                 Some(l.rows)
             }
@@ -611,7 +612,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<ExitCode> {
         Target::Won => None,
         Target::Accepted => {
             let Some(path) = &args.stages else { bail!("--target accepted needs --stages FILE (lead_id, stage, at, by, reason)") };
-            let l = read_stages(path, format_of(path, args.history.input_format, args.history.delimiter)?)?;
+            let l = args.history.read.resolve().and_then(|r| Ok(read_stages_mapped(path, r.format_of(path)?, r.mapping(Kind::Stages))?))?;
             rejected.extend(l.rejected);
             Some((path, l.rows))
         }
@@ -747,7 +748,7 @@ fn time_split(table: &Table, column: &str, target: &str, holdout: f64, file: &st
 }
 
 pub fn learn(args: LearnArgs) -> Result<ExitCode> {
-    let format = format_of(&args.data, None, args.delimiter)?;
+    let format = format_of(&args.data, args.input_format, args.delimiter)?;
     let (table, rejected) = read_table_with_columns(&args.data, format)?;
     print_rejects(&rejected);
     // Say what was read, so a wrong separator shows at once.

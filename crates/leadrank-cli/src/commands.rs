@@ -12,10 +12,10 @@ use jiff::Timestamp;
 use leadrank_core::engine::{Dataset, DatasetBuilder};
 use leadrank_core::model::builtin;
 use leadrank_core::{CompiledModel, explain as ledger, records};
-use leadrank_io::read::{self, Delimiter, InputFormat, LoadReport};
+use leadrank_io::read::{self, Kind, LoadReport};
 use leadrank_io::write::{OutputFormat, ScoreWriter, write_scores};
 
-use crate::{DemoArgs, ExplainArgs, FormatArg, GenerateArgs, InputFormatArg, Inputs, ModelCommand, ScoreArgs};
+use crate::{DemoArgs, ExplainArgs, FormatArg, GenerateArgs, InputArgs, Inputs, ModelCommand, ScoreArgs};
 
 /// How many rejected rows stderr shows before summarising.
 const SHOWN_REJECTS: usize = 50;
@@ -41,16 +41,7 @@ pub(crate) fn load_model(path: Option<&Path>) -> Result<CompiledModel> {
     }
 }
 
-/// The format of an input file: forced, or from its extension; CSV with `delimiter` when
-/// given (else the one its header line uses).
-pub(crate) fn format_of(path: &Path, forced: Option<InputFormatArg>, delimiter: Option<Delimiter>) -> Result<InputFormat> {
-    let format = match forced {
-        Some(InputFormatArg::Csv) => InputFormat::CSV,
-        Some(InputFormatArg::Jsonl) => InputFormat::JsonLines,
-        None => InputFormat::from_path(path)?,
-    };
-    Ok(format.with_delimiter(delimiter.unwrap_or_default()))
-}
+pub(crate) use crate::input_args::format_of;
 
 fn spinner(message: &str, len: Option<u64>) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -100,15 +91,16 @@ fn release_freed_memory() {
 
 pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, LoadReport)> {
     let mut clock = std::time::Instant::now();
+    let read = inputs.read.resolve()?;
     let mut builder = DatasetBuilder::new(model);
     let mut report = LoadReport::default();
-    read::load_leads(&inputs.leads, format_of(&inputs.leads, inputs.input_format, inputs.delimiter)?, &mut builder, model, &mut report)?;
+    read::load_leads_mapped(&inputs.leads, read.format_of(&inputs.leads)?, read.mapping(Kind::Leads), &mut builder, model, &mut report)?;
     timing("leads", &mut clock);
     if let Some(accounts) = &inputs.accounts {
-        read::load_accounts(accounts, format_of(accounts, inputs.input_format, inputs.delimiter)?, &mut builder, &mut report)?;
+        read::load_accounts_mapped(accounts, read.format_of(accounts)?, read.mapping(Kind::Accounts), &mut builder, &mut report)?;
     }
     if let Some(consents) = &inputs.consents {
-        read::load_consents(consents, format_of(consents, inputs.input_format, inputs.delimiter)?, &mut builder, &mut report)?;
+        read::load_consents_mapped(consents, read.format_of(consents)?, read.mapping(Kind::Consents), &mut builder, &mut report)?;
     }
     if let Some(events) = &inputs.events {
         let bar = spinner("events", None);
@@ -116,12 +108,19 @@ pub(crate) fn load(inputs: &Inputs, model: &CompiledModel) -> Result<(Dataset, L
             // About 70 bytes a CSV event row; only a hint for the allocator.
             builder.reserve_events((len / 70) as usize);
         }
-        read::load_events(events, format_of(events, inputs.input_format, inputs.delimiter)?, &mut builder, model, &mut report, &mut |n| {
-            bar.inc(n)
-        })?;
+        read::load_events_mapped(
+            events,
+            read.format_of(events)?,
+            read.mapping(Kind::Events),
+            &mut builder,
+            model,
+            &mut report,
+            &mut |n| bar.inc(n),
+        )?;
         bar.finish_and_clear();
     }
     timing("events", &mut clock);
+    crate::input_args::print_report_notes(&report);
     report_rejects(&report, inputs.rejects.as_deref())?;
     let dataset = builder.build();
     release_freed_memory();
@@ -321,8 +320,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         consents: None,
         model: None,
         as_of: Some(as_of.to_string()),
-        input_format: None,
-        delimiter: None,
+        read: InputArgs::default(),
         rejects: None,
     };
     let model = builtin::default_model();

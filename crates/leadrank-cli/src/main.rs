@@ -5,16 +5,18 @@
 
 mod cmd_db;
 mod cmd_hygiene;
+mod cmd_inspect;
 mod cmd_ops;
 mod cmd_quality;
 mod cmd_serve;
 mod commands;
+mod input_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use leadrank_io::read::Delimiter;
+pub(crate) use input_args::{InputArgs, InputFormatArg};
 
 /// mimalloc: smaller per-allocation overhead than the system allocator for the millions of
 /// short strings a large leads file holds, and faster from many threads.
@@ -37,6 +39,13 @@ enum Command {
     /// Show, check or describe model files.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Mapping files: how a CRM export's columns become leadrank's fields (built-in ones for
+    /// HubSpot and Salesforce exports).
+    #[command(subcommand)]
+    Mapping(cmd_inspect::MappingCommand),
+    /// Look at an input file before scoring: columns, guessed types, sample values, what a
+    /// mapping reads and which rows would be rejected, and why.
+    Inspect(cmd_inspect::InspectArgs),
     /// Write realistic, deterministic synthetic leads, events, accounts and outcomes.
     Generate(GenerateArgs),
     /// Generate demo data (if missing), score it and explain the best lead.
@@ -106,21 +115,11 @@ struct Inputs {
     /// Scoring time T, RFC 3339 or YYYY-MM-DD (default: now). Events after T are ignored.
     #[arg(long)]
     as_of: Option<String>,
-    /// Input format for all files, instead of telling it from the extension.
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormatArg>,
-    /// CSV field separator: ',', ';', '|' or tab (default: found from each file's header line).
-    #[arg(long, value_name = "SEP")]
-    delimiter: Option<Delimiter>,
+    #[command(flatten)]
+    read: InputArgs,
     /// Also write every rejected row to this file (stderr shows the first 50).
     #[arg(long)]
     rejects: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum InputFormatArg {
-    Csv,
-    Jsonl,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -196,6 +195,8 @@ fn main() -> ExitCode {
         Command::Score(a) => commands::score(a),
         Command::Explain(a) => commands::explain(a),
         Command::Model(m) => commands::model(m),
+        Command::Mapping(m) => cmd_inspect::mapping(m),
+        Command::Inspect(a) => cmd_inspect::inspect(a),
         Command::Generate(a) => commands::generate(a),
         Command::Demo(a) => commands::demo(a),
         Command::Report(a) => cmd_quality::report(a),

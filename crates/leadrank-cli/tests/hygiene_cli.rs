@@ -240,7 +240,7 @@ fn hygiene_csv_and_table() {
     assert_eq!(lines[0], "section,field,check,kind,count,share,examples");
     assert!(lines.contains(&"field,phone,missing,missing,3,0.3750,L2;L4;L5"), "{csv}");
     assert!(lines.contains(&"decay,record,bounced email or invalid phone,decayed,1,0.1429,L3"), "{csv}");
-    assert!(lines.contains(&"duplicates,record,clusters (SPEC duplicate keys),duplicate,1,0.1429,L1+L5"), "{csv}");
+    assert!(lines.contains(&"duplicates,record,clusters (exact duplicate keys),duplicate,1,0.1429,L1+L5"), "{csv}");
     assert!(lines.contains(&"risk,lead,ip_burst,risk,3,0.4286,L2;L7;L8"), "{csv}");
     assert!(lines.contains(&"integrity,points,lost of possible (cap 15 per lead),points,30,0.2857,"), "{csv}");
     assert!(!csv.contains("account_id,not in the accounts file"), "no accounts file, no account check");

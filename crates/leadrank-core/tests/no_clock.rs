@@ -13,6 +13,7 @@ const PURE_CRATES: &[&str] = &[
     "leadrank-lifecycle",
     "leadrank-routing",
     "leadrank-accounts",
+    "leadrank-mapping",
 ];
 
 /// Calls that read the clock.

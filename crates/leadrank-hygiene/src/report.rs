@@ -354,7 +354,7 @@ pub fn report(input: &Input<'_>) -> HygieneReport {
     }
 }
 
-/// Duplicate clusters by the SPEC duplicate keys (`leadrank_core` `DuplicateKeys`: the
+/// Duplicate clusters by the exact duplicate keys (`leadrank_core` `DuplicateKeys`: the
 /// normalised valid email, or the normalised full name within the same account key), as
 /// indexes into `leads`. Each cluster is sorted and has at least two records; clusters are
 /// ordered by their first record.

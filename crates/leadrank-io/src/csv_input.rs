@@ -283,7 +283,7 @@ mod tests {
         assert_eq!(h.names, vec!["lead_id", "email", "a,b"]);
         assert_eq!(h.column(p, "email").unwrap(), 1);
         let err = h.require(p, &["lead_id", "type"]).unwrap_err();
-        assert_eq!(err.to_string(), "x.csv:1: the header has no 'type' column (found: lead_id,email,a,b)");
+        assert!(err.to_string().starts_with("x.csv:1: the header has no 'type' column (found: lead_id,email,a,b); "), "{err}");
         let err = CsvHeader::parse_line(p, b"a,\xff\n", 3, Delimiter::Auto).unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -15,23 +15,39 @@ use leadrank_core::records::event_from_pairs_all_errors;
 use leadrank_core::{Account, Lead};
 
 use crate::csv_input::{CsvHeader, field, fields};
-use crate::read::{self, InputFormat, LoadReport, ReadError};
+use crate::read::{self, InputFormat, Kind, LoadReport, Mapping, ReadError};
 
 /// Reads a leads file on its own (no model needed). Rejected rows are in the report with
 /// file, line, column and reason, as for `score`.
 pub fn read_leads(path: &Path, format: InputFormat) -> Result<(Vec<Lead>, LoadReport), ReadError> {
+    read_leads_mapped(path, format, None)
+}
+
+/// Reads a leads file on its own through `mapping` when there is one (a `[leads]` mapping).
+pub fn read_leads_mapped(path: &Path, format: InputFormat, mapping: Option<&Mapping>) -> Result<(Vec<Lead>, LoadReport), ReadError> {
     let model = builtin::default_model();
     let mut builder = DatasetBuilder::new(&model);
     let mut report = LoadReport::default();
-    read::load_leads(path, format, &mut builder, &model, &mut report)?;
+    read::load_leads_mapped(path, format, mapping, &mut builder, &model, &mut report)?;
     Ok((builder.build().leads, report))
 }
 
 /// Reads an accounts file on its own, sorted by account id.
 pub fn read_accounts(path: &Path, format: InputFormat, report: &mut LoadReport) -> Result<Vec<Account>, ReadError> {
+    read_accounts_mapped(path, format, None, report)
+}
+
+/// Reads an accounts file on its own through `mapping` when there is one (an `[accounts]`
+/// mapping), sorted by account id.
+pub fn read_accounts_mapped(
+    path: &Path,
+    format: InputFormat,
+    mapping: Option<&Mapping>,
+    report: &mut LoadReport,
+) -> Result<Vec<Account>, ReadError> {
     let model = builtin::default_model();
     let mut builder = DatasetBuilder::new(&model);
-    read::load_accounts(path, format, &mut builder, report)?;
+    read::load_accounts_mapped(path, format, mapping, &mut builder, report)?;
     let mut accounts: Vec<Account> = builder.build().accounts.into_values().collect();
     accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     Ok(accounts)
@@ -60,14 +76,27 @@ pub fn read_event_traces(
     lead_index: &HashMap<String, u32>,
     report: &mut LoadReport,
 ) -> Result<Vec<Vec<EventTrace>>, ReadError> {
+    read_event_traces_mapped(path, format, None, lead_index, report)
+}
+
+/// [`read_event_traces`] through `mapping` when there is one (an `[events]` mapping).
+pub fn read_event_traces_mapped(
+    path: &Path,
+    format: InputFormat,
+    mapping: Option<&Mapping>,
+    lead_index: &HashMap<String, u32>,
+    report: &mut LoadReport,
+) -> Result<Vec<Vec<EventTrace>>, ReadError> {
+    read::check_kind(mapping, Kind::Events)?;
     let file = path.display().to_string();
     let mut out: Vec<Vec<EventTrace>> = vec![Vec::new(); lead_index.len()];
     let mut types: HashMap<String, Arc<str>> = HashMap::new();
     let mut seen: HashSet<u128> = HashSet::new();
     let required: &[&'static str] = if format.is_csv() { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
-    read::for_each_row(path, format, required, report, |row, report| {
+    read::for_each_mapped_row(path, format, mapping, required, report, |row, report| {
         let event = match event_from_pairs_all_errors(row.pairs()) {
-            Ok(e) => e,
+            Ok(e) if row.mapped_cleanly() => e,
+            Ok(_) => return report.rejected.push(row.field_errors(&file, Vec::new())),
             Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         let Some(&lead) = lead_index.get(&event.lead_id) else {

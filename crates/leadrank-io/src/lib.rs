@@ -8,6 +8,7 @@ mod csv_blocks;
 mod csv_input;
 mod events_csv;
 pub mod hygiene;
+pub mod inspect;
 pub mod read;
 pub mod read_outcomes;
 mod report;

@@ -13,6 +13,8 @@ pub use crate::csv_input::Delimiter;
 use crate::csv_input::{CsvHeader, next_record};
 pub use crate::report::{FieldProblem, LoadReport, MAX_ROW_BYTES, ReadError, RowError};
 use crate::row::{Row, csv_row};
+use leadrank_mapping::{Bound, Presence};
+pub use leadrank_mapping::{Kind, Mapping};
 
 /// How an input file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,13 +62,87 @@ pub(crate) fn for_each_row(
     format: InputFormat,
     required: &[&'static str],
     report: &mut LoadReport,
+    each: impl FnMut(&Row<'_>, &mut LoadReport),
+) -> Result<(), ReadError> {
+    for_each_mapped_row(path, format, None, required, report, each)
+}
+
+/// Checks that `mapping` maps inputs of `kind`.
+pub(crate) fn check_kind(mapping: Option<&Mapping>, kind: Kind) -> Result<(), ReadError> {
+    match mapping {
+        Some(m) if m.kind != kind => Err(ReadError::Mapping(format!(
+            "{}:{}: [{}] maps {}, not {}",
+            m.source,
+            m.line,
+            m.kind.as_str(),
+            m.kind.as_str(),
+            kind.as_str()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Binds `mapping` to a CSV header: a column it needs that the file lacks is an error; the
+/// columns it does not read are noted in the report.
+pub(crate) fn bind_header<'m>(
+    mapping: &'m Mapping,
+    path: &Path,
+    names: &[String],
+    report: &mut LoadReport,
+) -> Result<Bound<'m>, ReadError> {
+    let file = path.display().to_string();
+    let bound = mapping.bind(names, &file, Presence::Required).map_err(|e| ReadError::Mapping(e.to_string()))?;
+    let unmapped: Vec<&str> = bound.unmapped().collect();
+    if !unmapped.is_empty() && !mapping.keep_unmapped {
+        let shown: Vec<&str> = unmapped.iter().copied().take(12).collect();
+        let more = if unmapped.len() > shown.len() { format!(", ... {} more", unmapped.len() - shown.len()) } else { String::new() };
+        report.notes.push(format!(
+            "{file}: {} column{} not read by the mapping ({}:{}): {}{more}",
+            unmapped.len(),
+            if unmapped.len() == 1 { " is" } else { "s are" },
+            mapping.source,
+            mapping.line,
+            shown.join(", ")
+        ));
+    }
+    let missing: Vec<String> = mapping
+        .fields
+        .iter()
+        .chain(&mapping.custom)
+        .filter(|f| f.optional && f.from.iter().any(|c| !names.iter().any(|n| n.trim().eq_ignore_ascii_case(c.trim()))))
+        .map(|f| f.source_label())
+        .collect();
+    if !missing.is_empty() {
+        report.notes.push(format!(
+            "{file}: optional column{} not in the file (left empty): {}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        ));
+    }
+    Ok(bound)
+}
+
+/// Calls `each` for every row of a file, made by `mapping` when there is one (the row then
+/// holds leadrank's fields, and its errors name the file's columns).
+pub(crate) fn for_each_mapped_row(
+    path: &Path,
+    format: InputFormat,
+    mapping: Option<&Mapping>,
+    required: &[&'static str],
+    report: &mut LoadReport,
     mut each: impl FnMut(&Row<'_>, &mut LoadReport),
 ) -> Result<(), ReadError> {
     let file = path.display().to_string();
     match format {
         InputFormat::Csv(delimiter) => {
             let (header, mut reader) = CsvHeader::open(path, delimiter)?;
-            header.require(path, required)?;
+            let bound = match mapping {
+                Some(m) => Some(bind_header(m, path, &header.names, report)?),
+                None => {
+                    header.require(path, required)?;
+                    None
+                }
+            };
             let names = &header.names;
             let mut record = csv::ByteRecord::new();
             loop {
@@ -85,7 +161,13 @@ pub(crate) fn for_each_row(
                     }
                 };
                 match csv_row(&record, names, line, &file) {
-                    Ok(Some(row)) => each(&row, report),
+                    Ok(Some(row)) => match &bound {
+                        Some(bound) => {
+                            let applied = bound.apply(&row.values);
+                            each(&Row::from_mapping(bound, &applied, line, true), report);
+                        }
+                        None => each(&row, report),
+                    },
                     Ok(None) => {}
                     Err(e) => report.rejected.push(e),
                 }
@@ -139,8 +221,18 @@ pub(crate) fn for_each_row(
                     names.push(k);
                     owned.push(json_to_text(v));
                 }
-                let values = owned.iter().map(String::as_str).collect();
-                each(&Row { names: &names, values, line, csv: false }, report);
+                let values: Vec<&str> = owned.iter().map(String::as_str).collect();
+                match mapping {
+                    // Each line has its own keys: a key the mapping names may be absent.
+                    Some(m) => match m.bind(&names, &file, Presence::Optional) {
+                        Ok(bound) => {
+                            let applied = bound.apply(&values);
+                            each(&Row::from_mapping(&bound, &applied, line, false), report);
+                        }
+                        Err(e) => report.rejected.push(RowError::row(&file, line, e.to_string())),
+                    },
+                    None => each(&Row { names: &names, values, line, csv: false, mapped: None }, report),
+                }
             }
         }
     }
@@ -186,7 +278,7 @@ fn parse_lead(row: &Row<'_>, model: &CompiledModel) -> Result<records::Lead, Vec
         }
     }
     match lead {
-        Ok(lead) if custom_errors.is_empty() => Ok(lead),
+        Ok(lead) if custom_errors.is_empty() && row.mapped_cleanly() => Ok(lead),
         Ok(_) => Err(custom_errors),
         Err(mut errors) => {
             errors.extend(custom_errors);
@@ -203,11 +295,24 @@ pub fn load_leads(
     model: &CompiledModel,
     report: &mut LoadReport,
 ) -> Result<(), ReadError> {
+    load_leads_mapped(path, format, None, builder, model, report)
+}
+
+/// Reads leads into `builder`, through `mapping` when there is one (a `[leads]` mapping).
+pub fn load_leads_mapped(
+    path: &Path,
+    format: InputFormat,
+    mapping: Option<&Mapping>,
+    builder: &mut DatasetBuilder,
+    model: &CompiledModel,
+    report: &mut LoadReport,
+) -> Result<(), ReadError> {
+    check_kind(mapping, Kind::Leads)?;
     if let InputFormat::Csv(delimiter) = format {
-        return load_leads_csv(path, delimiter, builder, model, report);
+        return load_leads_csv(path, delimiter, mapping, builder, model, report);
     }
     let file = path.display().to_string();
-    for_each_row(path, format, &[], report, |row, report| {
+    for_each_mapped_row(path, format, mapping, &[], report, |row, report| {
         let lead = match parse_lead(row, model) {
             Ok(l) => l,
             Err(e) => return report.rejected.push(row.field_errors(&file, e)),
@@ -225,6 +330,7 @@ pub fn load_leads(
 fn load_leads_csv(
     path: &Path,
     delimiter: Delimiter,
+    mapping: Option<&Mapping>,
     builder: &mut DatasetBuilder,
     model: &CompiledModel,
     report: &mut LoadReport,
@@ -234,12 +340,19 @@ fn load_leads_csv(
     let threads = rayon::current_num_threads().max(1);
     let file_len = file_len(path).unwrap_or(0);
     let mut sized = false;
-    let prepare = |header: CsvHeader| header.require(path, &["lead_id"]).map(|()| header);
-    read_blocks(path, threads, report, delimiter, prepare, |header, bytes, pieces, starts, report| {
+    let mut notes = LoadReport::default();
+    let prepare = |header: CsvHeader| match mapping {
+        Some(m) => {
+            let bound = bind_header(m, path, &header.names, &mut notes)?;
+            Ok((header, Some(bound)))
+        }
+        None => header.require(path, &["lead_id"]).map(|()| (header, None::<Bound<'_>>)),
+    };
+    let result = read_blocks(path, threads, report, delimiter, prepare, |(header, bound), bytes, pieces, starts, report| {
         let parsed: Vec<Vec<(u64, Result<records::Lead, RowError>)>> = pieces
             .par_iter()
             .zip(starts.par_iter())
-            .map(|(range, &first_line)| parse_lead_piece(&bytes[range.clone()], first_line, header, &file, model))
+            .map(|(range, &first_line)| parse_lead_piece(&bytes[range.clone()], first_line, header, bound.as_ref(), &file, model))
             .collect();
         if !sized && !bytes.is_empty() {
             // Size the lead vector once from the first block's rows per byte (a hint only:
@@ -256,14 +369,20 @@ fn load_leads_csv(
                 Ok(lead) => match builder.add_lead(lead) {
                     Ok(()) => report.leads += 1,
                     Err(e) => {
-                        let row = Row { names: &header.names, values: Vec::new(), line, csv: true };
+                        let empty = leadrank_mapping::Applied::default();
+                        let row = match bound {
+                            Some(b) => Row::from_mapping(b, &empty, line, true),
+                            None => Row { names: &header.names, values: Vec::new(), line, csv: true, mapped: None },
+                        };
                         report.rejected.push(row.error(&file, Some("lead_id"), e.to_string()));
                     }
                 },
                 Err(e) => report.rejected.push(e),
             }
         }
-    })
+    });
+    report.notes.append(&mut notes.notes);
+    result
 }
 
 /// Parses one piece of a leads CSV (whole records) into leads or row errors, with lines.
@@ -271,6 +390,7 @@ fn parse_lead_piece(
     bytes: &[u8],
     first_line: u64,
     header: &CsvHeader,
+    bound: Option<&Bound<'_>>,
     file: &str,
     model: &CompiledModel,
 ) -> Vec<(u64, Result<records::Lead, RowError>)> {
@@ -296,7 +416,14 @@ fn parse_lead_piece(
                 continue;
             }
         };
-        let result = parse_lead(&row, model).map_err(|e| row.field_errors(file, e));
+        let result = match bound {
+            Some(bound) => {
+                let applied = bound.apply(&row.values);
+                let mapped = Row::from_mapping(bound, &applied, line, true);
+                parse_lead(&mapped, model).map_err(|e| mapped.field_errors(file, e))
+            }
+            None => parse_lead(&row, model).map_err(|e| row.field_errors(file, e)),
+        };
         out.push((line, result));
     }
     out
@@ -304,10 +431,23 @@ fn parse_lead_piece(
 
 /// Reads accounts into `builder`.
 pub fn load_accounts(path: &Path, format: InputFormat, builder: &mut DatasetBuilder, report: &mut LoadReport) -> Result<(), ReadError> {
+    load_accounts_mapped(path, format, None, builder, report)
+}
+
+/// Reads accounts into `builder`, through `mapping` when there is one (an `[accounts]` mapping).
+pub fn load_accounts_mapped(
+    path: &Path,
+    format: InputFormat,
+    mapping: Option<&Mapping>,
+    builder: &mut DatasetBuilder,
+    report: &mut LoadReport,
+) -> Result<(), ReadError> {
+    check_kind(mapping, Kind::Accounts)?;
     let file = path.display().to_string();
-    for_each_row(path, format, if format.is_csv() { &["account_id"] } else { &[] }, report, |row, report| {
+    for_each_mapped_row(path, format, mapping, if format.is_csv() { &["account_id"] } else { &[] }, report, |row, report| {
         let account = match records::account_from_pairs_all_errors(row.pairs()) {
-            Ok(a) => a,
+            Ok(a) if row.mapped_cleanly() => a,
+            Ok(_) => return report.rejected.push(row.field_errors(&file, Vec::new())),
             Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_account(account) {
@@ -320,11 +460,24 @@ pub fn load_accounts(path: &Path, format: InputFormat, builder: &mut DatasetBuil
 /// Reads consent records (lead_id, purpose, status, source, at) into `builder`, after the
 /// leads since each record names its lead.
 pub fn load_consents(path: &Path, format: InputFormat, builder: &mut DatasetBuilder, report: &mut LoadReport) -> Result<(), ReadError> {
+    load_consents_mapped(path, format, None, builder, report)
+}
+
+/// Reads consent records, through `mapping` when there is one (a `[consents]` mapping).
+pub fn load_consents_mapped(
+    path: &Path,
+    format: InputFormat,
+    mapping: Option<&Mapping>,
+    builder: &mut DatasetBuilder,
+    report: &mut LoadReport,
+) -> Result<(), ReadError> {
+    check_kind(mapping, Kind::Consents)?;
     let file = path.display().to_string();
     let required: &[&'static str] = if format.is_csv() { &["lead_id", "purpose", "status", "at"] } else { &[] };
-    for_each_row(path, format, required, report, |row, report| {
+    for_each_mapped_row(path, format, mapping, required, report, |row, report| {
         let record = match records::consent_from_pairs_all_errors(row.pairs()) {
-            Ok(c) => c,
+            Ok(c) if row.mapped_cleanly() => c,
+            Ok(_) => return report.rejected.push(row.field_errors(&file, Vec::new())),
             Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_consent(record) {
@@ -344,20 +497,36 @@ pub fn load_events(
     report: &mut LoadReport,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), ReadError> {
-    if let InputFormat::Csv(delimiter) = format {
+    load_events_mapped(path, format, None, builder, model, report, progress)
+}
+
+/// Reads events, through `mapping` when there is one (an `[events]` mapping). Without a
+/// mapping a CSV file is parsed on all cores; with one, row by row.
+pub fn load_events_mapped(
+    path: &Path,
+    format: InputFormat,
+    mapping: Option<&Mapping>,
+    builder: &mut DatasetBuilder,
+    model: &CompiledModel,
+    report: &mut LoadReport,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), ReadError> {
+    check_kind(mapping, Kind::Events)?;
+    if let (InputFormat::Csv(delimiter), None) = (format, mapping) {
         return crate::events_csv::load_events_csv(path, delimiter, builder, model, report, progress);
     }
     let file = path.display().to_string();
     let required: &[&'static str] = if format.is_csv() { &["event_id", "lead_id", "type", "occurred_at"] } else { &[] };
     let mut since = 0u64;
-    for_each_row(path, format, required, report, |row, report| {
+    for_each_mapped_row(path, format, mapping, required, report, |row, report| {
         since += 1;
         if since == 65_536 {
             progress(since);
             since = 0;
         }
         let event = match records::event_from_pairs_all_errors(row.pairs()) {
-            Ok(e) => e,
+            Ok(e) if row.mapped_cleanly() => e,
+            Ok(_) => return report.rejected.push(row.field_errors(&file, Vec::new())),
             Err(e) => return report.rejected.push(row.field_errors(&file, e.0)),
         };
         match builder.add_event(&event) {

@@ -11,13 +11,15 @@ use leadrank_core::Lead;
 use leadrank_core::records::{ValueError, non_empty, parse_integer, parse_number, parse_time};
 use leadrank_metrics::report::{OppStatus, Opportunity, StageChange};
 
-use crate::read::{InputFormat, LoadReport, ReadError, RowError, for_each_row};
+use crate::read::{InputFormat, Kind, LoadReport, Mapping, ReadError, RowError, check_kind, for_each_mapped_row, for_each_row};
 
 /// Rows read from a file, and the rows rejected.
 #[derive(Debug, Default)]
 pub struct Loaded<T> {
     pub rows: Vec<T>,
     pub rejected: Vec<RowError>,
+    /// What the user should know that is not a rejected row (columns a mapping does not read).
+    pub notes: Vec<String>,
 }
 
 fn time_secs(raw: &str) -> Result<Option<i64>, ValueError> {
@@ -36,16 +38,23 @@ pub fn parse_status(raw: &str) -> Option<OppStatus> {
     }
 }
 
-/// Reads outcomes (SPEC section 1): opportunity_id (required, unique), lead_id and/or
+/// Reads outcomes: opportunity_id (required, unique), lead_id and/or
 /// account_id (one required), created_at, closed_at, status (open | won | lost), amount,
 /// loss_reason. Other columns are ignored.
 pub fn read_outcomes(path: &Path, format: InputFormat) -> Result<Loaded<Opportunity>, ReadError> {
+    read_outcomes_mapped(path, format, None)
+}
+
+/// Reads outcomes through `mapping` when there is one (an `[outcomes]` mapping). Notes
+/// about the read (columns the mapping does not read) are in `notes`.
+pub fn read_outcomes_mapped(path: &Path, format: InputFormat, mapping: Option<&Mapping>) -> Result<Loaded<Opportunity>, ReadError> {
+    check_kind(mapping, Kind::Outcomes)?;
     let file = path.display().to_string();
-    let mut out = Loaded { rows: Vec::new(), rejected: Vec::new() };
+    let mut out = Loaded { rows: Vec::new(), rejected: Vec::new(), notes: Vec::new() };
     let mut seen = HashSet::new();
     let mut report = LoadReport::default();
     let required: &[&'static str] = if format.is_csv() { &["opportunity_id", "status"] } else { &[] };
-    for_each_row(path, format, required, &mut report, |row, report| {
+    for_each_mapped_row(path, format, mapping, required, &mut report, |row, report| {
         let mut o = Opportunity {
             id: String::new(),
             lead_id: None,
@@ -90,7 +99,7 @@ pub fn read_outcomes(path: &Path, format: InputFormat) -> Result<Loaded<Opportun
         if o.lead_id.is_none() && o.account_id.is_none() {
             problems.push(("lead_id".into(), "an opportunity needs a lead_id or an account_id".into()));
         }
-        let Some(s) = status.filter(|_| problems.is_empty()) else {
+        let Some(s) = status.filter(|_| problems.is_empty() && row.mapped_cleanly()) else {
             return report.rejected.push(row.problems(&file, problems));
         };
         o.status = s;
@@ -105,16 +114,23 @@ pub fn read_outcomes(path: &Path, format: InputFormat) -> Result<Loaded<Opportun
         out.rows.push(o);
     })?;
     out.rejected = report.rejected;
+    out.notes = report.notes;
     Ok(out)
 }
 
-/// Reads a stage history (SPEC section 1): lead_id and stage required; at, by, reason.
+/// Reads a stage history: lead_id and stage required; at, by, reason.
 pub fn read_stages(path: &Path, format: InputFormat) -> Result<Loaded<StageChange>, ReadError> {
+    read_stages_mapped(path, format, None)
+}
+
+/// Reads a stage history through `mapping` when there is one (a `[stages]` mapping).
+pub fn read_stages_mapped(path: &Path, format: InputFormat, mapping: Option<&Mapping>) -> Result<Loaded<StageChange>, ReadError> {
+    check_kind(mapping, Kind::Stages)?;
     let file = path.display().to_string();
-    let mut out = Loaded { rows: Vec::new(), rejected: Vec::new() };
+    let mut out = Loaded { rows: Vec::new(), rejected: Vec::new(), notes: Vec::new() };
     let mut report = LoadReport::default();
     let required: &[&'static str] = if format.is_csv() { &["lead_id", "stage"] } else { &[] };
-    for_each_row(path, format, required, &mut report, |row, report| {
+    for_each_mapped_row(path, format, mapping, required, &mut report, |row, report| {
         let mut c = StageChange { lead_id: String::new(), stage: String::new(), at: None, by: None, reason: None };
         let mut problems: Vec<(String, String)> = Vec::new();
         for (name, value) in row.pairs() {
@@ -135,12 +151,13 @@ pub fn read_stages(path: &Path, format: InputFormat) -> Result<Loaded<StageChang
                 problems.push((field.to_string(), "is required".into()));
             }
         }
-        if !problems.is_empty() {
+        if !problems.is_empty() || !row.mapped_cleanly() {
             return report.rejected.push(row.problems(&file, problems));
         }
         out.rows.push(c);
     })?;
     out.rejected = report.rejected;
+    out.notes = report.notes;
     Ok(out)
 }
 
@@ -155,7 +172,7 @@ pub struct Table {
 /// new columns (empty for the earlier rows).
 pub fn read_table(path: &Path, format: InputFormat) -> Result<Loaded<Vec<String>>, ReadError> {
     let t = read_table_with_columns(path, format)?;
-    Ok(Loaded { rows: t.0.rows, rejected: t.1 })
+    Ok(Loaded { rows: t.0.rows, rejected: t.1, notes: Vec::new() })
 }
 
 /// Like [`read_table`], also returning the column names.

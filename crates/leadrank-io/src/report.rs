@@ -14,12 +14,20 @@ pub enum ReadError {
     Open { path: PathBuf, source: std::io::Error },
     #[error("cannot read {}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{}:1: the header has no '{column}' column (found: {found})", .path.display())]
+    #[error(
+        "{}:1: the header has no '{column}' column (found: {found}); a file with other column names is read through a mapping: \
+         --mapping FILE|NAME (`leadrank inspect FILE` suggests one)",
+        .path.display()
+    )]
     MissingColumn { path: PathBuf, column: &'static str, found: String },
     #[error("{}:1: cannot read the header: {message}", .path.display())]
     Header { path: PathBuf, message: String },
     #[error("{}: cannot tell the format from the extension; use .csv or .jsonl, or pass --input-format", .0.display())]
     UnknownFormat(PathBuf),
+    /// The mapping does not fit the file (a column it names is missing), or is of another
+    /// input kind; the message names the mapping file, line and key.
+    #[error("{0}")]
+    Mapping(String),
 }
 
 /// A rejected row: where it is and why. A row with several bad fields is rejected once,
@@ -117,4 +125,7 @@ pub struct LoadReport {
     /// Consent records accepted (all purposes).
     pub consents: u64,
     pub rejected: Vec<RowError>,
+    /// What the user should know about the read that is not a rejected row (columns a
+    /// mapping does not read).
+    pub notes: Vec<String>,
 }

@@ -1,6 +1,7 @@
 //! One row of any input as (name, value) pairs, and the errors that name its fields.
 
 use leadrank_core::records::FieldError;
+use leadrank_mapping::{Applied, Bound};
 
 use crate::csv_input::{NOT_UTF8, RecordKind, check_record, field_text};
 use crate::report::{FieldProblem, RowError};
@@ -11,6 +12,26 @@ pub(crate) struct Row<'a> {
     pub(crate) values: Vec<&'a str>,
     pub(crate) line: u64,
     pub(crate) csv: bool,
+    /// Set when a mapping made this row from a row of the file: errors then name the
+    /// source columns.
+    pub(crate) mapped: Option<Mapped<'a>>,
+}
+
+/// How a mapped row came about: the bound mapping and the problems found while mapping.
+pub(crate) struct Mapped<'a> {
+    pub(crate) bound: &'a Bound<'a>,
+    /// (leadrank field, message) for each value the mapping could not read.
+    pub(crate) problems: Vec<(String, String)>,
+}
+
+impl<'a> Row<'a> {
+    /// A row of leadrank fields made by `bound` from a row of the file (`csv`: whether the
+    /// file is CSV, so that errors give the source column's number).
+    pub(crate) fn from_mapping(bound: &'a Bound<'a>, applied: &'a Applied, line: u64, csv: bool) -> Self {
+        let names = bound.names();
+        let problems = applied.problems.iter().map(|(i, m)| (names[*i].clone(), m.clone())).collect();
+        Row { names, values: applied.values.iter().map(String::as_str).collect(), line, csv, mapped: Some(Mapped { bound, problems }) }
+    }
 }
 
 impl Row<'_> {
@@ -18,14 +39,36 @@ impl Row<'_> {
         self.names.iter().map(String::as_str).zip(self.values.iter().copied())
     }
 
+    /// Whether the mapping (if any) read every value of the row.
+    pub(crate) fn mapped_cleanly(&self) -> bool {
+        self.mapped.as_ref().is_none_or(|m| m.problems.is_empty())
+    }
+
     /// The 1-based CSV column of a field (none in JSON Lines).
     fn column_of(&self, field: &str) -> Option<usize> {
-        if self.csv { self.names.iter().position(|n| n == field).map(|i| i + 1) } else { None }
+        if !self.csv {
+            return None;
+        }
+        match &self.mapped {
+            Some(m) => m.bound.output_of(field).and_then(|i| m.bound.origin(i).1).map(|i| i + 1),
+            None => self.names.iter().position(|n| n == field).map(|i| i + 1),
+        }
+    }
+
+    /// How a field is named in errors: itself, or for a mapped row its source column(s) with
+    /// the leadrank field it became (`Number of Employees (employees)`).
+    fn label_of(&self, field: &str) -> String {
+        let Some(m) = &self.mapped else { return field.to_string() };
+        match m.bound.output_of(field).map(|i| m.bound.origin(i).0) {
+            Some(source) if source == field => source,
+            Some(source) => format!("{source} ({field})"),
+            None => field.to_string(),
+        }
     }
 
     pub(crate) fn error(&self, file: &str, field: Option<&str>, message: String) -> RowError {
         let column = field.and_then(|f| self.column_of(f));
-        RowError { file: file.to_string(), line: self.line, column, field: field.map(str::to_string), message, more: Vec::new() }
+        RowError { file: file.to_string(), line: self.line, column, field: field.map(|f| self.label_of(f)), message, more: Vec::new() }
     }
 
     /// The row rejected for every field in `errors`, in the order of the row's fields
@@ -34,14 +77,25 @@ impl Row<'_> {
         self.problems(file, errors.into_iter().map(|e| (e.field, e.error.to_string())).collect())
     }
 
-    /// The row rejected for every (field, message) in `problems`, in the order of the row's
-    /// fields (fields the row lacks last).
+    /// The row rejected for every (field, message) in `problems` and every value the mapping
+    /// could not read, in the order of the file's columns (fields the row lacks last). A field
+    /// the mapping could not read is reported once, for that.
     pub(crate) fn problems(&self, file: &str, problems: Vec<(String, String)>) -> RowError {
-        let mut keyed: Vec<(usize, FieldProblem)> = problems
+        let mut all: Vec<(String, String)> = self.mapped.as_ref().map(|m| m.problems.clone()).unwrap_or_default();
+        for (field, message) in problems {
+            if !all.iter().any(|(f, _)| *f == field) || self.mapped.is_none() {
+                all.push((field, message));
+            }
+        }
+        let mut keyed: Vec<(usize, FieldProblem)> = all
             .into_iter()
             .map(|(field, message)| {
-                let position = self.names.iter().position(|n| *n == field).unwrap_or(usize::MAX);
-                (position, FieldProblem { column: self.column_of(&field), field: Some(field), message })
+                let position = match &self.mapped {
+                    Some(m) => m.bound.output_of(&field).and_then(|i| m.bound.origin(i).1),
+                    None => self.names.iter().position(|n| *n == field),
+                }
+                .unwrap_or(usize::MAX);
+                (position, FieldProblem { column: self.column_of(&field), field: Some(self.label_of(&field)), message })
             })
             .collect();
         keyed.sort_by_key(|(position, _)| *position);
@@ -69,6 +123,6 @@ pub(crate) fn csv_row<'a>(record: &'a csv::ByteRecord, names: &'a [String], line
     }
     match RowError::fields(file, line, not_utf8) {
         Some(e) => Err(e),
-        None => Ok(Some(Row { names, values, line, csv: true })),
+        None => Ok(Some(Row { names, values, line, csv: true, mapped: None })),
     }
 }

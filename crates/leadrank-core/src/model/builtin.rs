@@ -1,4 +1,4 @@
-//! Models shipped inside the binary: the default model of SPEC section 2 and templates.
+//! Models shipped inside the binary: the default B2B SaaS model and templates.
 
 use super::{CompiledModel, ModelError};
 
@@ -12,10 +12,10 @@ pub struct BuiltinModel {
     pub source: &'static str,
 }
 
-/// The default model (SPEC section 2).
+/// The default model (B2B SaaS).
 pub const DEFAULT: BuiltinModel = BuiltinModel {
     name: "default",
-    summary: "B2B SaaS: seed 001's five dimensions with the example ICP",
+    summary: "B2B SaaS: five dimensions (fit, intent, access, timing, integrity) with an example ICP",
     source: include_str!("../../../../models/default.toml"),
 };
 

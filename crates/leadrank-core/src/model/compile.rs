@@ -18,7 +18,7 @@ pub const MAX_EVENT_FILTERS: usize = 64;
 /// The most `distinct = "property.<name>"` keys one model may use.
 pub const MAX_DISTINCT_PROPERTIES: usize = 2;
 
-/// Event types that are not engagement (SPEC section 1).
+/// Event types that are not engagement.
 pub const NON_ENGAGEMENT: &[&str] = &["email_open", "email_bounce", "intent_surge", "sales_touch"];
 
 /// A checked model, ready to score with.
@@ -1166,7 +1166,7 @@ cap = 20
         .unwrap();
         assert_eq!(m.signals.len(), 1);
         assert_eq!(m.lifecycle.checklist, "meddicc");
-        assert_eq!(m.lifecycle.recycle_after_days, 30, "unset keys keep SPEC's defaults");
+        assert_eq!(m.lifecycle.recycle_after_days, 30, "unset keys keep the defaults");
         assert!(m.day_windows().contains(&(14 * DAY)), "signal windows arm timers");
         let plain = check(&format!("{HEAD}{RULE}")).unwrap();
         assert_eq!(plain.lifecycle, LifecycleSpec::default());

@@ -26,7 +26,7 @@ pub struct ModelFile {
     /// Named lists that conditions refer to by name (industries, countries, pages, ...).
     #[serde(default)]
     pub lists: BTreeMap<String, Vec<String>>,
-    /// Columns beyond SPEC's lead fields that rules may use, with their types.
+    /// Columns beyond the built-in lead fields that rules may use, with their types.
     #[serde(default)]
     pub custom_fields: BTreeMap<String, crate::records::FieldType>,
     /// Dimensions in display order, each with an optional cap on its points.
@@ -40,7 +40,7 @@ pub struct ModelFile {
     #[serde(default)]
     #[schemars(with = "Vec<SignalSpec>")]
     pub signals: Vec<Spanned<SignalSpec>>,
-    /// Lifecycle stage rules and sales acceptance settings (SPEC section 4).
+    /// Lifecycle stage rules and sales acceptance settings.
     #[serde(default)]
     pub lifecycle: LifecycleSpec,
 }
@@ -62,7 +62,7 @@ pub struct SignalSpec {
 /// The qualification checklists leadrank knows.
 pub const CHECKLISTS: &[&str] = &["bant", "champ", "meddicc"];
 
-/// SPEC section 4's rejection reason codes, the default list.
+/// The default rejection reason codes.
 pub const DEFAULT_REJECTION_REASONS: &[&str] = &[
     "no_company_fit",
     "no_role_fit",
@@ -85,7 +85,7 @@ pub const DEFAULT_DISQUALIFYING_REASONS: &[&str] =
     &["bad_data", "duplicate", "competitor", "student_or_job_seeker", "spam", "existing_customer"];
 
 /// `[lifecycle]`: how leads move through stages. Every key has a default, so a model without
-/// the section gets SPEC section 4's behaviour.
+/// the section gets the default behaviour.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct LifecycleSpec {
