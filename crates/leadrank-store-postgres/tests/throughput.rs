@@ -19,7 +19,15 @@ async fn events_per_second() {
     let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut admin).await.expect("create schema");
     let options: sqlx::postgres::PgConnectOptions = url.parse().expect("url");
-    let store = PostgresStore::connect_with(options.options([("search_path", schema.as_str())]), 4).await.expect("connect");
+    let vault = tempfile::tempdir().unwrap();
+    let store = PostgresStore::connect_with(
+        options.options([("search_path", schema.as_str())]),
+        4,
+        &vault.path().join("keys.vault"),
+        leadrank_store_postgres::VaultMode::CreateIfMissing,
+    )
+    .await
+    .expect("connect");
     store.migrate().await.expect("migrate");
     let base: jiff::Timestamp = "2025-03-01T00:00:00Z".parse().unwrap();
     let batches: Vec<Vec<Event>> = (0..40)
