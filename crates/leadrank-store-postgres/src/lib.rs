@@ -121,7 +121,12 @@ impl PostgresStore {
     /// Refused when the database records another vault, when it records one and the file
     /// is missing (nothing is made then), or when the vault already belongs to a database
     /// and this one records none.
-    pub async fn connect_with(options: PgConnectOptions, max_connections: u32, key_vault: &Path, mode: VaultMode) -> Result<Self, StoreError> {
+    pub async fn connect_with(
+        options: PgConnectOptions,
+        max_connections: u32,
+        key_vault: &Path,
+        mode: VaultMode,
+    ) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30))
@@ -202,7 +207,8 @@ impl PostgresStore {
         if entries.is_empty() {
             return Ok((0, 0));
         }
-        let leads: HashSet<String> = sqlx::query_scalar("SELECT lead_id FROM leads").fetch_all(&self.pool).await.map_err(db)?.into_iter().collect();
+        let leads: HashSet<String> =
+            sqlx::query_scalar("SELECT lead_id FROM leads").fetch_all(&self.pool).await.map_err(db)?.into_iter().collect();
         let candidates: Vec<&vault::KeyEntry> = entries.iter().filter(|e| e.erasing || !leads.contains(&e.lead_id)).collect();
         if candidates.is_empty() {
             return Ok((0, 0));
@@ -210,14 +216,12 @@ impl PostgresStore {
         let ids: Vec<String> = candidates.iter().map(|e| e.lead_id.clone()).collect();
         let mut referenced: HashSet<String> = HashSet::new();
         for c in SEALED_COLUMNS {
-            let found: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT DISTINCT lead_id FROM {} WHERE lead_id = ANY($1)",
-                c.table
-            )))
-            .bind(&ids)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+            let found: Vec<String> =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT DISTINCT lead_id FROM {} WHERE lead_id = ANY($1)", c.table)))
+                    .bind(&ids)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db)?;
             referenced.extend(found);
         }
         let cutoff = Timestamp::now() - ORPHAN_AGE;
@@ -262,9 +266,29 @@ impl PostgresStore {
                         .collect::<StoreResult<_>>()?
                 };
                 let (cast, keys_text, keys_int): (&str, Vec<String>, Vec<i64>) = if c.numeric_key {
-                    ("bigint", Vec::new(), batch.iter().map(|r| match r.key { Key::Int(k) => k, Key::Text(_) => 0 }).collect())
+                    (
+                        "bigint",
+                        Vec::new(),
+                        batch
+                            .iter()
+                            .map(|r| match r.key {
+                                Key::Int(k) => k,
+                                Key::Text(_) => 0,
+                            })
+                            .collect(),
+                    )
                 } else {
-                    ("text", batch.iter().map(|r| match &r.key { Key::Text(k) => k.clone(), Key::Int(_) => String::new() }).collect(), Vec::new())
+                    (
+                        "text",
+                        batch
+                            .iter()
+                            .map(|r| match &r.key {
+                                Key::Text(k) => k.clone(),
+                                Key::Int(_) => String::new(),
+                            })
+                            .collect(),
+                        Vec::new(),
+                    )
                 };
                 let sql = format!(
                     "UPDATE {t} AS t SET {col} = v.sealed FROM (SELECT unnest($1::{cast}[]) AS k, unnest($2::text[]) AS sealed) AS v \
@@ -312,7 +336,6 @@ impl PostgresStore {
         tx.commit().await.map_err(db)?;
         Ok(erased)
     }
-
 
     /// Opens every row with `f`, the sealed columns opened with the leads' keys. A key
     /// missing from memory is looked up in the vault file once before the rows are refused.
@@ -453,7 +476,8 @@ fn json_row<T: serde::de::DeserializeOwned>(row: Open<'_>, table: &'static str) 
 
 /// Seals `plain` of `lead_id`'s row with its key (made beforehand by `KeyVault::ensure`).
 fn seal_with(keys: &HashMap<String, LeadKey>, lead_id: &str, table: &'static str, column: &str, plain: &str) -> StoreResult<String> {
-    let key = keys.get(lead_id).ok_or_else(|| StoreError::Database(format!("no key was made for lead {lead_id:?} before writing {table}")))?;
+    let key =
+        keys.get(lead_id).ok_or_else(|| StoreError::Database(format!("no key was made for lead {lead_id:?} before writing {table}")))?;
     Ok(sealing::seal(key, lead_id, table, column, plain))
 }
 
@@ -635,7 +659,10 @@ impl Store for PostgresStore {
         self.vault.ensure(leads.iter().map(|l| l.lead_id.as_str())).await?;
         let rows: Vec<(&str, String)> = {
             let keys = self.vault.read();
-            leads.iter().map(|l| Ok((l.lead_id.as_str(), seal_with(&keys, &l.lead_id, "leads", "data", &to_json(l))?))).collect::<StoreResult<_>>()?
+            leads
+                .iter()
+                .map(|l| Ok((l.lead_id.as_str(), seal_with(&keys, &l.lead_id, "leads", "data", &to_json(l))?)))
+                .collect::<StoreResult<_>>()?
         };
         let mut tx = self.pool.begin().await.map_err(db)?;
         for chunk in rows.chunks(CHUNK) {

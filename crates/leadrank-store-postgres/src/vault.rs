@@ -205,9 +205,9 @@ impl KeyVault {
     }
 
     fn pool(&self) -> StoreResult<&SqlitePool> {
-        self.pool.as_ref().ok_or_else(|| {
-            vault_err(&self.path, "does not exist yet (`leadrank db migrate` or `serve` with this --key-vault makes it)")
-        })
+        self.pool
+            .as_ref()
+            .ok_or_else(|| vault_err(&self.path, "does not exist yet (`leadrank db migrate` or `serve` with this --key-vault makes it)"))
     }
 
     fn err(&self) -> impl Fn(sqlx::Error) -> StoreError + '_ {
@@ -349,8 +349,10 @@ impl KeyVault {
     /// Every key's bookkeeping (never the keys).
     pub async fn entries(&self) -> StoreResult<Vec<KeyEntry>> {
         let Some(pool) = &self.pool else { return Ok(Vec::new()) };
-        let rows: Vec<(String, i64, i64)> =
-            sqlx::query_as("SELECT lead_id, erasing, touched_at FROM lead_keys ORDER BY lead_id").fetch_all(pool).await.map_err(self.err())?;
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as("SELECT lead_id, erasing, touched_at FROM lead_keys ORDER BY lead_id")
+            .fetch_all(pool)
+            .await
+            .map_err(self.err())?;
         rows.into_iter()
             .map(|(lead_id, erasing, touched)| {
                 let touched_at = Timestamp::from_microsecond(touched).map_err(|e| vault_err(&self.path, e))?;
@@ -381,8 +383,7 @@ impl KeyVault {
 
 fn key_from(path: &Path, lead_id: &str, bytes: Vec<u8>) -> StoreResult<LeadKey> {
     let bytes = zeroize::Zeroizing::new(bytes);
-    let key: [u8; 32] =
-        bytes.as_slice().try_into().map_err(|_| vault_err(path, format!("the key of lead {lead_id:?} is not 32 bytes")))?;
+    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| vault_err(path, format!("the key of lead {lead_id:?} is not 32 bytes")))?;
     Ok(zeroize::Zeroizing::new(key))
 }
 
@@ -417,7 +418,10 @@ fn check_private(path: &Path) -> StoreResult<()> {
         if mode & 0o077 != 0 {
             return Err(vault_err(
                 path,
-                format!("other users may access it (mode {mode:04o}); it holds the keys to every lead's data: chmod 600 {}", path.display()),
+                format!(
+                    "other users may access it (mode {mode:04o}); it holds the keys to every lead's data: chmod 600 {}",
+                    path.display()
+                ),
             ));
         }
     }

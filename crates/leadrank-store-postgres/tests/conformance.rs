@@ -18,9 +18,10 @@ where
     let schema = test_server::schema_name(tag);
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut admin).await.expect("create schema");
     let vault = tempfile::tempdir().unwrap();
-    let store = PostgresStore::connect_with(test_server::options_in(&schema), 4, &vault.path().join("keys.vault"), VaultMode::CreateIfMissing)
-        .await
-        .expect("connect");
+    let store =
+        PostgresStore::connect_with(test_server::options_in(&schema), 4, &vault.path().join("keys.vault"), VaultMode::CreateIfMissing)
+            .await
+            .expect("connect");
     // Drop the schema even when the suite panics.
     let outcome = tokio::spawn({
         let store = store.clone();

@@ -91,7 +91,8 @@ async fn unrecorded_database_is_adopted_as_version_one() {
         assert_eq!(report.sealed_legacy_rows, vec![("leads", 1), ("scores", 1)]);
         let after = store.schema_status().await.unwrap();
         assert!(after.up_to_date() && after.database == DatabaseVersion::Recorded(2), "{after:?}");
-        let raw_rows: Vec<String> = sqlx::query_scalar("SELECT data FROM leads UNION ALL SELECT body FROM scores").fetch_all(&mut raw).await.unwrap();
+        let raw_rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM leads UNION ALL SELECT body FROM scores").fetch_all(&mut raw).await.unwrap();
         assert!(raw_rows.iter().all(|v| v.starts_with("enc1:") && !v.contains("ada@")), "{raw_rows:?}");
         assert_eq!(store.lead("L1").await.unwrap().unwrap().email.as_deref(), Some("ada@example.com"));
         let scores = store.current_scores().await.unwrap();

@@ -13,7 +13,10 @@ use leadrank_store_sqlite::SqliteStore;
 pub enum Backend {
     Sqlite(tempfile::TempDir),
     /// A schema of the test server, and the directory of its key vault.
-    Postgres { schema: String, vault: tempfile::TempDir },
+    Postgres {
+        schema: String,
+        vault: tempfile::TempDir,
+    },
 }
 
 const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
