@@ -538,6 +538,7 @@ fn postgres_database_of_the_previous_release_upgrades_intact() {
                 format!("{t:?}{s:?}{}", probe_vault.exists()).into_bytes()
             })
         });
+        eprintln!("serve on the upgraded database said:\n{log}");
         // The upgrade encrypted every row of personal data, in a private key vault.
         assert!(log.contains("encrypted ") && log.contains("row(s) stored before encryption"), "{log}");
         assert!(!log.contains("Lovelace"), "no personal data in the log");
