@@ -59,9 +59,9 @@ async fn events_per_second() {
     let leads: Vec<leadrank_core::records::Lead> = (0..5000)
         .map(|i| leadrank_core::records::Lead {
             lead_id: format!("lead-{i:06}"),
-            email: Some(format!("person{i}@example.com")),
+            email: Some(format!("person{i}@example.com").into()),
             first_name: Some("Ada".into()),
-            last_name: Some(format!("Lovelace{i}")),
+            last_name: Some(format!("Lovelace{i}").into()),
             title: Some("VP Sales".into()),
             company: Some("Example Corp".into()),
             ..Default::default()
