@@ -1,7 +1,8 @@
 //! Test databases: SQLite in a temporary directory, and the PostgreSQL of
 //! `LEADRANK_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`) in a fresh
-//! schema whenever a server answers there; when none does, PostgreSQL fails under `CI` and is
-//! skipped with a notice otherwise (`leadrank_store_postgres::test_server`).
+//! schema (with a key vault in a temporary directory) whenever a server answers there; when
+//! none does, PostgreSQL fails under `CI` and is skipped with a notice otherwise
+//! (`leadrank_store_postgres::test_server`).
 
 use std::sync::Arc;
 
