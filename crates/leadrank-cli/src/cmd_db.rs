@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::Subcommand;
 use leadrank_store::{SchemaStatus, Store, Upgrade};
+use leadrank_store_postgres::{PostgresStore, StartReport, VaultMode};
+use leadrank_store_sqlite::SqliteStore;
 
 use crate::cmd_serve::DbArg;
 
@@ -60,18 +62,92 @@ fn describe(db: &str) -> String {
     }
 }
 
-/// Opens the store named by `--db` without changing its schema.
-pub(crate) async fn open(db: &str, create: Create) -> anyhow::Result<Arc<dyn Store>> {
-    Ok(if is_postgres(db) {
-        Arc::new(leadrank_store_postgres::PostgresStore::connect(db).await.context("connecting to PostgreSQL")?)
-    } else {
-        let path = Path::new(db);
-        let store = match create {
-            Create::IfMissing => leadrank_store_sqlite::SqliteStore::open(path).await,
-            Create::Never => leadrank_store_sqlite::SqliteStore::open_existing(path).await,
+/// An opened database.
+pub(crate) enum Opened {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PostgresStore>),
+}
+
+impl Opened {
+    /// The store, for the service.
+    pub(crate) fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Opened::Sqlite(s) => s.clone(),
+            Opened::Postgres(s) => s.clone(),
+        }
+    }
+
+    /// Upgrades the schema (a newer database is refused): the upgrade, and lines saying
+    /// what else changed (rows encrypted, keys destroyed; none when nothing did).
+    pub(crate) async fn migrate(&self) -> anyhow::Result<(Upgrade, Vec<String>)> {
+        Ok(match self {
+            Opened::Sqlite(s) => (s.migrate().await.context("migrating the database")?, Vec::new()),
+            Opened::Postgres(s) => {
+                let report = s.migrate_and_report().await.context("migrating the database")?;
+                let lines = start_report_lines(&report);
+                (report.upgrade, lines)
+            }
+        })
+    }
+}
+
+/// What the PostgreSQL start did to personal data and keys, in words (no personal data).
+fn start_report_lines(report: &StartReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    if report.sealed_total() > 0 {
+        let per_table: Vec<String> = report.sealed_legacy_rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        lines.push(format!(
+            "encrypted {} row(s) stored before encryption with their leads' keys ({}); their old plain text remains in \
+             PostgreSQL's dead rows, write-ahead log and backups until VACUUM FULL and backup rotation (see docs/privacy.md)",
+            report.sealed_total(),
+            per_table.join(", ")
+        ));
+    }
+    if report.finished_erasures > 0 {
+        lines.push(format!(
+            "key vault: destroyed the key(s) of {} erasure(s) interrupted after their rows were deleted",
+            report.finished_erasures
+        ));
+    }
+    if report.removed_unused_keys > 0 {
+        lines.push(format!("key vault: removed {} unused key(s) of writes that never committed", report.removed_unused_keys));
+    }
+    lines
+}
+
+/// Why a PostgreSQL database needs `--key-vault`.
+const VAULT_NEEDED: &str = "--key-vault PATH (or LEADRANK_KEY_VAULT) is required with a PostgreSQL database: leadrank \
+     encrypts each lead's personal data with a key of its own, kept in that file outside PostgreSQL, so that an erasure \
+     destroys the key and the copies PostgreSQL keeps (dead rows, write-ahead log, backups, replicas) can no longer be \
+     read; the file is made on first use (see docs/privacy.md)";
+
+/// Opens the store named by `--db` without changing its schema (PostgreSQL with its key
+/// vault, made when `create` allows).
+pub(crate) async fn open(db: &DbArg, create: Create) -> anyhow::Result<Opened> {
+    let name = &db.db;
+    if is_postgres(name) {
+        let Some(vault) = &db.key_vault else { bail!("{VAULT_NEEDED}") };
+        let options = leadrank_store_postgres::PgConnectOptions::from_str(name).context("reading the PostgreSQL URL")?;
+        let mode = match create {
+            Create::IfMissing => VaultMode::CreateIfMissing,
+            Create::Never => VaultMode::Existing,
         };
-        Arc::new(store.with_context(|| format!("opening SQLite database {db}"))?)
-    })
+        let store = PostgresStore::connect_with(options, 8, vault, mode).await.context("connecting to PostgreSQL")?;
+        return Ok(Opened::Postgres(Arc::new(store)));
+    }
+    if let Some(vault) = &db.key_vault {
+        eprintln!(
+            "note: the key vault {} is not used: a SQLite database needs none (an erasure overwrites the deleted rows \
+             in place and truncates the write-ahead log; see docs/privacy.md)",
+            vault.display()
+        );
+    }
+    let path = Path::new(name);
+    let store = match create {
+        Create::IfMissing => SqliteStore::open(path).await,
+        Create::Never => SqliteStore::open_existing(path).await,
+    };
+    Ok(Opened::Sqlite(Arc::new(store.with_context(|| format!("opening SQLite database {name}"))?)))
 }
 
 /// One line per migration: "  1  initial schema".
@@ -79,8 +155,16 @@ fn migration_lines(status: &SchemaStatus) -> Vec<String> {
     status.pending.iter().map(|m| format!("  {:>4}  {}", m.version, m.description)).collect()
 }
 
-fn print_status(db: &str, status: &SchemaStatus) {
+fn print_status(db: &str, opened: &Opened, status: &SchemaStatus) {
     println!("database:         {}", describe(db));
+    if let Opened::Postgres(pg) = opened {
+        let vault = pg.vault();
+        if vault.exists() {
+            println!("key vault:        {} ({} lead key(s))", vault.path().display(), vault.len());
+        } else {
+            println!("key vault:        {} (not made yet: `db migrate` or `serve` makes it)", vault.path().display());
+        }
+    }
     println!("database schema:  {}", status.database);
     println!("leadrank schema:  {}", status.binary);
     if status.applied.is_empty() {
@@ -130,9 +214,9 @@ pub fn db_command(cmd: &DbCommand) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         match cmd {
             DbCommand::Status { db } => {
-                let store = open(&db.db, Create::Never).await?;
-                let status = store.schema_status().await.context("reading the schema version")?;
-                print_status(&db.db, &status);
+                let opened = open(db, Create::Never).await?;
+                let status = opened.store().schema_status().await.context("reading the schema version")?;
+                print_status(&db.db, &opened, &status);
                 Ok(if status.refusal.is_some() {
                     ExitCode::from(2)
                 } else if status.pending.is_empty() {
@@ -142,8 +226,7 @@ pub fn db_command(cmd: &DbCommand) -> anyhow::Result<ExitCode> {
                 })
             }
             DbCommand::Migrate { db, dry_run: true } => {
-                let store = open(&db.db, Create::Never).await?;
-                let status = store.schema_status().await.context("reading the schema version")?;
+                let status = open(db, Create::Never).await?.store().schema_status().await.context("reading the schema version")?;
                 status.check()?;
                 if status.pending.is_empty() {
                     println!("database schema version {}: up to date, nothing to apply", status.binary);
@@ -170,9 +253,11 @@ pub fn db_command(cmd: &DbCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             DbCommand::Migrate { db, dry_run: false } => {
-                let store = open(&db.db, Create::IfMissing).await?;
-                let up = store.migrate().await.context("migrating the database")?;
+                let (up, lines) = open(db, Create::IfMissing).await?.migrate().await?;
                 println!("{}", upgrade_summary(&up));
+                for line in lines {
+                    println!("{line}");
+                }
                 Ok(ExitCode::SUCCESS)
             }
         }

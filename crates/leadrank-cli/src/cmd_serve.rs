@@ -11,12 +11,18 @@ use leadrank_service::keys;
 use leadrank_store::Store;
 use tokio_util::sync::CancellationToken;
 
-/// Database option shared by `serve`, `keys` and `db`.
+/// Database options shared by `serve`, `keys` and `db`.
 #[derive(Args, Clone)]
 pub struct DbArg {
     /// SQLite file, or a postgres:// URL.
     #[arg(long, default_value = "./leadrank.db")]
     pub(crate) db: String,
+    /// Key vault of a PostgreSQL database (required with a postgres:// URL): a file outside
+    /// PostgreSQL holding one key per lead, with which that lead's personal data is
+    /// encrypted; an erasure destroys the key. Made on first use with mode 0600. Back it up
+    /// on a short rotation: losing it loses the personal data. See docs/privacy.md.
+    #[arg(long, env = "LEADRANK_KEY_VAULT", value_name = "PATH")]
+    pub(crate) key_vault: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
@@ -86,14 +92,18 @@ pub enum KeysCommand {
     },
 }
 
-/// Opens the store named by `--db` and migrates it (a newer database is refused).
-async fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = crate::cmd_db::open(db, crate::cmd_db::Create::IfMissing).await?;
-    let up = store.migrate().await.context("migrating the database")?;
+/// Opens the store named by `--db` and migrates it (a newer database is refused),
+/// reporting on stderr what the upgrade did.
+async fn open_store(db: &DbArg) -> anyhow::Result<Arc<dyn Store>> {
+    let opened = crate::cmd_db::open(db, crate::cmd_db::Create::IfMissing).await?;
+    let (up, lines) = opened.migrate().await?;
     if !up.applied.is_empty() {
         eprintln!("{}", crate::cmd_db::upgrade_summary(&up));
     }
-    Ok(store)
+    for line in lines {
+        eprintln!("{line}");
+    }
+    Ok(opened.store())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -108,7 +118,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     runtime()?.block_on(async {
-        let store = open_store(&args.db.db).await?;
+        let store = open_store(&args.db).await?;
         let shutdown = CancellationToken::new();
         let stop = shutdown.clone();
         tokio::spawn(async move {
@@ -174,7 +184,7 @@ pub fn keys_command(cmd: &KeysCommand) -> anyhow::Result<()> {
                 if name.trim().is_empty() {
                     bail!("--name: give the key a name");
                 }
-                let store = open_store(&db.db).await?;
+                let store = open_store(db).await?;
                 let now = jiff::Timestamp::now();
                 let (key, secret) = keys::create(store.as_ref(), name.trim(), &scopes, now).await?;
                 let list: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
@@ -190,7 +200,7 @@ pub fn keys_command(cmd: &KeysCommand) -> anyhow::Result<()> {
                 eprintln!("key {} ({}) created; it is shown once, store it now", key.id, list.join(","));
             }
             KeysCommand::List { db } => {
-                let store = open_store(&db.db).await?;
+                let store = open_store(db).await?;
                 for k in store.keys().await? {
                     let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();
                     let revoked = k.revoked_at.map_or(String::new(), |t| format!(" revoked {t}"));
@@ -198,7 +208,7 @@ pub fn keys_command(cmd: &KeysCommand) -> anyhow::Result<()> {
                 }
             }
             KeysCommand::Revoke { db, id } => {
-                let store = open_store(&db.db).await?;
+                let store = open_store(db).await?;
                 let now = jiff::Timestamp::now();
                 store.revoke_key(id, now).await.with_context(|| format!("revoking key {id}"))?;
                 store

@@ -8,6 +8,10 @@
 //! this binary (`db status`, `db migrate --dry-run`, then `serve`, which upgrades it) and
 //! requires the very same answers: every record, score, stage and key intact.
 //!
+//! On PostgreSQL the upgrade also encrypts every row of personal data with its lead's key
+//! (schema version 2), in a key vault made by `serve` (`--key-vault`); the raw tables hold
+//! no plain JSON afterwards.
+//!
 //! Both binaries run under libfaketime with the wall clock frozen at [`NOW`], so that
 //! scores, SLA clocks and timestamps do not move between the recording and the check. When
 //! libfaketime is missing the tests are skipped with a notice (a failure under `CI`);
@@ -105,9 +109,14 @@ struct Server {
     addr: String,
 }
 
+/// `first`, then the database options `db` (`--db ...`, and `--key-vault ...` for PostgreSQL).
+fn with_db<'a>(first: &[&'a str], db: &[&'a str]) -> Vec<&'a str> {
+    [first, db].concat()
+}
+
 impl Server {
-    fn start(bin: &Path, db: &str) -> Server {
-        let mut child = frozen(bin, &["serve", "--db", db, "--addr", "127.0.0.1:0"])
+    fn start(bin: &Path, db: &[&str]) -> Server {
+        let mut child = frozen(bin, &with_db(&["serve", "--addr", "127.0.0.1:0"], db))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -222,10 +231,10 @@ fn events() -> Value {
 
 /// Writes everything through the API of the server at `addr`; `admin` is an admin key.
 /// Returns the keys made on the way (name, secret), for reading the answers.
-fn fill(bin: &Path, db: &str, dir: &Path) -> BTreeMap<String, String> {
+fn fill(bin: &Path, db: &[&str], dir: &Path) -> BTreeMap<String, String> {
     let mut keys = BTreeMap::new();
     for (name, scopes) in [("fixture-admin", "admin"), ("fixture-sales", "sales,read")] {
-        let out = frozen(bin, &["keys", "create", "--db", db, "--name", name, "--scopes", scopes]).output().unwrap();
+        let out = frozen(bin, &with_db(&["keys", "create", "--name", name, "--scopes", scopes], db)).output().unwrap();
         assert!(out.status.success(), "keys create: {}", String::from_utf8_lossy(&out.stderr));
         keys.insert(name.to_string(), String::from_utf8(out.stdout).unwrap().trim().to_string());
     }
@@ -381,8 +390,8 @@ fn make_fixture() {
     // SQLite.
     let work = tempfile::tempdir().unwrap();
     let db = work.path().join("leadrank.db");
-    let keys = fill(&old, db.to_str().unwrap(), &dir);
-    let server = Server::start(&old, db.to_str().unwrap());
+    let keys = fill(&old, &["--db", db.to_str().unwrap()], &dir);
+    let server = Server::start(&old, &["--db", db.to_str().unwrap()]);
     let recorded = answers(&server.addr, &keys);
     server.stop();
     assert!(!work.path().join("leadrank.db-wal").exists() || std::fs::metadata(work.path().join("leadrank.db-wal")).unwrap().len() == 0);
@@ -392,9 +401,9 @@ fn make_fixture() {
     let url = std::env::var("LEADRANK_FIXTURE_POSTGRES").expect("LEADRANK_FIXTURE_POSTGRES: a URL whose search_path is the fixture schema");
     let pg_dir = work.path().join("pg");
     std::fs::create_dir_all(&pg_dir).unwrap();
-    let keys = fill(&old, &url, &pg_dir);
+    let keys = fill(&old, &["--db", &url], &pg_dir);
     std::fs::copy(pg_dir.join("keys.json"), dir.join("postgres.keys.json")).unwrap();
-    let server = Server::start(&old, &url);
+    let server = Server::start(&old, &["--db", &url]);
     let recorded = answers(&server.addr, &keys);
     server.stop();
     std::fs::write(dir.join("postgres.answers.json"), serde_json::to_string_pretty(&recorded).unwrap() + "\n").unwrap();
@@ -410,20 +419,27 @@ fn load_json<T: serde::de::DeserializeOwned>(name: &str) -> T {
 }
 
 /// `leadrank db status`: (exit code, stdout).
-fn db_status(db: &str) -> (i32, String) {
-    let out = frozen(&new_bin(), &["db", "status", "--db", db]).output().unwrap();
+fn db_status(db: &[&str]) -> (i32, String) {
+    let out = frozen(&new_bin(), &with_db(&["db", "status"], db)).output().unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
 }
 
-/// Status, dry run, then `serve` (the upgrade) and the recorded answers, request by request.
-fn check_upgrade(db: &str, keys: &BTreeMap<String, String>, recorded: &BTreeMap<String, Value>, unchanged: impl Fn() -> Vec<u8>) {
+/// Status, dry run, then `serve` (the upgrade to schema version `schema`) and the recorded
+/// answers, request by request. Returns what `serve` wrote on stderr.
+fn check_upgrade(
+    db: &[&str],
+    schema: i64,
+    keys: &BTreeMap<String, String>,
+    recorded: &BTreeMap<String, Value>,
+    unchanged: impl Fn() -> Vec<u8>,
+) -> String {
     let (code, text) = db_status(db);
     assert_eq!(code, 1, "pending migrations: {text}");
     assert!(text.contains("database schema:  1 (made before migrations were recorded; setting schema_version = 2)"), "{text}");
-    assert!(text.contains("leadrank schema:  1") && text.contains("1  initial schema"), "{text}");
+    assert!(text.contains(&format!("leadrank schema:  {schema}")) && text.contains("1  initial schema"), "{text}");
 
     let before = unchanged();
-    let out = frozen(&new_bin(), &["db", "migrate", "--dry-run", "--db", db]).output().unwrap();
+    let out = frozen(&new_bin(), &with_db(&["db", "migrate", "--dry-run"], db)).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && text.contains("would record") && text.contains("nothing changed"), "{text}");
     assert_eq!(unchanged(), before, "a dry run changes nothing");
@@ -439,8 +455,9 @@ fn check_upgrade(db: &str, keys: &BTreeMap<String, String>, recorded: &BTreeMap<
     let (code, text) = db_status(db);
     assert_eq!(code, 0, "up to date after serve: {text}");
     assert!(text.contains("pending:          none"), "{text}");
-    let out = frozen(&new_bin(), &["db", "migrate", "--db", db]).output().unwrap();
+    let out = frozen(&new_bin(), &with_db(&["db", "migrate"], db)).output().unwrap();
     assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("up to date"), "{out:?}");
+    log
 }
 
 #[test]
@@ -454,7 +471,7 @@ fn sqlite_database_of_the_previous_release_upgrades_intact() {
     let keys: BTreeMap<String, String> = load_json("keys.json");
     let recorded: BTreeMap<String, Value> = load_json("sqlite.answers.json");
     let path = db.clone();
-    check_upgrade(db.to_str().unwrap(), &keys, &recorded, move || std::fs::read(&path).unwrap());
+    check_upgrade(&["--db", db.to_str().unwrap()], 1, &keys, &recorded, move || std::fs::read(&path).unwrap());
 
     // A later leadrank's migration 2 applied: this one refuses the database, naming both
     // versions, in `db status`, `db migrate` and `serve`.
@@ -465,7 +482,7 @@ fn sqlite_database_of_the_previous_release_upgrades_intact() {
         store.upgrade_with(&[leadrank_store_sqlite::MIGRATIONS[0], later]).await.unwrap();
         store.close().await;
     });
-    let (code, text) = db_status(db.to_str().unwrap());
+    let (code, text) = db_status(&["--db", db.to_str().unwrap()]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("database schema:  2") && text.contains("leadrank schema:  1") && text.contains("refused:"), "{text}");
     for args in [&["db", "migrate", "--db"][..], &["serve", "--addr", "127.0.0.1:0", "--db"][..]] {
@@ -491,10 +508,21 @@ fn postgres_database_of_the_previous_release_upgrades_intact() {
     let url = format!("{}?options[search_path]={schema}", leadrank_store_postgres::test_server::url());
     let keys: BTreeMap<String, String> = load_json("postgres.keys.json");
     let recorded: BTreeMap<String, Value> = load_json("postgres.answers.json");
+    let work = tempfile::tempdir().unwrap();
+    let vault = work.path().join("keys.vault");
+    let vault_arg = vault.to_str().unwrap().to_string();
     let outcome = std::panic::catch_unwind(|| {
+        // Without a key vault, every command that opens the database says why it needs one.
+        for args in [&["db", "status"][..], &["db", "migrate"][..], &["serve", "--addr", "127.0.0.1:0"][..], &["keys", "list"][..]] {
+            let out = frozen(&new_bin(), &with_db(args, &["--db", &url])).env_remove("LEADRANK_KEY_VAULT").output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success() && err.contains("--key-vault PATH (or LEADRANK_KEY_VAULT) is required"), "{args:?}: {err}");
+        }
         let probe_url = url.clone();
-        check_upgrade(&url, &keys, &recorded, move || {
-            // What a dry run could change: the tables and the settings.
+        let probe_vault = vault.clone();
+        let db = ["--db", url.as_str(), "--key-vault", vault_arg.as_str()];
+        let log = check_upgrade(&db, 2, &keys, &recorded, move || {
+            // What a dry run could change: the tables, the settings and the key vault.
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
                 let options: leadrank_store_postgres::PgConnectOptions = probe_url.parse().unwrap();
@@ -507,9 +535,36 @@ fn postgres_database_of_the_previous_release_upgrades_intact() {
                 .unwrap();
                 let s: Vec<String> =
                     sqlx::query_scalar("SELECT key || '=' || value FROM settings ORDER BY key").fetch_all(&mut c).await.unwrap();
-                format!("{t:?}{s:?}").into_bytes()
+                format!("{t:?}{s:?}{}", probe_vault.exists()).into_bytes()
             })
         });
+        eprintln!("serve on the upgraded database said:\n{log}");
+        // The upgrade encrypted every row of personal data, in a private key vault.
+        assert!(log.contains("encrypted ") && log.contains("row(s) stored before encryption"), "{log}");
+        assert!(!log.contains("Lovelace"), "no personal data in the log");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&vault).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        rt.block_on(async {
+            let options: leadrank_store_postgres::PgConnectOptions = url.parse().unwrap();
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect_with(&options).await.unwrap();
+            for col in leadrank_store_postgres::sealing::SEALED_COLUMNS {
+                let plain: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT count(*) FROM {} WHERE {} NOT LIKE 'enc1:%' AND lead_id IS NOT NULL",
+                    col.table, col.column
+                )))
+                .fetch_one(&mut c)
+                .await
+                .unwrap();
+                assert_eq!(plain, 0, "{}.{} still holds plain rows", col.table, col.column);
+            }
+            let leads: i64 = sqlx::query_scalar("SELECT count(*) FROM leads").fetch_one(&mut c).await.unwrap();
+            assert_eq!(leads, 24);
+        });
+        let (_, text) = db_status(&db);
+        assert!(text.contains("key vault:") && text.contains("(24 lead key(s))"), "{text}");
     });
     rt.block_on(sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&mut admin)).unwrap();
     if let Err(e) = outcome {

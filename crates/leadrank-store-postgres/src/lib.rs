@@ -8,13 +8,27 @@
 //! events and consent records are stored as the JSON text of the record (exactly as
 //! serialised, full precision).
 //!
+//! Every payload that holds a person's data (the columns of [`sealing::SEALED_COLUMNS`]:
+//! leads, events, consent records, scores and their history, deliveries about a lead, the
+//! operating state and log) is sealed with that lead's own key, kept outside PostgreSQL in
+//! the [`KeyVault`]. Erasing a lead deletes its rows, then destroys its key: the copies
+//! PostgreSQL keeps after a delete (dead rows, write-ahead log, base backups, replicas) can
+//! no longer be read. Rows written before sealing (plain JSON) are still read, and re-sealed
+//! by the upgrade to schema version 2.
+//!
 //! The schema is upgraded by the numbered migrations of `migrations/` ([`MIGRATIONS`]), all
 //! pending ones in one transaction under an advisory lock, in the schema that
 //! `search_path` names.
 
+pub mod sealing;
 pub mod test_server;
+pub mod vault;
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -29,9 +43,11 @@ use leadrank_store::{
     ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, Migration, OpsLogEntry, SchemaStatus, Store, StoreError,
     StoreResult, StoredModel, StoredScore, Subscription, Upgrade,
 };
+use sealing::{LeadKey, SEALED_COLUMNS, SealedColumn, is_sealed, is_sealed_column};
 pub use sqlx::postgres::PgConnectOptions;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row};
+pub use vault::{KeyVault, VaultMode};
 
 /// Rows per multi-row `INSERT` (far below PostgreSQL's 65,535 parameters).
 const CHUNK: usize = 500;
@@ -41,13 +57,48 @@ const MIGRATE_LOCK: i64 = 0x6c65_6164_7261_6e6b;
 
 /// This back end's migrations, embedded from `migrations/` (see
 /// [`leadrank_store::migrations`]).
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, description: "initial schema", sql: include_str!("../migrations/0001_initial_schema.sql") }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, description: "initial schema", sql: include_str!("../migrations/0001_initial_schema.sql") },
+    Migration {
+        version: 2,
+        description: "personal data sealed with per-lead keys",
+        sql: include_str!("../migrations/0002_sealed_personal_data.sql"),
+    },
+];
+
+/// The setting that names the key vault a database's data is sealed with.
+pub const VAULT_SETTING: &str = "key_vault_id";
+
+/// An unused key (no row of its lead anywhere) older than this is removed on start: the
+/// key of a first write that never committed.
+const ORPHAN_AGE: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
 /// The leadrank store in a PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    vault: Arc<KeyVault>,
+}
+
+/// What [`PostgresStore::migrate_and_report`] did besides the schema upgrade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartReport {
+    /// The schema upgrade.
+    pub upgrade: Upgrade,
+    /// Rows written before sealing (plain JSON) sealed by this upgrade, per table.
+    pub sealed_legacy_rows: Vec<(&'static str, u64)>,
+    /// Keys of erasures interrupted between deleting the rows and destroying the key,
+    /// destroyed now.
+    pub finished_erasures: u64,
+    /// Unused keys (no row of the lead anywhere, untouched for a day) destroyed now.
+    pub removed_unused_keys: u64,
+}
+
+impl StartReport {
+    /// Rows sealed in all.
+    pub fn sealed_total(&self) -> u64 {
+        self.sealed_legacy_rows.iter().map(|(_, n)| n).sum()
+    }
 }
 
 fn db(e: sqlx::Error) -> StoreError {
@@ -56,28 +107,253 @@ fn db(e: sqlx::Error) -> StoreError {
 }
 
 impl PostgresStore {
-    /// Connects to `url` (`postgres://user@host:5432/db`). Call [`Store::migrate`] before
-    /// use.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Connects to `url` (`postgres://user@host:5432/db`) with the key vault at
+    /// `key_vault` (made when missing). Call [`Store::migrate`] before use.
+    pub async fn connect(url: &str, key_vault: &Path) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url).map_err(db)?;
-        Self::connect_with(options, 8).await
+        Self::connect_with(options, 8, key_vault, VaultMode::CreateIfMissing).await
     }
 
     /// Connects with explicit options (e.g. `.options([("search_path", "tenant_a")])` to
-    /// keep the tables in one schema) and at most `max_connections` connections.
-    pub async fn connect_with(options: PgConnectOptions, max_connections: u32) -> Result<Self, StoreError> {
+    /// keep the tables in one schema), at most `max_connections` connections, and the key
+    /// vault at `key_vault`.
+    ///
+    /// Refused when the database records another vault, when it records one and the file
+    /// is missing (nothing is made then), or when the vault already belongs to a database
+    /// and this one records none.
+    pub async fn connect_with(
+        options: PgConnectOptions,
+        max_connections: u32,
+        key_vault: &Path,
+        mode: VaultMode,
+    ) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.application_name("leadrank"))
             .await
             .map_err(db)?;
-        Ok(PostgresStore { pool })
+        let recorded = recorded_vault(&pool).await?;
+        if let Some(id) = &recorded
+            && !key_vault.exists()
+        {
+            return Err(StoreError::Database(format!(
+                "key vault {}: no such file, but this database's personal data is sealed with the keys of key vault {id}; \
+                 point --key-vault at that file (restore it from its backup): without it the personal data cannot be read",
+                key_vault.display()
+            )));
+        }
+        let vault = KeyVault::open(key_vault, mode).await?;
+        match (&recorded, vault.id()) {
+            (Some(want), Some(have)) if want != have => {
+                return Err(StoreError::Database(format!(
+                    "key vault {}: this is key vault {have}, but this database's personal data is sealed with the keys of \
+                     key vault {want}; point --key-vault at that file",
+                    key_vault.display()
+                )));
+            }
+            (None, _) if vault.is_bound() => {
+                return Err(StoreError::Database(format!(
+                    "key vault {}: it already holds the keys of another database; give each database its own key vault",
+                    key_vault.display()
+                )));
+            }
+            _ => {}
+        }
+        Ok(PostgresStore { pool, vault: Arc::new(vault) })
     }
 
-    /// Closes the pool, waiting for connections to be returned.
+    /// The key vault.
+    pub fn vault(&self) -> &KeyVault {
+        &self.vault
+    }
+
+    /// Closes the pool, waiting for connections to be returned, and the key vault.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.vault.close().await;
+    }
+
+    /// Upgrades the schema ([`MIGRATIONS`]; rows written before sealing are sealed in the
+    /// same transaction), records this key vault as the database's own, and finishes what a
+    /// crash interrupted: the keys of erasures whose rows are gone, and unused keys.
+    pub async fn migrate_and_report(&self) -> StoreResult<StartReport> {
+        let (upgrade, sealed_legacy_rows) = self.upgrade_sealing(MIGRATIONS).await?;
+        self.bind_vault().await?;
+        let (finished_erasures, removed_unused_keys) = self.sweep_keys().await?;
+        Ok(StartReport { upgrade, sealed_legacy_rows, finished_erasures, removed_unused_keys })
+    }
+
+    /// Records the vault's id in the settings (first time) and checks it.
+    async fn bind_vault(&self) -> StoreResult<()> {
+        let Some(id) = self.vault.id() else {
+            return Err(StoreError::Database(format!("key vault {}: does not exist", self.vault.path().display())));
+        };
+        let recorded = self.setting_or_insert(VAULT_SETTING, id).await?;
+        if recorded != id {
+            return Err(StoreError::Database(format!(
+                "key vault {}: this is key vault {id}, but this database's personal data is sealed with the keys of key vault {recorded}",
+                self.vault.path().display()
+            )));
+        }
+        self.vault.mark_bound().await
+    }
+
+    /// Destroys the keys of interrupted erasures (marked, and no row of the lead left) and
+    /// unused keys older than [`ORPHAN_AGE`]; unmarks a marked key whose rows remain (that
+    /// erasure did not commit). Returns (finished erasures, unused keys removed).
+    async fn sweep_keys(&self) -> StoreResult<(u64, u64)> {
+        let entries = self.vault.entries().await?;
+        if entries.is_empty() {
+            return Ok((0, 0));
+        }
+        let leads: HashSet<String> =
+            sqlx::query_scalar("SELECT lead_id FROM leads").fetch_all(&self.pool).await.map_err(db)?.into_iter().collect();
+        let candidates: Vec<&vault::KeyEntry> = entries.iter().filter(|e| e.erasing || !leads.contains(&e.lead_id)).collect();
+        if candidates.is_empty() {
+            return Ok((0, 0));
+        }
+        let ids: Vec<String> = candidates.iter().map(|e| e.lead_id.clone()).collect();
+        let mut referenced: HashSet<String> = HashSet::new();
+        for c in SEALED_COLUMNS {
+            let found: Vec<String> =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT DISTINCT lead_id FROM {} WHERE lead_id = ANY($1)", c.table)))
+                    .bind(&ids)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db)?;
+            referenced.extend(found);
+        }
+        let cutoff = Timestamp::now() - ORPHAN_AGE;
+        let (mut finished, mut unused) = (Vec::new(), Vec::new());
+        for e in candidates {
+            if referenced.contains(&e.lead_id) {
+                if e.erasing {
+                    self.vault.mark_erasing(&e.lead_id, false).await?;
+                }
+            } else if e.erasing {
+                finished.push(e.lead_id.as_str());
+            } else if e.touched_at < cutoff {
+                unused.push(e.lead_id.as_str());
+            }
+        }
+        let finished_count = if finished.is_empty() { 0 } else { self.vault.destroy(&finished).await? };
+        let unused_count = if unused.is_empty() { 0 } else { self.vault.destroy(&unused).await? };
+        Ok((finished_count, unused_count))
+    }
+
+    /// Seals rows written before sealing, inside the upgrade's transaction: per table, how
+    /// many.
+    async fn seal_legacy_rows(&self, tx: &mut PgConnection) -> StoreResult<Vec<(&'static str, u64)>> {
+        let mut counts = Vec::new();
+        for c in SEALED_COLUMNS {
+            let mut total = 0u64;
+            let mut after: Option<Key> = None;
+            loop {
+                let batch = legacy_batch(tx, c, after.as_ref()).await?;
+                let Some(last) = batch.last() else { break };
+                after = Some(last.key.clone());
+                let batch: Vec<LegacyRow> = batch.into_iter().filter(|r| r.lead_id.as_deref().is_some_and(|l| !l.is_empty())).collect();
+                if batch.is_empty() {
+                    continue;
+                }
+                self.vault.ensure(batch.iter().filter_map(|r| r.lead_id.as_deref())).await?;
+                let sealed: Vec<String> = {
+                    let keys = self.vault.read();
+                    batch
+                        .iter()
+                        .map(|r| seal_with(&keys, r.lead_id.as_deref().unwrap_or_default(), c.table, c.column, &r.plain))
+                        .collect::<StoreResult<_>>()?
+                };
+                let (cast, keys_text, keys_int): (&str, Vec<String>, Vec<i64>) = if c.numeric_key {
+                    (
+                        "bigint",
+                        Vec::new(),
+                        batch
+                            .iter()
+                            .map(|r| match r.key {
+                                Key::Int(k) => k,
+                                Key::Text(_) => 0,
+                            })
+                            .collect(),
+                    )
+                } else {
+                    (
+                        "text",
+                        batch
+                            .iter()
+                            .map(|r| match &r.key {
+                                Key::Text(k) => k.clone(),
+                                Key::Int(_) => String::new(),
+                            })
+                            .collect(),
+                        Vec::new(),
+                    )
+                };
+                let sql = format!(
+                    "UPDATE {t} AS t SET {col} = v.sealed FROM (SELECT unnest($1::{cast}[]) AS k, unnest($2::text[]) AS sealed) AS v \
+                     WHERE t.{key} = v.k",
+                    t = c.table,
+                    col = c.column,
+                    key = c.key_column
+                );
+                let q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                let q = if c.numeric_key { q.bind(keys_int) } else { q.bind(keys_text) };
+                let done = q.bind(sealed).execute(&mut *tx).await.map_err(db)?;
+                total += done.rows_affected();
+            }
+            if total > 0 {
+                counts.push((c.table, total));
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Deletes a lead's rows everywhere and stores the suppression markers, in one
+    /// transaction.
+    async fn delete_lead_rows(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut count = async |sql: &'static str| -> StoreResult<u64> {
+            Ok(sqlx::query(sql).bind(lead_id).execute(&mut *tx).await.map_err(db)?.rows_affected())
+        };
+        let erased = Erased {
+            leads: count("DELETE FROM leads WHERE lead_id = $1").await?,
+            events: count("DELETE FROM events WHERE lead_id = $1").await?,
+            consents: count("DELETE FROM consents WHERE lead_id = $1").await?,
+            scores: count("DELETE FROM scores WHERE lead_id = $1").await?,
+            history: count("DELETE FROM score_history WHERE lead_id = $1").await?,
+            deliveries: count("DELETE FROM deliveries WHERE lead_id = $1").await?,
+            ops: count("DELETE FROM lead_ops WHERE lead_id = $1").await? + count("DELETE FROM ops_log WHERE lead_id = $1").await?,
+        };
+        for chunk in markers.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO suppressions (marker) ");
+            qb.push_values(chunk, |mut b, m| {
+                b.push_bind(m.clone());
+            });
+            qb.push(" ON CONFLICT(marker) DO NOTHING");
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(erased)
+    }
+
+    /// Opens every row with `f`, the sealed columns opened with the leads' keys. A key
+    /// missing from memory is looked up in the vault file once before the rows are refused.
+    async fn open_rows<T>(&self, rows: &[PgRow], f: impl Fn(Open<'_>) -> StoreResult<T>) -> StoreResult<Vec<T>> {
+        let missing = RefCell::new(Vec::new());
+        let first = {
+            let keys = self.vault.read();
+            rows.iter().map(|row| f(Open { row, keys: &keys, missing: Some(&missing) })).collect::<StoreResult<Vec<T>>>()
+        };
+        let missing = missing.into_inner();
+        match first {
+            Err(_) if !missing.is_empty() => {
+                self.vault.reload(&missing).await?;
+                let keys = self.vault.read();
+                rows.iter().map(|row| f(Open { row, keys: &keys, missing: None })).collect()
+            }
+            other => other,
+        }
     }
 
     /// Where the database stands against `migrations` ([`Store::schema_status`] uses
@@ -92,6 +368,12 @@ impl PostgresStore {
     /// Upgrades to the last of `migrations` in one transaction ([`Store::migrate`] uses
     /// [`MIGRATIONS`]; other lists test upgrade paths).
     pub async fn upgrade_with(&self, migrations: &[Migration]) -> StoreResult<Upgrade> {
+        Ok(self.upgrade_sealing(migrations).await?.0)
+    }
+
+    /// [`Self::upgrade_with`], sealing the rows written before sealing in the same
+    /// transaction when it applies migration 2: the upgrade and how many rows it sealed.
+    async fn upgrade_sealing(&self, migrations: &[Migration]) -> StoreResult<(Upgrade, Vec<(&'static str, u64)>)> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(MIGRATE_LOCK).execute(&mut *tx).await.map_err(db)?;
         let status = migrations::status(found(&mut tx).await?, migrations);
@@ -99,7 +381,7 @@ impl PostgresStore {
         let from = status.database.number();
         let adopted = status.unrecorded();
         if status.pending.is_empty() {
-            return Ok(Upgrade { from, to: from, applied: Vec::new(), adopted });
+            return Ok((Upgrade { from, to: from, applied: Vec::new(), adopted }, Vec::new()));
         }
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, \
@@ -131,9 +413,72 @@ impl PostgresStore {
                 .await
                 .map_err(db)?;
         }
+        let sealed = if status.pending.contains(&MIGRATIONS[1]) { self.seal_legacy_rows(&mut tx).await? } else { Vec::new() };
         tx.commit().await.map_err(db)?;
-        Ok(Upgrade { from, to: status.binary, applied: status.pending, adopted })
+        Ok((Upgrade { from, to: status.binary, applied: status.pending, adopted }, sealed))
     }
+}
+
+/// The key vault id the database's settings record, if any.
+async fn recorded_vault(pool: &PgPool) -> StoreResult<Option<String>> {
+    let mut conn = pool.acquire().await.map_err(db)?;
+    if !table_exists(&mut conn, "settings").await? {
+        return Ok(None);
+    }
+    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(VAULT_SETTING).fetch_optional(&mut *conn).await.map_err(db)
+}
+
+/// A row's primary key, for re-sealing.
+#[derive(Debug, Clone)]
+enum Key {
+    Int(i64),
+    Text(String),
+}
+
+/// A row written before sealing.
+struct LegacyRow {
+    key: Key,
+    lead_id: Option<String>,
+    plain: String,
+}
+
+/// Rows after `after` (by primary key) whose column is not sealed, at most 1,000.
+async fn legacy_batch(tx: &mut PgConnection, c: &SealedColumn, after: Option<&Key>) -> StoreResult<Vec<LegacyRow>> {
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT {key} AS k, lead_id, {col} AS v FROM {t} WHERE {col} NOT LIKE 'enc1:%'",
+        key = c.key_column,
+        col = c.column,
+        t = c.table
+    ));
+    match after {
+        Some(Key::Int(k)) => {
+            qb.push(format!(" AND {} > ", c.key_column)).push_bind(*k);
+        }
+        Some(Key::Text(k)) => {
+            qb.push(format!(" AND {} COLLATE \"C\" > ", c.key_column)).push_bind(k.clone()).push(" COLLATE \"C\"");
+        }
+        None => {}
+    }
+    qb.push(format!(" ORDER BY {} {} LIMIT 1000", c.key_column, if c.numeric_key { "" } else { "COLLATE \"C\"" }));
+    let rows = qb.build().fetch_all(&mut *tx).await.map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let key = if c.numeric_key { Key::Int(get(r, c.table, "k")?) } else { Key::Text(get(r, c.table, "k")?) };
+            Ok(LegacyRow { key, lead_id: get(r, c.table, "lead_id")?, plain: get(r, c.table, "v")? })
+        })
+        .collect()
+}
+
+/// A record stored as JSON in the `data` column of `table`.
+fn json_row<T: serde::de::DeserializeOwned>(row: Open<'_>, table: &'static str) -> StoreResult<T> {
+    from_json(table, &rows::Row::text(&row, table, "data")?)
+}
+
+/// Seals `plain` of `lead_id`'s row with its key (made beforehand by `KeyVault::ensure`).
+fn seal_with(keys: &HashMap<String, LeadKey>, lead_id: &str, table: &'static str, column: &str, plain: &str) -> StoreResult<String> {
+    let key =
+        keys.get(lead_id).ok_or_else(|| StoreError::Database(format!("no key was made for lead {lead_id:?} before writing {table}")))?;
+    Ok(sealing::seal(key, lead_id, table, column, plain))
 }
 
 /// Whether `table` exists in the first schema of `search_path`.
@@ -181,6 +526,60 @@ async fn found(conn: &mut PgConnection) -> StoreResult<Found> {
 #[derive(Clone, Copy)]
 struct Cols<'r>(&'r PgRow);
 
+/// A result row whose sealed columns ([`is_sealed_column`]) read opened with the key of
+/// the row's `lead_id` (which the query must select); plain JSON written before sealing
+/// reads as it is.
+#[derive(Clone, Copy)]
+struct Open<'r> {
+    row: &'r PgRow,
+    keys: &'r HashMap<String, LeadKey>,
+    /// Where lead ids without a key in memory are noted (for one look-up in the file).
+    missing: Option<&'r RefCell<Vec<String>>>,
+}
+
+impl Open<'_> {
+    fn open(&self, table: &'static str, col: &str, stored: String) -> StoreResult<String> {
+        if !is_sealed_column(table, col) || !is_sealed(&stored) {
+            return Ok(stored);
+        }
+        let corrupt = |detail: String| StoreError::Corrupt { table, detail };
+        let lead_id: Option<String> = get(self.row, table, "lead_id")?;
+        let Some(lead_id) = lead_id else { return Err(corrupt(format!("column {col}: sealed, but the row has no lead id"))) };
+        let Some(key) = self.keys.get(&lead_id) else {
+            if let Some(missing) = self.missing {
+                missing.borrow_mut().push(lead_id.clone());
+            }
+            return Err(corrupt(format!(
+                "column {col} of lead {lead_id:?}: its key is not in the key vault (a vault other than the one this data \
+                 was sealed with, or a lead whose key was destroyed)"
+            )));
+        };
+        sealing::open(key, &lead_id, table, col, &stored).map_err(|e| corrupt(format!("column {col} of lead {lead_id:?}: {e}")))
+    }
+}
+
+impl rows::Row for Open<'_> {
+    fn text(&self, table: &'static str, col: &str) -> StoreResult<String> {
+        self.open(table, col, get(self.row, table, col)?)
+    }
+    fn opt_text(&self, table: &'static str, col: &str) -> StoreResult<Option<String>> {
+        let v: Option<String> = get(self.row, table, col)?;
+        v.map(|v| self.open(table, col, v)).transpose()
+    }
+    fn int(&self, table: &'static str, col: &str) -> StoreResult<i64> {
+        get(self.row, table, col)
+    }
+    fn opt_int(&self, table: &'static str, col: &str) -> StoreResult<Option<i64>> {
+        get(self.row, table, col)
+    }
+    fn int32(&self, table: &'static str, col: &str) -> StoreResult<i32> {
+        get(self.row, table, col)
+    }
+    fn boolean(&self, table: &'static str, col: &str) -> StoreResult<bool> {
+        get(self.row, table, col)
+    }
+}
+
 fn get<'r, T>(row: &'r PgRow, table: &'static str, col: &str) -> StoreResult<T>
 where
     T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
@@ -223,7 +622,7 @@ fn last_per_key<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<&T> {
 #[async_trait]
 impl Store for PostgresStore {
     async fn migrate(&self) -> StoreResult<Upgrade> {
-        self.upgrade_with(MIGRATIONS).await
+        Ok(self.migrate_and_report().await?.upgrade)
     }
 
     async fn schema_status(&self) -> StoreResult<SchemaStatus> {
@@ -257,16 +656,26 @@ impl Store for PostgresStore {
             return Ok(());
         }
         let leads = last_per_key(leads, |l| l.lead_id.as_str());
+        self.vault.ensure(leads.iter().map(|l| l.lead_id.as_str())).await?;
+        let rows: Vec<(&str, String)> = {
+            let keys = self.vault.read();
+            leads
+                .iter()
+                .map(|l| Ok((l.lead_id.as_str(), seal_with(&keys, &l.lead_id, "leads", "data", &to_json(l))?)))
+                .collect::<StoreResult<_>>()?
+        };
         let mut tx = self.pool.begin().await.map_err(db)?;
-        for chunk in leads.chunks(CHUNK) {
+        for chunk in rows.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO leads (lead_id, data, updated_at) ");
-            qb.push_values(chunk, |mut b, l| {
-                b.push_bind(l.lead_id.clone()).push_bind(to_json(l)).push_bind(micros(at));
+            qb.push_values(chunk, |mut b, (id, data)| {
+                b.push_bind(id.to_string()).push_bind(data.clone()).push_bind(micros(at));
             });
             qb.push(" ON CONFLICT(lead_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at");
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
-        tx.commit().await.map_err(db)
+        tx.commit().await.map_err(db)?;
+        self.vault.confirm(leads.iter().map(|l| l.lead_id.as_str()));
+        Ok(())
     }
 
     async fn upsert_accounts(&self, accounts: &[Account], at: Timestamp) -> StoreResult<()> {
@@ -291,18 +700,24 @@ impl Store for PostgresStore {
         if events.is_empty() {
             return Ok(stored);
         }
+        self.vault.ensure(events.iter().map(|e| e.lead_id.as_str())).await?;
+        let sealed: Vec<String> = {
+            let keys = self.vault.read();
+            events.iter().map(|e| seal_with(&keys, &e.lead_id, "events", "data", &to_json(e))).collect::<StoreResult<_>>()?
+        };
         let mut tx = self.pool.begin().await.map_err(db)?;
-        for (c, chunk) in events.chunks(CHUNK).enumerate() {
+        for (c, (chunk, data)) in events.chunks(CHUNK).zip(sealed.chunks(CHUNK)).enumerate() {
             let base = c * CHUNK;
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO events (event_id, lead_id, occurred_at, data) ");
-            qb.push_values(chunk, |mut b, e| {
-                b.push_bind(e.event_id.clone()).push_bind(e.lead_id.clone()).push_bind(micros(e.occurred_at)).push_bind(to_json(e));
+            qb.push_values(chunk.iter().zip(data), |mut b, (e, data)| {
+                b.push_bind(e.event_id.clone()).push_bind(e.lead_id.clone()).push_bind(micros(e.occurred_at)).push_bind(data.clone());
             });
             qb.push(" ON CONFLICT(event_id) DO NOTHING RETURNING event_id");
             let ids: Vec<String> = qb.build_query_scalar().fetch_all(&mut *tx).await.map_err(db)?;
             mark_stored(&mut stored[base..base + chunk.len()], chunk, ids);
         }
         tx.commit().await.map_err(db)?;
+        self.vault.confirm(events.iter().map(|e| e.lead_id.as_str()));
         Ok(stored)
     }
 
@@ -310,26 +725,36 @@ impl Store for PostgresStore {
         if records.is_empty() {
             return Ok(());
         }
+        self.vault.ensure(records.iter().map(|r| r.lead_id.as_str())).await?;
+        let rows: Vec<(&str, String)> = {
+            let keys = self.vault.read();
+            records
+                .iter()
+                .map(|r| Ok((r.lead_id.as_str(), seal_with(&keys, &r.lead_id, "consents", "data", &to_json(r))?)))
+                .collect::<StoreResult<_>>()?
+        };
         let mut tx = self.pool.begin().await.map_err(db)?;
-        for chunk in records.chunks(CHUNK) {
+        for chunk in rows.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO consents (lead_id, data) ");
-            qb.push_values(chunk, |mut b, r| {
-                b.push_bind(r.lead_id.clone()).push_bind(to_json(r));
+            qb.push_values(chunk, |mut b, (id, data)| {
+                b.push_bind(id.to_string()).push_bind(data.clone());
             });
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
-        tx.commit().await.map_err(db)
+        tx.commit().await.map_err(db)?;
+        self.vault.confirm(records.iter().map(|r| r.lead_id.as_str()));
+        Ok(())
     }
 
     async fn lead(&self, lead_id: &str) -> StoreResult<Option<Lead>> {
-        let data: Option<String> =
-            sqlx::query_scalar("SELECT data FROM leads WHERE lead_id = $1").bind(lead_id).fetch_optional(&self.pool).await.map_err(db)?;
-        data.map(|d| from_json("leads", &d)).transpose()
+        let rows =
+            sqlx::query("SELECT lead_id, data FROM leads WHERE lead_id = $1").bind(lead_id).fetch_all(&self.pool).await.map_err(db)?;
+        Ok(self.open_rows(&rows, |r| json_row(r, "leads")).await?.pop())
     }
 
     async fn all_leads(&self) -> StoreResult<Vec<Lead>> {
-        let rows = sqlx::query("SELECT data FROM leads ORDER BY lead_id").fetch_all(&self.pool).await.map_err(db)?;
-        json_rows(rows.iter().map(Cols), "leads")
+        let rows = sqlx::query("SELECT lead_id, data FROM leads ORDER BY lead_id").fetch_all(&self.pool).await.map_err(db)?;
+        self.open_rows(&rows, |r| json_row(r, "leads")).await
     }
 
     async fn all_accounts(&self) -> StoreResult<Vec<Account>> {
@@ -338,37 +763,48 @@ impl Store for PostgresStore {
     }
 
     async fn all_events(&self) -> StoreResult<Vec<Event>> {
-        let rows = sqlx::query("SELECT data FROM events ORDER BY seq").fetch_all(&self.pool).await.map_err(db)?;
-        json_rows(rows.iter().map(Cols), "events")
+        let rows = sqlx::query("SELECT lead_id, data FROM events ORDER BY seq").fetch_all(&self.pool).await.map_err(db)?;
+        self.open_rows(&rows, |r| json_row(r, "events")).await
     }
 
     async fn all_consents(&self) -> StoreResult<Vec<ConsentRecord>> {
-        let rows = sqlx::query("SELECT data FROM consents ORDER BY seq").fetch_all(&self.pool).await.map_err(db)?;
-        json_rows(rows.iter().map(Cols), "consents")
+        let rows = sqlx::query("SELECT lead_id, data FROM consents ORDER BY seq").fetch_all(&self.pool).await.map_err(db)?;
+        self.open_rows(&rows, |r| json_row(r, "consents")).await
     }
 
     async fn lead_events(&self, lead_id: &str) -> StoreResult<Vec<Event>> {
-        let rows =
-            sqlx::query("SELECT data FROM events WHERE lead_id = $1 ORDER BY seq").bind(lead_id).fetch_all(&self.pool).await.map_err(db)?;
-        json_rows(rows.iter().map(Cols), "events")
-    }
-
-    async fn lead_consents(&self, lead_id: &str) -> StoreResult<Vec<ConsentRecord>> {
-        let rows = sqlx::query("SELECT data FROM consents WHERE lead_id = $1 ORDER BY seq")
+        let rows = sqlx::query("SELECT lead_id, data FROM events WHERE lead_id = $1 ORDER BY seq")
             .bind(lead_id)
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        json_rows(rows.iter().map(Cols), "consents")
+        self.open_rows(&rows, |r| json_row(r, "events")).await
+    }
+
+    async fn lead_consents(&self, lead_id: &str) -> StoreResult<Vec<ConsentRecord>> {
+        let rows = sqlx::query("SELECT lead_id, data FROM consents WHERE lead_id = $1 ORDER BY seq")
+            .bind(lead_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        self.open_rows(&rows, |r| json_row(r, "consents")).await
     }
 
     async fn save_scores(&self, scores: &[StoredScore]) -> StoreResult<()> {
         if scores.is_empty() {
             return Ok(());
         }
-        let encoded: Vec<(&StoredScore, String)> = scores.iter().map(|s| (s, s.body.encode())).collect();
-        let latest = last_per_key(&encoded, |(s, _)| s.lead_id.as_str());
-        let all: Vec<&(&StoredScore, String)> = encoded.iter().collect();
+        self.vault.ensure(scores.iter().map(|s| s.lead_id.as_str())).await?;
+        let latest_scores = last_per_key(scores, |s| s.lead_id.as_str());
+        // Each table's copy sealed on its own (its own nonce and associated data).
+        let (latest, all): (Vec<(&StoredScore, String)>, Vec<(&StoredScore, String)>) = {
+            let keys = self.vault.read();
+            let seal_in = |table: &'static str, s: &StoredScore| seal_with(&keys, &s.lead_id, table, "body", &s.body.encode());
+            (
+                latest_scores.iter().map(|s| Ok((*s, seal_in("scores", s)?))).collect::<StoreResult<_>>()?,
+                scores.iter().map(|s| Ok((s, seal_in("score_history", s)?))).collect::<StoreResult<_>>()?,
+            )
+        };
         let mut tx = self.pool.begin().await.map_err(db)?;
         for (table, rows) in [("scores", &latest), ("score_history", &all)] {
             for chunk in rows.chunks(CHUNK) {
@@ -395,7 +831,9 @@ impl Store for PostgresStore {
                 qb.build().execute(&mut *tx).await.map_err(db)?;
             }
         }
-        tx.commit().await.map_err(db)
+        tx.commit().await.map_err(db)?;
+        self.vault.confirm(scores.iter().map(|s| s.lead_id.as_str()));
+        Ok(())
     }
 
     async fn current_scores(&self) -> StoreResult<Vec<StoredScore>> {
@@ -403,7 +841,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        rows.iter().map(|r| score_row(Cols(r), "scores")).collect()
+        self.open_rows(&rows, |r| score_row(r, "scores")).await
     }
 
     async fn score_history(&self, lead_id: &str) -> StoreResult<Vec<StoredScore>> {
@@ -412,7 +850,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        rows.iter().map(|r| score_row(Cols(r), "score_history")).collect()
+        self.open_rows(&rows, |r| score_row(r, "score_history")).await
     }
 
     async fn add_model(&self, name: &str, version: &str, source: &str, at: Timestamp) -> StoreResult<i64> {
@@ -549,15 +987,27 @@ impl Store for PostgresStore {
         if deliveries.is_empty() {
             return Ok(());
         }
+        let lead_ids = || deliveries.iter().filter_map(|d| d.lead_id.as_deref());
+        self.vault.ensure(lead_ids()).await?;
+        let bodies: Vec<String> = {
+            let keys = self.vault.read();
+            deliveries
+                .iter()
+                .map(|d| match d.lead_id.as_deref() {
+                    Some(lead_id) => seal_with(&keys, lead_id, "deliveries", "body", &d.body),
+                    None => Ok(d.body.clone()),
+                })
+                .collect::<StoreResult<_>>()?
+        };
         let mut tx = self.pool.begin().await.map_err(db)?;
-        for chunk in deliveries.chunks(CHUNK) {
+        for (chunk, bodies) in deliveries.chunks(CHUNK).zip(bodies.chunks(CHUNK)) {
             let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO deliveries ({DELIVERY_COLS}) "));
-            qb.push_values(chunk, |mut b, d| {
+            qb.push_values(chunk.iter().zip(bodies), |mut b, (d, body)| {
                 b.push_bind(d.id.clone())
                     .push_bind(d.subscription_id.clone())
                     .push_bind(d.event_type.clone())
                     .push_bind(d.lead_id.clone())
-                    .push_bind(d.body.clone())
+                    .push_bind(body.clone())
                     .push_bind(micros(d.created_at))
                     .push_bind(micros(d.next_attempt_at))
                     .push_bind(i64::from(d.attempts))
@@ -568,7 +1018,9 @@ impl Store for PostgresStore {
             });
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
-        tx.commit().await.map_err(db)
+        tx.commit().await.map_err(db)?;
+        self.vault.confirm(lead_ids());
+        Ok(())
     }
 
     async fn due_deliveries(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Delivery>> {
@@ -582,7 +1034,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(Cols).map(delivery_row).collect()
+        self.open_rows(&rows, |r| delivery_row(r)).await
     }
 
     async fn record_attempt(&self, delivery_id: &str, attempt: &Attempt) -> StoreResult<()> {
@@ -615,33 +1067,35 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter().map(Cols).map(delivery_row).collect()
+        self.open_rows(&rows, |r| delivery_row(r)).await
     }
 
     async fn erase_lead(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
-        let mut count = async |sql: &'static str| -> StoreResult<u64> {
-            Ok(sqlx::query(sql).bind(lead_id).execute(&mut *tx).await.map_err(db)?.rows_affected())
-        };
-        let erased = Erased {
-            leads: count("DELETE FROM leads WHERE lead_id = $1").await?,
-            events: count("DELETE FROM events WHERE lead_id = $1").await?,
-            consents: count("DELETE FROM consents WHERE lead_id = $1").await?,
-            scores: count("DELETE FROM scores WHERE lead_id = $1").await?,
-            history: count("DELETE FROM score_history WHERE lead_id = $1").await?,
-            deliveries: count("DELETE FROM deliveries WHERE lead_id = $1").await?,
-            ops: count("DELETE FROM lead_ops WHERE lead_id = $1").await? + count("DELETE FROM ops_log WHERE lead_id = $1").await?,
-        };
-        for chunk in markers.chunks(CHUNK) {
-            let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO suppressions (marker) ");
-            qb.push_values(chunk, |mut b, m| {
-                b.push_bind(m.clone());
-            });
-            qb.push(" ON CONFLICT(marker) DO NOTHING");
-            qb.build().execute(&mut *tx).await.map_err(db)?;
+        // Marked first: a crash after the rows are deleted leaves a marked key, destroyed on
+        // the next start.
+        let person = !lead_id.is_empty();
+        if person {
+            self.vault.mark_erasing(lead_id, true).await?;
         }
-        tx.commit().await.map_err(db)?;
-        Ok(erased)
+        match self.delete_lead_rows(lead_id, markers).await {
+            Err(e) => {
+                if person {
+                    // The rows are intact: the key stays theirs (the next start unmarks it too).
+                    let _ = self.vault.mark_erasing(lead_id, false).await;
+                }
+                Err(e)
+            }
+            Ok(erased) => {
+                if person {
+                    self.vault.destroy(&[lead_id]).await.map_err(|e| {
+                        StoreError::Database(format!(
+                            "the lead's rows are erased, but its key could not be destroyed yet (the next start destroys it): {e}"
+                        ))
+                    })?;
+                }
+                Ok(erased)
+            }
+        }
     }
 
     async fn suppressions(&self) -> StoreResult<Vec<String>> {
@@ -653,30 +1107,41 @@ impl Store for PostgresStore {
             return Ok(());
         }
         let ops = last_per_key(ops, |o| o.lead_id.as_str());
+        let lead_ids = || ops.iter().map(|o| o.lead_id.as_str()).chain(log.iter().map(|e| e.lead_id.as_str()));
+        self.vault.ensure(lead_ids()).await?;
+        let (op_bodies, log_bodies): (Vec<String>, Vec<String>) = {
+            let keys = self.vault.read();
+            (
+                ops.iter().map(|o| seal_with(&keys, &o.lead_id, "lead_ops", "body", &o.body)).collect::<StoreResult<_>>()?,
+                log.iter().map(|e| seal_with(&keys, &e.lead_id, "ops_log", "body", &e.body)).collect::<StoreResult<_>>()?,
+            )
+        };
         let mut tx = self.pool.begin().await.map_err(db)?;
-        for chunk in ops.chunks(CHUNK) {
+        for (chunk, bodies) in ops.chunks(CHUNK).zip(op_bodies.chunks(CHUNK)) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO lead_ops (lead_id, body, updated_at) ");
-            qb.push_values(chunk, |mut b, o| {
-                b.push_bind(o.lead_id.clone()).push_bind(o.body.clone()).push_bind(micros(o.updated_at));
+            qb.push_values(chunk.iter().zip(bodies), |mut b, (o, body)| {
+                b.push_bind(o.lead_id.clone()).push_bind(body.clone()).push_bind(micros(o.updated_at));
             });
             qb.push(" ON CONFLICT(lead_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at");
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
         // `id` is assigned here (BIGSERIAL: increasing), in batch order.
-        for chunk in log.chunks(CHUNK) {
+        for (chunk, bodies) in log.chunks(CHUNK).zip(log_bodies.chunks(CHUNK)) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO ops_log (lead_id, kind, at, body) ");
-            qb.push_values(chunk, |mut b, e| {
-                b.push_bind(e.lead_id.clone()).push_bind(e.kind.clone()).push_bind(micros(e.at)).push_bind(e.body.clone());
+            qb.push_values(chunk.iter().zip(bodies), |mut b, (e, body)| {
+                b.push_bind(e.lead_id.clone()).push_bind(e.kind.clone()).push_bind(micros(e.at)).push_bind(body.clone());
             });
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
-        tx.commit().await.map_err(db)
+        tx.commit().await.map_err(db)?;
+        self.vault.confirm(lead_ids());
+        Ok(())
     }
 
     async fn all_ops(&self) -> StoreResult<Vec<LeadOps>> {
         let rows =
             sqlx::query("SELECT lead_id, body, updated_at FROM lead_ops ORDER BY lead_id").fetch_all(&self.pool).await.map_err(db)?;
-        rows.iter().map(Cols).map(ops_row).collect()
+        self.open_rows(&rows, |r| ops_row(r)).await
     }
 
     async fn ops_log(&self, lead_id: &str) -> StoreResult<Vec<OpsLogEntry>> {
@@ -685,7 +1150,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        rows.iter().map(Cols).map(ops_log_row).collect()
+        self.open_rows(&rows, |r| ops_log_row(r)).await
     }
 
     async fn all_ops_log(&self, kind: Option<&str>) -> StoreResult<Vec<OpsLogEntry>> {
@@ -695,7 +1160,7 @@ impl Store for PostgresStore {
         }
         qb.push(" ORDER BY id");
         let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
-        rows.iter().map(Cols).map(ops_log_row).collect()
+        self.open_rows(&rows, |r| ops_log_row(r)).await
     }
 
     async fn put_directory(&self, entry: &DirectoryEntry) -> StoreResult<()> {

@@ -1,24 +1,25 @@
 //! Schema upgrades on PostgreSQL, each in a fresh schema: a database made before migrations
-//! were recorded is adopted as version 1 with its rows intact; an older one gets the pending
-//! migrations in one transaction (all or nothing); a newer one is refused naming both
-//! versions; a score body that does not decode is an error naming the table and the lead.
-//! Run whenever a server answers (see `leadrank_store_postgres::test_server`).
+//! were recorded is adopted as version 1 and brought to version 2 with its rows intact and
+//! sealed; an older one gets the pending migrations in one transaction (all or nothing); a
+//! newer one is refused naming both versions; a score body that does not decode is an error
+//! naming the table and the lead. Run whenever a server answers (see
+//! `leadrank_store_postgres::test_server`).
 
 use leadrank_store::migrations::{DatabaseVersion, MIGRATIONS_TABLE};
 use leadrank_store::{Migration, Store, StoreError};
-use leadrank_store_postgres::{MIGRATIONS, PostgresStore, test_server};
+use leadrank_store_postgres::{MIGRATIONS, PostgresStore, VaultMode, test_server};
 use sqlx::PgConnection;
 
 const FORMAT_ONE_BODY: &str = r#"{"lead_id":"L1","total":72,"quality":true,"grade":"B","cell":"A2","dimensions":{"fit":40,"intent":32},"reasons":[{"rule":"title_vp","dimension":"fit","points":40,"detail":"title VP Sales"},{"rule":"demo_request","dimension":"intent","points":32,"detail":"demo_request on 2026-03-02"}]}"#;
 
-const SECOND: Migration = Migration {
-    version: 2,
+const THIRD: Migration = Migration {
+    version: 3,
     description: "lead notes",
     sql: "CREATE TABLE lead_notes (lead_id TEXT PRIMARY KEY, note TEXT NOT NULL);\nINSERT INTO lead_notes (lead_id, note) SELECT lead_id, 'migrated' FROM leads;",
 };
 
-const BROKEN_SECOND: Migration = Migration {
-    version: 2,
+const BROKEN_THIRD: Migration = Migration {
+    version: 3,
     description: "half broken",
     sql: "CREATE TABLE lead_notes (lead_id TEXT PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);",
 };
@@ -33,7 +34,11 @@ where
     let Some(mut admin) = test_server::connect("the migration tests").await else { return };
     let schema = test_server::schema_name(tag);
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut admin).await.unwrap();
-    let store = PostgresStore::connect_with(test_server::options_in(&schema), 2).await.unwrap();
+    let vault = tempfile::tempdir().unwrap();
+    let store =
+        PostgresStore::connect_with(test_server::options_in(&schema), 2, &vault.path().join("keys.vault"), VaultMode::CreateIfMissing)
+            .await
+            .unwrap();
     let raw = <PgConnection as sqlx::Connection>::connect_with(&test_server::options_in(&schema)).await.unwrap();
     let result = tokio::spawn({
         let store = store.clone();
@@ -78,10 +83,17 @@ async fn unrecorded_database_is_adopted_as_version_one() {
         .unwrap();
         let before = store.schema_status().await.unwrap();
         assert_eq!(before.database, DatabaseVersion::Unrecorded { stamp: Some("2".into()) });
-        let up = store.migrate().await.unwrap();
-        assert!(up.adopted && up.from == 1 && up.to == 1, "{up:?}");
+        // Read as it is before the upgrade.
+        assert_eq!(store.lead("L1").await.unwrap().unwrap().email.as_deref(), Some("ada@example.com"));
+        let report = store.migrate_and_report().await.unwrap();
+        let up = &report.upgrade;
+        assert!(up.adopted && up.from == 1 && up.to == 2, "{up:?}");
+        assert_eq!(report.sealed_legacy_rows, vec![("leads", 1), ("scores", 1)]);
         let after = store.schema_status().await.unwrap();
-        assert!(after.up_to_date() && after.database == DatabaseVersion::Recorded(1), "{after:?}");
+        assert!(after.up_to_date() && after.database == DatabaseVersion::Recorded(2), "{after:?}");
+        let raw_rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM leads UNION ALL SELECT body FROM scores").fetch_all(&mut raw).await.unwrap();
+        assert!(raw_rows.iter().all(|v| v.starts_with("enc1:") && !v.contains("ada@")), "{raw_rows:?}");
         assert_eq!(store.lead("L1").await.unwrap().unwrap().email.as_deref(), Some("ada@example.com"));
         let scores = store.current_scores().await.unwrap();
         assert_eq!((scores[0].body.total, scores[0].body.reasons.len()), (72, 2));
@@ -96,28 +108,28 @@ async fn unrecorded_database_is_adopted_as_version_one() {
 async fn older_database_gets_the_pending_migrations_and_newer_is_refused() {
     in_schema("mig_up", |store, mut raw| async move {
         let first = store.migrate().await.unwrap();
-        assert_eq!((first.from, first.to, first.applied.len()), (0, 1, 1));
+        assert_eq!((first.from, first.to, first.applied.len()), (0, 2, 2));
         store
             .upsert_leads(&[leadrank_core::records::Lead { lead_id: "L9".into(), ..Default::default() }], jiff::Timestamp::UNIX_EPOCH)
             .await
             .unwrap();
 
-        let err = store.upgrade_with(&[MIGRATIONS[0], BROKEN_SECOND]).await.unwrap_err().to_string();
-        assert!(err.contains("migration 2 (half broken)"), "{err}");
-        assert_eq!(store.schema_status().await.unwrap().database, DatabaseVersion::Recorded(1));
+        let err = store.upgrade_with(&[MIGRATIONS[0], MIGRATIONS[1], BROKEN_THIRD]).await.unwrap_err().to_string();
+        assert!(err.contains("migration 3 (half broken)"), "{err}");
+        assert_eq!(store.schema_status().await.unwrap().database, DatabaseVersion::Recorded(2));
         assert!(!tables(&mut raw).await.contains(&"lead_notes".to_string()), "the failed upgrade left nothing behind");
 
-        let up = store.upgrade_with(&[MIGRATIONS[0], SECOND]).await.unwrap();
-        assert_eq!((up.from, up.to, up.applied.clone()), (1, 2, vec![SECOND]));
+        let up = store.upgrade_with(&[MIGRATIONS[0], MIGRATIONS[1], THIRD]).await.unwrap();
+        assert_eq!((up.from, up.to, up.applied.clone()), (2, 3, vec![THIRD]));
         let note: String = sqlx::query_scalar("SELECT note FROM lead_notes WHERE lead_id = 'L9'").fetch_one(&mut raw).await.unwrap();
         assert_eq!(note, "migrated");
 
         let err = store.migrate().await.unwrap_err();
         let text = err.to_string();
         assert!(matches!(err, StoreError::Schema { .. }), "{text}");
-        assert!(text.contains("database schema version 2") && text.contains("(schema version 1)"), "{text}");
+        assert!(text.contains("database schema version 3") && text.contains("(schema version 2)"), "{text}");
         let status = store.schema_status().await.unwrap();
-        assert_eq!((status.database.number(), status.binary), (2, 1));
+        assert_eq!((status.database.number(), status.binary), (3, 2));
     })
     .await;
 }

@@ -1,7 +1,8 @@
 //! Test databases: SQLite in a temporary directory, and the PostgreSQL of
 //! `LEADRANK_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`) in a fresh
-//! schema whenever a server answers there; when none does, PostgreSQL fails under `CI` and is
-//! skipped with a notice otherwise (`leadrank_store_postgres::test_server`).
+//! schema (with a key vault in a temporary directory) whenever a server answers there; when
+//! none does, PostgreSQL fails under `CI` and is skipped with a notice otherwise
+//! (`leadrank_store_postgres::test_server`).
 
 use std::sync::Arc;
 
@@ -12,7 +13,11 @@ use leadrank_store_sqlite::SqliteStore;
 /// A database for one test that can be opened again (a restart).
 pub enum Backend {
     Sqlite(tempfile::TempDir),
-    Postgres(String),
+    /// A schema of the test server, and the directory of its key vault.
+    Postgres {
+        schema: String,
+        vault: tempfile::TempDir,
+    },
 }
 
 const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -33,7 +38,7 @@ impl Backend {
                     Timestamp::now().as_nanosecond().rem_euclid(1_000_000_000)
                 );
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut conn).await.unwrap();
-                out.push(Backend::Postgres(schema));
+                out.push(Backend::Postgres { schema, vault: tempfile::tempdir().unwrap() });
             }
             None => eprintln!("NOTICE: testing SQLite only"),
         }
@@ -43,17 +48,26 @@ impl Backend {
     pub async fn open(&self) -> Arc<dyn Store> {
         match self {
             Backend::Sqlite(dir) => Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap()),
-            Backend::Postgres(schema) => {
+            Backend::Postgres { schema, vault } => {
                 let options: sqlx::postgres::PgConnectOptions = pg_url().parse().unwrap();
                 let options = options.options([("search_path", schema.as_str())]);
-                Arc::new(leadrank_store_postgres::PostgresStore::connect_with(options, 4).await.unwrap())
+                let vault = vault.path().join("keys.vault");
+                let store = leadrank_store_postgres::PostgresStore::connect_with(
+                    options,
+                    4,
+                    &vault,
+                    leadrank_store_postgres::VaultMode::CreateIfMissing,
+                )
+                .await
+                .unwrap();
+                Arc::new(store)
             }
         }
     }
 
     pub async fn drop_schema(&self) {
         use sqlx::Connection;
-        if let Backend::Postgres(schema) = self {
+        if let Backend::Postgres { schema, .. } = self {
             let mut conn = sqlx::PgConnection::connect(&pg_url()).await.unwrap();
             sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&mut conn).await.unwrap();
         }
