@@ -105,7 +105,8 @@ for backend in $BACKENDS; do
             fi
             pg_db="leadrank_schemathesis_$$"
             psql "$PG_ADMIN_URL/postgres" -qc "CREATE DATABASE $pg_db" >/dev/null
-            run_backend postgres "$PG_ADMIN_URL/$pg_db"
+            # The PostgreSQL store seals personal data with keys from a key vault file.
+            LEADRANK_KEY_VAULT="$work/schemathesis-keys.db" run_backend postgres "$PG_ADMIN_URL/$pg_db"
             psql "$PG_ADMIN_URL/postgres" -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null
             pg_db=""
             ;;

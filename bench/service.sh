@@ -55,7 +55,8 @@ run_backend() {
 run_backend sqlite "$TMP/bench.db"
 if [ "${SKIP_PG:-0}" != 1 ]; then
     psql -h 127.0.0.1 -U postgres -d test -q -c 'DROP DATABASE IF EXISTS leadrank_bench' -c 'CREATE DATABASE leadrank_bench'
-    run_backend postgres "$PG_URL"
+    # The PostgreSQL store keeps its per-lead keys in a key vault file beside the data.
+    LEADRANK_KEY_VAULT="$TMP/bench-keys.db" run_backend postgres "$PG_URL"
 fi
 
 echo "== empty handler (axum, GET /empty)"
