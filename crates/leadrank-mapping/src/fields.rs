@@ -47,7 +47,7 @@ impl Kind {
                 "One behavioural event of a lead (a page view, a form, an email click, a sales touch). The event id is the idempotency key: an event sent twice counts once."
             }
             Kind::Outcomes => {
-                "An opportunity (deal) and how it ended. An opportunity with a `lead_id` belongs to that lead; one with only an `account_id` belongs to every lead of that account (its amount shared between them). Open opportunities are neither won nor lost."
+                "An opportunity (deal) and how it ended. An opportunity with a `lead_id` belongs to that lead. One with only an `account_id` counts once in `report`, for the account's earliest-created lead, while `calibrate` and `backtest` label every lead of that account with its outcome. Open opportunities are neither won nor lost."
             }
             Kind::Consents => {
                 "One consent event for a lead and a purpose. Consent is a history: the latest `marketing` record of a lead sets its `consent` and `consent_at`."
@@ -270,7 +270,7 @@ pub const OUTCOME_FIELDS: &[FieldDef] = &[
     f(
         "account_id",
         T::Text,
-        "The account of the opportunity: without a lead_id, the opportunity belongs to every lead of the account.",
+        "The account of the opportunity: without a lead_id, `report` counts it for the account's earliest-created lead, and `calibrate` and `backtest` label every lead of the account with it.",
         "001A000001",
     ),
     f("created_at", T::Time, "When the opportunity was created.", "2026-03-02"),

@@ -145,10 +145,10 @@ fn every_preset_parses_and_documents_itself() {
     }
 }
 
-/// Set `LEADRANK_BLESS_DOCS=1` to rewrite the generated documentation.
+/// Set `LEADRANK_UPDATE_DOCS=1` to rewrite the generated documentation.
 #[test]
 fn the_reference_docs_are_generated_and_cover_every_key() {
-    let bless = std::env::var_os("LEADRANK_BLESS_DOCS").is_some();
+    let bless = std::env::var_os("LEADRANK_UPDATE_DOCS").is_some();
     let fields_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/input-fields.md");
     let mapping_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/mapping.md");
     let (start, end) = ("<!-- keys:start -->\n", "<!-- keys:end -->");
@@ -163,12 +163,12 @@ fn the_reference_docs_are_generated_and_cover_every_key() {
     assert!(
         on_disk == input_fields_markdown(),
         "docs/input-fields.md differs from the field definitions; regenerate it with `leadrank mapping fields > docs/input-fields.md` \
-         (or LEADRANK_BLESS_DOCS=1 cargo test -p leadrank-mapping)"
+         (or LEADRANK_UPDATE_DOCS=1 cargo test -p leadrank-mapping)"
     );
     let mapping_doc = std::fs::read_to_string(mapping_path).unwrap_or_default();
     assert!(
         mapping_doc.contains(&format!("{start}{}{end}", mapping_keys_markdown())),
         "docs/mapping.md does not hold the current key tables; put the output of `leadrank mapping keys` between its keys markers \
-         (or LEADRANK_BLESS_DOCS=1 cargo test -p leadrank-mapping)"
+         (or LEADRANK_UPDATE_DOCS=1 cargo test -p leadrank-mapping)"
     );
 }
