@@ -12,7 +12,7 @@ use leadrank_hygiene::merge::survivors;
 use leadrank_hygiene::{DedupeConfig, Matcher};
 use leadrank_io::hygiene as files;
 use leadrank_io::read::{Kind, LoadReport};
-use leadrank_io::write::write_leads_csv_iter;
+use leadrank_io::write::write_leads_csv_columns;
 
 /// How many rejected rows stderr shows before summarising.
 const SHOWN_REJECTS: usize = 50;
@@ -21,21 +21,22 @@ const SHOWN_REJECTS: usize = 50;
 #[derive(Args)]
 pub struct DedupeArgs {
     /// Leads file (.csv or .jsonl).
-    #[arg(long)]
-    leads: PathBuf,
+    #[arg(long, required_unless_present = "show_config")]
+    leads: Option<PathBuf>,
     /// Events file (.csv or .jsonl); its events are written to OUT/events.* moved to survivors.
     #[arg(long)]
     events: Option<PathBuf>,
-    /// Dedupe configuration (TOML): fields, comparators, weights, blocking keys.
-    /// Default: the built-in one (`leadrank dedupe --show-config` prints it).
-    #[arg(long)]
-    config: Option<PathBuf>,
+    /// Dedupe configuration: a TOML file (fields, comparators, weights, blocking keys) or a
+    /// preset name: `default` (the lead fields) or `address` (the lead fields plus the
+    /// custom columns street, city and postcode). Default: `default`.
+    #[arg(long, value_name = "FILE|NAME")]
+    config: Option<String>,
     /// Output directory (created if missing).
     #[arg(long, required_unless_present = "show_config")]
     out: Option<PathBuf>,
-    /// Print the built-in configuration and exit.
-    #[arg(long)]
-    show_config: bool,
+    /// Print a preset configuration (default: `default`) and exit.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "default")]
+    show_config: Option<String>,
     #[command(flatten)]
     read: crate::InputArgs,
     /// Also write every rejected row to this file (stderr shows the first 50).
@@ -62,14 +63,43 @@ fn report_rejects(report: &LoadReport, file: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-fn load_config(path: Option<&Path>) -> Result<DedupeConfig> {
-    match path {
-        None => Ok(DedupeConfig::default_config()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read config file {}", p.display()))?;
-            Ok(DedupeConfig::from_toml(&text, &p.display().to_string())?)
+fn preset_names() -> String {
+    leadrank_hygiene::config::PRESETS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
+fn load_config(arg: Option<&str>) -> Result<DedupeConfig> {
+    use leadrank_hygiene::config::preset;
+    let arg = arg.unwrap_or("default");
+    let path = Path::new(arg);
+    match preset(arg) {
+        Some(text) if !path.is_file() => Ok(DedupeConfig::from_toml(text, &format!("preset '{arg}'"))?),
+        _ => {
+            if !path.exists() && !arg.contains(['/', '.']) {
+                anyhow::bail!("--config {arg}: no such file and no such preset (presets: {})", preset_names());
+            }
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+            Ok(DedupeConfig::from_toml(&text, &path.display().to_string())?)
         }
     }
+}
+
+/// The columns the leads have: the built-in fields with a value in at least one lead, then
+/// the custom columns in their first-seen order.
+fn lead_columns(leads: &[leadrank_core::Lead]) -> Vec<String> {
+    let mut columns: Vec<String> = leadrank_core::records::LEAD_FIELDS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| *n == "lead_id" || leads.iter().any(|l| leadrank_io::write::lead_field_is_set(l, n)))
+        .map(str::to_string)
+        .collect();
+    for l in leads {
+        for (k, _) in &l.custom {
+            if !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    columns
 }
 
 fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
@@ -78,11 +108,16 @@ fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>
 }
 
 pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
-    if args.show_config {
-        print!("{}", leadrank_hygiene::config::DEFAULT_CONFIG);
+    if let Some(name) = &args.show_config {
+        let Some(text) = leadrank_hygiene::config::preset(name) else {
+            anyhow::bail!("--show-config {name}: no such preset (presets: {})", preset_names());
+        };
+        print!("{text}");
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(out) = args.out.as_deref() else { anyhow::bail!("--out DIR is required") };
+    let (Some(out), Some(leads_path)) = (args.out.as_deref(), args.leads.as_deref()) else {
+        anyhow::bail!("--leads FILE and --out DIR are required")
+    };
     let config = load_config(args.config.as_deref())?;
     // Phase timings and memory on stderr when LEADRANK_TIMINGS is set.
     let mut clock = std::time::Instant::now();
@@ -92,9 +127,37 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             "dedupe writes the events file back with its own columns, so it reads events without a mapping; map the events first"
         );
     }
-    let (leads, report) = files::read_leads_mapped(&args.leads, read.format_of(&args.leads)?, read.mapping(Kind::Leads))?;
+    let (leads, mut report) = files::read_leads_mapped(leads_path, read.format_of(leads_path)?, read.mapping(Kind::Leads))?;
+    let lead_rows_rejected = report.rejected.len();
+    if let Some(events) = &args.events {
+        // Checked like lead rows: a malformed row or one whose lead is not an accepted lead
+        // (rejected above, or never in the leads file) is reported with file, line and field.
+        let index: HashMap<String, u32> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.clone(), i as u32)).collect();
+        files::read_event_traces(events, read.format_of(events)?, &index, &mut report)?;
+    }
     crate::input_args::print_report_notes(&report);
     report_rejects(&report, args.rejects.as_deref())?;
+    if leads.is_empty() && lead_rows_rejected == 0 {
+        anyhow::bail!("{}: no lead rows (the file is empty or has only a header)", leads_path.display());
+    }
+    let columns = lead_columns(&leads);
+    let fit = config.fit_columns(&columns)?;
+    if !fit.absent_fields.is_empty() {
+        eprintln!(
+            "warning: {}: the data has no column {} (compared as absent); blocking keys that find no pairs: {}",
+            config.source,
+            fit.absent_fields.join(", "),
+            if fit.dead_blocking_keys.is_empty() { "none".to_string() } else { fit.dead_blocking_keys.join(", ") },
+        );
+    }
+    if fit.live_blocking_keys == 0 {
+        anyhow::bail!(
+            "{}: no blocking key can be built from the columns of {} ({}), so no pair can be compared; use a configuration for these columns (`--config address`, or a file: `leadrank dedupe --show-config` prints one to start from)",
+            config.source,
+            leads_path.display(),
+            columns.join(", ")
+        );
+    }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     crate::commands::timing("read", &mut clock);
     let started = std::time::Instant::now();
@@ -124,15 +187,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             }),
         )
     })?;
-    let mut custom: Vec<String> = Vec::new();
-    for l in &leads {
-        for (k, _) in &l.custom {
-            if !custom.contains(k) {
-                custom.push(k.clone());
-            }
-        }
-    }
-    write_file(&out.join("leads.csv"), |w| write_leads_csv_iter(w, plan.leads(&leads), &custom))?;
+    write_file(&out.join("leads.csv"), |w| write_leads_csv_columns(w, plan.leads(&leads), &columns))?;
     let mut moved = None;
     if let Some(events) = &args.events {
         let format = read.format_of(events)?;
@@ -157,8 +212,20 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         plan.len(),
         out.display(),
         matching.as_secs_f64(),
-        moved.map_or(String::new(), |r| format!("; {} events copied, {} moved to survivors", r.rows, r.moved)),
-        if report.rejected.is_empty() { String::new() } else { format!("; {} rows rejected", report.rejected.len()) },
+        moved.map_or(String::new(), |r| format!(
+            "; {} events copied, {} moved to survivors, {} left out (their lead was rejected or is not in the leads file)",
+            r.rows, r.moved, r.without_lead
+        )),
+        if report.rejected.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} rows rejected ({} lead rows, {} event rows)",
+                report.rejected.len(),
+                lead_rows_rejected,
+                report.rejected.len() - lead_rows_rejected
+            )
+        },
     );
     Ok(if report.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -166,9 +233,9 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
 /// Output format of the hygiene and match-accounts reports.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
-    /// A human table (the default on a terminal).
+    /// A human table.
     Table,
-    /// JSON for machines (the default otherwise).
+    /// JSON for machines.
     Json,
     /// CSV: one row per field and check (hygiene) or per lead (match-accounts).
     Csv,

@@ -328,3 +328,116 @@ fn match_accounts_links_by_domain_website_and_name() {
     let out = leadrank(&["match-accounts", "--leads", &leads]);
     assert_eq!(out.status.code(), Some(2), "--accounts is required");
 }
+
+/// Name-and-address data: no email, phone, company or country.
+const PEOPLE: &str = "\
+lead_id,first_name,last_name,street,city,postcode,date_of_birth
+P1,Robert,Smith,1 Main Street,Springfield,12345,1980-01-02
+P2,Bob,Smith,1 Main St,Springfield,12345,1980-01-02
+P3,Jane,Doe,9 Elm Road,Shelbyville,54321,1975-05-06
+";
+
+fn dedupe(args: &[&str]) -> (Option<i32>, String, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let mut all = vec!["dedupe", "--out", out.path().to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = leadrank(&all);
+    (o.status.code(), text(&o.stderr), out)
+}
+
+#[test]
+fn dedupe_config_field_not_in_the_data_names_file_line_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "people.csv", PEOPLE);
+    let config = leadrank_hygiene::config::ADDRESS_CONFIG.to_string()
+        + "\n[[fields]]\nfield = \"date_of_brith\"\ncomparator = \"exact\"\nagree = 2.0\n";
+    let line = config.lines().position(|l| l.contains("date_of_brith")).unwrap() + 1;
+    let config = write(dir.path(), "c.toml", &config);
+    let (code, err, _out) = dedupe(&["--leads", &leads, "--config", &config]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(&format!("{config}:{line}: field 'date_of_brith' is not a column of the data; did you mean 'date_of_birth'?")),
+        "{err}"
+    );
+    assert!(err.contains("the data has: lead_id, first_name, last_name, street, city, postcode, date_of_birth"), "{err}");
+}
+
+#[test]
+fn dedupe_says_when_the_configuration_cannot_match_the_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "people.csv", PEOPLE);
+    // The built-in configuration blocks on email, phone, domain, company and country too:
+    // none of its keys can be built here.
+    let (code, err, _out) = dedupe(&["--leads", &leads]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("warning: preset 'default': the data has no column email, phone, company, domain, country"), "{err}");
+    assert!(err.contains("no blocking key can be built"), "{err}");
+    // The address preset finds the pair, with a warning naming the absent fields.
+    let (code, err, out) = dedupe(&["--leads", &leads, "--config", "address"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("the data has no column email") && err.contains("blocking keys that find no pairs: email, phone"), "{err}");
+    let pairs = std::fs::read_to_string(out.path().join("pairs.csv")).unwrap();
+    assert!(pairs.contains("P1,P2,"), "{pairs}");
+}
+
+#[test]
+fn dedupe_presets_are_shown_by_name() {
+    let o = leadrank(&["dedupe", "--show-config"]);
+    assert_eq!(text(&o.stdout), leadrank_hygiene::config::DEFAULT_CONFIG);
+    let o = leadrank(&["dedupe", "--show-config", "address"]);
+    assert_eq!(text(&o.stdout), leadrank_hygiene::config::ADDRESS_CONFIG);
+    let o = leadrank(&["dedupe", "--show-config", "adress"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no such preset (presets: default, address)"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn dedupe_of_an_empty_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in [("empty.csv", ""), ("header.csv", "lead_id,email\n")] {
+        let leads = write(dir.path(), name, body);
+        let (code, err, _out) = dedupe(&["--leads", &leads]);
+        assert_eq!(code, Some(2), "{name}: {err}");
+        assert!(err.contains("no lead rows") || err.contains("lead_id"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn dedupe_keeps_events_of_rejected_leads_out_and_reports_bad_event_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "leads.csv", LEADS);
+    let events = write(
+        dir.path(),
+        "events.csv",
+        "event_id,lead_id,type,occurred_at\ne1,L5,page_view,2026-03-02T00:00:00Z\ne2,L6,page_view,2026-03-02T00:00:00Z\ne3,L1,page_view,yesterday\n",
+    );
+    let (code, err, out) = dedupe(&["--leads", &leads, "--events", &events]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains(&format!("rejected {events}:3:")) && err.contains("lead_id"), "L6 was rejected: {err}");
+    assert!(err.contains(&format!("rejected {events}:4:4: occurred_at:")), "{err}");
+    assert!(err.contains("2 events copied, 1 moved to survivors, 1 left out"), "{err}");
+    let ev = std::fs::read_to_string(out.path().join("events.csv")).unwrap();
+    assert!(!ev.contains("L6"), "{ev}");
+    assert!(ev.contains("e1,L1,") && ev.contains("e3,L1,"), "{ev}");
+}
+
+#[test]
+fn dedupe_writes_back_only_the_input_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = write(dir.path(), "people.csv", PEOPLE);
+    let (code, err, out) = dedupe(&["--leads", &leads, "--config", "address"]);
+    assert_eq!(code, Some(0), "{err}");
+    let merged = std::fs::read_to_string(out.path().join("leads.csv")).unwrap();
+    assert_eq!(merged.lines().next(), PEOPLE.lines().next(), "{merged}");
+    assert_eq!(merged.lines().count(), 3, "{merged}");
+}
+
+#[test]
+fn a_missing_file_says_its_cause_once_and_match_accounts_help_agrees_with_itself() {
+    let o = leadrank(&["dedupe", "--leads", "/nonexistent/leads.csv", "--out", "/tmp/x"]);
+    let err = text(&o.stderr);
+    assert_eq!(err.matches("No such file").count(), 1, "{err}");
+    let help = text(&leadrank(&["match-accounts", "--help"]).stdout);
+    assert!(help.contains("default: table on a terminal, csv otherwise"), "{help}");
+    assert!(!help.contains("the default otherwise") && !help.contains("the default on a terminal"), "{help}");
+}

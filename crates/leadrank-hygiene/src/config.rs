@@ -87,14 +87,77 @@ pub struct DedupeConfig {
     pub max_block: usize,
     pub fields: Vec<FieldRule>,
     pub blocking: Vec<BlockingKey>,
+    /// Where the configuration came from (a file path or a preset name), for errors.
+    #[serde(skip)]
+    pub source: String,
+    /// The line of each `[[fields]]` entry's `field = ...` (1-based; 0 when unknown).
+    #[serde(skip)]
+    pub field_lines: Vec<usize>,
 }
 
 fn default_max_block() -> usize {
     64
 }
 
-/// The built-in configuration for lead data (SPEC lead fields only).
+/// The built-in configuration for lead data (the built-in lead fields only).
 pub const DEFAULT_CONFIG: &str = include_str!("default_dedupe.toml");
+
+/// The configuration for person-name-and-address data: the lead fields plus the custom
+/// columns `street`, `city` and `postcode`.
+pub const ADDRESS_CONFIG: &str = include_str!("address_dedupe.toml");
+
+/// The named presets `--config NAME` accepts, with their text.
+pub const PRESETS: &[(&str, &str)] = &[("default", DEFAULT_CONFIG), ("address", ADDRESS_CONFIG)];
+
+/// The text of a named preset.
+pub fn preset(name: &str) -> Option<&'static str> {
+    PRESETS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// The lead fields the matcher reads by name (`domain` also comes from the email).
+const LEAD_FIELDS: &[&str] = &[
+    "lead_id",
+    "email",
+    "first_name",
+    "last_name",
+    "title",
+    "company",
+    "domain",
+    "account_id",
+    "industry",
+    "employees",
+    "annual_revenue",
+    "country",
+    "phone",
+    "source",
+    "campaign",
+    "use_case",
+    "created_at",
+];
+
+/// How a configuration fits the columns of the data it is run on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnFit {
+    /// Compared fields that are built-in lead fields absent from the data.
+    pub absent_fields: Vec<String>,
+    /// Blocking keys (parts joined with '+') that need an absent field: they find no pairs.
+    pub dead_blocking_keys: Vec<String>,
+    /// Blocking keys every part of which has a column.
+    pub live_blocking_keys: usize,
+}
+
+/// A configuration that names a column the data does not have.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: field '{field}' is not a column of the data{hint}; the data has: {columns}")]
+pub struct UnknownColumn {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    /// "; did you mean 'x'?" or empty.
+    pub hint: String,
+    /// The columns that exist, comma-separated.
+    pub columns: String,
+}
 
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -137,7 +200,9 @@ impl DedupeConfig {
 
     /// Parses and checks a configuration; `file` names it in errors (with line and column).
     pub fn from_toml(text: &str, file: &str) -> Result<Self, ConfigError> {
-        let cfg: DedupeConfig = toml::from_str(text).map_err(|e| ConfigError::Toml { file: file.into(), message: e.to_string() })?;
+        let mut cfg: DedupeConfig = toml::from_str(text).map_err(|e| ConfigError::Toml { file: file.into(), message: e.to_string() })?;
+        cfg.source = file.to_string();
+        cfg.field_lines = field_lines(text);
         if cfg.fields.is_empty() || cfg.blocking.is_empty() {
             return Err(ConfigError::Empty { file: file.into() });
         }
@@ -151,6 +216,44 @@ impl DedupeConfig {
             None => ConfigError::UnknownTransform { file: file.into(), part },
         })?;
         Ok(cfg)
+    }
+
+    /// Checks the configuration against the columns of the data (`columns`: lead fields with
+    /// a value and custom columns). A field that is neither a built-in lead field nor a
+    /// column is an error (a misspelt name would otherwise compare nothing); a built-in field
+    /// the data lacks is reported in the fit, with the blocking keys it disables.
+    pub fn fit_columns(&self, columns: &[String]) -> Result<ColumnFit, UnknownColumn> {
+        let has = |name: &str| columns.iter().any(|c| c == name) || (name == "domain" && columns.iter().any(|c| c == "email"));
+        let mut fit = ColumnFit::default();
+        for (i, f) in self.fields.iter().enumerate() {
+            if has(&f.field) {
+                continue;
+            }
+            if LEAD_FIELDS.contains(&f.field.as_str()) {
+                fit.absent_fields.push(f.field.clone());
+                continue;
+            }
+            let candidates = columns.iter().map(String::as_str).chain(LEAD_FIELDS.iter().copied());
+            let hint = leadrank_core::model::language::did_you_mean(&f.field, candidates)
+                .map(|c| format!("; did you mean '{c}'?"))
+                .unwrap_or_default();
+            return Err(UnknownColumn {
+                file: self.source.clone(),
+                line: self.field_lines.get(i).copied().unwrap_or(0),
+                field: f.field.clone(),
+                hint,
+                columns: columns.join(", "),
+            });
+        }
+        for k in &self.blocking {
+            let dead = k.key.iter().any(|part| !has(part.split_once(':').map_or(part.as_str(), |(f, _)| f)));
+            if dead {
+                fit.dead_blocking_keys.push(k.key.join("+"));
+            } else {
+                fit.live_blocking_keys += 1;
+            }
+        }
+        Ok(fit)
     }
 
     /// Each blocking key as (field index, transform) parts; `Err((part, Some(field)))` for an
@@ -185,6 +288,23 @@ impl DedupeConfig {
     }
 }
 
+/// The line of each `[[fields]]` entry's `field` key, in order (0 when not found).
+fn field_lines(text: &str) -> Vec<usize> {
+    #[derive(Deserialize)]
+    struct Spans {
+        #[serde(default)]
+        fields: Vec<SpannedField>,
+    }
+    #[derive(Deserialize)]
+    struct SpannedField {
+        field: toml::Spanned<String>,
+    }
+    match toml::from_str::<Spans>(text) {
+        Ok(s) => s.fields.iter().map(|f| leadrank_core::model::line_col(text, f.field.span().start).0).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +314,40 @@ mod tests {
         let c = DedupeConfig::default_config();
         assert!(c.fields.iter().any(|f| f.comparator == Comparator::Email));
         assert!(c.blocking_plan().is_ok());
+    }
+
+    #[test]
+    fn a_field_not_in_the_data_is_an_error_with_its_line_and_the_columns() {
+        let text = DEFAULT_CONFIG.replace("field = \"company\"", "field = \"date_of_brith\"");
+        let c = DedupeConfig::from_toml(&text, "c.toml").unwrap();
+        let columns: Vec<String> = ["lead_id", "email", "first_name", "last_name", "date_of_birth"].map(String::from).to_vec();
+        let e = c.fit_columns(&columns).unwrap_err();
+        let line = text.lines().position(|l| l.contains("date_of_brith")).unwrap() + 1;
+        assert_eq!((e.file.as_str(), e.line), ("c.toml", line));
+        let msg = e.to_string();
+        assert!(msg.contains("did you mean 'date_of_birth'?") && msg.contains("the data has: lead_id, email"), "{msg}");
+    }
+
+    #[test]
+    fn absent_lead_fields_disable_blocking_keys() {
+        let c = DedupeConfig::default_config();
+        let columns: Vec<String> = ["lead_id", "first_name", "last_name", "street"].map(String::from).to_vec();
+        let fit = c.fit_columns(&columns).unwrap();
+        assert!(fit.absent_fields.contains(&"email".to_string()) && fit.absent_fields.contains(&"country".to_string()));
+        assert_eq!(fit.live_blocking_keys, 0);
+        assert_eq!(fit.dead_blocking_keys.len(), c.blocking.len());
+        let with_email: Vec<String> = ["lead_id", "email"].map(String::from).to_vec();
+        let fit = c.fit_columns(&with_email).unwrap();
+        assert!(!fit.absent_fields.contains(&"domain".to_string()), "the domain comes from the email");
+        assert!(fit.live_blocking_keys >= 1);
+    }
+
+    #[test]
+    fn presets_parse() {
+        for (name, text) in PRESETS {
+            DedupeConfig::from_toml(text, name).unwrap();
+        }
+        assert!(preset("address").unwrap().contains("postcode"));
     }
 
     #[test]

@@ -822,7 +822,7 @@ pub fn pair_metrics(truth: &[u32], clusters: &[Vec<u32>]) -> PairMetrics {
 
 /// The dedupe configuration for the labelled set: the built-in lead fields plus the address
 /// columns as custom fields (shows how any people data is configured).
-pub const ADDRESS_CONFIG: &str = include_str!("address_dedupe.toml");
+pub const ADDRESS_CONFIG: &str = crate::config::ADDRESS_CONFIG;
 
 #[cfg(test)]
 mod tests {

@@ -159,11 +159,15 @@ pub struct RemapReport {
     pub moved: u64,
     /// Rows copied unchanged because they could not be read (they are still written).
     pub unreadable: u64,
+    /// Rows left out because their lead is not in `map` (a rejected or unknown lead).
+    pub without_lead: u64,
 }
 
 /// Copies an events file to `out`, moving each event of a merged lead to its survivor
-/// (`map`: old lead id -> survivor id). Every row is kept; a `merged_from` column (CSV) or
-/// key (JSON Lines) records the original lead id of moved events.
+/// (`map`: old lead id -> survivor id, every accepted lead). Rows whose lead is not in `map`
+/// are left out and counted (their lead was rejected or never existed); every other row is
+/// kept; a `merged_from` column (CSV) or key (JSON Lines) records the original lead id of
+/// moved events.
 pub fn remap_events(
     path: &Path,
     format: InputFormat,
@@ -198,8 +202,12 @@ pub fn remap_events(
                         continue;
                     }
                 }
-                report.rows += 1;
                 let old = std::str::from_utf8(field(&record, lead_col)).ok().map(str::trim).filter(|_| lead_col < record.len());
+                if old.is_some_and(|o| !map.contains_key(o)) {
+                    report.without_lead += 1;
+                    continue;
+                }
+                report.rows += 1;
                 let target = old.and_then(|o| map.get(o).filter(|s| s.as_str() != o));
                 let mut row = csv::ByteRecord::new();
                 for (i, v) in fields(&record).enumerate() {
@@ -226,11 +234,15 @@ pub fn remap_events(
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                report.rows += 1;
                 let parsed = serde_json::from_slice::<serde_json::Value>(&line).ok();
                 match parsed {
                     Some(serde_json::Value::Object(mut m)) => {
                         let old = m.get("lead_id").and_then(|v| v.as_str()).map(|s| s.trim().to_string());
+                        if old.as_deref().is_some_and(|o| !map.contains_key(o)) {
+                            report.without_lead += 1;
+                            continue;
+                        }
+                        report.rows += 1;
                         if let Some(t) = old.as_deref().and_then(|o| map.get(o).filter(|s| s.as_str() != o)) {
                             report.moved += 1;
                             m.insert("lead_id".into(), t.clone().into());
@@ -239,6 +251,7 @@ pub fn remap_events(
                         serde_json::to_writer(&mut *out, &m).map_err(|e| io_err(e.into()))?;
                     }
                     _ => {
+                        report.rows += 1;
                         report.unreadable += 1;
                         out.write_all(&line).map_err(io_err)?;
                     }
@@ -303,5 +316,22 @@ mod tests {
         assert_eq!((r.rows, r.moved, r.unreadable), (2, 1, 1));
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("\"lead_id\":\"L1\"") && text.contains("\"merged_from\":\"L2\"") && text.contains("not json"), "{text}");
+    }
+
+    #[test]
+    fn events_of_leads_not_in_the_map_are_left_out_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("events.csv");
+        std::fs::write(&p, "event_id,lead_id,type,occurred_at\ne1,L1,page_view,2026-01-01\ne2,L6,page_view,2026-01-02\n").unwrap();
+        let map: HashMap<String, String> = [("L1".to_string(), "L1".to_string())].into();
+        let mut out = Vec::new();
+        let r = remap_events(&p, InputFormat::CSV, &mut out, &map).unwrap();
+        assert_eq!((r.rows, r.without_lead), (1, 1));
+        assert!(!String::from_utf8(out).unwrap().contains("L6"));
+        let j = dir.path().join("events.jsonl");
+        std::fs::write(&j, "{\"event_id\":\"e2\",\"lead_id\":\"L6\"}\n").unwrap();
+        let mut out = Vec::new();
+        let r = remap_events(&j, InputFormat::JsonLines, &mut out, &map).unwrap();
+        assert_eq!((r.rows, r.without_lead, out.len()), (0, 1, 0));
     }
 }

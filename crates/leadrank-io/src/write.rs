@@ -219,39 +219,70 @@ pub fn write_leads_csv_iter<'a>(
     let mut w = csv::Writer::from_writer(out);
     w.write_record(lead_header(custom))?;
     for l in leads {
-        let opt = |v: &Option<Box<str>>| v.as_deref().unwrap_or_default().to_string();
-        let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
-        let flag = |v: Option<bool>| v.map(|x| x.to_string()).unwrap_or_default();
-        let time = |v: Option<jiff::Timestamp>| v.map(|x| x.to_string()).unwrap_or_default();
-        let mut row = vec![
-            l.lead_id.clone(),
-            opt(&l.email),
-            opt(&l.first_name),
-            opt(&l.last_name),
-            opt(&l.title),
-            opt(&l.company),
-            opt(&l.domain),
-            opt(&l.account_id),
-            opt(&l.industry),
-            num(l.employees),
-            l.annual_revenue.map(|x| x.to_string()).unwrap_or_default(),
-            opt(&l.country),
-            opt(&l.phone),
-            flag(l.phone_verified),
-            flag(l.consent),
-            time(l.consent_at),
-            opt(&l.source),
-            opt(&l.campaign),
-            time(l.created_at),
-            l.tech_stack.join(";"),
-            opt(&l.use_case),
-            flag(l.budget_owner),
-            num(l.timeline_days),
-            time(l.contract_end),
-            opt(&l.honeypot),
-        ];
+        let mut row = builtin_values(l);
         row.extend(custom.iter().map(|c| l.custom_field(c).unwrap_or_default().to_string()));
         w.write_record(&row)?;
     }
     w.flush()
+}
+
+/// Writes leads as CSV with only the given columns, in that order: built-in lead fields by
+/// name, any other name a custom column.
+pub fn write_leads_csv_columns<'a>(
+    out: &mut dyn Write,
+    leads: impl IntoIterator<Item = &'a leadrank_core::Lead>,
+    columns: &[String],
+) -> io::Result<()> {
+    let names = &leadrank_core::records::LEAD_FIELDS;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(columns)?;
+    for l in leads {
+        let builtin = builtin_values(l);
+        let row = columns.iter().map(|c| match names.iter().position(|(n, _)| *n == c.as_str()) {
+            Some(i) => builtin[i].clone(),
+            None => l.custom_field(c).unwrap_or_default().to_string(),
+        });
+        w.write_record(row)?;
+    }
+    w.flush()
+}
+
+/// Whether a lead has a value for the built-in field `name`.
+pub fn lead_field_is_set(lead: &leadrank_core::Lead, name: &str) -> bool {
+    leadrank_core::records::LEAD_FIELDS.iter().position(|(n, _)| *n == name).is_some_and(|i| !builtin_values(lead)[i].is_empty())
+}
+
+/// The built-in fields of a lead as text, in `LEAD_FIELDS` order.
+fn builtin_values(l: &leadrank_core::Lead) -> Vec<String> {
+    let opt = |v: &Option<Box<str>>| v.as_deref().unwrap_or_default().to_string();
+    let num = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let flag = |v: Option<bool>| v.map(|x| x.to_string()).unwrap_or_default();
+    let time = |v: Option<jiff::Timestamp>| v.map(|x| x.to_string()).unwrap_or_default();
+    vec![
+        l.lead_id.clone(),
+        opt(&l.email),
+        opt(&l.first_name),
+        opt(&l.last_name),
+        opt(&l.title),
+        opt(&l.company),
+        opt(&l.domain),
+        opt(&l.account_id),
+        opt(&l.industry),
+        num(l.employees),
+        l.annual_revenue.map(|x| x.to_string()).unwrap_or_default(),
+        opt(&l.country),
+        opt(&l.phone),
+        flag(l.phone_verified),
+        flag(l.consent),
+        time(l.consent_at),
+        opt(&l.source),
+        opt(&l.campaign),
+        time(l.created_at),
+        l.tech_stack.join(";"),
+        opt(&l.use_case),
+        flag(l.budget_owner),
+        num(l.timeline_days),
+        time(l.contract_end),
+        opt(&l.honeypot),
+    ]
 }
