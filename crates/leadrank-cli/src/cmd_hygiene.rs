@@ -192,7 +192,12 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     if let Some(events) = &args.events {
         let format = read.format_of(events)?;
         let name = if format.is_csv() { "events.csv" } else { "events.jsonl" };
-        let map: HashMap<String, String> = plan.map.iter().map(|e| (e.old_id.clone(), e.survivor_id.clone())).collect();
+        // Every accepted lead (an event of any other lead is left out), moved to its survivor.
+        let map: HashMap<String, String> = leads
+            .iter()
+            .map(|l| (l.lead_id.clone(), l.lead_id.clone()))
+            .chain(plan.map.iter().map(|e| (e.old_id.clone(), e.survivor_id.clone())))
+            .collect();
         let path = out.join(name);
         let mut w = files::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
         let r = files::remap_events(events, format, &mut w, &map)?;
