@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_field_not_in_the_data_is_an_error_with_its_line_and_the_columns() {
-        let text = DEFAULT_CONFIG.replace("field = \"company\"", "field = \"date_of_brith\"");
+        let text = format!("{DEFAULT_CONFIG}\n[[fields]]\nfield = \"date_of_brith\"\ncomparator = \"exact\"\nagree = 1.0\n");
         let c = DedupeConfig::from_toml(&text, "c.toml").unwrap();
         let columns: Vec<String> = ["lead_id", "email", "first_name", "last_name", "date_of_birth"].map(String::from).to_vec();
         let e = c.fit_columns(&columns).unwrap_err();
