@@ -75,7 +75,9 @@ pub enum KeysCommand {
         /// A name to recognise the key by.
         #[arg(long)]
         name: String,
-        /// Comma-separated scopes: ingest, read, admin (admin includes the others).
+        /// Comma-separated scopes: ingest (send records), read (scores and reports), sales
+        /// (lifecycle actions: accept, reject, stage moves, checklists, re-routing), admin
+        /// (everything, including keys, models and erasure).
         #[arg(long)]
         scopes: String,
     },

@@ -234,7 +234,13 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode> {
     let model = load_model(args.inputs.model.as_deref())?;
     let (dataset, report) = load(&args.inputs, &model)?;
     let Some(idx) = dataset.find_lead(&args.lead_id) else {
-        bail!("lead '{}' is not in {}", args.lead_id, args.inputs.leads.display());
+        let leads_file = args.inputs.leads.display().to_string();
+        let rejected = report.rejected.iter().find(|e| e.file == leads_file && e.lead_id.as_deref() == Some(args.lead_id.trim()));
+        if let Some(e) = rejected {
+            let why: Vec<String> = e.lines().collect();
+            bail!("lead '{}' was rejected when {} was read, so it has no score:\n  {}", args.lead_id, leads_file, why.join("\n  "));
+        }
+        bail!("lead '{}' is not in {}", args.lead_id, leads_file);
     };
     let population = dataset.population(&model, as_of);
     let score = dataset.score_index(&model, idx, as_of, &population[idx]);

@@ -76,6 +76,13 @@ fn explain_prints_the_ledger_and_the_gap() {
     let out = leadrank(&["explain", "NOPE", "--leads", &leads]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("lead 'NOPE' is not in"));
+    // A lead whose row was rejected is said to be rejected, with why, not absent.
+    let out = leadrank(&["explain", "L3", "--leads", &leads, "--as-of", "2026-06-30T12:00:00Z"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains(&format!("lead 'L3' was rejected when {leads} was read")), "{err}");
+    assert!(err.contains(&format!("{leads}:4:7: employees: 'many' is not an integer")), "{err}");
+    assert!(!err.contains("is not in"), "{err}");
 }
 
 #[test]

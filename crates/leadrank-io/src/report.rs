@@ -43,6 +43,9 @@ pub struct RowError {
     pub message: String,
     /// The row's other bad fields, in column order.
     pub more: Vec<FieldProblem>,
+    /// The row's `lead_id`, when it has a readable one (so a lead asked for by id can be
+    /// told apart as rejected rather than absent).
+    pub lead_id: Option<String>,
 }
 
 /// One more bad field of a rejected row.
@@ -57,12 +60,20 @@ pub struct FieldProblem {
 impl RowError {
     /// An error about a whole row (no column).
     pub(crate) fn row(file: &str, line: u64, message: String) -> Self {
-        RowError { file: file.to_string(), line, column: None, field: None, message, more: Vec::new() }
+        RowError { file: file.to_string(), line, column: None, field: None, message, more: Vec::new(), lead_id: None }
     }
 
     /// An error about the CSV field at 0-based `index`, named from the header `names`.
     pub(crate) fn at_column(file: &str, line: u64, names: &[String], index: usize, message: String) -> Self {
-        RowError { file: file.to_string(), line, column: Some(index + 1), field: names.get(index).cloned(), message, more: Vec::new() }
+        RowError {
+            file: file.to_string(),
+            line,
+            column: Some(index + 1),
+            field: names.get(index).cloned(),
+            message,
+            more: Vec::new(),
+            lead_id: None,
+        }
     }
 
     /// A row rejected for the bad fields in `problems` (the first one leads; `None` when
@@ -77,6 +88,7 @@ impl RowError {
             field: first.field,
             message: first.message,
             more: problems.collect(),
+            lead_id: None,
         })
     }
 

@@ -68,7 +68,20 @@ impl Row<'_> {
 
     pub(crate) fn error(&self, file: &str, field: Option<&str>, message: String) -> RowError {
         let column = field.and_then(|f| self.column_of(f));
-        RowError { file: file.to_string(), line: self.line, column, field: field.map(|f| self.label_of(f)), message, more: Vec::new() }
+        RowError {
+            file: file.to_string(),
+            line: self.line,
+            column,
+            field: field.map(|f| self.label_of(f)),
+            message,
+            more: Vec::new(),
+            lead_id: self.lead_id(),
+        }
+    }
+
+    /// The row's `lead_id` value, trimmed, when it has a non-empty one.
+    fn lead_id(&self) -> Option<String> {
+        self.pairs().find(|(name, _)| *name == "lead_id").map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).map(str::to_string)
     }
 
     /// The row rejected for every field in `errors`, in the order of the row's fields
@@ -100,7 +113,10 @@ impl Row<'_> {
             .collect();
         keyed.sort_by_key(|(position, _)| *position);
         let problems = keyed.into_iter().map(|(_, p)| p).collect();
-        RowError::fields(file, self.line, problems).unwrap_or_else(|| RowError::row(file, self.line, "is not a valid record".into()))
+        let mut error =
+            RowError::fields(file, self.line, problems).unwrap_or_else(|| RowError::row(file, self.line, "is not a valid record".into()));
+        error.lead_id = self.lead_id();
+        error
     }
 }
 

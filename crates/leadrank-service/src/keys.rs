@@ -54,7 +54,7 @@ pub fn parse_scopes(list: &str) -> Result<Vec<Scope>, String> {
         .collect();
     let scopes = scopes?;
     if scopes.is_empty() {
-        return Err("at least one scope is needed (ingest, read or admin)".into());
+        return Err("at least one scope is needed (ingest, read, sales or admin)".into());
     }
     Ok(scopes)
 }
