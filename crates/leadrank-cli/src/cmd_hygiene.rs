@@ -327,7 +327,7 @@ pub fn hygiene(args: HygieneArgs) -> Result<ExitCode> {
                 Some(c) => format!("{}:{}:{c}", r.file, r.line),
                 None => format!("{}:{}", r.file, r.line),
             },
-            message: r.message.clone(),
+            message: r.message.to_string(),
         })
         .collect();
 

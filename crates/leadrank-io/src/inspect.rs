@@ -451,8 +451,8 @@ fn check_kind(
     };
     let mut reasons: Vec<RejectReason> = Vec::new();
     for r in &report.rejected {
-        let problems = std::iter::once((r.field.as_deref(), r.message.as_str()))
-            .chain(r.more.iter().map(|p| (p.field.as_deref(), p.message.as_str())));
+        let problems =
+            std::iter::once((r.field.as_deref(), &*r.message)).chain(r.more.iter().map(|p| (p.field.as_deref(), p.message.as_str())));
         for ((field, message), example) in problems.zip(r.lines()) {
             let reason = match field {
                 Some(f) => format!("{f}: {}", without_quoted(message)),

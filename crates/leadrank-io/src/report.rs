@@ -40,12 +40,12 @@ pub struct RowError {
     /// 1-based column of the offending field in a CSV file.
     pub column: Option<usize>,
     pub field: Option<String>,
-    pub message: String,
+    pub message: Box<str>,
     /// The row's other bad fields, in column order.
-    pub more: Vec<FieldProblem>,
+    pub more: Box<[FieldProblem]>,
     /// The row's `lead_id`, when it has a readable one (so a lead asked for by id can be
     /// told apart as rejected rather than absent).
-    pub lead_id: Option<String>,
+    pub lead_id: Option<Box<str>>,
 }
 
 /// One more bad field of a rejected row.
@@ -60,7 +60,7 @@ pub struct FieldProblem {
 impl RowError {
     /// An error about a whole row (no column).
     pub(crate) fn row(file: &str, line: u64, message: String) -> Self {
-        RowError { file: file.to_string(), line, column: None, field: None, message, more: Vec::new(), lead_id: None }
+        RowError { file: file.to_string(), line, column: None, field: None, message: message.into(), more: Box::default(), lead_id: None }
     }
 
     /// An error about the CSV field at 0-based `index`, named from the header `names`.
@@ -70,8 +70,8 @@ impl RowError {
             line,
             column: Some(index + 1),
             field: names.get(index).cloned(),
-            message,
-            more: Vec::new(),
+            message: message.into(),
+            more: Box::default(),
             lead_id: None,
         }
     }
@@ -86,7 +86,7 @@ impl RowError {
             line,
             column: first.column,
             field: first.field,
-            message: first.message,
+            message: first.message.into(),
             more: problems.collect(),
             lead_id: None,
         })
@@ -94,7 +94,7 @@ impl RowError {
 
     /// Every bad field of the row as `file:line[:column]: [field: ]reason`, one per line.
     pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
-        let first = (self.column, self.field.as_deref(), self.message.as_str());
+        let first = (self.column, self.field.as_deref(), &*self.message);
         std::iter::once(first).chain(self.more.iter().map(|p| (p.column, p.field.as_deref(), p.message.as_str()))).map(
             |(column, field, message)| {
                 let mut s = format!("{}:{}", self.file, self.line);

@@ -73,15 +73,15 @@ impl Row<'_> {
             line: self.line,
             column,
             field: field.map(|f| self.label_of(f)),
-            message,
-            more: Vec::new(),
+            message: message.into(),
+            more: Box::default(),
             lead_id: self.lead_id(),
         }
     }
 
     /// The row's `lead_id` value, trimmed, when it has a non-empty one.
-    fn lead_id(&self) -> Option<String> {
-        self.pairs().find(|(name, _)| *name == "lead_id").map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).map(str::to_string)
+    fn lead_id(&self) -> Option<Box<str>> {
+        self.pairs().find(|(name, _)| *name == "lead_id").map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).map(Box::from)
     }
 
     /// The row rejected for every field in `errors`, in the order of the row's fields
