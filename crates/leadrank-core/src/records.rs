@@ -1,4 +1,4 @@
-//! Input records and the parsing of their values (SPEC section 1).
+//! Input records and the parsing of their values.
 //!
 //! Readers (CSV, JSON Lines, HTTP) hand every value over as text; the functions here turn it
 //! into typed fields and say precisely what is wrong when they cannot. Values are trimmed and
@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// One person in the source system (SPEC section 1, `leads`).
+/// One person in the source system (`leads`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Lead {
     pub lead_id: String,
@@ -46,7 +46,7 @@ impl Lead {
     }
 }
 
-/// One behavioural event (SPEC section 1, `events`).
+/// One behavioural event (`events`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// Idempotency key: the same event sent twice counts once.
@@ -59,7 +59,7 @@ pub struct Event {
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// A company known to the CRM (SPEC section 1, `accounts`).
+/// A company known to the CRM (`accounts`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     pub account_id: String,
@@ -137,7 +137,7 @@ impl FieldType {
     }
 }
 
-/// The built-in lead fields with their types, in SPEC order.
+/// The built-in lead fields with their types, in reference order.
 pub const LEAD_FIELDS: &[(&str, FieldType)] = &[
     ("lead_id", FieldType::Text),
     ("email", FieldType::Text),
@@ -177,7 +177,7 @@ pub const ACCOUNT_FIELDS: &[(&str, FieldType)] = &[
     ("tier", FieldType::Text),
 ];
 
-/// The built-in event fields (SPEC section 1, `events`).
+/// The built-in event fields (`events`).
 pub const EVENT_FIELDS: &[&str] = &["event_id", "lead_id", "type", "occurred_at", "url", "properties"];
 
 /// Why a single value could not be read.

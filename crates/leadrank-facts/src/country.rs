@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 use table::COUNTRIES;
 
-/// Sales region, as used for routing (SPEC section 5).
+/// Sales region, as used for routing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Region {
     /// North, Central and South America and the Caribbean.

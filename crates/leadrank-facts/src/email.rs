@@ -172,7 +172,7 @@ fn with_lower<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
     if s.chars().any(char::is_uppercase) { f(&s.to_lowercase()) } else { f(s) }
 }
 
-/// The dedupe key of an email (SPEC, duplicates): trimmed and lower-cased; for `gmail.com`
+/// The dedupe key of an email: trimmed and lower-cased; for `gmail.com`
 /// and `googlemail.com` the dots and any `+tag` are removed from the local part and the
 /// domain is read as `gmail.com`. Other domains are only trimmed and lower-cased, and an
 /// internationalised domain is put in its ASCII form ([`to_ascii_domain`]).

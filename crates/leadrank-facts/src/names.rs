@@ -86,7 +86,7 @@ const CONSONANT_RUN: &str = "consonant run";
 /// Consonant sounds in a row from which a word is flagged (rule 8).
 const RUN_LIMIT: usize = 6;
 
-/// The full-name dedupe key (SPEC, duplicates): first and last name, lower case, white space
+/// The full-name dedupe key: first and last name, lower case, white space
 /// collapsed to single spaces, joined as `"first last"`; just one of them when the other is
 /// empty; `None` when both are empty. Idempotent: feeding the key back as the first name
 /// gives the same key.

@@ -49,7 +49,7 @@ pub enum Comparator {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldRule {
-    /// A lead field (SPEC section 1) or a custom column.
+    /// A lead field or a custom column.
     pub field: String,
     pub comparator: Comparator,
     /// Points when the values agree fully.

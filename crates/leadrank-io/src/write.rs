@@ -199,12 +199,12 @@ pub fn reasons_summary(score: &Score) -> String {
         .join("; ")
 }
 
-/// The CSV header of a leads file: SPEC's lead fields, then the given custom field names.
+/// The CSV header of a leads file: the built-in lead fields, then the given custom field names.
 pub fn lead_header(custom: &[String]) -> Vec<String> {
     leadrank_core::records::LEAD_FIELDS.iter().map(|(n, _)| n.to_string()).chain(custom.iter().cloned()).collect()
 }
 
-/// Writes leads as CSV with SPEC's columns plus `custom` columns; reading the file back
+/// Writes leads as CSV with the built-in columns plus `custom` columns; reading the file back
 /// gives the same leads (times in RFC 3339, lists joined with ";").
 pub fn write_leads_csv(out: &mut dyn Write, leads: &[leadrank_core::Lead], custom: &[String]) -> io::Result<()> {
     write_leads_csv_iter(out, leads, custom)

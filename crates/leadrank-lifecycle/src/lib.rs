@@ -1,11 +1,11 @@
-//! The lead lifecycle of leadrank (SPEC section 4), pure: no I/O and no clock; every
+//! The lead lifecycle of leadrank, pure: no I/O and no clock; every
 //! operation takes "now" as a parameter.
 //!
 //! * [`stage`]: the stages ([`Stage`]) and the kept record of every move ([`Transition`]).
 //! * [`policy`]: the per-lead state ([`LeadLifecycle`]) and the model's rules ([`Policy`]):
 //!   automatic moves on every rescoring, sales acceptance and rejection with reason codes,
 //!   the manual move table ([`manual_targets`]) and checklist items with the SQL gate.
-//! * [`checklist`]: BANT, CHAMP and MEDDICC with seed 001's discovery questions, per-lead
+//! * [`checklist`]: BANT, CHAMP and MEDDICC with their discovery questions, per-lead
 //!   entries and completeness.
 //! * [`report`]: the funnel: stage counts, stage conversion and rejections by reason.
 //!

@@ -1,4 +1,4 @@
-//! Funnel reports: stage counts, stage conversion and rejections by reason (SPEC section 6).
+//! Funnel reports: stage counts, stage conversion and rejections by reason.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::policy::LeadLifecycle;
 use crate::stage::{Stage, Transition};
 
-/// The seeds' benchmark for the rejection rate: under 15%.
+/// The published benchmark for the rejection rate: under 15%.
 pub const REJECTION_RATE_BENCHMARK: f64 = 0.15;
 
 /// How many leads are in, or ever entered, one stage.
@@ -39,7 +39,7 @@ impl Conversion {
     }
 }
 
-/// SPEC section 6's stage conversions. "MQL" counts leads that entered mql or pql: both
+/// The stage conversions. "MQL" counts leads that entered mql or pql: both
 /// are quality leads handed to sales.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -48,9 +48,9 @@ pub struct Conversions {
     pub inquiry_to_mql: Conversion,
     /// mql or pql -> sal.
     pub mql_to_sal: Conversion,
-    /// mql or pql -> sql (seeds' benchmark 20-40%).
+    /// mql or pql -> sql (published benchmark 20-40%).
     pub mql_to_sql: Conversion,
-    /// sql -> won (seeds' benchmark 15-30%).
+    /// sql -> won (published benchmark 15-30%).
     pub sql_to_won: Conversion,
 }
 
@@ -78,7 +78,7 @@ pub struct RejectionRate {
     pub rejected: u64,
     /// `rejected / (accepted + rejected)`; `None` without decisions.
     pub rate: Option<f64>,
-    /// Whether the rate is under the seeds' benchmark of 15%; `None` without decisions.
+    /// Whether the rate is under the published benchmark of 15%; `None` without decisions.
     pub within_benchmark: Option<bool>,
 }
 

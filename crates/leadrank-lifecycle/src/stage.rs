@@ -6,7 +6,7 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// A lead's lifecycle stage (SPEC section 4).
+/// A lead's lifecycle stage.
 ///
 /// The main line is inquiry, mql, sal, sql, opportunity, won, lost; beside it are pql
 /// (product-qualified), nurture (not or no longer ready for sales), recycled (a rejected

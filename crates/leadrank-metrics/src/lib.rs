@@ -11,8 +11,8 @@
 //! * [`gbm`]: gradient-boosted trees (forust-ml) on the same matrix, as a challenger to the
 //!   logistic fit, with early stopping and a small choice of depth on the training rows.
 //! * [`html`]: the report as one self-contained HTML page (inline CSS and SVG charts).
-//! * [`report`]: the funnel and revenue metrics of SPEC section 6, the seeds' benchmarks and
-//!   the symptoms of poor lead quality of seed 001.
+//! * [`report`]: the funnel and revenue metrics, published benchmarks and
+//!   the symptoms of poor lead quality.
 //! * [`table`]: learning a readable points model (one rule per category or numeric band)
 //!   plus a calibrated probability from any labelled table.
 //! * [`proposal`]: integer points per rule from a fitted model, keeping the threshold's

@@ -1,4 +1,4 @@
-//! Lead routing and SLAs for leadrank (SPEC section 5).
+//! Lead routing and SLAs for leadrank.
 //!
 //! Pure: no I/O, no clock. Every "now" is a parameter, so decisions and deadlines are
 //! deterministic and testable. The server stores teams, reps and counters, calls

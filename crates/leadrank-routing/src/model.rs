@@ -130,7 +130,7 @@ struct MilestoneSpec {
 // ---------------------------------------------------------------------------------------
 // Compiled model
 
-/// Company size segment (SPEC section 5).
+/// Company size segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Segment {
     /// Fewer than `smb_below` employees (default 200).
@@ -288,7 +288,7 @@ pub struct RoutingModel {
     pub slas: Vec<SlaPolicy>,
 }
 
-/// The stages of SPEC section 4, the only values `stage` lists may hold.
+/// The lifecycle stages, the only values `stage` lists may hold.
 pub const STAGES: &[&str] = &["inquiry", "mql", "sal", "sql", "opportunity", "won", "lost", "pql", "nurture", "recycled", "disqualified"];
 
 /// The built-in routing file (`models/routing.toml`).

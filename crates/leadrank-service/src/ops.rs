@@ -1,4 +1,4 @@
-//! The operating layer of the service (SPEC sections 4 and 5): lifecycle stages, sales
+//! The operating layer of the service: lifecycle stages, sales
 //! acceptance and rejection, qualification checklists, routing to reps and SLA clocks.
 //!
 //! The rules are pure ([`leadrank_lifecycle`], [`leadrank_routing`]); this module keeps the

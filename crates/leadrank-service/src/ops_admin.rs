@@ -125,7 +125,7 @@ impl Service {
         }))
     }
 
-    /// Every stage transition as CSV in SPEC section 1's stage-history form (`lead_id, stage,
+    /// Every stage transition as CSV in the stage-history input form (`lead_id, stage,
     /// at, by, reason`; the reason is the rejection code, if any), which `leadrank report
     /// --stages` reads.
     pub async fn stage_history_csv(&self) -> Result<String, ServiceError> {

@@ -1496,7 +1496,7 @@ pub(crate) static USE_CASES: &[(&str, bool)] = &[
 
 pub(crate) const SITE: &str = "https://www.leadrank-demo.com";
 
-/// High-intent pages (SPEC prefixes /pricing, /demo, /compare, /integrations, /security, /case-studies).
+/// High-intent pages (prefixes /pricing, /demo, /compare, /integrations, /security, /case-studies).
 pub(crate) static HIGH_INTENT_PAGES: &[(&str, u32)] = &[
     ("/pricing", 300),
     ("/pricing/enterprise", 90),

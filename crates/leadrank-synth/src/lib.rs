@@ -1,6 +1,6 @@
 //! Deterministic synthetic B2B data for leadrank: `leads.csv`, `events.csv`, `accounts.csv`
-//! and `outcomes.csv` in the formats of SPEC section 1, realistic enough to exercise every
-//! rule of the default model (SPEC section 2), the hygiene checks, routing and calibration.
+//! and `outcomes.csv` in the input formats (`docs/input-fields.md`), realistic enough to exercise every
+//! rule of the default model, the hygiene checks, routing and calibration.
 //!
 //! ```no_run
 //! use leadrank_synth::{generate, default_as_of, GenerateOptions};
@@ -132,7 +132,7 @@
 //! `3000 * employees^0.4` USD, clamped to 5,000..500,000. 15% of opportunities name only the
 //! account; the others name the lead and, mostly, its account.
 //!
-//! For a feel of the result: with the default model (SPEC section 2) about 3-4% of leads are
+//! For a feel of the result: with the default model about 3-4% of leads are
 //! quality leads (grade A) and 8% grade B; the top score decile converts to an opportunity about
 //! 35% of the time against about 1% for the bottom decile.
 

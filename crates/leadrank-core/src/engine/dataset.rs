@@ -659,7 +659,7 @@ pub fn event_id_hash(event_id: &str) -> u128 {
     xxh3_128(event_id.as_bytes())
 }
 
-/// True for event types that count as engagement (SPEC section 1).
+/// True for event types that count as engagement.
 pub fn is_engagement(event_type: &str) -> bool {
     !NON_ENGAGEMENT.contains(&event_type)
 }

@@ -89,7 +89,7 @@ impl<'a> LeadFacts<'a> {
         super::risk::country_phone_mismatch(self.lead.phone.as_deref()?, self.country_code()?)
     }
 
-    /// The lead's account key (SPEC section 2).
+    /// The lead's account key.
     pub fn account_key(&self) -> Option<String> {
         account_key(self.lead, self.corporate_domain())
     }
@@ -139,7 +139,7 @@ pub struct PopulationFacts {
     pub ip_burst: bool,
 }
 
-/// The keys that decide duplicates (SPEC section 2).
+/// The keys that decide duplicates.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DuplicateKeys {
     /// Normalised email.
@@ -170,7 +170,7 @@ impl DuplicateKeys {
     }
 }
 
-/// Segment by head count (SPEC section 5): smb < 200, mid_market 200..=2000, enterprise > 2000.
+/// Segment by head count: smb < 200, mid_market 200..=2000, enterprise > 2000.
 pub fn segment(employees: i64) -> &'static str {
     if employees < 200 {
         "smb"

@@ -347,7 +347,7 @@ impl LiveBook {
     }
 
     /// Time of lead number `idx`'s latest engagement event at or before `t`.
-    /// The lead's last engagement event (SPEC section 1) at or before `as_of`, and how many
+    /// The lead's last engagement event at or before `as_of`, and how many
     /// engagement events it had in the `within_days` before `as_of`.
     pub fn engagement(&self, lead_id: &str, as_of: Timestamp, within_days: u32) -> Option<(Option<Timestamp>, u32)> {
         let idx = *self.index.get(lead_id)?;

@@ -93,7 +93,7 @@ mod indexmap_free {
     }
 }
 
-/// The score of one lead (SPEC section 3).
+/// The score of one lead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Score {
     pub lead_id: String,

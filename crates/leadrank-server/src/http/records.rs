@@ -1,5 +1,5 @@
 //! JSON records of the API turned into the core's records, with the JSON pointer of the
-//! field at fault. Field names and values are those of SPEC section 1; custom lead fields go
+//! field at fault. Field names and values are those of the input field reference (`docs/input-fields.md`); custom lead fields go
 //! in a `custom` object; any other member is an error.
 
 use leadrank_core::records::{
