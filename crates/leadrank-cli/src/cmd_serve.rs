@@ -32,7 +32,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Load generated demo data into an empty database and print an admin key.
+    /// Load generated demo data into an empty database and print an admin key and one user
+    /// of the web app per role.
     #[arg(long)]
     demo: bool,
     /// Number of demo leads.
@@ -96,7 +97,7 @@ pub enum KeysCommand {
 
 /// Opens the store named by `--db` and migrates it (a newer database is refused),
 /// reporting on stderr what the upgrade did.
-async fn open_store(db: &DbArg) -> anyhow::Result<Arc<dyn Store>> {
+pub(crate) async fn open_store(db: &DbArg) -> anyhow::Result<Arc<dyn Store>> {
     let opened = crate::cmd_db::open(db, crate::cmd_db::Create::IfMissing).await?;
     let (up, lines) = opened.migrate().await?;
     if !up.applied.is_empty() {
@@ -108,7 +109,7 @@ async fn open_store(db: &DbArg) -> anyhow::Result<Arc<dyn Store>> {
     Ok(opened.store())
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
 }
 
@@ -151,6 +152,12 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
                     ready.addr
                 );
                 println!("     curl -H 'Authorization: Bearer {key}' 'http://{}/v1/reports/funnel'", ready.addr);
+            }
+            if !ready.demo_users.is_empty() {
+                println!("web app: open http://{}/ and sign in as one of (passwords shown once):", ready.addr);
+                for u in &ready.demo_users {
+                    println!("  {:<8} {:<8} {}  ({})", u.role.as_str(), u.username, u.password, u.scope);
+                }
             }
         })
         .await

@@ -9,6 +9,7 @@ mod cmd_inspect;
 mod cmd_ops;
 mod cmd_quality;
 mod cmd_serve;
+mod cmd_users;
 mod commands;
 mod input_args;
 
@@ -75,6 +76,9 @@ enum Command {
     /// Create, list and revoke API keys of the service.
     #[command(subcommand)]
     Keys(cmd_serve::KeysCommand),
+    /// The people who sign in to the web app: create, list, disable, enable, reset passwords.
+    #[command(subcommand)]
+    Users(cmd_users::UsersCommand),
     /// The service's database: schema version and pending migrations, and the upgrade.
     #[command(subcommand)]
     Db(cmd_db::DbCommand),
@@ -210,6 +214,7 @@ fn main() -> ExitCode {
         Command::Routing(r) => cmd_ops::routing(r),
         Command::Serve(a) => cmd_serve::serve(&a).map(|()| ExitCode::SUCCESS),
         Command::Keys(k) => cmd_serve::keys_command(&k).map(|()| ExitCode::SUCCESS),
+        Command::Users(u) => cmd_users::users_command(&u).map(|()| ExitCode::SUCCESS),
         Command::Db(d) => cmd_db::db_command(&d),
     };
     match result {

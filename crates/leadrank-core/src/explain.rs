@@ -35,11 +35,22 @@ pub struct Gap {
 
 /// The missing signals of a score: rules that did not fire, with the points they would add.
 pub fn gap(model: &CompiledModel, score: &Score) -> Gap {
+    actionable_gap(model, score, &[])
+}
+
+/// [`gap`] without the rules in `settled`: those whose condition the lead's known record
+/// already decides (see `LiveBook::settled_rules`), which no next step of a person changes
+/// (a rule on the industry of a company whose industry is known).
+pub fn actionable_gap(model: &CompiledModel, score: &Score, settled: &[Arc<str>]) -> Gap {
     let needed = (model.quality_threshold - score.total).max(0);
     let mut headroom: Vec<Option<i32>> =
         model.dimensions.iter().map(|d| d.cap.map(|cap| (cap - score.dimensions.get(&d.id)).max(0))).collect();
-    let mut candidates: Vec<(usize, &crate::model::Rule)> =
-        model.rules.iter().enumerate().filter(|(_, r)| r.points > 0 && !score.reasons.iter().any(|x| x.rule == r.id)).collect();
+    let mut candidates: Vec<(usize, &crate::model::Rule)> = model
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.points > 0 && !score.reasons.iter().any(|x| x.rule == r.id) && !settled.contains(&r.id))
+        .collect();
     // Largest raw points first, then model order; gains are then taken greedily under caps.
     candidates.sort_by_key(|(i, r)| (-r.points, *i));
     let mut suggestions = Vec::new();

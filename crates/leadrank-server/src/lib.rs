@@ -39,6 +39,8 @@ pub struct Ready {
     pub leads: usize,
     /// A key created for the demo (admin scope), shown once.
     pub demo_key: Option<String>,
+    /// Users of the web app created for the demo (one per role), passwords shown once.
+    pub demo_users: Vec<demo::DemoUser>,
 }
 
 /// Starts the service on `store` and serves until `shutdown` is cancelled; then stops
@@ -64,12 +66,14 @@ pub async fn serve_on(
     let metrics = Arc::new(metrics::Metrics::new());
     let service = Service::start(store, Arc::new(clock::SystemClock), metrics).await?;
     let mut demo_key = None;
+    let mut demo_users = Vec::new();
     if let Some(n) = options.demo_leads {
         demo::load(&service, n, 42).await?;
         let (_, secret) = service.create_key("demo", &[leadrank_store::Scope::Admin], "cli (serve --demo)").await?;
         demo_key = Some(secret);
+        demo_users = demo::create_users(&service).await?;
     }
-    let ready = Ready { addr: listener.local_addr()?, leads: service.live_read().book.lead_count(), demo_key };
+    let ready = Ready { addr: listener.local_addr()?, leads: service.live_read().book.lead_count(), demo_key, demo_users };
     let background = background::spawn(
         &service,
         BackgroundOptions { webhooks: options.webhooks, allow_private_webhooks: options.allow_private_webhooks },

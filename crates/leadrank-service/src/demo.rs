@@ -82,3 +82,43 @@ async fn load_sales_team(service: &Service) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// A demo user made by [`create_users`], with its password (shown once).
+#[derive(Debug, Clone)]
+pub struct DemoUser {
+    pub username: String,
+    pub role: crate::users::Role,
+    pub password: String,
+    /// What the user sees: the rep or teams it works as.
+    pub scope: String,
+}
+
+/// Creates one user per role for the demo, unless users exist already: `rep` works as the
+/// rep with the most open leads, `manager` manages that rep's team, `revops` and `admin`.
+pub async fn create_users(service: &Service) -> anyhow::Result<Vec<DemoUser>> {
+    use crate::users::{NewUser, Role, generate_password};
+    if !service.users().await?.is_empty() {
+        return Ok(Vec::new());
+    }
+    let busiest = service.ops_state(|ops| {
+        ops.reps
+            .values()
+            .max_by_key(|r| (ops.load.reps.get(&r.id).map_or(0, |c| c.open), std::cmp::Reverse(r.id.clone())))
+            .map(|r| (r.id.clone(), r.team.clone()))
+    });
+    let Some((rep, team)) = busiest else { anyhow::bail!("the demo has no reps to make a rep user for") };
+    let plan = [
+        ("rep", "Riley Rep", Role::Rep, Some(rep.clone()), vec![], format!("rep {rep}")),
+        ("manager", "Morgan Manager", Role::Manager, None, vec![team.clone()], format!("team {team}")),
+        ("revops", "Robin RevOps", Role::Revops, None, vec![], "every lead".to_string()),
+        ("admin", "Alex Admin", Role::Admin, None, vec![], "every lead".to_string()),
+    ];
+    let mut made = Vec::new();
+    for (username, name, role, rep, teams, scope) in plan {
+        let password = generate_password();
+        let new = NewUser { username: username.into(), name: name.into(), role, rep, teams };
+        service.create_user(new, &password, "cli (serve --demo)").await?;
+        made.push(DemoUser { username: username.into(), role, password, scope });
+    }
+    Ok(made)
+}

@@ -30,6 +30,7 @@ pub mod ops_admin;
 pub mod order;
 pub mod privacy;
 pub mod service;
+pub mod users;
 mod writer;
 
 pub use service::{Outcome, Service, ServiceError};

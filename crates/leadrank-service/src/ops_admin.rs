@@ -187,6 +187,21 @@ impl Service {
         SlaReport { breaches: ops.breaches.clone(), speed_to_lead: speed_to_lead(pairs), running_clocks: ops.running_clocks() }
     }
 
+    /// A lead's operating log as stored (transitions, assignments, breaches, checklist
+    /// changes), oldest first; each body is the JSON of its kind.
+    pub async fn lead_log(&self, lead_id: &str) -> Result<Vec<leadrank_store::OpsLogEntry>, ServiceError> {
+        self.flush().await;
+        Ok(self.store.ops_log(lead_id).await?)
+    }
+
+    /// A lead's latest `limit` events, newest first.
+    pub async fn lead_events(&self, lead_id: &str, limit: usize) -> Result<Vec<leadrank_core::records::Event>, ServiceError> {
+        let mut events = self.store.lead_events(lead_id).await?;
+        events.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
+        events.truncate(limit);
+        Ok(events)
+    }
+
     /// A lead's operating state and log.
     pub async fn lead_ops(&self, lead_id: &str) -> Result<(LeadOpsState, Vec<serde_json::Value>), ServiceError> {
         let st = self.ops_state(|ops| ops.leads.get(lead_id).cloned()).ok_or_else(|| ServiceError::NotFound(format!("lead {lead_id}")))?;

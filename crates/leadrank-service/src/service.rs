@@ -104,6 +104,10 @@ pub struct Service {
     ops: std::sync::Mutex<Ops>,
     /// Poked when SLA clocks may have changed (the SLA timer re-arms).
     pub ops_wakeup: Arc<tokio::sync::Notify>,
+    /// Failed sign-ins per username and client address.
+    pub(crate) login_throttle: crate::users::Throttle,
+    /// Counts the changes of scores and operating state (screens subscribe to redraw).
+    pub changed: tokio::sync::watch::Sender<u64>,
 }
 
 impl Service {
@@ -144,6 +148,8 @@ impl Service {
             webhook_wakeup,
             ops: std::sync::Mutex::new(ops),
             ops_wakeup: Arc::new(tokio::sync::Notify::new()),
+            login_throttle: crate::users::Throttle::default(),
+            changed: tokio::sync::watch::Sender::new(0),
         });
         service.sync_subscribed();
         let guard = service.order.exclusive().await;
@@ -294,6 +300,7 @@ impl Service {
         if changes.scores.is_empty() && changes.ops.is_empty() {
             return;
         }
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
         let now = self.clock.now();
         let subs = self.subscriptions.read().unwrap_or_else(|e| e.into_inner());
         let mut deliveries: Vec<Delivery> = Vec::new();

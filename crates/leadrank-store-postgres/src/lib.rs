@@ -1200,6 +1200,16 @@ impl Store for PostgresStore {
         rows.iter().map(Cols).map(directory_row).collect()
     }
 
+    async fn directory_entry(&self, kind: &str, id: &str) -> StoreResult<Option<DirectoryEntry>> {
+        let row = sqlx::query("SELECT kind, id, body, updated_at FROM directory WHERE kind = $1 AND id = $2")
+            .bind(kind)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(Cols).map(directory_row).transpose()
+    }
+
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {
         sqlx::query("INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)")
             .bind(micros(entry.at))

@@ -843,6 +843,11 @@ pub async fn directory<S: Store>(store: &S) {
     assert_eq!(mine(store.directory("team").await.unwrap()), vec![team_same_id.clone(), team.clone()]);
     assert_eq!(mine(store.directory("routing").await.unwrap()), vec![routing.clone()]);
     assert_eq!(store.directory("dir-no-such-kind").await.unwrap(), vec![]);
+    // One record by kind and id; ids are case-sensitive and the kind is part of the key.
+    assert_eq!(store.directory_entry("rep", "dir-rep-B").await.unwrap(), Some(rep_b_upper.clone()));
+    assert_eq!(store.directory_entry("team", "dir-rep-a").await.unwrap(), Some(team_same_id.clone()));
+    assert_eq!(store.directory_entry("rep", "dir-rep-b").await.unwrap(), None);
+    assert_eq!(store.directory_entry("routing", "dir-team-1").await.unwrap(), None);
 
     // Replace: body and time change, nothing else.
     let rep_a2 = dir_entry("rep", "dir-rep-a", "2025-05-02T12:00:00.5Z", r#"{"name":"Zoë Ångström","teams":[],"capacity":0,"away":true}"#);

@@ -368,6 +368,8 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_directory(&self, kind: &str, id: &str) -> StoreResult<()>;
     /// The directory records of one kind, by id.
     async fn directory(&self, kind: &str) -> StoreResult<Vec<DirectoryEntry>>;
+    /// One directory record by kind and id, if present.
+    async fn directory_entry(&self, kind: &str, id: &str) -> StoreResult<Option<DirectoryEntry>>;
 
     /// Appends to the audit log.
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;

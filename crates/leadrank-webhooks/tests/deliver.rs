@@ -217,6 +217,9 @@ impl Store for FakeStore {
     async fn directory(&self, _kind: &str) -> StoreResult<Vec<DirectoryEntry>> {
         unused()
     }
+    async fn directory_entry(&self, _kind: &str, _id: &str) -> StoreResult<Option<DirectoryEntry>> {
+        unused()
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -168,6 +168,20 @@ impl<'a> LeadContext<'a> {
     }
 
     /// Evaluates a condition; `Some(evidence)` when it holds.
+    /// Whether `cond` reads only what the lead's record (or its account's) already says,
+    /// every value of it known: no event, no account engagement, no missing field. Such a
+    /// condition does not change by anything a person does next (a rule on a Retail
+    /// company's industry), so it is no suggestion to a rep. Derived facts count as known.
+    pub(crate) fn settled(&self, cond: &Cond) -> bool {
+        match cond {
+            Cond::Value { subject: Subject::Fact(_), .. } => true,
+            Cond::Value { subject, .. } => self.value(subject).is_some(),
+            Cond::Events(_) | Cond::AccountEngaged { .. } => false,
+            Cond::Any(cs) | Cond::All(cs) => cs.iter().all(|c| self.settled(c)),
+            Cond::Not(c) => self.settled(c),
+        }
+    }
+
     pub(crate) fn eval(&self, cond: &Cond) -> Option<String> {
         match cond {
             Cond::Any(children) => children.iter().find_map(|c| self.eval(c)),

@@ -285,6 +285,12 @@ impl LiveBook {
         self.with_context(lead_id, as_of, |ctx| score_lead(&self.model, ctx))
     }
 
+    /// The ids of the model's rules whose condition is settled by the lead's record (see
+    /// `LeadContext::settled`): what no next step of a person can change.
+    pub fn settled_rules(&self, lead_id: &str, as_of: Timestamp) -> Option<Vec<Arc<str>>> {
+        self.with_context(lead_id, as_of, |ctx| self.model.rules.iter().filter(|r| ctx.settled(&r.when)).map(|r| r.id.clone()).collect())
+    }
+
     /// The ids of the model's signals that hold for the lead at `as_of`.
     pub fn signals(&self, lead_id: &str, as_of: Timestamp) -> Option<Vec<Arc<str>>> {
         self.with_context(lead_id, as_of, |ctx| eval_signals(&self.model, ctx))

@@ -199,6 +199,8 @@ async fn serve_connection(
     app: Router,
     shutdown: CancellationToken,
 ) {
+    // The peer's address, for handlers that need it (the web app's sign-in throttle).
+    let peer = stream.peer_addr().ok();
     let io = TokioIo::new(TrackedIo { inner: stream, track: track.clone(), registry: registry.clone() });
     let handler = {
         let (track, registry) = (track.clone(), registry.clone());
@@ -206,7 +208,11 @@ async fn serve_connection(
             let guard = InFlight::start(track.clone(), registry.clone());
             let app = app.clone();
             async move {
-                let resp = match app.oneshot(req.map(Body::new)).await {
+                let mut req = req.map(Body::new);
+                if let Some(addr) = peer {
+                    req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+                }
+                let resp = match app.oneshot(req).await {
                     Ok(resp) => resp,
                     Err(never) => match never {},
                 };

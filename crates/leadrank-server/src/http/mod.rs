@@ -181,7 +181,7 @@ fn http_method(m: &utoipa::openapi::HttpMethod) -> Method {
 }
 
 /// The routes: the API under /v1 (authenticated, write-gated), the open routes behind the
-/// overload limits (/readyz, /openapi.json), and those that answer also when every request
+/// overload limits (/readyz, /openapi.json; the web app at / is merged beside them), and those that answer also when every request
 /// slot is taken (/healthz, /metrics).
 fn mounts(limits: &Limits) -> (Mount, Mount, Mount) {
     let l = BodyLimits::ROUTES;
@@ -263,6 +263,7 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
     // Liveness and metrics answer also when every request slot is taken.
     v1.router
         .merge(open.router)
+        .merge(leadrank_web::router(state.service.clone()))
         .fallback(|| async { Problem::not_found("route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method (see /openapi.json)")
@@ -383,8 +384,10 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
 /// extractor or a layer that no handler mapped) becomes one, its text as the detail.
 async fn as_problem(resp: Response) -> Response {
     let status = resp.status();
-    let is_problem = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    let content_type = resp.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes());
+    // Problem documents, and the web app's own error pages, go out as they are.
+    let as_is = content_type.is_some_and(|v| v.starts_with(b"application/problem+json") || v.starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || as_is {
         return resp;
     }
     let text = match axum::body::to_bytes(resp.into_body(), 16 * KB).await {

@@ -1,0 +1,220 @@
+//! Sign-in, sessions and the form token.
+//!
+//! The session cookie `lr_session` is HttpOnly and SameSite=Strict (and Secure when the
+//! request came over HTTPS through a proxy that says so with `X-Forwarded-Proto: https`).
+//! Every state change is a POST carrying the form field `csrf`, which must equal the
+//! session's form token; a new token is issued at every sign-in, so a session id planted
+//! before sign-in is never adopted.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use leadrank_service::users::{LoginError, Role, SignedIn};
+use maud::html;
+use serde::Deserialize;
+
+use crate::Web;
+use crate::page;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "lr_session";
+
+/// The session token presented in the request's cookie, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+}
+
+/// A signed-in user and their session token.
+pub struct Signed {
+    pub who: SignedIn,
+    pub token: String,
+}
+
+impl Signed {
+    pub fn username(&self) -> &str {
+        &self.who.user.username
+    }
+
+    pub fn role(&self) -> Role {
+        self.who.user.role
+    }
+
+    /// Checks a form's token against the session's (constant time).
+    pub fn check_csrf(&self, presented: &str) -> Result<(), Response> {
+        let expected = self.who.csrf.as_bytes();
+        let p = presented.as_bytes();
+        let same = p.len() == expected.len() && p.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if same {
+            Ok(())
+        } else {
+            Err(page::error(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "The form's security token does not match your session (it was opened before you signed in again, or \
+                 it came from another site). Go back, reload the page and try again.",
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<Web> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, Self::Rejection> {
+        let to_login = || Redirect::to("/login").into_response();
+        let Some(token) = session_token(&parts.headers) else { return Err(to_login()) };
+        match web.service.session(token).await {
+            Ok(Some(who)) => Ok(Signed { who, token: token.to_string() }),
+            Ok(None) => Err(to_login()),
+            Err(e) => {
+                tracing::error!(error = %e, "reading a session");
+                Err(page::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "The session could not be read; try again."))
+            }
+        }
+    }
+}
+
+fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("lr_session=; Path=/; Max-Age=0"))
+}
+
+fn behind_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// Where each role starts.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Rep => "/queue",
+        Role::Manager | Role::Revops | Role::Admin => "/team",
+    }
+}
+
+/// `GET /`: the signed-in user's home screen.
+pub async fn home(signed: Signed) -> Response {
+    Redirect::to(home_of(signed.role())).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    error: Option<String>,
+}
+
+fn login_form(message: Option<&str>, username: &str) -> maud::Markup {
+    page::bare(
+        "Sign in",
+        html! {
+            main.signin {
+                h1 { "leadrank" }
+                p.muted { "Sign in to work your leads." }
+                @if let Some(m) = message {
+                    p.alert role="alert" { (m) }
+                }
+                form method="post" action="/login" {
+                    label for="username" { "Username" }
+                    input #username name="username" type="text" autocomplete="username" required maxlength="64" value=(username) autofocus;
+                    label for="password" { "Password" }
+                    input #password name="password" type="password" autocomplete="current-password" required maxlength="256";
+                    button type="submit" { "Sign in" }
+                }
+            }
+        },
+    )
+}
+
+/// `GET /login`.
+pub async fn login_page(Query(q): Query<LoginQuery>) -> Response {
+    let message = q.error.as_deref().map(|_| "Wrong username or password.");
+    login_form(message, "").into_response()
+}
+
+/// The client's address, when the listener recorded it (for the sign-in throttle).
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string())))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+/// `POST /login`: a new session on success (a fresh token, never one the browser brought).
+pub async fn login(State(web): State<Web>, ClientAddr(client): ClientAddr, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+    let username = form.username.trim().to_ascii_lowercase();
+    match web.service.login(&username, &form.password, client.as_deref()).await {
+        Ok((token, who)) => {
+            let mut resp = Redirect::to(home_of(who.user.role)).into_response();
+            let max_age = leadrank_service::users::SESSION_LIFETIME.as_secs();
+            resp.headers_mut().insert(header::SET_COOKIE, cookie(&token, max_age, behind_https(&headers)));
+            resp
+        }
+        Err(LoginError::Refused) => (StatusCode::UNAUTHORIZED, login_form(Some("Wrong username or password."), &username)).into_response(),
+        Err(LoginError::Throttled(secs)) => {
+            let msg = format!("Too many failed sign-ins. Try again in {} minutes.", secs.div_ceil(60));
+            let mut resp = (StatusCode::TOO_MANY_REQUESTS, login_form(Some(&msg), &username)).into_response();
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
+        }
+        Err(LoginError::Store(e)) => {
+            tracing::error!(error = %e, "signing in");
+            page::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Signing in failed; try again.")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+fn signed_out(headers: &HeaderMap) -> Response {
+    let mut resp = Redirect::to("/login").into_response();
+    resp.headers_mut().insert(header::SET_COOKIE, cookie("", 0, behind_https(headers)));
+    resp
+}
+
+/// `POST /logout`: ends this session.
+pub async fn logout(State(web): State<Web>, signed: Signed, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+    if let Err(r) = signed.check_csrf(&form.csrf) {
+        return r;
+    }
+    if let Err(e) = web.service.logout(&signed.token).await {
+        tracing::error!(error = %e, "signing out");
+    }
+    signed_out(&headers)
+}
+
+/// `POST /logout-everywhere`: ends every session of the user, on every device.
+pub async fn logout_everywhere(State(web): State<Web>, signed: Signed, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+    if let Err(r) = signed.check_csrf(&form.csrf) {
+        return r;
+    }
+    if let Err(e) = web.service.logout_everywhere(signed.username()).await {
+        tracing::error!(error = %e, "signing out everywhere");
+        return page::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Signing out everywhere failed; try again.");
+    }
+    signed_out(&headers)
+}

@@ -1,0 +1,99 @@
+//! The web app, served by `leadrank serve` at `/` beside the API under `/v1`.
+//!
+//! Server-rendered pages ([maud] templates escape every value), one small script of our own
+//! (`assets/app.js`: live refresh over server-sent events and keyboard shortcuts) and one
+//! style sheet, all embedded in the binary: no CDN, no external font, no Node toolchain.
+//!
+//! * [`auth`]: sign-in with a username and password (Argon2id), sessions in an HttpOnly,
+//!   SameSite=Strict cookie, the form token every state change carries, the signed-in user
+//!   as an extractor;
+//! * [`access`]: who may see and act on which lead (a rep: their own; a manager: their
+//!   teams'; RevOps and admins: every lead, read-only);
+//! * [`queue`], [`lead`], [`team`]: the screens; [`live`]: the change stream;
+//! * [`page`]: the page shell, navigation and shared pieces.
+//!
+//! Handlers call [`leadrank_service::Service`] only, never the store.
+
+// Checks return the page to answer with as their error (`Result<_, Response>`): it is built
+// once per refused request and returned at once, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
+pub mod access;
+pub mod auth;
+pub mod lead;
+pub mod live;
+pub mod page;
+pub mod queue;
+pub mod team;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use leadrank_service::Service;
+
+/// The web app's state.
+#[derive(Clone)]
+pub struct Web {
+    pub service: Arc<Service>,
+    /// Per user, each lead's total when they last opened their queue (for "change since I
+    /// last looked"; kept in memory, so it starts again after a restart).
+    pub seen: Arc<Mutex<HashMap<String, HashMap<String, i32>>>>,
+}
+
+/// The Content-Security-Policy of every page: scripts, styles and connections from this
+/// origin only, no inline script or style, no framing, forms post here only.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+                       form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Longest form body accepted (a note of 2,000 characters fits many times).
+pub const MAX_FORM: usize = 32 * 1024;
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+const APP_CSS: &str = include_str!("../assets/app.css");
+const APP_JS: &str = include_str!("../assets/app.js");
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// The web app's routes (mounted at `/` by the HTTP adapter, beside routes of any state).
+pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>) -> Router<S> {
+    let web = Web { service, seen: Arc::default() };
+    Router::new()
+        .route("/", get(auth::home))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/logout-everywhere", post(auth::logout_everywhere))
+        .route("/queue", get(queue::page))
+        .route("/queue/rows", get(queue::rows))
+        .route("/leads/{lead_id}", get(lead::page))
+        .route("/leads/{lead_id}/accept", post(lead::accept))
+        .route("/leads/{lead_id}/reject", post(lead::reject))
+        .route("/leads/{lead_id}/checklist", post(lead::checklist))
+        .route("/leads/{lead_id}/reassign", post(team::reassign))
+        .route("/team", get(team::page))
+        .route("/live", get(live::stream))
+        .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
+        .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_FORM))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(web)
+}
