@@ -1,0 +1,296 @@
+//! The web app in-process, on demo data at a fixed time (SQLite always, PostgreSQL when
+//! reachable): sign-in and sessions, form tokens, who may see and act on which lead, the
+//! actor of actions, escaping of hostile data, the sign-in throttle and security headers.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use leadrank_core::records::{Event, lead_from_pairs};
+use leadrank_lifecycle::Stage;
+use leadrank_service::clock::ManualClock;
+use leadrank_service::demo;
+use leadrank_service::metrics::Metrics;
+use leadrank_service::service::Service;
+use leadrank_testkit::Backend;
+use tower::ServiceExt;
+
+struct App {
+    svc: Arc<Service>,
+    router: Router,
+    users: Vec<demo::DemoUser>,
+}
+
+impl App {
+    fn password(&self, username: &str) -> String {
+        self.users.iter().find(|u| u.username == username).unwrap().password.clone()
+    }
+
+    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = axum::body::to_bytes(resp.into_body(), 4 << 20).await.unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut b = Request::get(path);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, format!("lr_session={c}"));
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, path: &str, cookie: Option<&str>, form: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, format!("lr_session={c}"));
+        }
+        self.send(b.body(Body::from(form.to_string())).unwrap()).await
+    }
+
+    /// Signs in; returns the session token and the form token.
+    async fn sign_in(&self, username: &str) -> (String, String) {
+        let (status, headers, _) = self.post("/login", None, &format!("username={username}&password={}", self.password(username))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{username} signs in");
+        let token = session_cookie(&headers).expect("a session cookie");
+        let (_, _, page) = self.get("/team", Some(&token)).await;
+        (token, csrf_of(&page))
+    }
+}
+
+fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    let v = headers.get(header::SET_COOKIE)?.to_str().ok()?;
+    assert!(v.contains("HttpOnly") && v.contains("SameSite=Strict") && v.contains("Path=/"), "{v}");
+    let value = v.strip_prefix("lr_session=")?.split(';').next()?;
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form token on the page") + 19;
+    page[at..at + 32].to_string()
+}
+
+async fn app(backend: &Backend) -> App {
+    let store = backend.open().await;
+    // A Tuesday, 15:00 UTC: business hours in the Americas and Europe.
+    let clock = Arc::new(ManualClock::new("2026-03-03T15:00:00Z".parse().unwrap()));
+    let svc = Service::start(store, clock, Arc::new(Metrics::new())).await.unwrap();
+    demo::load(&svc, 300, 7).await.unwrap();
+    let users = demo::create_users(&svc).await.unwrap();
+    assert_eq!(users.len(), 4);
+    assert!(demo::create_users(&svc).await.unwrap().is_empty(), "demo users are made once");
+    let router = leadrank_web::router(svc.clone());
+    App { svc, router, users }
+}
+
+/// A lead assigned to `rep` in one of `stages`, and one of another team.
+fn lead_of(svc: &Service, rep: &str, stages: &[Stage]) -> Option<String> {
+    svc.read_state(|live, ops| {
+        live.ranking
+            .iter()
+            .map(|(_, id)| id)
+            .find(|id| {
+                ops.leads.get(*id).is_some_and(|s| {
+                    stages.contains(&s.lifecycle.stage)
+                        && s.assignment.as_ref().is_some_and(|a| !a.released && a.rep.as_deref() == Some(rep))
+                })
+            })
+            .cloned()
+    })
+}
+
+fn lead_of_other_team(svc: &Service, team: &str) -> String {
+    svc.read_state(|_, ops| {
+        ops.leads
+            .iter()
+            .find(|(_, s)| s.assignment.as_ref().is_some_and(|a| a.team.is_some() && a.team.as_deref() != Some(team)))
+            .map(|(id, _)| id.clone())
+            .expect("a lead of another team")
+    })
+}
+
+fn rep_of(app: &App) -> (String, String) {
+    let rep = app.users.iter().find(|u| u.username == "rep").unwrap().scope.trim_start_matches("rep ").to_string();
+    let team = app.svc.read_state(|_, ops| ops.reps[&rep].team.clone());
+    (rep, team)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_sessions_and_form_tokens() {
+    for backend in Backend::all("web_auth").await {
+        let app = app(&backend).await;
+        // Not signed in: every screen sends to the sign-in page.
+        for path in ["/", "/queue", "/team", "/leads/x", "/live"] {
+            let (status, headers, _) = app.get(path, None).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(headers[header::LOCATION], "/login");
+        }
+        // A wrong password: 401, the same words for an unknown user.
+        let (status, _, page) = app.post("/login", None, "username=rep&password=wrong-password-here").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(page.contains("Wrong username or password."));
+        let (status, _, _) = app.post("/login", None, "username=nobody&password=wrong-password-here").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        // Session fixation: a token the browser brings is never adopted.
+        let planted = "ab".repeat(32);
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("lr_session={planted}"))
+            .body(Body::from(format!("username=rep&password={}", app.password("rep"))))
+            .unwrap();
+        let (status, headers, _) = app.send(req).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers[header::LOCATION], "/queue", "a rep starts at their queue");
+        let token = session_cookie(&headers).unwrap();
+        assert_ne!(token, planted);
+        assert_eq!(app.get("/queue", Some(&planted)).await.0, StatusCode::SEE_OTHER, "the planted token is no session");
+        let (status, headers, page) = app.get("/queue", Some(&token)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_SECURITY_POLICY], leadrank_web::CSP);
+        assert!(!leadrank_web::CSP.contains("unsafe-inline"));
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+        assert!(page.contains("My queue") && !page.contains("<script>") && page.contains("<script src=\"/assets/app.js\" defer>"));
+        let csrf = csrf_of(&page);
+
+        // The rep's own lead: a POST without or with a wrong form token changes nothing.
+        let (rep, _) = rep_of(&app);
+        let lead = lead_of(&app.svc, &rep, &[Stage::Mql, Stage::Pql, Stage::Recycled]).expect("an mql lead of the rep");
+        for form in ["", "csrf=0123456789abcdef0123456789abcdef"] {
+            let (status, _, page) = app.post(&format!("/leads/{lead}/accept"), Some(&token), form).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{form:?}");
+            assert!(page.contains("This form has expired"));
+        }
+        let stage = |id: &str| app.svc.read_state(|_, ops| ops.leads[id].lifecycle.stage);
+        assert_ne!(stage(&lead), Stage::Sal);
+        let (status, headers, _) = app.post(&format!("/leads/{lead}/accept"), Some(&token), &format!("csrf={csrf}&back=/queue")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers[header::LOCATION], "/queue");
+        assert_eq!(stage(&lead), Stage::Sal);
+        // The actor is the signed-in rep, whatever a form might say.
+        let log = app.svc.lead_log(&lead).await.unwrap();
+        let last: leadrank_lifecycle::Transition =
+            serde_json::from_str(&log.iter().rev().find(|e| e.kind == "transition").unwrap().body).unwrap();
+        assert_eq!((last.to, last.actor.as_str()), (Stage::Sal, format!("user:{rep}").as_str()));
+
+        // Sign out everywhere ends the other session too; the old form token dies with it.
+        let (other, _) = app.sign_in("rep").await;
+        let (status, headers, _) = app.post("/logout-everywhere", Some(&token), &format!("csrf={csrf}")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+        assert_eq!(app.get("/queue", Some(&other)).await.0, StatusCode::SEE_OTHER);
+        assert_eq!(app.get("/queue", Some(&token)).await.0, StatusCode::SEE_OTHER);
+
+        // A disabled user's sessions end and they cannot sign in.
+        let (mgr, _) = app.sign_in("manager").await;
+        app.svc.set_user_disabled("manager", true, "test").await.unwrap();
+        assert_eq!(app.get("/team", Some(&mgr)).await.0, StatusCode::SEE_OTHER);
+        let (status, _, _) = app.post("/login", None, &format!("username=manager&password={}", app.password("manager"))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        backend.drop_schema().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_sees_and_acts_on_which_lead() {
+    for backend in Backend::all("web_access").await {
+        let app = app(&backend).await;
+        let (rep, team) = rep_of(&app);
+        let other = lead_of_other_team(&app.svc, &team);
+        let mine = lead_of(&app.svc, &rep, &[Stage::Mql, Stage::Pql, Stage::Recycled]).unwrap();
+
+        let (rep_token, rep_csrf) = app.sign_in("rep").await;
+        assert_eq!(app.get(&format!("/leads/{mine}"), Some(&rep_token)).await.0, StatusCode::OK);
+        let (status, _, page) = app.get(&format!("/leads/{other}"), Some(&rep_token)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a rep cannot open another team's lead");
+        assert!(page.contains("Not your lead"));
+        assert_eq!(
+            app.post(&format!("/leads/{other}/accept"), Some(&rep_token), &format!("csrf={rep_csrf}")).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(app.get("/leads/no-such-lead", Some(&rep_token)).await.0, StatusCode::NOT_FOUND);
+        // A rep cannot re-assign.
+        assert_eq!(
+            app.post(&format!("/leads/{mine}/reassign"), Some(&rep_token), &format!("csrf={rep_csrf}")).await.0,
+            StatusCode::FORBIDDEN
+        );
+
+        // The manager of the rep's team sees and re-assigns the rep's lead; not the other's.
+        let (mgr, mgr_csrf) = app.sign_in("manager").await;
+        assert_eq!(app.get(&format!("/leads/{mine}"), Some(&mgr)).await.0, StatusCode::OK);
+        assert_eq!(app.get(&format!("/leads/{other}"), Some(&mgr)).await.0, StatusCode::FORBIDDEN);
+        let (status, _, _) = app.post(&format!("/leads/{mine}/reassign"), Some(&mgr), &format!("csrf={mgr_csrf}")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let owner = app.svc.read_state(|_, ops| ops.leads[&mine].assignment.clone().unwrap());
+        assert_ne!(owner.rep.as_deref(), Some(rep.as_str()), "routed away from the rep");
+
+        // RevOps reads every lead and acts on none.
+        let (revops, revops_csrf) = app.sign_in("revops").await;
+        assert_eq!(app.get(&format!("/leads/{other}"), Some(&revops)).await.0, StatusCode::OK);
+        assert_eq!(
+            app.post(&format!("/leads/{other}/reject"), Some(&revops), &format!("csrf={revops_csrf}&reason=spam")).await.0,
+            StatusCode::FORBIDDEN
+        );
+        backend.drop_schema().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_data_renders_as_text() {
+    for backend in Backend::all("web_xss").await {
+        let app = app(&backend).await;
+        let lead = lead_from_pairs([
+            ("lead_id", "XSS-1"),
+            ("first_name", "<script>alert(1)</script>"),
+            ("last_name", "O'Brien & \"Sons\""),
+            ("company", "\"><img src=x onerror=alert(2)>"),
+            ("title", "<b>VP</b>"),
+            ("email", "x@example.com"),
+        ])
+        .unwrap();
+        app.svc.upsert_leads(vec![lead]).await.unwrap();
+        let event = Event {
+            event_id: "xss-e1".into(),
+            lead_id: "XSS-1".into(),
+            event_type: "page_view".into(),
+            occurred_at: "2026-03-03T14:00:00Z".parse().unwrap(),
+            url: Some("javascript:alert(3)".into()),
+            properties: None,
+        };
+        app.svc.ingest_events(vec![event]).await.unwrap();
+        let (token, _) = app.sign_in("revops").await;
+        let (status, _, page) = app.get("/leads/XSS-1", Some(&token)).await;
+        assert_eq!(status, StatusCode::OK);
+        for raw in ["<script>alert", "<img src=x", "<b>VP", "href=\"javascript:"] {
+            assert!(!page.contains(raw), "{raw} must not reach the page as markup");
+        }
+        for escaped in [
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+            "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;",
+            "javascript:alert(3)",
+            "O'Brien &amp; &quot;Sons&quot;",
+        ] {
+            assert!(page.contains(escaped), "{escaped} is shown as text");
+        }
+        backend.drop_schema().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_is_throttled_after_five_failures() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    for i in 0..5 {
+        let (status, _, _) = app.post("/login", None, "username=admin&password=not-the-password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let (status, headers, page) = app.post("/login", None, &format!("username=admin&password={}", app.password("admin"))).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert!(headers.contains_key(header::RETRY_AFTER));
+    assert!(page.contains("Too many failed sign-ins"));
+    // Other users are not locked out by it.
+    app.sign_in("revops").await;
+}
