@@ -31,6 +31,7 @@ pub mod order;
 pub mod privacy;
 pub mod service;
 pub mod users;
+pub mod workspace;
 mod writer;
 
 pub use service::{Outcome, Service, ServiceError};

@@ -64,7 +64,49 @@
       .catch(function () { /* the next change retries */ });
   }
 
+  // The model editor: check the file as it is typed (after a pause), list problems by line;
+  // a problem's link moves the cursor to its line.
+  function editor(area) {
+    var list = document.getElementById("issues");
+    var csrf = document.body.getAttribute("data-csrf") || "";
+    var timer = null;
+    function show(issues) {
+      list.innerHTML = "";
+      if (!issues.length) {
+        var ok = document.createElement("li"); ok.className = "muted"; ok.textContent = "None found."; list.appendChild(ok); return;
+      }
+      issues.forEach(function (i) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = "#source"; a.setAttribute("data-line", i.line); a.textContent = "line " + i.line + ", column " + i.column;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(": " + (i.key ? i.key + " " : "") + i.message));
+        list.appendChild(li);
+      });
+    }
+    function check() {
+      var body = new URLSearchParams(); body.set("csrf", csrf); body.set("source", area.value);
+      fetch(area.getAttribute("data-check"), { method: "POST", credentials: "same-origin", body: body })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (issues) { if (issues) show(issues); })
+        .catch(function () {});
+    }
+    area.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 400); });
+    list.addEventListener("click", function (e) {
+      var line = e.target && e.target.getAttribute && e.target.getAttribute("data-line");
+      if (!line) return;
+      e.preventDefault();
+      var lines = area.value.split("\n"), pos = 0;
+      for (var k = 0; k < Number(line) - 1 && k < lines.length; k++) pos += lines[k].length + 1;
+      area.focus(); area.setSelectionRange(pos, pos);
+      area.scrollTop = Math.max(0, (Number(line) - 5) * 18);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var area = document.querySelector("textarea[data-check]");
+    if (area) editor(area);
+    if (document.querySelector("[data-reload-while]")) setTimeout(function () { window.location.reload(); }, 1000);
     tick();
     setInterval(tick, 1000);
     var table = document.querySelector("table[data-live]");

@@ -9,7 +9,8 @@
 //!   as an extractor;
 //! * [`access`]: who may see and act on which lead (a rep: their own; a manager: their
 //!   teams'; RevOps and admins: every lead, read-only);
-//! * [`queue`], [`lead`], [`team`]: the screens; [`live`]: the change stream;
+//! * [`queue`], [`lead`], [`team`], [`models`] (the model workspace): the screens; [`live`]:
+//!   the change stream;
 //! * [`page`]: the page shell, navigation and shared pieces.
 //!
 //! Handlers call [`leadrank_service::Service`] only, never the store.
@@ -22,6 +23,7 @@ pub mod access;
 pub mod auth;
 pub mod lead;
 pub mod live;
+pub mod models;
 pub mod page;
 pub mod queue;
 pub mod team;
@@ -51,8 +53,9 @@ pub struct Web {
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
                        form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// Longest form body accepted (a note of 2,000 characters fits many times).
-pub const MAX_FORM: usize = 32 * 1024;
+/// Longest form body accepted: a model file and the form around it (URL-encoding can
+/// triple a file's size; the model's own limit is checked after decoding).
+pub const MAX_FORM: usize = 3 * models::MAX_MODEL + 32 * 1024;
 
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
@@ -90,6 +93,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>) -> Router
         .route("/leads/{lead_id}/checklist", post(lead::checklist))
         .route("/leads/{lead_id}/reassign", post(team::reassign))
         .route("/team", get(team::page))
+        .route("/models", get(models::list).post(models::upload))
+        .route("/models/new", get(models::new))
+        .route("/models/check", post(models::check))
+        .route("/models/{id}", get(models::show))
+        .route("/models/{id}/signoff", post(models::sign_off))
+        .route("/models/{id}/publish", post(models::publish))
         .route("/live", get(live::stream))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))

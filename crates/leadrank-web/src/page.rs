@@ -40,6 +40,9 @@ pub fn shell(signed: &Signed, title: &str, active: &str, body: Markup) -> Respon
         links.push(("/queue", "My queue"));
     }
     links.push(("/team", if user.role == Role::Rep { "My team" } else { "Team" }));
+    if user.role != Role::Rep {
+        links.push(("/models", "Models"));
+    }
     html! {
         (DOCTYPE)
         html lang="en" {

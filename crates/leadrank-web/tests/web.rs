@@ -294,3 +294,85 @@ async fn sign_in_is_throttled_after_five_failures() {
     // Other users are not locked out by it.
     app.sign_in("revops").await;
 }
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_is_previewed_signed_off_by_both_sides_then_published() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    let (revops, csrf) = app.sign_in("revops").await;
+    let (status, _, page) = app.get("/models/new", Some(&revops)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("quality_threshold = 80"), "the editor starts from the active model");
+    // The live check locates problems.
+    let broken = "name = \"x\"\nversion = \"1\"\nquality_threshold = \"high\"\n";
+    let (status, _, json) = app.post("/models/check", Some(&revops), &format!("csrf={csrf}&source={}", url_encode(broken))).await;
+    assert_eq!(status, StatusCode::OK);
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert!(!issues.is_empty() && issues.iter().all(|i| i["line"].as_u64().unwrap() >= 1), "{json}");
+    // A broken file is not stored: the editor comes back with the problems.
+    let (status, _, page) = app.post("/models", Some(&revops), &format!("csrf={csrf}&source={}", url_encode(broken))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("line "));
+    assert_eq!(app.svc.models().await.unwrap().len(), 1);
+
+    // A lower threshold: more quality leads.
+    let source = app.svc.models().await.unwrap()[0]
+        .source
+        .replace("quality_threshold = 80", "quality_threshold = 60")
+        .replace("version = \"1.1.0\"", "version = \"1.2.0\"");
+    let (status, headers, _) = app.post("/models", Some(&revops), &format!("csrf={csrf}&source={}", url_encode(&source))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let at = headers[header::LOCATION].to_str().unwrap().to_string();
+    let id: i64 = at.trim_start_matches("/models/").parse().unwrap();
+    let (status, _, page) = app.get(&at, Some(&revops)).await;
+    assert_eq!(status, StatusCode::OK);
+    let preview = app.svc.preview_model(id).await.unwrap();
+    assert_eq!(preview.leads, 300);
+    assert!(preview.quality_draft > preview.quality_active && !preview.became.is_empty() && preview.stopped.is_empty());
+    assert!(page.contains(&format!("Become quality leads ({})", preview.became.len())));
+    assert!(page.contains("Quality threshold: 80 → <strong>60</strong>"));
+
+    // Publishing waits for both sides.
+    let (status, _, page) = app.post(&format!("{at}/publish"), Some(&revops), &format!("csrf={csrf}")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("still needs the sign-off of sales and marketing"), "{page}");
+    let (status, _, _) = app.post(&format!("{at}/signoff"), Some(&revops), &format!("csrf={csrf}&comment=&preview=x")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a sign-off needs a comment");
+    let sign = format!("csrf={csrf}&comment={}&preview={}", url_encode("MQL volume up, fine for Q3"), url_encode(&preview.summary()));
+    assert_eq!(app.post(&format!("{at}/signoff"), Some(&revops), &sign).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(app.svc.missing_sign_offs(id).await.unwrap(), vec![leadrank_service::workspace::Side::Sales]);
+    // A rep sees no workspace; the manager signs off for sales.
+    let (rep, _) = app.sign_in("rep").await;
+    assert_eq!(app.get("/models", Some(&rep)).await.0, StatusCode::FORBIDDEN);
+    let (mgr, mgr_csrf) = app.sign_in("manager").await;
+    assert_eq!(
+        app.post(&format!("{at}/publish"), Some(&mgr), &format!("csrf={mgr_csrf}")).await.0,
+        StatusCode::FORBIDDEN,
+        "RevOps publishes"
+    );
+    let sign = format!("csrf={mgr_csrf}&comment={}&preview=seen", url_encode("Team can take the extra MQLs"));
+    assert_eq!(app.post(&format!("{at}/signoff"), Some(&mgr), &sign).await.0, StatusCode::SEE_OTHER);
+    assert!(app.svc.missing_sign_offs(id).await.unwrap().is_empty());
+
+    assert_eq!(app.post(&format!("{at}/publish"), Some(&revops), &format!("csrf={csrf}")).await.0, StatusCode::SEE_OTHER);
+    for _ in 0..600 {
+        if app.svc.model().0 == id && app.svc.activation().state != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.svc.model().0, id, "the signed-off version is active");
+    let quality_now = app.svc.read_state(|live, _| live.current.values().filter(|c| c.score.quality).count());
+    assert_eq!(quality_now, preview.quality_draft, "the preview told what publishing did");
+    // The history shows who agreed, when and why.
+    let (_, _, list) = app.get("/models", Some(&mgr)).await;
+    assert!(list.contains("Robin RevOps (marketing)") && list.contains("Morgan Manager (sales)"), "{list}");
+    let audit = app.svc.audit_log(50).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "model.activate" && a.actor == "user:revops"), "{audit:?}");
+}
