@@ -229,6 +229,9 @@ impl Service {
     }
 }
 
+/// Whether a lead's stage counts as an outcome.
+type IsOutcome = fn(Stage) -> bool;
+
 /// The preview's figures from the draft's and the active model's totals.
 fn compare(
     model_id: i64,
@@ -265,7 +268,7 @@ fn compare(
         v.iter().take(pairs.len().div_ceil(10)).map(|p| p.0).collect()
     };
     let (top_active, top_draft) = (top(|p| p.1), top(|p| p.2));
-    let outcome_sets: [(&'static str, fn(Stage) -> bool); 2] = [
+    let outcome_sets: [(&'static str, IsOutcome); 2] = [
         ("won deals (leads now in stage won)", |s| s == Stage::Won),
         ("sales-qualified or beyond (sql, opportunity, won, lost)", |s| {
             matches!(s, Stage::Sql | Stage::Opportunity | Stage::Won | Stage::Lost)
