@@ -462,6 +462,13 @@ impl crate::Service {
         Ok(u)
     }
 
+    /// Sets a new password (and ends the user's sessions); `actor` is who asked.
+    pub async fn reset_user_password(&self, username: &str, password: &str, actor: &str) -> Result<User, crate::ServiceError> {
+        let u = reset_password(self.store.as_ref(), username, password, self.now()).await?;
+        self.audit(actor, "user.reset_password", username).await?;
+        Ok(u)
+    }
+
     /// Disables or enables a user; `actor` is who asked.
     pub async fn set_user_disabled(&self, username: &str, disabled: bool, actor: &str) -> Result<User, crate::ServiceError> {
         let u = set_disabled(self.store.as_ref(), username, disabled, self.now()).await?;

@@ -9,8 +9,8 @@
 //!   as an extractor;
 //! * [`access`]: who may see and act on which lead (a rep: their own; a manager: their
 //!   teams'; RevOps and admins: every lead, read-only);
-//! * [`queue`], [`lead`], [`team`], [`models`] (the model workspace): the screens; [`live`]:
-//!   the change stream;
+//! * [`queue`], [`lead`], [`team`], [`models`] (the model workspace), [`settings`]: the
+//!   screens; [`live`]: the change stream;
 //! * [`page`]: the page shell, navigation and shared pieces.
 //!
 //! Handlers call [`leadrank_service::Service`] only, never the store.
@@ -26,6 +26,7 @@ pub mod live;
 pub mod models;
 pub mod page;
 pub mod queue;
+pub mod settings;
 pub mod team;
 
 use std::collections::HashMap;
@@ -99,6 +100,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>) -> Router
         .route("/models/{id}", get(models::show))
         .route("/models/{id}/signoff", post(models::sign_off))
         .route("/models/{id}/publish", post(models::publish))
+        .route("/settings", get(settings::page))
+        .route("/settings/users", post(settings::create_user))
+        .route("/settings/users/state", post(settings::user_state))
+        .route("/settings/users/password", post(settings::reset_password))
+        .route("/settings/reps", post(settings::rep))
+        .route("/settings/erase", post(settings::erase))
         .route("/live", get(live::stream))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))

@@ -43,6 +43,9 @@ pub fn shell(signed: &Signed, title: &str, active: &str, body: Markup) -> Respon
     if user.role != Role::Rep {
         links.push(("/models", "Models"));
     }
+    if user.role == Role::Admin {
+        links.push(("/settings", "Settings"));
+    }
     html! {
         (DOCTYPE)
         html lang="en" {

@@ -376,3 +376,66 @@ async fn a_model_is_previewed_signed_off_by_both_sides_then_published() {
     let audit = app.svc.audit_log(50).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "model.activate" && a.actor == "user:revops"), "{audit:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_manages_users_reps_and_erases_a_person() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    let (mgr, _) = app.sign_in("manager").await;
+    assert_eq!(app.get("/settings", Some(&mgr)).await.0, StatusCode::FORBIDDEN);
+    let (admin, csrf) = app.sign_in("admin").await;
+    let (status, _, page) = app.get("/settings", Some(&admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Riley Rep") && !page.contains("$argon2"), "users listed, never their hashes");
+
+    // A new RevOps user; the password is shown once and works.
+    let (status, _, page) =
+        app.post("/settings/users", Some(&admin), &format!("csrf={csrf}&username=Dana&name=Dana+Ops&role=revops&rep=&teams=")).await;
+    assert_eq!(status, StatusCode::OK);
+    let marker = "Password (shown once): <code class=\"secret\">";
+    let at = page.find(marker).unwrap() + marker.len();
+    let password = &page[at..at + 20];
+    let (status, _, _) = app.post("/login", None, &format!("username=dana&password={password}")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // A rep user must name a rep of the directory.
+    let (status, _, page) = app.post("/settings/users", Some(&admin), &format!("csrf={csrf}&username=x&name=X&role=rep&rep=&teams=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("names the rep"));
+    // Disable, and the admin cannot lock themself out.
+    let (rep_token, _) = app.sign_in("rep").await;
+    assert_eq!(
+        app.post("/settings/users/state", Some(&admin), &format!("csrf={csrf}&username=rep&disabled=1")).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get("/queue", Some(&rep_token)).await.0, StatusCode::SEE_OTHER, "the disabled rep's session ended");
+    assert_eq!(
+        app.post("/settings/users/state", Some(&admin), &format!("csrf={csrf}&username=admin&disabled=1")).await.0,
+        StatusCode::CONFLICT
+    );
+
+    // A rep goes away with a new capacity.
+    let (rep, _) = rep_of(&app);
+    assert_eq!(app.post("/settings/reps", Some(&admin), &format!("csrf={csrf}&id={rep}&capacity=7&away=1")).await.0, StatusCode::SEE_OTHER);
+    let r = app.svc.read_state(|_, ops| ops.reps[&rep].clone());
+    assert_eq!((r.capacity, r.away), (7, true));
+    assert_eq!(
+        app.post("/settings/reps", Some(&admin), &format!("csrf={csrf}&id={rep}&capacity=0")).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // Erasure needs the confirmation, then removes the person.
+    let victim = app.svc.read_state(|live, _| live.book.leads().next().unwrap().lead_id.clone());
+    assert_eq!(
+        app.post("/settings/erase", Some(&admin), &format!("csrf={csrf}&lead_id={victim}")).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(app.svc.read_state(|live, _| live.book.lead(&victim).is_some()));
+    let (status, _, page) = app.post("/settings/erase", Some(&admin), &format!("csrf={csrf}&lead_id={victim}&confirm=yes")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Erased 1 lead record(s)"), "{page}");
+    assert!(app.svc.read_state(|live, _| live.book.lead(&victim).is_none()));
+    let audit = app.svc.audit_log(100).await.unwrap();
+    for action in ["user.create", "user.disable", "rep.update", "erase"] {
+        assert!(audit.iter().any(|a| a.action == action && a.actor == "user:admin"), "{action}: {audit:?}");
+    }
+}

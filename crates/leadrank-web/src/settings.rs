@@ -1,0 +1,335 @@
+//! Settings, for admins: users, reps (capacity, away), API keys, webhooks, the audit log,
+//! and a person's privacy export and erasure.
+
+use axum::extract::{Form, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use leadrank_service::ServiceError;
+use leadrank_service::users::{NewUser, Role, generate_password};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::Web;
+use crate::auth::Signed;
+use crate::page;
+
+fn admin_only(signed: &Signed) -> Result<(), Response> {
+    if signed.role() != Role::Admin {
+        return Err(page::error(StatusCode::FORBIDDEN, "Admins only", "Settings are for admins."));
+    }
+    Ok(())
+}
+
+fn actor(signed: &Signed) -> String {
+    format!("user:{}", signed.username())
+}
+
+fn failed(e: ServiceError, what: &str) -> Response {
+    match e {
+        ServiceError::NotFound(m) => page::error(StatusCode::NOT_FOUND, "Not found", &format!("{m} not found.")),
+        ServiceError::Conflict(m) => page::error(StatusCode::CONFLICT, "Not possible", &m),
+        ServiceError::Invalid(m) => page::error(StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", &m),
+        e => {
+            tracing::error!(error = %e, "{what}");
+            page::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", &format!("{what} failed; try again."))
+        }
+    }
+}
+
+/// `GET /settings`.
+pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
+    if let Err(r) = admin_only(&signed) {
+        return r;
+    }
+    render(&web, &signed, None).await
+}
+
+/// The page, with an optional notice (a password shown once, what an erasure removed).
+async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response {
+    let svc = &web.service;
+    let (users, keys, hooks, audit) = match tokio::try_join!(svc.users(), svc.keys(), svc.subscriptions(), svc.audit_log(50)) {
+        Ok(x) => x,
+        Err(e) => return failed(e, "reading the settings"),
+    };
+    let now = svc.now();
+    let reps =
+        svc.read_state(|_, ops| ops.reps.values().map(|r| (r.clone(), ops.load.reps.get(&r.id).map_or(0, |c| c.open))).collect::<Vec<_>>());
+    let csrf = &signed.who.csrf;
+    let body = html! {
+        h1 { "Settings" }
+        @if let Some(n) = notice { div.notice role="status" { (n) } }
+        section aria-labelledby="users-h" {
+            h2 #users-h { "Users" }
+            div.table-wrap { table {
+                thead { tr { th { "Username" } th { "Name" } th { "Role" } th { "Works as" } th { "State" } th { "Actions" } } }
+                tbody {
+                    @for u in &users {
+                        tr {
+                            td data-label="Username" { (u.username) }
+                            td data-label="Name" { (u.name) }
+                            td data-label="Role" { (u.role.as_str()) }
+                            td data-label="Works as" { @if let Some(r) = &u.rep { "rep " (r) } @else if !u.teams.is_empty() { "teams " (u.teams.join(", ")) } }
+                            td data-label="State" { @if u.disabled { span.chip.warn { "disabled" } } @else { "active" } }
+                            td.actions data-label="Actions" {
+                                @if u.username != signed.username() {
+                                    form method="post" action="/settings/users/state" {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        input type="hidden" name="username" value=(u.username);
+                                        input type="hidden" name="disabled" value=(if u.disabled { "0" } else { "1" });
+                                        button type="submit" { @if u.disabled { "Enable" } @else { "Disable" } }
+                                    }
+                                }
+                                form method="post" action="/settings/users/password" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="username" value=(u.username);
+                                    button type="submit" { "New password" }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+            form.grid-form method="post" action="/settings/users" {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "Username " input name="username" required maxlength="64"; }
+                label { "Name " input name="name" required maxlength="200"; }
+                label { "Role "
+                    select name="role" { @for r in Role::ALL { option value=(r.as_str()) { (r.as_str()) } } }
+                }
+                label { "Rep (for a rep) "
+                    select name="rep" { option value="" { "—" } @for (r, _) in &reps { option value=(r.id) { (r.id) } } }
+                }
+                label { "Teams (for a manager, comma-separated) " input name="teams" maxlength="500"; }
+                button type="submit" { "Create user" }
+            }
+            p.muted.small { "A new user gets a generated password, shown once here." }
+        }
+        section aria-labelledby="reps-h" {
+            h2 #reps-h { "Reps" }
+            div.table-wrap { table {
+                thead { tr { th { "Rep" } th { "Team" } th.num { "Open" } th { "Capacity" } th { "Away" } } }
+                tbody {
+                    @for (r, open) in &reps {
+                        tr {
+                            td data-label="Rep" { (r.id) @if !r.name.is_empty() { " · " (r.name) } }
+                            td data-label="Team" { (r.team) }
+                            td.num data-label="Open" { (open) }
+                            td data-label="Capacity" colspan="2" {
+                                form.inline method="post" action="/settings/reps" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="id" value=(r.id);
+                                    label.sr-only for={ "cap-" (r.id) } { "Capacity of " (r.id) }
+                                    input id={ "cap-" (r.id) } name="capacity" type="number" min="1" max="100000" value=(r.capacity) size="5";
+                                    label { input type="checkbox" name="away" value="1" checked[r.is_away(now)]; " away" }
+                                    button type="submit" { "Save" }
+                                }
+                            }
+                        }
+                    }
+                }
+            } }
+        }
+        section aria-labelledby="privacy-h" {
+            h2 #privacy-h { "Privacy: erase a person" }
+            p.muted { "Erasure removes every record of the person (leads, events, consents, scores, history, deliveries, operating state) and keeps a marker so the person is not stored again. It cannot be undone." }
+            form.inline method="post" action="/settings/erase" {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "Lead id " input name="lead_id" maxlength="200"; }
+                label { "or email " input name="email" type="email" maxlength="320"; }
+                label { input type="checkbox" name="confirm" value="yes" required; " I understand this cannot be undone" }
+                button type="submit" { "Erase" }
+            }
+        }
+        section aria-labelledby="keys-h" {
+            h2 #keys-h { "API keys" }
+            p.muted.small { "Create keys with " code { "leadrank keys create" } "; secrets are shown once and stored hashed." }
+            ul { @for k in &keys {
+                li { code { (k.id) } " " (k.name) " · " (k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+                    @if let Some(t) = k.revoked_at { " · " span.warn { "revoked " (page::ago(now, t)) } } }
+            } }
+        }
+        section aria-labelledby="hooks-h" {
+            h2 #hooks-h { "Webhooks" }
+            @if hooks.is_empty() { p.muted { "No subscriptions." } }
+            ul { @for h in &hooks { li { code { (h.id) } " " span.url { (h.url) } " · " (h.events.join(", ")) } } }
+        }
+        section aria-labelledby="audit-h" {
+            h2 #audit-h { "Audit log (latest 50)" }
+            div.table-wrap { table.compact {
+                thead { tr { th { "When" } th { "Who" } th { "What" } th { "Detail" } } }
+                tbody { @for a in &audit { tr { td { (page::ago(now, a.at)) } td { (a.actor) } td { (a.action) } td { (a.detail) } } } }
+            } }
+        }
+    };
+    page::shell(signed, "Settings", "/settings", body)
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    csrf: String,
+    username: String,
+    name: String,
+    role: String,
+    #[serde(default)]
+    rep: String,
+    #[serde(default)]
+    teams: String,
+}
+
+/// `POST /settings/users`: a new user, with a generated password shown once.
+pub async fn create_user(State(web): State<Web>, signed: Signed, Form(f): Form<NewUserForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    let role = match Role::parse(&f.role) {
+        Ok(r) => r,
+        Err(e) => return page::error(StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", &e.to_string()),
+    };
+    let new = NewUser {
+        username: f.username.trim().to_ascii_lowercase(),
+        name: f.name,
+        role,
+        rep: Some(f.rep.trim().to_string()).filter(|r| !r.is_empty() && role == Role::Rep),
+        teams: if role == Role::Manager {
+            f.teams.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()
+        } else {
+            vec![]
+        },
+    };
+    let password = generate_password();
+    match web.service.create_user(new, &password, &actor(&signed)).await {
+        Ok(u) => {
+            let notice = html! { p { "User " strong { (u.username) } " created. Password (shown once): " code.secret { (password) } } };
+            render(&web, &signed, Some(notice)).await
+        }
+        Err(e) => failed(e, "creating the user"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UserStateForm {
+    #[serde(default)]
+    csrf: String,
+    username: String,
+    #[serde(default)]
+    disabled: String,
+}
+
+/// `POST /settings/users/state`: disable (ending their sessions) or enable a user.
+pub async fn user_state(State(web): State<Web>, signed: Signed, Form(f): Form<UserStateForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    if f.username == signed.username() {
+        return page::error(StatusCode::CONFLICT, "Not possible", "You cannot disable yourself; ask another admin.");
+    }
+    match web.service.set_user_disabled(&f.username, f.disabled == "1", &actor(&signed)).await {
+        Ok(_) => Redirect::to("/settings").into_response(),
+        Err(e) => failed(e, "changing the user"),
+    }
+}
+
+/// `POST /settings/users/password`: a new generated password (shown once); the user's
+/// sessions end.
+pub async fn reset_password(State(web): State<Web>, signed: Signed, Form(f): Form<UserStateForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    let password = generate_password();
+    match web.service.reset_user_password(&f.username, &password, &actor(&signed)).await {
+        Ok(u) => {
+            if u.username == signed.username() {
+                // Their own sessions ended with it, this one included.
+                return Redirect::to("/login").into_response();
+            }
+            let notice = html! { p { "New password of " strong { (u.username) } " (shown once): " code.secret { (password) } } };
+            render(&web, &signed, Some(notice)).await
+        }
+        Err(e) => failed(e, "resetting the password"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RepForm {
+    #[serde(default)]
+    csrf: String,
+    id: String,
+    capacity: String,
+    #[serde(default)]
+    away: String,
+}
+
+/// `POST /settings/reps`: a rep's capacity and absence.
+pub async fn rep(State(web): State<Web>, signed: Signed, Form(f): Form<RepForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    let Some(mut rep) = web.service.read_state(|_, ops| ops.reps.get(&f.id).cloned()) else {
+        return page::error(StatusCode::NOT_FOUND, "No such rep", &format!("There is no rep '{}'.", f.id));
+    };
+    let capacity = match f.capacity.trim().parse::<u32>() {
+        Ok(c) if c >= 1 => c,
+        _ => {
+            return page::error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Not accepted",
+                &format!("capacity '{}': a whole number of at least 1", f.capacity),
+            );
+        }
+    };
+    rep.capacity = capacity;
+    rep.away = f.away == "1";
+    if !rep.away {
+        rep.away_until = None;
+    }
+    let detail = format!("rep {} capacity {} away {}", rep.id, rep.capacity, rep.away);
+    match web.service.put_rep(rep).await {
+        Ok(()) => {
+            if let Err(e) = web.service.audit(&actor(&signed), "rep.update", &detail).await {
+                return failed(e, "recording the change");
+            }
+            Redirect::to("/settings").into_response()
+        }
+        Err(e) => failed(e, "saving the rep"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lead_id: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /settings/erase`: erases a person by lead id or email.
+pub async fn erase(State(web): State<Web>, signed: Signed, Form(f): Form<EraseForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    if f.confirm != "yes" {
+        return page::error(StatusCode::UNPROCESSABLE_ENTITY, "Not confirmed", "Tick the confirmation: an erasure cannot be undone.");
+    }
+    let lead_id = Some(f.lead_id.trim()).filter(|s| !s.is_empty());
+    let email = Some(f.email.trim()).filter(|s| !s.is_empty());
+    if lead_id.is_none() && email.is_none() {
+        return page::error(StatusCode::UNPROCESSABLE_ENTITY, "Whom?", "Give a lead id or an email.");
+    }
+    match web.service.erase(lead_id, email, &actor(&signed)).await {
+        Ok((people, erased)) => {
+            let notice = html! {
+                p { "Erased " (people) " lead record(s): " (erased.leads) " leads, " (erased.events) " events, " (erased.consents) " consents, "
+                    (erased.scores + erased.history) " scores, " (erased.deliveries) " webhook deliveries, " (erased.ops) " operating records." }
+            };
+            let mut resp = render(&web, &signed, Some(notice)).await;
+            resp.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) => failed(e, "erasing"),
+    }
+}
