@@ -81,6 +81,12 @@ pub enum KeysCommand {
         /// (everything, including keys, models and erasure).
         #[arg(long)]
         scopes: String,
+        /// Bind the key to a user of the web app: in lifecycle actions it acts as that user,
+        /// on the leads the user may act on (a rep: their own; a manager: their teams'), and
+        /// a `by` it sends must be someone that user may act for. A key bound to no user
+        /// may name only reps of the directory in `by`.
+        #[arg(long, value_name = "USERNAME")]
+        user: Option<String>,
     },
     /// List keys (never their secrets).
     List {
@@ -188,7 +194,7 @@ async fn wait_for_signal() {
 pub fn keys_command(cmd: &KeysCommand) -> anyhow::Result<()> {
     runtime()?.block_on(async {
         match cmd {
-            KeysCommand::Create { db, name, scopes } => {
+            KeysCommand::Create { db, name, scopes, user } => {
                 let scopes = keys::parse_scopes(scopes).map_err(|e| anyhow::anyhow!("--scopes: {e}"))?;
                 if name.trim().is_empty() {
                     bail!("--name: give the key a name");
@@ -205,6 +211,17 @@ pub fn keys_command(cmd: &KeysCommand) -> anyhow::Result<()> {
                         detail: format!("{} ({})", key.id, list.join(",")),
                     })
                     .await?;
+                if let Some(username) = user
+                    && let Err(e) = leadrank_service::access::bind_key(store.as_ref(), &key.id, username, now).await
+                {
+                    // The key must not exist without the binding asked for.
+                    store.revoke_key(&key.id, now).await?;
+                    bail!("--user: {e}; the key was revoked");
+                }
+                if let Some(username) = user {
+                    let detail = format!("{} -> user {username}", key.id);
+                    store.audit(&leadrank_store::AuditEntry { at: now, actor: "cli".into(), action: "key.bind".into(), detail }).await?;
+                }
                 println!("{secret}");
                 eprintln!("key {} ({}) created; it is shown once, store it now", key.id, list.join(","));
             }

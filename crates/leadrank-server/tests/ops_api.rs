@@ -215,3 +215,76 @@ async fn stages_routing_checklists_reports_and_webhooks_over_http() {
     assert_eq!(s, 404);
     srv.stop.cancel();
 }
+
+/// API keys bound to users act as them: a rep for themself on their own leads, a manager for
+/// their teams' reps; a key bound to no user names only reps of the directory in `by`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_keys_act_only_for_whom_their_user_may() {
+    use leadrank_service::users::{NewUser, Role};
+    let srv = Server::start().await;
+    let admin = srv.admin.clone();
+    for (team, tz) in [("amer-mid-market", "America/New_York"), ("emea-enterprise", "Europe/London")] {
+        let (s, _, v) = srv.call("PUT", &format!("/v1/teams/{team}"), Some(&admin), Some(json!({"timezone": tz}))).await;
+        assert_eq!(s, 200, "{v}");
+    }
+    for (rep, team) in [("r1", "amer-mid-market"), ("r2", "amer-mid-market"), ("r3", "emea-enterprise")] {
+        let (s, _, v) = srv.call("PUT", &format!("/v1/reps/{rep}"), Some(&admin), Some(json!({"team": team, "capacity": 10}))).await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let (s, _, v) = srv
+        .call("POST", "/v1/leads", Some(&admin), Some(json!({"leads": [lead("L1", "Ada", "Lovelace"), lead("L2", "Alan", "Turing")]})))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let at = (Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
+    let events = json!({"events": [
+        {"event_id": "d1", "lead_id": "L1", "type": "demo_request", "occurred_at": at},
+        {"event_id": "d2", "lead_id": "L2", "type": "demo_request", "occurred_at": at},
+    ]});
+    assert_eq!(srv.call("POST", "/v1/events", Some(&admin), Some(events)).await.0, 200);
+    let mut owner = std::collections::HashMap::new();
+    for id in ["L1", "L2"] {
+        let (_, _, v) = srv.call("GET", &format!("/v1/leads/{id}/lifecycle"), Some(&admin), None).await;
+        owner.insert(v["assignment"]["rep"].as_str().expect("routed to a rep").to_string(), id);
+    }
+    let (r1_lead, r2_lead) = (owner["r1"], owner["r2"]);
+
+    let now = Timestamp::now();
+    let users = [
+        ("maria", Role::Rep, Some("r1"), vec![]),
+        ("lee", Role::Rep, Some("r3"), vec![]),
+        ("sam", Role::Manager, None, vec!["amer-mid-market".to_string()]),
+    ];
+    let mut keys = std::collections::HashMap::new();
+    for (name, role, rep, teams) in users {
+        let new = NewUser { username: name.into(), name: name.into(), role, rep: rep.map(str::to_string), teams };
+        leadrank_service::users::create(srv.store.as_ref(), new, "a long enough password", now).await.unwrap();
+        let key = srv.key(&["sales", "read"]).await;
+        let (id, _) = leadrank_service::keys::split(&key).unwrap();
+        leadrank_service::access::bind_key(srv.store.as_ref(), id, name, now).await.unwrap();
+        keys.insert(name, key);
+    }
+
+    // A key bound to no user: `by` must be a rep of the directory.
+    let sales = srv.key(&["sales"]).await;
+    let (s, _, v) = srv.call("POST", &format!("/v1/leads/{r1_lead}/accept"), Some(&sales), Some(json!({"by": "anyone"}))).await;
+    assert_eq!((s, v["pointer"].as_str()), (403, Some("/by")), "{v}");
+    // A rep's key: not for another rep, not on another rep's lead, then as themself.
+    let maria = &keys["maria"];
+    let (s, _, v) = srv.call("POST", &format!("/v1/leads/{r1_lead}/accept"), Some(maria), Some(json!({"by": "r2"}))).await;
+    assert_eq!(s, 403, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("may not act for 'r2'"), "{v}");
+    let (s, _, v) = srv.call("POST", &format!("/v1/leads/{r2_lead}/accept"), Some(maria), Some(json!({}))).await;
+    assert_eq!(s, 403, "{v}");
+    let (s, _, v) = srv.call("POST", &format!("/v1/leads/{r1_lead}/accept"), Some(&keys["lee"]), Some(json!({"by": "r3"}))).await;
+    assert_eq!(s, 403, "another team's rep: {v}");
+    let (s, _, v) = srv.call("POST", &format!("/v1/leads/{r1_lead}/accept"), Some(maria), Some(json!({}))).await;
+    assert_eq!((s, v["transition"]["actor"].as_str()), (200, Some("user:r1")), "{v}");
+    // A manager acts for the reps of their teams, not for others.
+    let sam = &keys["sam"];
+    let reject = |by: &str| json!({"reason": "no_budget_path", "note": "next FY", "by": by});
+    let (s, _, v) = srv.call("POST", &format!("/v1/leads/{r2_lead}/reject"), Some(sam), Some(reject("r3"))).await;
+    assert_eq!(s, 403, "{v}");
+    let (s, _, v) = srv.call("POST", &format!("/v1/leads/{r2_lead}/reject"), Some(sam), Some(reject("r2"))).await;
+    assert_eq!((s, v["transition"]["actor"].as_str()), (200, Some("user:r2")), "{v}");
+    srv.stop.cancel();
+}

@@ -18,6 +18,9 @@ pub enum ServiceError {
     Invalid(String),
     #[error("{0} not found")]
     NotFound(String),
+    /// The caller may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
     /// The request conflicts with the current state (409).
     #[error("{0}")]
     Conflict(String),

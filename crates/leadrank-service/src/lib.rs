@@ -16,6 +16,7 @@
 //! ([`service::IngestGuard`]) before the live book, the live book before the operating state
 //! (`Service::ops_lock` takes a `&Live` borrowed from a held guard).
 
+pub mod access;
 pub mod accounts;
 pub mod admin;
 pub mod background;

@@ -19,9 +19,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::Web;
-use crate::access::{Reach, actor};
 use crate::auth::Signed;
 use crate::page;
+use leadrank_service::access::{Reach, actor};
 
 /// Longest note accepted with an action.
 pub const MAX_NOTE: usize = 2000;

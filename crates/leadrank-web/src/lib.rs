@@ -7,8 +7,8 @@
 //! * [`auth`]: sign-in with a username and password (Argon2id), sessions in an HttpOnly,
 //!   SameSite=Strict cookie, the form token every state change carries, the signed-in user
 //!   as an extractor;
-//! * [`access`]: who may see and act on which lead (a rep: their own; a manager: their
-//!   teams'; RevOps and admins: every lead, read-only);
+//! * who may see and act on which lead is `leadrank_service::access` (a rep: their own; a
+//!   manager: their teams'; RevOps and admins: every lead, read-only);
 //! * [`queue`], [`lead`], [`team`], [`models`] (the model workspace), [`settings`]: the
 //!   screens; [`live`]: the change stream;
 //! * [`page`]: the page shell, navigation and shared pieces.
@@ -19,7 +19,6 @@
 // once per refused request and returned at once, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
-pub mod access;
 pub mod auth;
 pub mod lead;
 pub mod live;

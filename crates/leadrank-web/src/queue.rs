@@ -11,9 +11,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::Web;
-use crate::access::Reach;
 use crate::auth::Signed;
 use crate::page;
+use leadrank_service::access::Reach;
 
 /// Most rows shown at once (the page says how many more there are).
 pub const MAX_ROWS: usize = 200;

@@ -10,10 +10,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::Web;
-use crate::access::{Reach, actor};
 use crate::auth::Signed;
 use crate::page;
 use crate::queue::{self, Filters};
+use leadrank_service::access::{Reach, actor};
 
 /// One rep's line.
 struct RepLine {

@@ -31,15 +31,15 @@ fn check_note(note: &Option<String>) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Who acted: the rep named in the body, else the API key.
-fn actor<N: need::Need>(caller: &Caller<N>, by: &Option<String>) -> Result<String, Problem> {
-    match by {
-        Some(b) if b.trim().is_empty() || b.len() > 200 => {
-            Err(Problem::field("invalid_field", "/by", "by names a rep: 1 to 200 characters"))
-        }
-        Some(b) => Ok(b.trim().to_string()),
-        None => Ok(caller.actor()),
+/// Who acted (see `Service::api_actor`): the key's user, or the rep named in `by` when the
+/// key may act for them, else the API key.
+async fn actor<N: need::Need>(svc: &Service, caller: &Caller<N>, by: &Option<String>, lead_id: &str) -> Result<String, Problem> {
+    if let Some(b) = by
+        && (b.trim().is_empty() || b.len() > 200)
+    {
+        return Err(Problem::field("invalid_field", "/by", "by names a rep: 1 to 200 characters"));
     }
+    Ok(svc.api_actor(&caller.0.id, &caller.actor(), by.as_deref(), lead_id).await?)
 }
 
 /// The lead's operating view: stage, checklist completeness, assignment, SLA status.
@@ -115,6 +115,8 @@ pub async fn lifecycle(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptBody {
+    /// Who acted: a rep of the sales directory. A key bound to a user (`keys create --user`)
+    /// acts as that user and may name only whom the user may act for (403 otherwise).
     by: Option<String>,
     note: Option<String>,
 }
@@ -167,13 +169,15 @@ pub async fn accept(
     Strict(body): Strict<AcceptBody>,
 ) -> Result<Response, Problem> {
     check_note(&body.note)?;
-    let by = actor(&caller, &body.by)?;
+    let by = actor(&state.service, &caller, &body.by, &lead_id).await?;
     act(&state.service, &lead_id, |p, st, _, now| p.accept(st, &by, body.note.as_deref(), now).map(Some)).await
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectBody {
+    /// Who acted: a rep of the sales directory. A key bound to a user (`keys create --user`)
+    /// acts as that user and may name only whom the user may act for (403 otherwise).
     by: Option<String>,
     /// A reason code of the model (`lifecycle.rejection_reasons`).
     reason: String,
@@ -210,7 +214,7 @@ pub async fn reject(
     Strict(body): Strict<RejectBody>,
 ) -> Result<Response, Problem> {
     check_note(&body.note)?;
-    let by = actor(&caller, &body.by)?;
+    let by = actor(&state.service, &caller, &body.by, &lead_id).await?;
     act(&state.service, &lead_id, |p, st, total, now| p.reject(st, &by, &body.reason, body.note.as_deref(), total, now).map(Some)).await
 }
 
@@ -218,6 +222,8 @@ pub async fn reject(
 #[serde(deny_unknown_fields)]
 pub struct StageBody {
     to: String,
+    /// Who acted: a rep of the sales directory. A key bound to a user (`keys create --user`)
+    /// acts as that user and may name only whom the user may act for (403 otherwise).
     by: Option<String>,
     reason: String,
     note: Option<String>,
@@ -258,7 +264,7 @@ pub async fn move_stage(
     if body.reason.trim().is_empty() || body.reason.len() > MAX_NOTE {
         return Err(Problem::field("invalid_field", "/reason", "a manual move needs a reason (1 to 2000 characters)"));
     }
-    let by = actor(&caller, &body.by)?;
+    let by = actor(&state.service, &caller, &body.by, &lead_id).await?;
     act(&state.service, &lead_id, |p, st, _, now| p.move_to(st, to, &by, &body.reason, body.note.as_deref(), now).map(Some)).await
 }
 
@@ -269,6 +275,8 @@ pub struct ItemBody {
     #[schema(value_type = String, pattern = "^(confirmed|unknown|negative)$")]
     status: ItemStatus,
     note: Option<String>,
+    /// Who acted: a rep of the sales directory. A key bound to a user (`keys create --user`)
+    /// acts as that user and may name only whom the user may act for (403 otherwise).
     by: Option<String>,
 }
 
@@ -303,13 +311,15 @@ pub async fn set_item(
     Strict(body): Strict<ItemBody>,
 ) -> Result<Response, Problem> {
     check_note(&body.note)?;
-    let by = actor(&caller, &body.by)?;
+    let by = actor(&state.service, &caller, &body.by, &lead_id).await?;
     act(&state.service, &lead_id, |p, st, _, now| p.set_item(st, &framework, &item, body.status, body.note.as_deref(), &by, now)).await
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteBody {
+    /// Who acted: a rep of the sales directory. A key bound to a user (`keys create --user`)
+    /// acts as that user and may name only whom the user may act for (403 otherwise).
     by: Option<String>,
     /// Skip the rep the lead is assigned to now.
     #[serde(default)]
@@ -345,7 +355,7 @@ pub async fn reroute(
     PathParam(lead_id): PathParam<String>,
     Strict(body): Strict<RouteBody>,
 ) -> Result<Response, Problem> {
-    let by = actor(&caller, &body.by)?;
+    let by = actor(&state.service, &caller, &body.by, &lead_id).await?;
     let assignment = state.service.reroute(&lead_id, body.exclude_current, &by).await.map_err(|e| match e {
         leadrank_service::ServiceError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "invalid_transition", m),
         e => Problem::from(e),

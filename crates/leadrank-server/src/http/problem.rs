@@ -98,6 +98,11 @@ impl From<leadrank_service::service::ServiceError> for Problem {
         use leadrank_service::service::ServiceError as E;
         match e {
             E::NotFound(what) => Problem::not_found(what),
+            E::Forbidden(msg) => {
+                let mut p = Problem::new(StatusCode::FORBIDDEN, "forbidden", msg);
+                p.pointer = Some("/by".into());
+                p
+            }
             E::Conflict(msg) => Problem::new(StatusCode::CONFLICT, "conflict", msg),
             E::Lifecycle(e) => {
                 use leadrank_lifecycle::LifecycleError as L;
