@@ -24,6 +24,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod keys;
+pub mod lead_quality;
 pub mod live;
 pub mod metrics;
 pub mod ops;

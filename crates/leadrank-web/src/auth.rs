@@ -98,7 +98,9 @@ fn behind_https(headers: &HeaderMap) -> bool {
 pub fn home_of(role: Role) -> &'static str {
     match role {
         Role::Rep => "/queue",
-        Role::Manager | Role::Revops | Role::Admin => "/team",
+        Role::Manager => "/team",
+        Role::Revops => "/quality",
+        Role::Admin => "/settings",
     }
 }
 

@@ -9,8 +9,8 @@
 //!   as an extractor;
 //! * who may see and act on which lead is `leadrank_service::access` (a rep: their own; a
 //!   manager: their teams'; RevOps and admins: every lead, read-only);
-//! * [`queue`], [`lead`], [`team`], [`models`] (the model workspace), [`settings`]: the
-//!   screens; [`live`]: the change stream;
+//! * [`queue`], [`lead`], [`team`], [`quality`], [`models`] (the model workspace),
+//!   [`settings`]: the screens; [`live`]: the change stream;
 //! * [`page`]: the page shell, navigation and shared pieces.
 //!
 //! Handlers call [`leadrank_service::Service`] only, never the store.
@@ -24,6 +24,7 @@ pub mod lead;
 pub mod live;
 pub mod models;
 pub mod page;
+pub mod quality;
 pub mod queue;
 pub mod settings;
 pub mod team;
@@ -93,6 +94,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>) -> Router
         .route("/leads/{lead_id}/checklist", post(lead::checklist))
         .route("/leads/{lead_id}/reassign", post(team::reassign))
         .route("/team", get(team::page))
+        .route("/quality", get(quality::page))
         .route("/models", get(models::list).post(models::upload))
         .route("/models/new", get(models::new))
         .route("/models/check", post(models::check))

@@ -41,6 +41,7 @@ pub fn shell(signed: &Signed, title: &str, active: &str, body: Markup) -> Respon
     }
     links.push(("/team", if user.role == Role::Rep { "My team" } else { "Team" }));
     if user.role != Role::Rep {
+        links.push(("/quality", "Quality"));
         links.push(("/models", "Models"));
     }
     if user.role == Role::Admin {

@@ -439,3 +439,24 @@ async fn an_admin_manages_users_reps_and_erases_a_person() {
         assert!(audit.iter().any(|a| a.action == action && a.actor == "user:admin"), "{action}: {audit:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quality_screen_counts_what_the_filters_keep() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    let (rep, _) = app.sign_in("rep").await;
+    assert_eq!(app.get("/quality", Some(&rep)).await.0, StatusCode::FORBIDDEN);
+    let (revops, _) = app.sign_in("revops").await;
+    let (status, _, page) = app.get("/quality", Some(&revops)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<strong>300</strong> leads"), "every demo lead counts");
+    assert!(page.contains("By score decile") && page.contains("small sample"));
+    let facts = app.svc.lead_facts();
+    let source = facts.iter().find_map(|f| f.source.clone()).unwrap();
+    let n = facts.iter().filter(|f| f.source.as_deref() == Some(source.as_str())).count();
+    let (_, _, page) = app.get(&format!("/quality?source={}", url_encode(&source)), Some(&revops)).await;
+    assert!(page.contains(&format!("<strong>{n}</strong> leads")), "{source}: {n}");
+    let (status, _, page) = app.get("/quality?from=2026-13-01", Some(&revops)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("from: &#39;2026-13-01&#39; is not a date") || page.contains("from: '2026-13-01' is not a date"), "{page}");
+}
