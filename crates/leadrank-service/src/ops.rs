@@ -81,6 +81,9 @@ pub struct LeadOpsState {
     pub touches: Vec<Timestamp>,
     #[serde(default)]
     pub breaches: u32,
+    /// Hidden from its rep's queue until then (its SLA clock keeps running).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<Timestamp>,
 }
 
 /// What an operation produced: states to store, log entries to append, webhook events.
@@ -98,7 +101,7 @@ impl OpsOut {
         self.ops.is_empty() && self.log.is_empty() && self.events.is_empty() && self.dirty.is_empty()
     }
 
-    fn log(&mut self, lead_id: &str, kind: &str, at: Timestamp, body: serde_json::Value) {
+    pub(crate) fn log(&mut self, lead_id: &str, kind: &str, at: Timestamp, body: serde_json::Value) {
         self.log.push(OpsLogEntry { id: 0, lead_id: lead_id.to_string(), kind: kind.to_string(), at, body: body.to_string() });
     }
 }
@@ -305,7 +308,10 @@ impl Ops {
             if !self.leads.contains_key(id) {
                 let created = live.book.lead(id).and_then(|l| l.created_at).filter(|t| *t <= now).unwrap_or(now);
                 let (lifecycle, t) = LeadLifecycle::new(created);
-                self.leads.insert(id.clone(), LeadOpsState { lifecycle, assignment: None, sla: None, touches: Vec::new(), breaches: 0 });
+                self.leads.insert(
+                    id.clone(),
+                    LeadOpsState { lifecycle, assignment: None, sla: None, touches: Vec::new(), breaches: 0, snoozed_until: None },
+                );
                 self.record_transition(id, &t, out);
                 self.mark(id, out);
             }

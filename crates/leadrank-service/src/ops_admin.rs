@@ -98,6 +98,26 @@ impl Service {
         .await
     }
 
+    /// Hides an open lead from its rep's queue until `until` (or shows it again with
+    /// `None`); its SLA clock keeps running. `by` is recorded in the operating log.
+    pub async fn snooze(&self, lead_id: &str, until: Option<Timestamp>, by: &str) -> Result<(), ServiceError> {
+        self.with_ops(lead_id, |_, ops, now, out| {
+            let st = ops.leads.get_mut(lead_id).ok_or_else(|| ServiceError::NotFound(format!("lead '{lead_id}'")))?;
+            if until.is_some_and(|u| u <= now) {
+                return Err(ServiceError::Invalid("a snooze ends in the future".into()));
+            }
+            st.snoozed_until = until;
+            let detail = match until {
+                Some(u) => format!("snoozed by {by} until {u}"),
+                None => format!("snooze ended by {by}"),
+            };
+            out.log(lead_id, "snooze", now, serde_json::json!({"by": by, "until": until.map(|u| u.to_string()), "detail": detail}));
+            ops.mark(lead_id, out);
+            Ok(())
+        })
+        .await
+    }
+
     /// Routes an open lead again (e.g. after a rep left), optionally away from its current
     /// rep; `by` is recorded as who asked.
     pub async fn reroute(&self, lead_id: &str, exclude_current: bool, by: &str) -> Result<leadrank_routing::Assignment, ServiceError> {

@@ -124,6 +124,7 @@
       else if (e.key === "k") { select(selected - 1); e.preventDefault(); }
       else if (e.key === "Enter" && row) { var a = row.querySelector("a.lead"); if (a) { a.click(); e.preventDefault(); } }
       else if (e.key === "a" && row) { var b = row.querySelector("button[data-key=a]"); if (b) { b.click(); e.preventDefault(); } }
+      else if (e.key === "s" && row) { var z = row.querySelector("button[data-key=s]"); if (z) { z.click(); e.preventDefault(); } }
       else if (e.key === "r" && row) {
         var d = row.querySelector("details.reject");
         if (d) { d.open = true; var s = d.querySelector("select"); if (s) s.focus(); e.preventDefault(); }

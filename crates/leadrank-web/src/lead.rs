@@ -107,11 +107,12 @@ pub async fn page(State(web): State<Web>, signed: Signed, Path(lead_id): Path<St
                 );
             }
         };
+    let committee = snap.lead.account_id.as_deref().and_then(|a| leadrank_service::accounts::score_one(&web.service, a));
     let name = page::person_name(snap.lead.first_name.as_deref(), snap.lead.last_name.as_deref());
     let csrf = &signed.who.csrf;
     let body = html! {
         (header(&snap, &name, now))
-        @if snap.may_act { (actions(&snap, &lead_id, csrf)) }
+        @if snap.may_act { (actions(&snap, &lead_id, csrf, now)) }
         div.grid {
             section aria-labelledby="ledger-h" {
                 h2 #ledger-h { "Why this score" }
@@ -127,6 +128,12 @@ pub async fn page(State(web): State<Web>, signed: Signed, Path(lead_id): Path<St
             section aria-labelledby="check-h" {
                 h2 #check-h { "Qualification checklist" }
                 @if let Some(c) = &snap.checklist { (checklist_view(c, &lead_id, csrf, snap.may_act)) }
+            }
+            @if let Some(acc) = &committee {
+                section aria-labelledby="acc-h" {
+                    h2 #acc-h { "Buying committee" }
+                    (committee_view(acc, &lead_id))
+                }
             }
             section aria-labelledby="hist-h" {
                 h2 #hist-h { "Score over time" }
@@ -181,10 +188,12 @@ fn header(snap: &Snapshot, name: &str, now: Timestamp) -> Markup {
     }
 }
 
-fn actions(snap: &Snapshot, lead_id: &str, csrf: &str) -> Markup {
+fn actions(snap: &Snapshot, lead_id: &str, csrf: &str, now: Timestamp) -> Markup {
     let stage = snap.ops.as_ref().map(|s| s.lifecycle.stage);
+    let snoozed = snap.ops.as_ref().and_then(|s| s.snoozed_until).filter(|u| *u > now);
     html! {
         div.actions.bar {
+            (crate::queue::snooze_form(lead_id, csrf, snoozed))
             @if matches!(stage, Some(Stage::Mql | Stage::Pql | Stage::Recycled)) {
                 form method="post" action={ "/leads/" (lead_id) "/accept" } {
                     input type="hidden" name="csrf" value=(csrf);
@@ -255,6 +264,35 @@ fn ledger(model: &CompiledModel, score: &Score, as_of: Timestamp) -> Markup {
             }
         }
     }
+}
+
+/// The account's buying committee: each role with who engaged, who is only known, and what
+/// is missing.
+fn committee_view(acc: &leadrank_accounts::AccountScore, lead_id: &str) -> Markup {
+    html! {
+        p { (acc.name.as_deref().unwrap_or(&acc.account_id)) ": " (acc.people) " people, " (acc.engaged_people)
+            " engaged in the last " (acc.engaged_within_days) " days, account score " (acc.total) }
+        table.compact {
+            thead { tr { th { "Role" } th { "Engaged" } th { "Known, not engaged" } } }
+            tbody {
+                @for c in &acc.coverage {
+                    tr {
+                        td { (c.role.label()) @if c.required { " *" } }
+                        td { @if c.engaged.is_empty() { span.muted { "—" } } @for id in &c.engaged { (person_link(id, lead_id)) " " } }
+                        td { @for id in &c.known { (person_link(id, lead_id)) " " } }
+                    }
+                }
+            }
+        }
+        @if !acc.missing.is_empty() {
+            ul { @for m in &acc.missing { li.warn { (m) } } }
+        }
+        p.muted.small { "* required for the committee to count as covered." }
+    }
+}
+
+fn person_link(id: &str, this: &str) -> Markup {
+    html! { @if id == this { strong { (id) " (this lead)" } } @else { a href={ "/leads/" (id) } { (id) } } }
 }
 
 fn gap_view(gap: &Gap) -> Markup {
@@ -404,6 +442,39 @@ pub struct ActionForm {
     /// Where to go after: "/queue" or the lead page.
     #[serde(default)]
     back: String,
+}
+
+#[derive(Deserialize)]
+pub struct SnoozeForm {
+    #[serde(default)]
+    csrf: String,
+    /// Hours from now; 0 wakes the lead.
+    hours: String,
+}
+
+/// `POST /leads/{lead_id}/snooze`: hides the lead from the queue for 1 to 168 hours, or
+/// wakes it (0); back to the queue.
+pub async fn snooze(State(web): State<Web>, signed: Signed, Path(lead_id): Path<String>, Form(f): Form<SnoozeForm>) -> Response {
+    if let Err(r) = signed.check_csrf(&f.csrf) {
+        return r;
+    }
+    let by = match may_act(&web, &signed, &lead_id) {
+        Ok(by) => by,
+        Err(r) => return r,
+    };
+    let until = match f.hours.trim().parse::<i64>() {
+        Ok(0) => None,
+        Ok(h @ 1..=168) => Some(web.service.now() + jiff::SignedDuration::from_hours(h)),
+        _ => return page::error(StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", &format!("hours '{}': 0 to wake, or 1 to 168", f.hours)),
+    };
+    match web.service.snooze(&lead_id, until, &by).await {
+        Ok(()) => Redirect::to("/queue").into_response(),
+        Err(ServiceError::NotFound(_)) => refusal(Refusal::Missing, &lead_id),
+        Err(e) => {
+            tracing::error!(error = %e, "snoozing");
+            page::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "The lead was not snoozed; try again.")
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -92,6 +92,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>) -> Router
         .route("/leads/{lead_id}/accept", post(lead::accept))
         .route("/leads/{lead_id}/reject", post(lead::reject))
         .route("/leads/{lead_id}/checklist", post(lead::checklist))
+        .route("/leads/{lead_id}/snooze", post(lead::snooze))
         .route("/leads/{lead_id}/reassign", post(team::reassign))
         .route("/team", get(team::page))
         .route("/quality", get(quality::page))

@@ -33,6 +33,9 @@ pub struct Filters {
     /// "1": only leads with a breached SLA milestone.
     #[serde(default)]
     pub breached: String,
+    /// "1": show snoozed leads too.
+    #[serde(default)]
+    pub snoozed: String,
 }
 
 impl Filters {
@@ -42,7 +45,14 @@ impl Filters {
                 .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
                 .collect::<String>()
         };
-        format!("stage={}&cell={}&source={}&breached={}", enc(&self.stage), enc(&self.cell), enc(&self.source), enc(&self.breached))
+        format!(
+            "stage={}&cell={}&source={}&breached={}&snoozed={}",
+            enc(&self.stage),
+            enc(&self.cell),
+            enc(&self.source),
+            enc(&self.breached),
+            enc(&self.snoozed)
+        )
     }
 }
 
@@ -68,6 +78,8 @@ pub struct Row {
     pub breached: usize,
     pub last_activity: Option<Timestamp>,
     pub may_act: bool,
+    /// Hidden from the queue until then (shown only with the snoozed filter).
+    pub snoozed: Option<Timestamp>,
 }
 
 /// The queue's rows for `reach` with `filters`, highest total first: at most [`MAX_ROWS`],
@@ -91,6 +103,10 @@ pub fn rows_for(web: &Web, reach: &Reach, filters: &Filters, now: Timestamp) -> 
                 _ => assignment.is_some() && reach.may_view(assignment),
             };
             if !mine {
+                continue;
+            }
+            let snoozed = st.snoozed_until.filter(|u| *u > now);
+            if snoozed.is_some() && filters.snoozed != "1" {
                 continue;
             }
             let (Some(cur), Some(lead)) = (live.current.get(id), live.book.lead(id)) else { continue };
@@ -132,6 +148,7 @@ pub fn rows_for(web: &Web, reach: &Reach, filters: &Filters, now: Timestamp) -> 
                 breached,
                 last_activity: live.book.engagement(id, now, 3650).and_then(|(last, _)| last),
                 may_act: reach.may_act(assignment),
+                snoozed,
             });
         }
         (rows, matched)
@@ -149,6 +166,26 @@ fn with_deltas(web: &Web, username: &str, rows: &mut [Row], remember: bool) {
     if remember {
         mine.clear();
         mine.extend(rows.iter().map(|r| (r.lead_id.clone(), r.total)));
+    }
+}
+
+/// Snooze for a while, or wake a snoozed lead.
+pub fn snooze_form(lead_id: &str, csrf: &str, snoozed: Option<Timestamp>) -> Markup {
+    html! {
+        form.inline method="post" action={ "/leads/" (lead_id) "/snooze" } {
+            input type="hidden" name="csrf" value=(csrf);
+            @if let Some(until) = snoozed {
+                span.muted { "snoozed until " (until.strftime("%Y-%m-%d %H:%M UTC")) } " "
+                input type="hidden" name="hours" value="0";
+                button type="submit" { "Wake" }
+            } @else {
+                label.sr-only for={ "snooze-" (lead_id) } { "Snooze for" }
+                select id={ "snooze-" (lead_id) } name="hours" {
+                    option value="1" { "1 hour" } option value="4" { "4 hours" } option value="24" { "1 day" } option value="72" { "3 days" }
+                }
+                button type="submit" data-key="s" { "Snooze" }
+            }
+        }
     }
 }
 
@@ -201,6 +238,9 @@ pub fn tbody(rows: &[Row], matched: usize, now: Timestamp, csrf: &str, reasons: 
                         }
                     }
                     td.actions data-label="Actions" {
+                        @if r.may_act {
+                            (snooze_form(&r.lead_id, csrf, r.snoozed))
+                        }
                         @if r.may_act && matches!(r.stage, Stage::Mql | Stage::Pql | Stage::Recycled) {
                             form method="post" action={ "/leads/" (r.lead_id) "/accept" } {
                                 input type="hidden" name="csrf" value=(csrf);
@@ -244,7 +284,7 @@ pub async fn page(State(web): State<Web>, signed: Signed, Query(filters): Query<
     let stages: Vec<&str> = QUEUE_STAGES.iter().map(|s| s.as_str()).collect();
     let body = html! {
         h1 { "My queue" }
-        p.muted { (matched) " open leads, highest score first. Keys: j/k move, Enter opens, a accepts, r rejects." }
+        p.muted { (matched) " open leads, highest score first. Keys: j/k move, Enter opens, a accepts, r rejects, s snoozes." }
         form.filters method="get" action="/queue" {
             label { "Stage "
                 select name="stage" {
@@ -255,6 +295,7 @@ pub async fn page(State(web): State<Web>, signed: Signed, Query(filters): Query<
             label { "Cell " input name="cell" value=(filters.cell) size="4" maxlength="8"; }
             label { "Source " input name="source" value=(filters.source) size="12" maxlength="100"; }
             label { input type="checkbox" name="breached" value="1" checked[filters.breached == "1"]; " SLA breached" }
+            label { input type="checkbox" name="snoozed" value="1" checked[filters.snoozed == "1"]; " show snoozed" }
             button type="submit" { "Filter" }
         }
         div.table-wrap {

@@ -460,3 +460,44 @@ async fn the_quality_screen_counts_what_the_filters_keep() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("from: &#39;2026-13-01&#39; is not a date") || page.contains("from: '2026-13-01' is not a date"), "{page}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rep_snoozes_a_lead_and_sees_its_buying_committee() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    let (rep, _) = rep_of(&app);
+    let lead = lead_of(&app.svc, &rep, &[Stage::Mql, Stage::Pql, Stage::Recycled, Stage::Sal]).unwrap();
+    let (token, csrf) = app.sign_in("rep").await;
+    let row = format!("data-lead=\"{lead}\"");
+    assert!(app.get("/queue/rows", Some(&token)).await.2.contains(&row));
+    assert_eq!(
+        app.post(&format!("/leads/{lead}/snooze"), Some(&token), &format!("csrf={csrf}&hours=500")).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(app.post(&format!("/leads/{lead}/snooze"), Some(&token), &format!("csrf={csrf}&hours=4")).await.0, StatusCode::SEE_OTHER);
+    assert!(!app.get("/queue/rows", Some(&token)).await.2.contains(&row), "a snoozed lead leaves the queue");
+    let shown = app.get("/queue/rows?snoozed=1", Some(&token)).await.2;
+    assert!(shown.contains(&row) && shown.contains("snoozed until 2026-03-03 19:00 UTC"), "{shown}");
+    assert_eq!(app.post(&format!("/leads/{lead}/snooze"), Some(&token), &format!("csrf={csrf}&hours=0")).await.0, StatusCode::SEE_OTHER);
+    assert!(app.get("/queue/rows", Some(&token)).await.2.contains(&row), "woken");
+    let log = app.svc.lead_log(&lead).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.kind == "snooze").count(), 2);
+
+    // The lead page shows the account's committee when the lead has an account.
+    let with_account = app.svc.read_state(|live, ops| {
+        live.book
+            .leads()
+            .find(|l| {
+                l.account_id.as_deref().is_some_and(|a| live.book.account(a).is_some())
+                    && ops
+                        .leads
+                        .get(&l.lead_id)
+                        .is_some_and(|s| s.assignment.as_ref().is_some_and(|a| a.rep.as_deref() == Some(rep.as_str())))
+            })
+            .map(|l| l.lead_id.clone())
+    });
+    if let Some(id) = with_account {
+        let page = app.get(&format!("/leads/{id}"), Some(&token)).await.2;
+        assert!(page.contains("Buying committee") && page.contains("decision maker"), "{id}");
+    }
+}
