@@ -65,6 +65,61 @@ pub struct ServeArgs {
     /// your LAN). Off by default: subscribers cannot point the service at internal hosts.
     #[arg(long)]
     allow_private_webhooks: bool,
+    #[command(flatten)]
+    sso: SsoArgs,
+}
+
+/// Single sign-on for the web app with OpenID Connect (authorization code with PKCE).
+#[derive(Args)]
+pub struct SsoArgs {
+    /// The identity provider's issuer URL; turns single sign-on on (with the three below).
+    #[arg(long, env = "LEADRANK_OIDC_ISSUER", value_name = "URL")]
+    oidc_issuer: Option<String>,
+    /// This server's client id at the provider.
+    #[arg(long, env = "LEADRANK_OIDC_CLIENT_ID", value_name = "ID")]
+    oidc_client_id: Option<String>,
+    /// A file holding the client secret (first line), so that it is in no process list.
+    #[arg(long, env = "LEADRANK_OIDC_CLIENT_SECRET_FILE", value_name = "PATH")]
+    oidc_client_secret_file: Option<std::path::PathBuf>,
+    /// The callback registered with the provider: this server's public URL followed by
+    /// /login/sso/callback.
+    #[arg(long, env = "LEADRANK_OIDC_REDIRECT_URL", value_name = "URL")]
+    oidc_redirect_url: Option<String>,
+    /// The ID token claim naming the user's role: rep, manager, revops or admin.
+    #[arg(long, default_value = "leadrank_role", value_name = "CLAIM")]
+    oidc_role_claim: String,
+    /// The ID token claim naming the username.
+    #[arg(long, default_value = "preferred_username", value_name = "CLAIM")]
+    oidc_username_claim: String,
+}
+
+impl SsoArgs {
+    fn config(&self) -> anyhow::Result<Option<leadrank_web::sso::SsoConfig>> {
+        let Some(issuer) = &self.oidc_issuer else {
+            if self.oidc_client_id.is_some() || self.oidc_client_secret_file.is_some() || self.oidc_redirect_url.is_some() {
+                bail!("--oidc-client-id, --oidc-client-secret-file and --oidc-redirect-url need --oidc-issuer");
+            }
+            return Ok(None);
+        };
+        let need = |v: &Option<String>, flag: &str| v.clone().ok_or_else(|| anyhow::anyhow!("--oidc-issuer needs {flag} too"));
+        let client_id = need(&self.oidc_client_id, "--oidc-client-id")?;
+        let redirect_url = need(&self.oidc_redirect_url, "--oidc-redirect-url")?;
+        let path =
+            self.oidc_client_secret_file.as_ref().ok_or_else(|| anyhow::anyhow!("--oidc-issuer needs --oidc-client-secret-file too"))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("--oidc-client-secret-file {}", path.display()))?;
+        let client_secret = text.lines().next().unwrap_or("").trim().to_string();
+        if client_secret.is_empty() {
+            bail!("--oidc-client-secret-file {}: the first line is empty", path.display());
+        }
+        Ok(Some(leadrank_web::sso::SsoConfig {
+            issuer: issuer.clone(),
+            client_id,
+            client_secret,
+            redirect_url,
+            role_claim: self.oidc_role_claim.clone(),
+            username_claim: self.oidc_username_claim.clone(),
+        }))
+    }
 }
 
 #[derive(Subcommand)]
@@ -147,6 +202,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             webhooks: true,
             demo_leads: args.demo.then_some(args.demo_leads),
             allow_private_webhooks: args.allow_private_webhooks,
+            sso: args.sso.config()?,
         };
         leadrank_server::serve(store, options, shutdown, |ready| {
             println!("leadrank listening on http://{} with {} leads", ready.addr, ready.leads);

@@ -30,6 +30,8 @@ pub struct ServeOptions {
     /// Allow webhook URLs on loopback and private networks (off: such URLs are refused when
     /// subscribing and at every delivery, names included).
     pub allow_private_webhooks: bool,
+    /// Single sign-on for the web app (OpenID Connect), when set up.
+    pub sso: Option<leadrank_web::sso::SsoConfig>,
 }
 
 /// What a started server tells its caller (printed by the CLI, never logged).
@@ -63,6 +65,11 @@ pub async fn serve_on(
     shutdown: CancellationToken,
     on_ready: impl FnOnce(&Ready) + Send,
 ) -> anyhow::Result<()> {
+    // The identity provider must answer before the server does: a broken setup is said at once.
+    let sso = match options.sso.clone() {
+        Some(config) => Some(Arc::new(leadrank_web::sso::Sso::discover(config).await?)),
+        None => None,
+    };
     let metrics = Arc::new(metrics::Metrics::new());
     let service = Service::start(store, Arc::new(clock::SystemClock), metrics).await?;
     let mut demo_key = None;
@@ -83,6 +90,7 @@ pub async fn serve_on(
         service: service.clone(),
         webhook_stats: background.webhook_stats.clone(),
         allow_private_webhooks: options.allow_private_webhooks,
+        sso,
     };
     let app = router(state, &options.limits);
     tracing::info!(addr = %ready.addr, leads = ready.leads, "leadrank serving");

@@ -358,6 +358,11 @@ pub async fn login(store: &dyn Store, username: &str, password: &str, now: Times
         Some(u) if ok && !u.disabled => u,
         _ => return Err(LoginError::Refused),
     };
+    Ok(start_session(store, user, now).await?)
+}
+
+/// Starts a new session of `user` (a new random token each time); returns the token.
+pub async fn start_session(store: &dyn Store, user: User, now: Timestamp) -> Result<(String, SignedIn), StoreError> {
     let token = hex::encode(rand::random::<[u8; 32]>());
     let session = Session { user: user.username.clone(), created_at: now, expires_at: now + SESSION_LIFETIME };
     let body = serde_json::to_string(&session).map_err(|e| StoreError::Database(format!("encoding session: {e}")))?;
@@ -431,6 +436,65 @@ impl crate::Service {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Signs in a person vouched for by single sign-on, with the role their identity
+    /// provider gives (`role`). A RevOps or admin user is made on first sign-in (with a
+    /// random password nobody knows); a rep or manager must exist already, since the record
+    /// holds their rep or teams. An existing user takes the provider's role when it fits
+    /// the record (a rep needs a rep, a manager teams); a disabled user is refused.
+    pub async fn sso_sign_in(&self, username: &str, name: &str, role: Option<&str>) -> Result<(String, SignedIn), crate::ServiceError> {
+        use crate::ServiceError as E;
+        check_username(username)?;
+        let role = match role {
+            Some(r) => Role::parse(r)?,
+            None => return Err(E::Forbidden(format!("the identity provider gave '{username}' no role"))),
+        };
+        let now = self.now();
+        let store = self.store.as_ref();
+        let user = match user(store, username).await? {
+            Some(u) if u.disabled => return Err(E::Forbidden(format!("user '{username}' is disabled"))),
+            Some(mut u) => {
+                if u.role != role {
+                    let fits = match role {
+                        Role::Rep => u.rep.is_some(),
+                        Role::Manager => !u.teams.is_empty(),
+                        Role::Revops | Role::Admin => true,
+                    };
+                    if !fits {
+                        return Err(E::Forbidden(format!(
+                            "the identity provider makes '{username}' a {} but the user has no {}: an admin sets it first",
+                            role.as_str(),
+                            if role == Role::Rep { "rep" } else { "teams" }
+                        )));
+                    }
+                    if matches!(role, Role::Revops | Role::Admin) {
+                        u.rep = None;
+                        u.teams.clear();
+                    }
+                    u.role = role;
+                    put_user(store, &u, now).await?;
+                    self.audit(&format!("user:{username}"), "user.role_from_sso", role.as_str()).await?;
+                }
+                u
+            }
+            None if matches!(role, Role::Revops | Role::Admin) => {
+                let new = NewUser { username: username.into(), name: name.chars().take(200).collect(), role, rep: None, teams: vec![] };
+                let u = create(store, new, &generate_password(), now).await?;
+                self.audit(&format!("user:{username}"), "user.create_from_sso", role.as_str()).await?;
+                u
+            }
+            None => {
+                return Err(E::Forbidden(format!(
+                    "no user '{username}': a {} signing in with single sign-on is created first by an admin, with their {}",
+                    role.as_str(),
+                    if role == Role::Rep { "rep" } else { "teams" }
+                )));
+            }
+        };
+        let signed = start_session(store, user, now).await?;
+        self.audit(&format!("user:{username}"), "user.signin_sso", "").await?;
+        Ok(signed)
     }
 
     /// The signed-in user of a session token (see [`session`]).

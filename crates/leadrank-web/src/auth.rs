@@ -115,7 +115,7 @@ pub struct LoginQuery {
     error: Option<String>,
 }
 
-fn login_form(message: Option<&str>, username: &str) -> maud::Markup {
+fn login_form(message: Option<&str>, username: &str, sso: bool) -> maud::Markup {
     page::bare(
         "Sign in",
         html! {
@@ -132,15 +132,74 @@ fn login_form(message: Option<&str>, username: &str) -> maud::Markup {
                     input #password name="password" type="password" autocomplete="current-password" required maxlength="256";
                     button type="submit" { "Sign in" }
                 }
+                @if sso {
+                    p { a.button href="/login/sso" { "Sign in with single sign-on" } }
+                }
             }
         },
     )
 }
 
 /// `GET /login`.
-pub async fn login_page(Query(q): Query<LoginQuery>) -> Response {
+pub async fn login_page(State(web): State<Web>, Query(q): Query<LoginQuery>) -> Response {
     let message = q.error.as_deref().map(|_| "Wrong username or password.");
-    login_form(message, "").into_response()
+    login_form(message, "", web.sso.is_some()).into_response()
+}
+
+/// `GET /login/sso`: off to the identity provider.
+pub async fn sso_start(State(web): State<Web>) -> Response {
+    match &web.sso {
+        Some(sso) => Redirect::to(&sso.start()).into_response(),
+        None => page::error(
+            StatusCode::NOT_FOUND,
+            "No single sign-on",
+            "Single sign-on is not set up on this server (see `leadrank serve --help`, --oidc-issuer).",
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SsoCallback {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+fn sso_refused(detail: String) -> Response {
+    (StatusCode::FORBIDDEN, login_form(Some(&format!("Single sign-on failed: {detail}")), "", true)).into_response()
+}
+
+/// `GET /login/sso/callback`: back from the identity provider; a new session on success.
+pub async fn sso_callback(State(web): State<Web>, headers: HeaderMap, Query(q): Query<SsoCallback>) -> Response {
+    let Some(sso) = &web.sso else {
+        return page::error(StatusCode::NOT_FOUND, "No single sign-on", "Single sign-on is not set up on this server.");
+    };
+    if let Some(e) = &q.error {
+        return sso_refused(format!("the identity provider said {e}: {}", q.error_description.as_deref().unwrap_or("")));
+    }
+    let (Some(code), Some(state)) = (&q.code, &q.state) else { return sso_refused("the answer has no code or state".into()) };
+    let identity = match sso.finish(state, code).await {
+        Ok(i) => i,
+        Err(e) => return sso_refused(e.to_string()),
+    };
+    match web.service.sso_sign_in(&identity.username, &identity.name, identity.role.as_deref()).await {
+        Ok((token, who)) => {
+            let mut resp = Redirect::to(home_of(who.user.role)).into_response();
+            let max_age = leadrank_service::users::SESSION_LIFETIME.as_secs();
+            resp.headers_mut().insert(header::SET_COOKIE, cookie(&token, max_age, behind_https(&headers)));
+            resp
+        }
+        Err(leadrank_service::ServiceError::Forbidden(m) | leadrank_service::ServiceError::Invalid(m)) => sso_refused(m),
+        Err(e) => {
+            tracing::error!(error = %e, "single sign-on");
+            page::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Signing in failed; try again.")
+        }
+    }
 }
 
 /// The client's address, when the listener recorded it (for the sign-in throttle).
@@ -170,10 +229,12 @@ pub async fn login(State(web): State<Web>, ClientAddr(client): ClientAddr, heade
             resp.headers_mut().insert(header::SET_COOKIE, cookie(&token, max_age, behind_https(&headers)));
             resp
         }
-        Err(LoginError::Refused) => (StatusCode::UNAUTHORIZED, login_form(Some("Wrong username or password."), &username)).into_response(),
+        Err(LoginError::Refused) => {
+            (StatusCode::UNAUTHORIZED, login_form(Some("Wrong username or password."), &username, web.sso.is_some())).into_response()
+        }
         Err(LoginError::Throttled(secs)) => {
             let msg = format!("Too many failed sign-ins. Try again in {} minutes.", secs.div_ceil(60));
-            let mut resp = (StatusCode::TOO_MANY_REQUESTS, login_form(Some(&msg), &username)).into_response();
+            let mut resp = (StatusCode::TOO_MANY_REQUESTS, login_form(Some(&msg), &username, web.sso.is_some())).into_response();
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }

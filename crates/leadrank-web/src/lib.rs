@@ -4,7 +4,8 @@
 //! (`assets/app.js`: live refresh over server-sent events and keyboard shortcuts) and one
 //! style sheet, all embedded in the binary: no CDN, no external font, no Node toolchain.
 //!
-//! * [`auth`]: sign-in with a username and password (Argon2id), sessions in an HttpOnly,
+//! * [`auth`]: sign-in with a username and password (Argon2id) or single sign-on
+//!   ([`sso`], OpenID Connect), sessions in an HttpOnly,
 //!   SameSite=Strict cookie, the form token every state change carries, the signed-in user
 //!   as an extractor;
 //! * who may see and act on which lead is `leadrank_service::access` (a rep: their own; a
@@ -27,6 +28,7 @@ pub mod page;
 pub mod quality;
 pub mod queue;
 pub mod settings;
+pub mod sso;
 pub mod team;
 
 use std::collections::HashMap;
@@ -47,6 +49,8 @@ pub struct Web {
     /// Per user, each lead's total when they last opened their queue (for "change since I
     /// last looked"; kept in memory, so it starts again after a restart).
     pub seen: Arc<Mutex<HashMap<String, HashMap<String, i32>>>>,
+    /// Single sign-on, when set up.
+    pub sso: Option<Arc<sso::Sso>>,
 }
 
 /// The Content-Security-Policy of every page: scripts, styles and connections from this
@@ -79,11 +83,13 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// The web app's routes (mounted at `/` by the HTTP adapter, beside routes of any state).
-pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>) -> Router<S> {
-    let web = Web { service, seen: Arc::default() };
+pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Option<Arc<sso::Sso>>) -> Router<S> {
+    let web = Web { service, seen: Arc::default(), sso };
     Router::new()
         .route("/", get(auth::home))
         .route("/login", get(auth::login_page).post(auth::login))
+        .route("/login/sso", get(auth::sso_start))
+        .route("/login/sso/callback", get(auth::sso_callback))
         .route("/logout", post(auth::logout))
         .route("/logout-everywhere", post(auth::logout_everywhere))
         .route("/queue", get(queue::page))

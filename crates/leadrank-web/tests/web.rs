@@ -82,7 +82,7 @@ async fn app(backend: &Backend) -> App {
     let users = demo::create_users(&svc).await.unwrap();
     assert_eq!(users.len(), 4);
     assert!(demo::create_users(&svc).await.unwrap().is_empty(), "demo users are made once");
-    let router = leadrank_web::router(svc.clone());
+    let router = leadrank_web::router(svc.clone(), None);
     App { svc, router, users }
 }
 

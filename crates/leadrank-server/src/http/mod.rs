@@ -76,6 +76,8 @@ pub struct AppState {
     pub webhook_stats: Option<Arc<leadrank_webhooks::Stats>>,
     /// Webhook URLs may point at loopback and private networks.
     pub allow_private_webhooks: bool,
+    /// Single sign-on of the web app.
+    pub sso: Option<Arc<leadrank_web::sso::Sso>>,
 }
 
 /// Largest batch of records per request.
@@ -263,7 +265,7 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
     // Liveness and metrics answer also when every request slot is taken.
     v1.router
         .merge(open.router)
-        .merge(leadrank_web::router(state.service.clone()))
+        .merge(leadrank_web::router(state.service.clone(), state.sso.clone()))
         .fallback(|| async { Problem::not_found("route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method (see /openapi.json)")

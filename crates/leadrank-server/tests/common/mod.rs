@@ -43,8 +43,14 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let stop = CancellationToken::new();
-        let options =
-            ServeOptions { addr: listener.local_addr().unwrap(), limits, webhooks: true, demo_leads: None, allow_private_webhooks };
+        let options = ServeOptions {
+            addr: listener.local_addr().unwrap(),
+            limits,
+            webhooks: true,
+            demo_leads: None,
+            allow_private_webhooks,
+            sso: None,
+        };
         let (s, st) = (store.clone(), stop.clone());
         tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });
         let client = reqwest::Client::new();
