@@ -114,6 +114,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Opti
         .route("/settings/users/password", post(settings::reset_password))
         .route("/settings/reps", post(settings::rep))
         .route("/settings/erase", post(settings::erase))
+        .route("/settings/routing", post(settings::routing))
         .route("/live", get(live::stream))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))

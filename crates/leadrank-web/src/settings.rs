@@ -52,6 +52,14 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
         Err(e) => return failed(e, "reading the settings"),
     };
     let now = svc.now();
+    let routing_source = svc.read_state(|_, ops| ops.routing_source.clone());
+    let mut deliveries = Vec::new();
+    for h in &hooks {
+        match svc.deliveries(&h.id, 10).await {
+            Ok(d) => deliveries.push(d),
+            Err(e) => return failed(e, "reading webhook deliveries"),
+        }
+    }
     let reps =
         svc.read_state(|_, ops| ops.reps.values().map(|r| (r.clone(), ops.load.reps.get(&r.id).map_or(0, |c| c.open))).collect::<Vec<_>>());
     let csrf = &signed.who.csrf;
@@ -129,6 +137,11 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
                 }
             } }
         }
+        section aria-labelledby="routing-h" {
+            h2 #routing-h { "Routing file" }
+            p.muted { "Who gets a lead and under which response-time clock. Checked before it is saved; problems are listed with their line." }
+            (routing_form(csrf, &routing_source, &[]))
+        }
         section aria-labelledby="privacy-h" {
             h2 #privacy-h { "Privacy: erase a person" }
             p.muted { "Erasure removes every record of the person (leads, events, consents, scores, history, deliveries, operating state) and keeps a marker so the person is not stored again. It cannot be undone." }
@@ -151,7 +164,20 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
         section aria-labelledby="hooks-h" {
             h2 #hooks-h { "Webhooks" }
             @if hooks.is_empty() { p.muted { "No subscriptions." } }
-            ul { @for h in &hooks { li { code { (h.id) } " " span.url { (h.url) } " · " (h.events.join(", ")) } } }
+            @for (h, ds) in hooks.iter().zip(&deliveries) {
+                h3 { code { (h.id) } " " span.url { (h.url) } }
+                p.muted.small { (h.events.join(", ")) }
+                @if ds.is_empty() { p.muted { "No deliveries yet." } } @else {
+                    div.table-wrap { table.compact {
+                        thead { tr { th { "Created" } th { "Event" } th { "State" } th.num { "Attempts" } th { "Last answer" } } }
+                        tbody { @for d in ds { tr {
+                            td { (page::ago(now, d.created_at)) } td { (d.event_type) } td { (format!("{:?}", d.state).to_lowercase()) }
+                            td.num { (d.attempts) }
+                            td { @if let Some(code) = d.last_status { "HTTP " (code) } @if let Some(e) = &d.last_error { " " span.warn { (e) } } }
+                        } } }
+                    } }
+                }
+            }
         }
         section aria-labelledby="audit-h" {
             h2 #audit-h { "Audit log (latest 50)" }
@@ -162,6 +188,57 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
         }
     };
     page::shell(signed, "Settings", "/settings", body)
+}
+
+fn routing_form(csrf: &str, source: &str, issues: &[leadrank_core::model::ModelIssue]) -> Markup {
+    html! {
+        @if !issues.is_empty() {
+            ul.alert role="alert" { @for i in issues { li { "line " (i.line) ", column " (i.column) ": " @if !i.key.is_empty() { code { (i.key) } " " } (i.message) } } }
+        }
+        form method="post" action="/settings/routing" {
+            input type="hidden" name="csrf" value=(csrf);
+            label for="routing" { "Routing file (TOML)" }
+            textarea #routing name="source" rows="16" spellcheck="false" maxlength=(crate::models::MAX_MODEL) { (source) }
+            button type="submit" { "Check and save" }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RoutingForm {
+    #[serde(default)]
+    csrf: String,
+    source: String,
+}
+
+/// `POST /settings/routing`: a new routing file, checked first (problems listed by line).
+pub async fn routing(State(web): State<Web>, signed: Signed, Form(f): Form<RoutingForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    let parsed = if f.source.len() > crate::models::MAX_MODEL {
+        Err(vec![leadrank_core::model::ModelIssue { line: 1, column: 1, key: String::new(), message: "the file is over 256 KiB".into() }])
+    } else {
+        leadrank_routing::RoutingModel::from_toml(&f.source, "routing").map_err(|e| e.issues)
+    };
+    match parsed {
+        Err(issues) => {
+            let body = html! { h1 { "Routing file not saved" } (routing_form(&signed.who.csrf, &f.source, &issues)) };
+            let mut resp = page::shell(&signed, "Routing file", "/settings", body);
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            resp
+        }
+        Ok(model) => {
+            let rules = model.rules.len();
+            if let Err(e) = web.service.put_routing(model, f.source).await {
+                return failed(e, "saving the routing file");
+            }
+            if let Err(e) = web.service.audit(&actor(&signed), "routing.put", &format!("{rules} rules")).await {
+                return failed(e, "recording the change");
+            }
+            Redirect::to("/settings").into_response()
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -24,6 +24,8 @@ struct RepLine {
     capacity: u32,
     away: bool,
     breaches: u64,
+    /// From becoming a quality lead to the first sales touch, over the rep's leads.
+    speed: leadrank_routing::SpeedToLead,
 }
 
 fn pct(c: &Conversion) -> String {
@@ -52,6 +54,12 @@ pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
                 capacity: r.capacity,
                 away: r.is_away(now),
                 breaches: ops.breaches.by_rep.get(&r.id).copied().unwrap_or(0),
+                speed: leadrank_routing::speed_to_lead(
+                    ops.leads
+                        .values()
+                        .filter(|s| s.assignment.as_ref().is_some_and(|a| a.rep.as_deref() == Some(r.id.as_str())))
+                        .filter_map(|s| s.lifecycle.quality_at.map(|q| (q, s.touches.iter().find(|t| **t >= q).copied()))),
+                ),
             })
             .collect();
         (reach, reps)
@@ -79,9 +87,9 @@ pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
             h2 #reps-h { "Reps: load, capacity and speed" }
             div.table-wrap {
                 table {
-                    thead { tr { th { "Rep" } th { "Team" } th.num { "Open" } th.num { "Capacity" } th { "Load" } th.num { "SLA breaches" } th { "State" } } }
+                    thead { tr { th { "Rep" } th { "Team" } th.num { "Open" } th.num { "Capacity" } th { "Load" } th.num { "Speed to lead (median)" } th.num { "Touched in 5 min" } th.num { "SLA breaches" } th { "State" } } }
                     tbody {
-                        @if reps.is_empty() { tr { td colspan="7" .empty { "No reps in reach." } } }
+                        @if reps.is_empty() { tr { td colspan="9" .empty { "No reps in reach." } } }
                         @for r in &reps {
                             tr {
                                 td data-label="Rep" { (r.id) @if !r.name.is_empty() { " · " (r.name) } }
@@ -89,6 +97,13 @@ pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
                                 td.num data-label="Open" { (r.open) }
                                 td.num data-label="Capacity" { (r.capacity) }
                                 td data-label="Load" { (load_bar(r.open, r.capacity)) }
+                                td.num data-label="Speed to lead (median)" {
+                                    @match r.speed.median_seconds {
+                                        Some(s) => { (minutes(s)) " (" (r.speed.touched) " of " (r.speed.leads) ")" }
+                                        None => { span.muted { "n/a (" (r.speed.leads) " quality leads, none touched)" } }
+                                    }
+                                }
+                                td.num data-label="Touched in 5 min" { (r.speed.within_5_minutes_share.map_or_else(|| "n/a".to_string(), |x| format!("{:.0}%", x * 100.0))) }
                                 td.num data-label="SLA breaches" { (r.breaches) }
                                 td data-label="State" {
                                     @if r.away { span.chip { "away" } }
@@ -158,6 +173,10 @@ pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
         }
     };
     page::shell(&signed, "Team", "/team", body)
+}
+
+fn minutes(s: i64) -> String {
+    if s < 3600 { format!("{} min", s / 60) } else { format!("{:.1} h", s as f64 / 3600.0) }
 }
 
 fn load_bar(open: u32, capacity: u32) -> Markup {

@@ -423,6 +423,20 @@ async fn an_admin_manages_users_reps_and_erases_a_person() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 
+    // The routing file: problems located, nothing saved; a good file saved.
+    let before = app.svc.read_state(|_, ops| ops.routing_source.clone());
+    let (status, _, page) =
+        app.post("/settings/routing", Some(&admin), &format!("csrf={csrf}&source={}", url_encode("[[rule]]\nname = 3\n"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("line "), "{page}");
+    assert_eq!(app.svc.read_state(|_, ops| ops.routing_source.clone()), before);
+    let edited = format!("# edited in settings\n{before}");
+    assert_eq!(
+        app.post("/settings/routing", Some(&admin), &format!("csrf={csrf}&source={}", url_encode(&edited))).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.svc.read_state(|_, ops| ops.routing_source.clone()), edited);
+
     // Erasure needs the confirmation, then removes the person.
     let victim = app.svc.read_state(|live, _| live.book.leads().next().unwrap().lead_id.clone());
     assert_eq!(
@@ -435,7 +449,7 @@ async fn an_admin_manages_users_reps_and_erases_a_person() {
     assert!(page.contains("Erased 1 lead record(s)"), "{page}");
     assert!(app.svc.read_state(|live, _| live.book.lead(&victim).is_none()));
     let audit = app.svc.audit_log(100).await.unwrap();
-    for action in ["user.create", "user.disable", "rep.update", "erase"] {
+    for action in ["user.create", "user.disable", "rep.update", "routing.put", "erase"] {
         assert!(audit.iter().any(|a| a.action == action && a.actor == "user:admin"), "{action}: {audit:?}");
     }
 }
