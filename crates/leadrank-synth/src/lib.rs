@@ -4,7 +4,7 @@
 //!
 //! ```no_run
 //! use leadrank_synth::{generate, default_as_of, GenerateOptions};
-//! let opts = GenerateOptions { leads: 10_000, seed: 42, as_of: default_as_of() };
+//! let opts = GenerateOptions { leads: 10_000, seed: 42, as_of: default_as_of(), ..GenerateOptions::default() };
 //! let summary = generate(&opts, std::path::Path::new("demo-data"), &mut |_done| {}).unwrap();
 //! println!("{} leads, {} events", summary.leads, summary.events);
 //! ```
@@ -161,11 +161,45 @@ pub struct GenerateOptions {
     pub seed: u64,
     /// The "now" of the data set: nothing happens after it.
     pub as_of: jiff::Timestamp,
+    /// The shape of the data (see [`Profile`]).
+    pub profile: Profile,
 }
 
 impl Default for GenerateOptions {
     fn default() -> Self {
-        GenerateOptions { leads: 1000, seed: 42, as_of: default_as_of() }
+        GenerateOptions { leads: 1000, seed: 42, as_of: default_as_of(), profile: Profile::Default }
+    }
+}
+
+/// The shape of the generated data. Both follow the same story (companies, people, buying
+/// projects, events, outcomes); they differ in how the CRM fields are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// The story as described in the crate documentation.
+    #[default]
+    Default,
+    /// A messy CRM export: the same story, written the way a CRM that nobody cleans holds it.
+    /// Per 300,000 leads about 13 distinct phone numbers (placeholders typed again and again),
+    /// 21 titles and 25 first names; about 155,000 distinct company names (typed per lead) and
+    /// 105,000 domains; countries written many ways (`us`, `USA`, `United States`, `UK`,
+    /// `Deutschland`); industries in mixed case; use cases as free-text sentences; an account
+    /// id on every lead (a one-person account when the lead has no company); page URLs often
+    /// with query strings and trailing slashes; about 6 events per lead instead of 10.
+    CrmExport,
+}
+
+impl Profile {
+    /// Every profile with its command-line name.
+    pub const ALL: [(&'static str, Profile); 2] = [("default", Profile::Default), ("crm-export", Profile::CrmExport)];
+
+    /// The profile called `name` on the command line.
+    pub fn from_name(name: &str) -> Option<Profile> {
+        Profile::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+    }
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        Profile::ALL.iter().find(|(_, p)| *p == self).map_or("default", |(n, _)| n)
     }
 }
 
@@ -287,7 +321,7 @@ pub fn generate_with_workers(
     if workers <= 1 || n_chunks <= 1 {
         for c in 0..n_chunks {
             let (first, count) = chunk_args(c);
-            let chunk = r#gen::chunk(&world, opts.seed, c, first, count).map_err(tag)?;
+            let chunk = r#gen::chunk(&world, opts.seed, opts.profile, c, first, count).map_err(tag)?;
             write_chunk(chunk, &mut summary)?;
         }
     } else {
@@ -298,7 +332,7 @@ pub fn generate_with_workers(
             let (tx, rx) = mpsc::sync_channel::<(u64, Result<Chunk, GenErr>)>(workers as usize);
             for _ in 0..workers.min(n_chunks) {
                 let tx = tx.clone();
-                let (next, world, seed) = (&next, &world, opts.seed);
+                let (next, world, seed, profile) = (&next, &world, opts.seed, opts.profile);
                 s.spawn(move || {
                     loop {
                         let c = next.fetch_add(1, Ordering::Relaxed);
@@ -306,7 +340,7 @@ pub fn generate_with_workers(
                             break;
                         }
                         let (first, count) = chunk_args(c);
-                        let r = r#gen::chunk(world, seed, c, first, count);
+                        let r = r#gen::chunk(world, seed, profile, c, first, count);
                         if tx.send((c, r)).is_err() {
                             break;
                         }

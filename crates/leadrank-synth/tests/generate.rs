@@ -30,7 +30,7 @@ const TYPES: &[&str] = &[
 ];
 
 fn opts(leads: usize, seed: u64) -> GenerateOptions {
-    GenerateOptions { leads, seed, as_of: default_as_of() }
+    GenerateOptions { leads, seed, as_of: default_as_of(), ..GenerateOptions::default() }
 }
 
 fn run(o: &GenerateOptions, dir: &Path) -> Summary {
