@@ -446,30 +446,36 @@ impl Dataset {
         super::risk::ip_bursts(signups).into_iter().map(|(lead, (_, since))| (lead, since)).collect()
     }
 
-    /// Phone validity of every lead with a phone. Numbers are checked grouped by country:
-    /// libphonenumber's pattern cache then stays warm, which makes a mixed-country batch
-    /// several times faster than checking in input order.
+    /// Phone validity of every lead with a phone. Each distinct (country, number text) pair
+    /// is checked once: CRM exports repeat placeholder and switchboard numbers thousands of
+    /// times, and a check costs microseconds (two parses for a number with its own country
+    /// code). Pairs are checked grouped by country: libphonenumber's pattern cache then stays
+    /// warm, which makes a mixed-country batch several times faster than checking in input
+    /// order.
     fn phone_validity(&self) -> Vec<Option<bool>> {
-        let mut order: Vec<(Option<&'static str>, u32)> = self
+        let mut order: Vec<(Option<&'static str>, &str, u32)> = self
             .leads
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.phone.is_some())
-            .map(|(i, l)| (l.country.as_deref().and_then(leadrank_facts::country::normalize), i as u32))
+            .filter_map(|(i, l)| Some((l.country.as_deref().and_then(leadrank_facts::country::normalize), l.phone.as_deref()?, i as u32)))
             .collect();
-        order.sort_unstable();
-        let checked: Vec<(u32, bool)> = order
+        order.par_sort_unstable();
+        // The distinct pairs, in sorted order, and for each lead (in `order`) its pair.
+        let mut distinct: Vec<(Option<&'static str>, &str)> = Vec::new();
+        let mut pair_of: Vec<u32> = Vec::with_capacity(order.len());
+        for &(country, phone, _) in &order {
+            if distinct.last() != Some(&(country, phone)) {
+                distinct.push((country, phone));
+            }
+            pair_of.push(distinct.len() as u32 - 1);
+        }
+        let valid: Vec<bool> = distinct
             .par_chunks(8192)
-            .flat_map_iter(|chunk| {
-                chunk.iter().map(|&(country, i)| {
-                    let phone = self.leads[i as usize].phone.as_deref().unwrap_or_default();
-                    (i, leadrank_facts::phone::is_valid(phone, country))
-                })
-            })
+            .flat_map_iter(|chunk| chunk.iter().map(|&(country, phone)| leadrank_facts::phone::is_valid(phone, country)))
             .collect();
         let mut out = vec![None; self.leads.len()];
-        for (i, valid) in checked {
-            out[i as usize] = Some(valid);
+        for (&(_, _, i), &pair) in order.iter().zip(&pair_of) {
+            out[i as usize] = Some(valid[pair as usize]);
         }
         out
     }
