@@ -267,6 +267,16 @@ pub fn region(alpha2: &str) -> Option<Region> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_give_the_same_code_from_the_memo() {
+        for _ in 0..3 {
+            assert_eq!(normalize("United States"), Some("US"));
+            assert_eq!(normalize("united states of america"), Some("US"));
+            assert_eq!(normalize(" Deutschland "), Some("DE"));
+            assert_eq!(normalize("Atlantis"), None);
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -424,7 +424,8 @@ fn crm_export_profile_has_the_shape_it_promises() {
     assert!(distinct("use_case").iter().any(|u| u.split_whitespace().count() >= 6), "free-text use cases");
     let urls: Vec<&str> = events.iter().map(|e| e["url"].as_str()).filter(|u| !u.is_empty()).collect();
     let with_query = urls.iter().filter(|u| u.contains('?')).count() as f64 / urls.len() as f64;
-    let with_slash = urls.iter().filter(|u| u.split('?').next().is_some_and(|p| p.ends_with('/') && p.matches('/').count() > 3)).count() as f64
+    let with_slash = urls.iter().filter(|u| u.split('?').next().is_some_and(|p| p.ends_with('/') && p.matches('/').count() > 3)).count()
+        as f64
         / urls.len() as f64;
     assert!(with_query > 0.3, "{with_query}");
     assert!(with_slash > 0.2, "{with_slash}");

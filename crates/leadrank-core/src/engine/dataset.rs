@@ -736,6 +736,31 @@ mod tests {
     }
 
     #[test]
+    fn phone_validity_per_distinct_pair_equals_the_check_per_lead() {
+        let model = default_model();
+        let mut b = DatasetBuilder::new(&model);
+        // Few numbers, repeated across leads of several countries written several ways; a
+        // number with its own country code, national numbers, junk, and one lead without.
+        let phones = ["+44 20 7946 0958", "020 7946 0000", "(415) 555-0134", "555-1234", "+49 30 901820", "n/a"];
+        let countries = ["US", "GB", "United Kingdom", "usa", "Deutschland", "nowhere"];
+        let mut leads = Vec::new();
+        for i in 0..60 {
+            let mut l = lead(&format!("L{i:02}"), &format!("p{i}@firm.com"));
+            l.phone = (i % 7 != 6).then(|| phones[i % phones.len()].into());
+            l.country = Some(countries[(i / 3) % countries.len()].into());
+            leads.push(l.clone());
+            b.add_lead(l).unwrap();
+        }
+        let d = b.build();
+        let got = d.phone_validity();
+        assert_eq!(got.len(), leads.len());
+        for (l, v) in leads.iter().zip(&got) {
+            assert_eq!(*v, l.phone.is_some().then(|| LeadFacts::new(l).phone_valid()), "{:?} in {:?}", l.phone, l.country);
+        }
+        assert!(got.contains(&Some(true)) && got.contains(&Some(false)) && got.contains(&None));
+    }
+
+    #[test]
     fn score_encoded_gives_every_score_once_in_input_order() {
         let model = default_model();
         let mut b = DatasetBuilder::new(&model);
