@@ -167,6 +167,8 @@ def main() -> int:
                 rounds = ", ".join(f"{a['wall_s'] / b['wall_s']:.2f}x" for a, b in zip(results[k], results[base]))
                 print(f"- {k} / {base} (median wall): {med[k]['wall_s'] / med[base]['wall_s']:.2f}x; per round: {rounds}")
     for k, d in digests.items():
+        if not d:
+            continue
         print(f"- sha256 of {k}'s output: {', '.join(sorted(d))}" + ("" if len(d) == 1 else " (runs differ!)"))
     if args.json:
         Path(args.json).write_text(json.dumps({"results": {k: [{m: x[m] for m in ("wall_s", "cpu_s", "peak_rss_mb", "load_before")} for x in v]

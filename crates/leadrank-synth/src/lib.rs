@@ -11,7 +11,7 @@
 //!
 //! # Guarantees
 //!
-//! * **Deterministic.** The same `(leads, seed, as_of)` gives byte-identical files on every
+//! * **Deterministic.** The same `(leads, seed, as_of, profile)` gives byte-identical files on every
 //!   platform and with any number of threads. Randomness is ChaCha8 (`rand_chacha`), seeded
 //!   with [`rand::SeedableRng::seed_from_u64`]; stream 0 builds the companies, stream `1 + k`
 //!   generates the `k`-th chunk of 4,096 leads. Floating-point functions come from `libm`
@@ -131,6 +131,13 @@
 //! competitor, no_decision, timing or price) and 22% open. Amounts are log-normal around
 //! `3000 * employees^0.4` USD, clamped to 5,000..500,000. 15% of opportunities name only the
 //! account; the others name the lead and, mostly, its account.
+//!
+//! **Profiles.** [`Profile::Default`] writes the story above. [`Profile::CrmExport`] tells
+//! the same story but writes the CRM fields the way an uncleaned CRM export holds them (few
+//! distinct phones, titles and first names; many company names and domains; countries and
+//! industries written many ways; free-text use cases; an account id on every lead; tracking
+//! parameters and trailing slashes on page URLs; fewer events); see its documentation. The
+//! default profile's files do not change when other profiles are added (a test pins them).
 //!
 //! For a feel of the result: with the default model about 3-4% of leads are
 //! quality leads (grade A) and 8% grade B; the top score decile converts to an opportunity about
