@@ -408,8 +408,7 @@ fn crm_export_profile_has_the_shape_it_promises() {
         .map(|l| {
             let d = l["domain"].to_lowercase();
             let d = d.split("://").last().unwrap_or(&d).to_string();
-            let d = d.split(['/', '?']).next().unwrap_or("").trim_start_matches("www.").to_string();
-            d
+            d.split(['/', '?']).next().unwrap_or("").trim_start_matches("www.").to_string()
         })
         .collect();
     let domains = per_300k(domains.len());
