@@ -297,18 +297,21 @@ pub fn generate(args: GenerateArgs) -> Result<ExitCode> {
         Some(s) => parse_as_of(Some(s))?,
     };
     let bar = spinner("leads", Some(args.leads as u64));
-    let opts = leadrank_synth::GenerateOptions { leads: args.leads, seed: args.seed, as_of };
+    let profile = leadrank_synth::Profile::from_name(&args.profile)
+        .ok_or_else(|| anyhow::anyhow!("unknown profile '{}' (known: default, crm-export)", args.profile))?;
+    let opts = leadrank_synth::GenerateOptions { leads: args.leads, seed: args.seed, as_of, profile };
     let summary = leadrank_synth::generate(&opts, &args.out, &mut |n| bar.set_position(n))?;
     bar.finish_and_clear();
     eprintln!(
-        "wrote {} leads, {} events, {} accounts, {} outcomes to {} (seed {}, as of {})",
+        "wrote {} leads, {} events, {} accounts, {} outcomes to {} (seed {}, as of {}{})",
         summary.leads,
         summary.events,
         summary.accounts,
         summary.outcomes,
         args.out.display(),
         args.seed,
-        as_of
+        as_of,
+        if profile == leadrank_synth::Profile::Default { String::new() } else { format!(", profile {}", profile.name()) }
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -317,7 +320,13 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     let as_of = leadrank_synth::default_as_of();
     let leads = args.dir.join("leads.csv");
     if !leads.exists() {
-        generate(GenerateArgs { leads: args.leads, out: args.dir.clone(), seed: 42, as_of: Some(as_of.to_string()) })?;
+        generate(GenerateArgs {
+            leads: args.leads,
+            out: args.dir.clone(),
+            seed: 42,
+            as_of: Some(as_of.to_string()),
+            profile: "default".into(),
+        })?;
     }
     let inputs = Inputs {
         leads,

@@ -191,6 +191,14 @@ struct GenerateArgs {
     /// The "now" of the generated history (default 2026-06-30T12:00:00Z).
     #[arg(long)]
     as_of: Option<String>,
+    /// The shape of the data. `default`: the demo's story, tidy CRM fields. `crm-export`: the
+    /// same story written the way an uncleaned CRM export holds it: per 300,000 leads about
+    /// 13 distinct phone numbers, 21 titles and 25 first names, 155,000 company names and
+    /// 105,000 domains; countries written many ways (`us`, `USA`, `United States`, `UK`);
+    /// industries in mixed case; free-text use cases; an account id on every lead; page URLs
+    /// with query strings and trailing slashes; about 6 events per lead instead of 10.
+    #[arg(long, default_value = "default", value_parser = ["default", "crm-export"])]
+    profile: String,
 }
 
 fn main() -> ExitCode {

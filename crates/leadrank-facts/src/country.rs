@@ -21,6 +21,7 @@
 
 mod table;
 
+use crate::memo;
 use crate::text::fold_lower;
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
@@ -225,9 +226,18 @@ pub fn normalize(raw: &str) -> Option<&'static str> {
     {
         return Some(code);
     }
-    let words = words(raw);
-    let index = &*INDEX;
-    index.names.get(&bag_key(&words)).or_else(|| index.names.get(&words.concat())).copied()
+    // Names ("United States", "deutschland") are looked up by their words, which allocates;
+    // a CRM writes the same few names over and over, so the answer is memoised per text.
+    memo::memoized(&NAMES, raw, |raw| {
+        let words = words(raw);
+        let index = &*INDEX;
+        index.names.get(&bag_key(&words)).or_else(|| index.names.get(&words.concat())).copied()
+    })
+}
+
+thread_local! {
+    /// Country names as typed; see [`crate::memo`].
+    static NAMES: memo::Table<Option<&'static str>> = Default::default();
 }
 
 /// Alpha-2 or alpha-3 code (ASCII letters, any case) to the table's alpha-2.
@@ -257,6 +267,16 @@ pub fn region(alpha2: &str) -> Option<Region> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_give_the_same_code_from_the_memo() {
+        for _ in 0..3 {
+            assert_eq!(normalize("United States"), Some("US"));
+            assert_eq!(normalize("united states of america"), Some("US"));
+            assert_eq!(normalize(" Deutschland "), Some("DE"));
+            assert_eq!(normalize("Atlantis"), None);
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

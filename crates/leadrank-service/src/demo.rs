@@ -27,7 +27,7 @@ pub async fn load(service: &Service, leads: usize, seed: u64) -> anyhow::Result<
     }
     load_sales_team(service).await?;
     let dir = tempfile::tempdir()?;
-    let opts = leadrank_synth::GenerateOptions { leads, seed, as_of: service.clock.now() };
+    let opts = leadrank_synth::GenerateOptions { leads, seed, as_of: service.clock.now(), ..Default::default() };
     leadrank_synth::generate(&opts, dir.path(), &mut |_| {})?;
     let mut accounts = Vec::new();
     read_rows(&dir.path().join("accounts.csv"), |p| {

@@ -9,7 +9,7 @@ fn main() {
     let leads: usize = args.next().map_or(100_000, |s| s.parse().expect("number of leads"));
     let out = std::path::PathBuf::from(args.next().unwrap_or_else(|| "/tmp/leadrank-synth".into()));
     let seed: u64 = args.next().map_or(42, |s| s.parse().expect("seed"));
-    let opts = leadrank_synth::GenerateOptions { leads, seed, as_of: leadrank_synth::default_as_of() };
+    let opts = leadrank_synth::GenerateOptions { leads, seed, as_of: leadrank_synth::default_as_of(), ..Default::default() };
     let start = Instant::now();
     let mut last = 0;
     let summary = leadrank_synth::generate(&opts, &out, &mut |n| {

@@ -1589,3 +1589,119 @@ pub(crate) static INTENT_TOPICS: &[&str] =
 
 pub(crate) static LOSS_REASONS: &[(&str, u32)] =
     &[("no_budget", 25), ("competitor", 22), ("no_decision", 28), ("timing", 15), ("price", 10)];
+
+// ---------------------------------------------------------------------------------------
+// The CRM-export profile
+
+/// First names of the CRM-export profile: few, so they repeat a lot.
+pub(crate) static CRM_FIRST_NAMES: &[&str] = &[
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Chris",
+    "Karen",
+    "Daniel",
+    "Nancy",
+    "Matthew",
+    "Lisa",
+    "Anna",
+];
+
+/// Titles of the CRM-export profile, by seniority: C-level 0..4, VP 4..6, director 6..9,
+/// manager 9..13, individual contributor 13..18, student 18..20, other 20..21.
+pub(crate) static CRM_TITLES: &[&str] = &[
+    "CEO",
+    "CTO",
+    "Founder",
+    "Chief Revenue Officer",
+    "VP Sales",
+    "VP of Marketing",
+    "Director of Marketing",
+    "Head of Growth",
+    "Sales Director",
+    "Sales Manager",
+    "Marketing Manager",
+    "Operations Manager",
+    "Product Manager",
+    "Account Executive",
+    "SDR",
+    "Software Engineer",
+    "Analyst",
+    "Consultant",
+    "Student",
+    "Intern",
+    "Owner",
+];
+
+/// Placeholder and reused phone numbers of the CRM-export profile, as typed.
+pub(crate) static CRM_PHONES: &[&str] = &[
+    "+1 415 555 0134",
+    "(212) 555-0199",
+    "+44 20 7946 0958",
+    "020 7946 0000",
+    "+49 30 901820",
+    "+33 1 42 68 53 00",
+    "+61 2 9876 5432",
+    "650.555.0123",
+    "+1 (800) 555-0100",
+    "555-1234",
+    "1234567890",
+    "0000000000",
+    "n/a",
+];
+
+/// Company-name endings of the CRM-export profile.
+pub(crate) static CRM_COMPANY_SUFFIXES: &[&str] = &["Group", "Labs", "Inc", "LLC", "Partners", "Systems", "Holdings", "Co"];
+
+/// How free-text use cases of the CRM-export profile begin...
+pub(crate) static CRM_USE_CASE_LEADS: &[&str] = &[
+    "",
+    "We are looking for ",
+    "Need help with ",
+    "Evaluating tools for ",
+    "Interested in ",
+    "Our team wants better ",
+    "Asked by my manager to look at ",
+    "Replacing spreadsheets for ",
+];
+
+/// ...and end.
+pub(crate) static CRM_USE_CASE_TAILS: &[&str] = &[
+    "",
+    ".",
+    " for our sales team.",
+    " across three regions, currently done by hand",
+    " - please call me back",
+    " (budget approved for next quarter)",
+    "; also curious about the API and SSO",
+    "!!",
+];
+
+/// Tracking parameters a CRM appends to recorded page URLs (a number follows).
+pub(crate) static CRM_QUERIES: &[&str] =
+    &["?utm_source=crm&utm_medium=email&mc_eid=", "?hsCtaTracking=", "?_hsenc=p2ANqtz-", "?fbclid=IwAR", "?ref=nav&session="];
+
+/// Other ways a CRM-export profile writes a country (besides its code and names).
+pub(crate) fn crm_country_aliases(code: &str) -> &'static [&'static str] {
+    match code {
+        "US" => &["Usa", "U.S.A.", "united states"],
+        "GB" => &["uk", "U.K.", "England"],
+        "DE" => &["GER", "deutschland"],
+        _ => &[],
+    }
+}

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use crate::Profile;
 use crate::data::{self, COUNTRIES, Culture, INDUSTRIES, Seniority, TOOLS};
 use crate::fmt as tf;
 use crate::phone::{self, PhoneStyle};
@@ -254,6 +255,7 @@ struct Gen<'w> {
     n_events: u64,
     n_outcomes: u64,
     webinar_follow_up: bool,
+    profile: Profile,
 }
 
 fn writer(cap: usize) -> csv::Writer<Vec<u8>> {
@@ -268,7 +270,7 @@ fn into_bytes(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
 /// A failed write inside a chunk: the file it was for, and the error.
 pub(crate) type GenErr = (&'static str, csv::Error);
 
-pub(crate) fn chunk(w: &World, seed: u64, chunk: u64, first: u64, count: u64) -> Result<Chunk, GenErr> {
+pub(crate) fn chunk(w: &World, seed: u64, profile: Profile, chunk: u64, first: u64, count: u64) -> Result<Chunk, GenErr> {
     let mut g = Gen {
         w,
         rng: R::new(seed, 1 + chunk),
@@ -285,6 +287,7 @@ pub(crate) fn chunk(w: &World, seed: u64, chunk: u64, first: u64, count: u64) ->
         n_events: 0,
         n_outcomes: 0,
         webinar_follow_up: false,
+        profile,
     };
     for pos in 0..count as usize {
         g.one(first + pos as u64, pos)?;
@@ -320,6 +323,9 @@ impl Gen<'_> {
         }
         if !made {
             self.fresh(&mut lead, idx);
+            if self.profile == Profile::CrmExport {
+                self.crm_export(&mut lead);
+            }
         }
         self.leads.write_record(lead.f.iter()).map_err(|e| ("leads.csv", e))?;
         let sig = self.events(&lead)?;
@@ -785,6 +791,130 @@ impl Gen<'_> {
         }
     }
 
+    /// Rewrites a fresh lead's fields the way a CRM export holds them (see
+    /// [`Profile::CrmExport`]). The latent traits (seniority, in-market, ICP membership) stay,
+    /// so the outcomes still follow them.
+    fn crm_export(&mut self, l: &mut Lead) {
+        let w = self.w;
+        // Pools sized from the number of companies (one per eight leads): about 1.07 times the
+        // leads' count of company names and 0.42 of domains, of which a draw per lead with a
+        // company leaves about 155,000 and 105,000 distinct per 300,000 leads.
+        let companies = w.accounts.len().max(1);
+        let acct = l.account.map(|a| &w.accounts[a as usize]);
+        // Bots keep their gibberish last names (and so their spam verdicts).
+        l.f[FIRST].clear();
+        l.f[FIRST].push_str(self.rng.pick(data::CRM_FIRST_NAMES));
+        if !l.f[TITLE].is_empty() {
+            let pool: &[&str] = match l.seniority {
+                _ if l.bot => data::CRM_TITLES,
+                Seniority::CLevel => &data::CRM_TITLES[0..4],
+                Seniority::Vp => &data::CRM_TITLES[4..6],
+                Seniority::Director => &data::CRM_TITLES[6..9],
+                Seniority::Manager => &data::CRM_TITLES[9..13],
+                Seniority::Individual => &data::CRM_TITLES[13..18],
+                Seniority::Student => &data::CRM_TITLES[18..20],
+                Seniority::Other => &data::CRM_TITLES[20..21],
+            };
+            l.f[TITLE].clear();
+            l.f[TITLE].push_str(self.rng.pick(pool));
+        }
+        if !l.f[COMPANY].is_empty() && acct.is_some() {
+            let k = self.rng.below((companies * 17 / 2).min(u32::MAX as usize) as u32) as usize;
+            let (nb, ns) = (data::BRAND_WORDS.len(), data::CRM_COMPANY_SUFFIXES.len());
+            l.f[COMPANY].clear();
+            let _ =
+                write!(l.f[COMPANY], "{} {} {}", data::BRAND_WORDS[k % nb], data::CRM_COMPANY_SUFFIXES[(k / nb) % ns], k / (nb * ns) + 1);
+        }
+        if let Some(a) = acct {
+            let k = self.rng.below((companies * 10 / 3).max(1).min(u32::MAX as usize) as u32) as usize;
+            let brand = data::BRAND_WORDS[k % data::BRAND_WORDS.len()].to_ascii_lowercase();
+            let tlds = ["com", "com", "com", "io", "net", "co.uk", "de", "com.au", "fr"];
+            let tld = tlds[(k / 7) % tlds.len()];
+            let domain = format!("{brand}{k}.{tld}");
+            if l.mail == Mail::Corporate
+                && let Some(at) = l.f[EMAIL].find('@')
+            {
+                l.f[EMAIL].truncate(at + 1);
+                l.f[EMAIL].push_str(&domain);
+                l.mail_domain.clear();
+                l.mail_domain.push_str(&domain);
+            }
+            l.f[DOMAIN].clear();
+            match self.rng.below(100) {
+                0..40 => l.f[DOMAIN].push_str(&domain),
+                40..60 => {
+                    let _ = write!(l.f[DOMAIN], "www.{domain}");
+                }
+                60..75 => {
+                    let _ = write!(l.f[DOMAIN], "https://www.{domain}/");
+                }
+                75..85 => {
+                    let _ = write!(l.f[DOMAIN], "http://{domain}");
+                }
+                85..90 => {
+                    let _ = write!(l.f[DOMAIN], "{}{}", brand[..1].to_ascii_uppercase(), &domain[1..]);
+                }
+                _ => {
+                    let _ = write!(l.f[DOMAIN], "https://{domain}/about?utm_source=crm");
+                }
+            }
+            l.f[ACCOUNT].clear();
+            l.f[ACCOUNT].push_str(&a.id);
+        } else {
+            l.f[ACCOUNT].clear();
+            let _ = write!(l.f[ACCOUNT], "acc-p{:07}", l.idx + 1);
+        }
+        if !l.f[INDUSTRY].is_empty() {
+            match self.rng.below(100) {
+                0..40 => {}
+                40..70 => lower_in_place(&mut l.f[INDUSTRY]),
+                70..90 => {
+                    let u = l.f[INDUSTRY].to_uppercase();
+                    l.f[INDUSTRY] = u;
+                }
+                _ => {
+                    let t: String = l.f[INDUSTRY]
+                        .split(' ')
+                        .map(|w| {
+                            let mut c = w.chars();
+                            c.next().map_or(String::new(), |f| f.to_lowercase().chain(c.flat_map(char::to_uppercase)).collect())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    l.f[INDUSTRY] = t;
+                }
+            }
+        }
+        if !l.f[COUNTRY].is_empty() {
+            let code = COUNTRIES.iter().find(|c| c.code.eq_ignore_ascii_case(&l.f[COUNTRY]) || c.names.contains(&l.f[COUNTRY].as_str()));
+            if let Some(c) = code {
+                l.f[COUNTRY].clear();
+                let aliases = data::crm_country_aliases(c.code);
+                match self.rng.below(100) {
+                    0..30 => l.f[COUNTRY].push_str(c.code),
+                    30..45 => l.f[COUNTRY].push_str(&c.code.to_ascii_lowercase()),
+                    45..70 => l.f[COUNTRY].push_str(self.rng.pick(c.names)),
+                    70..80 => l.f[COUNTRY].push_str(&self.rng.pick(c.names).to_lowercase()),
+                    80..85 => l.f[COUNTRY].push_str(&self.rng.pick(c.names).to_uppercase()),
+                    _ if !aliases.is_empty() => l.f[COUNTRY].push_str(self.rng.pick(aliases)),
+                    _ => l.f[COUNTRY].push_str(c.code),
+                }
+            }
+        }
+        if !l.f[PHONE].is_empty() {
+            l.f[PHONE].clear();
+            l.f[PHONE].push_str(self.rng.pick(data::CRM_PHONES));
+        }
+        if !l.f[USE_CASE].is_empty() && !l.bot {
+            let mut text = std::mem::take(&mut l.f[USE_CASE]);
+            let (pre, post) = (self.rng.pick(data::CRM_USE_CASE_LEADS), self.rng.pick(data::CRM_USE_CASE_TAILS));
+            if !pre.is_empty() {
+                lower_in_place(&mut text);
+            }
+            let _ = write!(l.f[USE_CASE], "{pre}{text}{post}");
+        }
+    }
+
     /// A personal (free-mail) local part: mostly the name with digits, as people pick them
     /// when "first.last" is long taken.
     fn personal_local(&mut self, l: &mut Lead) {
@@ -1229,6 +1359,12 @@ impl Gen<'_> {
         self.evs.retain(|e| e.t >= lo && e.t <= hi);
         self.evs.sort_by_key(|e| e.t);
         self.evs.truncate(MAX_EVENTS);
+        if self.profile == Profile::CrmExport && self.evs.len() > 1 {
+            // A CRM export keeps fewer activities: the first (the form fill), then 3 in 5.
+            let keep: Vec<bool> = (0..self.evs.len()).map(|i| i == 0 || self.rng.chance(0.6)).collect();
+            let mut k = keep.iter();
+            self.evs.retain(|_| k.next().copied().unwrap_or(true));
+        }
 
         // Signals for the hidden propensity.
         let mut s = Signals { webinar_follow_up: self.webinar_follow_up, ..Signals::default() };
@@ -1298,6 +1434,17 @@ impl Gen<'_> {
             self.url.extend_from_slice(e.path.as_bytes());
             if e.job > 0 {
                 let _ = std::io::Write::write_fmt(&mut self.url, format_args!("{}", e.job));
+            }
+            if self.profile == Profile::CrmExport {
+                // Tracking links as a CRM records them: trailing slashes and query strings.
+                if e.job == 0 && !e.path.ends_with('/') && self.rng.chance(0.4) {
+                    self.url.push(b'/');
+                }
+                if e.query.is_empty() && self.rng.chance(0.5) {
+                    let q = self.rng.pick(data::CRM_QUERIES);
+                    self.url.extend_from_slice(q.as_bytes());
+                    let _ = std::io::Write::write_fmt(&mut self.url, format_args!("{}", self.rng.int(1000, 99_999_999)));
+                }
             }
             self.url.extend_from_slice(e.query.as_bytes());
         }

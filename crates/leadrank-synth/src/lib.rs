@@ -4,14 +4,14 @@
 //!
 //! ```no_run
 //! use leadrank_synth::{generate, default_as_of, GenerateOptions};
-//! let opts = GenerateOptions { leads: 10_000, seed: 42, as_of: default_as_of() };
+//! let opts = GenerateOptions { leads: 10_000, seed: 42, as_of: default_as_of(), ..GenerateOptions::default() };
 //! let summary = generate(&opts, std::path::Path::new("demo-data"), &mut |_done| {}).unwrap();
 //! println!("{} leads, {} events", summary.leads, summary.events);
 //! ```
 //!
 //! # Guarantees
 //!
-//! * **Deterministic.** The same `(leads, seed, as_of)` gives byte-identical files on every
+//! * **Deterministic.** The same `(leads, seed, as_of, profile)` gives byte-identical files on every
 //!   platform and with any number of threads. Randomness is ChaCha8 (`rand_chacha`), seeded
 //!   with [`rand::SeedableRng::seed_from_u64`]; stream 0 builds the companies, stream `1 + k`
 //!   generates the `k`-th chunk of 4,096 leads. Floating-point functions come from `libm`
@@ -132,6 +132,13 @@
 //! `3000 * employees^0.4` USD, clamped to 5,000..500,000. 15% of opportunities name only the
 //! account; the others name the lead and, mostly, its account.
 //!
+//! **Profiles.** [`Profile::Default`] writes the story above. [`Profile::CrmExport`] tells
+//! the same story but writes the CRM fields the way an uncleaned CRM export holds them (few
+//! distinct phones, titles and first names; many company names and domains; countries and
+//! industries written many ways; free-text use cases; an account id on every lead; tracking
+//! parameters and trailing slashes on page URLs; fewer events); see its documentation. The
+//! default profile's files do not change when other profiles are added (a test pins them).
+//!
 //! For a feel of the result: with the default model about 3-4% of leads are
 //! quality leads (grade A) and 8% grade B; the top score decile converts to an opportunity about
 //! 35% of the time against about 1% for the bottom decile.
@@ -161,11 +168,45 @@ pub struct GenerateOptions {
     pub seed: u64,
     /// The "now" of the data set: nothing happens after it.
     pub as_of: jiff::Timestamp,
+    /// The shape of the data (see [`Profile`]).
+    pub profile: Profile,
 }
 
 impl Default for GenerateOptions {
     fn default() -> Self {
-        GenerateOptions { leads: 1000, seed: 42, as_of: default_as_of() }
+        GenerateOptions { leads: 1000, seed: 42, as_of: default_as_of(), profile: Profile::Default }
+    }
+}
+
+/// The shape of the generated data. Both follow the same story (companies, people, buying
+/// projects, events, outcomes); they differ in how the CRM fields are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// The story as described in the crate documentation.
+    #[default]
+    Default,
+    /// A messy CRM export: the same story, written the way a CRM that nobody cleans holds it.
+    /// Per 300,000 leads about 13 distinct phone numbers (placeholders typed again and again),
+    /// 21 titles and 25 first names; about 155,000 distinct company names (typed per lead) and
+    /// 105,000 domains; countries written many ways (`us`, `USA`, `United States`, `UK`,
+    /// `Deutschland`); industries in mixed case; use cases as free-text sentences; an account
+    /// id on every lead (a one-person account when the lead has no company); page URLs often
+    /// with query strings and trailing slashes; about 6 events per lead instead of 10.
+    CrmExport,
+}
+
+impl Profile {
+    /// Every profile with its command-line name.
+    pub const ALL: [(&'static str, Profile); 2] = [("default", Profile::Default), ("crm-export", Profile::CrmExport)];
+
+    /// The profile called `name` on the command line.
+    pub fn from_name(name: &str) -> Option<Profile> {
+        Profile::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+    }
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        Profile::ALL.iter().find(|(_, p)| *p == self).map_or("default", |(n, _)| n)
     }
 }
 
@@ -287,7 +328,7 @@ pub fn generate_with_workers(
     if workers <= 1 || n_chunks <= 1 {
         for c in 0..n_chunks {
             let (first, count) = chunk_args(c);
-            let chunk = r#gen::chunk(&world, opts.seed, c, first, count).map_err(tag)?;
+            let chunk = r#gen::chunk(&world, opts.seed, opts.profile, c, first, count).map_err(tag)?;
             write_chunk(chunk, &mut summary)?;
         }
     } else {
@@ -298,7 +339,7 @@ pub fn generate_with_workers(
             let (tx, rx) = mpsc::sync_channel::<(u64, Result<Chunk, GenErr>)>(workers as usize);
             for _ in 0..workers.min(n_chunks) {
                 let tx = tx.clone();
-                let (next, world, seed) = (&next, &world, opts.seed);
+                let (next, world, seed, profile) = (&next, &world, opts.seed, opts.profile);
                 s.spawn(move || {
                     loop {
                         let c = next.fetch_add(1, Ordering::Relaxed);
@@ -306,7 +347,7 @@ pub fn generate_with_workers(
                             break;
                         }
                         let (first, count) = chunk_args(c);
-                        let r = r#gen::chunk(world, seed, c, first, count);
+                        let r = r#gen::chunk(world, seed, profile, c, first, count);
                         if tx.send((c, r)).is_err() {
                             break;
                         }

@@ -30,7 +30,7 @@ const TYPES: &[&str] = &[
 ];
 
 fn opts(leads: usize, seed: u64) -> GenerateOptions {
-    GenerateOptions { leads, seed, as_of: default_as_of() }
+    GenerateOptions { leads, seed, as_of: default_as_of(), ..GenerateOptions::default() }
 }
 
 fn run(o: &GenerateOptions, dir: &Path) -> Summary {
@@ -351,4 +351,83 @@ fn files_are_consistent_and_realistic() {
     assert!((0.4..0.7).contains(&lost), "lost share {lost}");
     assert!(statuses.get("open").copied().unwrap_or(0) > 0);
     assert!(opps.iter().any(|o| o["lead_id"].is_empty()), "some opportunities name only the account");
+}
+
+/// FNV-1a, 64 bits: a fingerprint that does not change between Rust releases.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[test]
+fn the_default_profile_is_pinned_byte_for_byte() {
+    // Fingerprints of the files made before the CRM-export profile existed: adding a profile
+    // (or anything else) must not change what the default one writes.
+    let dir = tempfile::tempdir().unwrap();
+    run(&opts(2000, 7), dir.path());
+    let got: Vec<u64> = files(dir.path()).iter().map(|f| fnv1a(f)).collect();
+    assert_eq!(got, vec![0x0b5c_b32a_a86d_760e, 0xb448_37c4_6dc2_4623, 0x80bb_44b5_7ea1_e333, 0x58ce_e2d2_0825_f2c5]);
+}
+
+fn crm(leads: usize, seed: u64) -> GenerateOptions {
+    GenerateOptions { profile: leadrank_synth::Profile::CrmExport, ..opts(leads, seed) }
+}
+
+#[test]
+fn crm_export_profile_is_deterministic_and_differs_from_the_default() {
+    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let sa = generate_with_workers(&crm(9000, 5), a.path(), &mut |_| {}, 1).unwrap();
+    let sb = generate_with_workers(&crm(9000, 5), b.path(), &mut |_| {}, 3).unwrap();
+    run(&opts(9000, 5), c.path());
+    assert_eq!(sa, sb);
+    assert_eq!(files(a.path()), files(b.path()), "same seed, same bytes, whatever the threads");
+    assert_ne!(files(a.path())[0], files(c.path())[0]);
+    assert_eq!(leadrank_synth::Profile::from_name("crm-export"), Some(leadrank_synth::Profile::CrmExport));
+    assert_eq!(leadrank_synth::Profile::CrmExport.name(), "crm-export");
+}
+
+#[test]
+fn crm_export_profile_has_the_shape_it_promises() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 30_000;
+    let s = run(&crm(n, 7), dir.path());
+    let leads = read(dir.path(), "leads.csv", LEAD_HEADER);
+    let events = read(dir.path(), "events.csv", EVENT_HEADER);
+    let distinct = |col: &str| leads.iter().map(|l| l[col].as_str()).filter(|v| !v.is_empty()).collect::<BTreeSet<_>>();
+    let per_300k = |count: usize| count as f64 * 300_000.0 / n as f64;
+    assert_eq!(distinct("phone").len(), 13, "a handful of numbers typed again and again");
+    assert_eq!(distinct("title").len(), 21);
+    let first: BTreeSet<String> = distinct("first_name").iter().map(|f| f.to_lowercase()).collect();
+    assert_eq!(first.len(), 25, "{first:?}");
+    // Company names and domains: per 300,000 leads about 155,000 and 105,000; at 30,000 leads
+    // the pools are a tenth as large, so the same shares of distinct values.
+    let companies = per_300k(distinct("company").len());
+    assert!((135_000.0..175_000.0).contains(&companies), "{companies}");
+    let domains: BTreeSet<String> = leads
+        .iter()
+        .filter(|l| !l["domain"].is_empty())
+        .map(|l| {
+            let d = l["domain"].to_lowercase();
+            let d = d.split("://").last().unwrap_or(&d).to_string();
+            d.split(['/', '?']).next().unwrap_or("").trim_start_matches("www.").to_string()
+        })
+        .collect();
+    let domains = per_300k(domains.len());
+    assert!((90_000.0..120_000.0).contains(&domains), "{domains}");
+    assert!(leads.iter().all(|l| !l["account_id"].is_empty()), "every lead has an account id");
+    let countries = distinct("country");
+    for written in ["US", "us", "USA", "United States", "UK"] {
+        assert!(countries.contains(written), "{written} in {countries:?}");
+    }
+    let industries = distinct("industry");
+    assert!(industries.contains("Software") && industries.contains("software") && industries.contains("SOFTWARE"), "{industries:?}");
+    assert!(distinct("use_case").iter().any(|u| u.split_whitespace().count() >= 6), "free-text use cases");
+    let urls: Vec<&str> = events.iter().map(|e| e["url"].as_str()).filter(|u| !u.is_empty()).collect();
+    let with_query = urls.iter().filter(|u| u.contains('?')).count() as f64 / urls.len() as f64;
+    let with_slash = urls.iter().filter(|u| u.split('?').next().is_some_and(|p| p.ends_with('/') && p.matches('/').count() > 3)).count()
+        as f64
+        / urls.len() as f64;
+    assert!(with_query > 0.3, "{with_query}");
+    assert!(with_slash > 0.2, "{with_slash}");
+    let per_lead = s.events as f64 / n as f64;
+    assert!((5.0..7.5).contains(&per_lead), "{per_lead} events per lead");
 }

@@ -446,30 +446,36 @@ impl Dataset {
         super::risk::ip_bursts(signups).into_iter().map(|(lead, (_, since))| (lead, since)).collect()
     }
 
-    /// Phone validity of every lead with a phone. Numbers are checked grouped by country:
-    /// libphonenumber's pattern cache then stays warm, which makes a mixed-country batch
-    /// several times faster than checking in input order.
+    /// Phone validity of every lead with a phone. Each distinct (country, number text) pair
+    /// is checked once: CRM exports repeat placeholder and switchboard numbers thousands of
+    /// times, and a check costs microseconds (two parses for a number with its own country
+    /// code). Pairs are checked grouped by country: libphonenumber's pattern cache then stays
+    /// warm, which makes a mixed-country batch several times faster than checking in input
+    /// order.
     fn phone_validity(&self) -> Vec<Option<bool>> {
-        let mut order: Vec<(Option<&'static str>, u32)> = self
+        let mut order: Vec<(Option<&'static str>, &str, u32)> = self
             .leads
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.phone.is_some())
-            .map(|(i, l)| (l.country.as_deref().and_then(leadrank_facts::country::normalize), i as u32))
+            .filter_map(|(i, l)| Some((l.country.as_deref().and_then(leadrank_facts::country::normalize), l.phone.as_deref()?, i as u32)))
             .collect();
-        order.sort_unstable();
-        let checked: Vec<(u32, bool)> = order
+        order.par_sort_unstable();
+        // The distinct pairs, in sorted order, and for each lead (in `order`) its pair.
+        let mut distinct: Vec<(Option<&'static str>, &str)> = Vec::new();
+        let mut pair_of: Vec<u32> = Vec::with_capacity(order.len());
+        for &(country, phone, _) in &order {
+            if distinct.last() != Some(&(country, phone)) {
+                distinct.push((country, phone));
+            }
+            pair_of.push(distinct.len() as u32 - 1);
+        }
+        let valid: Vec<bool> = distinct
             .par_chunks(8192)
-            .flat_map_iter(|chunk| {
-                chunk.iter().map(|&(country, i)| {
-                    let phone = self.leads[i as usize].phone.as_deref().unwrap_or_default();
-                    (i, leadrank_facts::phone::is_valid(phone, country))
-                })
-            })
+            .flat_map_iter(|chunk| chunk.iter().map(|&(country, phone)| leadrank_facts::phone::is_valid(phone, country)))
             .collect();
         let mut out = vec![None; self.leads.len()];
-        for (i, valid) in checked {
-            out[i as usize] = Some(valid);
+        for (&(_, _, i), &pair) in order.iter().zip(&pair_of) {
+            out[i as usize] = Some(valid[pair as usize]);
         }
         out
     }
@@ -727,6 +733,31 @@ mod tests {
         let each = d.score_each_at(&model, &[early], late, &|_| {});
         assert_eq!(each, vec![at_early[0].clone(), at_late[1].clone(), at_late[2].clone()]);
         assert_eq!(d.score_each_at(&model, &[], early, &|_| {}), at_early);
+    }
+
+    #[test]
+    fn phone_validity_per_distinct_pair_equals_the_check_per_lead() {
+        let model = default_model();
+        let mut b = DatasetBuilder::new(&model);
+        // Few numbers, repeated across leads of several countries written several ways; a
+        // number with its own country code, national numbers, junk, and one lead without.
+        let phones = ["+44 20 7946 0958", "020 7946 0000", "(415) 555-0134", "555-1234", "+49 30 901820", "n/a"];
+        let countries = ["US", "GB", "United Kingdom", "usa", "Deutschland", "nowhere"];
+        let mut leads = Vec::new();
+        for i in 0..60 {
+            let mut l = lead(&format!("L{i:02}"), &format!("p{i}@firm.com"));
+            l.phone = (i % 7 != 6).then(|| phones[i % phones.len()].into());
+            l.country = Some(countries[(i / 3) % countries.len()].into());
+            leads.push(l.clone());
+            b.add_lead(l).unwrap();
+        }
+        let d = b.build();
+        let got = d.phone_validity();
+        assert_eq!(got.len(), leads.len());
+        for (l, v) in leads.iter().zip(&got) {
+            assert_eq!(*v, l.phone.is_some().then(|| LeadFacts::new(l).phone_valid()), "{:?} in {:?}", l.phone, l.country);
+        }
+        assert!(got.contains(&Some(true)) && got.contains(&Some(false)) && got.contains(&None));
     }
 
     #[test]
