@@ -24,13 +24,18 @@ pub const COOKIE: &str = "lr_session";
 
 /// The session token presented in the request's cookie, if any.
 pub fn session_token(headers: &HeaderMap) -> Option<&str> {
+    cookie_value(headers, COOKIE)
+}
+
+/// A cookie's value in the request, if present.
+fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value)
 }
 
@@ -146,10 +151,26 @@ pub async fn login_page(State(web): State<Web>, Query(q): Query<LoginQuery>) -> 
     login_form(message, "", web.sso.is_some()).into_response()
 }
 
-/// `GET /login/sso`: off to the identity provider.
-pub async fn sso_start(State(web): State<Web>) -> Response {
+/// The cookie binding a single sign-on to the browser that started it (SameSite=Lax: it
+/// must come back on the provider's redirect, a cross-site navigation).
+pub const SSO_COOKIE: &str = "lr_sso_state";
+
+/// `GET /login/sso`: off to the identity provider. The sign-in's state goes along in a
+/// cookie too, so that only this browser can complete it (no sign-in forced on someone
+/// else by sending them a callback link).
+pub async fn sso_start(State(web): State<Web>, headers: HeaderMap) -> Response {
     match &web.sso {
-        Some(sso) => Redirect::to(&sso.start()).into_response(),
+        Some(sso) => {
+            let (url, state) = sso.start();
+            let mut resp = Redirect::to(&url).into_response();
+            let secure = if behind_https(&headers) { "; Secure" } else { "" };
+            if let Ok(v) =
+                HeaderValue::from_str(&format!("{SSO_COOKIE}={state}; Path=/login/sso; HttpOnly; SameSite=Lax; Max-Age=600{secure}"))
+            {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            resp
+        }
         None => page::error(
             StatusCode::NOT_FOUND,
             "No single sign-on",
@@ -183,15 +204,32 @@ pub async fn sso_callback(State(web): State<Web>, headers: HeaderMap, Query(q): 
         return sso_refused(format!("the identity provider said {e}: {}", q.error_description.as_deref().unwrap_or("")));
     }
     let (Some(code), Some(state)) = (&q.code, &q.state) else { return sso_refused("the answer has no code or state".into()) };
+    if cookie_value(&headers, SSO_COOKIE) != Some(state.as_str()) {
+        return sso_refused("this sign-in was not started in this browser; start again".into());
+    }
     let identity = match sso.finish(state, code).await {
         Ok(i) => i,
         Err(e) => return sso_refused(e.to_string()),
     };
     match web.service.sso_sign_in(&identity.username, &identity.name, identity.role.as_deref()).await {
         Ok((token, who)) => {
-            let mut resp = Redirect::to(home_of(who.user.role)).into_response();
+            // A page of ours moves on to the home screen: a redirect would continue the
+            // provider's cross-site navigation, on which the SameSite=Strict session cookie
+            // is not sent.
+            let home = home_of(who.user.role);
+            let body = page::bare(
+                "Signed in",
+                html! {
+                    meta http-equiv="refresh" content={ "0;url=" (home) };
+                    main.signin { p { "Signed in. " a href=(home) { "Continue" } } }
+                },
+            );
+            let mut resp = body.into_response();
             let max_age = leadrank_service::users::SESSION_LIFETIME.as_secs();
-            resp.headers_mut().insert(header::SET_COOKIE, cookie(&token, max_age, behind_https(&headers)));
+            resp.headers_mut().append(header::SET_COOKIE, cookie(&token, max_age, behind_https(&headers)));
+            if let Ok(v) = HeaderValue::from_str(&format!("{SSO_COOKIE}=; Path=/login/sso; HttpOnly; SameSite=Lax; Max-Age=0")) {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
             resp
         }
         Err(leadrank_service::ServiceError::Forbidden(m) | leadrank_service::ServiceError::Invalid(m)) => sso_refused(m),

@@ -455,11 +455,8 @@ pub struct SnoozeForm {
 /// `POST /leads/{lead_id}/snooze`: hides the lead from the queue for 1 to 168 hours, or
 /// wakes it (0); back to the queue.
 pub async fn snooze(State(web): State<Web>, signed: Signed, Path(lead_id): Path<String>, Form(f): Form<SnoozeForm>) -> Response {
-    if let Err(r) = signed.check_csrf(&f.csrf) {
-        return r;
-    }
-    let by = match may_act(&web, &signed, &lead_id) {
-        Ok(by) => by,
+    let (by, _) = match prepare(&web, &signed, &lead_id, &f.csrf, "") {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let until = match f.hours.trim().parse::<i64>() {
@@ -501,6 +498,14 @@ fn may_act(web: &Web, signed: &Signed, lead_id: &str) -> Result<String, Response
     allowed.map(|()| actor(&signed.who.user)).map_err(|e| refusal(e, lead_id))
 }
 
+/// The checks every action form passes: its form token, the user's right to act on the
+/// lead, and the note's length. Returns who acts and the note.
+fn prepare<'n>(web: &Web, signed: &Signed, lead_id: &str, csrf: &str, note_text: &'n str) -> Result<(String, Option<&'n str>), Response> {
+    signed.check_csrf(csrf)?;
+    let by = may_act(web, signed, lead_id)?;
+    Ok((by, note(note_text)?))
+}
+
 fn note(n: &str) -> Result<Option<&str>, Response> {
     if n.chars().count() > MAX_NOTE {
         return Err(page::error(
@@ -529,15 +534,8 @@ fn after(result: Result<Option<Transition>, ServiceError>, lead_id: &str, back: 
 
 /// `POST /leads/{lead_id}/accept`.
 pub async fn accept(State(web): State<Web>, signed: Signed, Path(lead_id): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if let Err(r) = signed.check_csrf(&f.csrf) {
-        return r;
-    }
-    let by = match may_act(&web, &signed, &lead_id) {
-        Ok(by) => by,
-        Err(r) => return r,
-    };
-    let n = match note(&f.note) {
-        Ok(n) => n,
+    let (by, n) = match prepare(&web, &signed, &lead_id, &f.csrf, &f.note) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let result = web.service.lifecycle_action(&lead_id, |p, st, _, now| p.accept(st, &by, n, now).map(Some)).await;
@@ -546,15 +544,8 @@ pub async fn accept(State(web): State<Web>, signed: Signed, Path(lead_id): Path<
 
 /// `POST /leads/{lead_id}/reject`.
 pub async fn reject(State(web): State<Web>, signed: Signed, Path(lead_id): Path<String>, Form(f): Form<ActionForm>) -> Response {
-    if let Err(r) = signed.check_csrf(&f.csrf) {
-        return r;
-    }
-    let by = match may_act(&web, &signed, &lead_id) {
-        Ok(by) => by,
-        Err(r) => return r,
-    };
-    let n = match note(&f.note) {
-        Ok(n) => n,
+    let (by, n) = match prepare(&web, &signed, &lead_id, &f.csrf, &f.note) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let reason = f.reason.trim().to_string();
@@ -564,11 +555,8 @@ pub async fn reject(State(web): State<Web>, signed: Signed, Path(lead_id): Path<
 
 /// `POST /leads/{lead_id}/checklist`: one item confirmed or known to be missing.
 pub async fn checklist(State(web): State<Web>, signed: Signed, Path(lead_id): Path<String>, Form(f): Form<ChecklistForm>) -> Response {
-    if let Err(r) = signed.check_csrf(&f.csrf) {
-        return r;
-    }
-    let by = match may_act(&web, &signed, &lead_id) {
-        Ok(by) => by,
+    let (by, n) = match prepare(&web, &signed, &lead_id, &f.csrf, &f.note) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let status = match f.status.as_str() {
@@ -582,10 +570,6 @@ pub async fn checklist(State(web): State<Web>, signed: Signed, Path(lead_id): Pa
                 &format!("'{other}' is not confirmed, negative or unknown."),
             );
         }
-    };
-    let n = match note(&f.note) {
-        Ok(n) => n,
-        Err(r) => return r,
     };
     let result = web.service.lifecycle_action(&lead_id, |p, st, _, now| p.set_item(st, &f.framework, &f.item, status, n, &by, now)).await;
     after(result, &lead_id, "")

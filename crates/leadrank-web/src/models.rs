@@ -12,7 +12,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leadrank_core::model::{CompiledModel, ModelIssue};
-use leadrank_service::ServiceError;
 use leadrank_service::users::Role;
 use leadrank_service::workspace::{Preview, REQUIRED_SIDES, Side, SignOff};
 use leadrank_store::StoredModel;
@@ -40,18 +39,6 @@ fn may_edit(signed: &Signed) -> Result<(), Response> {
     Ok(())
 }
 
-fn failed(e: ServiceError, what: &str) -> Response {
-    match e {
-        ServiceError::NotFound(m) => page::error(StatusCode::NOT_FOUND, "Not found", &format!("{m} not found.")),
-        ServiceError::Conflict(m) => page::error(StatusCode::CONFLICT, "Not yet", &m),
-        ServiceError::Invalid(m) => page::error(StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", &m),
-        e => {
-            tracing::error!(error = %e, "{what}");
-            page::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", &format!("{what} failed; try again."))
-        }
-    }
-}
-
 fn activation_view(web: &Web) -> Markup {
     let a = web.service.activation();
     html! {
@@ -74,7 +61,7 @@ pub async fn list(State(web): State<Web>, signed: Signed) -> Response {
     }
     let (models, signoffs) = match tokio::try_join!(web.service.models(), web.service.sign_offs()) {
         Ok(x) => x,
-        Err(e) => return failed(e, "reading the models"),
+        Err(e) => return page::failed(e, "reading the models"),
     };
     let body = html! {
         h1 { "Models" }
@@ -147,7 +134,7 @@ pub async fn new(State(web): State<Web>, signed: Signed, Query(q): Query<NewQuer
     }
     let models = match web.service.models().await {
         Ok(m) => m,
-        Err(e) => return failed(e, "reading the models"),
+        Err(e) => return page::failed(e, "reading the models"),
     };
     let base = q.from.and_then(|id| models.iter().find(|m| m.id == id)).or_else(|| models.iter().find(|m| m.active)).or(models.last());
     let source = base.map_or("", |m| m.source.as_str());
@@ -206,7 +193,7 @@ pub async fn upload(State(web): State<Web>, signed: Signed, Form(f): Form<Source
     }
     match web.service.upload_model(&f.source, &format!("user:{}", signed.username())).await {
         Ok(m) => Redirect::to(&format!("/models/{}", m.id)).into_response(),
-        Err(e) => failed(e, "saving the model"),
+        Err(e) => page::failed(e, "saving the model"),
     }
 }
 
@@ -218,7 +205,7 @@ pub async fn show(State(web): State<Web>, signed: Signed, Path(id): Path<i64>) -
     }
     let models = match web.service.models().await {
         Ok(m) => m,
-        Err(e) => return failed(e, "reading the models"),
+        Err(e) => return page::failed(e, "reading the models"),
     };
     let Some(model) = models.iter().find(|m| m.id == id).cloned() else {
         return page::error(StatusCode::NOT_FOUND, "No such model", &format!("There is no model version {id}."));
@@ -231,7 +218,7 @@ pub async fn show(State(web): State<Web>, signed: Signed, Path(id): Path<i64>) -
     let (preview, signoffs, missing) =
         match tokio::try_join!(web.service.preview_model(id), web.service.sign_offs(), web.service.missing_sign_offs(id)) {
             Ok(x) => x,
-            Err(e) => return failed(e, "previewing the model"),
+            Err(e) => return page::failed(e, "previewing the model"),
         };
     let mine: Vec<SignOff> = signoffs.into_iter().filter(|s| s.model_id == id).collect();
     let body = html! {
@@ -397,7 +384,7 @@ pub async fn sign_off(State(web): State<Web>, signed: Signed, Path(id): Path<i64
     let preview: String = f.preview.chars().take(300).collect();
     match web.service.sign_off(id, &signed.who.user, &f.comment, &preview).await {
         Ok(_) => Redirect::to(&format!("/models/{id}")).into_response(),
-        Err(e) => failed(e, "signing off"),
+        Err(e) => page::failed(e, "signing off"),
     }
 }
 
@@ -415,6 +402,6 @@ pub async fn publish(State(web): State<Web>, signed: Signed, Path(id): Path<i64>
     let service: Arc<leadrank_service::Service> = web.service.clone();
     match service.publish(id, &signed.who.user).await {
         Ok(()) => Redirect::to(&format!("/models/{id}")).into_response(),
-        Err(e) => failed(e, "publishing"),
+        Err(e) => page::failed(e, "publishing"),
     }
 }

@@ -95,6 +95,22 @@ pub fn error(status: StatusCode, title: &str, detail: &str) -> Response {
     (status, bare(title, body)).into_response()
 }
 
+/// The page for a failed service operation: 404, 409 and 422 say what the service said;
+/// anything else is logged and answered 500 without details.
+pub fn failed(e: leadrank_service::ServiceError, what: &str) -> Response {
+    use leadrank_service::ServiceError as E;
+    match e {
+        E::NotFound(m) => error(StatusCode::NOT_FOUND, "Not found", &format!("{m} not found.")),
+        E::Conflict(m) => error(StatusCode::CONFLICT, "Not possible now", &m),
+        E::Invalid(m) => error(StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", &m),
+        E::Forbidden(m) => error(StatusCode::FORBIDDEN, "Not allowed", &m),
+        e => {
+            tracing::error!(error = %e, "{what}");
+            error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", &format!("{what} failed; try again."))
+        }
+    }
+}
+
 /// "3 min ago", "2 h ago", "5 d ago".
 pub fn ago(now: Timestamp, t: Timestamp) -> String {
     let s = now.duration_since(t).as_secs();

@@ -4,7 +4,6 @@
 use axum::extract::{Form, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use leadrank_service::ServiceError;
 use leadrank_service::users::{NewUser, Role, generate_password};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -24,18 +23,6 @@ fn actor(signed: &Signed) -> String {
     format!("user:{}", signed.username())
 }
 
-fn failed(e: ServiceError, what: &str) -> Response {
-    match e {
-        ServiceError::NotFound(m) => page::error(StatusCode::NOT_FOUND, "Not found", &format!("{m} not found.")),
-        ServiceError::Conflict(m) => page::error(StatusCode::CONFLICT, "Not possible", &m),
-        ServiceError::Invalid(m) => page::error(StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", &m),
-        e => {
-            tracing::error!(error = %e, "{what}");
-            page::error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", &format!("{what} failed; try again."))
-        }
-    }
-}
-
 /// `GET /settings`.
 pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
     if let Err(r) = admin_only(&signed) {
@@ -49,7 +36,7 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
     let svc = &web.service;
     let (users, keys, hooks, audit) = match tokio::try_join!(svc.users(), svc.keys(), svc.subscriptions(), svc.audit_log(50)) {
         Ok(x) => x,
-        Err(e) => return failed(e, "reading the settings"),
+        Err(e) => return page::failed(e, "reading the settings"),
     };
     let now = svc.now();
     let routing_source = svc.read_state(|_, ops| ops.routing_source.clone());
@@ -57,7 +44,7 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
     for h in &hooks {
         match svc.deliveries(&h.id, 10).await {
             Ok(d) => deliveries.push(d),
-            Err(e) => return failed(e, "reading webhook deliveries"),
+            Err(e) => return page::failed(e, "reading webhook deliveries"),
         }
     }
     let reps =
@@ -231,10 +218,10 @@ pub async fn routing(State(web): State<Web>, signed: Signed, Form(f): Form<Routi
         Ok(model) => {
             let rules = model.rules.len();
             if let Err(e) = web.service.put_routing(model, f.source).await {
-                return failed(e, "saving the routing file");
+                return page::failed(e, "saving the routing file");
             }
             if let Err(e) = web.service.audit(&actor(&signed), "routing.put", &format!("{rules} rules")).await {
-                return failed(e, "recording the change");
+                return page::failed(e, "recording the change");
             }
             Redirect::to("/settings").into_response()
         }
@@ -280,7 +267,7 @@ pub async fn create_user(State(web): State<Web>, signed: Signed, Form(f): Form<N
             let notice = html! { p { "User " strong { (u.username) } " created. Password (shown once): " code.secret { (password) } } };
             render(&web, &signed, Some(notice)).await
         }
-        Err(e) => failed(e, "creating the user"),
+        Err(e) => page::failed(e, "creating the user"),
     }
 }
 
@@ -303,7 +290,7 @@ pub async fn user_state(State(web): State<Web>, signed: Signed, Form(f): Form<Us
     }
     match web.service.set_user_disabled(&f.username, f.disabled == "1", &actor(&signed)).await {
         Ok(_) => Redirect::to("/settings").into_response(),
-        Err(e) => failed(e, "changing the user"),
+        Err(e) => page::failed(e, "changing the user"),
     }
 }
 
@@ -323,7 +310,7 @@ pub async fn reset_password(State(web): State<Web>, signed: Signed, Form(f): For
             let notice = html! { p { "New password of " strong { (u.username) } " (shown once): " code.secret { (password) } } };
             render(&web, &signed, Some(notice)).await
         }
-        Err(e) => failed(e, "resetting the password"),
+        Err(e) => page::failed(e, "resetting the password"),
     }
 }
 
@@ -364,11 +351,11 @@ pub async fn rep(State(web): State<Web>, signed: Signed, Form(f): Form<RepForm>)
     match web.service.put_rep(rep).await {
         Ok(()) => {
             if let Err(e) = web.service.audit(&actor(&signed), "rep.update", &detail).await {
-                return failed(e, "recording the change");
+                return page::failed(e, "recording the change");
             }
             Redirect::to("/settings").into_response()
         }
-        Err(e) => failed(e, "saving the rep"),
+        Err(e) => page::failed(e, "saving the rep"),
     }
 }
 
@@ -407,6 +394,6 @@ pub async fn erase(State(web): State<Web>, signed: Signed, Form(f): Form<EraseFo
             resp.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
             resp
         }
-        Err(e) => failed(e, "erasing"),
+        Err(e) => page::failed(e, "erasing"),
     }
 }

@@ -130,8 +130,9 @@ impl Sso {
         Ok(Sso { config, client, http, pending: Mutex::new(HashMap::new()) })
     }
 
-    /// Starts a sign-in: the provider's URL to send the browser to.
-    pub fn start(&self) -> String {
+    /// Starts a sign-in: the provider's URL to send the browser to, and the sign-in's state
+    /// (which the browser must bring back).
+    pub fn start(&self) -> (String, String) {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = self
             .client
@@ -147,7 +148,7 @@ impl Sso {
             pending.remove(&oldest);
         }
         pending.insert(state.secret().clone(), Pending { verifier, nonce, started: Instant::now() });
-        url.to_string()
+        (url.to_string(), state.secret().clone())
     }
 
     /// Completes a sign-in from the provider's answer: exchanges the code (with the PKCE

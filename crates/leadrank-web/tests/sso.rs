@@ -76,6 +76,12 @@ async fn sign_in(client: &reqwest::Client, app: &str, login: &str) -> (u16, Stri
         let resp = client.post(form_action(&last.2)).form(&[("prompt", "consent")]).send().await.unwrap();
         last = (resp.status().as_u16(), resp.url().to_string(), resp.text().await.unwrap());
     }
+    // Signed in: a page of the app moves on to the home screen.
+    if let Some(at) = last.2.find("content=\"0;url=") {
+        let home = last.2[at + 15..].split('"').next().unwrap().to_string();
+        let resp = client.get(format!("{app}{home}")).send().await.unwrap();
+        last = (resp.status().as_u16(), resp.url().to_string(), resp.text().await.unwrap());
+    }
     last
 }
 
@@ -135,8 +141,36 @@ async fn single_sign_on_with_a_real_openid_provider() {
     svc.set_user_disabled("admin.kim", true, "test").await.unwrap();
     let (status, _, page) = sign_in(&browser(), &app, "admin.kim").await;
     assert_eq!(status, 403, "{page}");
-    // A forged or replayed answer: the state is unknown.
+    // A forged or replayed answer: the state is not this browser's, or unknown.
     let resp = browser().get(format!("{app}/login/sso/callback?code=abc&state=forged")).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 403);
+    assert!(resp.text().await.unwrap().contains("not started in this browser"));
+    let req = reqwest::Client::new().get(format!("{app}/login/sso/callback?code=abc&state=forged")).header("cookie", "lr_sso_state=forged");
+    let resp = req.send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
     assert!(resp.text().await.unwrap().contains("unknown or expired"));
+    // Login CSRF: an attacker's finished sign-in (code and state) sent to someone else's
+    // browser is refused there.
+    let stop_at_callback =
+        reqwest::redirect::Policy::custom(
+            |attempt| {
+                if attempt.url().path() == "/login/sso/callback" { attempt.stop() } else { attempt.follow() }
+            },
+        );
+    let attacker = reqwest::Client::builder().redirect(stop_at_callback).cookie_store(true).build().unwrap();
+    let page = attacker.get(format!("{app}/login/sso")).send().await.unwrap().text().await.unwrap();
+    let resp =
+        attacker.post(form_action(&page)).form(&[("prompt", "login"), ("login", "revops.eve"), ("password", "x")]).send().await.unwrap();
+    let mut resp = resp;
+    let page = resp.text().await.unwrap_or_default();
+    if page.contains("value=\"consent\"") {
+        resp = attacker.post(form_action(&page)).form(&[("prompt", "consent")]).send().await.unwrap();
+    } else {
+        panic!("expected the consent page: {page}");
+    }
+    let callback = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(callback.starts_with(&format!("{app}/login/sso/callback?code=")), "{callback}");
+    let victim = browser().get(&callback).send().await.unwrap();
+    assert_eq!(victim.status().as_u16(), 403);
+    assert!(victim.text().await.unwrap().contains("not started in this browser"));
 }
