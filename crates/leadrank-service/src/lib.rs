@@ -12,9 +12,11 @@
 //! * [`demo`]: generated demo data for `leadrank serve --demo`.
 //!
 //! Storage is a [`leadrank_store::Store`] (SQLite or PostgreSQL); only this crate calls it.
-//! Locks are taken in one order, enforced by the types: the ingest lock
-//! ([`service::IngestGuard`]) before the live book, the live book before the operating state
-//! (`Service::ops_lock` takes a `&Live` borrowed from a held guard).
+//! Locks are taken in one order, enforced by the types: a turn in the write order
+//! ([`order::WriteOrder`]: per lead, account and event id, a bulk batch in parts) before the
+//! live book (`Service::live_write` takes a held [`order::Turn`]), the live book before the
+//! operating state (`Service::ops_lock` takes a `&Live` borrowed from a held guard). The
+//! modules form no dependency cycle (`tests/module_cycles.rs`).
 
 pub mod access;
 pub mod accounts;
