@@ -760,6 +760,14 @@ async function scenarioA11y() {
       PICKED.add((await queueRows(p))[0].id);
       await p.context().close();
     }
+    await step(ctx, "axe-core reports a planted violation (the check can fail)", async () => {
+      const page = await newPage();
+      await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body><main><img src="data:,"><button></button></main></body></html>');
+      const found = await axe(page, "planted");
+      const ids = found.map((v) => v.id).sort().join(",");
+      eq(ids, "button-name,image-alt", "serious or critical violations found on the planted page");
+      await page.context().close();
+    });
     const pages = {};
     for (const s of await screens()) {
       await step(ctx, `${s.name} (${s.path})`, async () => {
