@@ -30,7 +30,16 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, "../../../..");
 
 // "scenario/step" -> why it fails (a bug of the web app, reported to its owner).
-const KNOWN_FAILURES = new Map([]);
+const KNOWN_FAILURES = new Map([
+  [
+    "i/at 1280 px no word in a table is broken over lines",
+    "columns too narrow at 1280 px: on the lead page the score ledger's dimension names, points (+10), totals and its Points header break mid-word; in the queue the Stage header (Stag/e) and, next to a score change, the cell chip (B/2)",
+  ],
+  [
+    "i/at 390 px no word in a table is broken over lines",
+    "tables are squeezed to unreadable columns at 390 px: on Team (reps, funnel, open leads), Quality, Models, Settings and the lead page's ledger, headers and values break letter by letter (the queue alone switches to a one-column layout)",
+  ],
+]);
 
 // ---- arguments --------------------------------------------------------------------------
 
@@ -808,6 +817,7 @@ async function scenarioScreenshots() {
     }
     for (const width of [1280, 390]) {
       const pages = {};
+      const broken = {};
       for (const s of await screens()) {
         await step(ctx, `${s.name} at ${width} px`, async () => {
           if (!pages[s.role ?? "none"]) {
@@ -822,10 +832,33 @@ async function scenarioScreenshots() {
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
           console.log(`       ${file}${overflow > 0 ? ` (the page is ${overflow} px wider than the window)` : ""}`);
         });
+        broken[s.name] = await pages[s.role ?? "none"].evaluate(brokenWords);
       }
+      await step(ctx, `at ${width} px no word in a table is broken over lines`, async () => {
+        const bad = Object.entries(broken).filter(([, words]) => words.length);
+        check(!bad.length, bad.map(([name, words]) => `${name}: ${words.length} words broken, e.g. ${JSON.stringify(words.slice(0, 6))}`).join("; "));
+      });
       for (const p of Object.values(pages)) await p.context().close();
     }
   });
+}
+
+/** Words in the page's tables that the layout breaks over two lines (runs in the page). */
+function brokenWords() {
+  const out = [];
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\S+/g)) {
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
 }
 
 function median(xs) {
