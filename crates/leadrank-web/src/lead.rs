@@ -114,7 +114,7 @@ pub async fn page(State(web): State<Web>, signed: Signed, Path(lead_id): Path<St
         (header(&snap, &name, now))
         @if snap.may_act { (actions(&snap, &lead_id, csrf, now)) }
         div.grid {
-            section aria-labelledby="ledger-h" {
+            section.wide aria-labelledby="ledger-h" {
                 h2 #ledger-h { "Why this score" }
                 @match &snap.score {
                     Some((score, as_of)) => { (ledger(&snap.model, score, *as_of)) }
@@ -243,12 +243,12 @@ fn ledger(model: &CompiledModel, score: &Score, as_of: Timestamp) -> Markup {
             tbody {
                 @for (dim, r, start, end) in &rows {
                     tr {
-                        td { (dim.label) }
-                        td { @if &*r.rule == "cap" { "cap" } @else { (label(&r.rule)) } }
-                        td.num.pos[r.points > 0].neg[r.points < 0] { @if r.points > 0 { "+" } (r.points) }
-                        td.evidence { (r.detail) }
+                        td data-label="Dimension" { (dim.label) }
+                        td data-label="Rule" { @if &*r.rule == "cap" { "cap" } @else { (label(&r.rule)) } }
+                        td.num.pos[r.points > 0].neg[r.points < 0] data-label="Points" { @if r.points > 0 { "+" } (r.points) }
+                        td.evidence data-label="Evidence" { (r.detail) }
                         td aria-hidden="true" {
-                            svg.bar width="200" height="12" viewBox="0 0 200 12" {
+                            svg.bar width="120" height="12" viewBox="0 0 200 12" {
                                 rect x=(x(*start.min(end))) y="2" width=((x(*start.max(end)) - x(*start.min(end))).max(1)) height="8"
                                     class=(if r.points >= 0 { "up" } else { "down" }) {}
                             }
