@@ -27,7 +27,8 @@ impl Drop for Server {
 }
 
 fn script_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../leadrank-web/tests/browser")
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../leadrank-web/tests/browser");
+    dir.canonicalize().unwrap_or(dir)
 }
 
 /// What the browser test needs and does not find (empty: all there).
