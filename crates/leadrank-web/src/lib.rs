@@ -62,7 +62,31 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 /// triple a file's size; the model's own limit is checked after decoding).
 pub const MAX_FORM: usize = 3 * models::MAX_MODEL + 32 * 1024;
 
+/// Refuses a state change (any method but GET and HEAD) whose `Origin` header names another
+/// site: a form on someone else's page cannot sign a visitor in (login CSRF) or act for them.
+/// Requests without `Origin` (not from a browser) pass; forms still carry their token.
+fn cross_site(req: &Request) -> bool {
+    if matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD) {
+        return false;
+    }
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest).trim_end_matches('/');
+    // The host the browser asked for: a proxy in front says it in X-Forwarded-Host.
+    let same = ["x-forwarded-host", "host"]
+        .iter()
+        .filter_map(|h| req.headers().get(*h).and_then(|v| v.to_str().ok()))
+        .any(|host| origin_host.eq_ignore_ascii_case(host.trim()));
+    origin == "null" || !same
+}
+
 async fn security_headers(req: Request, next: Next) -> Response {
+    if cross_site(&req) {
+        return page::error(
+            axum::http::StatusCode::FORBIDDEN,
+            "Refused",
+            "This request came from another site. Open leadrank itself and try again.",
+        );
+    }
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));

@@ -128,6 +128,23 @@ async fn signing_in_sessions_and_form_tokens() {
             assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
             assert_eq!(headers[header::LOCATION], "/login");
         }
+        // Login CSRF: a sign-in (or any form) posted from another site is refused.
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "leadrank.example")
+            .header(header::ORIGIN, "https://evil.example")
+            .body(Body::from(format!("username=rep&password={}", app.password("rep"))))
+            .unwrap();
+        let (status, headers, _) = app.send(req).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!headers.contains_key(header::SET_COOKIE));
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "leadrank.example")
+            .header(header::ORIGIN, "https://leadrank.example")
+            .body(Body::from("username=rep&password=wrong-password-here"))
+            .unwrap();
+        assert_eq!(app.send(req).await.0, StatusCode::UNAUTHORIZED, "the same site passes on to the password check");
         // A wrong password: 401, the same words for an unknown user.
         let (status, _, page) = app.post("/login", None, "username=rep&password=wrong-password-here").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
