@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The scenarios `e2e.mjs` runs (a to j); all must pass.
-const SCENARIOS: usize = 10;
+const SCENARIOS: usize = 12;
 
 struct Server(Child);
 

@@ -65,6 +65,8 @@ pub const MAX_FORM: usize = 3 * models::MAX_MODEL + 32 * 1024;
 /// Refuses a state change (any method but GET and HEAD) whose `Origin` header names another
 /// site: a form on someone else's page cannot sign a visitor in (login CSRF) or act for them.
 /// Requests without `Origin` (not from a browser) pass; forms still carry their token.
+/// `Origin: null` (a sandboxed frame, or a page with `Referrer-Policy: no-referrer`) is
+/// refused: our own pages send `same-origin`, so browsers name their origin.
 fn cross_site(req: &Request) -> bool {
     if matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD) {
         return false;
@@ -91,7 +93,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
     let h = resp.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -902,6 +902,98 @@ async function scenarioPaint() {
 // ---- main -------------------------------------------------------------------------------
 
 let ARGS;
+
+// Quality leads through the API, every page of the list.
+async function countQuality() {
+  let n = 0;
+  let cursor = null;
+  do {
+    const page = await api("GET", `/v1/leads?quality=true&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    n += page.items.length;
+    cursor = page.next_cursor;
+  } while (cursor);
+  return n;
+}
+
+async function scenarioModel() {
+  await scenario("k", "RevOps edits a model, previews it, gets both sign-offs, publishes it and sees scores change", async (ctx) => {
+    const page = await newPage();
+    await signIn(page, "revops");
+    const before = await step(ctx, "the number of quality leads before", async () => {
+      return countQuality();
+    });
+    await step(ctx, "the editor checks the file as it is typed", async () => {
+      await page.goto(`${CFG.url}/models/new`);
+      const area = page.locator("textarea#source");
+      const source = await area.inputValue();
+      check(source.includes("quality_threshold = 80"), "the editor starts from the active model");
+      await area.fill(source.replace("quality_threshold = 80", 'quality_threshold = "low"'));
+      await page.locator("#issues li a[data-line]").first().waitFor({ timeout: 5000 });
+      const issue = await text(page.locator("#issues li").first());
+      check(/line \d+/.test(issue), `a located problem: ${issue}`);
+      await area.fill(source.replace("quality_threshold = 80", "quality_threshold = 60").replace('version = "1.1.0"', 'version = "1.2.0-e2e"'));
+      await page.locator("#issues li.muted").waitFor({ timeout: 5000 });
+    });
+    const modelUrl = await step(ctx, "save; the preview says what changes", async () => {
+      await Promise.all([page.waitForURL(/\/models\/\d+$/), page.locator("form.editor button[type=submit]").click()]);
+      const body = await text(page.locator("main"));
+      check(/Become quality leads \(\d+\)/.test(body), "the preview lists the leads that become quality leads");
+      check(body.includes("80 → 60"), "the diff shows the threshold");
+      check(await page.locator("form[action$='/publish'] button[disabled]").count() === 1, "publishing waits for the sign-offs");
+      return page.url();
+    });
+    await step(ctx, "RevOps signs off for marketing, the manager for sales", async () => {
+      await page.locator("textarea#comment").fill("More MQLs from mid-market; checked the preview");
+      await Promise.all([page.waitForURL(modelUrl), page.locator("form[action$='/signoff'] button").click()]);
+      const mgr = await newPage();
+      await signIn(mgr, "manager");
+      await mgr.goto(modelUrl);
+      await mgr.locator("textarea#comment").fill("The team can take them");
+      await Promise.all([mgr.waitForURL(modelUrl), mgr.locator("form[action$='/signoff'] button").click()]);
+      await mgr.context().close();
+    });
+    await step(ctx, "publish; the scores change", async () => {
+      await page.goto(modelUrl);
+      await Promise.all([page.waitForURL(modelUrl), page.locator("form[action$='/publish'] button:not([disabled])").click()]);
+      let after = before;
+      for (let i = 0; i < 60 && after <= before; i++) {
+        await page.waitForTimeout(500);
+        after = await countQuality();
+      }
+      check(after > before, `quality leads ${before} -> ${after} after publishing a lower threshold`);
+      console.log(`       quality leads ${before} -> ${after}`);
+      await page.goto(`${CFG.url}/models`);
+      const list = await text(page.locator("main"));
+      check(list.includes("(marketing)") && list.includes("(sales)"), "the models list shows who signed off");
+    });
+    await page.context().close();
+  });
+}
+
+async function scenarioErase() {
+  await scenario("l", "an admin erases a person", async (ctx) => {
+    const page = await newPage();
+    await signIn(page, "admin");
+    const id = `E2E-ERASE-${Date.now().toString(36)}`;
+    await step(ctx, "a person to erase", async () => {
+      await api("POST", "/v1/leads", { leads: [{ lead_id: id, email: `${id.toLowerCase()}@example-erase.com`, first_name: "Erin", last_name: "Erase" }] });
+      const lead = await api("GET", `/v1/leads/${id}`);
+      eq(lead.lead.lead_id, id, "the lead exists");
+    });
+    await step(ctx, "Settings refuses without the confirmation, then erases", async () => {
+      await page.goto(`${CFG.url}/settings`);
+      await page.locator("form[action='/settings/erase'] input[name=lead_id]").fill(id);
+      await Promise.all([page.waitForLoadState("load"), page.locator("form[action='/settings/erase'] input[name=confirm]").check()]);
+      await Promise.all([page.waitForURL(/\/settings\/erase$/), page.locator("form[action='/settings/erase'] button").click()]);
+      const body = await text(page.locator("main"));
+      check(body.includes("Erased 1 lead record(s)"), `the erasure is reported: ${body.slice(0, 200)}`);
+      const resp = await fetch(`${CFG.url}/v1/leads/${id}`, { headers: { authorization: `Bearer ${CFG.key}` } });
+      eq(resp.status, 404, "the lead is gone from the API");
+    });
+    await page.context().close();
+  });
+}
+
 let CFG;
 
 async function main() {
@@ -918,6 +1010,8 @@ async function main() {
     await scenarioLive();
     await scenarioXss();
     await scenarioSecurity();
+    await scenarioModel();
+    await scenarioErase();
     await scenarioA11y();
     await scenarioScreenshots();
     await scenarioPaint();
