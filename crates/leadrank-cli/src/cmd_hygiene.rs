@@ -205,6 +205,23 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         moved = Some(r);
     }
     crate::commands::timing("write", &mut clock);
+    for p in &result.stats.passes {
+        eprintln!(
+            "blocking {}: {} blocks, {} pairs ({} not found by an earlier key){}",
+            p.key,
+            p.blocks,
+            p.pairs,
+            p.new_pairs,
+            if p.skipped_blocks == 0 {
+                String::new()
+            } else {
+                format!(
+                    "; {} blocks over max_block = {} skipped ({} records, the largest {})",
+                    p.skipped_blocks, config.max_block, p.skipped_records, p.largest_skipped
+                )
+            }
+        );
+    }
     let merged = plan.map.iter().filter(|e| e.old_id != e.survivor_id).count();
     eprintln!(
         "{} leads: {} candidate pairs, {} duplicate pairs, {} clusters; {} records merged into {} survivors, {} leads written to {} ({:.2} s matching){}{}",

@@ -4,8 +4,8 @@
 //! cargo run --release -p leadrank-hygiene --example dedupe_bench -- quality 20000 11
 //! cargo run --release -p leadrank-hygiene --example dedupe_bench -- write 625000 3 /tmp/labelled.csv
 //! ```
-//! `quality PEOPLE SEED` prints pair precision, recall and F1 for the built-in and the
-//! address configurations; `write PEOPLE SEED FILE` writes the set as a leads CSV (plus
+//! `quality PEOPLE SEED [CONFIG.toml...]` prints pair precision, recall and F1 for the built-in and the
+//! address configurations (and any configuration files given); `write PEOPLE SEED FILE` writes the set as a leads CSV (plus
 //! FILE.truth.csv) for timing `leadrank dedupe`.
 
 use std::io::Write;
@@ -25,10 +25,18 @@ fn main() -> anyhow::Result<()> {
     eprintln!("generated {} records of {} people in {:.2} s", set.leads.len(), people, t.elapsed().as_secs_f64());
     match mode {
         "quality" => {
-            for (name, cfg) in [
-                ("built-in (lead fields)", DedupeConfig::default_config()),
-                ("address (lead fields + street, city, postcode)", DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address")?),
-            ] {
+            let mut configs = vec![
+                ("built-in (lead fields)".to_string(), DedupeConfig::default_config()),
+                (
+                    "address (lead fields + street, city, postcode)".to_string(),
+                    DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address")?,
+                ),
+            ];
+            // Further configuration files to compare.
+            for path in args.iter().skip(3) {
+                configs.push((path.clone(), DedupeConfig::from_toml(&std::fs::read_to_string(path)?, path)?));
+            }
+            for (name, cfg) in configs {
                 let t = Instant::now();
                 let records: Vec<_> = set.leads.iter().map(|l| record_of(l, &cfg)).collect();
                 let r = Matcher::new(&cfg).run(&records);

@@ -72,7 +72,8 @@ fn default_min_similarity() -> f64 {
 pub struct BlockingKey {
     /// Parts `field` or `field:transform`; transforms: `value` (the normalised value),
     /// `initial`, `phonetic`, `prefix3` (any `prefixN`), `canonical` (nickname group),
-    /// `first_token`, `last_token`.
+    /// `first_token`, `last_token`; and `a+b:phonetic_set` (the phonetic codes of the words
+    /// of two fields, sorted: swapped first and last names share it).
     pub key: Vec<String>,
 }
 
@@ -167,7 +168,7 @@ pub enum ConfigError {
     #[error("{file}: blocking key part '{part}' names field '{field}', which is not among [[fields]]")]
     UnknownBlockingField { file: String, part: String, field: String },
     #[error(
-        "{file}: blocking key part '{part}': unknown transform (use value, initial, phonetic, prefixN, canonical, first_token, last_token)"
+        "{file}: blocking key part '{part}': unknown transform (use value, initial, phonetic, prefixN, canonical, first_token, last_token, or a+b:phonetic_set)"
     )]
     UnknownTransform { file: String, part: String },
     #[error("{file}: field '{field}': min_similarity must be in [0, 1)")]
@@ -186,6 +187,9 @@ pub(crate) enum Transform {
     Canonical,
     FirstToken,
     LastToken,
+    /// `a+b:phonetic_set`: the sorted phonetic codes of the words of fields `a` and `b`
+    /// (the index here is `b`'s), so swapped first and last names share a key.
+    PhoneticSet(usize),
 }
 
 /// One blocking key as (field index, transform) parts.
@@ -246,7 +250,7 @@ impl DedupeConfig {
             });
         }
         for k in &self.blocking {
-            let dead = k.key.iter().any(|part| !has(part.split_once(':').map_or(part.as_str(), |(f, _)| f)));
+            let dead = k.key.iter().any(|part| part.split_once(':').map_or(part.as_str(), |(f, _)| f).split('+').any(|f| !has(f)));
             if dead {
                 fit.dead_blocking_keys.push(k.key.join("+"));
             } else {
@@ -266,8 +270,14 @@ impl DedupeConfig {
                     .iter()
                     .map(|part| {
                         let (field, tr) = part.split_once(':').unwrap_or((part.as_str(), "value"));
-                        let idx =
-                            self.fields.iter().position(|f| f.field == field).ok_or_else(|| (part.clone(), Some(field.to_string())))?;
+                        let index = |name: &str| {
+                            self.fields.iter().position(|f| f.field == name).ok_or_else(|| (part.clone(), Some(name.to_string())))
+                        };
+                        if tr == "phonetic_set" {
+                            let Some((a, b)) = field.split_once('+') else { return Err((part.clone(), None)) };
+                            return Ok((index(a)?, Transform::PhoneticSet(index(b)?)));
+                        }
+                        let idx = index(field)?;
                         let t = match tr {
                             "value" => Transform::Value,
                             "initial" => Transform::Initial,

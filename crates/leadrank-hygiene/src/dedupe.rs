@@ -227,6 +227,26 @@ pub struct DedupeStats {
     pub records_in_clusters: usize,
     /// Blocks skipped because they had more than `max_block` records.
     pub skipped_blocks: usize,
+    /// What each blocking pass did, in configuration order.
+    pub passes: Vec<PassStats>,
+}
+
+/// The work of one blocking pass (one blocking key).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PassStats {
+    /// The key's parts joined with '+'.
+    pub key: String,
+    /// Blocks of two or more records compared.
+    pub blocks: usize,
+    /// Pairs in those blocks (a pair found by several passes counts in each).
+    pub pairs: usize,
+    /// Pairs no earlier pass found.
+    pub new_pairs: usize,
+    /// Blocks skipped for having more than `max_block` records, and their records.
+    pub skipped_blocks: usize,
+    pub skipped_records: usize,
+    /// The largest block skipped (0 when none).
+    pub largest_skipped: usize,
 }
 
 /// The result of deduplication.
@@ -242,13 +262,18 @@ pub struct DedupeResult {
 pub struct Matcher<'c> {
     config: &'c DedupeConfig,
     plan: Vec<Vec<(usize, Transform)>>,
+    /// The `first_name` and `last_name` comparator fields, when the configuration has one
+    /// of each: they are also compared crosswise (swapped name fields).
+    names: Option<(usize, usize)>,
 }
 
 impl<'c> Matcher<'c> {
     /// A matcher for a checked configuration.
     pub fn new(config: &'c DedupeConfig) -> Self {
         let plan = config.blocking_plan().unwrap_or_default();
-        Matcher { config, plan }
+        let of = |c: Comparator| config.fields.iter().position(|f| f.comparator == c);
+        let names = of(Comparator::FirstName).zip(of(Comparator::LastName));
+        Matcher { config, plan, names }
     }
 
     fn prepare(&self, r: &Record) -> Prepared {
@@ -275,25 +300,50 @@ impl<'c> Matcher<'c> {
         self.prepare(&record_of(lead, self.config))
     }
 
+    fn field_points(&self, i: usize, va: &Norm, vb: &Norm, comparator: Comparator) -> Option<(f64, f64)> {
+        let f = &self.config.fields[i];
+        let sim = match (va, vb) {
+            (Norm::Number(x), Norm::Number(y)) => number_similarity(*x, *y),
+            _ => match (va.text(), vb.text()) {
+                (Some(x), Some(y)) => similarity(comparator, x, va.sorted_words(), y, vb.sorted_words()),
+                _ => return None,
+            },
+        };
+        let points = if sim >= 0.9999 {
+            f.agree
+        } else if sim >= f.min_similarity {
+            f.agree * (sim - f.min_similarity) / (1.0 - f.min_similarity)
+        } else {
+            -f.disagree
+        };
+        Some((sim, points))
+    }
+
+    /// The points of the first and last name fields compared crosswise (a's first name with
+    /// b's last name and the other way round), when both records have both names.
+    fn swapped_names(&self, a: &Prepared, b: &Prepared) -> Option<[(f64, f64); 2]> {
+        let (fi, li) = self.names?;
+        let first = self.field_points(fi, &a.values[fi], &b.values[li], Comparator::FirstName)?;
+        let last = self.field_points(li, &a.values[li], &b.values[fi], Comparator::LastName)?;
+        // Both orders of b's names are tried, so the score stays symmetric.
+        let first_r = self.field_points(fi, &b.values[fi], &a.values[li], Comparator::FirstName)?;
+        let last_r = self.field_points(li, &b.values[li], &a.values[fi], Comparator::LastName)?;
+        Some(if first.1 + last.1 >= first_r.1 + last_r.1 { [first, last] } else { [first_r, last_r] })
+    }
+
     fn score_prepared(&self, a: &Prepared, b: &Prepared, with_evidence: bool) -> (f64, Vec<Evidence>) {
         let mut total = 0.0;
         let mut evidence = Vec::new();
+        let mut per_field: [Option<(f64, f64)>; 2] = [None, None];
         for (i, f) in self.config.fields.iter().enumerate() {
-            let (va, vb) = (&a.values[i], &b.values[i]);
-            let sim = match (va, vb) {
-                (Norm::Number(x), Norm::Number(y)) => number_similarity(*x, *y),
-                _ => match (va.text(), vb.text()) {
-                    (Some(x), Some(y)) => similarity(f.comparator, x, va.sorted_words(), y, vb.sorted_words()),
-                    _ => continue,
-                },
-            };
-            let points = if sim >= 0.9999 {
-                f.agree
-            } else if sim >= f.min_similarity {
-                f.agree * (sim - f.min_similarity) / (1.0 - f.min_similarity)
-            } else {
-                -f.disagree
-            };
+            let Some((sim, points)) = self.field_points(i, &a.values[i], &b.values[i], f.comparator) else { continue };
+            if let Some((fi, li)) = self.names {
+                if i == fi {
+                    per_field[0] = Some((sim, points));
+                } else if i == li {
+                    per_field[1] = Some((sim, points));
+                }
+            }
             total += points;
             if with_evidence {
                 evidence.push(Evidence {
@@ -301,6 +351,30 @@ impl<'c> Matcher<'c> {
                     similarity: (sim * 1000.0).round() / 1000.0,
                     points: (points * 100.0).round() / 100.0,
                 });
+            }
+        }
+        // First and last names entered the wrong way round: when comparing them crosswise
+        // scores better, the crosswise points replace the straight ones.
+        if let (Some((fi, li)), [Some(sf), Some(sl)]) = (self.names, per_field)
+            && sf.1 + sl.1 < self.config.fields[fi].agree + self.config.fields[li].agree
+            && let Some([cf, cl]) = self.swapped_names(a, b)
+            && cf.1 + cl.1 > sf.1 + sl.1
+        {
+            total += cf.1 + cl.1 - (sf.1 + sl.1);
+            if with_evidence {
+                let (first, last) = (&self.config.fields[fi].field, &self.config.fields[li].field);
+                for e in &mut evidence {
+                    let (label, (sim, points)) = if e.field == *first {
+                        (format!("{first} (vs {last})"), cf)
+                    } else if e.field == *last {
+                        (format!("{last} (vs {first})"), cl)
+                    } else {
+                        continue;
+                    };
+                    e.field = label;
+                    e.similarity = (sim * 1000.0).round() / 1000.0;
+                    e.points = (points * 100.0).round() / 100.0;
+                }
             }
         }
         (total, evidence)
@@ -332,11 +406,27 @@ impl<'c> Matcher<'c> {
                     }
                     buf.push_str(text::canonical_first_name(first));
                 }
+                Transform::PhoneticSet(other) => {
+                    // The phonetic codes of the words of both fields, sorted: the same key
+                    // whichever field each name was entered in.
+                    let w = p.values[other].text()?;
+                    let mut codes: Vec<String> = v.split(' ').chain(w.split(' ')).map(text::phonetic).filter(|c| !c.is_empty()).collect();
+                    if codes.len() < 2 {
+                        return None;
+                    }
+                    codes.sort_unstable();
+                    codes.dedup();
+                    for c in codes {
+                        buf.push_str(&c);
+                        buf.push(' ');
+                    }
+                }
                 Transform::FirstToken => buf.push_str(v.split(' ').next().unwrap_or(v)),
                 Transform::LastToken => buf.push_str(v.split(' ').next_back().unwrap_or(v)),
             }
         }
-        Some(xxh3_64(buf.as_bytes()))
+        // The pass number in the top byte, so blocks can be counted per pass.
+        Some((xxh3_64(buf.as_bytes()) & (u64::MAX >> 8)) | ((key_no as u64 & 0xff) << 56))
     }
 
     /// Finds the duplicate pairs and clusters among `records`.
@@ -377,8 +467,10 @@ impl<'c> Matcher<'c> {
         keys.par_sort_unstable();
         keys.dedup();
         phase("blocking");
-        // The blocks small enough to compare, as ranges of `keys`.
+        // The blocks small enough to compare, as ranges of `keys`, and per-pass counts.
         let max = self.config.max_block.max(2);
+        let mut passes: Vec<PassStats> =
+            self.config.blocking.iter().map(|k| PassStats { key: k.key.join("+"), ..PassStats::default() }).collect();
         let mut blocks: Vec<(u32, u32)> = Vec::new();
         let mut skipped = 0usize;
         let mut start = 0;
@@ -388,28 +480,46 @@ impl<'c> Matcher<'c> {
                 end += 1;
             }
             let n = end - start;
+            let pass = (keys[start].0 >> 56) as usize;
             if n > max {
                 skipped += 1;
+                if let Some(p) = passes.get_mut(pass) {
+                    p.skipped_blocks += 1;
+                    p.skipped_records += n;
+                    p.largest_skipped = p.largest_skipped.max(n);
+                }
             } else if n > 1 {
                 blocks.push((start as u32, end as u32));
+                if let Some(p) = passes.get_mut(pass) {
+                    p.blocks += 1;
+                    p.pairs += n * (n - 1) / 2;
+                }
             }
             start = end;
         }
-        // Candidate pairs of every block, generated in parallel, as `a << 32 | b` (a < b).
-        let mut pairs: Vec<u64> = blocks
+        // Candidate pairs of every block, generated in parallel, as `a << 32 | b` (a < b),
+        // each with its pass; after sorting, the first copy of a pair is its earliest pass.
+        let mut pairs: Vec<(u64, u8)> = blocks
             .par_iter()
             .flat_map_iter(|&(start, end)| {
                 let block = &keys[start as usize..end as usize];
+                let pass = (block[0].0 >> 56) as u8;
                 block
                     .iter()
                     .enumerate()
-                    .flat_map(move |(x, &(_, a))| block[x + 1..].iter().map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b)))
+                    .flat_map(move |(x, &(_, a))| block[x + 1..].iter().map(move |&(_, b)| ((u64::from(a) << 32) | u64::from(b), pass)))
             })
             .collect();
         drop(blocks);
         drop(keys);
         pairs.par_sort_unstable();
-        pairs.dedup();
+        pairs.dedup_by_key(|p| p.0);
+        for &(_, pass) in &pairs {
+            if let Some(p) = passes.get_mut(pass as usize) {
+                p.new_pairs += 1;
+            }
+        }
+        let pairs: Vec<u64> = pairs.into_iter().map(|p| p.0).collect();
         phase("pairs");
         let candidates = pairs.len();
         let threshold = self.config.threshold;
@@ -436,6 +546,7 @@ impl<'c> Matcher<'c> {
             clusters: clusters.len(),
             records_in_clusters: clusters.iter().map(Vec::len).sum(),
             skipped_blocks: skipped,
+            passes,
         };
         DedupeResult { pairs: matched, clusters, stats }
     }
@@ -535,6 +646,46 @@ mod tests {
         let (_, evidence) = m.score(&a, &b);
         let company = evidence.iter().find(|e| e.field == "company").unwrap();
         assert_eq!(company.similarity, 1.0);
+    }
+
+    fn address(v: &[&str]) -> Record {
+        // email, phone, first, last, company, domain, country, street, city, postcode
+        rec(v)
+    }
+
+    #[test]
+    fn swapped_first_and_last_names_are_blocked_together_and_match() {
+        let cfg = DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap();
+        let m = Matcher::new(&cfg);
+        let a = address(&["", "", "Marek", "Kowalczyk", "", "", "PL", "12 Lipowa", "Gdansk", "80-001"]);
+        let b = address(&["", "", "Kowalczyk", "Marek", "", "", "PL", "12 Lipowa", "Gdańsk", "80-001"]);
+        let other = address(&["", "", "Anna", "Kowalczyk", "", "", "PL", "12 Lipowa", "Gdansk", "80-001"]);
+        let (score, evidence) = m.score(&a, &b);
+        assert!(score >= cfg.threshold, "{score} {evidence:?}");
+        assert!(evidence.iter().any(|e| e.field == "first_name (vs last_name)" && e.points > 0.0), "{evidence:?}");
+        // Symmetric.
+        assert!((m.score(&b, &a).0 - score).abs() < 1e-9);
+        // A relative at the same address is not made a match by the crosswise comparison.
+        assert!(m.score(&a, &other).0 < cfg.threshold);
+        let r = m.run(&[a, other, b]);
+        assert_eq!(r.clusters, vec![vec![0, 2]]);
+        let pass = r.stats.passes.iter().find(|p| p.key == "first_name+last_name:phonetic_set+postcode").unwrap();
+        assert_eq!((pass.blocks, pass.pairs), (1, 1));
+    }
+
+    #[test]
+    fn oversized_blocks_are_counted_per_pass() {
+        let mut cfg = DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap();
+        cfg.max_block = 3;
+        let m = Matcher::new(&cfg);
+        let same = |i: usize| address(&["", "", "John", "Smith", "", "", "US", &format!("{i} Main St"), "Boston", "02108"]);
+        let r = m.run(&(0..5).map(same).collect::<Vec<_>>());
+        let pass = r.stats.passes.iter().find(|p| p.key == "first_name+last_name:phonetic_set+postcode").unwrap();
+        assert_eq!((pass.skipped_blocks, pass.skipped_records, pass.largest_skipped), (1, 5, 5));
+        assert_eq!(r.stats.skipped_blocks, r.stats.passes.iter().map(|p| p.skipped_blocks).sum::<usize>());
+        assert_eq!(r.stats.passes.len(), cfg.blocking.len());
+        let new: usize = r.stats.passes.iter().map(|p| p.new_pairs).sum();
+        assert_eq!(new, r.stats.candidate_pairs);
     }
 
     #[test]
