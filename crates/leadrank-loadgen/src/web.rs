@@ -35,6 +35,8 @@ struct Scenario {
     name: String,
     urls: Vec<String>,
     cookie: Option<String>,
+    /// Served by the service (so its requests have lines in its log).
+    service: bool,
 }
 
 /// What one scenario gave.
@@ -167,8 +169,11 @@ pub async fn web(o: &WebOptions) -> anyhow::Result<()> {
         .tcp_nodelay(true)
         .timeout(Duration::from_secs(60))
         .build()?;
-    let mut scenarios: Vec<Scenario> =
-        o.baselines.iter().map(|url| Scenario { name: format!("baseline GET {url}"), urls: vec![url.clone()], cookie: None }).collect();
+    let mut scenarios: Vec<Scenario> = o
+        .baselines
+        .iter()
+        .map(|url| Scenario { name: format!("baseline GET {url}"), urls: vec![url.clone()], cookie: None, service: url.starts_with(base) })
+        .collect();
     for (user, password) in &o.users {
         let cookie = sign_in(&http, base, user, password).await?;
         let queue = get_text(&http, &format!("{base}/queue"), &cookie).await?;
@@ -179,6 +184,7 @@ pub async fn web(o: &WebOptions) -> anyhow::Result<()> {
                 name: format!("{user} GET {path}"),
                 urls: vec![format!("{base}{path}")],
                 cookie: Some(cookie.clone()),
+                service: true,
             });
         }
         if ids.is_empty() {
@@ -188,6 +194,7 @@ pub async fn web(o: &WebOptions) -> anyhow::Result<()> {
                 name: format!("{user} GET /leads/{{id}} ({} ids in turn)", ids.len()),
                 urls: ids.iter().map(|id| format!("{base}/leads/{id}")).collect(),
                 cookie: Some(cookie.clone()),
+                service: true,
             });
         }
     }
@@ -236,13 +243,13 @@ pub async fn web(o: &WebOptions) -> anyhow::Result<()> {
         errors += out.errors;
         let client = Percentiles::of(&out.ok.iter().map(|x| x.1).collect::<Vec<_>>());
         let (server_p, missing) = match &server {
-            Some(m) => {
+            Some(m) if sc.service => {
                 let found: Vec<Duration> =
                     out.ok.iter().filter_map(|(id, _)| m.get(id)).map(|v| Duration::from_secs_f64(v / 1e3)).collect();
                 let missing = out.ok.len() - found.len();
                 (Some(Percentiles::of(&found)), missing)
             }
-            None => (None, 0),
+            _ => (None, 0),
         };
         let kb = if out.ok.is_empty() { 0.0 } else { out.bytes as f64 / out.ok.len() as f64 / 1024.0 };
         let ratio = baseline_client.filter(|b| !b.p50.is_zero()).map(|b| client.p50.as_secs_f64() / b.p50.as_secs_f64());
