@@ -1,5 +1,6 @@
 //! Helpers shared by the `leadrank-loadgen` binary and its crash test: reading the CSV
-//! files of `leadrank generate` into the JSON records of the API, and percentiles.
+//! files of `leadrank generate` into the JSON records of the API, percentiles, and what the
+//! web benchmark reads from pages and from the server's log.
 
 use std::path::Path;
 use std::time::Duration;
@@ -61,6 +62,7 @@ pub struct Percentiles {
     pub count: usize,
     pub p50: Duration,
     pub p90: Duration,
+    pub p95: Duration,
     pub p99: Duration,
     pub max: Duration,
 }
@@ -76,13 +78,20 @@ impl Percentiles {
             let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
             v[rank - 1]
         };
-        Percentiles { count: v.len(), p50: at(0.50), p90: at(0.90), p99: at(0.99), max: v.last().copied().unwrap_or_default() }
+        Percentiles {
+            count: v.len(),
+            p50: at(0.50),
+            p90: at(0.90),
+            p95: at(0.95),
+            p99: at(0.99),
+            max: v.last().copied().unwrap_or_default(),
+        }
     }
 
     /// As JSON, in milliseconds.
     pub fn to_json(self) -> Value {
         let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
-        serde_json::json!({"count": self.count, "p50_ms": ms(self.p50), "p90_ms": ms(self.p90), "p99_ms": ms(self.p99), "max_ms": ms(self.max)})
+        serde_json::json!({"count": self.count, "p50_ms": ms(self.p50), "p90_ms": ms(self.p90), "p95_ms": ms(self.p95), "p99_ms": ms(self.p99), "max_ms": ms(self.max)})
     }
 }
 
@@ -91,14 +100,54 @@ impl std::fmt::Display for Percentiles {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         write!(
             f,
-            "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms (n={})",
+            "p50 {:.2} ms, p90 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms (n={})",
             ms(self.p50),
             ms(self.p90),
+            ms(self.p95),
             ms(self.p99),
             ms(self.max),
             self.count
         )
     }
+}
+
+/// The lead ids a queue page or fragment links to (its rows' `data-lead` attributes), in
+/// page order, each once.
+pub fn queue_lead_ids(html: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for part in html.split("data-lead=\"").skip(1) {
+        let Some((id, _)) = part.split_once('"') else { continue };
+        if !id.is_empty() && !ids.iter().any(|x| x == id) {
+            ids.push(id.to_string());
+        }
+    }
+    ids
+}
+
+/// The value of the `name` cookie set by a `Set-Cookie` header value, if it sets it.
+pub fn set_cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    let (k, v) = header.split(';').next()?.split_once('=')?;
+    (k.trim() == name && !v.trim().is_empty()).then(|| v.trim())
+}
+
+/// The server-side time of each request in the service's log, by request id: the
+/// `request_id=... ms=...` fields of its per-request lines (other lines are skipped).
+pub fn server_ms_by_request(log: &str) -> std::collections::HashMap<String, f64> {
+    let mut out = std::collections::HashMap::new();
+    for line in log.lines() {
+        let (mut id, mut ms) = (None, None);
+        for field in line.split_ascii_whitespace() {
+            if let Some(v) = field.strip_prefix("request_id=") {
+                id = Some(v);
+            } else if let Some(v) = field.strip_prefix("ms=") {
+                ms = v.parse::<f64>().ok();
+            }
+        }
+        if let (Some(id), Some(ms)) = (id, ms) {
+            out.insert(id.to_string(), ms);
+        }
+    }
+    out
 }
 
 /// The value of an unlabelled sample `name` in a Prometheus / OpenMetrics text exposition.
@@ -209,6 +258,37 @@ mod tests {
         let p = Percentiles::of(&v);
         assert_eq!((p.p50, p.p99, p.max), (Duration::from_millis(50), Duration::from_millis(99), Duration::from_millis(100)));
         assert_eq!(Percentiles::of(&[]).count, 0);
+    }
+
+    #[test]
+    fn p95_is_the_nearest_rank() {
+        let v: Vec<Duration> = (1..=40).rev().map(Duration::from_millis).collect();
+        assert_eq!(Percentiles::of(&v).p95, Duration::from_millis(38));
+    }
+
+    #[test]
+    fn queue_pages_give_their_lead_ids_once_in_order() {
+        let html = r#"<tr data-lead="l-9" data-row="0"><a href="/leads/l-9">x</a></tr><tr data-lead="l-2"></tr><tr data-lead="l-9"></tr><tr data-lead=""></tr>"#;
+        assert_eq!(queue_lead_ids(html), vec!["l-9", "l-2"]);
+        assert!(queue_lead_ids("<tbody></tbody>").is_empty());
+    }
+
+    #[test]
+    fn session_cookie_is_read_from_set_cookie() {
+        assert_eq!(set_cookie_value("lr_session=abc123; Path=/; HttpOnly; SameSite=Strict", "lr_session"), Some("abc123"));
+        assert_eq!(set_cookie_value("other=1; Path=/", "lr_session"), None);
+        assert_eq!(set_cookie_value("lr_session=; Path=/; Max-Age=0", "lr_session"), None);
+    }
+
+    #[test]
+    fn server_times_are_read_from_the_log_by_request_id() {
+        let log = "2026-12-06T13:00:00.000001Z  INFO leadrank_server::http: request request_id=wb1-q-0 method=GET route=/queue status=200 ms=12.5\n\
+                   2026-12-06T13:00:00.000002Z  INFO leadrank_service: something else happened\n\
+                   2026-12-06T13:00:00.000003Z  INFO leadrank_server::http: request request_id=wb1-q-1 method=GET route=/queue status=200 ms=0.25\n";
+        let m = server_ms_by_request(log);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.get("wb1-q-0"), Some(&12.5));
+        assert_eq!(m.get("wb1-q-1"), Some(&0.25));
     }
 
     #[test]

@@ -11,6 +11,9 @@
 //!
 //! * `flood`: N clients at once, each sending its next request as soon as the last one is
 //!   answered (after Retry-After on a 429): latency of the requests admitted, share of 429s;
+//! * `web`: the web app's screens (queue, its live fragment, team, lead page) as signed-in
+//!   users, with client-side and server-side (from the service's log) latency, next to
+//!   baseline URLs in the same run (`bench/web.sh`);
 //! * `slowloris`: N connections that send their headers a line at a time, while
 //!   `GET /healthz` is timed on a new connection every half second.
 //!
@@ -27,6 +30,8 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use leadrank_loadgen::{Percentiles, PromHistogram, bodies, prom_value, read_records};
 use serde_json::{Value, json};
+
+mod web;
 
 #[derive(Parser)]
 #[command(name = "leadrank-loadgen", about = "Load generator for the leadrank service")]
@@ -136,6 +141,34 @@ enum Cmd {
         #[arg(long)]
         no_backoff: bool,
     },
+    /// The web app's screens as signed-in users: GET /queue, /queue/rows, /team and the lead
+    /// page of each lead on the user's queue in turn; client-side latency and, with
+    /// --server-log, the server's own time from its per-request log lines.
+    Web {
+        #[arg(long)]
+        base: String,
+        /// A user to sign in as, USERNAME:PASSWORD (repeat for several).
+        #[arg(long = "user", required = true, value_parser = parse_user)]
+        users: Vec<(String, String)>,
+        /// Measured requests per screen and user (and per baseline).
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+        /// Requests per screen sent first and not measured.
+        #[arg(long, default_value_t = 50)]
+        warmup: usize,
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        /// A URL loaded without a session by the same client as a baseline, before the
+        /// screens (repeat for several; the first is the one ratios are given against).
+        #[arg(long = "baseline")]
+        baselines: Vec<String>,
+        /// The service's log file (its stderr, at the default `info` level).
+        #[arg(long)]
+        server_log: Option<PathBuf>,
+        /// Prefix of this run's request ids (letters, digits, '-').
+        #[arg(long, default_value = "wb")]
+        tag: String,
+    },
     /// N connections that send a request line, then one header line every 300 ms (coming
     /// back a second after the server closes them), for S seconds; meanwhile GET /healthz on
     /// a new connection every 500 ms, timed (5 s at most).
@@ -166,6 +199,9 @@ fn main() -> anyhow::Result<()> {
             Cmd::EmptyLoad { url, concurrency, seconds, key } => empty_load(&url, concurrency, seconds, key).await,
             Cmd::Flood { base, key, clients, seconds, batch, write_percent, no_backoff } => {
                 flood(&base, &key, clients, Duration::from_secs(seconds), batch, write_percent, !no_backoff).await
+            }
+            Cmd::Web { base, users, requests, warmup, concurrency, baselines, server_log, tag } => {
+                web::web(&web::WebOptions { base, users, requests, warmup, concurrency, baselines, server_log, tag }).await
             }
             Cmd::Slowloris { addr, connections, seconds } => slowloris(&addr, connections, Duration::from_secs(seconds)).await,
             Cmd::Sla {
@@ -198,6 +234,13 @@ fn main() -> anyhow::Result<()> {
             }
         }
     })
+}
+
+fn parse_user(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((u, p)) if !u.is_empty() && !p.is_empty() => Ok((u.to_string(), p.to_string())),
+        _ => Err(format!("'{s}': expected USERNAME:PASSWORD")),
+    }
 }
 
 fn client(concurrency: usize) -> anyhow::Result<reqwest::Client> {
