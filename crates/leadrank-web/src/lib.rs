@@ -51,6 +51,9 @@ pub struct Web {
     pub seen: Arc<Mutex<HashMap<String, HashMap<String, i32>>>>,
     /// Single sign-on, when set up.
     pub sso: Option<Arc<sso::Sso>>,
+    /// The funnel of the Team screen and when it was built: it is rebuilt from the whole
+    /// operating log, so views within [`team::FUNNEL_FRESH`] share one (the page says when).
+    pub funnel: Arc<Mutex<Option<team::BuiltFunnel>>>,
 }
 
 /// The Content-Security-Policy of every page: scripts, styles and connections from this
@@ -110,7 +113,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// The web app's routes (mounted at `/` by the HTTP adapter, beside routes of any state).
 pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Option<Arc<sso::Sso>>) -> Router<S> {
-    let web = Web { service, seen: Arc::default(), sso };
+    let web = Web { service, seen: Arc::default(), sso, funnel: Arc::default() };
     Router::new()
         .route("/", get(auth::home))
         .route("/login", get(auth::login_page).post(auth::login))

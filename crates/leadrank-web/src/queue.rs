@@ -116,15 +116,24 @@ pub fn rows_for(web: &Web, reach: &Reach, filters: &Filters, now: Timestamp) -> 
             if !filters.source.is_empty() && lead.source.as_deref() != Some(filters.source.as_str()) {
                 continue;
             }
-            let status = st.sla.as_ref().map(|run| run.clock.evaluate(&st.touches, now));
-            let breached = status.as_ref().map_or(0, |s| s.breached.len());
-            if filters.breached == "1" && breached == 0 {
-                continue;
+            // The SLA clock is read for the rows shown, and for every candidate only when
+            // filtering on breaches (it is the costliest check of a row).
+            let want_breached = filters.breached == "1";
+            let mut status = None;
+            if want_breached {
+                status = st.sla.as_ref().map(|run| run.clock.evaluate(&st.touches, now));
+                if status.as_ref().is_none_or(|s| s.breached.is_empty()) {
+                    continue;
+                }
             }
             matched += 1;
             if rows.len() == MAX_ROWS {
                 continue;
             }
+            if !want_breached {
+                status = st.sla.as_ref().map(|run| run.clock.evaluate(&st.touches, now));
+            }
+            let breached = status.as_ref().map_or(0, |s| s.breached.len());
             let mut reasons: Vec<_> = cur.score.reasons.iter().filter(|r| r.points > 0).collect();
             reasons.sort_by_key(|r| -r.points);
             rows.push(Row {

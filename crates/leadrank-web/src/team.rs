@@ -15,6 +15,26 @@ use crate::page;
 use crate::queue::{self, Filters};
 use leadrank_service::access::{Reach, actor};
 
+/// A funnel report with when it was built (monotonic, for its age) and the service time.
+pub type BuiltFunnel = (std::time::Instant, jiff::Timestamp, std::sync::Arc<leadrank_lifecycle::FunnelReport>);
+
+/// How long a built funnel is shown before it is built again.
+pub const FUNNEL_FRESH: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The funnel, built at most every [`FUNNEL_FRESH`] (it reads the whole operating log), with
+/// the time it was built.
+async fn funnel(web: &Web) -> Result<(std::sync::Arc<leadrank_lifecycle::FunnelReport>, jiff::Timestamp), leadrank_service::ServiceError> {
+    if let Some((built, at, report)) = web.funnel.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+        && built.elapsed() < FUNNEL_FRESH
+    {
+        return Ok((report.clone(), *at));
+    }
+    let at = web.service.now();
+    let report = std::sync::Arc::new(web.service.funnel_report().await?);
+    *web.funnel.lock().unwrap_or_else(|e| e.into_inner()) = Some((std::time::Instant::now(), at, report.clone()));
+    Ok((report, at))
+}
+
 /// One rep's line.
 struct RepLine {
     id: String,
@@ -64,7 +84,7 @@ pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
             .collect();
         (reach, reps)
     });
-    let funnel = match web.service.funnel_report().await {
+    let (funnel, funnel_at) = match funnel(&web).await {
         Ok(f) => f,
         Err(e) => {
             tracing::error!(error = %e, "funnel report");
@@ -119,6 +139,7 @@ pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
         }
         section aria-labelledby="funnel-h" {
             h2 #funnel-h { "Funnel (all teams)" }
+            p.muted.small { "As of " (page::ago(now, funnel_at)) "; rebuilt at most every " (FUNNEL_FRESH.as_secs()) " seconds." }
             table.compact {
                 thead { tr { th { "Step" } th.num { "From" } th.num { "To" } th.num { "Rate" } } }
                 tbody {
