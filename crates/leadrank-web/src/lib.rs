@@ -54,6 +54,9 @@ pub struct Web {
     /// The funnel of the Team screen and when it was built: it is rebuilt from the whole
     /// operating log, so views within [`team::FUNNEL_FRESH`] share one (the page says when).
     pub funnel: Arc<Mutex<Option<team::BuiltFunnel>>>,
+    /// Per reach, the open leads in it best first, with the change counter they were read
+    /// at (see `queue::rows_for`).
+    pub candidates: Arc<Mutex<HashMap<String, queue::Candidates>>>,
 }
 
 /// The Content-Security-Policy of every page: scripts, styles and connections from this
@@ -113,7 +116,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// The web app's routes (mounted at `/` by the HTTP adapter, beside routes of any state).
 pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Option<Arc<sso::Sso>>) -> Router<S> {
-    let web = Web { service, seen: Arc::default(), sso, funnel: Arc::default() };
+    let web = Web { service, seen: Arc::default(), sso, funnel: Arc::default(), candidates: Arc::default() };
     Router::new()
         .route("/", get(auth::home))
         .route("/login", get(auth::login_page).post(auth::login))

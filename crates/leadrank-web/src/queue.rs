@@ -56,6 +56,9 @@ impl Filters {
     }
 }
 
+/// The open leads of one reach, best first, and the change counter they were read at.
+pub type Candidates = (u64, std::sync::Arc<Vec<String>>);
+
 /// One row of the queue.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -86,25 +89,45 @@ pub struct Row {
 /// and how many matched in all.
 pub fn rows_for(web: &Web, reach: &Reach, filters: &Filters, now: Timestamp) -> (Vec<Row>, usize) {
     let want_stage: Option<Stage> = filters.stage.parse().ok();
-    web.service.read_state(|live, ops| {
+    // The change counter is read before the state: a change made meanwhile bumps it after,
+    // so a list kept under this version is never newer than its version says.
+    let version = *web.service.changed.borrow();
+    let key = format!("{reach:?}");
+    let kept = web.candidates.lock().unwrap_or_else(|e| e.into_inner()).get(&key).filter(|(v, _)| *v == version).map(|(_, c)| c.clone());
+    let (rows, matched, fresh) = web.service.read_state(|live, ops| {
+        // The open leads in reach, best first: kept per reach until the next change of
+        // scores or lead states (only then can the set or its order change).
+        let fresh = kept.is_none().then(|| {
+            let ids: Vec<String> = live
+                .ranking
+                .iter()
+                .map(|(_, id)| id)
+                .filter(|id| {
+                    ops.leads.get(*id).is_some_and(|st| {
+                        let assignment = st.assignment.as_ref().filter(|a| !a.released);
+                        QUEUE_STAGES.contains(&st.lifecycle.stage)
+                            && match reach {
+                                Reach::Rep { rep, .. } => assignment.and_then(|a| a.rep.as_deref()) == Some(rep.as_str()),
+                                _ => assignment.is_some() && reach.may_view(assignment),
+                            }
+                    })
+                })
+                .cloned()
+                .collect();
+            std::sync::Arc::new(ids)
+        });
+        let candidates = kept.as_ref().or(fresh.as_ref()).map_or(&[][..], |c| c.as_slice());
         let model = live.book.model();
         let labels: HashMap<&str, &str> = model.rules.iter().map(|r| (&*r.id, &*r.label)).collect();
         let mut rows = Vec::new();
         let mut matched = 0;
-        for (_, id) in &live.ranking {
+        for id in candidates {
             let Some(st) = ops.leads.get(id) else { continue };
             let stage = st.lifecycle.stage;
             if !QUEUE_STAGES.contains(&stage) || want_stage.is_some_and(|w| w != stage) {
                 continue;
             }
             let assignment = st.assignment.as_ref().filter(|a| !a.released);
-            let mine = match reach {
-                Reach::Rep { rep, .. } => assignment.and_then(|a| a.rep.as_deref()) == Some(rep.as_str()),
-                _ => assignment.is_some() && reach.may_view(assignment),
-            };
-            if !mine {
-                continue;
-            }
             let snoozed = st.snoozed_until.filter(|u| *u > now);
             if snoozed.is_some() && filters.snoozed != "1" {
                 continue;
@@ -160,8 +183,17 @@ pub fn rows_for(web: &Web, reach: &Reach, filters: &Filters, now: Timestamp) -> 
                 snoozed,
             });
         }
-        (rows, matched)
-    })
+        (rows, matched, fresh)
+    });
+    if let Some(list) = fresh {
+        let mut kept = web.candidates.lock().unwrap_or_else(|e| e.into_inner());
+        // One list per reach (users with the same reach share it); bounded by the users.
+        if kept.len() > 10_000 {
+            kept.clear();
+        }
+        kept.insert(key, (version, list));
+    }
+    (rows, matched)
 }
 
 /// Fills in each row's change since the user's last look; with `remember`, this look
