@@ -1,12 +1,12 @@
 //! Qualification checklists: BANT, CHAMP and MEDDICC.
 //!
 //! Each item of a framework carries the discovery question a rep asks to settle it. The
-//! questions come from the discovery sequence of seed 001 ("What's your primary goal for
+//! questions follow a common discovery sequence ("What's your primary goal for
 //! this quarter?", "What triggered your search now?", "What tools are in your stack today?",
 //! "Who else will weigh in on this decision?", "What happens if you do nothing?", "What's
 //! your timeline for implementation?", "What's the budget source for this initiative?"),
-//! quoted where one fits and adapted where an item needs a sharper question. Seed 001 also
-//! warns not to over-gate early conversations: partial checklists are allowed and shown with
+//! quoted where one fits and adapted where an item needs a sharper question. Early
+//! conversations should not be over-gated: partial checklists are allowed and shown with
 //! their completeness; only the SQL gate (when the model asks for it) needs all items.
 
 use std::collections::BTreeMap;
@@ -297,7 +297,7 @@ mod tests {
                 assert!(!i.label.is_empty());
             }
         }
-        // Seed 001's wording is quoted where it fits.
+        // The discovery sequence's wording is quoted where it fits.
         assert_eq!(BANT.item("budget").unwrap().question, "What's the budget source for this initiative?");
         assert_eq!(BANT.item("timeline").unwrap().question, "What's your timeline for implementation?");
         assert_eq!(BANT.item("authority").unwrap().question, "Who else will weigh in on this decision?");
