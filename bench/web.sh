@@ -29,17 +29,9 @@ CONCURRENCY=${CONCURRENCY:-4}
 RUNS=${RUNS:-3}
 cd "$(dirname "$0")/.."
 
-cargo build --release -j1 -p leadrank-cli -p leadrank-loadgen
-BIN=$PWD/target/release
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 600); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
+# The release build, temporary directory, cleanup and port helpers shared with the other
+# service benchmarks.
+source bench/common.sh
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
