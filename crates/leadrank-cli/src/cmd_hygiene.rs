@@ -534,6 +534,7 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model
     let mut s = format!("Data quality of {} leads ({} rows rejected), as of {as_of}\n\n", r.leads, r.rejected_rows);
     let mut t = Table::new();
     t.load_preset(UTF8_BORDERS_ONLY);
+    crate::term::fit(&mut t);
     t.set_header(vec!["field", "check", "kind", "count", "share", "examples"]);
     for c in r.checks.iter().filter(|c| c.count > 0) {
         t.add_row(vec![
@@ -549,6 +550,7 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model
 
     let mut t = Table::new();
     t.load_preset(UTF8_BORDERS_ONLY);
+    crate::term::fit(&mut t);
     t.set_header(vec!["", "count", "share", "examples"]);
     let d = &r.decay;
     let bounced = if events { d.bounced_email.to_string() } else { "n/a (no --events)".into() };
@@ -600,6 +602,7 @@ fn hygiene_table(r: &leadrank_hygiene::report::HygieneReport, as_of: &str, model
     if let Some(i) = &r.integrity {
         let mut t = Table::new();
         t.load_preset(UTF8_BORDERS_ONLY);
+        crate::term::fit(&mut t);
         let cap = i.cap.map_or("uncapped".to_string(), |c| format!("cap {c}"));
         t.set_header(vec![format!("{} ({}, {cap}), model {model_id}", i.label, i.dimension), "leads".into(), "points".into()]);
         t.add_row(vec![Cell::new("earned of possible"), right(String::new()), right(format!("{} / {}", i.earned, i.possible))]);
@@ -671,6 +674,7 @@ pub fn match_accounts(args: MatchAccountsArgs) -> Result<ExitCode> {
             use comfy_table::{Table, presets::UTF8_BORDERS_ONLY};
             let mut t = Table::new();
             t.load_preset(UTF8_BORDERS_ONLY);
+            crate::term::fit(&mut t);
             t.set_header(header.to_vec());
             for r in rows {
                 t.add_row(r.to_vec());

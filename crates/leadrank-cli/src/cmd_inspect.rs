@@ -121,6 +121,7 @@ fn render(r: &Inspection, max_reasons: usize) -> String {
     let _ = writeln!(s, "{}: {} rows, {} columns\n", r.file, r.rows, r.columns.len());
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+    crate::term::fit(&mut table);
     table.set_header(vec!["column", "filled", "distinct", "type", "samples", "read as"]);
     for c in &r.columns {
         let filled = if r.rows == 0 { "-".to_string() } else { format!("{:.0}%", c.filled as f64 * 100.0 / r.rows as f64) };

@@ -175,7 +175,17 @@ pub fn score(args: ScoreArgs) -> Result<ExitCode> {
         }
         None => Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
     };
-    let mut writer = ScoreWriter::new(&model, format, args.top);
+    // A table on a terminal shows one page unless --top says how many; a file or a pipe
+    // gets every lead.
+    let to_terminal = args.out.is_none() && std::io::stdout().is_terminal();
+    let top = match args.top {
+        Some(0) => None,
+        Some(n) => Some(n),
+        None if format == OutputFormat::Table && to_terminal => Some(crate::term::TERMINAL_PAGE),
+        None => None,
+    };
+    let width = if args.out.is_none() { crate::term::stdout_width() } else { None };
+    let mut writer = ScoreWriter::new(&model, format, top).with_width(width);
     let (mut scored, mut quality) = (0usize, 0usize);
     let mut result = Ok(());
     if format == OutputFormat::Table {

@@ -12,6 +12,7 @@ mod cmd_serve;
 mod cmd_users;
 mod commands;
 mod input_args;
+mod term;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -143,7 +144,8 @@ struct ScoreArgs {
     /// Write here instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// With --format table, show only the N best leads.
+    /// With --format table, show only the N best leads (0: all). On a terminal the table
+    /// shows the 50 best unless --top is given; a file or a pipe gets every lead.
     #[arg(long)]
     top: Option<usize>,
 }

@@ -62,6 +62,26 @@ fn csv_and_table_outputs() {
     let table = text(&out.stdout);
     assert!(table.contains("L1") && !table.contains("L2"), "{table}");
     assert!(table.contains("2 leads, 0 quality (0.0%); model leadrank-default@1.1.0; top 1 shown"), "{table}");
+
+    // The table fits the terminal width COLUMNS gives: the dimension columns go first (and
+    // the footer says so), then the reasons wrap.
+    let wide = leadrank(&["score", "--leads", &leads, "--as-of", "2026-06-30", "--format", "table", "--top", "0"]);
+    let wide = text(&wide.stdout);
+    assert!(wide.contains("integrity") && wide.contains("L2"), "--top 0 shows every lead, with every column: {wide}");
+    for columns in ["80", "60"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_leadrank"))
+            .args(["score", "--leads", &leads, "--as-of", "2026-06-30", "--format", "table"])
+            .env("COLUMNS", columns)
+            .output()
+            .unwrap();
+        let table = text(&out.stdout);
+        let width: usize = columns.parse().unwrap();
+        for line in table.lines().filter(|l| l.starts_with(['┌', '│', '╞', '└'])) {
+            assert!(line.chars().count() <= width, "a line wider than {width}: {line:?}\n{table}");
+        }
+        assert!(!table.contains("integrity") && table.contains("L1") && table.contains("L2"), "{table}");
+        assert!(table.contains(&format!("Dimension columns hidden to fit {columns} columns")), "{table}");
+    }
 }
 
 #[test]

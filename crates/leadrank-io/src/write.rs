@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
 use leadrank_core::{CompiledModel, Score};
 use rayon::prelude::*;
 
@@ -40,12 +40,21 @@ pub struct ScoreWriter<'m> {
     kept: Vec<Score>,
     count: usize,
     quality: usize,
+    /// The table's width limit in characters (the terminal's), if any.
+    width: Option<u16>,
 }
 
 impl<'m> ScoreWriter<'m> {
     /// A writer for `format`; `top` limits the table to the N best leads.
     pub fn new(model: &'m CompiledModel, format: OutputFormat, top: Option<usize>) -> Self {
-        ScoreWriter { model, format, top, header_written: false, kept: Vec::new(), count: 0, quality: 0 }
+        ScoreWriter { model, format, top, header_written: false, kept: Vec::new(), count: 0, quality: 0, width: None }
+    }
+
+    /// Fits the table into `width` characters: the dimension columns are left out when the
+    /// table would be wider (the footer says so), and the reasons wrap.
+    pub fn with_width(mut self, width: Option<u16>) -> Self {
+        self.width = width;
+        self
     }
 
     /// The encoder of this writer's rows, to encode chunks on other threads (see
@@ -102,10 +111,49 @@ impl<'m> ScoreWriter<'m> {
             return self.write_header(out);
         }
         let model = self.model;
+        let mut table = self.table(true);
+        let mut hidden = false;
+        if let Some(width) = self.width
+            && widest_line(&table) > usize::from(width)
+        {
+            table = self.table(false);
+            hidden = true;
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+            table.set_width(width);
+        }
+        writeln!(out, "{table}")?;
+        writeln!(
+            out,
+            "{} leads, {} quality ({:.1}%); model {}{}",
+            self.count,
+            self.quality,
+            if self.count == 0 { 0.0 } else { 100.0 * self.quality as f64 / self.count as f64 },
+            model.id(),
+            if self.kept.len() < self.count {
+                format!("; top {} shown (--top N shows more, --top 0 all)", self.kept.len())
+            } else {
+                String::new()
+            }
+        )?;
+        if hidden {
+            writeln!(
+                out,
+                "Dimension columns hidden to fit {} columns; --format csv has them all.",
+                self.width.unwrap_or_default()
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The ranked table of the kept rows, with or without one column per dimension.
+    fn table(&self, with_dimensions: bool) -> Table {
+        let model = self.model;
         let mut table = Table::new();
         table.load_preset(UTF8_BORDERS_ONLY);
         let mut header = vec!["#".to_string(), "lead".into(), "total".into(), "grade".into(), "cell".into()];
-        header.extend(model.dimensions.iter().map(|d| d.id.to_string()));
+        if with_dimensions {
+            header.extend(model.dimensions.iter().map(|d| d.id.to_string()));
+        }
         header.push("top reasons".into());
         table.set_header(header);
         for (i, s) in self.kept.iter().enumerate() {
@@ -116,8 +164,10 @@ impl<'m> ScoreWriter<'m> {
                 Cell::new(if s.quality { format!("{} ✓", s.grade) } else { s.grade.to_string() }),
                 Cell::new(&s.cell),
             ];
-            for d in &model.dimensions {
-                row.push(Cell::new(s.dimensions.get(&d.id)).set_alignment(CellAlignment::Right));
+            if with_dimensions {
+                for d in &model.dimensions {
+                    row.push(Cell::new(s.dimensions.get(&d.id)).set_alignment(CellAlignment::Right));
+                }
             }
             let mut top_reasons: Vec<_> = s.reasons.iter().filter(|r| &*r.rule != "cap").collect();
             top_reasons.sort_by_key(|r| -r.points.abs());
@@ -125,17 +175,13 @@ impl<'m> ScoreWriter<'m> {
             row.push(Cell::new(text.join(", ")));
             table.add_row(row);
         }
-        writeln!(out, "{table}")?;
-        writeln!(
-            out,
-            "{} leads, {} quality ({:.1}%); model {}{}",
-            self.count,
-            self.quality,
-            if self.count == 0 { 0.0 } else { 100.0 * self.quality as f64 / self.count as f64 },
-            model.id(),
-            if self.kept.len() < self.count { format!("; top {} shown", self.kept.len()) } else { String::new() }
-        )
+        table
     }
+}
+
+/// The width in characters of a rendered table's widest line.
+pub fn widest_line(table: &Table) -> usize {
+    table.to_string().lines().map(|l| l.chars().count()).max().unwrap_or(0)
 }
 
 /// Encodes scores as rows of a [`ScoreWriter`]'s format: JSON Lines objects or CSV rows

@@ -71,11 +71,14 @@ pub async fn serve_on(
         None => None,
     };
     let metrics = Arc::new(metrics::Metrics::new());
-    let service = Service::start(store, Arc::new(clock::SystemClock), metrics).await?;
+    // The demo plays its last weeks in time order on this clock; it reads the system clock
+    // otherwise.
+    let clock = Arc::new(clock::ReplayClock::over(Arc::new(clock::SystemClock)));
+    let service = Service::start(store, clock.clone(), metrics).await?;
     let mut demo_key = None;
     let mut demo_users = Vec::new();
     if let Some(n) = options.demo_leads {
-        demo::load(&service, n, 42).await?;
+        demo::load(&service, &clock, n, 42).await?;
         let (_, secret) = service.create_key("demo", &[leadrank_store::Scope::Admin], "cli (serve --demo)").await?;
         demo_key = Some(secret);
         demo_users = demo::create_users(&service).await?;

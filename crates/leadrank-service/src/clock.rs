@@ -41,3 +41,35 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// A clock that stands at moments of a replayed past while told to, and otherwise reads its
+/// base clock (`serve --demo` plays the demo's last weeks in time order on it, then lets time
+/// run).
+pub struct ReplayClock {
+    base: std::sync::Arc<dyn Clock>,
+    replaying: Mutex<Option<Timestamp>>,
+}
+
+impl ReplayClock {
+    /// A clock reading `base` until [`Self::replay_at`] is called.
+    pub fn over(base: std::sync::Arc<dyn Clock>) -> Self {
+        ReplayClock { base, replaying: Mutex::new(None) }
+    }
+
+    /// Stands the clock at `at` (a moment of the replayed past).
+    pub fn replay_at(&self, at: Timestamp) {
+        *self.replaying.lock().unwrap_or_else(|e| e.into_inner()) = Some(at);
+    }
+
+    /// Ends the replay: from now on the clock reads its base clock.
+    pub fn resume(&self) {
+        *self.replaying.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+impl Clock for ReplayClock {
+    fn now(&self) -> Timestamp {
+        let replaying = *self.replaying.lock().unwrap_or_else(|e| e.into_inner());
+        replaying.unwrap_or_else(|| self.base.now())
+    }
+}

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use leadrank_core::records::{Event, lead_from_pairs};
 use leadrank_lifecycle::Stage;
-use leadrank_service::clock::ManualClock;
+use leadrank_service::clock::{ManualClock, ReplayClock};
 use leadrank_service::demo;
 use leadrank_service::metrics::Metrics;
 use leadrank_service::service::Service;
@@ -76,9 +76,9 @@ fn csrf_of(page: &str) -> String {
 async fn app(backend: &Backend) -> App {
     let store = backend.open().await;
     // A Tuesday, 15:00 UTC: business hours in the Americas and Europe.
-    let clock = Arc::new(ManualClock::new("2026-03-03T15:00:00Z".parse().unwrap()));
-    let svc = Service::start(store, clock, Arc::new(Metrics::new())).await.unwrap();
-    demo::load(&svc, 300, 7).await.unwrap();
+    let clock = Arc::new(ReplayClock::over(Arc::new(ManualClock::new("2026-03-03T15:00:00Z".parse().unwrap()))));
+    let svc = Service::start(store, clock.clone(), Arc::new(Metrics::new())).await.unwrap();
+    demo::load(&svc, &clock, 300, 7).await.unwrap();
     let users = demo::create_users(&svc).await.unwrap();
     assert_eq!(users.len(), 4);
     assert!(demo::create_users(&svc).await.unwrap().is_empty(), "demo users are made once");
