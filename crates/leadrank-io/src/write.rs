@@ -136,11 +136,7 @@ impl<'m> ScoreWriter<'m> {
             }
         )?;
         if hidden {
-            writeln!(
-                out,
-                "Dimension columns hidden to fit {} columns; --format csv has them all.",
-                self.width.unwrap_or_default()
-            )?;
+            writeln!(out, "Dimension columns hidden to fit {} columns; --format csv has them all.", self.width.unwrap_or_default())?;
         }
         Ok(())
     }

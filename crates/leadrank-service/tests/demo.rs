@@ -1,0 +1,52 @@
+//! `serve --demo`'s history: the last weeks played in time order, with demo reps answering
+//! their leads, so the reports read like a working team's (on a manual clock, SQLite).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use leadrank_lifecycle::Stage;
+use leadrank_service::clock::{Clock, ManualClock, ReplayClock};
+use leadrank_service::demo;
+use leadrank_service::metrics::Metrics;
+use leadrank_service::service::Service;
+use leadrank_store::Store;
+use leadrank_store_sqlite::SqliteStore;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_month_reads_like_a_working_team() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("demo.db")).await.unwrap());
+    // A Tuesday afternoon in New York.
+    let now: Timestamp = "2026-03-03T19:00:00Z".parse().unwrap();
+    let clock = Arc::new(ReplayClock::over(Arc::new(ManualClock::new(now))));
+    let svc = Service::start(store, clock.clone(), Arc::new(Metrics::new())).await.unwrap();
+    assert_eq!(demo::load(&svc, &clock, 600, 7).await.unwrap(), 600);
+    assert_eq!(clock.now(), now, "the replay ends at the base clock's now");
+
+    let sla = svc.sla_report();
+    let speed = &sla.speed_to_lead;
+    assert!(speed.leads >= 20, "quality leads with an SLA: {speed:?}");
+    assert!(speed.touched * 10 >= speed.leads * 8, "most leads get a first touch: {speed:?}");
+    let first_touch_breaches = sla.breaches.by_milestone.get("first_touch").copied().unwrap_or(0);
+    assert!(first_touch_breaches > 0, "a real team misses some first touches: {:?}", sla.breaches);
+    assert!(first_touch_breaches < speed.leads, "but not most of them: {:?} of {} leads", sla.breaches, speed.leads);
+
+    // Stage changes are spread over the month, not stamped at one moment.
+    let history = svc.stage_history_csv().await.unwrap();
+    let month_start = now - jiff::SignedDuration::from_hours(24 * demo::REPLAY_DAYS);
+    let days: BTreeSet<&str> = history
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').find(|f| f.len() >= 20 && f.as_bytes().get(4) == Some(&b'-') && f.contains('T')))
+        .filter(|at| at.parse::<Timestamp>().is_ok_and(|t| t > month_start))
+        .map(|at| &at[..10])
+        .collect();
+    assert!(days.len() >= 15, "stage changes on {} days of the month: {days:?}", days.len());
+
+    let funnel = svc.funnel_report().await.unwrap();
+    let count = |stage: Stage| funnel.stage_counts.iter().find(|c| c.stage == stage).map_or(0, |c| c.count);
+    assert!(count(Stage::Sal) > 0, "leads accepted by the demo reps: {funnel:?}");
+    assert!(!funnel.rejections.is_empty(), "leads rejected with a reason");
+    assert!(count(Stage::Mql) + count(Stage::Pql) > 0, "the last days' leads still wait for sales");
+}
