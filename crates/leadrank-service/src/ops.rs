@@ -19,7 +19,7 @@ use leadrank_routing::{
     Assignment, BusinessCalendar, Calendar, Rep, RouteInput, RoutingModel, RoutingState, SlaClock, Team, builtin_routing,
 };
 use leadrank_store::{LeadOps, OpsLogEntry, Store, StoreError};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -115,6 +115,55 @@ pub struct BreachCounts {
     pub total: u64,
 }
 
+/// The leads whose assignment is live (not released), by rep and by team: a queue reads its
+/// candidates here instead of walking every lead. Changed only with the assignments.
+#[derive(Debug, Default)]
+pub struct AssignedIndex {
+    by_rep: FxHashMap<String, FxHashSet<String>>,
+    by_team: FxHashMap<String, FxHashSet<String>>,
+}
+
+impl AssignedIndex {
+    fn add(&mut self, id: &str, a: &CurrentAssignment) {
+        if a.released {
+            return;
+        }
+        if let Some(rep) = &a.rep {
+            self.by_rep.entry(rep.clone()).or_default().insert(id.to_string());
+        }
+        if let Some(team) = &a.team {
+            self.by_team.entry(team.clone()).or_default().insert(id.to_string());
+        }
+    }
+
+    fn remove(&mut self, id: &str, a: &CurrentAssignment) {
+        fn drop_from(map: &mut FxHashMap<String, FxHashSet<String>>, key: &str, id: &str) {
+            if let Some(set) = map.get_mut(key) {
+                set.remove(id);
+                if set.is_empty() {
+                    map.remove(key);
+                }
+            }
+        }
+        if let Some(rep) = &a.rep {
+            drop_from(&mut self.by_rep, rep, id);
+        }
+        if let Some(team) = &a.team {
+            drop_from(&mut self.by_team, team, id);
+        }
+    }
+
+    /// The leads assigned to `rep` (live assignments only).
+    pub fn of_rep(&self, rep: &str) -> impl Iterator<Item = &String> {
+        self.by_rep.get(rep).into_iter().flatten()
+    }
+
+    /// The leads assigned to a rep or queue of `team` (live assignments only).
+    pub fn of_team(&self, team: &str) -> impl Iterator<Item = &String> {
+        self.by_team.get(team).into_iter().flatten()
+    }
+}
+
 /// The in-memory operating state.
 pub struct Ops {
     pub policy: Policy,
@@ -132,6 +181,8 @@ pub struct Ops {
     default_calendar: BusinessCalendar,
     pub load: RoutingState,
     pub leads: FxHashMap<String, LeadOpsState>,
+    /// The leads with a live assignment, by rep and by team (kept with every assignment).
+    assigned: AssignedIndex,
     /// (next SLA deadline, lead id).
     timers: BTreeSet<(Timestamp, String)>,
     pub breaches: BreachCounts,
@@ -166,6 +217,7 @@ impl Ops {
             default_calendar,
             load: RoutingState::default(),
             leads: FxHashMap::default(),
+            assigned: AssignedIndex::default(),
             timers: BTreeSet::new(),
             breaches: BreachCounts::default(),
             subscribed: BTreeSet::new(),
@@ -221,6 +273,7 @@ impl Ops {
     pub fn load_states(&mut self, states: Vec<(String, LeadOpsState)>) {
         self.leads.clear();
         self.timers.clear();
+        self.assigned = AssignedIndex::default();
         self.load = RoutingState::default();
         for (id, st) in states {
             self.index(&id, &st);
@@ -231,6 +284,7 @@ impl Ops {
     /// Counts a lead's assignment into the load and arms its SLA timer.
     fn index(&mut self, id: &str, st: &LeadOpsState) {
         if let Some(a) = &st.assignment {
+            self.assigned.add(id, a);
             self.load.record(&to_assignment(id, a), a.quality);
             if (a.released || !holds_load(st.lifecycle.stage))
                 && let Some(rep) = &a.rep
@@ -269,10 +323,30 @@ impl Ops {
         }
     }
 
+    /// The leads with a live assignment, by rep and by team.
+    pub fn assigned(&self) -> &AssignedIndex {
+        &self.assigned
+    }
+
+    /// Whether the index of assigned leads says exactly what the leads' assignments say
+    /// (for tests; it walks every lead).
+    pub fn assigned_index_is_exact(&self) -> bool {
+        let mut fresh = AssignedIndex::default();
+        for (id, st) in &self.leads {
+            if let Some(a) = &st.assignment {
+                fresh.add(id, a);
+            }
+        }
+        fresh.by_rep == self.assigned.by_rep && fresh.by_team == self.assigned.by_team
+    }
+
     /// Forgets an erased lead.
     pub fn forget(&mut self, id: &str) {
         if let Some(st) = self.leads.remove(id) {
             self.stop_sla(id, &st);
+            if let Some(a) = &st.assignment {
+                self.assigned.remove(id, a);
+            }
             if let Some(rep) = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone()) {
                 self.load.release(&rep);
             }
@@ -368,6 +442,7 @@ impl Ops {
                 self.load.release(rep);
             }
             if let Some(a) = self.leads.get_mut(id).and_then(|s| s.assignment.as_mut()) {
+                self.assigned.remove(id, a);
                 a.released = true;
             }
         }
@@ -424,6 +499,10 @@ impl Ops {
         }
         out.log(id, "assignment", now, body);
         if let Some(st) = self.leads.get_mut(id) {
+            if let Some(old) = &st.assignment {
+                self.assigned.remove(id, old);
+            }
+            self.assigned.add(id, &current);
             st.assignment = Some(current);
         }
         self.mark(id, out);

@@ -49,4 +49,7 @@ async fn the_demo_month_reads_like_a_working_team() {
     assert!(count(Stage::Sal) > 0, "leads accepted by the demo reps: {funnel:?}");
     assert!(!funnel.rejections.is_empty(), "leads rejected with a reason");
     assert!(count(Stage::Mql) + count(Stage::Pql) > 0, "the last days' leads still wait for sales");
+    // A month of routing, re-routing after breaches, acceptances and rejections leaves the
+    // index of assigned leads exact.
+    svc.read_state(|_, ops| assert!(ops.assigned_index_is_exact()));
 }

@@ -125,6 +125,13 @@ async fn quality_lead_is_routed_and_a_missed_first_touch_breaches_on_time_and_re
     assert_eq!(kinds.iter().filter(|k| *k == "breach").count(), 2, "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| *k == "assignment").count(), 2, "{kinds:?}");
     assert!(kinds.iter().filter(|k| *k == "transition").count() >= 2, "{kinds:?}");
+    // The index of assigned leads followed the re-routing: the lead is under its new rep only.
+    let now_rep = rep_of(&svc, "L1").unwrap();
+    svc.read_state(|_, ops| {
+        assert!(ops.assigned_index_is_exact());
+        assert_eq!(ops.assigned().of_rep(&now_rep).collect::<Vec<_>>(), ["L1"]);
+        assert!(ops.reps.keys().filter(|r| **r != now_rep).all(|r| ops.assigned().of_rep(r).next().is_none()));
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -283,6 +290,7 @@ async fn acceptance_checklist_rejection_recycling_pql_and_falling_below_the_bar(
     let json = serde_json::to_value(&funnel).unwrap();
     assert!(json.to_string().contains("no_active_project"), "{json}");
     assert!(json.to_string().contains("spam"), "{json}");
+    svc.read_state(|_, ops| assert!(ops.assigned_index_is_exact(), "after acceptance, rejection and recycling"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -311,6 +319,10 @@ async fn restart_keeps_operating_state(backend: &Backend) {
     assert_eq!(rep_of(&again, "L1").as_deref(), Some("r1"));
     assert_eq!(again.next_sla_due(), due);
     assert_eq!(again.routing_report().open.iter().find(|r| r.rep == "r1").map(|r| r.open), Some(1));
+    again.read_state(|_, ops| {
+        assert!(ops.assigned_index_is_exact(), "rebuilt on start");
+        assert_eq!(ops.assigned().of_team("amer-mid-market").collect::<Vec<_>>(), ["L1"]);
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

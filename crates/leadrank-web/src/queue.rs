@@ -97,23 +97,42 @@ pub fn rows_for(web: &Web, reach: &Reach, filters: &Filters, now: Timestamp) -> 
     let (rows, matched, fresh) = web.service.read_state(|live, ops| {
         // The open leads in reach, best first: kept per reach until the next change of
         // scores or lead states (only then can the set or its order change).
+        // A rep's or a manager's candidates come from the index of assigned leads (no walk
+        // over every lead); everyone else's from the ranking.
         let fresh = kept.is_none().then(|| {
-            let ids: Vec<String> = live
-                .ranking
-                .iter()
-                .map(|(_, id)| id)
-                .filter(|id| {
-                    ops.leads.get(*id).is_some_and(|st| {
-                        let assignment = st.assignment.as_ref().filter(|a| !a.released);
-                        QUEUE_STAGES.contains(&st.lifecycle.stage)
-                            && match reach {
-                                Reach::Rep { rep, .. } => assignment.and_then(|a| a.rep.as_deref()) == Some(rep.as_str()),
-                                _ => assignment.is_some() && reach.may_view(assignment),
-                            }
-                    })
+            let open = |id: &String| {
+                ops.leads.get(id).is_some_and(|st| {
+                    let assignment = st.assignment.as_ref().filter(|a| !a.released);
+                    QUEUE_STAGES.contains(&st.lifecycle.stage)
+                        && match reach {
+                            Reach::Rep { rep, .. } => assignment.and_then(|a| a.rep.as_deref()) == Some(rep.as_str()),
+                            _ => assignment.is_some() && reach.may_view(assignment),
+                        }
                 })
-                .cloned()
-                .collect();
+            };
+            let indexed: Option<Vec<&String>> = match reach {
+                Reach::Rep { rep, .. } => Some(ops.assigned().of_rep(rep).collect()),
+                Reach::Teams(teams) => {
+                    let mut ids: Vec<&String> = teams.iter().flat_map(|t| ops.assigned().of_team(t)).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    Some(ids)
+                }
+                _ => None,
+            };
+            let ids: Vec<String> = match indexed {
+                Some(ids) => {
+                    // Best first, as the ranking orders them: total down, then lead id.
+                    let mut ranked: Vec<(std::cmp::Reverse<i32>, &String)> = ids
+                        .into_iter()
+                        .filter(|id| open(id))
+                        .filter_map(|id| live.current.get(id).map(|c| (std::cmp::Reverse(c.score.total), id)))
+                        .collect();
+                    ranked.sort_unstable();
+                    ranked.into_iter().map(|(_, id)| id.clone()).collect()
+                }
+                None => live.ranking.iter().map(|(_, id)| id).filter(|id| open(id)).cloned().collect(),
+            };
             std::sync::Arc::new(ids)
         });
         let candidates = kept.as_ref().or(fresh.as_ref()).map_or(&[][..], |c| c.as_slice());
