@@ -17,7 +17,10 @@
 # field of the service's per-request log line (the handler and the middleware, from the
 # request's arrival in the router to the response leaving it), matched by request id.
 #
-# Environment: REQUESTS (default 2000), WARMUP (50), CONCURRENCY (4), RUNS (3),
+# With WRITES=1 a writer posts one demo_request after another during the runs
+# (`leadrank-loadgen latency`), so every read finds the scores changed since the last one.
+#
+# Environment: REQUESTS (default 2000), WARMUP (50), CONCURRENCY (4), RUNS (3), WRITES (0),
 # DB (a database file to use instead of a temporary one: loaded once, reused when it
 # already has leads; then the demo users must be given as REP_PASSWORD and
 # MANAGER_PASSWORD, since their passwords are printed only when they are made).
@@ -79,6 +82,15 @@ if [ -z "$rep_pw" ] || [ -z "$mgr_pw" ]; then
 fi
 grep -E '^  (rep|manager) ' "$TMP/serve.out" | awk '{ $3 = "***"; print "user:", $0 }'
 
+if [ "${WRITES:-0}" = 1 ]; then
+    [ -n "$key" ] || { echo "!! WRITES=1 needs the demo admin key (a fresh database)" >&2; exit 1; }
+    "$BIN/leadrank-loadgen" latency --base "http://127.0.0.1:$port" --key "$key" --samples 100000000 >"$TMP/writer.out" 2>&1 &
+    writer=$!
+    PIDS+=("$writer")
+    sleep 2
+    echo "writer: posting one demo_request after another during the runs"
+fi
+
 for run in $(seq 1 "$RUNS"); do
     echo
     echo "== run $run of $RUNS: $REQUESTS requests per screen and user, concurrency $CONCURRENCY; load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -88,6 +100,11 @@ for run in $(seq 1 "$RUNS"); do
         --server-log "$TMP/serve.log" --tag "wb$run" | tee "$TMP/run$run.txt"
     echo "run $run: load average after $(cut -d' ' -f1-3 /proc/loadavg)"
 done
+
+if [ -n "${writer:-}" ]; then
+    kill "$writer" 2>/dev/null || true
+    echo "writer: $(grep -c 'method=POST route=/v1/events status=200' "$TMP/serve.log" || true) events accepted during the runs"
+fi
 
 echo
 echo "server: RSS $(awk '/VmRSS/ {printf "%.0f MB now", $2/1024}' "/proc/$pid/status"), $(awk '/VmHWM/ {printf "%.0f MB peak", $2/1024}' "/proc/$pid/status"); $(grep -c ERROR "$TMP/serve.log" || true) ERROR line(s) in its log"
