@@ -49,6 +49,7 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
     }
     let reps =
         svc.read_state(|_, ops| ops.reps.values().map(|r| (r.clone(), ops.load.reps.get(&r.id).map_or(0, |c| c.open))).collect::<Vec<_>>());
+    let teams = svc.read_state(|_, ops| ops.teams.values().cloned().collect::<Vec<_>>());
     let csrf = &signed.who.csrf;
     let body = html! {
         h1 { "Settings" }
@@ -124,6 +125,46 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
                 }
             } }
         }
+        section aria-labelledby="teams-h" {
+            h2 #teams-h { "Teams" }
+            div.table-wrap { table {
+                thead { tr { th { "Team" } th { "Time zone" } th { "Business hours" } th.num { "Reps" } } }
+                tbody { @for t in &teams { tr {
+                    td data-label="Team" { (t.id) @if !t.name.is_empty() && t.name != t.id { " · " (t.name) } }
+                    td data-label="Time zone" { (t.timezone) }
+                    td data-label="Business hours" { (days_text(&t.calendar.days)) " " (t.calendar.start) "-" (t.calendar.end) }
+                    td.num data-label="Reps" { (reps.iter().filter(|(r, _)| r.team == t.id).count()) }
+                } } }
+            } }
+            h3 { "Create or change a team" }
+            form.grid-form method="post" action="/settings/teams" {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "Team id " input name="id" required maxlength="100" pattern="[A-Za-z0-9_.-]+" placeholder="emea-enterprise"; }
+                label { "Name " input name="name" maxlength="200"; }
+                label { "Time zone (IANA) " input name="timezone" required maxlength="64" value="UTC" placeholder="Europe/Berlin"; }
+                label { "Opens " input name="start" required value="09:00" pattern="[0-2][0-9]:[0-5][0-9]" size="5"; }
+                label { "Closes " input name="end" required value="17:00" pattern="[0-2][0-9]:[0-5][0-9]" size="5"; }
+                fieldset.days { legend { "Open days" }
+                    @for (d, on) in [("mon", true), ("tue", true), ("wed", true), ("thu", true), ("fri", true), ("sat", false), ("sun", false)] {
+                        label { input type="checkbox" name="day" value=(d) checked[on]; " " (d) }
+                    }
+                }
+                button type="submit" { "Save team" }
+            }
+            h3 { "Add a rep" }
+            form.grid-form method="post" action="/settings/reps/new" {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "Rep id " input name="id" required maxlength="100" pattern="[A-Za-z0-9_.@-]+"; }
+                label { "Name " input name="name" maxlength="200"; }
+                label { "Team "
+                    select name="team" required { @for t in &teams { option value=(t.id) { (t.id) } } }
+                }
+                label { "Capacity (most open leads) " input name="capacity" type="number" min="1" max="100000" value="50" required; }
+                label { "Weight (share of the team's leads) " input name="weight" type="number" min="1" max="100000" value="1" required; }
+                button type="submit" disabled[teams.is_empty()] { "Add rep" }
+            }
+            @if teams.is_empty() { p.muted.small { "Create a team first." } }
+        }
         section aria-labelledby="routing-h" {
             h2 #routing-h { "Routing file" }
             p.muted { "Who gets a lead and under which response-time clock. Checked before it is saved; problems are listed with their line." }
@@ -150,6 +191,17 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
         }
         section aria-labelledby="hooks-h" {
             h2 #hooks-h { "Webhooks" }
+            form.grid-form method="post" action="/settings/webhooks" {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "URL (https://...) " input name="url" type="url" required maxlength="2048"; }
+                fieldset.days { legend { "Events" }
+                    @for e in leadrank_service::admin::WEBHOOK_EVENTS {
+                        label { input type="checkbox" name="event" value=(e) checked[*e == "lead.quality"]; " " (e) }
+                    }
+                }
+                button type="submit" { "Subscribe" }
+            }
+            p.muted.small { "Deliveries are signed with a secret shown once when the subscription is made. Targets must be public addresses unless the server runs with --allow-private-webhooks." }
             @if hooks.is_empty() { p.muted { "No subscriptions." } }
             @for (h, ds) in hooks.iter().zip(&deliveries) {
                 h3 { code { (h.id) } " " span.url { (h.url) } }
@@ -395,5 +447,111 @@ pub async fn erase(State(web): State<Web>, signed: Signed, Form(f): Form<EraseFo
             resp
         }
         Err(e) => page::failed(e, "erasing"),
+    }
+}
+
+/// `mon, tue, ...` for a list of open days.
+fn days_text(days: &[leadrank_routing::Weekday]) -> String {
+    days.iter().filter_map(|d| serde_json::to_value(d).ok()).filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>().join(" ")
+}
+
+/// The value of `key` in a form's pairs (the first one), or "".
+fn field<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
+}
+
+fn not_accepted(what: &str) -> Response {
+    page::error(StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", what)
+}
+
+/// `POST /settings/teams`: creates or replaces a team (id, name, time zone, business hours).
+/// Repeated `day` fields are the open days.
+pub async fn team(State(web): State<Web>, signed: Signed, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(field(&pairs, "csrf"))) {
+        return r;
+    }
+    let id = field(&pairs, "id").trim();
+    if id.is_empty() || id.len() > 100 || !id.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
+        return not_accepted(&format!("id '{id}': letters, digits, '_', '.' or '-', at most 100"));
+    }
+    let mut team = web.service.read_state(|_, ops| ops.teams.get(id).cloned()).unwrap_or_else(|| leadrank_routing::Team::new(id));
+    team.name = field(&pairs, "name").trim().to_string();
+    team.timezone = field(&pairs, "timezone").trim().to_string();
+    team.calendar.start = field(&pairs, "start").trim().to_string();
+    team.calendar.end = field(&pairs, "end").trim().to_string();
+    let mut days = Vec::new();
+    for (_, d) in pairs.iter().filter(|(k, _)| k == "day") {
+        match serde_json::from_value::<leadrank_routing::Weekday>(serde_json::Value::String(d.clone())) {
+            Ok(day) => days.push(day),
+            Err(_) => return not_accepted(&format!("day '{d}': one of mon, tue, wed, thu, fri, sat, sun")),
+        }
+    }
+    team.calendar.days = days;
+    let detail = format!("team {} {} {}-{}", team.id, team.timezone, team.calendar.start, team.calendar.end);
+    match web.service.put_team(team).await {
+        Ok(()) => {
+            if let Err(e) = web.service.audit(&actor(&signed), "team.put", &detail).await {
+                return page::failed(e, "recording the change");
+            }
+            Redirect::to("/settings#teams-h").into_response()
+        }
+        Err(leadrank_service::ServiceError::Invalid(m)) => not_accepted(&m),
+        Err(e) => page::failed(e, "saving the team"),
+    }
+}
+
+/// `POST /settings/reps/new`: adds a rep to a team (or replaces one with the same id).
+pub async fn new_rep(State(web): State<Web>, signed: Signed, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(field(&pairs, "csrf"))) {
+        return r;
+    }
+    let number = |key: &str| -> Result<u32, Response> {
+        match field(&pairs, key).trim().parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(not_accepted(&format!("{key} '{}': a whole number of at least 1", field(&pairs, key)))),
+        }
+    };
+    let (capacity, weight) = match (number("capacity"), number("weight")) {
+        (Ok(c), Ok(w)) => (c, w),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let id = field(&pairs, "id").trim();
+    if id.is_empty() || id.len() > 100 {
+        return not_accepted(&format!("id '{id}': 1 to 100 characters"));
+    }
+    let mut rep = leadrank_routing::Rep::new(id, field(&pairs, "team").trim(), capacity);
+    let name = field(&pairs, "name").trim();
+    if !name.is_empty() {
+        rep.name = name.to_string();
+    }
+    rep.weight = Some(weight);
+    let detail = format!("rep {} team {} capacity {capacity} weight {weight}", rep.id, rep.team);
+    match web.service.put_rep(rep).await {
+        Ok(()) => {
+            if let Err(e) = web.service.audit(&actor(&signed), "rep.create", &detail).await {
+                return page::failed(e, "recording the change");
+            }
+            Redirect::to("/settings#reps-h").into_response()
+        }
+        Err(leadrank_service::ServiceError::Invalid(m)) => not_accepted(&m),
+        Err(e) => page::failed(e, "saving the rep"),
+    }
+}
+
+/// `POST /settings/webhooks`: subscribes a public URL to the checked events; the signing
+/// secret is shown once.
+pub async fn webhook(State(web): State<Web>, signed: Signed, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(field(&pairs, "csrf"))) {
+        return r;
+    }
+    let url = field(&pairs, "url").trim().to_string();
+    let events: Vec<String> = pairs.iter().filter(|(k, _)| k == "event").map(|(_, v)| v.clone()).collect();
+    match web.service.subscribe(url, events, false, &actor(&signed)).await {
+        Ok(Ok(sub)) => {
+            let notice = html! { p { "Subscribed " code { (sub.id) } " to " (sub.events.join(", ")) ". Signing secret (shown once): " code.secret { (sub.secret) } } };
+            render(&web, &signed, Some(notice)).await
+        }
+        Ok(Err(e)) => not_accepted(&e.to_string()),
+        Err(e) => page::failed(e, "subscribing"),
     }
 }

@@ -532,3 +532,62 @@ async fn a_rep_snoozes_a_lead_and_sees_its_buying_committee() {
         assert!(page.contains("Buying committee") && page.contains("decision maker"), "{id}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_up_a_team_a_rep_and_a_webhook_in_settings() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    let (token, csrf) = app.sign_in("admin").await;
+
+    // A team with its business hours; the days are repeated fields.
+    let form = format!(
+        "csrf={csrf}&id=dach-enterprise&name=DACH+Enterprise&timezone=Europe%2FBerlin&start=08%3A30&end=17%3A00&day=mon&day=tue&day=wed&day=thu"
+    );
+    let (status, _, _) = app.post("/settings/teams", Some(&token), &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let team = app.svc.read_state(|_, ops| ops.teams.get("dach-enterprise").cloned()).expect("the team exists");
+    assert_eq!((team.timezone.as_str(), team.calendar.start.as_str(), team.calendar.days.len()), ("Europe/Berlin", "08:30", 4));
+    // A bad time zone is refused, naming it, and changes nothing.
+    let bad = format!("csrf={csrf}&id=dach-enterprise&timezone=Europe%2FAtlantis&start=08%3A30&end=17%3A00&day=mon");
+    let (status, _, page) = app.post("/settings/teams", Some(&token), &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("Europe/Atlantis"), "{page}");
+    assert_eq!(app.svc.read_state(|_, ops| ops.teams["dach-enterprise"].timezone.clone()), "Europe/Berlin");
+
+    // A rep in it, with a weight.
+    let form = format!("csrf={csrf}&id=mia&name=Mia&team=dach-enterprise&capacity=40&weight=2");
+    let (status, _, page) = app.post("/settings/reps/new", Some(&token), &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let rep = app.svc.read_state(|_, ops| ops.reps.get("mia").cloned()).expect("the rep exists");
+    assert_eq!((rep.team.as_str(), rep.capacity, rep.weight), ("dach-enterprise", 40, Some(2)));
+    let (status, _, page) =
+        app.post("/settings/reps/new", Some(&token), &format!("csrf={csrf}&id=x&team=nowhere&capacity=1&weight=1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("nowhere"), "{page}");
+    let (status, _, page) =
+        app.post("/settings/reps/new", Some(&token), &format!("csrf={csrf}&id=y&team=dach-enterprise&capacity=0&weight=1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("capacity '0'"), "{page}");
+
+    // A webhook: the secret is shown once; a private target is refused with the reason.
+    let form = format!("csrf={csrf}&url=https%3A%2F%2Fhooks.example.com%2Fleadrank&event=lead.quality&event=sla.breached");
+    let (status, _, page) = app.post("/settings/webhooks", Some(&token), &form).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Signing secret (shown once)") && page.contains("whsec_"), "{page}");
+    let subs = app.svc.subscriptions().await.unwrap();
+    assert_eq!(subs.len(), 1);
+    assert_eq!(subs[0].events, ["lead.quality", "sla.breached"]);
+    let (status, _, page) =
+        app.post("/settings/webhooks", Some(&token), &format!("csrf={csrf}&url=http%3A%2F%2F127.0.0.1%3A9%2Fx&event=lead.quality")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("must be public"), "{page}");
+
+    // Only admins, and only with the form token.
+    let (status, _, _) = app.post("/settings/teams", Some(&token), "id=t2&timezone=UTC&start=09%3A00&end=17%3A00").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (mtoken, mcsrf) = app.sign_in("manager").await;
+    let (status, _, _) =
+        app.post("/settings/teams", Some(&mtoken), &format!("csrf={mcsrf}&id=t3&timezone=UTC&start=09%3A00&end=17%3A00")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(app.svc.read_state(|_, ops| !ops.teams.contains_key("t2") && !ops.teams.contains_key("t3")));
+}
