@@ -21,5 +21,5 @@ pub mod stage;
 
 pub use checklist::{Checklist, ChecklistEntry, Completeness, FRAMEWORKS, Framework, Item, ItemStatus, ItemView, framework};
 pub use policy::{LeadLifecycle, LifecycleError, Policy, Rejection, ScoreView, manual_targets};
-pub use report::{Conversion, Conversions, FunnelReport, RejectionCount, RejectionRate, StageCount};
+pub use report::{Conversion, Conversions, FunnelReport, FunnelTally, RejectionCount, RejectionRate, StageCount};
 pub use stage::{ParseStageError, Stage, Transition};

@@ -82,6 +82,106 @@ pub struct RejectionRate {
     pub within_benchmark: Option<bool>,
 }
 
+/// The funnel's running totals, kept transition by transition: who ever entered each stage,
+/// and each lead's acceptances and rejections (so that an erased lead is forgotten exactly).
+/// [`FunnelTally::report`] adds the current stages; it never reads the transitions again.
+#[derive(Debug, Default, Clone)]
+pub struct FunnelTally {
+    entered: HashMap<Stage, HashSet<String>>,
+    decisions: HashMap<String, LeadDecisions>,
+}
+
+/// One lead's part in the decision counts.
+#[derive(Debug, Default, Clone)]
+struct LeadDecisions {
+    /// Acceptances of the lead while it awaited sales.
+    accepted: u64,
+    /// Rejections of the lead while it awaited sales.
+    rejected: u64,
+    /// The reason code of every rejection of the lead (also after acceptance).
+    codes: Vec<String>,
+}
+
+impl FunnelTally {
+    /// Counts one transition of `lead`.
+    pub fn add(&mut self, lead: &str, t: &Transition) {
+        let entered = self.entered.entry(t.to).or_default();
+        if !entered.contains(lead) {
+            entered.insert(lead.to_string());
+        }
+        let accepted = t.to == Stage::Sal && t.from.is_some_and(Stage::awaiting_sales);
+        if accepted || t.rejection.is_some() {
+            let d = self.decisions.entry(lead.to_string()).or_default();
+            if accepted {
+                d.accepted += 1;
+            }
+            if let Some(code) = &t.rejection {
+                d.codes.push(code.clone());
+                if t.from.is_some_and(Stage::awaiting_sales) {
+                    d.rejected += 1;
+                }
+            }
+        }
+    }
+
+    /// Forgets everything counted for `lead` (it was erased).
+    pub fn forget(&mut self, lead: &str) {
+        for set in self.entered.values_mut() {
+            set.remove(lead);
+        }
+        self.decisions.remove(lead);
+    }
+
+    /// The report of these totals with the leads' current states.
+    pub fn report<'a>(&self, states: impl Iterator<Item = &'a LeadLifecycle>) -> FunnelReport {
+        let mut now: BTreeMap<Stage, u64> = BTreeMap::new();
+        let mut leads = 0u64;
+        for st in states {
+            leads += 1;
+            *now.entry(st.stage).or_default() += 1;
+        }
+        let mut by_code: BTreeMap<&str, u64> = BTreeMap::new();
+        let (mut accepted, mut rejected, mut all_rejections) = (0u64, 0u64, 0u64);
+        for d in self.decisions.values() {
+            accepted += d.accepted;
+            rejected += d.rejected;
+            all_rejections += d.codes.len() as u64;
+            for code in &d.codes {
+                *by_code.entry(code.as_str()).or_default() += 1;
+            }
+        }
+        let empty = HashSet::new();
+        let set = |s: Stage| self.entered.get(&s).unwrap_or(&empty);
+        let quality: HashSet<&String> = set(Stage::Mql).union(set(Stage::Pql)).collect();
+        let of = |base: &HashSet<&String>, s: Stage| {
+            Conversion::new(base.len() as u64, base.iter().filter(|l| set(s).contains(**l)).count() as u64)
+        };
+        let inquiry = set(Stage::Inquiry);
+        let sql: HashSet<&String> = set(Stage::Sql).iter().collect();
+        let conversion = Conversions {
+            inquiry_to_mql: Conversion::new(inquiry.len() as u64, inquiry.iter().filter(|l| quality.contains(*l)).count() as u64),
+            mql_to_sal: of(&quality, Stage::Sal),
+            mql_to_sql: of(&quality, Stage::Sql),
+            sql_to_won: of(&sql, Stage::Won),
+        };
+        let mut rejections: Vec<RejectionCount> = by_code
+            .into_iter()
+            .map(|(code, count)| RejectionCount { code: code.to_string(), count, share: count as f64 / all_rejections as f64 })
+            .collect();
+        rejections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        let decisions = accepted + rejected;
+        let rate = (decisions > 0).then(|| rejected as f64 / decisions as f64);
+        FunnelReport {
+            leads,
+            stage_counts: Stage::ALL.iter().map(|&stage| StageCount { stage, count: now.get(&stage).copied().unwrap_or(0) }).collect(),
+            entered: Stage::ALL.iter().map(|&stage| StageCount { stage, count: set(stage).len() as u64 }).collect(),
+            conversion,
+            rejections,
+            rejection_rate: RejectionRate { accepted, rejected, rate, within_benchmark: rate.map(|r| r < REJECTION_RATE_BENCHMARK) },
+        }
+    }
+}
+
 /// The lifecycle funnel of a set of leads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -108,54 +208,11 @@ impl FunnelReport {
         states: impl Iterator<Item = &'a LeadLifecycle>,
         transitions: impl Iterator<Item = (&'a str, &'a Transition)>,
     ) -> FunnelReport {
-        let mut now: BTreeMap<Stage, u64> = BTreeMap::new();
-        let mut leads = 0u64;
-        for st in states {
-            leads += 1;
-            *now.entry(st.stage).or_default() += 1;
-        }
-        let mut entered: HashMap<Stage, HashSet<&str>> = HashMap::new();
-        let mut by_code: BTreeMap<&str, u64> = BTreeMap::new();
-        let (mut accepted, mut rejected, mut all_rejections) = (0u64, 0u64, 0u64);
+        let mut tally = FunnelTally::default();
         for (lead, t) in transitions {
-            entered.entry(t.to).or_default().insert(lead);
-            if t.to == Stage::Sal && t.from.is_some_and(Stage::awaiting_sales) {
-                accepted += 1;
-            }
-            if let Some(code) = &t.rejection {
-                all_rejections += 1;
-                *by_code.entry(code.as_str()).or_default() += 1;
-                if t.from.is_some_and(Stage::awaiting_sales) {
-                    rejected += 1;
-                }
-            }
+            tally.add(lead, t);
         }
-        let empty = HashSet::new();
-        let set = |s: Stage| entered.get(&s).unwrap_or(&empty);
-        let quality: HashSet<&str> = set(Stage::Mql).union(set(Stage::Pql)).copied().collect();
-        let of = |base: &HashSet<&str>, s: Stage| Conversion::new(base.len() as u64, base.intersection(set(s)).count() as u64);
-        let inquiry = set(Stage::Inquiry);
-        let conversion = Conversions {
-            inquiry_to_mql: Conversion::new(inquiry.len() as u64, inquiry.iter().filter(|l| quality.contains(*l)).count() as u64),
-            mql_to_sal: of(&quality, Stage::Sal),
-            mql_to_sql: of(&quality, Stage::Sql),
-            sql_to_won: of(set(Stage::Sql), Stage::Won),
-        };
-        let mut rejections: Vec<RejectionCount> = by_code
-            .into_iter()
-            .map(|(code, count)| RejectionCount { code: code.to_string(), count, share: count as f64 / all_rejections as f64 })
-            .collect();
-        rejections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
-        let decisions = accepted + rejected;
-        let rate = (decisions > 0).then(|| rejected as f64 / decisions as f64);
-        FunnelReport {
-            leads,
-            stage_counts: Stage::ALL.iter().map(|&stage| StageCount { stage, count: now.get(&stage).copied().unwrap_or(0) }).collect(),
-            entered: Stage::ALL.iter().map(|&stage| StageCount { stage, count: set(stage).len() as u64 }).collect(),
-            conversion,
-            rejections,
-            rejection_rate: RejectionRate { accepted, rejected, rate, within_benchmark: rate.map(|r| r < REJECTION_RATE_BENCHMARK) },
-        }
+        tally.report(states)
     }
 
     /// The current count of one stage.

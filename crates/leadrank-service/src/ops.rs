@@ -186,6 +186,8 @@ pub struct Ops {
     /// (next SLA deadline, lead id).
     timers: BTreeSet<(Timestamp, String)>,
     pub breaches: BreachCounts,
+    /// The funnel's running totals (from the log on start, then with every transition).
+    pub funnel: leadrank_lifecycle::FunnelTally,
     /// Webhook event types with at least one subscriber (payloads of the others are not built).
     pub subscribed: BTreeSet<String>,
 }
@@ -218,6 +220,7 @@ impl Ops {
             load: RoutingState::default(),
             leads: FxHashMap::default(),
             assigned: AssignedIndex::default(),
+            funnel: Default::default(),
             timers: BTreeSet::new(),
             breaches: BreachCounts::default(),
             subscribed: BTreeSet::new(),
@@ -342,6 +345,7 @@ impl Ops {
 
     /// Forgets an erased lead.
     pub fn forget(&mut self, id: &str) {
+        self.funnel.forget(id);
         if let Some(st) = self.leads.remove(id) {
             self.stop_sla(id, &st);
             if let Some(a) = &st.assignment {
@@ -403,7 +407,8 @@ impl Ops {
         }
     }
 
-    fn record_transition(&self, id: &str, t: &Transition, out: &mut OpsOut) {
+    fn record_transition(&mut self, id: &str, t: &Transition, out: &mut OpsOut) {
+        self.funnel.add(id, t);
         if let Ok(body) = serde_json::to_string(t) {
             out.log.push(OpsLogEntry { id: 0, lead_id: id.to_string(), kind: "transition".into(), at: t.at, body });
         }
@@ -671,6 +676,10 @@ pub(crate) async fn load(store: &dyn Store, model: &CompiledModel) -> Result<Ops
         states.push((row.lead_id, st));
     }
     ops.load_states(states);
+    for entry in store.all_ops_log(Some("transition")).await? {
+        let t: Transition = serde_json::from_str(&entry.body).map_err(|x| corrupt("ops_log", format!("transition of a lead: {x}")))?;
+        ops.funnel.add(&entry.lead_id, &t);
+    }
     for entry in store.all_ops_log(Some("breach")).await? {
         let v: serde_json::Value = serde_json::from_str(&entry.body).unwrap_or_default();
         ops.breaches.total += 1;

@@ -135,14 +135,9 @@ impl Service {
     }
 
     /// The lifecycle funnel: stage counts, conversions, rejections by reason.
+    /// Read from the running totals kept with every transition: the log is not read again.
     pub async fn funnel_report(&self) -> Result<FunnelReport, ServiceError> {
-        self.flush().await;
-        let log = self.store.all_ops_log(Some("transition")).await?;
-        let transitions: Vec<(String, Transition)> =
-            log.into_iter().filter_map(|e| serde_json::from_str(&e.body).ok().map(|t| (e.lead_id, t))).collect();
-        Ok(self.ops_state(|ops| {
-            FunnelReport::build(ops.leads.values().map(|s| &s.lifecycle), transitions.iter().map(|(id, t)| (id.as_str(), t)))
-        }))
+        Ok(self.ops_state(|ops| ops.funnel.report(ops.leads.values().map(|s| &s.lifecycle))))
     }
 
     /// Every stage transition as CSV in the stage-history input form (`lead_id, stage,

@@ -20,7 +20,7 @@ async fn the_demo_month_reads_like_a_working_team() {
     // A Tuesday afternoon in New York.
     let now: Timestamp = "2026-03-03T19:00:00Z".parse().unwrap();
     let clock = Arc::new(ReplayClock::over(Arc::new(ManualClock::new(now))));
-    let svc = Service::start(store, clock.clone(), Arc::new(Metrics::new())).await.unwrap();
+    let svc = Service::start(store.clone(), clock.clone(), Arc::new(Metrics::new())).await.unwrap();
     assert_eq!(demo::load(&svc, &clock, 600, 7).await.unwrap(), 600);
     assert_eq!(clock.now(), now, "the replay ends at the base clock's now");
 
@@ -52,4 +52,29 @@ async fn the_demo_month_reads_like_a_working_team() {
     // A month of routing, re-routing after breaches, acceptances and rejections leaves the
     // index of assigned leads exact.
     svc.read_state(|_, ops| assert!(ops.assigned_index_is_exact()));
+
+    // The funnel kept with every transition equals the one built from the stored log, also
+    // after a lead with decisions is erased.
+    assert_eq!(funnel, funnel_from_the_log(&svc, &store).await);
+    let decided = svc.read_state(|_, ops| {
+        ops.leads.iter().find(|(_, st)| st.lifecycle.rejected.is_some() || st.lifecycle.stage == Stage::Sal).map(|(id, _)| id.clone())
+    });
+    let decided = decided.expect("a decided lead");
+    svc.erase(Some(&decided), None, "test").await.unwrap();
+    let after = svc.funnel_report().await.unwrap();
+    assert_eq!(after, funnel_from_the_log(&svc, &store).await);
+    assert_eq!(after.leads, funnel.leads - 1);
+}
+
+async fn funnel_from_the_log(svc: &Service, store: &Arc<dyn Store>) -> leadrank_lifecycle::FunnelReport {
+    svc.flush().await;
+    let log = store.all_ops_log(Some("transition")).await.unwrap();
+    let transitions: Vec<(String, leadrank_lifecycle::Transition)> =
+        log.into_iter().map(|e| (e.lead_id, serde_json::from_str(&e.body).unwrap())).collect();
+    svc.read_state(|_, ops| {
+        leadrank_lifecycle::FunnelReport::build(
+            ops.leads.values().map(|s| &s.lifecycle),
+            transitions.iter().map(|(id, t)| (id.as_str(), t)),
+        )
+    })
 }

@@ -19,10 +19,10 @@ use leadrank_service::access::{Reach, actor};
 pub type BuiltFunnel = (std::time::Instant, jiff::Timestamp, std::sync::Arc<leadrank_lifecycle::FunnelReport>);
 
 /// How long a built funnel is shown before it is built again.
-pub const FUNNEL_FRESH: std::time::Duration = std::time::Duration::from_secs(30);
+pub const FUNNEL_FRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The funnel, built at most every [`FUNNEL_FRESH`] (it reads the whole operating log), with
-/// the time it was built.
+/// The funnel, built at most every [`FUNNEL_FRESH`] (from the running totals, but it counts
+/// every lead's stage), with the time it was built.
 async fn funnel(web: &Web) -> Result<(std::sync::Arc<leadrank_lifecycle::FunnelReport>, jiff::Timestamp), leadrank_service::ServiceError> {
     if let Some((built, at, report)) = web.funnel.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
         && built.elapsed() < FUNNEL_FRESH
