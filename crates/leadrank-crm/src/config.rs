@@ -68,7 +68,7 @@ pub struct HubSpotConfig {
     pub utc_offset_minutes: i64,
     /// Objects read, among [`HUBSPOT_OBJECTS`], in order.
     pub objects: Vec<String>,
-    /// Records per search page (at most 200).
+    /// Records per search page (at most 200, the default).
     pub page_size: u32,
     /// Mapping per object: a built-in name or a file path (relative to the sync file).
     pub mappings: BTreeMap<String, String>,
@@ -272,7 +272,7 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
         share: 0.8,
         utc_offset_minutes: 0,
         objects: HUBSPOT_OBJECTS.iter().map(|s| s.to_string()).collect(),
-        page_size: 100,
+        page_size: 200,
         mappings: BTreeMap::new(),
         timeout_s: 30,
         max_retries: 8,
