@@ -364,7 +364,8 @@ async fn handle(State(fake): State<HubSpotFake>, method: Method, uri: Uri, heade
                 "policyName": "TEN_SECONDLY_ROLLING",
                 "groupName": "publicapi:private-app:test",
             });
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, [("content-type", "application/json;charset=utf-8")], body.to_string()).into_response();
+            let mut r =
+                (StatusCode::TOO_MANY_REQUESTS, [("content-type", "application/json;charset=utf-8")], body.to_string()).into_response();
             if let Some(s) = retry_after_s {
                 r.headers_mut().insert("retry-after", HeaderValue::from(s));
             }
@@ -387,7 +388,13 @@ async fn handle(State(fake): State<HubSpotFake>, method: Method, uri: Uri, heade
     };
     let inputs = serde_json::from_slice::<Value>(&body)
         .ok()
-        .map(|v| v.get("inputs").and_then(Value::as_array).map(Vec::len).or_else(|| v.get("limit").and_then(Value::as_u64).map(|l| l as usize)).unwrap_or(0))
+        .map(|v| {
+            v.get("inputs")
+                .and_then(Value::as_array)
+                .map(Vec::len)
+                .or_else(|| v.get("limit").and_then(Value::as_u64).map(|l| l as usize))
+                .unwrap_or(0)
+        })
         .unwrap_or(0);
     fake.lock().calls.push(Call { method: method.to_string(), path, status: response.status().as_u16(), inputs, injected });
     response
@@ -461,12 +468,19 @@ fn route(g: &mut Inner, method: &Method, path: &str, body: &[u8], partial: usize
             };
             let groups = g.groups.entry(object.to_string()).or_default();
             if groups.iter().any(|n| n == name) {
-                return error(StatusCode::CONFLICT, "OBJECT_ALREADY_EXISTS", &format!("A property group named '{name}' already exists."), c);
+                return error(
+                    StatusCode::CONFLICT,
+                    "OBJECT_ALREADY_EXISTS",
+                    &format!("A property group named '{name}' already exists."),
+                    c,
+                );
             }
             groups.push(name.to_string());
             json_ok(StatusCode::CREATED, json!({"name": name, "label": label, "displayOrder": -1, "archived": false}))
         }
-        ("POST", ["crm", "v3", "properties", object, "batch", "create"]) if g.properties.contains_key(*object) => create_properties(g, object, &req, c),
+        ("POST", ["crm", "v3", "properties", object, "batch", "create"]) if g.properties.contains_key(*object) => {
+            create_properties(g, object, &req, c)
+        }
         ("POST", ["crm", "v4", "associations", from, to, "batch", "read"]) => associations(g, from, to, &req, c),
         _ => error(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", &format!("Unable to infer object type from: {path}"), c),
     }
@@ -618,10 +632,20 @@ fn batch_update(g: &mut Inner, object: &str, req: &Value, partial: usize, c: u64
         };
         for (name, v) in props {
             let Some(d) = defs.iter().find(|d| d.name == *name) else {
-                return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("Property values were not valid: Property \"{name}\" does not exist"), c);
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "VALIDATION_ERROR",
+                    &format!("Property values were not valid: Property \"{name}\" does not exist"),
+                    c,
+                );
             };
             let Some(v) = v.as_str() else {
-                return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("Property values were not valid: \"{name}\" must be a string"), c);
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "VALIDATION_ERROR",
+                    &format!("Property values were not valid: \"{name}\" must be a string"),
+                    c,
+                );
             };
             let ok = v.is_empty()
                 || match d.kind.as_str() {
@@ -631,7 +655,12 @@ fn batch_update(g: &mut Inner, object: &str, req: &Value, partial: usize, c: u64
                     _ => v.chars().count() <= 65_536,
                 };
             if !ok {
-                return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("Property values were not valid: {v:?} is not a valid value for {name}"), c);
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "VALIDATION_ERROR",
+                    &format!("Property values were not valid: {v:?} is not a valid value for {name}"),
+                    c,
+                );
             }
         }
     }
@@ -693,7 +722,10 @@ fn create_properties(g: &mut Inner, object: &str, req: &Value, c: u64) -> Respon
         }
         let valid = matches!(
             (kind.as_str(), field_type.as_str()),
-            ("string", "text" | "textarea") | ("number", "number") | ("bool", "booleancheckbox") | ("enumeration", "select" | "radio" | "checkbox")
+            ("string", "text" | "textarea")
+                | ("number", "number")
+                | ("bool", "booleancheckbox")
+                | ("enumeration", "select" | "radio" | "checkbox")
                 | ("datetime" | "date", "date")
         );
         if !valid {
@@ -722,7 +754,12 @@ fn associations(g: &mut Inner, from: &str, to: &str, req: &Value, c: u64) -> Res
         return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", "inputs is required", c);
     };
     if inputs.len() > ASSOCIATION_BATCH_MAX {
-        return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("Batch input may contain at most {ASSOCIATION_BATCH_MAX} inputs"), c);
+        return error(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            &format!("Batch input may contain at most {ASSOCIATION_BATCH_MAX} inputs"),
+            c,
+        );
     }
     let mut results = Vec::new();
     for input in inputs {
@@ -751,7 +788,14 @@ mod tests {
         }
         let _ = &fake;
         let mut g = fake.lock();
-        let r = route(&mut g, &Method::POST, "/crm/v3/objects/contacts/search", br#"{"limit":2,"properties":["email"],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}]}"#, 0, 1);
+        let r = route(
+            &mut g,
+            &Method::POST,
+            "/crm/v3/objects/contacts/search",
+            br#"{"limit":2,"properties":["email"],"sorts":[{"propertyName":"lastmodifieddate","direction":"ASCENDING"}]}"#,
+            0,
+            1,
+        );
         assert_eq!(r.status(), StatusCode::OK);
         let r = route(&mut g, &Method::POST, "/crm/v3/objects/contacts/search", br#"{"limit":201}"#, 0, 1);
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);

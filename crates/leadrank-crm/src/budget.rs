@@ -71,7 +71,9 @@ pub enum Admit {
     /// Wait this many milliseconds, then ask again.
     Wait(u64),
     /// The daily allowance is spent until this time (ms since the epoch).
-    Exhausted { until_ms: u64 },
+    Exhausted {
+        until_ms: u64,
+    },
 }
 
 /// The budget of one connection.

@@ -234,7 +234,12 @@ impl SyncConfig {
             Ok(d) => d,
             Err(e) => {
                 let line = e.span().map_or(1, |s| line_of(text, s.start));
-                return Err(ConfigErrors(vec![ConfigError { file: file.into(), line, key: String::new(), message: e.message().trim().into() }]));
+                return Err(ConfigErrors(vec![ConfigError {
+                    file: file.into(),
+                    line,
+                    key: String::new(),
+                    message: e.message().trim().into(),
+                }]));
             }
         };
         let mut p = P { file, text, errors: Vec::new() };
@@ -262,7 +267,19 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
     p.unknown(
         h,
         PATH,
-        &["base_url", "token_env", "token_file", "tier", "share", "utc_offset", "objects", "page_size", "mapping", "timeout", "max_retries"],
+        &[
+            "base_url",
+            "token_env",
+            "token_file",
+            "tier",
+            "share",
+            "utc_offset",
+            "objects",
+            "page_size",
+            "mapping",
+            "timeout",
+            "max_retries",
+        ],
     );
     let mut c = HubSpotConfig {
         base_url: "https://api.hubapi.com".into(),
@@ -281,7 +298,11 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
         if u.starts_with("https://") || u.starts_with("http://") {
             c.base_url = u.trim_end_matches('/').to_string();
         } else {
-            p.err(h.get("base_url").and_then(Item::span), "hubspot.base_url", "must start with https:// (or http:// for a local test server)");
+            p.err(
+                h.get("base_url").and_then(Item::span),
+                "hubspot.base_url",
+                "must start with https:// (or http:// for a local test server)",
+            );
         }
     }
     if let Some(v) = p.str(h, PATH, "token_env") {
@@ -291,13 +312,19 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
     if let Some(t) = p.str(h, PATH, "tier") {
         match Tier::parse(&t) {
             Some(t) => c.tier = t,
-            None => p.err(h.get("tier").and_then(Item::span), "hubspot.tier", format!("'{t}' is not a tier; one of {}", Tier::NAMES.join(", "))),
+            None => {
+                p.err(h.get("tier").and_then(Item::span), "hubspot.tier", format!("'{t}' is not a tier; one of {}", Tier::NAMES.join(", ")))
+            }
         }
     }
     if let Some(item) = h.get("share") {
         match item.as_float().or_else(|| item.as_integer().map(|i| i as f64)) {
             Some(s) if s > 0.0 && s <= 1.0 => c.share = s,
-            _ => p.err(item.span(), "hubspot.share", "must be a number above 0 and at most 1 (the share of the account's rate limits to use)"),
+            _ => p.err(
+                item.span(),
+                "hubspot.share",
+                "must be a number above 0 and at most 1 (the share of the account's rate limits to use)",
+            ),
         }
     }
     if let Some(o) = p.str(h, PATH, "utc_offset") {
@@ -347,11 +374,18 @@ fn parse_writeback(p: &mut P<'_>, w: &Table, c: &mut WritebackConfig) {
         c.enabled = b;
     }
     if let Some(s) = p.str(w, PATH, "prefix") {
-        let ok = !s.is_empty() && s.len() <= 40 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') && s.as_bytes()[0].is_ascii_lowercase();
+        let ok = !s.is_empty()
+            && s.len() <= 40
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && s.as_bytes()[0].is_ascii_lowercase();
         if ok {
             c.prefix = s;
         } else {
-            p.err(w.get("prefix").and_then(Item::span), "writeback.prefix", "must start with a lowercase letter and hold only a-z, 0-9 and _ (HubSpot's rule for property names)");
+            p.err(
+                w.get("prefix").and_then(Item::span),
+                "writeback.prefix",
+                "must start with a lowercase letter and hold only a-z, 0-9 and _ (HubSpot's rule for property names)",
+            );
         }
     }
     if let Some(s) = p.str(w, PATH, "group") {

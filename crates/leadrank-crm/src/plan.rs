@@ -221,7 +221,8 @@ mod tests {
             .collect();
         let rules = Rules { monotonic: Some(("lifecyclestage".into(), order)), ..Rules::default() };
         let want = m(&[("lifecyclestage", "marketingqualifiedlead")]);
-        let at = |v: &str| plan_record(&want, &m(&[]), Some(&m(&[("lifecyclestage", v)])), &rules, false).decisions["lifecyclestage"].clone();
+        let at =
+            |v: &str| plan_record(&want, &m(&[]), Some(&m(&[("lifecyclestage", v)])), &rules, false).decisions["lifecyclestage"].clone();
         assert_eq!(at("lead"), Decision::Write("marketingqualifiedlead".into()));
         assert_eq!(at(""), Decision::Write("marketingqualifiedlead".into()));
         assert_eq!(at("customer"), Decision::Backwards);

@@ -123,7 +123,8 @@ fn when(ms: u64) -> String {
 
 impl HubSpotClient {
     pub fn new(base: &str, token: Token, options: ClientOptions) -> anyhow::Result<HubSpotClient> {
-        let http = reqwest::Client::builder().timeout(options.timeout).user_agent(concat!("leadrank/", env!("CARGO_PKG_VERSION"))).build()?;
+        let http =
+            reqwest::Client::builder().timeout(options.timeout).user_agent(concat!("leadrank/", env!("CARGO_PKG_VERSION"))).build()?;
         Ok(HubSpotClient {
             http,
             base: base.trim_end_matches('/').to_string(),

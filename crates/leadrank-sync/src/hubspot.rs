@@ -165,16 +165,7 @@ impl Plan {
             rules.monotonic = Some(("lifecyclestage".into(), LIFECYCLE.iter().map(|s| s.to_string()).collect()));
             rules.fields.insert("lifecyclestage".into(), FieldRule { keep_human: false, only_if_empty: false });
         }
-        Ok(Plan {
-            hubspot,
-            contacts,
-            companies,
-            shape,
-            rules,
-            writeback: w.enabled,
-            group: w.group.clone(),
-            lifecycle: w.lifecycle_stage,
-        })
+        Ok(Plan { hubspot, contacts, companies, shape, rules, writeback: w.enabled, group: w.group.clone(), lifecycle: w.lifecycle_stage })
     }
 
     /// The properties written back.
@@ -293,7 +284,8 @@ async fn install_fields(plan: &Plan, client: &HubSpotClient, dry: bool, report: 
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string)).collect())
         .unwrap_or_default();
-    let missing: Vec<CrmField> = plan.shape.fields.iter().copied().filter(|f| !existing.contains(&f.property(&plan.shape.prefix))).collect();
+    let missing: Vec<CrmField> =
+        plan.shape.fields.iter().copied().filter(|f| !existing.contains(&f.property(&plan.shape.prefix))).collect();
     report.installed = missing.iter().map(|f| f.property(&plan.shape.prefix)).collect();
     if missing.is_empty() {
         return Ok(());
@@ -320,7 +312,8 @@ async fn install_fields(plan: &Plan, client: &HubSpotClient, dry: bool, report: 
             let mut p = json!({"name": f.property(&plan.shape.prefix), "label": f.label(), "description": f.description(),
                 "type": kind, "fieldType": field_type, "groupName": plan.group, "formField": false});
             if f.kind() == FieldKind::Bool {
-                p["options"] = json!([{"label": "Yes", "value": "true", "displayOrder": 0}, {"label": "No", "value": "false", "displayOrder": 1}]);
+                p["options"] =
+                    json!([{"label": "Yes", "value": "true", "displayOrder": 0}, {"label": "No", "value": "false", "displayOrder": 1}]);
             }
             p
         })
@@ -349,10 +342,9 @@ async fn read_object(
     }
     properties.sort();
     properties.dedup();
-    let bound = mapping.bind(&properties, &format!("HubSpot {object}"), Presence::Optional).map_err(|e| SyncError::Protocol {
-        path: format!("mapping of {object}"),
-        detail: e.to_string(),
-    })?;
+    let bound = mapping
+        .bind(&properties, &format!("HubSpot {object}"), Presence::Optional)
+        .map_err(|e| SyncError::Protocol { path: format!("mapping of {object}"), detail: e.to_string() })?;
     let mut since = state.cursor(service, object).await?;
     let mut report = ReadReport { object: object.into(), cursor_ms: since, ..ReadReport::default() };
     let mut at_since: HashSet<String> = HashSet::new();
@@ -500,7 +492,15 @@ async fn write_back(
         }
         let (wanted, clearing) = match service.crm_lead(&id) {
             Some(l) => {
-                let snap = Snapshot { total: l.total, quality: l.quality, grade: l.grade, cell: l.cell, reasons: l.reasons, stage: l.stage, rep: l.rep };
+                let snap = Snapshot {
+                    total: l.total,
+                    quality: l.quality,
+                    grade: l.grade,
+                    cell: l.cell,
+                    reasons: l.reasons,
+                    stage: l.stage,
+                    rep: l.rep,
+                };
                 let mut w = desired(&snap, &plan.shape);
                 if plan.lifecycle
                     && let Some(v) = snap.stage.as_deref().and_then(lifecycle_of)
@@ -612,7 +612,11 @@ async fn write_back(
     if report.cleared > 0 {
         let actor = if options.actor.is_empty() { "crm-sync" } else { options.actor.as_str() };
         service
-            .audit(actor, "crm.erase", &format!("hubspot: leadrank's fields cleared on {} erased person(s)' contact records", report.cleared))
+            .audit(
+                actor,
+                "crm.erase",
+                &format!("hubspot: leadrank's fields cleared on {} erased person(s)' contact records", report.cleared),
+            )
             .await?;
     }
     Ok(())

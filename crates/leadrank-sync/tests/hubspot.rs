@@ -40,7 +40,8 @@ async fn world(contacts: usize) -> World {
     let dir = tempfile::tempdir().unwrap();
     let service = service_in(dir.path()).await;
     let fake = HubSpotFake::start(TOKEN).await;
-    let company = fake.create("companies", &[("name", "Acme"), ("domain", "acme.io"), ("industry", "COMPUTER_SOFTWARE"), ("numberofemployees", "800")]);
+    let company = fake
+        .create("companies", &[("name", "Acme"), ("domain", "acme.io"), ("industry", "COMPUTER_SOFTWARE"), ("numberofemployees", "800")]);
     let mut ids = Vec::new();
     for i in 0..contacts {
         let email = format!("person{i}@{}", if i % 3 == 0 { "gmail.com" } else { "acme.io" });
@@ -111,7 +112,8 @@ async fn first_sync_reads_everything_and_writes_every_score_back() {
     // Properties and group created.
     assert!(w.fake.groups("contacts").contains(&"leadrank".to_string()));
     let props: Vec<String> = w.fake.properties("contacts").into_iter().map(|p| p.name).collect();
-    for f in ["leadrank_score", "leadrank_grade", "leadrank_cell", "leadrank_quality", "leadrank_reasons", "leadrank_stage", "leadrank_rep"] {
+    for f in ["leadrank_score", "leadrank_grade", "leadrank_cell", "leadrank_quality", "leadrank_reasons", "leadrank_stage", "leadrank_rep"]
+    {
         assert!(props.contains(&f.to_string()), "{f} missing");
     }
     // Every contact is a lead; every lead's score is in HubSpot.
@@ -247,10 +249,11 @@ async fn reference(contacts: usize, edits: &[(usize, &str)]) -> BTreeMap<String,
     crm_values(&w.fake, &w.ids)
 }
 
-/// Runs until a run finishes without failures or a stop (at most `n` runs).
+/// Runs the same command again until a run finishes without failures or a stop (at most
+/// `n` runs).
 async fn settle(w: &World, n: usize) {
     for _ in 0..n {
-        let r = run(w, &config(""), SyncOptions::default()).await.unwrap();
+        let r = run(w, &config(""), install()).await.unwrap();
         if r.stopped.is_none() && r.failed.is_empty() {
             return;
         }
