@@ -236,9 +236,10 @@ pub async fn sync(service: &Service, plan: &Plan, client: &HubSpotClient, option
     // Whatever happened, keep what was done: the journal is already durable; fold it in.
     if !options.dry_run {
         state.compact(service).await?;
-        let (day, used) = client.day_count();
-        state.save_day(service, day, used).await?;
     }
+    // Dry runs spend read calls too: the day's count is kept either way.
+    let (day, used) = client.day_count();
+    state.save_day(service, day, used).await?;
     report.stats = client.stats();
     match result {
         Ok(()) => Ok(report),
@@ -522,8 +523,11 @@ async fn write_back(
         let next_w = p.written_after(&rs.w, &wanted);
         if writes.is_empty() {
             if clearing {
+                // Nothing left to clear: forget the record (counted once, when it was cleared).
                 settled.insert(id.clone(), None);
-                report.cleared += 1;
+                if rs.w.values().any(|v| !v.is_empty()) {
+                    report.cleared += 1;
+                }
             } else if next_w != rs.w {
                 // Found in place (e.g. written just before a stop): record it, spend nothing.
                 settled.insert(id.clone(), Some(RecordState { w: next_w, c: rs.c.clone() }));

@@ -233,6 +233,7 @@ async fn erasure_clears_leadrank_fields_in_the_crm_and_is_recorded() {
     w.fake.edit("contacts", &id, &[("jobtitle", "CTO")]);
     w.fake.clear_calls();
     let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert_eq!(r.cleared, 0, "counted once: {}", r.render());
     assert!(w.service.lead_record(&id).is_none());
     assert_eq!(r.reads.iter().find(|x| x.object == "contacts").unwrap().suppressed, 1);
     assert!(w.fake.writes().iter().all(|(_, i, _, _)| i != &id));
