@@ -632,7 +632,7 @@ impl SyncReport {
     pub fn render(&self) -> String {
         use std::fmt::Write;
         let mut s = String::new();
-        let verb = if self.dry_run { "would " } else { "" };
+        let verb = if self.dry_run { "would be " } else { "" };
         if !self.installed.is_empty() {
             let _ = writeln!(s, "properties {verb}created: {}", self.installed.join(", "));
         }
@@ -690,6 +690,13 @@ impl SyncReport {
             self.stats.timeouts
         );
         if self.dry_run {
+            let new: u64 = self.reads.iter().filter(|r| r.object == "contacts").map(|r| r.updated).sum();
+            if new > 0 {
+                let _ = writeln!(
+                    s,
+                    "note: a dry run stores none of the {new} new or changed contact(s): the write-back above uses the scores leadrank has now (none yet for new contacts)"
+                );
+            }
             let _ = writeln!(
                 s,
                 "a real run would spend {} more call(s) ({} write, {} setup) after these reads",
