@@ -48,7 +48,7 @@ async fn calls_per_10000_leads() {
     let plan = Plan::new(&cfg, Path::new(".")).unwrap();
     let opts = ClientOptions::hubspot(plan.hubspot.tier);
     let (burst, window_ms, _) = HubSpotClient::new(&fake.url, Token::new("t").unwrap(), opts.clone()).unwrap().budget_limits();
-    let mut run = async |label: &str, install: bool| {
+    let run = async |label: &str, install: bool| {
         let client = HubSpotClient::new(&fake.url, Token::new("t").unwrap(), opts.clone()).unwrap();
         fake.clear_calls();
         let t = Instant::now();
@@ -68,7 +68,7 @@ async fn calls_per_10000_leads() {
     };
     let first = run("first sync", true).await;
     let echo = run("next run (reads back its own writes)", false).await;
-    let mut day = |pct: usize, round: usize| {
+    let day = |pct: usize, round: usize| {
         let k = n * pct / 100;
         for j in 0..k {
             let i = (j * 7919 + round * 13) % n;
