@@ -9,6 +9,7 @@ mod cmd_inspect;
 mod cmd_ops;
 mod cmd_quality;
 mod cmd_serve;
+mod cmd_sync;
 mod cmd_users;
 mod commands;
 mod input_args;
@@ -83,6 +84,9 @@ enum Command {
     /// The service's database: schema version and pending migrations, and the upgrade.
     #[command(subcommand)]
     Db(cmd_db::DbCommand),
+    /// Two-way sync with a CRM: read changed records in, write scores back.
+    #[command(subcommand)]
+    Sync(cmd_sync::SyncCommand),
 }
 
 #[derive(Args)]
@@ -226,6 +230,7 @@ fn main() -> ExitCode {
         Command::Keys(k) => cmd_serve::keys_command(&k).map(|()| ExitCode::SUCCESS),
         Command::Users(u) => cmd_users::users_command(&u).map(|()| ExitCode::SUCCESS),
         Command::Db(d) => cmd_db::db_command(&d),
+        Command::Sync(s) => cmd_sync::sync_command(s),
     };
     match result {
         Ok(code) => code,

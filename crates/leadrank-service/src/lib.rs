@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod admin;
 pub mod background;
 pub mod clock;
+pub mod crm;
 pub mod demo;
 pub mod error;
 pub mod keys;

@@ -327,7 +327,7 @@ impl Service {
         self.marker_key.markers(&lead.lead_id, lead.email.as_deref()).iter().any(|m| markers.contains(m))
     }
 
-    fn lead_id_suppressed(&self, lead_id: &str) -> bool {
+    pub(crate) fn lead_id_suppressed(&self, lead_id: &str) -> bool {
         let markers = self.markers.read().unwrap_or_else(|e| e.into_inner());
         markers.contains(&self.marker_key.lead_marker(lead_id))
     }

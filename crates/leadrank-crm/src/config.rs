@@ -1,0 +1,490 @@
+//! The sync file (`sync.toml`): which CRM, how to reach it, what to read and what to write
+//! back. Every problem names the file, the line and the key.
+//!
+//! ```toml
+//! [hubspot]
+//! token_env = "HUBSPOT_TOKEN"        # or token_file = "/run/secrets/hubspot"
+//! tier = "professional"               # free, starter, professional, enterprise, api-add-on
+//! objects = ["contacts", "companies", "deals"]
+//!
+//! [writeback]
+//! fields = ["score", "grade", "cell", "quality", "reasons", "stage", "rep"]
+//! [writeback.rules.rep]
+//! only_if_empty = true
+//! ```
+
+use std::collections::BTreeMap;
+
+use toml_edit::{Document, Item, Table, Value};
+
+use crate::budget::Tier;
+use crate::fields::CrmField;
+use crate::plan::FieldRule;
+
+/// A problem in a sync file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {}{message}", if key.is_empty() { String::new() } else { format!("{key}: ") })]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    /// Dotted key (`hubspot.tier`); empty for the file.
+    pub key: String,
+    pub message: String,
+}
+
+/// Every problem found in a sync file (at least one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl std::fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// HubSpot objects read.
+pub const HUBSPOT_OBJECTS: [&str; 3] = ["contacts", "companies", "deals"];
+
+/// How to reach HubSpot and what to read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HubSpotConfig {
+    pub base_url: String,
+    /// The environment variable holding the private-app token (default `HUBSPOT_TOKEN`).
+    pub token_env: String,
+    /// A file holding the token (read instead of the environment when set).
+    pub token_file: Option<String>,
+    pub tier: Tier,
+    /// The share of the account's limits this connection uses (0 < share <= 1).
+    pub share: f64,
+    /// The account's day (for the daily cap) starts at this offset from UTC, in minutes.
+    pub utc_offset_minutes: i64,
+    /// Objects read, among [`HUBSPOT_OBJECTS`], in order.
+    pub objects: Vec<String>,
+    /// Records per search page (at most 200, the default).
+    pub page_size: u32,
+    /// Mapping per object: a built-in name or a file path (relative to the sync file).
+    pub mappings: BTreeMap<String, String>,
+    /// Seconds before a request is abandoned (then retried).
+    pub timeout_s: u64,
+    /// Retries of one call after a 429, a 5xx or a timeout, before the run stops.
+    pub max_retries: u32,
+}
+
+/// What is written back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WritebackConfig {
+    pub enabled: bool,
+    pub prefix: String,
+    /// HubSpot property group of the fields.
+    pub group: String,
+    pub fields: Vec<CrmField>,
+    pub top_reasons: usize,
+    /// The CRM's text limit in characters (default: the CRM's own).
+    pub text_limit: Option<usize>,
+    /// Per field (by its short name: `rep`).
+    pub rules: BTreeMap<CrmField, FieldRule>,
+    /// Also move HubSpot's lifecycle stage forward from leadrank's stage.
+    pub lifecycle_stage: bool,
+}
+
+impl Default for WritebackConfig {
+    fn default() -> Self {
+        WritebackConfig {
+            enabled: true,
+            prefix: "leadrank_".into(),
+            group: "leadrank".into(),
+            fields: CrmField::ALL.to_vec(),
+            top_reasons: 3,
+            text_limit: None,
+            rules: BTreeMap::new(),
+            lifecycle_stage: false,
+        }
+    }
+}
+
+/// A sync file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncConfig {
+    pub file: String,
+    pub hubspot: Option<HubSpotConfig>,
+    pub writeback: WritebackConfig,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+struct P<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+impl P<'_> {
+    fn err(&mut self, span: Option<std::ops::Range<usize>>, key: &str, message: impl Into<String>) {
+        let line = span.map_or(1, |s| line_of(self.text, s.start));
+        self.errors.push(ConfigError { file: self.file.into(), line, key: key.into(), message: message.into() });
+    }
+
+    fn unknown(&mut self, t: &Table, path: &str, known: &[&str]) {
+        for (k, item) in t.iter() {
+            if !known.contains(&k) {
+                let near = known.iter().map(|c| (strsim::levenshtein(c, k), *c)).min().filter(|(d, _)| *d <= 2);
+                let hint = near.map(|(_, c)| format!(" (did you mean '{c}'?)")).unwrap_or_default();
+                let span = t.key(k).and_then(|key| key.span()).or_else(|| item.span());
+                self.err(span, &join(path, k), format!("unknown key{hint}; known: {}", known.join(", ")));
+            }
+        }
+    }
+
+    fn str(&mut self, t: &Table, path: &str, k: &str) -> Option<String> {
+        let item = t.get(k)?;
+        match item.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.err(item.span(), &join(path, k), "must be a string");
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, t: &Table, path: &str, k: &str, min: i64, max: i64) -> Option<i64> {
+        let item = t.get(k)?;
+        match item.as_integer() {
+            Some(v) if (min..=max).contains(&v) => Some(v),
+            _ => {
+                self.err(item.span(), &join(path, k), format!("must be a whole number from {min} to {max}"));
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, t: &Table, path: &str, k: &str) -> Option<bool> {
+        let item = t.get(k)?;
+        match item.as_bool() {
+            Some(v) => Some(v),
+            None => {
+                self.err(item.span(), &join(path, k), "must be true or false");
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, t: &Table, path: &str, k: &str) -> Option<Vec<(String, Option<std::ops::Range<usize>>)>> {
+        let item = t.get(k)?;
+        let Some(arr) = item.as_array() else {
+            self.err(item.span(), &join(path, k), "must be a list of strings");
+            return None;
+        };
+        let mut out = Vec::new();
+        for v in arr.iter() {
+            match v {
+                Value::String(s) => out.push((s.value().clone(), v.span())),
+                _ => self.err(v.span(), &join(path, k), "must be a list of strings"),
+            }
+        }
+        Some(out)
+    }
+
+    fn table<'t>(&mut self, root: &'t Table, path: &str, k: &str) -> Option<&'t Table> {
+        let item = root.get(k)?;
+        match item {
+            Item::Table(t) => Some(t),
+            _ => {
+                self.err(item.span(), &join(path, k), "must be a table");
+                None
+            }
+        }
+    }
+}
+
+fn join(path: &str, k: &str) -> String {
+    if path.is_empty() { k.to_string() } else { format!("{path}.{k}") }
+}
+
+fn parse_offset(s: &str) -> Option<i64> {
+    if s.eq_ignore_ascii_case("utc") || s == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    if h > 14 || m > 59 || h < 0 || m < 0 {
+        return None;
+    }
+    Some(sign * (h * 60 + m))
+}
+
+impl SyncConfig {
+    /// Parses a sync file; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<SyncConfig, ConfigErrors> {
+        let doc = match Document::parse(text) {
+            Ok(d) => d,
+            Err(e) => {
+                let line = e.span().map_or(1, |s| line_of(text, s.start));
+                return Err(ConfigErrors(vec![ConfigError {
+                    file: file.into(),
+                    line,
+                    key: String::new(),
+                    message: e.message().trim().into(),
+                }]));
+            }
+        };
+        let mut p = P { file, text, errors: Vec::new() };
+        let root = doc.as_table();
+        p.unknown(root, "", &["hubspot", "salesforce", "writeback"]);
+        let mut cfg = SyncConfig { file: file.into(), hubspot: None, writeback: WritebackConfig::default() };
+        if let Some(item) = root.get("salesforce") {
+            p.err(item.span(), "salesforce", "the Salesforce connector is not available in this version; only [hubspot] can be synced");
+        }
+        if let Some(h) = p.table(root, "", "hubspot") {
+            cfg.hubspot = Some(parse_hubspot(&mut p, h));
+        }
+        if let Some(w) = p.table(root, "", "writeback") {
+            parse_writeback(&mut p, w, &mut cfg.writeback);
+        }
+        if cfg.hubspot.is_none() && p.errors.is_empty() {
+            p.err(None, "", "no CRM configured: add a [hubspot] table");
+        }
+        if p.errors.is_empty() { Ok(cfg) } else { Err(ConfigErrors(p.errors)) }
+    }
+}
+
+fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
+    const PATH: &str = "hubspot";
+    p.unknown(
+        h,
+        PATH,
+        &[
+            "base_url",
+            "token_env",
+            "token_file",
+            "tier",
+            "share",
+            "utc_offset",
+            "objects",
+            "page_size",
+            "mapping",
+            "timeout",
+            "max_retries",
+        ],
+    );
+    let mut c = HubSpotConfig {
+        base_url: "https://api.hubapi.com".into(),
+        token_env: "HUBSPOT_TOKEN".into(),
+        token_file: None,
+        tier: Tier::Starter,
+        share: 0.8,
+        utc_offset_minutes: 0,
+        objects: HUBSPOT_OBJECTS.iter().map(|s| s.to_string()).collect(),
+        page_size: 200,
+        mappings: BTreeMap::new(),
+        timeout_s: 30,
+        max_retries: 8,
+    };
+    if let Some(u) = p.str(h, PATH, "base_url") {
+        if u.starts_with("https://") || u.starts_with("http://") {
+            c.base_url = u.trim_end_matches('/').to_string();
+        } else {
+            p.err(
+                h.get("base_url").and_then(Item::span),
+                "hubspot.base_url",
+                "must start with https:// (or http:// for a local test server)",
+            );
+        }
+    }
+    if let Some(v) = p.str(h, PATH, "token_env") {
+        c.token_env = v;
+    }
+    c.token_file = p.str(h, PATH, "token_file");
+    if let Some(t) = p.str(h, PATH, "tier") {
+        match Tier::parse(&t) {
+            Some(t) => c.tier = t,
+            None => {
+                p.err(h.get("tier").and_then(Item::span), "hubspot.tier", format!("'{t}' is not a tier; one of {}", Tier::NAMES.join(", ")))
+            }
+        }
+    }
+    if let Some(item) = h.get("share") {
+        match item.as_float().or_else(|| item.as_integer().map(|i| i as f64)) {
+            Some(s) if s > 0.0 && s <= 1.0 => c.share = s,
+            _ => p.err(
+                item.span(),
+                "hubspot.share",
+                "must be a number above 0 and at most 1 (the share of the account's rate limits to use)",
+            ),
+        }
+    }
+    if let Some(o) = p.str(h, PATH, "utc_offset") {
+        match parse_offset(&o) {
+            Some(m) => c.utc_offset_minutes = m,
+            None => p.err(h.get("utc_offset").and_then(Item::span), "hubspot.utc_offset", "must be like \"-05:00\", \"+01:00\" or \"UTC\""),
+        }
+    }
+    if let Some(list) = p.strings(h, PATH, "objects") {
+        let mut objects = Vec::new();
+        for (o, span) in list {
+            if !HUBSPOT_OBJECTS.contains(&o.as_str()) {
+                p.err(span, "hubspot.objects", format!("'{o}' is not an object read; one of {}", HUBSPOT_OBJECTS.join(", ")));
+            } else if !objects.contains(&o) {
+                objects.push(o);
+            }
+        }
+        if !objects.iter().any(|o| o == "contacts") {
+            p.err(h.get("objects").and_then(Item::span), "hubspot.objects", "must include \"contacts\" (the leads)");
+        }
+        c.objects = objects;
+    }
+    if let Some(n) = p.int(h, PATH, "page_size", 1, 200) {
+        c.page_size = n as u32;
+    }
+    if let Some(n) = p.int(h, PATH, "timeout", 1, 600) {
+        c.timeout_s = n as u64;
+    }
+    if let Some(n) = p.int(h, PATH, "max_retries", 0, 100) {
+        c.max_retries = n as u32;
+    }
+    if let Some(m) = p.table(h, PATH, "mapping") {
+        p.unknown(m, "hubspot.mapping", &HUBSPOT_OBJECTS);
+        for o in HUBSPOT_OBJECTS {
+            if let Some(v) = p.str(m, "hubspot.mapping", o) {
+                c.mappings.insert(o.to_string(), v);
+            }
+        }
+    }
+    c
+}
+
+fn parse_writeback(p: &mut P<'_>, w: &Table, c: &mut WritebackConfig) {
+    const PATH: &str = "writeback";
+    p.unknown(w, PATH, &["enabled", "prefix", "group", "fields", "top_reasons", "text_limit", "rules", "lifecycle_stage"]);
+    if let Some(b) = p.bool(w, PATH, "enabled") {
+        c.enabled = b;
+    }
+    if let Some(s) = p.str(w, PATH, "prefix") {
+        let ok = !s.is_empty()
+            && s.len() <= 40
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && s.as_bytes()[0].is_ascii_lowercase();
+        if ok {
+            c.prefix = s;
+        } else {
+            p.err(
+                w.get("prefix").and_then(Item::span),
+                "writeback.prefix",
+                "must start with a lowercase letter and hold only a-z, 0-9 and _ (HubSpot's rule for property names)",
+            );
+        }
+    }
+    if let Some(s) = p.str(w, PATH, "group") {
+        c.group = s;
+    }
+    if let Some(list) = p.strings(w, PATH, "fields") {
+        let mut fields = Vec::new();
+        for (f, span) in list {
+            match CrmField::parse(&f) {
+                Some(f) if !fields.contains(&f) => fields.push(f),
+                Some(_) => {}
+                None => p.err(
+                    span,
+                    "writeback.fields",
+                    format!("'{f}' is not a field; one of {}", CrmField::ALL.map(CrmField::suffix).join(", ")),
+                ),
+            }
+        }
+        c.fields = fields;
+    }
+    if let Some(n) = p.int(w, PATH, "top_reasons", 1, 50) {
+        c.top_reasons = n as usize;
+    }
+    if let Some(n) = p.int(w, PATH, "text_limit", 20, 65_536) {
+        c.text_limit = Some(n as usize);
+    }
+    if let Some(b) = p.bool(w, PATH, "lifecycle_stage") {
+        c.lifecycle_stage = b;
+    }
+    if let Some(rules) = p.table(w, PATH, "rules") {
+        for (name, item) in rules.iter() {
+            let path = format!("writeback.rules.{name}");
+            let Some(field) = CrmField::parse(name) else {
+                let span = rules.key(name).and_then(|k| k.span()).or_else(|| item.span());
+                p.err(span, &path, format!("not a field; one of {}", CrmField::ALL.map(CrmField::suffix).join(", ")));
+                continue;
+            };
+            let Some(t) = p.table(rules, "writeback.rules", name) else { continue };
+            p.unknown(t, &path, &["keep_human", "only_if_empty"]);
+            let mut rule = FieldRule::default();
+            if let Some(b) = p.bool(t, &path, "keep_human") {
+                rule.keep_human = b;
+            }
+            if let Some(b) = p.bool(t, &path, "only_if_empty") {
+                rule.only_if_empty = b;
+            }
+            c.rules.insert(field, rule);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_file() {
+        let text = r#"
+[hubspot]
+token_file = "/run/secrets/hs"
+tier = "enterprise"
+share = 0.5
+utc_offset = "-05:00"
+objects = ["contacts", "deals"]
+page_size = 200
+[hubspot.mapping]
+contacts = "my-contacts.toml"
+
+[writeback]
+fields = ["score", "reasons", "rep"]
+top_reasons = 5
+lifecycle_stage = true
+[writeback.rules.rep]
+only_if_empty = true
+"#;
+        let c = SyncConfig::parse(text, "sync.toml").unwrap();
+        let h = c.hubspot.unwrap();
+        assert_eq!(h.tier, Tier::Enterprise);
+        assert_eq!(h.utc_offset_minutes, -300);
+        assert_eq!(h.objects, ["contacts", "deals"]);
+        assert_eq!(h.mappings["contacts"], "my-contacts.toml");
+        assert_eq!(c.writeback.fields, [CrmField::Score, CrmField::Reasons, CrmField::Rep]);
+        assert!(c.writeback.rules[&CrmField::Rep].only_if_empty);
+        assert!(c.writeback.lifecycle_stage);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let text = "[hubspot]\ntier = \"gold\"\npage_sise = 10\nobjects = [\"contacts\", \"tickets\"]\n\n[writeback.rules.scor]\nonly_if_empty = true\n";
+        let e = SyncConfig::parse(text, "sync.toml").unwrap_err().to_string();
+        assert!(e.contains("sync.toml:2: hubspot.tier: 'gold' is not a tier"), "{e}");
+        assert!(e.contains("sync.toml:3: hubspot.page_sise: unknown key (did you mean 'page_size'?)"), "{e}");
+        assert!(e.contains("sync.toml:4: hubspot.objects: 'tickets'"), "{e}");
+        assert!(e.contains("sync.toml:6: writeback.rules.scor: not a field"), "{e}");
+        let e = SyncConfig::parse("[hubspot\n", "s.toml").unwrap_err().to_string();
+        assert!(e.starts_with("s.toml:1: "), "{e}");
+        let e = SyncConfig::parse("", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("no CRM configured"), "{e}");
+        let e = SyncConfig::parse("[hubspot]\n[salesforce]\n", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:2: salesforce: the Salesforce connector is not available"), "{e}");
+    }
+}

@@ -1,0 +1,312 @@
+//! The HTTP client of one CRM connection: every call passes the rate budget, 429s hold the
+//! budget back for `Retry-After`, 5xx and timeouts back off and retry, the daily cap stops
+//! the run. The token is never logged or printed.
+
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use leadrank_crm::budget::{Admit, Budget, HUBSPOT_SEARCH, Limits};
+use leadrank_crm::calls::CallCount;
+use serde_json::Value;
+
+/// A secret token: shown as `***` in every format.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    pub fn new(s: impl Into<String>) -> Option<Token> {
+        let s: String = s.into().trim().to_string();
+        if s.is_empty() { None } else { Some(Token(s)) }
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+/// Why a sync call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The CRM refused the request (a 4xx other than 429).
+    #[error("HubSpot answered {status} {category}: {message} (correlation id {correlation})")]
+    Api { status: u16, category: String, message: String, correlation: String },
+    /// The day's API allowance is spent.
+    #[error("the daily API allowance is spent until {until}; the next run resumes from the stored cursor")]
+    DailyCap { until: String },
+    /// Retries ran out.
+    #[error("gave up after {tries} attempts at {path}: {last}; the next run resumes from the stored cursor")]
+    GaveUp { tries: u32, path: String, last: String },
+    #[error("unexpected answer from {path}: {detail}")]
+    Protocol { path: String, detail: String },
+    #[error(transparent)]
+    Service(#[from] leadrank_service::ServiceError),
+}
+
+/// What a call is for (counted separately).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Read,
+    Write,
+    Setup,
+}
+
+/// Counters of one run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Requests sent (each attempt spends budget).
+    pub calls: CallCount,
+    pub retries: u64,
+    pub throttled: u64,
+    pub server_errors: u64,
+    pub timeouts: u64,
+    /// Milliseconds spent waiting for the budget or a `Retry-After`.
+    pub waited_ms: u64,
+}
+
+/// Options of the client.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub limits: Limits,
+    pub search_limits: Limits,
+    pub share: f64,
+    pub utc_offset_minutes: i64,
+    pub timeout: Duration,
+    pub max_retries: u32,
+    /// First backoff after a 5xx or a timeout (doubles per attempt, at most 60 s).
+    pub backoff: Duration,
+    /// Wait after a 429 without `Retry-After`.
+    pub default_retry_after: Duration,
+}
+
+impl ClientOptions {
+    pub fn hubspot(tier: leadrank_crm::Tier) -> ClientOptions {
+        ClientOptions {
+            limits: tier.hubspot_limits(),
+            search_limits: HUBSPOT_SEARCH,
+            share: 0.8,
+            utc_offset_minutes: 0,
+            timeout: Duration::from_secs(30),
+            max_retries: 8,
+            backoff: Duration::from_millis(500),
+            default_retry_after: Duration::from_secs(10),
+        }
+    }
+}
+
+/// An answer: status and JSON body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A HubSpot connection.
+pub struct HubSpotClient {
+    http: reqwest::Client,
+    base: String,
+    token: Token,
+    budget: Mutex<Budget>,
+    search: Mutex<Budget>,
+    options: ClientOptions,
+    stats: Mutex<Stats>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+fn when(ms: u64) -> String {
+    jiff::Timestamp::from_millisecond(ms as i64).map(|t| t.to_string()).unwrap_or_else(|_| ms.to_string())
+}
+
+impl HubSpotClient {
+    pub fn new(base: &str, token: Token, options: ClientOptions) -> anyhow::Result<HubSpotClient> {
+        let http =
+            reqwest::Client::builder().timeout(options.timeout).user_agent(concat!("leadrank/", env!("CARGO_PKG_VERSION"))).build()?;
+        Ok(HubSpotClient {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token,
+            budget: Mutex::new(Budget::new(options.limits, options.share, options.utc_offset_minutes)),
+            search: Mutex::new(Budget::new(options.search_limits, 1.0, 0)),
+            options,
+            stats: Mutex::new(Stats::default()),
+        })
+    }
+
+    pub fn stats(&self) -> Stats {
+        *self.stats.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn stat(&self, f: impl FnOnce(&mut Stats)) {
+        f(&mut self.stats.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+
+    /// The day's count of the budget, to keep for the next run.
+    pub fn day_count(&self) -> (i64, u64) {
+        self.budget.lock().unwrap_or_else(|e| e.into_inner()).day_count()
+    }
+
+    /// Restores the day's count from an earlier run.
+    pub fn restore_day(&self, day: i64, used: u64) {
+        self.budget.lock().unwrap_or_else(|e| e.into_inner()).restore_day(day, used);
+    }
+
+    /// The budget's burst per window and daily calls.
+    pub fn budget_limits(&self) -> (u32, u64, u64) {
+        let b = self.budget.lock().unwrap_or_else(|e| e.into_inner());
+        (b.burst(), b.limits().window_ms, b.daily())
+    }
+
+    /// Waits until the budget (and the search budget for searches) lets a call go, and
+    /// counts it.
+    async fn admit(&self, search: bool) -> Result<(), SyncError> {
+        loop {
+            let now = now_ms();
+            let wait = {
+                let mut b = self.budget.lock().unwrap_or_else(|e| e.into_inner());
+                let mut s = self.search.lock().unwrap_or_else(|e| e.into_inner());
+                match (b.check(now), if search { s.check(now) } else { Admit::Go }) {
+                    (Admit::Exhausted { until_ms }, _) | (_, Admit::Exhausted { until_ms }) => {
+                        return Err(SyncError::DailyCap { until: when(until_ms) });
+                    }
+                    (Admit::Go, Admit::Go) => {
+                        b.record(now);
+                        if search {
+                            s.record(now);
+                        }
+                        return Ok(());
+                    }
+                    (Admit::Wait(a), Admit::Go) | (Admit::Go, Admit::Wait(a)) => a,
+                    (Admit::Wait(a), Admit::Wait(c)) => a.max(c),
+                }
+            };
+            self.stat(|s| s.waited_ms += wait);
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+        }
+    }
+
+    /// GET a path.
+    pub async fn get(&self, path: &str, purpose: Purpose) -> Result<Answer, SyncError> {
+        self.call(reqwest::Method::GET, path, None, purpose).await
+    }
+
+    /// POST JSON to a path.
+    pub async fn post(&self, path: &str, body: &Value, purpose: Purpose) -> Result<Answer, SyncError> {
+        self.call(reqwest::Method::POST, path, Some(body), purpose).await
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<&Value>, purpose: Purpose) -> Result<Answer, SyncError> {
+        let search = path.ends_with("/search");
+        let url = format!("{}{}", self.base, path);
+        let payload = body.map(|b| b.to_string());
+        let mut attempt: u32 = 0;
+        loop {
+            self.admit(search).await?;
+            self.stat(|s| match purpose {
+                Purpose::Read => s.calls.reads += 1,
+                Purpose::Write => s.calls.writes += 1,
+                Purpose::Setup => s.calls.setup += 1,
+            });
+            let mut req = self.http.request(method.clone(), &url).bearer_auth(&self.token.0);
+            if let Some(p) = &payload {
+                req = req.header("content-type", "application/json").body(p.clone());
+            }
+            let last: String;
+            let mut backoff = true;
+            match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let retry_after = resp
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(|s| Duration::from_secs(s));
+                    let bytes = match resp.bytes().await {
+                        Ok(b) => b,
+                        Err(e) => {
+                            self.stat(|s| s.timeouts += 1);
+                            last = format!("reading the answer failed: {}", redact(&e.to_string()));
+                            attempt += 1;
+                            if attempt > self.options.max_retries {
+                                return Err(SyncError::GaveUp { tries: attempt, path: path.into(), last });
+                            }
+                            self.sleep_backoff(attempt).await;
+                            continue;
+                        }
+                    };
+                    let json: Option<Value> = serde_json::from_slice(&bytes).ok();
+                    if (200..300).contains(&status) {
+                        let body = json.ok_or_else(|| SyncError::Protocol { path: path.into(), detail: "the body is not JSON".into() })?;
+                        return Ok(Answer { status, body });
+                    }
+                    let field = |k: &str| json.as_ref().and_then(|j| j.get(k)).and_then(Value::as_str).unwrap_or("").to_string();
+                    if status == 429 {
+                        self.stat(|s| s.throttled += 1);
+                        if field("policyName") == "DAILY" {
+                            let now = now_ms();
+                            self.budget.lock().unwrap_or_else(|e| e.into_inner()).exhaust_day(now);
+                            let until = {
+                                let mut b = self.budget.lock().unwrap_or_else(|e| e.into_inner());
+                                match b.check(now) {
+                                    Admit::Exhausted { until_ms } => until_ms,
+                                    _ => now,
+                                }
+                            };
+                            return Err(SyncError::DailyCap { until: when(until) });
+                        }
+                        let wait = retry_after.unwrap_or(self.options.default_retry_after);
+                        self.budget.lock().unwrap_or_else(|e| e.into_inner()).hold_until(now_ms() + wait.as_millis() as u64);
+                        last = format!("429 {}", field("message"));
+                        backoff = false;
+                    } else if status >= 500 {
+                        self.stat(|s| s.server_errors += 1);
+                        last = format!("{status} from the server");
+                    } else {
+                        return Err(SyncError::Api {
+                            status,
+                            category: field("category"),
+                            message: field("message"),
+                            correlation: field("correlationId"),
+                        });
+                    }
+                }
+                Err(e) => {
+                    if e.is_timeout() {
+                        self.stat(|s| s.timeouts += 1);
+                        last = format!("no answer within {} s", self.options.timeout.as_secs_f64());
+                    } else {
+                        last = format!("the request failed: {}", redact(&e.to_string()));
+                    }
+                }
+            }
+            attempt += 1;
+            if attempt > self.options.max_retries {
+                return Err(SyncError::GaveUp { tries: attempt, path: path.into(), last });
+            }
+            self.stat(|s| s.retries += 1);
+            tracing::warn!(path, attempt, "CRM call failed, retrying: {last}");
+            if backoff {
+                self.sleep_backoff(attempt).await;
+            }
+        }
+    }
+
+    async fn sleep_backoff(&self, attempt: u32) {
+        let ms = (self.options.backoff.as_millis() as u64).saturating_mul(1 << attempt.min(16).saturating_sub(1)).min(60_000);
+        self.stat(|s| s.waited_ms += ms);
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+}
+
+/// Error texts of the HTTP stack name the URL, never the token; this keeps only the text
+/// before any query string in case a URL carries one.
+fn redact(s: &str) -> String {
+    match s.find('?') {
+        Some(i) => format!("{}?…", &s[..i]),
+        None => s.to_string(),
+    }
+}

@@ -1,0 +1,713 @@
+//! The HubSpot connector: one sync run.
+//!
+//! 1. `--install-fields`: the property group and leadrank's contact properties are created
+//!    where missing (`GET /crm/v3/properties/contacts`, `POST .../groups`, `POST
+//!    .../batch/create`).
+//! 2. Read, per object (companies, then contacts), the records modified since the cursor:
+//!    `POST /crm/v3/objects/{object}/search` filtered `lastmodifieddate >= cursor`, sorted
+//!    ascending, paged by moving the filter to the last time seen (so a record changed while
+//!    paging is never skipped, and the 10,000-result limit of one query never binds). Each
+//!    page is mapped, the changed records go to the service, then the cursor is stored.
+//! 3. Write back: for every contact known, the wanted values are planned against what was
+//!    last written and what HubSpot holds ([`leadrank_crm::plan`]); the changes go out in
+//!    `batch/update` calls of at most 100, and what was written is stored after each batch.
+//!    Contacts of erased people get their leadrank properties cleared, then are forgotten.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use leadrank_core::records::{account_from_pairs_all_errors, lead_from_pairs_all_errors};
+use leadrank_crm::calls::{CallCount, batches};
+use leadrank_crm::config::{HubSpotConfig, SyncConfig};
+use leadrank_crm::fields::{CrmField, FieldKind, Shape, Snapshot, cleared, desired};
+use leadrank_crm::plan::{Decision, FieldRule, Rules, plan_record};
+use leadrank_mapping::{Kind, Mapping, MappingFile, Presence};
+use leadrank_service::Service;
+use serde_json::{Value, json};
+
+use crate::client::{HubSpotClient, Purpose, Stats, SyncError};
+use crate::state::{RecordState, State};
+
+/// HubSpot's limit on a string property value, in characters.
+pub const TEXT_LIMIT: usize = 65_536;
+/// Inputs per batch update.
+pub const BATCH: usize = 100;
+/// HubSpot's lifecycle stages, in order (internal values).
+pub const LIFECYCLE: [&str; 6] = ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"];
+
+const CONTACTS_PRESET: &str = include_str!("../mappings/hubspot-api-contacts.toml");
+const COMPANIES_PRESET: &str = include_str!("../mappings/hubspot-api-companies.toml");
+
+/// leadrank's stage as HubSpot's lifecycle stage (stages without one are not written).
+pub fn lifecycle_of(stage: &str) -> Option<&'static str> {
+    match stage {
+        "inquiry" => Some("lead"),
+        "mql" | "pql" | "sal" => Some("marketingqualifiedlead"),
+        "sql" => Some("salesqualifiedlead"),
+        "opportunity" => Some("opportunity"),
+        "won" => Some("customer"),
+        _ => None,
+    }
+}
+
+/// Options of one run.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// Read, plan and print; change nothing in leadrank or HubSpot.
+    pub dry_run: bool,
+    /// Create the property group and properties first.
+    pub install_fields: bool,
+    /// Who is recorded in the audit log.
+    pub actor: String,
+}
+
+/// What one object's read did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    pub object: String,
+    pub read: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub suppressed: u64,
+    /// `record id: field: reason` for records the mapping or the checks refused.
+    pub rejected: Vec<String>,
+    pub cursor_ms: i64,
+}
+
+/// One planned change of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub id: String,
+    /// (property, value in HubSpot, new value).
+    pub fields: Vec<(String, String, String)>,
+    /// An erased person's record being cleared.
+    pub clearing: bool,
+}
+
+/// What a run did (or, dry, would do).
+#[derive(Debug, Clone, Default)]
+pub struct SyncReport {
+    pub dry_run: bool,
+    /// Properties created (or that would be).
+    pub installed: Vec<String>,
+    pub reads: Vec<ReadReport>,
+    /// Records and fields written (or that would be).
+    pub records_written: u64,
+    pub fields_written: u64,
+    /// Fields kept by a rule, by decision name.
+    pub kept: BTreeMap<&'static str, u64>,
+    /// Records whose write failed (retried next run): `id: reason`.
+    pub failed: Vec<String>,
+    /// Records HubSpot no longer has (deleted there), forgotten.
+    pub gone: u64,
+    /// Erased people whose leadrank fields were cleared.
+    pub cleared: u64,
+    /// The changes (kept in dry runs only).
+    pub changes: Vec<Change>,
+    /// Calls spent, and for a dry run the write calls it would spend.
+    pub stats: Stats,
+    pub would_spend: CallCount,
+    /// Why the run stopped early, if it did.
+    pub stopped: Option<String>,
+}
+
+/// Loads a mapping: a built-in API mapping by name, or a file (relative to the sync file).
+fn load_mapping(spec: Option<&String>, default: &str, kind: Kind, config_dir: &Path) -> anyhow::Result<Mapping> {
+    let (text, name) = match spec.map(String::as_str) {
+        None | Some("hubspot-api-contacts") if default == "hubspot-api-contacts" => (CONTACTS_PRESET.to_string(), default.to_string()),
+        None | Some("hubspot-api-companies") if default == "hubspot-api-companies" => (COMPANIES_PRESET.to_string(), default.to_string()),
+        Some(path) => {
+            let p = config_dir.join(path);
+            let text = std::fs::read_to_string(&p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            (text, p.display().to_string())
+        }
+        None => anyhow::bail!("no mapping for {default}"),
+    };
+    let file = MappingFile::parse(&text, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
+    file.get(kind).cloned().ok_or_else(|| anyhow::anyhow!("{name}: the mapping has no [{}] table", kind.as_str()))
+}
+
+/// The connector's settings resolved from the sync file.
+pub struct Plan {
+    pub hubspot: HubSpotConfig,
+    contacts: Mapping,
+    companies: Option<Mapping>,
+    shape: Shape,
+    rules: Rules,
+    writeback: bool,
+    group: String,
+    lifecycle: bool,
+}
+
+impl Plan {
+    /// Resolves the sync file's HubSpot settings (reads mapping files named in it).
+    pub fn new(cfg: &SyncConfig, config_dir: &Path) -> anyhow::Result<Plan> {
+        let hubspot = cfg.hubspot.clone().ok_or_else(|| anyhow::anyhow!("{}: no [hubspot] table", cfg.file))?;
+        let contacts = load_mapping(hubspot.mappings.get("contacts"), "hubspot-api-contacts", Kind::Leads, config_dir)?;
+        let companies = if hubspot.objects.iter().any(|o| o == "companies") {
+            Some(load_mapping(hubspot.mappings.get("companies"), "hubspot-api-companies", Kind::Accounts, config_dir)?)
+        } else {
+            None
+        };
+        let w = &cfg.writeback;
+        let shape = Shape {
+            prefix: w.prefix.clone(),
+            fields: w.fields.clone(),
+            top_reasons: w.top_reasons,
+            text_limit: w.text_limit.unwrap_or(TEXT_LIMIT).min(TEXT_LIMIT),
+        };
+        let mut rules = Rules::default();
+        for (f, r) in &w.rules {
+            rules.fields.insert(f.property(&w.prefix), *r);
+        }
+        if w.lifecycle_stage {
+            rules.monotonic = Some(("lifecyclestage".into(), LIFECYCLE.iter().map(|s| s.to_string()).collect()));
+            rules.fields.insert("lifecyclestage".into(), FieldRule { keep_human: false, only_if_empty: false });
+        }
+        Ok(Plan { hubspot, contacts, companies, shape, rules, writeback: w.enabled, group: w.group.clone(), lifecycle: w.lifecycle_stage })
+    }
+
+    /// The properties written back.
+    fn written_properties(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.shape.fields.iter().map(|f| f.property(&self.shape.prefix)).collect();
+        if self.lifecycle {
+            v.push("lifecyclestage".into());
+        }
+        v
+    }
+}
+
+fn source_columns(m: &Mapping) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for spec in m.fields.iter().chain(&m.custom) {
+        for c in &spec.from {
+            if !v.contains(c) {
+                v.push(c.clone());
+            }
+        }
+    }
+    v
+}
+
+fn modified_property(object: &str) -> &'static str {
+    if object == "contacts" { "lastmodifieddate" } else { "hs_lastmodifieddate" }
+}
+
+fn parse_ms(v: &str) -> Option<i64> {
+    v.parse::<i64>().ok().or_else(|| v.parse::<jiff::Timestamp>().ok().map(|t| t.as_millisecond()))
+}
+
+/// One record of a search page: id, modification time, properties (null as empty).
+struct Found {
+    id: String,
+    modified_ms: i64,
+    properties: BTreeMap<String, String>,
+}
+
+fn page_records(body: &Value, object: &str, path: &str) -> Result<(Vec<Found>, bool), SyncError> {
+    let bad = |d: &str| SyncError::Protocol { path: path.into(), detail: d.into() };
+    let results = body.get("results").and_then(Value::as_array).ok_or_else(|| bad("no results array"))?;
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        let id = r.get("id").and_then(Value::as_str).ok_or_else(|| bad("a result without an id"))?.to_string();
+        let props = r.get("properties").and_then(Value::as_object).ok_or_else(|| bad("a result without properties"))?;
+        let properties: BTreeMap<String, String> =
+            props.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_default())).collect();
+        let modified = properties
+            .get(modified_property(object))
+            .and_then(|v| parse_ms(v))
+            .or_else(|| r.get("updatedAt").and_then(Value::as_str).and_then(parse_ms))
+            .ok_or_else(|| bad("a result without a modification time"))?;
+        out.push(Found { id, modified_ms: modified, properties });
+    }
+    let more = body.pointer("/paging/next/after").is_some();
+    Ok((out, more))
+}
+
+/// Runs one sync of HubSpot into `service` and back.
+pub async fn sync(service: &Service, plan: &Plan, client: &HubSpotClient, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport { dry_run: options.dry_run, ..SyncReport::default() };
+    let mut state = State::load(service, "hubspot").await?;
+    if let Some((day, used)) = state.day(service).await? {
+        client.restore_day(day, used);
+    }
+    let result = run(service, plan, client, options, &mut state, &mut report).await;
+    // Whatever happened, keep what was done: the journal is already durable; fold it in.
+    if !options.dry_run {
+        state.compact(service).await?;
+    }
+    // Dry runs spend read calls too: the day's count is kept either way.
+    let (day, used) = client.day_count();
+    state.save_day(service, day, used).await?;
+    report.stats = client.stats();
+    match result {
+        Ok(()) => Ok(report),
+        Err(e @ (SyncError::DailyCap { .. } | SyncError::GaveUp { .. })) => {
+            report.stopped = Some(e.to_string());
+            Ok(report)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn run(
+    service: &Service,
+    plan: &Plan,
+    client: &HubSpotClient,
+    options: &SyncOptions,
+    state: &mut State,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    if options.install_fields {
+        install_fields(plan, client, options.dry_run, report).await?;
+    }
+    // Values seen in this run (dry runs keep them in memory only).
+    let mut seen: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    if let Some(companies) = &plan.companies {
+        let r = read_object(service, plan, client, options, state, "companies", companies, &mut seen).await?;
+        report.reads.push(r);
+    }
+    let r = read_object(service, plan, client, options, state, "contacts", &plan.contacts, &mut seen).await?;
+    report.reads.push(r);
+    if plan.writeback {
+        write_back(service, plan, client, options, state, &seen, report).await?;
+    }
+    Ok(())
+}
+
+async fn install_fields(plan: &Plan, client: &HubSpotClient, dry: bool, report: &mut SyncReport) -> Result<(), SyncError> {
+    let path = "/crm/v3/properties/contacts";
+    let have = client.get(path, Purpose::Setup).await?;
+    let existing: HashSet<String> = have
+        .body
+        .get("results")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string)).collect())
+        .unwrap_or_default();
+    let missing: Vec<CrmField> =
+        plan.shape.fields.iter().copied().filter(|f| !existing.contains(&f.property(&plan.shape.prefix))).collect();
+    report.installed = missing.iter().map(|f| f.property(&plan.shape.prefix)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if dry {
+        report.would_spend.setup += 2;
+        return Ok(());
+    }
+    let group = json!({"name": plan.group, "label": "leadrank", "displayOrder": -1});
+    match client.post(&format!("{path}/groups"), &group, Purpose::Setup).await {
+        Ok(_) => {}
+        Err(SyncError::Api { status: 409, .. }) => {}
+        Err(e) => return Err(e),
+    }
+    let inputs: Vec<Value> = missing
+        .iter()
+        .map(|f| {
+            let (kind, field_type) = match f.kind() {
+                FieldKind::Number => ("number", "number"),
+                FieldKind::Text => ("string", "text"),
+                FieldKind::LongText => ("string", "textarea"),
+                FieldKind::Bool => ("bool", "booleancheckbox"),
+            };
+            let mut p = json!({"name": f.property(&plan.shape.prefix), "label": f.label(), "description": f.description(),
+                "type": kind, "fieldType": field_type, "groupName": plan.group, "formField": false});
+            if f.kind() == FieldKind::Bool {
+                p["options"] =
+                    json!([{"label": "Yes", "value": "true", "displayOrder": 0}, {"label": "No", "value": "false", "displayOrder": 1}]);
+            }
+            p
+        })
+        .collect();
+    client.post(&format!("{path}/batch/create"), &json!({ "inputs": inputs }), Purpose::Setup).await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn read_object(
+    service: &Service,
+    plan: &Plan,
+    client: &HubSpotClient,
+    options: &SyncOptions,
+    state: &mut State,
+    object: &str,
+    mapping: &Mapping,
+    seen: &mut BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<ReadReport, SyncError> {
+    let modified = modified_property(object);
+    let mut properties = source_columns(mapping);
+    properties.push(modified.to_string());
+    let written = plan.written_properties();
+    if object == "contacts" && plan.writeback {
+        properties.extend(written.iter().cloned());
+    }
+    properties.sort();
+    properties.dedup();
+    let bound = mapping
+        .bind(&properties, &format!("HubSpot {object}"), Presence::Optional)
+        .map_err(|e| SyncError::Protocol { path: format!("mapping of {object}"), detail: e.to_string() })?;
+    let mut since = state.cursor(service, object).await?;
+    let mut report = ReadReport { object: object.into(), cursor_ms: since, ..ReadReport::default() };
+    let mut at_since: HashSet<String> = HashSet::new();
+    let mut after: Option<String> = None;
+    let path = format!("/crm/v3/objects/{object}/search");
+    loop {
+        let mut body = json!({
+            "filterGroups": [{"filters": [{"propertyName": modified, "operator": "GTE", "value": since.to_string()}]}],
+            "sorts": [{"propertyName": modified, "direction": "ASCENDING"}],
+            "properties": properties,
+            "limit": plan.hubspot.page_size,
+        });
+        if let Some(a) = &after {
+            body["after"] = json!(a);
+        }
+        let answer = client.post(&path, &body, Purpose::Read).await?;
+        let (found, more) = page_records(&answer.body, object, &path)?;
+        let last_ms = found.iter().map(|f| f.modified_ms).max().unwrap_or(since);
+        let fresh: Vec<&Found> = found.iter().filter(|f| !(f.modified_ms == since && at_since.contains(&f.id))).collect();
+        // Map the page.
+        let mut leads = Vec::new();
+        let mut accounts = Vec::new();
+        let mut journal: BTreeMap<String, Option<RecordState>> = BTreeMap::new();
+        for f in &fresh {
+            report.read += 1;
+            let cells: Vec<&str> = properties.iter().map(|p| f.properties.get(p).map_or("", String::as_str)).collect();
+            let applied = bound.apply(&cells);
+            if !applied.problems.is_empty() {
+                for (i, message) in &applied.problems {
+                    report.rejected.push(format!("{object} {}: {}: {message}", f.id, bound.names().get(*i).map_or("", String::as_str)));
+                }
+                continue;
+            }
+            let pairs = bound.names().iter().map(String::as_str).zip(applied.values.iter().map(String::as_str));
+            if object == "contacts" {
+                match lead_from_pairs_all_errors(pairs) {
+                    Ok(lead) => {
+                        if service.lead_record(&lead.lead_id).as_ref() == Some(&lead) {
+                            report.unchanged += 1;
+                        } else {
+                            leads.push(lead);
+                        }
+                    }
+                    Err(errors) => {
+                        for e in errors.0 {
+                            report.rejected.push(format!("{object} {}: {}: {}", f.id, e.field, e.error));
+                        }
+                        continue;
+                    }
+                }
+                if plan.writeback {
+                    let current: BTreeMap<String, String> =
+                        written.iter().map(|p| (p.clone(), f.properties.get(p).cloned().unwrap_or_default())).collect();
+                    let mut rs = state.records.get(&f.id).cloned().unwrap_or_default();
+                    rs.c = current.clone();
+                    seen.insert(f.id.clone(), current);
+                    journal.insert(f.id.clone(), Some(rs));
+                }
+            } else {
+                match account_from_pairs_all_errors(pairs) {
+                    Ok(a) => {
+                        if service.account_record(&a.account_id).as_ref() == Some(&a) {
+                            report.unchanged += 1;
+                        } else {
+                            accounts.push(a);
+                        }
+                    }
+                    Err(errors) => {
+                        for e in errors.0 {
+                            report.rejected.push(format!("{object} {}: {}: {}", f.id, e.field, e.error));
+                        }
+                    }
+                }
+            }
+        }
+        if options.dry_run {
+            report.updated += (leads.len() + accounts.len()) as u64;
+        } else {
+            if !accounts.is_empty() {
+                for o in service.upsert_accounts(accounts).await? {
+                    count(&mut report, o);
+                }
+            }
+            if !leads.is_empty() {
+                for o in service.upsert_leads(leads).await? {
+                    count(&mut report, o);
+                }
+            }
+            state.append(service, journal).await?;
+        }
+        // Move the cursor to the last time of the page (records at that time are read again
+        // by the next query and skipped: `at_since`).
+        if last_ms == since {
+            at_since.extend(found.iter().map(|f| f.id.clone()));
+            after = answer.body.pointer("/paging/next/after").and_then(Value::as_str).map(str::to_string);
+        } else {
+            since = last_ms;
+            at_since = found.iter().filter(|f| f.modified_ms == last_ms).map(|f| f.id.clone()).collect();
+            after = None;
+        }
+        if !options.dry_run {
+            state.save_cursor(service, object, since).await?;
+        }
+        report.cursor_ms = since;
+        if !more || found.is_empty() {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+fn count(r: &mut ReadReport, o: leadrank_service::Outcome) {
+    match o {
+        leadrank_service::Outcome::Created => r.created += 1,
+        leadrank_service::Outcome::Suppressed => r.suppressed += 1,
+        _ => r.updated += 1,
+    }
+}
+
+async fn write_back(
+    service: &Service,
+    plan: &Plan,
+    client: &HubSpotClient,
+    options: &SyncOptions,
+    state: &mut State,
+    seen: &BTreeMap<String, BTreeMap<String, String>>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    struct Pending {
+        id: String,
+        writes: BTreeMap<String, String>,
+        state: RecordState,
+        clearing: bool,
+    }
+    let mut ids: Vec<String> = state.records.keys().cloned().collect();
+    ids.extend(seen.keys().filter(|k| !state.records.contains_key(*k)).cloned());
+    ids.sort();
+    ids.dedup();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut settled: BTreeMap<String, Option<RecordState>> = BTreeMap::new();
+    for id in ids {
+        let mut rs = state.records.get(&id).cloned().unwrap_or_default();
+        if let Some(c) = seen.get(&id) {
+            rs.c = c.clone();
+        }
+        let (wanted, clearing) = match service.crm_lead(&id) {
+            Some(l) => {
+                let snap = Snapshot {
+                    total: l.total,
+                    quality: l.quality,
+                    grade: l.grade,
+                    cell: l.cell,
+                    reasons: l.reasons,
+                    stage: l.stage,
+                    rep: l.rep,
+                };
+                let mut w = desired(&snap, &plan.shape);
+                if plan.lifecycle
+                    && let Some(v) = snap.stage.as_deref().and_then(lifecycle_of)
+                {
+                    w.insert("lifecyclestage".into(), v.into());
+                }
+                (w, false)
+            }
+            None if service.lead_erased(&id) => (cleared(&plan.shape), true),
+            None => continue,
+        };
+        let p = plan_record(&wanted, &rs.w, Some(&rs.c), &plan.rules, clearing);
+        for d in p.decisions.values() {
+            if !matches!(d, Decision::Write(_) | Decision::Unchanged) {
+                *report.kept.entry(d.as_str()).or_default() += 1;
+            }
+        }
+        let writes = p.writes();
+        let next_w = p.written_after(&rs.w, &wanted);
+        if writes.is_empty() {
+            if clearing {
+                // Nothing left to clear: forget the record (counted once, when it was cleared).
+                settled.insert(id.clone(), None);
+                if rs.w.values().any(|v| !v.is_empty()) {
+                    report.cleared += 1;
+                }
+            } else if next_w != rs.w {
+                // Found in place (e.g. written just before a stop): record it, spend nothing.
+                settled.insert(id.clone(), Some(RecordState { w: next_w, c: rs.c.clone() }));
+            }
+            continue;
+        }
+        let mut c = rs.c.clone();
+        c.extend(writes.clone());
+        if options.dry_run {
+            let fields = writes.iter().map(|(k, v)| (k.clone(), rs.c.get(k).cloned().unwrap_or_default(), v.clone())).collect();
+            report.changes.push(Change { id: id.clone(), fields, clearing });
+        }
+        pending.push(Pending { id, writes, state: RecordState { w: next_w, c }, clearing });
+    }
+    if !options.dry_run {
+        state.append(service, settled).await?;
+    }
+    report.records_written = pending.len() as u64;
+    report.fields_written = pending.iter().map(|p| p.writes.len() as u64).sum();
+    if options.dry_run {
+        report.would_spend.writes += batches(pending.len() as u64, BATCH as u64);
+        return Ok(());
+    }
+    let path = "/crm/v3/objects/contacts/batch/update";
+    let mut written_records = 0u64;
+    let mut written_fields = 0u64;
+    let mut cleared_now = 0u64;
+    for chunk in pending.chunks(BATCH) {
+        let inputs: Vec<Value> = chunk.iter().map(|p| json!({"id": p.id, "properties": p.writes})).collect();
+        let answer = match client.post(path, &json!({ "inputs": inputs }), Purpose::Write).await {
+            Ok(a) => a,
+            Err(SyncError::Api { status, category, message, correlation }) if message.contains("does not exist") => {
+                return Err(SyncError::Api {
+                    status,
+                    category,
+                    message: format!("{message} (create leadrank's properties with `leadrank sync hubspot --install-fields`)"),
+                    correlation,
+                });
+            }
+            Err(e) => {
+                report.records_written = written_records;
+                report.fields_written = written_fields;
+                return Err(e);
+            }
+        };
+        // 207: the inputs named in `errors` failed; the rest were written.
+        let mut failed: BTreeMap<String, (String, String)> = BTreeMap::new();
+        if let Some(errors) = answer.body.get("errors").and_then(Value::as_array) {
+            for e in errors {
+                let category = e.get("category").and_then(Value::as_str).unwrap_or("").to_string();
+                let message = e.get("message").and_then(Value::as_str).unwrap_or("").to_string();
+                for id in e.pointer("/context/ids").and_then(Value::as_array).into_iter().flatten() {
+                    if let Some(id) = id.as_str() {
+                        failed.insert(id.to_string(), (category.clone(), message.clone()));
+                    }
+                }
+            }
+        } else if answer.status == 207 {
+            return Err(SyncError::Protocol { path: path.into(), detail: "a 207 answer without errors".into() });
+        }
+        let mut journal: BTreeMap<String, Option<RecordState>> = BTreeMap::new();
+        for p in chunk {
+            match failed.get(&p.id) {
+                Some((category, _)) if category == "OBJECT_NOT_FOUND" => {
+                    report.gone += 1;
+                    journal.insert(p.id.clone(), None);
+                }
+                Some((category, message)) => report.failed.push(format!("contact {}: {category}: {message}", p.id)),
+                None => {
+                    written_records += 1;
+                    written_fields += p.writes.len() as u64;
+                    if p.clearing {
+                        cleared_now += 1;
+                        journal.insert(p.id.clone(), None);
+                    } else {
+                        journal.insert(p.id.clone(), Some(p.state.clone()));
+                    }
+                }
+            }
+        }
+        state.append(service, journal).await?;
+    }
+    report.records_written = written_records;
+    report.fields_written = written_fields;
+    report.cleared += cleared_now;
+    if report.cleared > 0 {
+        let actor = if options.actor.is_empty() { "crm-sync" } else { options.actor.as_str() };
+        service
+            .audit(
+                actor,
+                "crm.erase",
+                &format!("hubspot: leadrank's fields cleared on {} erased person(s)' contact records", report.cleared),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+impl SyncReport {
+    /// The report as text: totals, and for a dry run every record and field that would
+    /// change.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let verb = if self.dry_run { "would be " } else { "" };
+        if !self.installed.is_empty() {
+            let _ = writeln!(s, "properties {verb}created: {}", self.installed.join(", "));
+        }
+        for r in &self.reads {
+            let _ = writeln!(
+                s,
+                "{}: {} read, {} created, {} updated{}, {} unchanged, {} erased (not stored), {} rejected; cursor {}",
+                r.object,
+                r.read,
+                r.created,
+                r.updated,
+                if self.dry_run { " (would be)" } else { "" },
+                r.unchanged,
+                r.suppressed,
+                r.rejected.len(),
+                jiff::Timestamp::from_millisecond(r.cursor_ms).map(|t| t.to_string()).unwrap_or_default()
+            );
+            for line in r.rejected.iter().take(50) {
+                let _ = writeln!(s, "  rejected {line}");
+            }
+            if r.rejected.len() > 50 {
+                let _ = writeln!(s, "  ... {} more rejected", r.rejected.len() - 50);
+            }
+        }
+        for c in &self.changes {
+            let _ = writeln!(s, "contact {}{}:", c.id, if c.clearing { " (erased: clearing)" } else { "" });
+            for (k, from, to) in &c.fields {
+                let _ = writeln!(s, "  {k}: {from:?} -> {to:?}");
+            }
+        }
+        let _ = writeln!(s, "write-back: {} record(s), {} field(s) {verb}written", self.records_written, self.fields_written);
+        for (k, n) in &self.kept {
+            let _ = writeln!(s, "  {n} field(s) {k}");
+        }
+        if self.cleared > 0 {
+            let _ = writeln!(s, "erased people: leadrank's fields cleared on {} record(s)", self.cleared);
+        }
+        if self.gone > 0 {
+            let _ = writeln!(s, "{} record(s) no longer in HubSpot, forgotten", self.gone);
+        }
+        for f in &self.failed {
+            let _ = writeln!(s, "  not written (retried next run): {f}");
+        }
+        let c = self.stats.calls;
+        let _ = writeln!(
+            s,
+            "API calls: {} ({} read, {} write, {} setup); {} retried, {} answered 429, {} server errors, {} timeouts",
+            c.total(),
+            c.reads,
+            c.writes,
+            c.setup,
+            self.stats.retries,
+            self.stats.throttled,
+            self.stats.server_errors,
+            self.stats.timeouts
+        );
+        if self.dry_run {
+            let new: u64 = self.reads.iter().filter(|r| r.object == "contacts").map(|r| r.updated).sum();
+            if new > 0 {
+                let _ = writeln!(
+                    s,
+                    "note: a dry run stores none of the {new} new or changed contact(s): the write-back above uses the scores leadrank has now (none yet for new contacts)"
+                );
+            }
+            let _ = writeln!(
+                s,
+                "a real run would spend {} more call(s) ({} write, {} setup) after these reads",
+                self.would_spend.total(),
+                self.would_spend.writes,
+                self.would_spend.setup
+            );
+        }
+        if let Some(why) = &self.stopped {
+            let _ = writeln!(s, "stopped early: {why}");
+        }
+        s
+    }
+}

@@ -1,0 +1,17 @@
+//! CRM two-way sync (I/O): the HubSpot connector.
+//!
+//! [`hubspot::sync`] reads the records HubSpot changed since the stored cursor (CRM v3
+//! search, `lastmodifieddate` ascending, keyset paging), maps them through mapping files
+//! into leads and accounts, hands them to the [`leadrank_service::Service`], and writes each
+//! lead's score, grade, cell, quality flag, top reasons, stage and rep back into prefixed
+//! properties with batch updates, only where a value changed and the per-field rules allow
+//! it ([`leadrank_crm::plan`]). Every call goes through the connection's rate budget
+//! ([`client`]); 429s, 5xx and timeouts are retried; the cursor and what was written are
+//! stored after every page and batch, so a run that stops resumes where it stopped.
+
+pub mod client;
+pub mod hubspot;
+pub mod state;
+
+pub use client::{HubSpotClient, SyncError, Token};
+pub use hubspot::{SyncOptions, SyncReport, sync};

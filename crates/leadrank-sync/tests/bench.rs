@@ -1,0 +1,98 @@
+//! API calls spent by the HubSpot connector, measured on the fake HubSpot's call log:
+//! a first sync of 10,000 contacts, the run after it, and days where 1% and 2% of the
+//! contacts change. Run with
+//! `cargo test --release -p leadrank-sync --test bench -- --ignored --nocapture`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use leadrank_crm::calls::least_seconds;
+use leadrank_crm::config::SyncConfig;
+use leadrank_crm_fakes::HubSpotFake;
+use leadrank_service::Service;
+use leadrank_service::clock::ManualClock;
+use leadrank_service::metrics::Metrics;
+use leadrank_store_sqlite::SqliteStore;
+use leadrank_sync::Token;
+use leadrank_sync::client::{ClientOptions, HubSpotClient};
+use leadrank_sync::hubspot::{Plan, SyncOptions, sync};
+
+const TITLES: [&str; 6] = ["VP Engineering", "Head of IT", "Student", "CTO", "Marketing Intern", "Director of Operations"];
+const INDUSTRIES: [&str; 4] = ["COMPUTER_SOFTWARE", "BANKING", "RETAIL", "HOSPITAL_HEALTH_CARE"];
+
+#[tokio::test]
+#[ignore = "a benchmark: run it with --ignored --nocapture"]
+async fn calls_per_10000_leads() {
+    let n: usize = std::env::var("LEADS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
+    let clock = Arc::new(ManualClock::new("2026-06-30T12:00:00Z".parse().unwrap()));
+    let service = Service::start(store, clock, Arc::new(Metrics::new())).await.unwrap();
+    let fake = HubSpotFake::start("t").await;
+    let companies: Vec<String> =
+        (0..n / 10).map(|i| fake.create("companies", &[("name", &format!("Company {i}")), ("domain", &format!("c{i}.example"))])).collect();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        ids.push(fake.create(
+            "contacts",
+            &[
+                ("email", &format!("p{i}@c{}.example", i / 10)),
+                ("jobtitle", TITLES[i % TITLES.len()]),
+                ("industry", INDUSTRIES[i % INDUSTRIES.len()]),
+                ("associatedcompanyid", &companies[i / 10]),
+            ],
+        ));
+    }
+    let cfg = SyncConfig::parse("[hubspot]\ntier = \"starter\"\n", "sync.toml").unwrap();
+    let plan = Plan::new(&cfg, Path::new(".")).unwrap();
+    let opts = ClientOptions::hubspot(plan.hubspot.tier);
+    let (burst, window_ms, _) = HubSpotClient::new(&fake.url, Token::new("t").unwrap(), opts.clone()).unwrap().budget_limits();
+    let run = async |label: &str, install: bool| {
+        let client = HubSpotClient::new(&fake.url, Token::new("t").unwrap(), opts.clone()).unwrap();
+        fake.clear_calls();
+        let t = Instant::now();
+        let r = sync(&service, &plan, &client, &SyncOptions { install_fields: install, ..SyncOptions::default() }).await.unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let calls = fake.calls();
+        let reads = calls.iter().filter(|c| c.path.ends_with("/search")).count();
+        let writes = calls.iter().filter(|c| c.path.ends_with("/batch/update")).count();
+        println!(
+            "{label}: {} calls ({reads} search, {writes} batch update, {} setup), {} records written; {secs:.1} s wall",
+            calls.len(),
+            calls.len() - reads - writes,
+            r.records_written
+        );
+        assert!(r.stopped.is_none());
+        calls.len()
+    };
+    let first = run("first sync", true).await;
+    let echo = run("next run (reads back its own writes)", false).await;
+    let day = |pct: usize, round: usize| {
+        let k = n * pct / 100;
+        for j in 0..k {
+            let i = (j * 7919 + round * 13) % n;
+            fake.edit("contacts", &ids[i], &[("jobtitle", TITLES[(i + round + 1) % TITLES.len()])]);
+        }
+    };
+    day(1, 1);
+    let d1 = run("a day where 1% of contacts change", false).await;
+    let d1_echo = run("the run after it", false).await;
+    day(2, 2);
+    let d2 = run("a day where 2% of contacts change", false).await;
+    let d2_echo = run("the run after it", false).await;
+    println!(
+        "first sync {first} calls; change-only day: 1% -> {} calls ({:.2}% of the first sync), 2% -> {} calls ({:.2}%); echo run after the first sync {echo}",
+        d1 + d1_echo,
+        100.0 * (d1 + d1_echo) as f64 / first as f64,
+        d2 + d2_echo,
+        100.0 * (d2 + d2_echo) as f64 / first as f64
+    );
+    let per_100k = (first as u64) * 100_000 / n as u64;
+    println!(
+        "100,000 leads: about {per_100k} calls for a first sync; at {burst} calls per {} s that is at least {:.0} s ({:.1} min)",
+        window_ms / 1000,
+        least_seconds(per_100k, burst as u64, window_ms as f64 / 1000.0),
+        least_seconds(per_100k, burst as u64, window_ms as f64 / 1000.0) / 60.0
+    );
+}

@@ -1,0 +1,385 @@
+//! The HubSpot connector against the fake HubSpot (`leadrank-crm-fakes`): first sync,
+//! change-only runs, per-field rules, dry runs, erasure, and fault injection (429 bursts,
+//! 5xx, timeouts, partial batch failures, the daily cap, a run stopped mid-way).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leadrank_crm::config::SyncConfig;
+use leadrank_crm_fakes::{Fault, HubSpotFake};
+use leadrank_service::Service;
+use leadrank_service::clock::ManualClock;
+use leadrank_service::metrics::Metrics;
+use leadrank_store_sqlite::SqliteStore;
+use leadrank_sync::client::{ClientOptions, HubSpotClient};
+use leadrank_sync::hubspot::{Plan, SyncOptions, SyncReport, sync};
+use leadrank_sync::{SyncError, Token};
+
+const TOKEN: &str = "pat-na1-test-token";
+
+struct World {
+    _dir: tempfile::TempDir,
+    service: Arc<Service>,
+    fake: HubSpotFake,
+    ids: Vec<String>,
+}
+
+async fn service_in(dir: &Path) -> Arc<Service> {
+    let store = Arc::new(SqliteStore::open(&dir.join("t.db")).await.unwrap());
+    let clock = Arc::new(ManualClock::new("2026-06-30T12:00:00Z".parse().unwrap()));
+    Service::start(store, clock, Arc::new(Metrics::new())).await.unwrap()
+}
+
+const TITLES: [&str; 6] = ["VP Engineering", "Head of IT", "Student", "CTO", "Marketing Intern", "Director of Operations"];
+const INDUSTRIES: [&str; 4] = ["COMPUTER_SOFTWARE", "BANKING", "RETAIL", "HOSPITAL_HEALTH_CARE"];
+const SIZES: [&str; 5] = ["1-5", "25-50", "100-500", "1000+", ""];
+
+async fn world(contacts: usize) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service_in(dir.path()).await;
+    let fake = HubSpotFake::start(TOKEN).await;
+    let company = fake
+        .create("companies", &[("name", "Acme"), ("domain", "acme.io"), ("industry", "COMPUTER_SOFTWARE"), ("numberofemployees", "800")]);
+    let mut ids = Vec::new();
+    for i in 0..contacts {
+        let email = format!("person{i}@{}", if i % 3 == 0 { "gmail.com" } else { "acme.io" });
+        let company_id = if i % 2 == 0 { company.as_str() } else { "" };
+        ids.push(fake.create(
+            "contacts",
+            &[
+                ("email", &email),
+                ("firstname", "Pat"),
+                ("lastname", &format!("Lee{i}")),
+                ("jobtitle", TITLES[i % TITLES.len()]),
+                ("industry", INDUSTRIES[i % INDUSTRIES.len()]),
+                ("numemployees", SIZES[i % SIZES.len()]),
+                ("country", if i % 4 == 0 { "Germany" } else { "United States" }),
+                ("hs_analytics_source", "ORGANIC_SEARCH"),
+                ("associatedcompanyid", company_id),
+            ],
+        ));
+    }
+    World { _dir: dir, service, fake, ids }
+}
+
+fn config(extra: &str) -> SyncConfig {
+    SyncConfig::parse(&format!("[hubspot]\ntier = \"starter\"\n{extra}"), "sync.toml").unwrap()
+}
+
+fn client(fake: &HubSpotFake, plan: &Plan) -> HubSpotClient {
+    let mut o = ClientOptions::hubspot(plan.hubspot.tier);
+    o.timeout = Duration::from_millis(700);
+    o.backoff = Duration::from_millis(10);
+    o.default_retry_after = Duration::from_millis(50);
+    o.max_retries = plan.hubspot.max_retries;
+    HubSpotClient::new(&fake.url, Token::new(TOKEN).unwrap(), o).unwrap()
+}
+
+async fn run(w: &World, cfg: &SyncConfig, options: SyncOptions) -> Result<SyncReport, SyncError> {
+    let plan = Plan::new(cfg, Path::new(".")).unwrap();
+    let c = client(&w.fake, &plan);
+    sync(&w.service, &plan, &c, &options).await
+}
+
+fn install() -> SyncOptions {
+    SyncOptions { install_fields: true, ..SyncOptions::default() }
+}
+
+/// leadrank's values of every contact in the fake.
+fn crm_values(fake: &HubSpotFake, ids: &[String]) -> BTreeMap<String, BTreeMap<String, String>> {
+    ids.iter()
+        .map(|id| {
+            let p = fake.get("contacts", id).unwrap();
+            (id.clone(), p.into_iter().filter(|(k, _)| k.starts_with("leadrank_") || k == "lifecyclestage").collect())
+        })
+        .collect()
+}
+
+fn writes_by_kind(fake: &HubSpotFake) -> (usize, usize) {
+    let calls = fake.calls();
+    let reads = calls.iter().filter(|c| c.path.ends_with("/search")).count();
+    let writes = calls.iter().filter(|c| c.path.ends_with("/batch/update")).count();
+    (reads, writes)
+}
+
+#[tokio::test]
+async fn first_sync_reads_everything_and_writes_every_score_back() {
+    let w = world(250).await;
+    let r = run(&w, &config(""), install()).await.unwrap();
+    assert!(r.stopped.is_none(), "{}", r.render());
+    // Properties and group created.
+    assert!(w.fake.groups("contacts").contains(&"leadrank".to_string()));
+    let props: Vec<String> = w.fake.properties("contacts").into_iter().map(|p| p.name).collect();
+    for f in ["leadrank_score", "leadrank_grade", "leadrank_cell", "leadrank_quality", "leadrank_reasons", "leadrank_stage", "leadrank_rep"]
+    {
+        assert!(props.contains(&f.to_string()), "{f} missing");
+    }
+    // Every contact is a lead; every lead's score is in HubSpot.
+    let contacts = r.reads.iter().find(|x| x.object == "contacts").unwrap();
+    assert_eq!(contacts.read, 250);
+    assert_eq!(contacts.created, 250);
+    assert_eq!(r.records_written, 250);
+    for id in &w.ids {
+        let lead = w.service.crm_lead(id).unwrap();
+        let p = w.fake.get("contacts", id).unwrap();
+        assert_eq!(p["leadrank_score"], lead.total.to_string());
+        assert_eq!(p["leadrank_grade"], lead.grade);
+        assert_eq!(p["leadrank_quality"], lead.quality.to_string());
+        assert_eq!(p["leadrank_stage"], lead.stage.clone().unwrap());
+        assert!(p["leadrank_reasons"].lines().count() <= 3);
+    }
+    // The company became an account the leads belong to.
+    assert!(w.service.account_record("1001").is_some());
+    // 250 contacts at 100 per page; 250 writes at 100 per batch.
+    let (reads, writes) = writes_by_kind(&w.fake);
+    assert_eq!(writes, 3);
+    assert_eq!(reads, 1 + 2, "one page of companies, two of contacts (200 a page)");
+    assert_eq!(r.stats.calls.total() as usize, w.fake.calls().len());
+}
+
+#[tokio::test]
+async fn later_runs_write_only_what_changed() {
+    let w = world(120).await;
+    run(&w, &config(""), install()).await.unwrap();
+    // The next run reads back its own writes (they moved the modification time) and writes nothing.
+    w.fake.clear_calls();
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert_eq!(r.records_written, 0, "{}", r.render());
+    assert_eq!(writes_by_kind(&w.fake).1, 0);
+    // A person changes two contacts' titles: only they are written, in one batch.
+    w.fake.edit("contacts", &w.ids[2], &[("jobtitle", "Chief Executive Officer")]);
+    w.fake.edit("contacts", &w.ids[7], &[("jobtitle", "Student")]);
+    w.fake.clear_calls();
+    let before = crm_values(&w.fake, &w.ids);
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    let contacts = r.reads.iter().find(|x| x.object == "contacts").unwrap();
+    // The two edited, and any record at exactly the stored cursor time (read again, unchanged).
+    assert!(contacts.read >= 2 && contacts.read <= 3, "{}", r.render());
+    assert_eq!(contacts.updated, 2);
+    let after = crm_values(&w.fake, &w.ids);
+    let changed: Vec<&String> = w.ids.iter().filter(|id| before[*id] != after[*id]).collect();
+    assert!(changed.len() <= 2);
+    assert!(writes_by_kind(&w.fake).1 <= 1);
+    for (_, id, prop, _) in w.fake.writes() {
+        assert!(changed.contains(&&id), "{id} {prop} written without a change");
+    }
+}
+
+#[tokio::test]
+async fn a_value_a_person_set_is_never_overwritten_and_lifecycle_only_moves_forward() {
+    let w = world(30).await;
+    let cfg = config("[writeback]\nlifecycle_stage = true\n[writeback.rules.rep]\nonly_if_empty = true\n");
+    w.fake.edit("contacts", &w.ids[0], &[("lifecyclestage", "customer")]);
+    w.fake.edit("contacts", &w.ids[1], &[("lifecyclestage", "subscriber")]);
+    run(&w, &cfg, install()).await.unwrap();
+    assert_eq!(w.fake.get("contacts", &w.ids[0]).unwrap()["lifecyclestage"], "customer", "never backwards");
+    assert_ne!(w.fake.get("contacts", &w.ids[1]).unwrap()["lifecyclestage"], "subscriber", "moved forward");
+    // A person overrides the grade; a later score change leaves it.
+    w.fake.edit("contacts", &w.ids[3], &[("leadrank_grade", "Z"), ("jobtitle", "Student")]);
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    assert_eq!(w.fake.get("contacts", &w.ids[3]).unwrap()["leadrank_grade"], "Z");
+    assert!(r.kept.get("kept: set by someone else").copied().unwrap_or(0) >= 1, "{}", r.render());
+    // Still kept on the runs after (HubSpot's value is remembered as someone else's).
+    w.fake.edit("contacts", &w.ids[3], &[("jobtitle", "CTO")]);
+    run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    assert_eq!(w.fake.get("contacts", &w.ids[3]).unwrap()["leadrank_grade"], "Z");
+}
+
+#[tokio::test]
+async fn a_dry_run_changes_nothing_and_says_what_it_would_do() {
+    let w = world(150).await;
+    let cfg = config("");
+    run(&w, &cfg, install()).await.unwrap();
+    w.fake.edit("contacts", &w.ids[4], &[("jobtitle", "CTO"), ("industry", "COMPUTER_SOFTWARE"), ("numemployees", "1000+")]);
+    let before = crm_values(&w.fake, &w.ids);
+    let lead_before = w.service.lead_record(&w.ids[4]);
+    w.fake.clear_calls();
+    let r = run(&w, &cfg, SyncOptions { dry_run: true, ..SyncOptions::default() }).await.unwrap();
+    assert_eq!(crm_values(&w.fake, &w.ids), before);
+    assert_eq!(w.service.lead_record(&w.ids[4]), lead_before, "leadrank unchanged");
+    assert_eq!(writes_by_kind(&w.fake).1, 0);
+    // The same run for real spends what the dry run said, on the records it named.
+    let text = r.render();
+    assert!(text.contains("a real run would spend"), "{text}");
+    let would: Vec<String> = r.changes.iter().map(|c| c.id.clone()).collect();
+    w.fake.clear_calls();
+    let real = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    let written: std::collections::BTreeSet<String> = w.fake.writes().into_iter().map(|(_, id, _, _)| id).collect();
+    // The dry run planned on the scores before the new title; the real run on the scores after it.
+    assert!(written.iter().all(|id| id == &w.ids[4] || would.contains(id)), "{text}\n{}", real.render());
+    assert_eq!(r.would_spend.writes, leadrank_crm::calls::batches(r.changes.len() as u64, 100));
+}
+
+#[tokio::test]
+async fn erasure_clears_leadrank_fields_in_the_crm_and_is_recorded() {
+    let w = world(20).await;
+    run(&w, &config(""), install()).await.unwrap();
+    let id = w.ids[5].clone();
+    assert_ne!(w.fake.get("contacts", &id).unwrap()["leadrank_score"], "");
+    w.service.erase(Some(&id), None, "test").await.unwrap();
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert_eq!(r.cleared, 1, "{}", r.render());
+    let p = w.fake.get("contacts", &id).unwrap();
+    for f in ["leadrank_score", "leadrank_grade", "leadrank_reasons", "leadrank_stage"] {
+        assert_eq!(p[f], "", "{f} not cleared");
+    }
+    // The CRM's own record stays (it is the customer's to delete), and HubSpot's own fields too.
+    assert_eq!(p["firstname"], "Pat");
+    let audit = w.service.audit_log(20).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "crm.erase"), "{audit:?}");
+    // The erased person, read again from HubSpot, is not stored, and nothing is written again.
+    w.fake.edit("contacts", &id, &[("jobtitle", "CTO")]);
+    w.fake.clear_calls();
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert_eq!(r.cleared, 0, "counted once: {}", r.render());
+    assert!(w.service.lead_record(&id).is_none());
+    assert_eq!(r.reads.iter().find(|x| x.object == "contacts").unwrap().suppressed, 1);
+    assert!(w.fake.writes().iter().all(|(_, i, _, _)| i != &id));
+}
+
+/// The final CRM values of a run without faults, for comparison.
+async fn reference(contacts: usize, edits: &[(usize, &str)]) -> BTreeMap<String, BTreeMap<String, String>> {
+    let w = world(contacts).await;
+    run(&w, &config(""), install()).await.unwrap();
+    for (i, title) in edits {
+        w.fake.edit("contacts", &w.ids[*i], &[("jobtitle", title)]);
+    }
+    run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    crm_values(&w.fake, &w.ids)
+}
+
+/// Runs the same command again until a run finishes without failures or a stop (at most
+/// `n` runs).
+async fn settle(w: &World, n: usize) {
+    for _ in 0..n {
+        let r = run(w, &config(""), install()).await.unwrap();
+        if r.stopped.is_none() && r.failed.is_empty() {
+            return;
+        }
+    }
+    panic!("did not settle in {n} runs");
+}
+
+fn assert_no_duplicate_writes(fake: &HubSpotFake) {
+    let mut seen = std::collections::BTreeSet::new();
+    for w in fake.writes() {
+        assert!(seen.insert(w.clone()), "written twice: {w:?}");
+    }
+}
+
+#[tokio::test]
+async fn bursts_of_429_and_5xx_lose_no_update_and_duplicate_none() {
+    let edits = [(1, "CTO"), (8, "Student"), (90, "VP Sales")];
+    let want = reference(230, &edits).await;
+    let w = world(230).await;
+    w.fake.inject(Fault::TooMany { retry_after_s: Some(1) }, "/search", 3);
+    w.fake.inject(Fault::Server(503), "/batch/update", 2);
+    w.fake.inject(Fault::TooMany { retry_after_s: None }, "/batch/update", 2);
+    w.fake.inject(Fault::Server(502), "/search", 1);
+    let r = run(&w, &config(""), install()).await.unwrap();
+    assert!(r.stopped.is_none(), "{}", r.render());
+    assert_eq!(r.stats.throttled, 5);
+    assert_eq!(r.stats.server_errors, 3);
+    assert_no_duplicate_writes(&w.fake);
+    for (i, title) in edits {
+        w.fake.edit("contacts", &w.ids[i], &[("jobtitle", title)]);
+    }
+    w.fake.inject(Fault::Server(500), "/search", 2);
+    run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert_eq!(crm_values(&w.fake, &w.ids), want);
+    assert_no_duplicate_writes(&w.fake);
+}
+
+#[tokio::test]
+async fn partial_batch_failures_are_written_on_the_next_run() {
+    let want = reference(150, &[]).await;
+    let w = world(150).await;
+    w.fake.inject(Fault::Partial(7), "/batch/update", 1);
+    let r = run(&w, &config(""), install()).await.unwrap();
+    assert_eq!(r.failed.len(), 7, "{}", r.render());
+    assert_eq!(r.records_written, 143);
+    settle(&w, 3).await;
+    assert_eq!(crm_values(&w.fake, &w.ids), want);
+    assert_no_duplicate_writes(&w.fake);
+}
+
+#[tokio::test]
+async fn timeouts_are_retried_and_the_result_is_the_same() {
+    let want = reference(120, &[]).await;
+    let w = world(120).await;
+    // Longer than the client's timeout: the fake still applies the write it answers late.
+    w.fake.inject(Fault::Slow(Duration::from_millis(1_200)), "/batch/update", 1);
+    w.fake.inject(Fault::Slow(Duration::from_millis(1_200)), "/search", 1);
+    let r = run(&w, &config(""), install()).await.unwrap();
+    assert!(r.stats.timeouts >= 2, "{}", r.render());
+    assert!(r.stopped.is_none());
+    assert_eq!(crm_values(&w.fake, &w.ids), want);
+    // A timed-out write is sent again with the same values (a batch update is idempotent):
+    // at most the one batch that timed out appears twice.
+    let writes = w.fake.writes();
+    let distinct: std::collections::BTreeSet<_> = writes.iter().cloned().collect();
+    assert!(writes.len() - distinct.len() <= 100 * 7, "{} repeated", writes.len() - distinct.len());
+}
+
+#[tokio::test]
+async fn the_daily_cap_stops_the_run_and_the_next_run_resumes_from_the_cursor() {
+    let want = reference(260, &[]).await;
+    let w = world(260).await;
+    w.fake.set_daily_limit(Some(6));
+    let r = run(&w, &config(""), install()).await.unwrap();
+    let stopped = r.stopped.clone().unwrap_or_default();
+    assert!(stopped.contains("daily API allowance is spent"), "{}", r.render());
+    // The day's count is kept across runs: the next run the same day stops at once.
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert!(r.stopped.is_some(), "{}", r.render());
+    assert_eq!(r.stats.calls.total(), 0);
+    // A new day: HubSpot's cap is lifted and the stored count starts again.
+    w.fake.set_daily_limit(None);
+    w.service.delete_crm_state("crm.hubspot.budget", "day").await.unwrap();
+    settle(&w, 3).await;
+    assert_eq!(crm_values(&w.fake, &w.ids), want);
+    assert_no_duplicate_writes(&w.fake);
+    assert_eq!(w.service.crm_lead(&w.ids[259]).is_some(), true);
+}
+
+#[tokio::test]
+async fn a_run_stopped_mid_way_resumes_without_losing_or_repeating_anything() {
+    let want = reference(450, &[]).await;
+    for stop_after in [2usize, 4, 6, 8] {
+        let w = world(450).await;
+        let plan = Plan::new(&config(""), Path::new(".")).unwrap();
+        let service = w.service.clone();
+        let fake = w.fake.clone();
+        let task = tokio::spawn(async move {
+            let c = client(&fake, &plan);
+            let _ = sync(&service, &plan, &c, &install()).await;
+        });
+        // Stop the run (as a kill would) once the fake has answered `stop_after` calls.
+        while w.fake.calls().len() < stop_after && !task.is_finished() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        task.abort();
+        let _ = task.await;
+        settle(&w, 3).await;
+        assert_eq!(crm_values(&w.fake, &w.ids), want, "stopped after {stop_after} calls");
+        assert_no_duplicate_writes(&w.fake);
+        for id in &w.ids {
+            assert!(w.service.lead_record(id).is_some());
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_token_and_missing_properties_are_clear_errors() {
+    let w = world(3).await;
+    let plan = Plan::new(&config(""), Path::new(".")).unwrap();
+    let c = HubSpotClient::new(&w.fake.url, Token::new("wrong").unwrap(), ClientOptions::hubspot(plan.hubspot.tier)).unwrap();
+    let e = sync(&w.service, &plan, &c, &SyncOptions::default()).await.unwrap_err().to_string();
+    assert!(e.contains("401 INVALID_AUTHENTICATION"), "{e}");
+    assert!(!e.contains("wrong"), "the token is never shown: {e}");
+    assert_eq!(format!("{:?}", Token::new("secret").unwrap()), "Token(***)");
+    let e = run(&w, &config(""), SyncOptions::default()).await.unwrap_err().to_string();
+    assert!(e.contains("--install-fields"), "{e}");
+}
