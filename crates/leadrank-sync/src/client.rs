@@ -224,7 +224,7 @@ impl HubSpotClient {
                         .get("retry-after")
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(|s| Duration::from_secs(s));
+                        .map(Duration::from_secs);
                     let bytes = match resp.bytes().await {
                         Ok(b) => b,
                         Err(e) => {

@@ -341,7 +341,7 @@ async fn the_daily_cap_stops_the_run_and_the_next_run_resumes_from_the_cursor() 
     settle(&w, 3).await;
     assert_eq!(crm_values(&w.fake, &w.ids), want);
     assert_no_duplicate_writes(&w.fake);
-    assert_eq!(w.service.crm_lead(&w.ids[259]).is_some(), true);
+    assert!(w.service.crm_lead(&w.ids[259]).is_some());
 }
 
 #[tokio::test]
