@@ -20,7 +20,7 @@ use leadrank_io::read_outcomes::{Table, read_maven_crm, read_outcomes_mapped, re
 use leadrank_metrics::classify;
 use leadrank_metrics::html;
 use leadrank_metrics::report::{self, LeadObs, Opportunity, Report};
-use leadrank_metrics::table::{LearnOptions, Method, ModelFileOptions, learn as learn_table, model_toml};
+use leadrank_metrics::table::{LearnOptions, Method as LearnedBy, ModelFileOptions, learn as learn_table, model_toml};
 use leadrank_quality::backtest::{ModelScores, render_backtest};
 use leadrank_quality::{
     self as calibration, CalibrationError, CalibrationInput, CalibrationOptions, CutOffChoice, Phase, Split, WrittenPoints,
@@ -794,8 +794,8 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         categorical: args.categorical.clone(),
         min_rule_rows: args.min_rule_rows,
         method: match args.method {
-            LearnMethod::Ebm => Method::Ebm,
-            LearnMethod::Logistic => Method::Logistic,
+            LearnMethod::Ebm => LearnedBy::Ebm,
+            LearnMethod::Logistic => LearnedBy::Logistic,
         },
         max_bands: usize::from(args.max_bands),
         ..LearnOptions::default()
@@ -842,8 +842,8 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         let text = model_toml(&learned, &ModelFileOptions { name: &name, source: &args.data.display().to_string() });
         CompiledModel::from_toml(&text, &path.display().to_string())
             .map_err(|e| anyhow::anyhow!("the learned model does not compile: {e}"))?;
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote the learned model ({} rules) to {}", learned.rules.len(), path.display());
+        std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote the learned model ({} rules) to {}", text.matches("\n[[rules]]\n").count(), path.display());
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -861,12 +861,12 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
             count(learned.skipped_rows)
         );
         let how = match learned.method {
-            Method::Ebm => format!(
+            LearnedBy::Ebm => format!(
                 "explainable boosting, at most {} bands per column; boosted shapes before banding {}",
                 args.max_bands,
                 num(h.auc_shapes, 4)
             ),
-            Method::Logistic => "logistic regression on categories and quantile bands".to_string(),
+            LearnedBy::Logistic => "logistic regression on categories and quantile bands".to_string(),
         };
         let _ = writeln!(s, "Points learned by {how}");
         let _ = writeln!(

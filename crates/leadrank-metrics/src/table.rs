@@ -934,7 +934,7 @@ pub fn model_toml(l: &Learned, opts: &ModelFileOptions<'_>) -> String {
          # Held-out ROC AUC of the totals: {}.\n\n",
         opts.source.replace('\n', " "),
         toml_string(&l.target),
-        l.rules.len(),
+        l.model_columns.iter().map(|c| rule_groups(c).len()).sum::<usize>(),
         l.model_columns.len(),
         l.train_rows,
         l.platt_a,
