@@ -614,11 +614,8 @@ fn fine_numeric(cells: &[Option<&str>], max_bins: usize) -> Encoding {
     let mut v: Vec<f64> = cells.iter().flatten().filter_map(|c| number(c)).collect();
     v.sort_by(f64::total_cmp);
     let has_missing = cells.iter().any(|c| c.and_then(number).is_none());
-    let mut edges: Vec<f64> = if v.is_empty() {
-        Vec::new()
-    } else {
-        (1..max_bins.max(1)).map(|k| v[(k * v.len() / max_bins).min(v.len() - 1)]).collect()
-    };
+    let mut edges: Vec<f64> =
+        if v.is_empty() { Vec::new() } else { (1..max_bins.max(1)).map(|k| v[(k * v.len() / max_bins).min(v.len() - 1)]).collect() };
     edges.dedup();
     if let Some(&lo) = v.first() {
         edges.retain(|&e| e > lo);
@@ -763,10 +760,8 @@ fn ebm_points<'a>(
                 Encoding::Numeric { .. } => encoding.label(slot_of[slots[0]]),
                 Encoding::Categorical { .. } if slots.len() == 1 => encoding.label(slots[0]),
                 Encoding::Categorical { levels, .. } => {
-                    let mut names: Vec<String> = slots
-                        .iter()
-                        .map(|&s| if s < levels.len() { levels[s].clone() } else { "(other)".to_string() })
-                        .collect();
+                    let mut names: Vec<String> =
+                        slots.iter().map(|&s| if s < levels.len() { levels[s].clone() } else { "(other)".to_string() }).collect();
                     names.sort();
                     format!("in {{{}}}", names.join(", "))
                 }
