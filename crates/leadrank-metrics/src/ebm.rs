@@ -280,8 +280,7 @@ fn tree_update(g: &[f64], h: &[f64], c: &[usize], nominal: bool, opts: &EbmOptio
         for (si, &(s, e)) in segs.iter().enumerate() {
             let (gt, ht, ct) = stats(s, e);
             let (mut gl, mut hl, mut cl) = (0.0, 0.0, 0usize);
-            for m in s..e.saturating_sub(1) {
-                let b = order[m];
+            for (m, &b) in order.iter().enumerate().take(e.saturating_sub(1)).skip(s) {
                 gl += g[b];
                 hl += h[b];
                 cl += c[b];
