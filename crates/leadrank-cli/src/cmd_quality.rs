@@ -20,7 +20,7 @@ use leadrank_io::read_outcomes::{Table, read_maven_crm, read_outcomes_mapped, re
 use leadrank_metrics::classify;
 use leadrank_metrics::html;
 use leadrank_metrics::report::{self, LeadObs, Opportunity, Report};
-use leadrank_metrics::table::{LearnOptions, ModelFileOptions, learn as learn_table, model_toml};
+use leadrank_metrics::table::{LearnOptions, Method as LearnedBy, ModelFileOptions, learn as learn_table, model_toml};
 use leadrank_quality::backtest::{ModelScores, render_backtest};
 use leadrank_quality::{
     self as calibration, CalibrationError, CalibrationInput, CalibrationOptions, CutOffChoice, Phase, Split, WrittenPoints,
@@ -194,6 +194,14 @@ pub struct LearnArgs {
     /// A value (category or band) held by fewer training rows gets no rule.
     #[arg(long, default_value_t = 30)]
     min_rule_rows: usize,
+    /// How the points are learned: `ebm` (explainable boosting: one boosted shape function per
+    /// column, merged into at most --max-bands bands) or `logistic` (L2 logistic regression on
+    /// categories and five quantile bands per number).
+    #[arg(long, value_enum, default_value_t = LearnMethod::Ebm)]
+    method: LearnMethod,
+    /// With --method ebm: most bands per column (besides "missing").
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    max_bands: u16,
     /// Hold out the latest rows by this column (a time or a number) instead of a random
     /// share; every non-empty cell must be a time (RFC 3339 or YYYY-MM-DD) or a number.
     #[arg(long)]
@@ -217,6 +225,12 @@ pub struct LearnArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LearnMethod {
+    Ebm,
+    Logistic,
 }
 
 #[derive(Args)]
@@ -779,6 +793,11 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         allow_leaky: args.allow_leaky,
         categorical: args.categorical.clone(),
         min_rule_rows: args.min_rule_rows,
+        method: match args.method {
+            LearnMethod::Ebm => LearnedBy::Ebm,
+            LearnMethod::Logistic => LearnedBy::Logistic,
+        },
+        max_bands: usize::from(args.max_bands),
         ..LearnOptions::default()
     };
     opts.missing.extend(args.missing.iter().map(|m| m.trim().to_string()));
@@ -823,8 +842,8 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         let text = model_toml(&learned, &ModelFileOptions { name: &name, source: &args.data.display().to_string() });
         CompiledModel::from_toml(&text, &path.display().to_string())
             .map_err(|e| anyhow::anyhow!("the learned model does not compile: {e}"))?;
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote the learned model ({} rules) to {}", learned.rules.len(), path.display());
+        std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote the learned model ({} rules) to {}", text.matches("\n[[rules]]\n").count(), path.display());
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -841,9 +860,18 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
             count(h.positives),
             count(learned.skipped_rows)
         );
+        let how = match learned.method {
+            LearnedBy::Ebm => format!(
+                "explainable boosting, at most {} bands per column; boosted shapes before banding {}",
+                args.max_bands,
+                num(h.auc_shapes, 4)
+            ),
+            LearnedBy::Logistic => "logistic regression on categories and quantile bands".to_string(),
+        };
+        let _ = writeln!(s, "Points learned by {how}");
         let _ = writeln!(
             s,
-            "Held-out ROC AUC: points model {}, logistic regression {}; Brier {} (l2 = {}, chosen by 5-fold cross-validation: {:?})\n",
+            "Held-out ROC AUC: points model {}, logistic regression {}; Brier {} (logistic l2 = {}, chosen by 5-fold cross-validation: {:?})\n",
             num(h.auc_points, 4),
             num(h.auc_logistic, 4),
             num(h.brier, 4),

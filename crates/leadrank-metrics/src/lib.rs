@@ -10,6 +10,8 @@
 //!   subsampled Hessian, parallel and deterministic), and k-fold / holdout splits.
 //! * [`gbm`]: gradient-boosted trees (forust-ml) on the same matrix, as a challenger to the
 //!   logistic fit, with early stopping and a small choice of depth on the training rows.
+//! * [`ebm`]: explainable boosting (cyclic boosting of one shape function per feature on
+//!   binned features), the additive model `learn` turns into points bands.
 //! * [`html`]: the report as one self-contained HTML page (inline CSS and SVG charts).
 //! * [`report`]: the funnel and revenue metrics, published benchmarks and
 //!   the symptoms of poor lead quality.
@@ -19,6 +21,7 @@
 //!   meaning, and the edit of a model file's TOML text that keeps its comments.
 
 pub mod classify;
+pub mod ebm;
 pub mod fmt;
 pub mod gbm;
 pub mod html;

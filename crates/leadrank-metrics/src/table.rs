@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::classify::{DecileRow, ReliabilityBin, brier, decile_table, reliability, roc_auc, sigmoid};
+use crate::ebm::{self, EbmError, EbmOptions, Feature, fit_ebm};
 use crate::logistic::{self, FitError, FitOptions, fit, holdout_split, kfold, take_rows};
 use crate::proposal::toml_string;
 
@@ -60,6 +61,25 @@ pub struct LearnOptions {
     pub categorical: Vec<String>,
     /// A category or band held by fewer training rows gets no rule (it scores 0).
     pub min_rule_rows: usize,
+    /// How the points are learned.
+    pub method: Method,
+    /// Explainable boosting: most bands per column (besides "missing").
+    pub max_bands: usize,
+    /// Explainable boosting: most bins of a numeric column before banding.
+    pub max_bins: usize,
+    /// Explainable boosting settings.
+    pub ebm: EbmOptions,
+}
+
+/// How `learn` turns the table into points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Explainable boosting: one shape function per column, learned by cyclic gradient
+    /// boosting on fine bins, merged into at most `max_bands` bands per column.
+    Ebm,
+    /// L2 logistic regression on one-hot categories and quantile bands.
+    Logistic,
 }
 
 impl Default for LearnOptions {
@@ -79,6 +99,10 @@ impl Default for LearnOptions {
             allow_leaky: false,
             categorical: Vec::new(),
             min_rule_rows: 30,
+            method: Method::Ebm,
+            max_bands: 8,
+            max_bins: 32,
+            ebm: EbmOptions::default(),
         }
     }
 }
@@ -98,6 +122,8 @@ pub enum LearnError {
     TooFew(String),
     #[error(transparent)]
     Fit(#[from] FitError),
+    #[error("explainable boosting: {0}")]
+    Ebm(#[from] EbmError),
 }
 
 /// The first column names, quoted, for an error message.
@@ -151,6 +177,9 @@ pub struct Evaluation {
     pub rows: usize,
     pub positives: usize,
     pub auc_logistic: Option<f64>,
+    /// The boosted shape functions before they are merged into bands and rounded to points
+    /// (explainable boosting only).
+    pub auc_shapes: Option<f64>,
     pub auc_points: Option<f64>,
     pub brier: Option<f64>,
     pub reliability: Vec<ReliabilityBin>,
@@ -161,6 +190,9 @@ pub struct Evaluation {
 #[derive(Debug, Clone, Serialize)]
 pub struct Learned {
     pub target: String,
+    pub method: Method,
+    /// Explainable boosting: the round each bag stopped at.
+    pub ebm_rounds: Vec<usize>,
     pub columns: Vec<ColumnInfo>,
     /// The rules of the points model, largest points first.
     pub rules: Vec<PointsRule>,
@@ -461,19 +493,94 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
         }
     }
     let model = fit(&x_train, width, &y_train, &FitOptions { l2, ..FitOptions::default() })?;
-    // Points: per column, the most common training value scores 0, and so does a value held
-    // by fewer than `min_rule_rows` training rows (no rule rests on so few rows).
+    let x_test = design(&test);
+    let y_test: Vec<bool> = test.iter().map(|&k| y[k]).collect();
+    let (mut rules, thin_values, model_columns, model_index, auc_shapes, ebm_rounds) = match opts.method {
+        Method::Logistic => {
+            let (rules, thin, mc, idx) = logistic_points(&cols, &x_train, width, train.len(), &model, opts);
+            (rules, thin, mc, idx, None, Vec::new())
+        }
+        Method::Ebm => {
+            let e = ebm_points(&cols, &train, &test, &y_train, &y_test, &cell, opts)?;
+            (e.rules, e.thin, e.columns, e.index, e.auc_shapes, e.rounds)
+        }
+    };
+    rules.sort_by(|a, b| b.points.abs().cmp(&a.points.abs()).then(a.column.cmp(&b.column)).then(a.condition.cmp(&b.condition)));
+    // A row's points: the sum over the model's columns of the points of the slot its cell falls in.
+    let points_of = |ks: &[usize]| -> Vec<f64> {
+        ks.iter()
+            .map(|&k| {
+                model_columns
+                    .iter()
+                    .zip(&model_index)
+                    .map(|(mc, &c)| mc.encoding.slot(cell(k, c)).map_or(0.0, |s| f64::from(mc.points[s])))
+                    .sum()
+            })
+            .collect()
+    };
+    let train_points = points_of(&train);
+    let platt = fit(&train_points, 1, &y_train, &FitOptions { l2: 1e-6, ..FitOptions::default() })?;
+    let test_points = points_of(&test);
+    let probs: Vec<f64> = test_points.iter().map(|&p| sigmoid(platt.intercept + platt.coef[0] * p)).collect();
+    let mut split = vec![None; rows.len()];
+    for &k in &train {
+        split[keep[k]] = Some(false);
+    }
+    for &k in &test {
+        split[keep[k]] = Some(true);
+    }
+    Ok(Learned {
+        target: opts.target.clone(),
+        method: opts.method,
+        ebm_rounds,
+        columns: infos,
+        rules,
+        thin_values,
+        min_rule_rows: opts.min_rule_rows,
+        platt_a: platt.intercept,
+        platt_b: platt.coef[0],
+        l2,
+        cv,
+        train_rows: train.len(),
+        skipped_rows: skipped,
+        holdout: Evaluation {
+            rows: test.len(),
+            positives: y_test.iter().filter(|&&v| v).count(),
+            auc_logistic: roc_auc(&model.logits(&x_test), &y_test),
+            auc_shapes,
+            auc_points: roc_auc(&test_points, &y_test),
+            brier: brier(&probs, &y_test),
+            reliability: reliability(&probs, &y_test, 10),
+            deciles: decile_table(&test_points, &y_test, &[]),
+        },
+        split,
+        model_columns,
+        missing_values: opts.missing.clone(),
+    })
+}
+
+/// The logistic fit as points: per column, the most common training value scores 0, and so
+/// does a value held by fewer than `min_rule_rows` training rows (no rule rests on so few
+/// rows); every other value `round(S x (its coefficient minus the common value's))`.
+fn logistic_points(
+    cols: &[Column],
+    x_train: &[f64],
+    width: usize,
+    train_rows: usize,
+    model: &logistic::LogisticFit,
+    opts: &LearnOptions,
+) -> (Vec<PointsRule>, usize, Vec<ModelColumn>, Vec<usize>) {
     let mut rules = Vec::new();
     let mut thin_values = 0;
-    let mut slot_points = vec![0i32; width];
     let mut model_columns = Vec::new();
-    for col in &cols {
+    let mut index = Vec::new();
+    for col in cols {
         let w = col.enc.width();
         let mut counts = vec![0usize; w];
-        for r in 0..train.len() {
-            for s in 0..w {
+        for r in 0..train_rows {
+            for (s, n) in counts.iter_mut().enumerate() {
                 if x_train[r * width + col.offset + s] != 0.0 {
-                    counts[s] += 1;
+                    *n += 1;
                 }
             }
         }
@@ -490,56 +597,183 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
                 thin_values += 1;
                 continue;
             }
-            slot_points[col.offset + s] = points;
             points_of_col[s] = points;
             rules.push(PointsRule { column: col.name.clone(), condition: col.enc.label(s), points, rows: counts[s], coef });
         }
         if points_of_col.iter().any(|&p| p != 0) {
             model_columns.push(ModelColumn { name: col.name.clone(), encoding: col.enc.clone(), points: points_of_col });
+            index.push(col.index);
         }
     }
-    rules.sort_by(|a, b| b.points.abs().cmp(&a.points.abs()).then(a.column.cmp(&b.column)).then(a.condition.cmp(&b.condition)));
-    let points_of = |x: &[f64]| -> Vec<f64> {
-        x.chunks_exact(width).map(|r| r.iter().zip(&slot_points).map(|(v, &p)| v * f64::from(p)).sum()).collect()
+    (rules, thin_values, model_columns, index)
+}
+
+/// The fine bins of a numeric column for explainable boosting: cut at up to `max_bins - 1`
+/// training quantiles (distinct values, above the least), plus "missing" when cells are.
+fn fine_numeric(cells: &[Option<&str>], max_bins: usize) -> Encoding {
+    let mut v: Vec<f64> = cells.iter().flatten().filter_map(|c| number(c)).collect();
+    v.sort_by(f64::total_cmp);
+    let has_missing = cells.iter().any(|c| c.and_then(number).is_none());
+    let mut edges: Vec<f64> =
+        if v.is_empty() { Vec::new() } else { (1..max_bins.max(1)).map(|k| v[(k * v.len() / max_bins).min(v.len() - 1)]).collect() };
+    edges.dedup();
+    if let Some(&lo) = v.first() {
+        edges.retain(|&e| e > lo);
+    }
+    Encoding::Numeric { edges, spikes: Vec::new(), missing: has_missing }
+}
+
+/// What [`ebm_points`] learned.
+struct EbmPoints {
+    rules: Vec<PointsRule>,
+    thin: usize,
+    columns: Vec<ModelColumn>,
+    index: Vec<usize>,
+    auc_shapes: Option<f64>,
+    rounds: Vec<usize>,
+}
+
+/// Explainable boosting as points: the shape function of each column (numbers on fine
+/// quantile bins, categories on their levels, "missing" its own bin) merged into at most
+/// `max_bands` bands of adjacent bins (categories: adjacent by value), each on at least
+/// `min_rule_rows` training rows; "missing" stays its own band. The band with the most
+/// training rows scores 0; every other `round(S x (its value minus that band's))`. A
+/// "missing" band on fewer than `min_rule_rows` rows scores 0 (a thin value).
+fn ebm_points<'a>(
+    cols: &[Column],
+    train: &[usize],
+    test: &[usize],
+    y_train: &[bool],
+    y_test: &[bool],
+    cell: &impl Fn(usize, usize) -> Option<&'a str>,
+    opts: &LearnOptions,
+) -> Result<EbmPoints, LearnError> {
+    // Fine encodings and bin codes; a held-out cell that falls in no bin (e.g. missing where
+    // no training cell was) gets an extra bin that contributes nothing.
+    let encs: Vec<Encoding> = cols
+        .iter()
+        .map(|col| match &col.enc {
+            Encoding::Numeric { .. } => {
+                let cells: Vec<Option<&str>> = train.iter().map(|&k| cell(k, col.index)).collect();
+                fine_numeric(&cells, opts.max_bins)
+            }
+            e @ Encoding::Categorical { .. } => e.clone(),
+        })
+        .collect();
+    let codes = |ks: &[usize]| -> Vec<Feature> {
+        cols.iter()
+            .zip(&encs)
+            .map(|(col, e)| {
+                let w = e.width();
+                Feature {
+                    bins: w + 1,
+                    nominal: matches!(e, Encoding::Categorical { .. }),
+                    codes: ks.iter().map(|&k| e.slot(cell(k, col.index)).unwrap_or(w) as u16).collect(),
+                }
+            })
+            .collect()
     };
-    let train_points = points_of(&x_train);
-    let platt = fit(&train_points, 1, &y_train, &FitOptions { l2: 1e-6, ..FitOptions::default() })?;
-    let x_test = design(&test);
-    let y_test: Vec<bool> = test.iter().map(|&k| y[k]).collect();
-    let test_points = points_of(&x_test);
-    let probs: Vec<f64> = test_points.iter().map(|&p| sigmoid(platt.intercept + platt.coef[0] * p)).collect();
-    let mut split = vec![None; rows.len()];
-    for &k in &train {
-        split[keep[k]] = Some(false);
+    let f_train = codes(train);
+    let fit = fit_ebm(&f_train, y_train, &EbmOptions { seed: opts.seed, ..opts.ebm.clone() })?;
+    let f_test = codes(test);
+    let mut shapes_test = fit.logits(&f_test);
+    for (z, k) in shapes_test.iter_mut().zip(0..) {
+        // The extra bin's value is whatever boosting left there (no training rows): take it out.
+        for (f, s) in f_test.iter().zip(&fit.shapes) {
+            if usize::from(f.codes[k]) == f.bins - 1 {
+                *z -= s[f.bins - 1];
+            }
+        }
     }
-    for &k in &test {
-        split[keep[k]] = Some(true);
+    let auc_shapes = roc_auc(&shapes_test, y_test);
+    let (mut rules, mut thin, mut columns, mut index) = (Vec::new(), 0, Vec::new(), Vec::new());
+    for ((col, enc), (feat, shape)) in cols.iter().zip(&encs).zip(f_train.iter().zip(&fit.shapes)) {
+        let w = enc.width();
+        let mut rows = vec![0usize; w];
+        for &c in &feat.codes {
+            if let Some(r) = rows.get_mut(usize::from(c)) {
+                *r += 1;
+            }
+        }
+        let missing_slot = match enc {
+            Encoding::Categorical { missing: true, .. } | Encoding::Numeric { missing: true, .. } => Some(w - 1),
+            _ => None,
+        };
+        let mut order: Vec<usize> = (0..w).filter(|&s| Some(s) != missing_slot).collect();
+        if matches!(enc, Encoding::Categorical { .. }) {
+            order.sort_by(|&a, &b| shape[a].total_cmp(&shape[b]).then(a.cmp(&b)));
+        }
+        // Bands: (slots, value, rows).
+        let mut bands: Vec<(Vec<usize>, f64, usize)> = ebm::bands(shape, &rows, &order, opts.max_bands, opts.min_rule_rows)
+            .into_iter()
+            .map(|(r, v)| {
+                let slots: Vec<usize> = order[r].to_vec();
+                let n = slots.iter().map(|&s| rows[s]).sum();
+                (slots, v, n)
+            })
+            .collect();
+        if let Some(m) = missing_slot {
+            bands.push((vec![m], shape[m], rows[m]));
+        }
+        let reference = (0..bands.len()).max_by(|&a, &b| bands[a].2.cmp(&bands[b].2).then(b.cmp(&a))).unwrap_or(0);
+        let base = bands[reference].1;
+        // The column's encoding for the model: numbers cut only between bands.
+        let (encoding, slot_of): (Encoding, Vec<usize>) = match enc {
+            Encoding::Numeric { edges, missing, .. } => {
+                let mut merged = Vec::new();
+                let mut slot_of = vec![0; w];
+                let mut b = 0;
+                for (k, (slots, ..)) in bands.iter().enumerate() {
+                    if Some(slots[0]) == missing_slot {
+                        continue;
+                    }
+                    if k > 0 {
+                        merged.push(edges[slots[0] - 1]);
+                    }
+                    for &s in slots {
+                        slot_of[s] = b;
+                    }
+                    b += 1;
+                }
+                if let Some(m) = missing_slot {
+                    slot_of[m] = b;
+                }
+                (Encoding::Numeric { edges: merged, spikes: Vec::new(), missing: *missing }, slot_of)
+            }
+            e @ Encoding::Categorical { .. } => (e.clone(), (0..w).collect()),
+        };
+        let mut points = vec![0i32; encoding.width()];
+        for (slots, v, n) in &bands {
+            let coef = v - base;
+            let p = (coef * POINTS_PER_LOGIT).round() as i32;
+            if p == 0 || *n == 0 {
+                continue;
+            }
+            if *n < opts.min_rule_rows {
+                thin += 1;
+                continue;
+            }
+            for &s in slots {
+                points[slot_of[s]] = p;
+            }
+            let condition = match &encoding {
+                Encoding::Numeric { .. } => encoding.label(slot_of[slots[0]]),
+                Encoding::Categorical { .. } if slots.len() == 1 => encoding.label(slots[0]),
+                Encoding::Categorical { levels, .. } => {
+                    let mut names: Vec<String> =
+                        slots.iter().map(|&s| if s < levels.len() { levels[s].clone() } else { "(other)".to_string() }).collect();
+                    names.sort();
+                    format!("in {{{}}}", names.join(", "))
+                }
+            };
+            rules.push(PointsRule { column: col.name.clone(), condition, points: p, rows: *n, coef });
+        }
+        if points.iter().any(|&p| p != 0) {
+            columns.push(ModelColumn { name: col.name.clone(), encoding, points });
+            index.push(col.index);
+        }
     }
-    Ok(Learned {
-        target: opts.target.clone(),
-        columns: infos,
-        rules,
-        thin_values,
-        min_rule_rows: opts.min_rule_rows,
-        platt_a: platt.intercept,
-        platt_b: platt.coef[0],
-        l2,
-        cv,
-        train_rows: train.len(),
-        skipped_rows: skipped,
-        holdout: Evaluation {
-            rows: test.len(),
-            positives: y_test.iter().filter(|&&v| v).count(),
-            auc_logistic: roc_auc(&model.logits(&x_test), &y_test),
-            auc_points: roc_auc(&test_points, &y_test),
-            brier: brier(&probs, &y_test),
-            reliability: reliability(&probs, &y_test, 10),
-            deciles: decile_table(&test_points, &y_test, &[]),
-        },
-        split,
-        model_columns,
-        missing_values: opts.missing.clone(),
-    })
+    Ok(EbmPoints { rules, thin, columns, index, auc_shapes, rounds: fit.rounds })
 }
 
 /// One column alone: held-out AUC of its per-value training conversion rate (smoothed), and
@@ -647,6 +881,35 @@ fn slot_condition(field: &str, enc: &Encoding, slot: usize, missing: &[String]) 
     }
 }
 
+/// The rules of a model column: its slots with points, one rule each, except that the
+/// categories (levels) sharing the same points form one rule.
+fn rule_groups(c: &ModelColumn) -> Vec<(Vec<usize>, i32)> {
+    let levels = match &c.encoding {
+        Encoding::Categorical { levels, .. } => levels.len(),
+        Encoding::Numeric { .. } => 0,
+    };
+    let mut out: Vec<(Vec<usize>, i32)> = Vec::new();
+    for (slot, &points) in c.points.iter().enumerate().filter(|(_, p)| **p != 0) {
+        match out.iter_mut().find(|(slots, p)| slot < levels && slots[0] < levels && *p == points) {
+            Some((slots, _)) => slots.push(slot),
+            None => out.push((vec![slot], points)),
+        }
+    }
+    out
+}
+
+/// The condition of a group of slots from [`rule_groups`]: several categories as one `in`.
+fn group_condition(field: &str, enc: &Encoding, slots: &[usize], missing: &[String]) -> String {
+    match (enc, slots) {
+        (Encoding::Categorical { levels, .. }, [_, _, ..]) => format!(
+            "{{ field = {}, in = [{}] }}",
+            toml_string(field),
+            slots.iter().map(|&s| toml_string(&levels[s])).collect::<Vec<_>>().join(", ")
+        ),
+        _ => slot_condition(field, enc, slots[0], missing),
+    }
+}
+
 /// The learned points as a model file (every column it reads is declared as a custom field,
 /// so no column may be named like a built-in lead field): one uncapped dimension `learned`, one rule per value
 /// with points (its condition reads the column as the points model does, so a row's total is
@@ -666,7 +929,7 @@ pub fn model_toml(l: &Learned, opts: &ModelFileOptions<'_>) -> String {
          # Held-out ROC AUC of the totals: {}.\n\n",
         opts.source.replace('\n', " "),
         toml_string(&l.target),
-        l.rules.len(),
+        l.model_columns.iter().map(|c| rule_groups(c).len()).sum::<usize>(),
         l.model_columns.len(),
         l.train_rows,
         l.platt_a,
@@ -699,8 +962,13 @@ pub fn model_toml(l: &Learned, opts: &ModelFileOptions<'_>) -> String {
     out.push_str("[[dimensions]]\nid = \"learned\"\nlabel = \"Learned points\"\n");
     let mut ids = std::collections::HashSet::new();
     for c in &l.model_columns {
-        for (slot, &points) in c.points.iter().enumerate().filter(|(_, p)| **p != 0) {
-            let label = format!("{} {}", c.name, c.encoding.label(slot));
+        for (slots, points) in rule_groups(c) {
+            let label = match (&c.encoding, slots.as_slice()) {
+                (Encoding::Categorical { levels, .. }, [_, _, ..]) => {
+                    format!("{} in {{{}}}", c.name, slots.iter().map(|&s| levels[s].as_str()).collect::<Vec<_>>().join(", "))
+                }
+                _ => format!("{} {}", c.name, c.encoding.label(slots[0])),
+            };
             let mut id: String =
                 crate::proposal::rule_id("learned", &label).split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
             id.truncate(60);
@@ -714,7 +982,7 @@ pub fn model_toml(l: &Learned, opts: &ModelFileOptions<'_>) -> String {
                 "\n[[rules]]\nid = {}\ndimension = \"learned\"\npoints = {points}\nlabel = {}\nwhen = {}\n",
                 toml_string(&id),
                 toml_string(&label),
-                slot_condition(&c.name, &c.encoding, slot, &l.missing_values)
+                group_condition(&c.name, &c.encoding, &slots, &l.missing_values)
             ));
         }
     }
@@ -763,7 +1031,13 @@ mod tests {
     #[test]
     fn learns_readable_points_and_flags_leaks() {
         let (cols, rows) = table();
-        let opts = LearnOptions { target: "won".into(), exclude: vec!["tag".into()], folds: 3, ..LearnOptions::default() };
+        let opts = LearnOptions {
+            target: "won".into(),
+            exclude: vec!["tag".into()],
+            folds: 3,
+            method: Method::Logistic,
+            ..LearnOptions::default()
+        };
         let l = learn(&cols, &rows, &opts).unwrap();
         let kind = |n: &str| l.columns.iter().find(|c| c.name == n).unwrap().kind;
         assert_eq!(kind("id"), "identifier");
@@ -868,8 +1142,14 @@ mod tests {
         }
         let test_rows: Vec<bool> = (0..1000).map(|i| i % 10 == 9).collect();
         // "rare" is always won, so the column is a probable leak: kept here on purpose.
-        let opts =
-            LearnOptions { target: "won".into(), test_rows: Some(test_rows), folds: 0, allow_leaky: true, ..LearnOptions::default() };
+        let opts = LearnOptions {
+            target: "won".into(),
+            test_rows: Some(test_rows),
+            folds: 0,
+            allow_leaky: true,
+            method: Method::Logistic,
+            ..LearnOptions::default()
+        };
         let l = learn(&cols, &rows, &opts).unwrap();
         assert!(l.rules.iter().all(|r| r.condition != "= rare"), "{:?}", l.rules);
         assert!(l.thin_values >= 1);
@@ -904,5 +1184,97 @@ mod tests {
         assert_eq!(slot_condition("visits", &num, 2, &missing), r#"{ field = "visits", min = 6 }"#);
         assert_eq!(slot_condition("visits", &num, 3, &missing), r#"{ field = "visits", equals = 0 }"#);
         assert_eq!(slot_condition("visits", &num, 4, &missing), r#"{ not = { field = "visits", present = true } }"#);
+    }
+}
+
+#[cfg(test)]
+mod ebm_tests {
+    use super::*;
+
+    /// A table whose outcome depends on a number through a U shape (high at both ends) and on
+    /// a category, with missing numbers converting at their own rate: what a line cannot fit.
+    fn u_table(n: usize) -> (Vec<String>, Vec<Vec<String>>) {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let cols = vec!["age".to_string(), "plan".into(), "won".into()];
+        let mut rows = Vec::new();
+        for _ in 0..n {
+            let missing = rng.random_bool(0.1);
+            let age: f64 = rng.random_range(0.0..100.0);
+            let plan = ["free", "pro", "team", "trial"][rng.random_range(0..4)];
+            let u = (age - 50.0) / 50.0;
+            let z = if missing { 1.0 } else { 3.0 * u * u - 1.5 } + if plan == "pro" { 1.0 } else { 0.0 };
+            let won = rng.random::<f64>() < sigmoid(z);
+            rows.push(vec![
+                if missing { String::new() } else { format!("{age:.1}") },
+                plan.to_string(),
+                if won { "1".into() } else { "0".into() },
+            ]);
+        }
+        (cols, rows)
+    }
+
+    #[test]
+    fn ebm_points_follow_a_u_shape_in_few_bands() {
+        let (cols, rows) = u_table(6000);
+        let opts = LearnOptions { target: "won".into(), folds: 0, ..LearnOptions::default() };
+        let l = learn(&cols, &rows, &opts).unwrap();
+        assert_eq!(l.method, Method::Ebm);
+        let h = &l.holdout;
+        let (pts, shapes, logit) = (h.auc_points.unwrap(), h.auc_shapes.unwrap(), h.auc_logistic.unwrap());
+        // The banded integer points lose almost nothing against the shapes, and beat the
+        // five-band logistic fit, which cannot follow the U within its bands.
+        assert!(shapes - pts < 0.005, "points {pts}, shapes {shapes}");
+        assert!(pts > logit, "points {pts}, logistic {logit}");
+        let age = l.model_columns.iter().find(|c| c.name == "age").unwrap();
+        let Encoding::Numeric { edges, missing, .. } = &age.encoding else { panic!("{:?}", age.encoding) };
+        assert!(*missing);
+        assert!(edges.len() < 8 && edges.len() >= 3, "{edges:?}");
+        // U shape: the lowest and highest bands score well above the band holding 50.
+        let p = |v: &str| age.points[age.encoding.slot(Some(v)).unwrap()];
+        assert!(p("2") - p("50") > 40 && p("98") - p("50") > 40, "{:?} {edges:?}", age.points);
+        // Missing numbers are their own band, scoring above the middle.
+        assert!(p("not a number") > p("50"), "{:?}", age.points);
+        // "pro" scores about 1 log-odds (29 points) above the other plans.
+        let plan = l.model_columns.iter().find(|c| c.name == "plan").unwrap();
+        let q = |v: &str| plan.points[plan.encoding.slot(Some(v)).unwrap()];
+        assert!((q("pro") - q("free") - 29).abs() < 10, "{:?}", plan.points);
+        // Every rule rests on enough rows.
+        assert!(l.rules.iter().all(|r| r.rows >= opts.min_rule_rows), "{:?}", l.rules);
+    }
+
+    /// The written model reads every row into exactly its learned points: the sum of the
+    /// rules whose conditions hold equals the points `learn` scored, checked here by reading
+    /// the bands of the model columns against the file's rules.
+    #[test]
+    fn ebm_model_file_groups_categories_and_keeps_bands() {
+        let (cols, rows) = u_table(3000);
+        let l = learn(&cols, &rows, &LearnOptions { target: "won".into(), folds: 0, max_bands: 3, ..LearnOptions::default() }).unwrap();
+        let age = l.model_columns.iter().find(|c| c.name == "age").unwrap();
+        let Encoding::Numeric { edges, .. } = &age.encoding else { panic!() };
+        assert!(edges.len() <= 2, "{edges:?}");
+        let text = model_toml(&l, &ModelFileOptions { name: "t", source: "test" });
+        let rules = text.matches("[[rules]]").count();
+        let groups: usize = l.model_columns.iter().map(|c| rule_groups(c).len()).sum();
+        assert_eq!(rules, groups);
+        // Three plans share one band's points (all but "pro"): one `in` rule, or none when
+        // they are the reference band.
+        let plan = l.model_columns.iter().find(|c| c.name == "plan").unwrap();
+        let g = rule_groups(plan);
+        assert!(g.iter().all(|(slots, _)| slots.len() == 1 || slots.len() == 3), "{g:?}");
+        if let Some((slots, _)) = g.iter().find(|(s, _)| s.len() > 1) {
+            assert!(text.contains(", in = ["), "{text}");
+            assert_eq!(slots.len(), 3);
+        }
+    }
+
+    #[test]
+    fn ebm_is_deterministic() {
+        let (cols, rows) = u_table(1500);
+        let opts = LearnOptions { target: "won".into(), folds: 0, ..LearnOptions::default() };
+        let a = learn(&cols, &rows, &opts).unwrap();
+        let b = learn(&cols, &rows, &opts).unwrap();
+        assert_eq!(a.rules, b.rules);
+        assert_eq!(a.holdout, b.holdout);
     }
 }
