@@ -34,6 +34,7 @@ fn main() -> anyhow::Result<()> {
             ];
             let mut em = DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address")?;
             em.weights = leadrank_hygiene::Weights::Em;
+            em.em.u_from = leadrank_hygiene::em::USource::Random;
             configs.push(("address, weights = em (u from random pairs)".to_string(), em.clone()));
             em.em.u_from = leadrank_hygiene::em::USource::Em;
             configs.push(("address, weights = em (u by EM)".to_string(), em));

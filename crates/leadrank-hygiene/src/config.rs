@@ -139,7 +139,7 @@ pub struct EmConfig {
 
 impl Default for EmConfig {
     fn default() -> Self {
-        EmConfig { match_probability: 0.9, u_from: crate::em::USource::Random, random_pairs: 1_000_000, max_iterations: 100, seed: 1 }
+        EmConfig { match_probability: 0.95, u_from: crate::em::USource::Em, random_pairs: 1_000_000, max_iterations: 100, seed: 1 }
     }
 }
 

@@ -451,13 +451,10 @@ impl<'c> Matcher<'c> {
 
     /// Learns the weights: u from random pairs of records (seeded), m and λ by EM on the
     /// compared pairs' patterns.
-    fn learn(&self, prepared: &[Prepared], patterns: &[Pattern]) -> em::Model {
+    fn learn(&self, prepared: &[Prepared], patterns: &[Pattern], start: &[u32]) -> em::Model {
         let cfg = &self.config.em;
         let fields = self.config.fields.len();
-        let compared = patterns
-            .par_chunks(1 << 16)
-            .map(|c| em::histogram(c.iter().copied()))
-            .reduce(Vec::new, em::merge_histograms);
+        let (compared, start) = em::start_histogram(patterns, start);
         // Random pairs of distinct records; with few records, every pair.
         let n = prepared.len() as u64;
         let all = n * n.saturating_sub(1) / 2;
@@ -481,7 +478,7 @@ impl<'c> Matcher<'c> {
             .map_init(Vec::new, |buf, c| em::histogram(c.iter().map(|&(a, b)| self.pattern(&prepared[a as usize], &prepared[b as usize], buf))))
             .reduce(Vec::new, em::merge_histograms);
         let settings = em::FitSettings { max_iterations: cfg.max_iterations, u_source: cfg.u_from, ..em::FitSettings::default() };
-        let mut model = em::fit(&compared, em::u_from_random(&random, fields, settings.pseudo_count), 0.1, &settings);
+        let mut model = em::fit(&compared, em::u_from_random(&random, fields, settings.pseudo_count), Some(&start), &settings);
         model.random_pairs = index_pairs.len() as u64;
         model
     }
@@ -651,12 +648,20 @@ impl<'c> Matcher<'c> {
                 Vec::new()
             }
             Weights::Em => {
-                let patterns: Vec<Pattern> = pairs
+                // Each pair's pattern, and the hand-set weights' view of it as the EM's start
+                // (a probability in millionths, so that sums do not depend on thread order).
+                let (patterns, start): (Vec<Pattern>, Vec<u32>) = pairs
                     .par_iter()
-                    .map_init(Vec::new, |buf, &pair| self.pattern(&prepared[(pair >> 32) as usize], &prepared[pair as u32 as usize], buf))
-                    .collect();
+                    .map_init(Vec::new, |buf, &pair| {
+                        self.field_sims(&prepared[(pair >> 32) as usize], &prepared[pair as u32 as usize], buf);
+                        let hand: f64 = buf.iter().flatten().map(|s| s.1).sum();
+                        let p = em::probability_of_weight(hand - self.config.threshold);
+                        (self.pattern_of(buf), (p * 1e6).round() as u32)
+                    })
+                    .unzip();
                 phase("patterns");
-                let m = self.learn(prepared, &patterns);
+                let m = self.learn(prepared, &patterns, &start);
+                drop(start);
                 phase("learning");
                 if !m.converged {
                     notes.push(format!(

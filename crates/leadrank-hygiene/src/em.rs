@@ -101,14 +101,29 @@ fn sorted(counts: rustc_hash::FxHashMap<Pattern, u64>) -> Histogram {
     v
 }
 
+/// The histogram of patterns with, per distinct pattern, the sum of the pairs' starting
+/// match probabilities (given in millionths, summed exactly, returned as a probability
+/// sum): the EM's first E step. Deterministic whatever the order of the pairs.
+pub fn start_histogram(patterns: &[Pattern], start: &[u32]) -> (Histogram, Vec<f64>) {
+    let mut counts: rustc_hash::FxHashMap<Pattern, (u64, u64)> = rustc_hash::FxHashMap::default();
+    for (&p, &s) in patterns.iter().zip(start) {
+        let e = counts.entry(p).or_default();
+        e.0 += 1;
+        e.1 += u64::from(s);
+    }
+    let mut v: Vec<(Pattern, (u64, u64))> = counts.into_iter().collect();
+    v.sort_unstable();
+    (v.iter().map(|&(p, (c, _))| (p, c)).collect(), v.iter().map(|&(_, (_, s))| s as f64 / 1e6).collect())
+}
+
 /// Where `u` comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum USource {
     /// From random pairs of records (fixed during the EM).
-    #[default]
     Random,
     /// Estimated by the EM on the compared pairs, starting from the random-pair estimate.
+    #[default]
     Em,
 }
 
@@ -236,13 +251,36 @@ fn normalise(row: &[f64; LEVELS], pseudo_count: f64) -> [f64; LEVELS] {
 const M_START: [f64; LEVELS] = [0.0, 0.05, 0.1, 0.15, 0.7];
 
 /// Fits the model by EM on the histogram of the compared pairs, `u` starting from (and with
-/// [`USource::Random`] fixed at) `u_start`, λ from `lambda_start`.
-pub fn fit(compared: &[(Pattern, u64)], u_start: Vec<[f64; LEVELS]>, lambda_start: f64, settings: &FitSettings) -> Model {
+/// [`USource::Random`] fixed at) `u_start`. `start`, when given, is per histogram entry the
+/// sum of its pairs' starting match probabilities (for instance from hand-set weights): the
+/// first M step starts from them. Without it, m starts at a generic guess and λ at 0.1.
+pub fn fit(compared: &[(Pattern, u64)], u_start: Vec<[f64; LEVELS]>, start: Option<&[f64]>, settings: &FitSettings) -> Model {
     let fields = u_start.len();
     let mut m: Vec<[f64; LEVELS]> = vec![M_START; fields];
     let mut u = u_start;
-    let mut lambda = lambda_start.clamp(1e-6, 1.0 - 1e-6);
+    let mut lambda: f64 = 0.1;
     let total: u64 = compared.iter().map(|&(_, c)| c).sum();
+    if let Some(start) = start.filter(|s| s.len() == compared.len() && total > 0) {
+        let mut mc = vec![[0.0f64; LEVELS]; fields];
+        let mut uc = vec![[0.0f64; LEVELS]; fields];
+        let mut matches = 0.0;
+        for (&(p, c), &pm) in compared.iter().zip(start) {
+            let pm = pm.clamp(0.0, c as f64);
+            matches += pm;
+            for f in 0..fields {
+                let l = level_at(p, f);
+                mc[f][l] += pm;
+                uc[f][l] += c as f64 - pm;
+            }
+        }
+        lambda = (matches / total as f64).clamp(1e-6, 1.0 - 1e-6);
+        for f in 0..fields {
+            m[f] = normalise(&mc[f], settings.pseudo_count * 0.01);
+            if settings.u_source == USource::Em {
+                u[f] = normalise(&uc[f], settings.pseudo_count * 0.01);
+            }
+        }
+    }
     let mut iterations = 0;
     let mut converged = false;
     while iterations < settings.max_iterations && total > 0 {
@@ -352,7 +390,7 @@ mod tests {
         let random = histogram(sample(&mut rng, 200_000, 0.0, &TRUE_M, &TRUE_U));
         for source in [USource::Random, USource::Em] {
             let settings = FitSettings { u_source: source, ..FitSettings::default() };
-            let model = fit(&compared, u_from_random(&random, 3, 1.0), 0.5, &settings);
+            let model = fit(&compared, u_from_random(&random, 3, 1.0), None, &settings);
             assert!(model.converged, "{model:?}");
             assert!((model.lambda - 0.2).abs() < 0.01, "{source:?} lambda {}", model.lambda);
             for f in 0..3 {
@@ -375,12 +413,29 @@ mod tests {
         let mut rng = Rng::new(7);
         let compared = histogram(sample(&mut rng, 20_000, 0.3, &TRUE_M, &TRUE_U));
         let random = histogram(sample(&mut rng, 20_000, 0.0, &TRUE_M, &TRUE_U));
-        let a = fit(&compared, u_from_random(&random, 3, 1.0), 0.1, &FitSettings::default());
-        let b = fit(&compared, u_from_random(&random, 3, 1.0), 0.1, &FitSettings::default());
+        let a = fit(&compared, u_from_random(&random, 3, 1.0), None, &FitSettings::default());
+        let b = fit(&compared, u_from_random(&random, 3, 1.0), None, &FitSettings::default());
         assert_eq!(a, b);
         let halves = merge_histograms(histogram(sample(&mut Rng::new(1), 10, 0.5, &TRUE_M, &TRUE_U)), histogram([0, 0, 5]));
         assert_eq!(halves.iter().map(|h| h.1).sum::<u64>(), 13);
         assert!(halves.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn a_start_from_other_weights_converges_to_the_same_fit() {
+        let mut rng = Rng::new(9);
+        let patterns = sample(&mut rng, 100_000, 0.25, &TRUE_M, &TRUE_U);
+        let random = histogram(sample(&mut rng, 50_000, 0.0, &TRUE_M, &TRUE_U));
+        // A rough start: pairs with two or more exact fields are likely matches.
+        let start: Vec<u32> = patterns.iter().map(|&p| if (0..3).filter(|&f| level_at(p, f) == 4).count() >= 2 { 900_000 } else { 50_000 }).collect();
+        let (compared, starts) = start_histogram(&patterns, &start);
+        assert_eq!(compared, histogram(patterns.iter().copied()));
+        let expected: f64 = start.iter().map(|&s| f64::from(s) / 1e6).sum();
+        assert!((starts.iter().sum::<f64>() - expected).abs() < 1e-6);
+        let settings = FitSettings { u_source: USource::Em, ..FitSettings::default() };
+        let model = fit(&compared, u_from_random(&random, 3, 1.0), Some(&starts), &settings);
+        assert!((model.lambda - 0.25).abs() < 0.01, "{}", model.lambda);
+        assert!((model.fields[2].m[4] - 0.9).abs() < 0.02, "{model:?}");
     }
 
     #[test]
@@ -397,7 +452,7 @@ mod tests {
         fn any_histogram_gives_finite_weights_and_probabilities(
             counts in proptest::collection::vec((0u64..(1 << 9), 1u64..1000), 1..60),
             random in proptest::collection::vec((0u64..(1 << 9), 1u64..1000), 0..60),
-            lambda in 0.0f64..1.0,
+            start in 0.0f64..1.0,
             em_u in any::<bool>(),
         ) {
             // Patterns of 3 fields; level codes 5-7 are out of range and read as exact.
@@ -406,7 +461,9 @@ mod tests {
                 std::iter::repeat_n(p, c as usize)
             }));
             let settings = FitSettings { u_source: if em_u { USource::Em } else { USource::Random }, max_iterations: 30, ..FitSettings::default() };
-            let model = fit(&fix(counts.clone()), u_from_random(&fix(random), 3, 1.0), lambda, &settings);
+            let compared = fix(counts.clone());
+            let starts: Vec<f64> = compared.iter().map(|&(_, c)| c as f64 * start).collect();
+            let model = fit(&compared, u_from_random(&fix(random), 3, 1.0), Some(&starts), &settings);
             prop_assert!(model.lambda > 0.0 && model.lambda < 1.0);
             for f in &model.fields {
                 let (sm, su): (f64, f64) = (f.m[1..].iter().sum(), f.u[1..].iter().sum());
