@@ -2,8 +2,16 @@
 //! blocking keys that choose which pairs are compared at all.
 //!
 //! ```toml
-//! threshold = 10.0        # a pair whose score reaches this is a match
+//! threshold = 10.0        # a pair whose score reaches this is a match (hand-set weights)
 //! max_block = 64          # blocks larger than this are skipped (too common to be evidence)
+//! weights = "hand"        # or "em": learned from the data (Fellegi-Sunter, see [em])
+//!
+//! [em]                    # only read with weights = "em"
+//! match_probability = 0.95
+//! u_from = "em"           # or "random"
+//! random_pairs = 1000000
+//! max_iterations = 100
+//! seed = 1
 //!
 //! [[fields]]
 //! field = "email"         # a lead field or a custom column

@@ -439,11 +439,7 @@ impl<'c> Matcher<'c> {
                 _ => f.field.clone(),
             };
             let points = model.level_weight(i, em::level_at(pattern, i));
-            evidence.push(Evidence {
-                field,
-                similarity: (sim * 1000.0).round() / 1000.0,
-                points: (points * 100.0).round() / 100.0,
-            });
+            evidence.push(Evidence { field, similarity: (sim * 1000.0).round() / 1000.0, points: (points * 100.0).round() / 100.0 });
         }
         let w = model.match_weight(pattern);
         (w, model.probability(pattern), evidence)
@@ -475,7 +471,9 @@ impl<'c> Matcher<'c> {
         };
         let random = index_pairs
             .par_chunks(1 << 14)
-            .map_init(Vec::new, |buf, c| em::histogram(c.iter().map(|&(a, b)| self.pattern(&prepared[a as usize], &prepared[b as usize], buf))))
+            .map_init(Vec::new, |buf, c| {
+                em::histogram(c.iter().map(|&(a, b)| self.pattern(&prepared[a as usize], &prepared[b as usize], buf)))
+            })
             .reduce(Vec::new, em::merge_histograms);
         let settings = em::FitSettings { max_iterations: cfg.max_iterations, u_source: cfg.u_from, ..em::FitSettings::default() };
         let mut model = em::fit(&compared, em::u_from_random(&random, fields, settings.pseudo_count), Some(&start), &settings);

@@ -182,16 +182,7 @@ pub struct Model {
 impl Model {
     fn new(lambda: f64, fields: Vec<FieldWeights>) -> Model {
         let table = fields.iter().map(|f| std::array::from_fn(|l| f.weight(l))).collect();
-        Model {
-            lambda,
-            fields,
-            iterations: 0,
-            converged: false,
-            u_source: USource::Random,
-            compared_pairs: 0,
-            random_pairs: 0,
-            table,
-        }
+        Model { lambda, fields, iterations: 0, converged: false, u_source: USource::Random, compared_pairs: 0, random_pairs: 0, table }
     }
 
     /// `log2(λ / (1 - λ))`: the match weight of a pair about which nothing is known.
@@ -367,10 +358,8 @@ mod tests {
             .collect()
     }
 
-    const TRUE_M: [[f64; LEVELS]; 3] =
-        [[0.0, 0.05, 0.05, 0.1, 0.8], [0.0, 0.1, 0.1, 0.1, 0.7], [0.0, 0.02, 0.03, 0.05, 0.9]];
-    const TRUE_U: [[f64; LEVELS]; 3] =
-        [[0.0, 0.8, 0.1, 0.05, 0.05], [0.0, 0.6, 0.2, 0.1, 0.1], [0.0, 0.9, 0.05, 0.03, 0.02]];
+    const TRUE_M: [[f64; LEVELS]; 3] = [[0.0, 0.05, 0.05, 0.1, 0.8], [0.0, 0.1, 0.1, 0.1, 0.7], [0.0, 0.02, 0.03, 0.05, 0.9]];
+    const TRUE_U: [[f64; LEVELS]; 3] = [[0.0, 0.8, 0.1, 0.05, 0.05], [0.0, 0.6, 0.2, 0.1, 0.1], [0.0, 0.9, 0.05, 0.03, 0.02]];
 
     #[test]
     fn levels_split_the_similarity_range() {
@@ -427,7 +416,8 @@ mod tests {
         let patterns = sample(&mut rng, 100_000, 0.25, &TRUE_M, &TRUE_U);
         let random = histogram(sample(&mut rng, 50_000, 0.0, &TRUE_M, &TRUE_U));
         // A rough start: pairs with two or more exact fields are likely matches.
-        let start: Vec<u32> = patterns.iter().map(|&p| if (0..3).filter(|&f| level_at(p, f) == 4).count() >= 2 { 900_000 } else { 50_000 }).collect();
+        let start: Vec<u32> =
+            patterns.iter().map(|&p| if (0..3).filter(|&f| level_at(p, f) == 4).count() >= 2 { 900_000 } else { 50_000 }).collect();
         let (compared, starts) = start_histogram(&patterns, &start);
         assert_eq!(compared, histogram(patterns.iter().copied()));
         let expected: f64 = start.iter().map(|&s| f64::from(s) / 1e6).sum();
