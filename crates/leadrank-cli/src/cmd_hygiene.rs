@@ -31,6 +31,12 @@ pub struct DedupeArgs {
     /// custom columns street, city and postcode). Default: `default`.
     #[arg(long, value_name = "FILE|NAME")]
     config: Option<String>,
+    /// Where the weights come from, overriding the configuration's `weights`: `hand` (the
+    /// fields' agree/disagree points and `threshold`) or `em` (learned from the data without
+    /// labels: Fellegi-Sunter m and u per comparison level by expectation maximisation; the
+    /// learned weights go to OUT/weights.csv and stderr).
+    #[arg(long, value_name = "hand|em")]
+    weights: Option<WeightsArg>,
     /// Output directory (created if missing).
     #[arg(long, required_unless_present = "show_config")]
     out: Option<PathBuf>,
@@ -42,6 +48,31 @@ pub struct DedupeArgs {
     /// Also write every rejected row to this file (stderr shows the first 50).
     #[arg(long)]
     rejects: Option<PathBuf>,
+}
+
+/// `--weights`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WeightsArg {
+    Hand,
+    Em,
+}
+
+/// The learned weights as a table: field, level, pairs, m, u, weight.
+fn write_weights(w: &mut dyn Write, config: &DedupeConfig, model: &leadrank_hygiene::em::Model) -> std::io::Result<()> {
+    use leadrank_hygiene::em::{LEVEL_NAMES, LEVELS};
+    let rows = config.fields.iter().zip(&model.fields).flat_map(|(f, fw)| {
+        (1..LEVELS).map(move |l| {
+            [
+                f.field.clone(),
+                LEVEL_NAMES[l].to_string(),
+                fw.pairs[l].to_string(),
+                format!("{:.6}", fw.m[l]),
+                format!("{:.6}", fw.u[l]),
+                format!("{:+.3}", fw.weight(l)),
+            ]
+        })
+    });
+    files::write_csv_table(w, &["field", "level", "compared_pairs", "m", "u", "weight_log2"], rows)
 }
 
 fn report_rejects(report: &LoadReport, file: Option<&Path>) -> Result<()> {
@@ -118,7 +149,14 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     let (Some(out), Some(leads_path)) = (args.out.as_deref(), args.leads.as_deref()) else {
         anyhow::bail!("--leads FILE and --out DIR are required")
     };
-    let config = load_config(args.config.as_deref())?;
+    let mut config = load_config(args.config.as_deref())?;
+    if let Some(w) = args.weights {
+        config.weights = match w {
+            WeightsArg::Hand => leadrank_hygiene::Weights::Hand,
+            WeightsArg::Em => leadrank_hygiene::Weights::Em,
+        };
+        config.check_weights()?;
+    }
     // Phase timings and memory on stderr when LEADRANK_TIMINGS is set.
     let mut clock = std::time::Instant::now();
     let read = args.read.resolve()?;
@@ -170,10 +208,16 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     write_file(&out.join("pairs.csv"), |w| {
         files::write_csv_table(
             w,
-            &["lead_id_a", "lead_id_b", "score", "evidence"],
+            &["lead_id_a", "lead_id_b", "score", "match_probability", "evidence"],
             result.pairs.iter().map(|p| {
                 let ev: Vec<String> = p.evidence.iter().map(|e| format!("{}={:.2}({:+.2})", e.field, e.similarity, e.points)).collect();
-                [id(p.a).to_string(), id(p.b).to_string(), format!("{:.2}", p.score), ev.join("; ")]
+                [
+                    id(p.a).to_string(),
+                    id(p.b).to_string(),
+                    format!("{:.2}", p.score),
+                    p.probability.map_or(String::new(), |x| format!("{x:.6}")),
+                    ev.join("; "),
+                ]
             }),
         )
     })?;
@@ -204,7 +248,35 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         w.flush()?;
         moved = Some(r);
     }
+    if let Some(model) = &result.model {
+        write_file(&out.join("weights.csv"), |w| write_weights(w, &config, model))?;
+    }
     crate::commands::timing("write", &mut clock);
+    for note in &result.notes {
+        eprintln!("note: {note}");
+    }
+    if let Some(model) = &result.model {
+        use leadrank_hygiene::em::{LEVEL_NAMES, LEVELS};
+        eprintln!(
+            "learned weights (log2 m/u; u from {}; {} compared pairs, {} random pairs; share of matches among compared pairs {:.4}; {} EM iterations{}); a match has probability >= {} (weight >= {:.2}); also in {}:",
+            match model.u_source {
+                leadrank_hygiene::em::USource::Random => "random pairs",
+                leadrank_hygiene::em::USource::Em => "EM",
+            },
+            model.compared_pairs,
+            model.random_pairs,
+            model.lambda,
+            model.iterations,
+            if model.converged { ", converged" } else { ", NOT converged" },
+            config.em.match_probability,
+            leadrank_hygiene::em::weight_of_probability(config.em.match_probability),
+            out.join("weights.csv").display(),
+        );
+        for (f, fw) in config.fields.iter().zip(&model.fields) {
+            let levels: Vec<String> = (1..LEVELS).map(|l| format!("{} {:+.2}", LEVEL_NAMES[l], fw.weight(l))).collect();
+            eprintln!("  {}: {}", f.field, levels.join(", "));
+        }
+    }
     for p in &result.stats.passes {
         eprintln!(
             "blocking {}: {} blocks, {} pairs ({} not found by an earlier key){}",

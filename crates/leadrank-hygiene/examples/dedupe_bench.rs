@@ -4,6 +4,7 @@
 //! cargo run --release -p leadrank-hygiene --example dedupe_bench -- quality 20000 11
 //! cargo run --release -p leadrank-hygiene --example dedupe_bench -- write 625000 3 /tmp/labelled.csv
 //! ```
+//! `one PEOPLE SEED hand|em` runs the address configuration once (for `/usr/bin/time -v`).
 //! `quality PEOPLE SEED [CONFIG.toml...]` prints pair precision, recall and F1 for the built-in and the
 //! address configurations (and any configuration files given); `write PEOPLE SEED FILE` writes the set as a leads CSV (plus
 //! FILE.truth.csv) for timing `leadrank dedupe`.
@@ -32,6 +33,12 @@ fn main() -> anyhow::Result<()> {
                     DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address")?,
                 ),
             ];
+            let mut em = DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address")?;
+            em.weights = leadrank_hygiene::Weights::Em;
+            em.em.u_from = leadrank_hygiene::em::USource::Random;
+            configs.push(("address, weights = em (u from random pairs)".to_string(), em.clone()));
+            em.em.u_from = leadrank_hygiene::em::USource::Em;
+            configs.push(("address, weights = em (u by EM)".to_string(), em));
             // Further configuration files to compare.
             for path in args.iter().skip(3) {
                 configs.push((path.clone(), DedupeConfig::from_toml(&std::fs::read_to_string(path)?, path)?));
@@ -39,6 +46,11 @@ fn main() -> anyhow::Result<()> {
             for (name, cfg) in configs {
                 let t = Instant::now();
                 let records: Vec<_> = set.leads.iter().map(|l| record_of(l, &cfg)).collect();
+                let mut cfg = cfg;
+                if cfg.weights == leadrank_hygiene::Weights::Em {
+                    // Every pair from p >= 0.5 up, to show the precision/recall trade-off.
+                    cfg.em.match_probability = 0.5;
+                }
                 let r = Matcher::new(&cfg).run(&records);
                 let m = pair_metrics(&set.truth, &r.clusters);
                 println!(
@@ -54,7 +66,56 @@ fn main() -> anyhow::Result<()> {
                     r.stats.skipped_blocks,
                     t.elapsed().as_secs_f64()
                 );
+                if let Some(model) = &r.model {
+                    if std::env::var_os("SHOW_WEIGHTS").is_some() {
+                        println!("  lambda {:.4} iterations {} converged {}", model.lambda, model.iterations, model.converged);
+                        for (f, w) in cfg.fields.iter().zip(&model.fields) {
+                            let levels: Vec<String> = (1..leadrank_hygiene::em::LEVELS)
+                                .map(|l| {
+                                    format!(
+                                        "{} m {:.3} u {:.4} w {:+.2}",
+                                        leadrank_hygiene::em::LEVEL_NAMES[l],
+                                        w.m[l],
+                                        w.u[l],
+                                        w.weight(l)
+                                    )
+                                })
+                                .collect();
+                            println!("  {:<12} {}", f.field, levels.join(" | "));
+                        }
+                    }
+                    for threshold in [0.5, 0.8, 0.9, 0.95, 0.99, 0.999] {
+                        let keep: Vec<(u32, u32)> =
+                            r.pairs.iter().filter(|p| p.probability.is_some_and(|x| x >= threshold)).map(|p| (p.a, p.b)).collect();
+                        let m = pair_metrics(&set.truth, &leadrank_hygiene::dedupe::clusters(records.len(), keep));
+                        println!("  at p >= {threshold}: precision {:.4} recall {:.4} F1 {:.4}", m.precision, m.recall, m.f1);
+                    }
+                }
             }
+        }
+        "one" => {
+            // One run of the address configuration with the weights named (hand or em), for
+            // timing with /usr/bin/time: the same records `write PEOPLE SEED` writes.
+            let mut cfg = DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address")?;
+            if args.get(3).map(String::as_str) == Some("em") {
+                cfg.weights = leadrank_hygiene::Weights::Em;
+            }
+            let t = Instant::now();
+            let r = Matcher::new(&cfg).run_leads(&set.leads, &mut |_| {});
+            let m = pair_metrics(&set.truth, &r.clusters);
+            println!(
+                "address, weights {:?}: records {} true pairs {} predicted {} tp {} precision {:.4} recall {:.4} F1 {:.4} candidates {} ({:.2} s matching)",
+                cfg.weights,
+                set.leads.len(),
+                m.true_pairs,
+                m.predicted_pairs,
+                m.true_positives,
+                m.precision,
+                m.recall,
+                m.f1,
+                r.stats.candidate_pairs,
+                t.elapsed().as_secs_f64()
+            );
         }
         "write" => {
             let path = args.get(3).map_or("labelled.csv", String::as_str);
@@ -69,7 +130,7 @@ fn main() -> anyhow::Result<()> {
             t.flush()?;
             eprintln!("wrote {path}");
         }
-        other => anyhow::bail!("unknown mode {other}; use quality or write"),
+        other => anyhow::bail!("unknown mode {other}; use quality, one or write"),
     }
     Ok(())
 }

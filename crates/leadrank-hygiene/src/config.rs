@@ -2,8 +2,16 @@
 //! blocking keys that choose which pairs are compared at all.
 //!
 //! ```toml
-//! threshold = 10.0        # a pair whose score reaches this is a match
+//! threshold = 10.0        # a pair whose score reaches this is a match (hand-set weights)
 //! max_block = 64          # blocks larger than this are skipped (too common to be evidence)
+//! weights = "hand"        # or "em": learned from the data (Fellegi-Sunter, see [em])
+//!
+//! [em]                    # only read with weights = "em"
+//! match_probability = 0.95
+//! u_from = "em"           # or "random"
+//! random_pairs = 1000000
+//! max_iterations = 100
+//! seed = 1
 //!
 //! [[fields]]
 //! field = "email"         # a lead field or a custom column
@@ -88,6 +96,13 @@ pub struct DedupeConfig {
     pub max_block: usize,
     pub fields: Vec<FieldRule>,
     pub blocking: Vec<BlockingKey>,
+    /// Where the weights come from: `hand` (each field's `agree` / `disagree` points and the
+    /// `threshold`) or `em` (learned from the data, see [`EmConfig`]).
+    #[serde(default)]
+    pub weights: Weights,
+    /// Settings of the learned weights (used with `weights = "em"`).
+    #[serde(default)]
+    pub em: EmConfig,
     /// Where the configuration came from (a file path or a preset name), for errors.
     #[serde(skip)]
     pub source: String,
@@ -98,6 +113,42 @@ pub struct DedupeConfig {
 
 fn default_max_block() -> usize {
     64
+}
+
+/// Where a pair's score comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weights {
+    /// The fields' hand-set `agree` and `disagree` points; a match reaches `threshold`.
+    #[default]
+    Hand,
+    /// Fellegi-Sunter weights `log2(m / u)` per field and comparison level, estimated by
+    /// expectation maximisation on the compared pairs without labels; a match reaches
+    /// `em.match_probability`.
+    Em,
+}
+
+/// Settings of the learned (`weights = "em"`) weights.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmConfig {
+    /// A pair whose match probability reaches this is a match.
+    pub match_probability: f64,
+    /// Where the non-match probabilities u come from: `random` (random pairs of records,
+    /// fixed) or `em` (estimated with m on the compared pairs, starting from random pairs).
+    pub u_from: crate::em::USource,
+    /// How many random pairs of records estimate u.
+    pub random_pairs: usize,
+    /// The most EM iterations.
+    pub max_iterations: usize,
+    /// The seed of the random pairs (the same seed and data give the same weights).
+    pub seed: u64,
+}
+
+impl Default for EmConfig {
+    fn default() -> Self {
+        EmConfig { match_probability: 0.95, u_from: crate::em::USource::Em, random_pairs: 1_000_000, max_iterations: 100, seed: 1 }
+    }
 }
 
 /// The built-in configuration for lead data (the built-in lead fields only).
@@ -175,6 +226,12 @@ pub enum ConfigError {
     BadSimilarity { file: String, field: String },
     #[error("{file}: at least one [[fields]] and one [[blocking]] key are needed")]
     Empty { file: String },
+    #[error("{file}: em.match_probability must be strictly between 0 and 1, not {value}")]
+    BadProbability { file: String, value: f64 },
+    #[error("{file}: weights = \"em\" compares at most {max} fields; this configuration has {fields}")]
+    TooManyFields { file: String, fields: usize, max: usize },
+    #[error("{file}: em.max_iterations must be at least 1")]
+    NoIterations { file: String },
 }
 
 /// A transform of a blocking key part.
@@ -215,11 +272,27 @@ impl DedupeConfig {
                 return Err(ConfigError::BadSimilarity { file: file.into(), field: f.field.clone() });
             }
         }
+        if !(cfg.em.match_probability > 0.0 && cfg.em.match_probability < 1.0) {
+            return Err(ConfigError::BadProbability { file: file.into(), value: cfg.em.match_probability });
+        }
+        if cfg.em.max_iterations == 0 {
+            return Err(ConfigError::NoIterations { file: file.into() });
+        }
+        cfg.check_weights()?;
         cfg.blocking_plan().map_err(|(part, field)| match field {
             Some(field) => ConfigError::UnknownBlockingField { file: file.into(), part, field },
             None => ConfigError::UnknownTransform { file: file.into(), part },
         })?;
         Ok(cfg)
+    }
+
+    /// Checks that the configuration's weights can be used (a pattern of learned weights
+    /// holds at most [`crate::em::MAX_FIELDS`] fields). Call again after changing `weights`.
+    pub fn check_weights(&self) -> Result<(), ConfigError> {
+        if self.weights == Weights::Em && self.fields.len() > crate::em::MAX_FIELDS {
+            return Err(ConfigError::TooManyFields { file: self.source.clone(), fields: self.fields.len(), max: crate::em::MAX_FIELDS });
+        }
+        Ok(())
     }
 
     /// Checks the configuration against the columns of the data (`columns`: lead fields with

@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::config::{Comparator, DedupeConfig, Transform};
+use crate::config::{Comparator, DedupeConfig, Transform, Weights};
+use crate::em::{self, Level, Pattern};
 use crate::text;
 use leadrank_core::Lead;
 use leadrank_core::engine::LeadFacts;
@@ -209,11 +210,16 @@ pub struct Evidence {
 }
 
 /// A matched pair (indexes into the input, `a < b`) with its score and evidence.
+///
+/// With hand-set weights the score is the sum of the fields' points; with learned weights
+/// it is the match weight (`log2` of the odds of a match), each field's points its
+/// `log2(m / u)`, and `probability` the match probability.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchPair {
     pub a: u32,
     pub b: u32,
     pub score: f64,
+    pub probability: Option<f64>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -256,6 +262,11 @@ pub struct DedupeResult {
     /// Clusters of two or more records (indexes, ascending), ordered by their first record.
     pub clusters: Vec<Vec<u32>>,
     pub stats: DedupeStats,
+    /// The learned weights, with `weights = "em"` (None with hand-set weights, or when
+    /// there were no pairs to learn from: see `notes`).
+    pub model: Option<em::Model>,
+    /// What the matcher could not do as configured, for the user to read.
+    pub notes: Vec<String>,
 }
 
 /// A prepared matcher for one configuration.
@@ -378,6 +389,96 @@ impl<'c> Matcher<'c> {
             }
         }
         (total, evidence)
+    }
+
+    /// Each field's (similarity, hand points) for a pair, `None` when a value is absent,
+    /// with first and last names compared crosswise when that scores better (as in
+    /// [`Matcher::score_prepared`]); returns whether the names were compared crosswise.
+    fn field_sims(&self, a: &Prepared, b: &Prepared, out: &mut Vec<Option<(f64, f64)>>) -> bool {
+        out.clear();
+        for (i, f) in self.config.fields.iter().enumerate() {
+            out.push(self.field_points(i, &a.values[i], &b.values[i], f.comparator));
+        }
+        if let Some((fi, li)) = self.names
+            && let (Some(sf), Some(sl)) = (out[fi], out[li])
+            && sf.1 + sl.1 < self.config.fields[fi].agree + self.config.fields[li].agree
+            && let Some([cf, cl]) = self.swapped_names(a, b)
+            && cf.1 + cl.1 > sf.1 + sl.1
+        {
+            out[fi] = Some(cf);
+            out[li] = Some(cl);
+            return true;
+        }
+        false
+    }
+
+    /// The comparison pattern of a pair: each field's [`Level`].
+    fn pattern(&self, a: &Prepared, b: &Prepared, buf: &mut Vec<Option<(f64, f64)>>) -> Pattern {
+        self.field_sims(a, b, buf);
+        self.pattern_of(buf)
+    }
+
+    fn pattern_of(&self, sims: &[Option<(f64, f64)>]) -> Pattern {
+        sims.iter().zip(&self.config.fields).enumerate().fold(0, |p, (i, (s, f))| match s {
+            Some((sim, _)) => em::with_level(p, i, Level::of(*sim, f.min_similarity)),
+            None => p,
+        })
+    }
+
+    /// A pair's match weight, probability and evidence under a learned model.
+    fn score_learned(&self, model: &em::Model, a: &Prepared, b: &Prepared) -> (f64, f64, Vec<Evidence>) {
+        let mut sims = Vec::with_capacity(self.config.fields.len());
+        let swapped = self.field_sims(a, b, &mut sims);
+        let pattern = self.pattern_of(&sims);
+        let mut evidence = Vec::new();
+        for (i, (s, f)) in sims.iter().zip(&self.config.fields).enumerate() {
+            let Some((sim, _)) = s else { continue };
+            let field = match self.names {
+                Some((fi, li)) if swapped && i == fi => format!("{} (vs {})", f.field, self.config.fields[li].field),
+                Some((fi, li)) if swapped && i == li => format!("{} (vs {})", f.field, self.config.fields[fi].field),
+                _ => f.field.clone(),
+            };
+            let points = model.level_weight(i, em::level_at(pattern, i));
+            evidence.push(Evidence { field, similarity: (sim * 1000.0).round() / 1000.0, points: (points * 100.0).round() / 100.0 });
+        }
+        let w = model.match_weight(pattern);
+        (w, model.probability(pattern), evidence)
+    }
+
+    /// Learns the weights: u from random pairs of records (seeded), m and λ by EM on the
+    /// compared pairs' patterns.
+    fn learn(&self, prepared: &[Prepared], patterns: &[Pattern], start: &[u32]) -> em::Model {
+        let cfg = &self.config.em;
+        let fields = self.config.fields.len();
+        let (compared, start) = em::start_histogram(patterns, start);
+        // Random pairs of distinct records; with few records, every pair.
+        let n = prepared.len() as u64;
+        let all = n * n.saturating_sub(1) / 2;
+        let index_pairs: Vec<(u32, u32)> = if all <= cfg.random_pairs as u64 {
+            (0..n as u32).flat_map(|a| (a + 1..n as u32).map(move |b| (a, b))).collect()
+        } else {
+            let mut rng = crate::labelled::Rng::new(cfg.seed);
+            (0..cfg.random_pairs)
+                .map(|_| {
+                    let a = rng.below(n as usize) as u32;
+                    let mut b = rng.below(n as usize - 1) as u32;
+                    if b >= a {
+                        b += 1;
+                    }
+                    (a, b)
+                })
+                .collect()
+        };
+        let random = index_pairs
+            .par_chunks(1 << 14)
+            .map_init(Vec::new, |buf, c| {
+                em::histogram(c.iter().map(|&(a, b)| self.pattern(&prepared[a as usize], &prepared[b as usize], buf)))
+            })
+            .reduce(Vec::new, em::merge_histograms);
+        let settings = em::FitSettings { max_iterations: cfg.max_iterations, u_source: cfg.u_from, ..em::FitSettings::default() };
+        let mut model = em::fit(&compared, em::u_from_random(&random, fields, settings.pseudo_count), Some(&start), &settings);
+        model.random_pairs = index_pairs.len() as u64;
+        model
     }
 
     fn block_key(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
@@ -522,19 +623,66 @@ impl<'c> Matcher<'c> {
         let pairs: Vec<u64> = pairs.into_iter().map(|p| p.0).collect();
         phase("pairs");
         let candidates = pairs.len();
-        let threshold = self.config.threshold;
-        let matched: Vec<MatchPair> = pairs
-            .par_iter()
-            .filter_map(|&pair| {
-                let (a, b) = ((pair >> 32) as u32, pair as u32);
-                let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
-                let (s, _) = self.score_prepared(pa, pb, false);
-                (s >= threshold).then(|| {
-                    let (score, evidence) = self.score_prepared(pa, pb, true);
-                    MatchPair { a, b, score: (score * 100.0).round() / 100.0, evidence }
-                })
-            })
-            .collect();
+        let mut notes = Vec::new();
+        let mut model = None;
+        let matched: Vec<MatchPair> = match self.config.weights {
+            Weights::Hand => {
+                let threshold = self.config.threshold;
+                pairs
+                    .par_iter()
+                    .filter_map(|&pair| {
+                        let (a, b) = ((pair >> 32) as u32, pair as u32);
+                        let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
+                        let (s, _) = self.score_prepared(pa, pb, false);
+                        (s >= threshold).then(|| {
+                            let (score, evidence) = self.score_prepared(pa, pb, true);
+                            MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: None, evidence }
+                        })
+                    })
+                    .collect()
+            }
+            Weights::Em if pairs.is_empty() => {
+                notes.push("weights = \"em\": no candidate pairs to learn weights from, so no pair was scored".to_string());
+                Vec::new()
+            }
+            Weights::Em => {
+                // Each pair's pattern, and the hand-set weights' view of it as the EM's start
+                // (a probability in millionths, so that sums do not depend on thread order).
+                let (patterns, start): (Vec<Pattern>, Vec<u32>) = pairs
+                    .par_iter()
+                    .map_init(Vec::new, |buf, &pair| {
+                        self.field_sims(&prepared[(pair >> 32) as usize], &prepared[pair as u32 as usize], buf);
+                        let hand: f64 = buf.iter().flatten().map(|s| s.1).sum();
+                        let p = em::probability_of_weight(hand - self.config.threshold);
+                        (self.pattern_of(buf), (p * 1e6).round() as u32)
+                    })
+                    .unzip();
+                phase("patterns");
+                let m = self.learn(prepared, &patterns, &start);
+                drop(start);
+                phase("learning");
+                if !m.converged {
+                    notes.push(format!(
+                        "weights = \"em\": the estimation did not converge in {} iterations (em.max_iterations); the weights are those of the last iteration",
+                        m.iterations
+                    ));
+                }
+                let min_weight = em::weight_of_probability(self.config.em.match_probability);
+                let matched = pairs
+                    .par_iter()
+                    .zip(patterns.par_iter())
+                    .filter_map(|(&pair, &pattern)| {
+                        (m.match_weight(pattern) >= min_weight).then(|| {
+                            let (a, b) = ((pair >> 32) as u32, pair as u32);
+                            let (score, p, evidence) = self.score_learned(&m, &prepared[a as usize], &prepared[b as usize]);
+                            MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: Some(p), evidence }
+                        })
+                    })
+                    .collect();
+                model = Some(m);
+                matched
+            }
+        };
         drop(pairs);
         phase("scoring");
         let clusters = clusters(prepared.len(), matched.iter().map(|p| (p.a, p.b)));
@@ -548,7 +696,7 @@ impl<'c> Matcher<'c> {
             skipped_blocks: skipped,
             passes,
         };
-        DedupeResult { pairs: matched, clusters, stats }
+        DedupeResult { pairs: matched, clusters, stats, model, notes }
     }
 }
 

@@ -3,6 +3,7 @@
 //!
 //! * [`config`]: the dedupe configuration (fields, comparators, weights, blocking keys).
 //! * [`dedupe`]: normalisation, blocking, pair scoring with evidence, clusters.
+//! * [`em`]: weights learned without labels (Fellegi-Sunter, expectation maximisation).
 //! * [`merge`]: survivorship rules and the merge map.
 //! * [`labelled`]: a generated, labelled duplicate set and pair precision/recall/F1.
 //! * [`report`] and [`risk`]: the data-quality report and bot/spam risk.
@@ -15,11 +16,12 @@
 pub mod account_match;
 pub mod config;
 pub mod dedupe;
+pub mod em;
 pub mod labelled;
 pub mod merge;
 pub mod report;
 pub mod risk;
 pub mod text;
 
-pub use config::{Comparator, ConfigError, DedupeConfig};
+pub use config::{Comparator, ConfigError, DedupeConfig, Weights};
 pub use dedupe::{DedupeResult, MatchPair, Matcher, Record};

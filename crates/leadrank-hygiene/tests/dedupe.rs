@@ -43,3 +43,53 @@ proptest! {
         prop_assert_eq!(r1.stats.matched_pairs, r2.stats.matched_pairs);
     }
 }
+
+#[test]
+fn learned_weights_reach_the_quality_bar_deterministically_and_are_reported() {
+    let set = labelled::generate(1500, 5);
+    let mut cfg = DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address").unwrap();
+    cfg.weights = leadrank_hygiene::Weights::Em;
+    // Fewer random pairs than the default keep the unoptimised test quick.
+    cfg.em.random_pairs = 200_000;
+    let records: Vec<_> = set.leads.iter().map(|l| record_of(l, &cfg)).collect();
+    let r = Matcher::new(&cfg).run(&records);
+    let m = pair_metrics(&set.truth, &r.clusters);
+    assert!(m.f1 >= 0.95, "{m:?}");
+    let model = r.model.as_ref().expect("learned weights are reported");
+    assert!(model.converged && model.lambda > 0.0 && model.lambda < 1.0, "{model:?}");
+    assert_eq!(model.fields.len(), cfg.fields.len());
+    assert!(model.random_pairs > 0 && model.compared_pairs == r.stats.candidate_pairs as u64);
+    // Every match reaches the configured probability, and its score is its match weight.
+    for p in &r.pairs {
+        let prob = p.probability.expect("learned pairs have a probability");
+        assert!(prob >= cfg.em.match_probability, "{p:?}");
+        let sum: f64 = p.evidence.iter().map(|e| e.points).sum::<f64>() + model.prior_weight();
+        assert!((sum - p.score).abs() < 0.01 * (p.evidence.len() + 1) as f64, "{p:?}");
+    }
+    // Same data and seed, same weights and result.
+    let again = Matcher::new(&cfg).run(&records);
+    assert_eq!(r, again);
+    // Another seed for the random pairs changes u a little, not the verdicts much.
+    cfg.em.seed = 2;
+    let other = Matcher::new(&cfg).run(&records);
+    let m2 = pair_metrics(&set.truth, &other.clusters);
+    assert!((m2.f1 - m.f1).abs() < 0.02, "{m:?} {m2:?}");
+}
+
+#[test]
+fn learned_weights_config_is_checked() {
+    // Top-level keys come before the tables, the [em] table after them.
+    let text = format!("weights = \"em\"\n{}\n[em]\nmatch_probability = 0.8\nu_from = \"random\"\n", labelled::ADDRESS_CONFIG);
+    let cfg = DedupeConfig::from_toml(&text, "c.toml").unwrap();
+    assert_eq!(cfg.weights, leadrank_hygiene::Weights::Em);
+    assert_eq!(cfg.em.match_probability, 0.8);
+    assert_eq!(cfg.em.u_from, leadrank_hygiene::em::USource::Random);
+    let bad = text.replace("match_probability = 0.8", "match_probability = 1.0");
+    let e = DedupeConfig::from_toml(&bad, "c.toml").unwrap_err().to_string();
+    assert!(e.contains("c.toml: em.match_probability must be strictly between 0 and 1, not 1"), "{e}");
+    let bad = text.replace("u_from = \"random\"", "u_from = \"labels\"");
+    let e = DedupeConfig::from_toml(&bad, "c.toml").unwrap_err().to_string();
+    assert!(e.contains("c.toml") && e.contains("unknown variant"), "{e}");
+    // Hand-set weights stay the default.
+    assert_eq!(DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "a").unwrap().weights, leadrank_hygiene::Weights::Hand);
+}
