@@ -173,7 +173,7 @@ fn slack_blocks(a: &AlertEvent, public_url: Option<&str>) -> Vec<serde_json::Val
 /// (section blocks with mrkdwn text, context blocks for the reasons and assignment).
 fn slack(rule_name: &str, alerts: &[AlertEvent], public_url: Option<&str>) -> serde_json::Value {
     match alerts {
-        [one] => json!({"text": summary(one), "blocks": slack_blocks(one, public_url)}),
+        [one] => json!({"text": slack_escape(&summary(one)), "blocks": slack_blocks(one, public_url)}),
         many => {
             let mut blocks = vec![json!({
                 "type": "section",
@@ -189,7 +189,7 @@ fn slack(rule_name: &str, alerts: &[AlertEvent], public_url: Option<&str>) -> se
                     "elements": [{"type": "mrkdwn", "text": format!("and {} more", many.len() - DIGEST_SHOWN)}]
                 }));
             }
-            json!({"text": format!("{} alerts from rule {}", many.len(), cut(rule_name)), "blocks": blocks})
+            json!({"text": format!("{} alerts from rule {}", many.len(), slack_escape(&cut(rule_name))), "blocks": blocks})
         }
     }
 }
