@@ -158,8 +158,7 @@ fn slack_blocks(a: &AlertEvent, public_url: Option<&str>) -> Vec<serde_json::Val
         text.push_str(&format!("\n{}", slack_escape(&s)));
     }
     let mut blocks = vec![json!({"type": "section", "text": {"type": "mrkdwn", "text": text}})];
-    let mut context: Vec<serde_json::Value> =
-        reason_lines(a).iter().map(|r| json!({"type": "mrkdwn", "text": slack_escape(r)})).collect();
+    let mut context: Vec<serde_json::Value> = reason_lines(a).iter().map(|r| json!({"type": "mrkdwn", "text": slack_escape(r)})).collect();
     if let Some(o) = ops_line(a) {
         context.push(json!({"type": "mrkdwn", "text": slack_escape(&o)}));
     }

@@ -103,7 +103,8 @@ impl AlertArgs {
         let mail = self.smtp_url.as_ref().map(|url| leadrank_webhooks::mail::MailConfig { url: url.clone(), from: self.smtp_from.clone() });
         if let Some(m) = &mail {
             // Say a bad URL or From address now, not at the first alert.
-            leadrank_webhooks::mail::Mailer::new(m, Duration::from_secs(10)).map_err(|e| anyhow::anyhow!("--smtp-url / --smtp-from: {e}"))?;
+            leadrank_webhooks::mail::Mailer::new(m, Duration::from_secs(10))
+                .map_err(|e| anyhow::anyhow!("--smtp-url / --smtp-from: {e}"))?;
         }
         Ok(leadrank_service::alerts::AlertsConfig { public_url, mail })
     }

@@ -141,7 +141,10 @@ async fn slack_and_teams_alerts_with_a_retry() {
         (json!({"name": "x", "channel": "pager", "destination": "https://h/x", "events": ["lead.quality"]}), "/channel"),
         (json!({"name": "x", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality", "lead.nope"]}), "/events/1"),
         (json!({"name": "x", "channel": "email", "destination": "nobody", "events": ["lead.quality"]}), "/destination"),
-        (json!({"name": "x", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality"], "team": "a", "rep": "b"}), "/rep"),
+        (
+            json!({"name": "x", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality"], "team": "a", "rep": "b"}),
+            "/rep",
+        ),
         (json!({"name": "", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality"]}), "/name"),
         (json!({"name": "x", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality"], "colour": 1}), "/colour"),
     ] {
@@ -157,7 +160,9 @@ async fn slack_and_teams_alerts_with_a_retry() {
             "POST",
             "/v1/alerts",
             Some(&srv.admin),
-            Some(json!({"name": "Quality to Slack", "channel": "slack", "destination": format!("{base}/slack"), "events": ["lead.quality"]})),
+            Some(
+                json!({"name": "Quality to Slack", "channel": "slack", "destination": format!("{base}/slack"), "events": ["lead.quality"]}),
+            ),
         )
         .await;
     assert_eq!(s, 201, "{slack}");
@@ -166,7 +171,9 @@ async fn slack_and_teams_alerts_with_a_retry() {
             "POST",
             "/v1/alerts",
             Some(&srv.admin),
-            Some(json!({"name": "Quality to Teams", "channel": "teams", "destination": format!("{base}/teams"), "events": ["lead.quality"]})),
+            Some(
+                json!({"name": "Quality to Teams", "channel": "teams", "destination": format!("{base}/teams"), "events": ["lead.quality"]}),
+            ),
         )
         .await;
     assert_eq!(s, 201, "{teams}");
@@ -284,7 +291,8 @@ async fn email_alerts_through_a_real_smtp_server() {
         assert!(start.elapsed() < Duration::from_secs(15), "aiosmtpd did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let mail = leadrank_webhooks::mail::MailConfig { url: format!("smtp://127.0.0.1:{port}"), from: "leadrank <alerts@example.com>".into() };
+    let mail =
+        leadrank_webhooks::mail::MailConfig { url: format!("smtp://127.0.0.1:{port}"), from: "leadrank <alerts@example.com>".into() };
     let srv = Server::start_alerts(AlertsConfig { public_url: Some(PUBLIC.into()), mail: Some(mail) }).await;
     let (s, _, rule) = srv
         .call(
@@ -302,16 +310,41 @@ async fn email_alerts_through_a_real_smtp_server() {
     assert_eq!(quality_ids(&srv).await, ["H0"]);
     let path = out.path().to_path_buf();
     let read = || std::fs::read_to_string(&path).unwrap_or_default();
-    wait_until("the email at the SMTP server", 20, || read().contains("---------- MESSAGE FOLLOWS ----------") && read().contains("</html>"))
-        .await;
+    wait_until("the email at the SMTP server", 20, || {
+        read().contains("---------- MESSAGE FOLLOWS ----------") && read().contains("</html>")
+    })
+    .await;
     let _ = smtp.kill();
     let _ = smtp.wait();
-    let text = read();
-    assert!(text.contains("Subject: [leadrank] New quality lead: Ada Lovelace0"), "{text}");
-    assert!(text.contains("sdr-team@example.com") && text.contains("alerts@example.com"), "{text}");
-    assert!(text.contains("multipart/alternative") && text.contains("text/plain") && text.contains("text/html"), "{text}");
-    assert!(text.contains("https://leadrank.example.com/leads/H0"), "{text}");
+    // Python's email package decodes what the server received (headers, MIME parts,
+    // transfer encodings): an independent reading of the message.
+    let decode = r#"
+import email, sys
+raw = open(sys.argv[1]).read().split("---------- MESSAGE FOLLOWS ----------\n", 1)[1]
+raw = raw.split("------------ END MESSAGE ------------", 1)[0]
+m = email.message_from_string(raw)
+print("SUBJECT:", " ".join(str(m["Subject"]).split()))
+print("FROM:", m["From"])
+print("TO:", m["To"])
+print("TYPE:", m.get_content_type())
+for part in m.walk():
+    if part.get_content_maintype() == "text":
+        print("PART:", part.get_content_type())
+        print(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8"))
+"#;
+    let decoded = std::process::Command::new("python3").args(["-c", decode, out.path().to_str().unwrap()]).output().unwrap();
+    assert!(decoded.status.success(), "{}", String::from_utf8_lossy(&decoded.stderr));
+    let text = String::from_utf8(decoded.stdout).unwrap();
+    assert!(text.contains("SUBJECT: [leadrank] New quality lead: Ada Lovelace0, VP Sales at Analytical <Engines> 0"), "{text}");
+    assert!(text.contains("TO: sdr-team@example.com") && text.contains("FROM: leadrank <alerts@example.com>"), "{text}");
+    assert!(
+        text.contains("TYPE: multipart/alternative") && text.contains("PART: text/plain") && text.contains("PART: text/html"),
+        "{text}"
+    );
+    assert!(text.contains("Open the lead: https://leadrank.example.com/leads/H0"), "{text}");
+    assert!(text.contains("<a href=\"https://leadrank.example.com/leads/H0\">"), "{text}");
     assert!(text.contains("Analytical &lt;Engines&gt; 0"), "HTML escaped: {text}");
+    assert!(text.contains("Top reasons:"), "{text}");
     let id = rule["id"].as_str().unwrap();
     let (_, _, d) = srv.call("GET", &format!("/v1/alerts/{id}/deliveries"), Some(&srv.admin), None).await;
     assert_eq!(d["items"][0]["state"], "delivered", "{d}");
@@ -378,7 +411,12 @@ async fn alert_latency() {
     let url = format!("http://{}/slack", hook.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(hook, app).await.unwrap() });
     let (s, _, v) = srv
-        .call("POST", "/v1/alerts", Some(&srv.admin), Some(json!({"name": "bench", "channel": "slack", "destination": url, "events": ["lead.quality"]})))
+        .call(
+            "POST",
+            "/v1/alerts",
+            Some(&srv.admin),
+            Some(json!({"name": "bench", "channel": "slack", "destination": url, "events": ["lead.quality"]})),
+        )
         .await;
     assert_eq!(s, 201, "{v}");
     let (leads, events) = hot_leads(n);

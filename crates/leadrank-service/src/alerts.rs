@@ -13,22 +13,12 @@ use leadrank_alerts::{AlertEvent, AlertRule, AlertRuleInput, Channel, EventKind,
 use leadrank_store::{Delivery, DeliveryState, Subscription};
 use leadrank_webhooks::ALERT_ID_PREFIX;
 
+pub use crate::alert_settings::AlertsConfig;
 use crate::live::RaisedEvent;
 use crate::service::{Service, ServiceError};
 
 /// Rules a service holds at most.
 pub const MAX_RULES: usize = 500;
-
-/// How alerts are sent.
-#[derive(Debug, Clone, Default)]
-pub struct AlertsConfig {
-    /// The base of lead-page links, e.g. `https://leadrank.example.com` (no trailing slash);
-    /// without it alerts name the lead id and carry no link.
-    pub public_url: Option<String>,
-    /// The SMTP server for email alerts; without it email deliveries fail with an error
-    /// saying so (and are retried).
-    pub mail: Option<leadrank_webhooks::mail::MailConfig>,
-}
 
 /// A stored alert rule.
 #[derive(Debug, Clone)]

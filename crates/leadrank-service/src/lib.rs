@@ -21,8 +21,9 @@
 
 pub mod access;
 pub mod accounts;
-pub mod alerts;
 pub mod admin;
+pub mod alert_settings;
+pub mod alerts;
 pub mod background;
 pub mod clock;
 pub mod demo;

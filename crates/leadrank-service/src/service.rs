@@ -109,7 +109,7 @@ pub struct Service {
     /// Counts the changes of scores and operating state (screens subscribe to redraw).
     pub changed: tokio::sync::watch::Sender<u64>,
     /// Alert settings: link base and SMTP server (`serve --public-url`, `--smtp-url`).
-    pub(crate) alerts_config: RwLock<crate::alerts::AlertsConfig>,
+    pub(crate) alerts_config: RwLock<crate::alert_settings::AlertsConfig>,
 }
 
 impl Service {
@@ -310,7 +310,7 @@ impl Service {
         let OpsOut { ops, log, events: ops_events, .. } = changes.ops;
         let events: Vec<_> = changes.events.into_iter().chain(ops_events).collect();
         for (kind, lead_id, payload) in &events {
-            for sub in subs.iter().filter(|s| !crate::alerts::is_alert(s) && s.events.iter().any(|e| e == kind)) {
+            for sub in subs.iter().filter(|s| !s.id.starts_with(leadrank_webhooks::ALERT_ID_PREFIX) && s.events.iter().any(|e| e == kind)) {
                 deliveries.push(leadrank_webhooks::new_delivery(sub, kind, Some(lead_id), payload.clone(), now));
             }
         }

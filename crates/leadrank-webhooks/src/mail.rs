@@ -11,13 +11,20 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
-/// Where and as whom email alerts are sent.
-#[derive(Debug, Clone)]
+/// Where and as whom email alerts are sent. Its `Debug` hides the URL (it may hold a
+/// password).
+#[derive(Clone)]
 pub struct MailConfig {
     /// `smtp://`, `smtp://...?tls=required` or `smtps://` URL of the server.
     pub url: String,
     /// The From address, e.g. `leadrank <alerts@example.com>`.
     pub from: String,
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig").field("url", &"<hidden>").field("from", &self.from).finish()
+    }
 }
 
 /// One email, as an alert delivery's body.
