@@ -21,8 +21,9 @@ fn hot_leads(n: usize) -> (Value, Value) {
     let leads: Vec<Value> = (0..n)
         .map(|i| {
             json!({"lead_id": format!("H{i}"), "email": format!("ada{i}@analytical{i}.com"), "first_name": "Ada", "last_name": format!("Lovelace{i}"),
-                   "title": "VP Sales", "company": format!("Analytical <Engines> {i}"), "industry": "software", "employees": 500, "country": "DE",
-                   "source": "webinar", "budget_owner": true, "timeline_days": 30})
+                   "title": "VP Sales", "company": format!("Analytical <Engines> {i}"), "employees": 500, "country": "DE",
+                   "source": "webinar", "budget_owner": true, "timeline_days": 30, "industry": "Software", "tech_stack": ["Salesforce"],
+                   "use_case": "lead scoring for our pipeline", "consent": true, "phone_verified": true})
         })
         .collect();
     let at = (Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
@@ -31,6 +32,7 @@ fn hot_leads(n: usize) -> (Value, Value) {
             [
                 json!({"event_id": format!("dr{i}"), "lead_id": format!("H{i}"), "type": "demo_request", "occurred_at": at}),
                 json!({"event_id": format!("pv{i}"), "lead_id": format!("H{i}"), "type": "page_view", "occurred_at": at, "url": "https://acme.com/pricing"}),
+                json!({"event_id": format!("tr{i}"), "lead_id": format!("H{i}"), "type": "trial_started", "occurred_at": at}),
             ]
         })
         .collect();
@@ -424,7 +426,7 @@ async fn alert_latency() {
     assert_eq!(s, 200);
     let events = events["events"].as_array().unwrap().clone();
     let mut sent = Vec::with_capacity(n);
-    for (i, pair) in events.chunks(2).enumerate() {
+    for (i, pair) in events.chunks(3).enumerate() {
         let start = Instant::now();
         let (s, _, v) = srv.call("POST", "/v1/events", Some(&srv.admin), Some(json!({"events": pair}))).await;
         assert_eq!(s, 200, "{v}");
