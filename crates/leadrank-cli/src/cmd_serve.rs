@@ -67,6 +67,47 @@ pub struct ServeArgs {
     allow_private_webhooks: bool,
     #[command(flatten)]
     sso: SsoArgs,
+    #[command(flatten)]
+    alerts: AlertArgs,
+}
+
+/// Alerts to Slack, Teams and email (rules are created with `POST /v1/alerts`).
+#[derive(Args)]
+pub struct AlertArgs {
+    /// This server's public base URL, for the lead-page links in alerts
+    /// (`{URL}/leads/{id}`); without it alerts name the lead id only.
+    #[arg(long, env = "LEADRANK_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+    /// The SMTP server for email alerts: smtp://host:port (plain), smtp://host:587?tls=required
+    /// (STARTTLS) or smtps://host:465, with optional user:password@ (prefer the environment
+    /// variable then, so the password is in no process list).
+    #[arg(long, env = "LEADRANK_SMTP_URL", value_name = "URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The From address of email alerts.
+    #[arg(long, env = "LEADRANK_SMTP_FROM", value_name = "ADDRESS", default_value = "leadrank <leadrank@localhost>")]
+    smtp_from: String,
+}
+
+impl AlertArgs {
+    fn config(&self) -> anyhow::Result<leadrank_service::alerts::AlertsConfig> {
+        let public_url = match &self.public_url {
+            None => None,
+            Some(u) => {
+                let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+                if rest.is_none_or(|r| r.is_empty() || r.starts_with('/')) || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    bail!("--public-url {u}: expected an http:// or https:// URL");
+                }
+                Some(u.trim_end_matches('/').to_string())
+            }
+        };
+        let mail = self.smtp_url.as_ref().map(|url| leadrank_webhooks::mail::MailConfig { url: url.clone(), from: self.smtp_from.clone() });
+        if let Some(m) = &mail {
+            // Say a bad URL or From address now, not at the first alert.
+            leadrank_webhooks::mail::Mailer::new(m, Duration::from_secs(10))
+                .map_err(|e| anyhow::anyhow!("--smtp-url / --smtp-from: {e}"))?;
+        }
+        Ok(leadrank_service::alerts::AlertsConfig { public_url, mail })
+    }
 }
 
 /// Single sign-on for the web app with OpenID Connect (authorization code with PKCE).
@@ -203,6 +244,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             demo_leads: args.demo.then_some(args.demo_leads),
             allow_private_webhooks: args.allow_private_webhooks,
             sso: args.sso.config()?,
+            alerts: args.alerts.config()?,
         };
         leadrank_server::serve(store, options, shutdown, |ready| {
             println!("leadrank listening on http://{} with {} leads", ready.addr, ready.leads);

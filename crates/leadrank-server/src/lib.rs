@@ -32,6 +32,8 @@ pub struct ServeOptions {
     pub allow_private_webhooks: bool,
     /// Single sign-on for the web app (OpenID Connect), when set up.
     pub sso: Option<leadrank_web::sso::SsoConfig>,
+    /// Alerts: the base of lead-page links and the SMTP server for email alerts.
+    pub alerts: leadrank_service::alerts::AlertsConfig,
 }
 
 /// What a started server tells its caller (printed by the CLI, never logged).
@@ -84,6 +86,7 @@ pub async fn serve_on(
         demo_users = demo::create_users(&service).await?;
     }
     let ready = Ready { addr: listener.local_addr()?, leads: service.live_read().book.lead_count(), demo_key, demo_users };
+    service.set_alerts_config(options.alerts.clone());
     let background = background::spawn(
         &service,
         BackgroundOptions { webhooks: options.webhooks, allow_private_webhooks: options.allow_private_webhooks },

@@ -179,7 +179,7 @@ impl Service {
 
     /// Every webhook subscription.
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>, ServiceError> {
-        Ok(self.store.subscriptions().await?)
+        Ok(self.store.subscriptions().await?.into_iter().filter(|s| !s.id.starts_with(leadrank_webhooks::ALERT_ID_PREFIX)).collect())
     }
 
     /// Removes a subscription (its queued deliveries stop).

@@ -42,6 +42,7 @@ pub fn spawn(service: &Arc<Service>, options: BackgroundOptions, shutdown: &Canc
     if options.webhooks {
         let config = leadrank_webhooks::DispatcherConfig {
             allow_private_targets: options.allow_private_webhooks,
+            mail: service.alerts_config().mail,
             ..leadrank_webhooks::DispatcherConfig::default()
         };
         let dispatcher = leadrank_webhooks::Dispatcher::with_config(service.store.clone(), config).map_err(|e| anyhow::anyhow!("{e}"))?;

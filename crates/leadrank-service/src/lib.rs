@@ -5,6 +5,7 @@
 //! * [`ops`], [`ops_admin`]: lifecycle stages, sales acceptance, checklists, routing and SLA
 //!   clocks, the sales directory and the operating reports; [`accounts`]: account scores;
 //! * [`admin`]: models, webhook subscriptions, API keys, privacy export and the audit log;
+//! * [`alerts`]: alert rules (Slack, Teams, email) delivered through the webhook queue;
 //! * [`background`]: the window sweeper, the SLA watcher and the webhook dispatcher;
 //! * `writer`: the background writer of score history and webhook deliveries;
 //! * [`keys`], [`privacy`], [`metrics`], [`clock`]: API keys, erasure markers, Prometheus
@@ -21,6 +22,8 @@
 pub mod access;
 pub mod accounts;
 pub mod admin;
+pub mod alert_settings;
+pub mod alerts;
 pub mod background;
 pub mod clock;
 pub mod crm;

@@ -108,6 +108,8 @@ pub struct Service {
     pub(crate) login_throttle: crate::users::Throttle,
     /// Counts the changes of scores and operating state (screens subscribe to redraw).
     pub changed: tokio::sync::watch::Sender<u64>,
+    /// Alert settings: link base and SMTP server (`serve --public-url`, `--smtp-url`).
+    pub(crate) alerts_config: RwLock<crate::alert_settings::AlertsConfig>,
 }
 
 impl Service {
@@ -150,6 +152,7 @@ impl Service {
             ops_wakeup: Arc::new(tokio::sync::Notify::new()),
             login_throttle: crate::users::Throttle::default(),
             changed: tokio::sync::watch::Sender::new(0),
+            alerts_config: RwLock::default(),
         });
         service.sync_subscribed();
         let guard = service.order.exclusive().await;
@@ -305,11 +308,13 @@ impl Service {
         let subs = self.subscriptions.read().unwrap_or_else(|e| e.into_inner());
         let mut deliveries: Vec<Delivery> = Vec::new();
         let OpsOut { ops, log, events: ops_events, .. } = changes.ops;
-        for (kind, lead_id, payload) in changes.events.into_iter().chain(ops_events) {
-            for sub in subs.iter().filter(|s| s.events.iter().any(|e| e == kind)) {
-                deliveries.push(leadrank_webhooks::new_delivery(sub, kind, Some(&lead_id), payload.clone(), now));
+        let events: Vec<_> = changes.events.into_iter().chain(ops_events).collect();
+        for (kind, lead_id, payload) in &events {
+            for sub in subs.iter().filter(|s| !s.id.starts_with(leadrank_webhooks::ALERT_ID_PREFIX) && s.events.iter().any(|e| e == kind)) {
+                deliveries.push(leadrank_webhooks::new_delivery(sub, kind, Some(lead_id), payload.clone(), now));
             }
         }
+        deliveries.extend(self.alert_deliveries_for(&subs, &events, now));
         if !log.is_empty() || !ops.is_empty() {
             self.ops_wakeup.notify_one();
         }

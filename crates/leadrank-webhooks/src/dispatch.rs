@@ -15,6 +15,10 @@ use tokio_util::sync::CancellationToken;
 use crate::retry::next_retry;
 use crate::sign::{DELIVERY_ID_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature_header};
 
+/// Subscriptions with this id prefix are alert rules: their deliveries are sent unsigned (an
+/// incoming-webhook POST) or, when the target is `mailto:`, by email.
+pub const ALERT_ID_PREFIX: &str = "alr_";
+
 /// The error text recorded for a delivery whose subscription no longer exists.
 pub const SUBSCRIPTION_GONE: &str = "subscription deleted";
 /// Recorded errors are cut to this many bytes.
@@ -38,6 +42,9 @@ pub struct DispatcherConfig {
     /// Allow targets on loopback and private networks (tests, or a receiver on the same
     /// private network). Off by default: see [`crate::guard`].
     pub allow_private_targets: bool,
+    /// The SMTP server for email alerts; without it email deliveries fail (and are retried)
+    /// with an error saying so.
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 impl Default for DispatcherConfig {
@@ -50,6 +57,7 @@ impl Default for DispatcherConfig {
             idle_interval: Duration::from_secs(1),
             user_agent: concat!("leadrank-webhooks/", env!("CARGO_PKG_VERSION")).to_owned(),
             allow_private_targets: false,
+            mail: None,
         }
     }
 }
@@ -127,6 +135,7 @@ pub struct Dispatcher<S: Store + ?Sized> {
     config: DispatcherConfig,
     wakeup: Wakeup,
     stats: Arc<Stats>,
+    mailer: Option<crate::mail::Mailer>,
 }
 
 /// The outcome of one HTTP attempt.
@@ -155,7 +164,11 @@ impl<S: Store + ?Sized> Dispatcher<S> {
             .user_agent(config.user_agent.clone())
             .build()
             .map_err(|e| DispatchError::Client(error_text(&e)))?;
-        Ok(Dispatcher { store, client, config, wakeup: Wakeup::default(), stats: Arc::default() })
+        let mailer = match &config.mail {
+            Some(m) => Some(crate::mail::Mailer::new(m, config.request_timeout).map_err(DispatchError::Client)?),
+            None => None,
+        };
+        Ok(Dispatcher { store, client, config, wakeup: Wakeup::default(), stats: Arc::default(), mailer })
     }
 
     /// The handle that wakes [`Dispatcher::run`].
@@ -301,6 +314,14 @@ impl<S: Store + ?Sized> Dispatcher<S> {
 
     /// POSTs one delivery; never reads the response body.
     async fn send(&self, delivery: &Delivery, sub: &Subscription, now: Timestamp) -> Outcome {
+        let alert = sub.id.starts_with(ALERT_ID_PREFIX);
+        if alert && let Some(to) = sub.url.strip_prefix("mailto:") {
+            let error = match &self.mailer {
+                None => Some("no SMTP server configured (serve --smtp-url)".to_owned()),
+                Some(mailer) => mailer.send(to, &delivery.body).await.err(),
+            };
+            return Outcome { status: None, error };
+        }
         if !self.config.allow_private_targets {
             // Names are checked by the resolver; an address in the URL is checked here.
             if let Err(why) = crate::guard::check_url_host(&sub.url) {
@@ -308,17 +329,16 @@ impl<S: Store + ?Sized> Dispatcher<S> {
             }
         }
         let body = delivery.body.as_bytes();
-        let signature = signature_header(&sub.secret, now.as_second(), body);
-        let result = self
-            .client
-            .post(&sub.url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(SIGNATURE_HEADER, signature)
-            .header(DELIVERY_ID_HEADER, &delivery.id)
-            .header(EVENT_HEADER, &delivery.event_type)
-            .body(delivery.body.clone())
-            .send()
-            .await;
+        let mut request = self.client.post(&sub.url).header(reqwest::header::CONTENT_TYPE, "application/json");
+        if !alert {
+            // Slack and Teams take the message as it is; only webhooks are signed.
+            let signature = signature_header(&sub.secret, now.as_second(), body);
+            request = request
+                .header(SIGNATURE_HEADER, signature)
+                .header(DELIVERY_ID_HEADER, &delivery.id)
+                .header(EVENT_HEADER, &delivery.event_type);
+        }
+        let result = request.body(delivery.body.clone()).send().await;
         match result {
             Ok(response) => {
                 let status = response.status();

@@ -9,16 +9,21 @@
 //! - [`Dispatcher`]: sends due deliveries from a [`leadrank_store::Store`] and records each
 //!   attempt; [`Dispatcher::run`] is the background loop, woken by a [`Wakeup`].
 //!
+//! - Alert deliveries (subscriptions whose id starts with [`ALERT_ID_PREFIX`]) go through the
+//!   same queue, retries and records, but are sent as the vendors expect: an unsigned JSON POST
+//!   (Slack, Teams incoming webhooks) or, for a `mailto:` target, an email through [`mail`].
+//!
 //! Delivery is at least once: receivers deduplicate on the delivery id. Logs carry delivery
 //! ids, status codes and attempt counts only, never URLs, bodies or secrets.
 
 mod delivery;
 mod dispatch;
 pub mod guard;
+pub mod mail;
 mod retry;
 mod sign;
 
 pub use delivery::{fan_out, new_delivery, new_delivery_id};
-pub use dispatch::{DispatchError, Dispatcher, DispatcherConfig, SUBSCRIPTION_GONE, Stats, StatsSnapshot, Wakeup};
+pub use dispatch::{ALERT_ID_PREFIX, DispatchError, Dispatcher, DispatcherConfig, SUBSCRIPTION_GONE, Stats, StatsSnapshot, Wakeup};
 pub use retry::{LATER_DELAY_SECS, RETRY_DELAYS_SECS, RETRY_HORIZON, next_retry, retry_delay};
 pub use sign::{DEFAULT_TOLERANCE_SECS, DELIVERY_ID_HEADER, EVENT_HEADER, SIGNATURE_HEADER, VerifyError, sign, signature_header, verify};

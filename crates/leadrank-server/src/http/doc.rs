@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::responses::*;
-use super::{BodyLimits, MAX_BATCH, admin, ingest, ops, read};
+use super::{BodyLimits, MAX_BATCH, admin, alerts, ingest, ops, read};
 use crate::http::records::MAX_RECORD_BYTES;
 
 /// The document: every operation of the router (a test checks that the two list the same
@@ -54,6 +54,10 @@ use crate::http::records::MAX_RECORD_BYTES;
         admin::list_webhooks,
         admin::delete_webhook,
         admin::webhook_deliveries,
+        alerts::add_alert_rule,
+        alerts::list_alert_rules,
+        alerts::delete_alert_rule,
+        alerts::alert_deliveries,
         admin::export,
         admin::erase,
         admin::audit_log,
@@ -87,6 +91,7 @@ use crate::http::records::MAX_RECORD_BYTES;
         (name = "reports", description = "Funnel, fairness and SLA reports, the stage history."),
         (name = "models", description = "Model versions: upload, diff, activation."),
         (name = "webhooks", description = "Subscriptions and their deliveries."),
+        (name = "alerts", description = "Alert rules (Slack, Teams, email) and their deliveries."),
         (name = "privacy", description = "Export and erasure of a person."),
         (name = "admin", description = "API keys and the audit log."),
         (name = "operations", description = "Health, readiness, metrics and this document; no key needed."),

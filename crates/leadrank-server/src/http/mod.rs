@@ -1,6 +1,7 @@
 //! The HTTP API (JSON under `/v1`, documented at `/openapi.json`).
 
 mod admin;
+mod alerts;
 pub mod body;
 pub mod conn;
 pub mod doc;
@@ -227,6 +228,10 @@ fn mounts(limits: &Limits) -> (Mount, Mount, Mount) {
         .op::<admin::__path_list_webhooks, _>(admin::list_webhooks)
         .op::<admin::__path_delete_webhook, _>(admin::delete_webhook)
         .op::<admin::__path_webhook_deliveries, _>(admin::webhook_deliveries)
+        .op::<alerts::__path_add_alert_rule, _>(alerts::add_alert_rule)
+        .op::<alerts::__path_list_alert_rules, _>(alerts::list_alert_rules)
+        .op::<alerts::__path_delete_alert_rule, _>(alerts::delete_alert_rule)
+        .op::<alerts::__path_alert_deliveries, _>(alerts::alert_deliveries)
         .op::<admin::__path_export, _>(admin::export)
         .op::<admin::__path_erase, _>(admin::erase)
         .op::<admin::__path_audit_log, _>(admin::audit_log)

@@ -36,6 +36,16 @@ impl Server {
 
     /// A server with these limits.
     pub async fn start_limited(allow_private_webhooks: bool, limits: Limits) -> Server {
+        Self::start_full(allow_private_webhooks, limits, Default::default()).await
+    }
+
+    /// A server whose webhooks may target loopback, with these alert settings.
+    pub async fn start_alerts(alerts: leadrank_service::alerts::AlertsConfig) -> Server {
+        Self::start_full(true, Limits::default(), alerts).await
+    }
+
+    /// A server with these limits and alert settings.
+    pub async fn start_full(allow_private_webhooks: bool, limits: Limits, alerts: leadrank_service::alerts::AlertsConfig) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("api.db")).await.unwrap());
         store.migrate().await.unwrap();
@@ -50,6 +60,7 @@ impl Server {
             demo_leads: None,
             allow_private_webhooks,
             sso: None,
+            alerts,
         };
         let (s, st) = (store.clone(), stop.clone());
         tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });

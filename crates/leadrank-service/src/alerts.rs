@@ -1,0 +1,214 @@
+//! Alert rules: Slack, Teams and email alerts for lead events, per team, rep or everyone.
+//!
+//! A rule is stored as a webhook subscription whose id starts with
+//! [`leadrank_webhooks::ALERT_ID_PREFIX`]: its `url` is the incoming-webhook URL (or
+//! `mailto:` and the address), its `events` the events it wants and its `secret` column the
+//! rule itself as JSON (alerts are not signed, so the column is otherwise unused). Its
+//! deliveries therefore share the webhooks' queue, retry schedule, attempt records and
+//! listing. Rendering and matching are in the pure `leadrank-alerts` crate.
+
+use jiff::Timestamp;
+use leadrank_alerts::event::ReasonLine;
+use leadrank_alerts::{AlertEvent, AlertRule, AlertRuleInput, Channel, EventKind, Rendered, RuleError};
+use leadrank_store::{Delivery, DeliveryState, Subscription};
+use leadrank_webhooks::ALERT_ID_PREFIX;
+
+pub use crate::alert_settings::AlertsConfig;
+use crate::live::RaisedEvent;
+use crate::service::{Service, ServiceError};
+
+/// Rules a service holds at most.
+pub const MAX_RULES: usize = 500;
+
+/// A stored alert rule.
+#[derive(Debug, Clone)]
+pub struct StoredAlertRule {
+    pub id: String,
+    pub rule: AlertRule,
+    pub created_at: Timestamp,
+}
+
+/// Why a rule could not be created.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlertRuleError {
+    #[error(transparent)]
+    Invalid(#[from] RuleError),
+    #[error("/destination: {0}: alert targets must be public (serve --allow-private-webhooks allows private ones)")]
+    PrivateTarget(String),
+    #[error("at most {MAX_RULES} alert rules; delete some first")]
+    TooMany,
+}
+
+/// Whether a subscription is an alert rule.
+pub fn is_alert(sub: &Subscription) -> bool {
+    sub.id.starts_with(ALERT_ID_PREFIX)
+}
+
+fn stored(sub: &Subscription) -> Option<StoredAlertRule> {
+    if !is_alert(sub) {
+        return None;
+    }
+    let rule: AlertRule = serde_json::from_str(&sub.secret).ok()?;
+    Some(StoredAlertRule { id: sub.id.clone(), rule, created_at: sub.created_at })
+}
+
+impl Service {
+    /// Creates an alert rule (audited, without its destination).
+    pub async fn create_alert_rule(
+        &self,
+        input: AlertRuleInput,
+        allow_private: bool,
+        actor: &str,
+    ) -> Result<Result<StoredAlertRule, AlertRuleError>, ServiceError> {
+        let rule = match input.validate() {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e.into())),
+        };
+        if rule.channel != Channel::Email
+            && !allow_private
+            && let Err(why) = leadrank_webhooks::guard::check_url_host(&rule.destination)
+        {
+            return Ok(Err(AlertRuleError::PrivateTarget(why)));
+        }
+        if self.alert_rules().await?.len() >= MAX_RULES {
+            return Ok(Err(AlertRuleError::TooMany));
+        }
+        let url = match rule.channel {
+            Channel::Email => format!("mailto:{}", rule.destination),
+            Channel::Slack | Channel::Teams => rule.destination.clone(),
+        };
+        let sub = Subscription {
+            id: format!("{ALERT_ID_PREFIX}{}", hex::encode(rand::random::<[u8; 8]>())),
+            url,
+            secret: serde_json::to_string(&rule).map_err(|e| ServiceError::Internal(e.to_string()))?,
+            events: rule.events.clone(),
+            created_at: self.clock.now(),
+        };
+        self.store.add_subscription(&sub).await?;
+        self.reload_subscriptions().await?;
+        self.audit(actor, "alert.create", &format!("{} ({})", sub.id, rule.channel.as_str())).await?;
+        Ok(Ok(StoredAlertRule { id: sub.id, rule, created_at: sub.created_at }))
+    }
+
+    /// Every alert rule, oldest first.
+    pub async fn alert_rules(&self) -> Result<Vec<StoredAlertRule>, ServiceError> {
+        Ok(self.store.subscriptions().await?.iter().filter_map(stored).collect())
+    }
+
+    /// Deletes an alert rule (audited); its queued deliveries stop.
+    pub async fn delete_alert_rule(&self, id: &str, actor: &str) -> Result<(), ServiceError> {
+        if !self.alert_rules().await?.iter().any(|r| r.id == id) {
+            return Err(ServiceError::NotFound(format!("alert rule '{id}'")));
+        }
+        self.store.delete_subscription(id).await?;
+        self.reload_subscriptions().await?;
+        self.audit(actor, "alert.delete", id).await
+    }
+
+    /// The latest deliveries of an alert rule with their last attempt.
+    pub async fn alert_deliveries(&self, id: &str, limit: u32) -> Result<Vec<Delivery>, ServiceError> {
+        if !self.alert_rules().await?.iter().any(|r| r.id == id) {
+            return Err(ServiceError::NotFound(format!("alert rule '{id}'")));
+        }
+        Ok(self.store.deliveries(id, limit).await?)
+    }
+
+    /// Sets the alert settings (before [`crate::background::spawn`], which reads the SMTP
+    /// server).
+    pub fn set_alerts_config(&self, config: AlertsConfig) {
+        *self.alerts_config.write().unwrap_or_else(|e| e.into_inner()) = config;
+    }
+
+    /// The alert settings.
+    pub fn alerts_config(&self) -> AlertsConfig {
+        self.alerts_config.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The alert deliveries the raised events make, one per matching rule and event.
+    pub(crate) fn alert_deliveries_for(&self, subs: &[Subscription], events: &[RaisedEvent], now: Timestamp) -> Vec<Delivery> {
+        let rules: Vec<(&Subscription, AlertRule)> = subs
+            .iter()
+            .filter(|s| is_alert(s) && events.iter().any(|(kind, ..)| s.events.iter().any(|e| e == kind)))
+            .filter_map(|s| stored(s).map(|r| (s, r.rule)))
+            .collect();
+        if rules.is_empty() {
+            return Vec::new();
+        }
+        let public_url = self.alerts_config.read().unwrap_or_else(|e| e.into_inner()).public_url.clone();
+        let mut out = Vec::new();
+        for (kind, lead_id, payload) in events {
+            let Some(kind) = EventKind::parse(kind) else { continue };
+            if !rules.iter().any(|(s, _)| s.events.iter().any(|e| e == kind.as_str())) {
+                continue;
+            }
+            let event = self.alert_event(kind, lead_id, payload, now);
+            for (sub, rule) in &rules {
+                if !rule.matches(&event) {
+                    continue;
+                }
+                let body = match leadrank_alerts::render(rule.channel, &rule.name, std::slice::from_ref(&event), public_url.as_deref()) {
+                    Rendered::Json(s) => s,
+                    Rendered::Email(m) => {
+                        let mail = leadrank_webhooks::mail::MailBody { subject: m.subject, text: m.text, html: m.html };
+                        serde_json::to_string(&mail).expect("strings always serialize")
+                    }
+                };
+                out.push(Delivery {
+                    id: leadrank_webhooks::new_delivery_id(),
+                    subscription_id: sub.id.clone(),
+                    event_type: kind.as_str().to_owned(),
+                    lead_id: Some(lead_id.clone()),
+                    body,
+                    created_at: now,
+                    next_attempt_at: now,
+                    attempts: 0,
+                    state: DeliveryState::Pending,
+                    last_attempt_at: None,
+                    last_status: None,
+                    last_error: None,
+                });
+            }
+        }
+        out
+    }
+
+    /// What an alert says about a lead: its person and company, current score and top
+    /// reasons, assignment, and the breach for `sla.breached`.
+    fn alert_event(&self, kind: EventKind, lead_id: &str, payload: &serde_json::Value, now: Timestamp) -> AlertEvent {
+        let text = |key: &str| payload.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let mut ev = AlertEvent { kind: Some(kind), lead_id: lead_id.to_owned(), at: now.to_string(), ..AlertEvent::default() };
+        let live = self.live_read();
+        if let Some(lead) = live.book.lead(lead_id) {
+            let name = [lead.first_name.as_deref(), lead.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            ev.person = (!name.trim().is_empty()).then_some(name);
+            ev.title = lead.title.as_deref().map(str::to_owned);
+            ev.company = lead.company.as_deref().map(str::to_owned);
+        }
+        if let Some(cur) = live.current.get(lead_id) {
+            let s = &cur.score;
+            ev.total = Some(s.total);
+            ev.grade = Some(s.grade.to_string());
+            ev.cell = (!s.cell.is_empty()).then(|| s.cell.clone());
+            ev.reasons =
+                s.reasons.iter().map(|r| ReasonLine { points: r.points, rule: r.rule.to_string(), detail: r.detail.clone() }).collect();
+        }
+        match kind {
+            EventKind::Assigned | EventKind::SlaBreached => {
+                ev.team = text("team");
+                ev.rep = text("rep");
+            }
+            EventKind::Quality => {
+                let ops = self.ops_lock(&live);
+                if let Some(a) = ops.leads.get(lead_id).and_then(|st| st.assignment.as_ref()).filter(|a| !a.released) {
+                    ev.team = a.team.clone();
+                    ev.rep = a.rep.clone();
+                }
+            }
+        }
+        if kind == EventKind::SlaBreached {
+            ev.milestone = text("milestone");
+            ev.due = text("due");
+        }
+        ev
+    }
+}
