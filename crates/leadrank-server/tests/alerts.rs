@@ -210,36 +210,37 @@ async fn slack_and_teams_alerts_with_a_retry() {
     wait_until("the Teams messages", 20, || inbox.lock().unwrap().teams.len() >= n).await;
     wait_until("the Slack messages, one after a retry", 30, || inbox.lock().unwrap().slack.len() >= n).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let inbox = inbox.lock().unwrap();
-    assert_eq!((inbox.slack.len(), inbox.teams.len(), inbox.slack_calls), (n, n, n + 1), "exactly one alert per quality lead and rule");
-    assert_eq!(inbox.signed, 0, "alerts are not signed like webhooks");
-    for v in &inbox.slack {
-        assert_block_kit(v);
-        let text = v["blocks"][0]["text"]["text"].as_str().unwrap();
-        assert!(text.starts_with("*New quality lead*: <https://leadrank.example.com/leads/H"), "{text}");
-        assert!(text.contains("Analytical &lt;Engines&gt;"), "company escaped for mrkdwn: {text}");
-        assert!(text.contains("Score "), "{text}");
-        assert_eq!(v["blocks"][1]["type"], "context", "top reasons: {v}");
+    {
+        let inbox = inbox.lock().unwrap();
+        assert_eq!((inbox.slack.len(), inbox.teams.len(), inbox.slack_calls), (n, n, n + 1), "exactly one alert per quality lead and rule");
+        assert_eq!(inbox.signed, 0, "alerts are not signed like webhooks");
+        for v in &inbox.slack {
+            assert_block_kit(v);
+            let text = v["blocks"][0]["text"]["text"].as_str().unwrap();
+            assert!(text.starts_with("*New quality lead*: <https://leadrank.example.com/leads/H"), "{text}");
+            assert!(text.contains("Analytical &lt;Engines&gt;"), "company escaped for mrkdwn: {text}");
+            assert!(text.contains("Score "), "{text}");
+            assert_eq!(v["blocks"][1]["type"], "context", "top reasons: {v}");
+        }
+        let mut linked: Vec<String> = inbox
+            .slack
+            .iter()
+            .map(|v| {
+                let t = v["blocks"][0]["text"]["text"].as_str().unwrap();
+                t.split("/leads/").nth(1).unwrap().split('|').next().unwrap().to_string()
+            })
+            .collect();
+        linked.sort();
+        let mut expected = quality.clone();
+        expected.sort();
+        assert_eq!(linked, expected, "one alert per quality lead");
+        for v in &inbox.teams {
+            assert_teams_card(v);
+            let card = &v["attachments"][0]["content"];
+            assert_eq!(card["actions"][0]["type"], "Action.OpenUrl");
+            assert!(card["actions"][0]["url"].as_str().unwrap().starts_with("https://leadrank.example.com/leads/H"));
+        }
     }
-    let mut linked: Vec<String> = inbox
-        .slack
-        .iter()
-        .map(|v| {
-            let t = v["blocks"][0]["text"]["text"].as_str().unwrap();
-            t.split("/leads/").nth(1).unwrap().split('|').next().unwrap().to_string()
-        })
-        .collect();
-    linked.sort();
-    let mut expected = quality.clone();
-    expected.sort();
-    assert_eq!(linked, expected, "one alert per quality lead");
-    for v in &inbox.teams {
-        assert_teams_card(v);
-        let card = &v["attachments"][0]["content"];
-        assert_eq!(card["actions"][0]["type"], "Action.OpenUrl");
-        assert!(card["actions"][0]["url"].as_str().unwrap().starts_with("https://leadrank.example.com/leads/H"));
-    }
-    drop(inbox);
 
     // Deliveries are visible like webhook deliveries, with the retry recorded.
     let id = slack["id"].as_str().unwrap();
