@@ -217,8 +217,14 @@ pub fn parse(text: &str, file: &str) -> Result<MappingFile, MappingErrors> {
         }
     };
     let mut p = Parser { file, text, errors: Vec::new() };
-    let mut out =
-        MappingFile { source: file.to_string(), name: None, description: None, mappings: Vec::new(), segment: None, text: text.to_string() };
+    let mut out = MappingFile {
+        source: file.to_string(),
+        name: None,
+        description: None,
+        mappings: Vec::new(),
+        segment: None,
+        text: text.to_string(),
+    };
     let root = TableLike::Table(doc.as_table());
     let mut known: Vec<&str> = vec!["mapping", "segment"];
     known.extend(Kind::ALL.iter().map(|k| k.as_str()));

@@ -50,6 +50,7 @@ impl Server {
             demo_leads: None,
             allow_private_webhooks,
             sso: None,
+            segment_mapping: None,
         };
         let (s, st) = (store.clone(), stop.clone());
         tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });
