@@ -14,7 +14,7 @@ use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
 
 const LEADS: usize = 200;
-const EVENTS: usize = 20_000;
+const EVENTS: usize = 5_000;
 const BATCH: usize = 500;
 
 async fn post(srv: &Server, path: &str, auth: &str, body: &Value) {
