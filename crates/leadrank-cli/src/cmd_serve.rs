@@ -65,6 +65,10 @@ pub struct ServeArgs {
     /// your LAN). Off by default: subscribers cannot point the service at internal hosts.
     #[arg(long)]
     allow_private_webhooks: bool,
+    /// Mapping file (or built-in mapping) whose [segment] section maps the Segment intake's
+    /// calls (/segment/v1) to leads, events and accounts; default: the built-in `segment`.
+    #[arg(long, value_name = "FILE")]
+    segment_mapping: Option<String>,
     #[command(flatten)]
     sso: SsoArgs,
     #[command(flatten)]
@@ -245,6 +249,12 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             allow_private_webhooks: args.allow_private_webhooks,
             sso: args.sso.config()?,
             alerts: args.alerts.config()?,
+            segment_mapping: match &args.segment_mapping {
+                Some(name) => Some(crate::input_args::load_mapping(name)?.segment.ok_or_else(|| {
+                    anyhow::anyhow!("{name} has no [segment] section (see docs/segment.md); the Segment intake needs one")
+                })?),
+                None => None,
+            },
         };
         leadrank_server::serve(store, options, shutdown, |ready| {
             println!("leadrank listening on http://{} with {} leads", ready.addr, ready.leads);

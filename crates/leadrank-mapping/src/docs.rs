@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::fields::Kind;
-use crate::file::{FIELD_KEYS, KIND_KEYS, META_KEYS};
+use crate::file::{FIELD_KEYS, KIND_KEYS, META_KEYS, SEGMENT_KEYS};
 
 /// The input field reference (`docs/input-fields.md`, printed by `leadrank mapping fields`).
 pub fn input_fields_markdown() -> String {
@@ -65,5 +65,6 @@ pub fn mapping_keys_markdown() -> String {
     table(&mut s, "`[mapping]`", META_KEYS);
     table(&mut s, "`[leads]`, `[accounts]`, `[events]`, `[outcomes]`, `[consents]`, `[stages]`", KIND_KEYS);
     table(&mut s, "A field's source", FIELD_KEYS);
+    table(&mut s, "`[segment]` (Segment calls: see segment.md)", SEGMENT_KEYS);
     s
 }

@@ -217,9 +217,16 @@ pub fn parse(text: &str, file: &str) -> Result<MappingFile, MappingErrors> {
         }
     };
     let mut p = Parser { file, text, errors: Vec::new() };
-    let mut out = MappingFile { source: file.to_string(), name: None, description: None, mappings: Vec::new(), text: text.to_string() };
+    let mut out = MappingFile {
+        source: file.to_string(),
+        name: None,
+        description: None,
+        mappings: Vec::new(),
+        segment: None,
+        text: text.to_string(),
+    };
     let root = TableLike::Table(doc.as_table());
-    let mut known: Vec<&str> = vec!["mapping"];
+    let mut known: Vec<&str> = vec!["mapping", "segment"];
     known.extend(Kind::ALL.iter().map(|k| k.as_str()));
     p.unknown_keys(&root, "", &known);
     if let Some((item, span)) = root.get("mapping") {
@@ -247,15 +254,38 @@ pub fn parse(text: &str, file: &str) -> Result<MappingFile, MappingErrors> {
             out.mappings.push(m);
         }
     }
-    if out.mappings.is_empty() && p.errors.is_empty() {
-        let kinds: Vec<String> = Kind::ALL.iter().map(|k| format!("[{}]", k.as_str())).collect();
+    if let Some((item, span)) = root.get("segment") {
+        match TableLike::of(item) {
+            Some(table) => {
+                let line = p.line(span.clone());
+                out.segment = parse_segment(&mut p, &table, line);
+            }
+            None => p.error(span, "segment", "must be a table"),
+        }
+    }
+    if out.mappings.is_empty() && out.segment.is_none() && p.errors.is_empty() {
+        let mut kinds: Vec<String> = Kind::ALL.iter().map(|k| format!("[{}]", k.as_str())).collect();
+        kinds.push("[segment]".into());
         p.error(None, "", format!("the mapping maps no input: add a table for at least one of {}", kinds.join(", ")));
     }
     if p.errors.is_empty() { Ok(out) } else { Err(MappingErrors(p.errors)) }
 }
 
 fn parse_kind(p: &mut Parser<'_>, kind: Kind, table: &TableLike<'_>, line: usize) -> Option<Mapping> {
-    let path = kind.as_str();
+    parse_kind_at(p, kind, table, line, kind.as_str(), None)
+}
+
+/// Parses the table at `path` as a mapping of `kind`. With `id_from`, the kind's id field
+/// comes from the message (`(field, where it comes from)`): mapping it is an error and no
+/// field is required.
+fn parse_kind_at(
+    p: &mut Parser<'_>,
+    kind: Kind,
+    table: &TableLike<'_>,
+    line: usize,
+    path: &str,
+    id_from: Option<(&str, &str)>,
+) -> Option<Mapping> {
     let errors_before = p.errors.len();
     p.unknown_keys(table, path, &KIND_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>());
     let mut mapping = Mapping {
@@ -286,6 +316,10 @@ fn parse_kind(p: &mut Parser<'_>, kind: Kind, table: &TableLike<'_>, line: usize
             Some(fields) => {
                 for (name, item, key_span) in fields.entries() {
                     let key = join(&fields_path, &name);
+                    if let Some((id, from)) = id_from.filter(|(id, _)| *id == name) {
+                        p.error(key_span, &key, format!("{id} is the message's {from}; it cannot be mapped"));
+                        continue;
+                    }
                     let Some(def) = kind.field(&name) else {
                         let hint = suggest(&name, field_names.iter().copied());
                         let custom =
@@ -327,7 +361,8 @@ fn parse_kind(p: &mut Parser<'_>, kind: Kind, table: &TableLike<'_>, line: usize
         }
     }
     // Every required field must have a source.
-    for set in kind.required() {
+    let required = if id_from.is_some() { &[][..] } else { kind.required() };
+    for set in required {
         if !set.iter().any(|name| mapping.fields.iter().any(|f| f.target == *name)) && p.errors.len() == errors_before {
             let what = if set.len() == 1 { set[0].to_string() } else { set.join(" or ") };
             p.errors.push(MappingError {
@@ -563,4 +598,98 @@ fn build_format(p: &mut Parser<'_>, name: &str, table: &TableLike<'_>, key: &str
         _ => Format::Text,
     };
     (p.errors.len() == errors_before).then_some(format)
+}
+
+/// The keys of the `[segment]` table, with their meaning.
+pub const SEGMENT_KEYS: &[(&str, &str)] = &[
+    (
+        "identify",
+        "Table, as `[leads]`: lead field -> the `identify` trait it comes from (a trait name, or a dotted path into an object trait such as `company.name`), with the same options (`format`, `values`, `default`, ...); `custom` for custom fields. The lead id is the message's `userId` and cannot be mapped.",
+    ),
+    (
+        "group",
+        "Table, as `[accounts]`: account field -> the `group` trait it comes from. The account id is the message's `groupId` and cannot be mapped.",
+    ),
+    ("events", "Table: `track` event name -> leadrank event type (e.g. `\"Demo Requested\" = \"demo_request\"`), matched ignoring case."),
+    ("page_event", "The event type of `page` calls (default `\"page_view\"`); the page URL is the event's `url`."),
+    (
+        "unmapped_events",
+        "What a `track` event not named in `events` becomes: `\"snake_case\"` (the default: `Trial Started` -> `trial_started`), `\"keep\"` (its name as it is) or `\"ignore\"` (accepted, not stored).",
+    ),
+];
+
+fn parse_segment(p: &mut Parser<'_>, table: &TableLike<'_>, line: usize) -> Option<crate::segment::SegmentMapping> {
+    use crate::segment::{SegmentMapping, UnmappedEvents};
+    let errors_before = p.errors.len();
+    p.unknown_keys(table, "segment", &SEGMENT_KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>());
+    let empty = |kind: Kind| Mapping {
+        kind,
+        source: p.file.to_string(),
+        line,
+        fields: Vec::new(),
+        custom: Vec::new(),
+        null_values: Vec::new(),
+        keep_unmapped: false,
+    };
+    let mut out = SegmentMapping {
+        source: p.file.to_string(),
+        line,
+        identify: empty(Kind::Leads),
+        group: empty(Kind::Accounts),
+        events: Vec::new(),
+        page_event: "page_view".into(),
+        unmapped_events: UnmappedEvents::SnakeCase,
+    };
+    for (name, kind, id) in [("identify", Kind::Leads, ("lead_id", "userId")), ("group", Kind::Accounts, ("account_id", "groupId"))] {
+        let Some((item, span)) = table.get(name) else { continue };
+        let path = format!("segment.{name}");
+        let Some(t) = TableLike::of(item) else {
+            p.error(span, &path, "must be a table");
+            continue;
+        };
+        let at = p.line(span.clone());
+        if let Some(m) = parse_kind_at(p, kind, &t, at, &path, Some(id)) {
+            if m.keep_unmapped {
+                p.error(span, &format!("{path}.unmapped"), "traits are read only through the mapping; use \"ignore\"");
+            }
+            if name == "identify" { out.identify = m } else { out.group = m }
+        }
+    }
+    if let Some((item, span)) = table.get("events") {
+        match TableLike::of(item) {
+            Some(events) => {
+                for (from, to, s) in events.entries() {
+                    let key = join("segment.events", &from);
+                    if let Some(to) = p.string(to, s.clone(), &key) {
+                        if let Err(why) = crate::segment::check_event_type(&to) {
+                            p.error(s, &key, why);
+                        } else if out.events.iter().any(|(f, _)| f.eq_ignore_ascii_case(from.trim())) {
+                            p.error(s, &key, "this event name is mapped twice (names match ignoring case)");
+                        } else {
+                            out.events.push((from.trim().to_string(), to));
+                        }
+                    }
+                }
+            }
+            None => p.error(span, "segment.events", "must be a table of track event name = event type"),
+        }
+    }
+    if let Some((item, span)) = table.get("page_event") {
+        if let Some(to) = p.string(item, span.clone(), "segment.page_event") {
+            match crate::segment::check_event_type(&to) {
+                Ok(()) => out.page_event = to,
+                Err(why) => p.error(span, "segment.page_event", why),
+            }
+        }
+    }
+    if let Some((item, span)) = table.get("unmapped_events") {
+        match p.string(item, span.clone(), "segment.unmapped_events").as_deref() {
+            Some("snake_case") => out.unmapped_events = UnmappedEvents::SnakeCase,
+            Some("keep") => out.unmapped_events = UnmappedEvents::Keep,
+            Some("ignore") => out.unmapped_events = UnmappedEvents::Ignore,
+            Some(other) => p.error(span, "segment.unmapped_events", format!("'{other}' is not \"snake_case\", \"keep\" or \"ignore\"")),
+            None => {}
+        }
+    }
+    (p.errors.len() == errors_before).then_some(out)
 }

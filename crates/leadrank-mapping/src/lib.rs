@@ -17,10 +17,11 @@ mod fields;
 mod file;
 mod format;
 pub mod presets;
+pub mod segment;
 
 pub use docs::{input_fields_markdown, mapping_keys_markdown};
 pub use fields::{FieldDef, Kind, ValueType};
-pub use file::{FIELD_KEYS, KIND_KEYS, META_KEYS};
+pub use file::{FIELD_KEYS, KIND_KEYS, META_KEYS, SEGMENT_KEYS};
 pub use format::{Format, NumberStyle, RangePick};
 
 /// A problem in a mapping file, or between a mapping and the file it reads.
@@ -150,6 +151,8 @@ pub struct MappingFile {
     pub name: Option<String>,
     pub description: Option<String>,
     pub mappings: Vec<Mapping>,
+    /// The `[segment]` section: how Segment calls become leads, events and accounts.
+    pub segment: Option<segment::SegmentMapping>,
     /// The file's text (what `leadrank mapping show` prints).
     pub text: String,
 }

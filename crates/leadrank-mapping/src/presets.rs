@@ -31,6 +31,7 @@ pub const ALL: &[Preset] = &[
     Preset { name: "salesforce-contacts", source: include_str!("../presets/salesforce-contacts.toml") },
     Preset { name: "salesforce-accounts", source: include_str!("../presets/salesforce-accounts.toml") },
     Preset { name: "salesforce-opportunities", source: include_str!("../presets/salesforce-opportunities.toml") },
+    Preset { name: "segment", source: include_str!("../presets/segment.toml") },
 ];
 
 /// The built-in mapping named `name`.

@@ -34,6 +34,9 @@ pub struct ServeOptions {
     pub sso: Option<leadrank_web::sso::SsoConfig>,
     /// Alerts: the base of lead-page links and the SMTP server for email alerts.
     pub alerts: leadrank_service::alerts::AlertsConfig,
+    /// The `[segment]` mapping of the Segment intake at /segment/v1 (`None`: the built-in
+    /// `segment` preset).
+    pub segment_mapping: Option<leadrank_mapping::segment::SegmentMapping>,
 }
 
 /// What a started server tells its caller (printed by the CLI, never logged).
@@ -92,7 +95,10 @@ pub async fn serve_on(
         BackgroundOptions { webhooks: options.webhooks, allow_private_webhooks: options.allow_private_webhooks },
         &shutdown,
     )?;
+    let segment_mapping = options.segment_mapping.clone().unwrap_or_else(leadrank_mapping::segment::SegmentMapping::builtin);
+    let segment = http::segment::SegmentSetup::new(segment_mapping, service.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let state = AppState {
+        segment: Some(Arc::new(segment)),
         service: service.clone(),
         webhook_stats: background.webhook_stats.clone(),
         allow_private_webhooks: options.allow_private_webhooks,

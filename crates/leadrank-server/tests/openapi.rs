@@ -91,6 +91,14 @@ fn the_document_is_openapi_3_1_and_complete() {
                 for code in ["401", "403", "429", "500"] {
                     assert!(responses.contains_key(code), "{what} documents {code}");
                 }
+            } else if path.starts_with("/segment/v1/") {
+                // The Segment intake: the write key (basic auth) or an ingest key.
+                let security = op["security"].as_array().unwrap_or_else(|| panic!("{what}: security"));
+                assert!(security.iter().any(|s| s.get("writeKey").is_some()), "{what}: the writeKey scheme");
+                assert!(security.iter().any(|s| s["apiKey"] == serde_json::json!(["ingest"])), "{what}: an ingest key");
+                for code in ["401", "403", "413", "429", "500"] {
+                    assert!(responses.contains_key(code), "{what} documents {code}");
+                }
             } else {
                 assert!(op.get("security").is_none(), "{what} needs no key");
             }

@@ -10,7 +10,8 @@
 //! * `writer`: the background writer of score history and webhook deliveries;
 //! * [`keys`], [`privacy`], [`metrics`], [`clock`]: API keys, erasure markers, Prometheus
 //!   metrics and the replaceable clock;
-//! * [`demo`]: generated demo data for `leadrank serve --demo`.
+//! * [`demo`]: generated demo data for `leadrank serve --demo`;
+//! * [`segment`]: the Segment intake's identity rules (anonymous visitors held, then linked).
 //!
 //! Storage is a [`leadrank_store::Store`] (SQLite or PostgreSQL); only this crate calls it.
 //! Locks are taken in one order, enforced by the types: a turn in the write order
@@ -37,6 +38,7 @@ pub mod ops;
 pub mod ops_admin;
 pub mod order;
 pub mod privacy;
+pub mod segment;
 pub mod service;
 pub mod users;
 pub mod workspace;

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::responses::*;
-use super::{BodyLimits, MAX_BATCH, admin, alerts, ingest, ops, read};
+use super::{BodyLimits, MAX_BATCH, admin, alerts, ingest, ops, read, segment};
 use crate::http::records::MAX_RECORD_BYTES;
 
 /// The document: every operation of the router (a test checks that the two list the same
@@ -64,6 +64,11 @@ use crate::http::records::MAX_RECORD_BYTES;
         admin::create_key,
         admin::list_keys,
         admin::revoke_key,
+        segment::batch,
+        segment::identify,
+        segment::track,
+        segment::page,
+        segment::group,
         read::healthz,
         read::ready,
         read::metrics,
@@ -94,6 +99,7 @@ use crate::http::records::MAX_RECORD_BYTES;
         (name = "alerts", description = "Alert rules (Slack, Teams, email) and their deliveries."),
         (name = "privacy", description = "Export and erasure of a person."),
         (name = "admin", description = "API keys and the audit log."),
+        (name = "segment", description = "The Segment-compatible intake: Segment's identify, track, page, group and batch calls, mapped to leads, events and accounts (see docs/segment.md)."),
         (name = "operations", description = "Health, readiness, metrics and this document; no key needed."),
     )
 )]
@@ -114,6 +120,18 @@ impl Modify for Described {
                     .description(Some(
                         "An API key `lr_<id>_<secret>` with the scope the operation lists (ingest, read, sales or admin; \
                          admin includes the others).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "writeKey",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "Segment's write key: an API key with the ingest scope as the basic auth user name (password empty), \
+                         as Segment's libraries send it; or the key as a bearer token, or `writeKey` in the body.",
                     ))
                     .build(),
             ),

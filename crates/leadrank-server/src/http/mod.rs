@@ -10,6 +10,7 @@ mod ops;
 pub mod problem;
 mod read;
 pub mod records;
+pub mod segment;
 pub mod views;
 
 use std::marker::PhantomData;
@@ -79,6 +80,8 @@ pub struct AppState {
     pub allow_private_webhooks: bool,
     /// Single sign-on of the web app.
     pub sso: Option<Arc<leadrank_web::sso::Sso>>,
+    /// The Segment intake (`/segment/v1`): its mapping and identity rules.
+    pub segment: Option<Arc<segment::SegmentSetup>>,
 }
 
 /// Largest batch of records per request.
@@ -238,6 +241,11 @@ fn mounts(limits: &Limits) -> (Mount, Mount, Mount) {
         .op::<admin::__path_create_key, _>(admin::create_key)
         .op::<admin::__path_list_keys, _>(admin::list_keys)
         .op::<admin::__path_revoke_key, _>(admin::revoke_key)
+        .op_with::<segment::__path_batch, _>(segment::batch, limit(segment::MAX_BATCH_BYTES))
+        .op_with::<segment::__path_identify, _>(segment::identify, limit(segment::MAX_MESSAGE_BYTES))
+        .op_with::<segment::__path_track, _>(segment::track, limit(segment::MAX_MESSAGE_BYTES))
+        .op_with::<segment::__path_page, _>(segment::page, limit(segment::MAX_MESSAGE_BYTES))
+        .op_with::<segment::__path_group, _>(segment::group, limit(segment::MAX_MESSAGE_BYTES))
         .layer(DefaultBodyLimit::max(l.default))
         .layer(middleware::from_fn_with_state(Arc::new(WriteGate::new(limits)), limit_writes));
     let open = Mount::new().op::<read::__path_ready, _>(read::ready).op::<read::__path_openapi, _>(read::openapi);

@@ -61,6 +61,7 @@ impl Server {
             allow_private_webhooks,
             sso: None,
             alerts,
+            segment_mapping: None,
         };
         let (s, st) = (store.clone(), stop.clone());
         tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });
