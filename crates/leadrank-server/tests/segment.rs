@@ -137,6 +137,16 @@ async fn anonymous_history_counts_once_the_visitor_identifies() {
     assert_eq!(s, 200);
     assert_eq!(v["results"][0]["outcome"], "rejected", "{v}");
     assert_eq!(v["results"][0]["pointer"], "/anonymousId", "{v}");
+
+    // Erasing the person erases the links of their anonymous visits, both ways.
+    let (s, _, body) = srv.call("POST", "/v1/privacy/erase", Some(&srv.admin), Some(json!({"lead_id": "visitor"}))).await;
+    assert_eq!(s, 200, "{body}");
+    let stored = srv.store.all_events().await.unwrap();
+    assert!(
+        !stored.iter().any(|e| e.lead_id.starts_with("segment-alias") && format!("{:?}", e.properties).contains("visitor")),
+        "a link of the erased person remains: {:?}",
+        stored.iter().filter(|e| e.lead_id.starts_with("segment-alias")).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]

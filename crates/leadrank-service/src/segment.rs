@@ -31,6 +31,9 @@ pub const EVENT_PREFIX: &str = "segment:";
 pub const HELD_PREFIX: &str = "segment-anonymous:";
 /// Prefix of the reserved ids under which links are stored.
 pub const ALIAS_PREFIX: &str = "segment-alias:";
+/// Prefix of the reserved ids under which a person's links are stored the other way round
+/// (read when the person is erased).
+pub const ALIASES_OF_PREFIX: &str = "segment-aliases-of:";
 /// Event type of a stored link.
 const ALIAS_TYPE: &str = "segment_alias";
 /// Links cached at most (the cache is emptied beyond; links are read again from the store).
@@ -320,17 +323,30 @@ impl Intake {
         if !new_links.is_empty() {
             let rows: Vec<Event> = new_links
                 .iter()
-                .map(|(anon, user)| {
+                .flat_map(|(anon, user)| {
                     let mut props = Map::new();
                     props.insert("user_id".into(), Value::String(user.clone()));
-                    Event {
+                    let link = Event {
                         event_id: format!("{ALIAS_PREFIX}{anon}"),
                         lead_id: format!("{ALIAS_PREFIX}{anon}"),
                         event_type: ALIAS_TYPE.into(),
                         occurred_at: now,
                         url: None,
                         properties: Some(props),
-                    }
+                    };
+                    // The way back, from the person to the visitor, so that erasing the
+                    // person erases the link too.
+                    let mut back = Map::new();
+                    back.insert("anonymous_id".into(), Value::String(anon.clone()));
+                    let reverse = Event {
+                        event_id: format!("{ALIASES_OF_PREFIX}{user}:{anon}"),
+                        lead_id: format!("{ALIASES_OF_PREFIX}{user}"),
+                        event_type: ALIAS_TYPE.into(),
+                        occurred_at: now,
+                        url: None,
+                        properties: Some(back),
+                    };
+                    [link, reverse]
                 })
                 .collect();
             self.service.store.insert_events(&rows).await?;
@@ -405,4 +421,23 @@ impl Intake {
         }
         Ok(out)
     }
+}
+
+/// Erases what the intake holds about `lead_id`'s anonymous visits: the links both ways and
+/// any events still held under those visitors. Returns how many visitors were unlinked.
+pub(crate) async fn erase_links(service: &Service, lead_id: &str) -> Result<usize, ServiceError> {
+    let of = format!("{ALIASES_OF_PREFIX}{lead_id}");
+    let rows = service.store.lead_events(&of).await?;
+    let mut unlinked = 0;
+    for row in &rows {
+        if let Some(anon) = row.properties.as_ref().and_then(|p| p.get("anonymous_id")).and_then(Value::as_str) {
+            service.store.erase_lead(&format!("{ALIAS_PREFIX}{anon}"), &[]).await?;
+            service.store.erase_lead(&format!("{HELD_PREFIX}{anon}"), &[]).await?;
+            unlinked += 1;
+        }
+    }
+    if !rows.is_empty() {
+        service.store.erase_lead(&of, &[]).await?;
+    }
+    Ok(unlinked)
 }

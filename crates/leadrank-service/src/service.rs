@@ -683,6 +683,8 @@ impl Service {
             markers.sort();
             markers.dedup();
             let erased = self.store.erase_lead(id, &markers).await?;
+            // The Segment intake's links from the person's anonymous visits.
+            crate::segment::erase_links(self, id).await?;
             total.leads += erased.leads;
             total.events += erased.events;
             total.consents += erased.consents;
