@@ -674,12 +674,12 @@ fn parse_segment(p: &mut Parser<'_>, table: &TableLike<'_>, line: usize) -> Opti
             None => p.error(span, "segment.events", "must be a table of track event name = event type"),
         }
     }
-    if let Some((item, span)) = table.get("page_event") {
-        if let Some(to) = p.string(item, span.clone(), "segment.page_event") {
-            match crate::segment::check_event_type(&to) {
-                Ok(()) => out.page_event = to,
-                Err(why) => p.error(span, "segment.page_event", why),
-            }
+    if let Some((item, span)) = table.get("page_event")
+        && let Some(to) = p.string(item, span.clone(), "segment.page_event")
+    {
+        match crate::segment::check_event_type(&to) {
+            Ok(()) => out.page_event = to,
+            Err(why) => p.error(span, "segment.page_event", why),
         }
     }
     if let Some((item, span)) = table.get("unmapped_events") {

@@ -10,7 +10,7 @@
 use jiff::Timestamp;
 use leadrank_alerts::event::ReasonLine;
 use leadrank_alerts::{AlertEvent, AlertRule, AlertRuleInput, Channel, EventKind, Rendered, RuleError};
-use leadrank_store::{Delivery, DeliveryState, Subscription};
+use leadrank_store::{Delivery, Subscription};
 use leadrank_webhooks::ALERT_ID_PREFIX;
 
 pub use crate::alert_settings::AlertsConfig;
@@ -153,20 +153,14 @@ impl Service {
                         serde_json::to_string(&mail).expect("strings always serialize")
                     }
                 };
-                out.push(Delivery {
-                    id: leadrank_webhooks::new_delivery_id(),
-                    subscription_id: sub.id.clone(),
-                    event_type: kind.as_str().to_owned(),
-                    lead_id: Some(lead_id.clone()),
+                out.push(leadrank_webhooks::pending_delivery(
+                    leadrank_webhooks::new_delivery_id(),
+                    &sub.id,
+                    kind.as_str(),
+                    Some(lead_id),
                     body,
-                    created_at: now,
-                    next_attempt_at: now,
-                    attempts: 0,
-                    state: DeliveryState::Pending,
-                    last_attempt_at: None,
-                    last_status: None,
-                    last_error: None,
-                });
+                    now,
+                ));
             }
         }
         out

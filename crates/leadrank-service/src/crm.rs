@@ -9,19 +9,8 @@ use leadrank_store::{DirectoryEntry, StoreError};
 
 use crate::service::{Service, ServiceError};
 
-/// A lead's values as a CRM connector writes them back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CrmLead {
-    pub total: i32,
-    pub quality: bool,
-    pub grade: String,
-    pub cell: String,
-    /// (rule, points), in the engine's order.
-    pub reasons: Vec<(String, i32)>,
-    pub stage: Option<String>,
-    /// The rep the lead is assigned to now (none once released).
-    pub rep: Option<String>,
-}
+/// A lead's values as a CRM connector writes them back (the pure crate's snapshot).
+pub use leadrank_crm::Snapshot as CrmLead;
 
 fn check_kind(kind: &str) -> Result<(), ServiceError> {
     if kind.starts_with("crm.") { Ok(()) } else { Err(ServiceError::Invalid(format!("'{kind}' is not a CRM state kind (crm.*)"))) }

@@ -19,7 +19,7 @@ use std::path::Path;
 use leadrank_core::records::{account_from_pairs_all_errors, lead_from_pairs_all_errors};
 use leadrank_crm::calls::{CallCount, batches};
 use leadrank_crm::config::{HubSpotConfig, SyncConfig};
-use leadrank_crm::fields::{CrmField, FieldKind, Shape, Snapshot, cleared, desired};
+use leadrank_crm::fields::{CrmField, FieldKind, Shape, cleared, desired};
 use leadrank_crm::plan::{Decision, FieldRule, Rules, plan_record};
 use leadrank_mapping::{Kind, Mapping, MappingFile, Presence};
 use leadrank_service::Service;
@@ -492,16 +492,7 @@ async fn write_back(
             rs.c = c.clone();
         }
         let (wanted, clearing) = match service.crm_lead(&id) {
-            Some(l) => {
-                let snap = Snapshot {
-                    total: l.total,
-                    quality: l.quality,
-                    grade: l.grade,
-                    cell: l.cell,
-                    reasons: l.reasons,
-                    stage: l.stage,
-                    rep: l.rep,
-                };
+            Some(snap) => {
                 let mut w = desired(&snap, &plan.shape);
                 if plan.lifecycle
                     && let Some(v) = snap.stage.as_deref().and_then(lifecycle_of)

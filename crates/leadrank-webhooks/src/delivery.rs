@@ -28,9 +28,21 @@ pub fn new_delivery(sub: &Subscription, event_type: &str, lead_id: Option<&str>,
     let id = new_delivery_id();
     let body =
         serde_json::to_string(&Envelope { id: &id, event_type, created_at: now, data: &payload }).expect("a JSON value always serializes");
+    pending_delivery(id, &sub.id, event_type, lead_id, body, now)
+}
+
+/// A delivery of `body` to a subscription, due now and not attempted yet.
+pub fn pending_delivery(
+    id: String,
+    subscription_id: &str,
+    event_type: &str,
+    lead_id: Option<&str>,
+    body: String,
+    now: Timestamp,
+) -> Delivery {
     Delivery {
         id,
-        subscription_id: sub.id.clone(),
+        subscription_id: subscription_id.to_owned(),
         event_type: event_type.to_owned(),
         lead_id: lead_id.map(str::to_owned),
         body,

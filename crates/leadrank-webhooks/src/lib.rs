@@ -23,7 +23,7 @@ pub mod mail;
 mod retry;
 mod sign;
 
-pub use delivery::{fan_out, new_delivery, new_delivery_id};
+pub use delivery::{fan_out, new_delivery, new_delivery_id, pending_delivery};
 pub use dispatch::{ALERT_ID_PREFIX, DispatchError, Dispatcher, DispatcherConfig, SUBSCRIPTION_GONE, Stats, StatsSnapshot, Wakeup};
 pub use retry::{LATER_DELAY_SECS, RETRY_DELAYS_SECS, RETRY_HORIZON, next_retry, retry_delay};
 pub use sign::{DEFAULT_TOLERANCE_SECS, DELIVERY_ID_HEADER, EVENT_HEADER, SIGNATURE_HEADER, VerifyError, sign, signature_header, verify};

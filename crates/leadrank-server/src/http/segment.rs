@@ -266,12 +266,11 @@ fn trait_text(v: &Value) -> Result<String, &'static str> {
     }
 }
 
+/// (field, text) pairs.
+type Pairs = Vec<(String, String)>;
+
 /// Maps `traits` through `binding` into (field, text) pairs; every bad trait named.
-fn mapped(
-    binding: &TraitsBinding<'_>,
-    traits: Option<&Map<String, Value>>,
-    base: &str,
-) -> Result<(Vec<(String, String)>, Vec<(String, String)>), Vec<Bad>> {
+fn mapped(binding: &TraitsBinding<'_>, traits: Option<&Map<String, Value>>, base: &str) -> Result<(Pairs, Pairs), Vec<Bad>> {
     let empty = Map::new();
     let traits = traits.unwrap_or(&empty);
     let mut bad = Vec::new();
@@ -458,10 +457,10 @@ async fn intake(state: &AppState, headers: &HeaderMap, bytes: &[u8], implied: Op
         }
     }
     // A single call that is wrong is the request's fault: 400 with the pointer.
-    if implied.is_some() {
-        if let Some(r) = results.first().filter(|r| r.outcome == CallOutcome::Rejected) {
-            return Err(Problem::field("invalid_message", r.pointer.clone().unwrap_or_default(), r.reason.clone().unwrap_or_default()));
-        }
+    if implied.is_some()
+        && let Some(r) = results.first().filter(|r| r.outcome == CallOutcome::Rejected)
+    {
+        return Err(Problem::field("invalid_message", r.pointer.clone().unwrap_or_default(), r.reason.clone().unwrap_or_default()));
     }
     let outcomes = if calls.is_empty() { Vec::new() } else { setup.intake.ingest(calls).await? };
     for (slot, (outcome, why)) in slots.into_iter().zip(outcomes) {
