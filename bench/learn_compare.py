@@ -4,7 +4,7 @@
 Usage (from the repository root, after `cargo build --release -p leadrank-cli`):
     python3 -m venv bench/.venv
     bench/.venv/bin/pip install interpret-core==0.7.8 scikit-learn==1.6.1 pandas==2.2.3
-    bench/.venv/bin/python bench/learn_compare.py [--data-dir ../shared/data] [--only x_education]
+    bench/.venv/bin/python bench/learn_compare.py --data-dir DATA [--only x_education]
 
 For each data set the script runs `leadrank learn` twice (--method ebm, the default, and
 --method logistic), each time writing the train/test split (--write-split); every other
@@ -175,7 +175,7 @@ def compare(name, path, target, exclude, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data-dir", default="../shared/data")
+    ap.add_argument("--data-dir", required=True, help="folder with x_education/Leads.csv and the Maven CRM files")
     ap.add_argument("--only", choices=list(SETS))
     a = ap.parse_args()
     import interpret, sklearn
