@@ -28,12 +28,12 @@ use crate::service::{Outcome, Service, ServiceError};
 /// Prefix of the event ids of the intake's events.
 pub const EVENT_PREFIX: &str = "segment:";
 /// Prefix of the reserved ids under which anonymous events are held.
-pub const HELD_PREFIX: &str = "segment-anonymous:";
+pub const HELD_PREFIX: &str = crate::service::SEGMENT_HELD_PREFIX;
 /// Prefix of the reserved ids under which links are stored.
-pub const ALIAS_PREFIX: &str = "segment-alias:";
+pub const ALIAS_PREFIX: &str = crate::service::SEGMENT_ALIAS_PREFIX;
 /// Prefix of the reserved ids under which a person's links are stored the other way round
 /// (read when the person is erased).
-pub const ALIASES_OF_PREFIX: &str = "segment-aliases-of:";
+pub const ALIASES_OF_PREFIX: &str = crate::service::SEGMENT_ALIASES_OF_PREFIX;
 /// Event type of a stored link.
 const ALIAS_TYPE: &str = "segment_alias";
 /// Links cached at most (the cache is emptied beyond; links are read again from the store).
@@ -421,23 +421,4 @@ impl Intake {
         }
         Ok(out)
     }
-}
-
-/// Erases what the intake holds about `lead_id`'s anonymous visits: the links both ways and
-/// any events still held under those visitors. Returns how many visitors were unlinked.
-pub(crate) async fn erase_links(service: &Service, lead_id: &str) -> Result<usize, ServiceError> {
-    let of = format!("{ALIASES_OF_PREFIX}{lead_id}");
-    let rows = service.store.lead_events(&of).await?;
-    let mut unlinked = 0;
-    for row in &rows {
-        if let Some(anon) = row.properties.as_ref().and_then(|p| p.get("anonymous_id")).and_then(Value::as_str) {
-            service.store.erase_lead(&format!("{ALIAS_PREFIX}{anon}"), &[]).await?;
-            service.store.erase_lead(&format!("{HELD_PREFIX}{anon}"), &[]).await?;
-            unlinked += 1;
-        }
-    }
-    if !rows.is_empty() {
-        service.store.erase_lead(&of, &[]).await?;
-    }
-    Ok(unlinked)
 }

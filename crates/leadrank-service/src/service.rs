@@ -70,6 +70,12 @@ pub struct Activation {
 }
 
 /// Outcome of one record of a batch.
+/// Reserved ids of the Segment intake's stored rows (none of them is a lead): events held
+/// for an anonymous visitor, a visitor's link to a person, and a person's links back.
+pub(crate) const SEGMENT_HELD_PREFIX: &str = "segment-anonymous:";
+pub(crate) const SEGMENT_ALIAS_PREFIX: &str = "segment-alias:";
+pub(crate) const SEGMENT_ALIASES_OF_PREFIX: &str = "segment-aliases-of:";
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -684,7 +690,7 @@ impl Service {
             markers.dedup();
             let erased = self.store.erase_lead(id, &markers).await?;
             // The Segment intake's links from the person's anonymous visits.
-            crate::segment::erase_links(self, id).await?;
+            self.erase_segment_links(id).await?;
             total.leads += erased.leads;
             total.events += erased.events;
             total.consents += erased.consents;
@@ -724,6 +730,25 @@ impl Service {
         )
         .await?;
         Ok((ids.len(), total))
+    }
+
+    /// Erases what the Segment intake holds about `lead_id`'s anonymous visits: the links both
+    /// ways and any events still held under those visitors. Returns how many were unlinked.
+    async fn erase_segment_links(&self, lead_id: &str) -> Result<usize, ServiceError> {
+        let of = format!("{SEGMENT_ALIASES_OF_PREFIX}{lead_id}");
+        let rows = self.store.lead_events(&of).await?;
+        let mut unlinked = 0;
+        for row in &rows {
+            if let Some(anon) = row.properties.as_ref().and_then(|p| p.get("anonymous_id")).and_then(serde_json::Value::as_str) {
+                self.store.erase_lead(&format!("{SEGMENT_ALIAS_PREFIX}{anon}"), &[]).await?;
+                self.store.erase_lead(&format!("{SEGMENT_HELD_PREFIX}{anon}"), &[]).await?;
+                unlinked += 1;
+            }
+        }
+        if !rows.is_empty() {
+            self.store.erase_lead(&of, &[]).await?;
+        }
+        Ok(unlinked)
     }
 
     /// Appends to the audit log.
