@@ -471,27 +471,36 @@ fn sqlite_database_of_the_previous_release_upgrades_intact() {
     let keys: BTreeMap<String, String> = load_json("keys.json");
     let recorded: BTreeMap<String, Value> = load_json("sqlite.answers.json");
     let path = db.clone();
-    check_upgrade(&["--db", db.to_str().unwrap()], 1, &keys, &recorded, move || std::fs::read(&path).unwrap());
+    let latest = leadrank_store_sqlite::MIGRATIONS.len() as i64;
+    check_upgrade(&["--db", db.to_str().unwrap()], latest, &keys, &recorded, move || std::fs::read(&path).unwrap());
 
-    // A later leadrank's migration 2 applied: this one refuses the database, naming both
+    // A later leadrank's next migration applied: this one refuses the database, naming both
     // versions, in `db status`, `db migrate` and `serve`.
-    let later = leadrank_store::Migration { version: 2, description: "from a later release", sql: "CREATE TABLE later (x INTEGER);" };
+    let later =
+        leadrank_store::Migration { version: latest + 1, description: "from a later release", sql: "CREATE TABLE later (x INTEGER);" };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let store = leadrank_store_sqlite::SqliteStore::open_existing(&db).await.unwrap();
-        store.upgrade_with(&[leadrank_store_sqlite::MIGRATIONS[0], later]).await.unwrap();
+        let with_later: Vec<_> = leadrank_store_sqlite::MIGRATIONS.iter().copied().chain([later]).collect();
+        store.upgrade_with(&with_later).await.unwrap();
         store.close().await;
     });
     let (code, text) = db_status(&["--db", db.to_str().unwrap()]);
     assert_eq!(code, 2, "{text}");
-    assert!(text.contains("database schema:  2") && text.contains("leadrank schema:  1") && text.contains("refused:"), "{text}");
+    assert!(
+        text.contains(&format!("database schema:  {}", latest + 1))
+            && text.contains(&format!("leadrank schema:  {latest}"))
+            && text.contains("refused:"),
+        "{text}"
+    );
     for args in [&["db", "migrate", "--db"][..], &["serve", "--addr", "127.0.0.1:0", "--db"][..]] {
         let mut args = args.to_vec();
         args.push(db.to_str().unwrap());
         let out = frozen(&new_bin(), &args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains("database schema version 2 cannot be used by this leadrank (schema version 1)"), "{args:?}: {err}");
+        let refusal = format!("database schema version {} cannot be used by this leadrank (schema version {latest})", latest + 1);
+        assert!(err.contains(&refusal), "{args:?}: {err}");
     }
 }
 
@@ -521,7 +530,7 @@ fn postgres_database_of_the_previous_release_upgrades_intact() {
         let probe_url = url.clone();
         let probe_vault = vault.clone();
         let db = ["--db", url.as_str(), "--key-vault", vault_arg.as_str()];
-        let log = check_upgrade(&db, 2, &keys, &recorded, move || {
+        let log = check_upgrade(&db, leadrank_store_postgres::MIGRATIONS.len() as i64, &keys, &recorded, move || {
             // What a dry run could change: the tables, the settings and the key vault.
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {

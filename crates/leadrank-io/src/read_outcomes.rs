@@ -38,6 +38,76 @@ pub fn parse_status(raw: &str) -> Option<OppStatus> {
     }
 }
 
+/// Why a record could not become an opportunity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpportunityError {
+    /// Every bad or missing field with its reason, in field order.
+    Fields(Vec<(String, String)>),
+    /// `closed_at` is before `created_at`.
+    ClosedBeforeCreated,
+}
+
+/// One opportunity from its (field, text) pairs, the same way for a CSV row and an API
+/// record: opportunity_id and status required, a lead_id or an account_id, times in the
+/// accepted time formats, a non-negative amount. Unknown fields are ignored (the caller
+/// decides whether they are errors).
+pub fn opportunity_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Opportunity, OpportunityError> {
+    let mut o = Opportunity {
+        id: String::new(),
+        lead_id: None,
+        account_id: None,
+        created_at: None,
+        closed_at: None,
+        status: OppStatus::Open,
+        amount: None,
+        loss_reason: None,
+    };
+    let mut status = None;
+    let mut problems: Vec<(String, String)> = Vec::new();
+    for (name, value) in pairs {
+        let mut bad = |msg: String| problems.push((name.to_string(), msg));
+        match name {
+            "opportunity_id" => o.id = non_empty(value).unwrap_or_default().to_string(),
+            "lead_id" => o.lead_id = non_empty(value).map(str::to_string),
+            "account_id" => o.account_id = non_empty(value).map(str::to_string),
+            "created_at" => time_secs(value).map(|t| o.created_at = t).unwrap_or_else(|e| bad(e.to_string())),
+            "closed_at" => time_secs(value).map(|t| o.closed_at = t).unwrap_or_else(|e| bad(e.to_string())),
+            "amount" => match parse_number(value) {
+                Ok(Some(a)) if a < 0.0 => bad(format!("'{}' must be zero or more", value.trim())),
+                Ok(a) => o.amount = a,
+                Err(e) => bad(e.to_string()),
+            },
+            "loss_reason" => o.loss_reason = non_empty(value).map(str::to_string),
+            "status" => match non_empty(value).map(|v| (v, parse_status(v))) {
+                None => {}
+                Some((_, Some(s))) => status = Some(s),
+                Some((v, None)) => bad(format!("'{v}' is not open, won or lost")),
+            },
+            _ => {}
+        }
+    }
+    let has_problem = |problems: &[(String, String)], field: &str| problems.iter().any(|(f, _)| f == field);
+    if o.id.is_empty() {
+        problems.push(("opportunity_id".into(), "is required".into()));
+    }
+    if status.is_none() && !has_problem(&problems, "status") {
+        problems.push(("status".into(), "is required".into()));
+    }
+    if o.lead_id.is_none() && o.account_id.is_none() {
+        problems.push(("lead_id".into(), "an opportunity needs a lead_id or an account_id".into()));
+    }
+    let Some(s) = status.filter(|_| problems.is_empty()) else {
+        return Err(OpportunityError::Fields(problems));
+    };
+    o.status = s;
+    if let (Some(c), Some(d)) = (o.created_at, o.closed_at)
+        && d < c
+    {
+        return Err(OpportunityError::ClosedBeforeCreated);
+    }
+    Ok(o)
+}
+
 /// Reads outcomes: opportunity_id (required, unique), lead_id and/or
 /// account_id (one required), created_at, closed_at, status (open | won | lost), amount,
 /// loss_reason. Other columns are ignored.
@@ -55,59 +125,15 @@ pub fn read_outcomes_mapped(path: &Path, format: InputFormat, mapping: Option<&M
     let mut report = LoadReport::default();
     let required: &[&'static str] = if format.is_csv() { &["opportunity_id", "status"] } else { &[] };
     for_each_mapped_row(path, format, mapping, required, &mut report, |row, report| {
-        let mut o = Opportunity {
-            id: String::new(),
-            lead_id: None,
-            account_id: None,
-            created_at: None,
-            closed_at: None,
-            status: OppStatus::Open,
-            amount: None,
-            loss_reason: None,
-        };
-        let mut status = None;
-        let mut problems: Vec<(String, String)> = Vec::new();
-        for (name, value) in row.pairs() {
-            let mut bad = |msg: String| problems.push((name.to_string(), msg));
-            match name {
-                "opportunity_id" => o.id = non_empty(value).unwrap_or_default().to_string(),
-                "lead_id" => o.lead_id = non_empty(value).map(str::to_string),
-                "account_id" => o.account_id = non_empty(value).map(str::to_string),
-                "created_at" => time_secs(value).map(|t| o.created_at = t).unwrap_or_else(|e| bad(e.to_string())),
-                "closed_at" => time_secs(value).map(|t| o.closed_at = t).unwrap_or_else(|e| bad(e.to_string())),
-                "amount" => match parse_number(value) {
-                    Ok(Some(a)) if a < 0.0 => bad(format!("'{}' must be zero or more", value.trim())),
-                    Ok(a) => o.amount = a,
-                    Err(e) => bad(e.to_string()),
-                },
-                "loss_reason" => o.loss_reason = non_empty(value).map(str::to_string),
-                "status" => match non_empty(value).map(|v| (v, parse_status(v))) {
-                    None => {}
-                    Some((_, Some(s))) => status = Some(s),
-                    Some((v, None)) => bad(format!("'{v}' is not open, won or lost")),
-                },
-                _ => {}
+        let o = match opportunity_from_pairs(row.pairs()) {
+            Ok(o) if row.mapped_cleanly() => o,
+            Err(OpportunityError::Fields(problems)) => return report.rejected.push(row.problems(&file, problems)),
+            Err(OpportunityError::ClosedBeforeCreated) if row.mapped_cleanly() => {
+                return report.rejected.push(row.error(&file, Some("closed_at"), "is before created_at".into()));
             }
-        }
-        let has_problem = |problems: &[(String, String)], field: &str| problems.iter().any(|(f, _)| f == field);
-        if o.id.is_empty() {
-            problems.push(("opportunity_id".into(), "is required".into()));
-        }
-        if status.is_none() && !has_problem(&problems, "status") {
-            problems.push(("status".into(), "is required".into()));
-        }
-        if o.lead_id.is_none() && o.account_id.is_none() {
-            problems.push(("lead_id".into(), "an opportunity needs a lead_id or an account_id".into()));
-        }
-        let Some(s) = status.filter(|_| problems.is_empty() && row.mapped_cleanly()) else {
-            return report.rejected.push(row.problems(&file, problems));
+            // The mapping's own problems name the row's faults.
+            Ok(_) | Err(OpportunityError::ClosedBeforeCreated) => return report.rejected.push(row.problems(&file, Vec::new())),
         };
-        o.status = s;
-        if let (Some(c), Some(d)) = (o.created_at, o.closed_at)
-            && d < c
-        {
-            return report.rejected.push(row.error(&file, Some("closed_at"), "is before created_at".into()));
-        }
         if !seen.insert(o.id.clone()) {
             return report.rejected.push(row.error(&file, Some("opportunity_id"), format!("'{}' appears twice", o.id)));
         }

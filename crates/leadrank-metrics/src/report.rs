@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::classify::{DecileRow, decile_table, roc_auc};
 use crate::stats::{mean, median, ratio};
@@ -27,7 +27,7 @@ pub const MIN_GROUP_LEADS: usize = 30;
 pub const MIN_CLOSED_DEALS: usize = 10;
 
 /// The state of an opportunity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OppStatus {
     Open,
@@ -36,7 +36,7 @@ pub enum OppStatus {
 }
 
 /// One opportunity (an outcome). Times are Unix seconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Opportunity {
     pub id: String,
     pub lead_id: Option<String>,
@@ -238,6 +238,13 @@ pub struct Report {
     pub score_quality: Option<ScoreQuality>,
     pub benchmarks: Vec<BenchmarkCheck>,
     pub symptoms: Vec<Symptom>,
+}
+
+/// Per opportunity, the index in `leads` of the lead it belongs to (see the module
+/// documentation), `None` when it names neither a known lead nor an account with leads.
+pub fn owners(leads: &[LeadObs], opps: &[Opportunity]) -> Vec<Option<usize>> {
+    let lead_index: HashMap<&str, usize> = leads.iter().enumerate().map(|(i, l)| (l.lead_id.as_str(), i)).collect();
+    attribute(leads, opps, &lead_index).0
 }
 
 /// Per opportunity, the lead it belongs to (see the module documentation), and how many

@@ -254,6 +254,12 @@ async fn slack_and_teams_alerts_with_a_retry() {
     let (_, _, d) = srv.call("GET", &format!("/v1/alerts/{other}/deliveries"), Some(&srv.admin), None).await;
     assert_eq!(d["items"].as_array().unwrap().len(), 0, "a team rule ignores leads not assigned to the team: {d}");
 
+    // An alert rule is not a webhook: the webhook routes neither list, show nor delete it.
+    let (s, _, _) = srv.call("DELETE", &format!("/v1/webhooks/{id}"), Some(&srv.admin), None).await;
+    assert_eq!(s, 404);
+    let (s, _, _) = srv.call("GET", &format!("/v1/webhooks/{id}/deliveries"), Some(&srv.admin), None).await;
+    assert_eq!(s, 404);
+
     // Deleting is audited; a deleted rule is gone.
     let (s, _, _) = srv.call("DELETE", &format!("/v1/alerts/{id}"), Some(&srv.admin), None).await;
     assert_eq!(s, 204);

@@ -182,8 +182,12 @@ impl Service {
         Ok(self.store.subscriptions().await?.into_iter().filter(|s| !s.id.starts_with(leadrank_webhooks::ALERT_ID_PREFIX)).collect())
     }
 
-    /// Removes a subscription (its queued deliveries stop).
+    /// Removes a webhook subscription (its queued deliveries stop). Alert rules share the
+    /// table but are not webhooks: their ids are "not found" here (`delete_alert_rule` removes them).
     pub async fn unsubscribe(&self, id: &str, actor: &str) -> Result<(), ServiceError> {
+        if id.starts_with(leadrank_webhooks::ALERT_ID_PREFIX) {
+            return Err(ServiceError::NotFound(format!("webhook '{id}'")));
+        }
         self.store.delete_subscription(id).await?;
         self.reload_subscriptions().await?;
         self.audit(actor, "webhook.delete", id).await
@@ -191,7 +195,7 @@ impl Service {
 
     /// The latest deliveries of a subscription with their last attempt.
     pub async fn deliveries(&self, subscription_id: &str, limit: u32) -> Result<Vec<Delivery>, ServiceError> {
-        if !self.store.subscriptions().await?.iter().any(|s| s.id == subscription_id) {
+        if !self.subscriptions().await?.iter().any(|s| s.id == subscription_id) {
             return Err(ServiceError::NotFound(format!("webhook '{subscription_id}'")));
         }
         Ok(self.store.deliveries(subscription_id, limit).await?)

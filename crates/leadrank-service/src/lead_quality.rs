@@ -4,12 +4,14 @@
 //! is `None`, never 0.
 //!
 //! Outcomes are the leads' current lifecycle stages: "sql+" is sql, opportunity, won or lost
-//! (lost deals were qualified first); "won" is won.
+//! (lost deals were qualified first); "won" is won. Revenue comes from the stored deals, each
+//! attributed to one lead as `leadrank report` does; without any deal amount it is `None`.
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use leadrank_lifecycle::Stage;
+use leadrank_metrics::report::{LeadObs, OppStatus, owners};
 
 use crate::Service;
 
@@ -26,6 +28,10 @@ pub struct LeadFacts {
     pub total: i32,
     pub quality: bool,
     pub stage: Option<Stage>,
+    /// Amounts of the won deals attributed to the lead (deals without an amount add 0).
+    pub won_amount: f64,
+    /// Won deals attributed to the lead.
+    pub deals_won: u32,
 }
 
 impl LeadFacts {
@@ -72,13 +78,28 @@ pub struct Group {
     /// Lowest and highest score in the group.
     pub min_score: i32,
     pub max_score: i32,
+    /// Won deals attributed to the group's leads, and their amounts.
+    pub deals_won: usize,
+    pub won_amount: f64,
 }
 
 impl Group {
     fn of<'a>(label: String, leads: impl Iterator<Item = &'a LeadFacts>) -> Group {
-        let mut g = Group { label, leads: 0, quality: 0, sql_plus: 0, won: 0, min_score: i32::MAX, max_score: i32::MIN };
+        let mut g = Group {
+            label,
+            leads: 0,
+            quality: 0,
+            sql_plus: 0,
+            won: 0,
+            min_score: i32::MAX,
+            max_score: i32::MIN,
+            deals_won: 0,
+            won_amount: 0.0,
+        };
         for l in leads {
             g.leads += 1;
+            g.deals_won += l.deals_won as usize;
+            g.won_amount += l.won_amount;
             g.quality += usize::from(l.quality);
             g.sql_plus += usize::from(l.sql_plus());
             g.won += usize::from(l.won());
@@ -127,9 +148,17 @@ pub struct QualityView {
     /// The values the filters can take.
     pub source_values: Vec<String>,
     pub campaign_values: Vec<String>,
+    /// Whether any stored deal has an amount: without one, revenue is "n/a", not 0.
+    pub amounts_known: bool,
 }
 
 impl QualityView {
+    /// The share of the kept leads' won revenue that a group holds (`None` without amounts
+    /// or without won revenue).
+    pub fn revenue_share(&self, g: &Group) -> Option<f64> {
+        (self.amounts_known && self.all.won_amount > 0.0).then(|| g.won_amount / self.all.won_amount)
+    }
+
     /// The sql+ rate of a group over the whole's (`None` without data).
     pub fn lift(&self, g: &Group) -> Option<f64> {
         match (g.sql_rate(), self.all.sql_rate()) {
@@ -139,8 +168,9 @@ impl QualityView {
     }
 }
 
-/// Builds the view (pure: no clock, no store).
-pub fn quality_view(all: &[LeadFacts], filter: &QualityFilter) -> QualityView {
+/// Builds the view (pure: no clock, no store). `amounts_known` says whether any deal has an
+/// amount.
+pub fn quality_view(all: &[LeadFacts], filter: &QualityFilter, amounts_known: bool) -> QualityView {
     let mut source_values: Vec<String> = all.iter().filter_map(|l| l.source.clone()).collect();
     source_values.sort();
     source_values.dedup();
@@ -186,29 +216,48 @@ pub fn quality_view(all: &[LeadFacts], filter: &QualityFilter) -> QualityView {
         undated,
         source_values,
         campaign_values,
+        amounts_known,
     }
 }
 
 impl Service {
-    /// Every lead with its current score and stage, for [`quality_view`].
-    pub fn lead_facts(&self) -> Vec<LeadFacts> {
-        self.read_state(|live, ops| {
-            live.book
-                .leads()
-                .filter_map(|l| {
-                    let cur = live.current.get(&l.lead_id)?;
-                    Some(LeadFacts {
-                        lead_id: l.lead_id.clone(),
-                        source: l.source.as_deref().map(str::to_string),
-                        campaign: l.campaign.as_deref().map(str::to_string),
-                        created_at: l.created_at,
-                        total: cur.score.total,
-                        quality: cur.score.quality,
-                        stage: ops.leads.get(&l.lead_id).map(|s| s.lifecycle.stage),
-                    })
-                })
-                .collect()
-        })
+    /// Every lead with its current score, stage and attributed won deals, for
+    /// [`quality_view`]; and whether any deal has an amount.
+    pub fn lead_facts(&self) -> (Vec<LeadFacts>, bool) {
+        let deals = self.deals();
+        let amounts_known = deals.iter().any(|d| d.amount.is_some());
+        let facts = self.read_state(|live, ops| {
+            let mut facts: Vec<LeadFacts> = Vec::new();
+            let mut obs: Vec<LeadObs> = Vec::new();
+            for l in live.book.leads() {
+                let Some(cur) = live.current.get(&l.lead_id) else { continue };
+                obs.push(LeadObs {
+                    lead_id: l.lead_id.clone(),
+                    account_id: l.account_id.as_deref().map(str::to_string),
+                    created_at: l.created_at.map(|t| t.as_second()),
+                    ..LeadObs::default()
+                });
+                facts.push(LeadFacts {
+                    lead_id: l.lead_id.clone(),
+                    source: l.source.as_deref().map(str::to_string),
+                    campaign: l.campaign.as_deref().map(str::to_string),
+                    created_at: l.created_at,
+                    total: cur.score.total,
+                    quality: cur.score.quality,
+                    stage: ops.leads.get(&l.lead_id).map(|s| s.lifecycle.stage),
+                    won_amount: 0.0,
+                    deals_won: 0,
+                });
+            }
+            for (deal, owner) in deals.iter().zip(owners(&obs, &deals)) {
+                if let (Some(i), OppStatus::Won) = (owner, deal.status) {
+                    facts[i].deals_won += 1;
+                    facts[i].won_amount += deal.amount.unwrap_or(0.0);
+                }
+            }
+            facts
+        });
+        (facts, amounts_known)
     }
 }
 
@@ -225,6 +274,8 @@ mod tests {
             total,
             quality: total >= 80,
             stage: Some(stage),
+            won_amount: if stage == Stage::Won { 1000.0 } else { 0.0 },
+            deals_won: u32::from(stage == Stage::Won),
         }
     }
 
@@ -244,13 +295,18 @@ mod tests {
                 lead(i, if i % 2 == 0 { "web" } else { "event" }, i as i32, stage, created)
             })
             .collect();
-        let v = quality_view(&leads, &QualityFilter::default());
+        let v = quality_view(&leads, &QualityFilter::default(), true);
         assert_eq!((v.all.leads, v.all.quality, v.all.sql_plus, v.all.won), (100, 20, 10, 5));
         assert_eq!(v.deciles.len(), 10);
         assert_eq!(v.deciles.iter().map(|d| d.leads).sum::<usize>(), 100);
         assert_eq!((v.deciles[0].min_score, v.deciles[0].max_score, v.deciles[0].sql_plus), (90, 99, 10));
         assert_eq!(v.lift(&v.deciles[0]), Some(10.0));
         assert_eq!(v.lift(&v.deciles[9]), Some(0.0));
+        assert_eq!((v.all.deals_won, v.all.won_amount), (5, 5000.0));
+        assert_eq!(v.revenue_share(&v.deciles[0]), Some(1.0), "the won deals are all in the top decile");
+        assert_eq!(v.revenue_share(&v.deciles[1]), Some(0.0));
+        let unknown = quality_view(&leads, &QualityFilter::default(), false);
+        assert_eq!(unknown.revenue_share(&unknown.deciles[0]), None, "no deal amount: no revenue share");
         assert!(v.deciles[0].small(), "10 leads is a small sample");
         assert_eq!(v.sources.iter().map(|s| (s.label.as_str(), s.leads)).collect::<Vec<_>>(), [("event", 50), ("web", 50)]);
         assert_eq!(v.weeks.iter().map(|w| (w.label.as_str(), w.leads)).collect::<Vec<_>>(), [("2026-W10", 50), ("2026-W11", 50)]);
@@ -261,12 +317,13 @@ mod tests {
             until: Some("2026-03-08T00:00:00Z".parse().unwrap()),
             ..QualityFilter::default()
         };
-        let w = quality_view(&leads, &f);
+        let w = quality_view(&leads, &f, true);
         assert_eq!(w.all.leads, 50);
         assert_eq!(w.source_values, ["event", "web"], "filter values come from every lead");
         // Nothing kept: no rate is invented.
-        let none = quality_view(&leads, &QualityFilter { source: Some("fax".into()), ..QualityFilter::default() });
+        let none = quality_view(&leads, &QualityFilter { source: Some("fax".into()), ..QualityFilter::default() }, true);
         assert_eq!((none.all.leads, none.all.sql_rate(), none.deciles.len()), (0, None, 0));
         assert_eq!(none.lift(&none.all), None);
+        assert_eq!(none.revenue_share(&none.all), None);
     }
 }

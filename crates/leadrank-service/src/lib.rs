@@ -6,6 +6,7 @@
 //!   clocks, the sales directory and the operating reports; [`accounts`]: account scores;
 //! * [`admin`]: models, webhook subscriptions, API keys, privacy export and the audit log;
 //! * [`alerts`]: alert rules (Slack, Teams, email) delivered through the webhook queue;
+//! * [`deals`]: deals (opportunities), the outcomes the quality figures are measured against;
 //! * [`background`]: the window sweeper, the SLA watcher and the webhook dispatcher;
 //! * `writer`: the background writer of score history and webhook deliveries;
 //! * [`keys`], [`privacy`], [`metrics`], [`clock`]: API keys, erasure markers, Prometheus
@@ -28,6 +29,7 @@ pub mod alerts;
 pub mod background;
 pub mod clock;
 pub mod crm;
+pub mod deals;
 pub mod demo;
 pub mod error;
 pub mod keys;

@@ -17,6 +17,7 @@ pub enum OrderKey {
     Lead(Box<str>),
     Account(Box<str>),
     Event(Box<str>),
+    Deal(Box<str>),
 }
 
 /// The arrival order of writes.

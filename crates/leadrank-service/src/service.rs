@@ -9,7 +9,7 @@
 //! recomputes every score from the stored records and records what changed.
 
 use std::cmp::Reverse;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -17,6 +17,7 @@ use jiff::Timestamp;
 use leadrank_core::model::builtin;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_core::{CompiledModel, Score};
+use leadrank_metrics::report::Opportunity;
 use leadrank_store::{AuditEntry, Delivery, Erased, Store, StoreError, StoredScore, Subscription};
 use rustc_hash::FxHashMap;
 
@@ -96,7 +97,7 @@ pub struct Service {
     pub metrics: Arc<Metrics>,
     /// The order of writers: per lead, account and event id, or exclusive (store commit and
     /// book update happen in that order).
-    order: WriteOrder,
+    pub(crate) order: WriteOrder,
     live: RwLock<Live>,
     writer: Writer,
     subscriptions: RwLock<Vec<Subscription>>,
@@ -116,6 +117,8 @@ pub struct Service {
     pub changed: tokio::sync::watch::Sender<u64>,
     /// Alert settings: link base and SMTP server (`serve --public-url`, `--smtp-url`).
     pub(crate) alerts_config: RwLock<crate::alert_settings::AlertsConfig>,
+    /// Every deal (opportunity) by id, as stored.
+    pub(crate) deals: RwLock<BTreeMap<String, Opportunity>>,
 }
 
 impl Service {
@@ -141,6 +144,16 @@ impl Service {
         let webhook_wakeup = Arc::new(tokio::sync::Notify::new());
         let ops = crate::ops::load(store.as_ref(), &compiled).await?;
         let writer = Writer::spawn(store.clone(), webhook_wakeup.clone(), metrics.clone());
+        let deals = store
+            .all_deals()
+            .await?
+            .into_iter()
+            .map(|row| {
+                serde_json::from_str::<Opportunity>(&row.body)
+                    .map(|d| (row.deal_id.clone(), d))
+                    .map_err(|e| StoreError::Corrupt { table: "deals", detail: format!("deal {}: {e}", row.deal_id) })
+            })
+            .collect::<Result<BTreeMap<_, _>, _>>()?;
         let service = Arc::new(Service {
             subscriptions: RwLock::new(store.subscriptions().await?),
             markers: RwLock::new(store.suppressions().await?.into_iter().collect()),
@@ -159,6 +172,7 @@ impl Service {
             login_throttle: crate::users::Throttle::default(),
             changed: tokio::sync::watch::Sender::new(0),
             alerts_config: RwLock::default(),
+            deals: RwLock::new(deals),
         });
         service.sync_subscribed();
         let guard = service.order.exclusive().await;
@@ -628,18 +642,21 @@ impl Service {
             },
             Err(e) => Err(e),
         };
-        {
-            let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
-            match &result {
-                Ok(()) => a.state = "done",
-                Err(e) => {
-                    a.state = "failed";
-                    a.error = Some(e.to_string());
-                }
+        drop(turn);
+        // Audited before the state says "done", so whoever sees "done" finds the audit entry.
+        let result = match result {
+            Ok(()) => self.audit(actor, "model.activate", &format!("model {model_id} ({} {})", stored.name, stored.version)).await,
+            Err(e) => Err(e),
+        };
+        let mut a = self.activation.lock().unwrap_or_else(|e| e.into_inner());
+        match &result {
+            Ok(()) => a.state = "done",
+            Err(e) => {
+                a.state = "failed";
+                a.error = Some(e.to_string());
             }
         }
-        result?;
-        self.audit(actor, "model.activate", &format!("model {model_id} ({} {})", stored.name, stored.version)).await
+        result
     }
 
     /// Marks activation as started (so that a poll right after the request sees it).
@@ -699,6 +716,8 @@ impl Service {
             total.deliveries += erased.deliveries;
             self.markers.write().unwrap_or_else(|e| e.into_inner()).extend(markers);
             total.ops += erased.ops;
+            total.deals += erased.deals;
+            self.deals.write().unwrap_or_else(|e| e.into_inner()).retain(|_, d| d.lead_id.as_deref() != Some(id.as_str()));
             let mut live = self.live_write(&turn);
             live.forget(id);
             self.ops_lock(&live).forget(id);
@@ -718,14 +737,15 @@ impl Service {
             actor,
             "erase",
             &format!(
-                "{} lead(s): {} event(s), {} consent record(s), {} score(s), {} history entries, {} queued deliveries, {} operating records",
+                "{} lead(s): {} event(s), {} consent record(s), {} score(s), {} history entries, {} queued deliveries, {} operating records, {} deal(s)",
                 ids.len(),
                 total.events,
                 total.consents,
                 total.scores,
                 total.history,
                 total.deliveries,
-                total.ops
+                total.ops,
+                total.deals
             ),
         )
         .await?;

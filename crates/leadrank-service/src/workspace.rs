@@ -84,6 +84,15 @@ pub struct Capture {
     pub draft_top: usize,
 }
 
+/// How much of the won revenue (stored deals' amounts, attributed to leads) the top tenth of
+/// leads by score holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevenueCapture {
+    pub total: f64,
+    pub active_top: f64,
+    pub draft_top: f64,
+}
+
 /// A draft model scored on every stored lead at one time, against the active model's
 /// current scores.
 #[derive(Debug, Clone)]
@@ -103,6 +112,8 @@ pub struct Preview {
     pub stopped: Vec<Moved>,
     /// Outcome capture in the top decile, one per outcome with at least one lead.
     pub captures: Vec<Capture>,
+    /// Won revenue in the top decile; `None` when no stored won deal has an amount.
+    pub revenue: Option<RevenueCapture>,
 }
 
 impl Preview {
@@ -146,6 +157,9 @@ impl Service {
                 ops.leads.iter().map(|(id, s)| (id.clone(), s.lifecycle.stage)).collect(),
             )
         });
+        let (facts, _) = self.lead_facts();
+        let won_amounts: HashMap<String, f64> =
+            facts.into_iter().filter(|f| f.won_amount > 0.0).map(|f| (f.lead_id, f.won_amount)).collect();
         let threshold_draft = draft.quality_threshold;
         let scored = tokio::task::spawn_blocking(move || {
             let mut book = LiveBook::new(Arc::new(draft));
@@ -166,7 +180,7 @@ impl Service {
         })
         .await
         .map_err(|e| ServiceError::Internal(format!("preview: {e}")))?;
-        Ok(compare(model_id, now, &scored, &active, threshold_active, threshold_draft, &outcomes))
+        Ok(compare(model_id, now, &scored, &active, threshold_active, threshold_draft, &outcomes, &won_amounts))
     }
 
     /// Records `user`'s sign-off of a version with a comment and the preview they saw.
@@ -241,6 +255,7 @@ fn compare(
     threshold_active: i32,
     threshold_draft: i32,
     outcomes: &HashMap<String, Stage>,
+    won_amounts: &HashMap<String, f64>,
 ) -> Preview {
     let pairs: Vec<(&str, i32, i32)> = draft.iter().map(|(id, d)| (id.as_str(), active.get(id).copied().unwrap_or(0), *d)).collect();
     let bucket = |v: i32| v.div_euclid(10) * 10;
@@ -286,6 +301,11 @@ fn compare(
             })
         })
         .collect();
+    let total: f64 = pairs.iter().filter_map(|p| won_amounts.get(p.0)).sum();
+    let revenue = (total > 0.0).then(|| {
+        let in_top = |top: &std::collections::HashSet<&str>| top.iter().filter_map(|id| won_amounts.get(*id)).sum::<f64>();
+        RevenueCapture { total, active_top: in_top(&top_active), draft_top: in_top(&top_draft) }
+    });
     Preview {
         model_id,
         as_of,
@@ -298,6 +318,7 @@ fn compare(
         became,
         stopped,
         captures,
+        revenue,
     }
 }
 
@@ -312,7 +333,8 @@ mod tests {
         let draft: Vec<(String, i32)> = (0..20).map(|i| (format!("L{i:02}"), i * 5 + if i < 5 { 30 } else { 0 })).collect();
         let active: HashMap<String, i32> = (0..20).map(|i| (format!("L{i:02}"), i * 5)).collect();
         let outcomes: HashMap<String, Stage> = [("L19".to_string(), Stage::Won), ("L04".to_string(), Stage::Sql)].into_iter().collect();
-        let p = compare(7, at, &draft, &active, 80, 30, &outcomes);
+        let won: HashMap<String, f64> = [("L19".to_string(), 900.0), ("L00".to_string(), 100.0)].into_iter().collect();
+        let p = compare(7, at, &draft, &active, 80, 30, &outcomes, &won);
         assert_eq!((p.leads, p.quality_active, p.quality_draft), (20, 4, 19));
         // Under the active threshold (80) but at or above the draft's (30): L00..L15 but L05.
         assert_eq!(p.became.len(), 15, "{:?}", p.became);
@@ -326,8 +348,11 @@ mod tests {
         assert_eq!((p.captures[0].positives, p.captures[0].active_top, p.captures[0].draft_top), (1, 1, 1));
         assert_eq!((p.captures[1].positives, p.captures[1].active_top, p.captures[1].draft_top), (2, 1, 1));
         assert!(p.summary().contains("quality 4 -> 19 (15 become, 0 stop)"));
-        // No outcomes: no capture is claimed.
-        assert!(compare(7, at, &draft, &active, 80, 30, &HashMap::new()).captures.is_empty());
+        // Revenue: L19's 900 of 1,000 is in both top tenths; L00 (total 0, draft 30) in neither.
+        assert_eq!(p.revenue, Some(RevenueCapture { total: 1000.0, active_top: 900.0, draft_top: 900.0 }));
+        // No outcomes: no capture is claimed, no revenue either.
+        let none = compare(7, at, &draft, &active, 80, 30, &HashMap::new(), &HashMap::new());
+        assert!(none.captures.is_empty() && none.revenue.is_none());
         assert_eq!(Side::of(Role::Admin), None);
     }
 }

@@ -36,12 +36,12 @@ use jiff::Timestamp;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_store::migrations::{self, Found};
 use leadrank_store::rows::{
-    self, DELIVERY_COLS, MIGRATION_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row, from_json, json_rows, key_row,
-    micros, migration_row, model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
+    self, DEAL_COLS, DELIVERY_COLS, MIGRATION_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, deal_row, delivery_row, directory_row, from_json,
+    json_rows, key_row, micros, migration_row, model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
 };
 use leadrank_store::{
-    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, Migration, OpsLogEntry, SchemaStatus, Store, StoreError,
-    StoreResult, StoredModel, StoredScore, Subscription, Upgrade,
+    ApiKey, Attempt, AuditEntry, DealRow, Delivery, DirectoryEntry, Erased, LeadOps, Migration, OpsLogEntry, SchemaStatus, Store,
+    StoreError, StoreResult, StoredModel, StoredScore, Subscription, Upgrade,
 };
 use sealing::{LeadKey, SEALED_COLUMNS, SealedColumn, is_sealed, is_sealed_column};
 pub use sqlx::postgres::PgConnectOptions;
@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "personal data sealed with per-lead keys",
         sql: include_str!("../migrations/0002_sealed_personal_data.sql"),
     },
+    Migration { version: 3, description: "deals", sql: include_str!("../migrations/0003_deals.sql") },
 ];
 
 /// The setting that names the key vault a database's data is sealed with.
@@ -324,6 +325,7 @@ impl PostgresStore {
             history: count("DELETE FROM score_history WHERE lead_id = $1").await?,
             deliveries: count("DELETE FROM deliveries WHERE lead_id = $1").await?,
             ops: count("DELETE FROM lead_ops WHERE lead_id = $1").await? + count("DELETE FROM ops_log WHERE lead_id = $1").await?,
+            deals: count("DELETE FROM deals WHERE lead_id = $1").await?,
         };
         for chunk in markers.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO suppressions (marker) ");
@@ -693,6 +695,38 @@ impl Store for PostgresStore {
             qb.build().execute(&mut *tx).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)
+    }
+
+    async fn upsert_deals(&self, deals: &[DealRow]) -> StoreResult<()> {
+        if deals.is_empty() {
+            return Ok(());
+        }
+        let deals = last_per_key(deals, |d| d.deal_id.as_str());
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for chunk in deals.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO deals ({DEAL_COLS}) "));
+            qb.push_values(chunk, |mut b, d| {
+                b.push_bind(d.deal_id.clone())
+                    .push_bind(d.lead_id.clone())
+                    .push_bind(d.account_id.clone())
+                    .push_bind(d.body.clone())
+                    .push_bind(micros(d.updated_at));
+            });
+            qb.push(
+                " ON CONFLICT(deal_id) DO UPDATE SET lead_id = excluded.lead_id, account_id = excluded.account_id, \
+                 body = excluded.body, updated_at = excluded.updated_at",
+            );
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn all_deals(&self) -> StoreResult<Vec<DealRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {DEAL_COLS} FROM deals ORDER BY deal_id")))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(Cols).map(deal_row).collect()
     }
 
     async fn insert_events(&self, events: &[Event]) -> StoreResult<Vec<bool>> {

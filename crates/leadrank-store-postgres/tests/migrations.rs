@@ -1,5 +1,5 @@
 //! Schema upgrades on PostgreSQL, each in a fresh schema: a database made before migrations
-//! were recorded is adopted as version 1 and brought to version 2 with its rows intact and
+//! were recorded is adopted as version 1 and brought to the latest version with its rows intact and
 //! sealed; an older one gets the pending migrations in one transaction (all or nothing); a
 //! newer one is refused naming both versions; a score body that does not decode is an error
 //! naming the table and the lead. Run whenever a server answers (see
@@ -12,14 +12,18 @@ use sqlx::PgConnection;
 
 const FORMAT_ONE_BODY: &str = r#"{"lead_id":"L1","total":72,"quality":true,"grade":"B","cell":"A2","dimensions":{"fit":40,"intent":32},"reasons":[{"rule":"title_vp","dimension":"fit","points":40,"detail":"title VP Sales"},{"rule":"demo_request","dimension":"intent","points":32,"detail":"demo_request on 2026-03-02"}]}"#;
 
+/// This binary's schema version.
+const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// A migration of a later release (the one after this binary's last).
 const THIRD: Migration = Migration {
-    version: 3,
+    version: LATEST + 1,
     description: "lead notes",
     sql: "CREATE TABLE lead_notes (lead_id TEXT PRIMARY KEY, note TEXT NOT NULL);\nINSERT INTO lead_notes (lead_id, note) SELECT lead_id, 'migrated' FROM leads;",
 };
 
 const BROKEN_THIRD: Migration = Migration {
-    version: 3,
+    version: LATEST + 1,
     description: "half broken",
     sql: "CREATE TABLE lead_notes (lead_id TEXT PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);",
 };
@@ -87,10 +91,10 @@ async fn unrecorded_database_is_adopted_as_version_one() {
         assert_eq!(store.lead("L1").await.unwrap().unwrap().email.as_deref(), Some("ada@example.com"));
         let report = store.migrate_and_report().await.unwrap();
         let up = &report.upgrade;
-        assert!(up.adopted && up.from == 1 && up.to == 2, "{up:?}");
+        assert!(up.adopted && up.from == 1 && up.to == LATEST, "{up:?}");
         assert_eq!(report.sealed_legacy_rows, vec![("leads", 1), ("scores", 1)]);
         let after = store.schema_status().await.unwrap();
-        assert!(after.up_to_date() && after.database == DatabaseVersion::Recorded(2), "{after:?}");
+        assert!(after.up_to_date() && after.database == DatabaseVersion::Recorded(LATEST), "{after:?}");
         let raw_rows: Vec<String> =
             sqlx::query_scalar("SELECT data FROM leads UNION ALL SELECT body FROM scores").fetch_all(&mut raw).await.unwrap();
         assert!(raw_rows.iter().all(|v| v.starts_with("enc1:") && !v.contains("ada@")), "{raw_rows:?}");
@@ -108,28 +112,32 @@ async fn unrecorded_database_is_adopted_as_version_one() {
 async fn older_database_gets_the_pending_migrations_and_newer_is_refused() {
     in_schema("mig_up", |store, mut raw| async move {
         let first = store.migrate().await.unwrap();
-        assert_eq!((first.from, first.to, first.applied.len()), (0, 2, 2));
+        assert_eq!((first.from, first.to, first.applied.len()), (0, LATEST, MIGRATIONS.len()));
+        let with = |m: Migration| MIGRATIONS.iter().copied().chain([m]).collect::<Vec<_>>();
         store
             .upsert_leads(&[leadrank_core::records::Lead { lead_id: "L9".into(), ..Default::default() }], jiff::Timestamp::UNIX_EPOCH)
             .await
             .unwrap();
 
-        let err = store.upgrade_with(&[MIGRATIONS[0], MIGRATIONS[1], BROKEN_THIRD]).await.unwrap_err().to_string();
-        assert!(err.contains("migration 3 (half broken)"), "{err}");
-        assert_eq!(store.schema_status().await.unwrap().database, DatabaseVersion::Recorded(2));
+        let err = store.upgrade_with(&with(BROKEN_THIRD)).await.unwrap_err().to_string();
+        assert!(err.contains(&format!("migration {} (half broken)", LATEST + 1)), "{err}");
+        assert_eq!(store.schema_status().await.unwrap().database, DatabaseVersion::Recorded(LATEST));
         assert!(!tables(&mut raw).await.contains(&"lead_notes".to_string()), "the failed upgrade left nothing behind");
 
-        let up = store.upgrade_with(&[MIGRATIONS[0], MIGRATIONS[1], THIRD]).await.unwrap();
-        assert_eq!((up.from, up.to, up.applied.clone()), (2, 3, vec![THIRD]));
+        let up = store.upgrade_with(&with(THIRD)).await.unwrap();
+        assert_eq!((up.from, up.to, up.applied.clone()), (LATEST, LATEST + 1, vec![THIRD]));
         let note: String = sqlx::query_scalar("SELECT note FROM lead_notes WHERE lead_id = 'L9'").fetch_one(&mut raw).await.unwrap();
         assert_eq!(note, "migrated");
 
         let err = store.migrate().await.unwrap_err();
         let text = err.to_string();
         assert!(matches!(err, StoreError::Schema { .. }), "{text}");
-        assert!(text.contains("database schema version 3") && text.contains("(schema version 2)"), "{text}");
+        assert!(
+            text.contains(&format!("database schema version {}", LATEST + 1)) && text.contains(&format!("(schema version {LATEST})")),
+            "{text}"
+        );
         let status = store.schema_status().await.unwrap();
-        assert_eq!((status.database.number(), status.binary), (3, 2));
+        assert_eq!((status.database.number(), status.binary), (LATEST + 1, LATEST));
     })
     .await;
 }

@@ -27,12 +27,12 @@ use jiff::Timestamp;
 use leadrank_core::records::{Account, ConsentRecord, Event, Lead};
 use leadrank_store::migrations::{self, Found};
 use leadrank_store::rows::{
-    self, DELIVERY_COLS, MIGRATION_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, delivery_row, directory_row, from_json, json_rows, key_row,
-    micros, migration_row, model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
+    self, DEAL_COLS, DELIVERY_COLS, MIGRATION_COLS, OPS_LOG_COLS, SCORE_COLS, audit_row, deal_row, delivery_row, directory_row, from_json,
+    json_rows, key_row, micros, migration_row, model_row, ops_log_row, ops_row, scopes_text, score_row, subscription_row, to_json,
 };
 use leadrank_store::{
-    ApiKey, Attempt, AuditEntry, Delivery, DirectoryEntry, Erased, LeadOps, Migration, OpsLogEntry, SchemaStatus, Store, StoreError,
-    StoreResult, StoredModel, StoredScore, Subscription, Upgrade,
+    ApiKey, Attempt, AuditEntry, DealRow, Delivery, DirectoryEntry, Erased, LeadOps, Migration, OpsLogEntry, SchemaStatus, Store,
+    StoreError, StoreResult, StoredModel, StoredScore, Subscription, Upgrade,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -47,8 +47,10 @@ const CHUNK: usize = 250;
 
 /// This back end's migrations, embedded from `migrations/` (see
 /// [`leadrank_store::migrations`]).
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, description: "initial schema", sql: include_str!("../migrations/0001_initial_schema.sql") }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, description: "initial schema", sql: include_str!("../migrations/0001_initial_schema.sql") },
+    Migration { version: 2, description: "deals", sql: include_str!("../migrations/0002_deals.sql") },
+];
 
 /// The leadrank store in one SQLite file.
 #[derive(Debug, Clone)]
@@ -376,6 +378,38 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db)
     }
 
+    async fn upsert_deals(&self, deals: &[DealRow]) -> StoreResult<()> {
+        let _turn = self.lanes.enter(Lane::for_rows(deals.len())).await;
+        if deals.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await.map_err(db)?;
+        for chunk in deals.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new(format!("INSERT INTO deals ({DEAL_COLS}) "));
+            qb.push_values(chunk, |mut b, d| {
+                b.push_bind(d.deal_id.clone())
+                    .push_bind(d.lead_id.clone())
+                    .push_bind(d.account_id.clone())
+                    .push_bind(d.body.clone())
+                    .push_bind(micros(d.updated_at));
+            });
+            qb.push(
+                " ON CONFLICT(deal_id) DO UPDATE SET lead_id = excluded.lead_id, account_id = excluded.account_id, \
+                 body = excluded.body, updated_at = excluded.updated_at",
+            );
+            qb.build().execute(&mut *tx).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn all_deals(&self) -> StoreResult<Vec<DealRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {DEAL_COLS} FROM deals ORDER BY deal_id")))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db)?;
+        rows.iter().map(Cols).map(deal_row).collect()
+    }
+
     async fn lead(&self, lead_id: &str) -> StoreResult<Option<Lead>> {
         let data: Option<String> =
             sqlx::query_scalar("SELECT data FROM leads WHERE lead_id = ?1").bind(lead_id).fetch_optional(&self.reader).await.map_err(db)?;
@@ -697,6 +731,7 @@ impl Store for SqliteStore {
             history: count("DELETE FROM score_history WHERE lead_id = ?1").await?,
             deliveries: count("DELETE FROM deliveries WHERE lead_id = ?1").await?,
             ops: count("DELETE FROM lead_ops WHERE lead_id = ?1").await? + count("DELETE FROM ops_log WHERE lead_id = ?1").await?,
+            deals: count("DELETE FROM deals WHERE lead_id = ?1").await?,
         };
         for chunk in markers.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO suppressions (marker) ");

@@ -13,14 +13,18 @@ use sqlx::{Connection, SqliteConnection};
 /// A score body as the service wrote it before the format was recorded.
 const FORMAT_ONE_BODY: &str = r#"{"lead_id":"L1","total":72,"quality":true,"grade":"B","cell":"A2","dimensions":{"fit":40,"intent":32},"reasons":[{"rule":"title_vp","dimension":"fit","points":40,"detail":"title VP Sales"},{"rule":"demo_request","dimension":"intent","points":32,"detail":"demo_request on 2026-03-02"}]}"#;
 
+/// This binary's schema version.
+const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// A migration of a later release (the one after this binary's last).
 const SECOND: Migration = Migration {
-    version: 2,
+    version: LATEST + 1,
     description: "lead notes",
     sql: "CREATE TABLE lead_notes (lead_id TEXT PRIMARY KEY, note TEXT NOT NULL);\nINSERT INTO lead_notes (lead_id, note) SELECT lead_id, 'migrated' FROM leads;",
 };
 
 const BROKEN_SECOND: Migration = Migration {
-    version: 2,
+    version: LATEST + 1,
     description: "half broken",
     sql: "CREATE TABLE lead_notes (lead_id TEXT PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);",
 };
@@ -81,14 +85,14 @@ async fn unrecorded_database_is_adopted_as_version_one() {
         let store = SqliteStore::open_existing(&path).await.unwrap();
         let before = store.schema_status().await.unwrap();
         assert_eq!(before.database, DatabaseVersion::Unrecorded { stamp: Some(stamp.into()) });
-        assert_eq!((before.database.number(), before.binary), (1, 1));
-        assert_eq!(before.pending.iter().map(|m| m.version).collect::<Vec<_>>(), vec![1]);
+        assert_eq!((before.database.number(), before.binary), (1, LATEST));
+        assert_eq!(before.pending.iter().map(|m| m.version).collect::<Vec<_>>(), (1..=LATEST).collect::<Vec<_>>());
 
         let up = store.migrate().await.unwrap();
-        assert!(up.adopted && up.from == 1 && up.to == 1, "{up:?}");
+        assert!(up.adopted && up.from == 1 && up.to == LATEST, "{up:?}");
         let after = store.schema_status().await.unwrap();
         assert!(after.up_to_date(), "{after:?}");
-        assert_eq!(after.database, DatabaseVersion::Recorded(1));
+        assert_eq!(after.database, DatabaseVersion::Recorded(LATEST));
         assert_eq!(after.applied[0].checksum, MIGRATIONS[0].checksum());
         // Rows intact, the old score body decodes, the superseded setting is gone.
         assert_eq!(store.lead("L1").await.unwrap().unwrap().email.as_deref(), Some("ada@example.com"));
@@ -99,7 +103,7 @@ async fn unrecorded_database_is_adopted_as_version_one() {
         assert_eq!(store.setting("schema_version").await.unwrap(), None);
         store.close().await;
         let t = tables(&path).await;
-        for table in ["lead_ops", "ops_log", "directory", MIGRATIONS_TABLE] {
+        for table in ["lead_ops", "ops_log", "directory", "deals", MIGRATIONS_TABLE] {
             assert!(t.iter().any(|n| n == table), "stamp {stamp}: {table} missing from {t:?}");
         }
     }
@@ -112,7 +116,7 @@ async fn unknown_stamp_and_foreign_tables_are_refused() {
     unrecorded_database(&path, "7").await;
     let store = SqliteStore::open_existing(&path).await.unwrap();
     let err = store.migrate().await.unwrap_err().to_string();
-    assert!(err.contains("\"7\"") && err.contains("(schema version 1)"), "{err}");
+    assert!(err.contains("\"7\"") && err.contains(&format!("(schema version {LATEST})")), "{err}");
     store.close().await;
 
     let path = dir.path().join("foreign.db");
@@ -132,38 +136,44 @@ async fn older_database_gets_the_pending_migrations_all_or_nothing() {
     let path = dir.path().join("t.db");
     let store = SqliteStore::open(&path).await.unwrap();
     let first = store.migrate().await.unwrap();
-    assert_eq!((first.from, first.to, first.applied.len(), first.adopted), (0, 1, 1, false));
+    assert_eq!((first.from, first.to, first.applied.len(), first.adopted), (0, LATEST, MIGRATIONS.len(), false));
     store
         .upsert_leads(&[leadrank_core::records::Lead { lead_id: "L9".into(), ..Default::default() }], jiff::Timestamp::UNIX_EPOCH)
         .await
         .unwrap();
 
-    // A failing statement in migration 2 leaves the database at version 1, without the
-    // table its first statement created.
-    let two_broken = [MIGRATIONS[0], BROKEN_SECOND];
+    // A failing statement in the next migration leaves the database at this version, without
+    // the table its first statement created.
+    let with = |m: Migration| MIGRATIONS.iter().copied().chain([m]).collect::<Vec<_>>();
+    let two_broken = with(BROKEN_SECOND);
     let err = store.upgrade_with(&two_broken).await.unwrap_err().to_string();
-    assert!(err.contains("migration 2 (half broken)"), "{err}");
-    assert_eq!(store.schema_status().await.unwrap().database, DatabaseVersion::Recorded(1));
+    assert!(err.contains(&format!("migration {} (half broken)", LATEST + 1)), "{err}");
+    assert_eq!(store.schema_status().await.unwrap().database, DatabaseVersion::Recorded(LATEST));
     assert!(!tables(&path).await.contains(&"lead_notes".to_string()));
 
-    let two = [MIGRATIONS[0], SECOND];
+    let two = with(SECOND);
     let status = store.status_with(&two).await.unwrap();
-    assert_eq!((status.database.number(), status.binary, status.pending.len()), (1, 2, 1));
+    assert_eq!((status.database.number(), status.binary, status.pending.len()), (LATEST, LATEST + 1, 1));
     let up = store.upgrade_with(&two).await.unwrap();
-    assert_eq!((up.from, up.to), (1, 2));
+    assert_eq!((up.from, up.to), (LATEST, LATEST + 1));
     assert_eq!(up.applied, vec![SECOND]);
     assert!(store.status_with(&two).await.unwrap().up_to_date());
     let mut c = raw(&path).await;
     let note: String = sqlx::query_scalar("SELECT note FROM lead_notes WHERE lead_id = 'L9'").fetch_one(&mut c).await.unwrap();
     assert_eq!(note, "migrated");
 
-    // This binary (migration 1 only) refuses the version-2 database and changes nothing.
+    // This binary refuses the newer database and changes nothing.
     let err = store.migrate().await.unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, StoreError::Schema { .. }), "{text}");
-    assert!(text.contains("database schema version 2") && text.contains("(schema version 1)") && text.contains("newer"), "{text}");
+    assert!(
+        text.contains(&format!("database schema version {}", LATEST + 1))
+            && text.contains(&format!("(schema version {LATEST})"))
+            && text.contains("newer"),
+        "{text}"
+    );
     let status = store.schema_status().await.unwrap();
-    assert_eq!((status.database.number(), status.binary), (2, 1));
+    assert_eq!((status.database.number(), status.binary), (LATEST + 1, LATEST));
     assert!(status.refusal.is_some() && status.pending.is_empty());
     store.close().await;
 }

@@ -13,7 +13,7 @@ use leadrank_core::records::{Account, ConsentRecord, ConsentStatus, Event, Lead}
 use serde_json::json;
 
 use crate::{
-    ApiKey, Attempt, AuditEntry, Delivery, DeliveryState, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Scope, Store, StoreError,
+    ApiKey, Attempt, AuditEntry, DealRow, Delivery, DeliveryState, DirectoryEntry, Erased, LeadOps, OpsLogEntry, Scope, Store, StoreError,
     StoredReason, StoredScore, StoredScoreBody, Subscription,
 };
 
@@ -24,6 +24,7 @@ pub async fn run_all<S: Store>(store: &S) {
     settings(store).await;
     leads_upsert_and_replace(store).await;
     accounts_upsert_and_replace(store).await;
+    deals_upsert_and_erase(store).await;
     events_idempotent(store).await;
     events_round_trip(store).await;
     consents(store).await;
@@ -203,6 +204,30 @@ fn events_of<'a>(all: &'a [Event], prefix: &str) -> Vec<&'a Event> {
 
 /// Event ids are idempotency keys: a resent batch stores nothing, a batch repeating an id
 /// stores it once (the first occurrence), batches larger than any internal chunk work.
+/// Deals are replaced by id (the last of a repeated id in one batch wins), listed by id, and
+/// erasing a lead removes the deals that name it and no other.
+pub async fn deals_upsert_and_erase<S: Store>(store: &S) {
+    let deal = |id: &str, lead: Option<&str>, body: &str| DealRow {
+        deal_id: id.into(),
+        lead_id: lead.map(str::to_string),
+        account_id: Some("acc-d".into()),
+        body: body.into(),
+        updated_at: t("2026-04-01T10:00:00Z"),
+    };
+    store.upsert_deals(&[deal("d2", Some("deal-lead"), "{\"v\":1}"), deal("d1", None, "{\"v\":1}")]).await.expect("upsert_deals");
+    store
+        .upsert_deals(&[deal("d2", Some("deal-lead"), "{\"v\":2}"), deal("d2", Some("deal-lead"), "{\"v\":3}")])
+        .await
+        .expect("upsert_deals with a repeated id");
+    let all = store.all_deals().await.expect("all_deals");
+    assert_eq!(all.iter().map(|d| (d.deal_id.as_str(), d.body.as_str())).collect::<Vec<_>>(), [("d1", "{\"v\":1}"), ("d2", "{\"v\":3}")]);
+    assert_eq!(all[1], deal("d2", Some("deal-lead"), "{\"v\":3}"), "every column round-trips");
+    let erased = store.erase_lead("deal-lead", &[]).await.expect("erase_lead");
+    assert_eq!(erased.deals, 1);
+    let left = store.all_deals().await.expect("all_deals");
+    assert_eq!(left.iter().map(|d| d.deal_id.as_str()).collect::<Vec<_>>(), ["d1"], "a deal on the account alone stays");
+}
+
 pub async fn events_idempotent<S: Store>(store: &S) {
     assert_eq!(store.insert_events(&[]).await.unwrap(), Vec::<bool>::new());
     let batch = vec![
@@ -681,7 +706,7 @@ pub async fn erase_lead<S: Store>(store: &S) {
         "sha256:d4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35".to_string(),
     ];
     let erased = store.erase_lead("er-gone", &markers).await.unwrap();
-    assert_eq!(erased, Erased { leads: 1, events: 3, consents: 2, scores: 1, history: 2, deliveries: 2, ops: 0 });
+    assert_eq!(erased, Erased { leads: 1, events: 3, consents: 2, scores: 1, history: 2, deliveries: 2, ops: 0, deals: 0 });
     assert_eq!(store.lead("er-gone").await.unwrap(), None);
     assert_eq!(store.lead_events("er-gone").await.unwrap(), vec![]);
     assert_eq!(store.lead_consents("er-gone").await.unwrap(), vec![]);

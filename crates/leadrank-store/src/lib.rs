@@ -228,6 +228,20 @@ pub struct Erased {
     /// Operating state and operating-log entries (stages, checklist, assignments, breaches).
     #[serde(default)]
     pub ops: u64,
+    /// Deals (opportunities) that named the lead.
+    #[serde(default)]
+    pub deals: u64,
+}
+
+/// A deal (an opportunity, the outcome lead quality is measured against) as JSON owned by
+/// the service; the store keeps the body opaque and indexes the lead it names for erasure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealRow {
+    pub deal_id: String,
+    pub lead_id: Option<String>,
+    pub account_id: Option<String>,
+    pub body: String,
+    pub updated_at: Timestamp,
 }
 
 /// The operating state of one lead (lifecycle stage, checklist, assignment, SLA clock) as
@@ -292,6 +306,10 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_events(&self, events: &[Event]) -> StoreResult<Vec<bool>>;
     /// Appends consent records in one transaction.
     async fn insert_consents(&self, records: &[ConsentRecord]) -> StoreResult<()>;
+    /// Inserts or replaces deals (by `deal_id`) in one transaction.
+    async fn upsert_deals(&self, deals: &[DealRow]) -> StoreResult<()>;
+    /// Every deal, by id.
+    async fn all_deals(&self) -> StoreResult<Vec<DealRow>>;
 
     /// One lead.
     async fn lead(&self, lead_id: &str) -> StoreResult<Option<Lead>>;
@@ -349,7 +367,8 @@ pub trait Store: Send + Sync + 'static {
     async fn deliveries(&self, subscription_id: &str, limit: u32) -> StoreResult<Vec<Delivery>>;
 
     /// Erases a lead everywhere (lead, events, consent records, scores, history, queued
-    /// deliveries, operating state and log) and stores the suppression markers, in one transaction.
+    /// deliveries, operating state and log, the deals that name it) and stores the
+    /// suppression markers, in one transaction.
     async fn erase_lead(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased>;
     /// Every suppression marker.
     async fn suppressions(&self) -> StoreResult<Vec<String>>;

@@ -13,8 +13,8 @@ use jiff::Timestamp;
 
 use crate::migrations::AppliedMigration;
 use crate::{
-    ApiKey, AuditEntry, Delivery, DeliveryState, DirectoryEntry, LeadOps, OpsLogEntry, Scope, StoreError, StoreResult, StoredModel,
-    StoredScore, StoredScoreBody, Subscription,
+    ApiKey, AuditEntry, DealRow, Delivery, DeliveryState, DirectoryEntry, LeadOps, OpsLogEntry, Scope, StoreError, StoreResult,
+    StoredModel, StoredScore, StoredScoreBody, Subscription,
 };
 
 /// One result row, read column by column by name.
@@ -208,6 +208,21 @@ pub fn audit_row<R: Row>(row: R) -> StoreResult<AuditEntry> {
 pub fn ops_row<R: Row>(row: R) -> StoreResult<LeadOps> {
     const T: &str = "lead_ops";
     Ok(LeadOps { lead_id: row.text(T, "lead_id")?, body: row.text(T, "body")?, updated_at: ts(T, row.int(T, "updated_at")?)? })
+}
+
+/// The columns of `deals` that [`deal_row`] reads.
+pub const DEAL_COLS: &str = "deal_id, lead_id, account_id, body, updated_at";
+
+/// A deal from a row of `deals` with [`DEAL_COLS`].
+pub fn deal_row<R: Row>(row: R) -> StoreResult<DealRow> {
+    const T: &str = "deals";
+    Ok(DealRow {
+        deal_id: row.text(T, "deal_id")?,
+        lead_id: row.opt_text(T, "lead_id")?,
+        account_id: row.opt_text(T, "account_id")?,
+        body: row.text(T, "body")?,
+        updated_at: ts(T, row.int(T, "updated_at")?)?,
+    })
 }
 
 /// The columns of `ops_log` that [`ops_log_row`] reads.

@@ -282,7 +282,7 @@ fn preview_view(p: &Preview, active: Option<&StoredModel>) -> Markup {
         }
         h3 { "Top tenth by score: outcomes captured" }
         @if p.captures.is_empty() {
-            p.muted { "No lead has reached sql or beyond yet, so there is nothing to measure capture against. Revenue is not shown: the service holds no deal amounts." }
+            p.muted { "No lead has reached sql or beyond yet, so there is nothing to measure capture against." }
         } @else {
             table.compact {
                 thead { tr { th { "Outcome" } th.num { "Leads" } th.num { "Active top 10%" } th.num { "This version top 10%" } } }
@@ -297,7 +297,15 @@ fn preview_view(p: &Preview, active: Option<&StoredModel>) -> Markup {
                     }
                 }
             }
-            p.muted.small { "Revenue is not shown: the service holds no deal amounts." }
+        }
+        @match &p.revenue {
+            Some(r) => {
+                p {
+                    "Won revenue in the top tenth: active model " (money(r.active_top)) " of " (money(r.total)) " (" (share(r.active_top, r.total)) "), this version "
+                    (money(r.draft_top)) " (" (share(r.draft_top, r.total)) ")."
+                }
+            }
+            None => { p.muted.small { "Won revenue: n/a (no stored won deal has an amount; send deals to POST /v1/outcomes)." } }
         }
         (moved("Become quality leads", &p.became))
         (moved("Stop being quality leads", &p.stopped))
@@ -404,4 +412,12 @@ pub async fn publish(State(web): State<Web>, signed: Signed, Path(id): Path<i64>
         Ok(()) => Redirect::to(&format!("/models/{id}")).into_response(),
         Err(e) => page::failed(e, "publishing"),
     }
+}
+
+fn money(v: f64) -> String {
+    leadrank_metrics::fmt::money(v)
+}
+
+fn share(part: f64, total: f64) -> String {
+    leadrank_metrics::fmt::pct((total > 0.0).then(|| part / total))
 }

@@ -59,8 +59,8 @@ pub async fn page(State(web): State<Web>, signed: Signed, Query(q): Query<Qualit
         source: Some(q.source.clone()).filter(|s| !s.is_empty()),
         campaign: Some(q.campaign.clone()).filter(|s| !s.is_empty()),
     };
-    let facts = web.service.lead_facts();
-    let v = quality_view(&facts, &filter);
+    let (facts, amounts_known) = web.service.lead_facts();
+    let v = quality_view(&facts, &filter, amounts_known);
     let body = html! {
         h1 { "Lead quality" }
         form.filters method="get" action="/quality" {
@@ -77,10 +77,15 @@ pub async fn page(State(web): State<Web>, signed: Signed, Query(q): Query<Qualit
         p {
             strong { (v.all.leads) } " leads · " (v.all.quality) " quality (" (pct(v.all.quality_rate())) ") · "
             (v.all.sql_plus) " sql or beyond (" (pct(v.all.sql_rate())) ") · " (v.all.won) " won (" (pct(v.all.won_rate())) ")"
+            " · won revenue " (revenue(&v, &v.all)) " from " (v.all.deals_won) " won deal(s)"
         }
         p.muted.small {
             "Outcomes are the leads' current stages: sql or beyond means sql, opportunity, won or lost. Groups under "
-            (SMALL_SAMPLE) " leads are marked: their rates move a lot with a single lead."
+            (SMALL_SAMPLE) " leads are marked: their rates move a lot with a single lead. Revenue is the amount of the won deals "
+            "the service holds (POST /v1/outcomes), each counted once for one lead: the lead it names, else its account's "
+            "earliest-created lead; "
+            @if v.amounts_known { "amounts are shown as sent, without conversion between currencies." }
+            @else { "no deal with an amount is stored yet, so revenue is n/a." }
         }
         section aria-labelledby="dec-h" {
             h2 #dec-h { "By score decile" }
@@ -106,6 +111,7 @@ fn table(v: &QualityView, groups: &[Group], first: &str, scores: bool) -> Markup
                 thead { tr {
                     th { (first) } th.num { "Leads" } @if scores { th.num { "Scores" } }
                     th.num { "Quality" } th.num { "Sql or beyond" } th.num { "Won" } th.num { "Lift" }
+                    th.num { "Won revenue" } th.num { "Share of revenue" }
                 } }
                 tbody {
                     @for g in groups {
@@ -117,10 +123,17 @@ fn table(v: &QualityView, groups: &[Group], first: &str, scores: bool) -> Markup
                             td.num data-label="Sql or beyond" { (g.sql_plus) " (" (pct(g.sql_rate())) ")" }
                             td.num data-label="Won" { (g.won) " (" (pct(g.won_rate())) ")" }
                             td.num data-label="Lift" { (v.lift(g).map_or_else(|| "n/a".to_string(), |l| format!("{l:.2}×"))) }
+                            td.num data-label="Won revenue" { (revenue(v, g)) }
+                            td.num data-label="Share of revenue" { (pct(v.revenue_share(g))) }
                         }
                     }
                 }
             } }
         }
     }
+}
+
+/// A group's won revenue with thousands separators, "n/a" when no deal has an amount.
+fn revenue(v: &QualityView, g: &Group) -> String {
+    leadrank_metrics::fmt::amount(v.amounts_known.then_some(g.won_amount), None)
 }

@@ -103,7 +103,7 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
         section aria-labelledby="reps-h" {
             h2 #reps-h { "Reps" }
             div.table-wrap { table {
-                thead { tr { th { "Rep" } th { "Team" } th.num { "Open" } th { "Capacity" } th { "Away" } } }
+                thead { tr { th { "Rep" } th { "Team" } th.num { "Open" } th { "Capacity" } th { "Away" } th { "Remove" } } }
                 tbody {
                     @for (r, open) in &reps {
                         tr {
@@ -120,6 +120,9 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
                                     button type="submit" { "Save" }
                                 }
                             }
+                            td.actions data-label="Remove" {
+                                (remove_form("/settings/reps/delete", csrf, &r.id, &format!("Remove rep {}", r.id), if *open > 0 { " (its open leads keep the assignment; re-assign them from Team)" } else { "" }))
+                            }
                         }
                     }
                 }
@@ -128,13 +131,23 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
         section aria-labelledby="teams-h" {
             h2 #teams-h { "Teams" }
             div.table-wrap { table {
-                thead { tr { th { "Team" } th { "Time zone" } th { "Business hours" } th.num { "Reps" } } }
-                tbody { @for t in &teams { tr {
-                    td data-label="Team" { (t.id) @if !t.name.is_empty() && t.name != t.id { " · " (t.name) } }
-                    td data-label="Time zone" { (t.timezone) }
-                    td data-label="Business hours" { (days_text(&t.calendar.days)) " " (t.calendar.start) "-" (t.calendar.end) }
-                    td.num data-label="Reps" { (reps.iter().filter(|(r, _)| r.team == t.id).count()) }
-                } } }
+                thead { tr { th { "Team" } th { "Time zone" } th { "Business hours" } th.num { "Reps" } th { "Remove" } } }
+                tbody { @for t in &teams {
+                    @let members = reps.iter().filter(|(r, _)| r.team == t.id).count();
+                    tr {
+                        td data-label="Team" { (t.id) @if !t.name.is_empty() && t.name != t.id { " · " (t.name) } }
+                        td data-label="Time zone" { (t.timezone) }
+                        td data-label="Business hours" { (days_text(&t.calendar.days)) " " (t.calendar.start) "-" (t.calendar.end) }
+                        td.num data-label="Reps" { (members) }
+                        td.actions data-label="Remove" {
+                            @if members == 0 {
+                                (remove_form("/settings/teams/delete", csrf, &t.id, &format!("Remove team {}", t.id), ""))
+                            } @else {
+                                span.muted.small { "move or remove its reps first" }
+                            }
+                        }
+                    }
+                } }
             } }
             h3 { "Create or change a team" }
             form.grid-form method="post" action="/settings/teams" {
@@ -206,6 +219,7 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
             @for (h, ds) in hooks.iter().zip(&deliveries) {
                 h3 { code { (h.id) } " " span.url { (h.url) } }
                 p.muted.small { (h.events.join(", ")) }
+                (remove_form("/settings/webhooks/delete", csrf, &h.id, &format!("Unsubscribe {}", h.id), " (queued deliveries stop)"))
                 @if ds.is_empty() { p.muted { "No deliveries yet." } } @else {
                     div.table-wrap { table.compact {
                         thead { tr { th { "Created" } th { "Event" } th { "State" } th.num { "Attempts" } th { "Last answer" } } }
@@ -227,6 +241,18 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
         }
     };
     page::shell(signed, "Settings", "/settings", body)
+}
+
+/// A one-button form that removes the directory entry or subscription `id` (CSRF-protected).
+fn remove_form(action: &str, csrf: &str, id: &str, label: &str, note: &str) -> Markup {
+    html! {
+        form.inline method="post" action=(action) {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="id" value=(id);
+            button.danger type="submit" aria-label=(label) { "Remove" }
+            @if !note.is_empty() { span.muted.small { (note) } }
+        }
+    }
 }
 
 fn routing_form(csrf: &str, source: &str, issues: &[leadrank_core::model::ModelIssue]) -> Markup {
@@ -553,5 +579,71 @@ pub async fn webhook(State(web): State<Web>, signed: Signed, Form(pairs): Form<V
         }
         Ok(Err(e)) => not_accepted(&e.to_string()),
         Err(e) => page::failed(e, "subscribing"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    csrf: String,
+    id: String,
+}
+
+/// `POST /settings/teams/delete`: removes a team that has no reps left (a team with reps is
+/// refused with 409 naming them, so no rep is left routing nowhere by accident).
+pub async fn delete_team(State(web): State<Web>, signed: Signed, Form(f): Form<RemoveForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    let members: Vec<String> =
+        web.service.read_state(|_, ops| ops.reps.values().filter(|r| r.team == f.id).map(|r| r.id.clone()).collect());
+    if !members.is_empty() {
+        return page::error(
+            StatusCode::CONFLICT,
+            "Team has reps",
+            &format!("Team '{}' still has {} rep(s) ({}); move or remove them first.", f.id, members.len(), members.join(", ")),
+        );
+    }
+    removed(&web, &signed, web.service.delete_team(&f.id).await, "team.delete", &f.id, "#teams-h").await
+}
+
+/// `POST /settings/reps/delete`: removes a rep; leads assigned to them keep the assignment.
+pub async fn delete_rep(State(web): State<Web>, signed: Signed, Form(f): Form<RemoveForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    removed(&web, &signed, web.service.delete_rep(&f.id).await, "rep.delete", &f.id, "#reps-h").await
+}
+
+/// `POST /settings/webhooks/delete`: unsubscribes a webhook (audited by the service).
+pub async fn delete_webhook(State(web): State<Web>, signed: Signed, Form(f): Form<RemoveForm>) -> Response {
+    if let Err(r) = admin_only(&signed).and_then(|()| signed.check_csrf(&f.csrf)) {
+        return r;
+    }
+    match web.service.unsubscribe(&f.id, &actor(&signed)).await {
+        Ok(()) => Redirect::to("/settings#hooks-h").into_response(),
+        Err(leadrank_service::ServiceError::NotFound(m)) => page::error(StatusCode::NOT_FOUND, "Not found", &format!("There is no {m}.")),
+        Err(e) => page::failed(e, "unsubscribing"),
+    }
+}
+
+/// Audits a removal that succeeded and goes back to its section; a missing id is a 404 page.
+async fn removed(
+    web: &Web,
+    signed: &Signed,
+    result: Result<(), leadrank_service::ServiceError>,
+    action: &str,
+    id: &str,
+    anchor: &str,
+) -> Response {
+    match result {
+        Ok(()) => {
+            if let Err(e) = web.service.audit(&actor(signed), action, id).await {
+                return page::failed(e, "recording the change");
+            }
+            Redirect::to(&format!("/settings{anchor}")).into_response()
+        }
+        Err(leadrank_service::ServiceError::NotFound(m)) => page::error(StatusCode::NOT_FOUND, "Not found", &format!("There is no {m}.")),
+        Err(e) => page::failed(e, "removing"),
     }
 }

@@ -482,11 +482,27 @@ async fn the_quality_screen_counts_what_the_filters_keep() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<strong>300</strong> leads"), "every demo lead counts");
     assert!(page.contains("By score decile") && page.contains("small sample"));
-    let facts = app.svc.lead_facts();
+    let (facts, _) = app.svc.lead_facts();
     let source = facts.iter().find_map(|f| f.source.clone()).unwrap();
     let n = facts.iter().filter(|f| f.source.as_deref() == Some(source.as_str())).count();
     let (_, _, page) = app.get(&format!("/quality?source={}", url_encode(&source)), Some(&revops)).await;
     assert!(page.contains(&format!("<strong>{n}</strong> leads")), "{source}: {n}");
+    // Revenue: n/a until a deal with an amount is stored; then the won amount, counted once.
+    assert!(page.contains("no deal with an amount is stored yet"), "{page}");
+    let won = leadrank_metrics::report::Opportunity {
+        id: "OPP-1".into(),
+        lead_id: Some(facts[0].lead_id.clone()),
+        account_id: None,
+        created_at: None,
+        closed_at: None,
+        status: leadrank_metrics::report::OppStatus::Won,
+        amount: Some(12345.0),
+        loss_reason: None,
+    };
+    app.svc.upsert_deals(vec![won.clone(), won]).await.unwrap();
+    let (_, _, page) = app.get("/quality", Some(&revops)).await;
+    assert!(page.contains("won revenue 12,345 from 1 won deal(s)"), "{page}");
+    assert!(page.contains("100.0%"), "the one deal is all the won revenue of its group: {page}");
     let (status, _, page) = app.get("/quality?from=2026-13-01", Some(&revops)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("from: &#39;2026-13-01&#39; is not a date") || page.contains("from: '2026-13-01' is not a date"), "{page}");
@@ -590,4 +606,35 @@ async fn an_admin_sets_up_a_team_a_rep_and_a_webhook_in_settings() {
         app.post("/settings/teams", Some(&mtoken), &format!("csrf={mcsrf}&id=t3&timezone=UTC&start=09%3A00&end=17%3A00")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(app.svc.read_state(|_, ops| !ops.teams.contains_key("t2") && !ops.teams.contains_key("t3")));
+
+    // Removal: the page offers it; a team with reps is refused naming them; a rep, then its
+    // team, then the webhook go, each audited; a manager cannot; a missing id is a 404.
+    let (_, _, settings) = app.get("/settings", Some(&token)).await;
+    assert!(
+        settings.contains("action=\"/settings/reps/delete\"") && settings.contains("action=\"/settings/webhooks/delete\""),
+        "{settings}"
+    );
+    let (status, _, page) = app.post("/settings/teams/delete", Some(&token), &format!("csrf={csrf}&id=dach-enterprise")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+    assert!(page.contains("mia"), "{page}");
+    let (status, _, _) = app.post("/settings/reps/delete", Some(&mtoken), &format!("csrf={mcsrf}&id=mia")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app.post("/settings/reps/delete", Some(&token), "id=mia").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no form token");
+    let (status, _, page) = app.post("/settings/reps/delete", Some(&token), &format!("csrf={csrf}&id=mia")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert!(app.svc.read_state(|_, ops| !ops.reps.contains_key("mia")));
+    let (status, _, _) = app.post("/settings/teams/delete", Some(&token), &format!("csrf={csrf}&id=dach-enterprise")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(app.svc.read_state(|_, ops| !ops.teams.contains_key("dach-enterprise")));
+    let (status, _, _) = app.post("/settings/teams/delete", Some(&token), &format!("csrf={csrf}&id=dach-enterprise")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let hook = subs[0].id.clone();
+    let (status, _, _) = app.post("/settings/webhooks/delete", Some(&token), &format!("csrf={csrf}&id={hook}")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(app.svc.subscriptions().await.unwrap().is_empty());
+    let audit: Vec<String> = app.svc.audit_log(20).await.unwrap().into_iter().map(|a| a.action).collect();
+    for action in ["rep.delete", "team.delete", "webhook.delete"] {
+        assert!(audit.iter().any(|a| a == action), "{action} audited: {audit:?}");
+    }
 }

@@ -75,6 +75,12 @@ impl Store for FakeStore {
     async fn insert_consents(&self, _records: &[ConsentRecord]) -> StoreResult<()> {
         unused()
     }
+    async fn upsert_deals(&self, _deals: &[leadrank_store::DealRow]) -> StoreResult<()> {
+        unused()
+    }
+    async fn all_deals(&self) -> StoreResult<Vec<leadrank_store::DealRow>> {
+        unused()
+    }
     async fn lead(&self, _lead_id: &str) -> StoreResult<Option<Lead>> {
         unused()
     }

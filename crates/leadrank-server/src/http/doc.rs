@@ -44,6 +44,8 @@ use crate::http::records::MAX_RECORD_BYTES;
         read::account,
         ingest::events,
         ingest::consents,
+        ingest::outcomes,
+        ingest::list_outcomes,
         admin::upload_model,
         admin::list_models,
         admin::activation,

@@ -13,7 +13,7 @@ use super::body::Strict;
 use super::problem::Problem;
 use super::problem::responses::*;
 use super::records::{self, Rejection};
-use super::views::{BatchResult, RecordId, RecordResult};
+use super::views::{BatchResult, OpportunityList, OpportunityView, RecordId, RecordResult};
 use super::{AppState, Caller, MAX_BATCH, need, view};
 use leadrank_service::service::Outcome;
 
@@ -47,6 +47,31 @@ pub struct EventsBody {
 pub struct ConsentsBody {
     #[schema(value_type = Vec<ConsentRecordSchema>, min_items = 1, max_items = 500)]
     consents: Vec<Value>,
+}
+
+/// A batch of 1 to 500 opportunities (deals); each record is checked on its own.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomesBody {
+    #[schema(value_type = Vec<OpportunityRecord>, min_items = 1, max_items = 500)]
+    outcomes: Vec<Value>,
+}
+
+/// An opportunity (a deal): `opportunity_id` and `status` (open, won or lost; "closed won"
+/// style values too) required, a `lead_id` or an `account_id`; `amount` zero or more;
+/// times in the accepted time formats; `closed_at` not before `created_at`. Any other member
+/// rejects the record.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct OpportunityRecord {
+    opportunity_id: String,
+    lead_id: Option<String>,
+    account_id: Option<String>,
+    status: String,
+    amount: Option<f64>,
+    created_at: Option<String>,
+    closed_at: Option<String>,
+    loss_reason: Option<String>,
 }
 
 fn check_size(name: &str, n: usize) -> Result<(), Problem> {
@@ -226,4 +251,68 @@ pub async fn consents(
         })
         .collect();
     Ok(view(BatchResult::of(results)))
+}
+
+/// `POST /v1/outcomes`: upsert up to 500 opportunities (deals) by `opportunity_id`.
+#[utoipa::path(
+    post,
+    path = "/v1/outcomes",
+    tag = "ingest",
+    operation_id = "upsertOutcomes",
+    request_body(content = OutcomesBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One result per record, in order. Deals do not change scores; they are what the quality figures measure against. A deal naming an erased person's lead is suppressed.", body = BatchResult),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["ingest"]))
+)]
+pub async fn outcomes(
+    State(state): State<AppState>,
+    _: Caller<need::Ingest>,
+    Strict(body): Strict<OutcomesBody>,
+) -> Result<Response, Problem> {
+    check_size("outcomes", body.outcomes.len())?;
+    let parsed: Vec<_> = body.outcomes.iter().map(records::opportunity).collect();
+    // One id twice in a batch: the later record wins, as in a file read top to bottom.
+    let good: Vec<_> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+    let mut outcomes = state.service.upsert_deals(good).await?.into_iter();
+    let results: Vec<RecordResult> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Ok(o) => result("outcomes", i, RecordId::Opportunity, Some(&o.id), &outcomes.next().unwrap_or(Outcome::Rejected), None),
+            Err(why) => {
+                result("outcomes", i, RecordId::Opportunity, body.outcomes[i]["opportunity_id"].as_str(), &Outcome::Rejected, Some(why))
+            }
+        })
+        .collect();
+    Ok(view(BatchResult::of(results)))
+}
+
+/// `GET /v1/outcomes`: every stored opportunity (deal), by id.
+#[utoipa::path(
+    get,
+    path = "/v1/outcomes",
+    tag = "read",
+    operation_id = "listOutcomes",
+    responses(
+        (status = 200, description = "Every stored opportunity, by id.", body = OpportunityList),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable)
+    ),
+    security(("apiKey" = ["read"]))
+)]
+pub async fn list_outcomes(State(state): State<AppState>, _: Caller<need::Read>) -> Result<Response, Problem> {
+    let items = state.service.deals().iter().map(OpportunityView::from).collect();
+    Ok(view(OpportunityList { items }))
 }

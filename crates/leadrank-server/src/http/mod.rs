@@ -221,6 +221,8 @@ fn mounts(limits: &Limits) -> (Mount, Mount, Mount) {
         .op::<read::__path_account, _>(read::account)
         .op_with::<ingest::__path_events, _>(ingest::events, limit(l.events))
         .op_with::<ingest::__path_consents, _>(ingest::consents, limit(l.events))
+        .op_with::<ingest::__path_outcomes, _>(ingest::outcomes, limit(l.accounts))
+        .op::<ingest::__path_list_outcomes, _>(ingest::list_outcomes)
         .op_with::<admin::__path_upload_model, _>(admin::upload_model, limit(l.files))
         .op::<admin::__path_list_models, _>(admin::list_models)
         .op::<admin::__path_activation, _>(admin::activation)

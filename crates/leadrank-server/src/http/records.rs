@@ -99,6 +99,31 @@ pub fn account(v: &Value) -> Result<Account, Rejection> {
     account_from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(field_error)
 }
 
+/// The members of an opportunity (outcome) record.
+pub const OPPORTUNITY_FIELDS: &[&str] =
+    &["opportunity_id", "lead_id", "account_id", "status", "amount", "created_at", "closed_at", "loss_reason"];
+
+/// An opportunity (deal) from its JSON object, read the way an outcomes file's row is. A
+/// record with several bad fields names them all (the pointer is the first).
+pub fn opportunity(v: &Value) -> Result<leadrank_metrics::report::Opportunity, Rejection> {
+    use leadrank_io::read_outcomes::{OpportunityError, opportunity_from_pairs};
+    let obj = as_object(v)?;
+    let mut pairs = Vec::with_capacity(obj.len());
+    for (name, value) in obj {
+        if !OPPORTUNITY_FIELDS.contains(&name.as_str()) {
+            return Err(reject(&format!("/{}", super::problem::escape(name)), "unknown field"));
+        }
+        pairs.push((name.clone(), text_of(name, value, false)?));
+    }
+    opportunity_from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| match e {
+        OpportunityError::ClosedBeforeCreated => reject("/closed_at", "is before created_at"),
+        OpportunityError::Fields(problems) => {
+            let pointer = problems.first().map_or(String::new(), |(f, _)| format!("/{}", super::problem::escape(f)));
+            reject(&pointer, problems.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))
+        }
+    })
+}
+
 /// An event from its JSON object (`properties` is an object).
 pub fn event(v: &Value) -> Result<Event, Rejection> {
     let obj = as_object(v)?;

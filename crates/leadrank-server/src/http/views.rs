@@ -420,6 +420,7 @@ pub enum RecordId {
     Lead,
     Account,
     Event,
+    Opportunity,
 }
 
 /// The result of one record of a batch, in the order of the request.
@@ -437,6 +438,9 @@ pub struct RecordResult {
     /// The event's id (events), when the record has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
+    /// The opportunity's id (outcomes), when the record has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opportunity_id: Option<String>,
     /// JSON pointer of the field at fault in the request body (rejected records).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
@@ -450,11 +454,21 @@ impl RecordResult {
     pub fn new(index: usize, id_kind: RecordId, id: Option<&str>, outcome: &Outcome, why: Option<(String, String)>) -> Self {
         let id = id.map(str::to_string);
         let (pointer, reason) = why.map_or((None, None), |(p, r)| (Some(p), Some(r)));
-        let mut r = RecordResult { index, status: outcome.into(), lead_id: None, account_id: None, event_id: None, pointer, reason };
+        let mut r = RecordResult {
+            index,
+            status: outcome.into(),
+            lead_id: None,
+            account_id: None,
+            event_id: None,
+            opportunity_id: None,
+            pointer,
+            reason,
+        };
         match id_kind {
             RecordId::Lead => r.lead_id = id,
             RecordId::Account => r.account_id = id,
             RecordId::Event => r.event_id = id,
+            RecordId::Opportunity => r.opportunity_id = id,
         }
         r
     }
@@ -845,6 +859,57 @@ pub struct ErasedCounts {
     pub deliveries: u64,
     /// Operating state and operating-log entries.
     pub ops: u64,
+    /// Deals (opportunities) that named the lead.
+    pub deals: u64,
+}
+
+/// The state of an opportunity.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OpportunityStatus {
+    Open,
+    Won,
+    Lost,
+}
+
+/// A stored opportunity (deal). Times are RFC 3339.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpportunityView {
+    pub opportunity_id: String,
+    pub lead_id: Option<String>,
+    pub account_id: Option<String>,
+    pub status: OpportunityStatus,
+    pub amount: Option<f64>,
+    pub created_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub loss_reason: Option<String>,
+}
+
+impl From<&leadrank_metrics::report::Opportunity> for OpportunityView {
+    fn from(o: &leadrank_metrics::report::Opportunity) -> Self {
+        use leadrank_metrics::report::OppStatus;
+        let time = |s: Option<i64>| s.and_then(|s| jiff::Timestamp::from_second(s).ok()).map(|t| t.to_string());
+        OpportunityView {
+            opportunity_id: o.id.clone(),
+            lead_id: o.lead_id.clone(),
+            account_id: o.account_id.clone(),
+            status: match o.status {
+                OppStatus::Open => OpportunityStatus::Open,
+                OppStatus::Won => OpportunityStatus::Won,
+                OppStatus::Lost => OpportunityStatus::Lost,
+            },
+            amount: o.amount,
+            created_at: time(o.created_at),
+            closed_at: time(o.closed_at),
+            loss_reason: o.loss_reason.clone(),
+        }
+    }
+}
+
+/// `GET /v1/outcomes`: every stored opportunity, by id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpportunityList {
+    pub items: Vec<OpportunityView>,
 }
 
 /// `POST /v1/privacy/erase`.
@@ -857,8 +922,8 @@ pub struct ErasedView {
 
 impl ErasedView {
     pub fn new(leads: usize, e: leadrank_store::Erased) -> Self {
-        let leadrank_store::Erased { leads: l, events, consents, scores, history, deliveries, ops } = e;
-        ErasedView { leads, erased: ErasedCounts { leads: l, events, consents, scores, history, deliveries, ops } }
+        let leadrank_store::Erased { leads: l, events, consents, scores, history, deliveries, ops, deals } = e;
+        ErasedView { leads, erased: ErasedCounts { leads: l, events, consents, scores, history, deliveries, ops, deals } }
     }
 }
 
