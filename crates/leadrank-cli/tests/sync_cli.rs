@@ -98,8 +98,7 @@ async fn sync_salesforce_install_fields_dry_run_then_for_real() {
     std::fs::write(&cfg, format!("[salesforce]\ninstance_url = \"{}\"\n", fake.url)).unwrap();
     let db = dir.path().join("l.db");
     let spec_file = dir.path().join("fields.txt");
-    let (cfg, db, spec) =
-        (cfg.to_str().unwrap().to_string(), db.to_str().unwrap().to_string(), spec_file.to_str().unwrap().to_string());
+    let (cfg, db, spec) = (cfg.to_str().unwrap().to_string(), db.to_str().unwrap().to_string(), spec_file.to_str().unwrap().to_string());
     let run = |extra: Vec<&'static str>, token: Option<&'static str>| {
         let mut a: Vec<String> = ["sync", "salesforce", "--config", &cfg, "--db", &db].iter().map(|s| s.to_string()).collect();
         a.extend(extra.iter().map(|s| s.replace("SPEC", &spec)));
@@ -125,7 +124,15 @@ async fn sync_salesforce_install_fields_dry_run_then_for_real() {
     assert!(fake.writes().is_empty());
     // An admin creates them; the run writes every score.
     for line in described.lines().filter(|l| l.ends_with("__c")) {
-        let kind = if line.contains("Score") { "double" } else if line.contains("Quality") { "boolean" } else if line.contains("Reasons") { "textarea" } else { "string" };
+        let kind = if line.contains("Score") {
+            "double"
+        } else if line.contains("Quality") {
+            "boolean"
+        } else if line.contains("Reasons") {
+            "textarea"
+        } else {
+            "string"
+        };
         let length = if kind == "textarea" { 32_768 } else { 255 };
         for object in ["Lead", "Contact"] {
             fake.add_field(object, line, kind, length);

@@ -171,8 +171,7 @@ fn ok(v: Value) -> Response {
 impl SalesforceFake {
     /// Starts a fake org on a free local port that accepts `token`.
     pub async fn start(token: &str) -> SalesforceFake {
-        let inner =
-            Inner { clock_ms: EPOCH_MS, defs: standard_fields(), allocation: DAILY_ALLOCATION, batch: 2_000, ..Inner::default() };
+        let inner = Inner { clock_ms: EPOCH_MS, defs: standard_fields(), allocation: DAILY_ALLOCATION, batch: 2_000, ..Inner::default() };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a local port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let fake = SalesforceFake { url, token: Arc::new(token.to_string()), inner: Arc::new(Mutex::new(inner)) };
@@ -301,7 +300,9 @@ async fn handle(State(fake): State<SalesforceFake>, method: Method, uri: Uri, he
     let mut partial = 0;
     let mut early = None;
     match fault {
-        Some(Fault::TooMany { .. }) => early = Some(error(StatusCode::FORBIDDEN, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")),
+        Some(Fault::TooMany { .. }) => {
+            early = Some(error(StatusCode::FORBIDDEN, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
+        }
         Some(Fault::Server(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             early = Some((status, [("content-type", "text/html")], "<html><body>Service Unavailable</body></html>").into_response());
@@ -315,10 +316,8 @@ async fn handle(State(fake): State<SalesforceFake>, method: Method, uri: Uri, he
         Some(r) => r,
         None => serve(&fake, &method, &uri, &headers, &body, partial),
     };
-    let inputs = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v.get("records").and_then(Value::as_array).map(Vec::len))
-        .unwrap_or(0);
+    let inputs =
+        serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.get("records").and_then(Value::as_array).map(Vec::len)).unwrap_or(0);
     fake.lock().calls.push(Call { method: method.to_string(), path: full, status: response.status().as_u16(), inputs, injected });
     response
 }
@@ -351,7 +350,9 @@ fn serve(fake: &SalesforceFake, method: &Method, uri: &Uri, headers: &HeaderMap,
 
 fn route(g: &mut Inner, method: &Method, uri: &Uri, body: &[u8], partial: usize, batch: Option<usize>) -> Response {
     let parts: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
-    let versioned = |v: &str| v.strip_prefix('v').is_some_and(|r| r.split_once('.').is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok()));
+    let versioned = |v: &str| {
+        v.strip_prefix('v').is_some_and(|r| r.split_once('.').is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok()))
+    };
     match (method.as_str(), parts.as_slice()) {
         ("GET", ["services", "data", v, "query"]) if versioned(v) => {
             let q = uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("q=")).map(decode);
@@ -366,8 +367,10 @@ fn route(g: &mut Inner, method: &Method, uri: &Uri, body: &[u8], partial: usize,
             Some(defs) => {
                 let fields: Vec<Value> = defs
                     .iter()
-                    .map(|d| json!({"name": d.name, "type": d.kind, "length": d.length, "label": d.name, "custom": d.custom,
-                        "updateable": d.kind != "id" && !d.name.ends_with("Date") && d.name != "SystemModstamp"}))
+                    .map(|d| {
+                        json!({"name": d.name, "type": d.kind, "length": d.length, "label": d.name, "custom": d.custom,
+                        "updateable": d.kind != "id" && !d.name.ends_with("Date") && d.name != "SystemModstamp"})
+                    })
                     .collect();
                 ok(json!({"name": object, "custom": false, "fields": fields}))
             }
@@ -385,15 +388,13 @@ fn decode(s: &str) -> String {
     while i < b.len() {
         match b[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < b.len() => match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                Ok(v) => {
+                    out.push(v);
+                    i += 2;
                 }
-            }
+                Err(_) => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;
@@ -483,17 +484,16 @@ fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>) -> Respons
         Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", &format!("unexpected query: {e}")),
     };
     let Some(defs) = g.defs.get(&soql.object) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_TYPE",
-            &format!("sObject type '{}' is not supported.", soql.object),
-        );
+        return error(StatusCode::BAD_REQUEST, "INVALID_TYPE", &format!("sObject type '{}' is not supported.", soql.object));
     };
     if let Some(bad) = soql.fields.iter().find(|f| !defs.iter().any(|d| d.name == **f)) {
         return error(
             StatusCode::BAD_REQUEST,
             "INVALID_FIELD",
-            &format!("No such column '{bad}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.", soql.object),
+            &format!(
+                "No such column '{bad}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.",
+                soql.object
+            ),
         );
     }
     let mut hits: Vec<(&String, &Rec)> = g
@@ -584,11 +584,7 @@ fn composite(g: &mut Inner, body: &[u8], partial: usize) -> Response {
         };
         for name in r.as_object().into_iter().flat_map(|o| o.keys()) {
             if name != "attributes" && name != "id" && !defs.iter().any(|d| d.name == *name) {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "INVALID_FIELD",
-                    &format!("No such column '{name}' on sobject of type {object}"),
-                );
+                return error(StatusCode::BAD_REQUEST, "INVALID_FIELD", &format!("No such column '{name}' on sobject of type {object}"));
             }
         }
     }
@@ -596,9 +592,7 @@ fn composite(g: &mut Inner, body: &[u8], partial: usize) -> Response {
     for (i, r) in records.iter().enumerate() {
         let object = r.pointer("/attributes/type").and_then(Value::as_str).unwrap_or("");
         let id = r.get("id").and_then(Value::as_str).unwrap_or("").to_string();
-        let fail = |code: &str, message: &str, fields: Vec<String>| {
-            json!({"success": false, "errors": [{"statusCode": code, "message": message, "fields": fields}]})
-        };
+        let fail = |code: &str, message: &str, fields: Vec<String>| json!({"success": false, "errors": [{"statusCode": code, "message": message, "fields": fields}]});
         if i < partial {
             results.push(fail("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record", vec![]));
             continue;

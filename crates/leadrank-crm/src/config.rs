@@ -456,7 +456,11 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
     if let Some(item) = t.get("share") {
         match item.as_float().or_else(|| item.as_integer().map(|i| i as f64)) {
             Some(s) if s > 0.0 && s <= 1.0 => c.share = s,
-            _ => p.err(item.span(), "salesforce.share", "must be a number above 0 and at most 1 (the share of the org's daily API allocation to use)"),
+            _ => p.err(
+                item.span(),
+                "salesforce.share",
+                "must be a number above 0 and at most 1 (the share of the org's daily API allocation to use)",
+            ),
         }
     }
     if let Some(list) = p.strings(t, PATH, "objects") {

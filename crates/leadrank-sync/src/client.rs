@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use leadrank_crm::budget::{Admit, Budget, HUBSPOT_SEARCH, Limits};
-use leadrank_crm::salesforce::{parse_limit_info, within_share};
 use leadrank_crm::calls::CallCount;
+use leadrank_crm::salesforce::{parse_limit_info, within_share};
 use serde_json::Value;
 
 /// A secret token: shown as `***` in every format.

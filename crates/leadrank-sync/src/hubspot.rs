@@ -745,7 +745,8 @@ impl SyncReport {
             let _ = writeln!(s, "erased people: leadrank's fields cleared on {} record(s)", self.cleared);
         }
         if self.gone > 0 {
-            let _ = writeln!(s, "{} record(s) no longer in {}, forgotten", self.gone, if self.crm.is_empty() { "HubSpot" } else { self.crm });
+            let _ =
+                writeln!(s, "{} record(s) no longer in {}, forgotten", self.gone, if self.crm.is_empty() { "HubSpot" } else { self.crm });
         }
         for f in &self.failed {
             let _ = writeln!(s, "  not written (retried next run): {f}");

@@ -226,10 +226,11 @@ async fn install_fields(plan: &Plan, client: &CrmClient, report: &mut SyncReport
     for object in objects {
         let path = format!("{}/sobjects/{object}/describe", plan.api());
         let answer = client.get(&path, Purpose::Setup).await?;
-        let fields = answer.body.get("fields").and_then(Value::as_array).ok_or_else(|| SyncError::Protocol {
-            path: path.clone(),
-            detail: "no fields array".into(),
-        })?;
+        let fields = answer
+            .body
+            .get("fields")
+            .and_then(Value::as_array)
+            .ok_or_else(|| SyncError::Protocol { path: path.clone(), detail: "no fields array".into() })?;
         for spec in &specs {
             let found = fields.iter().find(|f| f.get("name").and_then(Value::as_str) == Some(spec.api_name.as_str()));
             match found {
@@ -244,11 +245,6 @@ async fn install_fields(plan: &Plan, client: &CrmClient, report: &mut SyncReport
         }
     }
     Ok(())
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Cursor {
-    since_ms: i64,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -315,8 +311,10 @@ async fn read_object(
                     Mapped::Unchanged => {}
                 }
                 if source.leads && writeback {
-                    let current: BTreeMap<String, String> =
-                        written.iter().map(|(name, f)| (name.clone(), normalize(*f, &r.get(name).map(text_of).unwrap_or_default()))).collect();
+                    let current: BTreeMap<String, String> = written
+                        .iter()
+                        .map(|(name, f)| (name.clone(), normalize(*f, &r.get(name).map(text_of).unwrap_or_default())))
+                        .collect();
                     let mut rs = state.records.get(&id).cloned().unwrap_or_default();
                     rs.c = current.clone();
                     seen.insert(id.clone(), current);
