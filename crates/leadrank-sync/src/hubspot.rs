@@ -395,7 +395,7 @@ async fn read_object(
             let Some(mapped) = map_record(service, &bound, &cells, object, &f.id, object == "contacts", &mut report) else { continue };
             if object == "contacts" {
                 if let Mapped::Lead(lead) = mapped {
-                    leads.push(lead);
+                    leads.push(*lead);
                 }
                 if plan.writeback {
                     let current: BTreeMap<String, String> =
@@ -447,7 +447,7 @@ async fn read_object(
 
 /// One record mapped: a lead or account that changed, or one the service already holds.
 pub(crate) enum Mapped {
-    Lead(leadrank_core::records::Lead),
+    Lead(Box<leadrank_core::records::Lead>),
     Account(leadrank_core::records::Account),
     Unchanged,
 }
@@ -483,7 +483,7 @@ pub(crate) fn map_record(
                 report.unchanged += 1;
                 Some(Mapped::Unchanged)
             }
-            Ok(lead) => Some(Mapped::Lead(lead)),
+            Ok(lead) => Some(Mapped::Lead(Box::new(lead))),
             Err(errors) => {
                 refused(report, errors);
                 None

@@ -306,7 +306,7 @@ async fn read_object(
                 let cells: Vec<&str> = values.iter().map(String::as_str).collect();
                 let Some(mapped) = map_record(service, &bound, &cells, source.sobject, &id, source.leads, &mut report) else { continue };
                 match mapped {
-                    Mapped::Lead(l) => leads.push(l),
+                    Mapped::Lead(l) => leads.push(*l),
                     Mapped::Account(a) => accounts.push(a),
                     Mapped::Unchanged => {}
                 }
