@@ -1,4 +1,5 @@
-//! `leadrank sync hubspot`: one two-way sync run against HubSpot (see docs/crm-sync.md).
+//! `leadrank sync hubspot` and `leadrank sync salesforce`: one two-way sync run against the
+//! CRM (see docs/crm-sync.md).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,9 +11,9 @@ use leadrank_crm::config::SyncConfig;
 use leadrank_service::Service;
 use leadrank_service::clock::SystemClock;
 use leadrank_service::metrics::Metrics;
-use leadrank_sync::client::{ClientOptions, HubSpotClient};
-use leadrank_sync::hubspot::{Plan, SyncOptions};
-use leadrank_sync::{Token, sync};
+use leadrank_sync::client::{ClientOptions, CrmClient, HubSpotClient};
+use leadrank_sync::hubspot::{Plan, SyncOptions, SyncReport};
+use leadrank_sync::{Token, salesforce, sync};
 
 use crate::cmd_serve::{DbArg, open_store, runtime};
 
@@ -20,8 +21,17 @@ use crate::cmd_serve::{DbArg, open_store, runtime};
 pub enum SyncCommand {
     /// Read changed HubSpot contacts and companies into leadrank and write scores back.
     Hubspot(SyncArgs),
-    /// Salesforce (not available in this version).
-    Salesforce(SyncArgs),
+    /// Read changed Salesforce leads, contacts and accounts into leadrank and write scores back.
+    Salesforce(SalesforceArgs),
+}
+
+#[derive(Args)]
+pub struct SalesforceArgs {
+    #[command(flatten)]
+    sync: SyncArgs,
+    /// With --install-fields: also write the custom field definitions to this file.
+    #[arg(long, value_name = "FILE")]
+    fields_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -35,36 +45,42 @@ pub struct SyncArgs {
     /// would spend; change nothing in leadrank or the CRM.
     #[arg(long)]
     dry_run: bool,
-    /// Create the property group and leadrank's properties in the CRM where missing.
+    /// HubSpot: create the property group and leadrank's properties where missing.
+    /// Salesforce: describe leadrank's custom fields for an admin and say which are missing.
     #[arg(long)]
     install_fields: bool,
 }
 
-fn token(h: &leadrank_crm::config::HubSpotConfig, config_dir: &std::path::Path) -> anyhow::Result<Token> {
-    if let Some(file) = &h.token_file {
+/// The token from `token_file` (relative to the sync file) or the environment variable
+/// `token_env`; `table` names the sync file's table, `what` the token, in errors.
+fn token(table: &str, token_file: Option<&String>, token_env: &str, what: &str, config_dir: &std::path::Path) -> anyhow::Result<Token> {
+    if let Some(file) = token_file {
         let p = config_dir.join(file);
-        let text = std::fs::read_to_string(&p).with_context(|| format!("hubspot.token_file: reading {}", p.display()))?;
-        return Token::new(text).with_context(|| format!("hubspot.token_file: {} is empty", p.display()));
+        let text = std::fs::read_to_string(&p).with_context(|| format!("{table}.token_file: reading {}", p.display()))?;
+        return Token::new(text).with_context(|| format!("{table}.token_file: {} is empty", p.display()));
     }
-    match std::env::var(&h.token_env) {
-        Ok(v) => Token::new(v).with_context(|| format!("the environment variable {} is empty", h.token_env)),
-        Err(_) => bail!(
-            "no HubSpot token: set the environment variable {} to the private app's access token, or name a file with hubspot.token_file",
-            h.token_env
-        ),
+    match std::env::var(token_env) {
+        Ok(v) => Token::new(v).with_context(|| format!("the environment variable {token_env} is empty")),
+        Err(_) => bail!("no token: set the environment variable {token_env} to {what}, or name a file with {table}.token_file"),
     }
+}
+
+fn finish(report: SyncReport) -> ExitCode {
+    print!("{}", report.render());
+    if report.stopped.is_some() || !report.failed.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 pub fn sync_command(cmd: SyncCommand) -> anyhow::Result<ExitCode> {
     let args = match cmd {
         SyncCommand::Hubspot(a) => a,
-        SyncCommand::Salesforce(_) => bail!("the Salesforce connector is not available in this version; `leadrank sync hubspot` is"),
+        SyncCommand::Salesforce(a) => return salesforce_command(a),
     };
     let text = std::fs::read_to_string(&args.config).with_context(|| format!("reading {}", args.config.display()))?;
     let cfg = SyncConfig::parse(&text, &args.config.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = args.config.parent().map(PathBuf::from).unwrap_or_default();
     let plan = Plan::new(&cfg, &dir)?;
-    let token = token(&plan.hubspot, &dir)?;
+    let h = &plan.hubspot;
+    let token = token("hubspot", h.token_file.as_ref(), &h.token_env, "the HubSpot private app's access token", &dir)?;
     let mut options = ClientOptions::hubspot(plan.hubspot.tier);
     options.share = plan.hubspot.share;
     options.utc_offset_minutes = plan.hubspot.utc_offset_minutes;
@@ -77,8 +93,32 @@ pub fn sync_command(cmd: SyncCommand) -> anyhow::Result<ExitCode> {
         let opts = SyncOptions { dry_run: args.dry_run, install_fields: args.install_fields, actor: "cli:sync".into() };
         let result = sync(&service, &plan, &client, &opts).await;
         service.shutdown().await;
+        Ok(finish(result?))
+    })
+}
+
+fn salesforce_command(a: SalesforceArgs) -> anyhow::Result<ExitCode> {
+    let args = a.sync;
+    if a.fields_file.is_some() && !args.install_fields {
+        bail!("--fields-file goes with --install-fields");
+    }
+    let text = std::fs::read_to_string(&args.config).with_context(|| format!("reading {}", args.config.display()))?;
+    let cfg = SyncConfig::parse(&text, &args.config.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let dir = args.config.parent().map(PathBuf::from).unwrap_or_default();
+    let plan = salesforce::Plan::new(&cfg, &dir)?;
+    let s = &plan.salesforce;
+    let token = token("salesforce", s.token_file.as_ref(), &s.token_env, "an access token of the org (instance_url's)", &dir)?;
+    let client = CrmClient::new(&s.instance_url, token, plan.client_options())?;
+    runtime()?.block_on(async {
+        let store = open_store(&args.db).await?;
+        let service = Service::start(store, Arc::new(SystemClock), Arc::new(Metrics::new())).await?;
+        let opts = SyncOptions { dry_run: args.dry_run, install_fields: args.install_fields, actor: "cli:sync".into() };
+        let result = salesforce::sync(&service, &plan, &client, &opts).await;
+        service.shutdown().await;
         let report = result?;
-        print!("{}", report.render());
-        Ok(if report.stopped.is_some() || !report.failed.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        if let Some(path) = &a.fields_file {
+            std::fs::write(path, &report.field_specs).with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(finish(report))
     })
 }

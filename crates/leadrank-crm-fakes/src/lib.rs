@@ -7,8 +7,12 @@
 //! of 429, 5xx, slow answers, partial failures) and read the log of every call.
 //!
 //! * [`hubspot`]: HubSpot's CRM v3 objects (search, batch update), properties and property
-//!   groups, and v4 association reads.
+//!   groups, and v4 association reads;
+//! * [`salesforce`]: Salesforce's REST query (a SOQL subset, `nextRecordsUrl` paging),
+//!   composite sObject updates, describe, and the daily API allocation.
 
 pub mod hubspot;
+pub mod salesforce;
 
 pub use hubspot::{Call, Fault, HubSpotFake};
+pub use salesforce::SalesforceFake;

@@ -78,6 +78,36 @@ pub struct HubSpotConfig {
     pub max_retries: u32,
 }
 
+/// How to reach Salesforce and what to read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SalesforceConfig {
+    /// The org's instance URL (`https://example.my.salesforce.com`).
+    pub instance_url: String,
+    /// The REST API version (`v62.0`).
+    pub api_version: String,
+    /// The environment variable holding the access token (default `SALESFORCE_TOKEN`).
+    pub token_env: String,
+    /// A file holding the access token (read instead of the environment when set).
+    pub token_file: Option<String>,
+    /// The share of the org's daily API allocation this connection may bring it to
+    /// (0 < share <= 1).
+    pub share: f64,
+    /// Objects read, among `accounts`, `leads`, `contacts`, in that order.
+    pub objects: Vec<String>,
+    /// Records per query batch (`Sforce-Query-Options: batchSize`, 200 to 2,000).
+    pub batch_size: u32,
+    /// Records per query before it is asked again from the cursor.
+    pub query_limit: u64,
+    /// Custom field names: prefix + field + `__c` (`Leadrank_Score__c`).
+    pub field_prefix: String,
+    /// Mapping per object: a built-in name or a file path (relative to the sync file).
+    pub mappings: BTreeMap<String, String>,
+    /// Seconds before a request is abandoned (then retried).
+    pub timeout_s: u64,
+    /// Retries of one call after a 5xx or a timeout, before the run stops.
+    pub max_retries: u32,
+}
+
 /// What is written back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WritebackConfig {
@@ -115,6 +145,7 @@ impl Default for WritebackConfig {
 pub struct SyncConfig {
     pub file: String,
     pub hubspot: Option<HubSpotConfig>,
+    pub salesforce: Option<SalesforceConfig>,
     pub writeback: WritebackConfig,
 }
 
@@ -245,18 +276,18 @@ impl SyncConfig {
         let mut p = P { file, text, errors: Vec::new() };
         let root = doc.as_table();
         p.unknown(root, "", &["hubspot", "salesforce", "writeback"]);
-        let mut cfg = SyncConfig { file: file.into(), hubspot: None, writeback: WritebackConfig::default() };
-        if let Some(item) = root.get("salesforce") {
-            p.err(item.span(), "salesforce", "the Salesforce connector is not available in this version; only [hubspot] can be synced");
-        }
+        let mut cfg = SyncConfig { file: file.into(), hubspot: None, salesforce: None, writeback: WritebackConfig::default() };
         if let Some(h) = p.table(root, "", "hubspot") {
             cfg.hubspot = Some(parse_hubspot(&mut p, h));
+        }
+        if let Some(t) = p.table(root, "", "salesforce") {
+            cfg.salesforce = parse_salesforce(&mut p, t);
         }
         if let Some(w) = p.table(root, "", "writeback") {
             parse_writeback(&mut p, w, &mut cfg.writeback);
         }
-        if cfg.hubspot.is_none() && p.errors.is_empty() {
-            p.err(None, "", "no CRM configured: add a [hubspot] table");
+        if cfg.hubspot.is_none() && cfg.salesforce.is_none() && p.errors.is_empty() {
+            p.err(None, "", "no CRM configured: add a [hubspot] or a [salesforce] table");
         }
         if p.errors.is_empty() { Ok(cfg) } else { Err(ConfigErrors(p.errors)) }
     }
@@ -365,6 +396,121 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
         }
     }
     c
+}
+
+fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
+    use crate::salesforce::{API_VERSION, OBJECTS, QUERY_BATCH, valid_prefix};
+    const PATH: &str = "salesforce";
+    p.unknown(
+        t,
+        PATH,
+        &[
+            "instance_url",
+            "api_version",
+            "token_env",
+            "token_file",
+            "share",
+            "objects",
+            "batch_size",
+            "query_limit",
+            "field_prefix",
+            "mapping",
+            "timeout",
+            "max_retries",
+        ],
+    );
+    let span = |k: &str| t.get(k).and_then(Item::span);
+    let mut c = SalesforceConfig {
+        instance_url: String::new(),
+        api_version: API_VERSION.into(),
+        token_env: "SALESFORCE_TOKEN".into(),
+        token_file: None,
+        share: 0.8,
+        objects: OBJECTS.iter().map(|(o, _)| o.to_string()).collect(),
+        batch_size: QUERY_BATCH,
+        query_limit: 50_000,
+        field_prefix: "Leadrank_".into(),
+        mappings: BTreeMap::new(),
+        timeout_s: 30,
+        max_retries: 8,
+    };
+    match p.str(t, PATH, "instance_url") {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => c.instance_url = u.trim_end_matches('/').to_string(),
+        Some(_) => p.err(span("instance_url"), "salesforce.instance_url", "must start with https:// (or http:// for a local test server)"),
+        None => p.err(t.span(), "salesforce.instance_url", "missing: the org's instance URL, e.g. \"https://example.my.salesforce.com\""),
+    }
+    if let Some(v) = p.str(t, PATH, "api_version") {
+        let ok = v.strip_prefix('v').and_then(|r| r.split_once('.')).is_some_and(|(a, b)| {
+            !a.is_empty() && !b.is_empty() && a.bytes().all(|x| x.is_ascii_digit()) && b.bytes().all(|x| x.is_ascii_digit())
+        });
+        if ok {
+            c.api_version = v;
+        } else {
+            p.err(span("api_version"), "salesforce.api_version", format!("must be like \"{API_VERSION}\""));
+        }
+    }
+    if let Some(v) = p.str(t, PATH, "token_env") {
+        c.token_env = v;
+    }
+    c.token_file = p.str(t, PATH, "token_file");
+    if let Some(item) = t.get("share") {
+        match item.as_float().or_else(|| item.as_integer().map(|i| i as f64)) {
+            Some(s) if s > 0.0 && s <= 1.0 => c.share = s,
+            _ => p.err(
+                item.span(),
+                "salesforce.share",
+                "must be a number above 0 and at most 1 (the share of the org's daily API allocation to use)",
+            ),
+        }
+    }
+    if let Some(list) = p.strings(t, PATH, "objects") {
+        let names: Vec<&str> = OBJECTS.iter().map(|(o, _)| *o).collect();
+        let mut wanted = Vec::new();
+        for (o, sp) in list {
+            if names.contains(&o.as_str()) {
+                wanted.push(o);
+            } else {
+                p.err(sp, "salesforce.objects", format!("'{o}' is not an object read; one of {}", names.join(", ")));
+            }
+        }
+        if !wanted.iter().any(|o| o == "leads" || o == "contacts") {
+            p.err(span("objects"), "salesforce.objects", "must include \"leads\" or \"contacts\"");
+        }
+        c.objects = names.iter().filter(|n| wanted.iter().any(|w| w == *n)).map(|n| n.to_string()).collect();
+    }
+    if let Some(n) = p.int(t, PATH, "batch_size", 200, 2_000) {
+        c.batch_size = n as u32;
+    }
+    if let Some(n) = p.int(t, PATH, "query_limit", 1, 50_000_000) {
+        c.query_limit = n as u64;
+    }
+    if let Some(v) = p.str(t, PATH, "field_prefix") {
+        if valid_prefix(&v) {
+            c.field_prefix = v;
+        } else {
+            p.err(
+                span("field_prefix"),
+                "salesforce.field_prefix",
+                "must start with a letter and hold only letters, digits and single underscores (Salesforce's rule for field names), at most 30 characters",
+            );
+        }
+    }
+    if let Some(n) = p.int(t, PATH, "timeout", 1, 600) {
+        c.timeout_s = n as u64;
+    }
+    if let Some(n) = p.int(t, PATH, "max_retries", 0, 100) {
+        c.max_retries = n as u32;
+    }
+    if let Some(m) = p.table(t, PATH, "mapping") {
+        let names: Vec<&str> = OBJECTS.iter().map(|(o, _)| *o).collect();
+        p.unknown(m, "salesforce.mapping", &names);
+        for o in names {
+            if let Some(v) = p.str(m, "salesforce.mapping", o) {
+                c.mappings.insert(o.to_string(), v);
+            }
+        }
+    }
+    if c.instance_url.is_empty() { None } else { Some(c) }
 }
 
 fn parse_writeback(p: &mut P<'_>, w: &Table, c: &mut WritebackConfig) {
@@ -484,7 +630,26 @@ only_if_empty = true
         assert!(e.starts_with("s.toml:1: "), "{e}");
         let e = SyncConfig::parse("", "s.toml").unwrap_err().to_string();
         assert!(e.contains("no CRM configured"), "{e}");
-        let e = SyncConfig::parse("[hubspot]\n[salesforce]\n", "s.toml").unwrap_err().to_string();
-        assert!(e.contains("s.toml:2: salesforce: the Salesforce connector is not available"), "{e}");
+        let e = SyncConfig::parse("[hubspot]\n[salesforce]\nbatch_size = 5\n", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:2: salesforce.instance_url: missing"), "{e}");
+        assert!(e.contains("s.toml:3: salesforce.batch_size: must be a whole number from 200 to 2000"), "{e}");
+    }
+
+    #[test]
+    fn a_salesforce_file() {
+        let text = "[salesforce]\ninstance_url = \"https://acme.my.salesforce.com/\"\nobjects = [\"contacts\", \"leads\"]\nfield_prefix = \"LR_\"\n[salesforce.mapping]\nleads = \"l.toml\"\n";
+        let c = SyncConfig::parse(text, "sync.toml").unwrap();
+        let s = c.salesforce.unwrap();
+        assert_eq!(s.instance_url, "https://acme.my.salesforce.com");
+        assert_eq!(s.api_version, "v62.0");
+        assert_eq!(s.token_env, "SALESFORCE_TOKEN");
+        assert_eq!(s.objects, ["leads", "contacts"]);
+        assert_eq!(s.field_prefix, "LR_");
+        assert_eq!(s.mappings["leads"], "l.toml");
+        let e = SyncConfig::parse("[salesforce]\ninstance_url = \"https://x\"\napi_version = \"62\"\nfield_prefix = \"a__b\"\n", "s.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("s.toml:3: salesforce.api_version"), "{e}");
+        assert!(e.contains("s.toml:4: salesforce.field_prefix"), "{e}");
     }
 }

@@ -10,13 +10,16 @@
 //! * [`budget`]: the rate budget of one connection (a rolling burst window and a daily cap,
 //!   on times the caller passes in), and how `Retry-After` holds it back;
 //! * [`config`]: the sync file (`sync.toml`), every problem located by file, line and key;
-//! * [`calls`]: how many API calls a sync spends, for dry runs and the benchmarks.
+//! * [`calls`]: how many API calls a sync spends, for dry runs and the benchmarks;
+//! * [`salesforce`]: Salesforce's custom field names and definitions, the keyset SOQL query,
+//!   the daily API allocation header, per-record errors of a composite update.
 
 pub mod budget;
 pub mod calls;
 pub mod config;
 pub mod fields;
 pub mod plan;
+pub mod salesforce;
 
 pub use budget::{Admit, Budget, Limits, Tier};
 pub use config::{ConfigError, ConfigErrors, SyncConfig};

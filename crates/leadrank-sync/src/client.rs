@@ -1,12 +1,15 @@
 //! The HTTP client of one CRM connection: every call passes the rate budget, 429s hold the
 //! budget back for `Retry-After`, 5xx and timeouts back off and retry, the daily cap stops
-//! the run. The token is never logged or printed.
+//! the run. The token is never logged or printed. The [`Dialect`] says how the CRM reports
+//! errors and its daily allowance (HubSpot: a JSON object and 429 `DAILY`; Salesforce: an
+//! array of `{message, errorCode}`, 403 `REQUEST_LIMIT_EXCEEDED` and `Sforce-Limit-Info`).
 
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use leadrank_crm::budget::{Admit, Budget, HUBSPOT_SEARCH, Limits};
 use leadrank_crm::calls::CallCount;
+use leadrank_crm::salesforce::{parse_limit_info, within_share};
 use serde_json::Value;
 
 /// A secret token: shown as `***` in every format.
@@ -30,8 +33,8 @@ impl std::fmt::Debug for Token {
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// The CRM refused the request (a 4xx other than 429).
-    #[error("HubSpot answered {status} {category}: {message} (correlation id {correlation})")]
-    Api { status: u16, category: String, message: String, correlation: String },
+    #[error("{crm} answered {status} {category}: {message}{}", if correlation.is_empty() { String::new() } else { format!(" (correlation id {correlation})") })]
+    Api { crm: &'static str, status: u16, category: String, message: String, correlation: String },
     /// The day's API allowance is spent.
     #[error("the daily API allowance is spent until {until}; the next run resumes from the stored cursor")]
     DailyCap { until: String },
@@ -65,9 +68,26 @@ pub struct Stats {
     pub waited_ms: u64,
 }
 
+/// How a CRM answers errors and reports its allowance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    HubSpot,
+    Salesforce,
+}
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::HubSpot => "HubSpot",
+            Dialect::Salesforce => "Salesforce",
+        }
+    }
+}
+
 /// Options of the client.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
+    pub dialect: Dialect,
     pub limits: Limits,
     pub search_limits: Limits,
     pub share: f64,
@@ -83,9 +103,28 @@ pub struct ClientOptions {
 impl ClientOptions {
     pub fn hubspot(tier: leadrank_crm::Tier) -> ClientOptions {
         ClientOptions {
+            dialect: Dialect::HubSpot,
             limits: tier.hubspot_limits(),
             search_limits: HUBSPOT_SEARCH,
             share: 0.8,
+            utc_offset_minutes: 0,
+            timeout: Duration::from_secs(30),
+            max_retries: 8,
+            backoff: Duration::from_millis(500),
+            default_retry_after: Duration::from_secs(10),
+        }
+    }
+
+    /// Salesforce: no burst window (its limits are a rolling 24-hour allocation per org,
+    /// read from every answer's `Sforce-Limit-Info`, and concurrent long requests); the
+    /// connection stops before the org's usage passes `share` of the allocation.
+    pub fn salesforce(share: f64) -> ClientOptions {
+        let unlimited = Limits { burst: u32::MAX, window_ms: 1_000, daily: 0 };
+        ClientOptions {
+            dialect: Dialect::Salesforce,
+            limits: unlimited,
+            search_limits: unlimited,
+            share,
             utc_offset_minutes: 0,
             timeout: Duration::from_secs(30),
             max_retries: 8,
@@ -111,7 +150,12 @@ pub struct HubSpotClient {
     search: Mutex<Budget>,
     options: ClientOptions,
     stats: Mutex<Stats>,
+    /// The org's daily API usage from the last answer (Salesforce): (used, allocation).
+    usage: Mutex<Option<(u64, u64)>>,
 }
+
+/// The client of either CRM (the name kept from when HubSpot was the only one).
+pub type CrmClient = HubSpotClient;
 
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
@@ -133,6 +177,7 @@ impl HubSpotClient {
             search: Mutex::new(Budget::new(options.search_limits, 1.0, 0)),
             options,
             stats: Mutex::new(Stats::default()),
+            usage: Mutex::new(None),
         })
     }
 
@@ -160,9 +205,24 @@ impl HubSpotClient {
         (b.burst(), b.limits().window_ms, b.daily())
     }
 
+    /// The org's daily API usage from the last answer (Salesforce): (used, allocation).
+    pub fn usage(&self) -> Option<(u64, u64)> {
+        *self.usage.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Waits until the budget (and the search budget for searches) lets a call go, and
     /// counts it.
     async fn admit(&self, search: bool) -> Result<(), SyncError> {
+        if let Some((used, max)) = self.usage()
+            && !within_share(used, max, self.options.share)
+        {
+            return Err(SyncError::DailyCap {
+                until: format!(
+                    "calls age out of Salesforce's rolling 24 hours (the org used {used} of {max}; this connection stops at {:.0}%)",
+                    self.options.share * 100.0
+                ),
+            });
+        }
         loop {
             let now = now_ms();
             let wait = {
@@ -190,15 +250,32 @@ impl HubSpotClient {
 
     /// GET a path.
     pub async fn get(&self, path: &str, purpose: Purpose) -> Result<Answer, SyncError> {
-        self.call(reqwest::Method::GET, path, None, purpose).await
+        self.call(reqwest::Method::GET, path, None, &[], purpose).await
+    }
+
+    /// GET a path with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, String)], purpose: Purpose) -> Result<Answer, SyncError> {
+        self.call(reqwest::Method::GET, path, None, headers, purpose).await
+    }
+
+    /// PATCH JSON to a path.
+    pub async fn patch(&self, path: &str, body: &Value, purpose: Purpose) -> Result<Answer, SyncError> {
+        self.call(reqwest::Method::PATCH, path, Some(body), &[], purpose).await
     }
 
     /// POST JSON to a path.
     pub async fn post(&self, path: &str, body: &Value, purpose: Purpose) -> Result<Answer, SyncError> {
-        self.call(reqwest::Method::POST, path, Some(body), purpose).await
+        self.call(reqwest::Method::POST, path, Some(body), &[], purpose).await
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<&Value>, purpose: Purpose) -> Result<Answer, SyncError> {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, String)],
+        purpose: Purpose,
+    ) -> Result<Answer, SyncError> {
         let search = path.ends_with("/search");
         let url = format!("{}{}", self.base, path);
         let payload = body.map(|b| b.to_string());
@@ -211,6 +288,9 @@ impl HubSpotClient {
                 Purpose::Setup => s.calls.setup += 1,
             });
             let mut req = self.http.request(method.clone(), &url).bearer_auth(&self.token.0);
+            for (k, v) in headers {
+                req = req.header(*k, v);
+            }
             if let Some(p) = &payload {
                 req = req.header("content-type", "application/json").body(p.clone());
             }
@@ -225,6 +305,9 @@ impl HubSpotClient {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .map(Duration::from_secs);
+                    if let Some(u) = resp.headers().get("sforce-limit-info").and_then(|v| v.to_str().ok()).and_then(parse_limit_info) {
+                        *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(u);
+                    }
                     let bytes = match resp.bytes().await {
                         Ok(b) => b,
                         Err(e) => {
@@ -243,7 +326,15 @@ impl HubSpotClient {
                         let body = json.ok_or_else(|| SyncError::Protocol { path: path.into(), detail: "the body is not JSON".into() })?;
                         return Ok(Answer { status, body });
                     }
-                    let field = |k: &str| json.as_ref().and_then(|j| j.get(k)).and_then(Value::as_str).unwrap_or("").to_string();
+                    // Salesforce's errors are an array of `{message, errorCode}`.
+                    let first = json.as_ref().map(|j| j.get(0).unwrap_or(j));
+                    let field = |k: &str| first.and_then(|j| j.get(k)).and_then(Value::as_str).unwrap_or("").to_string();
+                    let dialect = self.options.dialect;
+                    if dialect == Dialect::Salesforce && status == 403 && field("errorCode") == "REQUEST_LIMIT_EXCEEDED" {
+                        return Err(SyncError::DailyCap {
+                            until: "calls age out of Salesforce's rolling 24 hours (REQUEST_LIMIT_EXCEEDED)".into(),
+                        });
+                    }
                     if status == 429 {
                         self.stat(|s| s.throttled += 1);
                         if field("policyName") == "DAILY" {
@@ -266,9 +357,11 @@ impl HubSpotClient {
                         self.stat(|s| s.server_errors += 1);
                         last = format!("{status} from the server");
                     } else {
+                        let category = if dialect == Dialect::Salesforce { field("errorCode") } else { field("category") };
                         return Err(SyncError::Api {
+                            crm: dialect.name(),
                             status,
-                            category: field("category"),
+                            category,
                             message: field("message"),
                             correlation: field("correlationId"),
                         });

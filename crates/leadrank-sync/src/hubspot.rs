@@ -110,19 +110,39 @@ pub struct SyncReport {
     pub would_spend: CallCount,
     /// Why the run stopped early, if it did.
     pub stopped: Option<String>,
+    /// The CRM's name in the report (empty: HubSpot).
+    pub crm: &'static str,
+    /// Definitions of the fields for an admin to create (Salesforce's `--install-fields`).
+    pub field_specs: String,
+    /// Fields the CRM lacks (`Lead.Leadrank_Score__c`); nothing is written until they exist.
+    pub missing_fields: Vec<String>,
 }
 
 /// Loads a mapping: a built-in API mapping by name, or a file (relative to the sync file).
 fn load_mapping(spec: Option<&String>, default: &str, kind: Kind, config_dir: &Path) -> anyhow::Result<Mapping> {
-    let (text, name) = match spec.map(String::as_str) {
-        None | Some("hubspot-api-contacts") if default == "hubspot-api-contacts" => (CONTACTS_PRESET.to_string(), default.to_string()),
-        None | Some("hubspot-api-companies") if default == "hubspot-api-companies" => (COMPANIES_PRESET.to_string(), default.to_string()),
-        Some(path) => {
+    let presets = [("hubspot-api-contacts", CONTACTS_PRESET), ("hubspot-api-companies", COMPANIES_PRESET)];
+    load_mapping_from(spec, default, &presets, kind, config_dir)
+}
+
+/// Loads a mapping: `spec` names one of `presets` or a file (relative to the sync file);
+/// none: the preset `default`.
+pub(crate) fn load_mapping_from(
+    spec: Option<&String>,
+    default: &str,
+    presets: &[(&str, &str)],
+    kind: Kind,
+    config_dir: &Path,
+) -> anyhow::Result<Mapping> {
+    let wanted = spec.map_or(default, String::as_str);
+    let preset = presets.iter().find(|(n, _)| *n == wanted);
+    let (text, name) = match (preset, spec) {
+        (Some((n, text)), _) => (text.to_string(), n.to_string()),
+        (None, Some(path)) => {
             let p = config_dir.join(path);
             let text = std::fs::read_to_string(&p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
             (text, p.display().to_string())
         }
-        None => anyhow::bail!("no mapping for {default}"),
+        (None, None) => anyhow::bail!("no mapping for {default}"),
     };
     let file = MappingFile::parse(&text, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
     file.get(kind).cloned().ok_or_else(|| anyhow::anyhow!("{name}: the mapping has no [{}] table", kind.as_str()))
@@ -178,7 +198,7 @@ impl Plan {
     }
 }
 
-fn source_columns(m: &Mapping) -> Vec<String> {
+pub(crate) fn source_columns(m: &Mapping) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for spec in m.fields.iter().chain(&m.custom) {
         for c in &spec.from {
@@ -372,29 +392,10 @@ async fn read_object(
         for f in &fresh {
             report.read += 1;
             let cells: Vec<&str> = properties.iter().map(|p| f.properties.get(p).map_or("", String::as_str)).collect();
-            let applied = bound.apply(&cells);
-            if !applied.problems.is_empty() {
-                for (i, message) in &applied.problems {
-                    report.rejected.push(format!("{object} {}: {}: {message}", f.id, bound.names().get(*i).map_or("", String::as_str)));
-                }
-                continue;
-            }
-            let pairs = bound.names().iter().map(String::as_str).zip(applied.values.iter().map(String::as_str));
+            let Some(mapped) = map_record(service, &bound, &cells, object, &f.id, object == "contacts", &mut report) else { continue };
             if object == "contacts" {
-                match lead_from_pairs_all_errors(pairs) {
-                    Ok(lead) => {
-                        if service.lead_record(&lead.lead_id).as_ref() == Some(&lead) {
-                            report.unchanged += 1;
-                        } else {
-                            leads.push(lead);
-                        }
-                    }
-                    Err(errors) => {
-                        for e in errors.0 {
-                            report.rejected.push(format!("{object} {}: {}: {}", f.id, e.field, e.error));
-                        }
-                        continue;
-                    }
+                if let Mapped::Lead(lead) = mapped {
+                    leads.push(*lead);
                 }
                 if plan.writeback {
                     let current: BTreeMap<String, String> =
@@ -404,21 +405,8 @@ async fn read_object(
                     seen.insert(f.id.clone(), current);
                     journal.insert(f.id.clone(), Some(rs));
                 }
-            } else {
-                match account_from_pairs_all_errors(pairs) {
-                    Ok(a) => {
-                        if service.account_record(&a.account_id).as_ref() == Some(&a) {
-                            report.unchanged += 1;
-                        } else {
-                            accounts.push(a);
-                        }
-                    }
-                    Err(errors) => {
-                        for e in errors.0 {
-                            report.rejected.push(format!("{object} {}: {}: {}", f.id, e.field, e.error));
-                        }
-                    }
-                }
+            } else if let Mapped::Account(a) = mapped {
+                accounts.push(a);
             }
         }
         if options.dry_run {
@@ -457,7 +445,66 @@ async fn read_object(
     Ok(report)
 }
 
-fn count(r: &mut ReadReport, o: leadrank_service::Outcome) {
+/// One record mapped: a lead or account that changed, or one the service already holds.
+pub(crate) enum Mapped {
+    Lead(Box<leadrank_core::records::Lead>),
+    Account(leadrank_core::records::Account),
+    Unchanged,
+}
+
+/// Maps one record's cells (in the bound columns' order) into a lead (`as_lead`) or an
+/// account; `None` when the mapping or the checks refuse it (listed in `report` with the
+/// record id, the field and the reason). Records the service holds unchanged are counted.
+pub(crate) fn map_record(
+    service: &Service,
+    bound: &leadrank_mapping::Bound<'_>,
+    cells: &[&str],
+    object: &str,
+    id: &str,
+    as_lead: bool,
+    report: &mut ReadReport,
+) -> Option<Mapped> {
+    let applied = bound.apply(cells);
+    if !applied.problems.is_empty() {
+        for (i, message) in &applied.problems {
+            report.rejected.push(format!("{object} {id}: {}: {message}", bound.names().get(*i).map_or("", String::as_str)));
+        }
+        return None;
+    }
+    let pairs = bound.names().iter().map(String::as_str).zip(applied.values.iter().map(String::as_str));
+    let refused = |report: &mut ReadReport, errors: leadrank_core::records::FieldErrors| {
+        for e in errors.0 {
+            report.rejected.push(format!("{object} {id}: {}: {}", e.field, e.error));
+        }
+    };
+    if as_lead {
+        match lead_from_pairs_all_errors(pairs) {
+            Ok(lead) if service.lead_record(&lead.lead_id).as_ref() == Some(&lead) => {
+                report.unchanged += 1;
+                Some(Mapped::Unchanged)
+            }
+            Ok(lead) => Some(Mapped::Lead(Box::new(lead))),
+            Err(errors) => {
+                refused(report, errors);
+                None
+            }
+        }
+    } else {
+        match account_from_pairs_all_errors(pairs) {
+            Ok(a) if service.account_record(&a.account_id).as_ref() == Some(&a) => {
+                report.unchanged += 1;
+                Some(Mapped::Unchanged)
+            }
+            Ok(a) => Some(Mapped::Account(a)),
+            Err(errors) => {
+                refused(report, errors);
+                None
+            }
+        }
+    }
+}
+
+pub(crate) fn count(r: &mut ReadReport, o: leadrank_service::Outcome) {
     match o {
         leadrank_service::Outcome::Created => r.created += 1,
         leadrank_service::Outcome::Suppressed => r.suppressed += 1,
@@ -465,21 +512,31 @@ fn count(r: &mut ReadReport, o: leadrank_service::Outcome) {
     }
 }
 
-async fn write_back(
+/// One record's planned write.
+pub(crate) struct Pending {
+    pub id: String,
+    pub writes: BTreeMap<String, String>,
+    /// The record's state once the write succeeds.
+    pub state: RecordState,
+    pub clearing: bool,
+}
+
+/// Plans the write-back of every record known (stored, or `seen` in this run): the values
+/// `wanted` for its lead (every field `cleared` for an erased person) against what was last
+/// written and what the CRM holds. Records with nothing to write are settled at once (found
+/// in place; an erased person's record already clear is forgotten); a dry run lists the
+/// changes in `report` and stores nothing.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn plan_writes(
     service: &Service,
-    plan: &Plan,
-    client: &HubSpotClient,
-    options: &SyncOptions,
     state: &mut State,
     seen: &BTreeMap<String, BTreeMap<String, String>>,
+    rules: &Rules,
+    wanted: impl Fn(&leadrank_crm::Snapshot) -> BTreeMap<String, String>,
+    cleared: &BTreeMap<String, String>,
+    dry_run: bool,
     report: &mut SyncReport,
-) -> Result<(), SyncError> {
-    struct Pending {
-        id: String,
-        writes: BTreeMap<String, String>,
-        state: RecordState,
-        clearing: bool,
-    }
+) -> Result<Vec<Pending>, SyncError> {
     let mut ids: Vec<String> = state.records.keys().cloned().collect();
     ids.extend(seen.keys().filter(|k| !state.records.contains_key(*k)).cloned());
     ids.sort();
@@ -492,19 +549,11 @@ async fn write_back(
             rs.c = c.clone();
         }
         let (wanted, clearing) = match service.crm_lead(&id) {
-            Some(snap) => {
-                let mut w = desired(&snap, &plan.shape);
-                if plan.lifecycle
-                    && let Some(v) = snap.stage.as_deref().and_then(lifecycle_of)
-                {
-                    w.insert("lifecyclestage".into(), v.into());
-                }
-                (w, false)
-            }
-            None if service.lead_erased(&id) => (cleared(&plan.shape), true),
+            Some(snap) => (wanted(&snap), false),
+            None if service.lead_erased(&id) => (cleared.clone(), true),
             None => continue,
         };
-        let p = plan_record(&wanted, &rs.w, Some(&rs.c), &plan.rules, clearing);
+        let p = plan_record(&wanted, &rs.w, Some(&rs.c), rules, clearing);
         for d in p.decisions.values() {
             if !matches!(d, Decision::Write(_) | Decision::Unchanged) {
                 *report.kept.entry(d.as_str()).or_default() += 1;
@@ -527,17 +576,39 @@ async fn write_back(
         }
         let mut c = rs.c.clone();
         c.extend(writes.clone());
-        if options.dry_run {
+        if dry_run {
             let fields = writes.iter().map(|(k, v)| (k.clone(), rs.c.get(k).cloned().unwrap_or_default(), v.clone())).collect();
             report.changes.push(Change { id: id.clone(), fields, clearing });
         }
         pending.push(Pending { id, writes, state: RecordState { w: next_w, c }, clearing });
     }
-    if !options.dry_run {
+    if !dry_run {
         state.append(service, settled).await?;
     }
     report.records_written = pending.len() as u64;
     report.fields_written = pending.iter().map(|p| p.writes.len() as u64).sum();
+    Ok(pending)
+}
+
+async fn write_back(
+    service: &Service,
+    plan: &Plan,
+    client: &HubSpotClient,
+    options: &SyncOptions,
+    state: &mut State,
+    seen: &BTreeMap<String, BTreeMap<String, String>>,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let wanted = |snap: &leadrank_crm::Snapshot| {
+        let mut w = desired(snap, &plan.shape);
+        if plan.lifecycle
+            && let Some(v) = snap.stage.as_deref().and_then(lifecycle_of)
+        {
+            w.insert("lifecyclestage".into(), v.into());
+        }
+        w
+    };
+    let pending = plan_writes(service, state, seen, &plan.rules, wanted, &cleared(&plan.shape), options.dry_run, report).await?;
     if options.dry_run {
         report.would_spend.writes += batches(pending.len() as u64, BATCH as u64);
         return Ok(());
@@ -550,8 +621,9 @@ async fn write_back(
         let inputs: Vec<Value> = chunk.iter().map(|p| json!({"id": p.id, "properties": p.writes})).collect();
         let answer = match client.post(path, &json!({ "inputs": inputs }), Purpose::Write).await {
             Ok(a) => a,
-            Err(SyncError::Api { status, category, message, correlation }) if message.contains("does not exist") => {
+            Err(SyncError::Api { crm, status, category, message, correlation }) if message.contains("does not exist") => {
                 return Err(SyncError::Api {
+                    crm,
                     status,
                     category,
                     message: format!("{message} (create leadrank's properties with `leadrank sync hubspot --install-fields`)"),
@@ -627,6 +699,17 @@ impl SyncReport {
         if !self.installed.is_empty() {
             let _ = writeln!(s, "properties {verb}created: {}", self.installed.join(", "));
         }
+        if !self.field_specs.is_empty() {
+            let _ = writeln!(s, "{}", self.field_specs);
+        }
+        if !self.missing_fields.is_empty() {
+            let _ = writeln!(
+                s,
+                "fields missing in {} (an admin creates them as described; nothing is written back until then): {}",
+                if self.crm.is_empty() { "the CRM" } else { self.crm },
+                self.missing_fields.join(", ")
+            );
+        }
         for r in &self.reads {
             let _ = writeln!(
                 s,
@@ -649,7 +732,7 @@ impl SyncReport {
             }
         }
         for c in &self.changes {
-            let _ = writeln!(s, "contact {}{}:", c.id, if c.clearing { " (erased: clearing)" } else { "" });
+            let _ = writeln!(s, "record {}{}:", c.id, if c.clearing { " (erased: clearing)" } else { "" });
             for (k, from, to) in &c.fields {
                 let _ = writeln!(s, "  {k}: {from:?} -> {to:?}");
             }
@@ -662,7 +745,8 @@ impl SyncReport {
             let _ = writeln!(s, "erased people: leadrank's fields cleared on {} record(s)", self.cleared);
         }
         if self.gone > 0 {
-            let _ = writeln!(s, "{} record(s) no longer in HubSpot, forgotten", self.gone);
+            let _ =
+                writeln!(s, "{} record(s) no longer in {}, forgotten", self.gone, if self.crm.is_empty() { "HubSpot" } else { self.crm });
         }
         for f in &self.failed {
             let _ = writeln!(s, "  not written (retried next run): {f}");
@@ -681,7 +765,7 @@ impl SyncReport {
             self.stats.timeouts
         );
         if self.dry_run {
-            let new: u64 = self.reads.iter().filter(|r| r.object == "contacts").map(|r| r.updated).sum();
+            let new: u64 = self.reads.iter().filter(|r| matches!(r.object.as_str(), "contacts" | "leads")).map(|r| r.updated).sum();
             if new > 0 {
                 let _ = writeln!(
                     s,

@@ -1,4 +1,4 @@
-//! CRM two-way sync (I/O): the HubSpot connector.
+//! CRM two-way sync (I/O): the HubSpot and Salesforce connectors.
 //!
 //! [`hubspot::sync`] reads the records HubSpot changed since the stored cursor (CRM v3
 //! search, `lastmodifieddate` ascending, keyset paging), maps them through mapping files
@@ -8,9 +8,14 @@
 //! it ([`leadrank_crm::plan`]). Every call goes through the connection's rate budget
 //! ([`client`]); 429s, 5xx and timeouts are retried; the cursor and what was written are
 //! stored after every page and batch, so a run that stops resumes where it stopped.
+//!
+//! [`salesforce::sync`] does the same with Salesforce's REST API: SOQL queries keyed on
+//! `SystemModstamp` and `Id`, composite sObject updates of custom fields, and the org's
+//! daily API allocation read from `Sforce-Limit-Info`.
 
 pub mod client;
 pub mod hubspot;
+pub mod salesforce;
 pub mod state;
 
 pub use client::{HubSpotClient, SyncError, Token};

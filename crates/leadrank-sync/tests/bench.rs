@@ -96,3 +96,79 @@ async fn calls_per_10000_leads() {
         least_seconds(per_100k, burst as u64, window_ms as f64 / 1000.0) / 60.0
     );
 }
+
+/// The same figures for the Salesforce connector on the fake Salesforce: 10,000 leads (and
+/// 1,000 accounts), batches of 2,000, composite updates of 200.
+#[tokio::test]
+#[ignore = "a benchmark: run it with --ignored --nocapture"]
+async fn salesforce_calls_per_10000_leads() {
+    use leadrank_crm::CrmField;
+    use leadrank_crm::salesforce::{LONG_TEXT_LENGTH, field_specs};
+    use leadrank_crm_fakes::SalesforceFake;
+    use leadrank_sync::client::CrmClient;
+    use leadrank_sync::salesforce;
+    use serde_json::json;
+
+    let n: usize = std::env::var("LEADS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
+    let clock = Arc::new(ManualClock::new("2026-06-30T12:00:00Z".parse().unwrap()));
+    let service = Service::start(store, clock, Arc::new(Metrics::new())).await.unwrap();
+    let fake = SalesforceFake::start("t").await;
+    for spec in field_specs("Leadrank_", &CrmField::ALL, LONG_TEXT_LENGTH) {
+        for object in ["Lead", "Contact"] {
+            fake.add_field(object, &spec.api_name, spec.describe_type, spec.length);
+        }
+    }
+    for i in 0..n / 10 {
+        fake.create("Account", &[("Name", json!(format!("Company {i}"))), ("Website", json!(format!("c{i}.example")))]);
+    }
+    let mut ids = Vec::new();
+    for i in 0..n {
+        ids.push(fake.create(
+            "Lead",
+            &[
+                ("Email", json!(format!("p{i}@c{}.example", i / 10))),
+                ("Company", json!(format!("Company {}", i / 10))),
+                ("Title", json!(TITLES[i % TITLES.len()])),
+                ("Industry", json!(["Technology", "Banking", "Retail", "Healthcare"][i % 4])),
+            ],
+        ));
+    }
+    let text = format!("[salesforce]\ninstance_url = \"{}\"\n", fake.url);
+    let cfg = SyncConfig::parse(&text, "sync.toml").unwrap();
+    let plan = salesforce::Plan::new(&cfg, Path::new(".")).unwrap();
+    let run = async |label: &str, install: bool| {
+        let client = CrmClient::new(&fake.url, Token::new("t").unwrap(), plan.client_options()).unwrap();
+        fake.clear_calls();
+        let t = Instant::now();
+        let options = SyncOptions { install_fields: install, ..SyncOptions::default() };
+        let r = salesforce::sync(&service, &plan, &client, &options).await.unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let calls = fake.calls();
+        let reads = calls.iter().filter(|c| c.path.contains("/query")).count();
+        let writes = calls.iter().filter(|c| c.path.ends_with("/composite/sobjects")).count();
+        println!(
+            "salesforce {label}: {} calls ({reads} query, {writes} composite update, {} describe), {} records written; {secs:.1} s wall",
+            calls.len(),
+            calls.len() - reads - writes,
+            r.records_written
+        );
+        assert!(r.stopped.is_none() && r.failed.is_empty());
+        calls.len()
+    };
+    let first = run("first sync", true).await;
+    let echo = run("next run (reads back its own writes)", false).await;
+    let k = n / 100;
+    for j in 0..k {
+        let i = (j * 7919 + 13) % n;
+        fake.edit(&ids[i], &[("Title", json!(TITLES[(i + 2) % TITLES.len()]))]);
+    }
+    let d1 = run("a day where 1% of leads change", false).await;
+    let d1_echo = run("the run after it", false).await;
+    println!(
+        "salesforce: first sync {first} calls; echo run {echo}; change-only day: 1% -> {} calls ({:.2}% of the first sync)",
+        d1 + d1_echo,
+        100.0 * (d1 + d1_echo) as f64 / first as f64
+    );
+}
