@@ -130,12 +130,29 @@ pub(crate) fn for_each_mapped_row(
     mapping: Option<&Mapping>,
     required: &[&'static str],
     report: &mut LoadReport,
+    each: impl FnMut(&Row<'_>, &mut LoadReport),
+) -> Result<(), ReadError> {
+    match format {
+        InputFormat::Csv(delimiter) => {
+            let (header, reader) = CsvHeader::open(path, delimiter)?;
+            for_each_csv_row(path, &header, reader, mapping, required, report, each)?;
+        }
+        InputFormat::JsonLines => for_each_json_row(path, mapping, report, each)?,
+    }
+    Ok(())
+}
+
+/// [`for_each_mapped_row`] for the rows of a CSV input after its header.
+pub(crate) fn for_each_csv_row<R: Read>(
+    path: &Path,
+    header: &CsvHeader,
+    mut reader: csv::Reader<R>,
+    mapping: Option<&Mapping>,
+    required: &[&'static str],
+    report: &mut LoadReport,
     mut each: impl FnMut(&Row<'_>, &mut LoadReport),
 ) -> Result<(), ReadError> {
     let file = path.display().to_string();
-    match format {
-        InputFormat::Csv(delimiter) => {
-            let (header, mut reader) = CsvHeader::open(path, delimiter)?;
             let bound = match mapping {
                 Some(m) => Some(bind_header(m, path, &header.names, report)?),
                 None => {
@@ -172,8 +189,17 @@ pub(crate) fn for_each_mapped_row(
                     Err(e) => report.rejected.push(e),
                 }
             }
-        }
-        InputFormat::JsonLines => {
+    Ok(())
+}
+
+/// [`for_each_mapped_row`] for a JSON Lines file.
+fn for_each_json_row(
+    path: &Path,
+    mapping: Option<&Mapping>,
+    report: &mut LoadReport,
+    mut each: impl FnMut(&Row<'_>, &mut LoadReport),
+) -> Result<(), ReadError> {
+    let file = path.display().to_string();
             let mut reader = open(path)?;
             let mut buf = Vec::new();
             let mut line = 0u64;
@@ -234,8 +260,6 @@ pub(crate) fn for_each_mapped_row(
                     None => each(&Row { names: &names, values, line, csv: false, mapped: None }, report),
                 }
             }
-        }
-    }
     Ok(())
 }
 
@@ -258,7 +282,7 @@ fn json_to_text(v: serde_json::Value) -> String {
 
 /// Reads a lead from a row: every bad field, including custom fields the model declares
 /// with a type their value does not fit.
-fn parse_lead(row: &Row<'_>, model: &CompiledModel) -> Result<records::Lead, Vec<FieldError>> {
+pub(crate) fn parse_lead(row: &Row<'_>, model: &CompiledModel) -> Result<records::Lead, Vec<FieldError>> {
     let lead = records::lead_from_pairs_all_errors(row.pairs()).map_err(|e| e.0);
     let mut custom_errors = Vec::new();
     for (name, value) in row.pairs() {
