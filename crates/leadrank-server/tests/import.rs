@@ -46,7 +46,9 @@ async fn a_crm_export_imports_with_a_report_of_every_row() {
 
     // A row with several bad fields is named field by field; the others are kept.
     let header = HUBSPOT_CONTACTS.lines().next().unwrap();
-    let bad = format!("{header}\n70,Al,Bo,al@bo.example,,Bo,CEO,Lead,New,last tuesday,,Germany,,lots,,,,,,\n71,Cy,,cy@bo.example,,,,,,,,,,,,,,,,\n");
+    let bad = format!(
+        "{header}\n70,Al,Bo,al@bo.example,,Bo,CEO,Lead,New,last tuesday,,Germany,,lots,,,,,,\n71,Cy,,cy@bo.example,,,,,,,,,,,,,,,,\n"
+    );
     let (s, _, v) = srv.send_typed("POST", path, &ingest, Some("text/csv"), &bad).await;
     assert_eq!((s, v["created"].as_u64(), v["rejected"].as_u64()), (200, Some(1), Some(1)), "{v}");
     let row = &v["rejected_rows"][0];
@@ -66,7 +68,10 @@ async fn a_crm_export_imports_with_a_report_of_every_row() {
     let (s, h, v) = srv.send_typed("POST", "/v1/imports/leads", &ingest, Some(FORM), &body).await;
     assert_eq!(s, 422, "{v}");
     assert_eq!(h["content-type"], "application/problem+json");
-    assert!(v["detail"].as_str().unwrap().starts_with("mine.toml:2: leads.fields.lead_id.from: column 'Kontakt' is not in mine.csv"), "{v}");
+    assert!(
+        v["detail"].as_str().unwrap().starts_with("mine.toml:2: leads.fields.lead_id.from: column 'Kontakt' is not in mine.csv"),
+        "{v}"
+    );
     // A form without the file.
     let (s, _, v) = srv.send_typed("POST", "/v1/imports/leads", &ingest, Some(FORM), &multipart(&[("mapping", None, mapping)])).await;
     assert_eq!((s, v["pointer"].as_str()), (400, Some("/form/file")), "{v}");
@@ -113,7 +118,7 @@ async fn imports_are_refused_with_problems_naming_what_is_wrong() {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 422);
-    let v: serde_json::Value = resp.json().await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
     let detail = v["detail"].as_str().unwrap();
     assert!(detail.starts_with("upload.csv:1: cannot read the header: not UTF-8") && detail.contains("Latin-1"), "{v}");
 

@@ -303,7 +303,6 @@ impl Service {
         self.audit(actor, "import", &report.summary()).await?;
         Ok(report)
     }
-
 }
 
 /// The records of `batch` that differ from what the service holds (`held`); the others are

@@ -54,7 +54,8 @@ async fn crm_exports(backend: &Backend) {
     assert!(svc.score_now("51").is_some(), "imported leads are scored");
 
     // The same file again changes nothing; an edited row is an update.
-    let again = svc.import_csv(request(ImportKind::Leads, HUBSPOT_CONTACTS.as_bytes(), preset("hubspot-contacts")), "user:rev").await.unwrap();
+    let again =
+        svc.import_csv(request(ImportKind::Leads, HUBSPOT_CONTACTS.as_bytes(), preset("hubspot-contacts")), "user:rev").await.unwrap();
     assert_eq!(counts(&again), (0, 0, 5, 0));
     let edited = HUBSPOT_CONTACTS.replace("VP of Revenue Operations", "Chief Revenue Officer");
     let edited = svc.import_csv(request(ImportKind::Leads, edited.as_bytes(), preset("hubspot-contacts")), "user:rev").await.unwrap();
@@ -66,10 +67,14 @@ async fn crm_exports(backend: &Backend) {
     let r = svc.import_csv(request(ImportKind::Leads, semicolons.as_bytes(), preset("salesforce-leads")), "user:rev").await.unwrap();
     assert_eq!(counts(&r), (4, 0, 0, 0), "{:?}", r.rejected_rows);
     assert_eq!(svc.lead_record("00Q5e00000AbCd4").unwrap().employees, Some(2300));
-    let commas = svc.import_csv(request(ImportKind::Leads, SALESFORCE_LEADS.as_bytes(), preset("salesforce-leads")), "user:rev").await.unwrap();
+    let commas =
+        svc.import_csv(request(ImportKind::Leads, SALESFORCE_LEADS.as_bytes(), preset("salesforce-leads")), "user:rev").await.unwrap();
     assert_eq!(counts(&commas), (0, 0, 4, 0), "the same records whatever the separator");
 
-    let r = svc.import_csv(request(ImportKind::Accounts, SALESFORCE_ACCOUNTS.as_bytes(), preset("salesforce-accounts")), "user:rev").await.unwrap();
+    let r = svc
+        .import_csv(request(ImportKind::Accounts, SALESFORCE_ACCOUNTS.as_bytes(), preset("salesforce-accounts")), "user:rev")
+        .await
+        .unwrap();
     assert_eq!(counts(&r), (3, 0, 0, 0), "{:?}", r.rejected_rows);
     assert!(svc.account_record("0015e00000Acc01").is_some());
 
@@ -78,7 +83,11 @@ async fn crm_exports(backend: &Backend) {
     let imports: Vec<_> = audit.iter().filter(|e| e.action == "import").collect();
     assert_eq!(imports.len(), 6);
     assert!(imports.iter().all(|e| e.actor == "user:rev"));
-    assert!(imports.iter().any(|e| e.detail == "leads: 5 rows, 0 created, 0 updated, 5 unchanged, 0 suppressed, 0 rejected; mapping hubspot-contacts"));
+    assert!(
+        imports
+            .iter()
+            .any(|e| e.detail == "leads: 5 rows, 0 created, 0 updated, 5 unchanged, 0 suppressed, 0 rejected; mapping hubspot-contacts")
+    );
     assert!(audit.iter().all(|e| !e.detail.contains('@') && !e.detail.contains("Dana")), "{audit:?}");
     svc.shutdown().await;
 }
@@ -129,16 +138,21 @@ async fn mapping_errors_name_what_is_wrong() {
     let svc = start(&backend).await;
     let csv = HUBSPOT_CONTACTS.as_bytes();
     let err = svc.import_csv(request(ImportKind::Leads, csv, preset("hubspot")), "a").await.unwrap_err().to_string();
-    assert!(err.contains("'hubspot' is not a built-in mapping") && err.contains("hubspot-contacts, salesforce-leads, salesforce-contacts"), "{err}");
+    assert!(
+        err.contains("'hubspot' is not a built-in mapping") && err.contains("hubspot-contacts, salesforce-leads, salesforce-contacts"),
+        "{err}"
+    );
     let err = svc.import_csv(request(ImportKind::Leads, csv, preset("hubspot-companies")), "a").await.unwrap_err().to_string();
     assert!(err.contains("has no [leads] table (it maps accounts)"), "{err}");
-    let custom = ImportMapping::Custom { name: "mine.toml".into(), text: "[leads]\n\n[leads.fields]\nlead_id = { form = \"Record ID\" }\n".into() };
+    let custom =
+        ImportMapping::Custom { name: "mine.toml".into(), text: "[leads]\n\n[leads.fields]\nlead_id = { form = \"Record ID\" }\n".into() };
     let err = svc.import_csv(request(ImportKind::Leads, csv, custom), "a").await.unwrap_err().to_string();
     assert!(err.starts_with("mine.toml:4: leads.fields.lead_id"), "{err}");
     let custom = ImportMapping::Custom { name: "mine.toml".into(), text: "[leads.fields]\nlead_id = \"Contact ID\"\n".into() };
     let err = svc.import_csv(request(ImportKind::Leads, csv, custom), "a").await.unwrap_err().to_string();
     assert!(err.starts_with("mine.toml:2: leads.fields.lead_id.from: column 'Contact ID' is not in export.csv"), "{err}");
-    let custom = ImportMapping::Custom { name: "mine.toml".into(), text: "[leads.fields]\nlead_id = \"Record ID\"\nemail = \"Email\"\n".into() };
+    let custom =
+        ImportMapping::Custom { name: "mine.toml".into(), text: "[leads.fields]\nlead_id = \"Record ID\"\nemail = \"Email\"\n".into() };
     let r = svc.import_csv(request(ImportKind::Leads, csv, custom), "a").await.unwrap();
     assert_eq!(r.created, 5);
     assert!(r.notes.iter().any(|n| n.contains("not read by the mapping")), "{:?}", r.notes);

@@ -34,7 +34,8 @@ struct Filled {
     custom: String,
 }
 
-const DELIMITERS: [(&str, &str); 5] = [("auto", "Found from the header"), (",", "Comma"), (";", "Semicolon"), ("tab", "Tab"), ("|", "Pipe")];
+const DELIMITERS: [(&str, &str); 5] =
+    [("auto", "Found from the header"), (",", "Comma"), (";", "Semicolon"), ("tab", "Tab"), ("|", "Pipe")];
 
 fn form(signed: &Signed, filled: &Filled, error: Option<&str>) -> Markup {
     let csrf = &signed.who.csrf;

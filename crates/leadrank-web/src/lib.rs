@@ -141,10 +141,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Opti
         .route("/models/{id}", get(models::show))
         .route("/models/{id}/signoff", post(models::sign_off))
         .route("/models/{id}/publish", post(models::publish))
-        .route(
-            "/import",
-            get(import::page).post(import::submit).layer(axum::extract::DefaultBodyLimit::max(import::MAX_IMPORT_FORM)),
-        )
+        .route("/import", get(import::page).post(import::submit).layer(axum::extract::DefaultBodyLimit::max(import::MAX_IMPORT_FORM)))
         .route("/settings", get(settings::page))
         .route("/settings/users", post(settings::create_user))
         .route("/settings/users/state", post(settings::user_state))

@@ -97,13 +97,21 @@ async fn revops_imports_a_crm_export_and_sees_every_rejected_field() {
     ];
     let (status, page) = app.post_form(&cookie, &parts).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(page.contains("6 rows read as leads through the mapping hubspot-contacts: 5 created, 0 updated, 0 unchanged, 1 rejected."), "{page}");
+    assert!(
+        page.contains("6 rows read as leads through the mapping hubspot-contacts: 5 created, 0 updated, 0 unchanged, 1 rejected."),
+        "{page}"
+    );
     assert!(page.contains("Create Date (created_at)") && page.contains("Number of Employees (employees)"), "{page}");
     assert!(!page.contains("<script>alert(1)"), "rejected values are escaped");
     assert!(app.svc.lead_record("51").is_some());
 
     // A bad mapping name: the form again, saying which mappings there are.
-    let parts = [("csrf", None, csrf.as_str()), ("file", Some("contacts.csv"), HUBSPOT_CONTACTS), ("kind", None, "leads"), ("mapping", None, "hubspot")];
+    let parts = [
+        ("csrf", None, csrf.as_str()),
+        ("file", Some("contacts.csv"), HUBSPOT_CONTACTS),
+        ("kind", None, "leads"),
+        ("mapping", None, "hubspot"),
+    ];
     let (status, page) = app.post_form(&cookie, &parts).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("role=\"alert\"") && page.contains("hubspot-contacts, salesforce-leads"), "{page}");
@@ -118,7 +126,12 @@ async fn reps_managers_and_forms_without_their_token_are_refused() {
         let (cookie, csrf) = app.sign_in(user).await;
         let (status, _) = app.send(Request::get("/import").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{user}");
-        let parts = [("csrf", None, csrf.as_str()), ("file", Some("c.csv"), HUBSPOT_CONTACTS), ("kind", None, "leads"), ("mapping", None, "hubspot-contacts")];
+        let parts = [
+            ("csrf", None, csrf.as_str()),
+            ("file", Some("c.csv"), HUBSPOT_CONTACTS),
+            ("kind", None, "leads"),
+            ("mapping", None, "hubspot-contacts"),
+        ];
         let (status, _) = app.post_form(&cookie, &parts).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{user}");
     }

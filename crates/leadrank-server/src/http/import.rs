@@ -219,7 +219,8 @@ pub async fn import_csv(
     let media = media_type(req.headers());
     let (file_name, bytes, custom) = match media.as_deref() {
         Some("multipart/form-data") => {
-            let form = Multipart::from_request(req, &state).await.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "bad_body", e.body_text()))?;
+            let form =
+                Multipart::from_request(req, &state).await.map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "bad_body", e.body_text()))?;
             read_form(form).await?
         }
         Some(m) if CSV_TYPES.contains(&m) => {
@@ -233,14 +234,20 @@ pub async fn import_csv(
                 ..Problem::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_media_type",
-                    format!("got {got}; this route takes a CSV file (text/csv) or a multipart/form-data form with 'file' and 'mapping' parts"),
+                    format!(
+                        "got {got}; this route takes a CSV file (text/csv) or a multipart/form-data form with 'file' and 'mapping' parts"
+                    ),
                 )
             });
         }
     };
     let mapping = match (query.mapping, custom) {
         (Some(_), Some(_)) => {
-            return Err(Problem::field("invalid_parameter", "/query/mapping", "give a built-in mapping (?mapping=) or a 'mapping' part, not both"));
+            return Err(Problem::field(
+                "invalid_parameter",
+                "/query/mapping",
+                "give a built-in mapping (?mapping=) or a 'mapping' part, not both",
+            ));
         }
         (Some(name), None) => ImportMapping::Preset(name),
         (None, Some((name, text))) => ImportMapping::Custom { name, text },
