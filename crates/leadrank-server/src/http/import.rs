@@ -197,7 +197,7 @@ async fn read_form(mut form: Multipart) -> Result<(String, Vec<u8>, Option<(Stri
         (status = 403, response = Forbidden),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
-        (status = 422, description = "The mapping or the file cannot be read at all (an unknown built-in mapping, with the valid ones; a mapping error with its line and key; a file that is not UTF-8).", body = super::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, response = UnprocessableEntity),
         (status = 429, response = TooManyRequests),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable)
