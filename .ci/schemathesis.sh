@@ -69,7 +69,8 @@ run_backend() {
     echo "== schemathesis on $name ($EXAMPLES examples per operation)"
     start_server "$db"
     local status=0
-    # Model and routing files (application/toml) are sent as text: see schemathesis_hooks.py.
+    # Model and routing files (application/toml) and CSV imports (text/csv) are sent as text: see
+    # schemathesis_hooks.py.
     PYTHONPATH="$(pwd)/.ci" SCHEMATHESIS_HOOKS=schemathesis_hooks "$VENV/bin/st" run "$BASE/openapi.json" \
         --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
         --phases examples,coverage,fuzzing \

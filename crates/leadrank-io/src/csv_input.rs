@@ -90,6 +90,9 @@ pub(crate) fn check_encoding(path: &Path, start: &[u8]) -> Result<usize, ReadErr
     Err(header_error(path, format!("the file is {other} (it starts with that byte order mark); save it as UTF-8 and read it again")))
 }
 
+/// The longest header line read (and the buffer a file is read through).
+const HEADER_CAPACITY: usize = 1 << 20;
+
 /// The header row of a CSV file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CsvHeader {
@@ -136,15 +139,19 @@ impl CsvHeader {
     /// Opens a CSV file for reading row by row: checks its encoding, reads the header and
     /// returns a reader positioned at the first row.
     pub(crate) fn open(path: &Path, delimiter: Delimiter) -> Result<(Self, csv::Reader<BufReader<File>>), ReadError> {
-        const CAPACITY: usize = 1 << 20;
         let file = File::open(path).map_err(|source| ReadError::Open { path: path.to_path_buf(), source })?;
-        let mut input = BufReader::with_capacity(CAPACITY, file);
+        Self::from_input(path, BufReader::with_capacity(HEADER_CAPACITY, file), delimiter)
+    }
+
+    /// [`CsvHeader::open`] on any buffered input (a file, or bytes in memory); `path` names
+    /// it in errors.
+    pub(crate) fn from_input<R: BufRead>(path: &Path, mut input: R, delimiter: Delimiter) -> Result<(Self, csv::Reader<R>), ReadError> {
         let start = input.fill_buf().map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
         let bom = check_encoding(path, start)?;
         let rest = &start[bom..];
         let line_end = match record_end(rest, 0) {
             Some(end) => end,
-            None if start.len() < CAPACITY => rest.len(),
+            None if start.len() < HEADER_CAPACITY => rest.len(),
             None => return Err(header_error(path, "the header line is longer than 1 MiB (or has an unclosed quote)".into())),
         };
         let header = if rest.is_empty() {

@@ -2,6 +2,7 @@
 //!
 //! * [`read`]: CSV and JSON Lines readers. A bad row is never dropped silently: it becomes a
 //!   [`RowError`] naming the file, line, column and reason, and the good rows go on.
+//! * [`upload`]: a CSV file in memory (an upload to the service) read the same way.
 //! * [`write`]: score writers (JSON Lines, CSV, a ranked table for terminals).
 
 mod csv_blocks;
@@ -13,6 +14,7 @@ pub mod read;
 pub mod read_outcomes;
 mod report;
 mod row;
+pub mod upload;
 pub mod write;
 
 pub use read::{InputFormat, LoadReport, ReadError, RowError};

@@ -130,110 +130,131 @@ pub(crate) fn for_each_mapped_row(
     mapping: Option<&Mapping>,
     required: &[&'static str],
     report: &mut LoadReport,
+    each: impl FnMut(&Row<'_>, &mut LoadReport),
+) -> Result<(), ReadError> {
+    match format {
+        InputFormat::Csv(delimiter) => {
+            let (header, reader) = CsvHeader::open(path, delimiter)?;
+            for_each_csv_row(path, &header, reader, mapping, required, report, each)?;
+        }
+        InputFormat::JsonLines => for_each_json_row(path, mapping, report, each)?,
+    }
+    Ok(())
+}
+
+/// [`for_each_mapped_row`] for the rows of a CSV input after its header.
+pub(crate) fn for_each_csv_row<R: Read>(
+    path: &Path,
+    header: &CsvHeader,
+    mut reader: csv::Reader<R>,
+    mapping: Option<&Mapping>,
+    required: &[&'static str],
+    report: &mut LoadReport,
     mut each: impl FnMut(&Row<'_>, &mut LoadReport),
 ) -> Result<(), ReadError> {
     let file = path.display().to_string();
-    match format {
-        InputFormat::Csv(delimiter) => {
-            let (header, mut reader) = CsvHeader::open(path, delimiter)?;
-            let bound = match mapping {
-                Some(m) => Some(bind_header(m, path, &header.names, report)?),
-                None => {
-                    header.require(path, required)?;
-                    None
-                }
-            };
-            let names = &header.names;
-            let mut record = csv::ByteRecord::new();
-            loop {
-                let line = match next_record(&mut reader, &mut record) {
-                    Ok(None) => break,
-                    Ok(Some(line)) => line,
-                    Err((line, e)) => {
-                        if let csv::ErrorKind::Io(source) = e.kind() {
-                            return Err(ReadError::Io {
-                                path: path.to_path_buf(),
-                                source: std::io::Error::new(source.kind(), source.to_string()),
-                            });
-                        }
-                        report.rejected.push(RowError::row(&file, line, e.to_string()));
-                        continue;
-                    }
-                };
-                match csv_row(&record, names, line, &file) {
-                    Ok(Some(row)) => match &bound {
-                        Some(bound) => {
-                            let applied = bound.apply(&row.values);
-                            each(&Row::from_mapping(bound, &applied, line, true), report);
-                        }
-                        None => each(&row, report),
-                    },
-                    Ok(None) => {}
-                    Err(e) => report.rejected.push(e),
-                }
-            }
+    let bound = match mapping {
+        Some(m) => Some(bind_header(m, path, &header.names, report)?),
+        None => {
+            header.require(path, required)?;
+            None
         }
-        InputFormat::JsonLines => {
-            let mut reader = open(path)?;
-            let mut buf = Vec::new();
-            let mut line = 0u64;
-            loop {
-                buf.clear();
-                let n = (&mut reader)
-                    .take(MAX_ROW_BYTES as u64 + 1)
-                    .read_until(b'\n', &mut buf)
-                    .map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
-                if n == 0 {
-                    break;
+    };
+    let names = &header.names;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = match next_record(&mut reader, &mut record) {
+            Ok(None) => break,
+            Ok(Some(line)) => line,
+            Err((line, e)) => {
+                if let csv::ErrorKind::Io(source) = e.kind() {
+                    return Err(ReadError::Io { path: path.to_path_buf(), source: std::io::Error::new(source.kind(), source.to_string()) });
                 }
-                line += 1;
-                if buf.len() > MAX_ROW_BYTES && !buf.ends_with(b"\n") {
-                    report.rejected.push(RowError::row(&file, line, format!("line is longer than {MAX_ROW_BYTES} bytes")));
-                    // Skip the rest of the over-long line.
-                    let mut rest = Vec::new();
-                    reader.read_until(b'\n', &mut rest).map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
-                    continue;
-                }
-                let text = match std::str::from_utf8(&buf) {
-                    Ok(t) => t.trim(),
-                    Err(_) => {
-                        report.rejected.push(RowError::row(&file, line, "is not valid UTF-8".into()));
-                        continue;
-                    }
-                };
-                if text.is_empty() {
-                    continue;
-                }
-                let object = match serde_json::from_str::<serde_json::Value>(text) {
-                    Ok(serde_json::Value::Object(m)) => m,
-                    Ok(_) => {
-                        report.rejected.push(RowError::row(&file, line, "is not a JSON object".into()));
-                        continue;
-                    }
-                    Err(e) => {
-                        report.rejected.push(RowError::row(&file, line, format!("is not valid JSON: {e}")));
-                        continue;
-                    }
-                };
-                let mut names = Vec::with_capacity(object.len());
-                let mut owned = Vec::with_capacity(object.len());
-                for (k, v) in object {
-                    names.push(k);
-                    owned.push(json_to_text(v));
-                }
-                let values: Vec<&str> = owned.iter().map(String::as_str).collect();
-                match mapping {
-                    // Each line has its own keys: a key the mapping names may be absent.
-                    Some(m) => match m.bind(&names, &file, Presence::Optional) {
-                        Ok(bound) => {
-                            let applied = bound.apply(&values);
-                            each(&Row::from_mapping(&bound, &applied, line, false), report);
-                        }
-                        Err(e) => report.rejected.push(RowError::row(&file, line, e.to_string())),
-                    },
-                    None => each(&Row { names: &names, values, line, csv: false, mapped: None }, report),
-                }
+                report.rejected.push(RowError::row(&file, line, e.to_string()));
+                continue;
             }
+        };
+        match csv_row(&record, names, line, &file) {
+            Ok(Some(row)) => match &bound {
+                Some(bound) => {
+                    let applied = bound.apply(&row.values);
+                    each(&Row::from_mapping(bound, &applied, line, true), report);
+                }
+                None => each(&row, report),
+            },
+            Ok(None) => {}
+            Err(e) => report.rejected.push(e),
+        }
+    }
+    Ok(())
+}
+
+/// [`for_each_mapped_row`] for a JSON Lines file.
+fn for_each_json_row(
+    path: &Path,
+    mapping: Option<&Mapping>,
+    report: &mut LoadReport,
+    mut each: impl FnMut(&Row<'_>, &mut LoadReport),
+) -> Result<(), ReadError> {
+    let file = path.display().to_string();
+    let mut reader = open(path)?;
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        let n = (&mut reader)
+            .take(MAX_ROW_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
+        if n == 0 {
+            break;
+        }
+        line += 1;
+        if buf.len() > MAX_ROW_BYTES && !buf.ends_with(b"\n") {
+            report.rejected.push(RowError::row(&file, line, format!("line is longer than {MAX_ROW_BYTES} bytes")));
+            // Skip the rest of the over-long line.
+            let mut rest = Vec::new();
+            reader.read_until(b'\n', &mut rest).map_err(|source| ReadError::Io { path: path.to_path_buf(), source })?;
+            continue;
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t.trim(),
+            Err(_) => {
+                report.rejected.push(RowError::row(&file, line, "is not valid UTF-8".into()));
+                continue;
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let object = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(m)) => m,
+            Ok(_) => {
+                report.rejected.push(RowError::row(&file, line, "is not a JSON object".into()));
+                continue;
+            }
+            Err(e) => {
+                report.rejected.push(RowError::row(&file, line, format!("is not valid JSON: {e}")));
+                continue;
+            }
+        };
+        let mut names = Vec::with_capacity(object.len());
+        let mut owned = Vec::with_capacity(object.len());
+        for (k, v) in object {
+            names.push(k);
+            owned.push(json_to_text(v));
+        }
+        let values: Vec<&str> = owned.iter().map(String::as_str).collect();
+        match mapping {
+            // Each line has its own keys: a key the mapping names may be absent.
+            Some(m) => match m.bind(&names, &file, Presence::Optional) {
+                Ok(bound) => {
+                    let applied = bound.apply(&values);
+                    each(&Row::from_mapping(&bound, &applied, line, false), report);
+                }
+                Err(e) => report.rejected.push(RowError::row(&file, line, e.to_string())),
+            },
+            None => each(&Row { names: &names, values, line, csv: false, mapped: None }, report),
         }
     }
     Ok(())
@@ -258,7 +279,7 @@ fn json_to_text(v: serde_json::Value) -> String {
 
 /// Reads a lead from a row: every bad field, including custom fields the model declares
 /// with a type their value does not fit.
-fn parse_lead(row: &Row<'_>, model: &CompiledModel) -> Result<records::Lead, Vec<FieldError>> {
+pub(crate) fn parse_lead(row: &Row<'_>, model: &CompiledModel) -> Result<records::Lead, Vec<FieldError>> {
     let lead = records::lead_from_pairs_all_errors(row.pairs()).map_err(|e| e.0);
     let mut custom_errors = Vec::new();
     for (name, value) in row.pairs() {

@@ -12,6 +12,7 @@
 //! * [`keys`], [`privacy`], [`metrics`], [`clock`]: API keys, erasure markers, Prometheus
 //!   metrics and the replaceable clock;
 //! * [`demo`]: generated demo data for `leadrank serve --demo`;
+//! * [`import`]: bulk import of a CSV file (a CRM export) through a mapping;
 //! * [`segment`]: the Segment intake's identity rules (anonymous visitors held, then linked).
 //!
 //! Storage is a [`leadrank_store::Store`] (SQLite or PostgreSQL); only this crate calls it.
@@ -32,6 +33,7 @@ pub mod crm;
 pub mod deals;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod keys;
 pub mod lead_quality;
 pub mod live;

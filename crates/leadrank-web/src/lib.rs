@@ -11,7 +11,7 @@
 //! * who may see and act on which lead is `leadrank_service::access` (a rep: their own; a
 //!   manager: their teams'; RevOps and admins: every lead, read-only);
 //! * [`queue`], [`lead`], [`team`], [`quality`], [`models`] (the model workspace),
-//!   [`settings`]: the screens; [`live`]: the change stream;
+//!   [`import`] (CSV imports through a mapping), [`settings`]: the screens; [`live`]: the change stream;
 //! * [`page`]: the page shell, navigation and shared pieces.
 //!
 //! Handlers call [`leadrank_service::Service`] only, never the store.
@@ -21,6 +21,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod import;
 pub mod lead;
 pub mod live;
 pub mod models;
@@ -140,6 +141,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Opti
         .route("/models/{id}", get(models::show))
         .route("/models/{id}/signoff", post(models::sign_off))
         .route("/models/{id}/publish", post(models::publish))
+        .route("/import", get(import::page).post(import::submit).layer(axum::extract::DefaultBodyLimit::max(import::MAX_IMPORT_FORM)))
         .route("/settings", get(settings::page))
         .route("/settings/users", post(settings::create_user))
         .route("/settings/users/state", post(settings::user_state))

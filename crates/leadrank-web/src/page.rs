@@ -44,6 +44,9 @@ pub fn shell(signed: &Signed, title: &str, active: &str, body: Markup) -> Respon
         links.push(("/quality", "Quality"));
         links.push(("/models", "Models"));
     }
+    if matches!(user.role, Role::Revops | Role::Admin) {
+        links.push(("/import", "Import"));
+    }
     if user.role == Role::Admin {
         links.push(("/settings", "Settings"));
     }

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::responses::*;
-use super::{BodyLimits, MAX_BATCH, admin, alerts, ingest, ops, read, segment};
+use super::{BodyLimits, MAX_BATCH, admin, alerts, import, ingest, ops, read, segment};
 use crate::http::records::MAX_RECORD_BYTES;
 
 /// The document: every operation of the router (a test checks that the two list the same
@@ -46,6 +46,7 @@ use crate::http::records::MAX_RECORD_BYTES;
         ingest::consents,
         ingest::outcomes,
         ingest::list_outcomes,
+        import::import_csv,
         admin::upload_model,
         admin::list_models,
         admin::activation,
@@ -91,7 +92,7 @@ use crate::http::records::MAX_RECORD_BYTES;
     )),
     modifiers(&Described),
     tags(
-        (name = "ingest", description = "Batch writes of leads, accounts, events and consent records."),
+        (name = "ingest", description = "Batch writes of leads, accounts, events and consent records; CSV imports through a mapping."),
         (name = "read", description = "Leads ranked by score, one lead, its score with the explanation, history, accounts."),
         (name = "lifecycle", description = "Stages, sales acceptance and rejection, qualification checklists."),
         (name = "routing", description = "Teams, reps, the routing file and re-routing."),
@@ -168,13 +169,14 @@ fn description() -> String {
          A missing, unknown or revoked key is a 401; a key without the scope, a 403. /healthz, /readyz, /metrics and \
          /openapi.json need no key.\n\n\
          **Limits:** at most {MAX_BATCH} records per batch and {} KiB per record; bodies up to {} KiB (leads), {} KiB \
-         (accounts), {} KiB (events, consents), {} KiB (models, routing file), {} KiB (teams), {} KiB (reps), {} KiB \
+         (accounts), {} KiB (events, consents), {} KiB (models, routing file), {} KiB (teams), {} KiB (reps), {} MiB (CSV imports), {} KiB \
          otherwise (413 beyond). Too many requests at once (or too many writes at once: every method but GET and HEAD) \
          get a 429 with Retry-After at once; a request that takes too long, a 503. Connections that do not send a \
          request's headers in time, or stay idle too long, are closed.\n\n\
          **Content types:** JSON bodies need `Content-Type: application/json` (or `application/*+json`); model and \
          routing files (TOML) are taken as `application/toml`, `text/plain`, `application/octet-stream`, \
-         `application/x-www-form-urlencoded` (curl's default) or without a content type; anything else is a 415.\n\n\
+         `application/x-www-form-urlencoded` (curl's default) or without a content type; CSV imports as `text/csv` or a \
+         `multipart/form-data` form; anything else is a 415.\n\n\
          **Errors:** a fault of the request is a 4xx naming what is wrong; a fault of the service (database, a corrupt \
          stored value) is a 500 `about:blank#internal` whose details are in the server log under the request id.",
         kib(MAX_RECORD_BYTES),
@@ -184,6 +186,7 @@ fn description() -> String {
         kib(l.files),
         kib(l.team),
         kib(l.rep),
+        import::MAX_IMPORT_BYTES >> 20,
         kib(l.default),
     )
 }

@@ -5,6 +5,7 @@ mod alerts;
 pub mod body;
 pub mod conn;
 pub mod doc;
+mod import;
 mod ingest;
 mod ops;
 pub mod problem;
@@ -243,6 +244,7 @@ fn mounts(limits: &Limits) -> (Mount, Mount, Mount) {
         .op::<admin::__path_create_key, _>(admin::create_key)
         .op::<admin::__path_list_keys, _>(admin::list_keys)
         .op::<admin::__path_revoke_key, _>(admin::revoke_key)
+        .op_with::<import::__path_import_csv, _>(import::import_csv, limit(import::MAX_IMPORT_BYTES))
         .op_with::<segment::__path_batch, _>(segment::batch, limit(segment::MAX_BATCH_BYTES))
         .op_with::<segment::__path_identify, _>(segment::identify, limit(segment::MAX_MESSAGE_BYTES))
         .op_with::<segment::__path_track, _>(segment::track, limit(segment::MAX_MESSAGE_BYTES))
