@@ -868,9 +868,14 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         );
         let how = match learned.method {
             LearnedBy::Ebm => format!(
-                "explainable boosting, at most {} bands per column; boosted shapes before banding {}",
+                "explainable boosting, at most {} bands per column, each on at least {} training rows; boosted shapes before banding {}{}",
                 args.max_bands,
-                num(h.auc_shapes, 4)
+                learned.min_rule_rows,
+                num(h.auc_shapes, 4),
+                learned
+                    .refit_loglik
+                    .map(|(a, b)| format!("; band values refitted jointly (training log-likelihood {a:.1} -> {b:.1})"))
+                    .unwrap_or_default()
             ),
             LearnedBy::Logistic => "logistic regression on categories and quantile bands".to_string(),
         };
