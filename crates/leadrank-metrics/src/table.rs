@@ -728,7 +728,14 @@ fn logistic_drafts(
             .map(|s| {
                 let fitted = model.coef[col.offset + s] - base;
                 let thin = counts[s] < min_rule_rows;
-                DraftValue { slots: vec![s], condition: col.enc.label(s), coef: if thin { 0.0 } else { fitted }, fitted, rows: counts[s], thin }
+                DraftValue {
+                    slots: vec![s],
+                    condition: col.enc.label(s),
+                    coef: if thin { 0.0 } else { fitted },
+                    fitted,
+                    rows: counts[s],
+                    thin,
+                }
             })
             .collect();
         drafts.push(Draft { name: col.name.clone(), index: col.index, encoding: col.enc.clone(), values });
