@@ -191,9 +191,14 @@ pub struct LearnArgs {
     /// (comma-separated).
     #[arg(long, value_delimiter = ',')]
     categorical: Vec<String>,
-    /// A value (category or band) held by fewer training rows gets no rule.
-    #[arg(long, default_value_t = 30)]
-    min_rule_rows: usize,
+    /// A value (category or band) held by fewer training rows gets no rule (default: 1% of
+    /// the training rows, at least 10 and at most 30).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    min_rule_rows: Option<u32>,
+    /// Points that double the odds (default: the smallest of 20, 50, 100, 200 and 500 whose
+    /// rounding keeps the training rows' ranking).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    points_per_doubling: Option<u32>,
     /// How the points are learned: `ebm` (explainable boosting: one boosted shape function per
     /// column, merged into at most --max-bands bands) or `logistic` (L2 logistic regression on
     /// categories and five quantile bands per number).
@@ -792,7 +797,8 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         seed: args.seed,
         allow_leaky: args.allow_leaky,
         categorical: args.categorical.clone(),
-        min_rule_rows: args.min_rule_rows,
+        min_rule_rows: args.min_rule_rows.map(|n| n as usize),
+        points_per_doubling: args.points_per_doubling,
         method: match args.method {
             LearnMethod::Ebm => LearnedBy::Ebm,
             LearnMethod::Logistic => LearnedBy::Logistic,
@@ -862,9 +868,14 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         );
         let how = match learned.method {
             LearnedBy::Ebm => format!(
-                "explainable boosting, at most {} bands per column; boosted shapes before banding {}",
+                "explainable boosting, at most {} bands per column, each on at least {} training rows; boosted shapes before banding {}{}",
                 args.max_bands,
-                num(h.auc_shapes, 4)
+                learned.min_rule_rows,
+                num(h.auc_shapes, 4),
+                learned
+                    .refit_loglik
+                    .map(|(a, b)| format!("; band values refitted jointly (training log-likelihood {a:.1} -> {b:.1})"))
+                    .unwrap_or_default()
             ),
             LearnedBy::Logistic => "logistic regression on categories and quantile bands".to_string(),
         };
@@ -899,8 +910,9 @@ pub fn learn(args: LearnArgs) -> Result<ExitCode> {
         }
         let _ = writeln!(
             s,
-            "\n{} rules (20 points double the odds; the most common value of each column scores 0; {} values held by fewer than {} training rows get no rule)",
+            "\n{} rules ({} points double the odds; the most common value of each column scores 0; {} values held by fewer than {} training rows get no rule)",
             learned.rules.len(),
+            learned.points_per_doubling,
             learned.thin_values,
             learned.min_rule_rows
         );

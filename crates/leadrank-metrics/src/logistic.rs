@@ -91,7 +91,7 @@ impl LogisticFit {
 }
 
 /// `log(1 + e^z) - y z`, computed without overflow.
-fn row_loss(z: f64, y: bool) -> f64 {
+pub(crate) fn row_loss(z: f64, y: bool) -> f64 {
     let softplus = if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() };
     softplus - if y { z } else { 0.0 }
 }
@@ -272,7 +272,7 @@ fn hessian(x: &[f64], cols: usize, theta: &[f64], stride: usize, n: usize) -> Ve
 }
 
 /// Solves `a x = b` for a symmetric positive-definite `a` (overwritten) by Cholesky.
-fn solve_spd(a: &mut [f64], d: usize, b: &[f64]) -> Option<Vec<f64>> {
+pub(crate) fn solve_spd(a: &mut [f64], d: usize, b: &[f64]) -> Option<Vec<f64>> {
     for j in 0..d {
         let mut s = a[j * d + j];
         for k in 0..j {

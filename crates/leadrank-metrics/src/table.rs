@@ -6,15 +6,19 @@
 //! and one per band between training quantiles of the other values (plus "missing"). An
 //! L2-regularised logistic regression, its penalty chosen by k-fold cross-validation on the
 //! training rows, is turned into integer points: per column, the most common value scores 0
-//! and every other value `round(S x (its coefficient minus the common value's))`, with `S` =
-//! [`POINTS_PER_LOGIT`] (20 points double the odds). A value held by fewer than
-//! [`LearnOptions::min_rule_rows`] training rows gets no rule. A one-variable logistic fit of
+//! and every other value `round(S x (its coefficient minus the common value's))`, where `S`
+//! points double the odds: [`LearnOptions::points_per_doubling`], or by default the smallest
+//! of [`POINTS_SCALES`] (20, 50, 100, ...) whose rounding keeps the training ranking. A value
+//! held by fewer than [`LearnOptions::min_rule_rows`] training rows gets no rule. A one-variable logistic fit of
 //! the outcome on the total points (Platt scaling, on the training rows) turns points into a
 //! calibrated probability.
 //!
 //! Identifier columns (a distinct value on nearly every row) and constant columns are skipped.
 //! Every column is screened alone on the held-out rows: a column that is nearly perfect by
-//! itself, or has a frequent value whose minority outcome all but vanishes against the base
+//! itself (held-out AUC [`LearnOptions::leak_auc`] for categories, the higher
+//! [`LearnOptions::leak_auc_numeric`] for numbers), or has a frequent recorded value (a
+//! category, a number's spike, "missing"; not a number's quantile band, which is pure at the
+//! ends of any strong predictor) whose minority outcome all but vanishes against the base
 //! rate, is flagged as a probable leak (filled after the outcome) and left out unless
 //! [`LearnOptions::allow_leaky`] is set.
 //!
@@ -30,8 +34,11 @@ use crate::ebm::{self, EbmError, EbmOptions, Feature, fit_ebm};
 use crate::logistic::{self, FitError, FitOptions, fit, holdout_split, kfold, take_rows};
 use crate::proposal::toml_string;
 
-/// Points per unit of log-odds: 20 points double the odds.
-pub const POINTS_PER_LOGIT: f64 = 20.0 / std::f64::consts::LN_2;
+/// The rows a rule needs when not set: 1% of the training rows, at least 10 and at most 30
+/// (30 from 3,000 training rows on).
+pub fn auto_min_rule_rows(train_rows: usize) -> usize {
+    (train_rows / 100).clamp(10, 30)
+}
 
 /// Options of [`learn`].
 #[derive(Debug, Clone)]
@@ -53,14 +60,27 @@ pub struct LearnOptions {
     pub bands: usize,
     /// Categories with fewer training rows go to "other".
     pub min_count: usize,
-    /// A column alone with a held-out AUC at or above this is flagged as a probable leak.
+    /// A categorical column alone with a held-out AUC at or above this is flagged as a
+    /// probable leak.
     pub leak_auc: f64,
+    /// The same for a numeric column: higher, since a strong measured predictor (a tumour's
+    /// size, a company's revenue) ranks well by itself without being filled after the outcome.
+    pub leak_auc_numeric: f64,
     /// Keep columns flagged as probable leaks (by default they are left out).
     pub allow_leaky: bool,
     /// Columns read as categories even when their values are numbers (e.g. codes).
     pub categorical: Vec<String>,
-    /// A category or band held by fewer training rows gets no rule (it scores 0).
-    pub min_rule_rows: usize,
+    /// A category or band held by fewer training rows gets no rule (it scores 0); `None`:
+    /// [`auto_min_rule_rows`] of the training rows.
+    pub min_rule_rows: Option<usize>,
+    /// Points that double the odds; `None`: the smallest of [`POINTS_SCALES`] that keeps the
+    /// ranking (see [`SCALE_AUC_LOSS`]).
+    pub points_per_doubling: Option<u32>,
+    /// Explainable boosting: refit the band values jointly after banding, with this penalty
+    /// on their distance from the banded values (`None`: no refit).
+    pub refit_l2: Option<f64>,
+    /// Most Newton steps of that refit.
+    pub refit_steps: usize,
     /// How the points are learned.
     pub method: Method,
     /// Explainable boosting: most bands per column (besides "missing").
@@ -96,9 +116,13 @@ impl Default for LearnOptions {
             bands: 5,
             min_count: 20,
             leak_auc: 0.85,
+            leak_auc_numeric: 0.98,
             allow_leaky: false,
             categorical: Vec::new(),
-            min_rule_rows: 30,
+            min_rule_rows: None,
+            points_per_doubling: None,
+            refit_l2: Some(10.0),
+            refit_steps: 10,
             method: Method::Ebm,
             max_bands: 8,
             max_bins: 32,
@@ -200,6 +224,11 @@ pub struct Learned {
     /// `min_rule_rows` training rows: they got no rule (they score 0).
     pub thin_values: usize,
     pub min_rule_rows: usize,
+    /// Points that double the odds (chosen from the data unless set).
+    pub points_per_doubling: u32,
+    /// Explainable boosting: the training log-likelihood of the banded model before and
+    /// after its band values were refitted jointly.
+    pub refit_loglik: Option<(f64, f64)>,
     /// Probability = sigmoid(platt_a + platt_b x points).
     pub platt_a: f64,
     pub platt_b: f64,
@@ -418,6 +447,7 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
         (!is_missing(v)).then_some(v)
     };
     let base_rate = train.iter().filter(|&&k| y[k]).count() as f64 / train.len() as f64;
+    let min_rule_rows = opts.min_rule_rows.unwrap_or_else(|| auto_min_rule_rows(train.len()));
     // Encoders, from the training rows only.
     let mut infos = Vec::new();
     let mut cols: Vec<Column> = Vec::new();
@@ -434,7 +464,8 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
             Err(_) => (None, None),
             Ok(e) => screen(e, &train, &test, &y, base_rate, |k| cell(k, c)),
         };
-        let leak = alone.is_some_and(|a| a >= opts.leak_auc) || purest.is_some();
+        let leak_auc = if matches!(enc, Ok(Encoding::Numeric { .. })) { opts.leak_auc_numeric } else { opts.leak_auc };
+        let leak = alone.is_some_and(|a| a >= leak_auc) || purest.is_some();
         let kind = match &enc {
             Err(kind) => *kind,
             Ok(_) if excluded => "excluded",
@@ -495,16 +526,18 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
     let model = fit(&x_train, width, &y_train, &FitOptions { l2, ..FitOptions::default() })?;
     let x_test = design(&test);
     let y_test: Vec<bool> = test.iter().map(|&k| y[k]).collect();
-    let (mut rules, thin_values, model_columns, model_index, auc_shapes, ebm_rounds) = match opts.method {
-        Method::Logistic => {
-            let (rules, thin, mc, idx) = logistic_points(&cols, &x_train, width, train.len(), &model, opts);
-            (rules, thin, mc, idx, None, Vec::new())
-        }
+    let (drafts, auc_shapes, ebm_rounds, refit_loglik) = match opts.method {
+        Method::Logistic => (logistic_drafts(&cols, &x_train, width, train.len(), &model, min_rule_rows), None, Vec::new(), None),
         Method::Ebm => {
-            let e = ebm_points(&cols, &train, &test, &y_train, &y_test, &cell, opts)?;
-            (e.rules, e.thin, e.columns, e.index, e.auc_shapes, e.rounds)
+            let e = ebm_drafts(&cols, &train, &test, &y_train, &y_test, &cell, opts, min_rule_rows)?;
+            (e.drafts, e.auc_shapes, e.rounds, e.refit_loglik)
         }
     };
+    let points_per_doubling = match opts.points_per_doubling {
+        Some(s) => s,
+        None => choose_scale(&drafts, &train_slots(&drafts, &train, &cell), &y_train),
+    };
+    let (mut rules, thin_values, model_columns, model_index) = finish(drafts, points_per_doubling);
     rules.sort_by(|a, b| b.points.abs().cmp(&a.points.abs()).then(a.column.cmp(&b.column)).then(a.condition.cmp(&b.condition)));
     // A row's points: the sum over the model's columns of the points of the slot its cell falls in.
     let points_of = |ks: &[usize]| -> Vec<f64> {
@@ -536,7 +569,9 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
         columns: infos,
         rules,
         thin_values,
-        min_rule_rows: opts.min_rule_rows,
+        min_rule_rows,
+        points_per_doubling,
+        refit_loglik,
         platt_a: platt.intercept,
         platt_b: platt.coef[0],
         l2,
@@ -559,21 +594,123 @@ pub fn learn(columns: &[String], rows: &[Vec<String>], opts: &LearnOptions) -> R
     })
 }
 
-/// The logistic fit as points: per column, the most common training value scores 0, and so
-/// does a value held by fewer than `min_rule_rows` training rows (no rule rests on so few
-/// rows); every other value `round(S x (its coefficient minus the common value's))`.
-fn logistic_points(
+/// A value of a column that may get a rule, before its coefficient is turned into points.
+struct DraftValue {
+    /// The model slots it covers.
+    slots: Vec<usize>,
+    condition: String,
+    /// Log-odds against the column's reference value (0 when thin).
+    coef: f64,
+    /// Log-odds as fitted, also for a thin value (to tell whether it would have had points).
+    fitted: f64,
+    rows: usize,
+    /// Held by fewer than the rows a rule needs: no rule, scores 0.
+    thin: bool,
+}
+
+/// A column of the points model before rounding: its encoding (as the model file reads it)
+/// and its values.
+struct Draft {
+    name: String,
+    index: usize,
+    encoding: Encoding,
+    values: Vec<DraftValue>,
+}
+
+/// Points per doubling of the odds that `learn` chooses from, smallest first.
+pub const POINTS_SCALES: [u32; 5] = [20, 50, 100, 200, 500];
+
+/// The automatic scale is the smallest of [`POINTS_SCALES`] whose rounded points rank the
+/// training rows within this much ROC AUC of the unrounded values.
+pub const SCALE_AUC_LOSS: f64 = 0.0005;
+
+/// Points per unit of log-odds when `per_doubling` points double the odds.
+pub fn points_per_logit(per_doubling: u32) -> f64 {
+    f64::from(per_doubling) / std::f64::consts::LN_2
+}
+
+/// The integer points of a value (log-odds `coef`) at `per_doubling` points per doubling.
+fn to_points(coef: f64, per_doubling: u32) -> i32 {
+    (coef * points_per_logit(per_doubling)).round().clamp(-1e6, 1e6) as i32
+}
+
+/// The model slot of each draft column for each training row.
+fn train_slots<'a>(drafts: &[Draft], train: &[usize], cell: &impl Fn(usize, usize) -> Option<&'a str>) -> Vec<Vec<Option<usize>>> {
+    drafts.iter().map(|d| train.iter().map(|&k| d.encoding.slot(cell(k, d.index))).collect()).collect()
+}
+
+/// The per-slot coefficients of a draft column (0 where no value with a rule covers a slot).
+fn slot_coefs(d: &Draft) -> Vec<f64> {
+    let mut c = vec![0.0; d.encoding.width()];
+    for v in d.values.iter().filter(|v| !v.thin) {
+        for &s in &v.slots {
+            c[s] = v.coef;
+        }
+    }
+    c
+}
+
+/// The smallest scale of [`POINTS_SCALES`] at which the rounded points lose at most
+/// [`SCALE_AUC_LOSS`] of training ROC AUC against the exact coefficients (the largest scale
+/// when none does).
+fn choose_scale(drafts: &[Draft], slots: &[Vec<Option<usize>>], y: &[bool]) -> u32 {
+    let coefs: Vec<Vec<f64>> = drafts.iter().map(slot_coefs).collect();
+    let total = |f: &dyn Fn(f64) -> f64| -> Vec<f64> {
+        (0..y.len()).map(|i| coefs.iter().zip(slots).map(|(c, s)| s[i].map_or(0.0, |s| f(c[s]))).sum()).collect()
+    };
+    let Some(exact) = roc_auc(&total(&|c| c), y) else { return POINTS_SCALES[0] };
+    for &scale in &POINTS_SCALES {
+        let rounded = roc_auc(&total(&|c| f64::from(to_points(c, scale))), y).unwrap_or(0.0);
+        if rounded >= exact - SCALE_AUC_LOSS {
+            return scale;
+        }
+    }
+    POINTS_SCALES[POINTS_SCALES.len() - 1]
+}
+
+/// The points model at `per_doubling` points per doubling of the odds: (rules, thin values
+/// that would have had points, model columns, their table column indices).
+fn finish(drafts: Vec<Draft>, per_doubling: u32) -> (Vec<PointsRule>, usize, Vec<ModelColumn>, Vec<usize>) {
+    let (mut rules, mut thin, mut columns, mut index) = (Vec::new(), 0, Vec::new(), Vec::new());
+    for d in drafts {
+        let mut points = vec![0i32; d.encoding.width()];
+        for v in &d.values {
+            if v.rows == 0 {
+                continue;
+            }
+            if v.thin {
+                thin += usize::from(to_points(v.fitted, per_doubling) != 0);
+                continue;
+            }
+            let p = to_points(v.coef, per_doubling);
+            if p == 0 {
+                continue;
+            }
+            for &s in &v.slots {
+                points[s] = p;
+            }
+            rules.push(PointsRule { column: d.name.clone(), condition: v.condition.clone(), points: p, rows: v.rows, coef: v.coef });
+        }
+        if points.iter().any(|&p| p != 0) {
+            columns.push(ModelColumn { name: d.name, encoding: d.encoding, points });
+            index.push(d.index);
+        }
+    }
+    (rules, thin, columns, index)
+}
+
+/// The logistic fit as drafts: per column, the most common training value is the reference;
+/// every other value's coefficient is its own minus the reference's; a value held by fewer
+/// than `min_rule_rows` training rows is thin (no rule rests on so few rows).
+fn logistic_drafts(
     cols: &[Column],
     x_train: &[f64],
     width: usize,
     train_rows: usize,
     model: &logistic::LogisticFit,
-    opts: &LearnOptions,
-) -> (Vec<PointsRule>, usize, Vec<ModelColumn>, Vec<usize>) {
-    let mut rules = Vec::new();
-    let mut thin_values = 0;
-    let mut model_columns = Vec::new();
-    let mut index = Vec::new();
+    min_rule_rows: usize,
+) -> Vec<Draft> {
+    let mut drafts = Vec::new();
     for col in cols {
         let w = col.enc.width();
         let mut counts = vec![0usize; w];
@@ -586,26 +723,24 @@ fn logistic_points(
         }
         let reference = (0..w).max_by(|&a, &b| counts[a].cmp(&counts[b]).then(b.cmp(&a))).unwrap_or(0);
         let base = model.coef[col.offset + reference];
-        let mut points_of_col = vec![0i32; w];
-        for s in 0..w {
-            let coef = model.coef[col.offset + s] - base;
-            let points = (coef * POINTS_PER_LOGIT).round() as i32;
-            if points == 0 || counts[s] == 0 {
-                continue;
-            }
-            if counts[s] < opts.min_rule_rows {
-                thin_values += 1;
-                continue;
-            }
-            points_of_col[s] = points;
-            rules.push(PointsRule { column: col.name.clone(), condition: col.enc.label(s), points, rows: counts[s], coef });
-        }
-        if points_of_col.iter().any(|&p| p != 0) {
-            model_columns.push(ModelColumn { name: col.name.clone(), encoding: col.enc.clone(), points: points_of_col });
-            index.push(col.index);
-        }
+        let values = (0..w)
+            .filter(|&s| s != reference && counts[s] > 0)
+            .map(|s| {
+                let fitted = model.coef[col.offset + s] - base;
+                let thin = counts[s] < min_rule_rows;
+                DraftValue {
+                    slots: vec![s],
+                    condition: col.enc.label(s),
+                    coef: if thin { 0.0 } else { fitted },
+                    fitted,
+                    rows: counts[s],
+                    thin,
+                }
+            })
+            .collect();
+        drafts.push(Draft { name: col.name.clone(), index: col.index, encoding: col.enc.clone(), values });
     }
-    (rules, thin_values, model_columns, index)
+    drafts
 }
 
 /// The fine bins of a numeric column for explainable boosting: cut at up to `max_bins - 1`
@@ -623,23 +758,24 @@ fn fine_numeric(cells: &[Option<&str>], max_bins: usize) -> Encoding {
     Encoding::Numeric { edges, spikes: Vec::new(), missing: has_missing }
 }
 
-/// What [`ebm_points`] learned.
-struct EbmPoints {
-    rules: Vec<PointsRule>,
-    thin: usize,
-    columns: Vec<ModelColumn>,
-    index: Vec<usize>,
+/// What [`ebm_drafts`] learned.
+struct EbmDrafts {
+    drafts: Vec<Draft>,
     auc_shapes: Option<f64>,
     rounds: Vec<usize>,
+    /// Training log-likelihood of the bands before and after the joint refit.
+    refit_loglik: Option<(f64, f64)>,
 }
 
-/// Explainable boosting as points: the shape function of each column (numbers on fine
+/// Explainable boosting as drafts: the shape function of each column (numbers on fine
 /// quantile bins, categories on their levels, "missing" its own bin) merged into at most
 /// `max_bands` bands of adjacent bins (categories: adjacent by value), each on at least
-/// `min_rule_rows` training rows; "missing" stays its own band. The band with the most
-/// training rows scores 0; every other `round(S x (its value minus that band's))`. A
-/// "missing" band on fewer than `min_rule_rows` rows scores 0 (a thin value).
-fn ebm_points<'a>(
+/// `min_rule_rows` training rows; "missing" stays its own band, thin (no rule) when on fewer
+/// rows. The band with the most training rows is the reference. With
+/// [`LearnOptions::refit_l2`], the band values are then refitted jointly ([`ebm::refit`]),
+/// thin bands sharing the reference's value, so that what banding lost is recovered.
+#[allow(clippy::too_many_arguments)]
+fn ebm_drafts<'a>(
     cols: &[Column],
     train: &[usize],
     test: &[usize],
@@ -647,7 +783,8 @@ fn ebm_points<'a>(
     y_test: &[bool],
     cell: &impl Fn(usize, usize) -> Option<&'a str>,
     opts: &LearnOptions,
-) -> Result<EbmPoints, LearnError> {
+    min_rule_rows: usize,
+) -> Result<EbmDrafts, LearnError> {
     // Fine encodings and bin codes; a held-out cell that falls in no bin (e.g. missing where
     // no training cell was) gets an extra bin that contributes nothing.
     let encs: Vec<Encoding> = cols
@@ -686,8 +823,17 @@ fn ebm_points<'a>(
         }
     }
     let auc_shapes = roc_auc(&shapes_test, y_test);
-    let (mut rules, mut thin, mut columns, mut index) = (Vec::new(), 0, Vec::new(), Vec::new());
-    for ((col, enc), (feat, shape)) in cols.iter().zip(&encs).zip(f_train.iter().zip(&fit.shapes)) {
+    // Per column: its bands (fine slots, value, rows), reference band, model encoding, the
+    // model slot of each fine slot, and the band code of each training row.
+    struct Banded {
+        bands: Vec<(Vec<usize>, f64, usize)>,
+        reference: usize,
+        encoding: Encoding,
+        slot_of: Vec<usize>,
+        band_codes: Vec<u16>,
+    }
+    let mut banded = Vec::new();
+    for (enc, (feat, shape)) in encs.iter().zip(f_train.iter().zip(&fit.shapes)) {
         let w = enc.width();
         let mut rows = vec![0usize; w];
         for &c in &feat.codes {
@@ -704,7 +850,7 @@ fn ebm_points<'a>(
             order.sort_by(|&a, &b| shape[a].total_cmp(&shape[b]).then(a.cmp(&b)));
         }
         // Bands: (slots, value, rows).
-        let mut bands: Vec<(Vec<usize>, f64, usize)> = ebm::bands(shape, &rows, &order, opts.max_bands, opts.min_rule_rows)
+        let mut bands: Vec<(Vec<usize>, f64, usize)> = ebm::bands(shape, &rows, &order, opts.max_bands, min_rule_rows)
             .into_iter()
             .map(|(r, v)| {
                 let slots: Vec<usize> = order[r].to_vec();
@@ -716,7 +862,6 @@ fn ebm_points<'a>(
             bands.push((vec![m], shape[m], rows[m]));
         }
         let reference = (0..bands.len()).max_by(|&a, &b| bands[a].2.cmp(&bands[b].2).then(b.cmp(&a))).unwrap_or(0);
-        let base = bands[reference].1;
         // The column's encoding for the model: numbers cut only between bands.
         let (encoding, slot_of): (Encoding, Vec<usize>) = match enc {
             Encoding::Numeric { edges, missing, .. } => {
@@ -742,23 +887,43 @@ fn ebm_points<'a>(
             }
             e @ Encoding::Categorical { .. } => (e.clone(), (0..w).collect()),
         };
-        let mut points = vec![0i32; encoding.width()];
-        for (slots, v, n) in &bands {
-            let coef = v - base;
-            let p = (coef * POINTS_PER_LOGIT).round() as i32;
-            if p == 0 || *n == 0 {
+        // Band of each fine slot; thin bands (and the extra bin) count as the reference.
+        let mut band_of = vec![reference; w + 1];
+        for (b, (slots, _, n)) in bands.iter().enumerate() {
+            if *n >= min_rule_rows {
+                for &s in slots {
+                    band_of[s] = b;
+                }
+            }
+        }
+        let band_codes = feat.codes.iter().map(|&c| band_of[usize::from(c)] as u16).collect();
+        banded.push(Banded { bands, reference, encoding, slot_of, band_codes });
+    }
+    // Band values, thin ones at the reference's; optionally refitted jointly.
+    let mut values: Vec<Vec<f64>> = banded
+        .iter()
+        .map(|b| b.bands.iter().map(|(_, v, n)| if *n >= min_rule_rows { *v } else { b.bands[b.reference].1 }).collect())
+        .collect();
+    let mut refit_loglik = None;
+    if let Some(l2) = opts.refit_l2 {
+        let features: Vec<Feature> =
+            banded.iter().map(|b| Feature { bins: b.bands.len(), nominal: false, codes: b.band_codes.clone() }).collect();
+        let r = ebm::refit(&features, y_train, fit.intercept, &values, l2, opts.refit_steps)?;
+        refit_loglik = Some((r.loglik_before, r.loglik_after));
+        values = r.values;
+    }
+    let mut drafts = Vec::new();
+    for ((col, b), vals) in cols.iter().zip(banded).zip(values) {
+        let base = vals[b.reference];
+        let mut out = Vec::new();
+        for (k, (slots, v, n)) in b.bands.iter().enumerate() {
+            if k == b.reference {
                 continue;
             }
-            if *n < opts.min_rule_rows {
-                thin += 1;
-                continue;
-            }
-            for &s in slots {
-                points[slot_of[s]] = p;
-            }
-            let condition = match &encoding {
-                Encoding::Numeric { .. } => encoding.label(slot_of[slots[0]]),
-                Encoding::Categorical { .. } if slots.len() == 1 => encoding.label(slots[0]),
+            let thin = *n < min_rule_rows;
+            let condition = match &b.encoding {
+                Encoding::Numeric { .. } => b.encoding.label(b.slot_of[slots[0]]),
+                Encoding::Categorical { .. } if slots.len() == 1 => b.encoding.label(slots[0]),
                 Encoding::Categorical { levels, .. } => {
                     let mut names: Vec<String> =
                         slots.iter().map(|&s| if s < levels.len() { levels[s].clone() } else { "(other)".to_string() }).collect();
@@ -766,18 +931,25 @@ fn ebm_points<'a>(
                     format!("in {{{}}}", names.join(", "))
                 }
             };
-            rules.push(PointsRule { column: col.name.clone(), condition, points: p, rows: *n, coef });
+            let mut model_slots: Vec<usize> = slots.iter().map(|&s| b.slot_of[s]).collect();
+            model_slots.dedup();
+            out.push(DraftValue {
+                slots: model_slots,
+                condition,
+                coef: if thin { 0.0 } else { vals[k] - base },
+                fitted: v - b.bands[b.reference].1,
+                rows: *n,
+                thin,
+            });
         }
-        if points.iter().any(|&p| p != 0) {
-            columns.push(ModelColumn { name: col.name.clone(), encoding, points });
-            index.push(col.index);
-        }
+        drafts.push(Draft { name: col.name.clone(), index: col.index, encoding: b.encoding, values: out });
     }
-    Ok(EbmPoints { rules, thin, columns, index, auc_shapes, rounds: fit.rounds })
+    Ok(EbmDrafts { drafts, auc_shapes, rounds: fit.rounds, refit_loglik })
 }
 
 /// One column alone: held-out AUC of its per-value training conversion rate (smoothed), and
-/// a value that is nearly pure against the base rate: held by >= 2% and >= 20 training rows,
+/// a recorded value (a category, "other", a number's spike or "missing"; not a number's
+/// quantile band) that is nearly pure against the base rate: held by >= 2% and >= 20 training rows,
 /// where its minority outcome falls under a twentieth of that outcome's base rate although at
 /// least 10 were expected. (At a 1.5% positive rate, a value with 213 positives of 15,910
 /// rows is ordinary, not pure.)
@@ -800,8 +972,14 @@ fn screen<'a>(
     let rate: Vec<f64> = (0..=w).map(|s| (pos[s] as f64 + prior * 2.0) / (n[s] as f64 + 2.0)).collect();
     let scores: Vec<f64> = test.iter().map(|&k| rate[enc.slot(cell(k)).unwrap_or(w)]).collect();
     let labels: Vec<bool> = test.iter().map(|&k| y[k]).collect();
+    // A number's quantile bands are not tested: the extreme bands of a strong predictor are
+    // nearly pure by nature. Its spikes and "missing" are values someone recorded, and are.
+    let recorded = |s: usize| match enc {
+        Encoding::Numeric { edges, .. } => s > edges.len(),
+        Encoding::Categorical { .. } => true,
+    };
     let purest = (0..w)
-        .filter(|&s| n[s] * 50 >= train.len() && n[s] >= 20)
+        .filter(|&s| recorded(s) && n[s] * 50 >= train.len() && n[s] >= 20)
         .filter(|&s| nearly_pure(n[s], pos[s], base_rate))
         .max_by_key(|&s| n[s])
         .map(|s| format!("{} ({} of {} rows positive; {:.1}% overall)", enc.label(s), pos[s], n[s], base_rate * 100.0));
@@ -925,7 +1103,7 @@ pub fn model_toml(l: &Learned, opts: &ModelFileOptions<'_>) -> String {
     let b_min = total_at(0.25).filter(|&b| b < threshold);
     out.push_str(&format!(
         "# Learned by `leadrank learn` from {} (target {}): {} rules on {} columns, {} training rows.\n\
-         # Probability of the target = 1 / (1 + exp(-({:.6} + {:.6} x total))); 20 points double the odds.\n\
+         # Probability of the target = 1 / (1 + exp(-({:.6} + {:.6} x total))); {} points double the odds.\n\
          # Held-out ROC AUC of the totals: {}.\n\n",
         opts.source.replace('\n', " "),
         toml_string(&l.target),
@@ -934,6 +1112,7 @@ pub fn model_toml(l: &Learned, opts: &ModelFileOptions<'_>) -> String {
         l.train_rows,
         l.platt_a,
         l.platt_b,
+        l.points_per_doubling,
         l.holdout.auc_points.map_or("n/a".into(), |a| format!("{a:.4}"))
     ));
     out.push_str(&format!(
@@ -1123,7 +1302,8 @@ mod tests {
     }
 
     /// A category held by 25 training rows (>= 20, so it is a level) but under the 30 a rule
-    /// needs scores 0 and is counted as thin; with `min_rule_rows` 20 it gets its rule.
+    /// needs scores 0 and is counted as thin; with `min_rule_rows` 20 it gets its rule, and
+    /// so it does by default (900 training rows: the floor is 1% of them, at least 10).
     #[test]
     fn no_rule_rests_on_few_rows() {
         let cols = vec!["kind".to_string(), "won".into()];
@@ -1148,13 +1328,75 @@ mod tests {
             folds: 0,
             allow_leaky: true,
             method: Method::Logistic,
+            min_rule_rows: Some(30),
             ..LearnOptions::default()
         };
         let l = learn(&cols, &rows, &opts).unwrap();
         assert!(l.rules.iter().all(|r| r.condition != "= rare"), "{:?}", l.rules);
         assert!(l.thin_values >= 1);
-        let l = learn(&cols, &rows, &LearnOptions { min_rule_rows: 20, ..opts }).unwrap();
+        let l = learn(&cols, &rows, &LearnOptions { min_rule_rows: Some(20), ..opts.clone() }).unwrap();
         assert!(l.rules.iter().any(|r| r.condition == "= rare"), "{:?}", l.rules);
+        let l = learn(&cols, &rows, &LearnOptions { min_rule_rows: None, ..opts }).unwrap();
+        assert_eq!(l.min_rule_rows, 10);
+        assert!(l.rules.iter().any(|r| r.condition == "= rare"), "{:?}", l.rules);
+    }
+
+    /// Three categories at 0 (the reference), 0.012 and 0.03 log-odds, converting 2, 5 and 8
+    /// of 10 rows. At 20 points per doubling (28.9 points per log-odds) the 0.012 rounds to
+    /// 0 points and ties with the reference, which costs training AUC; at 50 (72.1 per
+    /// log-odds) they are 1 and 2 points and the ranking is kept, so 50 is chosen. Effects of
+    /// 1 and 2 log-odds keep their ranking at 20 points.
+    #[test]
+    fn the_points_scale_keeps_tiny_effects() {
+        let enc = Encoding::Categorical { levels: vec!["a".into(), "b".into(), "c".into()], other: false, missing: false };
+        let draft = |b: f64, c: f64| Draft {
+            name: "kind".into(),
+            index: 0,
+            encoding: enc.clone(),
+            values: [(1, b), (2, c)]
+                .iter()
+                .map(|&(s, coef)| DraftValue { slots: vec![s], condition: enc.label(s), coef, fitted: coef, rows: 10, thin: false })
+                .collect(),
+        };
+        let slots = vec![(0..30).map(|i| Some(i / 10)).collect::<Vec<_>>()];
+        let y: Vec<bool> = (0..30).map(|i| i % 10 < [2, 5, 8][i / 10]).collect();
+        assert_eq!(choose_scale(&[draft(0.012, 0.03)], &slots, &y), 50);
+        assert_eq!(choose_scale(&[draft(1.0, 2.0)], &slots, &y), 20);
+        let (rules, thin, cols, _) = finish(vec![draft(0.012, 0.03)], 50);
+        assert_eq!((thin, cols[0].points.clone()), (0, vec![0, 1, 2]));
+        assert_eq!(rules.iter().map(|r| r.points).collect::<Vec<_>>(), vec![1, 2]);
+        // At 20 points the 0.012 gets no rule.
+        let (rules, ..) = finish(vec![draft(0.012, 0.03)], 20);
+        assert_eq!(rules.iter().map(|r| (r.condition.as_str(), r.points)).collect::<Vec<_>>(), vec![("= c", 1)]);
+        assert_eq!(to_points(0.05, 100), 7);
+    }
+
+    /// A strong measured number (the outcome is `size > 50`, noisy only between 40 and 60)
+    /// ranks well alone and its extreme bands are pure, but it is not a leak; an amount that
+    /// is 0 on every lost row (a value recorded after the outcome) is, by its pure spike.
+    #[test]
+    fn a_strong_number_is_not_a_leak_but_a_pure_spike_is() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let cols = vec!["size".to_string(), "paid".into(), "won".into()];
+        let mut rows = Vec::new();
+        for _ in 0..1000 {
+            let size: f64 = rng.random_range(0.0..100.0);
+            let won = if (40.0..60.0).contains(&size) { rng.random_bool(0.5) } else { size > 50.0 };
+            let paid = if won { rng.random_range(100..5000) } else { 0 };
+            rows.push(vec![format!("{size:.2}"), paid.to_string(), if won { "1".into() } else { "0".into() }]);
+        }
+        let opts = LearnOptions { target: "won".into(), folds: 0, ..LearnOptions::default() };
+        let l = learn(&cols, &rows, &opts).unwrap();
+        let col = |n: &str| l.columns.iter().find(|c| c.name == n).unwrap().clone();
+        let size = col("size");
+        assert!(size.alone_auc.unwrap() > 0.9 && !size.leak && size.kind == "numeric", "{size:?}");
+        let paid = col("paid");
+        assert!(paid.leak && paid.kind == "leak", "{paid:?}");
+        assert!(paid.purest_value.as_deref().unwrap().starts_with("= 0 "), "{paid:?}");
+        // With the categorical threshold applied to numbers, the strong number is flagged.
+        let strict = learn(&cols, &rows, &LearnOptions { leak_auc_numeric: 0.85, allow_leaky: true, ..opts }).unwrap();
+        assert!(strict.columns.iter().find(|c| c.name == "size").unwrap().leak);
     }
 
     /// The conditions of the written model, by hand: a level, "other" and "missing" of a
@@ -1240,7 +1482,13 @@ mod ebm_tests {
         let q = |v: &str| plan.points[plan.encoding.slot(Some(v)).unwrap()];
         assert!((q("pro") - q("free") - 29).abs() < 10, "{:?}", plan.points);
         // Every rule rests on enough rows.
-        assert!(l.rules.iter().all(|r| r.rows >= opts.min_rule_rows), "{:?}", l.rules);
+        assert!(l.rules.iter().all(|r| r.rows >= l.min_rule_rows), "{:?}", l.rules);
+        // The joint refit of the band values raised the training log-likelihood.
+        let (before, after) = l.refit_loglik.unwrap();
+        assert!(after > before, "{before} -> {after}");
+        // Without it, the bands keep their averaged shape values.
+        let plain = learn(&cols, &rows, &LearnOptions { refit_l2: None, ..opts }).unwrap();
+        assert_eq!(plain.refit_loglik, None);
     }
 
     /// The written model reads every row into exactly its learned points: the sum of the
