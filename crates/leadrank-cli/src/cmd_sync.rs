@@ -10,9 +10,9 @@ use leadrank_crm::config::SyncConfig;
 use leadrank_service::Service;
 use leadrank_service::clock::SystemClock;
 use leadrank_service::metrics::Metrics;
-use leadrank_sync::client::{ClientOptions, HubSpotClient};
 use leadrank_sync::hubspot::{Plan, SyncOptions};
-use leadrank_sync::{Token, sync};
+use leadrank_sync::schedule::hubspot_client;
+use leadrank_sync::sync;
 
 use crate::cmd_serve::{DbArg, open_store, runtime};
 
@@ -40,21 +40,6 @@ pub struct SyncArgs {
     install_fields: bool,
 }
 
-fn token(h: &leadrank_crm::config::HubSpotConfig, config_dir: &std::path::Path) -> anyhow::Result<Token> {
-    if let Some(file) = &h.token_file {
-        let p = config_dir.join(file);
-        let text = std::fs::read_to_string(&p).with_context(|| format!("hubspot.token_file: reading {}", p.display()))?;
-        return Token::new(text).with_context(|| format!("hubspot.token_file: {} is empty", p.display()));
-    }
-    match std::env::var(&h.token_env) {
-        Ok(v) => Token::new(v).with_context(|| format!("the environment variable {} is empty", h.token_env)),
-        Err(_) => bail!(
-            "no HubSpot token: set the environment variable {} to the private app's access token, or name a file with hubspot.token_file",
-            h.token_env
-        ),
-    }
-}
-
 pub fn sync_command(cmd: SyncCommand) -> anyhow::Result<ExitCode> {
     let args = match cmd {
         SyncCommand::Hubspot(a) => a,
@@ -64,13 +49,7 @@ pub fn sync_command(cmd: SyncCommand) -> anyhow::Result<ExitCode> {
     let cfg = SyncConfig::parse(&text, &args.config.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = args.config.parent().map(PathBuf::from).unwrap_or_default();
     let plan = Plan::new(&cfg, &dir)?;
-    let token = token(&plan.hubspot, &dir)?;
-    let mut options = ClientOptions::hubspot(plan.hubspot.tier);
-    options.share = plan.hubspot.share;
-    options.utc_offset_minutes = plan.hubspot.utc_offset_minutes;
-    options.timeout = std::time::Duration::from_secs(plan.hubspot.timeout_s);
-    options.max_retries = plan.hubspot.max_retries;
-    let client = HubSpotClient::new(&plan.hubspot.base_url, token, options)?;
+    let client = hubspot_client(&plan.hubspot, &dir)?;
     runtime()?.block_on(async {
         let store = open_store(&args.db).await?;
         let service = Service::start(store, Arc::new(SystemClock), Arc::new(Metrics::new())).await?;

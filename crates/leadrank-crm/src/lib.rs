@@ -10,13 +10,15 @@
 //! * [`budget`]: the rate budget of one connection (a rolling burst window and a daily cap,
 //!   on times the caller passes in), and how `Retry-After` holds it back;
 //! * [`config`]: the sync file (`sync.toml`), every problem located by file, line and key;
-//! * [`calls`]: how many API calls a sync spends, for dry runs and the benchmarks.
+//! * [`calls`]: how many API calls a sync spends, for dry runs and the benchmarks;
+//! * [`schedule`]: when a scheduled sync (`serve --sync-config`) runs next, and its backoff.
 
 pub mod budget;
 pub mod calls;
 pub mod config;
 pub mod fields;
 pub mod plan;
+pub mod schedule;
 
 pub use budget::{Admit, Budget, Limits, Tier};
 pub use config::{ConfigError, ConfigErrors, SyncConfig};

@@ -8,9 +8,11 @@
 //! it ([`leadrank_crm::plan`]). Every call goes through the connection's rate budget
 //! ([`client`]); 429s, 5xx and timeouts are retried; the cursor and what was written are
 //! stored after every page and batch, so a run that stops resumes where it stopped.
+//! [`schedule`] runs the connectors on their intervals inside `leadrank serve`.
 
 pub mod client;
 pub mod hubspot;
+pub mod schedule;
 pub mod state;
 
 pub use client::{HubSpotClient, SyncError, Token};

@@ -28,6 +28,7 @@ pub mod page;
 pub mod quality;
 pub mod queue;
 pub mod settings;
+pub mod sync;
 pub mod sso;
 pub mod team;
 
@@ -150,6 +151,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Opti
         .route("/settings/webhooks", post(settings::webhook))
         .route("/settings/erase", post(settings::erase))
         .route("/settings/routing", post(settings::routing))
+        .route("/settings/sync", post(sync::action))
         .route("/live", get(live::stream))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))

@@ -44,7 +44,7 @@ pub fn shell(signed: &Signed, title: &str, active: &str, body: Markup) -> Respon
         links.push(("/quality", "Quality"));
         links.push(("/models", "Models"));
     }
-    if user.role == Role::Admin {
+    if matches!(user.role, Role::Admin | Role::Revops) {
         links.push(("/settings", "Settings"));
     }
     html! {
