@@ -462,7 +462,8 @@ mod tests {
 
     #[test]
     fn slack_warning() {
-        let warning = AlertEvent { kind: Some(EventKind::SlaWarning), warn_minutes: Some(2), at: "2026-03-02T10:58:00Z".into(), ..breach() };
+        let warning =
+            AlertEvent { kind: Some(EventKind::SlaWarning), warn_minutes: Some(2), at: "2026-03-02T10:58:00Z".into(), ..breach() };
         let v = json_of(render(Channel::Slack, "due soon", &[warning], URL));
         insta::assert_snapshot!(serde_json::to_string_pretty(&v).unwrap());
         let text = v.to_string();

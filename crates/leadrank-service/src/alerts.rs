@@ -168,7 +168,15 @@ impl Service {
                     continue;
                 }
                 match rule.digest {
-                    None => out.push(rendered(sub, rule, std::slice::from_ref(&event), kind.as_str(), Some(lead_id), public_url.as_deref(), now)),
+                    None => out.push(rendered(
+                        sub,
+                        rule,
+                        std::slice::from_ref(&event),
+                        kind.as_str(),
+                        Some(lead_id),
+                        public_url.as_deref(),
+                        now,
+                    )),
                     Some(digest) => {
                         let end = digest.period_end(now.as_second());
                         let mut pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());

@@ -548,7 +548,8 @@ impl Ops {
         let team = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.team.clone());
         let rep = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone());
         let clock = SlaClock::start(&policy, self.calendar(team.as_deref()), now);
-        let mut run = SlaRun { policy: policy.id.clone(), team, rep, clock, breached: Vec::new(), armed: None, warned: Vec::new(), warn_next: None };
+        let mut run =
+            SlaRun { policy: policy.id.clone(), team, rep, clock, breached: Vec::new(), armed: None, warned: Vec::new(), warn_next: None };
         if let Some(st) = self.leads.get_mut(id) {
             run.plan_warnings(&st.touches, now, &self.warn_offsets);
             st.sla = Some(run);

@@ -783,7 +783,7 @@ impl Service {
     fn sync_subscribed(&self) {
         let (kinds, offsets) = {
             let subs = self.subscriptions.read().unwrap_or_else(|e| e.into_inner());
-            let kinds = subs.iter().flat_map(|s| s.events.iter().cloned()).collect();
+            let kinds: std::collections::BTreeSet<String> = subs.iter().flat_map(|s| s.events.iter().cloned()).collect();
             // The lead times of the alert rules on sla.warning.
             let offsets: Vec<i64> = subs
                 .iter()

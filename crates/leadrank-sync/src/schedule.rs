@@ -24,9 +24,9 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::Token;
 use crate::client::{ClientOptions, HubSpotClient, SyncError};
 use crate::hubspot::{self, Plan, SyncOptions, SyncReport};
-use crate::Token;
 
 /// The directory kind of the stored last runs (one record per source).
 pub const RUNS_KIND: &str = "crm.schedule.runs";
@@ -63,7 +63,7 @@ impl Connector {
 
 /// A run's counts (no ids, no values).
 fn summary(r: &SyncReport, calls: u64) -> SyncRunSummary {
-    let sum = |f: fn(&hubspot::ReadReport) -> u64| r.reads.iter().map(f).sum();
+    let sum = |f: fn(&hubspot::ReadReport) -> u64| -> u64 { r.reads.iter().map(f).sum() };
     SyncRunSummary {
         read: sum(|x| x.read),
         created: sum(|x| x.created),

@@ -36,7 +36,11 @@ fn source(fake: &HubSpotFake, token: &str) -> Arc<Source> {
     o.max_retries = 0;
     o.backoff = Duration::from_millis(10);
     let client = HubSpotClient::new(&fake.url, Token::new(token).unwrap(), o).unwrap();
-    Arc::new(Source { file: "sync.toml".into(), interval: Duration::from_secs(900), connector: Connector::HubSpot { plan: Box::new(plan), client } })
+    Arc::new(Source {
+        file: "sync.toml".into(),
+        interval: Duration::from_secs(900),
+        connector: Connector::HubSpot { plan: Box::new(plan), client },
+    })
 }
 
 fn status(service: &Service) -> SyncSourceStatus {

@@ -28,8 +28,8 @@ pub mod page;
 pub mod quality;
 pub mod queue;
 pub mod settings;
-pub mod sync;
 pub mod sso;
+pub mod sync;
 pub mod team;
 
 use std::collections::HashMap;

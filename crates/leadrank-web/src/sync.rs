@@ -49,10 +49,10 @@ pub fn card(service: &Service, csrf: &str) -> Markup {
                         td data-label="Every" { (format_interval(std::time::Duration::from_secs(s.interval_s))) }
                         td data-label="State" {
                             @match s.state {
-                                SyncState::Failed => span.chip.warn { "failed" },
-                                SyncState::Paused => span.chip { "paused" },
-                                SyncState::Running => span.chip.good { "running" },
-                                SyncState::Idle => span.chip { "idle" },
+                                SyncState::Failed => { span.chip.warn { "failed" } },
+                                SyncState::Paused => { span.chip { "paused" } },
+                                SyncState::Running => { span.chip.good { "running" } },
+                                SyncState::Idle => { span.chip { "idle" } },
                             }
                         }
                         td data-label="Last run" { @if let Some(t) = s.last_ended { (page::ago(now, t)) } @else { span.muted { "never" } } }
