@@ -94,7 +94,7 @@ async fn runs_on_schedule_pauses_and_runs_now() {
     advance(&clock, &started, 5);
     let s = until_runs(&service, 2).await;
     assert_eq!(s.next_run, Some(t0 + SignedDuration::from_mins(30)));
-    assert_eq!(s.last_result.unwrap().read, 0, "nothing changed in HubSpot");
+    assert_eq!(s.last_result.unwrap().created, 0, "nothing new in HubSpot");
 
     // Paused: no scheduled run, no next run shown.
     let s = service.sync_set_paused("hubspot", true, "user:ops").await.unwrap();
