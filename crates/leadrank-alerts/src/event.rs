@@ -13,6 +13,8 @@ pub enum EventKind {
     Assigned,
     #[serde(rename = "sla.breached")]
     SlaBreached,
+    #[serde(rename = "sla.warning")]
+    SlaWarning,
 }
 
 impl EventKind {
@@ -22,6 +24,7 @@ impl EventKind {
             EventKind::Quality => "lead.quality",
             EventKind::Assigned => "lead.assigned",
             EventKind::SlaBreached => "sla.breached",
+            EventKind::SlaWarning => "sla.warning",
         }
     }
 
@@ -31,6 +34,7 @@ impl EventKind {
             "lead.quality" => Some(EventKind::Quality),
             "lead.assigned" => Some(EventKind::Assigned),
             "sla.breached" => Some(EventKind::SlaBreached),
+            "sla.warning" => Some(EventKind::SlaWarning),
             _ => None,
         }
     }
@@ -41,6 +45,7 @@ impl EventKind {
             EventKind::Quality => "New quality lead",
             EventKind::Assigned => "Lead assigned",
             EventKind::SlaBreached => "SLA breached",
+            EventKind::SlaWarning => "SLA due soon",
         }
     }
 }
@@ -71,9 +76,13 @@ pub struct AlertEvent {
     /// The lead's current assignment.
     pub team: Option<String>,
     pub rep: Option<String>,
-    /// For `sla.breached`: the milestone and its due time (RFC 3339).
+    /// For `sla.breached` and `sla.warning`: the milestone and its due time (RFC 3339).
     pub milestone: Option<String>,
     pub due: Option<String>,
+    /// For `sla.warning`: how many minutes before `due` it is sent (rules match their own
+    /// `warn_minutes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn_minutes: Option<u32>,
     /// When the event happened (RFC 3339).
     pub at: String,
 }
@@ -85,6 +94,9 @@ impl AlertRule {
     pub fn matches(&self, event: &AlertEvent) -> bool {
         let Some(kind) = event.kind else { return false };
         if !self.events.iter().any(|e| e == kind.as_str()) {
+            return false;
+        }
+        if kind == EventKind::SlaWarning && event.warn_minutes != Some(self.warn_minutes) {
             return false;
         }
         match &self.scope {
@@ -107,7 +119,19 @@ mod tests {
             destination: "https://hooks.slack.com/services/x".into(),
             events: events.iter().map(|e| e.to_string()).collect(),
             scope,
+            warn_minutes: 2,
+            digest: None,
         }
+    }
+
+    #[test]
+    fn warnings_match_their_rules_lead_time() {
+        let ev = AlertEvent { kind: Some(EventKind::SlaWarning), lead_id: "L1".into(), warn_minutes: Some(2), ..AlertEvent::default() };
+        assert!(rule(&["sla.warning"], Scope::All).matches(&ev));
+        assert!(!rule(&["sla.breached"], Scope::All).matches(&ev));
+        let five = AlertRule { warn_minutes: 5, ..rule(&["sla.warning"], Scope::All) };
+        assert!(!five.matches(&ev));
+        assert!(five.matches(&AlertEvent { warn_minutes: Some(5), ..ev }));
     }
 
     #[test]
@@ -133,7 +157,7 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for k in [EventKind::Quality, EventKind::Assigned, EventKind::SlaBreached] {
+        for k in [EventKind::Quality, EventKind::Assigned, EventKind::SlaBreached, EventKind::SlaWarning] {
             assert_eq!(EventKind::parse(k.as_str()), Some(k));
             assert!(crate::rule::ALERT_EVENTS.contains(&k.as_str()));
         }

@@ -16,4 +16,4 @@ pub mod rule;
 
 pub use event::{AlertEvent, EventKind};
 pub use render::{EmailMessage, Rendered, render};
-pub use rule::{ALERT_EVENTS, AlertRule, AlertRuleInput, Channel, RuleError, Scope};
+pub use rule::{ALERT_EVENTS, AlertRule, AlertRuleInput, Channel, Digest, RuleError, Scope};

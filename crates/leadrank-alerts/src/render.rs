@@ -107,7 +107,12 @@ fn ops_line(a: &AlertEvent) -> Option<String> {
     }
     if let Some(m) = &a.milestone {
         let due = a.due.as_deref().map(|d| format!(", due {}", cut(d))).unwrap_or_default();
-        parts.push(format!("Missed milestone {}{due}", cut(m)));
+        match a.warn_minutes {
+            Some(n) if a.kind == Some(crate::event::EventKind::SlaWarning) => {
+                parts.push(format!("Milestone {} not met yet{due} (in {n} min)", cut(m)))
+            }
+            _ => parts.push(format!("Missed milestone {}{due}", cut(m))),
+        }
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
@@ -453,6 +458,17 @@ mod tests {
         let Rendered::Email(d) = render(Channel::Email, "EMEA", &[quality(), breach()], None) else { panic!() };
         assert_eq!(d.subject, "[leadrank] 2 alerts from rule EMEA");
         assert!(d.text.contains("SLA breached: L2") && d.text.contains("Missed milestone first_touch, due 2026-03-02T11:00:00Z"));
+    }
+
+    #[test]
+    fn slack_warning() {
+        let warning =
+            AlertEvent { kind: Some(EventKind::SlaWarning), warn_minutes: Some(2), at: "2026-03-02T10:58:00Z".into(), ..breach() };
+        let v = json_of(render(Channel::Slack, "due soon", &[warning], URL));
+        insta::assert_snapshot!(serde_json::to_string_pretty(&v).unwrap());
+        let text = v.to_string();
+        assert!(text.contains("SLA due soon"), "{text}");
+        assert!(text.contains("Milestone first_touch not met yet, due 2026-03-02T11:00:00Z (in 2 min)"), "{text}");
     }
 
     #[test]

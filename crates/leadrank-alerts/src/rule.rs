@@ -3,7 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 /// The events an alert rule may name.
-pub const ALERT_EVENTS: &[&str] = &["lead.quality", "lead.assigned", "sla.breached"];
+pub const ALERT_EVENTS: &[&str] = &["lead.quality", "lead.assigned", "sla.breached", "sla.warning"];
+
+/// Minutes before a deadline an `sla.warning` is sent, unless the rule says otherwise.
+pub const DEFAULT_WARN_MINUTES: u32 = 2;
+/// The longest `warn_minutes` (one day).
+pub const MAX_WARN_MINUTES: u32 = 1440;
 
 /// Longest rule name, in characters.
 pub const MAX_NAME: usize = 100;
@@ -31,6 +36,39 @@ impl Channel {
             Channel::Teams => "teams",
             Channel::Email => "email",
         }
+    }
+}
+
+/// How often a digest rule sends: its matching alerts are collected and sent as one message
+/// per period, at the period's end (hourly: each full hour; daily: midnight; both in UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Digest {
+    Hourly,
+    Daily,
+}
+
+impl Digest {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Digest::Hourly => "hourly",
+            Digest::Daily => "daily",
+        }
+    }
+
+    /// The period's length in seconds.
+    pub fn seconds(self) -> i64 {
+        match self {
+            Digest::Hourly => 3600,
+            Digest::Daily => 86_400,
+        }
+    }
+
+    /// The end of the period holding `at_s` (epoch seconds): the next full hour or UTC
+    /// midnight strictly after it.
+    pub fn period_end(self, at_s: i64) -> i64 {
+        let p = self.seconds();
+        (at_s.div_euclid(p) + 1) * p
     }
 }
 
@@ -63,6 +101,16 @@ pub struct AlertRuleInput {
     /// Only leads assigned to this rep.
     #[serde(default)]
     pub rep: Option<String>,
+    /// For `sla.warning`: minutes before the deadline (default 2).
+    #[serde(default)]
+    pub warn_minutes: Option<i64>,
+    /// `hourly` or `daily`: one message per period; absent: each alert as it happens.
+    #[serde(default)]
+    pub digest: Option<String>,
+}
+
+fn default_warn_minutes() -> u32 {
+    DEFAULT_WARN_MINUTES
 }
 
 /// A checked rule.
@@ -74,6 +122,12 @@ pub struct AlertRule {
     pub destination: String,
     pub events: Vec<String>,
     pub scope: Scope,
+    /// For `sla.warning`: minutes before the deadline the warning is sent.
+    #[serde(default = "default_warn_minutes")]
+    pub warn_minutes: u32,
+    /// Collect the alerts and send one message per period (none: send each at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Digest>,
 }
 
 /// Why a rule was refused: the JSON pointer of the field and what is wrong with it.
@@ -139,7 +193,23 @@ impl AlertRuleInput {
             (None, Some(r)) => Scope::Rep(r),
             (None, None) => Scope::All,
         };
-        Ok(AlertRule { name, channel, destination, events, scope })
+        let warn_minutes = match self.warn_minutes {
+            None => DEFAULT_WARN_MINUTES,
+            Some(_) if !events.iter().any(|e| e == "sla.warning") => {
+                return Err(err("/warn_minutes", "only for rules with the sla.warning event"));
+            }
+            Some(m) => match u32::try_from(m) {
+                Ok(m) if (1..=MAX_WARN_MINUTES).contains(&m) => m,
+                _ => return Err(err("/warn_minutes", format!("a whole number of minutes from 1 to {MAX_WARN_MINUTES}"))),
+            },
+        };
+        let digest = match self.digest.as_deref() {
+            None => None,
+            Some("hourly") => Some(Digest::Hourly),
+            Some("daily") => Some(Digest::Daily),
+            Some(_) => return Err(err("/digest", "expected hourly or daily (leave it out to send each alert at once)")),
+        };
+        Ok(AlertRule { name, channel, destination, events, scope, warn_minutes, digest })
     }
 }
 
@@ -207,6 +277,8 @@ mod tests {
             events: vec!["lead.quality".into(), "sla.breached".into(), "lead.quality".into()],
             team: Some("emea".into()),
             rep: None,
+            warn_minutes: None,
+            digest: None,
         }
     }
 
@@ -237,6 +309,29 @@ mod tests {
         assert_eq!(pointer(AlertRuleInput { events: vec!["lead.quality".into(), "lead.nope".into()], ..input() }), "/events/1");
         assert_eq!(pointer(AlertRuleInput { team: Some("".into()), ..input() }), "/team");
         assert_eq!(pointer(AlertRuleInput { rep: Some("r1".into()), ..input() }), "/rep");
+        assert_eq!(pointer(AlertRuleInput { warn_minutes: Some(5), ..input() }), "/warn_minutes");
+        let warning = |m| AlertRuleInput { events: vec!["sla.warning".into()], warn_minutes: Some(m), ..input() };
+        assert_eq!(pointer(warning(0)), "/warn_minutes");
+        assert_eq!(pointer(warning(1441)), "/warn_minutes");
+        assert_eq!(warning(15).validate().unwrap().warn_minutes, 15);
+        let default = AlertRuleInput { events: vec!["sla.warning".into()], ..input() };
+        assert_eq!(default.validate().unwrap().warn_minutes, DEFAULT_WARN_MINUTES);
+        assert_eq!(pointer(AlertRuleInput { digest: Some("weekly".into()), ..input() }), "/digest");
+        assert_eq!(AlertRuleInput { digest: Some("daily".into()), ..input() }.validate().unwrap().digest, Some(Digest::Daily));
+    }
+
+    #[test]
+    fn digest_periods_end_on_the_hour_and_at_utc_midnight() {
+        // 2026-03-02T10:20:00Z
+        let t = 1_772_446_800;
+        assert_eq!(Digest::Hourly.period_end(t), 1_772_449_200); // 11:00
+        assert_eq!(Digest::Daily.period_end(t), 1_772_496_000); // 2026-03-03T00:00
+        // A time on the boundary belongs to the next period.
+        assert_eq!(Digest::Hourly.period_end(1_772_449_200), 1_772_449_200 + 3600);
+        for at in [t, t + 1, t + 3599, -5] {
+            let end = Digest::Hourly.period_end(at);
+            assert!(end > at && end - at <= 3600 && end % 3600 == 0, "{at}");
+        }
     }
 
     #[test]
@@ -257,5 +352,8 @@ mod tests {
         assert_eq!(back, r);
         let all = AlertRule { scope: Scope::All, ..r };
         assert!(serde_json::to_string(&all).unwrap().contains(r#""scope":{"kind":"all"}"#));
+        // Rules stored before warn_minutes existed read with the default.
+        let old = r#"{"name":"n","channel":"slack","destination":"https://h/x","events":["sla.breached"],"scope":{"kind":"all"}}"#;
+        assert_eq!(serde_json::from_str::<AlertRule>(old).unwrap().warn_minutes, DEFAULT_WARN_MINUTES);
     }
 }

@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// calls (/segment/v1) to leads, events and accounts; default: the built-in `segment`.
     #[arg(long, value_name = "FILE")]
     segment_mapping: Option<String>,
+    /// A sync file whose CRM sources run on their `interval` inside the server (see
+    /// docs/crm-sync.md); repeat for several files, one per CRM.
+    #[arg(long, value_name = "FILE")]
+    sync_config: Vec<std::path::PathBuf>,
     #[command(flatten)]
     sso: SsoArgs,
     #[command(flatten)]
@@ -226,6 +230,12 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    // Sync files are checked before anything starts: a bad one is said at once.
+    let mut sync = Vec::new();
+    for file in &args.sync_config {
+        sync.extend(leadrank_sync::schedule::sources_from_file(file)?.into_iter().map(Arc::new));
+    }
+    leadrank_sync::schedule::check_unique(&sync)?;
     runtime()?.block_on(async {
         let store = open_store(&args.db).await?;
         let shutdown = CancellationToken::new();
@@ -255,6 +265,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
                 })?),
                 None => None,
             },
+            sync,
         };
         leadrank_server::serve(store, options, shutdown, |ready| {
             println!("leadrank listening on http://{} with {} leads", ready.addr, ready.leads);

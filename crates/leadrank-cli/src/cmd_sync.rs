@@ -11,9 +11,10 @@ use leadrank_crm::config::SyncConfig;
 use leadrank_service::Service;
 use leadrank_service::clock::SystemClock;
 use leadrank_service::metrics::Metrics;
-use leadrank_sync::client::{ClientOptions, CrmClient, HubSpotClient};
+use leadrank_sync::client::CrmClient;
 use leadrank_sync::hubspot::{Plan, SyncOptions, SyncReport};
-use leadrank_sync::{Token, salesforce, sync};
+use leadrank_sync::schedule::{hubspot_client, read_token};
+use leadrank_sync::{salesforce, sync};
 
 use crate::cmd_serve::{DbArg, open_store, runtime};
 
@@ -51,20 +52,6 @@ pub struct SyncArgs {
     install_fields: bool,
 }
 
-/// The token from `token_file` (relative to the sync file) or the environment variable
-/// `token_env`; `table` names the sync file's table, `what` the token, in errors.
-fn token(table: &str, token_file: Option<&String>, token_env: &str, what: &str, config_dir: &std::path::Path) -> anyhow::Result<Token> {
-    if let Some(file) = token_file {
-        let p = config_dir.join(file);
-        let text = std::fs::read_to_string(&p).with_context(|| format!("{table}.token_file: reading {}", p.display()))?;
-        return Token::new(text).with_context(|| format!("{table}.token_file: {} is empty", p.display()));
-    }
-    match std::env::var(token_env) {
-        Ok(v) => Token::new(v).with_context(|| format!("the environment variable {token_env} is empty")),
-        Err(_) => bail!("no token: set the environment variable {token_env} to {what}, or name a file with {table}.token_file"),
-    }
-}
-
 fn finish(report: SyncReport) -> ExitCode {
     print!("{}", report.render());
     if report.stopped.is_some() || !report.failed.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS }
@@ -79,14 +66,7 @@ pub fn sync_command(cmd: SyncCommand) -> anyhow::Result<ExitCode> {
     let cfg = SyncConfig::parse(&text, &args.config.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = args.config.parent().map(PathBuf::from).unwrap_or_default();
     let plan = Plan::new(&cfg, &dir)?;
-    let h = &plan.hubspot;
-    let token = token("hubspot", h.token_file.as_ref(), &h.token_env, "the HubSpot private app's access token", &dir)?;
-    let mut options = ClientOptions::hubspot(plan.hubspot.tier);
-    options.share = plan.hubspot.share;
-    options.utc_offset_minutes = plan.hubspot.utc_offset_minutes;
-    options.timeout = std::time::Duration::from_secs(plan.hubspot.timeout_s);
-    options.max_retries = plan.hubspot.max_retries;
-    let client = HubSpotClient::new(&plan.hubspot.base_url, token, options)?;
+    let client = hubspot_client(&plan.hubspot, &dir)?;
     runtime()?.block_on(async {
         let store = open_store(&args.db).await?;
         let service = Service::start(store, Arc::new(SystemClock), Arc::new(Metrics::new())).await?;
@@ -107,7 +87,7 @@ fn salesforce_command(a: SalesforceArgs) -> anyhow::Result<ExitCode> {
     let dir = args.config.parent().map(PathBuf::from).unwrap_or_default();
     let plan = salesforce::Plan::new(&cfg, &dir)?;
     let s = &plan.salesforce;
-    let token = token("salesforce", s.token_file.as_ref(), &s.token_env, "an access token of the org (instance_url's)", &dir)?;
+    let token = read_token("salesforce", s.token_file.as_ref(), &s.token_env, "an access token of the org (instance_url's)", &dir)?;
     let client = CrmClient::new(&s.instance_url, token, plan.client_options())?;
     runtime()?.block_on(async {
         let store = open_store(&args.db).await?;

@@ -76,6 +76,10 @@ pub struct HubSpotConfig {
     pub timeout_s: u64,
     /// Retries of one call after a 429, a 5xx or a timeout, before the run stops.
     pub max_retries: u32,
+    /// How often `leadrank serve --sync-config` runs this source (`interval = "15m"`).
+    pub interval: Option<std::time::Duration>,
+    /// The line of the `[hubspot]` table (to locate "no interval" errors).
+    pub line: usize,
 }
 
 /// How to reach Salesforce and what to read.
@@ -310,6 +314,7 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
             "mapping",
             "timeout",
             "max_retries",
+            "interval",
         ],
     );
     let mut c = HubSpotConfig {
@@ -324,6 +329,8 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
         mappings: BTreeMap::new(),
         timeout_s: 30,
         max_retries: 8,
+        interval: interval(p, h, PATH),
+        line: h.span().map_or(1, |s| line_of(p.text, s.start)),
     };
     if let Some(u) = p.str(h, PATH, "base_url") {
         if u.starts_with("https://") || u.starts_with("http://") {
@@ -511,6 +518,38 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
         }
     }
     if c.instance_url.is_empty() { None } else { Some(c) }
+
+/// A connector table's `interval` (the schedule of `serve --sync-config`), if set.
+fn interval(p: &mut P<'_>, t: &Table, path: &str) -> Option<std::time::Duration> {
+    let text = p.str(t, path, "interval")?;
+    match crate::schedule::parse_interval(&text) {
+        Ok(d) => Some(d),
+        Err(message) => {
+            p.err(t.get("interval").and_then(Item::span), &join(path, "interval"), message);
+            None
+        }
+    }
+}
+
+impl SyncConfig {
+    /// The scheduled sources of this file, by connector name, each with its interval; an
+    /// error (located at the connector's table) for a source without one.
+    pub fn scheduled(&self) -> Result<Vec<(&'static str, std::time::Duration)>, ConfigErrors> {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        if let Some(h) = &self.hubspot {
+            match h.interval {
+                Some(d) => out.push(("hubspot", d)),
+                None => errors.push(ConfigError {
+                    file: self.file.clone(),
+                    line: h.line,
+                    key: "hubspot.interval".into(),
+                    message: "missing: a scheduled sync needs one, e.g. interval = \"15m\"".into(),
+                }),
+            }
+        }
+        if errors.is_empty() { Ok(out) } else { Err(ConfigErrors(errors)) }
+    }
 }
 
 fn parse_writeback(p: &mut P<'_>, w: &Table, c: &mut WritebackConfig) {
@@ -630,6 +669,12 @@ only_if_empty = true
         assert!(e.starts_with("s.toml:1: "), "{e}");
         let e = SyncConfig::parse("", "s.toml").unwrap_err().to_string();
         assert!(e.contains("no CRM configured"), "{e}");
+        let e = SyncConfig::parse("[hubspot]\ninterval = \"15 min\"\n", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:2: hubspot.interval: '15 min' is not an interval"), "{e}");
+        let e = SyncConfig::parse("\n[hubspot]\ntier = \"free\"\n", "s.toml").unwrap().scheduled().unwrap_err().to_string();
+        assert_eq!(e, "s.toml:2: hubspot.interval: missing: a scheduled sync needs one, e.g. interval = \"15m\"");
+        let c = SyncConfig::parse("[hubspot]\ninterval = \"15m\"\n", "s.toml").unwrap();
+        assert_eq!(c.scheduled().unwrap(), [("hubspot", std::time::Duration::from_secs(900))]);
         let e = SyncConfig::parse("[hubspot]\n[salesforce]\nbatch_size = 5\n", "s.toml").unwrap_err().to_string();
         assert!(e.contains("s.toml:2: salesforce.instance_url: missing"), "{e}");
         assert!(e.contains("s.toml:3: salesforce.batch_size: must be a whole number from 200 to 2000"), "{e}");

@@ -13,6 +13,7 @@
 //! * [`calls`]: how many API calls a sync spends, for dry runs and the benchmarks;
 //! * [`salesforce`]: Salesforce's custom field names and definitions, the keyset SOQL query,
 //!   the daily API allocation header, per-record errors of a composite update.
+//! * [`schedule`]: when a scheduled sync (`serve --sync-config`) runs next, and its backoff.
 
 pub mod budget;
 pub mod calls;
@@ -20,6 +21,7 @@ pub mod config;
 pub mod fields;
 pub mod plan;
 pub mod salesforce;
+pub mod schedule;
 
 pub use budget::{Admit, Budget, Limits, Tier};
 pub use config::{ConfigError, ConfigErrors, SyncConfig};

@@ -34,5 +34,5 @@ pub use model::{
 };
 pub use report::{FairnessReport, RepFairness, RepLoad, SpeedToLead, TeamFairness, fairness, speed_to_lead};
 pub use route::{Assignment, RepCounters, RouteInput, RoutingState, Skip, SkipReason};
-pub use sla::{Breach, Deadline, Milestone, SlaClock, SlaPolicy, SlaStatus, SlaWindow};
+pub use sla::{Breach, Deadline, Milestone, SlaClock, SlaPolicy, SlaStatus, SlaWindow, Warning, Warnings};
 pub use team::{Calendar, Rep, Team, ValidationError, Weekday, validate_roster};

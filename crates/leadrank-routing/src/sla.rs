@@ -171,6 +171,64 @@ impl SlaClock {
     }
 }
 
+/// A warning that a milestone is due soon: sent `minutes` before `due` while it is not met.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Warning {
+    /// Milestone id.
+    pub milestone: String,
+    /// Its deadline.
+    pub due: Timestamp,
+    /// How long before `due` the warning is sent, in minutes.
+    pub minutes: i64,
+}
+
+impl Warning {
+    /// When the warning is sent.
+    pub fn at(&self) -> Timestamp {
+        self.due - jiff::SignedDuration::from_mins(self.minutes)
+    }
+}
+
+/// Warnings due and the next one to wait for (see [`SlaClock::warnings`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Warnings {
+    /// Warnings whose time has come by `now`, in time order.
+    pub due: Vec<Warning>,
+    /// The earliest time a later warning is sent.
+    pub next: Option<Timestamp>,
+}
+
+impl SlaClock {
+    /// The "due soon" warnings of this clock at `now`, for each lead time in `offsets`
+    /// (minutes before a deadline): one per (milestone, deadline, offset) not in `sent`, for a
+    /// milestone neither met nor yet due, once `now` reaches its deadline minus the offset. A
+    /// warning whose time passed while the milestone was still pending is sent late rather
+    /// than never (a clock started less than `minutes` before its deadline still warns).
+    pub fn warnings(&self, touches: &[Timestamp], now: Timestamp, offsets: &[i64], sent: &[Warning]) -> Warnings {
+        let mut out = Warnings::default();
+        let status = self.evaluate(touches, now);
+        for d in &self.milestones {
+            if status.met.contains(&d.id) || now >= d.due {
+                continue;
+            }
+            for &minutes in offsets {
+                let w = Warning { milestone: d.id.clone(), due: d.due, minutes };
+                if sent.contains(&w) {
+                    continue;
+                }
+                let at = w.at();
+                if at <= now {
+                    out.due.push(w);
+                } else {
+                    out.next = Some(out.next.map_or(at, |n| n.min(at)));
+                }
+            }
+        }
+        out.due.sort_by_key(|w| (w.at(), w.milestone.clone(), w.minutes));
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +267,34 @@ mod tests {
         let s = clock.evaluate(&[ts("2026-03-02T10:03:00Z")], ts("2026-03-02T10:01:00Z"));
         assert!(s.met.is_empty());
         assert_eq!(s.next_due, Some(ts("2026-03-02T10:05:00Z")));
+    }
+
+    #[test]
+    fn warnings_before_deadlines() {
+        let cal = BusinessCalendar::default_utc();
+        let start = ts("2026-03-02T10:00:00Z");
+        let clock = SlaClock::start(&policy(), &cal, start);
+        // first is due 10:05; a 2-minute warning at 10:03.
+        let w = clock.warnings(&[], start, &[2], &[]);
+        assert!(w.due.is_empty());
+        assert_eq!(w.next, Some(ts("2026-03-02T10:03:00Z")));
+        let w = clock.warnings(&[], ts("2026-03-02T10:03:00Z"), &[2], &[]);
+        assert_eq!(w.due, [Warning { milestone: "first".into(), due: ts("2026-03-02T10:05:00Z"), minutes: 2 }]);
+        // Sent once: next is the cadence milestone's warning.
+        let sent = w.due.clone();
+        let w = clock.warnings(&[], ts("2026-03-02T10:04:00Z"), &[2], &sent);
+        assert!(w.due.is_empty());
+        assert_eq!(w.next, Some(ts("2026-03-04T09:58:00Z")));
+        // A met milestone is not warned about; a due one neither (it is a breach).
+        let w = clock.warnings(&[ts("2026-03-02T10:01:00Z")], ts("2026-03-02T10:03:00Z"), &[2], &[]);
+        assert!(w.due.is_empty());
+        let w = clock.warnings(&[], ts("2026-03-02T10:05:00Z"), &[2], &[]);
+        assert!(w.due.is_empty());
+        // A lead time longer than the window warns at once; two offsets warn twice.
+        let w = clock.warnings(&[], start, &[10, 2], &[]);
+        assert_eq!(w.due.len(), 1);
+        assert_eq!(w.due[0].minutes, 10);
+        assert_eq!(w.next, Some(ts("2026-03-02T10:03:00Z")));
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct ServeOptions {
     /// The `[segment]` mapping of the Segment intake at /segment/v1 (`None`: the built-in
     /// `segment` preset).
     pub segment_mapping: Option<leadrank_mapping::segment::SegmentMapping>,
+    /// CRM sources synced on their intervals (`--sync-config`); none: no scheduled sync.
+    pub sync: Vec<Arc<leadrank_sync::schedule::Source>>,
 }
 
 /// What a started server tells its caller (printed by the CLI, never logged).
@@ -95,6 +97,11 @@ pub async fn serve_on(
         BackgroundOptions { webhooks: options.webhooks, allow_private_webhooks: options.allow_private_webhooks },
         &shutdown,
     )?;
+    let sync = if options.sync.is_empty() {
+        None
+    } else {
+        Some(leadrank_sync::schedule::Scheduler::start(&service, options.sync.clone(), &shutdown).await?)
+    };
     let segment_mapping = options.segment_mapping.clone().unwrap_or_else(leadrank_mapping::segment::SegmentMapping::builtin);
     let segment = http::segment::SegmentSetup::new(segment_mapping, service.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let state = AppState {
@@ -111,6 +118,9 @@ pub async fn serve_on(
     shutdown.cancel();
     service.shutdown().await;
     background.join().await;
+    for task in sync.into_iter().flat_map(|s| s.tasks) {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
+    }
     tracing::info!("leadrank stopped");
     Ok(())
 }

@@ -149,6 +149,15 @@ async fn slack_and_teams_alerts_with_a_retry() {
         ),
         (json!({"name": "", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality"]}), "/name"),
         (json!({"name": "x", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality"], "colour": 1}), "/colour"),
+        (
+            json!({"name": "x", "channel": "slack", "destination": "https://h/x", "events": ["sla.warning"], "warn_minutes": 0}),
+            "/warn_minutes",
+        ),
+        (
+            json!({"name": "x", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality"], "warn_minutes": 5}),
+            "/warn_minutes",
+        ),
+        (json!({"name": "x", "channel": "slack", "destination": "https://h/x", "events": ["lead.quality"], "digest": "weekly"}), "/digest"),
     ] {
         let (s, _, v) = srv.call("POST", "/v1/alerts", Some(&srv.admin), Some(body)).await;
         assert_eq!((s, v["pointer"].as_str()), (400, Some(pointer)), "{v}");

@@ -14,8 +14,12 @@ use leadrank_store::{Delivery, Subscription};
 use leadrank_webhooks::ALERT_ID_PREFIX;
 
 pub use crate::alert_settings::AlertsConfig;
+use crate::alert_settings::MAX_DIGEST_ALERTS;
 use crate::live::RaisedEvent;
 use crate::service::{Service, ServiceError};
+
+/// The event type of a digest delivery.
+pub const DIGEST_EVENT: &str = "alert.digest";
 
 /// Rules a service holds at most.
 pub const MAX_RULES: usize = 500;
@@ -45,11 +49,28 @@ pub fn is_alert(sub: &Subscription) -> bool {
 }
 
 fn stored(sub: &Subscription) -> Option<StoredAlertRule> {
-    if !is_alert(sub) {
-        return None;
-    }
-    let rule: AlertRule = serde_json::from_str(&sub.secret).ok()?;
+    let rule = crate::alert_settings::alert_rule_of(sub)?;
     Some(StoredAlertRule { id: sub.id.clone(), rule, created_at: sub.created_at })
+}
+
+/// The delivery of `alerts` (one, or a digest of several) for a rule.
+fn rendered(
+    sub: &Subscription,
+    rule: &AlertRule,
+    alerts: &[AlertEvent],
+    event_type: &str,
+    lead_id: Option<&str>,
+    public_url: Option<&str>,
+    now: Timestamp,
+) -> Delivery {
+    let body = match leadrank_alerts::render(rule.channel, &rule.name, alerts, public_url) {
+        Rendered::Json(s) => s,
+        Rendered::Email(m) => {
+            let mail = leadrank_webhooks::mail::MailBody { subject: m.subject, text: m.text, html: m.html };
+            serde_json::to_string(&mail).expect("strings always serialize")
+        }
+    };
+    leadrank_webhooks::pending_delivery(leadrank_webhooks::new_delivery_id(), &sub.id, event_type, lead_id, body, now)
 }
 
 impl Service {
@@ -146,28 +167,81 @@ impl Service {
                 if !rule.matches(&event) {
                     continue;
                 }
-                let body = match leadrank_alerts::render(rule.channel, &rule.name, std::slice::from_ref(&event), public_url.as_deref()) {
-                    Rendered::Json(s) => s,
-                    Rendered::Email(m) => {
-                        let mail = leadrank_webhooks::mail::MailBody { subject: m.subject, text: m.text, html: m.html };
-                        serde_json::to_string(&mail).expect("strings always serialize")
+                match rule.digest {
+                    None => out.push(rendered(
+                        sub,
+                        rule,
+                        std::slice::from_ref(&event),
+                        kind.as_str(),
+                        Some(lead_id),
+                        public_url.as_deref(),
+                        now,
+                    )),
+                    Some(digest) => {
+                        let end = digest.period_end(now.as_second());
+                        let mut pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());
+                        let buffer = pending.rules.entry(sub.id.clone()).or_default();
+                        if buffer.period_end_s != end && !buffer.alerts.is_empty() {
+                            // An earlier period the timer has not sent yet: it goes first.
+                            let alerts = std::mem::take(&mut buffer.alerts);
+                            out.push(rendered(sub, rule, &alerts, DIGEST_EVENT, None, public_url.as_deref(), now));
+                        }
+                        buffer.period_end_s = end;
+                        if buffer.alerts.len() < MAX_DIGEST_ALERTS {
+                            buffer.alerts.push(event.clone());
+                        }
                     }
-                };
-                out.push(leadrank_webhooks::pending_delivery(
-                    leadrank_webhooks::new_delivery_id(),
-                    &sub.id,
-                    kind.as_str(),
-                    Some(lead_id),
-                    body,
-                    now,
-                ));
+                }
             }
         }
         out
     }
 
+    /// Queues the digests whose period ended by `now`: one message per rule and period with
+    /// every alert collected; a period without alerts sends nothing. Returns how many.
+    pub fn flush_digests(&self, now: Timestamp) -> usize {
+        let now_s = now.as_second();
+        let due: Vec<(String, Vec<AlertEvent>)> = {
+            let mut pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());
+            let ids: Vec<String> = pending.rules.iter().filter(|(_, b)| b.period_end_s <= now_s).map(|(id, _)| id.clone()).collect();
+            ids.into_iter().filter_map(|id| pending.rules.remove(&id).map(|b| (id, b.alerts))).filter(|(_, a)| !a.is_empty()).collect()
+        };
+        if due.is_empty() {
+            return 0;
+        }
+        let public_url = self.alerts_config.read().unwrap_or_else(|e| e.into_inner()).public_url.clone();
+        let deliveries: Vec<Delivery> = {
+            let subs = self.subscriptions.read().unwrap_or_else(|e| e.into_inner());
+            due.iter()
+                .filter_map(|(id, alerts)| {
+                    // A rule deleted meanwhile sends nothing.
+                    let sub = subs.iter().find(|s| &s.id == id)?;
+                    let rule = crate::alert_settings::alert_rule_of(sub)?;
+                    Some(rendered(sub, &rule, alerts, DIGEST_EVENT, None, public_url.as_deref(), now))
+                })
+                .collect()
+        };
+        let n = deliveries.len();
+        self.queue_deliveries(deliveries);
+        n
+    }
+
+    /// When the next digest period with alerts ends.
+    pub fn next_digest_due(&self) -> Option<Timestamp> {
+        let pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());
+        pending.rules.values().filter(|b| !b.alerts.is_empty()).map(|b| b.period_end_s).min().and_then(|s| Timestamp::from_second(s).ok())
+    }
+
+    /// Drops an erased lead's alerts waiting in digests.
+    pub(crate) fn forget_digest_alerts(&self, lead_id: &str) {
+        let mut pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());
+        for b in pending.rules.values_mut() {
+            b.alerts.retain(|a| a.lead_id != lead_id);
+        }
+    }
+
     /// What an alert says about a lead: its person and company, current score and top
-    /// reasons, assignment, and the breach for `sla.breached`.
+    /// reasons, assignment, and the milestone for `sla.breached` and `sla.warning`.
     fn alert_event(&self, kind: EventKind, lead_id: &str, payload: &serde_json::Value, now: Timestamp) -> AlertEvent {
         let text = |key: &str| payload.get(key).and_then(|v| v.as_str()).map(str::to_owned);
         let mut ev = AlertEvent { kind: Some(kind), lead_id: lead_id.to_owned(), at: now.to_string(), ..AlertEvent::default() };
@@ -187,7 +261,7 @@ impl Service {
                 s.reasons.iter().map(|r| ReasonLine { points: r.points, rule: r.rule.to_string(), detail: r.detail.clone() }).collect();
         }
         match kind {
-            EventKind::Assigned | EventKind::SlaBreached => {
+            EventKind::Assigned | EventKind::SlaBreached | EventKind::SlaWarning => {
                 ev.team = text("team");
                 ev.rep = text("rep");
             }
@@ -199,9 +273,12 @@ impl Service {
                 }
             }
         }
-        if kind == EventKind::SlaBreached {
+        if matches!(kind, EventKind::SlaBreached | EventKind::SlaWarning) {
             ev.milestone = text("milestone");
             ev.due = text("due");
+        }
+        if kind == EventKind::SlaWarning {
+            ev.warn_minutes = payload.get("warn_minutes").and_then(|v| v.as_u64()).and_then(|m| u32::try_from(m).ok());
         }
         ev
     }

@@ -1,5 +1,6 @@
 //! The service's background work: rescoring as time windows move, detecting SLA breaches on
-//! time, and delivering webhooks. Started once per process by [`spawn`].
+//! time (and warning before them), sending alert digests, and delivering webhooks. Started
+//! once per process by [`spawn`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,13 +82,19 @@ async fn sweep_windows(service: Arc<Service>, shutdown: CancellationToken) {
     }
 }
 
-/// Detects SLA breaches on time: sleeps until the next deadline (or until a clock changes)
-/// and checks the clocks due.
+/// Detects SLA breaches and sends `sla.warning`s on time, and sends alert digests at their
+/// period's end: sleeps until the next of these (or until a clock changes) and does what is
+/// due.
 async fn watch_slas(service: Arc<Service>, shutdown: CancellationToken) {
     loop {
         let now = service.clock.now();
         service.sla_sweep(now);
-        let wait = service.next_sla_due().map_or(Duration::from_secs(60), |t| {
+        service.flush_digests(now);
+        let next = match (service.next_sla_due(), service.next_digest_due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let wait = next.map_or(Duration::from_secs(60), |t| {
             let ms = t.as_millisecond() - service.clock.now().as_millisecond();
             Duration::from_millis(ms.clamp(0, 60_000) as u64)
         });

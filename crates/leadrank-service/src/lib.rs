@@ -13,7 +13,9 @@
 //!   metrics and the replaceable clock;
 //! * [`demo`]: generated demo data for `leadrank serve --demo`;
 //! * [`import`]: bulk import of a CSV file (a CRM export) through a mapping;
-//! * [`segment`]: the Segment intake's identity rules (anonymous visitors held, then linked).
+//! * [`segment`]: the Segment intake's identity rules (anonymous visitors held, then linked);
+//! * [`sync_schedule`], [`sync_status`]: the scheduled CRM sync's status and commands (the
+//!   scheduler itself is in `leadrank-sync`).
 //!
 //! Storage is a [`leadrank_store::Store`] (SQLite or PostgreSQL); only this crate calls it.
 //! Locks are taken in one order, enforced by the types: a turn in the write order
@@ -44,6 +46,8 @@ pub mod order;
 pub mod privacy;
 pub mod segment;
 pub mod service;
+pub mod sync_schedule;
+pub mod sync_status;
 pub mod users;
 pub mod workspace;
 mod writer;

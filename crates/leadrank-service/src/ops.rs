@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use leadrank_core::CompiledModel;
 use leadrank_lifecycle::{LeadLifecycle, Policy, ScoreView, Stage, Transition};
 use leadrank_routing::{
-    Assignment, BusinessCalendar, Calendar, Rep, RouteInput, RoutingModel, RoutingState, SlaClock, Team, builtin_routing,
+    Assignment, BusinessCalendar, Calendar, Rep, RouteInput, RoutingModel, RoutingState, SlaClock, Team, Warning, builtin_routing,
 };
 use leadrank_store::{LeadOps, OpsLogEntry, Store, StoreError};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -54,9 +54,15 @@ pub struct SlaRun {
     /// Milestones already breached (each is counted once).
     #[serde(default)]
     pub breached: Vec<String>,
-    /// The deadline the timer is armed for.
+    /// The deadline (or "due soon" warning time) the timer is armed for.
     #[serde(default)]
     pub armed: Option<Timestamp>,
+    /// `sla.warning`s sent (each once per milestone, deadline and lead time).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warned: Vec<Warning>,
+    /// When the next `sla.warning` is due, as of the last look.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn_next: Option<Timestamp>,
 }
 
 impl SlaRun {
@@ -65,6 +71,21 @@ impl SlaRun {
         // At the end of time every touch that will ever count has happened.
         let status = self.clock.evaluate(touches, Timestamp::MAX);
         self.clock.milestones.iter().filter(|m| !status.met.contains(&m.id) && !self.breached.contains(&m.id)).map(|m| m.due).min()
+    }
+
+    /// When the timer should fire: the next deadline or the next warning, whichever is first.
+    fn next_timer(&self, touches: &[Timestamp]) -> Option<Timestamp> {
+        match (self.next_deadline(touches), self.warn_next) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Looks again at the warnings at `now`: the time of the next one (`now` when one is
+    /// due already).
+    fn plan_warnings(&mut self, touches: &[Timestamp], now: Timestamp, offsets: &[i64]) {
+        let w = self.clock.warnings(touches, now, offsets, &self.warned);
+        self.warn_next = if w.due.is_empty() { w.next } else { Some(now) };
     }
 }
 
@@ -190,6 +211,8 @@ pub struct Ops {
     pub funnel: leadrank_lifecycle::FunnelTally,
     /// Webhook event types with at least one subscriber (payloads of the others are not built).
     pub subscribed: BTreeSet<String>,
+    /// The lead times (minutes before a deadline) of the alert rules on `sla.warning`.
+    warn_offsets: Vec<i64>,
 }
 
 /// Transitions entering these stages route the lead (when it has no active assignment).
@@ -224,6 +247,7 @@ impl Ops {
             timers: BTreeSet::new(),
             breaches: BreachCounts::default(),
             subscribed: BTreeSet::new(),
+            warn_offsets: Vec::new(),
         })
     }
 
@@ -371,7 +395,7 @@ impl Ops {
         if let Some(old) = run.armed.take() {
             self.timers.remove(&(old, id.to_string()));
         }
-        run.armed = run.next_deadline(touches);
+        run.armed = run.next_timer(touches);
         if let Some(due) = run.armed {
             self.timers.insert((due, id.to_string()));
         }
@@ -524,8 +548,10 @@ impl Ops {
         let team = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.team.clone());
         let rep = st.assignment.as_ref().filter(|a| !a.released).and_then(|a| a.rep.clone());
         let clock = SlaClock::start(&policy, self.calendar(team.as_deref()), now);
-        let run = SlaRun { policy: policy.id.clone(), team, rep, clock, breached: Vec::new(), armed: None };
+        let mut run =
+            SlaRun { policy: policy.id.clone(), team, rep, clock, breached: Vec::new(), armed: None, warned: Vec::new(), warn_next: None };
         if let Some(st) = self.leads.get_mut(id) {
+            run.plan_warnings(&st.touches, now, &self.warn_offsets);
             st.sla = Some(run);
         }
         self.rearm(id);
@@ -541,6 +567,48 @@ impl Ops {
         self.mark(id, out);
     }
 
+    /// Sets the lead times of `sla.warning` (from the alert rules) and re-plans every running
+    /// clock's warnings at `now`.
+    pub(crate) fn set_warn_offsets(&mut self, mut offsets: Vec<i64>, now: Timestamp) {
+        offsets.sort_unstable();
+        offsets.dedup();
+        if offsets == self.warn_offsets {
+            return;
+        }
+        self.warn_offsets = offsets;
+        let ids: Vec<String> = self.leads.iter().filter(|(_, st)| st.sla.is_some()).map(|(id, _)| id.clone()).collect();
+        for id in ids {
+            if let Some(st) = self.leads.get_mut(&id)
+                && let Some(run) = st.sla.as_mut()
+            {
+                run.plan_warnings(&st.touches, now, &self.warn_offsets);
+            }
+            self.rearm(&id);
+        }
+    }
+
+    /// Sends the lead's `sla.warning`s due by `now` (each once) and plans the next.
+    fn warn(&mut self, id: &str, touches: &[Timestamp], run: &SlaRun, now: Timestamp, out: &mut OpsOut) {
+        let w = run.clock.warnings(touches, now, &self.warn_offsets, &run.warned);
+        for warning in &w.due {
+            let body = json!({
+                "lead_id": id,
+                "policy": run.policy,
+                "milestone": warning.milestone,
+                "due": warning.due.to_string(),
+                "warn_minutes": warning.minutes,
+                "rep": run.rep,
+                "team": run.team,
+                "detected_at": now.to_string(),
+            });
+            out.events.push(("sla.warning", id.to_string(), body));
+        }
+        if let Some(r) = self.leads.get_mut(id).and_then(|s| s.sla.as_mut()) {
+            r.warned.extend(w.due);
+            r.warn_next = w.next;
+        }
+    }
+
     /// Checks the SLA clocks due by `now`: records breaches (once per milestone), fires
     /// `sla.breached`, and re-routes where the milestone says so. Returns each breach's
     /// detection lag (now - deadline) in seconds.
@@ -554,6 +622,7 @@ impl Ops {
             }
             let Some(st) = self.leads.get(&id).cloned() else { continue };
             let Some(run) = st.sla.clone() else { continue };
+            self.warn(&id, &st.touches, &run, now, out);
             let status = run.clock.evaluate(&st.touches, now);
             let mut reroute_from: Option<String> = None;
             for b in &status.breached {

@@ -100,7 +100,7 @@ pub struct Service {
     pub(crate) order: WriteOrder,
     live: RwLock<Live>,
     writer: Writer,
-    subscriptions: RwLock<Vec<Subscription>>,
+    pub(crate) subscriptions: RwLock<Vec<Subscription>>,
     markers: RwLock<HashSet<String>>,
     marker_key: MarkerKey,
     activation: std::sync::Mutex<Activation>,
@@ -119,6 +119,10 @@ pub struct Service {
     pub(crate) alerts_config: RwLock<crate::alert_settings::AlertsConfig>,
     /// Every deal (opportunity) by id, as stored.
     pub(crate) deals: RwLock<BTreeMap<String, Opportunity>>,
+    /// The scheduled CRM sync of `serve --sync-config`, when one runs.
+    pub(crate) sync_scheduler: RwLock<Option<Arc<dyn crate::sync_status::SyncScheduler>>>,
+    /// Alerts of digest rules waiting for their period's end.
+    pub(crate) digests: std::sync::Mutex<crate::alert_settings::PendingDigests>,
 }
 
 impl Service {
@@ -173,6 +177,8 @@ impl Service {
             changed: tokio::sync::watch::Sender::new(0),
             alerts_config: RwLock::default(),
             deals: RwLock::new(deals),
+            sync_scheduler: RwLock::default(),
+            digests: std::sync::Mutex::default(),
         });
         service.sync_subscribed();
         let guard = service.order.exclusive().await;
@@ -339,6 +345,13 @@ impl Service {
             self.ops_wakeup.notify_one();
         }
         self.writer.send(WriteBatch { scores: changes.scores, deliveries, ops, log });
+    }
+
+    /// Hands deliveries made outside a change (digests) to the writer.
+    pub(crate) fn queue_deliveries(&self, deliveries: Vec<Delivery>) {
+        if !deliveries.is_empty() {
+            self.writer.send(WriteBatch { scores: Vec::new(), deliveries, ops: Vec::new(), log: Vec::new() });
+        }
     }
 
     /// Waits until everything handed to the writer is committed.
@@ -718,6 +731,7 @@ impl Service {
             total.ops += erased.ops;
             total.deals += erased.deals;
             self.deals.write().unwrap_or_else(|e| e.into_inner()).retain(|_, d| d.lead_id.as_deref() != Some(id.as_str()));
+            self.forget_digest_alerts(id);
             let mut live = self.live_write(&turn);
             live.forget(id);
             self.ops_lock(&live).forget(id);
@@ -787,9 +801,27 @@ impl Service {
 
     /// Tells the operating layer which webhook events have subscribers.
     fn sync_subscribed(&self) {
-        let kinds = self.subscriptions.read().unwrap_or_else(|e| e.into_inner()).iter().flat_map(|s| s.events.iter().cloned()).collect();
+        let (kinds, offsets) = {
+            let subs = self.subscriptions.read().unwrap_or_else(|e| e.into_inner());
+            let kinds: std::collections::BTreeSet<String> = subs.iter().flat_map(|s| s.events.iter().cloned()).collect();
+            // The lead times of the alert rules on sla.warning.
+            let offsets: Vec<i64> = subs
+                .iter()
+                .filter_map(crate::alert_settings::alert_rule_of)
+                .filter(|r| r.events.iter().any(|e| e == "sla.warning"))
+                .map(|r| i64::from(r.warn_minutes))
+                .collect();
+            (kinds, offsets)
+        };
+        let now = self.clock.now();
         let live = self.live_read();
-        self.ops_lock(&live).subscribed = kinds;
+        let mut ops = self.ops_lock(&live);
+        ops.subscribed = kinds;
+        ops.set_warn_offsets(offsets, now);
+        drop(ops);
+        drop(live);
+        // The SLA timer re-arms: a new warning may be due sooner.
+        self.ops_wakeup.notify_one();
     }
 
     /// Stops the background writer after committing everything queued.

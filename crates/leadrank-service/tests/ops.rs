@@ -349,3 +349,96 @@ async fn a_team_checklist_replaces_the_models_as_the_sql_gate() {
     }
     assert_eq!(stage(&svc, "DE1"), Stage::Sql);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sla_warnings_come_before_the_deadline_once_per_milestone() {
+    let (dir, store) = sqlite().await;
+    let (svc, clock) = start_at(store.clone(), "2026-06-02T14:00:00Z").await;
+    svc.put_team(team("amer-mid-market", "America/New_York")).await.unwrap();
+    svc.put_rep(rep("r1", "amer-mid-market", 5)).await.unwrap();
+    let rule = |name: &str, warn: Option<i64>| leadrank_alerts::AlertRuleInput {
+        name: name.into(),
+        channel: "slack".into(),
+        destination: "https://hooks.slack.com/services/T0/B0/X".into(),
+        events: vec!["sla.warning".into()],
+        team: None,
+        rep: None,
+        warn_minutes: warn,
+        digest: None,
+    };
+    let two = svc.create_alert_rule(rule("two", None), true, "test").await.unwrap().unwrap();
+    let ten = svc.create_alert_rule(rule("ten", Some(10)), true, "test").await.unwrap().unwrap();
+    svc.upsert_leads(vec![lead("L1", "US", 500)]).await.unwrap();
+    svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-02T13:59:00Z")]).await.unwrap();
+    // First touch due 14:05: the 10-minute warning is late already (sent at the next
+    // sweep), the 2-minute one is due at 14:03: the SLA timer wakes then.
+    assert_eq!(svc.next_sla_due(), Some(ts("2026-06-02T14:00:00Z")));
+    svc.sla_sweep(ts("2026-06-02T14:00:00Z"));
+    assert_eq!(svc.next_sla_due(), Some(ts("2026-06-02T14:03:00Z")));
+    let sent = async |id: &str| {
+        svc.flush().await;
+        svc.alert_deliveries(id, 100).await.unwrap().into_iter().filter(|d| d.event_type == "sla.warning").count()
+    };
+    assert_eq!((sent(&two.id).await, sent(&ten.id).await), (0, 1));
+    assert_eq!(svc.sla_sweep(ts("2026-06-02T14:02:59Z")).0, 0);
+    assert_eq!(sent(&two.id).await, 0);
+    clock.set(ts("2026-06-02T14:03:00Z"));
+    svc.sla_sweep(ts("2026-06-02T14:03:00Z"));
+    assert_eq!((sent(&two.id).await, sent(&ten.id).await), (1, 1), "each rule warned once, at its own lead time");
+    let body = svc.alert_deliveries(&two.id, 1).await.unwrap().remove(0).body;
+    assert!(body.contains("SLA due soon") && body.contains("first"), "{body}");
+    // The next timer is the deadline itself; sweeping again warns no more.
+    assert_eq!(svc.next_sla_due(), Some(ts("2026-06-02T14:05:00Z")));
+    svc.sla_sweep(ts("2026-06-02T14:04:00Z"));
+    assert_eq!(sent(&two.id).await, 1);
+
+    // A restart remembers what was warned.
+    svc.shutdown().await;
+    drop(svc);
+    let (again, _clock) = start_at(store.clone(), "2026-06-02T14:04:00Z").await;
+    again.sla_sweep(ts("2026-06-02T14:04:30Z"));
+    again.flush().await;
+    let warned = again.alert_deliveries(&two.id, 100).await.unwrap().into_iter().filter(|d| d.event_type == "sla.warning").count();
+    assert_eq!(warned, 1);
+    drop(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_rule_sends_one_message_per_period_and_nothing_for_an_empty_one() {
+    let (_dir, store) = sqlite().await;
+    let (svc, clock) = start_at(store.clone(), "2026-06-02T14:10:00Z").await;
+    let rule = |name: &str, digest: Option<&str>| leadrank_alerts::AlertRuleInput {
+        name: name.into(),
+        channel: "slack".into(),
+        destination: "https://hooks.slack.com/services/T0/B0/X".into(),
+        events: vec!["lead.quality".into()],
+        team: None,
+        rep: None,
+        warn_minutes: None,
+        digest: digest.map(str::to_string),
+    };
+    let hourly = svc.create_alert_rule(rule("hourly", Some("hourly")), true, "test").await.unwrap().unwrap();
+    let instant = svc.create_alert_rule(rule("instant", None), true, "test").await.unwrap().unwrap();
+    svc.upsert_leads(vec![lead("L1", "US", 500), lead("L2", "US", 500)]).await.unwrap();
+    svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-02T14:09:00Z")]).await.unwrap();
+    clock.set(ts("2026-06-02T14:40:00Z"));
+    svc.ingest_events(vec![event("e2", "L2", "demo_request", "2026-06-02T14:39:00Z")]).await.unwrap();
+    let sent = async |id: &str| {
+        svc.flush().await;
+        svc.alert_deliveries(id, 100).await.unwrap()
+    };
+    assert_eq!(sent(&instant.id).await.len(), 2, "a rule without digest sends each alert");
+    assert!(sent(&hourly.id).await.is_empty(), "the digest waits for the end of the hour");
+    assert_eq!(svc.next_digest_due(), Some(ts("2026-06-02T15:00:00Z")));
+    assert_eq!(svc.flush_digests(ts("2026-06-02T14:59:59Z")), 0);
+    assert_eq!(svc.flush_digests(ts("2026-06-02T15:00:00Z")), 1);
+    let digest = sent(&hourly.id).await;
+    assert_eq!(digest.len(), 1, "one message for the period");
+    assert_eq!(digest[0].event_type, "alert.digest");
+    assert_eq!(digest[0].lead_id, None);
+    assert!(digest[0].body.contains("L1") && digest[0].body.contains("L2"), "both alerts: {}", digest[0].body);
+    // The next hour holds no alert: nothing is sent.
+    assert_eq!(svc.next_digest_due(), None);
+    assert_eq!(svc.flush_digests(ts("2026-06-02T16:00:00Z")), 0);
+    assert_eq!(sent(&hourly.id).await.len(), 1);
+}

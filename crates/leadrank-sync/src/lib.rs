@@ -12,10 +12,13 @@
 //! [`salesforce::sync`] does the same with Salesforce's REST API: SOQL queries keyed on
 //! `SystemModstamp` and `Id`, composite sObject updates of custom fields, and the org's
 //! daily API allocation read from `Sforce-Limit-Info`.
+//!
+//! [`schedule`] runs the connectors on their intervals inside `leadrank serve`.
 
 pub mod client;
 pub mod hubspot;
 pub mod salesforce;
+pub mod schedule;
 pub mod state;
 
 pub use client::{HubSpotClient, SyncError, Token};

@@ -30,6 +30,7 @@ pub mod quality;
 pub mod queue;
 pub mod settings;
 pub mod sso;
+pub mod sync;
 pub mod team;
 
 use std::collections::HashMap;
@@ -155,6 +156,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Opti
         .route("/settings/reps/delete", post(settings::delete_rep))
         .route("/settings/erase", post(settings::erase))
         .route("/settings/routing", post(settings::routing))
+        .route("/settings/sync", post(sync::action))
         .route("/live", get(live::stream))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
         .route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))

@@ -46,8 +46,6 @@ pub fn shell(signed: &Signed, title: &str, active: &str, body: Markup) -> Respon
     }
     if matches!(user.role, Role::Revops | Role::Admin) {
         links.push(("/import", "Import"));
-    }
-    if user.role == Role::Admin {
         links.push(("/settings", "Settings"));
     }
     html! {

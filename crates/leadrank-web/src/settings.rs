@@ -1,5 +1,6 @@
-//! Settings, for admins: users, reps (capacity, away), API keys, webhooks, the audit log,
-//! and a person's privacy export and erasure.
+//! Settings, for admins: users, reps (capacity, away), API keys, webhooks, the CRM sync card
+//! ([`crate::sync`], which RevOps see too), the audit log, and a person's privacy export and
+//! erasure.
 
 use axum::extract::{Form, State};
 use axum::http::{StatusCode, header};
@@ -25,6 +26,11 @@ fn actor(signed: &Signed) -> String {
 
 /// `GET /settings`.
 pub async fn page(State(web): State<Web>, signed: Signed) -> Response {
+    if signed.role() == Role::Revops {
+        // RevOps see the CRM sync card only.
+        let body = html! { h1 { "Settings" } (crate::sync::card(&web.service, &signed.who.csrf)) };
+        return page::shell(&signed, "Settings", "/settings", body);
+    }
     if let Err(r) = admin_only(&signed) {
         return r;
     }
@@ -232,6 +238,7 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
                 }
             }
         }
+        (crate::sync::card(svc, csrf))
         section aria-labelledby="audit-h" {
             h2 #audit-h { "Audit log (latest 50)" }
             div.table-wrap { table.compact {

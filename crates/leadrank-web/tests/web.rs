@@ -638,3 +638,82 @@ async fn an_admin_sets_up_a_team_a_rep_and_a_webhook_in_settings() {
         assert!(audit.iter().any(|a| a == action), "{action} audited: {audit:?}");
     }
 }
+
+/// A scheduler that records the commands it is given (the web layer's view of the scheduled
+/// sync; the scheduler itself is tested in leadrank-sync).
+#[derive(Default)]
+struct RecordingScheduler {
+    commands: std::sync::Mutex<Vec<String>>,
+    paused: std::sync::atomic::AtomicBool,
+}
+
+impl leadrank_service::sync_schedule::SyncScheduler for RecordingScheduler {
+    fn sources(&self) -> Vec<leadrank_service::sync_schedule::SyncSourceStatus> {
+        use leadrank_service::sync_schedule::{SyncRunSummary, SyncSourceStatus, SyncState};
+        let paused = self.paused.load(std::sync::atomic::Ordering::SeqCst);
+        vec![SyncSourceStatus {
+            name: "hubspot".into(),
+            file: "sync.toml".into(),
+            interval_s: 900,
+            state: if paused { SyncState::Paused } else { SyncState::Failed },
+            paused,
+            last_started: Some("2026-03-03T14:50:00Z".parse().unwrap()),
+            last_ended: Some("2026-03-03T14:51:00Z".parse().unwrap()),
+            last_result: Some(SyncRunSummary { read: 12, created: 2, updated: 3, calls: 7, ..SyncRunSummary::default() }),
+            last_error: Some("HubSpot answered 401 <b>".into()),
+            failures: 1,
+            runs: 4,
+            next_run: (!paused).then(|| "2026-03-03T15:05:00Z".parse().unwrap()),
+        }]
+    }
+
+    fn run_now(&self, source: &str) -> Result<(), leadrank_service::ServiceError> {
+        self.commands.lock().unwrap().push(format!("run {source}"));
+        Ok(())
+    }
+
+    fn set_paused(&self, source: &str, paused: bool) -> Result<(), leadrank_service::ServiceError> {
+        self.paused.store(paused, std::sync::atomic::Ordering::SeqCst);
+        self.commands.lock().unwrap().push(format!("{} {source}", if paused { "pause" } else { "resume" }));
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_crm_sync_card_for_admins_and_revops() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    let (admin, csrf) = app.sign_in("admin").await;
+    let (_, _, page) = app.get("/settings", Some(&admin)).await;
+    assert!(page.contains("CRM sync") && page.contains("No scheduled sync"), "without --sync-config the card says how");
+
+    let scheduler = Arc::new(RecordingScheduler::default());
+    app.svc.set_sync_scheduler(scheduler.clone());
+    let (revops, revops_csrf) = app.sign_in("revops").await;
+    let (status, _, page) = app.get("/settings", Some(&revops)).await;
+    assert_eq!(status, StatusCode::OK, "RevOps see the CRM sync card");
+    assert!(page.contains("hubspot") && page.contains("failed") && page.contains("12 read") && page.contains("in 5 min"), "{page}");
+    assert!(page.contains("401 &lt;b&gt;"), "the error is escaped");
+    assert!(!page.contains("Riley Rep"), "RevOps see only the card");
+
+    // Commands need the form token, and are audited with the user.
+    let (status, _, _) = app.post("/settings/sync", Some(&revops), "csrf=wrong&source=hubspot&action=run").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app.post("/settings/sync", Some(&revops), &format!("csrf={revops_csrf}&source=hubspot&action=run")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = app.post("/settings/sync", Some(&admin), &format!("csrf={csrf}&source=hubspot&action=pause")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get("/settings", Some(&admin)).await;
+    assert!(page.contains("Resume") && page.contains("paused"), "paused sources offer Resume");
+    let (status, _, _) = app.post("/settings/sync", Some(&admin), &format!("csrf={csrf}&source=salesforce&action=run")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(scheduler.commands.lock().unwrap().clone(), ["run hubspot", "pause hubspot"]);
+    let audit = app.svc.audit_log(20).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "sync.run" && a.actor == "user:revops"), "{audit:?}");
+    assert!(audit.iter().any(|a| a.action == "sync.pause" && a.actor == "user:admin"), "{audit:?}");
+
+    // Managers and reps may not.
+    let (mgr, mgr_csrf) = app.sign_in("manager").await;
+    let (status, _, _) = app.post("/settings/sync", Some(&mgr), &format!("csrf={mgr_csrf}&source=hubspot&action=run")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

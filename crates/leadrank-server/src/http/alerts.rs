@@ -27,7 +27,7 @@ pub struct AlertRuleBody {
     /// The Slack or Teams incoming-webhook URL, or the email address.
     #[schema(example = "https://hooks.slack.com/services/T000/B000/XXXX")]
     destination: String,
-    /// Some of lead.quality, lead.assigned, sla.breached.
+    /// Some of lead.quality, lead.assigned, sla.breached, sla.warning.
     #[schema(example = json!(["lead.quality", "sla.breached"]))]
     events: Vec<String>,
     /// Only leads assigned to this team.
@@ -36,6 +36,15 @@ pub struct AlertRuleBody {
     /// Only leads assigned to this rep (not with `team`).
     #[serde(default)]
     rep: Option<String>,
+    /// For `sla.warning`: minutes before a milestone's deadline (1 to 1440, default 2).
+    #[serde(default)]
+    #[schema(example = 5)]
+    warn_minutes: Option<i64>,
+    /// `hourly` or `daily`: one message per period (UTC hours, UTC midnight) with every
+    /// alert of the period; leave it out to send each alert at once.
+    #[serde(default)]
+    #[schema(example = "hourly")]
+    digest: Option<String>,
 }
 
 /// An alert rule; the destination is masked for Slack and Teams (the URL is a secret).
@@ -50,6 +59,12 @@ pub struct AlertRuleView {
     pub team: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rep: Option<String>,
+    /// For rules on `sla.warning`: minutes before the deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warn_minutes: Option<u32>,
+    /// `hourly` or `daily`, for digest rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
     pub created_at: String,
 }
 
@@ -60,7 +75,10 @@ impl From<StoredAlertRule> for AlertRuleView {
             Scope::Team(t) => (Some(t.clone()), None),
             Scope::Rep(r) => (None, Some(r.clone())),
         };
+        let warn_minutes = s.rule.events.iter().any(|e| e == "sla.warning").then_some(s.rule.warn_minutes);
         AlertRuleView {
+            warn_minutes,
+            digest: s.rule.digest.map(|d| d.as_str().to_owned()),
             destination: s.rule.masked_destination(),
             id: s.id,
             name: s.rule.name,
@@ -105,6 +123,8 @@ pub async fn add_alert_rule(
         events: body.events,
         team: body.team,
         rep: body.rep,
+        warn_minutes: body.warn_minutes,
+        digest: body.digest,
     };
     let rule = state.service.create_alert_rule(input, state.allow_private_webhooks, &caller.actor()).await?.map_err(|e| match e {
         AlertRuleError::Invalid(e) => Problem::field("invalid_alert_rule", e.pointer, e.message),

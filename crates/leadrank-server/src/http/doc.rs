@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::responses::*;
-use super::{BodyLimits, MAX_BATCH, admin, alerts, import, ingest, ops, read, segment};
+use super::{BodyLimits, MAX_BATCH, admin, alerts, import, ingest, ops, read, segment, sync};
 use crate::http::records::MAX_RECORD_BYTES;
 
 /// The document: every operation of the router (a test checks that the two list the same
@@ -61,6 +61,10 @@ use crate::http::records::MAX_RECORD_BYTES;
         alerts::list_alert_rules,
         alerts::delete_alert_rule,
         alerts::alert_deliveries,
+        sync::list_sync_sources,
+        sync::run_sync_source,
+        sync::pause_sync_source,
+        sync::resume_sync_source,
         admin::export,
         admin::erase,
         admin::audit_log,
@@ -100,6 +104,7 @@ use crate::http::records::MAX_RECORD_BYTES;
         (name = "models", description = "Model versions: upload, diff, activation."),
         (name = "webhooks", description = "Subscriptions and their deliveries."),
         (name = "alerts", description = "Alert rules (Slack, Teams, email) and their deliveries."),
+        (name = "sync", description = "The scheduled CRM sync of `leadrank serve --sync-config`: status, run now, pause, resume (see docs/crm-sync.md)."),
         (name = "privacy", description = "Export and erasure of a person."),
         (name = "admin", description = "API keys and the audit log."),
         (name = "segment", description = "The Segment-compatible intake: Segment's identify, track, page, group and batch calls, mapped to leads, events and accounts (see docs/segment.md)."),

@@ -12,6 +12,7 @@ pub mod problem;
 mod read;
 pub mod records;
 pub mod segment;
+mod sync;
 pub mod views;
 
 use std::marker::PhantomData;
@@ -238,6 +239,10 @@ fn mounts(limits: &Limits) -> (Mount, Mount, Mount) {
         .op::<alerts::__path_list_alert_rules, _>(alerts::list_alert_rules)
         .op::<alerts::__path_delete_alert_rule, _>(alerts::delete_alert_rule)
         .op::<alerts::__path_alert_deliveries, _>(alerts::alert_deliveries)
+        .op::<sync::__path_list_sync_sources, _>(sync::list_sync_sources)
+        .op::<sync::__path_run_sync_source, _>(sync::run_sync_source)
+        .op::<sync::__path_pause_sync_source, _>(sync::pause_sync_source)
+        .op::<sync::__path_resume_sync_source, _>(sync::resume_sync_source)
         .op::<admin::__path_export, _>(admin::export)
         .op::<admin::__path_erase, _>(admin::erase)
         .op::<admin::__path_audit_log, _>(admin::audit_log)

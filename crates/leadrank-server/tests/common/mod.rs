@@ -46,6 +46,16 @@ impl Server {
 
     /// A server with these limits and alert settings.
     pub async fn start_full(allow_private_webhooks: bool, limits: Limits, alerts: leadrank_service::alerts::AlertsConfig) -> Server {
+        Self::start_synced(allow_private_webhooks, limits, alerts, Vec::new()).await
+    }
+
+    /// A server that runs these CRM sync sources on their schedule (`--sync-config`).
+    pub async fn start_synced(
+        allow_private_webhooks: bool,
+        limits: Limits,
+        alerts: leadrank_service::alerts::AlertsConfig,
+        sync: Vec<Arc<leadrank_sync::schedule::Source>>,
+    ) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("api.db")).await.unwrap());
         store.migrate().await.unwrap();
@@ -62,6 +72,7 @@ impl Server {
             sso: None,
             alerts,
             segment_mapping: None,
+            sync,
         };
         let (s, st) = (store.clone(), stop.clone());
         tokio::spawn(async move { leadrank_server::serve_on(listener, s, options, st, |_| {}).await.unwrap() });
