@@ -962,8 +962,11 @@ mod tests {
     }
 
     fn address(v: &[&str]) -> Record {
-        // email, phone, first, last, company, domain, country, street, city, postcode
-        rec(v)
+        // email, phone, first, last, company, domain, (country: not compared by the
+        // address preset, dropped), street, city, postcode
+        let mut v = v.to_vec();
+        v.remove(6);
+        rec(&v)
     }
 
     #[test]
