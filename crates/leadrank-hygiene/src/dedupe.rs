@@ -668,9 +668,10 @@ impl<'c> Matcher<'c> {
         let pass = unit.pass as usize;
         let seen_earlier = |a: u32, b: u32| {
             let (ma, mb) = (&c.membership[a as usize * c.passes_n..][..pass], &c.membership[b as usize * c.passes_n..][..pass]);
-            ma.iter().zip(mb).zip(&c.windows).any(|((&x, &y), &w)| {
-                x != NOT_COMPARED && y != NOT_COMPARED && if w == 0 { x == y } else { x.abs_diff(y) < u64::from(w) }
-            })
+            ma.iter()
+                .zip(mb)
+                .zip(&c.windows)
+                .any(|((&x, &y), &w)| x != NOT_COMPARED && y != NOT_COMPARED && if w == 0 { x == y } else { x.abs_diff(y) < u64::from(w) })
         };
         let mut pair = |x: u32, y: u32| {
             let (a, b) = if x < y { (x, y) } else { (y, x) };

@@ -263,8 +263,7 @@ pub fn nysiis_into(folded: &str, max_len: usize, out: &mut String) {
         return;
     }
     // 1. The first letters.
-    let prefix: &[(&[u8], &[u8])] =
-        &[(b"MAC", b"MCC"), (b"KN", b"NN"), (b"K", b"C"), (b"PH", b"FF"), (b"PF", b"FF"), (b"SCH", b"SSS")];
+    let prefix: &[(&[u8], &[u8])] = &[(b"MAC", b"MCC"), (b"KN", b"NN"), (b"K", b"C"), (b"PH", b"FF"), (b"PF", b"FF"), (b"SCH", b"SSS")];
     if let Some((from, to)) = prefix.iter().find(|(from, _)| w.starts_with(from)) {
         w[..from.len()].copy_from_slice(to);
     }
