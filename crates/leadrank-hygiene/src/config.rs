@@ -22,6 +22,10 @@
 //!
 //! [[blocking]]
 //! key = ["last_name:phonetic", "first_name:initial"]
+//!
+//! [[blocking]]            # a sorted neighbourhood: each record with the next window - 1
+//! key = ["last_name:nysiis", "first_name"]
+//! window = 4
 //! ```
 
 use serde::Deserialize;

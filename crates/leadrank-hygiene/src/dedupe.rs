@@ -4,7 +4,9 @@
 //! The matcher works on any people data: a record is a list of (field, value) texts, so
 //! custom columns are compared like built-in ones ([`Record`]). Work is far below quadratic:
 //! it is the sum over blocks of the block size squared, and blocks larger than
-//! `max_block` are skipped (a key shared by that many records is not evidence).
+//! `max_block` are skipped and counted (a key shared by that many records is not evidence).
+//! A pass with a `window` is a sorted neighbourhood instead of blocks. Candidate pairs are
+//! never stored: each is generated, and scored once, in the first pass that compares it.
 
 use rayon::prelude::*;
 use serde::Serialize;
