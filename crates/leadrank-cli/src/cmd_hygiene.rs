@@ -277,7 +277,14 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             eprintln!("  {}: {}", f.field, levels.join(", "));
         }
     }
-    for p in &result.stats.passes {
+    for (p, key) in result.stats.passes.iter().zip(&config.blocking) {
+        if let Some(window) = key.window {
+            eprintln!(
+                "blocking {} (sorted neighbourhood, window {window}): {} pairs ({} not found by an earlier key)",
+                p.key, p.pairs, p.new_pairs
+            );
+            continue;
+        }
         eprintln!(
             "blocking {}: {} blocks, {} pairs ({} not found by an earlier key){}",
             p.key,
@@ -288,8 +295,8 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
                 String::new()
             } else {
                 format!(
-                    "; {} blocks over max_block = {} skipped ({} records, the largest {})",
-                    p.skipped_blocks, config.max_block, p.skipped_records, p.largest_skipped
+                    "; {} blocks over max_block = {} skipped ({} records, {} pairs not compared by this key, the largest block {})",
+                    p.skipped_blocks, config.max_block, p.skipped_records, p.skipped_pairs, p.largest_skipped
                 )
             }
         );

@@ -4,7 +4,8 @@
 //! cargo run --release -p leadrank-hygiene --example dedupe_bench -- quality 20000 11
 //! cargo run --release -p leadrank-hygiene --example dedupe_bench -- write 625000 3 /tmp/labelled.csv
 //! ```
-//! `one PEOPLE SEED hand|em` runs the address configuration once (for `/usr/bin/time -v`).
+//! `one PEOPLE SEED hand|em [CONFIG.toml]` runs the address configuration (or the file) once, for
+//! `/usr/bin/time -v`, and prints what each blocking pass added.
 //! `quality PEOPLE SEED [CONFIG.toml...]` prints pair precision, recall and F1 for the built-in and the
 //! address configurations (and any configuration files given); `write PEOPLE SEED FILE` writes the set as a leads CSV (plus
 //! FILE.truth.csv) for timing `leadrank dedupe`.
@@ -96,7 +97,10 @@ fn main() -> anyhow::Result<()> {
         "one" => {
             // One run of the address configuration with the weights named (hand or em), for
             // timing with /usr/bin/time: the same records `write PEOPLE SEED` writes.
-            let mut cfg = DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address")?;
+            let mut cfg = match args.get(4) {
+                Some(path) => DedupeConfig::from_toml(&std::fs::read_to_string(path)?, path)?,
+                None => DedupeConfig::from_toml(labelled::ADDRESS_CONFIG, "address")?,
+            };
             if args.get(3).map(String::as_str) == Some("em") {
                 cfg.weights = leadrank_hygiene::Weights::Em;
             }
@@ -116,6 +120,12 @@ fn main() -> anyhow::Result<()> {
                 r.stats.candidate_pairs,
                 t.elapsed().as_secs_f64()
             );
+            for p in &r.stats.passes {
+                println!(
+                    "  pass {}: blocks {} pairs {} new {} skipped blocks {} (pairs {})",
+                    p.key, p.blocks, p.pairs, p.new_pairs, p.skipped_blocks, p.skipped_pairs
+                );
+            }
         }
         "write" => {
             let path = args.get(3).map_or("labelled.csv", String::as_str);

@@ -22,6 +22,10 @@
 //!
 //! [[blocking]]
 //! key = ["last_name:phonetic", "first_name:initial"]
+//!
+//! [[blocking]]            # a sorted neighbourhood: each record with the next window - 1
+//! key = ["last_name:nysiis", "first_name"]
+//! window = 4
 //! ```
 
 use serde::Deserialize;
@@ -79,11 +83,21 @@ fn default_min_similarity() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct BlockingKey {
     /// Parts `field` or `field:transform`; transforms: `value` (the normalised value),
-    /// `initial`, `phonetic`, `prefix3` (any `prefixN`), `canonical` (nickname group),
-    /// `first_token`, `last_token`; and `a+b:phonetic_set` (the phonetic codes of the words
-    /// of two fields, sorted: swapped first and last names share it).
+    /// `initial`, `phonetic` (a short Soundex-like code of the last word), `nysiis` (the
+    /// NYSIIS code of the last word), `prefix3` (any `prefixN`), `canonical` (nickname
+    /// group), `first_token`, `last_token`; and `a+b:phonetic_set` (the phonetic codes of
+    /// the words of two fields, sorted: swapped first and last names share it).
     pub key: Vec<String>,
+    /// With a window, the pass is a sorted neighbourhood instead of blocks: records are
+    /// sorted by the key's text (then by input order) and each is compared with the next
+    /// `window - 1` records, so near keys meet too.
+    #[serde(default)]
+    pub window: Option<usize>,
 }
+
+/// The largest sorted-neighbourhood window (each record is compared with this many
+/// neighbours at most).
+pub const MAX_WINDOW: usize = 1000;
 
 /// The whole dedupe configuration.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -167,7 +181,7 @@ pub fn preset(name: &str) -> Option<&'static str> {
 }
 
 /// The lead fields the matcher reads by name (`domain` also comes from the email).
-const LEAD_FIELDS: &[&str] = &[
+pub(crate) const LEAD_FIELDS: &[&str] = &[
     "lead_id",
     "email",
     "first_name",
@@ -219,7 +233,7 @@ pub enum ConfigError {
     #[error("{file}: blocking key part '{part}' names field '{field}', which is not among [[fields]]")]
     UnknownBlockingField { file: String, part: String, field: String },
     #[error(
-        "{file}: blocking key part '{part}': unknown transform (use value, initial, phonetic, prefixN, canonical, first_token, last_token, or a+b:phonetic_set)"
+        "{file}: blocking key part '{part}': unknown transform (use value, initial, phonetic, nysiis, prefixN, canonical, first_token, last_token, or a+b:phonetic_set)"
     )]
     UnknownTransform { file: String, part: String },
     #[error("{file}: field '{field}': min_similarity must be in [0, 1)")]
@@ -232,7 +246,14 @@ pub enum ConfigError {
     TooManyFields { file: String, fields: usize, max: usize },
     #[error("{file}: em.max_iterations must be at least 1")]
     NoIterations { file: String },
+    #[error("{file}: blocking key {key}: window must be between 2 and {max}, not {window}", max = MAX_WINDOW)]
+    BadWindow { file: String, key: String, window: usize },
+    #[error("{file}: at most {max} [[blocking]] keys, not {passes}", max = MAX_PASSES)]
+    TooManyPasses { file: String, passes: usize },
 }
+
+/// The most blocking passes (the pass number is kept in one byte).
+pub const MAX_PASSES: usize = 255;
 
 /// A transform of a blocking key part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +261,8 @@ pub(crate) enum Transform {
     Value,
     Initial,
     Phonetic,
+    /// The NYSIIS code of the last word ([`crate::text::nysiis`]).
+    Nysiis,
     Prefix(usize),
     Canonical,
     FirstToken,
@@ -279,6 +302,12 @@ impl DedupeConfig {
             return Err(ConfigError::NoIterations { file: file.into() });
         }
         cfg.check_weights()?;
+        if cfg.blocking.len() > MAX_PASSES {
+            return Err(ConfigError::TooManyPasses { file: file.into(), passes: cfg.blocking.len() });
+        }
+        if let Some(k) = cfg.blocking.iter().find(|k| k.window.is_some_and(|w| !(2..=MAX_WINDOW).contains(&w))) {
+            return Err(ConfigError::BadWindow { file: file.into(), key: k.key.join("+"), window: k.window.unwrap_or(0) });
+        }
         cfg.blocking_plan().map_err(|(part, field)| match field {
             Some(field) => ConfigError::UnknownBlockingField { file: file.into(), part, field },
             None => ConfigError::UnknownTransform { file: file.into(), part },
@@ -355,6 +384,7 @@ impl DedupeConfig {
                             "value" => Transform::Value,
                             "initial" => Transform::Initial,
                             "phonetic" => Transform::Phonetic,
+                            "nysiis" => Transform::Nysiis,
                             "canonical" => Transform::Canonical,
                             "first_token" => Transform::FirstToken,
                             "last_token" => Transform::LastToken,
@@ -453,5 +483,18 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("unknown transform"), "{e}");
+        let e = DedupeConfig::from_toml(
+            "threshold = 1\n[[fields]]\nfield = \"x\"\ncomparator = \"text\"\nagree = 1\n[[blocking]]\nkey = [\"x\"]\nwindow = 1\n",
+            "c.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(e, "c.toml: blocking key x: window must be between 2 and 1000, not 1");
+        let ok = DedupeConfig::from_toml(
+            "threshold = 1\n[[fields]]\nfield = \"x\"\ncomparator = \"text\"\nagree = 1\n[[blocking]]\nkey = [\"x:nysiis\"]\nwindow = 5\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(ok.blocking[0].window, Some(5));
     }
 }

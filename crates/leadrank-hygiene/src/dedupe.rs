@@ -4,7 +4,9 @@
 //! The matcher works on any people data: a record is a list of (field, value) texts, so
 //! custom columns are compared like built-in ones ([`Record`]). Work is far below quadratic:
 //! it is the sum over blocks of the block size squared, and blocks larger than
-//! `max_block` are skipped (a key shared by that many records is not evidence).
+//! `max_block` are skipped and counted (a key shared by that many records is not evidence).
+//! A pass with a `window` is a sorted neighbourhood instead of blocks. Candidate pairs are
+//! never stored: each is generated, and scored once, in the first pass that compares it.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -61,6 +63,7 @@ pub fn lead_field_text(lead: &Lead, name: &str) -> Option<String> {
         "industry" => s(&lead.industry),
         "employees" => lead.employees.map(|v| v.to_string()),
         "annual_revenue" => lead.annual_revenue.map(|v| v.to_string()),
+        "country" => s(&lead.country),
         "phone" => s(&lead.phone),
         "source" => s(&lead.source),
         "campaign" => s(&lead.campaign),
@@ -233,6 +236,8 @@ pub struct DedupeStats {
     pub records_in_clusters: usize,
     /// Blocks skipped because they had more than `max_block` records.
     pub skipped_blocks: usize,
+    /// The pairs in those blocks (not compared unless another pass compares them).
+    pub skipped_pairs: usize,
     /// What each blocking pass did, in configuration order.
     pub passes: Vec<PassStats>,
 }
@@ -251,6 +256,8 @@ pub struct PassStats {
     /// Blocks skipped for having more than `max_block` records, and their records.
     pub skipped_blocks: usize,
     pub skipped_records: usize,
+    /// The pairs in the skipped blocks.
+    pub skipped_pairs: usize,
     /// The largest block skipped (0 when none).
     pub largest_skipped: usize,
 }
@@ -447,10 +454,9 @@ impl<'c> Matcher<'c> {
 
     /// Learns the weights: u from random pairs of records (seeded), m and λ by EM on the
     /// compared pairs' patterns.
-    fn learn(&self, prepared: &[Prepared], patterns: &[Pattern], start: &[u32]) -> em::Model {
+    fn learn(&self, prepared: &[Prepared], compared: &em::Histogram, start: &[f64]) -> em::Model {
         let cfg = &self.config.em;
         let fields = self.config.fields.len();
-        let (compared, start) = em::start_histogram(patterns, start);
         // Random pairs of distinct records; with few records, every pair.
         let n = prepared.len() as u64;
         let all = n * n.saturating_sub(1) / 2;
@@ -476,12 +482,14 @@ impl<'c> Matcher<'c> {
             })
             .reduce(Vec::new, em::merge_histograms);
         let settings = em::FitSettings { max_iterations: cfg.max_iterations, u_source: cfg.u_from, ..em::FitSettings::default() };
-        let mut model = em::fit(&compared, em::u_from_random(&random, fields, settings.pseudo_count), Some(&start), &settings);
+        let mut model = em::fit(compared, em::u_from_random(&random, fields, settings.pseudo_count), Some(start), &settings);
         model.random_pairs = index_pairs.len() as u64;
         model
     }
 
-    fn block_key(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
+    /// Writes the text of blocking key `key_no` for a record into `buf`; `None` when a part
+    /// has no value.
+    fn key_text(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<()> {
         use std::fmt::Write as _;
         buf.clear();
         // Cannot fail: writing to a String.
@@ -492,9 +500,14 @@ impl<'c> Matcher<'c> {
             match t {
                 Transform::Value => buf.push_str(v),
                 Transform::Initial => buf.push(v.chars().next()?),
-                Transform::Phonetic => {
+                Transform::Phonetic | Transform::Nysiis => {
                     let before = buf.len();
-                    text::phonetic_into(v.split(' ').next_back().unwrap_or(v), buf);
+                    let word = v.split(' ').next_back().unwrap_or(v);
+                    if t == Transform::Phonetic {
+                        text::phonetic_into(word, buf);
+                    } else {
+                        text::nysiis_into(word, 6, buf);
+                    }
                     if buf.len() == before {
                         return None;
                     }
@@ -526,7 +539,13 @@ impl<'c> Matcher<'c> {
                 Transform::LastToken => buf.push_str(v.split(' ').next_back().unwrap_or(v)),
             }
         }
-        // The pass number in the top byte, so blocks can be counted per pass.
+        Some(())
+    }
+
+    /// The hash of blocking key `key_no` for a record, with the pass number in the top byte
+    /// (so blocks can be counted per pass); never [`NOT_COMPARED`].
+    fn block_key(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
+        self.key_text(p, key_no, parts, buf)?;
         Some((xxh3_64(buf.as_bytes()) & (u64::MAX >> 8)) | ((key_no as u64 & 0xff) << 56))
     }
 
@@ -551,12 +570,23 @@ impl<'c> Matcher<'c> {
         self.run_prepared(&prepared, phase)
     }
 
-    fn run_prepared(&self, prepared: &[Prepared], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
-        // Blocking: (key hash, record) for every key of every record, one key at a time (no
-        // per-record allocation).
-        // At most one key per blocking key and record; pages never written are not resident.
-        let mut keys: Vec<(u64, u32)> = Vec::with_capacity(prepared.len() * self.plan.len());
-        for (k, parts) in self.plan.iter().enumerate() {
+    /// Blocks and sorted neighbourhoods of every pass: which records each pass compares.
+    fn candidates(&self, prepared: &[Prepared]) -> Candidates {
+        let n = prepared.len();
+        let passes_n = self.plan.len();
+        let max = self.config.max_block.max(2);
+        let mut passes: Vec<PassStats> =
+            self.config.blocking.iter().map(|k| PassStats { key: k.key.join("+"), ..PassStats::default() }).collect();
+        let mut membership = vec![NOT_COMPARED; n * passes_n];
+        let mut records: Vec<u32> = Vec::new();
+        let mut units: Vec<Unit> = Vec::new();
+        let mut windows = vec![0u32; passes_n];
+        // Blocking passes: (key hash, record) for every key of every record, sorted, so a
+        // block is a run of one hash.
+        let block_passes: Vec<usize> = (0..passes_n).filter(|&k| self.config.blocking[k].window.is_none()).collect();
+        let mut keys: Vec<(u64, u32)> = Vec::new();
+        for &k in &block_passes {
+            let parts = &self.plan[k];
             keys.par_extend(
                 prepared
                     .par_iter()
@@ -567,123 +597,227 @@ impl<'c> Matcher<'c> {
         }
         keys.par_sort_unstable();
         keys.dedup();
-        phase("blocking");
-        // The blocks small enough to compare, as ranges of `keys`, and per-pass counts.
-        let max = self.config.max_block.max(2);
-        let mut passes: Vec<PassStats> =
-            self.config.blocking.iter().map(|k| PassStats { key: k.key.join("+"), ..PassStats::default() }).collect();
-        let mut blocks: Vec<(u32, u32)> = Vec::new();
-        let mut skipped = 0usize;
         let mut start = 0;
         while start < keys.len() {
             let mut end = start + 1;
             while end < keys.len() && keys[end].0 == keys[start].0 {
                 end += 1;
             }
-            let n = end - start;
+            let size = end - start;
             let pass = (keys[start].0 >> 56) as usize;
-            if n > max {
-                skipped += 1;
-                if let Some(p) = passes.get_mut(pass) {
-                    p.skipped_blocks += 1;
-                    p.skipped_records += n;
-                    p.largest_skipped = p.largest_skipped.max(n);
+            let stats = &mut passes[pass];
+            if size > max {
+                stats.skipped_blocks += 1;
+                stats.skipped_records += size;
+                stats.skipped_pairs += size * (size - 1) / 2;
+                stats.largest_skipped = stats.largest_skipped.max(size);
+            } else if size > 1 {
+                stats.blocks += 1;
+                stats.pairs += size * (size - 1) / 2;
+                let at = records.len() as u32;
+                for &(h, i) in &keys[start..end] {
+                    membership[i as usize * passes_n + pass] = h;
+                    records.push(i);
                 }
-            } else if n > 1 {
-                blocks.push((start as u32, end as u32));
-                if let Some(p) = passes.get_mut(pass) {
-                    p.blocks += 1;
-                    p.pairs += n * (n - 1) / 2;
-                }
+                units.push(Unit { pass: pass as u8, start: at, end: records.len() as u32, window: 0, end_of_run: records.len() as u32 });
             }
             start = end;
         }
-        // Candidate pairs of every block, generated in parallel, as `a << 32 | b` (a < b),
-        // each with its pass; after sorting, the first copy of a pair is its earliest pass.
-        let mut pairs: Vec<(u64, u8)> = blocks
-            .par_iter()
-            .flat_map_iter(|&(start, end)| {
-                let block = &keys[start as usize..end as usize];
-                let pass = (block[0].0 >> 56) as u8;
-                block
-                    .iter()
-                    .enumerate()
-                    .flat_map(move |(x, &(_, a))| block[x + 1..].iter().map(move |&(_, b)| ((u64::from(a) << 32) | u64::from(b), pass)))
-            })
-            .collect();
-        drop(blocks);
         drop(keys);
-        pairs.par_sort_unstable();
-        pairs.dedup_by_key(|p| p.0);
-        for &(_, pass) in &pairs {
-            if let Some(p) = passes.get_mut(pass as usize) {
-                p.new_pairs += 1;
+        // Sorted-neighbourhood passes: records sorted by the key's text (ties by input order),
+        // each compared with the next `window - 1`.
+        for (k, parts) in self.plan.iter().enumerate() {
+            let Some(window) = self.config.blocking[k].window else { continue };
+            let mut sorted: Vec<(Box<str>, u32)> = prepared
+                .par_iter()
+                .enumerate()
+                .map_init(String::new, |buf, (i, p)| self.key_text(p, k, parts, buf).map(|()| (Box::from(buf.as_str()), i as u32)))
+                .flatten_iter()
+                .collect();
+            sorted.par_sort_unstable();
+            let at = records.len();
+            for (position, (_, i)) in sorted.iter().enumerate() {
+                membership[*i as usize * passes_n + k] = position as u64;
+                records.push(*i);
+            }
+            let len = sorted.len();
+            drop(sorted);
+            windows[k] = window as u32;
+            let stats = &mut passes[k];
+            stats.blocks = usize::from(len > 1);
+            stats.pairs = (1..window).map(|d| len.saturating_sub(d)).sum();
+            // Units of a few thousand records each, so the pass runs in parallel; a unit's
+            // last records reach into the next unit's (the run ends at `at + len`).
+            let mut from = 0;
+            while from + 1 < len {
+                let to = (from + SORTED_CHUNK).min(len);
+                units.push(Unit {
+                    pass: k as u8,
+                    start: (at + from) as u32,
+                    end: (at + to) as u32,
+                    window: window as u32,
+                    end_of_run: (at + len) as u32,
+                });
+                from = to;
             }
         }
-        let pairs: Vec<u64> = pairs.into_iter().map(|p| p.0).collect();
-        phase("pairs");
-        let candidates = pairs.len();
-        let mut notes = Vec::new();
-        let mut model = None;
-        let matched: Vec<MatchPair> = match self.config.weights {
-            Weights::Hand => {
-                let threshold = self.config.threshold;
-                pairs
-                    .par_iter()
-                    .filter_map(|&pair| {
-                        let (a, b) = ((pair >> 32) as u32, pair as u32);
-                        let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
-                        let (s, _) = self.score_prepared(pa, pb, false);
-                        (s >= threshold).then(|| {
-                            let (score, evidence) = self.score_prepared(pa, pb, true);
-                            MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: None, evidence }
-                        })
-                    })
-                    .collect()
-            }
-            Weights::Em if pairs.is_empty() => {
-                notes.push("weights = \"em\": no candidate pairs to learn weights from, so no pair was scored".to_string());
-                Vec::new()
-            }
-            Weights::Em => {
-                // Each pair's pattern, and the hand-set weights' view of it as the EM's start
-                // (a probability in millionths, so that sums do not depend on thread order).
-                let (patterns, start): (Vec<Pattern>, Vec<u32>) = pairs
-                    .par_iter()
-                    .map_init(Vec::new, |buf, &pair| {
-                        self.field_sims(&prepared[(pair >> 32) as usize], &prepared[pair as u32 as usize], buf);
-                        let hand: f64 = buf.iter().flatten().map(|s| s.1).sum();
-                        let p = em::probability_of_weight(hand - self.config.threshold);
-                        (self.pattern_of(buf), (p * 1e6).round() as u32)
-                    })
-                    .unzip();
-                phase("patterns");
-                let m = self.learn(prepared, &patterns, &start);
-                drop(start);
-                phase("learning");
-                if !m.converged {
-                    notes.push(format!(
-                        "weights = \"em\": the estimation did not converge in {} iterations (em.max_iterations); the weights are those of the last iteration",
-                        m.iterations
-                    ));
-                }
-                let min_weight = em::weight_of_probability(self.config.em.match_probability);
-                let matched = pairs
-                    .par_iter()
-                    .zip(patterns.par_iter())
-                    .filter_map(|(&pair, &pattern)| {
-                        (m.match_weight(pattern) >= min_weight).then(|| {
-                            let (a, b) = ((pair >> 32) as u32, pair as u32);
-                            let (score, p, evidence) = self.score_learned(&m, &prepared[a as usize], &prepared[b as usize]);
-                            MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: Some(p), evidence }
-                        })
-                    })
-                    .collect();
-                model = Some(m);
-                matched
+        Candidates { passes_n, membership, records, units, windows, passes }
+    }
+
+    /// Calls `visit(a, b, pass)` for each candidate pair of `unit` that no earlier pass
+    /// compares (so each pair is visited once over all passes, in its first pass), `a < b`.
+    fn each_new_pair(c: &Candidates, unit: &Unit, mut visit: impl FnMut(u32, u32, usize)) {
+        let pass = unit.pass as usize;
+        let seen_earlier = |a: u32, b: u32| {
+            let (ma, mb) = (&c.membership[a as usize * c.passes_n..][..pass], &c.membership[b as usize * c.passes_n..][..pass]);
+            ma.iter()
+                .zip(mb)
+                .zip(&c.windows)
+                .any(|((&x, &y), &w)| x != NOT_COMPARED && y != NOT_COMPARED && if w == 0 { x == y } else { x.abs_diff(y) < u64::from(w) })
+        };
+        let mut pair = |x: u32, y: u32| {
+            let (a, b) = if x < y { (x, y) } else { (y, x) };
+            if !seen_earlier(a, b) {
+                visit(a, b, pass);
             }
         };
-        drop(pairs);
+        if unit.window == 0 {
+            let block = &c.records[unit.start as usize..unit.end as usize];
+            for (i, &a) in block.iter().enumerate() {
+                for &b in &block[i + 1..] {
+                    pair(a, b);
+                }
+            }
+        } else {
+            for i in unit.start..unit.end {
+                let reach = (i + unit.window).min(unit.end_of_run);
+                for j in i + 1..reach {
+                    pair(c.records[i as usize], c.records[j as usize]);
+                }
+            }
+        }
+    }
+
+    /// Folds every new candidate pair (see [`Matcher::each_new_pair`]) in parallel; the
+    /// result must not depend on the order (counts, sets, lists sorted afterwards).
+    fn sweep<T: Send>(
+        &self,
+        c: &Candidates,
+        init: impl Fn() -> T + Sync + Send,
+        visit: impl Fn(&mut T, u32, u32, usize) + Sync + Send,
+        merge: impl Fn(T, T) -> T + Sync + Send,
+    ) -> T {
+        c.units
+            .par_iter()
+            .fold(&init, |mut acc, unit| {
+                Self::each_new_pair(c, unit, |a, b, pass| visit(&mut acc, a, b, pass));
+                acc
+            })
+            .reduce(&init, &merge)
+    }
+
+    fn run_prepared(&self, prepared: &[Prepared], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
+        let c = self.candidates(prepared);
+        phase("blocking");
+        let add = |mut a: Vec<usize>, b: Vec<usize>| {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+            a
+        };
+        let concat = |mut a: Vec<MatchPair>, mut b: Vec<MatchPair>| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            a.append(&mut b);
+            a
+        };
+        let mut passes = c.passes.clone();
+        let mut notes = Vec::new();
+        let mut model = None;
+        let (new_pairs, mut matched): (Vec<usize>, Vec<MatchPair>) = match self.config.weights {
+            Weights::Hand => {
+                let threshold = self.config.threshold;
+                self.sweep(
+                    &c,
+                    || (vec![0usize; c.passes_n], Vec::new()),
+                    |(counts, out), a, b, pass| {
+                        counts[pass] += 1;
+                        let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
+                        let (s, _) = self.score_prepared(pa, pb, false);
+                        if s >= threshold {
+                            let (score, evidence) = self.score_prepared(pa, pb, true);
+                            out.push(MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: None, evidence });
+                        }
+                    },
+                    |x, y| (add(x.0, y.0), concat(x.1, y.1)),
+                )
+            }
+            Weights::Em => {
+                // Each pattern's count, and the sum of the hand-set weights' view of its pairs as
+                // the EM's start (a probability in millionths, so that sums do not depend on
+                // thread order).
+                type Counts = rustc_hash::FxHashMap<Pattern, (u64, u64)>;
+                let (new_pairs, counts, _) = self.sweep(
+                    &c,
+                    || (vec![0usize; c.passes_n], Counts::default(), Vec::new()),
+                    |(n, counts, buf), a, b, pass| {
+                        n[pass] += 1;
+                        self.field_sims(&prepared[a as usize], &prepared[b as usize], buf);
+                        let hand: f64 = buf.iter().flatten().map(|s| s.1).sum();
+                        let p = em::probability_of_weight(hand - self.config.threshold);
+                        let e = counts.entry(self.pattern_of(buf)).or_default();
+                        e.0 += 1;
+                        e.1 += (p * 1e6).round() as u64;
+                    },
+                    |x, y| {
+                        let (mut big, small) = if x.1.len() >= y.1.len() { (x.1, y.1) } else { (y.1, x.1) };
+                        for (p, (n, s)) in small {
+                            let e = big.entry(p).or_default();
+                            e.0 += n;
+                            e.1 += s;
+                        }
+                        (add(x.0, y.0), big, Vec::new())
+                    },
+                );
+                phase("patterns");
+                if counts.is_empty() {
+                    notes.push("weights = \"em\": no candidate pairs to learn weights from, so no pair was scored".to_string());
+                    (new_pairs, Vec::new())
+                } else {
+                    let (compared, start) = em::start_histogram_of(counts);
+                    let m = self.learn(prepared, &compared, &start);
+                    phase("learning");
+                    if !m.converged {
+                        notes.push(format!(
+                            "weights = \"em\": the estimation did not converge in {} iterations (em.max_iterations); the weights are those of the last iteration",
+                            m.iterations
+                        ));
+                    }
+                    let min_weight = em::weight_of_probability(self.config.em.match_probability);
+                    // The pairs again, each pattern computed anew (cheaper in memory than
+                    // keeping one per candidate pair).
+                    let (_, matched, _) = self.sweep(
+                        &c,
+                        || (0u8, Vec::new(), Vec::new()),
+                        |(_, out, buf), a, b, _| {
+                            let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
+                            if m.match_weight(self.pattern(pa, pb, buf)) >= min_weight {
+                                let (score, p, evidence) = self.score_learned(&m, pa, pb);
+                                out.push(MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: Some(p), evidence });
+                            }
+                        },
+                        |x, y| (0, concat(x.1, y.1), Vec::new()),
+                    );
+                    model = Some(m);
+                    (new_pairs, matched)
+                }
+            }
+        };
+        matched.par_sort_unstable_by_key(|p| (p.a, p.b));
+        for (p, n) in passes.iter_mut().zip(&new_pairs) {
+            p.new_pairs = *n;
+        }
+        let candidates: usize = new_pairs.iter().sum();
+        drop(c);
         phase("scoring");
         let clusters = clusters(prepared.len(), matched.iter().map(|p| (p.a, p.b)));
         phase("clusters");
@@ -693,11 +827,45 @@ impl<'c> Matcher<'c> {
             matched_pairs: matched.len(),
             clusters: clusters.len(),
             records_in_clusters: clusters.iter().map(Vec::len).sum(),
-            skipped_blocks: skipped,
+            skipped_blocks: passes.iter().map(|p| p.skipped_blocks).sum(),
+            skipped_pairs: passes.iter().map(|p| p.skipped_pairs).sum(),
             passes,
         };
         DedupeResult { pairs: matched, clusters, stats, model, notes }
     }
+}
+
+/// A record's entry in a pass it has no compared block in.
+const NOT_COMPARED: u64 = u64::MAX;
+
+/// Records per unit of work in a sorted-neighbourhood pass.
+const SORTED_CHUNK: usize = 4096;
+
+/// The comparisons every pass makes, without the pairs themselves (they are generated as
+/// they are scored).
+struct Candidates {
+    passes_n: usize,
+    /// Per record and pass (`record * passes_n + pass`): the key hash of the block the
+    /// record is compared in, its position in a sorted-neighbourhood pass, or
+    /// [`NOT_COMPARED`].
+    membership: Vec<u64>,
+    /// The records of every compared block and sorted run, one after the other.
+    records: Vec<u32>,
+    units: Vec<Unit>,
+    /// Each pass's window (0 for a blocking pass).
+    windows: Vec<u32>,
+    passes: Vec<PassStats>,
+}
+
+/// One unit of work: a block (`records[start..end]`, every pair) or a stretch of a sorted
+/// run (each record from `start` to `end` with its next `window - 1` in the run).
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    pass: u8,
+    start: u32,
+    end: u32,
+    window: u32,
+    end_of_run: u32,
 }
 
 /// Connected components of the match graph with two or more members, each ascending,
@@ -797,8 +965,11 @@ mod tests {
     }
 
     fn address(v: &[&str]) -> Record {
-        // email, phone, first, last, company, domain, country, street, city, postcode
-        rec(v)
+        // email, phone, first, last, company, domain, (country: not compared by the
+        // address preset, dropped), street, city, postcode
+        let mut v = v.to_vec();
+        v.remove(6);
+        rec(&v)
     }
 
     #[test]
@@ -834,6 +1005,164 @@ mod tests {
         assert_eq!(r.stats.passes.len(), cfg.blocking.len());
         let new: usize = r.stats.passes.iter().map(|p| p.new_pairs).sum();
         assert_eq!(new, r.stats.candidate_pairs);
+    }
+
+    #[test]
+    fn every_lead_field_the_configuration_accepts_is_read() {
+        let mut lead = crate::labelled::generate(1, 1).leads.remove(0);
+        lead.email = Some("a@b.com".into());
+        lead.first_name = Some("Ann".into());
+        lead.last_name = Some("Lee".into());
+        lead.company = Some("Acme".into());
+        lead.domain = Some("acme.com".into());
+        lead.phone = Some("+1 415 555 0100".into());
+        lead.title = Some("CTO".into());
+        lead.account_id = Some("A1".into());
+        lead.industry = Some("software".into());
+        lead.employees = Some(40);
+        lead.annual_revenue = Some(1e6);
+        lead.country = Some("DE".into());
+        lead.source = Some("web".into());
+        lead.campaign = Some("c".into());
+        lead.use_case = Some("u".into());
+        lead.created_at = Some("2026-01-02T00:00:00Z".parse().unwrap());
+        for name in crate::config::LEAD_FIELDS {
+            assert!(lead_field_text(&lead, name).is_some(), "{name} is not read");
+        }
+        assert_eq!(lead_field_text(&lead, "country").as_deref(), Some("DE"));
+    }
+
+    #[test]
+    fn country_is_compared() {
+        let cfg = DedupeConfig::default_config();
+        let set = crate::labelled::generate(30, 2);
+        let mut lead = set.leads[0].clone();
+        lead.country = Some("Germany".into());
+        let r = record_of(&lead, &cfg);
+        let i = cfg.fields.iter().position(|f| f.field == "country").unwrap();
+        assert_eq!(r.values[i].as_deref(), Some("Germany"));
+        let mut other = lead.clone();
+        other.country = Some("FR".into());
+        let m = Matcher::new(&cfg);
+        let (_, evidence) = m.score(&r, &record_of(&other, &cfg));
+        let country = evidence.iter().find(|e| e.field == "country").expect("country compared");
+        assert_eq!(country.points, -cfg.fields[i].disagree);
+    }
+
+    /// The address preset with a sorted-neighbourhood pass on the last name's NYSIIS code
+    /// and the first name.
+    fn with_sorted_pass(window: usize) -> DedupeConfig {
+        let text = format!(
+            "{}\n[[blocking]]\nkey = [\"last_name:nysiis\", \"first_name:value\"]\nwindow = {window}\n",
+            crate::labelled::ADDRESS_CONFIG
+        );
+        DedupeConfig::from_toml(&text, "address+sorted").unwrap()
+    }
+
+    /// Every candidate pair, by brute force over all pairs: the passes that compare it.
+    fn brute_force_passes(m: &Matcher, prepared: &[Prepared]) -> Vec<Vec<usize>> {
+        let n = prepared.len();
+        let mut buf = String::new();
+        let mut by_pass: Vec<Vec<Option<String>>> = Vec::new();
+        for (k, parts) in m.plan.iter().enumerate() {
+            by_pass.push(prepared.iter().map(|p| m.key_text(p, k, parts, &mut buf).map(|()| buf.clone())).collect());
+        }
+        let mut out = vec![Vec::new(); n * n];
+        for (k, keys) in by_pass.iter().enumerate() {
+            match m.config.blocking[k].window {
+                None => {
+                    let size = |key: &String| keys.iter().filter(|x| x.as_ref() == Some(key)).count();
+                    for a in 0..n {
+                        for b in a + 1..n {
+                            if let (Some(x), Some(y)) = (&keys[a], &keys[b])
+                                && x == y
+                                && size(x) <= m.config.max_block
+                            {
+                                out[a * n + b].push(k);
+                            }
+                        }
+                    }
+                }
+                Some(w) => {
+                    let mut order: Vec<(String, usize)> = keys.iter().enumerate().filter_map(|(i, x)| x.clone().map(|x| (x, i))).collect();
+                    order.sort();
+                    for i in 0..order.len() {
+                        for j in i + 1..(i + w).min(order.len()) {
+                            let (a, b) = (order[i].1.min(order[j].1), order[i].1.max(order[j].1));
+                            out[a * n + b].push(k);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn each_candidate_pair_is_compared_once_in_its_first_pass() {
+        let set = crate::labelled::generate(150, 9);
+        for (window, max_block) in [(3, 64), (6, 4)] {
+            let mut cfg = with_sorted_pass(window);
+            cfg.max_block = max_block;
+            let m = Matcher::new(&cfg);
+            let records = records_of(&set.leads, &cfg);
+            let prepared: Vec<Prepared> = records.iter().map(|r| m.prepare(r)).collect();
+            let expected = brute_force_passes(&m, &prepared);
+            let n = records.len();
+            let r = m.run(&records);
+            let mut first = vec![0usize; cfg.blocking.len()];
+            let mut all = vec![0usize; cfg.blocking.len()];
+            let mut matched = Vec::new();
+            for a in 0..n {
+                for b in a + 1..n {
+                    let passes = &expected[a * n + b];
+                    for &k in passes {
+                        all[k] += 1;
+                    }
+                    if let Some(&k) = passes.first() {
+                        first[k] += 1;
+                        if m.score_prepared(&prepared[a], &prepared[b], false).0 >= cfg.threshold {
+                            matched.push((a as u32, b as u32));
+                        }
+                    }
+                }
+            }
+            assert_eq!(r.stats.candidate_pairs, first.iter().sum::<usize>());
+            assert_eq!(r.stats.passes.iter().map(|p| p.new_pairs).collect::<Vec<_>>(), first, "window {window}");
+            assert_eq!(r.stats.passes.iter().map(|p| p.pairs).collect::<Vec<_>>(), all, "window {window}");
+            assert_eq!(r.pairs.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(), matched);
+            let sorted = r.stats.passes.last().unwrap();
+            assert!(sorted.new_pairs > 0, "{sorted:?}");
+        }
+    }
+
+    #[test]
+    fn the_sorted_neighbourhood_finds_pairs_blocks_miss() {
+        // One key: the last name's NYSIIS code, sorted; "Kowalczyk" and "Kowalcyk" have
+        // different codes, so only the window brings them together.
+        let text = "threshold = 4.0\n[[fields]]\nfield = \"last_name\"\ncomparator = \"last_name\"\nagree = 5.0\ndisagree = 5.0\n\
+                    [[fields]]\nfield = \"first_name\"\ncomparator = \"first_name\"\nagree = 3.0\ndisagree = 5.0\n\
+                    [[blocking]]\nkey = [\"last_name:value\"]\n";
+        let rec2 = |l: &str, f: &str| Record { values: vec![Some(l.to_string()), Some(f.to_string())] };
+        let data = [rec2("Kowalczyk", "Marek"), rec2("Abbott", "Ann"), rec2("Kowalcyk", "Marek"), rec2("Zimmer", "Jo")];
+        let blocks = DedupeConfig::from_toml(text, "t").unwrap();
+        assert!(Matcher::new(&blocks).run(&data).pairs.is_empty());
+        let sorted = DedupeConfig::from_toml(&text.replace("last_name:value\"]", "last_name:value\"]\nwindow = 2"), "t").unwrap();
+        let r = Matcher::new(&sorted).run(&data);
+        assert_eq!(r.clusters, vec![vec![0, 2]]);
+        assert_eq!((r.stats.passes[0].pairs, r.stats.passes[0].new_pairs), (3, 3));
+    }
+
+    #[test]
+    fn skipped_blocks_count_their_pairs() {
+        let mut cfg = DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap();
+        cfg.max_block = 3;
+        let m = Matcher::new(&cfg);
+        let same = |i: usize| address(&["", "", "John", "Smith", "", "", "US", &format!("{i} Main St"), "Boston", "02108"]);
+        let r = m.run(&(0..5).map(same).collect::<Vec<_>>());
+        let pass = r.stats.passes.iter().find(|p| p.key == "postcode+last_name:phonetic").unwrap();
+        assert_eq!((pass.skipped_blocks, pass.skipped_pairs), (1, 10));
+        assert_eq!(r.stats.skipped_pairs, r.stats.passes.iter().map(|p| p.skipped_pairs).sum::<usize>());
     }
 
     #[test]

@@ -111,6 +111,12 @@ pub fn start_histogram(patterns: &[Pattern], start: &[u32]) -> (Histogram, Vec<f
         e.0 += 1;
         e.1 += u64::from(s);
     }
+    start_histogram_of(counts)
+}
+
+/// [`start_histogram`] from counts already made: per pattern, the number of pairs and the
+/// sum of their start probabilities in millionths.
+pub fn start_histogram_of(counts: rustc_hash::FxHashMap<Pattern, (u64, u64)>) -> (Histogram, Vec<f64>) {
     let mut v: Vec<(Pattern, (u64, u64))> = counts.into_iter().collect();
     v.sort_unstable();
     (v.iter().map(|&(p, (c, _))| (p, c)).collect(), v.iter().map(|&(_, (_, s))| s as f64 / 1e6).collect())
