@@ -518,6 +518,7 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
         }
     }
     if c.instance_url.is_empty() { None } else { Some(c) }
+}
 
 /// A connector table's `interval` (the schedule of `serve --sync-config`), if set.
 fn interval(p: &mut P<'_>, t: &Table, path: &str) -> Option<std::time::Duration> {
