@@ -76,7 +76,7 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
 pub fn format_interval(d: Duration) -> String {
     let s = d.as_secs();
     for (unit, n) in [("d", 86_400), ("h", 3600), ("m", 60)] {
-        if s >= n && s % n == 0 {
+        if s >= n && s.is_multiple_of(n) {
             return format!("{}{unit}", s / n);
         }
     }

@@ -13,15 +13,17 @@ use serde_json::Value;
 const TOKEN: &str = "pat-na1-test-token";
 
 async fn until(server: &Server, key: &str, what: impl Fn(&Value) -> bool) -> Value {
-    for _ in 0..500 {
+    let mut last = Value::Null;
+    for _ in 0..3000 {
         let (s, _, v) = server.call("GET", "/v1/sync", Some(key), None).await;
         assert_eq!(s, 200, "{v}");
         if what(&v["items"][0]) {
             return v["items"][0].clone();
         }
+        last = v;
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("the sync source never reached the state asked for");
+    panic!("the sync source never reached the state asked for; last status: {last}");
 }
 
 #[tokio::test]

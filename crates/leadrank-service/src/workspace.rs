@@ -180,7 +180,7 @@ impl Service {
         })
         .await
         .map_err(|e| ServiceError::Internal(format!("preview: {e}")))?;
-        Ok(compare(model_id, now, &scored, &active, threshold_active, threshold_draft, &outcomes, &won_amounts))
+        Ok(compare(model_id, now, &scored, &active, (threshold_active, threshold_draft), &outcomes, &won_amounts))
     }
 
     /// Records `user`'s sign-off of a version with a comment and the preview they saw.
@@ -252,8 +252,7 @@ fn compare(
     as_of: Timestamp,
     draft: &[(String, i32)],
     active: &HashMap<String, i32>,
-    threshold_active: i32,
-    threshold_draft: i32,
+    (threshold_active, threshold_draft): (i32, i32),
     outcomes: &HashMap<String, Stage>,
     won_amounts: &HashMap<String, f64>,
 ) -> Preview {
@@ -334,7 +333,7 @@ mod tests {
         let active: HashMap<String, i32> = (0..20).map(|i| (format!("L{i:02}"), i * 5)).collect();
         let outcomes: HashMap<String, Stage> = [("L19".to_string(), Stage::Won), ("L04".to_string(), Stage::Sql)].into_iter().collect();
         let won: HashMap<String, f64> = [("L19".to_string(), 900.0), ("L00".to_string(), 100.0)].into_iter().collect();
-        let p = compare(7, at, &draft, &active, 80, 30, &outcomes, &won);
+        let p = compare(7, at, &draft, &active, (80, 30), &outcomes, &won);
         assert_eq!((p.leads, p.quality_active, p.quality_draft), (20, 4, 19));
         // Under the active threshold (80) but at or above the draft's (30): L00..L15 but L05.
         assert_eq!(p.became.len(), 15, "{:?}", p.became);
@@ -351,7 +350,7 @@ mod tests {
         // Revenue: L19's 900 of 1,000 is in both top tenths; L00 (total 0, draft 30) in neither.
         assert_eq!(p.revenue, Some(RevenueCapture { total: 1000.0, active_top: 900.0, draft_top: 900.0 }));
         // No outcomes: no capture is claimed, no revenue either.
-        let none = compare(7, at, &draft, &active, 80, 30, &HashMap::new(), &HashMap::new());
+        let none = compare(7, at, &draft, &active, (80, 30), &HashMap::new(), &HashMap::new());
         assert!(none.captures.is_empty() && none.revenue.is_none());
         assert_eq!(Side::of(Role::Admin), None);
     }

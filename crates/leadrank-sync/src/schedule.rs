@@ -50,7 +50,9 @@ impl Connector {
 
     /// One run: its counts, or why it failed.
     async fn run(&self, service: &Service) -> Result<SyncRunSummary, SyncError> {
-        let options = SyncOptions { dry_run: false, install_fields: false, actor: format!("sync:{}", self.name()) };
+        // Missing properties are created at each run (one read of the property list when
+        // they all exist), so a scheduled source works without a manual install first.
+        let options = SyncOptions { dry_run: false, install_fields: true, actor: format!("sync:{}", self.name()) };
         match self {
             Connector::HubSpot { plan, client } => {
                 let before = client.stats().calls.total();

@@ -78,7 +78,7 @@ async fn runs_on_schedule_pauses_and_runs_now() {
 
     // Never run: due at once.
     let s = until_runs(&service, 1).await;
-    assert_eq!(s.state, SyncState::Idle);
+    assert_eq!(s.state, SyncState::Idle, "{:?}", s.last_error);
     let r = s.last_result.clone().unwrap();
     assert_eq!((r.read, r.created), (3, 3), "{r:?}");
     assert!(r.calls > 0);
