@@ -412,16 +412,7 @@ async fn read_object(
         if options.dry_run {
             report.updated += (leads.len() + accounts.len()) as u64;
         } else {
-            if !accounts.is_empty() {
-                for o in service.upsert_accounts(accounts).await? {
-                    count(&mut report, o);
-                }
-            }
-            if !leads.is_empty() {
-                for o in service.upsert_leads(leads).await? {
-                    count(&mut report, o);
-                }
-            }
+            send(service, accounts, leads, &mut report).await?;
             state.append(service, journal).await?;
         }
         // Move the cursor to the last time of the page (records at that time are read again
@@ -502,6 +493,27 @@ pub(crate) fn map_record(
             }
         }
     }
+}
+
+/// Sends a page's mapped records to the service (accounts first, so their leads find them),
+/// counting the outcomes.
+pub(crate) async fn send(
+    service: &Service,
+    accounts: Vec<leadrank_core::records::Account>,
+    leads: Vec<leadrank_core::records::Lead>,
+    report: &mut ReadReport,
+) -> Result<(), SyncError> {
+    if !accounts.is_empty() {
+        for o in service.upsert_accounts(accounts).await? {
+            count(report, o);
+        }
+    }
+    if !leads.is_empty() {
+        for o in service.upsert_leads(leads).await? {
+            count(report, o);
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn count(r: &mut ReadReport, o: leadrank_service::Outcome) {

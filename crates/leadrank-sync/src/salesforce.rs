@@ -35,7 +35,7 @@ use leadrank_service::Service;
 use serde_json::{Value, json};
 
 use crate::client::{ClientOptions, CrmClient, Purpose, SyncError};
-use crate::hubspot::{Mapped, ReadReport, SyncOptions, SyncReport, count, load_mapping_from, map_record, plan_writes, source_columns};
+use crate::hubspot::{Mapped, ReadReport, SyncOptions, SyncReport, load_mapping_from, map_record, plan_writes, send, source_columns};
 use crate::state::{RecordState, State};
 
 const LEADS_PRESET: &str = include_str!("../mappings/salesforce-api-leads.toml");
@@ -324,16 +324,7 @@ async fn read_object(
             if options.dry_run {
                 report.updated += (leads.len() + accounts.len()) as u64;
             } else {
-                if !accounts.is_empty() {
-                    for o in service.upsert_accounts(accounts).await? {
-                        count(&mut report, o);
-                    }
-                }
-                if !leads.is_empty() {
-                    for o in service.upsert_leads(leads).await? {
-                        count(&mut report, o);
-                    }
-                }
+                send(service, accounts, leads, &mut report).await?;
                 state.append(service, journal).await?;
             }
             if let Some((t, id)) = last {
