@@ -2,7 +2,7 @@
 # binaries, makes a temporary directory removed on exit (stopping the servers started), and
 # small helpers. Source it from the repository root.
 cargo build --release -p leadrank-cli -p leadrank-loadgen
-BIN=$PWD/target/release
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() {

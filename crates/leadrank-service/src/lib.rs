@@ -44,6 +44,7 @@ pub mod ops;
 pub mod ops_admin;
 pub mod order;
 pub mod privacy;
+pub mod queue_looks;
 pub mod segment;
 pub mod service;
 pub mod sync_schedule;

@@ -123,6 +123,8 @@ pub struct Service {
     pub(crate) sync_scheduler: RwLock<Option<Arc<dyn crate::sync_status::SyncScheduler>>>,
     /// Alerts of digest rules waiting for their period's end.
     pub(crate) digests: std::sync::Mutex<crate::alert_settings::PendingDigests>,
+    /// Each web user's last look at their queue (`queue_looks`).
+    pub(crate) queue_looks: std::sync::Mutex<crate::queue_looks::QueueLooks>,
 }
 
 impl Service {
@@ -179,6 +181,7 @@ impl Service {
             deals: RwLock::new(deals),
             sync_scheduler: RwLock::default(),
             digests: std::sync::Mutex::default(),
+            queue_looks: std::sync::Mutex::default(),
         });
         service.sync_subscribed();
         let guard = service.order.exclusive().await;
@@ -721,6 +724,8 @@ impl Service {
             let erased = self.store.erase_lead(id, &markers).await?;
             // The Segment intake's links from the person's anonymous visits.
             self.erase_segment_links(id).await?;
+            // The lead's total in each user's last look at their queue.
+            self.forget_looks_of(id).await?;
             total.leads += erased.leads;
             total.events += erased.events;
             total.consents += erased.consents;
@@ -827,5 +832,6 @@ impl Service {
     /// Stops the background writer after committing everything queued.
     pub async fn shutdown(&self) {
         self.writer.flush().await;
+        self.write_pending_looks().await;
     }
 }

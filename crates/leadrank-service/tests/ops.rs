@@ -442,3 +442,42 @@ async fn a_digest_rule_sends_one_message_per_period_and_nothing_for_an_empty_one
     assert_eq!(svc.flush_digests(ts("2026-06-02T16:00:00Z")), 0);
     assert_eq!(sent(&hourly.id).await.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_users_last_look_at_their_queue_survives_a_restart_and_erasure() {
+    for backend in Backend::all("queue_looks").await {
+        last_look_survives_restart_and_erasure(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+async fn last_look_survives_restart_and_erasure(backend: &Backend) {
+    let store = backend.open().await;
+    let (svc, _clock) = start_at(store.clone(), "2026-06-02T14:00:00Z").await;
+    svc.upsert_leads(vec![lead("L1", "US", 500), lead("L2", "US", 500)]).await.unwrap();
+    assert!(svc.queue_looks("ann").await.unwrap().is_empty(), "never looked");
+    svc.remember_queue_look("ann", [("L1".to_string(), 65), ("L2".to_string(), 40)]);
+    svc.remember_queue_look("bob", [("L1".to_string(), 50)]);
+    assert_eq!(svc.queue_looks("ann").await.unwrap()["L1"], 65, "in memory at once");
+    // A later look replaces the earlier one, before either is written.
+    svc.remember_queue_look("ann", [("L1".to_string(), 70), ("L2".to_string(), 40)]);
+    svc.shutdown().await;
+    drop(svc);
+
+    let store = backend.open().await;
+    let (again, _clock) = start_at(store, "2026-06-02T15:00:00Z").await;
+    let ann = again.queue_looks("ann").await.unwrap();
+    assert_eq!((ann.len(), ann["L1"], ann["L2"]), (2, 70, 40), "the last look, read back after the restart");
+    assert_eq!(again.queue_looks("bob").await.unwrap()["L1"], 50);
+
+    // Erasing a person removes their lead from every user's look, in memory and on disk.
+    again.erase(Some("L1"), None, "test").await.unwrap();
+    assert!(!again.queue_looks("ann").await.unwrap().contains_key("L1"));
+    again.shutdown().await;
+    drop(again);
+    let store = backend.open().await;
+    let (third, _clock) = start_at(store, "2026-06-02T16:00:00Z").await;
+    let ann = third.queue_looks("ann").await.unwrap();
+    assert_eq!(ann.keys().collect::<Vec<_>>(), ["L2"]);
+    assert!(third.queue_looks("bob").await.unwrap().is_empty(), "bob's only lead was erased");
+}

@@ -48,9 +48,6 @@ use leadrank_service::Service;
 #[derive(Clone)]
 pub struct Web {
     pub service: Arc<Service>,
-    /// Per user, each lead's total when they last opened their queue (for "change since I
-    /// last looked"; kept in memory, so it starts again after a restart).
-    pub seen: Arc<Mutex<HashMap<String, HashMap<String, i32>>>>,
     /// Single sign-on, when set up.
     pub sso: Option<Arc<sso::Sso>>,
     /// The funnel of the Team screen and when it was built: it is rebuilt from the whole
@@ -118,7 +115,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 
 /// The web app's routes (mounted at `/` by the HTTP adapter, beside routes of any state).
 pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Option<Arc<sso::Sso>>) -> Router<S> {
-    let web = Web { service, seen: Arc::default(), sso, funnel: Arc::default(), candidates: Arc::default() };
+    let web = Web { service, sso, funnel: Arc::default(), candidates: Arc::default() };
     Router::new()
         .route("/", get(auth::home))
         .route("/login", get(auth::login_page).post(auth::login))

@@ -215,17 +215,19 @@ pub fn rows_for(web: &Web, reach: &Reach, filters: &Filters, now: Timestamp) -> 
     (rows, matched)
 }
 
-/// Fills in each row's change since the user's last look; with `remember`, this look
-/// becomes the last one.
-fn with_deltas(web: &Web, username: &str, rows: &mut [Row], remember: bool) {
-    let mut seen = web.seen.lock().unwrap_or_else(|e| e.into_inner());
-    let mine = seen.entry(username.to_string()).or_default();
+/// Fills in each row's change since the user's last look (kept by the service across
+/// restarts); with `remember`, this look becomes the last one. A look that cannot be read
+/// shows no changes and says so in the log rather than failing the queue.
+async fn with_deltas(web: &Web, username: &str, rows: &mut [Row], remember: bool) {
+    let before = web.service.queue_looks(username).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not read a user's last look at their queue; showing no changes");
+        Default::default()
+    });
     for r in rows.iter_mut() {
-        r.delta = mine.get(&r.lead_id).map(|before| r.total - before).filter(|d| *d != 0);
+        r.delta = before.get(&r.lead_id).map(|b| r.total - b).filter(|d| *d != 0);
     }
     if remember {
-        mine.clear();
-        mine.extend(rows.iter().map(|r| (r.lead_id.clone(), r.total)));
+        web.service.remember_queue_look(username, rows.iter().map(|r| (r.lead_id.clone(), r.total)));
     }
 }
 
@@ -339,7 +341,7 @@ pub async fn page(State(web): State<Web>, signed: Signed, Query(filters): Query<
     let now = web.service.now();
     let reach = web.service.read_state(|_, ops| Reach::of(&signed.who.user, ops));
     let (mut rows, matched) = rows_for(&web, &reach, &filters, now);
-    with_deltas(&web, signed.username(), &mut rows, true);
+    with_deltas(&web, signed.username(), &mut rows, true).await;
     let reasons = reject_reasons(&web);
     let stages: Vec<&str> = QUEUE_STAGES.iter().map(|s| s.as_str()).collect();
     let body = html! {
@@ -374,7 +376,7 @@ pub async fn rows(State(web): State<Web>, signed: Signed, Query(filters): Query<
     let now = web.service.now();
     let reach = web.service.read_state(|_, ops| Reach::of(&signed.who.user, ops));
     let (mut rows, matched) = rows_for(&web, &reach, &filters, now);
-    with_deltas(&web, signed.username(), &mut rows, false);
+    with_deltas(&web, signed.username(), &mut rows, false).await;
     let reasons = reject_reasons(&web);
     tbody(&rows, matched, now, &signed.who.csrf, &reasons).into_response()
 }

@@ -509,6 +509,31 @@ async fn the_quality_screen_counts_what_the_filters_keep() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_shows_each_scores_change_since_the_reps_last_look() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    let (rep, _) = rep_of(&app);
+    let lead = lead_of(&app.svc, &rep, &[Stage::Mql, Stage::Pql, Stage::Recycled, Stage::Sal]).unwrap();
+    let total = app.svc.score_now(&lead).unwrap().0.total;
+    let (token, _) = app.sign_in("rep").await;
+    let change = "title=\"Change since you last opened your queue\"";
+    let row_of = |page: &str| -> String {
+        let at = page.find(&format!("data-lead=\"{lead}\"")).expect("the lead in the queue");
+        page[at..at + page[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(!row_of(&app.get("/queue", Some(&token)).await.2).contains(change), "a first look shows no change");
+    // As if the rep had last looked when the lead had 7 points fewer.
+    app.svc.remember_queue_look("rep", [(lead.clone(), total - 7)]);
+    let row = row_of(&app.get("/queue/rows", Some(&token)).await.2);
+    assert!(row.contains(change) && row.contains(">+7<"), "{row}");
+    // The live refresh keeps the last look; opening the queue makes this look the last one.
+    assert!(row_of(&app.get("/queue/rows", Some(&token)).await.2).contains(">+7<"));
+    app.get("/queue", Some(&token)).await;
+    assert!(!row_of(&app.get("/queue/rows", Some(&token)).await.2).contains(change));
+    assert_eq!(app.svc.queue_looks("rep").await.unwrap().get(&lead), Some(&total));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rep_snoozes_a_lead_and_sees_its_buying_committee() {
     let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
     let app = app(&backend).await;
