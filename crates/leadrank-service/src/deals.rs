@@ -51,6 +51,11 @@ impl Service {
         Ok(outcomes)
     }
 
+    /// The deal stored under `id`, if any.
+    pub fn deal(&self, id: &str) -> Option<Opportunity> {
+        self.deals.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+    }
+
     /// Every deal, by id.
     pub fn deals(&self) -> Vec<Opportunity> {
         self.deals.read().unwrap_or_else(|e| e.into_inner()).values().cloned().collect()

@@ -3,11 +3,14 @@
 //! 1. `--install-fields`: the property group and leadrank's contact properties are created
 //!    where missing (`GET /crm/v3/properties/contacts`, `POST .../groups`, `POST
 //!    .../batch/create`).
-//! 2. Read, per object (companies, then contacts), the records modified since the cursor:
+//! 2. Read, per object (companies, contacts, then deals), the records modified since the cursor:
 //!    `POST /crm/v3/objects/{object}/search` filtered `lastmodifieddate >= cursor`, sorted
 //!    ascending, paged by moving the filter to the last time seen (so a record changed while
 //!    paging is never skipped, and the 10,000-result limit of one query never binds). Each
 //!    page is mapped, the changed records go to the service, then the cursor is stored.
+//!    A page of deals also reads its deals' associated contacts and companies (`POST
+//!    /crm/v4/associations/deals/{contacts,companies}/batch/read`): a deal belongs to its
+//!    first contact (the lead) and first company (the account), and becomes an outcome.
 //! 3. Write back: for every contact known, the wanted values are planned against what was
 //!    last written and what HubSpot holds ([`leadrank_crm::plan`]); the changes go out in
 //!    `batch/update` calls of at most 100, and what was written is stored after each batch.
@@ -21,7 +24,9 @@ use leadrank_crm::calls::{CallCount, batches};
 use leadrank_crm::config::{HubSpotConfig, SyncConfig};
 use leadrank_crm::fields::{CrmField, FieldKind, Shape, cleared, desired};
 use leadrank_crm::plan::{Decision, FieldRule, Rules, plan_record};
+use leadrank_io::read_outcomes::{OpportunityError, opportunity_from_pairs};
 use leadrank_mapping::{Kind, Mapping, MappingFile, Presence};
+use leadrank_metrics::report::Opportunity;
 use leadrank_service::Service;
 use serde_json::{Value, json};
 
@@ -37,6 +42,11 @@ pub const LIFECYCLE: [&str; 6] = ["subscriber", "lead", "marketingqualifiedlead"
 
 const CONTACTS_PRESET: &str = include_str!("../mappings/hubspot-api-contacts.toml");
 const COMPANIES_PRESET: &str = include_str!("../mappings/hubspot-api-companies.toml");
+const DEALS_PRESET: &str = include_str!("../mappings/hubspot-api-deals.toml");
+
+/// The columns the deals mapping reads that are not HubSpot properties: the connector fills
+/// them with each deal's first associated contact and company (CRM v4 associations).
+pub const DEAL_ASSOCIATIONS: [(&str, &str); 2] = [("associated_contact_id", "contacts"), ("associated_company_id", "companies")];
 
 /// leadrank's stage as HubSpot's lifecycle stage (stages without one are not written).
 pub fn lifecycle_of(stage: &str) -> Option<&'static str> {
@@ -120,7 +130,8 @@ pub struct SyncReport {
 
 /// Loads a mapping: a built-in API mapping by name, or a file (relative to the sync file).
 fn load_mapping(spec: Option<&String>, default: &str, kind: Kind, config_dir: &Path) -> anyhow::Result<Mapping> {
-    let presets = [("hubspot-api-contacts", CONTACTS_PRESET), ("hubspot-api-companies", COMPANIES_PRESET)];
+    let presets =
+        [("hubspot-api-contacts", CONTACTS_PRESET), ("hubspot-api-companies", COMPANIES_PRESET), ("hubspot-api-deals", DEALS_PRESET)];
     load_mapping_from(spec, default, &presets, kind, config_dir)
 }
 
@@ -153,6 +164,7 @@ pub struct Plan {
     pub hubspot: HubSpotConfig,
     contacts: Mapping,
     companies: Option<Mapping>,
+    deals: Option<Mapping>,
     shape: Shape,
     rules: Rules,
     writeback: bool,
@@ -167,6 +179,11 @@ impl Plan {
         let contacts = load_mapping(hubspot.mappings.get("contacts"), "hubspot-api-contacts", Kind::Leads, config_dir)?;
         let companies = if hubspot.objects.iter().any(|o| o == "companies") {
             Some(load_mapping(hubspot.mappings.get("companies"), "hubspot-api-companies", Kind::Accounts, config_dir)?)
+        } else {
+            None
+        };
+        let deals = if hubspot.objects.iter().any(|o| o == "deals") {
+            Some(load_mapping(hubspot.mappings.get("deals"), "hubspot-api-deals", Kind::Outcomes, config_dir)?)
         } else {
             None
         };
@@ -185,7 +202,17 @@ impl Plan {
             rules.monotonic = Some(("lifecyclestage".into(), LIFECYCLE.iter().map(|s| s.to_string()).collect()));
             rules.fields.insert("lifecyclestage".into(), FieldRule { keep_human: false, only_if_empty: false });
         }
-        Ok(Plan { hubspot, contacts, companies, shape, rules, writeback: w.enabled, group: w.group.clone(), lifecycle: w.lifecycle_stage })
+        Ok(Plan {
+            hubspot,
+            contacts,
+            companies,
+            deals,
+            shape,
+            rules,
+            writeback: w.enabled,
+            group: w.group.clone(),
+            lifecycle: w.lifecycle_stage,
+        })
     }
 
     /// The properties written back.
@@ -290,6 +317,11 @@ async fn run(
     }
     let r = read_object(service, plan, client, options, state, "contacts", &plan.contacts, &mut seen).await?;
     report.reads.push(r);
+    // Deals after contacts, so the leads they name are known.
+    if let Some(deals) = &plan.deals {
+        let r = read_object(service, plan, client, options, state, "deals", deals, &mut seen).await?;
+        report.reads.push(r);
+    }
     if plan.writeback {
         write_back(service, plan, client, options, state, &seen, report).await?;
     }
@@ -355,7 +387,8 @@ async fn read_object(
     seen: &mut BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<ReadReport, SyncError> {
     let modified = modified_property(object);
-    let mut properties = source_columns(mapping);
+    let associated: Vec<(&str, &str)> = if object == "deals" { DEAL_ASSOCIATIONS.to_vec() } else { Vec::new() };
+    let mut properties: Vec<String> = source_columns(mapping).into_iter().filter(|c| !associated.iter().any(|(col, _)| col == c)).collect();
     properties.push(modified.to_string());
     let written = plan.written_properties();
     if object == "contacts" && plan.writeback {
@@ -363,10 +396,15 @@ async fn read_object(
     }
     properties.sort();
     properties.dedup();
+    // The mapping reads the properties, then the association columns.
+    let columns: Vec<String> = properties.iter().cloned().chain(associated.iter().map(|(c, _)| c.to_string())).collect();
     let bound = mapping
-        .bind(&properties, &format!("HubSpot {object}"), Presence::Optional)
+        .bind(&columns, &format!("HubSpot {object}"), Presence::Optional)
         .map_err(|e| SyncError::Protocol { path: format!("mapping of {object}"), detail: e.to_string() })?;
     let mut since = state.cursor(service, object).await?;
+    // A deal already held that was last modified at the stored cursor's time was read by the
+    // previous run: it is not mapped again (which would spend association reads on it).
+    let start = since;
     let mut report = ReadReport { object: object.into(), cursor_ms: since, ..ReadReport::default() };
     let mut at_since: HashSet<String> = HashSet::new();
     let mut after: Option<String> = None;
@@ -385,13 +423,34 @@ async fn read_object(
         let (found, more) = page_records(&answer.body, object, &path)?;
         let last_ms = found.iter().map(|f| f.modified_ms).max().unwrap_or(since);
         let fresh: Vec<&Found> = found.iter().filter(|f| !(f.modified_ms == since && at_since.contains(&f.id))).collect();
+        let held = |f: &Found| object == "deals" && f.modified_ms == start && service.deal(&f.id).is_some();
+        // Each association column's value per record (the first associated id).
+        let mut linked: Vec<BTreeMap<String, String>> = Vec::with_capacity(associated.len());
+        for (_, to) in &associated {
+            linked.push(first_associations(client, object, to, fresh.iter().filter(|f| !held(f)).map(|f| f.id.as_str())).await?);
+        }
         // Map the page.
         let mut leads = Vec::new();
         let mut accounts = Vec::new();
+        let mut deals = Vec::new();
         let mut journal: BTreeMap<String, Option<RecordState>> = BTreeMap::new();
         for f in &fresh {
             report.read += 1;
-            let cells: Vec<&str> = properties.iter().map(|p| f.properties.get(p).map_or("", String::as_str)).collect();
+            let cells: Vec<&str> = properties
+                .iter()
+                .map(|p| f.properties.get(p).map_or("", String::as_str))
+                .chain(linked.iter().map(|l| l.get(&f.id).map_or("", String::as_str)))
+                .collect();
+            if held(f) {
+                report.unchanged += 1;
+                continue;
+            }
+            if object == "deals" {
+                if let Some(deal) = map_deal(service, &bound, &cells, &f.id, &mut report) {
+                    deals.push(deal);
+                }
+                continue;
+            }
             let Some(mapped) = map_record(service, &bound, &cells, object, &f.id, object == "contacts", &mut report) else { continue };
             if object == "contacts" {
                 if let Mapped::Lead(lead) = mapped {
@@ -410,9 +469,14 @@ async fn read_object(
             }
         }
         if options.dry_run {
-            report.updated += (leads.len() + accounts.len()) as u64;
+            report.updated += (leads.len() + accounts.len() + deals.len()) as u64;
         } else {
             send(service, accounts, leads, &mut report).await?;
+            if !deals.is_empty() {
+                for o in service.upsert_deals(deals).await? {
+                    count(&mut report, o);
+                }
+            }
             state.append(service, journal).await?;
         }
         // Move the cursor to the last time of the page (records at that time are read again
@@ -491,6 +555,74 @@ pub(crate) fn map_record(
                 refused(report, errors);
                 None
             }
+        }
+    }
+}
+
+/// The first record of type `to` associated with each of `ids` (records of type `from`), by
+/// id, read in batches of at most 1,000 (HubSpot's limit). Records without one are absent.
+async fn first_associations<'a>(
+    client: &HubSpotClient,
+    from: &str,
+    to: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<BTreeMap<String, String>, SyncError> {
+    let ids: Vec<&str> = ids.collect();
+    let path = format!("/crm/v4/associations/{from}/{to}/batch/read");
+    let mut first = BTreeMap::new();
+    for chunk in ids.chunks(ASSOCIATION_BATCH) {
+        let inputs: Vec<Value> = chunk.iter().map(|id| json!({ "id": id })).collect();
+        let answer = client.post(&path, &json!({ "inputs": inputs }), Purpose::Read).await?;
+        let bad = |d: &str| SyncError::Protocol { path: path.clone(), detail: d.into() };
+        let results = answer.body.get("results").and_then(Value::as_array).ok_or_else(|| bad("no results array"))?;
+        for r in results {
+            let id = r.pointer("/from/id").and_then(Value::as_str).ok_or_else(|| bad("a result without from.id"))?;
+            // HubSpot gives `toObjectId` as a number; a string is accepted too.
+            let to_id =
+                r.pointer("/to/0/toObjectId").and_then(|v| v.as_u64().map(|n| n.to_string()).or_else(|| v.as_str().map(str::to_string)));
+            if let Some(to_id) = to_id {
+                first.insert(id.to_string(), to_id);
+            }
+        }
+    }
+    Ok(first)
+}
+
+/// Associations read per call (HubSpot's batch limit).
+pub const ASSOCIATION_BATCH: usize = 1_000;
+
+/// Maps one deal's cells into an outcome; `None` when the mapping or the checks refuse it
+/// (listed in `report`) or when the service holds the same deal (counted unchanged).
+fn map_deal(
+    service: &Service,
+    bound: &leadrank_mapping::Bound<'_>,
+    cells: &[&str],
+    id: &str,
+    report: &mut ReadReport,
+) -> Option<Opportunity> {
+    let applied = bound.apply(cells);
+    if !applied.problems.is_empty() {
+        for (i, message) in &applied.problems {
+            report.rejected.push(format!("deals {id}: {}: {message}", bound.names().get(*i).map_or("", String::as_str)));
+        }
+        return None;
+    }
+    let pairs = bound.names().iter().map(String::as_str).zip(applied.values.iter().map(String::as_str));
+    match opportunity_from_pairs(pairs) {
+        Ok(deal) if service.deal(&deal.id).as_ref() == Some(&deal) => {
+            report.unchanged += 1;
+            None
+        }
+        Ok(deal) => Some(deal),
+        Err(OpportunityError::Fields(problems)) => {
+            for (field, reason) in problems {
+                report.rejected.push(format!("deals {id}: {field}: {reason}"));
+            }
+            None
+        }
+        Err(OpportunityError::ClosedBeforeCreated) => {
+            report.rejected.push(format!("deals {id}: closed_at: is before created_at"));
+            None
         }
     }
 }

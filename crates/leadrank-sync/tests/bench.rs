@@ -44,6 +44,16 @@ async fn calls_per_10000_leads() {
             ],
         ));
     }
+    // One deal per 20 contacts, with its contact and company, in the default pipeline's stages.
+    let stages = ["appointmentscheduled", "qualifiedtobuy", "closedwon", "closedlost"];
+    let deals: Vec<String> = (0..n / 20)
+        .map(|d| {
+            let id = fake.create("deals", &[("dealstage", stages[d % stages.len()]), ("amount", &format!("{}", 1000 + d * 10))]);
+            fake.associate(("deals", &id), ("contacts", &ids[d * 20]));
+            fake.associate(("deals", &id), ("companies", &companies[d * 2]));
+            id
+        })
+        .collect();
     let cfg = SyncConfig::parse("[hubspot]\ntier = \"starter\"\n", "sync.toml").unwrap();
     let plan = Plan::new(&cfg, Path::new(".")).unwrap();
     let opts = ClientOptions::hubspot(plan.hubspot.tier);
@@ -57,10 +67,11 @@ async fn calls_per_10000_leads() {
         let calls = fake.calls();
         let reads = calls.iter().filter(|c| c.path.ends_with("/search")).count();
         let writes = calls.iter().filter(|c| c.path.ends_with("/batch/update")).count();
+        let assoc = calls.iter().filter(|c| c.path.contains("/associations/")).count();
         println!(
-            "{label}: {} calls ({reads} search, {writes} batch update, {} setup), {} records written; {secs:.1} s wall",
+            "{label}: {} calls ({reads} search, {assoc} association reads, {writes} batch update, {} setup), {} records written; {secs:.1} s wall",
             calls.len(),
-            calls.len() - reads - writes,
+            calls.len() - reads - writes - assoc,
             r.records_written
         );
         assert!(r.stopped.is_none());
@@ -73,6 +84,11 @@ async fn calls_per_10000_leads() {
         for j in 0..k {
             let i = (j * 7919 + round * 13) % n;
             fake.edit("contacts", &ids[i], &[("jobtitle", TITLES[(i + round + 1) % TITLES.len()])]);
+        }
+        // The same share of deals moves to another stage.
+        for j in 0..deals.len() * pct / 100 {
+            let d = (j * 31 + round) % deals.len();
+            fake.edit("deals", &deals[d], &[("dealstage", stages[(d + round) % stages.len()])]);
         }
     };
     day(1, 1);

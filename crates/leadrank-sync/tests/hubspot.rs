@@ -135,8 +135,77 @@ async fn first_sync_reads_everything_and_writes_every_score_back() {
     // 250 contacts at 100 per page; 250 writes at 100 per batch.
     let (reads, writes) = writes_by_kind(&w.fake);
     assert_eq!(writes, 3);
-    assert_eq!(reads, 1 + 2, "one page of companies, two of contacts (200 a page)");
+    assert_eq!(reads, 1 + 2 + 1, "one page of companies, two of contacts (200 a page), one (empty) of deals");
     assert_eq!(r.stats.calls.total() as usize, w.fake.calls().len());
+}
+
+#[tokio::test]
+async fn deals_become_outcomes_of_their_contact_and_company() {
+    let w = world(6).await;
+    let company = "1001";
+    // Refused deals first: the last deal modified is held, so a run without changes reads no
+    // associations (a refused deal at the cursor's time is examined again by the next run).
+    let orphan = w.fake.create("deals", &[("dealstage", "closedwon")]);
+    let negative = w.fake.create("deals", &[("dealstage", "closedwon"), ("amount", "-5")]);
+    w.fake.associate(("deals", &negative), ("contacts", &w.ids[3]));
+    let won = w.fake.create(
+        "deals",
+        &[("dealname", "Acme expansion"), ("dealstage", "closedwon"), ("amount", "12500.50"), ("closedate", "2026-06-20T00:00:00Z")],
+    );
+    w.fake.associate(("deals", &won), ("contacts", &w.ids[0]));
+    w.fake.associate(("deals", &won), ("companies", company));
+    let lost = w.fake.create("deals", &[("dealstage", "closedlost"), ("closed_lost_reason", "Budget"), ("amount", "4000")]);
+    w.fake.associate(("deals", &lost), ("companies", company));
+    let open = w.fake.create("deals", &[("dealstage", "appointmentscheduled"), ("amount", "900")]);
+    w.fake.associate(("deals", &open), ("contacts", &w.ids[2]));
+
+    // A dry run reads and maps them but stores nothing.
+    let dry = run(&w, &config(""), SyncOptions { dry_run: true, ..SyncOptions::default() }).await.unwrap();
+    assert_eq!(dry.reads.iter().find(|x| x.object == "deals").unwrap().updated, 3);
+    assert!(w.service.deals().is_empty());
+
+    w.fake.clear_calls();
+    let r = run(&w, &config(""), install()).await.unwrap();
+    let deals = r.reads.iter().find(|x| x.object == "deals").expect("deals are read by default");
+    assert_eq!((deals.read, deals.created), (5, 3), "{}", r.render());
+    // A deal with neither a contact nor a company, and a negative amount, are named.
+    assert_eq!(deals.rejected.len(), 2, "{:?}", deals.rejected);
+    assert!(
+        deals.rejected.iter().any(|m| m.starts_with(&format!("deals {orphan}: lead_id: an opportunity needs"))),
+        "{:?}",
+        deals.rejected
+    );
+    assert!(deals.rejected.iter().any(|m| m.contains(&format!("deals {negative}: amount: '-5' must be zero or more"))));
+    let got = w.service.deal(&won).unwrap();
+    assert_eq!(got.lead_id.as_deref(), Some(w.ids[0].as_str()));
+    assert_eq!(got.account_id.as_deref(), Some(company));
+    assert_eq!(got.status, leadrank_metrics::report::OppStatus::Won);
+    assert_eq!(got.amount, Some(12500.5));
+    let got = w.service.deal(&lost).unwrap();
+    assert_eq!((got.lead_id.as_deref(), got.account_id.as_deref()), (None, Some(company)));
+    assert_eq!((got.status, got.loss_reason.as_deref()), (leadrank_metrics::report::OppStatus::Lost, Some("Budget")));
+    assert_eq!(w.service.deal(&open).unwrap().status, leadrank_metrics::report::OppStatus::Open, "any other stage is open");
+    // Associations were read once per page and kind.
+    let assoc = w.fake.calls().iter().filter(|c| c.path.contains("/associations/deals/")).count();
+    assert_eq!(assoc, 2);
+
+    // Nothing changed: the next run stores nothing and reads no associations again; a deal
+    // that moves stage is updated.
+    w.fake.clear_calls();
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    let deals = r.reads.iter().find(|x| x.object == "deals").unwrap();
+    assert_eq!((deals.created, deals.updated), (0, 0), "{}", r.render());
+    assert!(w.fake.calls().iter().all(|c| !c.path.contains("/associations/")), "{:?}", w.fake.calls());
+    w.fake.edit("deals", &open, &[("dealstage", "closedlost"), ("closed_lost_reason", "No decision")]);
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "deals").unwrap().updated, 1, "{}", r.render());
+    assert_eq!(w.service.deal(&open).unwrap().loss_reason.as_deref(), Some("No decision"));
+
+    // Without "deals" in `objects`, none are read.
+    w.fake.clear_calls();
+    let r = run(&w, &config("objects = [\"contacts\"]\n"), SyncOptions::default()).await.unwrap();
+    assert!(r.reads.iter().all(|x| x.object != "deals"));
+    assert!(w.fake.calls().iter().all(|c| !c.path.contains("deals")));
 }
 
 #[tokio::test]
