@@ -137,7 +137,20 @@ fn standard_fields() -> BTreeMap<String, Vec<FieldDef>> {
         f("BillingCountry", "string", 80),
         f("Type", "picklist", 255),
     ]);
-    BTreeMap::from([("Lead".into(), lead), ("Contact".into(), contact), ("Account".into(), account)])
+    let opportunity = common(vec![
+        f("Name", "string", 120),
+        f("StageName", "picklist", 255),
+        f("Amount", "currency", 0),
+        f("CloseDate", "date", 0),
+        f("IsClosed", "boolean", 0),
+        f("IsWon", "boolean", 0),
+        f("AccountId", "reference", 18),
+        f("ContactId", "reference", 18),
+        f("Probability", "percent", 0),
+        f("Type", "picklist", 255),
+        f("LeadSource", "picklist", 255),
+    ]);
+    BTreeMap::from([("Lead".into(), lead), ("Contact".into(), contact), ("Account".into(), account), ("Opportunity".into(), opportunity)])
 }
 
 fn key_prefix(sobject: &str) -> &'static str {
@@ -145,6 +158,7 @@ fn key_prefix(sobject: &str) -> &'static str {
         "Lead" => "00Q",
         "Contact" => "003",
         "Account" => "001",
+        "Opportunity" => "006",
         _ => "a00",
     }
 }

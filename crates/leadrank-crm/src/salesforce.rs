@@ -17,8 +17,10 @@ pub const TEXT_LENGTH: usize = 255;
 /// The length leadrank describes for the reasons (a Long Text Area; Salesforce allows up to
 /// 131,072).
 pub const LONG_TEXT_LENGTH: usize = 32_768;
-/// The objects read, by their sync-file names, with their sObject names.
-pub const OBJECTS: [(&str, &str); 3] = [("accounts", "Account"), ("leads", "Lead"), ("contacts", "Contact")];
+/// The objects read, by their sync-file names, with their sObject names, in the order read
+/// (accounts before the people who belong to them; opportunities, the outcomes, last).
+pub const OBJECTS: [(&str, &str); 4] =
+    [("accounts", "Account"), ("leads", "Lead"), ("contacts", "Contact"), ("opportunities", "Opportunity")];
 
 /// The sObject an id belongs to, by its key prefix (`00Q` Lead, `003` Contact, `001`
 /// Account).

@@ -102,10 +102,17 @@ pub fn opportunity_from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a 
     o.status = s;
     if let (Some(c), Some(d)) = (o.created_at, o.closed_at)
         && d < c
+        && !same_day_close(c, d)
     {
         return Err(OpportunityError::ClosedBeforeCreated);
     }
     Ok(o)
+}
+
+/// A close date without a time (midnight UTC, as CRMs give a close *date*) on the day the
+/// opportunity was created is that day, not a close before the creation.
+fn same_day_close(created: i64, closed: i64) -> bool {
+    closed.rem_euclid(86_400) == 0 && created - closed < 86_400
 }
 
 /// Reads outcomes: opportunity_id (required, unique), lead_id and/or
@@ -379,6 +386,22 @@ mod tests {
         assert_eq!(parse_status("closed_lost"), Some(OppStatus::Lost));
         assert_eq!(parse_status(" OPEN "), Some(OppStatus::Open));
         assert_eq!(parse_status("maybe"), None);
+    }
+
+    #[test]
+    fn a_close_date_on_the_day_of_creation_is_not_before_it() {
+        let opp = |created: &str, closed: &str| {
+            opportunity_from_pairs([
+                ("opportunity_id", "o1"),
+                ("lead_id", "L1"),
+                ("status", "won"),
+                ("created_at", created),
+                ("closed_at", closed),
+            ])
+        };
+        assert!(opp("2026-06-20T15:30:00Z", "2026-06-20").is_ok(), "a date on the same day");
+        assert_eq!(opp("2026-06-20T15:30:00Z", "2026-06-19").unwrap_err(), OpportunityError::ClosedBeforeCreated);
+        assert_eq!(opp("2026-06-20T15:30:00Z", "2026-06-20T09:00:00Z").unwrap_err(), OpportunityError::ClosedBeforeCreated);
     }
 
     #[test]

@@ -446,7 +446,7 @@ async fn read_object(
                 continue;
             }
             if object == "deals" {
-                if let Some(deal) = map_deal(service, &bound, &cells, &f.id, &mut report) {
+                if let Some(deal) = map_outcome(service, &bound, &cells, object, &f.id, &mut report) {
                     deals.push(deal);
                 }
                 continue;
@@ -471,12 +471,7 @@ async fn read_object(
         if options.dry_run {
             report.updated += (leads.len() + accounts.len() + deals.len()) as u64;
         } else {
-            send(service, accounts, leads, &mut report).await?;
-            if !deals.is_empty() {
-                for o in service.upsert_deals(deals).await? {
-                    count(&mut report, o);
-                }
-            }
+            send(service, accounts, leads, deals, &mut report).await?;
             state.append(service, journal).await?;
         }
         // Move the cursor to the last time of the page (records at that time are read again
@@ -591,19 +586,21 @@ async fn first_associations<'a>(
 /// Associations read per call (HubSpot's batch limit).
 pub const ASSOCIATION_BATCH: usize = 1_000;
 
-/// Maps one deal's cells into an outcome; `None` when the mapping or the checks refuse it
-/// (listed in `report`) or when the service holds the same deal (counted unchanged).
-fn map_deal(
+/// Maps one deal's or opportunity's cells into an outcome; `None` when the mapping or the
+/// checks refuse it (listed in `report` as `object id: field: reason`) or when the service
+/// holds the same deal (counted unchanged).
+pub(crate) fn map_outcome(
     service: &Service,
     bound: &leadrank_mapping::Bound<'_>,
     cells: &[&str],
+    object: &str,
     id: &str,
     report: &mut ReadReport,
 ) -> Option<Opportunity> {
     let applied = bound.apply(cells);
     if !applied.problems.is_empty() {
         for (i, message) in &applied.problems {
-            report.rejected.push(format!("deals {id}: {}: {message}", bound.names().get(*i).map_or("", String::as_str)));
+            report.rejected.push(format!("{object} {id}: {}: {message}", bound.names().get(*i).map_or("", String::as_str)));
         }
         return None;
     }
@@ -616,23 +613,24 @@ fn map_deal(
         Ok(deal) => Some(deal),
         Err(OpportunityError::Fields(problems)) => {
             for (field, reason) in problems {
-                report.rejected.push(format!("deals {id}: {field}: {reason}"));
+                report.rejected.push(format!("{object} {id}: {field}: {reason}"));
             }
             None
         }
         Err(OpportunityError::ClosedBeforeCreated) => {
-            report.rejected.push(format!("deals {id}: closed_at: is before created_at"));
+            report.rejected.push(format!("{object} {id}: closed_at: is before created_at"));
             None
         }
     }
 }
 
-/// Sends a page's mapped records to the service (accounts first, so their leads find them),
-/// counting the outcomes.
+/// Sends a page's mapped records to the service (accounts first, so their leads find them;
+/// deals last), counting the outcomes.
 pub(crate) async fn send(
     service: &Service,
     accounts: Vec<leadrank_core::records::Account>,
     leads: Vec<leadrank_core::records::Lead>,
+    deals: Vec<Opportunity>,
     report: &mut ReadReport,
 ) -> Result<(), SyncError> {
     if !accounts.is_empty() {
@@ -642,6 +640,11 @@ pub(crate) async fn send(
     }
     if !leads.is_empty() {
         for o in service.upsert_leads(leads).await? {
+            count(report, o);
+        }
+    }
+    if !deals.is_empty() {
+        for o in service.upsert_deals(deals).await? {
             count(report, o);
         }
     }

@@ -35,24 +35,33 @@ use leadrank_service::Service;
 use serde_json::{Value, json};
 
 use crate::client::{ClientOptions, CrmClient, Purpose, SyncError};
-use crate::hubspot::{Mapped, ReadReport, SyncOptions, SyncReport, load_mapping_from, map_record, plan_writes, send, source_columns};
+use crate::hubspot::{
+    Mapped, ReadReport, SyncOptions, SyncReport, load_mapping_from, map_outcome, map_record, plan_writes, send, source_columns,
+};
 use crate::state::{RecordState, State};
 
 const LEADS_PRESET: &str = include_str!("../mappings/salesforce-api-leads.toml");
 const CONTACTS_PRESET: &str = include_str!("../mappings/salesforce-api-contacts.toml");
 const ACCOUNTS_PRESET: &str = include_str!("../mappings/salesforce-api-accounts.toml");
-const PRESETS: [(&str, &str); 3] =
-    [("salesforce-api-leads", LEADS_PRESET), ("salesforce-api-contacts", CONTACTS_PRESET), ("salesforce-api-accounts", ACCOUNTS_PRESET)];
+const OPPORTUNITIES_PRESET: &str = include_str!("../mappings/salesforce-api-opportunities.toml");
+const PRESETS: [(&str, &str); 4] = [
+    ("salesforce-api-leads", LEADS_PRESET),
+    ("salesforce-api-contacts", CONTACTS_PRESET),
+    ("salesforce-api-accounts", ACCOUNTS_PRESET),
+    ("salesforce-api-opportunities", OPPORTUNITIES_PRESET),
+];
 
 /// A run reads again from this long before the stored cursor (Salesforce's times are whole
 /// seconds).
 const OVERLAP_MS: i64 = 1_000;
 
-/// One object read: its sync-file name, sObject, mapping, and whether its records are leads.
+/// One object read: its sync-file name, sObject, mapping, and what its records become
+/// (leads, accounts or outcomes).
 struct Source {
     name: &'static str,
     sobject: &'static str,
     mapping: Mapping,
+    kind: Kind,
     leads: bool,
 }
 
@@ -74,11 +83,14 @@ impl Plan {
             if !salesforce.objects.iter().any(|o| o == name) {
                 continue;
             }
-            let leads = name != "accounts";
-            let kind = if leads { Kind::Leads } else { Kind::Accounts };
+            let kind = match name {
+                "accounts" => Kind::Accounts,
+                "opportunities" => Kind::Outcomes,
+                _ => Kind::Leads,
+            };
             let default = format!("salesforce-api-{name}");
             let mapping = load_mapping_from(salesforce.mappings.get(name), &default, &PRESETS, kind, config_dir)?;
-            sources.push(Source { name, sobject, mapping, leads });
+            sources.push(Source { name, sobject, mapping, kind, leads: kind == Kind::Leads });
         }
         let w = &cfg.writeback;
         let shape = Shape {
@@ -290,6 +302,7 @@ async fn read_object(
             let records = answer.body.get("records").and_then(Value::as_array).ok_or_else(|| bad("no records array"))?;
             let mut leads = Vec::new();
             let mut accounts = Vec::new();
+            let mut deals = Vec::new();
             let mut journal: BTreeMap<String, Option<RecordState>> = BTreeMap::new();
             let mut last: Option<(i64, String)> = None;
             for r in records {
@@ -304,6 +317,12 @@ async fn read_object(
                 report.read += 1;
                 let values: Vec<String> = fields.iter().map(|f| r.get(f).map(text_of).unwrap_or_default()).collect();
                 let cells: Vec<&str> = values.iter().map(String::as_str).collect();
+                if source.kind == Kind::Outcomes {
+                    if let Some(deal) = map_outcome(service, &bound, &cells, source.sobject, &id, &mut report) {
+                        deals.push(deal);
+                    }
+                    continue;
+                }
                 let Some(mapped) = map_record(service, &bound, &cells, source.sobject, &id, source.leads, &mut report) else { continue };
                 match mapped {
                     Mapped::Lead(l) => leads.push(*l),
@@ -322,9 +341,9 @@ async fn read_object(
                 }
             }
             if options.dry_run {
-                report.updated += (leads.len() + accounts.len()) as u64;
+                report.updated += (leads.len() + accounts.len() + deals.len()) as u64;
             } else {
-                send(service, accounts, leads, &mut report).await?;
+                send(service, accounts, leads, deals, &mut report).await?;
                 state.append(service, journal).await?;
             }
             if let Some((t, id)) = last {

@@ -136,9 +136,9 @@ async fn salesforce_calls_per_10000_leads() {
             fake.add_field(object, &spec.api_name, spec.describe_type, spec.length);
         }
     }
-    for i in 0..n / 10 {
-        fake.create("Account", &[("Name", json!(format!("Company {i}"))), ("Website", json!(format!("c{i}.example")))]);
-    }
+    let accounts: Vec<String> = (0..n / 10)
+        .map(|i| fake.create("Account", &[("Name", json!(format!("Company {i}"))), ("Website", json!(format!("c{i}.example")))]))
+        .collect();
     let mut ids = Vec::new();
     for i in 0..n {
         ids.push(fake.create(
@@ -150,6 +150,19 @@ async fn salesforce_calls_per_10000_leads() {
                 ("Industry", json!(["Technology", "Banking", "Retail", "Healthcare"][i % 4])),
             ],
         ));
+    }
+    // One opportunity per 20 leads' accounts, in four stages (closed won, closed lost, open).
+    for d in 0..n / 20 {
+        let (closed, won) = [(false, false), (false, false), (true, true), (true, false)][d % 4];
+        fake.create(
+            "Opportunity",
+            &[
+                ("IsClosed", json!(closed)),
+                ("IsWon", json!(won)),
+                ("Amount", json!(1000 + d * 10)),
+                ("AccountId", json!(accounts[(d * 2) % accounts.len()])),
+            ],
+        );
     }
     let text = format!("[salesforce]\ninstance_url = \"{}\"\n", fake.url);
     let cfg = SyncConfig::parse(&text, "sync.toml").unwrap();

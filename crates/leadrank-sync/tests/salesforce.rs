@@ -12,6 +12,7 @@ use leadrank_crm::CrmField;
 use leadrank_crm::config::SyncConfig;
 use leadrank_crm::salesforce::{LONG_TEXT_LENGTH, field_specs};
 use leadrank_crm_fakes::{Fault, SalesforceFake};
+use leadrank_metrics::report::OppStatus;
 use leadrank_service::Service;
 use leadrank_service::clock::ManualClock;
 use leadrank_service::metrics::Metrics;
@@ -95,6 +96,13 @@ async fn world(leads: usize, contacts: usize, fields: bool) -> World {
     World { _dir: dir, service, fake, ids }
 }
 
+impl World {
+    /// The Salesforce account id a contact belongs to.
+    async fn service_account_of(&self, contact: &str) -> String {
+        self.fake.get(contact).unwrap()["AccountId"].as_str().unwrap().to_string()
+    }
+}
+
 fn config(w: &World, extra: &str) -> SyncConfig {
     SyncConfig::parse(&format!("[salesforce]\ninstance_url = \"{}\"\n{extra}", w.fake.url), "sync.toml").unwrap()
 }
@@ -164,10 +172,11 @@ async fn first_sync_reads_everything_and_writes_every_score_back() {
     // The contacts belong to the account read first.
     let account = w.service.lead_record(&w.ids[240]).unwrap().account_id.unwrap();
     assert!(w.service.account_record(&account).is_some());
-    // 250 records at 200 per composite call; one query per object (2,000 a batch), two describes.
+    // 250 records at 200 per composite call; one query per object (2,000 a batch, the last
+    // for opportunities), two describes.
     let (reads, writes) = calls_by_kind(&w.fake);
     assert_eq!(writes, 2);
-    assert_eq!(reads, 3);
+    assert_eq!(reads, 4);
     assert_eq!(r.stats.calls.total() as usize, w.fake.calls().len());
     assert!(w.fake.calls().iter().all(|c| c.inputs <= 200));
 }
@@ -184,6 +193,59 @@ async fn ties_at_one_time_are_paged_by_id_and_never_skipped_or_repeated() {
     assert!(queries.iter().any(|q| q.contains("%20AND%20Id%20%3E%20")), "{queries:?}");
     assert!(queries.iter().any(|q| q.contains("/query/")), "nextRecordsUrl followed: {queries:?}");
     assert_eq!(r.records_written, 600);
+}
+
+#[tokio::test]
+async fn opportunities_become_outcomes_won_lost_or_open_from_is_closed_and_is_won() {
+    let w = world(2, 3, true).await;
+    let contact = w.ids[2].clone();
+    let account = w.service_account_of(&contact).await;
+    let won = w.fake.create(
+        "Opportunity",
+        &[
+            ("Name", json!("Acme renewal")),
+            ("StageName", json!("Signed")),
+            ("IsClosed", json!(true)),
+            ("IsWon", json!(true)),
+            ("Amount", json!(48000.0)),
+            ("CloseDate", json!("2026-12-31")),
+            ("AccountId", json!(account)),
+            ("ContactId", json!(contact)),
+        ],
+    );
+    let lost = w.fake.create(
+        "Opportunity",
+        &[("StageName", json!("Closed Lost")), ("IsClosed", json!(true)), ("IsWon", json!(false)), ("AccountId", json!(account))],
+    );
+    let open = w.fake.create(
+        "Opportunity",
+        &[("StageName", json!("Negotiation")), ("IsClosed", json!(false)), ("IsWon", json!(false)), ("ContactId", json!(contact))],
+    );
+    let orphan = w.fake.create("Opportunity", &[("StageName", json!("Prospecting")), ("IsClosed", json!(false)), ("IsWon", json!(false))]);
+
+    let r = run(&w, install_opt()).await.unwrap();
+    let opps = r.reads.iter().find(|x| x.object == "opportunities").expect("opportunities are read by default");
+    assert_eq!((opps.read, opps.created), (4, 3), "{}", r.render());
+    assert_eq!(opps.rejected, [format!("Opportunity {orphan}: lead_id: an opportunity needs a lead_id or an account_id")]);
+    let got = w.service.deal(&won).unwrap();
+    assert_eq!((got.status, got.amount), (OppStatus::Won, Some(48000.0)), "won from IsWon, whatever the stage's name");
+    assert_eq!((got.lead_id.as_deref(), got.account_id.as_deref()), (Some(contact.as_str()), Some(account.as_str())));
+    assert_eq!(w.service.deal(&lost).unwrap().status, OppStatus::Lost);
+    assert_eq!(w.service.deal(&open).unwrap().status, OppStatus::Open);
+
+    // Nothing changed: nothing is sent again; a won deal is counted as updated when it moves.
+    let r = run(&w, SyncOptions::default()).await.unwrap();
+    let opps = r.reads.iter().find(|x| x.object == "opportunities").unwrap();
+    assert_eq!((opps.created, opps.updated), (0, 0), "{}", r.render());
+    w.fake.edit(&open, &[("IsClosed", json!(true)), ("IsWon", json!(true)), ("Amount", json!(900))]);
+    let r = run(&w, SyncOptions::default()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "opportunities").unwrap().updated, 1, "{}", r.render());
+    assert_eq!(w.service.deal(&open).unwrap().status, OppStatus::Won);
+
+    // Left out of `objects`, opportunities are not queried.
+    w.fake.clear_calls();
+    run_with(&w, "objects = [\"accounts\", \"leads\", \"contacts\"]\n", SyncOptions::default()).await.unwrap();
+    assert!(w.fake.calls().iter().all(|c| !c.path.contains("Opportunity")), "{:?}", w.fake.calls());
 }
 
 #[tokio::test]
