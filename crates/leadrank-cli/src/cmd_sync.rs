@@ -11,9 +11,8 @@ use leadrank_crm::config::SyncConfig;
 use leadrank_service::Service;
 use leadrank_service::clock::SystemClock;
 use leadrank_service::metrics::Metrics;
-use leadrank_sync::client::CrmClient;
 use leadrank_sync::hubspot::{Plan, SyncOptions, SyncReport};
-use leadrank_sync::schedule::{hubspot_client, read_token};
+use leadrank_sync::schedule::{hubspot_client, salesforce_client};
 use leadrank_sync::{salesforce, sync};
 
 use crate::cmd_serve::{DbArg, open_store, runtime};
@@ -86,9 +85,7 @@ fn salesforce_command(a: SalesforceArgs) -> anyhow::Result<ExitCode> {
     let cfg = SyncConfig::parse(&text, &args.config.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = args.config.parent().map(PathBuf::from).unwrap_or_default();
     let plan = salesforce::Plan::new(&cfg, &dir)?;
-    let s = &plan.salesforce;
-    let token = read_token("salesforce", s.token_file.as_ref(), &s.token_env, "an access token of the org (instance_url's)", &dir)?;
-    let client = CrmClient::new(&s.instance_url, token, plan.client_options())?;
+    let client = salesforce_client(&plan, &dir)?;
     runtime()?.block_on(async {
         let store = open_store(&args.db).await?;
         let service = Service::start(store, Arc::new(SystemClock), Arc::new(Metrics::new())).await?;

@@ -96,7 +96,7 @@ pub struct SalesforceConfig {
     /// The share of the org's daily API allocation this connection may bring it to
     /// (0 < share <= 1).
     pub share: f64,
-    /// Objects read, among `accounts`, `leads`, `contacts`, in that order.
+    /// Objects read, among `accounts`, `leads`, `contacts`, `opportunities`, in that order.
     pub objects: Vec<String>,
     /// Records per query batch (`Sforce-Query-Options: batchSize`, 200 to 2,000).
     pub batch_size: u32,
@@ -110,6 +110,10 @@ pub struct SalesforceConfig {
     pub timeout_s: u64,
     /// Retries of one call after a 5xx or a timeout, before the run stops.
     pub max_retries: u32,
+    /// How often `leadrank serve --sync-config` runs this source (`interval = "15m"`).
+    pub interval: Option<std::time::Duration>,
+    /// The line of the `[salesforce]` table (to locate "no interval" errors).
+    pub line: usize,
 }
 
 /// What is written back.
@@ -424,6 +428,7 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
             "mapping",
             "timeout",
             "max_retries",
+            "interval",
         ],
     );
     let span = |k: &str| t.get(k).and_then(Item::span);
@@ -440,6 +445,8 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
         mappings: BTreeMap::new(),
         timeout_s: 30,
         max_retries: 8,
+        interval: interval(p, t, PATH),
+        line: t.span().map_or(1, |s| line_of(p.text, s.start)),
     };
     match p.str(t, PATH, "instance_url") {
         Some(u) if u.starts_with("https://") || u.starts_with("http://") => c.instance_url = u.trim_end_matches('/').to_string(),
@@ -545,6 +552,17 @@ impl SyncConfig {
                     file: self.file.clone(),
                     line: h.line,
                     key: "hubspot.interval".into(),
+                    message: "missing: a scheduled sync needs one, e.g. interval = \"15m\"".into(),
+                }),
+            }
+        }
+        if let Some(s) = &self.salesforce {
+            match s.interval {
+                Some(d) => out.push(("salesforce", d)),
+                None => errors.push(ConfigError {
+                    file: self.file.clone(),
+                    line: s.line,
+                    key: "salesforce.interval".into(),
                     message: "missing: a scheduled sync needs one, e.g. interval = \"15m\"".into(),
                 }),
             }

@@ -25,8 +25,9 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::Token;
-use crate::client::{ClientOptions, HubSpotClient, SyncError};
+use crate::client::{ClientOptions, CrmClient, HubSpotClient, SyncError};
 use crate::hubspot::{self, Plan, SyncOptions, SyncReport};
+use crate::salesforce;
 
 /// The directory kind of the stored last runs (one record per source).
 pub const RUNS_KIND: &str = "crm.schedule.runs";
@@ -38,6 +39,7 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// A CRM connector the scheduler can run.
 pub enum Connector {
     HubSpot { plan: Box<Plan>, client: HubSpotClient },
+    Salesforce { plan: Box<salesforce::Plan>, client: CrmClient },
 }
 
 impl Connector {
@@ -45,18 +47,32 @@ impl Connector {
     pub fn name(&self) -> &'static str {
         match self {
             Connector::HubSpot { .. } => "hubspot",
+            Connector::Salesforce { .. } => "salesforce",
         }
     }
 
     /// One run: its counts, or why it failed.
     async fn run(&self, service: &Service) -> Result<SyncRunSummary, SyncError> {
-        // Missing properties are created at each run (one read of the property list when
-        // they all exist), so a scheduled source works without a manual install first.
+        // HubSpot: missing properties are created at each run (one read of the property
+        // list when they all exist), so a scheduled source works without a manual install
+        // first. Salesforce: the fields are checked (two describe calls); while one is
+        // missing the run reads but writes nothing back, and its summary says why.
         let options = SyncOptions { dry_run: false, install_fields: true, actor: format!("sync:{}", self.name()) };
         match self {
             Connector::HubSpot { plan, client } => {
                 let before = client.stats().calls.total();
                 let report = hubspot::sync(service, plan, client, &options).await?;
+                Ok(summary(&report, report.stats.calls.total().saturating_sub(before)))
+            }
+            Connector::Salesforce { plan, client } => {
+                let before = client.stats().calls.total();
+                let mut report = salesforce::sync(service, plan, client, &options).await?;
+                if !report.missing_fields.is_empty() && report.stopped.is_none() {
+                    report.stopped = Some(format!(
+                        "nothing written back: Salesforce lacks {} (see `leadrank sync salesforce --install-fields`)",
+                        report.missing_fields.join(", ")
+                    ));
+                }
                 Ok(summary(&report, report.stats.calls.total().saturating_sub(before)))
             }
         }
@@ -111,6 +127,13 @@ pub fn hubspot_client(h: &HubSpotConfig, config_dir: &Path) -> anyhow::Result<Hu
     HubSpotClient::new(&h.base_url, token, options)
 }
 
+/// A client for the sync file's Salesforce settings.
+pub fn salesforce_client(plan: &salesforce::Plan, config_dir: &Path) -> anyhow::Result<CrmClient> {
+    let s = &plan.salesforce;
+    let token = read_token("salesforce", s.token_file.as_ref(), &s.token_env, "an access token of the org (instance_url's)", config_dir)?;
+    CrmClient::new(&s.instance_url, token, plan.client_options())
+}
+
 /// One scheduled source.
 pub struct Source {
     /// The sync file it was read from (for people).
@@ -131,11 +154,6 @@ pub fn sources_from_file(path: &Path) -> anyhow::Result<Vec<Source>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {name}"))?;
     let cfg = SyncConfig::parse(&text, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    if cfg.salesforce.is_some() {
-        anyhow::bail!(
-            "{name}: [salesforce] cannot be scheduled inside serve yet; run `leadrank sync salesforce --config {name}` from cron or a timer"
-        );
-    }
     let mut out = Vec::new();
     for (connector, interval) in cfg.scheduled().map_err(|e| anyhow::anyhow!("{e}"))? {
         let connector = match connector {
@@ -143,6 +161,11 @@ pub fn sources_from_file(path: &Path) -> anyhow::Result<Vec<Source>> {
                 let plan = Plan::new(&cfg, &dir)?;
                 let client = hubspot_client(&plan.hubspot, &dir).with_context(|| name.clone())?;
                 Connector::HubSpot { plan: Box::new(plan), client }
+            }
+            "salesforce" => {
+                let plan = salesforce::Plan::new(&cfg, &dir)?;
+                let client = salesforce_client(&plan, &dir).with_context(|| name.clone())?;
+                Connector::Salesforce { plan: Box::new(plan), client }
             }
             other => anyhow::bail!("{name}: the {other} connector cannot be scheduled"),
         };

@@ -168,3 +168,59 @@ async fn a_failing_source_shows_failed_and_keeps_its_schedule() {
     assert_eq!(s.next_run, Some(t0 + SignedDuration::from_mins(3)));
     stop.cancel();
 }
+
+#[tokio::test]
+async fn salesforce_is_scheduled_from_a_sync_file_beside_hubspot() {
+    use leadrank_crm_fakes::SalesforceFake;
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(START.parse().unwrap()));
+    let service = service_in(dir.path(), clock.clone()).await;
+    let hubspot = HubSpotFake::start(TOKEN).await;
+    hubspot.create("contacts", &[("email", "h@acme.io"), ("jobtitle", "CTO")]);
+    let sf = SalesforceFake::start("sf-token").await;
+    for i in 0..4 {
+        sf.create("Lead", &[("Email", json!(format!("l{i}@acme.io"))), ("LastName", json!("Lee")), ("Company", json!("Acme"))]);
+    }
+    // Tokens from files beside the sync file; Salesforce's leadrank fields are not created,
+    // so its runs read but say that nothing is written back.
+    std::fs::write(dir.path().join("hubspot.token"), TOKEN).unwrap();
+    std::fs::write(dir.path().join("sf.token"), "sf-token").unwrap();
+    let file = dir.path().join("sync.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[hubspot]\nbase_url = \"{}\"\ntoken_file = \"hubspot.token\"\ninterval = \"15m\"\n\n\
+             [salesforce]\ninstance_url = \"{}\"\ntoken_file = \"sf.token\"\ninterval = \"1h\"\n",
+            hubspot.url, sf.url
+        ),
+    )
+    .unwrap();
+    let sources: Vec<Arc<Source>> = leadrank_sync::schedule::sources_from_file(&file).unwrap().into_iter().map(Arc::new).collect();
+    let names: Vec<(&str, u64)> = sources.iter().map(|s| (s.connector.name(), s.interval.as_secs())).collect();
+    assert_eq!(names, [("hubspot", 900), ("salesforce", 3600)]);
+    let stop = CancellationToken::new();
+    let _started = Scheduler::start(&service, sources, &stop).await.unwrap();
+    for _ in 0..500 {
+        if service.sync_source("salesforce").is_ok_and(|s| s.runs >= 1 && s.state != SyncState::Running) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The leads were read; the missing fields make the run count as failed (shown, with
+    // what to do), since nothing reaches Salesforce until an admin creates them.
+    let s = service.sync_source("salesforce").unwrap();
+    assert_eq!(s.state, SyncState::Failed);
+    assert!(s.last_error.as_deref().is_some_and(|m| m.contains("Lead.Leadrank_Score__c") && m.contains("--install-fields")), "{s:?}");
+    let r = s.last_result.unwrap();
+    assert_eq!((r.read, r.created), (4, 4), "{r:?}");
+    assert!(s.next_run.is_some());
+    assert_eq!(until_runs(&service, 1).await.last_result.unwrap().created, 1, "HubSpot ran too");
+    stop.cancel();
+
+    // Without an interval, the file names the table and line.
+    std::fs::write(&file, format!("[salesforce]\ninstance_url = \"{}\"\ntoken_file = \"sf.token\"\n", sf.url)).unwrap();
+    let err = leadrank_sync::schedule::sources_from_file(&file).unwrap_err().to_string();
+    assert!(err.contains(":1: salesforce.interval: missing"), "{err}");
+}
