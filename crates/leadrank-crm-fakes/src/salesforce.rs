@@ -77,6 +77,10 @@ struct Inner {
     allocation: u64,
     used: u64,
     batch: usize,
+    /// A connected app's (consumer key, consumer secret) allowed the client credentials flow.
+    app: Option<(String, String)>,
+    /// Access tokens issued by the token endpoint and still valid.
+    issued: Vec<String>,
 }
 
 /// A running fake Salesforce org at [`SalesforceFake::url`] (the instance URL).
@@ -194,6 +198,22 @@ impl SalesforceFake {
             let _ = axum::serve(listener, app).await;
         });
         fake
+    }
+
+    /// Lets a connected app with this consumer key and secret get access tokens from
+    /// `POST /services/oauth2/token` (`grant_type=client_credentials`).
+    pub fn enable_client_credentials(&self, client_id: &str, client_secret: &str) {
+        self.lock().app = Some((client_id.into(), client_secret.into()));
+    }
+
+    /// Revokes every token the token endpoint issued (as when a session times out).
+    pub fn expire_issued_tokens(&self) {
+        self.lock().issued.clear();
+    }
+
+    /// How many tokens the token endpoint issued and are still valid.
+    pub fn issued_tokens(&self) -> usize {
+        self.lock().issued.len()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -337,8 +357,12 @@ async fn handle(State(fake): State<SalesforceFake>, method: Method, uri: Uri, he
 }
 
 fn serve(fake: &SalesforceFake, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8], partial: usize) -> Response {
+    if method == Method::POST && uri.path() == "/services/oauth2/token" {
+        return token_endpoint(fake, body);
+    }
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-    if auth != format!("Bearer {}", fake.token) {
+    let bearer = auth.strip_prefix("Bearer ").unwrap_or("");
+    if bearer != fake.token.as_str() && !fake.lock().issued.iter().any(|t| t == bearer) {
         return error(StatusCode::UNAUTHORIZED, "INVALID_SESSION_ID", "Session expired or invalid");
     }
     let mut g = fake.lock();
@@ -490,6 +514,67 @@ fn field_json(r: &Rec, id: &str, name: &str) -> Value {
         "CreatedDate" => json!(sf_time(stamp(r.created_ms))),
         n => r.fields.get(n).cloned().unwrap_or(Value::Null),
     }
+}
+
+/// `POST /services/oauth2/token` with `grant_type=client_credentials`: a new access token
+/// for the enabled connected app, or OAuth's error body (400).
+fn token_endpoint(fake: &SalesforceFake, body: &[u8]) -> Response {
+    let oauth_error = |code: &str, description: &str| {
+        (
+            StatusCode::BAD_REQUEST,
+            [("content-type", "application/json;charset=UTF-8")],
+            json!({"error": code, "error_description": description}).to_string(),
+        )
+            .into_response()
+    };
+    let text = String::from_utf8_lossy(body);
+    let form: BTreeMap<String, String> =
+        text.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (percent_decode(k), percent_decode(v))).collect();
+    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
+        return oauth_error("unsupported_grant_type", "grant type not supported");
+    }
+    let mut g = fake.lock();
+    let Some((id, secret)) = g.app.clone() else {
+        return oauth_error("invalid_grant", "no client credentials user enabled");
+    };
+    if form.get("client_id") != Some(&id) {
+        return oauth_error("invalid_client_id", "client identifier invalid");
+    }
+    if form.get("client_secret") != Some(&secret) {
+        return oauth_error("invalid_client", "invalid client credentials");
+    }
+    g.seq += 1;
+    let token = format!("00Dfake0000000!AQ{:010}", g.seq);
+    g.issued.push(token.clone());
+    ok(json!({
+        "access_token": token,
+        "signature": "fake",
+        "scope": "api",
+        "instance_url": fake.url,
+        "id": format!("{}/id/00Dfake/005fake", fake.url),
+        "token_type": "Bearer",
+        "issued_at": g.clock_ms.to_string(),
+    }))
+}
+
+/// Decodes one `application/x-www-form-urlencoded` value (`+` is a space, `%XX` a byte).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'+', _) => out.push(b' '),
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 2;
+            }
+            (b, _) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>) -> Response {

@@ -93,6 +93,9 @@ pub struct SalesforceConfig {
     pub token_env: String,
     /// A file holding the access token (read instead of the environment when set).
     pub token_file: Option<String>,
+    /// OAuth client credentials instead of an access token: the connected app's consumer
+    /// key (`client_id`), its secret from `client_secret_file` or `client_secret_env`.
+    pub client_credentials: Option<ClientCredentialsConfig>,
     /// The share of the org's daily API allocation this connection may bring it to
     /// (0 < share <= 1).
     pub share: f64,
@@ -114,6 +117,17 @@ pub struct SalesforceConfig {
     pub interval: Option<std::time::Duration>,
     /// The line of the `[salesforce]` table (to locate "no interval" errors).
     pub line: usize,
+}
+
+/// Where a Salesforce connected app's client credentials are (`auth = "client_credentials"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCredentialsConfig {
+    /// The consumer key (an identifier, not a secret).
+    pub client_id: String,
+    /// The environment variable holding the consumer secret (default `SALESFORCE_CLIENT_SECRET`).
+    pub secret_env: String,
+    /// A file holding the consumer secret (read instead of the environment when set).
+    pub secret_file: Option<String>,
 }
 
 /// What is written back.
@@ -420,6 +434,10 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
             "api_version",
             "token_env",
             "token_file",
+            "auth",
+            "client_id",
+            "client_secret_env",
+            "client_secret_file",
             "share",
             "objects",
             "batch_size",
@@ -437,6 +455,7 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
         api_version: API_VERSION.into(),
         token_env: "SALESFORCE_TOKEN".into(),
         token_file: None,
+        client_credentials: None,
         share: 0.8,
         objects: OBJECTS.iter().map(|(o, _)| o.to_string()).collect(),
         batch_size: QUERY_BATCH,
@@ -467,6 +486,29 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
         c.token_env = v;
     }
     c.token_file = p.str(t, PATH, "token_file");
+    let client_id = p.str(t, PATH, "client_id");
+    let secret_env = p.str(t, PATH, "client_secret_env");
+    let secret_file = p.str(t, PATH, "client_secret_file");
+    match p.str(t, PATH, "auth").as_deref() {
+        None | Some("token") => {
+            if let Some(k) = ["client_id", "client_secret_env", "client_secret_file"].into_iter().find(|k| t.contains_key(k)) {
+                p.err(span(k), &format!("salesforce.{k}"), "goes with auth = \"client_credentials\"");
+            }
+        }
+        Some("client_credentials") => match client_id.filter(|id| !id.trim().is_empty()) {
+            Some(client_id) => {
+                c.client_credentials = Some(ClientCredentialsConfig {
+                    client_id,
+                    secret_env: secret_env.unwrap_or_else(|| "SALESFORCE_CLIENT_SECRET".into()),
+                    secret_file,
+                })
+            }
+            None => p.err(t.span(), "salesforce.client_id", "missing: the connected app's consumer key (auth = \"client_credentials\")"),
+        },
+        Some(other) => {
+            p.err(span("auth"), "salesforce.auth", format!("'{other}' is not an authentication; use \"token\" or \"client_credentials\""))
+        }
+    }
     if let Some(item) = t.get("share") {
         match item.as_float().or_else(|| item.as_integer().map(|i| i as f64)) {
             Some(s) if s > 0.0 && s <= 1.0 => c.share = s,
@@ -715,5 +757,21 @@ only_if_empty = true
             .to_string();
         assert!(e.contains("s.toml:3: salesforce.api_version"), "{e}");
         assert!(e.contains("s.toml:4: salesforce.field_prefix"), "{e}");
+    }
+
+    #[test]
+    fn salesforce_client_credentials_are_checked() {
+        let base = "[salesforce]\ninstance_url = \"https://x\"\n";
+        let c = SyncConfig::parse(&format!("{base}auth = \"client_credentials\"\nclient_id = \"3MVG9k\"\n"), "s.toml").unwrap();
+        let cc = c.salesforce.unwrap().client_credentials.unwrap();
+        assert_eq!((cc.client_id.as_str(), cc.secret_env.as_str(), cc.secret_file), ("3MVG9k", "SALESFORCE_CLIENT_SECRET", None));
+        let e = SyncConfig::parse(&format!("{base}auth = \"client_credentials\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:1: salesforce.client_id: missing"), "{e}");
+        let e = SyncConfig::parse(&format!("{base}auth = \"jwt\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:3: salesforce.auth: 'jwt' is not an authentication"), "{e}");
+        let e = SyncConfig::parse(&format!("{base}client_id = \"k\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:3: salesforce.client_id: goes with auth"), "{e}");
+        let e = SyncConfig::parse(&format!("{base}interval = \"2y\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:3: salesforce.interval"), "{e}");
     }
 }

@@ -141,11 +141,65 @@ pub struct Answer {
     pub body: Value,
 }
 
+/// OAuth 2.0 client credentials (Salesforce's client credentials flow): the client asks
+/// `token_url` for an access token before its first call and again when a call answers 401.
+#[derive(Debug, Clone)]
+pub struct ClientCredentials {
+    /// `https://<my domain>.my.salesforce.com/services/oauth2/token`.
+    pub token_url: String,
+    /// The connected app's consumer key (not a secret).
+    pub client_id: String,
+    /// The connected app's consumer secret.
+    pub client_secret: Token,
+}
+
+impl ClientCredentials {
+    /// Asks for a new access token (`grant_type=client_credentials`).
+    async fn fetch(&self, http: &reqwest::Client) -> Result<Token, SyncError> {
+        let form = format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            percent_encode(&self.client_id),
+            percent_encode(&self.client_secret.0)
+        );
+        let path = "/services/oauth2/token";
+        let failed = |e: reqwest::Error| SyncError::Protocol {
+            path: path.into(),
+            detail: format!("the token request failed: {}", redact(&e.to_string())),
+        };
+        let resp = http
+            .post(&self.token_url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .map_err(failed)?;
+        let status = resp.status().as_u16();
+        let body: Value = serde_json::from_slice(&resp.bytes().await.map_err(failed)?).unwrap_or(Value::Null);
+        let text = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        if !(200..300).contains(&status) {
+            return Err(SyncError::Api {
+                crm: "Salesforce",
+                status,
+                category: text("error"),
+                message: format!(
+                    "{} (the client credentials were refused; check the connected app's key, secret and run-as user)",
+                    text("error_description")
+                ),
+                correlation: String::new(),
+            });
+        }
+        Token::new(text("access_token"))
+            .ok_or_else(|| SyncError::Protocol { path: path.into(), detail: "no access_token in the answer".into() })
+    }
+}
+
 /// A HubSpot connection.
 pub struct HubSpotClient {
     http: reqwest::Client,
     base: String,
-    token: Token,
+    /// The access token (none yet with client credentials, before the first call).
+    token: Mutex<Option<Token>>,
+    credentials: Option<ClientCredentials>,
     budget: Mutex<Budget>,
     search: Mutex<Budget>,
     options: ClientOptions,
@@ -172,13 +226,45 @@ impl HubSpotClient {
         Ok(HubSpotClient {
             http,
             base: base.trim_end_matches('/').to_string(),
-            token,
+            token: Mutex::new(Some(token)),
+            credentials: None,
             budget: Mutex::new(Budget::new(options.limits, options.share, options.utc_offset_minutes)),
             search: Mutex::new(Budget::new(options.search_limits, 1.0, 0)),
             options,
             stats: Mutex::new(Stats::default()),
             usage: Mutex::new(None),
         })
+    }
+
+    /// A client that gets its access tokens with OAuth client credentials (first before its
+    /// first call, then again whenever a call answers 401).
+    pub fn with_client_credentials(base: &str, credentials: ClientCredentials, options: ClientOptions) -> anyhow::Result<HubSpotClient> {
+        let mut client = HubSpotClient::new(base, Token(String::from("-")), options)?;
+        client.token = Mutex::new(None);
+        client.credentials = Some(credentials);
+        Ok(client)
+    }
+
+    /// The access token to send, fetched first when there is none.
+    async fn bearer(&self) -> Result<String, SyncError> {
+        if let Some(t) = self.token.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            return Ok(t.0.clone());
+        }
+        self.renew().await
+    }
+
+    /// Asks for a new access token (client credentials only).
+    async fn renew(&self) -> Result<String, SyncError> {
+        let Some(creds) = &self.credentials else {
+            return Err(SyncError::Protocol {
+                path: "/services/oauth2/token".into(),
+                detail: "no client credentials to renew the token with".into(),
+            });
+        };
+        let token = creds.fetch(&self.http).await?;
+        let bearer = token.0.clone();
+        *self.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
+        Ok(bearer)
     }
 
     pub fn stats(&self) -> Stats {
@@ -280,14 +366,16 @@ impl HubSpotClient {
         let url = format!("{}{}", self.base, path);
         let payload = body.map(|b| b.to_string());
         let mut attempt: u32 = 0;
+        let mut renewed = false;
         loop {
+            let bearer = self.bearer().await?;
             self.admit(search).await?;
             self.stat(|s| match purpose {
                 Purpose::Read => s.calls.reads += 1,
                 Purpose::Write => s.calls.writes += 1,
                 Purpose::Setup => s.calls.setup += 1,
             });
-            let mut req = self.http.request(method.clone(), &url).bearer_auth(&self.token.0);
+            let mut req = self.http.request(method.clone(), &url).bearer_auth(&bearer);
             for (k, v) in headers {
                 req = req.header(*k, v);
             }
@@ -334,6 +422,12 @@ impl HubSpotClient {
                         return Err(SyncError::DailyCap {
                             until: "calls age out of Salesforce's rolling 24 hours (REQUEST_LIMIT_EXCEEDED)".into(),
                         });
+                    }
+                    if status == 401 && self.credentials.is_some() && !renewed {
+                        // The access token expired or was revoked: one new one, then the call again.
+                        renewed = true;
+                        self.renew().await?;
+                        continue;
                     }
                     if status == 429 {
                         self.stat(|s| s.throttled += 1);
@@ -393,6 +487,20 @@ impl HubSpotClient {
         self.stat(|s| s.waited_ms += ms);
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (for query strings and
+/// form bodies).
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Error texts of the HTTP stack name the URL, never the token; this keeps only the text

@@ -165,18 +165,6 @@ fn literal(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()).unwrap_or_default()
 }
 
-fn encode(q: &str) -> String {
-    let mut out = String::with_capacity(q.len() * 2);
-    for b in q.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Runs one sync of Salesforce into `service` and back.
 pub async fn sync(service: &Service, plan: &Plan, client: &CrmClient, options: &SyncOptions) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport { dry_run: options.dry_run, crm: "Salesforce", ..SyncReport::default() };
@@ -294,7 +282,7 @@ async fn read_object(
     loop {
         let since = keyset.as_ref().map(|(t, id)| (literal(*t), id.clone()));
         let q = soql(source.sobject, &fields, since.as_ref().map(|(t, id)| (t.as_str(), id.as_deref())), plan.salesforce.query_limit);
-        let mut path = format!("{}/query?q={}", plan.api(), encode(&q));
+        let mut path = format!("{}/query?q={}", plan.api(), crate::client::percent_encode(&q));
         let mut rows_of_query = 0u64;
         loop {
             let answer = client.get_with(&path, &batch, Purpose::Read).await?;
@@ -475,6 +463,6 @@ mod tests {
         assert_eq!(text_of(&Value::Null), "");
         let ms = parse_time("2026-01-01T00:00:01.000+0000").unwrap();
         assert_eq!(literal(ms), "2026-01-01T00:00:01.000Z");
-        assert_eq!(encode("a b,'c'"), "a%20b%2C%27c%27");
+        assert_eq!(crate::client::percent_encode("a b,'c'"), "a%20b%2C%27c%27");
     }
 }

@@ -25,7 +25,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::Token;
-use crate::client::{ClientOptions, CrmClient, HubSpotClient, SyncError};
+use crate::client::{ClientCredentials, ClientOptions, CrmClient, HubSpotClient, SyncError};
 use crate::hubspot::{self, Plan, SyncOptions, SyncReport};
 use crate::salesforce;
 
@@ -99,20 +99,21 @@ fn summary(r: &SyncReport, calls: u64) -> SyncRunSummary {
 /// The HubSpot token named by the sync file: `token_file` (relative to the file) or the
 /// environment variable `token_env`.
 pub fn hubspot_token(h: &HubSpotConfig, config_dir: &Path) -> anyhow::Result<Token> {
-    read_token("hubspot", h.token_file.as_ref(), &h.token_env, "the HubSpot private app's access token", config_dir)
+    read_token("hubspot.token_file", h.token_file.as_ref(), &h.token_env, "the HubSpot private app's access token", config_dir)
 }
 
-/// A token from `token_file` (relative to the sync file) or the environment variable
-/// `token_env`; `table` names the sync file's table and `what` the token, in errors.
-pub fn read_token(table: &str, token_file: Option<&String>, token_env: &str, what: &str, config_dir: &Path) -> anyhow::Result<Token> {
-    if let Some(file) = token_file {
+/// A secret from a file (`file`, relative to the sync file) or the environment variable
+/// `env`; `file_key` names the sync file's key for the file (`hubspot.token_file`) and
+/// `what` the secret, in errors. The secret itself is never in a message.
+pub fn read_token(file_key: &str, file: Option<&String>, env: &str, what: &str, config_dir: &Path) -> anyhow::Result<Token> {
+    if let Some(file) = file {
         let p = config_dir.join(file);
-        let text = std::fs::read_to_string(&p).with_context(|| format!("{table}.token_file: reading {}", p.display()))?;
-        return Token::new(text).with_context(|| format!("{table}.token_file: {} is empty", p.display()));
+        let text = std::fs::read_to_string(&p).with_context(|| format!("{file_key}: reading {}", p.display()))?;
+        return Token::new(text).with_context(|| format!("{file_key}: {} is empty", p.display()));
     }
-    match std::env::var(token_env) {
-        Ok(v) => Token::new(v).with_context(|| format!("the environment variable {token_env} is empty")),
-        Err(_) => anyhow::bail!("no token: set the environment variable {token_env} to {what}, or name a file with {table}.token_file"),
+    match std::env::var(env) {
+        Ok(v) => Token::new(v).with_context(|| format!("the environment variable {env} is empty")),
+        Err(_) => anyhow::bail!("no secret: set the environment variable {env} to {what}, or name a file with {file_key}"),
     }
 }
 
@@ -127,10 +128,32 @@ pub fn hubspot_client(h: &HubSpotConfig, config_dir: &Path) -> anyhow::Result<Hu
     HubSpotClient::new(&h.base_url, token, options)
 }
 
-/// A client for the sync file's Salesforce settings.
+/// A client for the sync file's Salesforce settings: an access token, or OAuth client
+/// credentials (the secret read now; tokens asked for by the client).
 pub fn salesforce_client(plan: &salesforce::Plan, config_dir: &Path) -> anyhow::Result<CrmClient> {
     let s = &plan.salesforce;
-    let token = read_token("salesforce", s.token_file.as_ref(), &s.token_env, "an access token of the org (instance_url's)", config_dir)?;
+    if let Some(cc) = &s.client_credentials {
+        let client_secret = read_token(
+            "salesforce.client_secret_file",
+            cc.secret_file.as_ref(),
+            &cc.secret_env,
+            "the connected app's consumer secret",
+            config_dir,
+        )?;
+        let credentials = ClientCredentials {
+            token_url: format!("{}/services/oauth2/token", s.instance_url),
+            client_id: cc.client_id.clone(),
+            client_secret,
+        };
+        return CrmClient::with_client_credentials(&s.instance_url, credentials, plan.client_options());
+    }
+    let token = read_token(
+        "salesforce.token_file",
+        s.token_file.as_ref(),
+        &s.token_env,
+        "an access token of the org (instance_url's)",
+        config_dir,
+    )?;
     CrmClient::new(&s.instance_url, token, plan.client_options())
 }
 

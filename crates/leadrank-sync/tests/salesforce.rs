@@ -465,3 +465,36 @@ async fn a_bad_token_is_a_clear_error_and_never_shown() {
     assert!(e.contains("Salesforce answered 401 INVALID_SESSION_ID"), "{e}");
     assert!(!e.contains("wrong-token"), "{e}");
 }
+
+#[tokio::test]
+async fn client_credentials_get_a_token_and_a_new_one_when_it_expires() {
+    let w = world(3, 0, true).await;
+    w.fake.enable_client_credentials("3MVG9fake.consumer.key", "s3cr3t+/=");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secret"), "s3cr3t+/=\n").unwrap();
+    let extra = "auth = \"client_credentials\"\nclient_id = \"3MVG9fake.consumer.key\"\nclient_secret_file = \"secret\"\n";
+    let plan = Plan::new(&config(&w, extra), dir.path()).unwrap();
+    let c = leadrank_sync::schedule::salesforce_client(&plan, dir.path()).unwrap();
+    let r = sync(&w.service, &plan, &c, &install_opt()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "leads").unwrap().created, 3, "{}", r.render());
+    assert_eq!(w.fake.issued_tokens(), 1, "one token for the whole run");
+    // The session ends: the next call is refused once, a new token is asked for, the run goes on.
+    w.fake.expire_issued_tokens();
+    w.fake.edit(&w.ids[0], &[("Title", json!("CEO"))]);
+    let r = sync(&w.service, &plan, &c, &SyncOptions::default()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "leads").unwrap().updated, 1, "{}", r.render());
+    assert_eq!(w.fake.issued_tokens(), 1);
+    assert_eq!(w.fake.calls().iter().filter(|c| c.status == 401).count(), 1);
+
+    // A wrong secret is a clear error that never shows the secret.
+    std::fs::write(dir.path().join("secret"), "wrong-secret").unwrap();
+    let c = leadrank_sync::schedule::salesforce_client(&plan, dir.path()).unwrap();
+    let e = sync(&w.service, &plan, &c, &SyncOptions::default()).await.unwrap_err().to_string();
+    assert!(e.contains("400 invalid_client") && e.contains("client credentials were refused"), "{e}");
+    assert!(!e.contains("wrong-secret"), "{e}");
+    // The secret's file is named when it is missing.
+    std::fs::remove_file(dir.path().join("secret")).unwrap();
+    let Err(e) = leadrank_sync::schedule::salesforce_client(&plan, dir.path()) else { panic!("a missing secret file is an error") };
+    let e = e.to_string();
+    assert!(e.contains("salesforce.client_secret_file: reading"), "{e}");
+}
