@@ -587,24 +587,18 @@ impl SyncConfig {
     pub fn scheduled(&self) -> Result<Vec<(&'static str, std::time::Duration)>, ConfigErrors> {
         let mut out = Vec::new();
         let mut errors = Vec::new();
-        if let Some(h) = &self.hubspot {
-            match h.interval {
-                Some(d) => out.push(("hubspot", d)),
-                None => errors.push(ConfigError {
+        let tables = [
+            ("hubspot", self.hubspot.as_ref().map(|h| (h.interval, h.line))),
+            ("salesforce", self.salesforce.as_ref().map(|s| (s.interval, s.line))),
+        ];
+        for (name, table) in tables {
+            match table {
+                None => {}
+                Some((Some(d), _)) => out.push((name, d)),
+                Some((None, line)) => errors.push(ConfigError {
                     file: self.file.clone(),
-                    line: h.line,
-                    key: "hubspot.interval".into(),
-                    message: "missing: a scheduled sync needs one, e.g. interval = \"15m\"".into(),
-                }),
-            }
-        }
-        if let Some(s) = &self.salesforce {
-            match s.interval {
-                Some(d) => out.push(("salesforce", d)),
-                None => errors.push(ConfigError {
-                    file: self.file.clone(),
-                    line: s.line,
-                    key: "salesforce.interval".into(),
+                    line,
+                    key: format!("{name}.interval"),
                     message: "missing: a scheduled sync needs one, e.g. interval = \"15m\"".into(),
                 }),
             }

@@ -502,6 +502,25 @@ pub(crate) enum Mapped {
     Unchanged,
 }
 
+/// The mapping applied to one record's cells: the mapped values in the bound names' order,
+/// or `None` with every problem listed in `report` as `object id: column: reason`.
+fn apply_mapping(
+    bound: &leadrank_mapping::Bound<'_>,
+    cells: &[&str],
+    object: &str,
+    id: &str,
+    report: &mut ReadReport,
+) -> Option<Vec<String>> {
+    let applied = bound.apply(cells);
+    if applied.problems.is_empty() {
+        return Some(applied.values);
+    }
+    for (i, message) in &applied.problems {
+        report.rejected.push(format!("{object} {id}: {}: {message}", bound.names().get(*i).map_or("", String::as_str)));
+    }
+    None
+}
+
 /// Maps one record's cells (in the bound columns' order) into a lead (`as_lead`) or an
 /// account; `None` when the mapping or the checks refuse it (listed in `report` with the
 /// record id, the field and the reason). Records the service holds unchanged are counted.
@@ -514,14 +533,8 @@ pub(crate) fn map_record(
     as_lead: bool,
     report: &mut ReadReport,
 ) -> Option<Mapped> {
-    let applied = bound.apply(cells);
-    if !applied.problems.is_empty() {
-        for (i, message) in &applied.problems {
-            report.rejected.push(format!("{object} {id}: {}: {message}", bound.names().get(*i).map_or("", String::as_str)));
-        }
-        return None;
-    }
-    let pairs = bound.names().iter().map(String::as_str).zip(applied.values.iter().map(String::as_str));
+    let values = apply_mapping(bound, cells, object, id, report)?;
+    let pairs = bound.names().iter().map(String::as_str).zip(values.iter().map(String::as_str));
     let refused = |report: &mut ReadReport, errors: leadrank_core::records::FieldErrors| {
         for e in errors.0 {
             report.rejected.push(format!("{object} {id}: {}: {}", e.field, e.error));
@@ -597,14 +610,8 @@ pub(crate) fn map_outcome(
     id: &str,
     report: &mut ReadReport,
 ) -> Option<Opportunity> {
-    let applied = bound.apply(cells);
-    if !applied.problems.is_empty() {
-        for (i, message) in &applied.problems {
-            report.rejected.push(format!("{object} {id}: {}: {message}", bound.names().get(*i).map_or("", String::as_str)));
-        }
-        return None;
-    }
-    let pairs = bound.names().iter().map(String::as_str).zip(applied.values.iter().map(String::as_str));
+    let values = apply_mapping(bound, cells, object, id, report)?;
+    let pairs = bound.names().iter().map(String::as_str).zip(values.iter().map(String::as_str));
     match opportunity_from_pairs(pairs) {
         Ok(deal) if service.deal(&deal.id).as_ref() == Some(&deal) => {
             report.unchanged += 1;
