@@ -138,6 +138,57 @@ fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>
     f(&mut w).and_then(|()| w.flush()).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Pairs per unit of parallel formatting in [`write_pairs`].
+const PAIRS_PER_CHUNK: usize = 8192;
+
+/// Writes `pairs.csv`: lead ids, score, match probability and evidence of every matched
+/// pair. The rows are formatted in parallel (a bounded batch at a time, so the file is never
+/// held in memory) and written in order: the same bytes as formatting them one by one.
+fn write_pairs(
+    w: &mut dyn Write,
+    leads: &[leadrank_core::Lead],
+    config: &DedupeConfig,
+    matcher: &Matcher,
+    result: &leadrank_hygiene::DedupeResult,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    use std::fmt::Write as _;
+    let id = |i: u32| leads.get(i as usize).map_or("", |l| l.lead_id.as_str());
+    let format_chunk = |pairs: &[leadrank_hygiene::MatchPair]| -> std::io::Result<Vec<u8>> {
+        let mut rows = csv::Writer::from_writer(Vec::with_capacity(pairs.len() * 160));
+        let (mut score, mut probability, mut evidence) = (String::new(), String::new(), String::new());
+        for p in pairs {
+            score.clear();
+            probability.clear();
+            evidence.clear();
+            // Cannot fail: writing to a String.
+            let _ = write!(score, "{:.2}", p.score);
+            if let Some(x) = p.probability {
+                let _ = write!(probability, "{x:.6}");
+            }
+            for (k, e) in result.evidence(matcher, p).iter().enumerate() {
+                if k > 0 {
+                    evidence.push_str("; ");
+                }
+                let _ = write!(evidence, "{}={:.2}({:+.2})", e.label(config), e.similarity, e.points);
+            }
+            rows.write_record([id(p.a), id(p.b), score.as_str(), probability.as_str(), evidence.as_str()])?;
+        }
+        rows.into_inner().map_err(|e| e.into_error())
+    };
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header.write_record(["lead_id_a", "lead_id_b", "score", "match_probability", "evidence"])?;
+    w.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
+    let batch = PAIRS_PER_CHUNK * rayon::current_num_threads().max(1) * 2;
+    for pairs in result.pairs.chunks(batch) {
+        let chunks: Vec<std::io::Result<Vec<u8>>> = pairs.par_chunks(PAIRS_PER_CHUNK).map(format_chunk).collect();
+        for chunk in chunks {
+            w.write_all(&chunk?)?;
+        }
+    }
+    Ok(())
+}
+
 pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     if let Some(name) = &args.show_config {
         let Some(text) = leadrank_hygiene::config::preset(name) else {
@@ -199,28 +250,20 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     crate::commands::timing("read", &mut clock);
     let started = std::time::Instant::now();
-    let result = Matcher::new(&config).run_leads(&leads, &mut |phase| crate::commands::timing(phase, &mut clock));
+    let matcher = Matcher::new(&config);
+    let mut result = matcher.run_leads(&leads, &mut |phase| crate::commands::timing(phase, &mut clock));
+    let mut matching = started.elapsed();
+    // The pairs first, while the records kept for their evidence are there; then they are
+    // let go, so survivorship does not stack its memory on top of them.
+    write_file(&out.join("pairs.csv"), |w| write_pairs(w, &leads, &config, &matcher, &result))?;
+    crate::commands::timing("write pairs", &mut clock);
+    result.release_records();
+    result.pairs = Vec::new();
+    let merge_started = std::time::Instant::now();
     let plan = survivors(&leads, &result.clusters);
     crate::commands::timing("merge", &mut clock);
-    let matching = started.elapsed();
+    matching += merge_started.elapsed();
 
-    let id = |i: u32| leads[i as usize].lead_id.as_str();
-    write_file(&out.join("pairs.csv"), |w| {
-        files::write_csv_table(
-            w,
-            &["lead_id_a", "lead_id_b", "score", "match_probability", "evidence"],
-            result.pairs.iter().map(|p| {
-                let ev: Vec<String> = p.evidence.iter().map(|e| format!("{}={:.2}({:+.2})", e.field, e.similarity, e.points)).collect();
-                [
-                    id(p.a).to_string(),
-                    id(p.b).to_string(),
-                    format!("{:.2}", p.score),
-                    p.probability.map_or(String::new(), |x| format!("{x:.6}")),
-                    ev.join("; "),
-                ]
-            }),
-        )
-    })?;
     write_file(&out.join("merge_map.csv"), |w| {
         files::write_csv_table(
             w,

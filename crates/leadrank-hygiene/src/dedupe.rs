@@ -73,44 +73,72 @@ pub fn lead_field_text(lead: &Lead, name: &str) -> Option<String> {
     }
 }
 
-/// A value normalised for its comparator, with what its comparisons need computed once.
-#[derive(Debug, Clone, PartialEq)]
-enum Norm {
+/// A normalised value, read from a [`Prepared`] record.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Norm<'p> {
     Absent,
-    Text(Box<str>),
-    /// Text of a `text` or `company` field with several words followed by the same words
-    /// sorted ([`text::sorted_words`]), in one allocation; the number is where the sorted
-    /// words start.
-    Words(Box<str>, u32),
+    Text(&'p str),
+    /// Text of a `text` or `company` field with several words, and the same words sorted
+    /// ([`text::sorted_words`]).
+    Words(&'p str, &'p str),
     Number(f64),
 }
 
-impl Norm {
+impl<'p> Norm<'p> {
     /// The normalised text, if this is text.
-    fn text(&self) -> Option<&str> {
+    fn text(self) -> Option<&'p str> {
         match self {
-            Norm::Text(t) => Some(t),
-            Norm::Words(t, at) => t.get(..*at as usize),
+            Norm::Text(t) | Norm::Words(t, _) => Some(t),
             _ => None,
         }
     }
 
     /// The words sorted, for a text of several words.
-    fn sorted_words(&self) -> Option<&str> {
+    fn sorted_words(self) -> Option<&'p str> {
         match self {
-            Norm::Words(t, at) => t.get(*at as usize..),
+            Norm::Words(_, sorted) => Some(sorted),
             _ => None,
         }
     }
 }
 
-/// A record after normalisation.
-#[derive(Debug, Clone)]
+/// A record after normalisation, in two allocations: the normalised texts of its values
+/// one after the other, and per field where its text ends.
+#[derive(Debug, Clone, PartialEq, Default)]
 struct Prepared {
-    values: Box<[Norm]>,
+    text: Box<str>,
+    /// Per field: where its sorted words start (where its text ends when it has none) and
+    /// where its text ends. A field's text starts where the previous field's ends; an absent
+    /// value has no text. Numbers are kept as their shortest exact decimal form.
+    ends: Box<[(u32, u32)]>,
 }
 
-fn normalize(comparator: Comparator, raw: &str) -> Norm {
+impl Prepared {
+    /// Field `field`'s value, compared with `comparator` (the field's own).
+    fn value(&self, field: usize, comparator: Comparator) -> Norm<'_> {
+        let start = match field.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).map_or(0, |&(_, end)| end as usize),
+            None => 0,
+        };
+        let Some(&(at, end)) = self.ends.get(field) else { return Norm::Absent };
+        let (at, end) = (at as usize, end as usize);
+        let (Some(text), Some(sorted)) = (self.text.get(start..at), self.text.get(at..end)) else { return Norm::Absent };
+        if text.is_empty() {
+            Norm::Absent
+        } else if comparator == Comparator::Numeric {
+            text.parse().map_or(Norm::Absent, Norm::Number)
+        } else if sorted.is_empty() {
+            Norm::Text(text)
+        } else {
+            Norm::Words(text, sorted)
+        }
+    }
+}
+
+/// Appends `raw` normalised for `comparator` to `out` (nothing when it normalises to
+/// nothing); returns where the words sorted start in `out`, for a `text` or `company` value
+/// of several words (they are appended after it), else `out`'s new length.
+fn normalize_into(comparator: Comparator, raw: &str, out: &mut String) -> usize {
     let t = match comparator {
         Comparator::Exact | Comparator::Text | Comparator::FirstName | Comparator::LastName => text::fold(raw),
         Comparator::Email => match leadrank_facts::email::normalize_for_dedupe(raw) {
@@ -125,24 +153,24 @@ fn normalize(comparator: Comparator, raw: &str) -> Norm {
             None => text::fold(raw),
         },
         Comparator::Numeric => {
-            return raw.trim().parse::<f64>().ok().filter(|v| v.is_finite()).map_or(Norm::Absent, Norm::Number);
+            if let Some(v) = raw.trim().parse::<f64>().ok().filter(|v| v.is_finite()) {
+                use std::fmt::Write as _;
+                // Cannot fail: writing to a String. `{:?}` is the shortest form that reads
+                // back as the same number.
+                let _ = write!(out, "{v:?}");
+            }
+            return out.len();
         }
     };
-    if t.is_empty() {
-        return Norm::Absent;
+    out.push_str(&t);
+    let at = out.len();
+    if !t.is_empty()
+        && matches!(comparator, Comparator::Text | Comparator::Company)
+        && let Some(sorted) = text::sorted_words(&t)
+    {
+        out.push_str(&sorted);
     }
-    match comparator {
-        Comparator::Text | Comparator::Company => match text::sorted_words(&t) {
-            Some(sorted) if u32::try_from(t.len()).is_ok() => {
-                let at = t.len() as u32;
-                let mut both = t;
-                both.push_str(&sorted);
-                Norm::Words(both.into_boxed_str(), at)
-            }
-            _ => Norm::Text(t.into_boxed_str()),
-        },
-        _ => Norm::Text(t.into_boxed_str()),
-    }
+    at
 }
 
 /// The comparable part of a phone number: its last 9 digits (the national significant
@@ -205,25 +233,42 @@ fn number_similarity(a: f64, b: f64) -> f64 {
 }
 
 /// What one field contributed to a pair's score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Evidence {
-    pub field: String,
+    /// The field's index in the configuration's `fields`.
+    pub field: u32,
+    /// When first and last names were compared crosswise: the index of the field this
+    /// field's value was compared with.
+    pub versus: Option<u32>,
+    /// The similarity, rounded to 3 decimals.
     pub similarity: f64,
+    /// The points, rounded to 2 decimals.
     pub points: f64,
 }
 
-/// A matched pair (indexes into the input, `a < b`) with its score and evidence.
+impl Evidence {
+    /// The field's name, followed by " (vs OTHER)" when compared crosswise with field OTHER.
+    pub fn label<'c>(&self, config: &'c DedupeConfig) -> std::borrow::Cow<'c, str> {
+        let name = |i: u32| config.fields.get(i as usize).map_or("?", |f| f.field.as_str());
+        match self.versus {
+            Some(other) => format!("{} (vs {})", name(self.field), name(other)).into(),
+            None => name(self.field).into(),
+        }
+    }
+}
+
+/// A matched pair (indexes into the input, `a < b`) with its score; its evidence comes from
+/// [`DedupeResult::evidence`].
 ///
 /// With hand-set weights the score is the sum of the fields' points; with learned weights
 /// it is the match weight (`log2` of the odds of a match), each field's points its
 /// `log2(m / u)`, and `probability` the match probability.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct MatchPair {
     pub a: u32,
     pub b: u32,
     pub score: f64,
     pub probability: Option<f64>,
-    pub evidence: Vec<Evidence>,
 }
 
 /// Counts of the work done, for reports and benchmarks.
@@ -274,6 +319,30 @@ pub struct DedupeResult {
     pub model: Option<em::Model>,
     /// What the matcher could not do as configured, for the user to read.
     pub notes: Vec<String>,
+    /// The records as normalised for matching, kept to give the pairs' evidence.
+    #[serde(skip)]
+    prepared: Vec<Prepared>,
+}
+
+impl DedupeResult {
+    /// What each compared field contributed to a pair of this result, in configuration
+    /// order; `matcher` must be the one that produced the result. Computed on demand, so the
+    /// result does not hold the evidence of millions of pairs at once.
+    pub fn evidence(&self, matcher: &Matcher, pair: &MatchPair) -> Vec<Evidence> {
+        let (Some(a), Some(b)) = (self.prepared.get(pair.a as usize), self.prepared.get(pair.b as usize)) else {
+            return Vec::new();
+        };
+        match &self.model {
+            Some(model) => matcher.score_learned(model, a, b).2,
+            None => matcher.score_prepared(a, b, true).1,
+        }
+    }
+
+    /// Lets go of the normalised records kept for [`DedupeResult::evidence`] (which gives
+    /// no evidence afterwards), to free their memory once the evidence is written.
+    pub fn release_records(&mut self) {
+        self.prepared = Vec::new();
+    }
 }
 
 /// A prepared matcher for one configuration.
@@ -283,6 +352,26 @@ pub struct Matcher<'c> {
     /// The `first_name` and `last_name` comparator fields, when the configuration has one
     /// of each: they are also compared crosswise (swapped name fields).
     names: Option<(usize, usize)>,
+    /// The order [`Matcher::hand_match`] compares fields in (cheap comparisons first, the
+    /// names last), with after each step the most points the fields not yet compared can
+    /// still add (the two name fields' maximum always included: comparing them crosswise
+    /// can replace their straight points).
+    hand_order: Vec<(usize, f64)>,
+}
+
+/// How costly a comparator's similarity is, for the order of [`Matcher::hand_match`].
+fn comparison_cost(c: Comparator) -> u8 {
+    match c {
+        Comparator::Exact | Comparator::Phone | Comparator::Domain | Comparator::Country | Comparator::Numeric => 0,
+        Comparator::Email => 1,
+        Comparator::Text | Comparator::Company => 2,
+        Comparator::FirstName | Comparator::LastName => 3,
+    }
+}
+
+/// The most points a field can add to a hand-weighted score.
+fn most_points(f: &crate::config::FieldRule) -> f64 {
+    f.agree.max(-f.disagree).max(0.0)
 }
 
 impl<'c> Matcher<'c> {
@@ -291,21 +380,92 @@ impl<'c> Matcher<'c> {
         let plan = config.blocking_plan().unwrap_or_default();
         let of = |c: Comparator| config.fields.iter().position(|f| f.comparator == c);
         let names = of(Comparator::FirstName).zip(of(Comparator::LastName));
-        Matcher { config, plan, names }
+        let is_name = |i: usize| names.is_some_and(|(fi, li)| i == fi || i == li);
+        let mut order: Vec<usize> = (0..config.fields.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (fx, fy) = (&config.fields[x], &config.fields[y]);
+            (is_name(x), comparison_cost(fx.comparator))
+                .cmp(&(is_name(y), comparison_cost(fy.comparator)))
+                .then(most_points(fy).total_cmp(&most_points(fx)))
+                .then(x.cmp(&y))
+        });
+        let names_most = names.map_or(0.0, |(fi, li)| most_points(&config.fields[fi]) + most_points(&config.fields[li]));
+        let hand_order = order
+            .iter()
+            .enumerate()
+            .map(|(step, &i)| {
+                let rest: f64 = order[step + 1..].iter().filter(|&&j| !is_name(j)).map(|&j| most_points(&config.fields[j])).sum();
+                (i, rest + names_most)
+            })
+            .collect();
+        Matcher { config, plan, names, hand_order }
+    }
+
+    /// A candidate pair's hand-weighted score when it reaches `threshold` (exactly
+    /// [`Matcher::score_prepared`]'s), else `None`. Fields are compared cheapest first, and
+    /// the comparison stops as soon as the fields left cannot lift the score to the
+    /// threshold. `sims` is a buffer for each field's (similarity, points).
+    fn hand_match(&self, a: &Prepared, b: &Prepared, threshold: f64, sims: &mut Vec<Option<(f64, f64)>>) -> Option<f64> {
+        let fields = &self.config.fields;
+        let is_name = |i: usize| self.names.is_some_and(|(fi, li)| i == fi || i == li);
+        sims.clear();
+        sims.resize(fields.len(), None);
+        // Points of the fields compared so far, names left out (see `hand_order`).
+        let mut known = 0.0;
+        for &(i, rest) in &self.hand_order {
+            sims[i] = self.field_points(i, self.value(a, i), self.value(b, i), fields[i].comparator);
+            if let Some((_, points)) = sims[i]
+                && !is_name(i)
+            {
+                known += points;
+            }
+            // The margin keeps rounding in this partial sum from dropping a pair whose
+            // score, summed in configuration order, reaches the threshold.
+            if known + rest < threshold - 1e-9 {
+                return None;
+            }
+        }
+        // The score summed as `score_prepared` sums it, so it is the same number.
+        let mut total = 0.0;
+        for s in sims.iter().flatten() {
+            total += s.1;
+        }
+        if let Some((fi, li)) = self.names
+            && let (Some(sf), Some(sl)) = (sims[fi], sims[li])
+            && sf.1 + sl.1 < fields[fi].agree + fields[li].agree
+            && let Some([cf, cl]) = self.swapped_names(a, b)
+            && cf.1 + cl.1 > sf.1 + sl.1
+        {
+            total += cf.1 + cl.1 - (sf.1 + sl.1);
+        }
+        (total >= threshold).then_some(total)
     }
 
     fn prepare(&self, r: &Record) -> Prepared {
-        let values = self
-            .config
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| match r.values.get(i).and_then(|v| v.as_deref()) {
-                Some(v) if !v.trim().is_empty() => normalize(f.comparator, v),
-                _ => Norm::Absent,
-            })
-            .collect();
-        Prepared { values }
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(self.config.fields.len());
+        for (i, f) in self.config.fields.iter().enumerate() {
+            let start = text.len();
+            let at = match r.values.get(i).and_then(|v| v.as_deref()) {
+                Some(v) if !v.trim().is_empty() => normalize_into(f.comparator, v, &mut text),
+                _ => start,
+            };
+            match (u32::try_from(at), u32::try_from(text.len())) {
+                (Ok(at), Ok(end)) => ends.push((at, end)),
+                _ => {
+                    // Beyond 4 GiB of text in one record: the value is left out.
+                    text.truncate(start);
+                    let start = u32::try_from(start).unwrap_or(u32::MAX);
+                    ends.push((start, start));
+                }
+            }
+        }
+        Prepared { text: text.into_boxed_str(), ends: ends.into_boxed_slice() }
+    }
+
+    /// Field `i` of a prepared record.
+    fn value<'p>(&self, p: &'p Prepared, i: usize) -> Norm<'p> {
+        p.value(i, self.config.fields[i].comparator)
     }
 
     /// Scores one pair of records: the sum of the fields' points, with the evidence.
@@ -318,10 +478,10 @@ impl<'c> Matcher<'c> {
         self.prepare(&record_of(lead, self.config))
     }
 
-    fn field_points(&self, i: usize, va: &Norm, vb: &Norm, comparator: Comparator) -> Option<(f64, f64)> {
+    fn field_points(&self, i: usize, va: Norm, vb: Norm, comparator: Comparator) -> Option<(f64, f64)> {
         let f = &self.config.fields[i];
         let sim = match (va, vb) {
-            (Norm::Number(x), Norm::Number(y)) => number_similarity(*x, *y),
+            (Norm::Number(x), Norm::Number(y)) => number_similarity(x, y),
             _ => match (va.text(), vb.text()) {
                 (Some(x), Some(y)) => similarity(comparator, x, va.sorted_words(), y, vb.sorted_words()),
                 _ => return None,
@@ -341,11 +501,11 @@ impl<'c> Matcher<'c> {
     /// b's last name and the other way round), when both records have both names.
     fn swapped_names(&self, a: &Prepared, b: &Prepared) -> Option<[(f64, f64); 2]> {
         let (fi, li) = self.names?;
-        let first = self.field_points(fi, &a.values[fi], &b.values[li], Comparator::FirstName)?;
-        let last = self.field_points(li, &a.values[li], &b.values[fi], Comparator::LastName)?;
+        let first = self.field_points(fi, self.value(a, fi), self.value(b, li), Comparator::FirstName)?;
+        let last = self.field_points(li, self.value(a, li), self.value(b, fi), Comparator::LastName)?;
         // Both orders of b's names are tried, so the score stays symmetric.
-        let first_r = self.field_points(fi, &b.values[fi], &a.values[li], Comparator::FirstName)?;
-        let last_r = self.field_points(li, &b.values[li], &a.values[fi], Comparator::LastName)?;
+        let first_r = self.field_points(fi, self.value(b, fi), self.value(a, li), Comparator::FirstName)?;
+        let last_r = self.field_points(li, self.value(b, li), self.value(a, fi), Comparator::LastName)?;
         Some(if first.1 + last.1 >= first_r.1 + last_r.1 { [first, last] } else { [first_r, last_r] })
     }
 
@@ -354,7 +514,7 @@ impl<'c> Matcher<'c> {
         let mut evidence = Vec::new();
         let mut per_field: [Option<(f64, f64)>; 2] = [None, None];
         for (i, f) in self.config.fields.iter().enumerate() {
-            let Some((sim, points)) = self.field_points(i, &a.values[i], &b.values[i], f.comparator) else { continue };
+            let Some((sim, points)) = self.field_points(i, self.value(a, i), self.value(b, i), f.comparator) else { continue };
             if let Some((fi, li)) = self.names {
                 if i == fi {
                     per_field[0] = Some((sim, points));
@@ -365,7 +525,8 @@ impl<'c> Matcher<'c> {
             total += points;
             if with_evidence {
                 evidence.push(Evidence {
-                    field: f.field.clone(),
+                    field: i as u32,
+                    versus: None,
                     similarity: (sim * 1000.0).round() / 1000.0,
                     points: (points * 100.0).round() / 100.0,
                 });
@@ -380,16 +541,15 @@ impl<'c> Matcher<'c> {
         {
             total += cf.1 + cl.1 - (sf.1 + sl.1);
             if with_evidence {
-                let (first, last) = (&self.config.fields[fi].field, &self.config.fields[li].field);
                 for e in &mut evidence {
-                    let (label, (sim, points)) = if e.field == *first {
-                        (format!("{first} (vs {last})"), cf)
-                    } else if e.field == *last {
-                        (format!("{last} (vs {first})"), cl)
+                    let (versus, (sim, points)) = if e.field as usize == fi {
+                        (li, cf)
+                    } else if e.field as usize == li {
+                        (fi, cl)
                     } else {
                         continue;
                     };
-                    e.field = label;
+                    e.versus = Some(versus as u32);
                     e.similarity = (sim * 1000.0).round() / 1000.0;
                     e.points = (points * 100.0).round() / 100.0;
                 }
@@ -404,7 +564,7 @@ impl<'c> Matcher<'c> {
     fn field_sims(&self, a: &Prepared, b: &Prepared, out: &mut Vec<Option<(f64, f64)>>) -> bool {
         out.clear();
         for (i, f) in self.config.fields.iter().enumerate() {
-            out.push(self.field_points(i, &a.values[i], &b.values[i], f.comparator));
+            out.push(self.field_points(i, self.value(a, i), self.value(b, i), f.comparator));
         }
         if let Some((fi, li)) = self.names
             && let (Some(sf), Some(sl)) = (out[fi], out[li])
@@ -438,15 +598,20 @@ impl<'c> Matcher<'c> {
         let swapped = self.field_sims(a, b, &mut sims);
         let pattern = self.pattern_of(&sims);
         let mut evidence = Vec::new();
-        for (i, (s, f)) in sims.iter().zip(&self.config.fields).enumerate() {
+        for (i, s) in sims.iter().enumerate() {
             let Some((sim, _)) = s else { continue };
-            let field = match self.names {
-                Some((fi, li)) if swapped && i == fi => format!("{} (vs {})", f.field, self.config.fields[li].field),
-                Some((fi, li)) if swapped && i == li => format!("{} (vs {})", f.field, self.config.fields[fi].field),
-                _ => f.field.clone(),
+            let versus = match self.names {
+                Some((fi, li)) if swapped && i == fi => Some(li as u32),
+                Some((fi, li)) if swapped && i == li => Some(fi as u32),
+                _ => None,
             };
             let points = model.level_weight(i, em::level_at(pattern, i));
-            evidence.push(Evidence { field, similarity: (sim * 1000.0).round() / 1000.0, points: (points * 100.0).round() / 100.0 });
+            evidence.push(Evidence {
+                field: i as u32,
+                versus,
+                similarity: (sim * 1000.0).round() / 1000.0,
+                points: (points * 100.0).round() / 100.0,
+            });
         }
         let w = model.match_weight(pattern);
         (w, model.probability(pattern), evidence)
@@ -495,7 +660,7 @@ impl<'c> Matcher<'c> {
         // Cannot fail: writing to a String.
         let _ = write!(buf, "{key_no}");
         for &(field, t) in parts {
-            let v = p.values[field].text()?;
+            let v = self.value(p, field).text()?;
             buf.push('\u{1f}');
             match t {
                 Transform::Value => buf.push_str(v),
@@ -523,7 +688,7 @@ impl<'c> Matcher<'c> {
                 Transform::PhoneticSet(other) => {
                     // The phonetic codes of the words of both fields, sorted: the same key
                     // whichever field each name was entered in.
-                    let w = p.values[other].text()?;
+                    let w = self.value(p, other).text()?;
                     let mut codes: Vec<String> = v.split(' ').chain(w.split(' ')).map(text::phonetic).filter(|c| !c.is_empty()).collect();
                     if codes.len() < 2 {
                         return None;
@@ -543,7 +708,7 @@ impl<'c> Matcher<'c> {
     }
 
     /// The hash of blocking key `key_no` for a record, with the pass number in the top byte
-    /// (so blocks can be counted per pass); never [`NOT_COMPARED`].
+    /// (so blocks can be counted per pass).
     fn block_key(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
         self.key_text(p, key_no, parts, buf)?;
         Some((xxh3_64(buf.as_bytes()) & (u64::MAX >> 8)) | ((key_no as u64 & 0xff) << 56))
@@ -558,7 +723,7 @@ impl<'c> Matcher<'c> {
     pub fn run_timed(&self, records: &[Record], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
         let prepared: Vec<Prepared> = records.par_iter().map(|r| self.prepare(r)).collect();
         phase("prepare");
-        self.run_prepared(&prepared, phase)
+        self.run_prepared(prepared, phase)
     }
 
     /// [`Matcher::run`] on leads, reading the configured fields of each lead ([`record_of`])
@@ -567,7 +732,7 @@ impl<'c> Matcher<'c> {
     pub fn run_leads(&self, leads: &[Lead], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
         let prepared: Vec<Prepared> = leads.par_iter().map(|l| self.prepare_lead(l)).collect();
         phase("prepare");
-        self.run_prepared(&prepared, phase)
+        self.run_prepared(prepared, phase)
     }
 
     /// Blocks and sorted neighbourhoods of every pass: which records each pass compares.
@@ -581,47 +746,51 @@ impl<'c> Matcher<'c> {
         let mut records: Vec<u32> = Vec::new();
         let mut units: Vec<Unit> = Vec::new();
         let mut windows = vec![0u32; passes_n];
-        // Blocking passes: (key hash, record) for every key of every record, sorted, so a
-        // block is a run of one hash.
-        let block_passes: Vec<usize> = (0..passes_n).filter(|&k| self.config.blocking[k].window.is_none()).collect();
+        // Blocking passes, one at a time (so only one pass's keys are held): (key hash,
+        // record) for every record with the key, sorted, so a block is a run of one hash.
         let mut keys: Vec<(u64, u32)> = Vec::new();
-        for &k in &block_passes {
-            let parts = &self.plan[k];
+        for (pass, parts) in self.plan.iter().enumerate() {
+            if self.config.blocking[pass].window.is_some() {
+                continue;
+            }
+            keys.clear();
             keys.par_extend(
                 prepared
                     .par_iter()
                     .enumerate()
-                    .map_init(String::new, |buf, (i, p)| self.block_key(p, k, parts, buf).map(|h| (h, i as u32)))
+                    .map_init(String::new, |buf, (i, p)| self.block_key(p, pass, parts, buf).map(|h| (h, i as u32)))
                     .flatten_iter(),
             );
-        }
-        keys.par_sort_unstable();
-        keys.dedup();
-        let mut start = 0;
-        while start < keys.len() {
-            let mut end = start + 1;
-            while end < keys.len() && keys[end].0 == keys[start].0 {
-                end += 1;
-            }
-            let size = end - start;
-            let pass = (keys[start].0 >> 56) as usize;
+            keys.par_sort_unstable();
+            keys.dedup();
             let stats = &mut passes[pass];
-            if size > max {
-                stats.skipped_blocks += 1;
-                stats.skipped_records += size;
-                stats.skipped_pairs += size * (size - 1) / 2;
-                stats.largest_skipped = stats.largest_skipped.max(size);
-            } else if size > 1 {
-                stats.blocks += 1;
-                stats.pairs += size * (size - 1) / 2;
-                let at = records.len() as u32;
-                for &(h, i) in &keys[start..end] {
-                    membership[i as usize * passes_n + pass] = h;
-                    records.push(i);
+            for block in keys.chunk_by(|x, y| x.0 == y.0) {
+                let size = block.len();
+                if size > max {
+                    stats.skipped_blocks += 1;
+                    stats.skipped_records += size;
+                    stats.skipped_pairs += size * (size - 1) / 2;
+                    stats.largest_skipped = stats.largest_skipped.max(size);
+                } else if size > 1 {
+                    // The block's number in its pass: fewer than half the records, so never
+                    // NOT_COMPARED.
+                    let number = stats.blocks as u32;
+                    stats.blocks += 1;
+                    stats.pairs += size * (size - 1) / 2;
+                    let at = records.len() as u32;
+                    for &(_, i) in block {
+                        membership[i as usize * passes_n + pass] = number;
+                        records.push(i);
+                    }
+                    units.push(Unit {
+                        pass: pass as u8,
+                        start: at,
+                        end: records.len() as u32,
+                        window: 0,
+                        end_of_run: records.len() as u32,
+                    });
                 }
-                units.push(Unit { pass: pass as u8, start: at, end: records.len() as u32, window: 0, end_of_run: records.len() as u32 });
             }
-            start = end;
         }
         drop(keys);
         // Sorted-neighbourhood passes: records sorted by the key's text (ties by input order),
@@ -637,7 +806,7 @@ impl<'c> Matcher<'c> {
             sorted.par_sort_unstable();
             let at = records.len();
             for (position, (_, i)) in sorted.iter().enumerate() {
-                membership[*i as usize * passes_n + k] = position as u64;
+                membership[*i as usize * passes_n + k] = position as u32;
                 records.push(*i);
             }
             let len = sorted.len();
@@ -673,7 +842,7 @@ impl<'c> Matcher<'c> {
             ma.iter()
                 .zip(mb)
                 .zip(&c.windows)
-                .any(|((&x, &y), &w)| x != NOT_COMPARED && y != NOT_COMPARED && if w == 0 { x == y } else { x.abs_diff(y) < u64::from(w) })
+                .any(|((&x, &y), &w)| x != NOT_COMPARED && y != NOT_COMPARED && if w == 0 { x == y } else { x.abs_diff(y) < w })
         };
         let mut pair = |x: u32, y: u32| {
             let (a, b) = if x < y { (x, y) } else { (y, x) };
@@ -716,40 +885,31 @@ impl<'c> Matcher<'c> {
             .reduce(&init, &merge)
     }
 
-    fn run_prepared(&self, prepared: &[Prepared], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
-        let c = self.candidates(prepared);
+    fn run_prepared(&self, prepared: Vec<Prepared>, phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
+        let c = self.candidates(&prepared);
         phase("blocking");
         let add = |mut a: Vec<usize>, b: Vec<usize>| {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
             a
         };
-        let concat = |mut a: Vec<MatchPair>, mut b: Vec<MatchPair>| {
-            if a.len() < b.len() {
-                std::mem::swap(&mut a, &mut b);
-            }
-            a.append(&mut b);
-            a
-        };
         let mut passes = c.passes.clone();
         let mut notes = Vec::new();
         let mut model = None;
-        let (new_pairs, mut matched): (Vec<usize>, Vec<MatchPair>) = match self.config.weights {
+        let (new_pairs, matched): (Vec<usize>, Pieces) = match self.config.weights {
             Weights::Hand => {
                 let threshold = self.config.threshold;
-                self.sweep(
+                let (new_pairs, matched, _) = self.sweep(
                     &c,
-                    || (vec![0usize; c.passes_n], Vec::new()),
-                    |(counts, out), a, b, pass| {
+                    || (vec![0usize; c.passes_n], Pieces::default(), Vec::new()),
+                    |(counts, out, sims), a, b, pass| {
                         counts[pass] += 1;
-                        let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
-                        let (s, _) = self.score_prepared(pa, pb, false);
-                        if s >= threshold {
-                            let (score, evidence) = self.score_prepared(pa, pb, true);
-                            out.push(MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: None, evidence });
+                        if let Some(score) = self.hand_match(&prepared[a as usize], &prepared[b as usize], threshold, sims) {
+                            out.push(MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: None });
                         }
                     },
-                    |x, y| (add(x.0, y.0), concat(x.1, y.1)),
-                )
+                    |x, y| (add(x.0, y.0), x.1.join(y.1), Vec::new()),
+                );
+                (new_pairs, matched)
             }
             Weights::Em => {
                 // Each pattern's count, and the sum of the hand-set weights' view of its pairs as
@@ -781,10 +941,10 @@ impl<'c> Matcher<'c> {
                 phase("patterns");
                 if counts.is_empty() {
                     notes.push("weights = \"em\": no candidate pairs to learn weights from, so no pair was scored".to_string());
-                    (new_pairs, Vec::new())
+                    (new_pairs, Pieces::default())
                 } else {
                     let (compared, start) = em::start_histogram_of(counts);
-                    let m = self.learn(prepared, &compared, &start);
+                    let m = self.learn(&prepared, &compared, &start);
                     phase("learning");
                     if !m.converged {
                         notes.push(format!(
@@ -797,21 +957,23 @@ impl<'c> Matcher<'c> {
                     // keeping one per candidate pair).
                     let (_, matched, _) = self.sweep(
                         &c,
-                        || (0u8, Vec::new(), Vec::new()),
+                        || (0u8, Pieces::default(), Vec::new()),
                         |(_, out, buf), a, b, _| {
-                            let (pa, pb) = (&prepared[a as usize], &prepared[b as usize]);
-                            if m.match_weight(self.pattern(pa, pb, buf)) >= min_weight {
-                                let (score, p, evidence) = self.score_learned(&m, pa, pb);
-                                out.push(MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: Some(p), evidence });
+                            let pattern = self.pattern(&prepared[a as usize], &prepared[b as usize], buf);
+                            let score = m.match_weight(pattern);
+                            if score >= min_weight {
+                                let p = m.probability(pattern);
+                                out.push(MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: Some(p) });
                             }
                         },
-                        |x, y| (0, concat(x.1, y.1), Vec::new()),
+                        |x, y| (0, x.1.join(y.1), Vec::new()),
                     );
                     model = Some(m);
                     (new_pairs, matched)
                 }
             }
         };
+        let mut matched = matched.into_vec();
         matched.par_sort_unstable_by_key(|p| (p.a, p.b));
         for (p, n) in passes.iter_mut().zip(&new_pairs) {
             p.new_pairs = *n;
@@ -831,12 +993,39 @@ impl<'c> Matcher<'c> {
             skipped_pairs: passes.iter().map(|p| p.skipped_pairs).sum(),
             passes,
         };
-        DedupeResult { pairs: matched, clusters, stats, model, notes }
+        DedupeResult { pairs: matched, clusters, stats, model, notes, prepared }
+    }
+}
+
+/// Matched pairs gathered in parallel, in pieces joined once at their final size (appending
+/// piece to piece would copy them as the vector grows, holding two copies at a time).
+#[derive(Default)]
+struct Pieces(Vec<Vec<MatchPair>>);
+
+impl Pieces {
+    fn push(&mut self, pair: MatchPair) {
+        match self.0.last_mut() {
+            Some(piece) => piece.push(pair),
+            None => self.0.push(vec![pair]),
+        }
+    }
+
+    fn join(mut self, other: Pieces) -> Pieces {
+        self.0.extend(other.0);
+        self
+    }
+
+    fn into_vec(self) -> Vec<MatchPair> {
+        let mut all = Vec::with_capacity(self.0.iter().map(Vec::len).sum());
+        for piece in self.0 {
+            all.extend_from_slice(&piece);
+        }
+        all
     }
 }
 
 /// A record's entry in a pass it has no compared block in.
-const NOT_COMPARED: u64 = u64::MAX;
+const NOT_COMPARED: u32 = u32::MAX;
 
 /// Records per unit of work in a sorted-neighbourhood pass.
 const SORTED_CHUNK: usize = 4096;
@@ -845,10 +1034,10 @@ const SORTED_CHUNK: usize = 4096;
 /// they are scored).
 struct Candidates {
     passes_n: usize,
-    /// Per record and pass (`record * passes_n + pass`): the key hash of the block the
+    /// Per record and pass (`record * passes_n + pass`): the number of the block the
     /// record is compared in, its position in a sorted-neighbourhood pass, or
     /// [`NOT_COMPARED`].
-    membership: Vec<u64>,
+    membership: Vec<u32>,
     /// The records of every compared block and sorted run, one after the other.
     records: Vec<u32>,
     units: Vec<Unit>,
@@ -922,7 +1111,7 @@ mod tests {
         assert!(m.score(&base, &colleague).0 < cfg.threshold, "{:?}", m.score(&base, &colleague));
         let r = m.run(&[base, colleague, nick, typo]);
         assert_eq!(r.clusters, vec![vec![0, 2, 3]]);
-        assert!(r.pairs.iter().all(|p| p.a < p.b && !p.evidence.is_empty()));
+        assert!(r.pairs.iter().all(|p| p.a < p.b && !r.evidence(&m, p).is_empty()));
     }
 
     #[test]
@@ -960,7 +1149,7 @@ mod tests {
         let a = rec(&["", "", "Anna", "Nowak", "Bau Müller GmbH", "", "DE"]);
         let b = rec(&["", "", "Anna", "Nowak", "Müller Bau", "", "DE"]);
         let (_, evidence) = m.score(&a, &b);
-        let company = evidence.iter().find(|e| e.field == "company").unwrap();
+        let company = evidence.iter().find(|e| e.label(&cfg) == "company").unwrap();
         assert_eq!(company.similarity, 1.0);
     }
 
@@ -981,7 +1170,7 @@ mod tests {
         let other = address(&["", "", "Anna", "Kowalczyk", "", "", "PL", "12 Lipowa", "Gdansk", "80-001"]);
         let (score, evidence) = m.score(&a, &b);
         assert!(score >= cfg.threshold, "{score} {evidence:?}");
-        assert!(evidence.iter().any(|e| e.field == "first_name (vs last_name)" && e.points > 0.0), "{evidence:?}");
+        assert!(evidence.iter().any(|e| e.label(&cfg) == "first_name (vs last_name)" && e.points > 0.0), "{evidence:?}");
         // Symmetric.
         assert!((m.score(&b, &a).0 - score).abs() < 1e-9);
         // A relative at the same address is not made a match by the crosswise comparison.
@@ -1045,7 +1234,7 @@ mod tests {
         other.country = Some("FR".into());
         let m = Matcher::new(&cfg);
         let (_, evidence) = m.score(&r, &record_of(&other, &cfg));
-        let country = evidence.iter().find(|e| e.field == "country").expect("country compared");
+        let country = evidence.iter().find(|e| e.label(&cfg) == "country").expect("country compared");
         assert_eq!(country.points, -cfg.fields[i].disagree);
     }
 
@@ -1163,6 +1352,51 @@ mod tests {
         let pass = r.stats.passes.iter().find(|p| p.key == "postcode+last_name:phonetic").unwrap();
         assert_eq!((pass.skipped_blocks, pass.skipped_pairs), (1, 10));
         assert_eq!(r.stats.skipped_pairs, r.stats.passes.iter().map(|p| p.skipped_pairs).sum::<usize>());
+    }
+
+    #[test]
+    fn stopping_early_keeps_exactly_the_pairs_and_scores_of_full_scoring() {
+        let set = crate::labelled::generate(120, 4);
+        for cfg in [DedupeConfig::default_config(), DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap()] {
+            let m = Matcher::new(&cfg);
+            let prepared: Vec<Prepared> = records_of(&set.leads, &cfg).iter().map(|r| m.prepare(r)).collect();
+            let (mut reached, mut buf) = (0, Vec::new());
+            for (i, a) in prepared.iter().enumerate() {
+                for b in &prepared[i + 1..] {
+                    let (score, _) = m.score_prepared(a, b, false);
+                    // The configured threshold, and the pair's own score (the edge case).
+                    for threshold in [cfg.threshold, score] {
+                        let expected = (score >= threshold).then_some(score);
+                        assert_eq!(m.hand_match(a, b, threshold, &mut buf).map(f64::to_bits), expected.map(f64::to_bits));
+                    }
+                    reached += usize::from(score >= cfg.threshold);
+                }
+            }
+            assert!(reached > 10, "{reached}");
+        }
+    }
+
+    #[test]
+    fn prepared_records_give_back_each_value() {
+        let toml = "threshold = 1.0\n[[fields]]\nfield = \"a\"\ncomparator = \"company\"\nagree = 1.0\n\
+                    [[fields]]\nfield = \"b\"\ncomparator = \"numeric\"\nagree = 1.0\n\
+                    [[fields]]\nfield = \"c\"\ncomparator = \"exact\"\nagree = 1.0\n\
+                    [[fields]]\nfield = \"d\"\ncomparator = \"numeric\"\nagree = 1.0\n\
+                    [[fields]]\nfield = \"e\"\ncomparator = \"last_name\"\nagree = 1.0\n[[blocking]]\nkey = [\"c\"]\n";
+        let cfg = DedupeConfig::from_toml(toml, "t").unwrap();
+        let m = Matcher::new(&cfg);
+        let company = text::normalize_company("Müller Bau GmbH");
+        let sorted = text::sorted_words(&company).expect("several words");
+        for number in [0.1f64, -0.0, 1e300, 5e-324, 123_456_789.125] {
+            let written = format!(" {number:e} ");
+            let raw = [Some("Müller Bau GmbH"), Some(written.as_str()), None, Some("x"), Some("García Márquez")];
+            let p = m.prepare(&Record { values: raw.iter().map(|v| v.map(str::to_string)).collect() });
+            assert_eq!(m.value(&p, 0), Norm::Words(&company, &sorted));
+            assert!(matches!(m.value(&p, 1), Norm::Number(x) if x.to_bits() == number.to_bits()), "{number}");
+            assert_eq!(m.value(&p, 2), Norm::Absent);
+            assert_eq!(m.value(&p, 3), Norm::Absent, "not a number");
+            assert_eq!(m.value(&p, 4), Norm::Text("garcia marquez"));
+        }
     }
 
     #[test]

@@ -67,16 +67,16 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     let by_recency = || recent.iter().map(|&i| get(i));
     let first_text = |f: fn(&Lead) -> &Option<Box<str>>| by_recency().find_map(|l| f(l).clone());
     let mut out = get(survivor).clone();
-    // The first of the best kind in recency order wins.
-    let best_email = recent.iter().map(|&i| get(i)).filter(|l| l.email.is_some()).fold(None::<&Lead>, |best, l| match best {
-        Some(b) if email_rank(b.email.as_deref()) >= email_rank(l.email.as_deref()) => Some(b),
-        _ => Some(l),
-    });
+    // The first of the best kind in recency order wins (each record's kind found once).
+    let first_best = |rank: &dyn Fn(&Lead) -> u8, has: fn(&Lead) -> bool| {
+        by_recency().filter(|l| has(l)).map(|l| (rank(l), l)).fold(None::<(u8, &Lead)>, |best, (r, l)| match best {
+            Some((best_rank, b)) if best_rank >= r => Some((best_rank, b)),
+            _ => Some((r, l)),
+        })
+    };
+    let best_email = first_best(&|l| email_rank(l.email.as_deref()), |l| l.email.is_some()).map(|(_, l)| l);
     out.email = best_email.and_then(|l| l.email.clone());
-    let best_phone = by_recency().filter(|l| l.phone.is_some()).fold(None::<&Lead>, |best, l| match best {
-        Some(b) if phone_rank(b) >= phone_rank(l) => Some(b),
-        _ => Some(l),
-    });
+    let best_phone = first_best(&phone_rank, |l| l.phone.is_some()).map(|(_, l)| l);
     out.phone = best_phone.and_then(|l| l.phone.clone());
     out.phone_verified = best_phone.and_then(|l| l.phone_verified).or_else(|| by_recency().find_map(|l| l.phone_verified));
     out.first_name = first_text(|l| &l.first_name);

@@ -112,8 +112,9 @@ fn learned_weights_reach_the_quality_bar_deterministically_and_are_reported() {
     for p in &r.pairs {
         let prob = p.probability.expect("learned pairs have a probability");
         assert!(prob >= cfg.em.match_probability, "{p:?}");
-        let sum: f64 = p.evidence.iter().map(|e| e.points).sum::<f64>() + model.prior_weight();
-        assert!((sum - p.score).abs() < 0.01 * (p.evidence.len() + 1) as f64, "{p:?}");
+        let evidence = r.evidence(&Matcher::new(&cfg), p);
+        let sum: f64 = evidence.iter().map(|e| e.points).sum::<f64>() + model.prior_weight();
+        assert!((sum - p.score).abs() < 0.01 * (evidence.len() + 1) as f64, "{p:?} {evidence:?}");
     }
     // Same data and seed, same weights and result.
     let again = Matcher::new(&cfg).run(&records);
