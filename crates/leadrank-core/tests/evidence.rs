@@ -7,6 +7,7 @@ use leadrank_core::model::builtin::{ALL, compile_builtin};
 use leadrank_core::records::{Event, lead_from_pairs};
 use leadrank_core::{CompiledModel, Score};
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
 
 const AS_OF: i64 = 1_782_820_800; // 2026-06-30T12:00:00Z
