@@ -77,7 +77,7 @@ fn lead_strategy() -> impl Strategy<Value = Vec<usize>> {
 
 /// (lead, type, path or feature, day offset, second) of an event; days cluster near T so
 /// that windows, bursts and follow-ups happen.
-fn event_strategy(leads: usize) -> impl Strategy<Value = (usize, usize, usize, i64, i64)> {
+fn event_strategy(leads: usize) -> impl Strategy<Value = RawEvent> {
     let day = prop_oneof![3 => -3i64..=1, 1 => -400i64..=2];
     (0..leads, 0..TYPES.len(), 0..PATHS.len(), day, 0i64..200)
 }
@@ -100,7 +100,7 @@ fn build_leads(choices: &[Vec<usize>]) -> Vec<leadrank_core::Lead> {
         .collect()
 }
 
-fn build_events(raw: &[(usize, usize, usize, i64, i64)]) -> Vec<Event> {
+fn build_events(raw: &[RawEvent]) -> Vec<Event> {
     raw.iter()
         .enumerate()
         .map(|(n, &(lead, ty, path, day, second))| {
@@ -134,8 +134,11 @@ fn scores(model: &CompiledModel, leads: &[leadrank_core::Lead], events: &[Event]
     out
 }
 
+/// One random event: (lead, type, path or feature, day offset, second).
+type RawEvent = (usize, usize, usize, i64, i64);
+
 /// Leads and events of one random case.
-fn case_strategy() -> impl Strategy<Value = (Vec<Vec<usize>>, Vec<(usize, usize, usize, i64, i64)>)> {
+fn case_strategy() -> impl Strategy<Value = (Vec<Vec<usize>>, Vec<RawEvent>)> {
     (1usize..6).prop_flat_map(|n| (prop::collection::vec(lead_strategy(), n), prop::collection::vec(event_strategy(n), 0..50)))
 }
 
