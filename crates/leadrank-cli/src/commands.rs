@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use leadrank_core::engine::{Dataset, DatasetBuilder};
+use leadrank_core::engine::{Dataset, DatasetBuilder, Evidence};
 use leadrank_core::model::builtin;
 use leadrank_core::{CompiledModel, explain as ledger, records};
 use leadrank_io::read::{self, Kind, LoadReport};
@@ -201,7 +201,9 @@ pub fn score(args: ScoreArgs) -> Result<ExitCode> {
         // Rows are encoded on the scoring threads and written here while the next leads are
         // scored.
         let encoder = writer.row_encoder();
-        dataset.score_encoded(&model, as_of, 1024, &|scores| encoder.encode(&scores), &mut |rows| {
+        // CSV rows name the fired rules without their evidence, so none is built for them.
+        let evidence = if format == OutputFormat::Csv { Evidence::Omitted } else { Evidence::Full };
+        dataset.score_encoded(&model, as_of, evidence, 1024, &|scores| encoder.encode(&scores), &mut |rows| {
             let rows = match rows {
                 Ok(rows) => rows,
                 Err(e) => {

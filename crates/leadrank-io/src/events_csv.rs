@@ -164,6 +164,9 @@ fn parse_piece(
     let mut reader = cols.header.rows_reader(bytes);
     let mut record = csv::ByteRecord::new();
     let names = &cols.header.names;
+    // The last lead looked up: exports list a lead's events together, so most rows name the
+    // lead of the row before and need no hash lookup.
+    let mut last_lead: Option<(String, u32)> = None;
     loop {
         let line = match next_record(&mut reader, &mut record) {
             Ok(None) => break,
@@ -228,7 +231,22 @@ fn parse_piece(
                 }
                 None => None,
             };
-            let lead = lead_of(lead_id).ok_or_else(|| err(Some(cols.lead_id), LoadError::UnknownLead(lead_id.to_string()).to_string()))?;
+            let lead = match &last_lead {
+                Some((id, idx)) if id.as_str() == lead_id => *idx,
+                _ => {
+                    let idx =
+                        lead_of(lead_id).ok_or_else(|| err(Some(cols.lead_id), LoadError::UnknownLead(lead_id.to_string()).to_string()))?;
+                    match &mut last_lead {
+                        Some((id, last)) => {
+                            id.clear();
+                            id.push_str(lead_id);
+                            *last = idx;
+                        }
+                        None => last_lead = Some((lead_id.to_string(), idx)),
+                    }
+                    idx
+                }
+            };
             let projected = projector.project(lead, kind, at, url, properties.as_ref());
             Ok((event_id_hash(event_id), projected))
         })();

@@ -211,12 +211,28 @@ impl RowEncoder<'_> {
                 }
             }
             OutputFormat::Csv => {
+                bytes.reserve(scores.len() * 160);
                 let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(bytes);
+                // One text buffer for the numbers and the reasons of every row.
+                let mut text = String::new();
                 for s in scores {
-                    let mut row = vec![s.lead_id.clone(), s.total.to_string(), s.quality.to_string(), s.grade.to_string(), s.cell.clone()];
-                    row.extend(self.model.dimensions.iter().map(|d| s.dimensions.get(&d.id).to_string()));
-                    row.push(reasons_summary(s));
-                    w.write_record(&row)?;
+                    w.write_field(&s.lead_id)?;
+                    w.write_field(format_into(&mut text, s.total))?;
+                    w.write_field(if s.quality { "true" } else { "false" })?;
+                    w.write_field(&*s.grade)?;
+                    w.write_field(&s.cell)?;
+                    for (k, d) in self.model.dimensions.iter().enumerate() {
+                        // Dimensions are in model order; `get` is the fallback for any other.
+                        let points = match s.dimensions.0.get(k) {
+                            Some((id, points)) if *id == d.id => *points,
+                            _ => s.dimensions.get(&d.id),
+                        };
+                        w.write_field(format_into(&mut text, points))?;
+                    }
+                    text.clear();
+                    write_reasons_summary(&mut text, s);
+                    w.write_field(&text)?;
+                    w.write_record(None::<&[u8]>)?;
                 }
                 bytes = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
             }
@@ -231,14 +247,32 @@ fn rank(scores: &mut [Score]) {
     scores.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.lead_id.cmp(&b.lead_id)));
 }
 
-/// "demo_request +25; personal_email -10; cap -5" for the CSV `reasons` column.
+/// "demo_request +25; personal_email -10; cap:intent -5" for the CSV `reasons` column.
 pub fn reasons_summary(score: &Score) -> String {
-    score
-        .reasons
-        .iter()
-        .map(|r| if &*r.rule == "cap" { format!("cap:{} {:+}", r.dimension, r.points) } else { format!("{} {:+}", r.rule, r.points) })
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut out = String::new();
+    write_reasons_summary(&mut out, score);
+    out
+}
+
+/// Appends [`reasons_summary`] to `out`.
+fn write_reasons_summary(out: &mut String, score: &Score) {
+    use std::fmt::Write as _;
+    for (i, r) in score.reasons.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        // Writing to a String cannot fail.
+        let _ =
+            if &*r.rule == "cap" { write!(out, "cap:{} {:+}", r.dimension, r.points) } else { write!(out, "{} {:+}", r.rule, r.points) };
+    }
+}
+
+/// `value` as text in `buf` (cleared first), for writing without a new String.
+fn format_into(buf: &mut String, value: i32) -> &str {
+    use std::fmt::Write as _;
+    buf.clear();
+    let _ = write!(buf, "{value}");
+    buf
 }
 
 /// The CSV header of a leads file: the built-in lead fields, then the given custom field names.
@@ -327,4 +361,80 @@ fn builtin_values(l: &leadrank_core::Lead) -> Vec<String> {
         time(l.contract_end),
         opt(&l.honeypot),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use leadrank_core::engine::{Dimensions, Reason};
+    use leadrank_core::model::builtin::default_model;
+
+    use super::*;
+
+    /// The CSV rows as they were written before the encoder reused its buffers: one
+    /// `Vec<String>` per row through `csv::Writer::write_record`.
+    fn rows_by_records(model: &CompiledModel, scores: &[Score]) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        for s in scores {
+            let mut row = vec![s.lead_id.clone(), s.total.to_string(), s.quality.to_string(), s.grade.to_string(), s.cell.clone()];
+            row.extend(model.dimensions.iter().map(|d| s.dimensions.get(&d.id).to_string()));
+            row.push(
+                s.reasons
+                    .iter()
+                    .map(|r| {
+                        if &*r.rule == "cap" { format!("cap:{} {:+}", r.dimension, r.points) } else { format!("{} {:+}", r.rule, r.points) }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            w.write_record(&row).expect("writing to memory");
+        }
+        w.into_inner().expect("writing to memory")
+    }
+
+    #[test]
+    fn csv_rows_are_byte_for_byte_those_of_one_record_per_row() {
+        let model = default_model();
+        let reason = |rule: &str, dimension: &str, points: i32| Reason {
+            rule: Arc::from(rule),
+            dimension: Arc::from(dimension),
+            points,
+            detail: String::new(),
+        };
+        let dims = |points: &[i32]| Dimensions(model.dimensions.iter().zip(points).map(|(d, p)| (d.id.clone(), *p)).collect());
+        let scores = vec![
+            Score {
+                lead_id: "plain".into(),
+                total: 85,
+                quality: true,
+                grade: Arc::from("A"),
+                cell: "A1".into(),
+                dimensions: dims(&[50, 40, 0, 0, 5, -10]),
+                reasons: vec![reason("demo_request", "intent", 25), reason("cap", "intent", -5), reason("personal_email", "penalty", -10)],
+            },
+            Score {
+                lead_id: "needs \"quotes\", and a comma\nand a line".into(),
+                total: -30,
+                quality: false,
+                grade: Arc::from("D"),
+                cell: String::new(),
+                dimensions: Dimensions(Vec::new()),
+                reasons: Vec::new(),
+            },
+            Score {
+                lead_id: String::new(),
+                total: 0,
+                quality: false,
+                grade: Arc::from("D"),
+                cell: "D4".into(),
+                // Dimensions out of model order, and one missing.
+                dimensions: Dimensions(vec![(Arc::from("penalty"), -20), (Arc::from("fit"), 10)]),
+                reasons: vec![reason("competitor", "penalty", -20)],
+            },
+        ];
+        let encoded = RowEncoder { model: &model, format: OutputFormat::Csv }.encode(&scores).expect("encoding");
+        assert_eq!(String::from_utf8_lossy(&encoded.bytes), String::from_utf8_lossy(&rows_by_records(&model, &scores)));
+        assert_eq!((encoded.leads, encoded.quality), (3, 1));
+    }
 }

@@ -8,7 +8,7 @@ use xxhash_rust::xxh3::xxh3_128;
 use super::eval::LeadContext;
 use super::facts::{DuplicateKeys, LeadFacts, PopulationFacts, account_key};
 use super::project::{Interner, NONE, ProjectedEvent, Projector};
-use super::{Score, score_lead};
+use super::{Evidence, Score, score_lead_with};
 use crate::model::CompiledModel;
 use crate::model::compile::{NON_ENGAGEMENT, TypeMatch};
 use crate::records::{Account, ConsentRecord, ConsentStatus, Event, Lead, MARKETING_PURPOSE};
@@ -530,6 +530,7 @@ impl Dataset {
         &self,
         model: &CompiledModel,
         as_of: Timestamp,
+        evidence: Evidence,
         chunk: usize,
         encode: &(dyn Fn(Vec<Score>) -> T + Sync),
         sink: &mut dyn FnMut(T),
@@ -546,7 +547,7 @@ impl Dataset {
                 .into_par_iter()
                 .map(|from| {
                     let to = (from + chunk).min(end);
-                    encode((from..to).map(|i| self.score_index(model, i, as_of, &population.facts(self, i))).collect())
+                    encode((from..to).map(|i| self.score_index_with(model, i, as_of, &population.facts(self, i), evidence)).collect())
                 })
                 .collect()
         };
@@ -633,6 +634,18 @@ impl Dataset {
 
     /// Scores lead number `idx` given its population facts.
     pub fn score_index(&self, model: &CompiledModel, idx: usize, as_of: Timestamp, population: &PopulationFacts) -> Score {
+        self.score_index_with(model, idx, as_of, population, Evidence::Full)
+    }
+
+    /// [`Self::score_index`] with or without the evidence text of each reason.
+    pub fn score_index_with(
+        &self,
+        model: &CompiledModel,
+        idx: usize,
+        as_of: Timestamp,
+        population: &PopulationFacts,
+        evidence: Evidence,
+    ) -> Score {
         let lead = &self.leads[idx];
         let ctx = LeadContext {
             facts: LeadFacts::new(lead),
@@ -643,7 +656,7 @@ impl Dataset {
             as_of: as_of.as_second(),
             risk: model.risk,
         };
-        score_lead(model, &ctx)
+        score_lead_with(model, &ctx, evidence)
     }
 }
 
@@ -774,7 +787,7 @@ mod tests {
         for chunk in [1, 3, 8, 1000] {
             let mut got = Vec::new();
             let mut chunks = 0;
-            d.score_encoded(&model, at, chunk, &|scores| scores, &mut |scores| {
+            d.score_encoded(&model, at, Evidence::Full, chunk, &|scores| scores, &mut |scores| {
                 assert!(scores.len() <= chunk);
                 chunks += 1;
                 got.extend(scores);

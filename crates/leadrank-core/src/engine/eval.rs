@@ -182,6 +182,97 @@ impl<'a> LeadContext<'a> {
         }
     }
 
+    /// Whether a condition holds: the same answer as `self.eval(cond).is_some()`, without
+    /// building the evidence text (for outputs that print only rule ids and points).
+    pub(crate) fn holds(&self, cond: &Cond) -> bool {
+        match cond {
+            Cond::Any(children) => children.iter().any(|c| self.holds(c)),
+            Cond::All(children) => children.iter().all(|c| self.holds(c)),
+            Cond::Not(inner) => !self.holds(inner),
+            Cond::AccountEngaged { at_least, window, .. } => self.population.engaged_people.get(*window).copied().unwrap_or(0) >= *at_least,
+            Cond::Events(ec) => self.events_hold(ec),
+            Cond::Value { subject, op } => {
+                let value = self.value(subject);
+                if let Op::Present(want) = op {
+                    return value.is_some() == *want;
+                }
+                value.is_some_and(|v| self.value_matches(op, &v))
+            }
+        }
+    }
+
+    /// Whether `value` satisfies `op` (not [`Op::Present`]); the test of [`Self::eval_value`].
+    fn value_matches(&self, op: &Op, value: &Val<'_>) -> bool {
+        match (op, value) {
+            (Op::Equals(Scalar::Text(want)), Val::Text(got)) => eq_ci(got, want),
+            (Op::Equals(Scalar::Bool(want)), Val::Bool(got)) => want == got,
+            (Op::Equals(want), Val::Int(_) | Val::Num(_)) => {
+                let w = match want {
+                    Scalar::Integer(i) => *i as f64,
+                    Scalar::Number(n) => *n,
+                    _ => return false,
+                };
+                number(value) == Some(w)
+            }
+            (Op::In { values, .. }, Val::Text(got)) => values.iter().any(|v| eq_ci(got, v)),
+            (Op::In { values, .. }, Val::List(items)) => items.iter().any(|i| values.iter().any(|v| eq_ci(i, v))),
+            (Op::DomainIn { domains, .. }, Val::Text(got)) => normalize_domain(got).is_some_and(|d| in_domains(&d, domains)),
+            (Op::ContainsKeyword { phrases, .. }, Val::Text(got)) => first_phrase(got, phrases).is_some(),
+            (Op::ContainsKeyword { phrases, .. }, Val::List(items)) => items.iter().any(|i| first_phrase(i, phrases).is_some()),
+            (Op::Range { min, max }, _) => number(value).is_some_and(|v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)),
+            (Op::Is(want), Val::Bool(got)) => want == got,
+            (Op::WithinNextDays(days), Val::Time(t)) => {
+                let today = day_number(self.as_of);
+                let d = day_number(t.as_second());
+                d >= today && d - today <= i64::from(*days)
+            }
+            (Op::WithinLastDays(days), Val::Time(t)) => {
+                let s = t.as_second();
+                s <= self.as_of && s >= self.as_of - i64::from(*days) * DAY
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether an event condition holds: `self.eval_events(ec).is_some()` without evidence.
+    fn events_hold(&self, ec: &EventCond) -> bool {
+        let bit = 1u64 << ec.filter;
+        let hi = self.as_of;
+        let lo = ec.within_days.map_or(i64::MIN, |d| hi - i64::from(d) * DAY);
+        let window = in_window(self.events, lo, hi);
+        let mut matching = window.iter().filter(move |e| e.filters & bit != 0);
+
+        if let Some((count, seconds)) = ec.burst {
+            // The model compiler requires count >= 2.
+            let need = (count as usize).max(1);
+            let hits: Vec<i64> = matching.map(|e| e.at).collect();
+            return hits.windows(need).any(|w| w[need - 1] - w[0] <= i64::from(seconds));
+        }
+        if let Some((follow_filter, days)) = ec.followed_by {
+            let fbit = 1u64 << follow_filter;
+            let reach = i64::from(days) * DAY;
+            return matching.any(|anchor| {
+                let end = (anchor.at + reach).min(hi);
+                in_window(self.events, anchor.at + 1, end).iter().any(|e| e.filters & fbit != 0)
+            });
+        }
+        if let Some(key) = ec.distinct {
+            let mut seen: Vec<u32> = Vec::new();
+            for e in matching {
+                let k = match key {
+                    DistinctKey::Path => e.path_id,
+                    DistinctKey::Property(slot) => e.keys[slot],
+                };
+                if k != NONE && !seen.contains(&k) {
+                    seen.push(k);
+                }
+            }
+            return seen.len() >= ec.at_least as usize;
+        }
+        let count = matching.by_ref().take(ec.at_least.max(1) as usize).count();
+        count >= ec.at_least as usize && count > 0
+    }
+
     pub(crate) fn eval(&self, cond: &Cond) -> Option<String> {
         match cond {
             Cond::Any(children) => children.iter().find_map(|c| self.eval(c)),
@@ -239,10 +330,7 @@ impl<'a> LeadContext<'a> {
             }
             (Op::DomainIn { domains, list }, Val::Text(got)) => {
                 let d = normalize_domain(got)?;
-                domains
-                    .iter()
-                    .find(|x| d == **x || (d.ends_with(x.as_str()) && d[..d.len() - x.len()].ends_with('.')))
-                    .map(|_| format!("{d} (in {list})"))
+                in_domains(&d, domains).then(|| format!("{d} (in {list})"))
             }
             (Op::ContainsKeyword { phrases, .. }, Val::Text(got)) => contains_phrase(got, phrases),
             (Op::ContainsKeyword { phrases, .. }, Val::List(items)) => items.iter().find_map(|i| contains_phrase(i, phrases)),
@@ -423,11 +511,21 @@ fn eq_ci(got: &str, want: &str) -> bool {
 
 /// The first phrase found in `text` as whole words, with the evidence.
 fn contains_phrase(text: &str, phrases: &[String]) -> Option<String> {
+    first_phrase(text, phrases).map(|p| format!("mentions \"{p}\""))
+}
+
+/// The first of `phrases` found in `text` as whole words.
+fn first_phrase<'p>(text: &str, phrases: &'p [String]) -> Option<&'p String> {
     let words = format!(" {} ", normalize_phrase(text));
     let bytes = words.as_bytes();
     // A phrase counts only between spaces (whole words): "pipelines" is not "pipeline".
     let whole = |p: &str| words.match_indices(p).any(|(i, _)| bytes[i - 1] == b' ' && bytes.get(i + p.len()) == Some(&b' '));
-    phrases.iter().find(|p| !p.is_empty() && whole(p)).map(|p| format!("mentions \"{p}\""))
+    phrases.iter().find(|p| !p.is_empty() && whole(p))
+}
+
+/// Whether the normalised domain `d` is one of `domains` or a subdomain of one.
+fn in_domains(d: &str, domains: &[String]) -> bool {
+    domains.iter().any(|x| d == x.as_str() || (d.ends_with(x.as_str()) && d[..d.len() - x.len()].ends_with('.')))
 }
 
 /// Days since the Unix epoch of a UTC time (floor).

@@ -112,12 +112,31 @@ pub fn eval_signals(model: &CompiledModel, ctx: &LeadContext<'_>) -> Vec<Arc<str
     model.signals.iter().filter(|s| ctx.eval(&s.when).is_some()).map(|s| s.id.clone()).collect()
 }
 
+/// Whether scores carry the evidence text of their reasons ([`Reason::detail`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// Every reason says why it fired (JSON Lines, the table, explanations).
+    Full,
+    /// Reasons have an empty `detail`; everything else is as with [`Evidence::Full`]. For
+    /// outputs that print only rule ids and points (CSV), which then skip building the text.
+    Omitted,
+}
+
 /// Scores one lead. `ctx` carries the lead, its events and its population facts.
 pub fn score_lead(model: &CompiledModel, ctx: &LeadContext<'_>) -> Score {
+    score_lead_with(model, ctx, Evidence::Full)
+}
+
+/// [`score_lead`] with or without the evidence text of each reason.
+pub fn score_lead_with(model: &CompiledModel, ctx: &LeadContext<'_>, evidence: Evidence) -> Score {
     let mut raw = vec![0i32; model.dimensions.len()];
     let mut reasons = Vec::new();
     for rule in &model.rules {
-        if let Some(detail) = ctx.eval(&rule.when) {
+        let fired = match evidence {
+            Evidence::Full => ctx.eval(&rule.when),
+            Evidence::Omitted => ctx.holds(&rule.when).then(String::new),
+        };
+        if let Some(detail) = fired {
             raw[rule.dimension] += rule.points;
             reasons.push(Reason {
                 rule: rule.id.clone(),
@@ -135,7 +154,10 @@ pub fn score_lead(model: &CompiledModel, ctx: &LeadContext<'_>) -> Score {
                     rule: Arc::from("cap"),
                     dimension: dim.id.clone(),
                     points: cap - points,
-                    detail: format!("{} capped at {cap} ({points} before the cap)", dim.id),
+                    detail: match evidence {
+                        Evidence::Full => format!("{} capped at {cap} ({points} before the cap)", dim.id),
+                        Evidence::Omitted => String::new(),
+                    },
                 });
                 cap
             }
