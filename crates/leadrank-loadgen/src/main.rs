@@ -445,29 +445,29 @@ async fn latency(base: &str, key: &str, samples: usize) -> anyhow::Result<()> {
     let base = base.trim_end_matches('/');
     let http = client(2)?;
     // Leads whose score has no demo_request yet: after the event, the rule must be there.
+    // Each lead is checked just before its event is posted, so the first event goes out at
+    // once (a writer asked for millions of samples starts writing without reading every
+    // score first).
     let ids = lead_ids(&http, base, key, usize::MAX).await?;
-    let mut fresh: Vec<(String, i64)> = Vec::new();
-    for id in ids.iter().rev() {
-        let v = get_json(&http, &format!("{base}/v1/leads/{id}/score"), key).await?;
-        if !has_rule(&v, "demo_request") {
-            fresh.push((id.clone(), v["score"]["total"].as_i64().unwrap_or(i64::MIN)));
-            if fresh.len() == samples {
-                break;
-            }
-        }
-    }
-    if fresh.len() < samples {
-        println!("only {} of {} leads have no demo_request yet: {} samples", fresh.len(), ids.len(), fresh.len());
-    }
     let run = jiff::Timestamp::now().as_millisecond();
     let auth = format!("Bearer {key}");
     let (mut post_lat, mut readable_lat) = (Vec::new(), Vec::new());
     let (mut not_first, mut never) = (0usize, 0usize);
-    for (i, (lead, before)) in fresh.iter().enumerate() {
+    let mut sent = 0usize;
+    for lead in ids.iter().rev() {
+        if sent == samples {
+            break;
+        }
+        let v = get_json(&http, &format!("{base}/v1/leads/{lead}/score"), key).await?;
+        if has_rule(&v, "demo_request") {
+            continue;
+        }
+        let before = v["score"]["total"].as_i64().unwrap_or(i64::MIN);
         let body = json!({"events": [{
-            "event_id": format!("lat-{run}-{i}"), "lead_id": lead, "type": "demo_request",
+            "event_id": format!("lat-{run}-{sent}"), "lead_id": lead, "type": "demo_request",
             "occurred_at": jiff::Timestamp::now().to_string(), "url": "https://www.leadrank-demo.com/demo",
         }]});
+        sent += 1;
         let t0 = Instant::now();
         let resp = http.post(format!("{base}/v1/events")).header("authorization", &auth).json_body(&body).send().await?;
         let status = resp.status();
@@ -484,7 +484,7 @@ async fn latency(base: &str, key: &str, samples: usize) -> anyhow::Result<()> {
         let mut first = true;
         loop {
             let v = get_json(&http, &format!("{base}/v1/leads/{lead}/score"), key).await?;
-            let reflected = has_rule(&v, "demo_request") || v["score"]["total"].as_i64().unwrap_or(i64::MIN) != *before;
+            let reflected = has_rule(&v, "demo_request") || v["score"]["total"].as_i64().unwrap_or(i64::MIN) != before;
             if reflected {
                 readable_lat.push(t1.elapsed());
                 break;
@@ -500,11 +500,14 @@ async fn latency(base: &str, key: &str, samples: usize) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
+    if sent < samples {
+        println!("only {sent} of {} leads had no demo_request yet: {sent} samples", ids.len());
+    }
     let (p, r) = (Percentiles::of(&post_lat), Percentiles::of(&readable_lat));
     println!("POST /v1/events (1 event) until 200: {p}");
     println!("ack -> readable (200 received until GET score reflects it): {r}");
     println!("not reflected on the first read: {not_first}; never reflected within 5 s: {never}");
-    let result = json!({"samples": fresh.len(), "post": p.to_json(), "ack_to_readable": r.to_json(), "not_reflected_first_read": not_first, "never_reflected": never});
+    let result = json!({"samples": sent, "post": p.to_json(), "ack_to_readable": r.to_json(), "not_reflected_first_read": not_first, "never_reflected": never});
     println!("RESULT {result}");
     Ok(())
 }
