@@ -46,7 +46,7 @@ pub(crate) enum Create {
     Never,
 }
 
-fn is_postgres(db: &str) -> bool {
+pub(crate) fn is_postgres(db: &str) -> bool {
     db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 

@@ -77,6 +77,45 @@ pub struct ServeArgs {
     sso: SsoArgs,
     #[command(flatten)]
     alerts: AlertArgs,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+/// Cluster mode: several nodes serve as one (see docs/cluster.md).
+#[derive(Args)]
+pub struct ClusterArgs {
+    /// Run as a node of a cluster whose nodes meet on this NATS server (with JetStream), e.g.
+    /// nats://127.0.0.1:4222. Every node needs the same postgres:// --db and --key-vault.
+    #[arg(long, value_name = "NATS_URL")]
+    cluster: Option<String>,
+    /// The cluster's name (its NATS subjects and stream), so that clusters can share a NATS
+    /// server: letters, digits, '-' and '_'.
+    #[arg(long, default_value = "leadrank", value_name = "NAME")]
+    cluster_name: String,
+    /// This node's id in the cluster; default: the host name and process id.
+    #[arg(long, value_name = "ID")]
+    node_id: Option<String>,
+    /// Seconds a node's lease on the partition lasts without renewal: after an owner dies,
+    /// another node takes over within about this plus the time to load the state.
+    #[arg(long, default_value_t = 5, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    lease_ttl: u64,
+}
+
+impl ClusterArgs {
+    fn options(&self) -> Option<leadrank_cluster::ClusterOptions> {
+        let nats_url = self.cluster.clone()?;
+        let node_id = self.node_id.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+            let host: String = host.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(40).collect();
+            format!("{}-{}", if host.is_empty() { "node" } else { &host }, std::process::id())
+        });
+        Some(leadrank_cluster::ClusterOptions {
+            nats_url,
+            name: self.cluster_name.clone(),
+            node_id,
+            lease_ttl: Duration::from_secs(self.lease_ttl),
+        })
+    }
 }
 
 /// Alerts to Slack, Teams and email (rules are created with `POST /v1/alerts`).
@@ -236,8 +275,17 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         sync.extend(leadrank_sync::schedule::sources_from_file(file)?.into_iter().map(Arc::new));
     }
     leadrank_sync::schedule::check_unique(&sync)?;
+    let cluster = args.cluster.options();
+    if let Some(c) = &cluster {
+        c.check()?;
+        if !crate::cmd_db::is_postgres(&args.db.db) {
+            bail!("--cluster needs a postgres:// --db that every node shares (SQLite is one machine's file)");
+        }
+        if args.demo {
+            bail!("--demo runs a single server; leave out --cluster");
+        }
+    }
     runtime()?.block_on(async {
-        let store = open_store(&args.db).await?;
         let shutdown = CancellationToken::new();
         let stop = shutdown.clone();
         tokio::spawn(async move {
@@ -267,6 +315,25 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             },
             sync,
         };
+        if let Some(cluster) = cluster {
+            let opened = crate::cmd_db::open(&args.db, crate::cmd_db::Create::IfMissing).await?;
+            let (up, lines) = opened.migrate().await?;
+            if !up.applied.is_empty() {
+                eprintln!("{}", crate::cmd_db::upgrade_summary(&up));
+            }
+            for line in lines {
+                eprintln!("{line}");
+            }
+            let crate::cmd_db::Opened::Postgres(store) = opened else { bail!("--cluster needs a postgres:// --db") };
+            let listener =
+                tokio::net::TcpListener::bind(args.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.addr))?;
+            let (node, name) = (cluster.node_id.clone(), cluster.name.clone());
+            return leadrank_cluster::run(listener, store, options, cluster, shutdown, |addr| {
+                println!("leadrank node {node} of cluster {name} listening on http://{addr} (GET /cluster tells its role)");
+            })
+            .await;
+        }
+        let store = open_store(&args.db).await?;
         leadrank_server::serve(store, options, shutdown, |ready| {
             println!("leadrank listening on http://{} with {} leads", ready.addr, ready.leads);
             if let Some(key) = &ready.demo_key {

@@ -16,7 +16,7 @@ use leadrank_store::Store;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub use http::{AppState, Limits, router};
+pub use http::{AppState, ForwardedKey, Limits, router};
 
 /// How to run the server.
 #[derive(Debug, Clone)]
@@ -72,6 +72,47 @@ pub async fn serve_on(
     shutdown: CancellationToken,
     on_ready: impl FnOnce(&Ready) + Send,
 ) -> anyhow::Result<()> {
+    let started = start(store, &options, listener.local_addr()?, &shutdown).await?;
+    tracing::info!(addr = %started.ready.addr, leads = started.ready.leads, "leadrank serving");
+    on_ready(&started.ready);
+    http::conn::serve(listener, started.app.clone(), &options.limits, shutdown.clone()).await;
+    shutdown.cancel();
+    started.stop().await;
+    tracing::info!("leadrank stopped");
+    Ok(())
+}
+
+/// A started service: the router that answers for it and the tasks that run beside it.
+pub struct Started {
+    /// Every route of the API and the web app, with its limits.
+    pub app: axum::Router,
+    pub ready: Ready,
+    pub service: Arc<Service>,
+    background: background::Background,
+    sync: Option<leadrank_sync::schedule::Started>,
+}
+
+impl Started {
+    /// Waits for the background tasks (after `shutdown` was cancelled) and commits
+    /// everything queued.
+    pub async fn stop(self) {
+        self.service.shutdown().await;
+        self.background.join().await;
+        for task in self.sync.into_iter().flat_map(|s| s.tasks) {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
+        }
+    }
+}
+
+/// Starts the service on `store` (loading its state), its background tasks and scheduled
+/// syncs, and builds the router; nothing listens yet. The tasks end when `shutdown` is
+/// cancelled; then call [`Started::stop`].
+pub async fn start(
+    store: Arc<dyn Store>,
+    options: &ServeOptions,
+    addr: SocketAddr,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Started> {
     // The identity provider must answer before the server does: a broken setup is said at once.
     let sso = match options.sso.clone() {
         Some(config) => Some(Arc::new(leadrank_web::sso::Sso::discover(config).await?)),
@@ -90,17 +131,17 @@ pub async fn serve_on(
         demo_key = Some(secret);
         demo_users = demo::create_users(&service).await?;
     }
-    let ready = Ready { addr: listener.local_addr()?, leads: service.live_read().book.lead_count(), demo_key, demo_users };
+    let ready = Ready { addr, leads: service.live_read().book.lead_count(), demo_key, demo_users };
     service.set_alerts_config(options.alerts.clone());
     let background = background::spawn(
         &service,
         BackgroundOptions { webhooks: options.webhooks, allow_private_webhooks: options.allow_private_webhooks },
-        &shutdown,
+        shutdown,
     )?;
     let sync = if options.sync.is_empty() {
         None
     } else {
-        Some(leadrank_sync::schedule::Scheduler::start(&service, options.sync.clone(), &shutdown).await?)
+        Some(leadrank_sync::schedule::Scheduler::start(&service, options.sync.clone(), shutdown).await?)
     };
     let segment_mapping = options.segment_mapping.clone().unwrap_or_else(leadrank_mapping::segment::SegmentMapping::builtin);
     let segment = http::segment::SegmentSetup::new(segment_mapping, service.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -112,15 +153,5 @@ pub async fn serve_on(
         sso,
     };
     let app = router(state, &options.limits);
-    tracing::info!(addr = %ready.addr, leads = ready.leads, "leadrank serving");
-    on_ready(&ready);
-    http::conn::serve(listener, app, &options.limits, shutdown.clone()).await;
-    shutdown.cancel();
-    service.shutdown().await;
-    background.join().await;
-    for task in sync.into_iter().flat_map(|s| s.tasks) {
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
-    }
-    tracing::info!("leadrank stopped");
-    Ok(())
+    Ok(Started { app, ready, service, background, sync })
 }

@@ -258,6 +258,12 @@ impl Service {
         Ok(crate::keys::verify(self.store.as_ref(), presented).await?)
     }
 
+    /// The key with `id` if `secret_hash` is the SHA-256 of its secret and it is not revoked
+    /// (a request a cluster node checked and forwarded without the secret).
+    pub async fn authenticate_hashed(&self, id: &str, secret_hash: &str) -> Result<Option<ApiKey>, ServiceError> {
+        Ok(crate::keys::verify_hash(self.store.as_ref(), id, secret_hash).await?)
+    }
+
     /// Whether the database answers.
     pub async fn ready(&self) -> Result<(), ServiceError> {
         Ok(self.store.ping().await?)

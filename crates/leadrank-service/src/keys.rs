@@ -32,11 +32,16 @@ pub fn split(presented: &str) -> Option<(&str, &str)> {
 /// Checks a presented key against the store: the key if it exists, matches and is not revoked.
 pub async fn verify(store: &dyn Store, presented: &str) -> Result<Option<ApiKey>, StoreError> {
     let Some((id, secret)) = split(presented) else { return Ok(None) };
+    verify_hash(store, id, &hash(secret)).await
+}
+
+/// Checks a key id and the SHA-256 of its secret (as a cluster node forwards a request it
+/// checked, never with the secret): the key if it exists, matches and is not revoked.
+pub async fn verify_hash(store: &dyn Store, id: &str, secret_hash: &str) -> Result<Option<ApiKey>, StoreError> {
     let Some(key) = store.key(id).await? else { return Ok(None) };
-    let presented_hash = hash(secret);
     // Constant-time comparison of the hashes.
-    let same = presented_hash.len() == key.secret_hash.len()
-        && presented_hash.bytes().zip(key.secret_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let same = secret_hash.len() == key.secret_hash.len()
+        && secret_hash.bytes().zip(key.secret_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
     Ok((same && key.revoked_at.is_none()).then_some(key))
 }
 

@@ -20,6 +20,7 @@
 //! pending ones in one transaction under an advisory lock, in the schema that
 //! `search_path` names.
 
+pub mod lease;
 pub mod sealing;
 pub mod test_server;
 pub mod vault;
@@ -65,6 +66,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_sealed_personal_data.sql"),
     },
     Migration { version: 3, description: "deals", sql: include_str!("../migrations/0003_deals.sql") },
+    Migration { version: 4, description: "partition leases of cluster mode", sql: include_str!("../migrations/0004_cluster_leases.sql") },
 ];
 
 /// The setting that names the key vault a database's data is sealed with.
@@ -79,6 +81,8 @@ const ORPHAN_AGE: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 pub struct PostgresStore {
     pool: PgPool,
     vault: Arc<KeyVault>,
+    /// Cluster mode: the partition lease every write checks (set once, by the owner).
+    fence: Arc<std::sync::OnceLock<lease::Fence>>,
 }
 
 /// What [`PostgresStore::migrate_and_report`] did besides the schema upgrade.
@@ -161,7 +165,7 @@ impl PostgresStore {
             }
             _ => {}
         }
-        Ok(PostgresStore { pool, vault: Arc::new(vault) })
+        Ok(PostgresStore { pool, vault: Arc::new(vault), fence: Arc::default() })
     }
 
     /// The key vault.
@@ -313,7 +317,7 @@ impl PostgresStore {
     /// Deletes a lead's rows everywhere and stores the suppression markers, in one
     /// transaction.
     async fn delete_lead_rows(&self, lead_id: &str, markers: &[String]) -> StoreResult<Erased> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         let mut count = async |sql: &'static str| -> StoreResult<u64> {
             Ok(sqlx::query(sql).bind(lead_id).execute(&mut *tx).await.map_err(db)?.rows_affected())
         };
@@ -641,7 +645,7 @@ impl Store for PostgresStore {
     }
 
     async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT(key) DO NOTHING")
             .bind(key)
             .bind(value)
@@ -666,7 +670,7 @@ impl Store for PostgresStore {
                 .map(|l| Ok((l.lead_id.as_str(), seal_with(&keys, &l.lead_id, "leads", "data", &to_json(l))?)))
                 .collect::<StoreResult<_>>()?
         };
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         for chunk in rows.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO leads (lead_id, data, updated_at) ");
             qb.push_values(chunk, |mut b, (id, data)| {
@@ -685,7 +689,7 @@ impl Store for PostgresStore {
             return Ok(());
         }
         let accounts = last_per_key(accounts, |a| a.account_id.as_str());
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         for chunk in accounts.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO accounts (account_id, data, updated_at) ");
             qb.push_values(chunk, |mut b, a| {
@@ -702,7 +706,7 @@ impl Store for PostgresStore {
             return Ok(());
         }
         let deals = last_per_key(deals, |d| d.deal_id.as_str());
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         for chunk in deals.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO deals ({DEAL_COLS}) "));
             qb.push_values(chunk, |mut b, d| {
@@ -739,7 +743,7 @@ impl Store for PostgresStore {
             let keys = self.vault.read();
             events.iter().map(|e| seal_with(&keys, &e.lead_id, "events", "data", &to_json(e))).collect::<StoreResult<_>>()?
         };
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         for (c, (chunk, data)) in events.chunks(CHUNK).zip(sealed.chunks(CHUNK)).enumerate() {
             let base = c * CHUNK;
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO events (event_id, lead_id, occurred_at, data) ");
@@ -767,7 +771,7 @@ impl Store for PostgresStore {
                 .map(|r| Ok((r.lead_id.as_str(), seal_with(&keys, &r.lead_id, "consents", "data", &to_json(r))?)))
                 .collect::<StoreResult<_>>()?
         };
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         for chunk in rows.chunks(CHUNK) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO consents (lead_id, data) ");
             qb.push_values(chunk, |mut b, (id, data)| {
@@ -839,7 +843,7 @@ impl Store for PostgresStore {
                 scores.iter().map(|s| Ok((s, seal_in("score_history", s)?))).collect::<StoreResult<_>>()?,
             )
         };
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         for (table, rows) in [("scores", &latest), ("score_history", &all)] {
             for chunk in rows.chunks(CHUNK) {
                 let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO {table} ({SCORE_COLS}) "));
@@ -888,7 +892,8 @@ impl Store for PostgresStore {
     }
 
     async fn add_model(&self, name: &str, version: &str, source: &str, at: Timestamp) -> StoreResult<i64> {
-        sqlx::query_scalar(
+        let mut tx = self.write_tx().await?;
+        let id = sqlx::query_scalar(
             "INSERT INTO models (name, version, source, created_at, active) \
              VALUES ($1, $2, $3, $4, FALSE) RETURNING id",
         )
@@ -896,9 +901,11 @@ impl Store for PostgresStore {
         .bind(version)
         .bind(source)
         .bind(micros(at))
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(db)
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(id)
     }
 
     async fn models(&self) -> StoreResult<Vec<StoredModel>> {
@@ -919,7 +926,7 @@ impl Store for PostgresStore {
     }
 
     async fn activate_model(&self, id: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM models WHERE id = $1").bind(id).fetch_optional(&mut *tx).await.map_err(db)?;
         if exists.is_none() {
@@ -930,6 +937,7 @@ impl Store for PostgresStore {
     }
 
     async fn add_key(&self, key: &ApiKey) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO api_keys (id, secret_hash, name, scopes, created_at, revoked_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -940,9 +948,10 @@ impl Store for PostgresStore {
         .bind(scopes_text(&key.scopes))
         .bind(micros(key.created_at))
         .bind(key.revoked_at.map(micros))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -967,19 +976,22 @@ impl Store for PostgresStore {
     }
 
     async fn revoke_key(&self, id: &str, at: Timestamp) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1")
             .bind(id)
             .bind(micros(at))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("key {id}")));
         }
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
     async fn add_subscription(&self, sub: &Subscription) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO subscriptions (id, url, secret, events, created_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -989,9 +1001,10 @@ impl Store for PostgresStore {
         .bind(&sub.secret)
         .bind(to_json(&sub.events))
         .bind(micros(sub.created_at))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -1004,7 +1017,7 @@ impl Store for PostgresStore {
     }
 
     async fn delete_subscription(&self, id: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query("DELETE FROM subscriptions WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("subscription {id}")));
@@ -1033,7 +1046,7 @@ impl Store for PostgresStore {
                 })
                 .collect::<StoreResult<_>>()?
         };
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         for (chunk, bodies) in deliveries.chunks(CHUNK).zip(bodies.chunks(CHUNK)) {
             let mut qb = QueryBuilder::<Postgres>::new(format!("INSERT INTO deliveries ({DELIVERY_COLS}) "));
             qb.push_values(chunk.iter().zip(bodies), |mut b, (d, body)| {
@@ -1072,6 +1085,7 @@ impl Store for PostgresStore {
     }
 
     async fn record_attempt(&self, delivery_id: &str, attempt: &Attempt) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query(
             "UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = $2, \
              last_status = $3, last_error = $4, state = $5, next_attempt_at = $6 WHERE id = $1",
@@ -1082,12 +1096,13 @@ impl Store for PostgresStore {
         .bind(attempt.error.clone())
         .bind(attempt.state.as_str())
         .bind(micros(attempt.next_attempt_at))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("delivery {delivery_id}")));
         }
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -1150,7 +1165,7 @@ impl Store for PostgresStore {
                 log.iter().map(|e| seal_with(&keys, &e.lead_id, "ops_log", "body", &e.body)).collect::<StoreResult<_>>()?,
             )
         };
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_tx().await?;
         for (chunk, bodies) in ops.chunks(CHUNK).zip(op_bodies.chunks(CHUNK)) {
             let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO lead_ops (lead_id, body, updated_at) ");
             qb.push_values(chunk.iter().zip(bodies), |mut b, (o, body)| {
@@ -1198,6 +1213,7 @@ impl Store for PostgresStore {
     }
 
     async fn put_directory(&self, entry: &DirectoryEntry) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO directory (kind, id, body, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT(kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
@@ -1206,18 +1222,21 @@ impl Store for PostgresStore {
         .bind(&entry.id)
         .bind(&entry.body)
         .bind(micros(entry.updated_at))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
     async fn delete_directory(&self, kind: &str, id: &str) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
         let done =
-            sqlx::query("DELETE FROM directory WHERE kind = $1 AND id = $2").bind(kind).bind(id).execute(&self.pool).await.map_err(db)?;
+            sqlx::query("DELETE FROM directory WHERE kind = $1 AND id = $2").bind(kind).bind(id).execute(&mut *tx).await.map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("{kind} {id}")));
         }
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -1245,14 +1264,16 @@ impl Store for PostgresStore {
     }
 
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO audit (at, actor, action, detail) VALUES ($1, $2, $3, $4)")
             .bind(micros(entry.at))
             .bind(&entry.actor)
             .bind(&entry.action)
             .bind(&entry.detail)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 

@@ -42,6 +42,10 @@ pub enum StoreError {
     /// The database's schema is one this build must not use (newer, altered or unknown).
     #[error("database schema version {database} cannot be used by this leadrank (schema version {binary}): {reason}")]
     Schema { database: String, binary: i64, reason: String },
+    /// Cluster mode: this node no longer owns the partition it wrote for (another node took
+    /// it over), so the write was refused and rolled back.
+    #[error("write refused: this node no longer owns partition {partition} (its fencing token {token} was superseded)")]
+    Fenced { partition: i32, token: i64 },
 }
 
 /// Shorthand for store results.

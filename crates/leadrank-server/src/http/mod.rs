@@ -465,6 +465,15 @@ pub mod need {
     }
 }
 
+/// An API key a cluster node took with a request it forwards through the write log: the
+/// key's id and the SHA-256 of its secret (never the secret). Only the cluster adapter sets
+/// it, as an extension of a request it replays; a request from the network cannot carry it.
+#[derive(Debug, Clone)]
+pub struct ForwardedKey {
+    pub id: String,
+    pub secret_hash: String,
+}
+
 /// The API key of the request, checked and holding the scope `N` (else 401 or 403, before
 /// any other part of the request is looked at).
 pub struct Caller<N: need::Need>(pub ApiKey, PhantomData<N>);
@@ -485,17 +494,22 @@ impl<N: need::Need> FromRequestParts<AppState> for Caller<N> {
             p.pointer = Some("/headers/authorization".into());
             p
         };
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Err(unauthorized("an API key is required: Authorization: Bearer lr_..."));
+        let checked = if let Some(forwarded) = parts.extensions.get::<ForwardedKey>() {
+            state.service.authenticate_hashed(&forwarded.id, &forwarded.secret_hash).await
+        } else {
+            let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+                return Err(unauthorized("an API key is required: Authorization: Bearer lr_..."));
+            };
+            // The scheme name is case-insensitive (RFC 9110).
+            let presented = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map_or("", |(_, key)| key.trim());
+            state.service.authenticate(presented).await
         };
-        // The scheme name is case-insensitive (RFC 9110).
-        let presented = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map_or("", |(_, key)| key.trim());
-        let key = match state.service.authenticate(presented).await {
+        let key = match checked {
             Ok(Some(key)) => key,
             Ok(None) => return Err(unauthorized("the API key is unknown, malformed or revoked")),
             Err(e) => return Err(e.into()),

@@ -124,6 +124,10 @@ impl From<leadrank_service::service::ServiceError> for Problem {
             E::Invalid(msg) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg),
             E::Internal(msg) => Problem::internal(&msg),
             E::Store(leadrank_store::StoreError::NotFound(what)) => Problem::not_found(what),
+            E::Store(e @ leadrank_store::StoreError::Fenced { .. }) => Problem {
+                retry_after: Some(1),
+                ..Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not_owner", format!("{e}; retry: another node serves it now"))
+            },
             E::Store(e) => Problem::internal(&e),
         }
     }
