@@ -166,44 +166,73 @@ fn in_schema(url: &str, schema: &str) -> String {
     format!("{url}{sep}options=-c%20search_path%3D{schema}")
 }
 
+/// A fresh schema, generated data, an admin key and `nodes` nodes with an owner elected.
+struct Fixture {
+    rt: tokio::runtime::Runtime,
+    admin: sqlx::PgConnection,
+    schema: String,
+    tmp: tempfile::TempDir,
+    bin: PathBuf,
+    data: PathBuf,
+    http: Http,
+    cluster: Cluster,
+}
+
+impl Fixture {
+    /// `None` (after a notice) when PostgreSQL or NATS does not answer and `CI` is not set.
+    fn start(tag: &str, nodes: usize, leads: usize) -> Option<Fixture> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let mut admin = rt.block_on(leadrank_store_postgres::test_server::connect("the cluster tests"))?;
+        if !nats_answers(&nats_url()) {
+            assert!(std::env::var_os("CI").is_none(), "no NATS server answers at {} and CI is set", nats_url());
+            eprintln!("NOTICE: skipping the cluster tests: no NATS server answers at {}", nats_url());
+            return None;
+        }
+        let bin = leadrank_bin();
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let schema = leadrank_store_postgres::test_server::schema_name(tag);
+        rt.block_on(sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut admin)).expect("create schema");
+        let db = in_schema(&leadrank_store_postgres::test_server::url(), &schema);
+        let vault = tmp.path().join("keys.vault");
+        let data = tmp.path().join("data");
+        let gen_as_of = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap().to_string();
+        run(&bin, &["generate", "--leads", &leads.to_string(), "--out", data.to_str().unwrap(), "--as-of", &gen_as_of]);
+        let key = run(
+            &bin,
+            &["keys", "create", "--db", &db, "--key-vault", vault.to_str().unwrap(), "--name", "cluster-test", "--scopes", "admin"],
+        )
+        .trim()
+        .to_string();
+        let http = Http::new(&key);
+        let mut cluster = Cluster {
+            bin: bin.clone(),
+            db,
+            vault,
+            name: format!("{tag}{}", std::process::id()),
+            log: tmp.path().join("nodes.log"),
+            nodes: Vec::new(),
+        };
+        for n in 0..nodes {
+            let (id, addr) = (format!("n{n}"), format!("127.0.0.1:{}", free_port()));
+            let child = cluster.spawn(&id, &addr);
+            cluster.nodes.push(Node { id, addr, child, starts: 1 });
+        }
+        cluster.wait_owner(&http, Duration::from_secs(60));
+        Some(Fixture { rt, admin, schema, tmp, bin, data, http, cluster })
+    }
+
+    fn drop_schema(&mut self) {
+        let sql = format!("DROP SCHEMA \"{}\" CASCADE", self.schema);
+        self.rt.block_on(sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut self.admin)).expect("drop schema");
+    }
+}
+
 #[test]
 fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let Some(mut admin) = rt.block_on(leadrank_store_postgres::test_server::connect("the cluster failover test")) else { return };
-    if !nats_answers(&nats_url()) {
-        assert!(std::env::var_os("CI").is_none(), "no NATS server answers at {} and CI is set", nats_url());
-        eprintln!("NOTICE: skipping the cluster failover test: no NATS server answers at {}", nats_url());
-        return;
-    }
     let started = Instant::now();
-    let bin = leadrank_bin();
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let schema = leadrank_store_postgres::test_server::schema_name("cluster");
-    rt.block_on(sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&mut admin)).expect("create schema");
-    let db = in_schema(&leadrank_store_postgres::test_server::url(), &schema);
-    let vault = tmp.path().join("keys.vault");
-    let data = tmp.path().join("data");
-    let gen_as_of = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap().to_string();
-    run(&bin, &["generate", "--leads", &LEADS.to_string(), "--out", data.to_str().unwrap(), "--as-of", &gen_as_of]);
-    let key =
-        run(&bin, &["keys", "create", "--db", &db, "--key-vault", vault.to_str().unwrap(), "--name", "cluster-test", "--scopes", "admin"])
-            .trim()
-            .to_string();
-    let mut http = Http::new(&key);
-    let mut cluster = Cluster {
-        bin: bin.clone(),
-        db: db.clone(),
-        vault,
-        name: format!("t{}", std::process::id()),
-        log: tmp.path().join("nodes.log"),
-        nodes: Vec::new(),
+    let Some(Fixture { rt, mut admin, schema, tmp, bin, data, mut http, mut cluster }) = Fixture::start("cluster", NODES, LEADS) else {
+        return;
     };
-    for n in 0..NODES {
-        let (id, addr) = (format!("n{n}"), format!("127.0.0.1:{}", free_port()));
-        let child = cluster.spawn(&id, &addr);
-        cluster.nodes.push(Node { id, addr, child, starts: 1 });
-    }
-    cluster.wait_owner(&http, Duration::from_secs(60));
 
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let accounts = read_records(&data.join("accounts.csv")).unwrap();
@@ -316,4 +345,74 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     for s in statuses {
         assert!(s.success(), "node exit after SIGTERM: {s}");
     }
+}
+
+/// Fencing: the owner is paused (SIGSTOP) past its lease while a batch is on its way to it;
+/// the other node takes over; on SIGCONT the former owner stops (exit 75) and nothing of the
+/// batch it held was stored, nor acknowledged.
+#[test]
+fn a_paused_owner_writes_nothing_after_the_takeover() {
+    let Some(mut f) = Fixture::start("fence", 2, 30) else { return };
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 1);
+    let accounts = read_records(&f.data.join("accounts.csv")).unwrap();
+    let leads = read_records(&f.data.join("leads.csv")).unwrap();
+    post_anywhere(&mut f.http, &f.cluster, &mut rng, "/v1/accounts", &json!({ "accounts": accounts }));
+    post_anywhere(&mut f.http, &f.cluster, &mut rng, "/v1/leads", &json!({ "leads": leads }));
+    let owner = f.cluster.wait_owner(&f.http, Duration::from_secs(30));
+    let other = 1 - owner;
+    let token_before = f.cluster.status(&f.http, other).expect("status")["token"].as_i64().unwrap();
+    let lead_id = leads[0]["lead_id"].as_str().unwrap().to_string();
+    let batch: Vec<Value> = (0..5)
+        .map(|i| json!({ "event_id": format!("paused-{i}"), "lead_id": lead_id, "type": "demo_request", "occurred_at": "2026-12-01T10:00:00Z" }))
+        .collect();
+
+    let pid = f.cluster.nodes[owner].child.id().to_string();
+    assert!(Command::new("kill").args(["-STOP", &pid]).status().unwrap().success());
+    // A batch sent to the paused owner: the kernel takes the connection, nobody answers yet.
+    let (addr, key) = (f.cluster.nodes[owner].addr.clone(), f.http.key.clone());
+    let body = json!({ "events": batch });
+    let sent = std::thread::spawn(move || Http::new(&key).post(&format!("http://{addr}/v1/events"), &body));
+    let takeover = Instant::now();
+    loop {
+        if f.cluster.status(&f.http, other).is_some_and(|s| s["role"] == "owner") {
+            break;
+        }
+        assert!(takeover.elapsed() < Duration::from_secs(30), "no takeover; log:\n{}", f.cluster.log_tail());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = f.cluster.status(&f.http, other).unwrap();
+    assert_eq!(status["token"].as_i64(), Some(token_before + 1), "the takeover raised the token: {status}");
+    assert!(Command::new("kill").args(["-CONT", &pid]).status().unwrap().success());
+
+    // The former owner stops by itself, and the batch it held was not acknowledged.
+    let woke = Instant::now();
+    let exit = loop {
+        if let Some(s) = f.cluster.nodes[owner].child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(woke.elapsed() < Duration::from_secs(10), "the former owner still runs 10 s after SIGCONT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(exit.code(), Some(75), "exit of the former owner; log:\n{}", f.cluster.log_tail());
+    match sent.join().unwrap() {
+        Ok((200, answer)) => panic!("the paused owner acknowledged a batch after losing its lease: {answer}"),
+        Ok((status, _)) => assert_eq!(status, 503, "a fenced write is a retriable 503"),
+        Err(_) => {} // The connection closed with the process.
+    }
+    let base = format!("http://{}", f.cluster.nodes[other].addr);
+    let (code, export) = f.http.post(&format!("{base}/v1/privacy/export"), &json!({ "lead_id": lead_id })).expect("export");
+    assert_eq!(code, 200, "{export}");
+    let stored: Vec<&str> =
+        export["people"][0]["events"].as_array().map_or(Vec::new(), |e| e.iter().filter_map(|e| e["event_id"].as_str()).collect());
+    assert!(stored.iter().all(|id| !id.starts_with("paused-")), "the former owner wrote after the takeover: {stored:?}");
+    eprintln!(
+        "fencing test: takeover after SIGSTOP in {:.2} s; the former owner exited with 75 after SIGCONT",
+        takeover.elapsed().as_secs_f64()
+    );
+    let statuses = std::mem::replace(&mut f.cluster.nodes, Vec::new());
+    for mut n in statuses {
+        let _ = n.child.kill();
+        let _ = n.child.wait();
+    }
+    f.drop_schema();
 }

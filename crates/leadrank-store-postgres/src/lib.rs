@@ -347,19 +347,21 @@ impl PostgresStore {
     /// missing from memory is looked up in the vault file once before the rows are refused.
     async fn open_rows<T>(&self, rows: &[PgRow], f: impl Fn(Open<'_>) -> StoreResult<T>) -> StoreResult<Vec<T>> {
         let missing = RefCell::new(Vec::new());
-        let first = {
+        // Every row is tried (not only up to the first failure), so that the keys of all the
+        // leads another process wrote since this vault was opened are looked up at once.
+        let first: Vec<StoreResult<T>> = {
             let keys = self.vault.read();
-            rows.iter().map(|row| f(Open { row, keys: &keys, missing: Some(&missing) })).collect::<StoreResult<Vec<T>>>()
+            rows.iter().map(|row| f(Open { row, keys: &keys, missing: Some(&missing) })).collect()
         };
-        let missing = missing.into_inner();
-        match first {
-            Err(_) if !missing.is_empty() => {
-                self.vault.reload(&missing).await?;
-                let keys = self.vault.read();
-                rows.iter().map(|row| f(Open { row, keys: &keys, missing: None })).collect()
-            }
-            other => other,
+        let mut missing = missing.into_inner();
+        if missing.is_empty() {
+            return first.into_iter().collect();
         }
+        missing.sort();
+        missing.dedup();
+        self.vault.reload(&missing).await?;
+        let keys = self.vault.read();
+        rows.iter().map(|row| f(Open { row, keys: &keys, missing: None })).collect()
     }
 
     /// Where the database stands against `migrations` ([`Store::schema_status`] uses

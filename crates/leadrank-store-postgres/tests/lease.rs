@@ -109,3 +109,17 @@ async fn a_takeover_waits_for_the_writes_in_flight() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_reads_every_row_another_node_sealed_after_it_opened_the_vault() {
+    two_nodes("lease_keys", |a, b, _| async move {
+        // b opened the vault before a made these leads' keys (a standby, then owner).
+        let at = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+        let ops: Vec<leadrank_store::LeadOps> =
+            (1..=3).map(|i| leadrank_store::LeadOps { lead_id: format!("L{i}"), body: format!("{{\"n\":{i}}}"), updated_at: at }).collect();
+        a.save_ops(&ops, &[]).await.unwrap();
+        let read = b.all_ops().await.expect("every row opens with keys looked up in the file at once");
+        assert_eq!(read, ops);
+    })
+    .await;
+}

@@ -59,7 +59,7 @@ pub fn write_events_csv(path: &Path, events: &[Value]) {
 pub struct Http {
     rt: tokio::runtime::Runtime,
     client: reqwest::Client,
-    key: String,
+    pub key: String,
 }
 
 impl Http {
