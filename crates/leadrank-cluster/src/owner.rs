@@ -53,6 +53,17 @@ pub(crate) async fn ensure_stream(js: &jetstream::Context, cluster: &ClusterOpti
 pub(crate) async fn spawn(node: Arc<Node>, app: Router, shutdown: CancellationToken) -> anyhow::Result<Vec<JoinHandle<()>>> {
     let requests = node.nats.queue_subscribe(node.options.requests_subject(), "owner".to_string()).await?;
     let stream = node.jetstream.get_stream(node.options.stream_name()).await?;
+    // A new owner starts the consumer afresh: writes the former owner took but never
+    // acknowledged are offered at once, not when their acknowledgement wait runs out (the
+    // stream drops acknowledged writes; one applied but not acknowledged is applied again,
+    // which records with ids make harmless).
+    match stream.delete_consumer(CONSUMER).await {
+        Ok(_) => {}
+        Err(e) if e.to_string().contains("not found") => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot restart the write log's consumer; unacknowledged writes wait for their acknowledgement time")
+        }
+    }
     let consumer = stream
         .get_or_create_consumer(
             CONSUMER,

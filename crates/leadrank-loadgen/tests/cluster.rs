@@ -21,6 +21,8 @@ use std::fs::File;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Http, free_port, leadrank_bin, run};
@@ -63,6 +65,28 @@ struct Cluster {
 }
 
 impl Cluster {
+    fn addrs(&self) -> Vec<String> {
+        self.nodes.iter().map(|n| n.addr.clone()).collect()
+    }
+
+    /// Stops node `i` with SIGTERM (it must exit cleanly within 30 s) and starts it again.
+    fn restart_cleanly(&mut self, i: usize) {
+        let node = &mut self.nodes[i];
+        assert!(Command::new("kill").args(["-TERM", &node.child.id().to_string()]).status().unwrap().success());
+        let started = Instant::now();
+        let status = loop {
+            if let Some(s) = node.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "node {} did not stop within 30 s of SIGTERM", node.id);
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "node {} exit after SIGTERM: {status}", node.id);
+        let (id, addr) = (node.id.clone(), node.addr.clone());
+        self.nodes[i].child = self.spawn(&id, &addr);
+        self.nodes[i].starts += 1;
+    }
+
     fn spawn(&self, id: &str, addr: &str) -> Child {
         let err = File::options().create(true).append(true).open(&self.log).expect("log file");
         Command::new(&self.bin)
@@ -142,23 +166,60 @@ impl Cluster {
     }
 }
 
-/// POSTs to a random node until one answers 200: the answer, and how many tries failed.
-fn post_anywhere(http: &mut Http, cluster: &Cluster, rng: &mut ChaCha8Rng, path: &str, body: &Value) -> (Value, usize) {
+/// POSTs to a random node of `addrs` until one answers 200: the answer. Every failed try is
+/// counted in `failures` by kind (`503`, `429`, `connection`).
+fn post_anywhere(
+    http: &mut Http,
+    addrs: &[String],
+    rng: &mut ChaCha8Rng,
+    path: &str,
+    body: &Value,
+    failures: &mut BTreeMap<String, usize>,
+) -> Value {
     let started = Instant::now();
-    let mut failed = 0;
     loop {
-        let i = rng.random_range(0..cluster.nodes.len());
-        match http.post(&format!("http://{}{path}", cluster.nodes[i].addr), body) {
-            Ok((200, answer)) => return (answer, failed),
+        let i = rng.random_range(0..addrs.len());
+        let kind = match http.post(&format!("http://{}{path}", addrs[i]), body) {
+            Ok((200, answer)) => return answer,
             Ok((status, answer)) => {
                 assert!(status == 503 || status == 429, "POST {path} answered {status}: {answer}");
+                status.to_string()
             }
-            Err(_) => http.reset(),
-        }
-        failed += 1;
-        assert!(started.elapsed() < Duration::from_secs(60), "POST {path}: no node answered 200 within 60 s; log:\n{}", cluster.log_tail());
+            Err(_) => {
+                http.reset();
+                "connection".to_string()
+            }
+        };
+        *failures.entry(kind).or_default() += 1;
+        assert!(started.elapsed() < Duration::from_secs(60), "POST {path}: no node answered 200 within 60 s");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Sends batches of clones of `events` (new ids from `prefix`) until `stop`: the events acknowledged.
+fn send_until(
+    addrs: Vec<String>,
+    key: String,
+    events: Vec<Value>,
+    prefix: &'static str,
+    stop: Arc<AtomicBool>,
+) -> (Vec<Value>, BTreeMap<String, usize>) {
+    let mut http = Http::new(&key);
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 2);
+    let (mut acked, mut failures, mut n) = (Vec::new(), BTreeMap::new(), 0usize);
+    while !stop.load(Ordering::Relaxed) {
+        let batch: Vec<Value> = (0..BATCH)
+            .map(|_| {
+                n += 1;
+                let mut e = events[rng.random_range(0..events.len())].clone();
+                e["event_id"] = json!(format!("{prefix}-{n}"));
+                e
+            })
+            .collect();
+        post_anywhere(&mut http, &addrs, &mut rng, "/v1/events", &json!({ "events": batch }), &mut failures);
+        acked.extend(batch);
+    }
+    (acked, failures)
 }
 
 fn in_schema(url: &str, schema: &str) -> String {
@@ -235,18 +296,19 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     };
 
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    let mut failures: BTreeMap<String, usize> = BTreeMap::new();
     let accounts = read_records(&data.join("accounts.csv")).unwrap();
     let leads = read_records(&data.join("leads.csv")).unwrap();
     let events = read_records(&data.join("events.csv")).unwrap();
     for (route, name, records) in [("accounts", "accounts", &accounts), ("leads", "leads", &leads)] {
         for chunk in records.chunks(500) {
-            post_anywhere(&mut http, &cluster, &mut rng, &format!("/v1/{route}"), &json!({ name: chunk }));
+            post_anywhere(&mut http, &cluster.addrs(), &mut rng, &format!("/v1/{route}"), &json!({ name: chunk }), &mut failures);
         }
     }
 
     // Batches: the generated events, then clones with new ids until enough kills happened.
     let mut queue: std::collections::VecDeque<Vec<Value>> = events.chunks(BATCH).map(<[Value]>::to_vec).collect();
-    let (mut extra, mut kills, mut owner_kills, mut lease_exits, mut retries, mut batches) = (0usize, 0, 0, 0, 0, 0);
+    let (mut extra, mut kills, mut owner_kills, mut lease_exits, mut batches) = (0usize, 0, 0, 0, 0);
     let mut acked: Vec<Value> = Vec::new();
     let mut acked_ids: HashSet<String> = HashSet::new();
     let mut outcome_counts: BTreeMap<String, u64> = BTreeMap::new();
@@ -267,8 +329,7 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
                 .collect(),
             None => break,
         };
-        let (body, failed) = post_anywhere(&mut http, &cluster, &mut rng, "/v1/events", &json!({ "events": batch }));
-        retries += failed;
+        let body = post_anywhere(&mut http, &cluster.addrs(), &mut rng, "/v1/events", &json!({ "events": batch }), &mut failures);
         batches += 1;
         if let Some(killed_at) = pending_takeover.take() {
             takeovers.push(killed_at.elapsed());
@@ -310,6 +371,26 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     assert!(kills >= KILLS, "only {kills} kills");
     let tokens: Vec<i64> = owners_seen.keys().copied().collect();
 
+    // A rolling restart of every node (SIGTERM, start again) while a client keeps sending.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = std::thread::spawn({
+        let (addrs, key, events, stop) = (cluster.addrs(), http.key.clone(), events.clone(), stop.clone());
+        move || send_until(addrs, key, events, "rolling", stop)
+    });
+    let rolling = Instant::now();
+    for i in 0..cluster.nodes.len() {
+        cluster.restart_cleanly(i);
+        cluster.wait_owner(&http, Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let rolling_took = rolling.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let (rolled, rolling_failures) = writer.join().expect("writer thread");
+    for e in rolled {
+        assert!(acked_ids.insert(e["event_id"].as_str().unwrap().to_string()));
+        acked.push(e);
+    }
+
     // The check goes through the node that owns the partition at the end, and a standby.
     let owner = cluster.wait_owner(&http, Duration::from_secs(60));
     let base = format!("http://{}", cluster.nodes[owner].addr);
@@ -327,9 +408,11 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     let pct = |p: f64| takeovers.get(((takeovers.len() as f64 - 1.0) * p).round() as usize).map_or(f64::NAN, Duration::as_secs_f64);
     eprintln!(
         "cluster failover test: {kills} SIGKILLs ({owner_kills} of the owner), {lease_exits} exits after a lost lease, \
-         {starts} node starts, owner tokens seen {tokens:?}, {batches} batches acknowledged, {retries} failed tries resent, \
+         {starts} node starts, owner tokens seen {tokens:?}, {batches} batches acknowledged, failed tries resent {failures:?}, \
+         rolling restart of {NODES} nodes in {:.1} s with failed tries {rolling_failures:?}, \
          {} distinct events acknowledged ({outcome_counts:?}), {} leads compared ({} needed their own scorer run), \
          {} storage mismatches, {} score mismatches; kill of the owner -> next acknowledged batch: p50 {:.2} s, max {:.2} s; {:.1} s",
+        rolling_took.as_secs_f64(),
         acked.len(),
         checked.compared,
         checked.own_runs,
@@ -356,8 +439,9 @@ fn a_paused_owner_writes_nothing_after_the_takeover() {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 1);
     let accounts = read_records(&f.data.join("accounts.csv")).unwrap();
     let leads = read_records(&f.data.join("leads.csv")).unwrap();
-    post_anywhere(&mut f.http, &f.cluster, &mut rng, "/v1/accounts", &json!({ "accounts": accounts }));
-    post_anywhere(&mut f.http, &f.cluster, &mut rng, "/v1/leads", &json!({ "leads": leads }));
+    let (addrs, mut failures) = (f.cluster.addrs(), BTreeMap::new());
+    post_anywhere(&mut f.http, &addrs, &mut rng, "/v1/accounts", &json!({ "accounts": accounts }), &mut failures);
+    post_anywhere(&mut f.http, &addrs, &mut rng, "/v1/leads", &json!({ "leads": leads }), &mut failures);
     let owner = f.cluster.wait_owner(&f.http, Duration::from_secs(30));
     let other = 1 - owner;
     let token_before = f.cluster.status(&f.http, other).expect("status")["token"].as_i64().unwrap();
@@ -409,7 +493,7 @@ fn a_paused_owner_writes_nothing_after_the_takeover() {
         "fencing test: takeover after SIGSTOP in {:.2} s; the former owner exited with 75 after SIGCONT",
         takeover.elapsed().as_secs_f64()
     );
-    let statuses = std::mem::replace(&mut f.cluster.nodes, Vec::new());
+    let statuses = std::mem::take(&mut f.cluster.nodes);
     for mut n in statuses {
         let _ = n.child.kill();
         let _ = n.child.wait();
