@@ -500,3 +500,108 @@ fn a_paused_owner_writes_nothing_after_the_takeover() {
     }
     f.drop_schema();
 }
+
+/// A routing file for the SLA test: every lead to team `t1`, a 1-minute first touch that
+/// re-routes when breached.
+const ONE_MINUTE_SLA: &str = r#"[routing]
+name = "sla-test"
+version = "1"
+fallback_queue = "unassigned"
+
+[segments]
+smb_below = 200
+enterprise_above = 2000
+
+[[rules]]
+id = "all"
+to = { team = "t1" }
+
+[[sla]]
+id = "quality_lead"
+stages = ["mql", "pql", "recycled"]
+grades = []
+milestones = [{ id = "first_touch", touches = 1, within_minutes = 1, reroute = true }]
+"#;
+
+/// An SLA clock survives the death of its owner: the owner is killed right after a lead is
+/// routed (one minute before its first-touch deadline); the next owner still records the
+/// breach and re-routes the lead to the other rep, within the takeover time of the deadline.
+#[test]
+fn a_first_touch_clock_breaches_and_reroutes_after_its_owner_dies() {
+    let Some(mut f) = Fixture::start("sla", 2, 10) else { return };
+    let addrs = f.cluster.addrs();
+    let send = |http: &Http, method: &str, path: &str, body: &str, content_type: &str| -> (u16, Value) {
+        http.rt.block_on(async {
+            let resp = reqwest::Client::new()
+                .request(method.parse().unwrap(), format!("http://{}{path}", addrs[0]))
+                .header("authorization", format!("Bearer {}", http.key))
+                .header("content-type", content_type)
+                .body(body.to_string())
+                .send()
+                .await
+                .expect("request");
+            let status = resp.status().as_u16();
+            (status, serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or(Value::Null))
+        })
+    };
+    let (s, v) = send(&f.http, "PUT", "/v1/routing", ONE_MINUTE_SLA, "text/plain");
+    assert_eq!(s, 200, "{v}");
+    let team = json!({"timezone": "UTC", "calendar": {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "00:00", "end": "23:59:59"}});
+    let (s, v) = send(&f.http, "PUT", "/v1/teams/t1", &team.to_string(), "application/json");
+    assert_eq!(s, 200, "{v}");
+    for rep in ["r1", "r2"] {
+        let (s, v) =
+            send(&f.http, "PUT", &format!("/v1/reps/{rep}"), &json!({"team": "t1", "capacity": 10}).to_string(), "application/json");
+        assert_eq!(s, 200, "{v}");
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 3);
+    let mut failures = BTreeMap::new();
+    let lead = json!({"lead_id": "S1", "email": "ada@northwind.com", "first_name": "Ada", "last_name": "Lovelace", "title": "VP of Sales",
+                      "company": "Northwind", "industry": "Software", "employees": 500, "country": "US", "budget_owner": true, "consent": true});
+    post_anywhere(&mut f.http, &addrs, &mut rng, "/v1/leads", &json!({ "leads": [lead] }), &mut failures);
+    let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap().to_string();
+    let demo = json!({"events": [{"event_id": "sla-d1", "lead_id": "S1", "type": "demo_request", "occurred_at": now}]});
+    post_anywhere(&mut f.http, &addrs, &mut rng, "/v1/events", &demo, &mut failures);
+    let lifecycle = |f: &Fixture| -> Option<Value> {
+        addrs.iter().find_map(|a| {
+            let (s, body) = f.http.get(&format!("http://{a}/v1/leads/S1/lifecycle"), Some(&f.http.key)).ok()?;
+            (s == 200).then(|| serde_json::from_slice::<Value>(&body).ok()).flatten()
+        })
+    };
+    let first = lifecycle(&f).expect("lifecycle");
+    let rep = first["assignment"]["rep"].as_str().unwrap_or_else(|| panic!("the lead was routed: {first}")).to_string();
+    let due = first["sla"]["milestones"][0]["due"].as_str().unwrap_or_else(|| panic!("an SLA clock runs: {first}")).to_string();
+    let due: jiff::Timestamp = due.parse().unwrap();
+
+    // The owner dies one minute before the deadline and comes back as a standby.
+    let owner = f.cluster.wait_owner(&f.http, Duration::from_secs(10));
+    f.cluster.kill_and_restart(owner);
+    let bound = Duration::from_secs(20);
+    let rerouted = loop {
+        if let Some(v) = lifecycle(&f)
+            && v["assignment"]["rep"].as_str().is_some_and(|r| r != rep)
+        {
+            break v;
+        }
+        let late = jiff::Timestamp::now().duration_since(due);
+        assert!(
+            late < jiff::SignedDuration::try_from(bound).unwrap(),
+            "not re-routed {late:?} after the deadline; log:\n{}",
+            f.cluster.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let late = jiff::Timestamp::now().duration_since(due);
+    let breach = rerouted["log"].as_array().expect("log").iter().any(|e| e["kind"] == "breach");
+    assert!(breach, "the breach is recorded: {rerouted}");
+    eprintln!(
+        "SLA test: owner killed ~60 s before the deadline; breach recorded and re-routed from {rep} to {} {:.1} s after it",
+        rerouted["assignment"]["rep"],
+        late.as_secs_f64()
+    );
+    for mut n in std::mem::take(&mut f.cluster.nodes) {
+        let _ = n.child.kill();
+        let _ = n.child.wait();
+    }
+    f.drop_schema();
+}

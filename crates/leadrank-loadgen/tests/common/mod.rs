@@ -57,7 +57,7 @@ pub fn write_events_csv(path: &Path, events: &[Value]) {
 
 /// A blocking wrapper over an async reqwest client (a fresh connection pool per client).
 pub struct Http {
-    rt: tokio::runtime::Runtime,
+    pub rt: tokio::runtime::Runtime,
     client: reqwest::Client,
     pub key: String,
 }
