@@ -37,6 +37,7 @@ const BATCH: usize = 50;
 const KILLS: usize = 20;
 const SEED: u64 = 0xc1a5_7e42;
 const LEASE_TTL: &str = "2";
+const JSON: &str = "application/json";
 
 fn nats_url() -> String {
     std::env::var("LEADRANK_TEST_NATS").unwrap_or_else(|_| "nats://127.0.0.1:4222".into())
@@ -69,8 +70,19 @@ impl Cluster {
         self.nodes.iter().map(|n| n.addr.clone()).collect()
     }
 
-    /// Stops node `i` with SIGTERM (it must exit cleanly within 30 s) and starts it again.
-    fn restart_cleanly(&mut self, i: usize) {
+    /// Waits until node `i` answers `/cluster` (its signal handlers are set by then).
+    fn wait_answers(&self, http: &Http, i: usize) {
+        let started = Instant::now();
+        while self.status(http, i).is_none() {
+            assert!(started.elapsed() < Duration::from_secs(60), "node {} does not answer; log:\n{}", self.nodes[i].id, self.log_tail());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops node `i` with SIGTERM once it answers (it must exit cleanly within 30 s) and
+    /// starts it again.
+    fn restart_cleanly(&mut self, http: &Http, i: usize) {
+        self.wait_answers(http, i);
         let node = &mut self.nodes[i];
         assert!(Command::new("kill").args(["-TERM", &node.child.id().to_string()]).status().unwrap().success());
         let started = Instant::now();
@@ -147,7 +159,10 @@ impl Cluster {
         restarted
     }
 
-    fn terminate_all(mut self) -> Vec<std::process::ExitStatus> {
+    fn terminate_all(mut self, http: &Http) -> Vec<std::process::ExitStatus> {
+        for i in 0..self.nodes.len() {
+            self.wait_answers(http, i);
+        }
         let mut out = Vec::new();
         for node in &mut self.nodes {
             let ok = Command::new("kill").args(["-TERM", &node.child.id().to_string()]).status().expect("kill -TERM");
@@ -220,6 +235,22 @@ fn send_until(
         acked.extend(batch);
     }
     (acked, failures)
+}
+
+/// PUT `body` (a team, a rep, a routing file) with the admin key to one node; it must answer 200.
+fn put(http: &Http, addr: &str, path: &str, body: &str, content_type: &str) {
+    let (status, answer) = http.rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .put(format!("http://{addr}{path}"))
+            .header("authorization", format!("Bearer {}", http.key))
+            .header("content-type", content_type)
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("PUT");
+        (resp.status().as_u16(), resp.text().await.unwrap_or_default())
+    });
+    assert_eq!(status, 200, "PUT {path}: {answer}");
 }
 
 fn in_schema(url: &str, schema: &str) -> String {
@@ -300,6 +331,19 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     let accounts = read_records(&data.join("accounts.csv")).unwrap();
     let leads = read_records(&data.join("leads.csv")).unwrap();
     let events = read_records(&data.join("events.csv")).unwrap();
+    // Teams for every territory of the built-in routing file, two reps each: quality leads
+    // are routed as they arrive (business hours closed on the weekend or at night are fine:
+    // only SLA deadlines wait for them).
+    for region in ["amer", "emea", "apac"] {
+        for segment in ["smb", "mid-market", "enterprise"] {
+            let team = format!("{region}-{segment}");
+            put(&http, &cluster.addrs()[0], &format!("/v1/teams/{team}"), &json!({"timezone": "UTC"}).to_string(), JSON);
+            for r in 1..=2 {
+                let rep = json!({"team": team, "capacity": 1000}).to_string();
+                put(&http, &cluster.addrs()[0], &format!("/v1/reps/{team}-r{r}"), &rep, JSON);
+            }
+        }
+    }
     for (route, name, records) in [("accounts", "accounts", &accounts), ("leads", "leads", &leads)] {
         for chunk in records.chunks(500) {
             post_anywhere(&mut http, &cluster.addrs(), &mut rng, &format!("/v1/{route}"), &json!({ name: chunk }), &mut failures);
@@ -379,7 +423,8 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     });
     let rolling = Instant::now();
     for i in 0..cluster.nodes.len() {
-        cluster.restart_cleanly(i);
+        cluster.restart_cleanly(&http, i);
+        cluster.wait_answers(&http, i);
         cluster.wait_owner(&http, Duration::from_secs(60));
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -395,13 +440,25 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     let owner = cluster.wait_owner(&http, Duration::from_secs(60));
     let base = format!("http://{}", cluster.nodes[owner].addr);
     let checked = common::check_against_batch_scorer(&bin, &data, tmp.path(), &base, &http, &leads, &acked);
+    // Every routed lead was assigned once: a write replayed after a takeover must not route
+    // a lead again.
+    let (mut routed, mut assigned_twice) = (0, Vec::new());
+    for lead in &leads {
+        let id = lead["lead_id"].as_str().unwrap();
+        let v = http.get_json(&format!("{base}/v1/leads/{id}/lifecycle"));
+        let assignments = v["log"].as_array().map_or(0, |log| log.iter().filter(|e| e["kind"] == "assignment").count());
+        routed += usize::from(assignments > 0);
+        if assignments > 1 {
+            assigned_twice.push(format!("{id}: {assignments} assignments"));
+        }
+    }
     let standby = (owner + 1) % NODES;
     let standby_score =
         http.get_json(&format!("http://{}/v1/leads/{}/score", cluster.nodes[standby].addr, leads[0]["lead_id"].as_str().unwrap()));
     let owner_score = http.get_json(&format!("{base}/v1/leads/{}/score", leads[0]["lead_id"].as_str().unwrap()));
     assert_eq!(standby_score["score"], owner_score["score"], "a standby answers with the owner's score");
     let starts: usize = cluster.nodes.iter().map(|n| n.starts).sum();
-    let statuses = cluster.terminate_all();
+    let statuses = cluster.terminate_all(&http);
     rt.block_on(sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE"))).execute(&mut admin)).expect("drop schema");
 
     takeovers.sort();
@@ -411,13 +468,14 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
          {starts} node starts, owner tokens seen {tokens:?}, {batches} batches acknowledged, failed tries resent {failures:?}, \
          rolling restart of {NODES} nodes in {:.1} s with failed tries {rolling_failures:?}, \
          {} distinct events acknowledged ({outcome_counts:?}), {} leads compared ({} needed their own scorer run), \
-         {} storage mismatches, {} score mismatches; kill of the owner -> next acknowledged batch: p50 {:.2} s, max {:.2} s; {:.1} s",
+         {} storage mismatches, {} score mismatches, {routed} leads routed ({} assigned more than once); kill of the owner -> next acknowledged batch: p50 {:.2} s, max {:.2} s; {:.1} s",
         rolling_took.as_secs_f64(),
         acked.len(),
         checked.compared,
         checked.own_runs,
         checked.stored_mismatches.len(),
         checked.score_mismatches.len(),
+        assigned_twice.len(),
         pct(0.5),
         pct(1.0),
         started.elapsed().as_secs_f64()
@@ -425,6 +483,8 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     assert!(checked.stored_mismatches.is_empty(), "events not stored exactly once:\n{}", checked.stored_mismatches.join("\n"));
     assert!(checked.score_mismatches.is_empty(), "scores differ from leadrank score:\n{}", checked.score_mismatches.join("\n"));
     assert!(tokens.windows(2).all(|w| w[0] < w[1]));
+    assert!(routed > 0, "no lead was routed: the test would not see a double assignment");
+    assert!(assigned_twice.is_empty(), "leads assigned more than once:\n{}", assigned_twice.join("\n"));
     for s in statuses {
         assert!(s.success(), "node exit after SIGTERM: {s}");
     }
@@ -530,29 +590,11 @@ milestones = [{ id = "first_touch", touches = 1, within_minutes = 1, reroute = t
 fn a_first_touch_clock_breaches_and_reroutes_after_its_owner_dies() {
     let Some(mut f) = Fixture::start("sla", 2, 10) else { return };
     let addrs = f.cluster.addrs();
-    let send = |http: &Http, method: &str, path: &str, body: &str, content_type: &str| -> (u16, Value) {
-        http.rt.block_on(async {
-            let resp = reqwest::Client::new()
-                .request(method.parse().unwrap(), format!("http://{}{path}", addrs[0]))
-                .header("authorization", format!("Bearer {}", http.key))
-                .header("content-type", content_type)
-                .body(body.to_string())
-                .send()
-                .await
-                .expect("request");
-            let status = resp.status().as_u16();
-            (status, serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap_or(Value::Null))
-        })
-    };
-    let (s, v) = send(&f.http, "PUT", "/v1/routing", ONE_MINUTE_SLA, "text/plain");
-    assert_eq!(s, 200, "{v}");
+    put(&f.http, &addrs[0], "/v1/routing", ONE_MINUTE_SLA, "text/plain");
     let team = json!({"timezone": "UTC", "calendar": {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "00:00", "end": "23:59:59"}});
-    let (s, v) = send(&f.http, "PUT", "/v1/teams/t1", &team.to_string(), "application/json");
-    assert_eq!(s, 200, "{v}");
+    put(&f.http, &addrs[0], "/v1/teams/t1", &team.to_string(), JSON);
     for rep in ["r1", "r2"] {
-        let (s, v) =
-            send(&f.http, "PUT", &format!("/v1/reps/{rep}"), &json!({"team": "t1", "capacity": 10}).to_string(), "application/json");
-        assert_eq!(s, 200, "{v}");
+        put(&f.http, &addrs[0], &format!("/v1/reps/{rep}"), &json!({"team": "t1", "capacity": 10}).to_string(), JSON);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 3);
     let mut failures = BTreeMap::new();
