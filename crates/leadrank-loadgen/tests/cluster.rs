@@ -223,14 +223,7 @@ fn send_until(
     let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 2);
     let (mut acked, mut failures, mut n) = (Vec::new(), BTreeMap::new(), 0usize);
     while !stop.load(Ordering::Relaxed) {
-        let batch: Vec<Value> = (0..BATCH)
-            .map(|_| {
-                n += 1;
-                let mut e = events[rng.random_range(0..events.len())].clone();
-                e["event_id"] = json!(format!("{prefix}-{n}"));
-                e
-            })
-            .collect();
+        let batch = common::cloned_batch(&events, &mut rng, &mut n, prefix, BATCH);
         post_anywhere(&mut http, &addrs, &mut rng, "/v1/events", &json!({ "events": batch }), &mut failures);
         acked.extend(batch);
     }
@@ -363,14 +356,7 @@ fn three_nodes_lose_nothing_and_count_nothing_twice_through_sigkills() {
     loop {
         let batch = match queue.pop_front() {
             Some(b) => b,
-            None if kills < KILLS => (0..BATCH)
-                .map(|_| {
-                    extra += 1;
-                    let mut e = events[rng.random_range(0..events.len())].clone();
-                    e["event_id"] = json!(format!("cluster-{extra}"));
-                    e
-                })
-                .collect(),
+            None if kills < KILLS => common::cloned_batch(&events, &mut rng, &mut extra, "cluster", BATCH),
             None => break,
         };
         let body = post_anywhere(&mut http, &cluster.addrs(), &mut rng, "/v1/events", &json!({ "events": batch }), &mut failures);

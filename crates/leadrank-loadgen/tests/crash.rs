@@ -164,14 +164,7 @@ fn acknowledged_events_survive_sigkill_exactly_once() {
     loop {
         let batch = match queue.pop_front() {
             Some(b) => b,
-            None if kills < KILLS => (0..BATCH)
-                .map(|_| {
-                    extra += 1;
-                    let mut e = events[rng.random_range(0..events.len())].clone();
-                    e["event_id"] = json!(format!("crash-{extra}"));
-                    e
-                })
-                .collect(),
+            None if kills < KILLS => common::cloned_batch(&events, &mut rng, &mut extra, "crash", BATCH),
             None => break,
         };
         loop {

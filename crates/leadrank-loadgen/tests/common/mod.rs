@@ -220,3 +220,16 @@ pub fn check_against_batch_scorer(
     }
     Checked { stored_mismatches, score_mismatches, compared: served.len(), own_runs }
 }
+
+/// `size` copies of events picked at random from `events`, each with a new id
+/// `{prefix}-{n}` (`n` counts on across calls).
+pub fn cloned_batch(events: &[Value], rng: &mut impl rand::Rng, n: &mut usize, prefix: &str, size: usize) -> Vec<Value> {
+    (0..size)
+        .map(|_| {
+            *n += 1;
+            let mut e = events[rng.random_range(0..events.len())].clone();
+            e["event_id"] = json!(format!("{prefix}-{n}"));
+            e
+        })
+        .collect()
+}
