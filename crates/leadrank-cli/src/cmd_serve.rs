@@ -85,8 +85,9 @@ pub struct ServeArgs {
 #[derive(Args)]
 pub struct ClusterArgs {
     /// Run as a node of a cluster whose nodes meet on this NATS server (with JetStream), e.g.
-    /// nats://127.0.0.1:4222. Every node needs the same postgres:// --db and --key-vault.
-    #[arg(long, value_name = "NATS_URL")]
+    /// nats://127.0.0.1:4222 (with credentials: nats://user:password@host:4222, best from
+    /// the environment). Every node needs the same postgres:// --db and --key-vault.
+    #[arg(long, env = "LEADRANK_CLUSTER", value_name = "NATS_URL", hide_env_values = true)]
     cluster: Option<String>,
     /// The cluster's name (its NATS subjects and stream), so that clusters can share a NATS
     /// server: letters, digits, '-' and '_'.
