@@ -173,6 +173,25 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn cluster_mode_refuses_what_cannot_work_before_starting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("one.db");
+    let db = db.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--db", db, "--cluster", "nats://127.0.0.1:4222"], "--cluster needs a postgres:// --db"),
+        (&["--db", "postgres://x@127.0.0.1/x", "--cluster", "nats://127.0.0.1:4222", "--demo"], "--demo runs a single server"),
+        (&["--db", "postgres://x@127.0.0.1/x", "--cluster", "nats://127.0.0.1:4222", "--cluster-name", "a.b"], "--cluster-name \"a.b\""),
+        (&["--db", "postgres://x@127.0.0.1/x", "--cluster", "nats://127.0.0.1:4222", "--node-id", "n 1"], "--node-id \"n 1\""),
+    ];
+    for (args, want) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_leadrank")).arg("serve").args(args).env_remove("LEADRANK_CLUSTER").output().unwrap();
+        assert!(!out.status.success(), "{args:?} must fail");
+        assert!(text(&out.stderr).contains(want), "{args:?}: {}", text(&out.stderr));
+    }
+    assert!(!Path::new(db).exists(), "nothing is created before the check");
+}
+
+#[test]
 fn dedupe_writes_pairs_merged_leads_map_and_moves_events() {
     let dir = tempfile::tempdir().unwrap();
     let leads = write(
