@@ -85,7 +85,8 @@ pub struct LearnOptions {
     pub method: Method,
     /// Explainable boosting: most bands per column (besides "missing").
     pub max_bands: usize,
-    /// Explainable boosting: most bins of a numeric column before banding.
+    /// Explainable boosting: most bins of a numeric column before banding (training quantiles;
+    /// fewer when the column has fewer distinct values).
     pub max_bins: usize,
     /// Explainable boosting settings.
     pub ebm: EbmOptions,
@@ -125,7 +126,7 @@ impl Default for LearnOptions {
             refit_steps: 10,
             method: Method::Ebm,
             max_bands: 8,
-            max_bins: 32,
+            max_bins: 256,
             ebm: EbmOptions::default(),
         }
     }
@@ -1514,6 +1515,38 @@ mod ebm_tests {
             assert!(text.contains(", in = ["), "{text}");
             assert_eq!(slots.len(), 3);
         }
+    }
+
+    /// Known answer: the odds jump at x = 35.9 (x evenly spread over 0-99.9). The default fine
+    /// bins (up to 256 training quantiles, about 0.4 apart here) put a band edge within half a
+    /// unit of the jump, and the points across it differ by about the true 2.5 log-odds (72
+    /// points at 20 per doubling). 32 bins (3.1 apart) could only cut at least a unit away.
+    #[test]
+    fn fine_bins_place_a_band_edge_at_a_sharp_step() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let cols = vec!["x".to_string(), "won".into()];
+        let rows: Vec<Vec<String>> = (0..6000)
+            .map(|i| {
+                let x = f64::from((i * 7) % 1000) / 10.0;
+                let z = if x < 35.9 { -1.0 } else { 1.5 };
+                let won = rng.random::<f64>() < sigmoid(z);
+                vec![format!("{x:.1}"), if won { "1".into() } else { "0".into() }]
+            })
+            .collect();
+        let opts = LearnOptions { target: "won".into(), folds: 0, points_per_doubling: Some(20), ..LearnOptions::default() };
+        let nearest = |l: &Learned| -> f64 {
+            let c = l.model_columns.iter().find(|c| c.name == "x").unwrap();
+            let Encoding::Numeric { edges, .. } = &c.encoding else { panic!("{:?}", c.encoding) };
+            edges.iter().map(|e| (e - 35.9).abs()).fold(f64::INFINITY, f64::min)
+        };
+        let fine = learn(&cols, &rows, &opts).unwrap();
+        assert!(nearest(&fine) < 0.5, "{:?}", fine.model_columns);
+        let x = fine.model_columns.iter().find(|c| c.name == "x").unwrap();
+        let p = |v: &str| x.points[x.encoding.slot(Some(v)).unwrap()];
+        assert!((p("37") - p("35") - 72).abs() < 15, "{:?}", x.points);
+        let coarse = learn(&cols, &rows, &LearnOptions { max_bins: 32, ..opts }).unwrap();
+        assert!(nearest(&coarse) > 1.0, "{:?}", coarse.model_columns);
     }
 
     #[test]
