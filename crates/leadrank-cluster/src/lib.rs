@@ -133,6 +133,9 @@ struct ClusterStatus {
     token: Option<i64>,
     lease_expires_at: Option<String>,
     lease_expired: Option<bool>,
+    /// Why the lease fields are empty when it could not be read (the database did not answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lease_error: Option<String>,
 }
 
 /// Runs one node on `listener` until `shutdown` is cancelled: standby at first, owner once it
@@ -268,11 +271,11 @@ async fn status(node: &Node) -> Response {
         Role::Owner { token, .. } => ("owner", Some(token)),
         Role::Standby => ("standby", None),
     };
-    let lease = match node.store.leases().await {
-        Ok(leases) => leases.into_iter().find(|l| l.partition == PARTITION),
+    let (lease, lease_error) = match node.store.leases().await {
+        Ok(leases) => (leases.into_iter().find(|l| l.partition == PARTITION), None),
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the partition lease");
-            None
+            (None, Some(format!("cannot read the partition lease: {e}")))
         }
     };
     axum::Json(ClusterStatus {
@@ -284,6 +287,7 @@ async fn status(node: &Node) -> Response {
         token: lease.as_ref().map(|l| l.token),
         lease_expires_at: lease.as_ref().map(|l| l.expires_at.to_string()),
         lease_expired: lease.as_ref().map(|l| l.expired),
+        lease_error,
     })
     .into_response()
 }
