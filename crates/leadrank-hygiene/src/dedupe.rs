@@ -227,6 +227,11 @@ fn similarity(comparator: Comparator, a: &str, sorted_a: Option<&str>, b: &str, 
     }
 }
 
+/// Field `i` of a record's values ([`Matcher::decode`]).
+fn at<'p>(values: &[Norm<'p>], i: usize) -> Norm<'p> {
+    values.get(i).copied().unwrap_or(Norm::Absent)
+}
+
 fn number_similarity(a: f64, b: f64) -> f64 {
     let m = a.abs().max(b.abs());
     if m == 0.0 { 1.0 } else { (1.0 - (a - b).abs() / m).max(0.0) }
@@ -404,8 +409,9 @@ impl<'c> Matcher<'c> {
     /// A candidate pair's hand-weighted score when it reaches `threshold` (exactly
     /// [`Matcher::score_prepared`]'s), else `None`. Fields are compared cheapest first, and
     /// the comparison stops as soon as the fields left cannot lift the score to the
-    /// threshold. `sims` is a buffer for each field's (similarity, points).
-    fn hand_match(&self, a: &Prepared, b: &Prepared, threshold: f64, sims: &mut Vec<Option<(f64, f64)>>) -> Option<f64> {
+    /// threshold. `a` and `b` are the records' values ([`Matcher::decode`]); `sims` is a
+    /// buffer for each field's (similarity, points).
+    fn hand_match(&self, a: &[Norm], b: &[Norm], threshold: f64, sims: &mut Vec<Option<(f64, f64)>>) -> Option<f64> {
         let fields = &self.config.fields;
         let is_name = |i: usize| self.names.is_some_and(|(fi, li)| i == fi || i == li);
         sims.clear();
@@ -413,7 +419,7 @@ impl<'c> Matcher<'c> {
         // Points of the fields compared so far, names left out (see `hand_order`).
         let mut known = 0.0;
         for &(i, rest) in &self.hand_order {
-            sims[i] = self.field_points(i, self.value(a, i), self.value(b, i), fields[i].comparator);
+            sims[i] = self.field_points(i, at(a, i), at(b, i), fields[i].comparator);
             if let Some((_, points)) = sims[i]
                 && !is_name(i)
             {
@@ -468,6 +474,19 @@ impl<'c> Matcher<'c> {
         p.value(i, self.config.fields[i].comparator)
     }
 
+    /// Appends every field's value of a prepared record to `out`, in configuration order:
+    /// decoded once per record and block instead of once per pair.
+    fn decode<'p>(&self, p: &'p Prepared, out: &mut Vec<Norm<'p>>) {
+        out.extend((0..self.config.fields.len()).map(|i| self.value(p, i)));
+    }
+
+    /// A prepared record's values ([`Matcher::decode`]).
+    fn values<'p>(&self, p: &'p Prepared) -> Vec<Norm<'p>> {
+        let mut out = Vec::with_capacity(self.config.fields.len());
+        self.decode(p, &mut out);
+        out
+    }
+
     /// Scores one pair of records: the sum of the fields' points, with the evidence.
     pub fn score(&self, a: &Record, b: &Record) -> (f64, Vec<Evidence>) {
         self.score_prepared(&self.prepare(a), &self.prepare(b), true)
@@ -499,22 +518,27 @@ impl<'c> Matcher<'c> {
 
     /// The points of the first and last name fields compared crosswise (a's first name with
     /// b's last name and the other way round), when both records have both names.
-    fn swapped_names(&self, a: &Prepared, b: &Prepared) -> Option<[(f64, f64); 2]> {
+    fn swapped_names(&self, a: &[Norm], b: &[Norm]) -> Option<[(f64, f64); 2]> {
         let (fi, li) = self.names?;
-        let first = self.field_points(fi, self.value(a, fi), self.value(b, li), Comparator::FirstName)?;
-        let last = self.field_points(li, self.value(a, li), self.value(b, fi), Comparator::LastName)?;
+        let first = self.field_points(fi, at(a, fi), at(b, li), Comparator::FirstName)?;
+        let last = self.field_points(li, at(a, li), at(b, fi), Comparator::LastName)?;
         // Both orders of b's names are tried, so the score stays symmetric.
-        let first_r = self.field_points(fi, self.value(b, fi), self.value(a, li), Comparator::FirstName)?;
-        let last_r = self.field_points(li, self.value(b, li), self.value(a, fi), Comparator::LastName)?;
+        let first_r = self.field_points(fi, at(b, fi), at(a, li), Comparator::FirstName)?;
+        let last_r = self.field_points(li, at(b, li), at(a, fi), Comparator::LastName)?;
         Some(if first.1 + last.1 >= first_r.1 + last_r.1 { [first, last] } else { [first_r, last_r] })
     }
 
     fn score_prepared(&self, a: &Prepared, b: &Prepared, with_evidence: bool) -> (f64, Vec<Evidence>) {
+        self.score_values(&self.values(a), &self.values(b), with_evidence)
+    }
+
+    /// [`Matcher::score_prepared`] on the records' values ([`Matcher::decode`]).
+    fn score_values(&self, a: &[Norm], b: &[Norm], with_evidence: bool) -> (f64, Vec<Evidence>) {
         let mut total = 0.0;
         let mut evidence = Vec::new();
         let mut per_field: [Option<(f64, f64)>; 2] = [None, None];
         for (i, f) in self.config.fields.iter().enumerate() {
-            let Some((sim, points)) = self.field_points(i, self.value(a, i), self.value(b, i), f.comparator) else { continue };
+            let Some((sim, points)) = self.field_points(i, at(a, i), at(b, i), f.comparator) else { continue };
             if let Some((fi, li)) = self.names {
                 if i == fi {
                     per_field[0] = Some((sim, points));
@@ -561,10 +585,10 @@ impl<'c> Matcher<'c> {
     /// Each field's (similarity, hand points) for a pair, `None` when a value is absent,
     /// with first and last names compared crosswise when that scores better (as in
     /// [`Matcher::score_prepared`]); returns whether the names were compared crosswise.
-    fn field_sims(&self, a: &Prepared, b: &Prepared, out: &mut Vec<Option<(f64, f64)>>) -> bool {
+    fn field_sims(&self, a: &[Norm], b: &[Norm], out: &mut Vec<Option<(f64, f64)>>) -> bool {
         out.clear();
         for (i, f) in self.config.fields.iter().enumerate() {
-            out.push(self.field_points(i, self.value(a, i), self.value(b, i), f.comparator));
+            out.push(self.field_points(i, at(a, i), at(b, i), f.comparator));
         }
         if let Some((fi, li)) = self.names
             && let (Some(sf), Some(sl)) = (out[fi], out[li])
@@ -580,7 +604,7 @@ impl<'c> Matcher<'c> {
     }
 
     /// The comparison pattern of a pair: each field's [`Level`].
-    fn pattern(&self, a: &Prepared, b: &Prepared, buf: &mut Vec<Option<(f64, f64)>>) -> Pattern {
+    fn pattern(&self, a: &[Norm], b: &[Norm], buf: &mut Vec<Option<(f64, f64)>>) -> Pattern {
         self.field_sims(a, b, buf);
         self.pattern_of(buf)
     }
@@ -595,7 +619,7 @@ impl<'c> Matcher<'c> {
     /// A pair's match weight, probability and evidence under a learned model.
     fn score_learned(&self, model: &em::Model, a: &Prepared, b: &Prepared) -> (f64, f64, Vec<Evidence>) {
         let mut sims = Vec::with_capacity(self.config.fields.len());
-        let swapped = self.field_sims(a, b, &mut sims);
+        let swapped = self.field_sims(&self.values(a), &self.values(b), &mut sims);
         let pattern = self.pattern_of(&sims);
         let mut evidence = Vec::new();
         for (i, s) in sims.iter().enumerate() {
@@ -642,9 +666,18 @@ impl<'c> Matcher<'c> {
         };
         let random = index_pairs
             .par_chunks(1 << 14)
-            .map_init(Vec::new, |buf, c| {
-                em::histogram(c.iter().map(|&(a, b)| self.pattern(&prepared[a as usize], &prepared[b as usize], buf)))
-            })
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(buf, values), c| {
+                    em::histogram(c.iter().map(|&(a, b)| {
+                        values.clear();
+                        self.decode(&prepared[a as usize], values);
+                        self.decode(&prepared[b as usize], values);
+                        let (va, vb) = values.split_at(values.len() / 2);
+                        self.pattern(va, vb, buf)
+                    }))
+                },
+            )
             .reduce(Vec::new, em::merge_histograms);
         let settings = em::FitSettings { max_iterations: cfg.max_iterations, u_source: cfg.u_from, ..em::FitSettings::default() };
         let mut model = em::fit(compared, em::u_from_random(&random, fields, settings.pseudo_count), Some(start), &settings);
@@ -833,9 +866,17 @@ impl<'c> Matcher<'c> {
         Candidates { passes_n, membership, records, units, windows, passes }
     }
 
-    /// Calls `visit(a, b, pass)` for each candidate pair of `unit` that no earlier pass
-    /// compares (so each pair is visited once over all passes, in its first pass), `a < b`.
-    fn each_new_pair(c: &Candidates, unit: &Unit, mut visit: impl FnMut(u32, u32, usize)) {
+    /// Calls `visit(a, b, pass, values of a, values of b)` for each candidate pair of `unit`
+    /// that no earlier pass compares (so each pair is visited once over all passes, in its
+    /// first pass), `a < b`. The unit's records are decoded once into `values`.
+    fn each_new_pair<'p>(
+        &self,
+        c: &Candidates,
+        prepared: &'p [Prepared],
+        unit: &Unit,
+        values: &mut Vec<Norm<'p>>,
+        mut visit: impl FnMut(u32, u32, usize, &[Norm<'p>], &[Norm<'p>]),
+    ) {
         let pass = unit.pass as usize;
         let seen_earlier = |a: u32, b: u32| {
             let (ma, mb) = (&c.membership[a as usize * c.passes_n..][..pass], &c.membership[b as usize * c.passes_n..][..pass]);
@@ -844,24 +885,35 @@ impl<'c> Matcher<'c> {
                 .zip(&c.windows)
                 .any(|((&x, &y), &w)| x != NOT_COMPARED && y != NOT_COMPARED && if w == 0 { x == y } else { x.abs_diff(y) < w })
         };
-        let mut pair = |x: u32, y: u32| {
-            let (a, b) = if x < y { (x, y) } else { (y, x) };
+        // The records the unit reaches: a block's, or a stretch of a sorted run with the
+        // window's reach beyond it.
+        let start = unit.start as usize;
+        let reach = if unit.window == 0 { unit.end } else { unit.end.saturating_add(unit.window - 1).min(unit.end_of_run) };
+        let records = &c.records[start..reach as usize];
+        values.clear();
+        for &r in records {
+            self.decode(&prepared[r as usize], values);
+        }
+        let fields = self.config.fields.len();
+        let values = &values[..];
+        let mut pair = |i: usize, j: usize| {
+            let (x, y) = (records[i], records[j]);
+            let ((a, ia), (b, ib)) = if x < y { ((x, i), (y, j)) } else { ((y, j), (x, i)) };
             if !seen_earlier(a, b) {
-                visit(a, b, pass);
+                visit(a, b, pass, &values[ia * fields..][..fields], &values[ib * fields..][..fields]);
             }
         };
         if unit.window == 0 {
-            let block = &c.records[unit.start as usize..unit.end as usize];
-            for (i, &a) in block.iter().enumerate() {
-                for &b in &block[i + 1..] {
-                    pair(a, b);
+            for i in 0..records.len() {
+                for j in i + 1..records.len() {
+                    pair(i, j);
                 }
             }
         } else {
-            for i in unit.start..unit.end {
-                let reach = (i + unit.window).min(unit.end_of_run);
-                for j in i + 1..reach {
-                    pair(c.records[i as usize], c.records[j as usize]);
+            let window = unit.window as usize;
+            for i in 0..(unit.end - unit.start) as usize {
+                for j in i + 1..(i + window).min(records.len()) {
+                    pair(i, j);
                 }
             }
         }
@@ -869,19 +921,24 @@ impl<'c> Matcher<'c> {
 
     /// Folds every new candidate pair (see [`Matcher::each_new_pair`]) in parallel; the
     /// result must not depend on the order (counts, sets, lists sorted afterwards).
-    fn sweep<T: Send>(
+    fn sweep<'p, T: Send>(
         &self,
         c: &Candidates,
+        prepared: &'p [Prepared],
         init: impl Fn() -> T + Sync + Send,
-        visit: impl Fn(&mut T, u32, u32, usize) + Sync + Send,
+        visit: impl Fn(&mut T, u32, u32, usize, &[Norm<'p>], &[Norm<'p>]) + Sync + Send,
         merge: impl Fn(T, T) -> T + Sync + Send,
     ) -> T {
         c.units
             .par_iter()
-            .fold(&init, |mut acc, unit| {
-                Self::each_new_pair(c, unit, |a, b, pass| visit(&mut acc, a, b, pass));
-                acc
-            })
+            .fold(
+                || (init(), Vec::new()),
+                |(mut acc, mut values), unit| {
+                    self.each_new_pair(c, prepared, unit, &mut values, |a, b, pass, va, vb| visit(&mut acc, a, b, pass, va, vb));
+                    (acc, values)
+                },
+            )
+            .map(|(acc, _)| acc)
             .reduce(&init, &merge)
     }
 
@@ -900,10 +957,11 @@ impl<'c> Matcher<'c> {
                 let threshold = self.config.threshold;
                 let (new_pairs, matched, _) = self.sweep(
                     &c,
+                    &prepared,
                     || (vec![0usize; c.passes_n], Pieces::default(), Vec::new()),
-                    |(counts, out, sims), a, b, pass| {
+                    |(counts, out, sims), a, b, pass, va, vb| {
                         counts[pass] += 1;
-                        if let Some(score) = self.hand_match(&prepared[a as usize], &prepared[b as usize], threshold, sims) {
+                        if let Some(score) = self.hand_match(va, vb, threshold, sims) {
                             out.push(MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: None });
                         }
                     },
@@ -918,10 +976,11 @@ impl<'c> Matcher<'c> {
                 type Counts = rustc_hash::FxHashMap<Pattern, (u64, u64)>;
                 let (new_pairs, counts, _) = self.sweep(
                     &c,
+                    &prepared,
                     || (vec![0usize; c.passes_n], Counts::default(), Vec::new()),
-                    |(n, counts, buf), a, b, pass| {
+                    |(n, counts, buf), _, _, pass, va, vb| {
                         n[pass] += 1;
-                        self.field_sims(&prepared[a as usize], &prepared[b as usize], buf);
+                        self.field_sims(va, vb, buf);
                         let hand: f64 = buf.iter().flatten().map(|s| s.1).sum();
                         let p = em::probability_of_weight(hand - self.config.threshold);
                         let e = counts.entry(self.pattern_of(buf)).or_default();
@@ -957,9 +1016,10 @@ impl<'c> Matcher<'c> {
                     // keeping one per candidate pair).
                     let (_, matched, _) = self.sweep(
                         &c,
+                        &prepared,
                         || (0u8, Pieces::default(), Vec::new()),
-                        |(_, out, buf), a, b, _| {
-                            let pattern = self.pattern(&prepared[a as usize], &prepared[b as usize], buf);
+                        |(_, out, buf), a, b, _, va, vb| {
+                            let pattern = self.pattern(va, vb, buf);
                             let score = m.match_weight(pattern);
                             if score >= min_weight {
                                 let p = m.probability(pattern);
@@ -1367,7 +1427,8 @@ mod tests {
                     // The configured threshold, and the pair's own score (the edge case).
                     for threshold in [cfg.threshold, score] {
                         let expected = (score >= threshold).then_some(score);
-                        assert_eq!(m.hand_match(a, b, threshold, &mut buf).map(f64::to_bits), expected.map(f64::to_bits));
+                        let got = m.hand_match(&m.values(a), &m.values(b), threshold, &mut buf);
+                        assert_eq!(got.map(f64::to_bits), expected.map(f64::to_bits));
                     }
                     reached += usize::from(score >= cfg.threshold);
                 }
