@@ -280,11 +280,8 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         let format = read.format_of(events)?;
         let name = if format.is_csv() { "events.csv" } else { "events.jsonl" };
         // Every accepted lead (an event of any other lead is left out), moved to its survivor.
-        let map: HashMap<String, String> = leads
-            .iter()
-            .map(|l| (l.lead_id.clone(), l.lead_id.clone()))
-            .chain(plan.map().map(|e| (e.old_id, e.survivor_id)))
-            .collect();
+        let map: HashMap<String, String> =
+            leads.iter().map(|l| (l.lead_id.clone(), l.lead_id.clone())).chain(plan.map().map(|e| (e.old_id, e.survivor_id))).collect();
         let path = out.join(name);
         let mut w = files::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
         let r = files::remap_events(events, format, &mut w, &map)?;

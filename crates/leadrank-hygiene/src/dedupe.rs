@@ -102,23 +102,26 @@ impl<'p> Norm<'p> {
     }
 }
 
-/// A record after normalisation, in two allocations: the normalised texts of its values
-/// one after the other, and per field where its text ends.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Prepared {
-    text: Box<str>,
+/// A record after normalisation, a view into a [`PreparedSet`]: the normalised texts of its
+/// values one after the other in its chunk's text, and per field where its text ends.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Prepared<'s> {
+    /// The chunk's text.
+    text: &'s str,
+    /// Where the record's first field's text starts in `text`.
+    base: u32,
     /// Per field: where its sorted words start (where its text ends when it has none) and
     /// where its text ends. A field's text starts where the previous field's ends; an absent
     /// value has no text. Numbers are kept as their shortest exact decimal form.
-    ends: Box<[(u32, u32)]>,
+    ends: &'s [(u32, u32)],
 }
 
-impl Prepared {
+impl<'s> Prepared<'s> {
     /// Field `field`'s value, compared with `comparator` (the field's own).
-    fn value(&self, field: usize, comparator: Comparator) -> Norm<'_> {
+    fn value(self, field: usize, comparator: Comparator) -> Norm<'s> {
         let start = match field.checked_sub(1) {
             Some(previous) => self.ends.get(previous).map_or(0, |&(_, end)| end as usize),
-            None => 0,
+            None => self.base as usize,
         };
         let Some(&(at, end)) = self.ends.get(field) else { return Norm::Absent };
         let (at, end) = (at as usize, end as usize);
@@ -132,6 +135,62 @@ impl Prepared {
         } else {
             Norm::Words(text, sorted)
         }
+    }
+}
+
+/// Records per chunk of a [`PreparedSet`].
+const PREPARED_CHUNK: usize = 4096;
+
+/// Records after normalisation, without an allocation per record: per chunk of records, the
+/// normalised texts of every record one after the other, and per record and field where its
+/// text ends (offsets into the chunk's text).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct PreparedSet {
+    fields: usize,
+    len: usize,
+    /// Records per chunk.
+    chunk: usize,
+    chunks: Vec<PreparedChunk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct PreparedChunk {
+    text: Box<str>,
+    ends: Box<[(u32, u32)]>,
+}
+
+impl PreparedSet {
+    /// Prepares `n` records, chunks in parallel: `record(i, text, ends)` appends record `i`'s
+    /// texts to `text` and one entry per field to `ends` (see [`Matcher::prepare_into`]).
+    fn build(n: usize, fields: usize, chunk: usize, record: impl Fn(usize, &mut String, &mut Vec<(u32, u32)>) + Sync) -> Self {
+        let chunk = chunk.max(1);
+        let chunks = (0..n.div_ceil(chunk))
+            .into_par_iter()
+            .map(|c| {
+                let (mut text, mut ends) = (String::new(), Vec::with_capacity(chunk * fields));
+                for i in c * chunk..((c + 1) * chunk).min(n) {
+                    record(i, &mut text, &mut ends);
+                }
+                PreparedChunk { text: text.into_boxed_str(), ends: ends.into_boxed_slice() }
+            })
+            .collect();
+        PreparedSet { fields, len: n, chunk, chunks }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Record `i` (a record without values when `i` is out of range).
+    fn get(&self, i: usize) -> Prepared<'_> {
+        let (c, k) = (i / self.chunk, i % self.chunk);
+        let Some(chunk) = self.chunks.get(c) else { return Prepared::default() };
+        let Some(ends) = chunk.ends.get(k * self.fields..(k + 1) * self.fields) else { return Prepared::default() };
+        let base = match (k * self.fields).checked_sub(1) {
+            Some(previous) => chunk.ends.get(previous).map_or(0, |&(_, end)| end),
+            None => 0,
+        };
+        Prepared { text: &chunk.text, base, ends }
     }
 }
 
@@ -326,7 +385,7 @@ pub struct DedupeResult {
     pub notes: Vec<String>,
     /// The records as normalised for matching, kept to give the pairs' evidence.
     #[serde(skip)]
-    prepared: Vec<Prepared>,
+    prepared: PreparedSet,
 }
 
 impl DedupeResult {
@@ -334,9 +393,10 @@ impl DedupeResult {
     /// order; `matcher` must be the one that produced the result. Computed on demand, so the
     /// result does not hold the evidence of millions of pairs at once.
     pub fn evidence(&self, matcher: &Matcher, pair: &MatchPair) -> Vec<Evidence> {
-        let (Some(a), Some(b)) = (self.prepared.get(pair.a as usize), self.prepared.get(pair.b as usize)) else {
+        if pair.a as usize >= self.prepared.len() || pair.b as usize >= self.prepared.len() {
             return Vec::new();
-        };
+        }
+        let (a, b) = (self.prepared.get(pair.a as usize), self.prepared.get(pair.b as usize));
         match &self.model {
             Some(model) => matcher.score_learned(model, a, b).2,
             None => matcher.score_prepared(a, b, true).1,
@@ -346,7 +406,7 @@ impl DedupeResult {
     /// Lets go of the normalised records kept for [`DedupeResult::evidence`] (which gives
     /// no evidence afterwards), to free their memory once the evidence is written.
     pub fn release_records(&mut self) {
-        self.prepared = Vec::new();
+        self.prepared = PreparedSet::default();
     }
 }
 
@@ -447,41 +507,47 @@ impl<'c> Matcher<'c> {
         (total >= threshold).then_some(total)
     }
 
-    fn prepare(&self, r: &Record) -> Prepared {
-        let mut text = String::new();
-        let mut ends = Vec::with_capacity(self.config.fields.len());
+    /// Prepares records (see [`PreparedSet`]).
+    fn prepare_records(&self, records: &[Record]) -> PreparedSet {
+        PreparedSet::build(records.len(), self.config.fields.len(), PREPARED_CHUNK, |i, text, ends| {
+            self.prepare_into(&records[i], text, ends)
+        })
+    }
+
+    /// Appends a record's normalised texts to `text` and, per field, where its sorted words
+    /// start and its text ends in `text` to `ends`.
+    fn prepare_into(&self, r: &Record, text: &mut String, ends: &mut Vec<(u32, u32)>) {
         for (i, f) in self.config.fields.iter().enumerate() {
             let start = text.len();
             let at = match r.values.get(i).and_then(|v| v.as_deref()) {
-                Some(v) if !v.trim().is_empty() => normalize_into(f.comparator, v, &mut text),
+                Some(v) if !v.trim().is_empty() => normalize_into(f.comparator, v, text),
                 _ => start,
             };
             match (u32::try_from(at), u32::try_from(text.len())) {
                 (Ok(at), Ok(end)) => ends.push((at, end)),
                 _ => {
-                    // Beyond 4 GiB of text in one record: the value is left out.
+                    // Beyond 4 GiB of text in one chunk: the value is left out.
                     text.truncate(start);
                     let start = u32::try_from(start).unwrap_or(u32::MAX);
                     ends.push((start, start));
                 }
             }
         }
-        Prepared { text: text.into_boxed_str(), ends: ends.into_boxed_slice() }
     }
 
     /// Field `i` of a prepared record.
-    fn value<'p>(&self, p: &'p Prepared, i: usize) -> Norm<'p> {
+    fn value<'p>(&self, p: Prepared<'p>, i: usize) -> Norm<'p> {
         p.value(i, self.config.fields[i].comparator)
     }
 
     /// Appends every field's value of a prepared record to `out`, in configuration order:
     /// decoded once per record and block instead of once per pair.
-    fn decode<'p>(&self, p: &'p Prepared, out: &mut Vec<Norm<'p>>) {
+    fn decode<'p>(&self, p: Prepared<'p>, out: &mut Vec<Norm<'p>>) {
         out.extend((0..self.config.fields.len()).map(|i| self.value(p, i)));
     }
 
     /// A prepared record's values ([`Matcher::decode`]).
-    fn values<'p>(&self, p: &'p Prepared) -> Vec<Norm<'p>> {
+    fn values<'p>(&self, p: Prepared<'p>) -> Vec<Norm<'p>> {
         let mut out = Vec::with_capacity(self.config.fields.len());
         self.decode(p, &mut out);
         out
@@ -489,12 +555,16 @@ impl<'c> Matcher<'c> {
 
     /// Scores one pair of records: the sum of the fields' points, with the evidence.
     pub fn score(&self, a: &Record, b: &Record) -> (f64, Vec<Evidence>) {
-        self.score_prepared(&self.prepare(a), &self.prepare(b), true)
+        let set =
+            PreparedSet::build(2, self.config.fields.len(), 2, |i, text, ends| self.prepare_into(if i == 0 { a } else { b }, text, ends));
+        self.score_prepared(set.get(0), set.get(1), true)
     }
 
     /// Like [`Matcher::prepare`], reading the configured fields of a lead directly.
-    fn prepare_lead(&self, lead: &Lead) -> Prepared {
-        self.prepare(&record_of(lead, self.config))
+    fn prepare_leads(&self, leads: &[Lead]) -> PreparedSet {
+        PreparedSet::build(leads.len(), self.config.fields.len(), PREPARED_CHUNK, |i, text, ends| {
+            self.prepare_into(&record_of(&leads[i], self.config), text, ends)
+        })
     }
 
     fn field_points(&self, i: usize, va: Norm, vb: Norm, comparator: Comparator) -> Option<(f64, f64)> {
@@ -528,7 +598,7 @@ impl<'c> Matcher<'c> {
         Some(if first.1 + last.1 >= first_r.1 + last_r.1 { [first, last] } else { [first_r, last_r] })
     }
 
-    fn score_prepared(&self, a: &Prepared, b: &Prepared, with_evidence: bool) -> (f64, Vec<Evidence>) {
+    fn score_prepared(&self, a: Prepared, b: Prepared, with_evidence: bool) -> (f64, Vec<Evidence>) {
         self.score_values(&self.values(a), &self.values(b), with_evidence)
     }
 
@@ -617,7 +687,7 @@ impl<'c> Matcher<'c> {
     }
 
     /// A pair's match weight, probability and evidence under a learned model.
-    fn score_learned(&self, model: &em::Model, a: &Prepared, b: &Prepared) -> (f64, f64, Vec<Evidence>) {
+    fn score_learned(&self, model: &em::Model, a: Prepared, b: Prepared) -> (f64, f64, Vec<Evidence>) {
         let mut sims = Vec::with_capacity(self.config.fields.len());
         let swapped = self.field_sims(&self.values(a), &self.values(b), &mut sims);
         let pattern = self.pattern_of(&sims);
@@ -643,7 +713,7 @@ impl<'c> Matcher<'c> {
 
     /// Learns the weights: u from random pairs of records (seeded), m and λ by EM on the
     /// compared pairs' patterns.
-    fn learn(&self, prepared: &[Prepared], compared: &em::Histogram, start: &[f64]) -> em::Model {
+    fn learn(&self, prepared: &PreparedSet, compared: &em::Histogram, start: &[f64]) -> em::Model {
         let cfg = &self.config.em;
         let fields = self.config.fields.len();
         // Random pairs of distinct records; with few records, every pair.
@@ -671,8 +741,8 @@ impl<'c> Matcher<'c> {
                 |(buf, values), c| {
                     em::histogram(c.iter().map(|&(a, b)| {
                         values.clear();
-                        self.decode(&prepared[a as usize], values);
-                        self.decode(&prepared[b as usize], values);
+                        self.decode(prepared.get(a as usize), values);
+                        self.decode(prepared.get(b as usize), values);
                         let (va, vb) = values.split_at(values.len() / 2);
                         self.pattern(va, vb, buf)
                     }))
@@ -687,7 +757,7 @@ impl<'c> Matcher<'c> {
 
     /// Writes the text of blocking key `key_no` for a record into `buf`; `None` when a part
     /// has no value.
-    fn key_text(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<()> {
+    fn key_text(&self, p: Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<()> {
         use std::fmt::Write as _;
         buf.clear();
         // Cannot fail: writing to a String.
@@ -742,7 +812,7 @@ impl<'c> Matcher<'c> {
 
     /// The hash of blocking key `key_no` for a record, with the pass number in the top byte
     /// (so blocks can be counted per pass).
-    fn block_key(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
+    fn block_key(&self, p: Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
         self.key_text(p, key_no, parts, buf)?;
         Some((xxh3_64(buf.as_bytes()) & (u64::MAX >> 8)) | ((key_no as u64 & 0xff) << 56))
     }
@@ -754,7 +824,7 @@ impl<'c> Matcher<'c> {
 
     /// [`Matcher::run`], calling `phase` with a name after each phase (for timings).
     pub fn run_timed(&self, records: &[Record], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
-        let prepared: Vec<Prepared> = records.par_iter().map(|r| self.prepare(r)).collect();
+        let prepared = self.prepare_records(records);
         phase("prepare");
         self.run_prepared(prepared, phase)
     }
@@ -763,13 +833,13 @@ impl<'c> Matcher<'c> {
     /// without keeping the raw records: the same result as `run(&records_of(leads, config))`
     /// with less memory.
     pub fn run_leads(&self, leads: &[Lead], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
-        let prepared: Vec<Prepared> = leads.par_iter().map(|l| self.prepare_lead(l)).collect();
+        let prepared = self.prepare_leads(leads);
         phase("prepare");
         self.run_prepared(prepared, phase)
     }
 
     /// Blocks and sorted neighbourhoods of every pass: which records each pass compares.
-    fn candidates(&self, prepared: &[Prepared]) -> Candidates {
+    fn candidates(&self, prepared: &PreparedSet) -> Candidates {
         let n = prepared.len();
         let passes_n = self.plan.len();
         let max = self.config.max_block.max(2);
@@ -788,10 +858,9 @@ impl<'c> Matcher<'c> {
             }
             keys.clear();
             keys.par_extend(
-                prepared
-                    .par_iter()
-                    .enumerate()
-                    .map_init(String::new, |buf, (i, p)| self.block_key(p, pass, parts, buf).map(|h| (h, i as u32)))
+                (0..n)
+                    .into_par_iter()
+                    .map_init(String::new, |buf, i| self.block_key(prepared.get(i), pass, parts, buf).map(|h| (h, i as u32)))
                     .flatten_iter(),
             );
             keys.par_sort_unstable();
@@ -830,10 +899,9 @@ impl<'c> Matcher<'c> {
         // each compared with the next `window - 1`.
         for (k, parts) in self.plan.iter().enumerate() {
             let Some(window) = self.config.blocking[k].window else { continue };
-            let mut sorted: Vec<(Box<str>, u32)> = prepared
-                .par_iter()
-                .enumerate()
-                .map_init(String::new, |buf, (i, p)| self.key_text(p, k, parts, buf).map(|()| (Box::from(buf.as_str()), i as u32)))
+            let mut sorted: Vec<(Box<str>, u32)> = (0..n)
+                .into_par_iter()
+                .map_init(String::new, |buf, i| self.key_text(prepared.get(i), k, parts, buf).map(|()| (Box::from(buf.as_str()), i as u32)))
                 .flatten_iter()
                 .collect();
             sorted.par_sort_unstable();
@@ -872,7 +940,7 @@ impl<'c> Matcher<'c> {
     fn each_new_pair<'p>(
         &self,
         c: &Candidates,
-        prepared: &'p [Prepared],
+        prepared: &'p PreparedSet,
         unit: &Unit,
         values: &mut Vec<Norm<'p>>,
         mut visit: impl FnMut(u32, u32, usize, &[Norm<'p>], &[Norm<'p>]),
@@ -892,7 +960,7 @@ impl<'c> Matcher<'c> {
         let records = &c.records[start..reach as usize];
         values.clear();
         for &r in records {
-            self.decode(&prepared[r as usize], values);
+            self.decode(prepared.get(r as usize), values);
         }
         let fields = self.config.fields.len();
         let values = &values[..];
@@ -924,7 +992,7 @@ impl<'c> Matcher<'c> {
     fn sweep<'p, T: Send>(
         &self,
         c: &Candidates,
-        prepared: &'p [Prepared],
+        prepared: &'p PreparedSet,
         init: impl Fn() -> T + Sync + Send,
         visit: impl Fn(&mut T, u32, u32, usize, &[Norm<'p>], &[Norm<'p>]) + Sync + Send,
         merge: impl Fn(T, T) -> T + Sync + Send,
@@ -942,7 +1010,7 @@ impl<'c> Matcher<'c> {
             .reduce(&init, &merge)
     }
 
-    fn run_prepared(&self, prepared: Vec<Prepared>, phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
+    fn run_prepared(&self, prepared: PreparedSet, phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
         let c = self.candidates(&prepared);
         phase("blocking");
         let add = |mut a: Vec<usize>, b: Vec<usize>| {
@@ -1309,12 +1377,12 @@ mod tests {
     }
 
     /// Every candidate pair, by brute force over all pairs: the passes that compare it.
-    fn brute_force_passes(m: &Matcher, prepared: &[Prepared]) -> Vec<Vec<usize>> {
+    fn brute_force_passes(m: &Matcher, prepared: &PreparedSet) -> Vec<Vec<usize>> {
         let n = prepared.len();
         let mut buf = String::new();
         let mut by_pass: Vec<Vec<Option<String>>> = Vec::new();
         for (k, parts) in m.plan.iter().enumerate() {
-            by_pass.push(prepared.iter().map(|p| m.key_text(p, k, parts, &mut buf).map(|()| buf.clone())).collect());
+            by_pass.push((0..n).map(|i| m.key_text(prepared.get(i), k, parts, &mut buf).map(|()| buf.clone())).collect());
         }
         let mut out = vec![Vec::new(); n * n];
         for (k, keys) in by_pass.iter().enumerate() {
@@ -1355,7 +1423,7 @@ mod tests {
             cfg.max_block = max_block;
             let m = Matcher::new(&cfg);
             let records = records_of(&set.leads, &cfg);
-            let prepared: Vec<Prepared> = records.iter().map(|r| m.prepare(r)).collect();
+            let prepared = m.prepare_records(&records);
             let expected = brute_force_passes(&m, &prepared);
             let n = records.len();
             let r = m.run(&records);
@@ -1370,7 +1438,7 @@ mod tests {
                     }
                     if let Some(&k) = passes.first() {
                         first[k] += 1;
-                        if m.score_prepared(&prepared[a], &prepared[b], false).0 >= cfg.threshold {
+                        if m.score_prepared(prepared.get(a), prepared.get(b), false).0 >= cfg.threshold {
                             matched.push((a as u32, b as u32));
                         }
                     }
@@ -1419,10 +1487,11 @@ mod tests {
         let set = crate::labelled::generate(120, 4);
         for cfg in [DedupeConfig::default_config(), DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap()] {
             let m = Matcher::new(&cfg);
-            let prepared: Vec<Prepared> = records_of(&set.leads, &cfg).iter().map(|r| m.prepare(r)).collect();
+            let prepared = m.prepare_records(&records_of(&set.leads, &cfg));
             let (mut reached, mut buf) = (0, Vec::new());
-            for (i, a) in prepared.iter().enumerate() {
-                for b in &prepared[i + 1..] {
+            for i in 0..prepared.len() {
+                for j in i + 1..prepared.len() {
+                    let (a, b) = (prepared.get(i), prepared.get(j));
                     let (score, _) = m.score_prepared(a, b, false);
                     // The configured threshold, and the pair's own score (the edge case).
                     for threshold in [cfg.threshold, score] {
@@ -1451,12 +1520,34 @@ mod tests {
         for number in [0.1f64, -0.0, 1e300, 5e-324, 123_456_789.125] {
             let written = format!(" {number:e} ");
             let raw = [Some("Müller Bau GmbH"), Some(written.as_str()), None, Some("x"), Some("García Márquez")];
-            let p = m.prepare(&Record { values: raw.iter().map(|v| v.map(str::to_string)).collect() });
-            assert_eq!(m.value(&p, 0), Norm::Words(&company, &sorted));
-            assert!(matches!(m.value(&p, 1), Norm::Number(x) if x.to_bits() == number.to_bits()), "{number}");
-            assert_eq!(m.value(&p, 2), Norm::Absent);
-            assert_eq!(m.value(&p, 3), Norm::Absent, "not a number");
-            assert_eq!(m.value(&p, 4), Norm::Text("garcia marquez"));
+            let set = m.prepare_records(&[Record { values: raw.iter().map(|v| v.map(str::to_string)).collect() }]);
+            let p = set.get(0);
+            assert_eq!(m.value(p, 0), Norm::Words(&company, &sorted));
+            assert!(matches!(m.value(p, 1), Norm::Number(x) if x.to_bits() == number.to_bits()), "{number}");
+            assert_eq!(m.value(p, 2), Norm::Absent);
+            assert_eq!(m.value(p, 3), Norm::Absent, "not a number");
+            assert_eq!(m.value(p, 4), Norm::Text("garcia marquez"));
+            assert_eq!(set.get(1), Prepared::default(), "out of range");
+        }
+    }
+
+    #[test]
+    fn records_in_shared_chunks_give_back_their_own_values() {
+        // Every record of the labelled set, prepared in chunks of 1, 3 and the default size:
+        // the same values as each record prepared alone.
+        let set = crate::labelled::generate(200, 6);
+        let cfg = DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap();
+        let m = Matcher::new(&cfg);
+        let records = records_of(&set.leads, &cfg);
+        let fields = cfg.fields.len();
+        let alone: Vec<PreparedSet> = records.iter().map(|r| m.prepare_records(std::slice::from_ref(r))).collect();
+        for chunk in [1, 3, PREPARED_CHUNK] {
+            let shared = PreparedSet::build(records.len(), fields, chunk, |i, text, ends| m.prepare_into(&records[i], text, ends));
+            assert_eq!(shared.len(), records.len());
+            for (i, one) in alone.iter().enumerate() {
+                assert_eq!(m.values(shared.get(i)), m.values(one.get(0)), "record {i}, chunk {chunk}");
+            }
+            assert_eq!(shared.get(records.len()), Prepared::default());
         }
     }
 
