@@ -268,23 +268,20 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
         files::write_csv_table(
             w,
             &["old_id", "survivor_id", "cluster", "role"],
-            plan.map.iter().map(|e| {
+            plan.map().map(|e| {
                 let role = if e.old_id == e.survivor_id { "survivor" } else { "merged" };
-                [e.old_id.clone(), e.survivor_id.clone(), e.cluster.to_string(), role.to_string()]
+                [e.old_id, e.survivor_id, e.cluster.to_string(), role.to_string()]
             }),
         )
     })?;
-    write_file(&out.join("leads.csv"), |w| write_leads_csv_columns(w, plan.leads(&leads), &columns))?;
+    write_file(&out.join("leads.csv"), |w| write_leads_csv_columns(w, plan.leads(), &columns))?;
     let mut moved = None;
     if let Some(events) = &args.events {
         let format = read.format_of(events)?;
         let name = if format.is_csv() { "events.csv" } else { "events.jsonl" };
         // Every accepted lead (an event of any other lead is left out), moved to its survivor.
-        let map: HashMap<String, String> = leads
-            .iter()
-            .map(|l| (l.lead_id.clone(), l.lead_id.clone()))
-            .chain(plan.map.iter().map(|e| (e.old_id.clone(), e.survivor_id.clone())))
-            .collect();
+        let map: HashMap<String, String> =
+            leads.iter().map(|l| (l.lead_id.clone(), l.lead_id.clone())).chain(plan.map().map(|e| (e.old_id, e.survivor_id))).collect();
         let path = out.join(name);
         let mut w = files::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
         let r = files::remap_events(events, format, &mut w, &map)?;
@@ -344,7 +341,7 @@ pub fn dedupe(args: DedupeArgs) -> Result<ExitCode> {
             }
         );
     }
-    let merged = plan.map.iter().filter(|e| e.old_id != e.survivor_id).count();
+    let merged = plan.map().filter(|e| e.old_id != e.survivor_id).count();
     eprintln!(
         "{} leads: {} candidate pairs, {} duplicate pairs, {} clusters; {} records merged into {} survivors, {} leads written to {} ({:.2} s matching){}{}",
         leads.len(),

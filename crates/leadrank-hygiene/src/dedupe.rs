@@ -102,23 +102,26 @@ impl<'p> Norm<'p> {
     }
 }
 
-/// A record after normalisation, in two allocations: the normalised texts of its values
-/// one after the other, and per field where its text ends.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Prepared {
-    text: Box<str>,
+/// A record after normalisation, a view into a [`PreparedSet`]: the normalised texts of its
+/// values one after the other in its chunk's text, and per field where its text ends.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Prepared<'s> {
+    /// The chunk's text.
+    text: &'s str,
+    /// Where the record's first field's text starts in `text`.
+    base: u32,
     /// Per field: where its sorted words start (where its text ends when it has none) and
     /// where its text ends. A field's text starts where the previous field's ends; an absent
     /// value has no text. Numbers are kept as their shortest exact decimal form.
-    ends: Box<[(u32, u32)]>,
+    ends: &'s [(u32, u32)],
 }
 
-impl Prepared {
+impl<'s> Prepared<'s> {
     /// Field `field`'s value, compared with `comparator` (the field's own).
-    fn value(&self, field: usize, comparator: Comparator) -> Norm<'_> {
+    fn value(self, field: usize, comparator: Comparator) -> Norm<'s> {
         let start = match field.checked_sub(1) {
             Some(previous) => self.ends.get(previous).map_or(0, |&(_, end)| end as usize),
-            None => 0,
+            None => self.base as usize,
         };
         let Some(&(at, end)) = self.ends.get(field) else { return Norm::Absent };
         let (at, end) = (at as usize, end as usize);
@@ -132,6 +135,62 @@ impl Prepared {
         } else {
             Norm::Words(text, sorted)
         }
+    }
+}
+
+/// Records per chunk of a [`PreparedSet`].
+const PREPARED_CHUNK: usize = 4096;
+
+/// Records after normalisation, without an allocation per record: per chunk of records, the
+/// normalised texts of every record one after the other, and per record and field where its
+/// text ends (offsets into the chunk's text).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct PreparedSet {
+    fields: usize,
+    len: usize,
+    /// Records per chunk.
+    chunk: usize,
+    chunks: Vec<PreparedChunk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct PreparedChunk {
+    text: Box<str>,
+    ends: Box<[(u32, u32)]>,
+}
+
+impl PreparedSet {
+    /// Prepares `n` records, chunks in parallel: `record(i, text, ends)` appends record `i`'s
+    /// texts to `text` and one entry per field to `ends` (see [`Matcher::prepare_into`]).
+    fn build(n: usize, fields: usize, chunk: usize, record: impl Fn(usize, &mut String, &mut Vec<(u32, u32)>) + Sync) -> Self {
+        let chunk = chunk.max(1);
+        let chunks = (0..n.div_ceil(chunk))
+            .into_par_iter()
+            .map(|c| {
+                let (mut text, mut ends) = (String::new(), Vec::with_capacity(chunk * fields));
+                for i in c * chunk..((c + 1) * chunk).min(n) {
+                    record(i, &mut text, &mut ends);
+                }
+                PreparedChunk { text: text.into_boxed_str(), ends: ends.into_boxed_slice() }
+            })
+            .collect();
+        PreparedSet { fields, len: n, chunk, chunks }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Record `i` (a record without values when `i` is out of range).
+    fn get(&self, i: usize) -> Prepared<'_> {
+        let (c, k) = (i / self.chunk, i % self.chunk);
+        let Some(chunk) = self.chunks.get(c) else { return Prepared::default() };
+        let Some(ends) = chunk.ends.get(k * self.fields..(k + 1) * self.fields) else { return Prepared::default() };
+        let base = match (k * self.fields).checked_sub(1) {
+            Some(previous) => chunk.ends.get(previous).map_or(0, |&(_, end)| end),
+            None => 0,
+        };
+        Prepared { text: &chunk.text, base, ends }
     }
 }
 
@@ -225,6 +284,11 @@ fn similarity(comparator: Comparator, a: &str, sorted_a: Option<&str>, b: &str, 
             whole.max(text::jaro_winkler(&a.replace(' ', ""), &b.replace(' ', "")))
         }
     }
+}
+
+/// Field `i` of a record's values ([`Matcher::decode`]).
+fn at<'p>(values: &[Norm<'p>], i: usize) -> Norm<'p> {
+    values.get(i).copied().unwrap_or(Norm::Absent)
 }
 
 fn number_similarity(a: f64, b: f64) -> f64 {
@@ -321,7 +385,7 @@ pub struct DedupeResult {
     pub notes: Vec<String>,
     /// The records as normalised for matching, kept to give the pairs' evidence.
     #[serde(skip)]
-    prepared: Vec<Prepared>,
+    prepared: PreparedSet,
 }
 
 impl DedupeResult {
@@ -329,9 +393,10 @@ impl DedupeResult {
     /// order; `matcher` must be the one that produced the result. Computed on demand, so the
     /// result does not hold the evidence of millions of pairs at once.
     pub fn evidence(&self, matcher: &Matcher, pair: &MatchPair) -> Vec<Evidence> {
-        let (Some(a), Some(b)) = (self.prepared.get(pair.a as usize), self.prepared.get(pair.b as usize)) else {
+        if pair.a as usize >= self.prepared.len() || pair.b as usize >= self.prepared.len() {
             return Vec::new();
-        };
+        }
+        let (a, b) = (self.prepared.get(pair.a as usize), self.prepared.get(pair.b as usize));
         match &self.model {
             Some(model) => matcher.score_learned(model, a, b).2,
             None => matcher.score_prepared(a, b, true).1,
@@ -341,7 +406,7 @@ impl DedupeResult {
     /// Lets go of the normalised records kept for [`DedupeResult::evidence`] (which gives
     /// no evidence afterwards), to free their memory once the evidence is written.
     pub fn release_records(&mut self) {
-        self.prepared = Vec::new();
+        self.prepared = PreparedSet::default();
     }
 }
 
@@ -404,8 +469,9 @@ impl<'c> Matcher<'c> {
     /// A candidate pair's hand-weighted score when it reaches `threshold` (exactly
     /// [`Matcher::score_prepared`]'s), else `None`. Fields are compared cheapest first, and
     /// the comparison stops as soon as the fields left cannot lift the score to the
-    /// threshold. `sims` is a buffer for each field's (similarity, points).
-    fn hand_match(&self, a: &Prepared, b: &Prepared, threshold: f64, sims: &mut Vec<Option<(f64, f64)>>) -> Option<f64> {
+    /// threshold. `a` and `b` are the records' values ([`Matcher::decode`]); `sims` is a
+    /// buffer for each field's (similarity, points).
+    fn hand_match(&self, a: &[Norm], b: &[Norm], threshold: f64, sims: &mut Vec<Option<(f64, f64)>>) -> Option<f64> {
         let fields = &self.config.fields;
         let is_name = |i: usize| self.names.is_some_and(|(fi, li)| i == fi || i == li);
         sims.clear();
@@ -413,7 +479,7 @@ impl<'c> Matcher<'c> {
         // Points of the fields compared so far, names left out (see `hand_order`).
         let mut known = 0.0;
         for &(i, rest) in &self.hand_order {
-            sims[i] = self.field_points(i, self.value(a, i), self.value(b, i), fields[i].comparator);
+            sims[i] = self.field_points(i, at(a, i), at(b, i), fields[i].comparator);
             if let Some((_, points)) = sims[i]
                 && !is_name(i)
             {
@@ -441,41 +507,64 @@ impl<'c> Matcher<'c> {
         (total >= threshold).then_some(total)
     }
 
-    fn prepare(&self, r: &Record) -> Prepared {
-        let mut text = String::new();
-        let mut ends = Vec::with_capacity(self.config.fields.len());
+    /// Prepares records (see [`PreparedSet`]).
+    fn prepare_records(&self, records: &[Record]) -> PreparedSet {
+        PreparedSet::build(records.len(), self.config.fields.len(), PREPARED_CHUNK, |i, text, ends| {
+            self.prepare_into(&records[i], text, ends)
+        })
+    }
+
+    /// Appends a record's normalised texts to `text` and, per field, where its sorted words
+    /// start and its text ends in `text` to `ends`.
+    fn prepare_into(&self, r: &Record, text: &mut String, ends: &mut Vec<(u32, u32)>) {
         for (i, f) in self.config.fields.iter().enumerate() {
             let start = text.len();
             let at = match r.values.get(i).and_then(|v| v.as_deref()) {
-                Some(v) if !v.trim().is_empty() => normalize_into(f.comparator, v, &mut text),
+                Some(v) if !v.trim().is_empty() => normalize_into(f.comparator, v, text),
                 _ => start,
             };
             match (u32::try_from(at), u32::try_from(text.len())) {
                 (Ok(at), Ok(end)) => ends.push((at, end)),
                 _ => {
-                    // Beyond 4 GiB of text in one record: the value is left out.
+                    // Beyond 4 GiB of text in one chunk: the value is left out.
                     text.truncate(start);
                     let start = u32::try_from(start).unwrap_or(u32::MAX);
                     ends.push((start, start));
                 }
             }
         }
-        Prepared { text: text.into_boxed_str(), ends: ends.into_boxed_slice() }
     }
 
     /// Field `i` of a prepared record.
-    fn value<'p>(&self, p: &'p Prepared, i: usize) -> Norm<'p> {
+    fn value<'p>(&self, p: Prepared<'p>, i: usize) -> Norm<'p> {
         p.value(i, self.config.fields[i].comparator)
+    }
+
+    /// Appends every field's value of a prepared record to `out`, in configuration order:
+    /// decoded once per record and block instead of once per pair.
+    fn decode<'p>(&self, p: Prepared<'p>, out: &mut Vec<Norm<'p>>) {
+        out.extend((0..self.config.fields.len()).map(|i| self.value(p, i)));
+    }
+
+    /// A prepared record's values ([`Matcher::decode`]).
+    fn values<'p>(&self, p: Prepared<'p>) -> Vec<Norm<'p>> {
+        let mut out = Vec::with_capacity(self.config.fields.len());
+        self.decode(p, &mut out);
+        out
     }
 
     /// Scores one pair of records: the sum of the fields' points, with the evidence.
     pub fn score(&self, a: &Record, b: &Record) -> (f64, Vec<Evidence>) {
-        self.score_prepared(&self.prepare(a), &self.prepare(b), true)
+        let set =
+            PreparedSet::build(2, self.config.fields.len(), 2, |i, text, ends| self.prepare_into(if i == 0 { a } else { b }, text, ends));
+        self.score_prepared(set.get(0), set.get(1), true)
     }
 
     /// Like [`Matcher::prepare`], reading the configured fields of a lead directly.
-    fn prepare_lead(&self, lead: &Lead) -> Prepared {
-        self.prepare(&record_of(lead, self.config))
+    fn prepare_leads(&self, leads: &[Lead]) -> PreparedSet {
+        PreparedSet::build(leads.len(), self.config.fields.len(), PREPARED_CHUNK, |i, text, ends| {
+            self.prepare_into(&record_of(&leads[i], self.config), text, ends)
+        })
     }
 
     fn field_points(&self, i: usize, va: Norm, vb: Norm, comparator: Comparator) -> Option<(f64, f64)> {
@@ -499,22 +588,27 @@ impl<'c> Matcher<'c> {
 
     /// The points of the first and last name fields compared crosswise (a's first name with
     /// b's last name and the other way round), when both records have both names.
-    fn swapped_names(&self, a: &Prepared, b: &Prepared) -> Option<[(f64, f64); 2]> {
+    fn swapped_names(&self, a: &[Norm], b: &[Norm]) -> Option<[(f64, f64); 2]> {
         let (fi, li) = self.names?;
-        let first = self.field_points(fi, self.value(a, fi), self.value(b, li), Comparator::FirstName)?;
-        let last = self.field_points(li, self.value(a, li), self.value(b, fi), Comparator::LastName)?;
+        let first = self.field_points(fi, at(a, fi), at(b, li), Comparator::FirstName)?;
+        let last = self.field_points(li, at(a, li), at(b, fi), Comparator::LastName)?;
         // Both orders of b's names are tried, so the score stays symmetric.
-        let first_r = self.field_points(fi, self.value(b, fi), self.value(a, li), Comparator::FirstName)?;
-        let last_r = self.field_points(li, self.value(b, li), self.value(a, fi), Comparator::LastName)?;
+        let first_r = self.field_points(fi, at(b, fi), at(a, li), Comparator::FirstName)?;
+        let last_r = self.field_points(li, at(b, li), at(a, fi), Comparator::LastName)?;
         Some(if first.1 + last.1 >= first_r.1 + last_r.1 { [first, last] } else { [first_r, last_r] })
     }
 
-    fn score_prepared(&self, a: &Prepared, b: &Prepared, with_evidence: bool) -> (f64, Vec<Evidence>) {
+    fn score_prepared(&self, a: Prepared, b: Prepared, with_evidence: bool) -> (f64, Vec<Evidence>) {
+        self.score_values(&self.values(a), &self.values(b), with_evidence)
+    }
+
+    /// [`Matcher::score_prepared`] on the records' values ([`Matcher::decode`]).
+    fn score_values(&self, a: &[Norm], b: &[Norm], with_evidence: bool) -> (f64, Vec<Evidence>) {
         let mut total = 0.0;
         let mut evidence = Vec::new();
         let mut per_field: [Option<(f64, f64)>; 2] = [None, None];
         for (i, f) in self.config.fields.iter().enumerate() {
-            let Some((sim, points)) = self.field_points(i, self.value(a, i), self.value(b, i), f.comparator) else { continue };
+            let Some((sim, points)) = self.field_points(i, at(a, i), at(b, i), f.comparator) else { continue };
             if let Some((fi, li)) = self.names {
                 if i == fi {
                     per_field[0] = Some((sim, points));
@@ -561,10 +655,10 @@ impl<'c> Matcher<'c> {
     /// Each field's (similarity, hand points) for a pair, `None` when a value is absent,
     /// with first and last names compared crosswise when that scores better (as in
     /// [`Matcher::score_prepared`]); returns whether the names were compared crosswise.
-    fn field_sims(&self, a: &Prepared, b: &Prepared, out: &mut Vec<Option<(f64, f64)>>) -> bool {
+    fn field_sims(&self, a: &[Norm], b: &[Norm], out: &mut Vec<Option<(f64, f64)>>) -> bool {
         out.clear();
         for (i, f) in self.config.fields.iter().enumerate() {
-            out.push(self.field_points(i, self.value(a, i), self.value(b, i), f.comparator));
+            out.push(self.field_points(i, at(a, i), at(b, i), f.comparator));
         }
         if let Some((fi, li)) = self.names
             && let (Some(sf), Some(sl)) = (out[fi], out[li])
@@ -580,7 +674,7 @@ impl<'c> Matcher<'c> {
     }
 
     /// The comparison pattern of a pair: each field's [`Level`].
-    fn pattern(&self, a: &Prepared, b: &Prepared, buf: &mut Vec<Option<(f64, f64)>>) -> Pattern {
+    fn pattern(&self, a: &[Norm], b: &[Norm], buf: &mut Vec<Option<(f64, f64)>>) -> Pattern {
         self.field_sims(a, b, buf);
         self.pattern_of(buf)
     }
@@ -593,9 +687,9 @@ impl<'c> Matcher<'c> {
     }
 
     /// A pair's match weight, probability and evidence under a learned model.
-    fn score_learned(&self, model: &em::Model, a: &Prepared, b: &Prepared) -> (f64, f64, Vec<Evidence>) {
+    fn score_learned(&self, model: &em::Model, a: Prepared, b: Prepared) -> (f64, f64, Vec<Evidence>) {
         let mut sims = Vec::with_capacity(self.config.fields.len());
-        let swapped = self.field_sims(a, b, &mut sims);
+        let swapped = self.field_sims(&self.values(a), &self.values(b), &mut sims);
         let pattern = self.pattern_of(&sims);
         let mut evidence = Vec::new();
         for (i, s) in sims.iter().enumerate() {
@@ -619,7 +713,7 @@ impl<'c> Matcher<'c> {
 
     /// Learns the weights: u from random pairs of records (seeded), m and λ by EM on the
     /// compared pairs' patterns.
-    fn learn(&self, prepared: &[Prepared], compared: &em::Histogram, start: &[f64]) -> em::Model {
+    fn learn(&self, prepared: &PreparedSet, compared: &em::Histogram, start: &[f64]) -> em::Model {
         let cfg = &self.config.em;
         let fields = self.config.fields.len();
         // Random pairs of distinct records; with few records, every pair.
@@ -642,9 +736,18 @@ impl<'c> Matcher<'c> {
         };
         let random = index_pairs
             .par_chunks(1 << 14)
-            .map_init(Vec::new, |buf, c| {
-                em::histogram(c.iter().map(|&(a, b)| self.pattern(&prepared[a as usize], &prepared[b as usize], buf)))
-            })
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(buf, values), c| {
+                    em::histogram(c.iter().map(|&(a, b)| {
+                        values.clear();
+                        self.decode(prepared.get(a as usize), values);
+                        self.decode(prepared.get(b as usize), values);
+                        let (va, vb) = values.split_at(values.len() / 2);
+                        self.pattern(va, vb, buf)
+                    }))
+                },
+            )
             .reduce(Vec::new, em::merge_histograms);
         let settings = em::FitSettings { max_iterations: cfg.max_iterations, u_source: cfg.u_from, ..em::FitSettings::default() };
         let mut model = em::fit(compared, em::u_from_random(&random, fields, settings.pseudo_count), Some(start), &settings);
@@ -654,7 +757,7 @@ impl<'c> Matcher<'c> {
 
     /// Writes the text of blocking key `key_no` for a record into `buf`; `None` when a part
     /// has no value.
-    fn key_text(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<()> {
+    fn key_text(&self, p: Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<()> {
         use std::fmt::Write as _;
         buf.clear();
         // Cannot fail: writing to a String.
@@ -709,7 +812,7 @@ impl<'c> Matcher<'c> {
 
     /// The hash of blocking key `key_no` for a record, with the pass number in the top byte
     /// (so blocks can be counted per pass).
-    fn block_key(&self, p: &Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
+    fn block_key(&self, p: Prepared, key_no: usize, parts: &[(usize, Transform)], buf: &mut String) -> Option<u64> {
         self.key_text(p, key_no, parts, buf)?;
         Some((xxh3_64(buf.as_bytes()) & (u64::MAX >> 8)) | ((key_no as u64 & 0xff) << 56))
     }
@@ -721,7 +824,7 @@ impl<'c> Matcher<'c> {
 
     /// [`Matcher::run`], calling `phase` with a name after each phase (for timings).
     pub fn run_timed(&self, records: &[Record], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
-        let prepared: Vec<Prepared> = records.par_iter().map(|r| self.prepare(r)).collect();
+        let prepared = self.prepare_records(records);
         phase("prepare");
         self.run_prepared(prepared, phase)
     }
@@ -730,13 +833,13 @@ impl<'c> Matcher<'c> {
     /// without keeping the raw records: the same result as `run(&records_of(leads, config))`
     /// with less memory.
     pub fn run_leads(&self, leads: &[Lead], phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
-        let prepared: Vec<Prepared> = leads.par_iter().map(|l| self.prepare_lead(l)).collect();
+        let prepared = self.prepare_leads(leads);
         phase("prepare");
         self.run_prepared(prepared, phase)
     }
 
     /// Blocks and sorted neighbourhoods of every pass: which records each pass compares.
-    fn candidates(&self, prepared: &[Prepared]) -> Candidates {
+    fn candidates(&self, prepared: &PreparedSet) -> Candidates {
         let n = prepared.len();
         let passes_n = self.plan.len();
         let max = self.config.max_block.max(2);
@@ -755,10 +858,9 @@ impl<'c> Matcher<'c> {
             }
             keys.clear();
             keys.par_extend(
-                prepared
-                    .par_iter()
-                    .enumerate()
-                    .map_init(String::new, |buf, (i, p)| self.block_key(p, pass, parts, buf).map(|h| (h, i as u32)))
+                (0..n)
+                    .into_par_iter()
+                    .map_init(String::new, |buf, i| self.block_key(prepared.get(i), pass, parts, buf).map(|h| (h, i as u32)))
                     .flatten_iter(),
             );
             keys.par_sort_unstable();
@@ -797,10 +899,9 @@ impl<'c> Matcher<'c> {
         // each compared with the next `window - 1`.
         for (k, parts) in self.plan.iter().enumerate() {
             let Some(window) = self.config.blocking[k].window else { continue };
-            let mut sorted: Vec<(Box<str>, u32)> = prepared
-                .par_iter()
-                .enumerate()
-                .map_init(String::new, |buf, (i, p)| self.key_text(p, k, parts, buf).map(|()| (Box::from(buf.as_str()), i as u32)))
+            let mut sorted: Vec<(Box<str>, u32)> = (0..n)
+                .into_par_iter()
+                .map_init(String::new, |buf, i| self.key_text(prepared.get(i), k, parts, buf).map(|()| (Box::from(buf.as_str()), i as u32)))
                 .flatten_iter()
                 .collect();
             sorted.par_sort_unstable();
@@ -833,9 +934,17 @@ impl<'c> Matcher<'c> {
         Candidates { passes_n, membership, records, units, windows, passes }
     }
 
-    /// Calls `visit(a, b, pass)` for each candidate pair of `unit` that no earlier pass
-    /// compares (so each pair is visited once over all passes, in its first pass), `a < b`.
-    fn each_new_pair(c: &Candidates, unit: &Unit, mut visit: impl FnMut(u32, u32, usize)) {
+    /// Calls `visit(a, b, pass, values of a, values of b)` for each candidate pair of `unit`
+    /// that no earlier pass compares (so each pair is visited once over all passes, in its
+    /// first pass), `a < b`. The unit's records are decoded once into `values`.
+    fn each_new_pair<'p>(
+        &self,
+        c: &Candidates,
+        prepared: &'p PreparedSet,
+        unit: &Unit,
+        values: &mut Vec<Norm<'p>>,
+        mut visit: impl FnMut(u32, u32, usize, &[Norm<'p>], &[Norm<'p>]),
+    ) {
         let pass = unit.pass as usize;
         let seen_earlier = |a: u32, b: u32| {
             let (ma, mb) = (&c.membership[a as usize * c.passes_n..][..pass], &c.membership[b as usize * c.passes_n..][..pass]);
@@ -844,24 +953,35 @@ impl<'c> Matcher<'c> {
                 .zip(&c.windows)
                 .any(|((&x, &y), &w)| x != NOT_COMPARED && y != NOT_COMPARED && if w == 0 { x == y } else { x.abs_diff(y) < w })
         };
-        let mut pair = |x: u32, y: u32| {
-            let (a, b) = if x < y { (x, y) } else { (y, x) };
+        // The records the unit reaches: a block's, or a stretch of a sorted run with the
+        // window's reach beyond it.
+        let start = unit.start as usize;
+        let reach = if unit.window == 0 { unit.end } else { unit.end.saturating_add(unit.window - 1).min(unit.end_of_run) };
+        let records = &c.records[start..reach as usize];
+        values.clear();
+        for &r in records {
+            self.decode(prepared.get(r as usize), values);
+        }
+        let fields = self.config.fields.len();
+        let values = &values[..];
+        let mut pair = |i: usize, j: usize| {
+            let (x, y) = (records[i], records[j]);
+            let ((a, ia), (b, ib)) = if x < y { ((x, i), (y, j)) } else { ((y, j), (x, i)) };
             if !seen_earlier(a, b) {
-                visit(a, b, pass);
+                visit(a, b, pass, &values[ia * fields..][..fields], &values[ib * fields..][..fields]);
             }
         };
         if unit.window == 0 {
-            let block = &c.records[unit.start as usize..unit.end as usize];
-            for (i, &a) in block.iter().enumerate() {
-                for &b in &block[i + 1..] {
-                    pair(a, b);
+            for i in 0..records.len() {
+                for j in i + 1..records.len() {
+                    pair(i, j);
                 }
             }
         } else {
-            for i in unit.start..unit.end {
-                let reach = (i + unit.window).min(unit.end_of_run);
-                for j in i + 1..reach {
-                    pair(c.records[i as usize], c.records[j as usize]);
+            let window = unit.window as usize;
+            for i in 0..(unit.end - unit.start) as usize {
+                for j in i + 1..(i + window).min(records.len()) {
+                    pair(i, j);
                 }
             }
         }
@@ -869,23 +989,28 @@ impl<'c> Matcher<'c> {
 
     /// Folds every new candidate pair (see [`Matcher::each_new_pair`]) in parallel; the
     /// result must not depend on the order (counts, sets, lists sorted afterwards).
-    fn sweep<T: Send>(
+    fn sweep<'p, T: Send>(
         &self,
         c: &Candidates,
+        prepared: &'p PreparedSet,
         init: impl Fn() -> T + Sync + Send,
-        visit: impl Fn(&mut T, u32, u32, usize) + Sync + Send,
+        visit: impl Fn(&mut T, u32, u32, usize, &[Norm<'p>], &[Norm<'p>]) + Sync + Send,
         merge: impl Fn(T, T) -> T + Sync + Send,
     ) -> T {
         c.units
             .par_iter()
-            .fold(&init, |mut acc, unit| {
-                Self::each_new_pair(c, unit, |a, b, pass| visit(&mut acc, a, b, pass));
-                acc
-            })
+            .fold(
+                || (init(), Vec::new()),
+                |(mut acc, mut values), unit| {
+                    self.each_new_pair(c, prepared, unit, &mut values, |a, b, pass, va, vb| visit(&mut acc, a, b, pass, va, vb));
+                    (acc, values)
+                },
+            )
+            .map(|(acc, _)| acc)
             .reduce(&init, &merge)
     }
 
-    fn run_prepared(&self, prepared: Vec<Prepared>, phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
+    fn run_prepared(&self, prepared: PreparedSet, phase: &mut dyn FnMut(&'static str)) -> DedupeResult {
         let c = self.candidates(&prepared);
         phase("blocking");
         let add = |mut a: Vec<usize>, b: Vec<usize>| {
@@ -900,10 +1025,11 @@ impl<'c> Matcher<'c> {
                 let threshold = self.config.threshold;
                 let (new_pairs, matched, _) = self.sweep(
                     &c,
+                    &prepared,
                     || (vec![0usize; c.passes_n], Pieces::default(), Vec::new()),
-                    |(counts, out, sims), a, b, pass| {
+                    |(counts, out, sims), a, b, pass, va, vb| {
                         counts[pass] += 1;
-                        if let Some(score) = self.hand_match(&prepared[a as usize], &prepared[b as usize], threshold, sims) {
+                        if let Some(score) = self.hand_match(va, vb, threshold, sims) {
                             out.push(MatchPair { a, b, score: (score * 100.0).round() / 100.0, probability: None });
                         }
                     },
@@ -918,10 +1044,11 @@ impl<'c> Matcher<'c> {
                 type Counts = rustc_hash::FxHashMap<Pattern, (u64, u64)>;
                 let (new_pairs, counts, _) = self.sweep(
                     &c,
+                    &prepared,
                     || (vec![0usize; c.passes_n], Counts::default(), Vec::new()),
-                    |(n, counts, buf), a, b, pass| {
+                    |(n, counts, buf), _, _, pass, va, vb| {
                         n[pass] += 1;
-                        self.field_sims(&prepared[a as usize], &prepared[b as usize], buf);
+                        self.field_sims(va, vb, buf);
                         let hand: f64 = buf.iter().flatten().map(|s| s.1).sum();
                         let p = em::probability_of_weight(hand - self.config.threshold);
                         let e = counts.entry(self.pattern_of(buf)).or_default();
@@ -957,9 +1084,10 @@ impl<'c> Matcher<'c> {
                     // keeping one per candidate pair).
                     let (_, matched, _) = self.sweep(
                         &c,
+                        &prepared,
                         || (0u8, Pieces::default(), Vec::new()),
-                        |(_, out, buf), a, b, _| {
-                            let pattern = self.pattern(&prepared[a as usize], &prepared[b as usize], buf);
+                        |(_, out, buf), a, b, _, va, vb| {
+                            let pattern = self.pattern(va, vb, buf);
                             let score = m.match_weight(pattern);
                             if score >= min_weight {
                                 let p = m.probability(pattern);
@@ -1249,12 +1377,12 @@ mod tests {
     }
 
     /// Every candidate pair, by brute force over all pairs: the passes that compare it.
-    fn brute_force_passes(m: &Matcher, prepared: &[Prepared]) -> Vec<Vec<usize>> {
+    fn brute_force_passes(m: &Matcher, prepared: &PreparedSet) -> Vec<Vec<usize>> {
         let n = prepared.len();
         let mut buf = String::new();
         let mut by_pass: Vec<Vec<Option<String>>> = Vec::new();
         for (k, parts) in m.plan.iter().enumerate() {
-            by_pass.push(prepared.iter().map(|p| m.key_text(p, k, parts, &mut buf).map(|()| buf.clone())).collect());
+            by_pass.push((0..n).map(|i| m.key_text(prepared.get(i), k, parts, &mut buf).map(|()| buf.clone())).collect());
         }
         let mut out = vec![Vec::new(); n * n];
         for (k, keys) in by_pass.iter().enumerate() {
@@ -1295,7 +1423,7 @@ mod tests {
             cfg.max_block = max_block;
             let m = Matcher::new(&cfg);
             let records = records_of(&set.leads, &cfg);
-            let prepared: Vec<Prepared> = records.iter().map(|r| m.prepare(r)).collect();
+            let prepared = m.prepare_records(&records);
             let expected = brute_force_passes(&m, &prepared);
             let n = records.len();
             let r = m.run(&records);
@@ -1310,7 +1438,7 @@ mod tests {
                     }
                     if let Some(&k) = passes.first() {
                         first[k] += 1;
-                        if m.score_prepared(&prepared[a], &prepared[b], false).0 >= cfg.threshold {
+                        if m.score_prepared(prepared.get(a), prepared.get(b), false).0 >= cfg.threshold {
                             matched.push((a as u32, b as u32));
                         }
                     }
@@ -1359,15 +1487,17 @@ mod tests {
         let set = crate::labelled::generate(120, 4);
         for cfg in [DedupeConfig::default_config(), DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap()] {
             let m = Matcher::new(&cfg);
-            let prepared: Vec<Prepared> = records_of(&set.leads, &cfg).iter().map(|r| m.prepare(r)).collect();
+            let prepared = m.prepare_records(&records_of(&set.leads, &cfg));
             let (mut reached, mut buf) = (0, Vec::new());
-            for (i, a) in prepared.iter().enumerate() {
-                for b in &prepared[i + 1..] {
+            for i in 0..prepared.len() {
+                for j in i + 1..prepared.len() {
+                    let (a, b) = (prepared.get(i), prepared.get(j));
                     let (score, _) = m.score_prepared(a, b, false);
                     // The configured threshold, and the pair's own score (the edge case).
                     for threshold in [cfg.threshold, score] {
                         let expected = (score >= threshold).then_some(score);
-                        assert_eq!(m.hand_match(a, b, threshold, &mut buf).map(f64::to_bits), expected.map(f64::to_bits));
+                        let got = m.hand_match(&m.values(a), &m.values(b), threshold, &mut buf);
+                        assert_eq!(got.map(f64::to_bits), expected.map(f64::to_bits));
                     }
                     reached += usize::from(score >= cfg.threshold);
                 }
@@ -1390,12 +1520,34 @@ mod tests {
         for number in [0.1f64, -0.0, 1e300, 5e-324, 123_456_789.125] {
             let written = format!(" {number:e} ");
             let raw = [Some("Müller Bau GmbH"), Some(written.as_str()), None, Some("x"), Some("García Márquez")];
-            let p = m.prepare(&Record { values: raw.iter().map(|v| v.map(str::to_string)).collect() });
-            assert_eq!(m.value(&p, 0), Norm::Words(&company, &sorted));
-            assert!(matches!(m.value(&p, 1), Norm::Number(x) if x.to_bits() == number.to_bits()), "{number}");
-            assert_eq!(m.value(&p, 2), Norm::Absent);
-            assert_eq!(m.value(&p, 3), Norm::Absent, "not a number");
-            assert_eq!(m.value(&p, 4), Norm::Text("garcia marquez"));
+            let set = m.prepare_records(&[Record { values: raw.iter().map(|v| v.map(str::to_string)).collect() }]);
+            let p = set.get(0);
+            assert_eq!(m.value(p, 0), Norm::Words(&company, &sorted));
+            assert!(matches!(m.value(p, 1), Norm::Number(x) if x.to_bits() == number.to_bits()), "{number}");
+            assert_eq!(m.value(p, 2), Norm::Absent);
+            assert_eq!(m.value(p, 3), Norm::Absent, "not a number");
+            assert_eq!(m.value(p, 4), Norm::Text("garcia marquez"));
+            assert_eq!(set.get(1), Prepared::default(), "out of range");
+        }
+    }
+
+    #[test]
+    fn records_in_shared_chunks_give_back_their_own_values() {
+        // Every record of the labelled set, prepared in chunks of 1, 3 and the default size:
+        // the same values as each record prepared alone.
+        let set = crate::labelled::generate(200, 6);
+        let cfg = DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap();
+        let m = Matcher::new(&cfg);
+        let records = records_of(&set.leads, &cfg);
+        let fields = cfg.fields.len();
+        let alone: Vec<PreparedSet> = records.iter().map(|r| m.prepare_records(std::slice::from_ref(r))).collect();
+        for chunk in [1, 3, PREPARED_CHUNK] {
+            let shared = PreparedSet::build(records.len(), fields, chunk, |i, text, ends| m.prepare_into(&records[i], text, ends));
+            assert_eq!(shared.len(), records.len());
+            for (i, one) in alone.iter().enumerate() {
+                assert_eq!(m.values(shared.get(i)), m.values(one.get(0)), "record {i}, chunk {chunk}");
+            }
+            assert_eq!(shared.get(records.len()), Prepared::default());
         }
     }
 

@@ -46,13 +46,30 @@ fn email_rank(e: Option<&str>) -> u8 {
     }
 }
 
-fn phone_rank(l: &Lead) -> u8 {
-    let Some(p) = l.phone.as_deref() else { return 0 };
-    if l.phone_verified == Some(true) {
-        return 3;
+/// The lead whose phone survives, from leads most recent first: the first with a verified
+/// phone, else the first whose phone is valid, else the first with a phone. Phones are
+/// validated (the costly part of survivorship) only up to the first valid one, and each
+/// invalid number and country once.
+fn best_phone<'a>(by_recency: impl Iterator<Item = &'a Lead> + Clone) -> Option<&'a Lead> {
+    let with_phone = by_recency.filter(|l| l.phone.is_some());
+    if let Some(l) = with_phone.clone().find(|l| l.phone_verified == Some(true)) {
+        return Some(l);
     }
-    let country = l.country.as_deref().and_then(leadrank_facts::country::normalize);
-    if leadrank_facts::phone::is_valid(p, country) { 2 } else { 1 }
+    let mut first = None;
+    let mut invalid: Vec<(&str, Option<&str>)> = Vec::new();
+    for l in with_phone {
+        first.get_or_insert(l);
+        let Some(p) = l.phone.as_deref() else { continue };
+        let country = l.country.as_deref().and_then(leadrank_facts::country::normalize);
+        if invalid.contains(&(p, country)) {
+            continue;
+        }
+        if leadrank_facts::phone::is_valid(p, country) {
+            return Some(l);
+        }
+        invalid.push((p, country));
+    }
+    first
 }
 
 /// Merges one cluster (indexes into `leads`) into its surviving lead; returns the survivor's
@@ -60,7 +77,7 @@ fn phone_rank(l: &Lead) -> u8 {
 pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     let members: Vec<u32> = cluster.iter().copied().filter(|&i| (i as usize) < leads.len()).collect();
     let get = |i: u32| &leads[i as usize];
-    let survivor = *members.iter().min_by_key(|&&i| (get(i).created_at, i))?;
+    let survivor = survivor_of(leads, &members)?;
     // Most recent first.
     let mut recent = members.clone();
     recent.sort_by_key(|&b| std::cmp::Reverse((get(b).created_at, b)));
@@ -76,7 +93,7 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     };
     let best_email = first_best(&|l| email_rank(l.email.as_deref()), |l| l.email.is_some()).map(|(_, l)| l);
     out.email = best_email.and_then(|l| l.email.clone());
-    let best_phone = first_best(&phone_rank, |l| l.phone.is_some()).map(|(_, l)| l);
+    let best_phone = best_phone(by_recency());
     out.phone = best_phone.and_then(|l| l.phone.clone());
     out.phone_verified = best_phone.and_then(|l| l.phone_verified).or_else(|| by_recency().find_map(|l| l.phone_verified));
     out.first_name = first_text(|l| &l.first_name);
@@ -133,29 +150,76 @@ pub fn merge_cluster(leads: &[Lead], cluster: &[u32]) -> Option<(u32, Lead)> {
     Some((survivor, out))
 }
 
-/// Survivorship applied to every cluster, without copying the leads that stay as they are:
-/// the merged survivors, which records are dropped, and the merge map.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Survivors {
-    /// Per cluster with a survivor: (survivor index, merged record), ascending by index.
-    pub merged: Vec<(u32, Lead)>,
-    /// Per input record: merged into another record (and left out of the output).
-    pub dropped: Vec<bool>,
-    /// Every record of every cluster, the survivor included (mapped to itself).
-    pub map: Vec<MergeEntry>,
+/// The survivor of a cluster: its oldest record (earliest `created_at`, records without one
+/// first, then the first in the input); `None` when no index is in `leads`.
+fn survivor_of(leads: &[Lead], cluster: &[u32]) -> Option<u32> {
+    cluster.iter().copied().filter(|&i| (i as usize) < leads.len()).min_by_key(|&i| (leads[i as usize].created_at, i))
 }
 
-impl Survivors {
-    /// The merged leads in input order: records not in a cluster unchanged, one survivor per
-    /// cluster, merged records left out. `leads` must be the input the survivors were
-    /// computed from.
-    pub fn leads<'a>(&'a self, leads: &'a [Lead]) -> impl Iterator<Item = &'a Lead> + 'a {
-        let mut merged = self.merged.iter().peekable();
+/// Clusters merged at a time by [`Survivors::leads`] (in parallel): the merged records of
+/// one batch are held at once, not those of every cluster.
+const MERGE_BATCH: usize = 4096;
+
+/// Survivorship applied to every cluster, without copying the leads that stay as they are
+/// and without holding every merged record: which records are dropped and the merge map,
+/// as indexes; the merged survivors are computed a batch at a time as they are read.
+#[derive(Debug, Clone)]
+pub struct Survivors<'a> {
+    leads: &'a [Lead],
+    clusters: &'a [Vec<u32>],
+    /// Per cluster with a survivor, ascending by survivor: (survivor index, cluster index).
+    order: Vec<(u32, u32)>,
+    /// Per input record: merged into another record (and left out of the output).
+    pub dropped: Vec<bool>,
+    /// Every record of every cluster, the survivor included, in cluster order: (record,
+    /// survivor, cluster index).
+    map: Vec<(u32, u32, u32)>,
+}
+
+impl<'a> Survivors<'a> {
+    /// The merged leads in input order: records not in a cluster unchanged, one merged
+    /// survivor per cluster, merged records left out. Survivors are merged a batch of
+    /// clusters at a time, in parallel.
+    pub fn leads(&self) -> impl Iterator<Item = std::borrow::Cow<'a, Lead>> + '_ {
+        self.leads_in_batches(MERGE_BATCH)
+    }
+
+    fn leads_in_batches(&self, batch: usize) -> impl Iterator<Item = std::borrow::Cow<'a, Lead>> + '_ {
+        use rayon::prelude::*;
+        use std::borrow::Cow;
+        let (leads, clusters) = (self.leads, self.clusters);
+        // The next survivor in `order`, and the merged records of its batch still to yield.
+        let mut next = 0usize;
+        let mut merged: std::collections::VecDeque<Option<Lead>> = std::collections::VecDeque::new();
         leads.iter().enumerate().filter(|(i, _)| !self.dropped.get(*i).copied().unwrap_or(false)).map(move |(i, l)| {
-            match merged.next_if(|(s, _)| *s as usize == i) {
-                Some((_, m)) => m,
-                None => l,
+            match self.order.get(next) {
+                Some(&(s, _)) if s as usize == i => {}
+                _ => return Cow::Borrowed(l),
             }
+            if merged.is_empty() {
+                let end = (next + batch.max(1)).min(self.order.len());
+                let of_batch: Vec<Option<Lead>> = self.order[next..end]
+                    .par_iter()
+                    .map(|&(_, c)| clusters.get(c as usize).and_then(|members| merge_cluster(leads, members)).map(|(_, m)| m))
+                    .collect();
+                merged.extend(of_batch);
+            }
+            next += 1;
+            match merged.pop_front().flatten() {
+                Some(m) => Cow::Owned(m),
+                // Cannot happen: a survivor's cluster has a survivor.
+                None => Cow::Borrowed(l),
+            }
+        })
+    }
+
+    /// The merge map: every record of every cluster with its survivor, the survivor
+    /// included (mapped to itself), in cluster order.
+    pub fn map(&self) -> impl Iterator<Item = MergeEntry> + '_ {
+        self.map.iter().map(|&(old, survivor, cluster)| MergeEntry {
+            old_id: self.leads[old as usize].lead_id.clone(),
+            survivor_id: self.leads[survivor as usize].lead_id.clone(),
+            cluster: cluster as usize + 1,
         })
     }
 
@@ -170,34 +234,32 @@ impl Survivors {
     }
 }
 
-/// Applies survivorship to every cluster (in parallel), keeping only what changes.
-pub fn survivors(leads: &[Lead], clusters: &[Vec<u32>]) -> Survivors {
-    use rayon::prelude::*;
-    let merged: Vec<Option<(u32, Lead)>> = clusters.par_iter().map(|c| merge_cluster(leads, c)).collect();
+/// Applies survivorship to every cluster, keeping only what changes (see [`Survivors`]).
+pub fn survivors<'a>(leads: &'a [Lead], clusters: &'a [Vec<u32>]) -> Survivors<'a> {
     let mut dropped = vec![false; leads.len()];
     let mut map = Vec::new();
-    for (c, (cluster, m)) in clusters.iter().zip(&merged).enumerate() {
-        let Some((survivor, _)) = m else { continue };
-        let survivor_id = &leads[*survivor as usize].lead_id;
+    let mut order = Vec::new();
+    for (c, cluster) in clusters.iter().enumerate() {
+        let Some(survivor) = survivor_of(leads, cluster) else { continue };
+        order.push((survivor, c as u32));
         for &i in cluster {
             if (i as usize) >= leads.len() {
                 continue;
             }
-            if i != *survivor {
+            if i != survivor {
                 dropped[i as usize] = true;
             }
-            map.push(MergeEntry { old_id: leads[i as usize].lead_id.clone(), survivor_id: survivor_id.clone(), cluster: c + 1 });
+            map.push((i, survivor, c as u32));
         }
     }
-    let mut merged: Vec<(u32, Lead)> = merged.into_iter().flatten().collect();
-    merged.sort_by_key(|(s, _)| *s);
-    Survivors { merged, dropped, map }
+    order.sort_unstable();
+    Survivors { leads, clusters, order, dropped, map }
 }
 
 /// Applies survivorship to every cluster: [`survivors`] with the merged leads copied out.
 pub fn merge_plan(leads: &[Lead], clusters: &[Vec<u32>]) -> MergePlan {
     let s = survivors(leads, clusters);
-    MergePlan { leads: s.leads(leads).cloned().collect(), map: s.map }
+    MergePlan { leads: s.leads().map(std::borrow::Cow::into_owned).collect(), map: s.map().collect() }
 }
 
 #[cfg(test)]
@@ -240,6 +302,56 @@ mod tests {
         assert_eq!(m.created_at, parse_time("2026-01-01").unwrap());
     }
 
+    /// The ranking [`best_phone`] replaced: verified 3, valid 2, other 1; the first of the
+    /// best rank in recency order wins.
+    fn best_phone_by_rank(leads: &[&Lead]) -> Option<usize> {
+        let rank = |l: &Lead| {
+            if l.phone_verified == Some(true) {
+                3
+            } else if leadrank_facts::phone::is_valid(
+                l.phone.as_deref().unwrap_or(""),
+                l.country.as_deref().and_then(leadrank_facts::country::normalize),
+            ) {
+                2
+            } else {
+                1
+            }
+        };
+        let mut best: Option<(u8, usize)> = None;
+        for (i, l) in leads.iter().enumerate().filter(|(_, l)| l.phone.is_some()) {
+            let r = rank(l);
+            if best.is_none_or(|(b, _)| r > b) {
+                best = Some((r, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn best_phone_is_the_first_of_the_best_rank(
+            members in proptest::collection::vec((0usize..7, proptest::option::of(proptest::bool::ANY), 0usize..4), 0..8)
+        ) {
+            const PHONES: [Option<&str>; 7] =
+                [None, Some("+1 415 555 0132"), Some("(415) 555-0132"), Some("12345"), Some("+44 20 7946 0958"), Some("020 7946 0958"), Some("not a phone")];
+            const COUNTRIES: [Option<&str>; 4] = [None, Some("US"), Some("GB"), Some("Germany")];
+            let leads: Vec<Lead> = members
+                .iter()
+                .enumerate()
+                .map(|(i, &(p, verified, c))| Lead {
+                    lead_id: format!("L{i}"),
+                    phone: PHONES[p].map(Into::into),
+                    phone_verified: verified,
+                    country: COUNTRIES[c].map(Into::into),
+                    ..Lead::default()
+                })
+                .collect();
+            let refs: Vec<&Lead> = leads.iter().collect();
+            let fast = best_phone(refs.iter().copied()).map(|l| l.lead_id.clone());
+            proptest::prop_assert_eq!(fast, best_phone_by_rank(&refs).map(|i| leads[i].lead_id.clone()));
+        }
+    }
+
     #[test]
     fn plan_drops_merged_records_and_maps_every_id() {
         let leads = vec![lead("A", "2026-02-01"), lead("B", "2026-01-01"), lead("C", "2026-01-05"), lead("D", "2026-03-01")];
@@ -248,9 +360,10 @@ mod tests {
         assert_eq!(ids, vec!["B", "C"]);
         assert_eq!(plan.map.len(), 3);
         assert!(plan.map.iter().all(|e| e.survivor_id == "B"));
-        let s = survivors(&leads, &[vec![0, 1, 3]]);
+        let clusters = [vec![0, 1, 3]];
+        let s = survivors(&leads, &clusters);
         assert_eq!(s.len(), 2);
-        assert_eq!(s.leads(&leads).map(|l| l.lead_id.as_str()).collect::<Vec<_>>(), vec!["B", "C"]);
+        assert_eq!(s.leads().map(|l| l.lead_id.clone()).collect::<Vec<_>>(), vec!["B", "C"]);
     }
 
     #[test]
@@ -258,9 +371,49 @@ mod tests {
         let mut leads = vec![lead("A", "2026-02-01"), lead("B", "2026-01-01"), lead("C", "2026-01-05"), lead("D", "2026-03-01")];
         leads[0].title = Some("CTO".into());
         leads[3].title = Some("CEO".into());
-        let s = survivors(&leads, &[vec![0, 1], vec![2, 3]]);
-        let out: Vec<(&str, Option<&str>)> = s.leads(&leads).map(|l| (l.lead_id.as_str(), l.title.as_deref())).collect();
-        assert_eq!(out, vec![("B", Some("CTO")), ("C", Some("CEO"))]);
-        assert_eq!(merge_plan(&leads, &[vec![0, 1], vec![2, 3]]).leads, s.leads(&leads).cloned().collect::<Vec<_>>());
+        let clusters = [vec![0, 1], vec![2, 3]];
+        let s = survivors(&leads, &clusters);
+        let out: Vec<(String, Option<String>)> = s.leads().map(|l| (l.lead_id.clone(), l.title.as_deref().map(str::to_string))).collect();
+        assert_eq!(out, vec![("B".to_string(), Some("CTO".to_string())), ("C".to_string(), Some("CEO".to_string()))]);
+        assert_eq!(merge_plan(&leads, &[vec![0, 1], vec![2, 3]]).leads, s.leads().map(std::borrow::Cow::into_owned).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn survivors_merged_in_batches_are_each_cluster_merged() {
+        // Clusters of the labelled set with its duplicates, merged a few at a time (batches
+        // end inside runs of survivors): the same leads as merging every cluster at once.
+        let set = crate::labelled::generate(300, 7);
+        let cfg = crate::DedupeConfig::from_toml(crate::labelled::ADDRESS_CONFIG, "address").unwrap();
+        let clusters = crate::Matcher::new(&cfg).run_leads(&set.leads, &mut |_| {}).clusters;
+        assert!(clusters.len() > 20, "{}", clusters.len());
+        let mut eager: Vec<(u32, Lead)> = clusters.iter().filter_map(|c| merge_cluster(&set.leads, c)).collect();
+        eager.sort_by_key(|(i, _)| *i);
+        let s = survivors(&set.leads, &clusters);
+        let mut dropped = vec![false; set.leads.len()];
+        for c in &clusters {
+            let survivor = eager.iter().find(|(i, _)| c.contains(i)).map(|(i, _)| *i);
+            c.iter().filter(|&&i| Some(i) != survivor).for_each(|&i| dropped[i as usize] = true);
+        }
+        let expected: Vec<Lead> = set
+            .leads
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !dropped[*i])
+            .map(|(i, l)| eager.iter().find(|(s, _)| *s as usize == i).map_or_else(|| l.clone(), |(_, m)| m.clone()))
+            .collect();
+        for batch in [1, 2, 5, MERGE_BATCH] {
+            let got: Vec<Lead> = s.leads_in_batches(batch).map(std::borrow::Cow::into_owned).collect();
+            assert_eq!(got, expected, "batch {batch}");
+        }
+        assert_eq!(s.len(), expected.len());
+        let mut map = Vec::new();
+        for (c, cluster) in clusters.iter().enumerate() {
+            let survivor = eager.iter().find(|(i, _)| cluster.contains(i)).map(|(i, _)| *i as usize).unwrap();
+            for &i in cluster {
+                let (old_id, survivor_id) = (set.leads[i as usize].lead_id.clone(), set.leads[survivor].lead_id.clone());
+                map.push(MergeEntry { old_id, survivor_id, cluster: c + 1 });
+            }
+        }
+        assert_eq!(s.map().collect::<Vec<_>>(), map);
     }
 }

@@ -304,15 +304,16 @@ pub fn write_leads_csv_iter<'a>(
 
 /// Writes leads as CSV with only the given columns, in that order: built-in lead fields by
 /// name, any other name a custom column.
-pub fn write_leads_csv_columns<'a>(
+pub fn write_leads_csv_columns(
     out: &mut dyn Write,
-    leads: impl IntoIterator<Item = &'a leadrank_core::Lead>,
+    leads: impl IntoIterator<Item = impl std::borrow::Borrow<leadrank_core::Lead>>,
     columns: &[String],
 ) -> io::Result<()> {
     let names = &leadrank_core::records::LEAD_FIELDS;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(columns)?;
     for l in leads {
+        let l = l.borrow();
         let builtin = builtin_values(l);
         let row = columns.iter().map(|c| match names.iter().position(|(n, _)| *n == c.as_str()) {
             Some(i) => builtin[i].clone(),
