@@ -10,7 +10,7 @@ use leadrank_core::records::{self, FieldError, FieldType};
 
 use crate::csv_blocks::read_blocks;
 pub use crate::csv_input::Delimiter;
-use crate::csv_input::{CsvHeader, next_record};
+use crate::csv_input::{CsvHeader, TextFields, next_record};
 pub use crate::report::{FieldProblem, LoadReport, MAX_ROW_BYTES, ReadError, RowError};
 use crate::row::{Row, csv_row};
 use leadrank_mapping::{Bound, Presence};
@@ -174,7 +174,8 @@ pub(crate) fn for_each_csv_row<R: Read>(
                 continue;
             }
         };
-        match csv_row(&record, names, line, &file) {
+        let fields = TextFields::new(std::mem::take(&mut record));
+        match csv_row(&fields, names, line, &file) {
             Ok(Some(row)) => match &bound {
                 Some(bound) => {
                     let applied = bound.apply(&row.values);
@@ -185,6 +186,7 @@ pub(crate) fn for_each_csv_row<R: Read>(
             Ok(None) => {}
             Err(e) => report.rejected.push(e),
         }
+        record = fields.into_byte_record();
     }
     Ok(())
 }
@@ -429,7 +431,8 @@ fn parse_lead_piece(
                 continue;
             }
         };
-        let row = match csv_row(&record, names, line, file) {
+        let fields = TextFields::new(std::mem::take(&mut record));
+        let row = match csv_row(&fields, names, line, file) {
             Ok(Some(row)) => row,
             Ok(None) => continue,
             Err(e) => {
@@ -446,6 +449,8 @@ fn parse_lead_piece(
             None => parse_lead(&row, model).map_err(|e| row.field_errors(file, e)),
         };
         out.push((line, result));
+        drop(row);
+        record = fields.into_byte_record();
     }
     out
 }

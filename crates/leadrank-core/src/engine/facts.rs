@@ -19,6 +19,8 @@ pub struct LeadFacts<'a> {
     phone_valid: OnceCell<bool>,
     gibberish: OnceCell<Option<&'static str>>,
     country: OnceCell<Option<&'static str>>,
+    /// The `domain` field normalised.
+    domain: OnceCell<Option<String>>,
 }
 
 impl<'a> LeadFacts<'a> {
@@ -31,7 +33,22 @@ impl<'a> LeadFacts<'a> {
             phone_valid: OnceCell::new(),
             gibberish: OnceCell::new(),
             country: OnceCell::new(),
+            domain: OnceCell::new(),
         }
+    }
+
+    /// Facts of `lead` whose email classification is already known (`email` must be
+    /// `lead.email` classified), so that a lead is classified once per scoring run.
+    pub fn with_email(lead: &'a Lead, email: Option<EmailInfo>) -> Self {
+        let facts = Self::new(lead);
+        let _ = facts.email.set(email);
+        facts
+    }
+
+    /// The email classification, computed if it was not yet.
+    pub fn into_email(self) -> Option<EmailInfo> {
+        self.email();
+        self.email.into_inner().flatten()
     }
 
     /// The lead these facts are about.
@@ -55,10 +72,10 @@ impl<'a> LeadFacts<'a> {
     }
 
     /// The company domain: the `domain` field normalised, else the corporate email domain.
-    pub fn company_domain(&self) -> Option<String> {
-        match self.lead.domain.as_deref().and_then(normalize_domain) {
+    pub fn company_domain(&self) -> Option<&str> {
+        match self.domain.get_or_init(|| self.lead.domain.as_deref().and_then(normalize_domain)) {
             Some(d) => Some(d),
-            None => self.corporate_domain().map(str::to_string),
+            None => self.corporate_domain(),
         }
     }
 
