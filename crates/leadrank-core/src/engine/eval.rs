@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use super::facts::{LeadFacts, PopulationFacts, normalize_domain, segment};
+use super::facts::{LeadFacts, PopulationFacts, normalize_domain_cow, segment};
 use super::project::{Interner, NONE, ProjectedEvent};
 use crate::model::compile::{Cond, DAY, DistinctKey, EventCond, Fact, LeadField, Op, RiskFilters, Subject};
 use crate::model::format::Scalar;
@@ -106,7 +106,7 @@ impl<'a> LeadContext<'a> {
             Subject::Fact(f) => match f {
                 Fact::Seniority => Some(Val::Text(self.facts.seniority().as_str().into())),
                 Fact::EmailKind => self.facts.email_kind().map(|k| Val::Text(k.as_str().into())),
-                Fact::EmailDomain => self.facts.email().and_then(|e| e.domain.clone()).map(|d| Val::Text(d.into())),
+                Fact::EmailDomain => self.facts.email().and_then(|e| e.domain.as_deref()).map(|d| Val::Text(d.into())),
                 Fact::PhoneValid => Some(Val::Bool(self.population.phone_valid.unwrap_or_else(|| self.facts.phone_valid()))),
                 Fact::Duplicate => Some(Val::Bool(self.population.duplicate)),
                 Fact::GibberishName => Some(Val::Bool(self.facts.gibberish().is_some())),
@@ -217,7 +217,7 @@ impl<'a> LeadContext<'a> {
             }
             (Op::In { values, .. }, Val::Text(got)) => find_ci(got, values).is_some(),
             (Op::In { values, .. }, Val::List(items)) => items.iter().any(|i| find_ci(i, values).is_some()),
-            (Op::DomainIn { domains, .. }, Val::Text(got)) => normalize_domain(got).is_some_and(|d| in_domains(&d, domains)),
+            (Op::DomainIn { domains, .. }, Val::Text(got)) => normalize_domain_cow(got).is_some_and(|d| in_domains(&d, domains)),
             (Op::ContainsKeyword { phrases, .. }, Val::Text(got)) => phrases.first_in(got).is_some(),
             (Op::ContainsKeyword { phrases, .. }, Val::List(items)) => items.iter().any(|i| phrases.first_in(i).is_some()),
             (Op::Range { min, max }, _) => number(value).is_some_and(|v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)),
@@ -328,7 +328,7 @@ impl<'a> LeadContext<'a> {
             (Op::In { values, .. }, Val::Text(got)) => find_ci(got, values).map(|_| show(&value)),
             (Op::In { values, .. }, Val::List(items)) => items.iter().find(|i| find_ci(i, values).is_some()).map(|i| format!("has {i}")),
             (Op::DomainIn { domains, list }, Val::Text(got)) => {
-                let d = normalize_domain(got)?;
+                let d = normalize_domain_cow(got)?;
                 in_domains(&d, domains).then(|| format!("{d} (in {list})"))
             }
             (Op::ContainsKeyword { phrases, .. }, Val::Text(got)) => contains_phrase(got, phrases),

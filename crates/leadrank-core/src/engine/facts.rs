@@ -137,6 +137,17 @@ pub fn normalize_domain(raw: &str) -> Option<String> {
     (!d.is_empty()).then(|| email::to_ascii_domain(d))
 }
 
+/// [`normalize_domain`] without allocating when `raw` is already a normalised ASCII domain
+/// (lower-case letters, digits, `-` and `.`, no `www.` in front, no `.` at the end), as the
+/// domains read from emails and the `domain` field once normalised are.
+pub fn normalize_domain_cow(raw: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let plain = !raw.is_empty()
+        && raw.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        && !raw.starts_with("www.")
+        && !raw.ends_with('.');
+    if plain { Some(std::borrow::Cow::Borrowed(raw)) } else { normalize_domain(raw).map(std::borrow::Cow::Owned) }
+}
+
 /// The population facts of one lead: what depends on the other leads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PopulationFacts {
@@ -207,6 +218,20 @@ mod tests {
         assert_eq!(normalize_domain("https://www.Acme.com/about?x").as_deref(), Some("acme.com"));
         assert_eq!(normalize_domain(" eu.acme.co.uk. ").as_deref(), Some("eu.acme.co.uk"));
         assert_eq!(normalize_domain("   "), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 1024,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The borrowing fast path gives what the full normalisation gives.
+        #[test]
+        fn borrowed_domains_equal_normalised_ones(raw in "(https?://)?(www\\.)?[a-zA-Z0-9.ü@:/-]{0,16}\\.?") {
+            proptest::prop_assert_eq!(normalize_domain_cow(&raw).map(|d| d.into_owned()), normalize_domain(&raw));
+        }
     }
 
     #[test]
