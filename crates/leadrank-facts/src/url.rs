@@ -55,7 +55,8 @@ pub fn normalize_path_cow(url: &str) -> std::borrow::Cow<'_, str> {
     let mut previous = 0u8;
     let clean = b.first() == Some(&b'/')
         && b.iter().all(|&c| {
-            let ok = c.is_ascii() && !c.is_ascii_uppercase() && !c.is_ascii_whitespace() && !(c == b'/' && previous == b'/');
+            let doubled_slash = c == b'/' && previous == b'/';
+            let ok = c.is_ascii() && !c.is_ascii_uppercase() && !c.is_ascii_whitespace() && !doubled_slash;
             previous = c;
             ok
         });
