@@ -205,8 +205,17 @@ pub enum ValueError {
 
 /// Trims a value; `None` when it is empty.
 pub fn non_empty(raw: &str) -> Option<&str> {
-    let t = raw.trim();
+    let t = trim(raw);
     (!t.is_empty()).then_some(t)
+}
+
+/// `str::trim`, answered without decoding characters when the value starts and ends with a
+/// printable ASCII character (no white space there), as nearly every value does.
+pub fn trim(raw: &str) -> &str {
+    match (raw.as_bytes().first(), raw.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => raw,
+        _ => raw.trim(),
+    }
 }
 
 /// Parses an integer ("1200", "+5"); an empty value is absent.
@@ -570,6 +579,13 @@ pub fn consent_from_pairs_all_errors<'a>(pairs: impl IntoIterator<Item = (&'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_equals_str_trim() {
+        for raw in ["", " ", "a", " a ", "a\t", "\u{a0}x", "x\u{3000}", "\u{1f}x\u{1f}", "ab c", "\r\n", "é ", " é"] {
+            assert_eq!(trim(raw), raw.trim(), "{raw:?}");
+        }
+    }
 
     #[test]
     fn parses_values() {

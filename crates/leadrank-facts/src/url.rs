@@ -40,22 +40,29 @@ pub fn normalize_path(url: &str) -> String {
     out
 }
 
-/// [`normalize_path`] without allocating when the URL's path is already normal (ASCII, lower
-/// case, starting with `/`, no `//`, no trailing `/`), which is what most page views carry.
+/// [`normalize_path`] without allocating when the URL's path is already normal but for one
+/// trailing `/` (ASCII, lower case, starting with `/`, no `//`), which is what most page views
+/// carry.
 pub fn normalize_path_cow(url: &str) -> std::borrow::Cow<'_, str> {
     let s = url.trim();
-    let s = match s.find(['?', '#']) {
+    let s = match memchr::memchr2(b'?', b'#', s.as_bytes()) {
         Some(i) => s[..i].trim_end(),
         None => s,
     };
     let path = strip_origin(s);
     let b = path.as_bytes();
+    // One pass: ASCII, no upper case, no white space, no `//`.
+    let mut previous = 0u8;
     let clean = b.first() == Some(&b'/')
-        && b.iter().all(|c| c.is_ascii() && !c.is_ascii_uppercase() && !c.is_ascii_whitespace())
-        && !path.contains("//")
-        && (b.len() == 1 || b.last() != Some(&b'/'));
+        && b.iter().all(|&c| {
+            let doubled_slash = c == b'/' && previous == b'/';
+            let ok = c.is_ascii() && !c.is_ascii_uppercase() && !c.is_ascii_whitespace() && !doubled_slash;
+            previous = c;
+            ok
+        });
     if clean {
-        std::borrow::Cow::Borrowed(path)
+        // Without `//`, at most one trailing `/` to drop (the root keeps it).
+        std::borrow::Cow::Borrowed(if b.len() > 1 { path.strip_suffix('/').unwrap_or(path) } else { path })
     } else if path.is_empty() {
         std::borrow::Cow::Borrowed("/")
     } else {
@@ -65,9 +72,9 @@ pub fn normalize_path_cow(url: &str) -> std::borrow::Cow<'_, str> {
 
 /// Removes `scheme://host[:port]`, `//host` or a bare leading host from `s`; returns the rest.
 fn strip_origin(s: &str) -> &str {
-    if let Some(i) = s.find("://") {
-        let scheme = &s[..i];
-        let is_scheme = !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if let Some(i) = scheme_separator(s.as_bytes()) {
+        let scheme = &s.as_bytes()[..i];
+        let is_scheme = !scheme.is_empty() && scheme.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'));
         if is_scheme {
             return after_host(&s[i + 3..]);
         }
@@ -82,9 +89,22 @@ fn strip_origin(s: &str) -> &str {
     if looks_like_host(first) { after_host(s) } else { s }
 }
 
+/// Where the first `://` in `s` starts (as `str::find("://")`, without building a searcher).
+fn scheme_separator(s: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b':', &s[from..]) {
+        let at = from + i;
+        if s[at + 1..].starts_with(b"//") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// The part of `s` from its first `/` on (empty when there is none).
 fn after_host(s: &str) -> &str {
-    match s.find('/') {
+    match memchr::memchr(b'/', s.as_bytes()) {
         Some(i) => &s[i..],
         None => "",
     }
@@ -188,7 +208,31 @@ mod tests {
         }
     }
 
+    /// `strip_origin` as first written, with `str` searches: the reference for the byte version.
+    fn strip_origin_reference(s: &str) -> &str {
+        if let Some(i) = s.find("://") {
+            let scheme = &s[..i];
+            if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+                return s[i + 3..].find('/').map_or("", |j| &s[i + 3 + j..]);
+            }
+        }
+        if let Some(rest) = s.strip_prefix("//") {
+            return rest.find('/').map_or("", |j| &rest[j..]);
+        }
+        if s.starts_with('/') {
+            return s;
+        }
+        let first = s.split('/').next().unwrap_or("");
+        if looks_like_host(first) { s.find('/').map_or("", |j| &s[j..]) } else { s }
+    }
+
     proptest! {
+        #[test]
+        fn byte_search_strips_as_str_search(s in "\\PC{0,24}", t in "([a-z+é.-]{0,4}:(//?)?)?[a-z.:/é]{0,12}") {
+            prop_assert_eq!(strip_origin(&s), strip_origin_reference(&s));
+            prop_assert_eq!(strip_origin(&t), strip_origin_reference(&t));
+        }
+
         #[test]
         fn borrowed_equals_owned(s in "\\PC*", t in "(https?://[a-zA-Z.]{0,8})?[/a-zA-Z ?#.:]{0,16}") {
             prop_assert_eq!(normalize_path_cow(&s), normalize_path(&s));

@@ -34,7 +34,7 @@ pub fn record_of(lead: &Lead, config: &DedupeConfig) -> Record {
         .iter()
         .map(|f| {
             let v: Option<String> = match f.field.as_str() {
-                "domain" => facts.company_domain(),
+                "domain" => facts.company_domain().map(str::to_string),
                 name => lead_field_text(lead, name),
             };
             v

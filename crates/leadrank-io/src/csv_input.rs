@@ -270,6 +270,51 @@ pub(crate) fn fields(record: &csv::ByteRecord) -> impl Iterator<Item = &[u8]> {
     (0..record.len()).map(|i| field(record, i))
 }
 
+/// A record's fields as text. A valid record is checked for UTF-8 once as a whole (one pass
+/// instead of one per field read); a record that is not valid keeps its bytes, so that each
+/// field is checked on its own and the bad one can be named.
+pub(crate) enum TextFields {
+    Checked(csv::StringRecord),
+    Unchecked(csv::ByteRecord),
+}
+
+impl TextFields {
+    /// Checks `record` (taking it; [`Self::into_byte_record`] gives it back).
+    pub(crate) fn new(record: csv::ByteRecord) -> Self {
+        match csv::StringRecord::from_byte_record(record) {
+            Ok(text) => TextFields::Checked(text),
+            Err(e) => TextFields::Unchecked(e.into_byte_record()),
+        }
+    }
+
+    /// Field `i` as text, as [`field_text`] gives it.
+    pub(crate) fn get(&self, i: usize) -> Result<&str, usize> {
+        match self {
+            TextFields::Checked(text) => {
+                let value = text.get(i).unwrap_or_default();
+                Ok(if i + 1 == text.len() { value.strip_suffix('\r').unwrap_or(value) } else { value })
+            }
+            TextFields::Unchecked(bytes) => field_text(bytes, i),
+        }
+    }
+
+    /// The record as bytes.
+    pub(crate) fn bytes(&self) -> &csv::ByteRecord {
+        match self {
+            TextFields::Checked(text) => text.as_byte_record(),
+            TextFields::Unchecked(bytes) => bytes,
+        }
+    }
+
+    /// The record back, to read the next one into.
+    pub(crate) fn into_byte_record(self) -> csv::ByteRecord {
+        match self {
+            TextFields::Checked(text) => text.into_byte_record(),
+            TextFields::Unchecked(bytes) => bytes,
+        }
+    }
+}
+
 /// Field `i` of a checked record as text; `Err(i)` when it is not UTF-8.
 pub(crate) fn field_text(record: &csv::ByteRecord, i: usize) -> Result<&str, usize> {
     std::str::from_utf8(field(record, i)).map_err(|_| i)
@@ -349,5 +394,15 @@ mod tests {
         let r = csv::ByteRecord::from(vec![&b"ok"[..], &b"\xc3"[..]]);
         assert_eq!(field_text(&r, 0), Ok("ok"));
         assert_eq!(field_text(&r, 1), Err(1));
+        // Checked as a whole or field by field, the same answers.
+        let fields = TextFields::new(r.clone());
+        assert!(matches!(fields, TextFields::Unchecked(_)));
+        assert_eq!((fields.get(0), fields.get(1)), (Ok("ok"), Err(1)));
+        assert_eq!(fields.into_byte_record(), r);
+        let crlf = record(&["a", "b\r"]);
+        let fields = TextFields::new(crlf.clone());
+        assert!(matches!(fields, TextFields::Checked(_)));
+        assert_eq!((fields.get(0), fields.get(1), fields.get(2)), (field_text(&crlf, 0), field_text(&crlf, 1), Ok("")));
+        assert_eq!(fields.bytes(), &crlf);
     }
 }

@@ -14,7 +14,7 @@ use leadrank_core::records::{ValueError, checked_text, event_from_pairs_all_erro
 use rayon::prelude::*;
 
 use crate::csv_blocks::read_blocks;
-use crate::csv_input::{CsvHeader, Delimiter, NOT_UTF8, RecordKind, check_record, field_text, next_record};
+use crate::csv_input::{CsvHeader, Delimiter, NOT_UTF8, RecordKind, TextFields, check_record, next_record};
 use crate::report::{LoadReport, ReadError, RowError};
 use crate::row::csv_row;
 
@@ -189,10 +189,11 @@ fn parse_piece(
                 continue;
             }
         }
-        let field = |i: usize| -> Result<&str, RowError> { field_text(&record, i).map_err(|i| err(Some(i), NOT_UTF8.into())) };
+        let fields = TextFields::new(std::mem::take(&mut record));
+        let field = |i: usize| -> Result<&str, RowError> { fields.get(i).map_err(|i| err(Some(i), NOT_UTF8.into())) };
         // A NUL byte in a text value is an error, as in the row reader (checked per field
         // only when the row has one).
-        let has_nul = memchr::memchr(0, record.as_slice()).is_some();
+        let has_nul = memchr::memchr(0, fields.bytes().as_slice()).is_some();
         let text = |i: usize| -> Result<Option<&str>, RowError> {
             let raw = field(i)?;
             if has_nul { checked_text(raw).map_err(|e| err(Some(i), e.to_string())) } else { Ok(non_empty(raw)) }
@@ -253,15 +254,16 @@ fn parse_piece(
         match parsed {
             Ok(e) => out.events.push(e),
             // The fast checks stop at the first problem; the row reader names every bad field.
-            Err(first) => out.errors.push(every_bad_field(&record, names, line, file).unwrap_or(first)),
+            Err(first) => out.errors.push(every_bad_field(&fields, names, line, file).unwrap_or(first)),
         }
+        record = fields.into_byte_record();
     }
     out
 }
 
 /// A rejected event row as the row reader reports it (every bad field), or `None` when its
 /// fields are all readable (the problem is then the row's lead, which the fast path named).
-fn every_bad_field(record: &csv::ByteRecord, names: &[String], line: u64, file: &str) -> Option<RowError> {
+fn every_bad_field(record: &TextFields, names: &[String], line: u64, file: &str) -> Option<RowError> {
     match csv_row(record, names, line, file) {
         Ok(Some(row)) => event_from_pairs_all_errors(row.pairs()).err().map(|e| row.field_errors(file, e.0)),
         Ok(None) => None,

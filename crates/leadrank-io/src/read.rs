@@ -10,7 +10,7 @@ use leadrank_core::records::{self, FieldError, FieldType};
 
 use crate::csv_blocks::read_blocks;
 pub use crate::csv_input::Delimiter;
-use crate::csv_input::{CsvHeader, next_record};
+use crate::csv_input::{CsvHeader, TextFields, next_record};
 pub use crate::report::{FieldProblem, LoadReport, MAX_ROW_BYTES, ReadError, RowError};
 use crate::row::{Row, csv_row};
 use leadrank_mapping::{Bound, Presence};
@@ -174,7 +174,8 @@ pub(crate) fn for_each_csv_row<R: Read>(
                 continue;
             }
         };
-        match csv_row(&record, names, line, &file) {
+        let fields = TextFields::new(std::mem::take(&mut record));
+        match csv_row(&fields, names, line, &file) {
             Ok(Some(row)) => match &bound {
                 Some(bound) => {
                     let applied = bound.apply(&row.values);
@@ -185,6 +186,7 @@ pub(crate) fn for_each_csv_row<R: Read>(
             Ok(None) => {}
             Err(e) => report.rejected.push(e),
         }
+        record = fields.into_byte_record();
     }
     Ok(())
 }
@@ -369,22 +371,21 @@ fn load_leads_csv(
         }
         None => header.require(path, &["lead_id"]).map(|()| (header, None::<Bound<'_>>)),
     };
-    let result = read_blocks(path, threads, report, delimiter, prepare, |(header, bound), bytes, pieces, starts, report| {
-        let parsed: Vec<Vec<(u64, Result<records::Lead, RowError>)>> = pieces
-            .par_iter()
-            .zip(starts.par_iter())
-            .map(|(range, &first_line)| parse_lead_piece(&bytes[range.clone()], first_line, header, bound.as_ref(), &file, model))
-            .collect();
-        if !sized && !bytes.is_empty() {
-            // Size the lead vector once from the first block's rows per byte (a hint only:
-            // pages reserved but never written are not resident).
-            sized = true;
-            let rows: usize = parsed.iter().map(Vec::len).sum();
-            let estimate = (rows as u128 * u128::from(file_len) / bytes.len() as u128) as usize;
-            if estimate > rows {
-                builder.reserve_leads(estimate + estimate / 20 + 1024);
-            }
-        }
+    // Block k is parsed on the thread pool while this thread adds the leads of block k - 1
+    // (in file order), so adding overlaps parsing.
+    type Parsed = Vec<Vec<(u64, Result<records::Lead, RowError>)>>;
+    let mut pending: Option<Parsed> = None;
+    let mut bound_of_header: Option<(CsvHeader, Option<Bound<'_>>)> = None;
+    // Where the pending block's row errors go in `rejected`: the length it had when the block
+    // was read, ahead of anything reported since.
+    let mut mark = 0usize;
+    let add = |parsed: Parsed,
+               mark: usize,
+               builder: &mut DatasetBuilder,
+               report: &mut LoadReport,
+               header: &CsvHeader,
+               bound: Option<&Bound<'_>>| {
+        let mut errors = Vec::new();
         for (line, result) in parsed.into_iter().flatten() {
             match result {
                 Ok(lead) => match builder.add_lead(lead) {
@@ -395,13 +396,56 @@ fn load_leads_csv(
                             Some(b) => Row::from_mapping(b, &empty, line, true),
                             None => Row { names: &header.names, values: Vec::new(), line, csv: true, mapped: None },
                         };
-                        report.rejected.push(row.error(&file, Some("lead_id"), e.to_string()));
+                        errors.push(row.error(&file, Some("lead_id"), e.to_string()));
                     }
                 },
-                Err(e) => report.rejected.push(e),
+                Err(e) => errors.push(e),
             }
         }
+        let at = mark.min(report.rejected.len());
+        report.rejected.splice(at..at, errors);
+    };
+    let result = read_blocks(path, threads, report, delimiter, prepare, |(header, bound), bytes, pieces, starts, report| {
+        let mut parsed: Option<Parsed> = None;
+        let previous = pending.take();
+        rayon::in_place_scope(|scope| {
+            let parsed = &mut parsed;
+            let file = &file;
+            scope.spawn(move |_| {
+                *parsed = Some(
+                    pieces
+                        .par_iter()
+                        .zip(starts.par_iter())
+                        .map(|(range, &first_line)| {
+                            parse_lead_piece(&bytes[range.clone()], first_line, header, bound.as_ref(), file, model)
+                        })
+                        .collect(),
+                );
+            });
+            if let Some(previous) = previous {
+                add(previous, mark, builder, report, header, bound.as_ref());
+            }
+        });
+        mark = report.rejected.len();
+        let parsed = parsed.unwrap_or_default();
+        if !sized && !bytes.is_empty() {
+            // Size the lead vector once from the first block's rows per byte (a hint only:
+            // pages reserved but never written are not resident).
+            sized = true;
+            let rows: usize = parsed.iter().map(Vec::len).sum();
+            let estimate = (rows as u128 * u128::from(file_len) / bytes.len() as u128) as usize;
+            if estimate > rows {
+                builder.reserve_leads(estimate + estimate / 20 + 1024);
+            }
+        }
+        pending = Some(parsed);
+        if bound_of_header.is_none() {
+            bound_of_header = Some((header.clone(), bound.clone()));
+        }
     });
+    if let (Some(parsed), Some((header, bound))) = (pending.take(), bound_of_header.as_ref()) {
+        add(parsed, mark, builder, report, header, bound.as_ref());
+    }
     report.notes.append(&mut notes.notes);
     result
 }
@@ -429,7 +473,8 @@ fn parse_lead_piece(
                 continue;
             }
         };
-        let row = match csv_row(&record, names, line, file) {
+        let fields = TextFields::new(std::mem::take(&mut record));
+        let row = match csv_row(&fields, names, line, file) {
             Ok(Some(row)) => row,
             Ok(None) => continue,
             Err(e) => {
@@ -446,6 +491,8 @@ fn parse_lead_piece(
             None => parse_lead(&row, model).map_err(|e| row.field_errors(file, e)),
         };
         out.push((line, result));
+        drop(row);
+        record = fields.into_byte_record();
     }
     out
 }

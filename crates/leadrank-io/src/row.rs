@@ -3,7 +3,7 @@
 use leadrank_core::records::FieldError;
 use leadrank_mapping::{Applied, Bound};
 
-use crate::csv_input::{NOT_UTF8, RecordKind, check_record, field_text};
+use crate::csv_input::{NOT_UTF8, RecordKind, TextFields, check_record};
 use crate::report::{FieldProblem, RowError};
 
 /// One row as (name, value) pairs, with its line and a way to find a column by name.
@@ -123,16 +123,16 @@ impl Row<'_> {
 /// Checks one CSV record against the header and reads its fields as text: `Ok(None)` for a
 /// blank line, an error naming the line (and column) for a wrong field count, an over-long
 /// row or a field that is not UTF-8.
-pub(crate) fn csv_row<'a>(record: &'a csv::ByteRecord, names: &'a [String], line: u64, file: &str) -> Result<Option<Row<'a>>, RowError> {
-    match check_record(record, names.len()) {
+pub(crate) fn csv_row<'a>(record: &'a TextFields, names: &'a [String], line: u64, file: &str) -> Result<Option<Row<'a>>, RowError> {
+    match check_record(record.bytes(), names.len()) {
         Ok(RecordKind::Blank) => return Ok(None),
         Ok(RecordKind::Row) => {}
         Err(message) => return Err(RowError::row(file, line, message)),
     }
     let mut values = Vec::with_capacity(names.len());
     let mut not_utf8 = Vec::new();
-    for i in 0..record.len() {
-        match field_text(record, i) {
+    for i in 0..record.bytes().len() {
+        match record.get(i) {
             Ok(v) => values.push(v),
             Err(i) => not_utf8.push(FieldProblem { column: Some(i + 1), field: names.get(i).cloned(), message: NOT_UTF8.into() }),
         }

@@ -256,22 +256,30 @@ pub fn reasons_summary(score: &Score) -> String {
 
 /// Appends [`reasons_summary`] to `out`.
 fn write_reasons_summary(out: &mut String, score: &Score) {
-    use std::fmt::Write as _;
+    let mut digits = itoa::Buffer::new();
     for (i, r) in score.reasons.iter().enumerate() {
         if i > 0 {
             out.push_str("; ");
         }
-        // Writing to a String cannot fail.
-        let _ =
-            if &*r.rule == "cap" { write!(out, "cap:{} {:+}", r.dimension, r.points) } else { write!(out, "{} {:+}", r.rule, r.points) };
+        if &*r.rule == "cap" {
+            out.push_str("cap:");
+            out.push_str(&r.dimension);
+        } else {
+            out.push_str(&r.rule);
+        }
+        // `{:+}`: a sign on every number, `+0` included.
+        out.push(' ');
+        if r.points >= 0 {
+            out.push('+');
+        }
+        out.push_str(digits.format(r.points));
     }
 }
 
 /// `value` as text in `buf` (cleared first), for writing without a new String.
 fn format_into(buf: &mut String, value: i32) -> &str {
-    use std::fmt::Write as _;
     buf.clear();
-    let _ = write!(buf, "{value}");
+    buf.push_str(itoa::Buffer::new().format(value));
     buf
 }
 
@@ -431,7 +439,7 @@ mod tests {
                 cell: "D4".into(),
                 // Dimensions out of model order, and one missing.
                 dimensions: Dimensions(vec![(Arc::from("penalty"), -20), (Arc::from("fit"), 10)]),
-                reasons: vec![reason("competitor", "penalty", -20)],
+                reasons: vec![reason("competitor", "penalty", -20), reason("no_op", "fit", 0), reason("extreme", "fit", i32::MIN)],
             },
         ];
         let encoded = RowEncoder { model: &model, format: OutputFormat::Csv }.encode(&scores).expect("encoding");

@@ -242,6 +242,9 @@ struct PopulationIndex {
     /// People engaged per account key hash, one count per model account window.
     engaged: FxHashMap<u128, Vec<u32>>,
     phone_valid: Vec<Option<bool>>,
+    /// Each lead's email classification, made while finding duplicates and kept so that
+    /// scoring does not classify the email again.
+    emails: Vec<Option<leadrank_facts::email::EmailInfo>>,
     /// Per lead in an IP burst, the time the burst completed, over all sign-ups (empty when
     /// the model has no bot-risk fact).
     ip_burst: FxHashMap<u32, i64>,
@@ -252,6 +255,14 @@ impl PopulationIndex {
     /// Whether lead number `i` is in an IP burst at `t`.
     fn ip_burst_at(&self, i: usize, t: Timestamp) -> bool {
         self.ip_burst.get(&(i as u32)).is_some_and(|since| *since <= t.as_second())
+    }
+
+    /// The lead facts of lead number `i` (`lead`), with its email already classified.
+    fn lead_facts<'a>(&self, lead: &'a Lead, i: usize) -> LeadFacts<'a> {
+        match self.emails.get(i) {
+            Some(email) => LeadFacts::with_email(lead, email.clone()),
+            None => LeadFacts::new(lead),
+        }
     }
 
     /// The population facts of lead number `i`.
@@ -369,6 +380,7 @@ impl Dataset {
             email: u128,
             name_in_account: u128,
             last_engagement: Option<i64>,
+            email_info: Option<leadrank_facts::email::EmailInfo>,
         }
         let hash = |s: &str| xxh3_128(s.as_bytes()).max(1);
         let t = as_of.as_second();
@@ -385,6 +397,7 @@ impl Dataset {
                     email: dup.email.as_deref().map_or(0, hash),
                     name_in_account: dup.name_in_account.as_ref().map_or(0, |(k, n)| hash(&format!("{k}\u{0}{n}"))),
                     last_engagement: self.last_engagement(i, t),
+                    email_info: facts.into_email(),
                 }
             })
             .collect();
@@ -423,12 +436,13 @@ impl Dataset {
             })
             .collect();
         let account = keys.iter().map(|k| k.account).collect();
-        drop(keys);
+        let emails = keys.into_iter().map(|k| k.email_info).collect();
         PopulationIndex {
             duplicate,
             account,
             engaged,
             phone_valid: if model.uses_phone_validity() { self.phone_validity() } else { Vec::new() },
+            emails,
             ip_burst: self.ip_bursts(model),
             as_of,
         }
@@ -514,7 +528,16 @@ impl Dataset {
             let scores: Vec<Score> = (start..end)
                 .into_par_iter()
                 .with_min_len(256)
-                .map(|i| self.score_index(model, i, as_of, &population.facts(self, i)))
+                .map(|i| {
+                    self.score_with_facts(
+                        model,
+                        i,
+                        as_of,
+                        &population.facts(self, i),
+                        Evidence::Full,
+                        population.lead_facts(&self.leads[i], i),
+                    )
+                })
                 .collect();
             sink(scores);
             start = end;
@@ -547,7 +570,14 @@ impl Dataset {
                 .into_par_iter()
                 .map(|from| {
                     let to = (from + chunk).min(end);
-                    encode((from..to).map(|i| self.score_index_with(model, i, as_of, &population.facts(self, i), evidence)).collect())
+                    encode(
+                        (from..to)
+                            .map(|i| {
+                                let facts = population.lead_facts(&self.leads[i], i);
+                                self.score_with_facts(model, i, as_of, &population.facts(self, i), evidence, facts)
+                            })
+                            .collect(),
+                    )
                 })
                 .collect()
         };
@@ -624,7 +654,7 @@ impl Dataset {
                     ip_burst: population.ip_burst_at(i, t),
                     ..population.facts(self, i)
                 };
-                let score = self.score_index(model, i, t, &facts);
+                let score = self.score_with_facts(model, i, t, &facts, Evidence::Full, population.lead_facts(&self.leads[i], i));
                 progress(1);
                 score
             })
@@ -646,9 +676,22 @@ impl Dataset {
         population: &PopulationFacts,
         evidence: Evidence,
     ) -> Score {
+        self.score_with_facts(model, idx, as_of, population, evidence, LeadFacts::new(&self.leads[idx]))
+    }
+
+    /// [`Self::score_index_with`] given the lead's facts (`facts` must be lead `idx`'s).
+    fn score_with_facts(
+        &self,
+        model: &CompiledModel,
+        idx: usize,
+        as_of: Timestamp,
+        population: &PopulationFacts,
+        evidence: Evidence,
+        facts: LeadFacts<'_>,
+    ) -> Score {
         let lead = &self.leads[idx];
         let ctx = LeadContext {
-            facts: LeadFacts::new(lead),
+            facts,
             account: lead.account_id.as_deref().and_then(|a| self.accounts.get(a)),
             events: self.events_of(idx),
             strings: &self.projector.strings,

@@ -2,10 +2,11 @@
 
 use jiff::Timestamp;
 
-use super::facts::{LeadFacts, PopulationFacts, normalize_domain, segment};
+use super::facts::{LeadFacts, PopulationFacts, normalize_domain_cow, segment};
 use super::project::{Interner, NONE, ProjectedEvent};
-use crate::model::compile::{Cond, DAY, DistinctKey, EventCond, Fact, LeadField, Op, RiskFilters, Subject, normalize_phrase};
+use crate::model::compile::{Cond, DAY, DistinctKey, EventCond, Fact, LeadField, Op, RiskFilters, Subject};
 use crate::model::format::Scalar;
+use crate::model::phrases::Phrases;
 use crate::records::{Account, FieldType, parse_bool, parse_integer, parse_number, parse_time};
 
 /// Everything a condition may look at for one lead.
@@ -38,7 +39,7 @@ fn text<'a, S: std::ops::Deref<Target = str>>(s: &'a Option<S>) -> Option<Val<'a
 }
 
 impl<'a> LeadContext<'a> {
-    fn value(&self, subject: &Subject) -> Option<Val<'a>> {
+    fn value(&self, subject: &Subject) -> Option<Val<'_>> {
         let lead = self.facts.lead();
         match subject {
             Subject::Lead(f) => match f {
@@ -105,7 +106,7 @@ impl<'a> LeadContext<'a> {
             Subject::Fact(f) => match f {
                 Fact::Seniority => Some(Val::Text(self.facts.seniority().as_str().into())),
                 Fact::EmailKind => self.facts.email_kind().map(|k| Val::Text(k.as_str().into())),
-                Fact::EmailDomain => self.facts.email().and_then(|e| e.domain.clone()).map(|d| Val::Text(d.into())),
+                Fact::EmailDomain => self.facts.email().and_then(|e| e.domain.as_deref()).map(|d| Val::Text(d.into())),
                 Fact::PhoneValid => Some(Val::Bool(self.population.phone_valid.unwrap_or_else(|| self.facts.phone_valid()))),
                 Fact::Duplicate => Some(Val::Bool(self.population.duplicate)),
                 Fact::GibberishName => Some(Val::Bool(self.facts.gibberish().is_some())),
@@ -214,11 +215,11 @@ impl<'a> LeadContext<'a> {
                 };
                 number(value) == Some(w)
             }
-            (Op::In { values, .. }, Val::Text(got)) => values.iter().any(|v| eq_ci(got, v)),
-            (Op::In { values, .. }, Val::List(items)) => items.iter().any(|i| values.iter().any(|v| eq_ci(i, v))),
-            (Op::DomainIn { domains, .. }, Val::Text(got)) => normalize_domain(got).is_some_and(|d| in_domains(&d, domains)),
-            (Op::ContainsKeyword { phrases, .. }, Val::Text(got)) => first_phrase(got, phrases).is_some(),
-            (Op::ContainsKeyword { phrases, .. }, Val::List(items)) => items.iter().any(|i| first_phrase(i, phrases).is_some()),
+            (Op::In { values, .. }, Val::Text(got)) => find_ci(got, values).is_some(),
+            (Op::In { values, .. }, Val::List(items)) => items.iter().any(|i| find_ci(i, values).is_some()),
+            (Op::DomainIn { domains, .. }, Val::Text(got)) => normalize_domain_cow(got).is_some_and(|d| in_domains(&d, domains)),
+            (Op::ContainsKeyword { phrases, .. }, Val::Text(got)) => phrases.first_in(got).is_some(),
+            (Op::ContainsKeyword { phrases, .. }, Val::List(items)) => items.iter().any(|i| phrases.first_in(i).is_some()),
             (Op::Range { min, max }, _) => number(value).is_some_and(|v| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)),
             (Op::Is(want), Val::Bool(got)) => want == got,
             (Op::WithinNextDays(days), Val::Time(t)) => {
@@ -324,12 +325,10 @@ impl<'a> LeadContext<'a> {
                 };
                 (number(&value) == Some(w)).then(|| show(&value))
             }
-            (Op::In { values, .. }, Val::Text(got)) => values.iter().find(|v| eq_ci(got, v)).map(|_| show(&value)),
-            (Op::In { values, .. }, Val::List(items)) => {
-                items.iter().find(|i| values.iter().any(|v| eq_ci(i, v))).map(|i| format!("has {i}"))
-            }
+            (Op::In { values, .. }, Val::Text(got)) => find_ci(got, values).map(|_| show(&value)),
+            (Op::In { values, .. }, Val::List(items)) => items.iter().find(|i| find_ci(i, values).is_some()).map(|i| format!("has {i}")),
             (Op::DomainIn { domains, list }, Val::Text(got)) => {
-                let d = normalize_domain(got)?;
+                let d = normalize_domain_cow(got)?;
                 in_domains(&d, domains).then(|| format!("{d} (in {list})"))
             }
             (Op::ContainsKeyword { phrases, .. }, Val::Text(got)) => contains_phrase(got, phrases),
@@ -505,22 +504,24 @@ fn show(v: &Val<'_>) -> String {
 
 /// Case-insensitive equality; `want` is already lower case.
 fn eq_ci(got: &str, want: &str) -> bool {
-    let got = got.trim();
-    if got.is_ascii() { got.eq_ignore_ascii_case(want) } else { got.to_lowercase() == want }
+    find_ci(got, std::slice::from_ref(&want)).is_some()
+}
+
+/// The first of `values` (each already lower case) equal to `got` ignoring case and the
+/// white space around `got`; `got` is trimmed and lower-cased once for the whole list.
+fn find_ci<'v, V: AsRef<str>>(got: &str, values: &'v [V]) -> Option<&'v V> {
+    let got = crate::records::trim(got);
+    if got.is_ascii() {
+        values.iter().find(|v| got.eq_ignore_ascii_case(v.as_ref()))
+    } else {
+        let lower = got.to_lowercase();
+        values.iter().find(|v| v.as_ref() == lower)
+    }
 }
 
 /// The first phrase found in `text` as whole words, with the evidence.
-fn contains_phrase(text: &str, phrases: &[String]) -> Option<String> {
-    first_phrase(text, phrases).map(|p| format!("mentions \"{p}\""))
-}
-
-/// The first of `phrases` found in `text` as whole words.
-fn first_phrase<'p>(text: &str, phrases: &'p [String]) -> Option<&'p String> {
-    let words = format!(" {} ", normalize_phrase(text));
-    let bytes = words.as_bytes();
-    // A phrase counts only between spaces (whole words): "pipelines" is not "pipeline".
-    let whole = |p: &str| words.match_indices(p).any(|(i, _)| bytes[i - 1] == b' ' && bytes.get(i + p.len()) == Some(&b' '));
-    phrases.iter().find(|p| !p.is_empty() && whole(p))
+fn contains_phrase(text: &str, phrases: &Phrases) -> Option<String> {
+    phrases.first_in(text).map(|p| format!("mentions \"{p}\""))
 }
 
 /// Whether the normalised domain `d` is one of `domains` or a subdomain of one.

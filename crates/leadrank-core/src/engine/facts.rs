@@ -19,6 +19,8 @@ pub struct LeadFacts<'a> {
     phone_valid: OnceCell<bool>,
     gibberish: OnceCell<Option<&'static str>>,
     country: OnceCell<Option<&'static str>>,
+    /// The `domain` field normalised.
+    domain: OnceCell<Option<String>>,
 }
 
 impl<'a> LeadFacts<'a> {
@@ -31,7 +33,22 @@ impl<'a> LeadFacts<'a> {
             phone_valid: OnceCell::new(),
             gibberish: OnceCell::new(),
             country: OnceCell::new(),
+            domain: OnceCell::new(),
         }
+    }
+
+    /// Facts of `lead` whose email classification is already known (`email` must be
+    /// `lead.email` classified), so that a lead is classified once per scoring run.
+    pub fn with_email(lead: &'a Lead, email: Option<EmailInfo>) -> Self {
+        let facts = Self::new(lead);
+        let _ = facts.email.set(email);
+        facts
+    }
+
+    /// The email classification, computed if it was not yet.
+    pub fn into_email(self) -> Option<EmailInfo> {
+        self.email();
+        self.email.into_inner().flatten()
     }
 
     /// The lead these facts are about.
@@ -55,10 +72,10 @@ impl<'a> LeadFacts<'a> {
     }
 
     /// The company domain: the `domain` field normalised, else the corporate email domain.
-    pub fn company_domain(&self) -> Option<String> {
-        match self.lead.domain.as_deref().and_then(normalize_domain) {
+    pub fn company_domain(&self) -> Option<&str> {
+        match self.domain.get_or_init(|| self.lead.domain.as_deref().and_then(normalize_domain)) {
             Some(d) => Some(d),
-            None => self.corporate_domain().map(str::to_string),
+            None => self.corporate_domain(),
         }
     }
 
@@ -118,6 +135,17 @@ pub fn normalize_domain(raw: &str) -> Option<String> {
     let d = d.split(':').next().unwrap_or(d).trim_end_matches('.');
     let d = d.strip_prefix("www.").unwrap_or(d);
     (!d.is_empty()).then(|| email::to_ascii_domain(d))
+}
+
+/// [`normalize_domain`] without allocating when `raw` is already a normalised ASCII domain
+/// (lower-case letters, digits, `-` and `.`, no `www.` in front, no `.` at the end), as the
+/// domains read from emails and the `domain` field once normalised are.
+pub fn normalize_domain_cow(raw: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let plain = !raw.is_empty()
+        && raw.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        && !raw.starts_with("www.")
+        && !raw.ends_with('.');
+    if plain { Some(std::borrow::Cow::Borrowed(raw)) } else { normalize_domain(raw).map(std::borrow::Cow::Owned) }
 }
 
 /// The population facts of one lead: what depends on the other leads.
@@ -190,6 +218,20 @@ mod tests {
         assert_eq!(normalize_domain("https://www.Acme.com/about?x").as_deref(), Some("acme.com"));
         assert_eq!(normalize_domain(" eu.acme.co.uk. ").as_deref(), Some("eu.acme.co.uk"));
         assert_eq!(normalize_domain("   "), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 1024,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The borrowing fast path gives what the full normalisation gives.
+        #[test]
+        fn borrowed_domains_equal_normalised_ones(raw in "(https?://)?(www\\.)?[a-zA-Z0-9.ü@:/-]{0,16}\\.?") {
+            proptest::prop_assert_eq!(normalize_domain_cow(&raw).map(|d| d.into_owned()), normalize_domain(&raw));
+        }
     }
 
     #[test]

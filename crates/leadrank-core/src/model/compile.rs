@@ -206,7 +206,7 @@ pub(crate) enum Op {
     Equals(Scalar),
     In { values: Arc<[String]>, list: String },
     DomainIn { domains: Arc<[String]>, list: String },
-    ContainsKeyword { phrases: Arc<[String]>, list: String },
+    ContainsKeyword { phrases: super::phrases::Phrases, list: String },
     Range { min: Option<f64>, max: Option<f64> },
     Present(bool),
     Is(bool),
@@ -686,7 +686,13 @@ pub(crate) fn op_contains_keyword(c: &mut Compiler<'_>, spec: &ConditionSpec, si
         c.issue(site.span.clone(), &site.op_key, "a keyword is empty or has no letters or digits");
         return None;
     }
-    Some(Op::ContainsKeyword { phrases: values_arc(phrases), list: list_name })
+    match super::phrases::Phrases::new(phrases) {
+        Ok(phrases) => Some(Op::ContainsKeyword { phrases, list: list_name }),
+        Err(e) => {
+            c.issue(site.span.clone(), &site.op_key, e.to_string());
+            None
+        }
+    }
 }
 
 pub(crate) fn op_between(c: &mut Compiler<'_>, spec: &ConditionSpec, site: &OpSite<'_>) -> Option<Op> {

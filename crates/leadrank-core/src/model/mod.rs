@@ -12,6 +12,7 @@ pub mod builtin;
 pub mod compile;
 pub mod format;
 pub mod language;
+pub mod phrases;
 
 use std::fmt;
 
