@@ -664,22 +664,11 @@ impl Dataset {
 
     /// Scores lead number `idx` given its population facts.
     pub fn score_index(&self, model: &CompiledModel, idx: usize, as_of: Timestamp, population: &PopulationFacts) -> Score {
-        self.score_index_with(model, idx, as_of, population, Evidence::Full)
+        self.score_with_facts(model, idx, as_of, population, Evidence::Full, LeadFacts::new(&self.leads[idx]))
     }
 
-    /// [`Self::score_index`] with or without the evidence text of each reason.
-    pub fn score_index_with(
-        &self,
-        model: &CompiledModel,
-        idx: usize,
-        as_of: Timestamp,
-        population: &PopulationFacts,
-        evidence: Evidence,
-    ) -> Score {
-        self.score_with_facts(model, idx, as_of, population, evidence, LeadFacts::new(&self.leads[idx]))
-    }
-
-    /// [`Self::score_index_with`] given the lead's facts (`facts` must be lead `idx`'s).
+    /// [`Self::score_index`] with or without the evidence text of each reason, given the
+    /// lead's facts (`facts` must be lead `idx`'s).
     fn score_with_facts(
         &self,
         model: &CompiledModel,
