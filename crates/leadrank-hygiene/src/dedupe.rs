@@ -1121,8 +1121,31 @@ impl<'c> Matcher<'c> {
             skipped_pairs: passes.iter().map(|p| p.skipped_pairs).sum(),
             passes,
         };
+        notes.extend(mostly_matched_note(stats.candidate_pairs, stats.matched_pairs, model.is_some()));
         DedupeResult { pairs: matched, clusters, stats, model, notes, prepared }
     }
+}
+
+/// Fewer compared pairs than this are too few to judge the share of matches by.
+const MOSTLY_MATCHED_MIN_PAIRS: usize = 10_000;
+
+/// A note when more than half of the compared pairs are matched: blocking brings together
+/// mostly different people (namesakes, colleagues), so weights that match most of them
+/// cannot tell people apart. With learned weights this is how a collapsed fit shows (a field
+/// that says little about who someone is, such as a country, split the pairs instead).
+fn mostly_matched_note(compared: usize, matched: usize, learned: bool) -> Option<String> {
+    if compared < MOSTLY_MATCHED_MIN_PAIRS || matched * 2 <= compared {
+        return None;
+    }
+    let share = matched as f64 / compared as f64 * 100.0;
+    let hint = if learned {
+        "the learned weights have probably collapsed: leave out a compared field that says little about who someone is (a country, a source) or use --weights hand"
+    } else {
+        "check the threshold and the agree and disagree points"
+    };
+    Some(format!(
+        "{matched} of the {compared} compared pairs ({share:.0}%) are duplicates; blocking mostly brings different people together, so the weights do not tell people apart: {hint}"
+    ))
 }
 
 /// Matched pairs gathered in parallel, in pieces joined once at their final size (appending
@@ -1220,6 +1243,17 @@ pub fn clusters(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Vec<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn most_pairs_matched_is_a_note() {
+        assert_eq!(mostly_matched_note(9_999, 9_999, true), None, "too few pairs to judge");
+        assert_eq!(mostly_matched_note(100_000, 50_000, true), None, "half is not more than half");
+        let learned = mostly_matched_note(1_023_716, 821_686, true).expect("a collapsed fit");
+        assert!(learned.starts_with("821686 of the 1023716 compared pairs (80%) are duplicates"), "{learned}");
+        assert!(learned.contains("--weights hand"), "{learned}");
+        let hand = mostly_matched_note(20_000, 15_000, false).expect("hand weights too");
+        assert!(hand.contains("threshold"), "{hand}");
+    }
 
     fn rec(v: &[&str]) -> Record {
         Record { values: v.iter().map(|s| (!s.is_empty()).then(|| s.to_string())).collect() }
