@@ -196,13 +196,10 @@ impl Service {
     /// queues the scores that differ from the stored ones.
     async fn build_live(&self, model_id: i64, model: Arc<CompiledModel>, cause: &str) -> Result<Live, ServiceError> {
         let store = &self.store;
-        let (leads, accounts, events, consents, stored) = (
-            store.all_leads().await?,
-            store.all_accounts().await?,
-            store.all_events().await?,
-            store.all_consents().await?,
-            store.current_scores().await?,
-        );
+        // Read at once: on PostgreSQL each read has its own connection, and the decoding of
+        // one overlaps the others' waits.
+        let (leads, accounts, events, consents, stored) =
+            tokio::try_join!(store.all_leads(), store.all_accounts(), store.all_events(), store.all_consents(), store.current_scores(),)?;
         self.activation_done.store(0, Ordering::Relaxed);
         if let Ok(mut a) = self.activation.lock() {
             a.total = (leads.len() + events.len()) as u64;

@@ -20,6 +20,7 @@
 // once per refused request and returned at once, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod alert_rules;
 pub mod auth;
 pub mod import;
 pub mod lead;
@@ -56,6 +57,18 @@ pub struct Web {
     /// Per reach, the open leads in it best first, with the change counter they were read
     /// at (see `queue::rows_for`).
     pub candidates: Arc<Mutex<HashMap<String, queue::Candidates>>>,
+    /// Alert rules may send to loopback and private networks (`serve --allow-private-webhooks`).
+    pub allow_private_targets: bool,
+}
+
+/// Where alert rules made in the web app may send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Targets {
+    /// Public addresses only (the default).
+    #[default]
+    PublicOnly,
+    /// Loopback and private networks too (`serve --allow-private-webhooks`).
+    AllowPrivate,
 }
 
 /// The Content-Security-Policy of every page: scripts, styles and connections from this
@@ -113,9 +126,16 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }
 
-/// The web app's routes (mounted at `/` by the HTTP adapter, beside routes of any state).
+/// The web app's routes (mounted at `/` by the HTTP adapter, beside routes of any state);
+/// alert rules to public addresses only.
 pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Option<Arc<sso::Sso>>) -> Router<S> {
-    let web = Web { service, sso, funnel: Arc::default(), candidates: Arc::default() };
+    router_with(service, sso, Targets::PublicOnly)
+}
+
+/// [`router`], saying where alert rules may send.
+pub fn router_with<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Option<Arc<sso::Sso>>, targets: Targets) -> Router<S> {
+    let allow_private_targets = targets == Targets::AllowPrivate;
+    let web = Web { service, sso, funnel: Arc::default(), candidates: Arc::default(), allow_private_targets };
     Router::new()
         .route("/", get(auth::home))
         .route("/login", get(auth::login_page).post(auth::login))
@@ -149,6 +169,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(service: Arc<Service>, sso: Opti
         .route("/settings/teams", post(settings::team))
         .route("/settings/webhooks", post(settings::webhook))
         .route("/settings/webhooks/delete", post(settings::delete_webhook))
+        .route("/settings/alerts", post(alert_rules::create))
+        .route("/settings/alerts/delete", post(alert_rules::delete))
         .route("/settings/teams/delete", post(settings::delete_team))
         .route("/settings/reps/delete", post(settings::delete_rep))
         .route("/settings/erase", post(settings::erase))

@@ -13,7 +13,7 @@ use crate::Web;
 use crate::auth::Signed;
 use crate::page;
 
-fn admin_only(signed: &Signed) -> Result<(), Response> {
+pub(crate) fn admin_only(signed: &Signed) -> Result<(), Response> {
     if signed.role() != Role::Admin {
         return Err(page::error(StatusCode::FORBIDDEN, "Admins only", "Settings are for admins."));
     }
@@ -56,6 +56,12 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
     let reps =
         svc.read_state(|_, ops| ops.reps.values().map(|r| (r.clone(), ops.load.reps.get(&r.id).map_or(0, |c| c.open))).collect::<Vec<_>>());
     let teams = svc.read_state(|_, ops| ops.teams.values().cloned().collect::<Vec<_>>());
+    let alert_rows = match crate::alert_rules::rows(svc).await {
+        Ok(rows) => rows,
+        Err(e) => return page::failed(e, "reading the alert rules"),
+    };
+    let team_ids: Vec<String> = teams.iter().map(|t| t.id.clone()).collect();
+    let rep_ids: Vec<String> = reps.iter().map(|(r, _)| r.id.clone()).collect();
     let csrf = &signed.who.csrf;
     let body = html! {
         h1 { "Settings" }
@@ -238,6 +244,7 @@ async fn render(web: &Web, signed: &Signed, notice: Option<Markup>) -> Response 
                 }
             }
         }
+        (crate::alert_rules::card(&alert_rows, &team_ids, &rep_ids, now, csrf))
         (crate::sync::card(svc, csrf))
         section aria-labelledby="audit-h" {
             h2 #audit-h { "Audit log (latest 50)" }
@@ -579,7 +586,7 @@ pub async fn webhook(State(web): State<Web>, signed: Signed, Form(pairs): Form<V
     }
     let url = field(&pairs, "url").trim().to_string();
     let events: Vec<String> = pairs.iter().filter(|(k, _)| k == "event").map(|(_, v)| v.clone()).collect();
-    match web.service.subscribe(url, events, false, &actor(&signed)).await {
+    match web.service.subscribe(url, events, web.allow_private_targets, &actor(&signed)).await {
         Ok(Ok(sub)) => {
             let notice = html! { p { "Subscribed " code { (sub.id) } " to " (sub.events.join(", ")) ". Signing secret (shown once): " code.secret { (sub.secret) } } };
             render(&web, &signed, Some(notice)).await

@@ -664,6 +664,78 @@ async fn an_admin_sets_up_a_team_a_rep_and_a_webhook_in_settings() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_makes_and_deletes_alert_rules_in_settings() {
+    let backend = Backend::Sqlite(tempfile::tempdir().unwrap());
+    let app = app(&backend).await;
+    let (token, csrf) = app.sign_in("admin").await;
+    let (_, _, settings) = app.get("/settings", Some(&token)).await;
+    assert!(settings.contains("No alert rules.") && settings.contains("action=\"/settings/alerts\""), "{settings}");
+    let (_, team) = rep_of(&app);
+
+    // A Slack rule for a team's leads, with a warning 5 minutes before a milestone, sent as an
+    // hourly digest; the page lists it with the URL masked.
+    let url = "https%3A%2F%2Fhooks.slack.com%2Fservices%2FT000%2FB000%2FSECRETPART";
+    let form = format!(
+        "csrf={csrf}&name=Hot+leads&channel=slack&destination={url}&event=lead.quality&event=sla.warning&warn_minutes=5&for=team%3A{team}&digest=hourly"
+    );
+    let (status, headers, page) = app.post("/settings/alerts", Some(&token), &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(headers[header::LOCATION], "/settings#alerts-h");
+    let rules = app.svc.alert_rules().await.unwrap();
+    assert_eq!(rules.len(), 1);
+    let rule = &rules[0];
+    assert_eq!(rule.rule.events, ["lead.quality", "sla.warning"]);
+    assert_eq!(rule.rule.warn_minutes, 5);
+    assert_eq!(rule.rule.scope, leadrank_alerts::Scope::Team(team.clone()));
+    assert_eq!(rule.rule.digest, Some(leadrank_alerts::Digest::Hourly));
+    let (_, _, settings) = app.get("/settings", Some(&token)).await;
+    assert!(settings.contains("Hot leads") && settings.contains(&format!("team {team}")), "{settings}");
+    assert!(settings.contains("hourly digest") && settings.contains("warning 5 min before"), "{settings}");
+    assert!(!settings.contains("SECRETPART"), "the webhook URL is shown masked");
+    // Alert rules are not webhooks: the webhooks list stays empty.
+    assert!(app.svc.subscriptions().await.unwrap().is_empty());
+
+    // Refused rules say which field and why, and create nothing.
+    let (status, _, page) = app
+        .post("/settings/alerts", Some(&token), &format!("csrf={csrf}&name=x&channel=email&destination=not-an-address&event=lead.assigned"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Webhook URL or email address:"), "{page}");
+    let (status, _, page) =
+        app.post("/settings/alerts", Some(&token), &format!("csrf={csrf}&name=x&channel=slack&destination={url}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Events:"), "{page}");
+    let private = format!("csrf={csrf}&name=x&channel=teams&destination=http%3A%2F%2F127.0.0.1%3A9%2Fhook&event=lead.quality");
+    let (status, _, page) = app.post("/settings/alerts", Some(&token), &private).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("must be public"), "{page}");
+    assert_eq!(app.svc.alert_rules().await.unwrap().len(), 1);
+
+    // Only admins, and only with the form token.
+    let (mtoken, mcsrf) = app.sign_in("manager").await;
+    let email = "name=m&channel=email&destination=m%40example.com&event=lead.assigned";
+    let (status, _, _) = app.post("/settings/alerts", Some(&mtoken), &format!("csrf={mcsrf}&{email}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app.post("/settings/alerts", Some(&token), email).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no form token");
+    assert_eq!(app.svc.alert_rules().await.unwrap().len(), 1);
+
+    // Deleting: audited; a missing id is a 404.
+    let id = rule.id.clone();
+    let (status, _, _) = app.post("/settings/alerts/delete", Some(&mtoken), &format!("csrf={mcsrf}&id={id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = app.post("/settings/alerts/delete", Some(&token), &format!("csrf={csrf}&id={id}")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(app.svc.alert_rules().await.unwrap().is_empty());
+    let (status, _, _) = app.post("/settings/alerts/delete", Some(&token), &format!("csrf={csrf}&id={id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let audit: Vec<String> = app.svc.audit_log(20).await.unwrap().into_iter().map(|a| a.action).collect();
+    for action in ["alert.create", "alert.delete"] {
+        assert!(audit.iter().any(|a| a == action), "{action} audited: {audit:?}");
+    }
+}
+
 /// A scheduler that records the commands it is given (the web layer's view of the scheduled
 /// sync; the scheduler itself is tested in leadrank-sync).
 #[derive(Default)]

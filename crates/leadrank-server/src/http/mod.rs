@@ -3,6 +3,7 @@
 mod admin;
 mod alerts;
 pub mod body;
+pub mod bulk;
 pub mod conn;
 pub mod doc;
 mod import;
@@ -84,6 +85,9 @@ pub struct AppState {
     pub sso: Option<Arc<leadrank_web::sso::Sso>>,
     /// The Segment intake (`/segment/v1`): its mapping and identity rules.
     pub segment: Option<Arc<segment::SegmentSetup>>,
+    /// Where batches of more than [`bulk::EXPRESS_RECORDS`] records are handled (`None`:
+    /// on the request threads).
+    pub bulk: Option<tokio::runtime::Handle>,
 }
 
 /// Largest batch of records per request.
@@ -287,7 +291,11 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
     // Liveness and metrics answer also when every request slot is taken.
     v1.router
         .merge(open.router)
-        .merge(leadrank_web::router(state.service.clone(), state.sso.clone()))
+        .merge(leadrank_web::router_with(
+            state.service.clone(),
+            state.sso.clone(),
+            if state.allow_private_webhooks { leadrank_web::Targets::AllowPrivate } else { leadrank_web::Targets::PublicOnly },
+        ))
         .fallback(|| async { Problem::not_found("route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method (see /openapi.json)")

@@ -1008,6 +1008,45 @@ async function scenarioErase() {
   });
 }
 
+async function scenarioAlertRules() {
+  await scenario("m", "an admin makes an alert rule in Settings, sees it masked, is told what is wrong with a bad one, deletes it", async (ctx) => {
+    const page = await newPage();
+    await signIn(page, "admin");
+    const name = `E2E alerts ${Date.now().toString(36)}`;
+    const form = page.locator("form[action='/settings/alerts']");
+    await step(ctx, "a Slack rule with a daily digest", async () => {
+      await page.goto(`${CFG.url}/settings`);
+      await form.locator("input[name=name]").fill(name);
+      await form.locator("select[name=channel]").selectOption("slack");
+      await form.locator("input[name=destination]").fill("https://hooks.slack.com/services/T0E2E/B0E2E/e2eSECRETpart");
+      await form.locator("input[name=event][value='sla.breached']").check();
+      await form.locator("select[name=digest]").selectOption("daily");
+      await Promise.all([page.waitForURL(/\/settings(#alerts-h)?$/), form.locator("button[type=submit]").click()]);
+      const card = await text(page.locator("#alerts"));
+      check(card.includes(name), `the rule is listed: ${card.slice(0, 300)}`);
+      check(card.includes("lead.quality, sla.breached") && card.includes("daily digest"), `events and digest shown: ${card.slice(0, 300)}`);
+      check(!card.includes("e2eSECRETpart"), "the Slack URL is shown masked");
+    });
+    await step(ctx, "a bad address is refused, naming the field", async () => {
+      await page.goto(`${CFG.url}/settings`);
+      await form.locator("input[name=name]").fill("bad");
+      await form.locator("select[name=channel]").selectOption("email");
+      await form.locator("input[name=destination]").fill("not-an-address");
+      await Promise.all([page.waitForURL(/\/settings\/alerts$/), form.locator("button[type=submit]").click()]);
+      const body = await text(page.locator("main"));
+      check(body.includes("Alert rule not created") && body.includes("Webhook URL or email address:"), `the refusal names the field: ${body.slice(0, 300)}`);
+    });
+    await step(ctx, "delete it", async () => {
+      await page.goto(`${CFG.url}/settings`);
+      const rule = page.locator("#alerts article", { hasText: name });
+      await Promise.all([page.waitForURL(/\/settings(#alerts-h)?$/), rule.locator("form[action='/settings/alerts/delete'] button").click()]);
+      const card = await text(page.locator("#alerts"));
+      check(!card.includes(name), "the rule is gone");
+    });
+    await page.context().close();
+  });
+}
+
 let CFG;
 
 async function main() {
@@ -1026,6 +1065,7 @@ async function main() {
     await scenarioSecurity();
     await scenarioModel();
     await scenarioErase();
+    await scenarioAlertRules();
     await scenarioA11y();
     await scenarioScreenshots();
     await scenarioPaint();
