@@ -231,7 +231,7 @@ mod tests {
         assert_eq!(input.name, "EMEA hot");
         assert_eq!(input.events, vec!["lead.quality", "sla.warning"]);
         assert_eq!(input.warn_minutes, Some(5));
-        assert_eq!((input.team.as_deref(), input.rep), (Some("emea"), None));
+        assert_eq!((input.team.as_deref(), input.rep.as_deref()), (Some("emea"), None));
         assert_eq!(input.digest.as_deref(), Some("hourly"));
         assert!(input.validate().is_ok());
     }
