@@ -90,8 +90,6 @@ pub struct Started {
     pub service: Arc<Service>,
     background: background::Background,
     sync: Option<leadrank_sync::schedule::Started>,
-    /// The bulk threads; stopped last, when the requests whose batches ran there are answered.
-    bulk: http::bulk::BulkWorkers,
 }
 
 impl Started {
@@ -103,7 +101,6 @@ impl Started {
         for task in self.sync.into_iter().flat_map(|s| s.tasks) {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
         }
-        drop(self.bulk);
     }
 }
 
@@ -148,11 +145,7 @@ pub async fn start(
     };
     let segment_mapping = options.segment_mapping.clone().unwrap_or_else(leadrank_mapping::segment::SegmentMapping::builtin);
     let segment = http::segment::SegmentSetup::new(segment_mapping, service.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    // As many bulk threads as cores: on an idle machine a stream of batches still uses them all.
-    let bulk = http::bulk::BulkWorkers::start(std::thread::available_parallelism().map_or(2, |n| n.get()))
-        .map_err(|e| anyhow::anyhow!("cannot start the bulk threads: {e}"))?;
     let state = AppState {
-        bulk: bulk.handle(),
         segment: Some(Arc::new(segment)),
         service: service.clone(),
         webhook_stats: background.webhook_stats.clone(),
@@ -160,5 +153,5 @@ pub async fn start(
         sso,
     };
     let app = router(state, &options.limits);
-    Ok(Started { app, ready, service, background, sync, bulk })
+    Ok(Started { app, ready, service, background, sync })
 }

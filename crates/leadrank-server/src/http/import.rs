@@ -253,13 +253,7 @@ pub async fn import_csv(
         (None, Some((name, text))) => ImportMapping::Custom { name, text },
         (None, None) => ImportMapping::Columns,
     };
-    // A file is a batch: checked, stored and scored on the bulk threads.
-    let actor = caller.actor();
-    let bulk = state.bulk.clone();
-    super::bulk::by_size(bulk.as_ref(), usize::MAX, async move {
-        let request = ImportRequest { kind, bytes: &bytes, file_name: &file_name, delimiter, mapping };
-        let report = state.service.import_csv(request, &actor).await?;
-        Ok(view(ImportResult::from(report)))
-    })
-    .await
+    let request = ImportRequest { kind, bytes: &bytes, file_name: &file_name, delimiter, mapping };
+    let report = state.service.import_csv(request, &caller.actor()).await?;
+    Ok(view(ImportResult::from(report)))
 }

@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use super::records::schema::{AccountRecord, ConsentRecordSchema, EventRecord, LeadRecord};
 
 use super::body::Strict;
-use super::bulk;
 use super::problem::Problem;
 use super::problem::responses::*;
 use super::records::{self, Rejection};
@@ -113,25 +112,21 @@ fn result(name: &str, index: usize, id_kind: RecordId, id: Option<&str>, outcome
 )]
 pub async fn leads(State(state): State<AppState>, _: Caller<need::Ingest>, Strict(body): Strict<LeadsBody>) -> Result<Response, Problem> {
     check_size("leads", body.leads.len())?;
-    let bulk = state.bulk.clone();
-    bulk::by_size(bulk.as_ref(), body.leads.len(), async move {
-        let parsed: Vec<Result<leadrank_core::Lead, Rejection>> = body.leads.iter().map(records::lead).collect();
-        let good: Vec<leadrank_core::Lead> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let mut outcomes = state.service.upsert_leads(good).await?.into_iter();
-        let results: Vec<RecordResult> = parsed
-            .iter()
-            .enumerate()
-            .map(|(i, r)| match r {
-                Ok(lead) => {
-                    let outcome = outcomes.next().unwrap_or(Outcome::Rejected);
-                    result("leads", i, RecordId::Lead, Some(&lead.lead_id), &outcome, None)
-                }
-                Err(why) => result("leads", i, RecordId::Lead, body.leads[i]["lead_id"].as_str(), &Outcome::Rejected, Some(why)),
-            })
-            .collect();
-        Ok(view(BatchResult::of(results)))
-    })
-    .await
+    let parsed: Vec<Result<leadrank_core::Lead, Rejection>> = body.leads.iter().map(records::lead).collect();
+    let good: Vec<leadrank_core::Lead> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+    let mut outcomes = state.service.upsert_leads(good).await?.into_iter();
+    let results: Vec<RecordResult> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Ok(lead) => {
+                let outcome = outcomes.next().unwrap_or(Outcome::Rejected);
+                result("leads", i, RecordId::Lead, Some(&lead.lead_id), &outcome, None)
+            }
+            Err(why) => result("leads", i, RecordId::Lead, body.leads[i]["lead_id"].as_str(), &Outcome::Rejected, Some(why)),
+        })
+        .collect();
+    Ok(view(BatchResult::of(results)))
 }
 
 /// `POST /v1/accounts`: upsert up to 500 accounts.
@@ -160,24 +155,18 @@ pub async fn accounts(
     Strict(body): Strict<AccountsBody>,
 ) -> Result<Response, Problem> {
     check_size("accounts", body.accounts.len())?;
-    let bulk = state.bulk.clone();
-    bulk::by_size(bulk.as_ref(), body.accounts.len(), async move {
-        let parsed: Vec<_> = body.accounts.iter().map(records::account).collect();
-        let good: Vec<leadrank_core::Account> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let mut outcomes = state.service.upsert_accounts(good).await?.into_iter();
-        let results: Vec<RecordResult> = parsed
-            .iter()
-            .enumerate()
-            .map(|(i, r)| match r {
-                Ok(a) => result("accounts", i, RecordId::Account, Some(&a.account_id), &outcomes.next().unwrap_or(Outcome::Rejected), None),
-                Err(why) => {
-                    result("accounts", i, RecordId::Account, body.accounts[i]["account_id"].as_str(), &Outcome::Rejected, Some(why))
-                }
-            })
-            .collect();
-        Ok(view(BatchResult::of(results)))
-    })
-    .await
+    let parsed: Vec<_> = body.accounts.iter().map(records::account).collect();
+    let good: Vec<leadrank_core::Account> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+    let mut outcomes = state.service.upsert_accounts(good).await?.into_iter();
+    let results: Vec<RecordResult> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Ok(a) => result("accounts", i, RecordId::Account, Some(&a.account_id), &outcomes.next().unwrap_or(Outcome::Rejected), None),
+            Err(why) => result("accounts", i, RecordId::Account, body.accounts[i]["account_id"].as_str(), &Outcome::Rejected, Some(why)),
+        })
+        .collect();
+    Ok(view(BatchResult::of(results)))
 }
 
 /// `POST /v1/events`: ingest up to 500 events; the event id is the idempotency key.
@@ -202,26 +191,22 @@ pub async fn accounts(
 )]
 pub async fn events(State(state): State<AppState>, _: Caller<need::Ingest>, Strict(body): Strict<EventsBody>) -> Result<Response, Problem> {
     check_size("events", body.events.len())?;
-    let bulk = state.bulk.clone();
-    bulk::by_size(bulk.as_ref(), body.events.len(), async move {
-        let parsed: Vec<_> = body.events.iter().map(records::event).collect();
-        let good: Vec<leadrank_core::Event> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let mut outcomes = state.service.ingest_events(good).await?.into_iter();
-        let results: Vec<RecordResult> = parsed
-            .iter()
-            .enumerate()
-            .map(|(i, r)| match r {
-                Ok(e) => {
-                    let (outcome, why) = outcomes.next().unwrap_or((Outcome::Rejected, None));
-                    let why = why.map(|reason| Rejection { pointer: "/lead_id".into(), reason });
-                    result("events", i, RecordId::Event, Some(&e.event_id), &outcome, why.as_ref())
-                }
-                Err(why) => result("events", i, RecordId::Event, body.events[i]["event_id"].as_str(), &Outcome::Rejected, Some(why)),
-            })
-            .collect();
-        Ok(view(BatchResult::of(results)))
-    })
-    .await
+    let parsed: Vec<_> = body.events.iter().map(records::event).collect();
+    let good: Vec<leadrank_core::Event> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+    let mut outcomes = state.service.ingest_events(good).await?.into_iter();
+    let results: Vec<RecordResult> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Ok(e) => {
+                let (outcome, why) = outcomes.next().unwrap_or((Outcome::Rejected, None));
+                let why = why.map(|reason| Rejection { pointer: "/lead_id".into(), reason });
+                result("events", i, RecordId::Event, Some(&e.event_id), &outcome, why.as_ref())
+            }
+            Err(why) => result("events", i, RecordId::Event, body.events[i]["event_id"].as_str(), &Outcome::Rejected, Some(why)),
+        })
+        .collect();
+    Ok(view(BatchResult::of(results)))
 }
 
 /// `POST /v1/consents`: append consent records (purpose, status, source, time).
@@ -250,26 +235,22 @@ pub async fn consents(
     Strict(body): Strict<ConsentsBody>,
 ) -> Result<Response, Problem> {
     check_size("consents", body.consents.len())?;
-    let bulk = state.bulk.clone();
-    bulk::by_size(bulk.as_ref(), body.consents.len(), async move {
-        let parsed: Vec<_> = body.consents.iter().map(records::consent).collect();
-        let good: Vec<leadrank_core::records::ConsentRecord> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let mut outcomes = state.service.add_consents(good).await?.into_iter();
-        let results: Vec<RecordResult> = parsed
-            .iter()
-            .enumerate()
-            .map(|(i, r)| match r {
-                Ok(c) => {
-                    let (outcome, why) = outcomes.next().unwrap_or((Outcome::Rejected, None));
-                    let why = why.map(|reason| Rejection { pointer: "/lead_id".into(), reason });
-                    result("consents", i, RecordId::Lead, Some(&c.lead_id), &outcome, why.as_ref())
-                }
-                Err(why) => result("consents", i, RecordId::Lead, body.consents[i]["lead_id"].as_str(), &Outcome::Rejected, Some(why)),
-            })
-            .collect();
-        Ok(view(BatchResult::of(results)))
-    })
-    .await
+    let parsed: Vec<_> = body.consents.iter().map(records::consent).collect();
+    let good: Vec<leadrank_core::records::ConsentRecord> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+    let mut outcomes = state.service.add_consents(good).await?.into_iter();
+    let results: Vec<RecordResult> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Ok(c) => {
+                let (outcome, why) = outcomes.next().unwrap_or((Outcome::Rejected, None));
+                let why = why.map(|reason| Rejection { pointer: "/lead_id".into(), reason });
+                result("consents", i, RecordId::Lead, Some(&c.lead_id), &outcome, why.as_ref())
+            }
+            Err(why) => result("consents", i, RecordId::Lead, body.consents[i]["lead_id"].as_str(), &Outcome::Rejected, Some(why)),
+        })
+        .collect();
+    Ok(view(BatchResult::of(results)))
 }
 
 /// `POST /v1/outcomes`: upsert up to 500 opportunities (deals) by `opportunity_id`.
@@ -298,25 +279,21 @@ pub async fn outcomes(
     Strict(body): Strict<OutcomesBody>,
 ) -> Result<Response, Problem> {
     check_size("outcomes", body.outcomes.len())?;
-    let bulk = state.bulk.clone();
-    bulk::by_size(bulk.as_ref(), body.outcomes.len(), async move {
-        let parsed: Vec<_> = body.outcomes.iter().map(records::opportunity).collect();
-        // One id twice in a batch: the later record wins, as in a file read top to bottom.
-        let good: Vec<_> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
-        let mut outcomes = state.service.upsert_deals(good).await?.into_iter();
-        let results: Vec<RecordResult> = parsed
-            .iter()
-            .enumerate()
-            .map(|(i, r)| match r {
-                Ok(o) => result("outcomes", i, RecordId::Opportunity, Some(&o.id), &outcomes.next().unwrap_or(Outcome::Rejected), None),
-                Err(why) => {
-                    result("outcomes", i, RecordId::Opportunity, body.outcomes[i]["opportunity_id"].as_str(), &Outcome::Rejected, Some(why))
-                }
-            })
-            .collect();
-        Ok(view(BatchResult::of(results)))
-    })
-    .await
+    let parsed: Vec<_> = body.outcomes.iter().map(records::opportunity).collect();
+    // One id twice in a batch: the later record wins, as in a file read top to bottom.
+    let good: Vec<_> = parsed.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+    let mut outcomes = state.service.upsert_deals(good).await?.into_iter();
+    let results: Vec<RecordResult> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Ok(o) => result("outcomes", i, RecordId::Opportunity, Some(&o.id), &outcomes.next().unwrap_or(Outcome::Rejected), None),
+            Err(why) => {
+                result("outcomes", i, RecordId::Opportunity, body.outcomes[i]["opportunity_id"].as_str(), &Outcome::Rejected, Some(why))
+            }
+        })
+        .collect();
+    Ok(view(BatchResult::of(results)))
 }
 
 /// `GET /v1/outcomes`: every stored opportunity (deal), by id.

@@ -3,7 +3,6 @@
 mod admin;
 mod alerts;
 pub mod body;
-pub mod bulk;
 pub mod conn;
 pub mod doc;
 mod import;
@@ -85,9 +84,6 @@ pub struct AppState {
     pub sso: Option<Arc<leadrank_web::sso::Sso>>,
     /// The Segment intake (`/segment/v1`): its mapping and identity rules.
     pub segment: Option<Arc<segment::SegmentSetup>>,
-    /// Where batches of more than [`bulk::EXPRESS_RECORDS`] records are handled (`None`:
-    /// on the request threads).
-    pub bulk: Option<tokio::runtime::Handle>,
 }
 
 /// Largest batch of records per request.

@@ -487,10 +487,6 @@ async fn intake(state: &AppState, headers: &HeaderMap, bytes: &[u8], implied: Op
     Ok(view(answer))
 }
 
-/// The size of a typical Segment message (a track call with a few properties and the
-/// context Segment's libraries add), to tell a batch of many messages before parsing it.
-const TYPICAL_MESSAGE_BYTES: usize = 512;
-
 macro_rules! segment_route {
     ($fn:ident, $path:literal, $op:literal, $kind:expr, $body:ty, $summary:literal) => {
         #[doc = $summary]
@@ -514,11 +510,7 @@ macro_rules! segment_route {
             security(("writeKey" = []), ("apiKey" = ["ingest"]))
         )]
         pub async fn $fn(State(state): State<AppState>, headers: HeaderMap, JsonBytes(bytes): JsonBytes) -> Result<Response, Problem> {
-            let kind: Option<&'static str> = $kind;
-            // A batch's messages are counted by its size before it is parsed.
-            let messages = if kind.is_none() { bytes.len() / TYPICAL_MESSAGE_BYTES } else { 1 };
-            let bulk = state.bulk.clone();
-            super::bulk::by_size(bulk.as_ref(), messages, async move { intake(&state, &headers, &bytes, kind).await }).await
+            intake(&state, &headers, &bytes, $kind).await
         }
     };
 }
