@@ -626,7 +626,7 @@ async fn bursts_of_429_and_a_stop_mid_paging_lose_and_double_count_no_event() {
     assert!(r.stopped.is_some(), "{}", r.render());
     assert!(events_read(&r, "meetings").read > 0, "{}", r.render());
     tally(&r);
-    w.fake.set_daily_limit(Some(7));
+    w.fake.set_daily_limit(Some(10));
     w.service.delete_crm_state("crm.hubspot.budget", "day").await.unwrap();
     let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
     assert!(r.stopped.is_some(), "{}", r.render());
