@@ -101,11 +101,12 @@ async fn calls_per_10000_leads() {
         let assoc = calls.iter().filter(|c| c.path.contains("/associations/")).count();
         let email = calls.iter().filter(|c| c.path.starts_with("/email/")).count();
         let forms = calls.iter().filter(|c| c.path.starts_with("/marketing/") || c.path.starts_with("/form-integrations/")).count();
+        let archived = calls.iter().filter(|c| c.method == "GET" && c.path == "/crm/v3/objects/deals").count();
         let events: u64 = r.reads.iter().filter(|x| x.events).map(|x| x.created).sum();
         println!(
-            "{label}: {} calls ({reads} search, {assoc} association reads, {email} e-mail event pages, {forms} form list and submission pages, {writes} batch update, {} setup), {} records written, {events} events stored; {secs:.1} s wall",
+            "{label}: {} calls ({reads} search, {assoc} association reads, {email} e-mail event pages, {forms} form list and submission pages, {archived} archived deal pages, {writes} batch update, {} setup), {} records written, {events} events stored; {secs:.1} s wall",
             calls.len(),
-            calls.len() - reads - writes - assoc - email - forms,
+            calls.len() - reads - writes - assoc - email - forms - archived,
             r.records_written
         );
         assert!(r.stopped.is_none());
