@@ -248,12 +248,7 @@ fn default_properties() -> BTreeMap<String, Vec<PropertyDef>> {
         dt("createdate", "Create Date", "meeting"),
         dt("hs_lastmodifieddate", "Last Modified Date", "meeting"),
     ];
-    BTreeMap::from([
-        ("contacts".into(), contacts),
-        ("companies".into(), companies),
-        ("deals".into(), deals),
-        ("meetings".into(), meetings),
-    ])
+    BTreeMap::from([("contacts".into(), contacts), ("companies".into(), companies), ("deals".into(), deals), ("meetings".into(), meetings)])
 }
 
 fn iso(ms: i64) -> String {
@@ -913,15 +908,13 @@ fn params(query: &str) -> BTreeMap<String, String> {
         while i < b.len() {
             match b[i] {
                 b'+' => out.push(b' '),
-                b'%' if i + 2 < b.len() => {
-                    match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                        Ok(v) => {
-                            out.push(v);
-                            i += 2;
-                        }
-                        Err(_) => out.push(b'%'),
+                b'%' if i + 2 < b.len() => match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
                     }
-                }
+                    Err(_) => out.push(b'%'),
+                },
                 c => out.push(c),
             }
             i += 1;
@@ -938,13 +931,18 @@ fn params(query: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// An error answer, boxed (it is the error side of the handlers' results).
+fn boxed(status: StatusCode, category: &str, message: &str, correlation: u64) -> Box<Response> {
+    Box::new(error(status, category, message, correlation))
+}
+
 /// A page limit from the query: `default` when absent; 400 above `max` or when not a number.
-fn limit_param(q: &BTreeMap<String, String>, default: usize, max: usize, c: u64) -> Result<usize, Response> {
+fn limit_param(q: &BTreeMap<String, String>, default: usize, max: usize, c: u64) -> Result<usize, Box<Response>> {
     match q.get("limit") {
         None => Ok(default),
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("limit must be a number from 1 to {max}"), c)),
+            _ => Err(boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("limit must be a number from 1 to {max}"), c)),
         },
     }
 }
@@ -954,14 +952,14 @@ fn token(position: usize) -> String {
     format!("{:x}", position as u64 ^ 0x5eed_0000)
 }
 
-fn position(q: &BTreeMap<String, String>, key: &str, c: u64) -> Result<usize, Response> {
+fn position(q: &BTreeMap<String, String>, key: &str, c: u64) -> Result<usize, Box<Response>> {
     match q.get(key) {
         None => Ok(0),
         Some(v) => u64::from_str_radix(v, 16)
             .ok()
             .map(|n| (n ^ 0x5eed_0000) as usize)
             .filter(|n| *n < 1 << 31)
-            .ok_or_else(|| error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{key} is not a valid paging token"), c)),
+            .ok_or_else(|| boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{key} is not a valid paging token"), c)),
     }
 }
 
@@ -976,31 +974,43 @@ fn route_get(g: &mut Inner, path: &str, query: &str, c: u64) -> Option<Response>
         ["crm", "v3", "objects", object] if g.properties.contains_key(*object) => list_objects(g, object, &q, c),
         _ => return None,
     };
-    Some(r.unwrap_or_else(|e| e))
+    Some(r.unwrap_or_else(|e| *e))
 }
 
-fn email_events(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Response> {
+fn email_events(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Box<Response>> {
     let limit = limit_param(q, EMAIL_EVENTS_PAGE_MAX, EMAIL_EVENTS_PAGE_MAX, c)?;
     let from = position(q, "offset", c)?;
-    let time = |k: &str| -> Result<Option<i64>, Response> {
+    let time = |k: &str| -> Result<Option<i64>, Box<Response>> {
         match q.get(k) {
             None => Ok(None),
             Some(v) => v
                 .parse::<i64>()
                 .map(Some)
-                .map_err(|_| error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{k} must be milliseconds since the epoch"), c)),
+                .map_err(|_| boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{k} must be milliseconds since the epoch"), c)),
         }
     };
     let (start, end) = (time("startTimestamp")?, time("endTimestamp")?);
     let kind = q.get("eventType").map(|t| t.to_ascii_uppercase());
     const TYPES: [&str; 14] = [
-        "SENT", "DROPPED", "PROCESSED", "DELIVERED", "DEFERRED", "BOUNCE", "OPEN", "CLICK", "PRINT", "FORWARD", "STATUSCHANGE",
-        "SPAMREPORT", "SUGGESTION", "UNBOUNCE",
+        "SENT",
+        "DROPPED",
+        "PROCESSED",
+        "DELIVERED",
+        "DEFERRED",
+        "BOUNCE",
+        "OPEN",
+        "CLICK",
+        "PRINT",
+        "FORWARD",
+        "STATUSCHANGE",
+        "SPAMREPORT",
+        "SUGGESTION",
+        "UNBOUNCE",
     ];
     if let Some(k) = &kind
         && !TYPES.contains(&k.as_str())
     {
-        return Err(error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{k} is not a valid eventType"), c));
+        return Err(boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{k} is not a valid eventType"), c));
     }
     let recipient = q.get("recipient").map(|r| r.to_ascii_lowercase());
     let campaign = q.get("campaignId").and_then(|v| v.parse::<u64>().ok());
@@ -1016,7 +1026,7 @@ fn email_events(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Respo
         .collect();
     // Newest first.
     hits.reverse();
-    hits.sort_by(|a, b| b.created_ms.cmp(&a.created_ms));
+    hits.sort_by_key(|e| std::cmp::Reverse(e.created_ms));
     let events: Vec<Value> = hits
         .iter()
         .skip(from)
@@ -1044,7 +1054,7 @@ fn email_events(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Respo
     Ok(json_ok(StatusCode::OK, json!({"hasMore": more, "offset": token((from + limit).min(hits.len())), "events": events})))
 }
 
-fn forms(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Response> {
+fn forms(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Box<Response>> {
     let limit = limit_param(q, 20, FORMS_PAGE_MAX, c)?;
     let from = position(q, "after", c)?;
     let live: Vec<&Form> = g.forms.iter().filter(|f| !f.archived).collect();
@@ -1066,11 +1076,11 @@ fn forms(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Re
     Ok(json_ok(StatusCode::OK, out))
 }
 
-fn submissions(g: &Inner, guid: &str, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Response> {
+fn submissions(g: &Inner, guid: &str, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Box<Response>> {
     let limit = limit_param(q, 20, SUBMISSIONS_PAGE_MAX, c)?;
     let from = position(q, "after", c)?;
     let Some(form) = g.forms.iter().find(|f| f.guid == guid && !f.archived) else {
-        return Err(error(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", &format!("Form with guid {guid} not found"), c));
+        return Err(boxed(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", &format!("Form with guid {guid} not found"), c));
     };
     // Newest first.
     let results: Vec<Value> = form
@@ -1094,13 +1104,13 @@ fn submissions(g: &Inner, guid: &str, q: &BTreeMap<String, String>, c: u64) -> R
 }
 
 /// `GET /crm/v3/objects/{object}`: records by id, `archived=true` for only the archived ones.
-fn list_objects(g: &Inner, object: &str, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Response> {
+fn list_objects(g: &Inner, object: &str, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Box<Response>> {
     let limit = limit_param(q, 10, LIST_PAGE_MAX, c)?;
     let from = position(q, "after", c)?;
     let archived = match q.get("archived").map(String::as_str) {
         None | Some("false") => false,
         Some("true") => true,
-        Some(_) => return Err(error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", "archived must be true or false", c)),
+        Some(_) => return Err(boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", "archived must be true or false", c)),
     };
     let props: Vec<String> = q.get("properties").map(|p| p.split(',').map(str::to_string).collect()).unwrap_or_default();
     let empty = BTreeMap::new();

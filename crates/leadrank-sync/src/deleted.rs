@@ -62,7 +62,8 @@ pub(crate) async fn hubspot_deals(
         let mut ids = Vec::new();
         for d in results {
             let id = d.get("id").and_then(Value::as_str).ok_or_else(|| bad("a deal without an id"))?;
-            let at = d.get("archivedAt").and_then(Value::as_str).and_then(parse_ms).ok_or_else(|| bad("an archived deal without archivedAt"))?;
+            let at =
+                d.get("archivedAt").and_then(Value::as_str).and_then(parse_ms).ok_or_else(|| bad("an archived deal without archivedAt"))?;
             if at < since {
                 continue;
             }

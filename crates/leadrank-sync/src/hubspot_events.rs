@@ -331,9 +331,8 @@ async fn email_events(ctx: &Ctx<'_>, hubspot_type: &str, kind: &str, r: &mut Rea
     let base = "/email/public/v1/events";
     let mut offset: Option<String> = None;
     loop {
-        let mut path = format!(
-            "{base}?eventType={hubspot_type}&startTimestamp={since}&excludeFilteredEvents=true&limit={EMAIL_EVENTS_PAGE}"
-        );
+        let mut path =
+            format!("{base}?eventType={hubspot_type}&startTimestamp={since}&excludeFilteredEvents=true&limit={EMAIL_EVENTS_PAGE}");
         if let Some(o) = &offset {
             path.push_str(&format!("&offset={}", percent_encode(o)));
         }

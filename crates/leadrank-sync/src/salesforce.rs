@@ -480,8 +480,11 @@ async fn read_deleted_opportunities(
         let mut ids = Vec::with_capacity(records.len());
         for r in records {
             ids.push(r.get("Id").and_then(Value::as_str).ok_or_else(|| bad("a record without an Id"))?.to_string());
-            let stamp =
-                r.get("SystemModstamp").and_then(Value::as_str).and_then(parse_time).ok_or_else(|| bad("a record without a SystemModstamp"))?;
+            let stamp = r
+                .get("SystemModstamp")
+                .and_then(Value::as_str)
+                .and_then(parse_time)
+                .ok_or_else(|| bad("a record without a SystemModstamp"))?;
             newest = newest.max(stamp);
             report.read += 1;
         }

@@ -456,7 +456,7 @@ async fn bad_token_and_missing_properties_are_clear_errors() {
 const EVENTS: &str = "objects = [\"contacts\", \"companies\", \"deals\", \"meetings\", \"email_events\", \"form_submissions\"]\n";
 
 fn email_of(i: usize) -> String {
-    format!("person{i}@{}", if i % 3 == 0 { "gmail.com" } else { "acme.io" })
+    format!("person{i}@{}", if i.is_multiple_of(3) { "gmail.com" } else { "acme.io" })
 }
 
 fn events_read<'a>(r: &'a SyncReport, object: &str) -> &'a leadrank_sync::hubspot::ReadReport {
@@ -591,13 +591,21 @@ async fn bursts_of_429_and_a_stop_mid_paging_lose_and_double_count_no_event() {
     let mut unknown = 0usize;
     for i in 0..2_300 {
         let to = if i % 10 == 9 { format!("other{i}@nowhere.io") } else { email_of(i % 8) };
-        if i % 10 == 9 { unknown += 1 } else { expected += 1 }
+        if i % 10 == 9 {
+            unknown += 1
+        } else {
+            expected += 1
+        }
         w.fake.email_event("CLICK", &to, Some("https://acme.io/p"), false);
     }
     let form = w.fake.create_form("Contact us");
     for i in 0..130 {
         let to = if i % 10 == 9 { format!("other{i}@nowhere.io") } else { email_of(i % 8) };
-        if i % 10 == 9 { unknown += 1 } else { expected += 1 }
+        if i % 10 == 9 {
+            unknown += 1
+        } else {
+            expected += 1
+        }
         w.fake.submit_form(&form, &[("email", &to)], "https://acme.io/contact");
     }
     for i in 0..120 {
@@ -699,5 +707,5 @@ async fn deals_deleted_in_hubspot_are_removed_from_leadrank() {
     assert!(w.service.deal(&earlier).is_none() && w.service.deal(&kept).is_some());
     // Every deal leadrank holds now.
     let deals: Vec<String> = w.service.deals().into_iter().map(|d| d.id).collect();
-    assert_eq!(deals, [kept.clone()]);
+    assert_eq!(deals, [kept]);
 }

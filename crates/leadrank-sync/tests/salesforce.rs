@@ -519,7 +519,11 @@ async fn opportunities_deleted_in_salesforce_are_removed_from_leadrank() {
     let dry = run(&w, SyncOptions { dry_run: true, ..SyncOptions::default() }).await.unwrap();
     let gone = dry.reads.iter().find(|x| x.object == "deleted opportunities").expect("deleted opportunities are read");
     assert_eq!((gone.read, gone.deleted), (1, 1), "{}", dry.render());
-    assert!(dry.render().contains("deleted opportunities: 1 deleted since the cursor, 1 removed from leadrank (would be)"), "{}", dry.render());
+    assert!(
+        dry.render().contains("deleted opportunities: 1 deleted since the cursor, 1 removed from leadrank (would be)"),
+        "{}",
+        dry.render()
+    );
     assert!(w.service.deal(&deleted).is_some());
 
     w.fake.clear_calls();
