@@ -9,7 +9,19 @@
 //!   multi-status with `errors`);
 //! * `GET /crm/v3/properties/{object}`, `POST /crm/v3/properties/{object}/groups` (409 when it
 //!   exists), `POST /crm/v3/properties/{object}/batch/create`;
-//! * `POST /crm/v4/associations/{from}/{to}/batch/read`.
+//! * `POST /crm/v4/associations/{from}/{to}/batch/read`;
+//! * meetings as a CRM object (`POST /crm/v3/objects/meetings/search`, associated with
+//!   contacts);
+//! * `GET /email/public/v1/events` (the Marketing Email Events API): `startTimestamp`,
+//!   `endTimestamp` (inclusive, epoch ms), `eventType`, `recipient`, `campaignId`,
+//!   `excludeFilteredEvents`, `limit` (at most 1,000, the default), `offset` (an opaque token);
+//!   newest first; `{hasMore, offset, events}`;
+//! * `GET /marketing/v3/forms/` (`limit` at most 500, `after`; archived forms left out) and
+//!   `GET /form-integrations/v1/submissions/forms/{formGuid}` (`limit` at most 50, the
+//!   default 20, `after`; newest first; 404 for an unknown form);
+//! * `GET /crm/v3/objects/{object}` (`limit` at most 100, `after`, `archived`,
+//!   `properties`): the list endpoint; with `archived=true` only archived records, with
+//!   their `archivedAt`.
 //!
 //! Every answer but 2xx has HubSpot's error body `{status, message, correlationId, category}`
 //! (429: `errorType` and `policyName`, `TEN_SECONDLY_ROLLING` or `DAILY`). Requests need
@@ -34,6 +46,10 @@ pub const BATCH_MAX: usize = 100;
 pub const SEARCH_PAGE_MAX: usize = 200;
 pub const SEARCH_RESULTS_MAX: usize = 10_000;
 pub const ASSOCIATION_BATCH_MAX: usize = 1_000;
+pub const EMAIL_EVENTS_PAGE_MAX: usize = 1_000;
+pub const FORMS_PAGE_MAX: usize = 500;
+pub const SUBMISSIONS_PAGE_MAX: usize = 50;
+pub const LIST_PAGE_MAX: usize = 100;
 
 /// One request as the fake saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +103,40 @@ struct Record {
     archived: bool,
 }
 
+/// One marketing e-mail event (Email Events API).
+#[derive(Debug, Clone)]
+struct EmailEvent {
+    id: String,
+    created_ms: i64,
+    kind: String,
+    recipient: String,
+    url: Option<String>,
+    campaign: u64,
+    filtered: bool,
+}
+
+/// A form and its submissions (newest last).
+#[derive(Debug, Clone)]
+struct Form {
+    guid: String,
+    name: String,
+    created_ms: i64,
+    archived: bool,
+    submissions: Vec<Submission>,
+}
+
+#[derive(Debug, Clone)]
+struct Submission {
+    conversion_id: String,
+    submitted_ms: i64,
+    values: Vec<(String, String)>,
+    page_url: String,
+}
+
 #[derive(Debug, Default)]
 struct Inner {
+    email_events: Vec<EmailEvent>,
+    forms: Vec<Form>,
     next_id: u64,
     clock_ms: i64,
     objects: BTreeMap<String, BTreeMap<u64, Record>>,
@@ -100,6 +148,7 @@ struct Inner {
     /// (object, id, property, value) of every value written by a batch update.
     writes: Vec<(String, u64, String, String)>,
     faults: VecDeque<Injected>,
+    archived_ms: BTreeMap<(String, u64), i64>,
     daily_limit: Option<u64>,
     daily_used: u64,
     burst: Option<(usize, Duration)>,
@@ -189,7 +238,17 @@ fn default_properties() -> BTreeMap<String, Vec<PropertyDef>> {
         dt("createdate", "Create Date", "dealinformation"),
         dt("hs_lastmodifieddate", "Last Modified Date", "dealinformation"),
     ];
-    BTreeMap::from([("contacts".into(), contacts), ("companies".into(), companies), ("deals".into(), deals)])
+    let meetings = vec![
+        s("hs_object_id", "Record ID", "meeting"),
+        s("hs_meeting_title", "Meeting name", "meeting"),
+        dt("hs_meeting_start_time", "Start Time", "meeting"),
+        dt("hs_meeting_end_time", "End Time", "meeting"),
+        s("hs_meeting_outcome", "Meeting outcome", "meeting"),
+        dt("hs_timestamp", "Activity date", "meeting"),
+        dt("createdate", "Create Date", "meeting"),
+        dt("hs_lastmodifieddate", "Last Modified Date", "meeting"),
+    ];
+    BTreeMap::from([("contacts".into(), contacts), ("companies".into(), companies), ("deals".into(), deals), ("meetings".into(), meetings)])
 }
 
 fn iso(ms: i64) -> String {
@@ -253,7 +312,53 @@ impl HubSpotFake {
         if let Some(r) = g.objects.get_mut(object).and_then(|o| o.get_mut(&id)) {
             r.archived = true;
             r.updated_ms = now;
+            g.archived_ms.insert((object.to_string(), id), now);
         }
+    }
+
+    /// A marketing e-mail event (`CLICK`, `BOUNCE`, `OPEN`, ...) to `recipient`, now; a
+    /// `filtered` one is what HubSpot flags as a machine's (bot) open or click. Returns its id.
+    pub fn email_event(&self, kind: &str, recipient: &str, url: Option<&str>, filtered: bool) -> String {
+        let mut g = self.lock();
+        let now = g.tick();
+        g.correlation += 1;
+        let id = format!("{:08x}-{:04x}-4000-8000-{:012x}", now as u64 & 0xffff_ffff, g.email_events.len() & 0xffff, g.correlation);
+        let campaign = 500 + (g.email_events.len() as u64 % 3);
+        g.email_events.push(EmailEvent {
+            id: id.clone(),
+            created_ms: now,
+            kind: kind.into(),
+            recipient: recipient.into(),
+            url: url.map(str::to_string),
+            campaign,
+            filtered,
+        });
+        id
+    }
+
+    /// Creates a form; returns its guid.
+    pub fn create_form(&self, name: &str) -> String {
+        let mut g = self.lock();
+        let now = g.tick();
+        let guid = format!("{:08x}-0000-4000-8000-{:012x}", g.forms.len() + 1, now as u64 & 0xffff_ffff_ffff);
+        g.forms.push(Form { guid: guid.clone(), name: name.into(), created_ms: now, archived: false, submissions: Vec::new() });
+        guid
+    }
+
+    /// A submission of a form, now, with these field values; returns its conversion id.
+    pub fn submit_form(&self, guid: &str, values: &[(&str, &str)], page_url: &str) -> String {
+        let mut g = self.lock();
+        let now = g.tick();
+        let n: usize = g.forms.iter().map(|f| f.submissions.len()).sum();
+        let conversion_id = format!("{:08x}-1111-4000-8000-{:012x}", n + 1, now as u64 & 0xffff_ffff_ffff);
+        let form = g.forms.iter_mut().find(|f| f.guid == guid).expect("form exists");
+        form.submissions.push(Submission {
+            conversion_id: conversion_id.clone(),
+            submitted_ms: now,
+            values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            page_url: page_url.into(),
+        });
+        conversion_id
     }
 
     /// Associates two records (e.g. a deal with a contact).
@@ -335,6 +440,7 @@ fn error(status: StatusCode, category: &str, message: &str, correlation: u64) ->
 
 async fn handle(State(fake): State<HubSpotFake>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let path = uri.path().to_string();
+    let query = uri.query().unwrap_or("").to_string();
     let (fault, correlation) = {
         let mut g = fake.lock();
         g.correlation += 1;
@@ -384,7 +490,7 @@ async fn handle(State(fake): State<HubSpotFake>, method: Method, uri: Uri, heade
     }
     let response = match early {
         Some(r) => r,
-        None => serve(&fake, &method, &path, &headers, &body, partial, correlation),
+        None => serve(&fake, &method, &path, &query, &headers, &body, partial, correlation),
     };
     let inputs = serde_json::from_slice::<Value>(&body)
         .ok()
@@ -395,12 +501,23 @@ async fn handle(State(fake): State<HubSpotFake>, method: Method, uri: Uri, heade
                 .or_else(|| v.get("limit").and_then(Value::as_u64).map(|l| l as usize))
                 .unwrap_or(0)
         })
+        .or_else(|| params(&query).get("limit").and_then(|l| l.parse().ok()))
         .unwrap_or(0);
     fake.lock().calls.push(Call { method: method.to_string(), path, status: response.status().as_u16(), inputs, injected });
     response
 }
 
-fn serve(fake: &HubSpotFake, method: &Method, path: &str, headers: &HeaderMap, body: &[u8], partial: usize, correlation: u64) -> Response {
+#[allow(clippy::too_many_arguments)]
+fn serve(
+    fake: &HubSpotFake,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    partial: usize,
+    correlation: u64,
+) -> Response {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
     if auth != format!("Bearer {}", fake.token) {
         return error(
@@ -432,7 +549,13 @@ fn serve(fake: &HubSpotFake, method: &Method, path: &str, headers: &HeaderMap, b
         }
         g.daily_used += 1;
     }
-    let mut response = route(&mut g, method, path, body, partial, correlation);
+    let mut response = if *method == Method::GET
+        && let Some(r) = route_get(&mut g, path, query, correlation)
+    {
+        r
+    } else {
+        route(&mut g, method, path, body, partial, correlation)
+    };
     if let Some(limit) = g.daily_limit {
         let h = response.headers_mut();
         h.insert("x-hubspot-ratelimit-daily", HeaderValue::from(limit));
@@ -774,6 +897,245 @@ fn associations(g: &mut Inner, from: &str, to: &str, req: &Value, c: u64) -> Res
         }
     }
     json_ok(StatusCode::OK, json!({"status": "COMPLETE", "results": results}))
+}
+
+/// The query string's parameters, percent-decoded (`+` as a space); the last of a repeated one.
+fn params(query: &str) -> BTreeMap<String, String> {
+    let decode = |t: &str| -> String {
+        let b = t.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                },
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(p), String::new()),
+        })
+        .collect()
+}
+
+/// An error answer, boxed (it is the error side of the handlers' results).
+fn boxed(status: StatusCode, category: &str, message: &str, correlation: u64) -> Box<Response> {
+    Box::new(error(status, category, message, correlation))
+}
+
+/// A page limit from the query: `default` when absent; 400 above `max` or when not a number.
+fn limit_param(q: &BTreeMap<String, String>, default: usize, max: usize, c: u64) -> Result<usize, Box<Response>> {
+    match q.get("limit") {
+        None => Ok(default),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("limit must be a number from 1 to {max}"), c)),
+        },
+    }
+}
+
+/// A paging token (`after`, `offset`): opaque to clients, a position here.
+fn token(position: usize) -> String {
+    format!("{:x}", position as u64 ^ 0x5eed_0000)
+}
+
+fn position(q: &BTreeMap<String, String>, key: &str, c: u64) -> Result<usize, Box<Response>> {
+    match q.get(key) {
+        None => Ok(0),
+        Some(v) => u64::from_str_radix(v, 16)
+            .ok()
+            .map(|n| (n ^ 0x5eed_0000) as usize)
+            .filter(|n| *n < 1 << 31)
+            .ok_or_else(|| boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{key} is not a valid paging token"), c)),
+    }
+}
+
+/// The GET endpoints that take a query string (the others: [`route`]).
+fn route_get(g: &mut Inner, path: &str, query: &str, c: u64) -> Option<Response> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let q = params(query);
+    let r = match parts.as_slice() {
+        ["email", "public", "v1", "events"] => email_events(g, &q, c),
+        ["marketing", "v3", "forms"] => forms(g, &q, c),
+        ["form-integrations", "v1", "submissions", "forms", guid] => submissions(g, guid, &q, c),
+        ["crm", "v3", "objects", object] if g.properties.contains_key(*object) => list_objects(g, object, &q, c),
+        _ => return None,
+    };
+    Some(r.unwrap_or_else(|e| *e))
+}
+
+fn email_events(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Box<Response>> {
+    let limit = limit_param(q, EMAIL_EVENTS_PAGE_MAX, EMAIL_EVENTS_PAGE_MAX, c)?;
+    let from = position(q, "offset", c)?;
+    let time = |k: &str| -> Result<Option<i64>, Box<Response>> {
+        match q.get(k) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{k} must be milliseconds since the epoch"), c)),
+        }
+    };
+    let (start, end) = (time("startTimestamp")?, time("endTimestamp")?);
+    let kind = q.get("eventType").map(|t| t.to_ascii_uppercase());
+    const TYPES: [&str; 14] = [
+        "SENT",
+        "DROPPED",
+        "PROCESSED",
+        "DELIVERED",
+        "DEFERRED",
+        "BOUNCE",
+        "OPEN",
+        "CLICK",
+        "PRINT",
+        "FORWARD",
+        "STATUSCHANGE",
+        "SPAMREPORT",
+        "SUGGESTION",
+        "UNBOUNCE",
+    ];
+    if let Some(k) = &kind
+        && !TYPES.contains(&k.as_str())
+    {
+        return Err(boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("{k} is not a valid eventType"), c));
+    }
+    let recipient = q.get("recipient").map(|r| r.to_ascii_lowercase());
+    let campaign = q.get("campaignId").and_then(|v| v.parse::<u64>().ok());
+    let exclude_filtered = q.get("excludeFilteredEvents").is_some_and(|v| v == "true");
+    let mut hits: Vec<&EmailEvent> = g
+        .email_events
+        .iter()
+        .filter(|e| start.is_none_or(|s| e.created_ms >= s) && end.is_none_or(|t| e.created_ms <= t))
+        .filter(|e| kind.as_ref().is_none_or(|k| &e.kind == k))
+        .filter(|e| recipient.as_ref().is_none_or(|r| e.recipient.to_ascii_lowercase() == *r))
+        .filter(|e| campaign.is_none_or(|id| e.campaign == id))
+        .filter(|e| !(exclude_filtered && e.filtered))
+        .collect();
+    // Newest first.
+    hits.reverse();
+    hits.sort_by_key(|e| std::cmp::Reverse(e.created_ms));
+    let events: Vec<Value> = hits
+        .iter()
+        .skip(from)
+        .take(limit)
+        .map(|e| {
+            let mut v = json!({"id": e.id, "created": e.created_ms, "type": e.kind, "recipient": e.recipient, "portalId": 62515,
+                "appId": 113, "appName": "BatchEmail", "emailCampaignId": e.campaign,
+                "sentBy": {"id": format!("{}-sent", e.campaign), "created": e.created_ms - 60_000}});
+            match e.kind.as_str() {
+                "CLICK" => {
+                    v["url"] = json!(e.url.clone().unwrap_or_default());
+                    v["filteredEvent"] = json!(e.filtered);
+                }
+                "OPEN" => v["filteredEvent"] = json!(e.filtered),
+                "BOUNCE" => {
+                    v["category"] = json!("UNKNOWN_USER");
+                    v["status"] = json!("5.1.1");
+                }
+                _ => {}
+            }
+            v
+        })
+        .collect();
+    let more = from + limit < hits.len();
+    Ok(json_ok(StatusCode::OK, json!({"hasMore": more, "offset": token((from + limit).min(hits.len())), "events": events})))
+}
+
+fn forms(g: &Inner, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Box<Response>> {
+    let limit = limit_param(q, 20, FORMS_PAGE_MAX, c)?;
+    let from = position(q, "after", c)?;
+    let live: Vec<&Form> = g.forms.iter().filter(|f| !f.archived).collect();
+    let results: Vec<Value> = live
+        .iter()
+        .skip(from)
+        .take(limit)
+        .map(|f| {
+            json!({"id": f.guid, "name": f.name, "formType": "hubspot", "createdAt": iso(f.created_ms), "updatedAt": iso(f.created_ms),
+                "archived": false, "fieldGroups": [{"groupType": "default_group", "richTextType": "text",
+                "fields": [{"objectTypeId": "0-1", "name": "email", "label": "Email", "required": true, "hidden": false, "fieldType": "email"}]}]})
+        })
+        .collect();
+    let mut out = json!({ "results": results });
+    if from + limit < live.len() {
+        let after = token(from + limit);
+        out["paging"] = json!({"next": {"after": after, "link": format!("https://api.hubapi.com/marketing/v3/forms/?after={after}")}});
+    }
+    Ok(json_ok(StatusCode::OK, out))
+}
+
+fn submissions(g: &Inner, guid: &str, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Box<Response>> {
+    let limit = limit_param(q, 20, SUBMISSIONS_PAGE_MAX, c)?;
+    let from = position(q, "after", c)?;
+    let Some(form) = g.forms.iter().find(|f| f.guid == guid && !f.archived) else {
+        return Err(boxed(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", &format!("Form with guid {guid} not found"), c));
+    };
+    // Newest first.
+    let results: Vec<Value> = form
+        .submissions
+        .iter()
+        .rev()
+        .skip(from)
+        .take(limit)
+        .map(|s| {
+            let values: Vec<Value> = s.values.iter().map(|(k, v)| json!({"name": k, "value": v})).collect();
+            json!({"conversionId": s.conversion_id, "submittedAt": s.submitted_ms, "values": values, "pageUrl": s.page_url})
+        })
+        .collect();
+    let mut out = json!({ "results": results });
+    if from + limit < form.submissions.len() {
+        let after = token(from + limit);
+        out["paging"] = json!({"next": {"after": after,
+            "link": format!("https://api.hubapi.com/form-integrations/v1/submissions/forms/{guid}?after={after}")}});
+    }
+    Ok(json_ok(StatusCode::OK, out))
+}
+
+/// `GET /crm/v3/objects/{object}`: records by id, `archived=true` for only the archived ones.
+fn list_objects(g: &Inner, object: &str, q: &BTreeMap<String, String>, c: u64) -> Result<Response, Box<Response>> {
+    let limit = limit_param(q, 10, LIST_PAGE_MAX, c)?;
+    let from = position(q, "after", c)?;
+    let archived = match q.get("archived").map(String::as_str) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(boxed(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", "archived must be true or false", c)),
+    };
+    let props: Vec<String> = q.get("properties").map(|p| p.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let empty = BTreeMap::new();
+    let records: Vec<(u64, &Record)> =
+        g.objects.get(object).unwrap_or(&empty).iter().filter(|(_, r)| r.archived == archived).map(|(id, r)| (*id, r)).collect();
+    let results: Vec<Value> = records
+        .iter()
+        .skip(from)
+        .take(limit)
+        .map(|(id, r)| {
+            let mut v = record_json(g, object, *id, r, &props);
+            if archived {
+                v["archived"] = json!(true);
+                let at = g.archived_ms.get(&(object.to_string(), *id)).copied().unwrap_or(r.updated_ms);
+                v["archivedAt"] = json!(iso(at));
+            }
+            v
+        })
+        .collect();
+    let mut out = json!({ "results": results });
+    if from + limit < records.len() {
+        let after = token(from + limit);
+        out["paging"] = json!({"next": {"after": after, "link": format!("https://api.hubapi.com/crm/v3/objects/{object}?after={after}")}});
+    }
+    Ok(json_ok(StatusCode::OK, out))
 }
 
 #[cfg(test)]

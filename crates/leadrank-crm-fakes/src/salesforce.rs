@@ -12,7 +12,9 @@
 //!   per record, in request order, `{id, success, errors: [{statusCode, message, fields}]}`
 //!   (`ENTITY_IS_DELETED`, `INVALID_CROSS_REFERENCE_KEY`, `STRING_TOO_LONG`, and injected
 //!   `UNABLE_TO_LOCK_ROW`); a failed record has no id;
-//! * `GET /services/data/vXX.X/sobjects/{Object}/describe`: the object's fields.
+//! * `GET /services/data/vXX.X/sobjects/{Object}/describe`: the object's fields;
+//! * `GET /services/data/vXX.X/queryAll?q=...`: the same, deleted records (the recycle bin)
+//!   included, and `WHERE IsDeleted = true [AND SystemModstamp > T]` for only them.
 //!
 //! Errors have Salesforce's body `[{"message": ..., "errorCode": ...}]`. Requests need
 //! `Authorization: Bearer <token>` (401 `INVALID_SESSION_ID` otherwise). Every answer to
@@ -392,10 +394,10 @@ fn route(g: &mut Inner, method: &Method, uri: &Uri, body: &[u8], partial: usize,
         v.strip_prefix('v').is_some_and(|r| r.split_once('.').is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok()))
     };
     match (method.as_str(), parts.as_slice()) {
-        ("GET", ["services", "data", v, "query"]) if versioned(v) => {
+        ("GET", ["services", "data", v, endpoint @ ("query" | "queryAll")]) if versioned(v) => {
             let q = uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("q=")).map(decode);
             match q {
-                Some(q) => query(g, v, &q, batch),
+                Some(q) => query(g, v, &q, batch, *endpoint == "queryAll"),
                 None => error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", "A query string has to be specified"),
             }
         }
@@ -448,6 +450,8 @@ struct Soql {
     /// `SystemModstamp > t` (ms), and `OR (SystemModstamp = t AND Id > id)`.
     after: Option<(i64, Option<String>)>,
     limit: Option<usize>,
+    /// `IsDeleted = true` (first in the filter, `AND` the rest).
+    deleted: bool,
 }
 
 fn parse_time(s: &str) -> Option<i64> {
@@ -478,6 +482,12 @@ fn parse_soql(q: &str) -> Result<Soql, String> {
     if order != "SystemModstamp, Id" {
         return Err(format!("unexpected ORDER BY {order}"));
     }
+    let (deleted, filter) = match filter.map(|w| (w, w.strip_prefix("IsDeleted = true"))) {
+        Some((_, Some(""))) => (true, None),
+        Some((_, Some(rest))) => (true, Some(rest.strip_prefix(" AND ").ok_or("expected AND after IsDeleted = true")?.trim())),
+        Some((w, None)) => (false, Some(w)),
+        None => (false, None),
+    };
     let after = match filter {
         None => None,
         Some(w) => {
@@ -504,7 +514,7 @@ fn parse_soql(q: &str) -> Result<Soql, String> {
             Some((t, id))
         }
     };
-    Ok(Soql { fields, object: object.to_string(), after, limit })
+    Ok(Soql { fields, object: object.to_string(), after, limit, deleted })
 }
 
 fn field_json(r: &Rec, id: &str, name: &str) -> Value {
@@ -577,7 +587,7 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>) -> Response {
+fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>, all: bool) -> Response {
     let soql = match parse_soql(q) {
         Ok(s) => s,
         Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", &format!("unexpected query: {e}")),
@@ -600,7 +610,8 @@ fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>) -> Respons
         .iter()
         .filter(|(id, r)| {
             r.sobject == soql.object
-                && !r.deleted
+                && (all || !r.deleted)
+                && (!soql.deleted || r.deleted)
                 && match &soql.after {
                     None => true,
                     Some((t, None)) => stamp(r.stamp_ms) > *t,
@@ -768,6 +779,9 @@ mod tests {
         assert_eq!((q.after, q.limit), (None, None));
         assert!(parse_soql("SELECT Id FROM Lead WHERE Name = 'x' ORDER BY SystemModstamp, Id").is_err());
         assert!(parse_soql("SELECT Id FROM Lead ORDER BY Name").is_err());
+        let q = parse_soql("SELECT Id, SystemModstamp FROM Opportunity WHERE IsDeleted = true AND SystemModstamp > 2026-01-01T00:00:01.000Z ORDER BY SystemModstamp, Id").unwrap();
+        assert_eq!((q.deleted, q.after), (true, Some((EPOCH_MS + 1_000, None))));
+        assert!(parse_soql("SELECT Id FROM Opportunity WHERE IsDeleted = true ORDER BY SystemModstamp, Id").unwrap().deleted);
         assert_eq!(decode("SELECT+Id%2C+X"), "SELECT Id, X");
     }
 

@@ -50,8 +50,13 @@ impl std::fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
-/// HubSpot objects read.
-pub const HUBSPOT_OBJECTS: [&str; 3] = ["contacts", "companies", "deals"];
+/// HubSpot objects read: CRM records, then engagement events.
+pub const HUBSPOT_OBJECTS: [&str; 6] = ["contacts", "companies", "deals", "meetings", "email_events", "form_submissions"];
+/// HubSpot objects read when `objects` is not given (the engagement events need more scopes
+/// of the private app, so they are read only when listed).
+pub const HUBSPOT_DEFAULT_OBJECTS: [&str; 3] = ["contacts", "companies", "deals"];
+/// HubSpot objects read through a mapping file (`[hubspot.mapping]`).
+pub const HUBSPOT_MAPPED: [&str; 3] = ["contacts", "companies", "deals"];
 
 /// How to reach HubSpot and what to read.
 #[derive(Debug, Clone, PartialEq)]
@@ -342,7 +347,7 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
         tier: Tier::Starter,
         share: 0.8,
         utc_offset_minutes: 0,
-        objects: HUBSPOT_OBJECTS.iter().map(|s| s.to_string()).collect(),
+        objects: HUBSPOT_DEFAULT_OBJECTS.iter().map(|s| s.to_string()).collect(),
         page_size: 200,
         mappings: BTreeMap::new(),
         timeout_s: 30,
@@ -413,8 +418,8 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
         c.max_retries = n as u32;
     }
     if let Some(m) = p.table(h, PATH, "mapping") {
-        p.unknown(m, "hubspot.mapping", &HUBSPOT_OBJECTS);
-        for o in HUBSPOT_OBJECTS {
+        p.unknown(m, "hubspot.mapping", &HUBSPOT_MAPPED);
+        for o in HUBSPOT_MAPPED {
             if let Some(v) = p.str(m, "hubspot.mapping", o) {
                 c.mappings.insert(o.to_string(), v);
             }
@@ -689,7 +694,7 @@ token_file = "/run/secrets/hs"
 tier = "enterprise"
 share = 0.5
 utc_offset = "-05:00"
-objects = ["contacts", "deals"]
+objects = ["contacts", "deals", "meetings", "form_submissions"]
 page_size = 200
 [hubspot.mapping]
 contacts = "my-contacts.toml"
@@ -705,11 +710,22 @@ only_if_empty = true
         let h = c.hubspot.unwrap();
         assert_eq!(h.tier, Tier::Enterprise);
         assert_eq!(h.utc_offset_minutes, -300);
-        assert_eq!(h.objects, ["contacts", "deals"]);
+        assert_eq!(h.objects, ["contacts", "deals", "meetings", "form_submissions"]);
         assert_eq!(h.mappings["contacts"], "my-contacts.toml");
         assert_eq!(c.writeback.fields, [CrmField::Score, CrmField::Reasons, CrmField::Rep]);
         assert!(c.writeback.rules[&CrmField::Rep].only_if_empty);
         assert!(c.writeback.lifecycle_stage);
+    }
+
+    #[test]
+    fn engagement_kinds_are_read_only_when_listed() {
+        let h = SyncConfig::parse("[hubspot]\n", "s.toml").unwrap().hubspot.unwrap();
+        assert_eq!(h.objects, ["contacts", "companies", "deals"]);
+        let text = "[hubspot]\nobjects = [\"contacts\", \"email_events\", \"email_events\"]\n";
+        assert_eq!(SyncConfig::parse(text, "s.toml").unwrap().hubspot.unwrap().objects, ["contacts", "email_events"]);
+        // Events have no mapping file.
+        let e = SyncConfig::parse("[hubspot]\n[hubspot.mapping]\nmeetings = \"m.toml\"\n", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:3: hubspot.mapping.meetings: unknown key"), "{e}");
     }
 
     #[test]

@@ -45,6 +45,33 @@ impl Service {
         self.live_read().book.account(account_id).cloned()
     }
 
+    /// The lead of each of these e-mail addresses (compared trimmed and without regard to
+    /// case), keyed by the address as asked; the first lead by id when several share one.
+    /// Addresses no lead has are absent. One pass over the leads, however many are asked.
+    pub fn crm_leads_by_email<'a>(&self, emails: impl IntoIterator<Item = &'a str>) -> std::collections::HashMap<String, String> {
+        let wanted: std::collections::HashMap<String, Vec<&'a str>> =
+            emails.into_iter().fold(std::collections::HashMap::new(), |mut m, e| {
+                m.entry(e.trim().to_lowercase()).or_default().push(e);
+                m
+            });
+        let mut found: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        if wanted.is_empty() {
+            return found;
+        }
+        let live = self.live_read();
+        for lead in live.book.leads() {
+            let Some(email) = lead.email.as_deref() else { continue };
+            let Some(asked) = wanted.get(&email.trim().to_lowercase()) else { continue };
+            for a in asked {
+                let slot = found.entry((*a).to_string()).or_insert_with(|| lead.lead_id.clone());
+                if lead.lead_id < *slot {
+                    *slot = lead.lead_id.clone();
+                }
+            }
+        }
+        found
+    }
+
     /// Whether this lead id was erased (its marker is kept).
     pub fn lead_erased(&self, lead_id: &str) -> bool {
         self.lead_id_suppressed(lead_id)

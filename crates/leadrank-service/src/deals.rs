@@ -51,6 +51,30 @@ impl Service {
         Ok(outcomes)
     }
 
+    /// Removes deals by id (deleted in the CRM they came from) from the store and from
+    /// memory; ids leadrank does not hold are passed over. Returns the ids removed.
+    pub async fn delete_deals(&self, ids: Vec<String>) -> Result<Vec<String>, ServiceError> {
+        let _turn = self.order.keyed(ids.iter().map(|id| OrderKey::Deal(id.as_str().into()))).await;
+        let held: Vec<String> = {
+            let known = self.deals.read().unwrap_or_else(|e| e.into_inner());
+            let mut held: Vec<String> = ids.into_iter().filter(|id| known.contains_key(id)).collect();
+            held.sort();
+            held.dedup();
+            held
+        };
+        if held.is_empty() {
+            return Ok(held);
+        }
+        self.store.delete_deals(&held).await?;
+        let mut known = self.deals.write().unwrap_or_else(|e| e.into_inner());
+        for id in &held {
+            known.remove(id);
+        }
+        drop(known);
+        self.changed.send_modify(|n| *n += 1);
+        Ok(held)
+    }
+
     /// The deal stored under `id`, if any.
     pub fn deal(&self, id: &str) -> Option<Opportunity> {
         self.deals.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()

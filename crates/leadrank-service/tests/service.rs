@@ -164,3 +164,39 @@ async fn erasure(backend: &Backend) {
     assert!(!audit[0].detail.contains("grace"), "no personal data in the audit log");
     assert!(svc.score_now("L2").is_some(), "others are untouched");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleted_deals_stay_deleted_after_a_restart() {
+    for backend in Backend::all("deals_delete").await {
+        deleted_deals(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+async fn deleted_deals(backend: &Backend) {
+    use leadrank_metrics::report::{OppStatus, Opportunity};
+    let clock = Arc::new(ManualClock::new(ts("2026-06-01T09:00:00Z")));
+    let deal = |id: &str, status: OppStatus| Opportunity {
+        id: id.into(),
+        lead_id: Some("L1".into()),
+        account_id: None,
+        created_at: None,
+        closed_at: None,
+        status,
+        amount: Some(100.0),
+        loss_reason: None,
+    };
+    {
+        let (svc, _) = start(backend, clock.clone()).await;
+        svc.upsert_leads(vec![lead("L1", "grace@acme.io")]).await.unwrap();
+        svc.upsert_deals(vec![deal("D1", OppStatus::Won), deal("D2", OppStatus::Open), deal("D3", OppStatus::Lost)]).await.unwrap();
+        let removed = svc.delete_deals(vec!["D2".into(), "D9".into(), "D2".into(), "D3".into()]).await.unwrap();
+        assert_eq!(removed, ["D2", "D3"], "ids not held are passed over");
+        assert!(svc.deal("D2").is_none() && svc.deal("D1").is_some());
+        assert_eq!(svc.delete_deals(vec!["D2".into()]).await.unwrap(), Vec::<String>::new(), "deleting again changes nothing");
+        svc.shutdown().await;
+    }
+    let (svc, _) = start(backend, clock).await;
+    let ids: Vec<String> = svc.deals().into_iter().map(|d| d.id).collect();
+    assert_eq!(ids, ["D1"]);
+}

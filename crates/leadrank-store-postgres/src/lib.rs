@@ -735,6 +735,21 @@ impl Store for PostgresStore {
         rows.iter().map(Cols).map(deal_row).collect()
     }
 
+    async fn delete_deals(&self, deal_ids: &[String]) -> StoreResult<u64> {
+        if deal_ids.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write_tx().await?;
+        let deleted = sqlx::query("DELETE FROM deals WHERE deal_id = ANY($1)")
+            .bind(deal_ids.to_vec())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        tx.commit().await.map_err(db)?;
+        Ok(deleted)
+    }
+
     async fn insert_events(&self, events: &[Event]) -> StoreResult<Vec<bool>> {
         let mut stored = vec![false; events.len()];
         if events.is_empty() {

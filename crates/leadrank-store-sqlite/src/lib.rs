@@ -410,6 +410,26 @@ impl Store for SqliteStore {
         rows.iter().map(Cols).map(deal_row).collect()
     }
 
+    async fn delete_deals(&self, deal_ids: &[String]) -> StoreResult<u64> {
+        let _turn = self.lanes.enter(Lane::for_rows(deal_ids.len())).await;
+        if deal_ids.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.writer.begin().await.map_err(db)?;
+        let mut deleted = 0;
+        for chunk in deal_ids.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Sqlite>::new("DELETE FROM deals WHERE deal_id IN (");
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(id.clone());
+            }
+            qb.push(")");
+            deleted += qb.build().execute(&mut *tx).await.map_err(db)?.rows_affected();
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(deleted)
+    }
+
     async fn lead(&self, lead_id: &str) -> StoreResult<Option<Lead>> {
         let data: Option<String> =
             sqlx::query_scalar("SELECT data FROM leads WHERE lead_id = ?1").bind(lead_id).fetch_optional(&self.reader).await.map_err(db)?;

@@ -226,6 +226,13 @@ pub async fn deals_upsert_and_erase<S: Store>(store: &S) {
     assert_eq!(erased.deals, 1);
     let left = store.all_deals().await.expect("all_deals");
     assert_eq!(left.iter().map(|d| d.deal_id.as_str()).collect::<Vec<_>>(), ["d1"], "a deal on the account alone stays");
+    // Deleted by id (a deal deleted in the CRM): unknown ids are passed over.
+    assert_eq!(store.delete_deals(&[]).await.expect("delete_deals of none"), 0);
+    store.upsert_deals(&[deal("d3", None, "{}"), deal("d4", None, "{}")]).await.expect("upsert_deals");
+    let gone = store.delete_deals(&["d1".into(), "d3".into(), "no-such-deal".into(), "d3".into()]).await.expect("delete_deals");
+    assert_eq!(gone, 2);
+    let left = store.all_deals().await.expect("all_deals");
+    assert_eq!(left.iter().map(|d| d.deal_id.as_str()).collect::<Vec<_>>(), ["d4"]);
 }
 
 pub async fn events_idempotent<S: Store>(store: &S) {

@@ -314,6 +314,9 @@ pub trait Store: Send + Sync + 'static {
     async fn upsert_deals(&self, deals: &[DealRow]) -> StoreResult<()>;
     /// Every deal, by id.
     async fn all_deals(&self) -> StoreResult<Vec<DealRow>>;
+    /// Deletes the deals with these ids in one transaction (ids not stored are passed over);
+    /// returns how many were deleted.
+    async fn delete_deals(&self, deal_ids: &[String]) -> StoreResult<u64>;
 
     /// One lead.
     async fn lead(&self, lead_id: &str) -> StoreResult<Option<Lead>>;

@@ -83,6 +83,13 @@ pub struct ReadReport {
     /// `record id: field: reason` for records the mapping or the checks refused.
     pub rejected: Vec<String>,
     pub cursor_ms: i64,
+    /// Engagement events: `created` counts new events, `unchanged` events leadrank already
+    /// held (read again), and `skipped` lists the events whose person is not a lead
+    /// (`event: reason`).
+    pub events: bool,
+    pub skipped: Vec<String>,
+    /// Deleted in the CRM: the outcomes removed from leadrank (or that would be).
+    pub deleted: u64,
 }
 
 /// One planned change of one record.
@@ -246,13 +253,13 @@ fn parse_ms(v: &str) -> Option<i64> {
 }
 
 /// One record of a search page: id, modification time, properties (null as empty).
-struct Found {
-    id: String,
-    modified_ms: i64,
-    properties: BTreeMap<String, String>,
+pub(crate) struct Found {
+    pub(crate) id: String,
+    pub(crate) modified_ms: i64,
+    pub(crate) properties: BTreeMap<String, String>,
 }
 
-fn page_records(body: &Value, object: &str, path: &str) -> Result<(Vec<Found>, bool), SyncError> {
+pub(crate) fn page_records(body: &Value, object: &str, path: &str) -> Result<(Vec<Found>, bool), SyncError> {
     let bad = |d: &str| SyncError::Protocol { path: path.into(), detail: d.into() };
     let results = body.get("results").and_then(Value::as_array).ok_or_else(|| bad("no results array"))?;
     let mut out = Vec::with_capacity(results.len());
@@ -321,7 +328,10 @@ async fn run(
     if let Some(deals) = &plan.deals {
         let r = read_object(service, plan, client, options, state, "deals", deals, &mut seen).await?;
         report.reads.push(r);
+        report.reads.push(crate::deleted::hubspot_deals(service, client, options, state).await?);
     }
+    // Engagement events after contacts, so the leads they belong to are known.
+    crate::hubspot_events::read(service, plan, client, options, state, &mut report.reads).await?;
     if plan.writeback {
         write_back(service, plan, client, options, state, &seen, report).await?;
     }
@@ -865,6 +875,43 @@ impl SyncReport {
             );
         }
         for r in &self.reads {
+            if r.object.starts_with("deleted ") {
+                let _ = writeln!(
+                    s,
+                    "{}: {} deleted since the cursor, {} removed from leadrank{}; cursor {}",
+                    r.object,
+                    r.read,
+                    r.deleted,
+                    if self.dry_run { " (would be)" } else { "" },
+                    jiff::Timestamp::from_millisecond(r.cursor_ms).map(|t| t.to_string()).unwrap_or_default()
+                );
+                continue;
+            }
+            if r.events {
+                let _ = writeln!(
+                    s,
+                    "{}: {} read, {} new event(s){}, {} already held, {} of erased people (not stored), {} skipped (not a lead in leadrank), {} rejected; cursor {}",
+                    r.object,
+                    r.read,
+                    if self.dry_run { r.updated } else { r.created },
+                    if self.dry_run { " (would be sent)" } else { "" },
+                    r.unchanged,
+                    r.suppressed,
+                    r.skipped.len(),
+                    r.rejected.len(),
+                    jiff::Timestamp::from_millisecond(r.cursor_ms).map(|t| t.to_string()).unwrap_or_default()
+                );
+                for line in r.skipped.iter().take(50) {
+                    let _ = writeln!(s, "  skipped {line}");
+                }
+                if r.skipped.len() > 50 {
+                    let _ = writeln!(s, "  ... {} more skipped", r.skipped.len() - 50);
+                }
+                for line in r.rejected.iter().take(50) {
+                    let _ = writeln!(s, "  rejected {line}");
+                }
+                continue;
+            }
             let _ = writeln!(
                 s,
                 "{}: {} read, {} created, {} updated{}, {} unchanged, {} erased (not stored), {} rejected; cursor {}",

@@ -9,6 +9,9 @@
 //! ([`client`]); 429s, 5xx and timeouts are retried; the cursor and what was written are
 //! stored after every page and batch, so a run that stops resumes where it stopped.
 //!
+//! [`hubspot_events`] reads HubSpot's meetings, marketing e-mail events and form submissions
+//! as leadrank events, each from its own cursor.
+//!
 //! [`salesforce::sync`] does the same with Salesforce's REST API: SOQL queries keyed on
 //! `SystemModstamp` and `Id`, composite sObject updates of custom fields, and the org's
 //! daily API allocation read from `Sforce-Limit-Info`.
@@ -16,7 +19,9 @@
 //! [`schedule`] runs the connectors on their intervals inside `leadrank serve`.
 
 pub mod client;
+pub mod deleted;
 pub mod hubspot;
+pub mod hubspot_events;
 pub mod salesforce;
 pub mod schedule;
 pub mod state;

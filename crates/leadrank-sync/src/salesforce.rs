@@ -213,6 +213,9 @@ async fn run(
         let r = read_object(service, plan, client, options, state, source, writeback, &mut seen).await?;
         report.reads.push(r);
     }
+    if plan.sources.iter().any(|s| s.kind == Kind::Outcomes) {
+        report.reads.push(read_deleted_opportunities(service, plan, client, options, state).await?);
+    }
     if writeback {
         write_back(service, plan, client, options, state, &seen, report).await?;
     }
@@ -448,6 +451,54 @@ async fn write_back(
             .await?;
     }
     Ok(())
+}
+
+/// Opportunities deleted in Salesforce since the cursor (`queryAll` with `IsDeleted = true`,
+/// which sees the recycle bin), removed from leadrank's outcomes; the cursor
+/// (`opportunities.deleted`) moves after each batch, and a run starts a second before it.
+async fn read_deleted_opportunities(
+    service: &Service,
+    plan: &Plan,
+    client: &CrmClient,
+    options: &SyncOptions,
+    state: &State,
+) -> Result<ReadReport, SyncError> {
+    let key = "opportunities.deleted";
+    let stored = state.cursor(service, key).await?;
+    let mut report = ReadReport { object: "deleted opportunities".into(), cursor_ms: stored, ..ReadReport::default() };
+    let mut q = String::from("SELECT Id, SystemModstamp FROM Opportunity WHERE IsDeleted = true");
+    if stored > 0 {
+        q.push_str(&format!(" AND SystemModstamp > {}", literal(stored - OVERLAP_MS)));
+    }
+    q.push_str(" ORDER BY SystemModstamp, Id");
+    let mut path = format!("{}/queryAll?q={}", plan.api(), crate::client::percent_encode(&q));
+    let mut newest = stored;
+    loop {
+        let answer = client.get(&path, Purpose::Read).await?;
+        let bad = |d: &str| SyncError::Protocol { path: format!("{}/queryAll", plan.api()), detail: d.into() };
+        let records = answer.body.get("records").and_then(Value::as_array).ok_or_else(|| bad("no records array"))?;
+        let mut ids = Vec::with_capacity(records.len());
+        for r in records {
+            ids.push(r.get("Id").and_then(Value::as_str).ok_or_else(|| bad("a record without an Id"))?.to_string());
+            let stamp = r
+                .get("SystemModstamp")
+                .and_then(Value::as_str)
+                .and_then(parse_time)
+                .ok_or_else(|| bad("a record without a SystemModstamp"))?;
+            newest = newest.max(stamp);
+            report.read += 1;
+        }
+        crate::deleted::remove(service, ids, options.dry_run, &mut report).await?;
+        if !options.dry_run {
+            state.save_cursor(service, key, newest).await?;
+        }
+        report.cursor_ms = newest;
+        match answer.body.get("nextRecordsUrl").and_then(Value::as_str) {
+            Some(next) if answer.body.get("done").and_then(Value::as_bool) == Some(false) => path = next.to_string(),
+            _ => break,
+        }
+    }
+    Ok(report)
 }
 
 #[cfg(test)]

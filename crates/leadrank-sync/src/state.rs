@@ -55,6 +55,15 @@ struct Cursor {
     since_ms: i64,
 }
 
+/// A cursor with the ids already read at its very time (engagement events: a run that reads
+/// from the cursor again skips them instead of counting them again).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Boundary {
+    pub since_ms: i64,
+    #[serde(default)]
+    pub at: Vec<String>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct Day {
     day: i64,
@@ -145,6 +154,23 @@ impl State {
     pub async fn save_cursor(&self, service: &Service, object: &str, since_ms: i64) -> Result<(), ServiceError> {
         let body = serde_json::to_string(&Cursor { since_ms }).map_err(|e| ServiceError::Internal(e.to_string()))?;
         service.put_crm_state(&self.kind("cursor"), object, body).await
+    }
+
+    /// Every stored cursor with its boundary ids, by object key (one read of the store).
+    pub async fn boundaries(&self, service: &Service) -> Result<BTreeMap<String, Boundary>, ServiceError> {
+        let kind = self.kind("cursor");
+        let mut out = BTreeMap::new();
+        for e in service.crm_state(&kind).await? {
+            let b: Boundary = serde_json::from_str(&e.body).map_err(|x| corrupt(&kind, &e.id, x))?;
+            out.insert(e.id, b);
+        }
+        Ok(out)
+    }
+
+    /// Stores a cursor with its boundary ids (read back by [`State::cursor`] too).
+    pub async fn save_boundary(&self, service: &Service, key: &str, b: &Boundary) -> Result<(), ServiceError> {
+        let body = serde_json::to_string(b).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        service.put_crm_state(&self.kind("cursor"), key, body).await
     }
 
     /// The day's call count kept by the last run.

@@ -1,6 +1,7 @@
 //! API calls spent by the HubSpot connector, measured on the fake HubSpot's call log:
-//! a first sync of 10,000 contacts, the run after it, and days where 1% and 2% of the
-//! contacts change. Run with
+//! a first sync of 10,000 contacts (with their companies, deals and engagement events:
+//! meetings, marketing e-mail clicks and bounces, form submissions), the run after it, and
+//! days where 1% and 2% of the contacts change and as many new events arrive. Run with
 //! `cargo test --release -p leadrank-sync --test bench -- --ignored --nocapture`.
 
 use std::path::Path;
@@ -54,7 +55,37 @@ async fn calls_per_10000_leads() {
             id
         })
         .collect();
-    let cfg = SyncConfig::parse("[hubspot]\ntier = \"starter\"\n", "sync.toml").unwrap();
+    // Engagement: a meeting per 50 contacts, a click by one contact in 10 and a bounce by one
+    // in 100, a form submission by one in 20 over 5 forms.
+    let meetings_made = |k: usize, round: usize| {
+        for j in 0..k {
+            let i = (j * 53 + round * 7) % n;
+            let m = fake.create("meetings", &[("hs_meeting_outcome", "SCHEDULED")]);
+            fake.associate(("meetings", &m), ("contacts", &ids[i]));
+        }
+    };
+    let forms: Vec<String> = (0..5).map(|f| fake.create_form(&format!("Form {f}"))).collect();
+    let engage = |clicks: usize, bounces: usize, submissions: usize, round: usize| {
+        for j in 0..clicks {
+            let i = (j * 10 + round) % n;
+            fake.email_event("CLICK", &format!("p{i}@c{}.example", i / 10), Some("https://example.com/pricing"), false);
+        }
+        for j in 0..bounces {
+            let i = (j * 100 + round + 3) % n;
+            fake.email_event("BOUNCE", &format!("p{i}@c{}.example", i / 10), None, false);
+        }
+        for j in 0..submissions {
+            let i = (j * 20 + round + 5) % n;
+            fake.submit_form(&forms[j % forms.len()], &[("email", &format!("p{i}@c{}.example", i / 10))], "https://example.com/demo");
+        }
+    };
+    meetings_made(n / 50, 0);
+    engage(n / 10, n / 100, n / 20, 0);
+    let cfg = SyncConfig::parse(
+        "[hubspot]\ntier = \"starter\"\nobjects = [\"contacts\", \"companies\", \"deals\", \"meetings\", \"email_events\", \"form_submissions\"]\n",
+        "sync.toml",
+    )
+    .unwrap();
     let plan = Plan::new(&cfg, Path::new(".")).unwrap();
     let opts = ClientOptions::hubspot(plan.hubspot.tier);
     let (burst, window_ms, _) = HubSpotClient::new(&fake.url, Token::new("t").unwrap(), opts.clone()).unwrap().budget_limits();
@@ -68,10 +99,14 @@ async fn calls_per_10000_leads() {
         let reads = calls.iter().filter(|c| c.path.ends_with("/search")).count();
         let writes = calls.iter().filter(|c| c.path.ends_with("/batch/update")).count();
         let assoc = calls.iter().filter(|c| c.path.contains("/associations/")).count();
+        let email = calls.iter().filter(|c| c.path.starts_with("/email/")).count();
+        let forms = calls.iter().filter(|c| c.path.starts_with("/marketing/") || c.path.starts_with("/form-integrations/")).count();
+        let archived = calls.iter().filter(|c| c.method == "GET" && c.path == "/crm/v3/objects/deals").count();
+        let events: u64 = r.reads.iter().filter(|x| x.events).map(|x| x.created).sum();
         println!(
-            "{label}: {} calls ({reads} search, {assoc} association reads, {writes} batch update, {} setup), {} records written; {secs:.1} s wall",
+            "{label}: {} calls ({reads} search, {assoc} association reads, {email} e-mail event pages, {forms} form list and submission pages, {archived} archived deal pages, {writes} batch update, {} setup), {} records written, {events} events stored; {secs:.1} s wall",
             calls.len(),
-            calls.len() - reads - writes - assoc,
+            calls.len() - reads - writes - assoc - email - forms - archived,
             r.records_written
         );
         assert!(r.stopped.is_none());
@@ -90,6 +125,9 @@ async fn calls_per_10000_leads() {
             let d = (j * 31 + round) % deals.len();
             fake.edit("deals", &deals[d], &[("dealstage", stages[(d + round) % stages.len()])]);
         }
+        // New engagement in proportion: meetings, clicks, bounces and submissions.
+        meetings_made(n / 50 * pct / 100 + 1, round);
+        engage(n / 10 * pct / 100, n / 100 * pct / 100 + 1, n / 20 * pct / 100, round);
     };
     day(1, 1);
     let d1 = run("a day where 1% of contacts change", false).await;

@@ -452,3 +452,260 @@ async fn bad_token_and_missing_properties_are_clear_errors() {
     let e = run(&w, &config(""), SyncOptions::default()).await.unwrap_err().to_string();
     assert!(e.contains("--install-fields"), "{e}");
 }
+
+const EVENTS: &str = "objects = [\"contacts\", \"companies\", \"deals\", \"meetings\", \"email_events\", \"form_submissions\"]\n";
+
+fn email_of(i: usize) -> String {
+    format!("person{i}@{}", if i.is_multiple_of(3) { "gmail.com" } else { "acme.io" })
+}
+
+fn events_read<'a>(r: &'a SyncReport, object: &str) -> &'a leadrank_sync::hubspot::ReadReport {
+    r.reads.iter().find(|x| x.object == object).unwrap_or_else(|| panic!("no {object} in {}", r.render()))
+}
+
+/// Every event leadrank holds for these leads, by id.
+async fn stored_events(w: &World) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for id in &w.ids {
+        for e in w.service.lead_events(id, 100_000).await.unwrap() {
+            assert!(out.insert(e.event_id.clone(), e.event_type.clone()).is_none(), "{} stored twice", e.event_id);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn engagement_events_become_leadrank_events_once() {
+    let w = world(6).await;
+    let cfg = config(EVENTS);
+    let r = run(&w, &cfg, install()).await.unwrap();
+    assert!(r.stopped.is_none(), "{}", r.render());
+    let before = w.service.crm_lead(&w.ids[1]).unwrap().total;
+
+    // A bounce (the default model takes points off), a click, a bot click HubSpot filters out,
+    // and a click by someone who is not a lead.
+    w.fake.email_event("BOUNCE", &email_of(1).to_uppercase(), None, false);
+    let click = w.fake.email_event("CLICK", &email_of(2), Some("https://acme.io/pricing"), false);
+    w.fake.email_event("CLICK", &email_of(2), Some("https://acme.io/x"), true);
+    w.fake.email_event("CLICK", "stranger@nowhere.io", Some("https://acme.io/pricing"), false);
+    w.fake.email_event("OPEN", &email_of(2), None, false);
+    // A meeting with two leads and a contact leadrank does not hold.
+    let meeting = w.fake.create("meetings", &[("hs_meeting_outcome", "SCHEDULED"), ("hs_meeting_start_time", "2026-07-02T15:00:00Z")]);
+    w.fake.associate(("meetings", &meeting), ("contacts", &w.ids[2]));
+    w.fake.associate(("meetings", &meeting), ("contacts", &w.ids[4]));
+    w.fake.associate(("meetings", &meeting), ("contacts", "99999"));
+    let lonely = w.fake.create("meetings", &[("hs_meeting_outcome", "SCHEDULED")]);
+    // A form: one submission by a lead, one by a stranger.
+    let form = w.fake.create_form("Demo request");
+    let sub = w.fake.submit_form(&form, &[("email", &email_of(4)), ("firstname", "Pat")], "https://acme.io/demo");
+    w.fake.submit_form(&form, &[("email", "someone@else.io")], "https://acme.io/demo");
+
+    w.fake.clear_calls();
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    let text = r.render();
+    assert!(r.stopped.is_none(), "{text}");
+    let clicks = events_read(&r, "email_events CLICK");
+    assert_eq!((clicks.read, clicks.created, clicks.skipped.len()), (2, 1, 1), "{text}");
+    assert!(clicks.skipped[0].contains("no lead in leadrank has its e-mail address"), "{text}");
+    let bounces = events_read(&r, "email_events BOUNCE");
+    assert_eq!((bounces.read, bounces.created), (1, 1), "{text}");
+    let meetings = events_read(&r, "meetings");
+    assert_eq!((meetings.read, meetings.created, meetings.skipped.len()), (2, 2, 2), "{text}");
+    assert!(meetings.skipped.iter().any(|s| s == &format!("meetings {meeting}: contact 99999: not a lead in leadrank")), "{text}");
+    assert!(meetings.skipped.iter().any(|s| s == &format!("meetings {lonely}: no associated contact")), "{text}");
+    let forms = events_read(&r, "form_submissions");
+    assert_eq!((forms.read, forms.created, forms.skipped.len()), (2, 1, 1), "{text}");
+    // The report names events, never the addresses.
+    assert!(!text.contains("stranger@") && !text.contains("someone@"), "{text}");
+
+    // The events are stored on the right leads with stable ids.
+    let stored = stored_events(&w).await;
+    assert_eq!(stored.len(), 5, "{stored:?}");
+    assert_eq!(stored[&format!("hubspot-email-{click}")], "email_click");
+    assert_eq!(stored[&format!("hubspot-meeting-{meeting}-{}", w.ids[2])], "meeting_booked");
+    assert_eq!(stored[&format!("hubspot-meeting-{meeting}-{}", w.ids[4])], "meeting_booked");
+    assert_eq!(stored[&format!("hubspot-form-{sub}")], "form_submit");
+    let lead1 = w.service.lead_events(&w.ids[1], 10).await.unwrap();
+    assert_eq!(lead1.len(), 1);
+    assert_eq!(lead1[0].event_type, "email_bounce");
+    let clicked = w.service.lead_events(&w.ids[2], 10).await.unwrap();
+    let click_event = clicked.iter().find(|e| e.event_type == "email_click").unwrap();
+    assert_eq!(click_event.url.as_deref(), Some("https://acme.io/pricing"));
+    // The bounce changed the score, and the new score went back to HubSpot.
+    let after = w.service.crm_lead(&w.ids[1]).unwrap().total;
+    assert!(after < before, "{before} -> {after}");
+    assert_eq!(w.fake.get("contacts", &w.ids[1]).unwrap()["leadrank_score"], after.to_string());
+    // Calls: one search and one association read for meetings, one page per e-mail event type,
+    // the forms list and one page of the form's submissions.
+    let calls = w.fake.calls();
+    let count = |p: &str| calls.iter().filter(|c| c.path.contains(p)).count();
+    assert_eq!(count("/objects/meetings/search"), 1);
+    assert_eq!(count("/associations/meetings/contacts"), 1);
+    assert_eq!(count("/email/public/v1/events"), 2);
+    assert_eq!(count("/marketing/v3/forms"), 1);
+    assert_eq!(count("/form-integrations/v1/submissions/forms/"), 1);
+
+    // Nothing new: the next run reads nothing, stores nothing and reads no associations.
+    w.fake.clear_calls();
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    for x in r.reads.iter().filter(|x| x.events) {
+        assert_eq!((x.read, x.created, x.unchanged), (0, 0, 0), "{}", r.render());
+    }
+    assert_eq!(w.fake.calls().iter().filter(|c| c.path.contains("/associations/")).count(), 0);
+    assert_eq!(stored_events(&w).await.len(), 5);
+    assert_eq!(w.service.crm_lead(&w.ids[1]).unwrap().total, after);
+
+    // A meeting changed later is read again: its events are already held, counted once.
+    w.fake.edit("meetings", &meeting, &[("hs_meeting_outcome", "COMPLETED")]);
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    let meetings = events_read(&r, "meetings");
+    assert_eq!((meetings.read, meetings.created, meetings.unchanged), (1, 0, 2), "{}", r.render());
+    assert_eq!(stored_events(&w).await.len(), 5);
+
+    // A dry run lists what it would read and stores nothing.
+    w.fake.email_event("CLICK", &email_of(5), Some("https://acme.io/a"), false);
+    let dry = run(&w, &cfg, SyncOptions { dry_run: true, ..SyncOptions::default() }).await.unwrap();
+    assert!(dry.render().contains("email_events CLICK: 1 read, 1 new event(s) (would be sent)"), "{}", dry.render());
+    assert_eq!(stored_events(&w).await.len(), 5);
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    assert_eq!(events_read(&r, "email_events CLICK").created, 1, "the dry run moved no cursor: {}", r.render());
+
+    // Without them in `objects` (the default), none of these endpoints is called.
+    w.fake.clear_calls();
+    run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert!(
+        w.fake.calls().iter().all(|c| !c.path.contains("meetings") && !c.path.contains("/email/") && !c.path.contains("forms")),
+        "{:?}",
+        w.fake.calls()
+    );
+}
+
+#[tokio::test]
+async fn bursts_of_429_and_a_stop_mid_paging_lose_and_double_count_no_event() {
+    let w = world(8).await;
+    let cfg = config(&format!("{EVENTS}page_size = 50\n"));
+    run(&w, &cfg, install()).await.unwrap();
+    // Several pages of each kind: 2,300 clicks (1,000 a page), 130 submissions (50 a page),
+    // 120 meetings (50 a page); a tenth of each by people who are not leads.
+    let mut expected = 0usize;
+    let mut unknown = 0usize;
+    for i in 0..2_300 {
+        let to = if i % 10 == 9 { format!("other{i}@nowhere.io") } else { email_of(i % 8) };
+        if i % 10 == 9 {
+            unknown += 1
+        } else {
+            expected += 1
+        }
+        w.fake.email_event("CLICK", &to, Some("https://acme.io/p"), false);
+    }
+    let form = w.fake.create_form("Contact us");
+    for i in 0..130 {
+        let to = if i % 10 == 9 { format!("other{i}@nowhere.io") } else { email_of(i % 8) };
+        if i % 10 == 9 {
+            unknown += 1
+        } else {
+            expected += 1
+        }
+        w.fake.submit_form(&form, &[("email", &to)], "https://acme.io/contact");
+    }
+    for i in 0..120 {
+        let m = w.fake.create("meetings", &[("hs_meeting_outcome", "SCHEDULED")]);
+        if i % 10 == 9 {
+            w.fake.associate(("meetings", &m), ("contacts", "424242"));
+            unknown += 1;
+        } else {
+            w.fake.associate(("meetings", &m), ("contacts", &w.ids[i % 8]));
+            expected += 1;
+        }
+    }
+
+    // A daily cap stops the run part way through the meetings' pages, then (the next day)
+    // part way through the clicks' pages.
+    let mut created = 0u64;
+    let mut skipped = std::collections::BTreeSet::new();
+    let mut tally = |r: &SyncReport| {
+        for x in r.reads.iter().filter(|x| x.events) {
+            created += x.created;
+            skipped.extend(x.skipped.iter().cloned());
+        }
+    };
+    w.fake.set_daily_limit(Some(7));
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    assert!(r.stopped.is_some(), "{}", r.render());
+    assert!(events_read(&r, "meetings").read > 0, "{}", r.render());
+    tally(&r);
+    w.fake.set_daily_limit(Some(10));
+    w.service.delete_crm_state("crm.hubspot.budget", "day").await.unwrap();
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    assert!(r.stopped.is_some(), "{}", r.render());
+    assert!(events_read(&r, "email_events CLICK").read >= 1_000, "stopped while paging: {}", r.render());
+    tally(&r);
+    let partial = stored_events(&w).await.len();
+    assert!(partial > 0 && partial < expected, "{partial} of {expected}");
+
+    // A new day, with bursts of 429 (the fake's rolling limit, and some with Retry-After)
+    // while the run pages: it resumes from the cursors.
+    w.fake.set_daily_limit(None);
+    w.service.delete_crm_state("crm.hubspot.budget", "day").await.unwrap();
+    w.fake.set_burst(Some((4, Duration::from_millis(300))));
+    w.fake.inject(Fault::TooMany { retry_after_s: Some(1) }, "/form-integrations/", 2);
+    w.fake.inject(Fault::TooMany { retry_after_s: None }, "/email/public/v1/events", 2);
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    assert!(r.stopped.is_none(), "{}", r.render());
+    assert!(r.stats.throttled >= 4, "{}", r.render());
+    w.fake.set_burst(None);
+    // The clicks read before the stop are read again and found held: not counted new again.
+    assert!(events_read(&r, "email_events CLICK").unchanged >= 1_000, "{}", r.render());
+    tally(&r);
+
+    // Every event stored exactly once, counted new exactly once; every stranger's listed.
+    let stored = stored_events(&w).await;
+    assert_eq!(stored.len(), expected);
+    assert_eq!(created as usize, expected);
+    assert_eq!(skipped.len(), unknown);
+    let r = run(&w, &cfg, SyncOptions::default()).await.unwrap();
+    assert!(r.reads.iter().filter(|x| x.events).all(|x| x.read == 0 && x.created == 0), "{}", r.render());
+}
+
+#[tokio::test]
+async fn deals_deleted_in_hubspot_are_removed_from_leadrank() {
+    let w = world(4).await;
+    let deal = |stage: &str, contact: &str| {
+        let d = w.fake.create("deals", &[("dealstage", stage), ("amount", "100")]);
+        w.fake.associate(("deals", &d), ("contacts", contact));
+        d
+    };
+    let kept = deal("closedwon", &w.ids[0]);
+    let deleted = deal("appointmentscheduled", &w.ids[1]);
+    let earlier = deal("closedlost", &w.ids[2]);
+    // A deal deleted before leadrank ever read it.
+    let never = deal("closedlost", &w.ids[3]);
+    w.fake.archive("deals", &never);
+    run(&w, &config(""), install()).await.unwrap();
+    assert!(w.service.deal(&kept).is_some() && w.service.deal(&deleted).is_some() && w.service.deal(&earlier).is_some());
+    assert!(w.service.deal(&never).is_none());
+    w.fake.archive("deals", &deleted);
+
+    // A dry run says what it would remove and removes nothing.
+    let dry = run(&w, &config(""), SyncOptions { dry_run: true, ..SyncOptions::default() }).await.unwrap();
+    let gone = dry.reads.iter().find(|x| x.object == "deleted deals").expect("deleted deals are read");
+    assert_eq!(gone.deleted, 1, "{}", dry.render());
+    assert!(w.service.deal(&deleted).is_some());
+
+    w.fake.clear_calls();
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    let gone = r.reads.iter().find(|x| x.object == "deleted deals").unwrap();
+    assert_eq!(gone.deleted, 1, "{}", r.render());
+    assert!(w.service.deal(&deleted).is_none());
+    assert!(w.service.deal(&kept).is_some() && w.service.deal(&earlier).is_some(), "only the deleted one");
+    assert_eq!(w.fake.calls().iter().filter(|c| c.path == "/crm/v3/objects/deals" && c.method == "GET").count(), 1);
+
+    // Later: another deleted; the one removed before is passed over.
+    w.fake.archive("deals", &earlier);
+    let r = run(&w, &config(""), SyncOptions::default()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "deleted deals").unwrap().deleted, 1, "{}", r.render());
+    assert!(w.service.deal(&earlier).is_none() && w.service.deal(&kept).is_some());
+    // Every deal leadrank holds now.
+    let deals: Vec<String> = w.service.deals().into_iter().map(|d| d.id).collect();
+    assert_eq!(deals, [kept]);
+}

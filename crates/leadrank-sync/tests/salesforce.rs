@@ -173,10 +173,10 @@ async fn first_sync_reads_everything_and_writes_every_score_back() {
     let account = w.service.lead_record(&w.ids[240]).unwrap().account_id.unwrap();
     assert!(w.service.account_record(&account).is_some());
     // 250 records at 200 per composite call; one query per object (2,000 a batch, the last
-    // for opportunities), two describes.
+    // for opportunities) and one queryAll for deleted opportunities, two describes.
     let (reads, writes) = calls_by_kind(&w.fake);
     assert_eq!(writes, 2);
-    assert_eq!(reads, 4);
+    assert_eq!(reads, 5);
     assert_eq!(r.stats.calls.total() as usize, w.fake.calls().len());
     assert!(w.fake.calls().iter().all(|c| c.inputs <= 200));
 }
@@ -497,4 +497,50 @@ async fn client_credentials_get_a_token_and_a_new_one_when_it_expires() {
     let Err(e) = leadrank_sync::schedule::salesforce_client(&plan, dir.path()) else { panic!("a missing secret file is an error") };
     let e = e.to_string();
     assert!(e.contains("salesforce.client_secret_file: reading"), "{e}");
+}
+
+#[tokio::test]
+async fn opportunities_deleted_in_salesforce_are_removed_from_leadrank() {
+    let w = world(2, 3, true).await;
+    let contact = w.ids[2].clone();
+    let opp = |stage: &str, closed: bool| {
+        w.fake.create(
+            "Opportunity",
+            &[("StageName", json!(stage)), ("IsClosed", json!(closed)), ("IsWon", json!(closed)), ("ContactId", json!(contact))],
+        )
+    };
+    let kept = opp("Negotiation", false);
+    let deleted = opp("Signed", true);
+    run(&w, install_opt()).await.unwrap();
+    assert!(w.service.deal(&deleted).is_some() && w.service.deal(&kept).is_some());
+    w.fake.delete(&deleted);
+
+    // A dry run says what it would remove and removes nothing.
+    let dry = run(&w, SyncOptions { dry_run: true, ..SyncOptions::default() }).await.unwrap();
+    let gone = dry.reads.iter().find(|x| x.object == "deleted opportunities").expect("deleted opportunities are read");
+    assert_eq!((gone.read, gone.deleted), (1, 1), "{}", dry.render());
+    assert!(
+        dry.render().contains("deleted opportunities: 1 deleted since the cursor, 1 removed from leadrank (would be)"),
+        "{}",
+        dry.render()
+    );
+    assert!(w.service.deal(&deleted).is_some());
+
+    w.fake.clear_calls();
+    let r = run(&w, SyncOptions::default()).await.unwrap();
+    let gone = r.reads.iter().find(|x| x.object == "deleted opportunities").unwrap();
+    assert_eq!(gone.deleted, 1, "{}", r.render());
+    assert!(w.service.deal(&deleted).is_none());
+    assert!(w.service.deal(&kept).is_some(), "only the deleted one");
+    // The recycle bin is read with queryAll, not query (which leaves deleted records out).
+    let all: Vec<String> = w.fake.calls().into_iter().map(|c| c.path).filter(|p| p.contains("/queryAll?")).collect();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert!(all[0].contains("IsDeleted%20%3D%20true"), "{all:?}");
+
+    // The next run asks from its cursor and removes nothing more.
+    w.fake.clear_calls();
+    let r = run(&w, SyncOptions::default()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "deleted opportunities").unwrap().deleted, 0, "{}", r.render());
+    assert!(w.fake.calls().iter().any(|c| c.path.contains("/queryAll?") && c.path.contains("SystemModstamp%20%3E")));
+    assert!(w.service.deal(&kept).is_some());
 }

@@ -81,6 +81,9 @@ impl Store for FakeStore {
     async fn all_deals(&self) -> StoreResult<Vec<leadrank_store::DealRow>> {
         unused()
     }
+    async fn delete_deals(&self, _deal_ids: &[String]) -> StoreResult<u64> {
+        unused()
+    }
     async fn lead(&self, _lead_id: &str) -> StoreResult<Option<Lead>> {
         unused()
     }
