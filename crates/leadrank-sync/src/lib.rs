@@ -17,6 +17,7 @@
 
 pub mod client;
 pub mod hubspot;
+pub mod jwt;
 pub mod salesforce;
 pub mod schedule;
 pub mod state;
