@@ -588,7 +588,9 @@ fn parse_soql_in(q: &str, ordered: bool) -> Result<Soql, String> {
     let (fields, rest) = rest.split_once(" FROM ").ok_or("expected FROM")?;
     let fields: Vec<String> = fields.split(',').map(|f| f.trim().to_string()).collect();
     if fields.iter().any(|f| {
-        f.is_empty() || f.split('.').count() > 2 || !f.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        f.is_empty()
+            || f.split('.').count() > 2
+            || !f.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
     }) {
         return Err("unexpected token in the field list".into());
     }
@@ -772,7 +774,7 @@ fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>) -> Respons
     };
     let rows = match select(g, version, &soql) {
         Ok(rows) => rows,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let batch = batch.unwrap_or(g.batch);
     g.seq += 1;
@@ -781,9 +783,9 @@ fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>) -> Respons
 }
 
 /// The records a query selects, as the REST API writes them, or the error it answers.
-fn select(g: &Inner, version: &str, soql: &Soql) -> Result<Vec<Value>, Response> {
+fn select(g: &Inner, version: &str, soql: &Soql) -> Result<Vec<Value>, Box<Response>> {
     let Some(defs) = g.defs.get(&soql.object) else {
-        return Err(error(StatusCode::BAD_REQUEST, "INVALID_TYPE", &format!("sObject type '{}' is not supported.", soql.object)));
+        return Err(Box::new(error(StatusCode::BAD_REQUEST, "INVALID_TYPE", &format!("sObject type '{}' is not supported.", soql.object))));
     };
     let known = |f: &str| match f.split_once('.') {
         None => defs.iter().any(|d| d.name == f),
@@ -795,22 +797,22 @@ fn select(g: &Inner, version: &str, soql: &Soql) -> Result<Vec<Value>, Response>
         if let Some((rel, _)) = bad.split_once('.')
             && relationship(&soql.object, rel).is_none()
         {
-            return Err(error(
+            return Err(Box::new(error(
                 StatusCode::BAD_REQUEST,
                 "INVALID_FIELD",
                 &format!(
                     "Didn't understand relationship '{rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name."
                 ),
-            ));
+            )));
         }
-        return Err(error(
+        return Err(Box::new(error(
             StatusCode::BAD_REQUEST,
             "INVALID_FIELD",
             &format!(
                 "No such column '{bad}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.",
                 soql.object
             ),
-        ));
+        )));
     }
     let mut hits: Vec<(&String, &Rec)> = g
         .records
@@ -897,7 +899,7 @@ fn create_job(g: &mut Inner, version: &str, body: &[u8]) -> Response {
     };
     let rows = match select(g, version, &soql) {
         Ok(rows) => rows,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let cell = |r: &Value, f: &str| match f.split_once('.') {
         None => r.get(f).map(csv_cell).unwrap_or_default(),
@@ -907,7 +909,14 @@ fn create_job(g: &mut Inner, version: &str, body: &[u8]) -> Response {
     g.seq += 1;
     let id = format!("750{:015}", g.seq);
     let failed = g.job_failures.pop_front();
-    let job = Job { object: soql.object.clone(), operation: operation.into(), header: soql.fields.join(","), lines, polls_left: g.job_polls, failed };
+    let job = Job {
+        object: soql.object.clone(),
+        operation: operation.into(),
+        header: soql.fields.join(","),
+        lines,
+        polls_left: g.job_polls,
+        failed,
+    };
     let info = job_json(&id, &job, "UploadComplete", version);
     g.jobs.insert(id, job);
     ok(info)
@@ -1118,6 +1127,51 @@ mod tests {
         assert!(parse_soql("SELECT Id FROM Lead WHERE Name = 'x' ORDER BY SystemModstamp, Id").is_err());
         assert!(parse_soql("SELECT Id FROM Lead ORDER BY Name").is_err());
         assert_eq!(decode("SELECT+Id%2C+X"), "SELECT Id, X");
+    }
+
+    #[tokio::test]
+    async fn query_jobs_page_their_csv_results_by_locator() {
+        let fake = SalesforceFake::start("t").await;
+        let campaign = fake.create("Campaign", &[("Name", json!("Expo, \"2026\"")), ("Type", json!("Trade Show"))]);
+        for i in 0..5 {
+            fake.create("CampaignMember", &[("CampaignId", json!(campaign)), ("HasResponded", json!(i % 2 == 0))]);
+        }
+        fake.set_job_polls(1);
+        let first_member = fake.ids_of("CampaignMember")[0].clone();
+        let mut g = fake.lock();
+        let create: Uri = "/services/data/v62.0/jobs/query".parse().unwrap();
+        let body = json!({"operation": "query", "query": "SELECT Id, SystemModstamp, HasResponded, Campaign.Name FROM CampaignMember"});
+        let r = route(&mut g, &Method::POST, &create, body.to_string().as_bytes(), 0, None);
+        assert_eq!(r.status(), StatusCode::OK);
+        let id = g.jobs.keys().next().unwrap().clone();
+        let info = |g: &mut Inner| {
+            let uri: Uri = format!("/services/data/v62.0/jobs/query/{id}").parse().unwrap();
+            route(g, &Method::GET, &uri, b"", 0, None)
+        };
+        assert_eq!(g.jobs[&id].polls_left, 1);
+        info(&mut g);
+        assert_eq!(g.jobs[&id].polls_left, 0, "in progress once, then complete");
+        let uri: Uri = format!("/services/data/v62.0/jobs/query/{id}/results?maxRecords=2").parse().unwrap();
+        let r = route(&mut g, &Method::GET, &uri, b"", 0, None);
+        assert_eq!(r.headers()["sforce-locator"], "LOC2");
+        assert_eq!(g.jobs[&id].header, "Id,SystemModstamp,HasResponded,Campaign.Name");
+        assert_eq!(g.jobs[&id].lines[0], format!("{},2026-01-01T00:00:00.000Z,true,\"Expo, \"\"2026\"\"\"", first_member));
+        let uri: Uri = format!("/services/data/v62.0/jobs/query/{id}/results?maxRecords=2&locator=LOC4").parse().unwrap();
+        let r = route(&mut g, &Method::GET, &uri, b"", 0, None);
+        assert_eq!(
+            (r.headers()["sforce-locator"].to_str().unwrap(), r.headers()["sforce-numberofrecords"].to_str().unwrap()),
+            ("null", "1")
+        );
+        // A failed job answers its state and message, and has no results.
+        g.job_failures.push_back("InvalidBatch : Failed to process query".into());
+        route(&mut g, &Method::POST, &create, body.to_string().as_bytes(), 0, None);
+        let failed = g.jobs.keys().last().unwrap().clone();
+        g.jobs.get_mut(&failed).unwrap().polls_left = 0;
+        let uri: Uri = format!("/services/data/v62.0/jobs/query/{failed}/results").parse().unwrap();
+        assert_eq!(route(&mut g, &Method::GET, &uri, b"", 0, None).status(), StatusCode::BAD_REQUEST);
+        // An unknown relationship is refused as Salesforce does.
+        let bad = json!({"operation": "query", "query": "SELECT Id, Owner.Name FROM CampaignMember"});
+        assert_eq!(route(&mut g, &Method::POST, &create, bad.to_string().as_bytes(), 0, None).status(), StatusCode::BAD_REQUEST);
     }
 
     #[tokio::test]

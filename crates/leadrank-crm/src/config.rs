@@ -154,7 +154,8 @@ pub struct JwtBearerConfig {
     /// (relative to the sync file).
     pub private_key_file: String,
     /// `https://login.salesforce.com` (the default), `https://test.salesforce.com` for a
-    /// sandbox, or the org's My Domain URL: the token endpoint's host and the JWT's `aud`.
+    /// sandbox (or an Experience Cloud site's URL): the token endpoint's host and the JWT's
+    /// `aud`, which Salesforce checks against these.
     pub login_url: String,
 }
 
@@ -545,9 +546,15 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
         }
         Some("jwt_bearer") => {
             if let Some(k) = ["client_secret_env", "client_secret_file"].into_iter().find(|k| t.contains_key(k)) {
-                p.err(span(k), &format!("salesforce.{k}"), "goes with auth = \"client_credentials\" (the JWT bearer flow signs with private_key_file)");
+                p.err(
+                    span(k),
+                    &format!("salesforce.{k}"),
+                    "goes with auth = \"client_credentials\" (the JWT bearer flow signs with private_key_file)",
+                );
             }
-            let missing = |p: &mut P<'_>, key: &str, what: &str| p.err(t.span(), &format!("salesforce.{key}"), format!("missing: {what} (auth = \"jwt_bearer\")"));
+            let missing = |p: &mut P<'_>, key: &str, what: &str| {
+                p.err(t.span(), &format!("salesforce.{key}"), format!("missing: {what} (auth = \"jwt_bearer\")"))
+            };
             let client_id = client_id.filter(|v| !v.trim().is_empty());
             let username = username.filter(|v| !v.trim().is_empty());
             let key_file = key_file.filter(|v| !v.trim().is_empty());
@@ -564,7 +571,11 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
                 None => Some("https://login.salesforce.com".to_string()),
                 Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(u.trim_end_matches('/').to_string()),
                 Some(_) => {
-                    p.err(span("login_url"), "salesforce.login_url", "must start with https:// (https://login.salesforce.com, https://test.salesforce.com or the org's My Domain URL)");
+                    p.err(
+                        span("login_url"),
+                        "salesforce.login_url",
+                        "must start with https:// (https://login.salesforce.com, or https://test.salesforce.com for a sandbox)",
+                    );
                     None
                 }
             };
@@ -582,9 +593,11 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
             }
             None => p.err(t.span(), "salesforce.client_id", "missing: the connected app's consumer key (auth = \"client_credentials\")"),
         },
-        Some(other) => {
-            p.err(span("auth"), "salesforce.auth", format!("'{other}' is not an authentication; use \"token\", \"client_credentials\" or \"jwt_bearer\""))
-        }
+        Some(other) => p.err(
+            span("auth"),
+            "salesforce.auth",
+            format!("'{other}' is not an authentication; use \"token\", \"client_credentials\" or \"jwt_bearer\""),
+        ),
     }
     if let Some(item) = t.get("share") {
         match item.as_float().or_else(|| item.as_integer().map(|i| i as f64)) {
@@ -836,7 +849,8 @@ only_if_empty = true
         let b = SyncConfig::parse("[salesforce]\ninstance_url = \"https://x\"\nbulk_first_load = true\nbulk_max_records = 500\n", "s.toml");
         let b = b.unwrap().salesforce.unwrap();
         assert_eq!((b.bulk_first_load, b.bulk_max_records), (true, 500));
-        let e = SyncConfig::parse("[salesforce]\ninstance_url = \"https://x\"\nbulk_first_load = \"yes\"\n", "s.toml").unwrap_err().to_string();
+        let e =
+            SyncConfig::parse("[salesforce]\ninstance_url = \"https://x\"\nbulk_first_load = \"yes\"\n", "s.toml").unwrap_err().to_string();
         assert!(e.contains("s.toml:3: salesforce.bulk_first_load: must be true or false"), "{e}");
         let e = SyncConfig::parse("[salesforce]\ninstance_url = \"https://x\"\napi_version = \"62\"\nfield_prefix = \"a__b\"\n", "s.toml")
             .unwrap_err()

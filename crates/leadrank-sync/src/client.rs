@@ -282,7 +282,7 @@ impl HubSpotClient {
         self.renew().await
     }
 
-    /// Asks for a new access token (client credentials only).
+    /// Asks for a new access token (client credentials or the JWT bearer flow).
     async fn renew(&self) -> Result<String, SyncError> {
         if let Some(jwt) = &self.jwt {
             let (token, instance) = jwt.fetch(&self.http).await?;
@@ -394,7 +394,8 @@ impl HubSpotClient {
     /// `Sforce-Locator` header.
     pub async fn get_text(&self, path: &str, purpose: Purpose) -> Result<TextAnswer, SyncError> {
         let (status, bytes, headers) = self.call_raw(reqwest::Method::GET, path, None, &[], purpose).await?;
-        let text = String::from_utf8(bytes).map_err(|_| SyncError::Protocol { path: path.into(), detail: "the body is not UTF-8".into() })?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| SyncError::Protocol { path: path.into(), detail: "the body is not UTF-8".into() })?;
         let locator = headers.get("sforce-locator").and_then(|v| v.to_str().ok()).map(str::to_string);
         Ok(TextAnswer { status, text, locator })
     }
@@ -408,7 +409,8 @@ impl HubSpotClient {
         purpose: Purpose,
     ) -> Result<Answer, SyncError> {
         let (status, bytes, _) = self.call_raw(method, path, body, headers, purpose).await?;
-        let body = serde_json::from_slice(&bytes).map_err(|_| SyncError::Protocol { path: path.into(), detail: "the body is not JSON".into() })?;
+        let body =
+            serde_json::from_slice(&bytes).map_err(|_| SyncError::Protocol { path: path.into(), detail: "the body is not JSON".into() })?;
         Ok(Answer { status, body })
     }
 

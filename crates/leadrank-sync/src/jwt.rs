@@ -56,7 +56,7 @@ impl JwtKey {
 /// The JWT bearer flow's settings, with the key read.
 #[derive(Debug)]
 pub struct JwtBearer {
-    /// `https://login.salesforce.com` (or a sandbox's, or My Domain): the token endpoint's
+    /// `https://login.salesforce.com` (or a sandbox's `https://test.salesforce.com`): the token endpoint's
     /// host and the assertion's audience.
     pub login_url: String,
     /// The connected app's consumer key.
@@ -94,7 +94,9 @@ impl JwtBearer {
                 }
                 "invalid assertion" => "the signature does not match: upload the certificate of private_key_file to the connected app",
                 "expired authorization code" => "the assertion had expired on arrival: check this machine's clock",
-                "audience is invalid" => "login_url is not where this org signs in (https://login.salesforce.com, https://test.salesforce.com for a sandbox)",
+                "audience is invalid" => {
+                    "login_url is not where this org signs in (https://login.salesforce.com, https://test.salesforce.com for a sandbox)"
+                }
                 _ => "the JWT bearer flow was refused; check client_id, username, private_key_file and login_url",
             };
             return Err(SyncError::Api {

@@ -25,6 +25,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use leadrank_core::records::{Event, event_from_pairs_all_errors};
 use leadrank_crm::calls::batches;
 use leadrank_crm::config::{SalesforceConfig, SyncConfig};
 use leadrank_crm::fields::{CrmField, Shape, cleared, desired};
@@ -33,7 +34,6 @@ use leadrank_crm::salesforce::{
     COMPOSITE_MAX, LONG_TEXT_LENGTH, OBJECTS, RecordError, SfValue, TEXT_LENGTH, field_name, field_specs, normalize, record_error,
     render_specs, sobject_of, soql, to_value,
 };
-use leadrank_core::records::{Event, event_from_pairs_all_errors};
 use leadrank_mapping::{Kind, Mapping, Presence};
 use leadrank_service::{Outcome, Service};
 use serde_json::{Value, json};
@@ -395,12 +395,8 @@ async fn read_object(
     }
     loop {
         let since = keyset.as_ref().map(|(t, id)| (literal(*t), id.clone()));
-        let q = soql(
-            source.sobject,
-            &reading.fields,
-            since.as_ref().map(|(t, id)| (t.as_str(), id.as_deref())),
-            plan.salesforce.query_limit,
-        );
+        let q =
+            soql(source.sobject, &reading.fields, since.as_ref().map(|(t, id)| (t.as_str(), id.as_deref())), plan.salesforce.query_limit);
         let mut path = format!("{}/query?q={}", plan.api(), crate::client::percent_encode(&q));
         let mut rows_of_query = 0u64;
         loop {
@@ -530,10 +526,11 @@ fn map_member(service: &Service, reading: &Reading<'_>, row: &Row, cells: &[&str
         event.lead_id = other.to_string();
     }
     if event.properties.is_none() {
-        let props: serde_json::Map<String, Value> = [("campaign_id", "CampaignId"), ("campaign", "Campaign.Name"), ("member_status", "Status")]
-            .into_iter()
-            .filter_map(|(k, f)| Some((k.to_string(), json!(Some(reading.value(row, f)).filter(|v| !v.is_empty())?))))
-            .collect();
+        let props: serde_json::Map<String, Value> =
+            [("campaign_id", "CampaignId"), ("campaign", "Campaign.Name"), ("member_status", "Status")]
+                .into_iter()
+                .filter_map(|(k, f)| Some((k.to_string(), json!(Some(reading.value(row, f)).filter(|v| !v.is_empty())?))))
+                .collect();
         if !props.is_empty() {
             event.properties = Some(props);
         }
@@ -675,7 +672,10 @@ mod tests {
         assert_eq!(literal(ms), "2026-01-01T00:00:01.000Z");
         assert_eq!(crate::client::percent_encode("a b,'c'"), "a%20b%2C%27c%27");
         let member = json!({"Id": "00v1", "Campaign": {"attributes": {"type": "Campaign"}, "Type": "Webinar"}, "LeadId": null});
-        assert_eq!((cell(&member, "Campaign.Type"), cell(&member, "Campaign.Name"), cell(&member, "LeadId")), ("Webinar".into(), "".into(), "".into()));
+        assert_eq!(
+            (cell(&member, "Campaign.Type"), cell(&member, "Campaign.Name"), cell(&member, "LeadId")),
+            ("Webinar".into(), "".into(), "".into())
+        );
     }
 
     /// The built-in campaign member mapping on a member as REST and as a query job's CSV

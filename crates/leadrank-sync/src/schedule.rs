@@ -136,7 +136,8 @@ pub fn salesforce_client(plan: &salesforce::Plan, config_dir: &Path) -> anyhow::
     if let Some(j) = &s.jwt_bearer {
         let path = config_dir.join(&j.private_key_file);
         let pem = std::fs::read_to_string(&path).with_context(|| format!("salesforce.private_key_file: reading {}", path.display()))?;
-        let key = crate::jwt::JwtKey::from_pem(&pem).map_err(|e| anyhow::anyhow!("salesforce.private_key_file: {}: {e}", path.display()))?;
+        let key =
+            crate::jwt::JwtKey::from_pem(&pem).map_err(|e| anyhow::anyhow!("salesforce.private_key_file: {}: {e}", path.display()))?;
         let jwt =
             crate::jwt::JwtBearer { login_url: j.login_url.clone(), client_id: j.client_id.clone(), username: j.username.clone(), key };
         return CrmClient::with_jwt_bearer(&s.instance_url, jwt, plan.client_options());

@@ -40,7 +40,11 @@ pub(super) async fn first_load(
     let jobs = format!("{}/jobs/query", plan.api());
     let query = bulk_soql(reading.source.sobject, &reading.fields);
     let created = client
-        .post(&jobs, &json!({"operation": "query", "query": query, "contentType": "CSV", "columnDelimiter": "COMMA", "lineEnding": "LF"}), Purpose::Read)
+        .post(
+            &jobs,
+            &json!({"operation": "query", "query": query, "contentType": "CSV", "columnDelimiter": "COMMA", "lineEnding": "LF"}),
+            Purpose::Read,
+        )
         .await?;
     let id = created
         .body
@@ -137,7 +141,8 @@ pub(super) fn rows_of_csv(text: &str, fields: &[String], path: &str) -> Result<V
         if id.is_empty() {
             return Err(bad(format!("CSV line {}: a record without an Id", line + 2)));
         }
-        let stamp_ms = parse_time(&cell(stamp_at)).ok_or_else(|| bad(format!("CSV line {}: a record without a SystemModstamp", line + 2)))?;
+        let stamp_ms =
+            parse_time(&cell(stamp_at)).ok_or_else(|| bad(format!("CSV line {}: a record without a SystemModstamp", line + 2)))?;
         rows.push(Row { id, stamp_ms, cells: positions.iter().map(|&i| cell(i)).collect() });
     }
     Ok(rows)
