@@ -15,6 +15,19 @@
 //! * `GET /services/data/vXX.X/sobjects/{Object}/describe`: the object's fields;
 //! * `GET /services/data/vXX.X/queryAll?q=...`: the same, deleted records (the recycle bin)
 //!   included, and `WHERE IsDeleted = true [AND SystemModstamp > T]` for only them.
+//! * Bulk API 2.0 query jobs: `POST /services/data/vXX.X/jobs/query` (the query as above,
+//!   `ORDER BY` optional; its records taken when the job is created), `GET .../jobs/query/{id}`
+//!   (`InProgress` for [`SalesforceFake::set_job_polls`] polls, then `JobComplete`, or `Failed`
+//!   with an `errorMessage` after [`SalesforceFake::fail_next_job`]) and `GET
+//!   .../jobs/query/{id}/results?maxRecords=n[&locator=l]` (CSV, header first, empty for
+//!   null, times in UTC with `Z`; `Sforce-Locator` names the next page, `null` after the last);
+//! * `POST /services/oauth2/token`: the client credentials flow, and the JWT bearer flow
+//!   (RS256 checked with the connected app's public key; `iss`, `aud`, `exp`, and `sub`
+//!   approved, each refusal with Salesforce's error body).
+//!
+//! Objects: Lead, Contact, Account, Opportunity, Campaign and CampaignMember; a query may
+//! name a parent's field through a relationship (`Campaign.Type` on a campaign member),
+//! answered as a nested record with its own `attributes` (null without a parent).
 //!
 //! Errors have Salesforce's body `[{"message": ..., "errorCode": ...}]`. Requests need
 //! `Authorization: Bearer <token>` (401 `INVALID_SESSION_ID` otherwise). Every answer to
@@ -83,6 +96,35 @@ struct Inner {
     app: Option<(String, String)>,
     /// Access tokens issued by the token endpoint and still valid.
     issued: Vec<String>,
+    /// A connected app allowed the JWT bearer flow: its consumer key, its certificate's
+    /// public key, and the usernames approved for it.
+    jwt: Option<JwtApp>,
+    /// Seconds the fake's clock is ahead of the machine's, for the JWT bearer flow's `exp`.
+    jwt_skew_s: i64,
+    /// Bulk API 2.0 query jobs by id.
+    jobs: BTreeMap<String, Job>,
+    /// Polls a new job answers `InProgress` before it is `JobComplete`.
+    job_polls: usize,
+    /// Messages the next jobs fail with, in order.
+    job_failures: VecDeque<String>,
+}
+
+/// A Bulk API 2.0 query job: its results (a snapshot taken when it was created, as CSV
+/// lines), how many more polls it stays in progress, and why it failed, if it did.
+struct Job {
+    object: String,
+    operation: String,
+    header: String,
+    lines: Vec<String>,
+    polls_left: usize,
+    failed: Option<String>,
+}
+
+/// A connected app of the JWT bearer flow.
+struct JwtApp {
+    client_id: String,
+    key: rsa::pkcs1v15::VerifyingKey<rsa::sha2::Sha256>,
+    approved: Vec<String>,
 }
 
 /// A running fake Salesforce org at [`SalesforceFake::url`] (the instance URL).
@@ -156,7 +198,43 @@ fn standard_fields() -> BTreeMap<String, Vec<FieldDef>> {
         f("Type", "picklist", 255),
         f("LeadSource", "picklist", 255),
     ]);
-    BTreeMap::from([("Lead".into(), lead), ("Contact".into(), contact), ("Account".into(), account), ("Opportunity".into(), opportunity)])
+    let campaign = common(vec![
+        f("Name", "string", 80),
+        f("Type", "picklist", 255),
+        f("Status", "picklist", 255),
+        f("IsActive", "boolean", 0),
+        f("StartDate", "date", 0),
+        f("EndDate", "date", 0),
+    ]);
+    let member = common(vec![
+        f("CampaignId", "reference", 18),
+        f("LeadId", "reference", 18),
+        f("ContactId", "reference", 18),
+        f("Status", "picklist", 255),
+        f("HasResponded", "boolean", 0),
+        f("FirstRespondedDate", "date", 0),
+    ]);
+    BTreeMap::from([
+        ("Lead".into(), lead),
+        ("Contact".into(), contact),
+        ("Account".into(), account),
+        ("Opportunity".into(), opportunity),
+        ("Campaign".into(), campaign),
+        ("CampaignMember".into(), member),
+    ])
+}
+
+/// The relationships a query may follow (`Campaign.Type` on a campaign member): (object,
+/// relationship name) -> (the reference field, the object it points to).
+fn relationship(object: &str, name: &str) -> Option<(&'static str, &'static str)> {
+    match (object, name) {
+        ("CampaignMember", "Campaign") => Some(("CampaignId", "Campaign")),
+        ("CampaignMember", "Lead") => Some(("LeadId", "Lead")),
+        ("CampaignMember", "Contact") => Some(("ContactId", "Contact")),
+        ("Contact" | "Opportunity", "Account") => Some(("AccountId", "Account")),
+        ("Opportunity", "Contact") => Some(("ContactId", "Contact")),
+        _ => None,
+    }
 }
 
 fn key_prefix(sobject: &str) -> &'static str {
@@ -165,6 +243,8 @@ fn key_prefix(sobject: &str) -> &'static str {
         "Contact" => "003",
         "Account" => "001",
         "Opportunity" => "006",
+        "Campaign" => "701",
+        "CampaignMember" => "00v",
         _ => "a00",
     }
 }
@@ -206,6 +286,36 @@ impl SalesforceFake {
     /// `POST /services/oauth2/token` (`grant_type=client_credentials`).
     pub fn enable_client_credentials(&self, client_id: &str, client_secret: &str) {
         self.lock().app = Some((client_id.into(), client_secret.into()));
+    }
+
+    /// Lets a connected app with this consumer key and the certificate of `public_key_pem`
+    /// (SubjectPublicKeyInfo PEM) get access tokens with the JWT bearer flow, for the users
+    /// `approved` (pre-authorized); the assertion's audience must be this fake's URL.
+    pub fn enable_jwt_bearer(&self, client_id: &str, public_key_pem: &str, approved: &[&str]) {
+        use rsa::pkcs8::DecodePublicKey;
+        let key = rsa::RsaPublicKey::from_public_key_pem(public_key_pem).expect("a PEM RSA public key");
+        self.lock().jwt = Some(JwtApp {
+            client_id: client_id.into(),
+            key: rsa::pkcs1v15::VerifyingKey::new(key),
+            approved: approved.iter().map(|u| u.to_string()).collect(),
+        });
+    }
+
+    /// Sets the fake's clock `seconds` ahead of the machine's for the JWT bearer flow (an
+    /// assertion then arrives expired when its `exp` is behind).
+    pub fn set_jwt_clock_skew(&self, seconds: i64) {
+        self.lock().jwt_skew_s = seconds;
+    }
+
+    /// How many polls (`GET /jobs/query/{id}`) a new query job answers `InProgress` before it
+    /// is `JobComplete` (0 by default).
+    pub fn set_job_polls(&self, polls: usize) {
+        self.lock().job_polls = polls;
+    }
+
+    /// The next query job created fails with this message (its state `Failed`).
+    pub fn fail_next_job(&self, message: &str) {
+        self.lock().job_failures.push_back(message.into());
     }
 
     /// Revokes every token the token endpoint issued (as when a session times out).
@@ -260,6 +370,11 @@ impl SalesforceFake {
     /// A record's fields now (unset fields absent).
     pub fn get(&self, id: &str) -> Option<BTreeMap<String, Value>> {
         self.lock().records.get(id).map(|r| r.fields.clone())
+    }
+
+    /// The ids of an sObject's records (deleted ones too), in id order.
+    pub fn ids_of(&self, sobject: &str) -> Vec<String> {
+        self.lock().records.iter().filter(|(_, r)| r.sobject == sobject).map(|(id, _)| id.clone()).collect()
     }
 
     /// Creates a custom field, as an admin does in Setup.
@@ -402,6 +517,9 @@ fn route(g: &mut Inner, method: &Method, uri: &Uri, body: &[u8], partial: usize,
             }
         }
         ("GET", ["services", "data", v, "query", locator]) if versioned(v) => more(g, v, locator),
+        ("POST", ["services", "data", v, "jobs", "query"]) if versioned(v) => create_job(g, v, body),
+        ("GET", ["services", "data", v, "jobs", "query", id]) if versioned(v) => job_info(g, v, id),
+        ("GET", ["services", "data", v, "jobs", "query", id, "results"]) if versioned(v) => job_results(g, id, uri.query().unwrap_or("")),
         ("PATCH", ["services", "data", v, "composite", "sobjects"]) if versioned(v) => composite(g, body, partial),
         ("GET", ["services", "data", v, "sobjects", object, "describe"]) if versioned(v) => match g.defs.get(*object) {
             Some(defs) => {
@@ -463,14 +581,28 @@ fn parse_time(s: &str) -> Option<i64> {
 }
 
 fn parse_soql(q: &str) -> Result<Soql, String> {
+    parse_soql_in(q, true)
+}
+
+/// The SOQL subset; `ordered`: the query must be ordered by `SystemModstamp, Id` (the REST
+/// queries); a query job's may have no `ORDER BY` (nor `LIMIT`).
+fn parse_soql_in(q: &str, ordered: bool) -> Result<Soql, String> {
     let q = q.trim();
     let rest = q.strip_prefix("SELECT ").ok_or("expected SELECT")?;
     let (fields, rest) = rest.split_once(" FROM ").ok_or("expected FROM")?;
     let fields: Vec<String> = fields.split(',').map(|f| f.trim().to_string()).collect();
-    if fields.iter().any(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')) {
+    if fields.iter().any(|f| {
+        f.is_empty()
+            || f.split('.').count() > 2
+            || !f.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    }) {
         return Err("unexpected token in the field list".into());
     }
-    let (head, tail) = rest.split_once(" ORDER BY ").ok_or("the connector's queries are ordered by SystemModstamp, Id")?;
+    let (head, tail) = match rest.split_once(" ORDER BY ") {
+        Some((h, t)) => (h, t),
+        None if !ordered => (rest, "SystemModstamp, Id"),
+        None => return Err("the connector's queries are ordered by SystemModstamp, Id".into()),
+    };
     let (object, filter) = match head.split_once(" WHERE ") {
         Some((o, w)) => (o.trim(), Some(w.trim())),
         None => (head.trim(), None),
@@ -540,6 +672,14 @@ fn token_endpoint(fake: &SalesforceFake, body: &[u8]) -> Response {
     let text = String::from_utf8_lossy(body);
     let form: BTreeMap<String, String> =
         text.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (percent_decode(k), percent_decode(v))).collect();
+    if form.get("grant_type").map(String::as_str) == Some("urn:ietf:params:oauth:grant-type:jwt-bearer") {
+        let mut g = fake.lock();
+        let checked = check_assertion(&g, &fake.url, form.get("assertion").map_or("", String::as_str));
+        return match checked {
+            Err((code, description)) => oauth_error(code, description),
+            Ok(()) => issue(&mut g, &fake.url),
+        };
+    }
     if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
         return oauth_error("unsupported_grant_type", "grant type not supported");
     }
@@ -553,6 +693,56 @@ fn token_endpoint(fake: &SalesforceFake, body: &[u8]) -> Response {
     if form.get("client_secret") != Some(&secret) {
         return oauth_error("invalid_client", "invalid client credentials");
     }
+    issue(&mut g, &fake.url)
+}
+
+/// Checks a JWT bearer assertion as Salesforce does: RS256 signed with the connected app's
+/// certificate key, `iss` its consumer key, `aud` the login URL, `exp` not passed (and at
+/// most three minutes ahead, with a little leeway for clocks), `sub` a user approved for
+/// the app. A failure is OAuth's (error, description).
+fn check_assertion(g: &Inner, login_url: &str, assertion: &str) -> Result<(), (&'static str, &'static str)> {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use rsa::signature::Verifier;
+    const INVALID: (&str, &str) = ("invalid_grant", "invalid assertion");
+    let Some(app) = &g.jwt else { return Err(("invalid_client_id", "client identifier invalid")) };
+    let parts: Vec<&str> = assertion.split('.').collect();
+    let [header, payload, signature] = parts.as_slice() else { return Err(INVALID) };
+    let json = |part: &str| URL_SAFE_NO_PAD.decode(part).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+    let (Some(header), Some(claims)) = (json(header), json(payload)) else { return Err(INVALID) };
+    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+        return Err(INVALID);
+    }
+    let signed = URL_SAFE_NO_PAD
+        .decode(signature)
+        .ok()
+        .and_then(|b| rsa::pkcs1v15::Signature::try_from(b.as_slice()).ok())
+        .is_some_and(|sig| app.key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig).is_ok());
+    if !signed {
+        return Err(INVALID);
+    }
+    let claim = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or("");
+    if claim("iss") != app.client_id {
+        return Err(("invalid_client_id", "client identifier invalid"));
+    }
+    if claim("aud").trim_end_matches('/') != login_url {
+        return Err(("invalid_grant", "audience is invalid"));
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64) + g.jwt_skew_s;
+    match claims.get("exp").and_then(Value::as_i64) {
+        Some(exp) if exp <= now => return Err(("invalid_grant", "expired authorization code")),
+        Some(exp) if exp > now + 180 + 60 => return Err(INVALID),
+        Some(_) => {}
+        None => return Err(INVALID),
+    }
+    if !app.approved.iter().any(|u| u == claim("sub")) {
+        return Err(("invalid_grant", "user hasn't approved this consumer"));
+    }
+    Ok(())
+}
+
+/// A new access token for the org at `url`, as the token endpoint answers it.
+fn issue(g: &mut Inner, url: &str) -> Response {
     g.seq += 1;
     let token = format!("00Dfake0000000!AQ{:010}", g.seq);
     g.issued.push(token.clone());
@@ -560,8 +750,8 @@ fn token_endpoint(fake: &SalesforceFake, body: &[u8]) -> Response {
         "access_token": token,
         "signature": "fake",
         "scope": "api",
-        "instance_url": fake.url,
-        "id": format!("{}/id/00Dfake/005fake", fake.url),
+        "instance_url": url,
+        "id": format!("{url}/id/00Dfake/005fake"),
         "token_type": "Bearer",
         "issued_at": g.clock_ms.to_string(),
     }))
@@ -592,18 +782,47 @@ fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>, all: bool)
         Ok(s) => s,
         Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", &format!("unexpected query: {e}")),
     };
-    let Some(defs) = g.defs.get(&soql.object) else {
-        return error(StatusCode::BAD_REQUEST, "INVALID_TYPE", &format!("sObject type '{}' is not supported.", soql.object));
+    let rows = match select(g, version, &soql) {
+        Ok(rows) => rows,
+        Err(r) => return *r,
     };
-    if let Some(bad) = soql.fields.iter().find(|f| !defs.iter().any(|d| d.name == **f)) {
-        return error(
+    let batch = batch.unwrap_or(g.batch);
+    g.seq += 1;
+    let locator = format!("01g{:015}", g.seq);
+    page(g, version, locator, Cursor { rows, sent: 0, batch })
+}
+
+/// The records a query selects, as the REST API writes them, or the error it answers.
+fn select(g: &Inner, version: &str, soql: &Soql) -> Result<Vec<Value>, Box<Response>> {
+    let Some(defs) = g.defs.get(&soql.object) else {
+        return Err(Box::new(error(StatusCode::BAD_REQUEST, "INVALID_TYPE", &format!("sObject type '{}' is not supported.", soql.object))));
+    };
+    let known = |f: &str| match f.split_once('.') {
+        None => defs.iter().any(|d| d.name == f),
+        Some((rel, field)) => relationship(&soql.object, rel)
+            .and_then(|(_, target)| g.defs.get(target))
+            .is_some_and(|target| target.iter().any(|d| d.name == field)),
+    };
+    if let Some(bad) = soql.fields.iter().find(|f| !known(f)) {
+        if let Some((rel, _)) = bad.split_once('.')
+            && relationship(&soql.object, rel).is_none()
+        {
+            return Err(Box::new(error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
+                &format!(
+                    "Didn't understand relationship '{rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name."
+                ),
+            )));
+        }
+        return Err(Box::new(error(
             StatusCode::BAD_REQUEST,
             "INVALID_FIELD",
             &format!(
                 "No such column '{bad}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.",
                 soql.object
             ),
-        );
+        )));
     }
     let mut hits: Vec<(&String, &Rec)> = g
         .records
@@ -632,15 +851,154 @@ fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>, all: bool)
                 json!({"type": soql.object, "url": format!("/services/data/{version}/sobjects/{}/{id}", soql.object)}),
             );
             for f in &soql.fields {
-                m.insert(f.clone(), field_json(r, id, f));
+                match f.split_once('.') {
+                    None => {
+                        m.insert(f.clone(), field_json(r, id, f));
+                    }
+                    Some((rel, field)) => {
+                        // A parent record is a nested object with its own attributes (null
+                        // when the reference is empty).
+                        let parent = relationship(&soql.object, rel)
+                            .and_then(|(reference, _)| r.fields.get(reference).and_then(Value::as_str))
+                            .and_then(|pid| g.records.get(pid).map(|p| (pid, p)));
+                        let slot = m.entry(rel.to_string()).or_insert(Value::Null);
+                        if let Some((pid, p)) = parent {
+                            if slot.is_null() {
+                                *slot = json!({"attributes": {"type": p.sobject, "url": format!("/services/data/{version}/sobjects/{}/{pid}", p.sobject)}});
+                            }
+                            slot[field] = field_json(p, pid, field);
+                        }
+                    }
+                }
             }
             Value::Object(m)
         })
         .collect();
-    let batch = batch.unwrap_or(g.batch);
+    Ok(rows)
+}
+
+/// A value of a REST record as Bulk API 2.0's CSV writes it: empty for null, times in UTC
+/// with `Z`.
+fn csv_cell(v: &Value) -> String {
+    let text = match v {
+        Value::Null => return String::new(),
+        Value::String(s) => match s.strip_suffix("+0000") {
+            Some(t) if s.len() == 28 => format!("{t}Z"),
+            _ => s.clone(),
+        },
+        other => other.to_string(),
+    };
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+}
+
+/// `POST /jobs/query`: a query job of `{"operation": "query", "query": ...}`. The query is
+/// checked (400 as `/query` answers) and its records taken now.
+fn create_job(g: &mut Inner, version: &str, body: &[u8]) -> Response {
+    let Ok(req) = serde_json::from_slice::<Value>(body) else {
+        return error(StatusCode::BAD_REQUEST, "JSON_PARSER_ERROR", "Unexpected character in the request body");
+    };
+    let operation = req.get("operation").and_then(Value::as_str).unwrap_or("");
+    if operation != "query" && operation != "queryAll" {
+        return error(StatusCode::BAD_REQUEST, "INVALIDJOB", "operation must be query or queryAll");
+    }
+    let Some(q) = req.get("query").and_then(Value::as_str) else {
+        return error(StatusCode::BAD_REQUEST, "INVALIDJOB", "query is required");
+    };
+    let soql = match parse_soql_in(q, false) {
+        Ok(s) => s,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", &format!("unexpected query: {e}")),
+    };
+    let rows = match select(g, version, &soql) {
+        Ok(rows) => rows,
+        Err(r) => return *r,
+    };
+    let cell = |r: &Value, f: &str| match f.split_once('.') {
+        None => r.get(f).map(csv_cell).unwrap_or_default(),
+        Some((rel, field)) => r.get(rel).and_then(|p| p.get(field)).map(csv_cell).unwrap_or_default(),
+    };
+    let lines = rows.iter().map(|r| soql.fields.iter().map(|f| cell(r, f)).collect::<Vec<_>>().join(",")).collect();
     g.seq += 1;
-    let locator = format!("01g{:015}", g.seq);
-    page(g, version, locator, Cursor { rows, sent: 0, batch })
+    let id = format!("750{:015}", g.seq);
+    let failed = g.job_failures.pop_front();
+    let job = Job {
+        object: soql.object.clone(),
+        operation: operation.into(),
+        header: soql.fields.join(","),
+        lines,
+        polls_left: g.job_polls,
+        failed,
+    };
+    let info = job_json(&id, &job, "UploadComplete", version);
+    g.jobs.insert(id, job);
+    ok(info)
+}
+
+fn job_json(id: &str, job: &Job, state: &str, version: &str) -> Value {
+    json!({
+        "id": id,
+        "operation": job.operation,
+        "object": job.object,
+        "createdById": "005fake",
+        "state": state,
+        "concurrencyMode": "Parallel",
+        "contentType": "CSV",
+        "apiVersion": version.trim_start_matches('v').parse::<f64>().unwrap_or(62.0),
+        "lineEnding": "LF",
+        "columnDelimiter": "COMMA",
+    })
+}
+
+/// `GET /jobs/query/{id}`: `InProgress` for the polls set, then `JobComplete` with the
+/// number of records, or `Failed` with an `errorMessage`.
+fn job_info(g: &mut Inner, version: &str, id: &str) -> Response {
+    let Some(job) = g.jobs.get_mut(id) else {
+        return error(StatusCode::NOT_FOUND, "NOT_FOUND", "The requested resource does not exist");
+    };
+    if job.polls_left > 0 {
+        job.polls_left -= 1;
+        return ok(job_json(id, job, "InProgress", version));
+    }
+    let mut info = job_json(id, job, if job.failed.is_some() { "Failed" } else { "JobComplete" }, version);
+    match &job.failed {
+        Some(message) => info["errorMessage"] = json!(message),
+        None => info["numberRecordsProcessed"] = json!(job.lines.len()),
+    }
+    ok(info)
+}
+
+/// `GET /jobs/query/{id}/results?maxRecords=n&locator=l`: a CSV page (header first) of at
+/// most n records, `Sforce-Locator` naming the next page (`null` after the last) and
+/// `Sforce-NumberOfRecords`. A job not complete answers 400.
+fn job_results(g: &mut Inner, id: &str, query: &str) -> Response {
+    let Some(job) = g.jobs.get(id) else {
+        return error(StatusCode::NOT_FOUND, "NOT_FOUND", "The requested resource does not exist");
+    };
+    if job.polls_left > 0 || job.failed.is_some() {
+        return error(StatusCode::BAD_REQUEST, "INVALIDJOBSTATE", "The job is not in a state to return results");
+    }
+    let param = |k: &str| query.split('&').find_map(|kv| kv.strip_prefix(k)?.strip_prefix('=')).map(decode);
+    let max = param("maxRecords").and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0).unwrap_or(usize::MAX);
+    let from = match param("locator") {
+        None => 0,
+        Some(l) => match l.strip_prefix("LOC").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n <= job.lines.len()) {
+            Some(n) => n,
+            None => return error(StatusCode::BAD_REQUEST, "INVALIDLOCATOR", "invalid locator"),
+        },
+    };
+    let end = from.saturating_add(max).min(job.lines.len());
+    let mut text = format!("{}\n", job.header);
+    for line in &job.lines[from..end] {
+        text.push_str(line);
+        text.push('\n');
+    }
+    let next = if end < job.lines.len() { format!("LOC{end}") } else { "null".into() };
+    let mut r = (StatusCode::OK, [("content-type", "text/csv")], text).into_response();
+    for (k, v) in [("sforce-locator", next), ("sforce-numberofrecords", (end - from).to_string())] {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            r.headers_mut().insert(k, v);
+        }
+    }
+    r
 }
 
 fn page(g: &mut Inner, version: &str, locator: String, mut c: Cursor) -> Response {
@@ -783,6 +1141,51 @@ mod tests {
         assert_eq!((q.deleted, q.after), (true, Some((EPOCH_MS + 1_000, None))));
         assert!(parse_soql("SELECT Id FROM Opportunity WHERE IsDeleted = true ORDER BY SystemModstamp, Id").unwrap().deleted);
         assert_eq!(decode("SELECT+Id%2C+X"), "SELECT Id, X");
+    }
+
+    #[tokio::test]
+    async fn query_jobs_page_their_csv_results_by_locator() {
+        let fake = SalesforceFake::start("t").await;
+        let campaign = fake.create("Campaign", &[("Name", json!("Expo, \"2026\"")), ("Type", json!("Trade Show"))]);
+        for i in 0..5 {
+            fake.create("CampaignMember", &[("CampaignId", json!(campaign)), ("HasResponded", json!(i % 2 == 0))]);
+        }
+        fake.set_job_polls(1);
+        let first_member = fake.ids_of("CampaignMember")[0].clone();
+        let mut g = fake.lock();
+        let create: Uri = "/services/data/v62.0/jobs/query".parse().unwrap();
+        let body = json!({"operation": "query", "query": "SELECT Id, SystemModstamp, HasResponded, Campaign.Name FROM CampaignMember"});
+        let r = route(&mut g, &Method::POST, &create, body.to_string().as_bytes(), 0, None);
+        assert_eq!(r.status(), StatusCode::OK);
+        let id = g.jobs.keys().next().unwrap().clone();
+        let info = |g: &mut Inner| {
+            let uri: Uri = format!("/services/data/v62.0/jobs/query/{id}").parse().unwrap();
+            route(g, &Method::GET, &uri, b"", 0, None)
+        };
+        assert_eq!(g.jobs[&id].polls_left, 1);
+        info(&mut g);
+        assert_eq!(g.jobs[&id].polls_left, 0, "in progress once, then complete");
+        let uri: Uri = format!("/services/data/v62.0/jobs/query/{id}/results?maxRecords=2").parse().unwrap();
+        let r = route(&mut g, &Method::GET, &uri, b"", 0, None);
+        assert_eq!(r.headers()["sforce-locator"], "LOC2");
+        assert_eq!(g.jobs[&id].header, "Id,SystemModstamp,HasResponded,Campaign.Name");
+        assert_eq!(g.jobs[&id].lines[0], format!("{},2026-01-01T00:00:00.000Z,true,\"Expo, \"\"2026\"\"\"", first_member));
+        let uri: Uri = format!("/services/data/v62.0/jobs/query/{id}/results?maxRecords=2&locator=LOC4").parse().unwrap();
+        let r = route(&mut g, &Method::GET, &uri, b"", 0, None);
+        assert_eq!(
+            (r.headers()["sforce-locator"].to_str().unwrap(), r.headers()["sforce-numberofrecords"].to_str().unwrap()),
+            ("null", "1")
+        );
+        // A failed job answers its state and message, and has no results.
+        g.job_failures.push_back("InvalidBatch : Failed to process query".into());
+        route(&mut g, &Method::POST, &create, body.to_string().as_bytes(), 0, None);
+        let failed = g.jobs.keys().last().unwrap().clone();
+        g.jobs.get_mut(&failed).unwrap().polls_left = 0;
+        let uri: Uri = format!("/services/data/v62.0/jobs/query/{failed}/results").parse().unwrap();
+        assert_eq!(route(&mut g, &Method::GET, &uri, b"", 0, None).status(), StatusCode::BAD_REQUEST);
+        // An unknown relationship is refused as Salesforce does.
+        let bad = json!({"operation": "query", "query": "SELECT Id, Owner.Name FROM CampaignMember"});
+        assert_eq!(route(&mut g, &Method::POST, &create, bad.to_string().as_bytes(), 0, None).status(), StatusCode::BAD_REQUEST);
     }
 
     #[tokio::test]

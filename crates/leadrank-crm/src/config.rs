@@ -101,15 +101,26 @@ pub struct SalesforceConfig {
     /// OAuth client credentials instead of an access token: the connected app's consumer
     /// key (`client_id`), its secret from `client_secret_file` or `client_secret_env`.
     pub client_credentials: Option<ClientCredentialsConfig>,
+    /// The OAuth 2.0 JWT bearer flow instead of an access token (`auth = "jwt_bearer"`).
+    pub jwt_bearer: Option<JwtBearerConfig>,
     /// The share of the org's daily API allocation this connection may bring it to
     /// (0 < share <= 1).
     pub share: f64,
-    /// Objects read, among `accounts`, `leads`, `contacts`, `opportunities`, in that order.
+    /// Objects read, among `accounts`, `leads`, `contacts`, `opportunities`,
+    /// `campaign_members`, in that order (all but campaign members by default).
     pub objects: Vec<String>,
     /// Records per query batch (`Sforce-Query-Options: batchSize`, 200 to 2,000).
     pub batch_size: u32,
     /// Records per query before it is asked again from the cursor.
     pub query_limit: u64,
+    /// Read an object that has no cursor yet (its first load) through a Bulk API 2.0 query
+    /// job instead of REST query paging, when its first query counts at least
+    /// `bulk_threshold` records.
+    pub bulk_first_load: bool,
+    /// Records from which a first load goes through a query job.
+    pub bulk_threshold: u64,
+    /// Records per page of a query job's results (`maxRecords`).
+    pub bulk_max_records: u64,
     /// Custom field names: prefix + field + `__c` (`Leadrank_Score__c`).
     pub field_prefix: String,
     /// Mapping per object: a built-in name or a file path (relative to the sync file).
@@ -133,6 +144,24 @@ pub struct ClientCredentialsConfig {
     pub secret_env: String,
     /// A file holding the consumer secret (read instead of the environment when set).
     pub secret_file: Option<String>,
+}
+
+/// The OAuth 2.0 JWT bearer flow (`auth = "jwt_bearer"`): a JWT signed with the connected
+/// app's certificate key, exchanged at `{login_url}/services/oauth2/token` for an access token
+/// and the org's instance URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwtBearerConfig {
+    /// The connected app's consumer key (the JWT's `iss`).
+    pub client_id: String,
+    /// The integration user's username (the JWT's `sub`).
+    pub username: String,
+    /// The PEM file of the RSA private key whose certificate the connected app holds
+    /// (relative to the sync file).
+    pub private_key_file: String,
+    /// `https://login.salesforce.com` (the default), `https://test.salesforce.com` for a
+    /// sandbox (or an Experience Cloud site's URL): the token endpoint's host and the JWT's
+    /// `aud`, which Salesforce checks against these.
+    pub login_url: String,
 }
 
 /// What is written back.
@@ -429,7 +458,7 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
 }
 
 fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
-    use crate::salesforce::{API_VERSION, OBJECTS, QUERY_BATCH, valid_prefix};
+    use crate::salesforce::{API_VERSION, DEFAULT_OBJECTS, OBJECTS, QUERY_BATCH, valid_prefix};
     const PATH: &str = "salesforce";
     p.unknown(
         t,
@@ -443,10 +472,16 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
             "client_id",
             "client_secret_env",
             "client_secret_file",
+            "username",
+            "private_key_file",
+            "login_url",
             "share",
             "objects",
             "batch_size",
             "query_limit",
+            "bulk_first_load",
+            "bulk_threshold",
+            "bulk_max_records",
             "field_prefix",
             "mapping",
             "timeout",
@@ -461,10 +496,14 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
         token_env: "SALESFORCE_TOKEN".into(),
         token_file: None,
         client_credentials: None,
+        jwt_bearer: None,
         share: 0.8,
-        objects: OBJECTS.iter().map(|(o, _)| o.to_string()).collect(),
+        objects: DEFAULT_OBJECTS.iter().map(|o| o.to_string()).collect(),
         batch_size: QUERY_BATCH,
         query_limit: 50_000,
+        bulk_first_load: false,
+        bulk_threshold: 10_000,
+        bulk_max_records: 50_000,
         field_prefix: "Leadrank_".into(),
         mappings: BTreeMap::new(),
         timeout_s: 30,
@@ -494,10 +533,59 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
     let client_id = p.str(t, PATH, "client_id");
     let secret_env = p.str(t, PATH, "client_secret_env");
     let secret_file = p.str(t, PATH, "client_secret_file");
-    match p.str(t, PATH, "auth").as_deref() {
+    let username = p.str(t, PATH, "username");
+    let key_file = p.str(t, PATH, "private_key_file");
+    let login_url = p.str(t, PATH, "login_url");
+    let auth = p.str(t, PATH, "auth");
+    let jwt_keys = ["username", "private_key_file", "login_url"];
+    if auth.as_deref() != Some("jwt_bearer")
+        && let Some(k) = jwt_keys.into_iter().find(|k| t.contains_key(k))
+    {
+        p.err(span(k), &format!("salesforce.{k}"), "goes with auth = \"jwt_bearer\"");
+    }
+    match auth.as_deref() {
         None | Some("token") => {
             if let Some(k) = ["client_id", "client_secret_env", "client_secret_file"].into_iter().find(|k| t.contains_key(k)) {
-                p.err(span(k), &format!("salesforce.{k}"), "goes with auth = \"client_credentials\"");
+                p.err(span(k), &format!("salesforce.{k}"), "goes with auth = \"client_credentials\" or \"jwt_bearer\"");
+            }
+        }
+        Some("jwt_bearer") => {
+            if let Some(k) = ["client_secret_env", "client_secret_file"].into_iter().find(|k| t.contains_key(k)) {
+                p.err(
+                    span(k),
+                    &format!("salesforce.{k}"),
+                    "goes with auth = \"client_credentials\" (the JWT bearer flow signs with private_key_file)",
+                );
+            }
+            let missing = |p: &mut P<'_>, key: &str, what: &str| {
+                p.err(t.span(), &format!("salesforce.{key}"), format!("missing: {what} (auth = \"jwt_bearer\")"))
+            };
+            let client_id = client_id.filter(|v| !v.trim().is_empty());
+            let username = username.filter(|v| !v.trim().is_empty());
+            let key_file = key_file.filter(|v| !v.trim().is_empty());
+            if client_id.is_none() {
+                missing(p, "client_id", "the connected app's consumer key");
+            }
+            if username.is_none() {
+                missing(p, "username", "the integration user's username");
+            }
+            if key_file.is_none() {
+                missing(p, "private_key_file", "the PEM file of the RSA private key whose certificate the connected app holds");
+            }
+            let login_url = match login_url {
+                None => Some("https://login.salesforce.com".to_string()),
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(u.trim_end_matches('/').to_string()),
+                Some(_) => {
+                    p.err(
+                        span("login_url"),
+                        "salesforce.login_url",
+                        "must start with https:// (https://login.salesforce.com, or https://test.salesforce.com for a sandbox)",
+                    );
+                    None
+                }
+            };
+            if let (Some(client_id), Some(username), Some(private_key_file), Some(login_url)) = (client_id, username, key_file, login_url) {
+                c.jwt_bearer = Some(JwtBearerConfig { client_id, username, private_key_file, login_url });
             }
         }
         Some("client_credentials") => match client_id.filter(|id| !id.trim().is_empty()) {
@@ -510,9 +598,11 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
             }
             None => p.err(t.span(), "salesforce.client_id", "missing: the connected app's consumer key (auth = \"client_credentials\")"),
         },
-        Some(other) => {
-            p.err(span("auth"), "salesforce.auth", format!("'{other}' is not an authentication; use \"token\" or \"client_credentials\""))
-        }
+        Some(other) => p.err(
+            span("auth"),
+            "salesforce.auth",
+            format!("'{other}' is not an authentication; use \"token\", \"client_credentials\" or \"jwt_bearer\""),
+        ),
     }
     if let Some(item) = t.get("share") {
         match item.as_float().or_else(|| item.as_integer().map(|i| i as f64)) {
@@ -544,6 +634,15 @@ fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
     }
     if let Some(n) = p.int(t, PATH, "query_limit", 1, 50_000_000) {
         c.query_limit = n as u64;
+    }
+    if let Some(b) = p.bool(t, PATH, "bulk_first_load") {
+        c.bulk_first_load = b;
+    }
+    if let Some(n) = p.int(t, PATH, "bulk_threshold", 1, 50_000_000) {
+        c.bulk_threshold = n as u64;
+    }
+    if let Some(n) = p.int(t, PATH, "bulk_max_records", 1, 1_000_000) {
+        c.bulk_max_records = n as u64;
     }
     if let Some(v) = p.str(t, PATH, "field_prefix") {
         if valid_prefix(&v) {
@@ -762,11 +861,42 @@ only_if_empty = true
         assert_eq!(s.objects, ["leads", "contacts"]);
         assert_eq!(s.field_prefix, "LR_");
         assert_eq!(s.mappings["leads"], "l.toml");
+        assert_eq!((s.bulk_first_load, s.bulk_threshold, s.bulk_max_records), (false, 10_000, 50_000));
+        let b = SyncConfig::parse("[salesforce]\ninstance_url = \"https://x\"\nbulk_first_load = true\nbulk_max_records = 500\n", "s.toml");
+        let b = b.unwrap().salesforce.unwrap();
+        assert_eq!((b.bulk_first_load, b.bulk_max_records), (true, 500));
+        let e =
+            SyncConfig::parse("[salesforce]\ninstance_url = \"https://x\"\nbulk_first_load = \"yes\"\n", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:3: salesforce.bulk_first_load: must be true or false"), "{e}");
         let e = SyncConfig::parse("[salesforce]\ninstance_url = \"https://x\"\napi_version = \"62\"\nfield_prefix = \"a__b\"\n", "s.toml")
             .unwrap_err()
             .to_string();
         assert!(e.contains("s.toml:3: salesforce.api_version"), "{e}");
         assert!(e.contains("s.toml:4: salesforce.field_prefix"), "{e}");
+    }
+
+    #[test]
+    fn salesforce_jwt_bearer_is_checked() {
+        let base = "[salesforce]\ninstance_url = \"https://x\"\n";
+        let ok = "auth = \"jwt_bearer\"\nclient_id = \"3MVG9k\"\nusername = \"sync@acme.com\"\nprivate_key_file = \"sf.pem\"\n";
+        let s = SyncConfig::parse(&format!("{base}{ok}"), "s.toml").unwrap().salesforce.unwrap();
+        let j = s.jwt_bearer.unwrap();
+        assert_eq!(
+            (j.client_id.as_str(), j.username.as_str(), j.private_key_file.as_str(), j.login_url.as_str()),
+            ("3MVG9k", "sync@acme.com", "sf.pem", "https://login.salesforce.com")
+        );
+        assert!(s.client_credentials.is_none());
+        let j = SyncConfig::parse(&format!("{base}{ok}login_url = \"https://test.salesforce.com/\"\n"), "s.toml").unwrap();
+        assert_eq!(j.salesforce.unwrap().jwt_bearer.unwrap().login_url, "https://test.salesforce.com");
+        let e = SyncConfig::parse(&format!("{base}auth = \"jwt_bearer\"\nclient_id = \"k\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:1: salesforce.username: missing"), "{e}");
+        assert!(e.contains("s.toml:1: salesforce.private_key_file: missing"), "{e}");
+        let e = SyncConfig::parse(&format!("{base}{ok}client_secret_file = \"x\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:7: salesforce.client_secret_file: goes with auth = \"client_credentials\""), "{e}");
+        let e = SyncConfig::parse(&format!("{base}username = \"u\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:3: salesforce.username: goes with auth = \"jwt_bearer\""), "{e}");
+        let e = SyncConfig::parse(&format!("{base}{ok}login_url = \"login.salesforce.com\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:7: salesforce.login_url: must start with https://"), "{e}");
     }
 
     #[test]

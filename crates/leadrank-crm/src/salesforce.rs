@@ -18,9 +18,20 @@ pub const TEXT_LENGTH: usize = 255;
 /// 131,072).
 pub const LONG_TEXT_LENGTH: usize = 32_768;
 /// The objects read, by their sync-file names, with their sObject names, in the order read
-/// (accounts before the people who belong to them; opportunities, the outcomes, last).
-pub const OBJECTS: [(&str, &str); 4] =
-    [("accounts", "Account"), ("leads", "Lead"), ("contacts", "Contact"), ("opportunities", "Opportunity")];
+/// (accounts before the people who belong to them; opportunities, the outcomes, then
+/// campaign members, the events of people already read).
+pub const OBJECTS: [(&str, &str); 5] = [
+    ("accounts", "Account"),
+    ("leads", "Lead"),
+    ("contacts", "Contact"),
+    ("opportunities", "Opportunity"),
+    ("campaign_members", "CampaignMember"),
+];
+
+/// The objects read when the sync file names none: all but campaign members, which need
+/// read access to Campaigns and Campaign Members that an integration user set up for the
+/// other four may lack (a run would stop at `INVALID_TYPE`).
+pub const DEFAULT_OBJECTS: [&str; 4] = ["accounts", "leads", "contacts", "opportunities"];
 
 /// The sObject an id belongs to, by its key prefix (`00Q` Lead, `003` Contact, `001`
 /// Account).
@@ -131,6 +142,13 @@ pub fn soql(object: &str, fields: &[String], since: Option<(&str, Option<&str>)>
     q
 }
 
+/// The SOQL query of a Bulk API 2.0 query job reading all of `object` (an object's first
+/// load): no `ORDER BY` and no `LIMIT`, which would keep Salesforce from splitting the job
+/// into chunks by primary key.
+pub fn bulk_soql(object: &str, fields: &[String]) -> String {
+    format!("SELECT {} FROM {object}", fields.join(", "))
+}
+
 /// The daily API usage in a `Sforce-Limit-Info` header (`api-usage=18/15000`): (used, allowed).
 pub fn parse_limit_info(header: &str) -> Option<(u64, u64)> {
     header.split([',', ';']).find_map(|part| {
@@ -226,6 +244,7 @@ mod tests {
             soql("Lead", &f, Some(("2026-01-01T00:00:01.000Z", Some("00Q1'"))), 9),
             "SELECT Id, SystemModstamp FROM Lead WHERE SystemModstamp > 2026-01-01T00:00:01.000Z OR (SystemModstamp = 2026-01-01T00:00:01.000Z AND Id > '00Q1') ORDER BY SystemModstamp, Id LIMIT 9"
         );
+        assert_eq!(bulk_soql("CampaignMember", &[f[0].clone(), "Campaign.Type".into()]), "SELECT Id, Campaign.Type FROM CampaignMember");
     }
 
     #[test]

@@ -141,6 +141,14 @@ pub struct Answer {
     pub body: Value,
 }
 
+/// A text answer (CSV) and its `Sforce-Locator` header, when it has one.
+#[derive(Debug, Clone)]
+pub struct TextAnswer {
+    pub status: u16,
+    pub text: String,
+    pub locator: Option<String>,
+}
+
 /// OAuth 2.0 client credentials (Salesforce's client credentials flow): the client asks
 /// `token_url` for an access token before its first call and again when a call answers 401.
 #[derive(Debug, Clone)]
@@ -200,6 +208,10 @@ pub struct HubSpotClient {
     /// The access token (none yet with client credentials, before the first call).
     token: Mutex<Option<Token>>,
     credentials: Option<ClientCredentials>,
+    /// Salesforce's JWT bearer flow: tokens and the instance URL from the login host.
+    jwt: Option<crate::jwt::JwtBearer>,
+    /// The instance URL the JWT bearer flow's token endpoint answered (used instead of `base`).
+    instance: Mutex<Option<String>>,
     budget: Mutex<Budget>,
     search: Mutex<Budget>,
     options: ClientOptions,
@@ -228,6 +240,8 @@ impl HubSpotClient {
             base: base.trim_end_matches('/').to_string(),
             token: Mutex::new(Some(token)),
             credentials: None,
+            jwt: None,
+            instance: Mutex::new(None),
             budget: Mutex::new(Budget::new(options.limits, options.share, options.utc_offset_minutes)),
             search: Mutex::new(Budget::new(options.search_limits, 1.0, 0)),
             options,
@@ -245,6 +259,21 @@ impl HubSpotClient {
         Ok(client)
     }
 
+    /// A Salesforce client that gets its access tokens, and the instance URL it calls, with
+    /// the JWT bearer flow (first before its first call, then again whenever a call answers
+    /// 401); `base` is used until the first token arrives.
+    pub fn with_jwt_bearer(base: &str, jwt: crate::jwt::JwtBearer, options: ClientOptions) -> anyhow::Result<HubSpotClient> {
+        let mut client = HubSpotClient::new(base, Token(String::from("-")), options)?;
+        client.token = Mutex::new(None);
+        client.jwt = Some(jwt);
+        Ok(client)
+    }
+
+    /// The URL calls go to: the instance URL the token endpoint answered, else `base`.
+    fn base_url(&self) -> String {
+        self.instance.lock().unwrap_or_else(|e| e.into_inner()).clone().unwrap_or_else(|| self.base.clone())
+    }
+
     /// The access token to send, fetched first when there is none.
     async fn bearer(&self) -> Result<String, SyncError> {
         if let Some(t) = self.token.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
@@ -253,8 +282,15 @@ impl HubSpotClient {
         self.renew().await
     }
 
-    /// Asks for a new access token (client credentials only).
+    /// Asks for a new access token (client credentials or the JWT bearer flow).
     async fn renew(&self) -> Result<String, SyncError> {
+        if let Some(jwt) = &self.jwt {
+            let (token, instance) = jwt.fetch(&self.http).await?;
+            let bearer = token.0.clone();
+            *self.instance.lock().unwrap_or_else(|e| e.into_inner()) = Some(instance);
+            *self.token.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
+            return Ok(bearer);
+        }
         let Some(creds) = &self.credentials else {
             return Err(SyncError::Protocol {
                 path: "/services/oauth2/token".into(),
@@ -354,6 +390,16 @@ impl HubSpotClient {
         self.call(reqwest::Method::POST, path, Some(body), &[], purpose).await
     }
 
+    /// GET a path whose answer is text (a Bulk API 2.0 job's CSV results), with its
+    /// `Sforce-Locator` header.
+    pub async fn get_text(&self, path: &str, purpose: Purpose) -> Result<TextAnswer, SyncError> {
+        let (status, bytes, headers) = self.call_raw(reqwest::Method::GET, path, None, &[], purpose).await?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| SyncError::Protocol { path: path.into(), detail: "the body is not UTF-8".into() })?;
+        let locator = headers.get("sforce-locator").and_then(|v| v.to_str().ok()).map(str::to_string);
+        Ok(TextAnswer { status, text, locator })
+    }
+
     async fn call(
         &self,
         method: reqwest::Method,
@@ -362,13 +408,28 @@ impl HubSpotClient {
         headers: &[(&str, String)],
         purpose: Purpose,
     ) -> Result<Answer, SyncError> {
+        let (status, bytes, _) = self.call_raw(method, path, body, headers, purpose).await?;
+        let body =
+            serde_json::from_slice(&bytes).map_err(|_| SyncError::Protocol { path: path.into(), detail: "the body is not JSON".into() })?;
+        Ok(Answer { status, body })
+    }
+
+    /// One call with its retries: a 2xx answer's status, body and headers.
+    async fn call_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, String)],
+        purpose: Purpose,
+    ) -> Result<(u16, Vec<u8>, reqwest::header::HeaderMap), SyncError> {
         let search = path.ends_with("/search");
-        let url = format!("{}{}", self.base, path);
         let payload = body.map(|b| b.to_string());
         let mut attempt: u32 = 0;
         let mut renewed = false;
         loop {
             let bearer = self.bearer().await?;
+            let url = format!("{}{}", self.base_url(), path);
             self.admit(search).await?;
             self.stat(|s| match purpose {
                 Purpose::Read => s.calls.reads += 1,
@@ -396,6 +457,7 @@ impl HubSpotClient {
                     if let Some(u) = resp.headers().get("sforce-limit-info").and_then(|v| v.to_str().ok()).and_then(parse_limit_info) {
                         *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(u);
                     }
+                    let answer_headers = resp.headers().clone();
                     let bytes = match resp.bytes().await {
                         Ok(b) => b,
                         Err(e) => {
@@ -409,11 +471,10 @@ impl HubSpotClient {
                             continue;
                         }
                     };
-                    let json: Option<Value> = serde_json::from_slice(&bytes).ok();
                     if (200..300).contains(&status) {
-                        let body = json.ok_or_else(|| SyncError::Protocol { path: path.into(), detail: "the body is not JSON".into() })?;
-                        return Ok(Answer { status, body });
+                        return Ok((status, bytes.to_vec(), answer_headers));
                     }
+                    let json: Option<Value> = serde_json::from_slice(&bytes).ok();
                     // Salesforce's errors are an array of `{message, errorCode}`.
                     let first = json.as_ref().map(|j| j.get(0).unwrap_or(j));
                     let field = |k: &str| first.and_then(|j| j.get(k)).and_then(Value::as_str).unwrap_or("").to_string();
@@ -423,7 +484,7 @@ impl HubSpotClient {
                             until: "calls age out of Salesforce's rolling 24 hours (REQUEST_LIMIT_EXCEEDED)".into(),
                         });
                     }
-                    if status == 401 && self.credentials.is_some() && !renewed {
+                    if status == 401 && (self.credentials.is_some() || self.jwt.is_some()) && !renewed {
                         // The access token expired or was revoked: one new one, then the call again.
                         renewed = true;
                         self.renew().await?;

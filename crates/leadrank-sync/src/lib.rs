@@ -22,6 +22,7 @@ pub mod client;
 pub mod deleted;
 pub mod hubspot;
 pub mod hubspot_events;
+pub mod jwt;
 pub mod salesforce;
 pub mod schedule;
 pub mod state;

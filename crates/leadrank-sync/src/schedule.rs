@@ -128,10 +128,20 @@ pub fn hubspot_client(h: &HubSpotConfig, config_dir: &Path) -> anyhow::Result<Hu
     HubSpotClient::new(&h.base_url, token, options)
 }
 
-/// A client for the sync file's Salesforce settings: an access token, or OAuth client
-/// credentials (the secret read now; tokens asked for by the client).
+/// A client for the sync file's Salesforce settings: an access token, OAuth client
+/// credentials (the secret read now; tokens asked for by the client), or the JWT bearer flow
+/// (the private key read now).
 pub fn salesforce_client(plan: &salesforce::Plan, config_dir: &Path) -> anyhow::Result<CrmClient> {
     let s = &plan.salesforce;
+    if let Some(j) = &s.jwt_bearer {
+        let path = config_dir.join(&j.private_key_file);
+        let pem = std::fs::read_to_string(&path).with_context(|| format!("salesforce.private_key_file: reading {}", path.display()))?;
+        let key =
+            crate::jwt::JwtKey::from_pem(&pem).map_err(|e| anyhow::anyhow!("salesforce.private_key_file: {}: {e}", path.display()))?;
+        let jwt =
+            crate::jwt::JwtBearer { login_url: j.login_url.clone(), client_id: j.client_id.clone(), username: j.username.clone(), key };
+        return CrmClient::with_jwt_bearer(&s.instance_url, jwt, plan.client_options());
+    }
     if let Some(cc) = &s.client_credentials {
         let client_secret = read_token(
             "salesforce.client_secret_file",

@@ -239,3 +239,88 @@ async fn salesforce_calls_per_10000_leads() {
         100.0 * (d1 + d1_echo) as f64 / first as f64
     );
 }
+
+/// A Salesforce first load through REST paging and through Bulk API 2.0 query jobs
+/// (`bulk_first_load = true`, the default threshold of 10,000 records and pages of 50,000):
+/// the same orgs (LEADS leads, a tenth as many accounts, an opportunity per 20 leads), the
+/// read calls each spends, and the same leadrank state at the end.
+#[tokio::test]
+#[ignore = "a benchmark: run it with --ignored --nocapture"]
+async fn salesforce_first_load_rest_or_query_jobs() {
+    use leadrank_crm::CrmField;
+    use leadrank_crm::salesforce::{LONG_TEXT_LENGTH, field_specs};
+    use leadrank_crm_fakes::SalesforceFake;
+    use leadrank_sync::client::CrmClient;
+    use leadrank_sync::salesforce;
+    use serde_json::json;
+
+    let n: usize = std::env::var("LEADS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let mut states = Vec::new();
+    let mut counts = Vec::new();
+    for bulk in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
+        let clock = Arc::new(ManualClock::new("2026-06-30T12:00:00Z".parse().unwrap()));
+        let service = Service::start(store, clock, Arc::new(Metrics::new())).await.unwrap();
+        let fake = SalesforceFake::start("t").await;
+        for spec in field_specs("Leadrank_", &CrmField::ALL, LONG_TEXT_LENGTH) {
+            for object in ["Lead", "Contact"] {
+                fake.add_field(object, &spec.api_name, spec.describe_type, spec.length);
+            }
+        }
+        let accounts: Vec<String> = (0..n / 10)
+            .map(|i| fake.create("Account", &[("Name", json!(format!("Company {i}"))), ("Website", json!(format!("c{i}.example")))]))
+            .collect();
+        let ids: Vec<String> = (0..n)
+            .map(|i| {
+                fake.create(
+                    "Lead",
+                    &[
+                        ("Email", json!(format!("p{i}@c{}.example", i / 10))),
+                        ("Company", json!(format!("Company {}", i / 10))),
+                        ("Title", json!(TITLES[i % TITLES.len()])),
+                        ("NumberOfEmployees", json!([5, 40, 300, 2000][i % 4])),
+                    ],
+                )
+            })
+            .collect();
+        for d in 0..n / 20 {
+            let (closed, won) = [(false, false), (true, true), (true, false)][d % 3];
+            fake.create(
+                "Opportunity",
+                &[
+                    ("IsClosed", json!(closed)),
+                    ("IsWon", json!(won)),
+                    ("Amount", json!(1000.5 + d as f64)),
+                    ("AccountId", json!(accounts[d % accounts.len()])),
+                ],
+            );
+        }
+        let text = format!("[salesforce]\ninstance_url = \"{}\"\nbulk_first_load = {bulk}\n", fake.url);
+        let mut plan = salesforce::Plan::new(&SyncConfig::parse(&text, "sync.toml").unwrap(), Path::new(".")).unwrap();
+        plan.set_bulk_poll(std::time::Duration::from_millis(10));
+        let client = CrmClient::new(&fake.url, Token::new("t").unwrap(), plan.client_options()).unwrap();
+        let t = Instant::now();
+        let options = SyncOptions { install_fields: true, ..SyncOptions::default() };
+        let r = salesforce::sync(&service, &plan, &client, &options).await.unwrap();
+        assert!(r.stopped.is_none() && r.failed.is_empty(), "{}", r.render());
+        let calls = fake.calls();
+        let reads = calls.iter().filter(|c| c.path.contains("/query")).count();
+        let jobs = calls.iter().filter(|c| c.path.contains("/jobs/query")).count();
+        let writes = calls.iter().filter(|c| c.path.ends_with("/composite/sobjects")).count();
+        println!(
+            "salesforce first load of {n} leads {}: {} calls ({reads} read, of which {jobs} query job calls; {writes} composite update; {} describe); {:.1} s wall",
+            if bulk { "through query jobs" } else { "through REST paging" },
+            calls.len(),
+            calls.len() - reads - writes,
+            t.elapsed().as_secs_f64()
+        );
+        counts.push(reads);
+        states
+            .push(ids.iter().map(|id| (service.lead_record(id), service.crm_lead(id).map(|l| l.total), fake.get(id))).collect::<Vec<_>>());
+    }
+    assert!(states[0] == states[1], "the same leads, scores and written values either way");
+    if n >= 10_000 {
+        assert!(counts[1] < counts[0], "{counts:?}");
+    }
+}

@@ -544,3 +544,314 @@ async fn opportunities_deleted_in_salesforce_are_removed_from_leadrank() {
     assert!(w.fake.calls().iter().any(|c| c.path.contains("/queryAll?") && c.path.contains("SystemModstamp%20%3E")));
     assert!(w.service.deal(&kept).is_some());
 }
+
+/// Every object, campaign members too.
+const WITH_MEMBERS: &str = "objects = [\"accounts\", \"leads\", \"contacts\", \"opportunities\", \"campaign_members\"]\n";
+
+fn campaign(fake: &SalesforceFake, name: &str, kind: Option<&str>) -> String {
+    let mut fields = vec![("Name", json!(name)), ("IsActive", json!(true))];
+    if let Some(k) = kind {
+        fields.push(("Type", json!(k)));
+    }
+    fake.create("Campaign", &fields)
+}
+
+/// A campaign member of `person` (a lead or contact id, by its prefix); `responded` on the
+/// date given.
+fn member(fake: &SalesforceFake, campaign: &str, person: &str, responded: Option<&str>) -> String {
+    let field = if person.starts_with("00Q") { "LeadId" } else { "ContactId" };
+    let mut fields = vec![
+        ("CampaignId", json!(campaign)),
+        (field, json!(person)),
+        ("Status", json!(if responded.is_some() { "Responded" } else { "Sent" })),
+        ("HasResponded", json!(responded.is_some())),
+    ];
+    if let Some(d) = responded.filter(|d| !d.is_empty()) {
+        fields.push(("FirstRespondedDate", json!(d)));
+    }
+    fake.create("CampaignMember", &fields)
+}
+
+#[tokio::test]
+async fn responded_campaign_members_become_events_once_and_change_scores() {
+    let w = world(6, 2, true).await;
+    // Not read by default.
+    let r = run(&w, install_opt()).await.unwrap();
+    assert!(r.reads.iter().all(|x| x.object != "campaign_members"), "{}", r.render());
+    assert!(w.fake.calls().iter().all(|c| !c.path.contains("CampaignMember")));
+    let before: Vec<i64> = w.ids.iter().map(|id| i64::from(w.service.crm_lead(id).unwrap().total)).collect();
+
+    let webinar = campaign(&w.fake, "Q2 product webinar", Some("Webinar"));
+    let show = campaign(&w.fake, "SaaStr 2026", Some("Trade Show"));
+    let mail = campaign(&w.fake, "June newsletter", Some("Email"));
+    let untyped = campaign(&w.fake, "Misc", None);
+    let m_webinar = member(&w.fake, &webinar, &w.ids[1], Some("2026-06-25"));
+    let m_show = member(&w.fake, &show, &w.ids[2], Some("2026-06-20"));
+    let m_mail = member(&w.fake, &mail, &w.ids[6], Some("")); // no date: its CreatedDate
+    let m_untyped = member(&w.fake, &untyped, &w.ids[3], Some("2026-06-21"));
+    let _sent = member(&w.fake, &webinar, &w.ids[4], None); // not responded: no event
+    let unknown = member(&w.fake, &webinar, "00Q000000999999AAA", Some("2026-06-25"));
+    // A converted lead's member names its lead and its contact: the event is the contact's.
+    let converted = w.fake.create(
+        "CampaignMember",
+        &[
+            ("CampaignId", json!(webinar)),
+            ("LeadId", json!(w.ids[5])),
+            ("ContactId", json!(w.ids[7])),
+            ("HasResponded", json!(true)),
+            ("FirstRespondedDate", json!("2026-06-26")),
+        ],
+    );
+
+    let r = run_with(&w, WITH_MEMBERS, SyncOptions::default()).await.unwrap();
+    let members = r.reads.iter().find(|x| x.object == "campaign_members").expect("campaign members read");
+    assert_eq!((members.read, members.created), (7, 5), "{}", r.render());
+    assert_eq!(
+        members.rejected,
+        [format!("CampaignMember {unknown}: lead_id: skipped: 00Q000000999999AAA is not a lead or contact leadrank has read")]
+    );
+    let event = |lead: &str| {
+        let service = w.service.clone();
+        let lead = lead.to_string();
+        async move { service.lead_events(&lead, 10).await.unwrap() }
+    };
+    let e = event(&w.ids[1]).await;
+    assert_eq!(e.len(), 1);
+    assert_eq!((e[0].event_id.as_str(), e[0].event_type.as_str()), (m_webinar.as_str(), "webinar_attended"));
+    assert_eq!(e[0].occurred_at.to_string(), "2026-06-25T00:00:00Z");
+    let props = e[0].properties.clone().unwrap();
+    assert_eq!((props["campaign"].clone(), props["campaign_id"].clone()), (json!("Q2 product webinar"), json!(webinar)));
+    assert_eq!(event(&w.ids[2]).await[0].event_type, "event_attended", "{m_show}");
+    let mailed = event(&w.ids[6]).await;
+    assert_eq!((mailed[0].event_id.as_str(), mailed[0].event_type.as_str()), (m_mail.as_str(), "form_submit"));
+    assert_eq!(mailed[0].occurred_at.to_string(), "2026-01-01T00:00:00Z", "no FirstRespondedDate: the member's CreatedDate");
+    assert_eq!(event(&w.ids[3]).await[0].event_type, "form_submit", "{m_untyped}: no type");
+    assert!(event(&w.ids[4]).await.is_empty(), "a member who has not responded is no event");
+    assert!(event(&w.ids[5]).await.is_empty());
+    assert_eq!(event(&w.ids[7]).await[0].event_id, converted);
+    // The webinar and the trade show raise their people's scores.
+    for i in [1usize, 2] {
+        assert!(i64::from(w.service.crm_lead(&w.ids[i]).unwrap().total) > before[i], "lead {i}: {} -> ?", before[i]);
+    }
+    let scores: Vec<i32> = w.ids.iter().map(|id| w.service.crm_lead(id).unwrap().total).collect();
+
+    // Read again (the second a run reads again, and a member changed): nothing counts twice.
+    w.fake.edit(&m_webinar, &[("Status", json!("Attended"))]);
+    let r = run_with(&w, WITH_MEMBERS, SyncOptions::default()).await.unwrap();
+    let members = r.reads.iter().find(|x| x.object == "campaign_members").unwrap();
+    // All were created in one second of Salesforce's clock: all are read again, the five
+    // events are duplicates, the member of an unknown lead is skipped again.
+    assert_eq!((members.read, members.created, members.unchanged, members.rejected.len()), (7, 0, 5, 1), "{}", r.render());
+    assert_eq!(event(&w.ids[1]).await.len(), 1);
+    let again: Vec<i32> = w.ids.iter().map(|id| w.service.crm_lead(id).unwrap().total).collect();
+    assert_eq!(again, scores);
+}
+
+#[tokio::test]
+async fn server_errors_and_a_stop_while_paging_campaign_members_lose_and_repeat_nothing() {
+    let w = world(450, 0, true).await;
+    run(&w, install_opt()).await.unwrap();
+    let webinar = campaign(&w.fake, "Webinar", Some("Webinar"));
+    let members: Vec<String> = w.ids.iter().map(|id| member(&w.fake, &webinar, id, Some("2026-06-25"))).collect();
+    // Members are asked for 200 at a time: the second and third queries start from the last
+    // (time, id) read. Those answer 503 three times (retried), then the org's allocation is
+    // spent (REQUEST_LIMIT_EXCEEDED: the run stops).
+    let extra = format!("{WITH_MEMBERS}batch_size = 200\nquery_limit = 200\n");
+    w.fake.inject(Fault::Server(503), "FROM%20CampaignMember%20WHERE", 3);
+    w.fake.inject(Fault::TooMany { retry_after_s: None }, "FROM%20CampaignMember%20WHERE", 1);
+    let first = run_with(&w, &extra, SyncOptions::default()).await.unwrap();
+    assert!(first.stopped.clone().unwrap_or_default().contains("REQUEST_LIMIT_EXCEEDED"), "{}", first.render());
+    assert_eq!(first.stats.server_errors, 3);
+    let mut got = 0;
+    for id in &w.ids {
+        got += w.service.lead_events(id, 10).await.unwrap().len() as u64;
+    }
+    assert_eq!(got, 200, "the first 200 were stored before the stop: {}", first.render());
+    let second = run_with(&w, &extra, SyncOptions::default()).await.unwrap();
+    assert!(second.stopped.is_none(), "{}", second.render());
+    let m = second.reads.iter().find(|x| x.object == "campaign_members").unwrap();
+    assert_eq!(got + m.created, 450, "every member once: {}", second.render());
+    for (id, member) in w.ids.iter().zip(&members) {
+        let events = w.service.lead_events(id, 10).await.unwrap();
+        assert_eq!(events.len(), 1, "{id}");
+        assert_eq!(&events[0].event_id, member);
+    }
+    let third = run_with(&w, &extra, SyncOptions::default()).await.unwrap();
+    assert_eq!(third.reads.iter().find(|x| x.object == "campaign_members").unwrap().created, 0);
+}
+
+const JWT_PRIVATE: &str = include_str!("../../leadrank-crm-fakes/fixtures/test-jwt-private.pem");
+const JWT_PUBLIC: &str = include_str!("../../leadrank-crm-fakes/fixtures/test-jwt-public.pem");
+const JWT_OTHER_PUBLIC: &str = include_str!("../../leadrank-crm-fakes/fixtures/test-jwt-other-public.pem");
+
+#[tokio::test]
+async fn the_jwt_bearer_flow_signs_in_uses_the_instance_it_is_given_and_renews() {
+    let w = world(3, 0, true).await;
+    w.fake.enable_jwt_bearer("3MVG9fake.consumer.key", JWT_PUBLIC, &["sync@acme.com"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sf.pem"), JWT_PRIVATE).unwrap();
+    // The configured instance URL is not the org's: calls go where the token endpoint says.
+    let sync_file = |user: &str, key: &str| {
+        format!(
+            "[salesforce]\ninstance_url = \"http://127.0.0.1:9\"\nauth = \"jwt_bearer\"\nclient_id = \"3MVG9fake.consumer.key\"\nusername = \"{user}\"\nprivate_key_file = \"{key}\"\nlogin_url = \"{}\"\n",
+            w.fake.url
+        )
+    };
+    let plan_for = |user: &str, key: &str| Plan::new(&SyncConfig::parse(&sync_file(user, key), "sync.toml").unwrap(), dir.path()).unwrap();
+    let plan = plan_for("sync@acme.com", "sf.pem");
+    let c = leadrank_sync::schedule::salesforce_client(&plan, dir.path()).unwrap();
+    let r = sync(&w.service, &plan, &c, &install_opt()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "leads").unwrap().created, 3, "{}", r.render());
+    assert_eq!(w.fake.issued_tokens(), 1, "one token for the whole run");
+    let token_calls: Vec<_> = w.fake.calls().into_iter().filter(|c| c.path == "/services/oauth2/token").collect();
+    assert_eq!(token_calls.len(), 1);
+    // The session ends: a 401, a new assertion, the run goes on.
+    w.fake.expire_issued_tokens();
+    w.fake.edit(&w.ids[0], &[("Title", json!("CEO"))]);
+    let r = sync(&w.service, &plan, &c, &SyncOptions::default()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "leads").unwrap().updated, 1, "{}", r.render());
+    assert_eq!(w.fake.issued_tokens(), 1);
+    assert_eq!(w.fake.calls().iter().filter(|c| c.status == 401).count(), 1);
+
+    // Salesforce's refusals, each a clear error.
+    let refused = |plan: Plan| {
+        let service = w.service.clone();
+        let dir = dir.path().to_path_buf();
+        async move {
+            let c = leadrank_sync::schedule::salesforce_client(&plan, &dir).unwrap();
+            sync(&service, &plan, &c, &SyncOptions::default()).await.unwrap_err().to_string()
+        }
+    };
+    let e = refused(plan_for("intruder@acme.com", "sf.pem")).await;
+    assert!(e.contains("400 invalid_grant: user hasn't approved this consumer") && e.contains("pre-authorized"), "{e}");
+    // The connected app holds another certificate: the signature does not verify.
+    w.fake.enable_jwt_bearer("3MVG9fake.consumer.key", JWT_OTHER_PUBLIC, &["sync@acme.com"]);
+    let e = refused(plan_for("sync@acme.com", "sf.pem")).await;
+    assert!(e.contains("400 invalid_grant: invalid assertion") && e.contains("certificate"), "{e}");
+    w.fake.enable_jwt_bearer("3MVG9fake.consumer.key", JWT_PUBLIC, &["sync@acme.com"]);
+    // The fake's clock is ten minutes ahead: the assertion arrives expired.
+    w.fake.set_jwt_clock_skew(600);
+    let e = refused(plan_for("sync@acme.com", "sf.pem")).await;
+    assert!(e.contains("400 invalid_grant: expired authorization code") && e.contains("clock"), "{e}");
+    w.fake.set_jwt_clock_skew(0);
+    assert!(!e.contains("PRIVATE KEY") && !e.contains("MII"), "{e}");
+    // The key file is named when it is missing or not a key, never shown.
+    let Err(e) = leadrank_sync::schedule::salesforce_client(&plan_for("sync@acme.com", "missing.pem"), dir.path()) else {
+        panic!("a missing key file is an error")
+    };
+    assert!(e.to_string().contains("salesforce.private_key_file: reading"), "{e}");
+    std::fs::write(dir.path().join("bad.pem"), "-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n").unwrap();
+    let Err(e) = leadrank_sync::schedule::salesforce_client(&plan_for("sync@acme.com", "bad.pem"), dir.path()) else {
+        panic!("a bad key file is an error")
+    };
+    let e = e.to_string();
+    assert!(e.contains("salesforce.private_key_file") && e.contains("not a PEM RSA private key") && !e.contains("not-a-key"), "{e}");
+}
+
+/// An org for the first-load comparisons: the world's people, a campaign with members for
+/// `members` of its leads, and an opportunity for every 50th lead.
+async fn org(leads: usize, contacts: usize, members: usize) -> World {
+    let w = world(leads, contacts, true).await;
+    let webinar = campaign(&w.fake, "Q2 webinar", Some("Webinar"));
+    let show = campaign(&w.fake, "Expo", Some("Trade Show"));
+    for (i, id) in w.ids.iter().take(members).enumerate() {
+        member(&w.fake, if i % 3 == 0 { &show } else { &webinar }, id, Some(["2026-06-20", "2026-06-27"][i % 2]));
+    }
+    let contact = w.ids[leads].clone();
+    let account = w.service_account_of(&contact).await;
+    for (i, id) in w.ids.iter().take(leads).enumerate().step_by(50) {
+        w.fake.create(
+            "Opportunity",
+            &[
+                ("IsClosed", json!(i % 100 == 0)),
+                ("IsWon", json!(i % 200 == 0)),
+                ("Amount", json!(1000.5 + i as f64)),
+                ("CloseDate", json!("2026-06-01")),
+                ("AccountId", json!(account)),
+                ("ContactId", json!(if i % 100 == 0 { contact.clone() } else { id.clone() })),
+            ],
+        );
+    }
+    w
+}
+
+/// What leadrank holds of an org's records, and what it wrote back, as text to compare.
+async fn leadrank_state(w: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    for id in &w.ids {
+        let lead = w.service.lead_record(id);
+        let account = lead.as_ref().and_then(|l| l.account_id.clone()).and_then(|a| w.service.account_record(&a));
+        let events = w.service.lead_events(id, 100).await.unwrap();
+        out.push(format!("{lead:?} {account:?} {:?} {events:?}", w.service.crm_lead(id)));
+    }
+    for id in w.fake.ids_of("Opportunity") {
+        out.push(format!("{:?}", w.service.deal(&id)));
+    }
+    out.push(format!("{:?}", crm_values(&w.fake, &w.ids)));
+    out
+}
+
+/// Query calls (`/query` and `/jobs/query`) of the call log.
+fn read_calls(fake: &SalesforceFake) -> Vec<String> {
+    fake.calls().into_iter().filter(|c| c.path.contains("/query")).map(|c| format!("{} {}", c.method, c.path)).collect()
+}
+
+async fn run_bulk(w: &World, extra: &str, options: SyncOptions) -> Result<SyncReport, SyncError> {
+    let mut plan = Plan::new(&config(w, extra), Path::new(".")).unwrap();
+    plan.set_bulk_poll(Duration::from_millis(5));
+    let c = client(w, &plan, TOKEN);
+    sync(&w.service, &plan, &c, &options).await
+}
+
+#[tokio::test]
+async fn a_first_load_through_query_jobs_gives_the_same_state_as_rest_paging_in_fewer_calls() {
+    let common = format!("{WITH_MEMBERS}batch_size = 200\n");
+    let rest = org(2_000, 300, 1_600).await;
+    let r = run_with(&rest, &common, install_opt()).await.unwrap();
+    assert!(r.stopped.is_none() && r.failed.is_empty(), "{}", r.render());
+    let rest_calls = read_calls(&rest.fake);
+
+    // Leads (2,000) and members (1,600) are at or above the threshold: a query job each, its
+    // results in pages of 800; accounts, contacts and opportunities go on by REST from their
+    // first query.
+    let bulk = org(2_000, 300, 1_600).await;
+    bulk.fake.set_job_polls(1);
+    let options = format!("{common}bulk_first_load = true\nbulk_threshold = 1000\nbulk_max_records = 800\n");
+    let r = run_bulk(&bulk, &options, install_opt()).await.unwrap();
+    assert!(r.stopped.is_none() && r.failed.is_empty(), "{}", r.render());
+    let bulk_calls = read_calls(&bulk.fake);
+    let jobs = bulk_calls.iter().filter(|c| c.starts_with("POST") && c.ends_with("/jobs/query")).count();
+    assert_eq!(jobs, 2, "{bulk_calls:#?}");
+    assert!(bulk_calls.iter().any(|c| c.contains("/results?maxRecords=800&locator=")), "locator paging: {bulk_calls:#?}");
+    let members = r.reads.iter().find(|x| x.object == "campaign_members").unwrap();
+    assert_eq!((members.read, members.created), (1_600, 1_600), "{}", r.render());
+
+    assert_eq!(leadrank_state(&bulk).await, leadrank_state(&rest).await, "the same leadrank state");
+    // REST: 1 + 10 + 2 + 1 + 8 queries; jobs: 1 + (1 probe, 1 job, 2 polls, 3 pages) + 2 + 1
+    // + (1 probe, 1 job, 2 polls, 2 pages).
+    println!("first load read calls: REST paging {}, query jobs {}", rest_calls.len(), bulk_calls.len());
+    assert_eq!((rest_calls.len(), bulk_calls.len()), (22, 17), "REST: {rest_calls:#?}\njobs: {bulk_calls:#?}");
+
+    // Then incremental by REST from the cursor, as always.
+    bulk.fake.edit(&bulk.ids[7], &[("Title", json!("Chief Executive Officer"))]);
+    bulk.fake.clear_calls();
+    let r = run_bulk(&bulk, &options, SyncOptions::default()).await.unwrap();
+    assert_eq!(r.reads.iter().find(|x| x.object == "leads").unwrap().updated, 1, "{}", r.render());
+    assert!(read_calls(&bulk.fake).iter().all(|c| !c.contains("/jobs/")), "{:#?}", read_calls(&bulk.fake));
+}
+
+#[tokio::test]
+async fn a_failed_query_job_stops_the_run_and_the_next_run_loads_with_a_new_job() {
+    let w = world(1_200, 0, true).await;
+    w.fake.fail_next_job("InvalidBatch : Failed to process query: the query timed out");
+    let options = "batch_size = 200\nbulk_first_load = true\nbulk_threshold = 1000\n";
+    let r = run_bulk(&w, options, install_opt()).await.unwrap();
+    let stopped = r.stopped.clone().unwrap_or_default();
+    assert!(stopped.contains("the query job of Lead failed: InvalidBatch : Failed to process query"), "{}", r.render());
+    assert!(w.service.lead_record(&w.ids[0]).is_none(), "nothing stored from the failed job");
+    let r = run_bulk(&w, options, install_opt()).await.unwrap();
+    assert!(r.stopped.is_none(), "{}", r.render());
+    assert_eq!(r.reads.iter().find(|x| x.object == "leads").unwrap().created, 1_200, "{}", r.render());
+    assert_eq!(w.fake.calls().iter().filter(|c| c.method == "POST" && c.path.ends_with("/jobs/query")).count(), 2);
+    assert_eq!(r.records_written, 1_200);
+}
