@@ -782,7 +782,7 @@ fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>, all: bool)
         Ok(s) => s,
         Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", &format!("unexpected query: {e}")),
     };
-    let rows = match select(g, version, &soql) {
+    let rows = match select(g, version, &soql, all) {
         Ok(rows) => rows,
         Err(r) => return *r,
     };
@@ -792,8 +792,9 @@ fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>, all: bool)
     page(g, version, locator, Cursor { rows, sent: 0, batch })
 }
 
-/// The records a query selects, as the REST API writes them, or the error it answers.
-fn select(g: &Inner, version: &str, soql: &Soql) -> Result<Vec<Value>, Box<Response>> {
+/// The records a query selects, as the REST API writes them, or the error it answers;
+/// `all` (queryAll) includes deleted records.
+fn select(g: &Inner, version: &str, soql: &Soql, all: bool) -> Result<Vec<Value>, Box<Response>> {
     let Some(defs) = g.defs.get(&soql.object) else {
         return Err(Box::new(error(StatusCode::BAD_REQUEST, "INVALID_TYPE", &format!("sObject type '{}' is not supported.", soql.object))));
     };
@@ -908,7 +909,8 @@ fn create_job(g: &mut Inner, version: &str, body: &[u8]) -> Response {
         Ok(s) => s,
         Err(e) => return error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", &format!("unexpected query: {e}")),
     };
-    let rows = match select(g, version, &soql) {
+    // A query job, like `query`, leaves deleted records out.
+    let rows = match select(g, version, &soql, false) {
         Ok(rows) => rows,
         Err(r) => return *r,
     };
