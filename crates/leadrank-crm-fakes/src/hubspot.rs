@@ -901,32 +901,12 @@ fn associations(g: &mut Inner, from: &str, to: &str, req: &Value, c: u64) -> Res
 
 /// The query string's parameters, percent-decoded (`+` as a space); the last of a repeated one.
 fn params(query: &str) -> BTreeMap<String, String> {
-    let decode = |t: &str| -> String {
-        let b = t.as_bytes();
-        let mut out = Vec::with_capacity(b.len());
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < b.len() => match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                },
-                c => out.push(c),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    };
     query
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| match p.split_once('=') {
-            Some((k, v)) => (decode(k), decode(v)),
-            None => (decode(p), String::new()),
+            Some((k, v)) => (crate::percent_decode(k), crate::percent_decode(v)),
+            None => (crate::percent_decode(p), String::new()),
         })
         .collect()
 }

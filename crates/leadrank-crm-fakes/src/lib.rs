@@ -16,3 +16,37 @@ pub mod salesforce;
 
 pub use hubspot::{Call, Fault, HubSpotFake};
 pub use salesforce::SalesforceFake;
+
+/// Decodes one `application/x-www-form-urlencoded` value or query parameter (`+` is a space,
+/// `%XX` a byte; a `%` without two hex digits stays as it is).
+pub(crate) fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'+', _) => out.push(b' '),
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 2;
+            }
+            (b, _) => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("SELECT+Id%2C+X"), "SELECT Id, X");
+        assert_eq!(percent_decode("a%2"), "a%2", "a cut escape stays");
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+        assert_eq!(percent_decode("x%3D"), "x=", "an escape at the very end");
+    }
+}

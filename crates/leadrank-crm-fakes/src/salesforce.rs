@@ -47,6 +47,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::hubspot::{Call, EPOCH_MS, Fault};
+use crate::percent_decode;
 
 /// Records per composite update.
 pub const COMPOSITE_MAX: usize = 200;
@@ -510,7 +511,7 @@ fn route(g: &mut Inner, method: &Method, uri: &Uri, body: &[u8], partial: usize,
     };
     match (method.as_str(), parts.as_slice()) {
         ("GET", ["services", "data", v, endpoint @ ("query" | "queryAll")]) if versioned(v) => {
-            let q = uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("q=")).map(decode);
+            let q = uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("q=")).map(percent_decode);
             match q {
                 Some(q) => query(g, v, &q, batch, *endpoint == "queryAll"),
                 None => error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", "A query string has to be specified"),
@@ -536,28 +537,6 @@ fn route(g: &mut Inner, method: &Method, uri: &Uri, body: &[u8], partial: usize,
         },
         _ => error(StatusCode::NOT_FOUND, "NOT_FOUND", "The requested resource does not exist"),
     }
-}
-
-/// Percent-decoding of a query string value (`+` is a space).
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                Ok(v) => {
-                    out.push(v);
-                    i += 2;
-                }
-                Err(_) => out.push(b'%'),
-            },
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The parsed subset of SOQL.
@@ -755,26 +734,6 @@ fn issue(g: &mut Inner, url: &str) -> Response {
         "token_type": "Bearer",
         "issued_at": g.clock_ms.to_string(),
     }))
-}
-
-/// Decodes one `application/x-www-form-urlencoded` value (`+` is a space, `%XX` a byte).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'+', _) => out.push(b' '),
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 2;
-            }
-            (b, _) => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn query(g: &mut Inner, version: &str, q: &str, batch: Option<usize>, all: bool) -> Response {
@@ -978,7 +937,7 @@ fn job_results(g: &mut Inner, id: &str, query: &str) -> Response {
     if job.polls_left > 0 || job.failed.is_some() {
         return error(StatusCode::BAD_REQUEST, "INVALIDJOBSTATE", "The job is not in a state to return results");
     }
-    let param = |k: &str| query.split('&').find_map(|kv| kv.strip_prefix(k)?.strip_prefix('=')).map(decode);
+    let param = |k: &str| query.split('&').find_map(|kv| kv.strip_prefix(k)?.strip_prefix('=')).map(percent_decode);
     let max = param("maxRecords").and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0).unwrap_or(usize::MAX);
     let from = match param("locator") {
         None => 0,
@@ -1142,7 +1101,6 @@ mod tests {
         let q = parse_soql("SELECT Id, SystemModstamp FROM Opportunity WHERE IsDeleted = true AND SystemModstamp > 2026-01-01T00:00:01.000Z ORDER BY SystemModstamp, Id").unwrap();
         assert_eq!((q.deleted, q.after), (true, Some((EPOCH_MS + 1_000, None))));
         assert!(parse_soql("SELECT Id FROM Opportunity WHERE IsDeleted = true ORDER BY SystemModstamp, Id").unwrap().deleted);
-        assert_eq!(decode("SELECT+Id%2C+X"), "SELECT Id, X");
     }
 
     #[tokio::test]
