@@ -161,6 +161,23 @@ pub struct ClientCredentials {
     pub client_secret: Token,
 }
 
+/// Salesforce's OAuth token endpoint, below the login or instance URL.
+pub(crate) const TOKEN_PATH: &str = "/services/oauth2/token";
+
+/// POSTs an OAuth token request form to `url`: the answer's status and its JSON body (null
+/// when it is not JSON; the caller reads OAuth's `error` and `error_description` from it).
+pub(crate) async fn post_token_form(
+    http: &reqwest::Client,
+    url: &str,
+    form: String,
+    failed: impl Fn(reqwest::Error) -> SyncError,
+) -> Result<(u16, Value), SyncError> {
+    let resp = http.post(url).header("content-type", "application/x-www-form-urlencoded").body(form).send().await.map_err(&failed)?;
+    let status = resp.status().as_u16();
+    let body = serde_json::from_slice(&resp.bytes().await.map_err(&failed)?).unwrap_or(Value::Null);
+    Ok((status, body))
+}
+
 impl ClientCredentials {
     /// Asks for a new access token (`grant_type=client_credentials`).
     async fn fetch(&self, http: &reqwest::Client) -> Result<Token, SyncError> {
@@ -169,20 +186,11 @@ impl ClientCredentials {
             percent_encode(&self.client_id),
             percent_encode(&self.client_secret.0)
         );
-        let path = "/services/oauth2/token";
         let failed = |e: reqwest::Error| SyncError::Protocol {
-            path: path.into(),
+            path: TOKEN_PATH.into(),
             detail: format!("the token request failed: {}", redact(&e.to_string())),
         };
-        let resp = http
-            .post(&self.token_url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form)
-            .send()
-            .await
-            .map_err(failed)?;
-        let status = resp.status().as_u16();
-        let body: Value = serde_json::from_slice(&resp.bytes().await.map_err(failed)?).unwrap_or(Value::Null);
+        let (status, body) = post_token_form(http, &self.token_url, form, failed).await?;
         let text = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         if !(200..300).contains(&status) {
             return Err(SyncError::Api {
@@ -197,7 +205,7 @@ impl ClientCredentials {
             });
         }
         Token::new(text("access_token"))
-            .ok_or_else(|| SyncError::Protocol { path: path.into(), detail: "no access_token in the answer".into() })
+            .ok_or_else(|| SyncError::Protocol { path: TOKEN_PATH.into(), detail: "no access_token in the answer".into() })
     }
 }
 
@@ -292,10 +300,7 @@ impl HubSpotClient {
             return Ok(bearer);
         }
         let Some(creds) = &self.credentials else {
-            return Err(SyncError::Protocol {
-                path: "/services/oauth2/token".into(),
-                detail: "no client credentials to renew the token with".into(),
-            });
+            return Err(SyncError::Protocol { path: TOKEN_PATH.into(), detail: "no client credentials to renew the token with".into() });
         };
         let token = creds.fetch(&self.http).await?;
         let bearer = token.0.clone();

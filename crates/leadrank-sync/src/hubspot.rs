@@ -252,6 +252,28 @@ fn parse_ms(v: &str) -> Option<i64> {
     v.parse::<i64>().ok().or_else(|| v.parse::<jiff::Timestamp>().ok().map(|t| t.as_millisecond()))
 }
 
+/// Moves a search's cursor past a page: to the page's last modification time `last_ms`,
+/// keeping the ids read at that time (the next query asks from that time, so it returns them
+/// again and they are skipped). A page all at the cursor's own time moves on by HubSpot's
+/// `after` token instead, within that time.
+pub(crate) fn advance_cursor(
+    since: &mut i64,
+    at_since: &mut HashSet<String>,
+    after: &mut Option<String>,
+    last_ms: i64,
+    page: &[Found],
+    answer: &Value,
+) {
+    if last_ms == *since {
+        at_since.extend(page.iter().map(|f| f.id.clone()));
+        *after = answer.pointer("/paging/next/after").and_then(Value::as_str).map(str::to_string);
+    } else {
+        *since = last_ms;
+        *at_since = page.iter().filter(|f| f.modified_ms == last_ms).map(|f| f.id.clone()).collect();
+        *after = None;
+    }
+}
+
 /// One record of a search page: id, modification time, properties (null as empty).
 pub(crate) struct Found {
     pub(crate) id: String,
@@ -484,16 +506,7 @@ async fn read_object(
             send(service, accounts, leads, deals, &mut report).await?;
             state.append(service, journal).await?;
         }
-        // Move the cursor to the last time of the page (records at that time are read again
-        // by the next query and skipped: `at_since`).
-        if last_ms == since {
-            at_since.extend(found.iter().map(|f| f.id.clone()));
-            after = answer.body.pointer("/paging/next/after").and_then(Value::as_str).map(str::to_string);
-        } else {
-            since = last_ms;
-            at_since = found.iter().filter(|f| f.modified_ms == last_ms).map(|f| f.id.clone()).collect();
-            after = None;
-        }
+        advance_cursor(&mut since, &mut at_since, &mut after, last_ms, &found, &answer.body);
         if !options.dry_run {
             state.save_cursor(service, object, since).await?;
         }

@@ -227,16 +227,8 @@ async fn meetings(ctx: &Ctx<'_>, page_size: u32, r: &mut ReadReport) -> Result<(
             }
         }
         ctx.ingest(events, r).await?;
-        // The cursor moves as for the CRM objects: to the page's last time, the meetings at
-        // that time kept so the next query (and the next run) skips them.
-        if last_ms == since {
-            at_since.extend(found.iter().map(|f| f.id.clone()));
-            after = answer.body.pointer("/paging/next/after").and_then(Value::as_str).map(str::to_string);
-        } else {
-            since = last_ms;
-            at_since = found.iter().filter(|f| f.modified_ms == last_ms).map(|f| f.id.clone()).collect();
-            after = None;
-        }
+        // The cursor moves as for the CRM objects.
+        crate::hubspot::advance_cursor(&mut since, &mut at_since, &mut after, last_ms, &found, &answer.body);
         ctx.save(key, since, at_since.iter().cloned()).await?;
         r.cursor_ms = since;
         if !more || found.is_empty() {

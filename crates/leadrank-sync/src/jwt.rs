@@ -13,7 +13,7 @@ use rsa::sha2::Sha256;
 use rsa::signature::{SignatureEncoding, Signer};
 use serde_json::{Value, json};
 
-use crate::client::{SyncError, Token, percent_encode};
+use crate::client::{SyncError, TOKEN_PATH, Token, percent_encode, post_token_form};
 
 /// How long an assertion is valid (Salesforce accepts at most three minutes).
 pub const ASSERTION_LIFETIME_S: i64 = 180;
@@ -72,20 +72,11 @@ impl JwtBearer {
         let now_s = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         let assertion = self.key.assertion(&self.client_id, &self.username, &self.login_url, now_s);
         let form = format!("grant_type={}&assertion={assertion}", percent_encode("urn:ietf:params:oauth:grant-type:jwt-bearer"));
-        let path = "/services/oauth2/token";
         let failed = |e: reqwest::Error| SyncError::Protocol {
-            path: path.into(),
+            path: TOKEN_PATH.into(),
             detail: format!("the token request to {} failed: {}", self.login_url, if e.is_timeout() { "timed out" } else { "no answer" }),
         };
-        let resp = http
-            .post(format!("{}{path}", self.login_url))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form)
-            .send()
-            .await
-            .map_err(failed)?;
-        let status = resp.status().as_u16();
-        let body: Value = serde_json::from_slice(&resp.bytes().await.map_err(failed)?).unwrap_or(Value::Null);
+        let (status, body) = post_token_form(http, &format!("{}{TOKEN_PATH}", self.login_url), form, failed).await?;
         let text = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         if !(200..300).contains(&status) {
             let hint = match text("error_description").as_str() {
@@ -108,10 +99,10 @@ impl JwtBearer {
             });
         }
         let token = Token::new(text("access_token"))
-            .ok_or_else(|| SyncError::Protocol { path: path.into(), detail: "no access_token in the answer".into() })?;
+            .ok_or_else(|| SyncError::Protocol { path: TOKEN_PATH.into(), detail: "no access_token in the answer".into() })?;
         let instance = text("instance_url");
         if !(instance.starts_with("https://") || instance.starts_with("http://")) {
-            return Err(SyncError::Protocol { path: path.into(), detail: "no instance_url in the answer".into() });
+            return Err(SyncError::Protocol { path: TOKEN_PATH.into(), detail: "no instance_url in the answer".into() });
         }
         Ok((token, instance.trim_end_matches('/').to_string()))
     }
