@@ -5,7 +5,7 @@
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use leadrank_alerts::{ALERT_EVENTS, AlertRuleInput, Digest, Scope};
+use leadrank_alerts::{ALERT_EVENTS, AlertRuleInput, Digest, RuleError, Scope};
 use leadrank_service::Service;
 use leadrank_service::alerts::{AlertRuleError, StoredAlertRule};
 use leadrank_store::Delivery;
@@ -130,17 +130,24 @@ fn field<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
     pairs.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
 }
 
-/// The rule a submitted form describes (the service checks it).
-pub fn input_of(pairs: &[(String, String)]) -> AlertRuleInput {
+/// The rule a submitted form describes (the service checks it), or why its "For" choice is
+/// not one the form offers.
+pub fn input_of(pairs: &[(String, String)]) -> Result<AlertRuleInput, RuleError> {
     let events: Vec<String> = pairs.iter().filter(|(k, _)| k == "event").map(|(_, v)| v.clone()).collect();
     let warns = events.iter().any(|e| e == "sla.warning");
     let (team, rep) = match field(pairs, "for").split_once(':') {
         Some(("team", t)) => (Some(t.to_string()), None),
         Some(("rep", r)) => (None, Some(r.to_string())),
-        _ => (None, None),
+        None if field(pairs, "for").is_empty() => (None, None),
+        _ => {
+            return Err(RuleError {
+                pointer: "/team".into(),
+                message: "choose everyone's leads, a team (team:<id>) or a rep (rep:<id>)".into(),
+            });
+        }
     };
     let warn = field(pairs, "warn_minutes").trim();
-    AlertRuleInput {
+    Ok(AlertRuleInput {
         name: field(pairs, "name").trim().to_string(),
         channel: field(pairs, "channel").to_string(),
         destination: field(pairs, "destination").trim().to_string(),
@@ -151,7 +158,7 @@ pub fn input_of(pairs: &[(String, String)]) -> AlertRuleInput {
         // that is not a whole number is passed on as one the rule check refuses.
         warn_minutes: if warns && !warn.is_empty() { Some(warn.parse().unwrap_or(i64::MIN)) } else { None },
         digest: Some(field(pairs, "digest")).filter(|d| !d.is_empty()).map(str::to_string),
-    }
+    })
 }
 
 /// What a refused rule's page says: the field at fault (as the form names it) and why.
@@ -181,7 +188,11 @@ pub async fn create(State(web): State<Web>, signed: Signed, Form(pairs): Form<Ve
         return r;
     }
     let actor = format!("user:{}", signed.username());
-    match web.service.create_alert_rule(input_of(&pairs), web.allow_private_targets, &actor).await {
+    let input = match input_of(&pairs) {
+        Ok(input) => input,
+        Err(e) => return refused(&AlertRuleError::Invalid(e)),
+    };
+    match web.service.create_alert_rule(input, web.allow_private_targets, &actor).await {
         Ok(Ok(_)) => Redirect::to("/settings#alerts-h").into_response(),
         Ok(Err(e)) => refused(&e),
         Err(e) => page::failed(e, "creating the alert rule"),
@@ -227,7 +238,8 @@ mod tests {
             ("warn_minutes", "5"),
             ("for", "team:emea"),
             ("digest", "hourly"),
-        ]));
+        ]))
+        .expect("a form choice");
         assert_eq!(input.name, "EMEA hot");
         assert_eq!(input.events, vec!["lead.quality", "sla.warning"]);
         assert_eq!(input.warn_minutes, Some(5));
@@ -240,7 +252,7 @@ mod tests {
     fn warn_minutes_count_only_with_sla_warning_and_a_bad_number_is_refused() {
         let base =
             [("name", "n"), ("channel", "email"), ("destination", "sdr@example.com"), ("event", "lead.assigned"), ("warn_minutes", "2")];
-        let input = input_of(&pairs(&base));
+        let input = input_of(&pairs(&base)).expect("a form choice");
         assert_eq!(input.warn_minutes, None);
         assert!(input.digest.is_none() && input.team.is_none() && input.rep.is_none());
         assert!(input.validate().is_ok());
@@ -250,14 +262,19 @@ mod tests {
             ("destination", "sdr@example.com"),
             ("event", "sla.warning"),
             ("warn_minutes", "2.5"),
-        ]));
+        ]))
+        .expect("a form choice");
         let e = bad.validate().expect_err("not a whole number");
         assert_eq!(e.pointer, "/warn_minutes");
     }
 
     #[test]
-    fn a_rep_scope_is_read_from_the_for_field() {
-        let input = input_of(&pairs(&[("for", "rep:ana@example.com")]));
+    fn a_rep_scope_is_read_from_the_for_field_and_an_unknown_choice_is_refused() {
+        let input = input_of(&pairs(&[("for", "rep:ana@example.com")])).expect("a form choice");
         assert_eq!((input.team, input.rep.as_deref()), (None, Some("ana@example.com")));
+        for bad in ["emea", "account:acme"] {
+            let e = input_of(&pairs(&[("for", bad)])).expect_err("not a form choice");
+            assert_eq!(e.pointer, "/team", "{bad}");
+        }
     }
 }
