@@ -25,12 +25,14 @@ pub fn alert_rule_of(sub: &leadrank_store::Subscription) -> Option<leadrank_aler
 /// kept, so memory stays bounded).
 pub const MAX_DIGEST_ALERTS: usize = 1000;
 
-/// The alerts of digest rules waiting for the end of their period, in memory (a restart
-/// before a period ends loses them).
+/// The alerts of digest rules waiting for the end of their period, in memory and in the
+/// store (`digest_store`).
 #[derive(Debug, Default)]
 pub struct PendingDigests {
     /// Per rule id: its period's end (epoch seconds) and the alerts kept.
     pub(crate) rules: std::collections::BTreeMap<String, DigestBuffer>,
+    /// Rules whose stored copy is out of date.
+    pub(crate) unwritten: std::collections::BTreeSet<String>,
 }
 
 /// One digest rule's current period.

@@ -157,6 +157,7 @@ impl Service {
         }
         let public_url = self.alerts_config.read().unwrap_or_else(|e| e.into_inner()).public_url.clone();
         let mut out = Vec::new();
+        let mut digested = false;
         for (kind, lead_id, payload) in events {
             let Some(kind) = EventKind::parse(kind) else { continue };
             if !rules.iter().any(|(s, _)| s.events.iter().any(|e| e == kind.as_str())) {
@@ -179,7 +180,8 @@ impl Service {
                     )),
                     Some(digest) => {
                         let end = digest.period_end(now.as_second());
-                        let mut pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut pending = self.digests_lock();
+                        pending.unwritten.insert(sub.id.clone());
                         let buffer = pending.rules.entry(sub.id.clone()).or_default();
                         if buffer.period_end_s != end && !buffer.alerts.is_empty() {
                             // An earlier period the timer has not sent yet: it goes first.
@@ -190,9 +192,14 @@ impl Service {
                         if buffer.alerts.len() < MAX_DIGEST_ALERTS {
                             buffer.alerts.push(event.clone());
                         }
+                        digested = true;
                     }
                 }
             }
+        }
+        if digested {
+            // The SLA timer's round writes the digest to the store.
+            self.ops_wakeup.notify_one();
         }
         out
     }
@@ -202,8 +209,9 @@ impl Service {
     pub fn flush_digests(&self, now: Timestamp) -> usize {
         let now_s = now.as_second();
         let due: Vec<(String, Vec<AlertEvent>)> = {
-            let mut pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());
+            let mut pending = self.digests_lock();
             let ids: Vec<String> = pending.rules.iter().filter(|(_, b)| b.period_end_s <= now_s).map(|(id, _)| id.clone()).collect();
+            pending.unwritten.extend(ids.iter().cloned());
             ids.into_iter().filter_map(|id| pending.rules.remove(&id).map(|b| (id, b.alerts))).filter(|(_, a)| !a.is_empty()).collect()
         };
         if due.is_empty() {
@@ -228,15 +236,20 @@ impl Service {
 
     /// When the next digest period with alerts ends.
     pub fn next_digest_due(&self) -> Option<Timestamp> {
-        let pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());
+        let pending = self.digests_lock();
         pending.rules.values().filter(|b| !b.alerts.is_empty()).map(|b| b.period_end_s).min().and_then(|s| Timestamp::from_second(s).ok())
     }
 
     /// Drops an erased lead's alerts waiting in digests.
     pub(crate) fn forget_digest_alerts(&self, lead_id: &str) {
-        let mut pending = self.digests.lock().unwrap_or_else(|e| e.into_inner());
-        for b in pending.rules.values_mut() {
+        let mut pending = self.digests_lock();
+        let pending = &mut *pending;
+        for (id, b) in &mut pending.rules {
+            let before = b.alerts.len();
             b.alerts.retain(|a| a.lead_id != lead_id);
+            if b.alerts.len() != before {
+                pending.unwritten.insert(id.clone());
+            }
         }
     }
 

@@ -90,6 +90,9 @@ async fn watch_slas(service: Arc<Service>, shutdown: CancellationToken) {
         let now = service.clock.now();
         service.sla_sweep(now);
         service.flush_digests(now);
+        if let Err(e) = service.write_pending_digests().await {
+            tracing::warn!(error = %e, "could not store the alerts waiting in digests; retried at the next round");
+        }
         let next = match (service.next_sla_due(), service.next_digest_due()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

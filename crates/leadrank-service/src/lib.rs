@@ -34,6 +34,7 @@ pub mod clock;
 pub mod crm;
 pub mod deals;
 pub mod demo;
+pub mod digest_store;
 pub mod error;
 pub mod import;
 pub mod keys;

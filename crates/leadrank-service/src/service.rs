@@ -189,6 +189,7 @@ impl Service {
         let live = service.build_live(active.id, model, "start").await?;
         *service.live_write(&guard) = live;
         drop(guard);
+        service.load_pending_digests().await?;
         Ok(service.clone())
     }
 
@@ -749,6 +750,8 @@ impl Service {
             self.markers.write().unwrap_or_else(|e| e.into_inner()).extend(markers);
         }
         self.submit(changes);
+        // The erased leads' alerts leave the stored digests too.
+        self.write_pending_digests().await?;
         self.audit(
             actor,
             "erase",
@@ -830,5 +833,8 @@ impl Service {
     pub async fn shutdown(&self) {
         self.writer.flush().await;
         self.write_pending_looks().await;
+        if let Err(e) = self.write_pending_digests().await {
+            tracing::warn!(error = %e, "could not store the alerts waiting in digests");
+        }
     }
 }

@@ -444,6 +444,75 @@ async fn a_digest_rule_sends_one_message_per_period_and_nothing_for_an_empty_one
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_waiting_for_its_period_survives_a_restart_and_erasure() {
+    for backend in Backend::all("digests").await {
+        digest_survives_restart_and_erasure(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+async fn digest_survives_restart_and_erasure(backend: &Backend) {
+    let store = backend.open().await;
+    let (svc, clock) = start_at(store.clone(), "2026-06-02T14:10:00Z").await;
+    let hourly = svc
+        .create_alert_rule(
+            leadrank_alerts::AlertRuleInput {
+                name: "hourly".into(),
+                channel: "slack".into(),
+                destination: "https://hooks.slack.com/services/T0/B0/X".into(),
+                events: vec!["lead.quality".into()],
+                team: None,
+                rep: None,
+                warn_minutes: None,
+                digest: Some("hourly".into()),
+            },
+            true,
+            "test",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    svc.upsert_leads(vec![lead("L1", "US", 500), lead("L2", "US", 500)]).await.unwrap();
+    svc.ingest_events(vec![event("e1", "L1", "demo_request", "2026-06-02T14:09:00Z")]).await.unwrap();
+    clock.set(ts("2026-06-02T14:20:00Z"));
+    svc.ingest_events(vec![event("e2", "L2", "demo_request", "2026-06-02T14:19:00Z")]).await.unwrap();
+    // What the SLA timer's round does after the alerts arrive; then the process dies
+    // without a shutdown.
+    svc.write_pending_digests().await.unwrap();
+    let stored = store.directory(leadrank_service::digest_store::DIGEST_KIND).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].body.contains("L1") && stored[0].body.contains("L2"), "{}", stored[0].body);
+    for personal in ["Grace", "Hopper", "VP of Sales", "Acme"] {
+        assert!(!stored[0].body.contains(personal), "no personal data is stored: {personal} in {}", stored[0].body);
+    }
+    drop(svc);
+
+    let store = backend.open().await;
+    let (again, _clock) = start_at(store.clone(), "2026-06-02T14:30:00Z").await;
+    assert_eq!(again.next_digest_due(), Some(ts("2026-06-02T15:00:00Z")), "the period's alerts were read back");
+    // Erasing a person takes their alert out of the stored digest before the erasure returns.
+    again.erase(Some("L2"), None, "test").await.unwrap();
+    let stored = store.directory(leadrank_service::digest_store::DIGEST_KIND).await.unwrap();
+    assert!(stored[0].body.contains("L1") && !stored[0].body.contains("L2"), "{}", stored[0].body);
+    again.shutdown().await;
+    drop(again);
+
+    let store = backend.open().await;
+    let (third, _clock) = start_at(store.clone(), "2026-06-02T15:00:30Z").await;
+    assert_eq!(third.flush_digests(ts("2026-06-02T15:00:30Z")), 1, "a period that ended while the server was down is sent");
+    third.flush().await;
+    let sent = third.alert_deliveries(&hourly.id, 100).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].event_type, "alert.digest");
+    assert!(sent[0].body.contains("L1") && !sent[0].body.contains("L2"), "{}", sent[0].body);
+    assert!(sent[0].body.contains("Grace Hopper"), "the person is filled in from the lead record: {}", sent[0].body);
+    // Once the delivery is recorded, the stored copy goes.
+    third.write_pending_digests().await.unwrap();
+    assert!(store.directory(leadrank_service::digest_store::DIGEST_KIND).await.unwrap().is_empty());
+    third.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_users_last_look_at_their_queue_survives_a_restart_and_erasure() {
     for backend in Backend::all("queue_looks").await {
         last_look_survives_restart_and_erasure(&backend).await;
