@@ -60,6 +60,13 @@ impl Changes {
 /// rescoring.
 const APPLY_SLICE: usize = 64;
 
+/// Bulk batches (more than [`leadrank_store::SMALL_WRITE_RECORDS`] records) applied to the
+/// live book at once. With one, a bulk batch waits for the one before it to be applied, so at
+/// most one request thread rescores a batch and at most one batch slice queues for the book's
+/// write lock: a single event finds a free thread and waits for one slice at most, instead of
+/// for every batch in flight on a 2-core machine.
+const BULK_APPLIERS: usize = 1;
+
 /// Progress of a model activation (all scores recomputed in the background).
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Activation {
@@ -125,6 +132,8 @@ pub struct Service {
     pub(crate) digests: std::sync::Mutex<crate::alert_settings::PendingDigests>,
     /// Each web user's last look at their queue (`queue_looks`).
     pub(crate) queue_looks: std::sync::Mutex<crate::queue_looks::QueueLooks>,
+    /// Permits to apply a bulk batch to the live book ([`BULK_APPLIERS`]).
+    bulk_appliers: tokio::sync::Semaphore,
 }
 
 impl Service {
@@ -182,6 +191,7 @@ impl Service {
             sync_scheduler: RwLock::default(),
             digests: std::sync::Mutex::default(),
             queue_looks: std::sync::Mutex::default(),
+            bulk_appliers: tokio::sync::Semaphore::new(BULK_APPLIERS),
         });
         service.sync_subscribed();
         let guard = service.order.exclusive().await;
@@ -325,6 +335,18 @@ impl Service {
         self.live.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// For a batch of more than [`leadrank_store::SMALL_WRITE_RECORDS`] records, waits for a
+    /// bulk applier's permit (held while the batch is applied to the live book); small writes
+    /// go straight on. Called after the batch's turn in the write order and its store commit,
+    /// so the per-key order is kept and the store's writer stays busy meanwhile.
+    async fn bulk_applier(&self, records: usize) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        if records <= leadrank_store::SMALL_WRITE_RECORDS {
+            return None;
+        }
+        // The semaphore is never closed, so acquiring only fails if it were.
+        self.bulk_appliers.acquire().await.ok()
+    }
+
     /// Hands score changes and their webhook deliveries to the writer.
     fn submit(&self, changes: Changes) {
         if changes.scores.is_empty() && changes.ops.is_empty() {
@@ -396,6 +418,7 @@ impl Service {
             return Ok(outcomes);
         }
         self.store.upsert_leads(&keep, now).await?;
+        let _applier = self.bulk_applier(keep.len()).await;
         let mut keep = keep.into_iter().peekable();
         while keep.peek().is_some() {
             let changes = {
@@ -443,6 +466,7 @@ impl Service {
             return Ok(outcomes);
         }
         self.store.upsert_accounts(&accounts, now).await?;
+        let _applier = self.bulk_applier(accounts.len()).await;
         let mut accounts = accounts.into_iter().peekable();
         while accounts.peek().is_some() {
             let changes = {
@@ -494,6 +518,7 @@ impl Service {
             return Ok(out);
         }
         let stored = self.store.insert_events(&keep).await?;
+        let _applier = self.bulk_applier(keep.len()).await;
         let mut rows = keep.iter().zip(&stored).zip(&slots).peekable();
         while rows.peek().is_some() {
             let changes = {
@@ -567,6 +592,7 @@ impl Service {
             return Ok(out);
         }
         self.store.insert_consents(&keep).await?;
+        let _applier = self.bulk_applier(keep.len()).await;
         let changes = {
             let mut live = self.live_write(&turn);
             let mut affected = Vec::new();

@@ -200,3 +200,54 @@ async fn deleted_deals(backend: &Backend) {
     let ids: Vec<String> = svc.deals().into_iter().map(|d| d.id).collect();
     assert_eq!(ids, ["D1"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_bulk_batches_and_single_events_all_apply() {
+    for backend in Backend::all("bulk_and_single").await {
+        bulk_and_single(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+/// Four bulk batches (one bulk applier at a time) and single events at once: every record is
+/// applied exactly once and every live score equals the batch computation.
+async fn bulk_and_single(backend: &Backend) {
+    let at = ts("2026-06-01T09:00:00Z");
+    let clock = Arc::new(ManualClock::new(at));
+    let (svc, _store) = start(backend, clock.clone()).await;
+    let leads: Vec<Lead> = (0..40).map(|i| lead(&format!("L{i}"), &format!("p{i}@acme.io"))).collect();
+    svc.upsert_leads(leads.clone()).await.unwrap();
+    let kinds = ["page_view", "demo_request", "webinar_attended", "email_click"];
+    let batches: Vec<Vec<Event>> = (0..4)
+        .map(|b| {
+            (0..60)
+                .map(|i| {
+                    let lead_id = format!("L{}", (b * 7 + i) % 40);
+                    event(&format!("b{b}-{i}"), &lead_id, kinds[i % kinds.len()], "2026-06-01T08:00:00Z", None)
+                })
+                .collect()
+        })
+        .collect();
+    let singles: Vec<Event> = (0..12)
+        .map(|i| event(&format!("s{i}"), &format!("L{}", i * 3), "page_view", "2026-06-01T08:30:00Z", Some("https://acme.io/pricing")))
+        .collect();
+    let mut tasks = Vec::new();
+    for batch in batches.clone() {
+        let svc = svc.clone();
+        tasks.push(tokio::spawn(async move { svc.ingest_events(batch).await.unwrap() }));
+    }
+    for single in singles.clone() {
+        let svc = svc.clone();
+        tasks.push(tokio::spawn(async move { svc.ingest_events(vec![single]).await.unwrap() }));
+    }
+    for task in tasks {
+        let out = task.await.unwrap();
+        assert!(out.iter().all(|o| o.0 == Outcome::Accepted), "{out:?}");
+    }
+    let all: Vec<Event> = batches.into_iter().flatten().chain(singles).collect();
+    let live = svc.live_read();
+    for l in &leads {
+        let current = &live.current.get(l.lead_id.as_str()).unwrap().score;
+        assert_eq!(current, &batch_score(&leads, &all, at, &l.lead_id), "lead {}", l.lead_id);
+    }
+}

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use tokio::sync::oneshot;
 
 /// Rows at or below which a write takes the express lane.
-pub(crate) const EXPRESS_ROWS: usize = 16;
+pub(crate) const EXPRESS_ROWS: usize = leadrank_store::SMALL_WRITE_RECORDS;
 
 /// Express writes that may go ahead of a waiting bulk write in a row.
 pub(crate) const MAX_EXPRESS_RUN: u32 = 8;

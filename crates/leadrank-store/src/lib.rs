@@ -27,6 +27,11 @@ mod score_body;
 pub use migrations::{Migration, SchemaStatus, Upgrade};
 pub use score_body::{SCORE_BODY_FORMAT, StoredReason, StoredScoreBody};
 
+/// Records at or below which a write is "small" (a single event, a form fill): small writes
+/// go ahead of bulk batches at the SQLite writer connection and never wait for the service's
+/// one bulk applier.
+pub const SMALL_WRITE_RECORDS: usize = 16;
+
 /// A storage failure. Messages never carry personal data.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
