@@ -12,6 +12,9 @@ use leadrank_core::{CompiledModel, Score};
 use leadrank_store::{StoredScore, StoredScoreBody};
 use rustc_hash::FxHashMap;
 
+/// Leads from which on a rescoring scores them on all cores.
+const PARALLEL_RESCORE: usize = 4096;
+
 /// What the service knows about one lead's current score.
 #[derive(Debug, Clone)]
 pub struct Current {
@@ -43,9 +46,18 @@ impl Live {
     /// the webhook events they raise.
     pub(crate) fn rescore(&mut self, ids: &[String], now: Timestamp, cause: &dyn Fn(&str) -> String) -> ScoreChanges {
         let mut changes = ScoreChanges::default();
-        for id in ids {
-            let Some(score) = self.book.score(id, now) else { continue };
-            let next_change = self.book.next_change_after(id, now).map(|t| t.as_second());
+        let book = &self.book;
+        let compute = |id: &String| book.score(id, now).map(|s| (s, book.next_change_after(id, now).map(|t| t.as_second())));
+        // Scoring reads the book only, so a large rescoring (a start, a model activation)
+        // scores on all cores; the results are applied in `ids`' order either way.
+        let computed: Vec<Option<(Score, Option<i64>)>> = if ids.len() >= PARALLEL_RESCORE {
+            use rayon::prelude::*;
+            ids.par_iter().map(compute).collect()
+        } else {
+            ids.iter().map(compute).collect()
+        };
+        for (id, computed) in ids.iter().zip(computed) {
+            let Some((score, next_change)) = computed else { continue };
             let old = self.current.remove(id);
             if let Some(old) = &old {
                 self.ranking.remove(&(Reverse(old.score.total), id.clone()));

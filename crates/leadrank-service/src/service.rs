@@ -207,10 +207,12 @@ impl Service {
     /// queues the scores that differ from the stored ones.
     async fn build_live(&self, model_id: i64, model: Arc<CompiledModel>, cause: &str) -> Result<Live, ServiceError> {
         let store = &self.store;
+        let started = std::time::Instant::now();
         // Read at once: on PostgreSQL each read has its own connection, and the decoding of
         // one overlaps the others' waits.
         let (leads, accounts, events, consents, stored) =
             tokio::try_join!(store.all_leads(), store.all_accounts(), store.all_events(), store.all_consents(), store.current_scores(),)?;
+        let read_ms = started.elapsed().as_millis() as u64;
         self.activation_done.store(0, Ordering::Relaxed);
         if let Ok(mut a) = self.activation.lock() {
             a.total = (leads.len() + events.len()) as u64;
@@ -231,6 +233,7 @@ impl Service {
         for record in &consents {
             let _ = live.book.add_consent(record);
         }
+        let book_ms = started.elapsed().as_millis() as u64 - read_ms;
         let now = self.clock.now();
         // Decoded by the store: a body that does not decode failed `current_scores` above.
         let previous: FxHashMap<String, Score> = stored.into_iter().map(|s| (s.lead_id, Score::from(s.body))).collect();
@@ -249,6 +252,16 @@ impl Service {
         }
         self.observe(&live, &ids, now, &mut changes);
         self.submit(changes);
+        let total_ms = started.elapsed().as_millis() as u64;
+        tracing::info!(
+            leads = ids.len(),
+            events = events.len(),
+            read_ms,
+            book_ms,
+            score_ms = total_ms - read_ms - book_ms,
+            total_ms,
+            "live book built ({cause})"
+        );
         Ok(live)
     }
 

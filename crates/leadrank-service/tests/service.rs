@@ -251,3 +251,58 @@ async fn bulk_and_single(backend: &Backend) {
         assert_eq!(current, &batch_score(&leads, &all, at, &l.lead_id), "lead {}", l.lead_id);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_restart_opens_and_scores_on_all_cores_like_the_batch() {
+    for backend in Backend::all("large_restart").await {
+        large_restart(&backend).await;
+        backend.drop_schema().await;
+    }
+}
+
+/// Enough leads and events that a start opens its rows (PostgreSQL) and rescores on all
+/// cores: every score equals the batch computation, lead by lead.
+async fn large_restart(backend: &Backend) {
+    let at = ts("2026-06-01T09:00:00Z");
+    let clock = Arc::new(ManualClock::new(at));
+    let (svc, _store) = start(backend, clock.clone()).await;
+    // One lead per company, so that an event rescores its own lead only.
+    let leads: Vec<Lead> = (0..4100)
+        .map(|i| Lead { company: Some(format!("Company {i}").into()), ..lead(&format!("L{i:05}"), &format!("p{i}@co{i}.io")) })
+        .collect();
+    let kinds = ["page_view", "demo_request", "webinar_attended", "email_click"];
+    let events: Vec<Event> = (0..8200)
+        .map(|i| {
+            let day = 1 + i % 28;
+            event(
+                &format!("e{i}"),
+                &format!("L{:05}", (i * 7) % 4100),
+                kinds[i % kinds.len()],
+                &format!("2026-05-{day:02}T08:00:00Z"),
+                None,
+            )
+        })
+        .collect();
+    for chunk in leads.chunks(1000) {
+        svc.upsert_leads(chunk.to_vec()).await.unwrap();
+    }
+    for chunk in events.chunks(1000) {
+        svc.ingest_events(chunk.to_vec()).await.unwrap();
+    }
+    svc.shutdown().await;
+    drop(svc);
+
+    let (again, _store) = start(backend, clock).await;
+    let model = default_model();
+    let mut b = DatasetBuilder::new(&model);
+    leads.iter().for_each(|l| b.add_lead(l.clone()).unwrap());
+    events.iter().for_each(|e| {
+        b.add_event(e).unwrap();
+    });
+    let batch = b.build().score_all(&model, at, &|_| {});
+    let live = again.live_read();
+    assert_eq!(live.current.len(), 4100);
+    for s in &batch {
+        assert_eq!(&live.current.get(s.lead_id.as_str()).unwrap().score, s, "lead {}", s.lead_id);
+    }
+}
