@@ -425,7 +425,7 @@ impl HubSpotFake {
         }
         r.updated_ms = now;
         for (k, v) in properties {
-            g.notify(object, id, "propertyChange", Some((k, v)), "CRM_UI", Value::Null);
+            g.notify(object, id, "propertyChange", Some((*k, *v)), "CRM_UI", Value::Null);
         }
     }
 
@@ -993,7 +993,7 @@ fn batch_update(g: &mut Inner, object: &str, req: &Value, partial: usize, c: u64
             r.updated_ms = now;
         }
         for (name, v) in written {
-            g.notify(object, id, "propertyChange", Some((&name, &v)), "INTEGRATION", Value::Null);
+            g.notify(object, id, "propertyChange", Some((name.as_str(), v.as_str())), "INTEGRATION", Value::Null);
             g.writes.push((object.into(), id, name, v));
         }
         let names: Vec<String> = props.keys().cloned().collect();
@@ -1037,7 +1037,9 @@ fn batch_read(g: &mut Inner, object: &str, req: &Value, c: u64) -> Response {
         };
         let hit = match id_property {
             None => key.parse::<u64>().ok().and_then(|id| records.get(&id).map(|r| (id, r))),
-            Some(p) => records.iter().find(|(_, r)| r.properties.get(p).is_some_and(|v| v.eq_ignore_ascii_case(&key))).map(|(id, r)| (*id, r)),
+            Some(p) => {
+                records.iter().find(|(_, r)| r.properties.get(p).is_some_and(|v| v.eq_ignore_ascii_case(&key))).map(|(id, r)| (*id, r))
+            }
         };
         match hit.filter(|(_, r)| r.archived == archived) {
             Some((id, r)) if !results.iter().any(|x: &Value| x["id"] == json!(id.to_string())) => {

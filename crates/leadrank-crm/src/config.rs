@@ -503,7 +503,9 @@ fn parse_hubspot_webhooks(p: &mut P<'_>, h: &Table) -> Option<HubSpotWebhooksCon
         None => None,
     };
     if !on {
-        if let Some(k) = ["webhook_url", "client_secret_env", "client_secret_file", "reconcile_every"].into_iter().find(|k| h.contains_key(k)) {
+        if let Some(k) =
+            ["webhook_url", "client_secret_env", "client_secret_file", "reconcile_every"].into_iter().find(|k| h.contains_key(k))
+        {
             p.err(span(k), &join(PATH, k), "only read with webhooks = true");
         }
         return None;
@@ -511,7 +513,11 @@ fn parse_hubspot_webhooks(p: &mut P<'_>, h: &Table) -> Option<HubSpotWebhooksCon
     let url = match url {
         Some(u) if u.starts_with("https://") || u.starts_with("http://") => u,
         Some(_) => {
-            p.err(span("webhook_url"), "hubspot.webhook_url", "must start with https:// (HubSpot posts only to HTTPS; http:// for a local test)");
+            p.err(
+                span("webhook_url"),
+                "hubspot.webhook_url",
+                "must start with https:// (HubSpot posts only to HTTPS; http:// for a local test)",
+            );
             return None;
         }
         None => {

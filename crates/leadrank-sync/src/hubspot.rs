@@ -576,10 +576,10 @@ fn bind<'m>(
 }
 
 /// Records read at once, however they were found.
-struct Page<'a> {
+struct Page<'a, 'm> {
     object: &'a str,
     properties: &'a [String],
-    bound: &'a leadrank_mapping::Bound<'a>,
+    bound: &'a leadrank_mapping::Bound<'m>,
     /// Per association column, the first associated id of each record.
     linked: &'a [BTreeMap<String, String>],
 }
@@ -592,9 +592,9 @@ async fn map_page(
     plan: &Plan,
     options: &SyncOptions,
     state: &mut State,
-    page: &Page<'_>,
+    page: &Page<'_, '_>,
     fresh: &[&Found],
-    held: &dyn Fn(&Found) -> bool,
+    held: &(dyn Fn(&Found) -> bool + Sync),
     seen: &mut BTreeMap<String, BTreeMap<String, String>>,
     report: &mut ReadReport,
 ) -> Result<(), SyncError> {

@@ -14,7 +14,7 @@
 //! asks the scheduler for a run soon ([`crate::schedule::Scheduler::soon`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -205,7 +205,9 @@ fn id_at(n: &serde_json::Map<String, Value>, key: &str, base: &str) -> Result<Op
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(x)) if x.as_u64().is_some() => Ok(x.as_u64().map(|v| v.to_string())),
         Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(s.clone())),
-        Some(_) => Err(WebhookError::Malformed { pointer: format!("{base}/{key}"), detail: "expected a record id (a whole number)".into() }),
+        Some(_) => {
+            Err(WebhookError::Malformed { pointer: format!("{base}/{key}"), detail: "expected a record id (a whole number)".into() })
+        }
     }
 }
 
@@ -216,7 +218,10 @@ pub fn parse(body: &[u8], filter: &Filter) -> Result<(Vec<Mark>, Received), Webh
     let value: Value = serde_json::from_slice(body).map_err(|e| bad(String::new(), &format!("the body is not JSON: {e}")))?;
     let Value::Array(items) = value else { return Err(bad(String::new(), "expected a list of notifications")) };
     if items.len() > MAX_NOTIFICATIONS {
-        return Err(bad(String::new(), &format!("more than {MAX_NOTIFICATIONS} notifications (HubSpot sends at most {MAX_NOTIFICATIONS})")));
+        return Err(bad(
+            String::new(),
+            &format!("more than {MAX_NOTIFICATIONS} notifications (HubSpot sends at most {MAX_NOTIFICATIONS})"),
+        ));
     }
     let mut marks = Vec::new();
     let mut received = Received { notifications: items.len(), ..Received::default() };
@@ -239,9 +244,8 @@ pub fn parse(body: &[u8], filter: &Filter) -> Result<(Vec<Mark>, Received), Webh
             continue;
         };
         let mark = |id: String, k: Change, p: Option<(String, String)>| Mark { o: object.into(), id, k, at, p };
-        let object_id = || -> Result<String, WebhookError> {
-            id_at(n, "objectId", &base)?.ok_or_else(|| bad(format!("{base}/objectId"), "missing"))
-        };
+        let object_id =
+            || -> Result<String, WebhookError> { id_at(n, "objectId", &base)?.ok_or_else(|| bad(format!("{base}/objectId"), "missing")) };
         match event {
             "creation" | "restore" => marks.push(mark(object_id()?, Change::Changed, None)),
             "deletion" | "privacyDeletion" => marks.push(mark(object_id()?, Change::Deleted, None)),
@@ -439,7 +443,7 @@ pub struct Intake {
     /// `https://host[:port]` of the public URL.
     origin: String,
     filter: Filter,
-    scheduler: OnceLock<Weak<crate::schedule::Scheduler>>,
+    scheduler: Mutex<Weak<crate::schedule::Scheduler>>,
     /// How long after an arrival the run starts.
     pub debounce: Duration,
 }
@@ -461,12 +465,12 @@ impl Intake {
     /// An intake checking signatures with `secret` for requests HubSpot sends to
     /// `public_url` (its scheme and host are signed; the path and query are the request's).
     pub fn new(secret: Token, public_url: &str, filter: Filter) -> Intake {
-        Intake { secret, origin: origin_of(public_url), filter, scheduler: OnceLock::new(), debounce: DEBOUNCE }
+        Intake { secret, origin: origin_of(public_url), filter, scheduler: Mutex::new(Weak::new()), debounce: DEBOUNCE }
     }
 
     /// Lets arrivals ask `scheduler` for a run (done by [`crate::schedule::Scheduler::start`]).
     pub fn attach(&self, scheduler: &Arc<crate::schedule::Scheduler>) {
-        let _ = self.scheduler.set(Arc::downgrade(scheduler));
+        *self.scheduler.lock().unwrap_or_else(|e| e.into_inner()) = Arc::downgrade(scheduler);
     }
 
     /// Checks and stores one request: `path_and_query` as received (behind the public
@@ -486,8 +490,9 @@ impl Intake {
         verify_v3(self.secret.reveal(), method, &uri, body, timestamp, signature, now_ms)?;
         let (marks, received) = parse(body, &self.filter)?;
         store(service, &marks, now_ms).await?;
+        let scheduler = self.scheduler.lock().unwrap_or_else(|e| e.into_inner()).upgrade();
         if !marks.is_empty()
-            && let Some(s) = self.scheduler.get().and_then(Weak::upgrade)
+            && let Some(s) = scheduler
         {
             s.soon("hubspot", self.debounce, now_ms);
         }

@@ -197,7 +197,8 @@ async fn webhook_calls_per_10000_leads() {
     let mut settings = WebhookSettings::all("http://127.0.0.1:9/v1/crm/hubspot/webhooks", "secret");
     settings.signed_url = url.into();
     fake.set_webhooks(Some(settings));
-    let cfg = SyncConfig::parse(&format!("[hubspot]\ntier = \"starter\"\nwebhooks = true\nwebhook_url = \"{url}\"\n"), "sync.toml").unwrap();
+    let cfg =
+        SyncConfig::parse(&format!("[hubspot]\ntier = \"starter\"\nwebhooks = true\nwebhook_url = \"{url}\"\n"), "sync.toml").unwrap();
     let plan = Plan::new(&cfg, Path::new(".")).unwrap();
     let intake = Intake::new(Token::new("secret").unwrap(), url, plan.webhook_filter());
     let opts = ClientOptions::hubspot(plan.hubspot.tier);

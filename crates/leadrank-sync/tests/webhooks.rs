@@ -134,6 +134,7 @@ impl World {
 #[tokio::test]
 async fn signatures_are_checked() {
     let w = world(5).await;
+    w.fake.webhook_requests(w.now_ms()); // the first sync's own writes, not needed here
     w.fake.edit("contacts", &w.contacts[0], &[("jobtitle", "CTO")]);
     let mut good = w.fake.webhook_requests(w.now_ms());
     assert_eq!(good.len(), 1);
