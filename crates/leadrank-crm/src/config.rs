@@ -105,6 +105,9 @@ pub struct HubSpotWebhooksConfig {
     pub secret_file: Option<String>,
     /// How often the modified-since search still runs as a safety net (default one day).
     pub reconcile_every: std::time::Duration,
+    /// How long after a notification its run starts (default 2 s): the notifications until
+    /// then share the run (a longer delay trades freshness for fewer calls).
+    pub delay: std::time::Duration,
 }
 
 /// How to reach Salesforce and what to read.
@@ -392,6 +395,7 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
             "client_secret_env",
             "client_secret_file",
             "reconcile_every",
+            "webhook_delay",
         ],
     );
     let mut c = HubSpotConfig {
@@ -492,19 +496,22 @@ fn parse_hubspot_webhooks(p: &mut P<'_>, h: &Table) -> Option<HubSpotWebhooksCon
     let url = p.str(h, PATH, "webhook_url");
     let secret_env = p.str(h, PATH, "client_secret_env");
     let secret_file = p.str(h, PATH, "client_secret_file");
-    let reconcile_every = match p.str(h, PATH, "reconcile_every") {
+    let mut duration = |k: &str| match p.str(h, PATH, k) {
         Some(text) => match crate::schedule::parse_interval(&text) {
             Ok(d) => Some(d),
             Err(message) => {
-                p.err(span("reconcile_every"), "hubspot.reconcile_every", message);
+                p.err(span(k), &join(PATH, k), message);
                 None
             }
         },
         None => None,
     };
+    let reconcile_every = duration("reconcile_every");
+    let delay = duration("webhook_delay");
     if !on {
-        if let Some(k) =
-            ["webhook_url", "client_secret_env", "client_secret_file", "reconcile_every"].into_iter().find(|k| h.contains_key(k))
+        if let Some(k) = ["webhook_url", "client_secret_env", "client_secret_file", "reconcile_every", "webhook_delay"]
+            .into_iter()
+            .find(|k| h.contains_key(k))
         {
             p.err(span(k), &join(PATH, k), "only read with webhooks = true");
         }
@@ -534,6 +541,7 @@ fn parse_hubspot_webhooks(p: &mut P<'_>, h: &Table) -> Option<HubSpotWebhooksCon
         secret_env: secret_env.unwrap_or_else(|| "HUBSPOT_CLIENT_SECRET".into()),
         secret_file,
         reconcile_every: reconcile_every.unwrap_or(std::time::Duration::from_secs(86_400)),
+        delay: delay.unwrap_or(std::time::Duration::from_secs(2)),
     })
 }
 
@@ -1005,7 +1013,9 @@ only_if_empty = true
         assert_eq!((w.secret_env.as_str(), w.secret_file, w.reconcile_every.as_secs()), ("HUBSPOT_CLIENT_SECRET", None, 86_400));
         let w = SyncConfig::parse(&format!("{base}{on}reconcile_every = \"7d\"\nclient_secret_file = \"s\"\n"), "s.toml").unwrap();
         let w = w.hubspot.unwrap().webhooks.unwrap();
-        assert_eq!((w.reconcile_every.as_secs(), w.secret_file.as_deref()), (7 * 86_400, Some("s")));
+        assert_eq!((w.reconcile_every.as_secs(), w.secret_file.as_deref(), w.delay.as_secs()), (7 * 86_400, Some("s"), 2));
+        let w = SyncConfig::parse(&format!("{base}{on}webhook_delay = \"5m\"\n"), "s.toml").unwrap();
+        assert_eq!(w.hubspot.unwrap().webhooks.unwrap().delay.as_secs(), 300);
         let e = SyncConfig::parse(&format!("{base}webhooks = true\n"), "s.toml").unwrap_err().to_string();
         assert!(e.contains("s.toml:2: hubspot.webhook_url: missing"), "{e}");
         let e = SyncConfig::parse(&format!("{base}reconcile_every = \"1d\"\n"), "s.toml").unwrap_err().to_string();

@@ -1091,6 +1091,17 @@ impl SyncReport {
             );
         }
         for r in &self.reads {
+            if r.object == "deleted deals (webhooks)" {
+                let _ = writeln!(
+                    s,
+                    "{}: {} deleted, {} removed from leadrank{}",
+                    r.object,
+                    r.read,
+                    r.deleted,
+                    if self.dry_run { " (would be)" } else { "" }
+                );
+                continue;
+            }
             if r.object.starts_with("deleted ") {
                 let _ = writeln!(
                     s,

@@ -188,7 +188,9 @@ pub fn hubspot_intake(plan: &Plan, config_dir: &Path) -> anyhow::Result<Option<A
         "the HubSpot app's client secret (it signs the webhook requests)",
         config_dir,
     )?;
-    Ok(Some(Arc::new(crate::webhooks::Intake::new(secret, &w.url, plan.webhook_filter()))))
+    let mut intake = crate::webhooks::Intake::new(secret, &w.url, plan.webhook_filter());
+    intake.debounce = w.delay;
+    Ok(Some(Arc::new(intake)))
 }
 
 impl std::fmt::Debug for Source {

@@ -40,7 +40,8 @@ pub const DIRTY_KIND: &str = "crm.hubspot.dirty";
 /// When the connector last ran its reconcile search and its polled reads (`reconcile`,
 /// `polled`).
 pub const MARKS_KIND: &str = "crm.hubspot.webhooks";
-/// How long after an arrival the scheduler starts a run (arrivals within it share the run).
+/// How long after an arrival the scheduler starts a run (arrivals within it share the run),
+/// unless `webhook_delay` says otherwise.
 pub const DEBOUNCE: Duration = Duration::from_secs(2);
 
 /// Why a webhook request was refused.

@@ -260,6 +260,19 @@ async fn webhook_calls_per_10000_leads() {
     let d1 = run(&format!("a day where 1% of contacts and 1% of deals change ({got} notifications)")).await;
     deliver().await;
     let d1_echo = run("the run after it").await;
+    // 1% of contacts again, arriving in 10 parts, each read by a run of its own (changes
+    // spread over the day, the runs further apart than webhook_delay).
+    let mut spread = 0;
+    for part in 0..10 {
+        for j in 0..n / 1000 {
+            let i = (j * 7919 + part * 101 + 57) % n;
+            fake.edit("contacts", &ids[i], &[("jobtitle", TITLES[(i + part + 2) % TITLES.len()])]);
+        }
+        deliver().await;
+        spread += run(&format!("1% of contacts in 10 parts: part {}", part + 1)).await;
+        deliver().await;
+        spread += run("  the run after it").await;
+    }
     let rec_at = |days: i64| jiff::Timestamp::from_second(1_782_820_800 + days * 86_400).unwrap();
     clock.set(rec_at(1));
     let rec1 = run("the reconcile search a day after the first sync").await;
@@ -272,11 +285,12 @@ async fn webhook_calls_per_10000_leads() {
     let rec2 = run("the reconcile search of a day with 1% changes").await;
     let pct = |x: usize| 100.0 * x as f64 / first as f64;
     println!(
-        "webhooks: first sync {first} calls; run after it {echo}; 1% of contacts: {} calls ({:.2}% of the first sync); 1% of contacts and of deals: {} calls ({:.2}%); daily reconcile search: {rec1} the first day (reads back the first sync's writes), then {rec2} ({:.2}%)",
+        "webhooks: first sync {first} calls; run after it {echo}; 1% of contacts: {} calls ({:.2}% of the first sync); 1% of contacts and of deals: {} calls ({:.2}%); 1% of contacts in 10 runs: {spread} calls ({:.2}%); daily reconcile search: {rec1} the first day (reads back the first sync's writes), then {rec2} ({:.2}%)",
         c1 + c1_echo,
         pct(c1 + c1_echo),
         d1 + d1_echo,
         pct(d1 + d1_echo),
+        pct(spread),
         pct(rec2)
     );
 }
