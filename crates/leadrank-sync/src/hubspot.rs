@@ -11,6 +11,9 @@
 //!    A page of deals also reads its deals' associated contacts and companies (`POST
 //!    /crm/v4/associations/deals/{contacts,companies}/batch/read`): a deal belongs to its
 //!    first contact (the lead) and first company (the account), and becomes an outcome.
+//!    With webhooks (`webhooks = true`, [`crate::webhooks`]) a run reads instead only the
+//!    records HubSpot notified, by id (`POST /crm/v3/objects/{object}/batch/read`), mapped the
+//!    same way; the search runs every `reconcile_every` as a safety net.
 //! 3. Write back: for every contact known, the wanted values are planned against what was
 //!    last written and what HubSpot holds ([`leadrank_crm::plan`]); the changes go out in
 //!    `batch/update` calls of at most 100, and what was written is stored after each batch.
