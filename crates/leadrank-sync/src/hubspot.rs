@@ -434,6 +434,14 @@ async fn run(
             state.append(service, gone).await?;
         }
     }
+    // What was read is committed: the notifications it answered can go (a stop before this
+    // point reads them again).
+    if !options.dry_run && plan.hubspot.webhooks.is_some() {
+        pending.clear(service).await?;
+        if reconcile {
+            webhooks::mark(service, "reconcile", now_ms).await?;
+        }
+    }
     // Engagement events after contacts, so the leads they belong to are known. HubSpot sends
     // no webhooks for them: with webhooks they are read on the source's interval.
     let poll = match (&plan.hubspot.webhooks, plan.hubspot.interval) {
@@ -446,15 +454,8 @@ async fn run(
     if poll {
         crate::hubspot_events::read(service, plan, client, options, state, &mut report.reads).await?;
     }
-    // What was read is committed: the notifications it answered can go.
-    if !options.dry_run && plan.hubspot.webhooks.is_some() {
-        pending.clear(service).await?;
-        if reconcile {
-            webhooks::mark(service, "reconcile", now_ms).await?;
-        }
-        if poll && crate::hubspot_events::wanted(plan) {
-            webhooks::mark(service, "polled", now_ms).await?;
-        }
+    if !options.dry_run && plan.hubspot.webhooks.is_some() && poll && crate::hubspot_events::wanted(plan) {
+        webhooks::mark(service, "polled", now_ms).await?;
     }
     if plan.writeback {
         write_back(service, plan, client, options, state, &seen, report).await?;

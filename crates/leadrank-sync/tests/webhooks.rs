@@ -42,6 +42,11 @@ fn config(extra: &str) -> SyncConfig {
 /// `contacts` contacts (one company; a deal per 10 contacts), webhooks set up, and a first
 /// sync done (the notifications it caused are still queued in the fake).
 async fn world(contacts: usize) -> World {
+    world_with(contacts, "").await
+}
+
+/// [`world`] with more keys in `[hubspot]`.
+async fn world_with(contacts: usize, extra: &str) -> World {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
     let clock = Arc::new(ManualClock::new("2026-06-30T12:00:00Z".parse().unwrap()));
@@ -73,7 +78,7 @@ async fn world(contacts: usize) -> World {
     let mut settings = WebhookSettings::all("http://127.0.0.1:9/v1/crm/hubspot/webhooks", SECRET);
     settings.signed_url = URL.into();
     fake.set_webhooks(Some(settings));
-    let cfg = config("");
+    let cfg = config(extra);
     let plan = Plan::new(&cfg, Path::new(".")).unwrap();
     let intake = Intake::new(Token::new(SECRET).unwrap(), URL, plan.webhook_filter());
     let w = World { _dir: dir, service, clock, fake, intake, cfg, contacts: ids, deals };
@@ -385,4 +390,23 @@ async fn the_reconcile_search_runs_when_due() {
     // Then not again until the next day.
     w.run(SyncOptions::default()).await.unwrap();
     assert_eq!(w.count("/search"), 0);
+}
+
+#[tokio::test]
+async fn engagement_events_are_read_on_the_interval_not_on_each_webhook_run() {
+    let w = world_with(10, "interval = \"1h\"\nobjects = [\"contacts\", \"companies\", \"deals\", \"email_events\"]\n").await;
+    let email = |w: &World| w.fake.calls().iter().filter(|c| c.path.starts_with("/email/")).count();
+    w.deliver().await;
+    w.fake.edit("contacts", &w.contacts[1], &[("jobtitle", "CTO")]);
+    w.fake.email_event("CLICK", "p1@acme.io", Some("https://acme.io/pricing"), false);
+    w.deliver().await;
+    w.run(SyncOptions::default()).await.unwrap();
+    assert_eq!(email(&w), 0, "{:?}", w.fake.calls());
+    assert_eq!(w.count("/batch/read"), 1);
+    w.clock.set("2026-06-30T13:00:00Z".parse().unwrap());
+    let r = w.run(SyncOptions::default()).await.unwrap();
+    assert_eq!(email(&w), 2, "one page per e-mail event type: {}", r.render());
+    assert_eq!(w.count("/search"), 0, "the reconcile search is daily");
+    let clicks = r.reads.iter().find(|x| x.object == "email_events CLICK").unwrap();
+    assert_eq!(clicks.created, 1, "{}", r.render());
 }
