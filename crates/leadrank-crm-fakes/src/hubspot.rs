@@ -4,6 +4,14 @@
 //!   `EQ`, `NEQ`, `GT`, `GTE`, `LT`, `LTE`, `HAS_PROPERTY`, `NOT_HAS_PROPERTY`; dates compared
 //!   as epoch milliseconds), `sorts`, `properties`, `limit` (at most 200), `after`; a query
 //!   pages through at most 10,000 results (beyond: 400);
+//! * `POST /crm/v3/objects/{object}/batch/read`: at most 100 inputs, `properties`,
+//!   `idProperty` (a unique property instead of the record id), `archived`; ids not found
+//!   (or archived) fail alone (207 multi-status with `errors`, category `OBJECT_NOT_FOUND`);
+//! * webhooks ([`HubSpotFake::set_webhooks`]): every change (creation, property change,
+//!   deletion, a deal's association) a subscription covers is queued as HubSpot's
+//!   notification, and [`HubSpotFake::deliver_webhooks`] posts the queue in requests of at
+//!   most 100, signed as HubSpot signs them (v3), keeping what was not answered 2xx for the
+//!   next delivery (`attemptNumber` counts the tries);
 //! * `POST /crm/v3/objects/{object}/batch/update`: at most 100 inputs; unknown properties
 //!   or invalid values fail the whole batch (400); unknown or archived ids fail alone (207
 //!   multi-status with `errors`);
@@ -50,6 +58,79 @@ pub const EMAIL_EVENTS_PAGE_MAX: usize = 1_000;
 pub const FORMS_PAGE_MAX: usize = 500;
 pub const SUBMISSIONS_PAGE_MAX: usize = 50;
 pub const LIST_PAGE_MAX: usize = 100;
+pub const READ_BATCH_MAX: usize = 100;
+/// Notifications per webhook request at most.
+pub const WEBHOOK_BATCH_MAX: usize = 100;
+
+/// A webhook subscription of the app: an event type (`contact.propertyChange`) and, for
+/// property changes, the property (`None` here: every property, a shorthand of the fake).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub event_type: String,
+    pub property: Option<String>,
+}
+
+/// The app's webhook settings: where notifications go and how they are signed.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// Where the requests are sent (`http://` only: a local test server).
+    pub target_url: String,
+    /// The URL as the app knows it, which the signature covers (the public URL in front of
+    /// `target_url`, e.g. through a TLS proxy); usually the same.
+    pub signed_url: String,
+    pub client_secret: String,
+    pub app_id: u64,
+    pub portal_id: u64,
+    pub subscriptions: Vec<Subscription>,
+}
+
+impl WebhookSettings {
+    /// Every creation, deletion and property change of contacts, companies and deals, and
+    /// deals' association changes, to `url`, signed with `client_secret`.
+    pub fn all(url: &str, client_secret: &str) -> WebhookSettings {
+        let mut subscriptions = Vec::new();
+        for o in ["contact", "company", "deal"] {
+            for e in ["creation", "deletion", "propertyChange"] {
+                subscriptions.push(Subscription { event_type: format!("{o}.{e}"), property: None });
+            }
+        }
+        subscriptions.push(Subscription { event_type: "deal.associationChange".into(), property: None });
+        WebhookSettings {
+            target_url: url.into(),
+            signed_url: url.into(),
+            client_secret: client_secret.into(),
+            app_id: 54321,
+            portal_id: 62515,
+            subscriptions,
+        }
+    }
+}
+
+/// The v3 signature HubSpot puts in `X-HubSpot-Signature-v3`: base64 of HMAC-SHA256 keyed
+/// with the app's client secret over method + URI + body + timestamp.
+pub fn sign_v3(client_secret: &str, method: &str, uri: &str, body: &[u8], timestamp: &str) -> String {
+    use base64::Engine as _;
+    use hmac::{KeyInit, Mac};
+    let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(client_secret.as_bytes()).expect("HMAC takes a key of any length");
+    m.update(method.as_bytes());
+    m.update(uri.as_bytes());
+    m.update(body);
+    m.update(timestamp.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(m.finalize().into_bytes())
+}
+
+/// One webhook request as HubSpot would send it.
+#[derive(Debug, Clone)]
+pub struct SignedRequest {
+    /// Where it goes (`target_url`).
+    pub url: String,
+    /// The path and query of `url`.
+    pub path: String,
+    pub body: String,
+    /// `Content-Type`, `X-HubSpot-Signature-v3`, `X-HubSpot-Request-Timestamp`.
+    pub headers: Vec<(String, String)>,
+    notifications: Vec<Value>,
+}
 
 /// One request as the fake saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +235,10 @@ struct Inner {
     burst: Option<(usize, Duration)>,
     recent: VecDeque<Instant>,
     correlation: u64,
+    webhooks: Option<WebhookSettings>,
+    /// Notifications not yet delivered, in order.
+    notifications: Vec<Value>,
+    next_event: u64,
 }
 
 impl Inner {
@@ -164,6 +249,42 @@ impl Inner {
 
     fn modified_property(object: &str) -> &'static str {
         if object == "contacts" { "lastmodifieddate" } else { "hs_lastmodifieddate" }
+    }
+
+    /// Queues a notification of `event` on a record, when a subscription covers it.
+    fn notify(&mut self, object: &str, id: u64, event: &str, property: Option<(&str, &str)>, source: &str, extra: Value) {
+        let singular = match object {
+            "contacts" => "contact",
+            "companies" => "company",
+            "deals" => "deal",
+            _ => return,
+        };
+        let Some(w) = &self.webhooks else { return };
+        let kind = format!("{singular}.{event}");
+        let Some(sub) = w
+            .subscriptions
+            .iter()
+            .position(|s| s.event_type == kind && (s.property.is_none() || s.property.as_deref() == property.map(|p| p.0)))
+        else {
+            return;
+        };
+        let (portal, app) = (w.portal_id, w.app_id);
+        self.next_event += 1;
+        let mut n = json!({"eventId": self.next_event, "subscriptionId": 1000 + sub as u64, "portalId": portal, "appId": app,
+            "occurredAt": self.clock_ms, "subscriptionType": kind, "attemptNumber": 0, "objectId": id, "changeSource": source});
+        match event {
+            "creation" => n["changeFlag"] = json!("NEW"),
+            "deletion" => n["changeFlag"] = json!("DELETED"),
+            _ => {}
+        }
+        if let Some((name, value)) = property {
+            n["propertyName"] = json!(name);
+            n["propertyValue"] = json!(value);
+        }
+        if let (Value::Object(n), Value::Object(extra)) = (&mut n, extra) {
+            n.extend(extra);
+        }
+        self.notifications.push(n);
     }
 }
 
@@ -289,6 +410,7 @@ impl HubSpotFake {
         let now = g.tick();
         let properties = properties.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         g.objects.entry(object.into()).or_default().insert(id, Record { properties, created_ms: now, updated_ms: now, archived: false });
+        g.notify(object, id, "creation", None, "CRM_UI", Value::Null);
         id.to_string()
     }
 
@@ -302,6 +424,9 @@ impl HubSpotFake {
             r.properties.insert(k.to_string(), v.to_string());
         }
         r.updated_ms = now;
+        for (k, v) in properties {
+            g.notify(object, id, "propertyChange", Some((*k, *v)), "CRM_UI", Value::Null);
+        }
     }
 
     /// Archives (deletes) a record.
@@ -313,6 +438,7 @@ impl HubSpotFake {
             r.archived = true;
             r.updated_ms = now;
             g.archived_ms.insert((object.to_string(), id), now);
+            g.notify(object, id, "deletion", None, "CRM_UI", Value::Null);
         }
     }
 
@@ -368,6 +494,56 @@ impl HubSpotFake {
         let t: u64 = to.1.parse().expect("numeric id");
         g.associations.entry((from.0.into(), f)).or_default().push((to.0.into(), t));
         g.associations.entry((to.0.into(), t)).or_default().push((from.0.into(), f));
+        let upper = |o: &str| o.trim_end_matches('s').replace("companie", "company").to_uppercase();
+        for ((o, id), (other, other_id)) in [((from.0, f), (to.0, t)), ((to.0, t), (from.0, f))] {
+            if o == "deals" {
+                let kind = format!("DEAL_TO_{}", upper(other));
+                let extra = json!({"associationType": kind, "fromObjectId": id, "toObjectId": other_id, "associationRemoved": false,
+                    "isPrimaryAssociation": false});
+                g.notify("deals", id, "associationChange", None, "CRM_UI", extra);
+            }
+        }
+    }
+
+    /// Sets up the app's webhooks (`None`: none); changes from now on are queued.
+    pub fn set_webhooks(&self, settings: Option<WebhookSettings>) {
+        let mut g = self.lock();
+        g.webhooks = settings;
+        g.notifications.clear();
+    }
+
+    /// Notifications queued and not yet delivered.
+    pub fn pending_webhooks(&self) -> usize {
+        self.lock().notifications.len()
+    }
+
+    /// Takes the queued notifications as signed requests of at most 100, signed at
+    /// `timestamp_ms` (what `X-HubSpot-Request-Timestamp` says). Empty without webhooks.
+    pub fn webhook_requests(&self, timestamp_ms: i64) -> Vec<SignedRequest> {
+        let mut g = self.lock();
+        let Some(w) = g.webhooks.clone() else { return Vec::new() };
+        let queued = std::mem::take(&mut g.notifications);
+        queued.chunks(WEBHOOK_BATCH_MAX).map(|chunk| signed(&w, chunk.to_vec(), timestamp_ms)).collect()
+    }
+
+    /// Posts the queued notifications to the target URL (as [`Self::webhook_requests`]);
+    /// those of a request not answered 2xx are queued again with `attemptNumber` one more.
+    /// Returns each request's status (0: no answer).
+    pub async fn deliver_webhooks(&self, timestamp_ms: i64) -> Vec<u16> {
+        let mut statuses = Vec::new();
+        for r in self.webhook_requests(timestamp_ms) {
+            let status = post(&r).await;
+            statuses.push(status);
+            if !(200..300).contains(&status) {
+                let mut g = self.lock();
+                for mut n in r.notifications {
+                    let attempt = n["attemptNumber"].as_u64().unwrap_or(0) + 1;
+                    n["attemptNumber"] = json!(attempt);
+                    g.notifications.push(n);
+                }
+            }
+        }
+        statuses
     }
 
     /// A record's properties now.
@@ -578,6 +754,7 @@ fn route(g: &mut Inner, method: &Method, path: &str, body: &[u8], partial: usize
         ("POST", ["crm", "v3", "objects", object, "search"]) if g.objects.contains_key(*object) || g.properties.contains_key(*object) => {
             search(g, object, &req, c)
         }
+        ("POST", ["crm", "v3", "objects", object, "batch", "read"]) if g.properties.contains_key(*object) => batch_read(g, object, &req, c),
         ("POST", ["crm", "v3", "objects", object, "batch", "update"]) if g.properties.contains_key(*object) => {
             batch_update(g, object, &req, partial, c)
         }
@@ -816,6 +993,7 @@ fn batch_update(g: &mut Inner, object: &str, req: &Value, partial: usize, c: u64
             r.updated_ms = now;
         }
         for (name, v) in written {
+            g.notify(object, id, "propertyChange", Some((name.as_str(), v.as_str())), "INTEGRATION", Value::Null);
             g.writes.push((object.into(), id, name, v));
         }
         let names: Vec<String> = props.keys().cloned().collect();
@@ -830,6 +1008,101 @@ fn batch_update(g: &mut Inner, object: &str, req: &Value, partial: usize, c: u64
         out["errors"] = Value::Array(errors);
         json_ok(StatusCode::MULTI_STATUS, out)
     }
+}
+
+/// `POST /crm/v3/objects/{object}/batch/read`.
+fn batch_read(g: &mut Inner, object: &str, req: &Value, c: u64) -> Response {
+    let Some(inputs) = req.get("inputs").and_then(Value::as_array) else {
+        return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", "inputs is required", c);
+    };
+    if inputs.len() > READ_BATCH_MAX {
+        return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", &format!("Batch input may contain at most {READ_BATCH_MAX} inputs"), c);
+    }
+    let Some(props) = req.get("properties").map_or(Some(Vec::new()), |p| {
+        p.as_array().and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect::<Option<Vec<String>>>())
+    }) else {
+        return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", "properties must be a list of property names", c);
+    };
+    let id_property = req.get("idProperty").and_then(Value::as_str).filter(|p| *p != "hs_object_id");
+    let archived = req.get("archived").and_then(Value::as_bool).unwrap_or(false);
+    let empty = BTreeMap::new();
+    let records = g.objects.get(object).unwrap_or(&empty);
+    let mut results = Vec::new();
+    let mut missing = Vec::new();
+    for input in inputs {
+        let key = match input.get("id") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", "every input needs an id", c),
+        };
+        let hit = match id_property {
+            None => key.parse::<u64>().ok().and_then(|id| records.get(&id).map(|r| (id, r))),
+            Some(p) => {
+                records.iter().find(|(_, r)| r.properties.get(p).is_some_and(|v| v.eq_ignore_ascii_case(&key))).map(|(id, r)| (*id, r))
+            }
+        };
+        match hit.filter(|(_, r)| r.archived == archived) {
+            Some((id, r)) if !results.iter().any(|x: &Value| x["id"] == json!(id.to_string())) => {
+                let mut v = record_json(g, object, id, r, &props);
+                if archived {
+                    v["archived"] = json!(true);
+                }
+                results.push(v);
+            }
+            Some(_) => {}
+            None => missing.push(key),
+        }
+    }
+    let mut out = json!({"status": "COMPLETE", "results": results, "startedAt": iso(g.clock_ms), "completedAt": iso(g.clock_ms)});
+    if missing.is_empty() {
+        return json_ok(StatusCode::OK, out);
+    }
+    let label = object.trim_end_matches('s').replace("companie", "company").to_uppercase();
+    out["numErrors"] = json!(1);
+    out["errors"] = json!([{"status": "error", "category": "OBJECT_NOT_FOUND",
+        "message": format!("Could not get some {label} objects, they may be deleted or not exist. Check that ids are valid."),
+        "context": {"ids": missing}}]);
+    json_ok(StatusCode::MULTI_STATUS, out)
+}
+
+/// A request of notifications, signed.
+fn signed(w: &WebhookSettings, notifications: Vec<Value>, timestamp_ms: i64) -> SignedRequest {
+    let body = Value::Array(notifications.clone()).to_string();
+    let timestamp = timestamp_ms.to_string();
+    let signature = sign_v3(&w.client_secret, "POST", &w.signed_url, body.as_bytes(), &timestamp);
+    let rest = w.target_url.split_once("://").map_or(w.target_url.as_str(), |(_, r)| r);
+    let path = rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string());
+    SignedRequest {
+        url: w.target_url.clone(),
+        path,
+        body,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("X-HubSpot-Signature-v3".into(), signature),
+            ("X-HubSpot-Request-Timestamp".into(), timestamp),
+        ],
+        notifications,
+    }
+}
+
+/// Posts a request over HTTP/1.1 (a local `http://` target); its status, 0 without one.
+async fn post(r: &SignedRequest) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(rest) = r.url.strip_prefix("http://") else { return 0 };
+    let host = rest.split('/').next().unwrap_or("");
+    let Ok(mut stream) = tokio::net::TcpStream::connect(host).await else { return 0 };
+    let mut head = format!("POST {} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n", r.path, r.body.len());
+    for (k, v) in &r.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    if stream.write_all(head.as_bytes()).await.is_err() || stream.write_all(r.body.as_bytes()).await.is_err() {
+        return 0;
+    }
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer);
+    text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
 
 fn create_properties(g: &mut Inner, object: &str, req: &Value, c: u64) -> Response {

@@ -6,15 +6,15 @@
 //! `Retry-After`, a daily cap) and partial batch failures (207). Tests inject faults (bursts
 //! of 429, 5xx, slow answers, partial failures) and read the log of every call.
 //!
-//! * [`hubspot`]: HubSpot's CRM v3 objects (search, batch update), properties and property
-//!   groups, and v4 association reads;
+//! * [`hubspot`]: HubSpot's CRM v3 objects (search, batch read, batch update), properties and
+//!   property groups, v4 association reads, and signed webhook notifications of changes;
 //! * [`salesforce`]: Salesforce's REST query (a SOQL subset, `nextRecordsUrl` paging),
 //!   composite sObject updates, describe, and the daily API allocation.
 
 pub mod hubspot;
 pub mod salesforce;
 
-pub use hubspot::{Call, Fault, HubSpotFake};
+pub use hubspot::{Call, Fault, HubSpotFake, SignedRequest, Subscription, WebhookSettings};
 pub use salesforce::SalesforceFake;
 
 /// Decodes one `application/x-www-form-urlencoded` value or query parameter (`+` is a space,

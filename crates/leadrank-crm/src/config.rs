@@ -85,6 +85,29 @@ pub struct HubSpotConfig {
     pub interval: Option<std::time::Duration>,
     /// The line of the `[hubspot]` table (to locate "no interval" errors).
     pub line: usize,
+    /// HubSpot webhooks (`webhooks = true`): changed records are pushed, not searched for.
+    pub webhooks: Option<HubSpotWebhooksConfig>,
+}
+
+/// HubSpot webhooks (`webhooks = true` in `[hubspot]`): HubSpot posts the ids of changed
+/// records to `webhook_url`, signed with the app's client secret; runs read those records by
+/// id, and the modified-since search runs only every `reconcile_every`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubSpotWebhooksConfig {
+    /// The public URL the HubSpot app posts to, as entered in the app's webhook settings
+    /// (`https://leadrank.example.com/v1/crm/hubspot/webhooks`); its scheme and host are part
+    /// of what HubSpot signs.
+    pub url: String,
+    /// The environment variable holding the app's client secret (default
+    /// `HUBSPOT_CLIENT_SECRET`).
+    pub secret_env: String,
+    /// A file holding the client secret (read instead of the environment when set).
+    pub secret_file: Option<String>,
+    /// How often the modified-since search still runs as a safety net (default one day).
+    pub reconcile_every: std::time::Duration,
+    /// How long after a notification its run starts (default 2 s): the notifications until
+    /// then share the run (a longer delay trades freshness for fewer calls).
+    pub delay: std::time::Duration,
 }
 
 /// How to reach Salesforce and what to read.
@@ -367,6 +390,12 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
             "timeout",
             "max_retries",
             "interval",
+            "webhooks",
+            "webhook_url",
+            "client_secret_env",
+            "client_secret_file",
+            "reconcile_every",
+            "webhook_delay",
         ],
     );
     let mut c = HubSpotConfig {
@@ -383,7 +412,9 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
         max_retries: 8,
         interval: interval(p, h, PATH),
         line: h.span().map_or(1, |s| line_of(p.text, s.start)),
+        webhooks: None,
     };
+    c.webhooks = parse_hubspot_webhooks(p, h);
     if let Some(u) = p.str(h, PATH, "base_url") {
         if u.starts_with("https://") || u.starts_with("http://") {
             c.base_url = u.trim_end_matches('/').to_string();
@@ -455,6 +486,63 @@ fn parse_hubspot(p: &mut P<'_>, h: &Table) -> HubSpotConfig {
         }
     }
     c
+}
+
+/// The webhook keys of `[hubspot]`: none unless `webhooks = true`, which needs `webhook_url`.
+fn parse_hubspot_webhooks(p: &mut P<'_>, h: &Table) -> Option<HubSpotWebhooksConfig> {
+    const PATH: &str = "hubspot";
+    let span = |k: &str| h.get(k).and_then(Item::span);
+    let on = p.bool(h, PATH, "webhooks").unwrap_or(false);
+    let url = p.str(h, PATH, "webhook_url");
+    let secret_env = p.str(h, PATH, "client_secret_env");
+    let secret_file = p.str(h, PATH, "client_secret_file");
+    let mut duration = |k: &str| match p.str(h, PATH, k) {
+        Some(text) => match crate::schedule::parse_interval(&text) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                p.err(span(k), &join(PATH, k), message);
+                None
+            }
+        },
+        None => None,
+    };
+    let reconcile_every = duration("reconcile_every");
+    let delay = duration("webhook_delay");
+    if !on {
+        if let Some(k) = ["webhook_url", "client_secret_env", "client_secret_file", "reconcile_every", "webhook_delay"]
+            .into_iter()
+            .find(|k| h.contains_key(k))
+        {
+            p.err(span(k), &join(PATH, k), "only read with webhooks = true");
+        }
+        return None;
+    }
+    let url = match url {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => u,
+        Some(_) => {
+            p.err(
+                span("webhook_url"),
+                "hubspot.webhook_url",
+                "must start with https:// (HubSpot posts only to HTTPS; http:// for a local test)",
+            );
+            return None;
+        }
+        None => {
+            p.err(
+                span("webhooks"),
+                "hubspot.webhook_url",
+                "missing: the public URL the HubSpot app posts to, e.g. \"https://leadrank.example.com/v1/crm/hubspot/webhooks\"",
+            );
+            return None;
+        }
+    };
+    Some(HubSpotWebhooksConfig {
+        url,
+        secret_env: secret_env.unwrap_or_else(|| "HUBSPOT_CLIENT_SECRET".into()),
+        secret_file,
+        reconcile_every: reconcile_every.unwrap_or(std::time::Duration::from_secs(86_400)),
+        delay: delay.unwrap_or(std::time::Duration::from_secs(2)),
+    })
 }
 
 fn parse_salesforce(p: &mut P<'_>, t: &Table) -> Option<SalesforceConfig> {
@@ -913,5 +1001,26 @@ only_if_empty = true
         assert!(e.contains("s.toml:3: salesforce.client_id: goes with auth"), "{e}");
         let e = SyncConfig::parse(&format!("{base}interval = \"2y\"\n"), "s.toml").unwrap_err().to_string();
         assert!(e.contains("s.toml:3: salesforce.interval"), "{e}");
+    }
+
+    #[test]
+    fn hubspot_webhooks_are_checked() {
+        let base = "[hubspot]\n";
+        let c = SyncConfig::parse(base, "s.toml").unwrap();
+        assert!(c.hubspot.unwrap().webhooks.is_none());
+        let on = "webhooks = true\nwebhook_url = \"https://lr.example.com/v1/crm/hubspot/webhooks\"\n";
+        let w = SyncConfig::parse(&format!("{base}{on}"), "s.toml").unwrap().hubspot.unwrap().webhooks.unwrap();
+        assert_eq!((w.secret_env.as_str(), w.secret_file, w.reconcile_every.as_secs()), ("HUBSPOT_CLIENT_SECRET", None, 86_400));
+        let w = SyncConfig::parse(&format!("{base}{on}reconcile_every = \"7d\"\nclient_secret_file = \"s\"\n"), "s.toml").unwrap();
+        let w = w.hubspot.unwrap().webhooks.unwrap();
+        assert_eq!((w.reconcile_every.as_secs(), w.secret_file.as_deref(), w.delay.as_secs()), (7 * 86_400, Some("s"), 2));
+        let w = SyncConfig::parse(&format!("{base}{on}webhook_delay = \"5m\"\n"), "s.toml").unwrap();
+        assert_eq!(w.hubspot.unwrap().webhooks.unwrap().delay.as_secs(), 300);
+        let e = SyncConfig::parse(&format!("{base}webhooks = true\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:2: hubspot.webhook_url: missing"), "{e}");
+        let e = SyncConfig::parse(&format!("{base}reconcile_every = \"1d\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:2: hubspot.reconcile_every: only read with webhooks = true"), "{e}");
+        let e = SyncConfig::parse(&format!("{base}{on}reconcile_every = \"1y\"\n"), "s.toml").unwrap_err().to_string();
+        assert!(e.contains("s.toml:4: hubspot.reconcile_every"), "{e}");
     }
 }

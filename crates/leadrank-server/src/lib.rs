@@ -147,6 +147,7 @@ pub async fn start(
     let segment = http::segment::SegmentSetup::new(segment_mapping, service.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let state = AppState {
         segment: Some(Arc::new(segment)),
+        hubspot_webhooks: options.sync.iter().find_map(|s| s.webhooks.clone()),
         service: service.clone(),
         webhook_stats: background.webhook_stats.clone(),
         allow_private_webhooks: options.allow_private_webhooks,

@@ -21,6 +21,11 @@ impl Token {
         let s: String = s.into().trim().to_string();
         if s.is_empty() { None } else { Some(Token(s)) }
     }
+
+    /// The secret itself (to key a signature check; never to print).
+    pub(crate) fn reveal(&self) -> &str {
+        &self.0
+    }
 }
 
 impl std::fmt::Debug for Token {

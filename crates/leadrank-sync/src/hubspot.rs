@@ -11,6 +11,9 @@
 //!    A page of deals also reads its deals' associated contacts and companies (`POST
 //!    /crm/v4/associations/deals/{contacts,companies}/batch/read`): a deal belongs to its
 //!    first contact (the lead) and first company (the account), and becomes an outcome.
+//!    With webhooks (`webhooks = true`, [`crate::webhooks`]) a run reads instead only the
+//!    records HubSpot notified, by id (`POST /crm/v3/objects/{object}/batch/read`), mapped the
+//!    same way; the search runs every `reconcile_every` as a safety net.
 //! 3. Write back: for every contact known, the wanted values are planned against what was
 //!    last written and what HubSpot holds ([`leadrank_crm::plan`]); the changes go out in
 //!    `batch/update` calls of at most 100, and what was written is stored after each batch.
@@ -32,6 +35,7 @@ use serde_json::{Value, json};
 
 use crate::client::{HubSpotClient, Purpose, Stats, SyncError};
 use crate::state::{RecordState, State};
+use crate::webhooks;
 
 /// HubSpot's limit on a string property value, in characters.
 pub const TEXT_LIMIT: usize = 65_536;
@@ -222,6 +226,47 @@ impl Plan {
         })
     }
 
+    /// What a read of `object` asks for: the properties (sorted), and the association
+    /// columns the mapping reads that are filled from associations (deals).
+    fn read_properties(&self, object: &str, mapping: &Mapping) -> (Vec<String>, Vec<(&'static str, &'static str)>) {
+        let associated: Vec<(&'static str, &'static str)> = if object == "deals" { DEAL_ASSOCIATIONS.to_vec() } else { Vec::new() };
+        let mut properties: Vec<String> =
+            source_columns(mapping).into_iter().filter(|c| !associated.iter().any(|(col, _)| col == c)).collect();
+        properties.push(modified_property(object).to_string());
+        if object == "contacts" && self.writeback {
+            properties.extend(self.written_properties());
+        }
+        properties.sort();
+        properties.dedup();
+        (properties, associated)
+    }
+
+    /// The CRM objects read through a mapping, in the order they are read.
+    fn mapped_objects(&self) -> Vec<(&'static str, &Mapping)> {
+        let mut v = Vec::new();
+        if let Some(m) = &self.companies {
+            v.push(("companies", m));
+        }
+        v.push(("contacts", &self.contacts));
+        if let Some(m) = &self.deals {
+            v.push(("deals", m));
+        }
+        v
+    }
+
+    /// Which webhook notifications matter to this plan: a change of a property it reads, of
+    /// an object it reads (and which properties it writes, whose changes may be its own).
+    pub fn webhook_filter(&self) -> crate::webhooks::Filter {
+        let mut f = crate::webhooks::Filter::default();
+        for (object, mapping) in self.mapped_objects() {
+            f.reads.insert(object.to_string(), self.read_properties(object, mapping).0.into_iter().collect());
+        }
+        if self.writeback {
+            f.written = self.written_properties().into_iter().collect();
+        }
+        f
+    }
+
     /// The properties written back.
     fn written_properties(&self) -> Vec<String> {
         let mut v: Vec<String> = self.shape.fields.iter().map(|f| f.property(&self.shape.prefix)).collect();
@@ -335,25 +380,83 @@ async fn run(
     state: &mut State,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    if options.install_fields {
+    let now_ms = service.clock.now().as_millisecond();
+    // Webhooks: the notifications stored so far (those arriving from now on wait for the
+    // next run), and whether the modified-since search is due as a safety net.
+    let (pending, reconcile) = match &plan.hubspot.webhooks {
+        None => (webhooks::Pending::default(), true),
+        Some(w) => {
+            let last = webhooks::last(service, "reconcile").await?;
+            let every = i64::try_from(w.reconcile_every.as_millis()).unwrap_or(i64::MAX);
+            (webhooks::Pending::load(service).await?, last.is_none_or(|l| now_ms.saturating_sub(l) >= every))
+        }
+    };
+    // With webhooks, properties are checked at reconcile runs only (a run a webhook asked
+    // for spends nothing it does not need).
+    if options.install_fields && reconcile {
         install_fields(plan, client, options.dry_run, report).await?;
     }
     // Values seen in this run (dry runs keep them in memory only).
     let mut seen: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    if let Some(companies) = &plan.companies {
-        let r = read_object(service, plan, client, options, state, "companies", companies, &mut seen).await?;
-        report.reads.push(r);
+    if reconcile {
+        for (object, mapping) in plan.mapped_objects() {
+            // Deals after contacts, so the leads they name are known.
+            let r = read_object(service, plan, client, options, state, object, mapping, &mut seen).await?;
+            report.reads.push(r);
+        }
+        if plan.deals.is_some() {
+            report.reads.push(crate::deleted::hubspot_deals(service, client, options, state).await?);
+        }
+    } else {
+        for (object, mapping) in plan.mapped_objects() {
+            let todo = pending.todo(object, |id| state.records.get(id).map(|r| &r.w));
+            let r = read_changed(service, plan, client, options, state, object, mapping, &todo, &mut seen).await?;
+            report.reads.push(r);
+        }
     }
-    let r = read_object(service, plan, client, options, state, "contacts", &plan.contacts, &mut seen).await?;
-    report.reads.push(r);
-    // Deals after contacts, so the leads they name are known.
-    if let Some(deals) = &plan.deals {
-        let r = read_object(service, plan, client, options, state, "deals", deals, &mut seen).await?;
-        report.reads.push(r);
-        report.reads.push(crate::deleted::hubspot_deals(service, client, options, state).await?);
+    // Deletions notified: deals leave leadrank's outcomes (as the archived list does), and
+    // deleted contacts are forgotten (nothing is written to them).
+    if !pending.is_empty() {
+        let deleted = |object: &str| -> Vec<String> {
+            pending.todo(object, |_| None).into_iter().filter(|(_, t)| *t == webhooks::Todo::Delete).map(|(id, _)| id).collect()
+        };
+        if plan.deals.is_some() && !reconcile {
+            let mut r = ReadReport { object: "deleted deals (webhooks)".into(), ..ReadReport::default() };
+            let ids = deleted("deals");
+            r.read = ids.len() as u64;
+            crate::deleted::remove(service, ids, options.dry_run, &mut r).await?;
+            report.reads.push(r);
+        }
+        let gone: BTreeMap<String, Option<RecordState>> =
+            deleted("contacts").into_iter().filter(|id| state.records.contains_key(id)).map(|id| (id, None)).collect();
+        report.gone += gone.len() as u64;
+        if !options.dry_run {
+            state.append(service, gone).await?;
+        }
     }
-    // Engagement events after contacts, so the leads they belong to are known.
-    crate::hubspot_events::read(service, plan, client, options, state, &mut report.reads).await?;
+    // What was read is committed: the notifications it answered can go (a stop before this
+    // point reads them again).
+    if !options.dry_run && plan.hubspot.webhooks.is_some() {
+        pending.clear(service).await?;
+        if reconcile {
+            webhooks::mark(service, "reconcile", now_ms).await?;
+        }
+    }
+    // Engagement events after contacts, so the leads they belong to are known. HubSpot sends
+    // no webhooks for them: with webhooks they are read on the source's interval.
+    let poll = match (&plan.hubspot.webhooks, plan.hubspot.interval) {
+        (Some(_), Some(interval)) if crate::hubspot_events::wanted(plan) => {
+            let every = i64::try_from(interval.as_millis()).unwrap_or(i64::MAX);
+            reconcile || webhooks::last(service, "polled").await?.is_none_or(|l| now_ms.saturating_sub(l) >= every)
+        }
+        _ => true,
+    };
+    if poll {
+        crate::hubspot_events::read(service, plan, client, options, state, &mut report.reads).await?;
+    }
+    if !options.dry_run && plan.hubspot.webhooks.is_some() && poll && crate::hubspot_events::wanted(plan) {
+        webhooks::mark(service, "polled", now_ms).await?;
+    }
     if plan.writeback {
         write_back(service, plan, client, options, state, &seen, report).await?;
     }
@@ -419,20 +522,8 @@ async fn read_object(
     seen: &mut BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<ReadReport, SyncError> {
     let modified = modified_property(object);
-    let associated: Vec<(&str, &str)> = if object == "deals" { DEAL_ASSOCIATIONS.to_vec() } else { Vec::new() };
-    let mut properties: Vec<String> = source_columns(mapping).into_iter().filter(|c| !associated.iter().any(|(col, _)| col == c)).collect();
-    properties.push(modified.to_string());
-    let written = plan.written_properties();
-    if object == "contacts" && plan.writeback {
-        properties.extend(written.iter().cloned());
-    }
-    properties.sort();
-    properties.dedup();
-    // The mapping reads the properties, then the association columns.
-    let columns: Vec<String> = properties.iter().cloned().chain(associated.iter().map(|(c, _)| c.to_string())).collect();
-    let bound = mapping
-        .bind(&columns, &format!("HubSpot {object}"), Presence::Optional)
-        .map_err(|e| SyncError::Protocol { path: format!("mapping of {object}"), detail: e.to_string() })?;
+    let (properties, associated) = plan.read_properties(object, mapping);
+    let bound = bind(mapping, object, &properties, &associated)?;
     let mut since = state.cursor(service, object).await?;
     // A deal already held that was last modified at the stored cursor's time was read by the
     // previous run: it is not mapped again (which would spend association reads on it).
@@ -461,51 +552,8 @@ async fn read_object(
         for (_, to) in &associated {
             linked.push(first_associations(client, object, to, fresh.iter().filter(|f| !held(f)).map(|f| f.id.as_str())).await?);
         }
-        // Map the page.
-        let mut leads = Vec::new();
-        let mut accounts = Vec::new();
-        let mut deals = Vec::new();
-        let mut journal: BTreeMap<String, Option<RecordState>> = BTreeMap::new();
-        for f in &fresh {
-            report.read += 1;
-            let cells: Vec<&str> = properties
-                .iter()
-                .map(|p| f.properties.get(p).map_or("", String::as_str))
-                .chain(linked.iter().map(|l| l.get(&f.id).map_or("", String::as_str)))
-                .collect();
-            if held(f) {
-                report.unchanged += 1;
-                continue;
-            }
-            if object == "deals" {
-                if let Some(deal) = map_outcome(service, &bound, &cells, object, &f.id, &mut report) {
-                    deals.push(deal);
-                }
-                continue;
-            }
-            let Some(mapped) = map_record(service, &bound, &cells, object, &f.id, object == "contacts", &mut report) else { continue };
-            if object == "contacts" {
-                if let Mapped::Lead(lead) = mapped {
-                    leads.push(*lead);
-                }
-                if plan.writeback {
-                    let current: BTreeMap<String, String> =
-                        written.iter().map(|p| (p.clone(), f.properties.get(p).cloned().unwrap_or_default())).collect();
-                    let mut rs = state.records.get(&f.id).cloned().unwrap_or_default();
-                    rs.c = current.clone();
-                    seen.insert(f.id.clone(), current);
-                    journal.insert(f.id.clone(), Some(rs));
-                }
-            } else if let Mapped::Account(a) = mapped {
-                accounts.push(a);
-            }
-        }
-        if options.dry_run {
-            report.updated += (leads.len() + accounts.len() + deals.len()) as u64;
-        } else {
-            send(service, accounts, leads, deals, &mut report).await?;
-            state.append(service, journal).await?;
-        }
+        let page = Page { object, properties: &properties, bound: &bound, linked: &linked };
+        map_page(service, plan, options, state, &page, &fresh, &held, seen, &mut report).await?;
         advance_cursor(&mut since, &mut at_since, &mut after, last_ms, &found, &answer.body);
         if !options.dry_run {
             state.save_cursor(service, object, since).await?;
@@ -514,6 +562,165 @@ async fn read_object(
         if !more || found.is_empty() {
             break;
         }
+    }
+    Ok(report)
+}
+
+/// Binds a mapping to the columns of a read: the properties, then the association columns.
+fn bind<'m>(
+    mapping: &'m Mapping,
+    object: &str,
+    properties: &[String],
+    associated: &[(&str, &str)],
+) -> Result<leadrank_mapping::Bound<'m>, SyncError> {
+    let columns: Vec<String> = properties.iter().cloned().chain(associated.iter().map(|(c, _)| c.to_string())).collect();
+    mapping
+        .bind(&columns, &format!("HubSpot {object}"), Presence::Optional)
+        .map_err(|e| SyncError::Protocol { path: format!("mapping of {object}"), detail: e.to_string() })
+}
+
+/// Records read at once, however they were found.
+struct Page<'a, 'm> {
+    object: &'a str,
+    properties: &'a [String],
+    bound: &'a leadrank_mapping::Bound<'m>,
+    /// Per association column, the first associated id of each record.
+    linked: &'a [BTreeMap<String, String>],
+}
+
+/// Maps records read (a search page or a batch read) and hands the changed ones to the
+/// service; contacts' current leadrank values go to `seen` and the journal.
+#[allow(clippy::too_many_arguments)]
+async fn map_page(
+    service: &Service,
+    plan: &Plan,
+    options: &SyncOptions,
+    state: &mut State,
+    page: &Page<'_, '_>,
+    fresh: &[&Found],
+    held: &(dyn Fn(&Found) -> bool + Sync),
+    seen: &mut BTreeMap<String, BTreeMap<String, String>>,
+    report: &mut ReadReport,
+) -> Result<(), SyncError> {
+    let object = page.object;
+    let written = plan.written_properties();
+    let mut leads = Vec::new();
+    let mut accounts = Vec::new();
+    let mut deals = Vec::new();
+    let mut journal: BTreeMap<String, Option<RecordState>> = BTreeMap::new();
+    for f in fresh {
+        report.read += 1;
+        let cells: Vec<&str> = page
+            .properties
+            .iter()
+            .map(|p| f.properties.get(p).map_or("", String::as_str))
+            .chain(page.linked.iter().map(|l| l.get(&f.id).map_or("", String::as_str)))
+            .collect();
+        if held(f) {
+            report.unchanged += 1;
+            continue;
+        }
+        if object == "deals" {
+            if let Some(deal) = map_outcome(service, page.bound, &cells, object, &f.id, report) {
+                deals.push(deal);
+            }
+            continue;
+        }
+        let Some(mapped) = map_record(service, page.bound, &cells, object, &f.id, object == "contacts", report) else { continue };
+        if object == "contacts" {
+            if let Mapped::Lead(lead) = mapped {
+                leads.push(*lead);
+            }
+            if plan.writeback {
+                let current: BTreeMap<String, String> =
+                    written.iter().map(|p| (p.clone(), f.properties.get(p).cloned().unwrap_or_default())).collect();
+                let mut rs = state.records.get(&f.id).cloned().unwrap_or_default();
+                rs.c = current.clone();
+                seen.insert(f.id.clone(), current);
+                journal.insert(f.id.clone(), Some(rs));
+            }
+        } else if let Mapped::Account(a) = mapped {
+            accounts.push(a);
+        }
+    }
+    if options.dry_run {
+        report.updated += (leads.len() + accounts.len() + deals.len()) as u64;
+    } else {
+        send(service, accounts, leads, deals, report).await?;
+        state.append(service, journal).await?;
+    }
+    Ok(())
+}
+
+/// Records read per batch read (HubSpot's limit).
+pub const READ_BATCH: usize = 100;
+
+/// Reads the records of `object` webhooks named (`todo`) by id (`POST
+/// /crm/v3/objects/{object}/batch/read`, 100 a call, the properties a search asks for) and
+/// maps them as search results are. A deal leadrank holds whose associations were not
+/// notified as changed keeps the contact and company it has (no association reads).
+/// Records HubSpot no longer has are passed over (their deletion is notified apart).
+#[allow(clippy::too_many_arguments)]
+async fn read_changed(
+    service: &Service,
+    plan: &Plan,
+    client: &HubSpotClient,
+    options: &SyncOptions,
+    state: &mut State,
+    object: &str,
+    mapping: &Mapping,
+    todo: &BTreeMap<String, webhooks::Todo>,
+    seen: &mut BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<ReadReport, SyncError> {
+    let mut report = ReadReport { object: format!("{object} (webhooks)"), ..ReadReport::default() };
+    report.cursor_ms = state.cursor(service, object).await?;
+    let wanted: Vec<(&String, bool)> = todo
+        .iter()
+        .filter_map(|(id, t)| match t {
+            webhooks::Todo::Read { associations } => Some((id, *associations)),
+            webhooks::Todo::Skip => {
+                report.unchanged += 1;
+                None
+            }
+            webhooks::Todo::Delete => None,
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(report);
+    }
+    let (properties, associated) = plan.read_properties(object, mapping);
+    let bound = bind(mapping, object, &properties, &associated)?;
+    let path = format!("/crm/v3/objects/{object}/batch/read");
+    for chunk in wanted.chunks(READ_BATCH) {
+        let inputs: Vec<Value> = chunk.iter().map(|(id, _)| json!({ "id": id })).collect();
+        let answer = client.post(&path, &json!({"properties": properties, "inputs": inputs}), Purpose::Read).await?;
+        let (found, _) = page_records(&answer.body, object, &path)?;
+        let fresh: Vec<&Found> = found.iter().collect();
+        // Associations: kept from the deal held unless notified as changed.
+        let mut linked: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); associated.len()];
+        let mut ask: Vec<&str> = Vec::new();
+        for f in &fresh {
+            let notified = chunk.iter().any(|(id, a)| **id == f.id && *a);
+            let reuse = object == "deals" && !notified;
+            match reuse.then(|| service.deal(&f.id)).flatten() {
+                Some(held) => {
+                    for (i, (column, _)) in associated.iter().enumerate() {
+                        let v = if *column == "associated_contact_id" { held.lead_id.clone() } else { held.account_id.clone() };
+                        if let Some(v) = v {
+                            linked[i].insert(f.id.clone(), v);
+                        }
+                    }
+                }
+                None => ask.push(f.id.as_str()),
+            }
+        }
+        for (i, (_, to)) in associated.iter().enumerate() {
+            if !ask.is_empty() {
+                linked[i].extend(first_associations(client, object, to, ask.iter().copied()).await?);
+            }
+        }
+        let page = Page { object, properties: &properties, bound: &bound, linked: &linked };
+        map_page(service, plan, options, state, &page, &fresh, &|_| false, seen, &mut report).await?;
     }
     Ok(report)
 }
@@ -888,6 +1095,17 @@ impl SyncReport {
             );
         }
         for r in &self.reads {
+            if r.object == "deleted deals (webhooks)" {
+                let _ = writeln!(
+                    s,
+                    "{}: {} deleted, {} removed from leadrank{}",
+                    r.object,
+                    r.read,
+                    r.deleted,
+                    if self.dry_run { " (would be)" } else { "" }
+                );
+                continue;
+            }
             if r.object.starts_with("deleted ") {
                 let _ = writeln!(
                     s,
@@ -979,7 +1197,12 @@ impl SyncReport {
             self.stats.timeouts
         );
         if self.dry_run {
-            let new: u64 = self.reads.iter().filter(|r| matches!(r.object.as_str(), "contacts" | "leads")).map(|r| r.updated).sum();
+            let new: u64 = self
+                .reads
+                .iter()
+                .filter(|r| matches!(r.object.as_str(), "contacts" | "leads" | "contacts (webhooks)"))
+                .map(|r| r.updated)
+                .sum();
             if new > 0 {
                 let _ = writeln!(
                     s,

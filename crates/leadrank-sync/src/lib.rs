@@ -17,6 +17,9 @@
 //! daily API allocation read from `Sforce-Limit-Info`.
 //!
 //! [`schedule`] runs the connectors on their intervals inside `leadrank serve`.
+//!
+//! [`webhooks`] takes HubSpot's signed webhook notifications (`webhooks = true`): runs then
+//! read the changed records by id, and search only every `reconcile_every`.
 
 pub mod client;
 pub mod deleted;
@@ -26,6 +29,7 @@ pub mod jwt;
 pub mod salesforce;
 pub mod schedule;
 pub mod state;
+pub mod webhooks;
 
 pub use client::{HubSpotClient, SyncError, Token};
 pub use hubspot::{SyncOptions, SyncReport, sync};

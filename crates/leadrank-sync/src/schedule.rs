@@ -173,6 +173,24 @@ pub struct Source {
     pub file: String,
     pub interval: Duration,
     pub connector: Connector,
+    /// HubSpot webhooks (`webhooks = true`): the intake the server mounts.
+    pub webhooks: Option<Arc<crate::webhooks::Intake>>,
+}
+
+/// The webhook intake of a HubSpot plan with `webhooks = true` (the app's client secret read
+/// now from `client_secret_file` or `client_secret_env`); none otherwise.
+pub fn hubspot_intake(plan: &Plan, config_dir: &Path) -> anyhow::Result<Option<Arc<crate::webhooks::Intake>>> {
+    let Some(w) = &plan.hubspot.webhooks else { return Ok(None) };
+    let secret = read_token(
+        "hubspot.client_secret_file",
+        w.secret_file.as_ref(),
+        &w.secret_env,
+        "the HubSpot app's client secret (it signs the webhook requests)",
+        config_dir,
+    )?;
+    let mut intake = crate::webhooks::Intake::new(secret, &w.url, plan.webhook_filter());
+    intake.debounce = w.delay;
+    Ok(Some(Arc::new(intake)))
 }
 
 impl std::fmt::Debug for Source {
@@ -189,10 +207,12 @@ pub fn sources_from_file(path: &Path) -> anyhow::Result<Vec<Source>> {
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut out = Vec::new();
     for (connector, interval) in cfg.scheduled().map_err(|e| anyhow::anyhow!("{e}"))? {
+        let mut webhooks = None;
         let connector = match connector {
             "hubspot" => {
                 let plan = Plan::new(&cfg, &dir)?;
                 let client = hubspot_client(&plan.hubspot, &dir).with_context(|| name.clone())?;
+                webhooks = hubspot_intake(&plan, &dir).with_context(|| name.clone())?;
                 Connector::HubSpot { plan: Box::new(plan), client }
             }
             "salesforce" => {
@@ -202,7 +222,7 @@ pub fn sources_from_file(path: &Path) -> anyhow::Result<Vec<Source>> {
             }
             other => anyhow::bail!("{name}: the {other} connector cannot be scheduled"),
         };
-        out.push(Source { file: name.clone(), interval, connector });
+        out.push(Source { file: name.clone(), interval, connector, webhooks });
     }
     Ok(out)
 }
@@ -247,6 +267,8 @@ struct Slot {
     status: Mutex<Status>,
     paused: AtomicBool,
     requested: AtomicBool,
+    /// A run asked for by a webhook arrival, at this time (epoch ms).
+    soon_ms: Mutex<Option<i64>>,
     wake: Notify,
     /// When the scheduler started (a source never run is due then).
     started_ms: i64,
@@ -261,8 +283,16 @@ impl Slot {
         self.status().last.as_ref().map(|r| LastRun { started_ms: r.started_ms, ended_ms: r.ended_ms, failures: r.failures })
     }
 
+    /// When the next run is due: on the interval, or sooner when a webhook asked for one
+    /// (not while the last run failed: its back-off holds).
     fn due_ms(&self) -> i64 {
-        next_run(self.source.interval, self.last_run(), self.started_ms)
+        let last = self.last_run();
+        let due = next_run(self.source.interval, last, self.started_ms);
+        let soon = *self.soon_ms.lock().unwrap_or_else(|e| e.into_inner());
+        match soon {
+            Some(s) if last.is_none_or(|l| l.failures == 0) => due.min(s),
+            _ => due,
+        }
     }
 
     fn view(&self) -> SyncSourceStatus {
@@ -331,14 +361,32 @@ impl Scheduler {
                 source,
                 status: Mutex::new(Status { running: false, last, runs: 0 }),
                 requested: AtomicBool::new(false),
+                soon_ms: Mutex::new(None),
                 wake: Notify::new(),
                 started_ms: now_ms,
             }));
         }
         let scheduler = Arc::new(Scheduler { slots });
+        for slot in &scheduler.slots {
+            if let Some(intake) = &slot.source.webhooks {
+                intake.attach(&scheduler);
+            }
+        }
         service.set_sync_scheduler(scheduler.clone());
         let tasks = scheduler.slots.iter().map(|slot| tokio::spawn(drive(service.clone(), slot.clone(), shutdown.clone()))).collect();
         Ok(Started { scheduler, tasks })
+    }
+
+    /// Asks for a run of `source` within `delay` of `now_ms` (a webhook arrived): arrivals
+    /// before that run starts share it, and one during a run asks for the next.
+    pub fn soon(&self, source: &str, delay: Duration, now_ms: i64) {
+        let Ok(slot) = self.slot(source) else { return };
+        let at = now_ms.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
+        {
+            let mut soon = slot.soon_ms.lock().unwrap_or_else(|e| e.into_inner());
+            *soon = Some(soon.map_or(at, |s| s.min(at)));
+        }
+        slot.wake.notify_one();
     }
 
     /// Makes every source look at the clock again (after a test moves a manual clock).
@@ -412,6 +460,8 @@ fn cut(mut s: String) -> String {
 async fn run_once(service: &Service, slot: &Slot) {
     let name = slot.source.connector.name();
     let started_ms = service.clock.now().as_millisecond();
+    // Arrivals from now on ask for the run after this one.
+    *slot.soon_ms.lock().unwrap_or_else(|e| e.into_inner()) = None;
     let failures_before = {
         let mut st = slot.status();
         st.running = true;

@@ -151,6 +151,150 @@ async fn calls_per_10000_leads() {
     );
 }
 
+/// The HubSpot connector with webhooks (`webhooks = true`, the default objects: contacts,
+/// companies, deals): a first sync (the reconcile search), the runs the webhooks ask for on a
+/// day where 1% of contacts (and 1% of deals) change, leadrank's own writes coming back, and
+/// the reconcile search a day later. The fake queues a signed notification per change; they
+/// are handed to the intake as HubSpot would post them.
+#[tokio::test]
+#[ignore = "a benchmark: run it with --ignored --nocapture"]
+async fn webhook_calls_per_10000_leads() {
+    use leadrank_crm_fakes::hubspot::WebhookSettings;
+    use leadrank_service::clock::Clock as _;
+    use leadrank_sync::webhooks::Intake;
+
+    let n: usize = std::env::var("LEADS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
+    let clock = Arc::new(ManualClock::new("2026-06-30T12:00:00Z".parse().unwrap()));
+    let service = Service::start(store, clock.clone(), Arc::new(Metrics::new())).await.unwrap();
+    let fake = HubSpotFake::start("t").await;
+    let companies: Vec<String> =
+        (0..n / 10).map(|i| fake.create("companies", &[("name", &format!("Company {i}")), ("domain", &format!("c{i}.example"))])).collect();
+    let ids: Vec<String> = (0..n)
+        .map(|i| {
+            fake.create(
+                "contacts",
+                &[
+                    ("email", &format!("p{i}@c{}.example", i / 10)),
+                    ("jobtitle", TITLES[i % TITLES.len()]),
+                    ("industry", INDUSTRIES[i % INDUSTRIES.len()]),
+                    ("associatedcompanyid", &companies[i / 10]),
+                ],
+            )
+        })
+        .collect();
+    let stages = ["appointmentscheduled", "qualifiedtobuy", "closedwon", "closedlost"];
+    let deals: Vec<String> = (0..n / 20)
+        .map(|d| {
+            let id = fake.create("deals", &[("dealstage", stages[d % stages.len()]), ("amount", &format!("{}", 1000 + d * 10))]);
+            fake.associate(("deals", &id), ("contacts", &ids[d * 20]));
+            fake.associate(("deals", &id), ("companies", &companies[d * 2]));
+            id
+        })
+        .collect();
+    let url = "https://leadrank.example.com/v1/crm/hubspot/webhooks";
+    let mut settings = WebhookSettings::all("http://127.0.0.1:9/v1/crm/hubspot/webhooks", "secret");
+    settings.signed_url = url.into();
+    fake.set_webhooks(Some(settings));
+    let cfg =
+        SyncConfig::parse(&format!("[hubspot]\ntier = \"starter\"\nwebhooks = true\nwebhook_url = \"{url}\"\n"), "sync.toml").unwrap();
+    let plan = Plan::new(&cfg, Path::new(".")).unwrap();
+    let intake = Intake::new(Token::new("secret").unwrap(), url, plan.webhook_filter());
+    let opts = ClientOptions::hubspot(plan.hubspot.tier);
+    // Hands the queued notifications to the intake; returns (notifications, stored).
+    let deliver = async || {
+        let (mut got, mut kept) = (0, 0);
+        for r in fake.webhook_requests(clock.now().as_millisecond()) {
+            let h = |k: &str| r.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str());
+            let x = intake
+                .receive(&service, "POST", &r.path, h("x-hubspot-request-timestamp"), h("x-hubspot-signature-v3"), r.body.as_bytes())
+                .await
+                .unwrap();
+            got += x.notifications;
+            kept += x.stored;
+        }
+        (got, kept)
+    };
+    let run = async |label: &str| {
+        let client = HubSpotClient::new(&fake.url, Token::new("t").unwrap(), opts.clone()).unwrap();
+        fake.clear_calls();
+        let r = sync(&service, &plan, &client, &SyncOptions { install_fields: true, ..SyncOptions::default() }).await.unwrap();
+        let calls = fake.calls();
+        let count = |f: &dyn Fn(&leadrank_crm_fakes::Call) -> bool| calls.iter().filter(|c| f(c)).count();
+        let search = count(&|c| c.path.ends_with("/search"));
+        let read = count(&|c| c.path.ends_with("/batch/read") && c.path.starts_with("/crm/v3/"));
+        let assoc = count(&|c| c.path.contains("/associations/"));
+        let writes = count(&|c| c.path.ends_with("/batch/update"));
+        let archived = count(&|c| c.method == "GET" && c.path == "/crm/v3/objects/deals");
+        println!(
+            "webhooks, {label}: {} calls ({search} search, {read} batch read, {assoc} association reads, {archived} archived deal pages, {writes} batch update, {} setup), {} records written",
+            calls.len(),
+            calls.len() - search - read - assoc - writes - archived,
+            r.records_written
+        );
+        assert!(r.stopped.is_none(), "{}", r.render());
+        calls.len()
+    };
+    let first = run("first sync (the reconcile search)").await;
+    let (got, kept) = deliver().await;
+    println!("  notifications of the first sync's write-backs: {got}, stored {kept} (leadrank's own writes: no read)");
+    let echo = run("the run after it").await;
+    let day = |contacts_pct: usize, deals_pct: usize, round: usize| {
+        for j in 0..n * contacts_pct / 100 {
+            let i = (j * 7919 + round * 13) % n;
+            fake.edit("contacts", &ids[i], &[("jobtitle", TITLES[(i + round + 1) % TITLES.len()])]);
+        }
+        for j in 0..deals.len() * deals_pct / 100 {
+            let d = (j * 31 + round) % deals.len();
+            fake.edit("deals", &deals[d], &[("dealstage", stages[(d + round) % stages.len()])]);
+        }
+    };
+    day(1, 0, 1);
+    let (got, _) = deliver().await;
+    let c1 = run(&format!("a day where 1% of contacts change ({got} notifications)")).await;
+    deliver().await;
+    let c1_echo = run("the run after it (its write-backs come back)").await;
+    day(1, 1, 2);
+    let (got, _) = deliver().await;
+    let d1 = run(&format!("a day where 1% of contacts and 1% of deals change ({got} notifications)")).await;
+    deliver().await;
+    let d1_echo = run("the run after it").await;
+    // 1% of contacts again, arriving in 10 parts, each read by a run of its own (changes
+    // spread over the day, the runs further apart than webhook_delay).
+    let mut spread = 0;
+    for part in 0..10 {
+        for j in 0..n / 1000 {
+            let i = (j * 7919 + part * 101 + 57) % n;
+            fake.edit("contacts", &ids[i], &[("jobtitle", TITLES[(i + part + 2) % TITLES.len()])]);
+        }
+        deliver().await;
+        spread += run(&format!("1% of contacts in 10 parts: part {}", part + 1)).await;
+        deliver().await;
+        spread += run("  the run after it").await;
+    }
+    let rec_at = |days: i64| jiff::Timestamp::from_second(1_782_820_800 + days * 86_400).unwrap();
+    clock.set(rec_at(1));
+    let rec1 = run("the reconcile search a day after the first sync").await;
+    deliver().await;
+    day(1, 1, 3);
+    deliver().await;
+    run("that day's changes (by webhook)").await;
+    deliver().await;
+    clock.set(rec_at(2));
+    let rec2 = run("the reconcile search of a day with 1% changes").await;
+    let pct = |x: usize| 100.0 * x as f64 / first as f64;
+    println!(
+        "webhooks: first sync {first} calls; run after it {echo}; 1% of contacts: {} calls ({:.2}% of the first sync); 1% of contacts and of deals: {} calls ({:.2}%); 1% of contacts in 10 runs: {spread} calls ({:.2}%); daily reconcile search: {rec1} the first day (reads back the first sync's writes), then {rec2} ({:.2}%)",
+        c1 + c1_echo,
+        pct(c1 + c1_echo),
+        d1 + d1_echo,
+        pct(d1 + d1_echo),
+        pct(spread),
+        pct(rec2)
+    );
+}
+
 /// The same figures for the Salesforce connector on the fake Salesforce: 10,000 leads (and
 /// 1,000 accounts), batches of 2,000, composite updates of 200.
 #[tokio::test]

@@ -40,6 +40,7 @@ fn source(fake: &HubSpotFake, token: &str) -> Arc<Source> {
         file: "sync.toml".into(),
         interval: Duration::from_secs(900),
         connector: Connector::HubSpot { plan: Box::new(plan), client },
+        webhooks: None,
     })
 }
 

@@ -3,11 +3,11 @@
 
 use std::sync::OnceLock;
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::responses::*;
-use super::{BodyLimits, MAX_BATCH, admin, alerts, import, ingest, ops, read, segment, sync};
+use super::{BodyLimits, MAX_BATCH, admin, alerts, crm_webhooks, import, ingest, ops, read, segment, sync};
 use crate::http::records::MAX_RECORD_BYTES;
 
 /// The document: every operation of the router (a test checks that the two list the same
@@ -65,6 +65,7 @@ use crate::http::records::MAX_RECORD_BYTES;
         sync::run_sync_source,
         sync::pause_sync_source,
         sync::resume_sync_source,
+        crm_webhooks::hubspot_webhooks,
         admin::export,
         admin::erase,
         admin::audit_log,
@@ -143,6 +144,14 @@ impl Modify for Described {
                     ))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "hubspotSignature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-HubSpot-Signature-v3",
+                "HubSpot's webhook signature v3: base64 of HMAC-SHA256, keyed with the HubSpot app's client secret, of the \
+                 method, the full request URI, the body and X-HubSpot-Request-Timestamp (epoch ms, at most 5 minutes old).",
+            ))),
         );
         openapi.info.description = Some(description());
         // A handler's doc comment starts with its route ("`GET /v1/leads`: leads ranked…"),

@@ -4,6 +4,7 @@ mod admin;
 mod alerts;
 pub mod body;
 pub mod conn;
+pub mod crm_webhooks;
 pub mod doc;
 mod import;
 mod ingest;
@@ -84,6 +85,8 @@ pub struct AppState {
     pub sso: Option<Arc<leadrank_web::sso::Sso>>,
     /// The Segment intake (`/segment/v1`): its mapping and identity rules.
     pub segment: Option<Arc<segment::SegmentSetup>>,
+    /// The HubSpot webhook intake of the scheduled HubSpot sync (`webhooks = true`).
+    pub hubspot_webhooks: Option<Arc<leadrank_sync::webhooks::Intake>>,
 }
 
 /// Largest batch of records per request.
@@ -243,6 +246,7 @@ fn mounts(limits: &Limits) -> (Mount, Mount, Mount) {
         .op::<sync::__path_run_sync_source, _>(sync::run_sync_source)
         .op::<sync::__path_pause_sync_source, _>(sync::pause_sync_source)
         .op::<sync::__path_resume_sync_source, _>(sync::resume_sync_source)
+        .op_with::<crm_webhooks::__path_hubspot_webhooks, _>(crm_webhooks::hubspot_webhooks, limit(crm_webhooks::MAX_BODY_BYTES))
         .op::<admin::__path_export, _>(admin::export)
         .op::<admin::__path_erase, _>(admin::erase)
         .op::<admin::__path_audit_log, _>(admin::audit_log)
