@@ -8,7 +8,9 @@
 #
 # Environment: CONCURRENCY (ingest connections, default 4), SAMPLES (latency samples,
 # default 1000), KILLS (owner SIGKILLs for the takeover figure, default 10), NATS_URL
-# (default nats://127.0.0.1:4222), PG (default postgres://postgres@127.0.0.1:5432).
+# (default nats://127.0.0.1:4222), PG (default postgres://postgres@127.0.0.1:5432),
+# ONLY_TAKEOVER=1 (skip the standalone and single-owner runs: load the two-node cluster and
+# measure the takeover).
 set -euo pipefail
 LEADS=${1:-20000}
 CONCURRENCY=${CONCURRENCY:-4}
@@ -47,6 +49,7 @@ measure() { # NAME BASE KEY
     "$BIN/leadrank-loadgen" latency --base "$2" --key "$3" --samples "$SAMPLES" | tee "$TMP/$1.latency"
 }
 
+if [ -z "${ONLY_TAKEOVER:-}" ]; then
 # 1. Standalone on PostgreSQL.
 fresh_db lr_cbench_standalone
 DB="$PG/lr_cbench_standalone"
@@ -67,6 +70,8 @@ node owner "$DB" "$P1" o1; O1=$NODE_PID
 until curl -fs "http://127.0.0.1:$P1/cluster" | grep -q '"role":"owner"'; do sleep 0.1; done
 measure owner "http://127.0.0.1:$P1" "$KEY"
 stop "$O1"
+
+fi
 
 # 3. Two nodes, requests to the standby (record writes through JetStream, reads by request-reply).
 fresh_db lr_cbench_standby
@@ -102,6 +107,7 @@ echo
 echo "== summary ($LEADS leads, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-11s %10s %9s %9s %9s %10s %10s %10s\n' mode events/s req_p50 req_p99 leads/s ack_p50 ack_p99 ack_max
 for name in standalone owner standby; do
+    [ -f "$TMP/$name.ingest" ] || continue
     i=$(result "$TMP/$name.ingest"); l=$(result "$TMP/$name.latency")
     printf '%-11s %10.0f %7.1fms %7.1fms %9.0f %8.2fms %8.2fms %8.2fms\n' "$name" \
         "$(jq .events.accepted_per_s <<<"$i")" "$(jq .events.latency.p50_ms <<<"$i")" "$(jq .events.latency.p99_ms <<<"$i")" \
