@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::Server;
 use leadrank_crm_fakes::HubSpotFake;
 use leadrank_crm_fakes::hubspot::{WebhookSettings, sign_v3};
@@ -15,20 +13,6 @@ use serde_json::Value;
 const TOKEN: &str = "pat-na1-test-token";
 const SECRET: &str = "the-apps-client-secret";
 const PUBLIC: &str = "https://leadrank.example.com/v1/crm/hubspot/webhooks";
-
-async fn status(server: &Server, what: impl Fn(&Value) -> bool) -> Value {
-    let mut last = Value::Null;
-    for _ in 0..1500 {
-        let (s, _, v) = server.call("GET", "/v1/sync", Some(&server.admin), None).await;
-        assert_eq!(s, 200, "{v}");
-        if what(&v["items"][0]) {
-            return v["items"][0].clone();
-        }
-        last = v;
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("the sync source never reached the state asked for; last status: {last}");
-}
 
 async fn post(server: &Server, body: &str, headers: &[(&str, String)]) -> (u16, Value) {
     let mut req = server.client.post(format!("{}/v1/crm/hubspot/webhooks", server.base)).header("content-type", "application/json");
@@ -70,7 +54,7 @@ async fn hubspot_webhooks_reach_the_score_within_seconds() {
     let sources = leadrank_sync::schedule::sources_from_file(&file).unwrap().into_iter().map(std::sync::Arc::new).collect();
     let server = Server::start_synced(true, Default::default(), Default::default(), sources).await;
     // The first run (the reconcile search) starts with the server.
-    let s = status(&server, |s| s["runs"] == 1 && s["state"] == "idle").await;
+    let s = server.sync_status_until(&server.admin, |s| s["runs"] == 1 && s["state"] == "idle").await;
     assert_eq!(s["last_result"]["created"], 2, "{s}");
     let score_before = fake.get("contacts", &student).unwrap()["leadrank_score"].clone();
 
@@ -83,7 +67,7 @@ async fn hubspot_webhooks_reach_the_score_within_seconds() {
     let now = jiff::Timestamp::now().as_millisecond();
     assert_eq!(fake.deliver_webhooks(now).await, vec![200]);
     assert_eq!(fake.pending_webhooks(), 0);
-    let s = status(&server, |s| s["runs"] == 2 && s["state"] == "idle").await;
+    let s = server.sync_status_until(&server.admin, |s| s["runs"] == 2 && s["state"] == "idle").await;
     assert_eq!(s["last_result"]["read"], 1, "{s}");
     assert_eq!(s["last_result"]["records_written"], 1, "{s}");
     let calls = fake.calls();
@@ -99,7 +83,7 @@ async fn hubspot_webhooks_reach_the_score_within_seconds() {
     // nothing.
     fake.clear_calls();
     assert!(fake.deliver_webhooks(jiff::Timestamp::now().as_millisecond()).await.iter().all(|s| *s == 200));
-    status(&server, |s| s["runs"] == 3 && s["state"] == "idle").await;
+    server.sync_status_until(&server.admin, |s| s["runs"] == 3 && s["state"] == "idle").await;
     assert!(fake.calls().is_empty(), "{:?}", fake.calls());
 
     // Refused: another secret, a stale signature, a tampered body; a malformed body is a 400

@@ -4,27 +4,10 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::Server;
 use leadrank_crm_fakes::HubSpotFake;
-use serde_json::Value;
 
 const TOKEN: &str = "pat-na1-test-token";
-
-async fn until(server: &Server, key: &str, what: impl Fn(&Value) -> bool) -> Value {
-    let mut last = Value::Null;
-    for _ in 0..3000 {
-        let (s, _, v) = server.call("GET", "/v1/sync", Some(key), None).await;
-        assert_eq!(s, 200, "{v}");
-        if what(&v["items"][0]) {
-            return v["items"][0].clone();
-        }
-        last = v;
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("the sync source never reached the state asked for; last status: {last}");
-}
 
 #[tokio::test]
 async fn a_scheduled_source_through_the_api() {
@@ -40,7 +23,7 @@ async fn a_scheduled_source_through_the_api() {
     let admin = server.admin.clone();
 
     // The first run starts with the server.
-    let s = until(&server, &admin, |s| s["runs"] == 1 && s["state"] == "idle").await;
+    let s = server.sync_status_until(&admin, |s| s["runs"] == 1 && s["state"] == "idle").await;
     assert_eq!(s["name"], "hubspot");
     assert_eq!(s["interval_s"], 900);
     assert_eq!(s["last_result"]["read"], 2, "{s}");
@@ -56,7 +39,7 @@ async fn a_scheduled_source_through_the_api() {
     fake.create("contacts", &[("email", "p3@acme.io"), ("jobtitle", "CTO")]);
     let (st, _, v) = server.call("POST", "/v1/sync/hubspot/run", Some(&admin), None).await;
     assert_eq!(st, 202, "{v}");
-    let s = until(&server, &admin, |s| s["runs"] == 2 && s["state"] == "paused").await;
+    let s = server.sync_status_until(&admin, |s| s["runs"] == 2 && s["state"] == "paused").await;
     assert_eq!(s["last_result"]["created"], 1, "{s}");
     let (st, _, v) = server.call("POST", "/v1/sync/hubspot/resume", Some(&admin), None).await;
     assert_eq!(st, 200, "{v}");

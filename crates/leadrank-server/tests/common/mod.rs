@@ -86,6 +86,22 @@ impl Server {
         Server { base, client, admin, stop, store, _dir: dir }
     }
 
+    /// Polls `GET /v1/sync` (every 20 ms, at most 60 s) until the first source's status
+    /// satisfies `what`; returns that status.
+    pub async fn sync_status_until(&self, key: &str, what: impl Fn(&Value) -> bool) -> Value {
+        let mut last = Value::Null;
+        for _ in 0..3000 {
+            let (s, _, v) = self.call("GET", "/v1/sync", Some(key), None).await;
+            assert_eq!(s, 200, "{v}");
+            if what(&v["items"][0]) {
+                return v["items"][0].clone();
+            }
+            last = v;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the sync source never reached the state asked for; last status: {last}");
+    }
+
     pub async fn call(&self, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (u16, HeaderMap, Value) {
         let url = format!("{}{path}", self.base);
         let mut req = match method {
