@@ -33,6 +33,9 @@ pub struct PendingDigests {
     pub(crate) rules: std::collections::BTreeMap<String, DigestBuffer>,
     /// Rules whose stored copy is out of date.
     pub(crate) unwritten: std::collections::BTreeSet<String>,
+    /// A digest was handed to the writer since the stored copies were last written: they
+    /// are written after its delivery is committed.
+    pub(crate) sent_since_written: bool,
 }
 
 /// One digest rule's current period.

@@ -182,11 +182,13 @@ impl Service {
                         let end = digest.period_end(now.as_second());
                         let mut pending = self.digests_lock();
                         pending.unwritten.insert(sub.id.clone());
+                        let pending = &mut *pending;
                         let buffer = pending.rules.entry(sub.id.clone()).or_default();
                         if buffer.period_end_s != end && !buffer.alerts.is_empty() {
                             // An earlier period the timer has not sent yet: it goes first.
                             let alerts = std::mem::take(&mut buffer.alerts);
                             out.push(rendered(sub, rule, &alerts, DIGEST_EVENT, None, public_url.as_deref(), now));
+                            pending.sent_since_written = true;
                         }
                         buffer.period_end_s = end;
                         if buffer.alerts.len() < MAX_DIGEST_ALERTS {
@@ -212,6 +214,7 @@ impl Service {
             let mut pending = self.digests_lock();
             let ids: Vec<String> = pending.rules.iter().filter(|(_, b)| b.period_end_s <= now_s).map(|(id, _)| id.clone()).collect();
             pending.unwritten.extend(ids.iter().cloned());
+            pending.sent_since_written |= !ids.is_empty();
             ids.into_iter().filter_map(|id| pending.rules.remove(&id).map(|b| (id, b.alerts))).filter(|(_, a)| !a.is_empty()).collect()
         };
         if due.is_empty() {

@@ -30,14 +30,22 @@ struct StoredDigest {
 
 impl Service {
     /// Writes the digests whose alerts changed since they were last written: a period with
-    /// alerts is put, a sent or emptied one deleted. The deliveries queued before are
-    /// committed first. A rule whose write fails stays due for the next call.
+    /// alerts is put, a sent or emptied one deleted. When a digest was sent since the last
+    /// write, its delivery is committed first (the wait is only then: the SLA timer calls
+    /// this after each round and must not wait for the writer's backlog for every new alert).
+    /// A rule whose write fails stays due for the next call.
     pub async fn write_pending_digests(&self) -> Result<(), ServiceError> {
-        let ids: Vec<String> = std::mem::take(&mut self.digests_lock().unwritten).into_iter().collect();
+        let (ids, sent): (Vec<String>, bool) = {
+            let mut pending = self.digests_lock();
+            let ids: Vec<String> = std::mem::take(&mut pending.unwritten).into_iter().collect();
+            (ids, std::mem::take(&mut pending.sent_since_written))
+        };
         if ids.is_empty() {
             return Ok(());
         }
-        self.flush().await;
+        if sent {
+            self.flush().await;
+        }
         for (i, id) in ids.iter().enumerate() {
             if let Err(e) = self.write_digest(id).await {
                 self.digests_lock().unwritten.extend(ids[i..].iter().cloned());
